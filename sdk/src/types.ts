@@ -1,0 +1,355 @@
+/**
+ * The wire contract of the Trendy Ticket Service API v1.
+ *
+ * These types describe JSON exactly as it travels: snake_case fields, ISO-8601 UTC
+ * timestamps as strings, money as integer paise. The server imports them with
+ * `import type` and checks its serializers against them, so the published contract
+ * and the server cannot drift apart. Fields may be added, never renamed.
+ */
+
+/** ISO-8601 timestamp in UTC, e.g. `2026-12-31T18:30:00.000Z`. */
+export type Timestamp = string;
+
+/** An amount of money in the smallest unit of the currency (paise for INR). */
+export type Amount = number;
+
+export type Currency = 'INR';
+
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'OTP_INVALID'
+  | 'OTP_EXPIRED'
+  | 'PAYMENT_VERIFICATION_FAILED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'CONFLICT'
+  | 'SOLD_OUT'
+  | 'SALES_CLOSED'
+  | 'ORDER_NOT_PAYABLE'
+  | 'HOLD_EXPIRED'
+  | 'IDEMPOTENCY_MISMATCH'
+  | 'IDEMPOTENCY_IN_FLIGHT'
+  | 'RATE_LIMITED'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'INTERNAL';
+
+/** One problem with one request field. */
+export interface FieldIssue {
+  /** Dotted path into the request body or query, e.g. `ticket_types.0.price`. */
+  field: string;
+  message: string;
+}
+
+/** The body of every error response. */
+export interface ErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    request_id: string;
+    details?: FieldIssue[] | Record<string, unknown>;
+  };
+}
+
+/** A page of a list endpoint; pass `next_cursor` as `?cursor=` for the next page. */
+export interface List<T> {
+  object: 'list';
+  data: T[];
+  has_more: boolean;
+  next_cursor: string | null;
+}
+
+export interface ListParams {
+  /** 1–100, default 20. */
+  limit?: number;
+  cursor?: string;
+}
+
+// ── Accounts and keys ─────────────────────────────────────────────────────
+
+export type KeyKind = 'secret' | 'publishable';
+export type KeyMode = 'test' | 'live';
+
+export interface Account {
+  id: string;
+  object: 'account';
+  created_at: Timestamp;
+  email: string;
+  name: string;
+}
+
+export interface CreateAccountParams {
+  email: string;
+  /** 10–200 characters. */
+  password: string;
+  name: string;
+}
+
+/** Returned once at sign-up: the only time the full keys are shown. */
+export interface AccountCreated {
+  account: Account;
+  secret_key: string;
+  publishable_key: string;
+}
+
+export interface RollKeyParams {
+  kind: KeyKind;
+  /** Defaults to the mode of the key making the request. */
+  mode?: KeyMode;
+}
+
+/** An API key as listed: never the full key, except in `secret` right after creation. */
+export interface ApiKey {
+  id: string;
+  object: 'api_key';
+  created_at: Timestamp;
+  kind: KeyKind;
+  mode: KeyMode;
+  /** e.g. `sk_test_…Ab3d`. */
+  display: string;
+  /** The full key; present only in the response that created it. */
+  secret?: string;
+}
+
+// ── Events ────────────────────────────────────────────────────────────────
+
+export type EventStatus = 'draft' | 'published' | 'cancelled';
+
+export interface TicketType {
+  id: string;
+  name: string;
+  price: Amount;
+  /** Seats of this type; null when the type only shares the event's capacity. */
+  capacity: number | null;
+  max_per_order: number;
+  sold: number;
+  held: number;
+  /** What can still be bought: bounded by the type's and the event's remaining seats. */
+  available: number;
+}
+
+export interface OpenAmount {
+  min: Amount;
+  max: Amount;
+}
+
+export interface Event {
+  id: string;
+  object: 'event';
+  created_at: Timestamp;
+  livemode: boolean;
+  name: string;
+  description: string | null;
+  venue: string | null;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  /** IANA zone the event happens in, e.g. `Asia/Kolkata`. */
+  timezone: string;
+  capacity: number;
+  currency: Currency;
+  status: EventStatus;
+  ticket_types: TicketType[];
+  sales_start_at: Timestamp | null;
+  sales_end_at: Timestamp | null;
+  valid_from: Timestamp | null;
+  valid_until: Timestamp | null;
+  allowed_origins: string[];
+  open_amount: OpenAmount | null;
+  require_email_verification: boolean;
+  /** Minutes an unpaid order holds its seats. */
+  hold_minutes: number;
+  sold: number;
+  held: number;
+  available: number;
+}
+
+export interface TicketTypeParams {
+  /** Set to keep (and update) an existing type; omit to add a new one. */
+  id?: string;
+  name: string;
+  price: Amount;
+  capacity?: number | null;
+  /** 1–50, default 10. */
+  max_per_order?: number;
+}
+
+export interface CreateEventParams {
+  name: string;
+  description?: string | null;
+  venue?: string | null;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  timezone?: string;
+  capacity: number;
+  ticket_types: TicketTypeParams[];
+  sales_start_at?: Timestamp | null;
+  sales_end_at?: Timestamp | null;
+  valid_from?: Timestamp | null;
+  valid_until?: Timestamp | null;
+  allowed_origins?: string[];
+  open_amount?: OpenAmount | null;
+  require_email_verification?: boolean;
+  hold_minutes?: number;
+  /** Default `published`. Cancel through the cancel endpoint. */
+  status?: Exclude<EventStatus, 'cancelled'>;
+}
+
+export type UpdateEventParams = Partial<CreateEventParams>;
+
+/** What a publishable key may read about an event. */
+export interface PublicEvent {
+  id: string;
+  object: 'public_event';
+  livemode: boolean;
+  name: string;
+  description: string | null;
+  venue: string | null;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  timezone: string;
+  currency: Currency;
+  status: EventStatus;
+  ticket_types: Array<Pick<TicketType, 'id' | 'name' | 'price' | 'max_per_order' | 'available'>>;
+  available: number;
+  sales_open: boolean;
+  sales_start_at: Timestamp | null;
+  sales_end_at: Timestamp | null;
+  open_amount: OpenAmount | null;
+  require_email_verification: boolean;
+}
+
+// ── Health ────────────────────────────────────────────────────────────────
+
+export interface Health {
+  status: 'ok';
+}
+
+export interface Readiness {
+  status: 'ready' | 'unavailable';
+  store: string;
+}
+
+// ── Orders ────────────────────────────────────────────────────────────────
+
+export type OrderStatus = 'awaiting_verification' | 'awaiting_payment' | 'paid' | 'refunded' | 'expired' | 'cancelled';
+
+export interface OrderItem {
+  ticket_type: string;
+  /** The ticket type's name when the order was placed. */
+  name: string;
+  quantity: number;
+  unit_price: Amount;
+}
+
+export interface Buyer {
+  name: string;
+  email: string;
+  phone: string | null;
+}
+
+/** How the buyer pays: what Razorpay Checkout (or the test gateway) needs. */
+export interface OrderPayment {
+  gateway: 'razorpay' | 'test' | 'external';
+  /** The public key id to open Razorpay Checkout with; null for external payments. */
+  key_id: string | null;
+  gateway_order_id: string | null;
+  gateway_payment_id: string | null;
+  amount: Amount;
+  currency: Currency;
+}
+
+export interface Order {
+  id: string;
+  object: 'order';
+  created_at: Timestamp;
+  livemode: boolean;
+  event: string;
+  status: OrderStatus;
+  items: OrderItem[];
+  quantity: number;
+  amount: Amount;
+  currency: Currency;
+  buyer: Buyer;
+  /** When an unpaid order releases its seats. */
+  expires_at: Timestamp;
+  /** Only in the response that created the order: the buyer's proof of ownership. */
+  client_secret?: string;
+  verification: { required: boolean; sent_to: string | null; attempts_left: number | null };
+  payment: OrderPayment | null;
+  tickets: Ticket[];
+}
+
+export interface CreateOrderParams {
+  event: string;
+  /** Fixed-price tickets; or give `amount` for an open-amount event. */
+  items?: Array<{ ticket_type: string; quantity: number }>;
+  /** For open-amount events: what the buyer chooses to pay, in paise. */
+  amount?: Amount;
+  /** With `amount`: the ticket type to issue (default: the event's first). */
+  ticket_type?: string;
+  buyer: { name: string; email: string; phone?: string | null };
+}
+
+export interface PayOrderParams {
+  client_secret?: string;
+  gateway_order_id: string;
+  gateway_payment_id: string;
+  signature: string;
+}
+
+// ── Tickets ───────────────────────────────────────────────────────────────
+
+export type TicketStatus = 'valid' | 'checked_in' | 'voided';
+
+export interface Ticket {
+  id: string;
+  object: 'ticket';
+  created_at: Timestamp;
+  livemode: boolean;
+  event: string;
+  order: string;
+  ticket_type: string;
+  ticket_type_name: string;
+  holder: { name: string; email: string };
+  status: TicketStatus;
+  /** What the QR code carries: a signed code (see docs/tickets.md). */
+  code: string;
+  valid_from: Timestamp | null;
+  valid_until: Timestamp | null;
+  checked_in_at: Timestamp | null;
+  /** The ticket page. */
+  url: string;
+  pdf_url: string;
+}
+
+/** What anyone with a ticket id may see. */
+export interface PublicTicket {
+  id: string;
+  object: 'public_ticket';
+  event: { id: string; name: string; venue: string | null; starts_at: Timestamp; ends_at: Timestamp; timezone: string };
+  ticket_type_name: string;
+  holder_first_name: string;
+  status: TicketStatus;
+  valid_from: Timestamp | null;
+  valid_until: Timestamp | null;
+}
+
+export interface IssueTicketsParams {
+  event: string;
+  ticket_type: string;
+  /** 1–50, default 1. */
+  quantity?: number;
+  holder: { name: string; email: string };
+  /** Your payment or booking reference, kept on the order. */
+  external_reference?: string | null;
+  /** Email the tickets to the holder (default true). */
+  send_email?: boolean;
+}
+
+/** What Razorpay Checkout's handler receives, as the test gateway gives it. */
+export interface TestGatewayPayment {
+  gateway_order_id: string;
+  gateway_payment_id: string;
+  signature: string;
+}

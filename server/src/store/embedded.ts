@@ -1,0 +1,426 @@
+/**
+ * The embedded store driver: `@seald-io/nedb` keeps the documents, the indexes (unique,
+ * sparse, compound), TTL expiry and the append-only datafile; `mingo` supplies MongoDB's
+ * semantics for filters, update operators, sorting and aggregation, because nedb's own
+ * differ from MongoDB's in ways repositories would notice (checked against nedb 4.1.2):
+ *
+ * - matching: `{ x: null }` misses absent fields, `$ne`/`$nin` on arrays match when *any*
+ *   element differs, `$not` is top-level only, `$regex` takes no string + `$options`;
+ * - upserts: nedb builds the new document by stripping operators from the filter, so
+ *   `{ n: { $lt: 5 } }` becomes `n: {}` and dot-notation equalities are dropped;
+ * - results share `Date` instances with the store, sorting puts a missing field before
+ *   `null` (MongoDB: equal), and `numAffected` counts matches, not modifications;
+ * - TTL: `expireAfterSeconds` is not restored when a datafile is reloaded.
+ *
+ * So nedb is asked only for candidates (through an index when the filter allows) and the
+ * match itself is mingo's, run inside nedb's `$where` hook. nedb runs every operation to
+ * completion through its executor (a promise chain: lib/executor.js, lib/waterfall.js), so
+ * one call sees a consistent snapshot; a write here is a read plus a replace, so each
+ * collection also has a write queue, making every conditional update atomic. Documents are
+ * copied on the way in and out (nedb's deepCopy keeps `Date` objects shared).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import nedbModule from '@seald-io/nedb';
+import { Aggregator, Query, update as applyUpdate } from 'mingo';
+import { compare, resolve } from 'mingo/util';
+import type { Collection, Doc, Filter, FindOptions, IndexSpec, SortSpec, Store, Update, UpdateResult } from './port.js';
+import { DuplicateKeyError } from './port.js';
+
+// The typings declare an ES default export but the package is CommonJS (module.exports = Datastore).
+const Datastore = ('default' in nedbModule ? nedbModule.default : nedbModule) as typeof nedbModule.default;
+type Nedb = InstanceType<typeof Datastore>;
+type Row = Doc & Record<string, unknown>;
+type RowModifier = Parameters<typeof applyUpdate<Row>>[1];
+type Applied = { result: UpdateResult; after: Row | null };
+
+/** The nedb 4.1.2 internals read (index options) and patched (TTL after a reload). */
+interface NedbInternals {
+  indexes: Record<string, { unique: boolean; sparse: boolean }>;
+  ttlIndexes: Record<string, number>;
+}
+
+/** Options for {@link createEmbeddedStore}. */
+export interface EmbeddedStoreOptions {
+  /** Directory for one `<collection>.db` file per collection; unset keeps everything in memory. */
+  dataDir?: string;
+  /** How often datafiles are rewritten without superseded lines (default 10 min). */
+  compactionIntervalMs?: number;
+  /** How often collections with TTL indexes are swept (default 60 s, like MongoDB's monitor). */
+  ttlSweepIntervalMs?: number;
+  /** Receives failures of background compaction and TTL sweeps (default: ignored). */
+  onBackgroundError?: (error: unknown) => void;
+}
+
+const UPDATE_OPERATORS = new Set(['$set', '$unset', '$inc', '$push', '$min', '$max']);
+const RANGE_OPERATORS = ['$gt', '$gte', '$lt', '$lte'] as const;
+const QUERY_OPTIONS = { scriptEnabled: false } as const;
+const EMPTY_ARRAY = Symbol('empty array');
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof RegExp);
+
+/** Deep copy that owns its `Date`s and drops `undefined` fields (the MongoDB driver runs with `ignoreUndefined`). */
+function copyValue(value: unknown): unknown {
+  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (value instanceof Date) return new Date(value.getTime());
+  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : copyValue(item)));
+  if (isPlainObject(value) && !ArrayBuffer.isView(value)) {
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) if (item !== undefined) copy[key] = copyValue(item);
+    return copy;
+  }
+  throw new TypeError(`The store cannot hold ${Object.prototype.toString.call(value)}`);
+}
+
+/** `{ email: undefined }` would match every document on MongoDB (the key is dropped), so it is refused. */
+function assertNoUndefined(value: unknown, where: string): void {
+  if (value === undefined) throw new TypeError(`Filter value at '${where}' is undefined`);
+  if (Array.isArray(value)) value.forEach((item, i) => assertNoUndefined(item, `${where}.${i}`));
+  else if (isPlainObject(value)) {
+    for (const [key, item] of Object.entries(value)) assertNoUndefined(item, where ? `${where}.${key}` : key);
+  }
+}
+
+function checkUpdate(update: Update): RowModifier {
+  const operators = Object.keys(update);
+  if (operators.length === 0 || operators.some((op) => !UPDATE_OPERATORS.has(op))) {
+    throw new TypeError(`Update must use only ${[...UPDATE_OPERATORS].join(' ')}; got ${operators.join(' ') || 'nothing'}`);
+  }
+  return copyValue(update) as RowModifier;
+}
+
+function newDocumentId(): string {
+  return randomBytes(12).toString('hex');
+}
+
+const isIndexScalar = (value: unknown): boolean =>
+  typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date;
+
+/**
+ * The part of one filter condition nedb may use to pick candidates from an index. It must
+ * never exclude a document MongoDB would match, so `null` (which matches absent fields) and
+ * string ranges (JS and MongoDB order some characters differently) are left to mingo.
+ */
+function indexHint(condition: unknown): unknown {
+  if (isIndexScalar(condition)) return condition;
+  if (!isPlainObject(condition)) return undefined;
+  if (isIndexScalar(condition.$eq)) return condition.$eq;
+  const list = condition.$in;
+  if (Array.isArray(list) && list.every(isIndexScalar)) return { $in: list };
+  const usable = RANGE_OPERATORS.filter((op) => typeof condition[op] === 'number' || condition[op] instanceof Date);
+  const bounds = Object.fromEntries(usable.map((op) => [op, condition[op]]));
+  return Object.keys(bounds).length > 0 ? bounds : undefined;
+}
+
+/** Builds the document an upsert inserts: the filter's equality fields (MongoDB's rule), dot paths expanded. */
+function upsertSeed(filter: Filter): Row {
+  const seed: Record<string, unknown> = {};
+  const take = (conditions: Filter): void => {
+    for (const [key, condition] of Object.entries(conditions)) {
+      if ((key === '$and' || key === '$or') && Array.isArray(condition)) {
+        if (key === '$and' || condition.length === 1) (condition as Filter[]).forEach(take);
+        continue;
+      }
+      if (key.startsWith('$') || condition instanceof RegExp) continue;
+      const operators = isPlainObject(condition) && Object.keys(condition).some((k) => k.startsWith('$'));
+      if (operators && (!('$eq' in condition) || condition.$eq instanceof RegExp)) continue;
+      const value = operators ? condition.$eq : condition;
+      const parts = key.split('.');
+      let node = seed;
+      for (const part of parts.slice(0, -1)) {
+        const next = node[part] ?? (node[part] = {});
+        if (!isPlainObject(next)) throw new Error(`Upsert filter paths conflict at '${key}'`);
+        node = next;
+      }
+      node[parts.at(-1) as string] = copyValue(value);
+    }
+  };
+  take(filter);
+  return seed as Row;
+}
+
+/** MongoDB sort semantics: missing equals null, an array sorts by its least (ascending) or greatest element. */
+function sortRows(rows: Row[], sort: SortSpec): Row[] {
+  const fields = Object.entries(sort);
+  const sortKey = (row: Row, field: string, direction: number): unknown => {
+    const value = resolve(row, field);
+    if (!Array.isArray(value)) return value ?? null;
+    if (value.length === 0) return EMPTY_ARRAY;
+    return value.reduce((best: unknown, item: unknown) => (compare(item, best) * direction < 0 ? item : best));
+  };
+  const compareKeys = (a: unknown, b: unknown): number =>
+    a === EMPTY_ARRAY || b === EMPTY_ARRAY ? Number(b === EMPTY_ARRAY) - Number(a === EMPTY_ARRAY) : compare(a, b);
+  const keyed = rows.map((row) => ({ row, keys: fields.map(([field, direction]) => sortKey(row, field, direction)) }));
+  keyed.sort((x, y) => {
+    for (let i = 0; i < fields.length; i += 1) {
+      const order = compareKeys(x.keys[i], y.keys[i]) * (fields[i]?.[1] ?? 1);
+      if (order !== 0) return order;
+    }
+    return 0;
+  });
+  return keyed.map((entry) => entry.row);
+}
+
+/** Serialises the writes of one collection (reads go straight to nedb); `tail` settles after the last one queued. */
+class WriteQueue {
+  tail: Promise<unknown> = Promise.resolve();
+
+  run<R>(task: () => Promise<R>): Promise<R> {
+    const result = this.tail.then(task);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+class EmbeddedCollection<T extends Doc> implements Collection<T> {
+  readonly writes = new WriteQueue();
+  readonly #ready: Promise<void>;
+
+  constructor(
+    readonly name: string,
+    readonly nedb: Nedb,
+    readonly isClosed: () => boolean,
+  ) {
+    this.#ready = nedb.autoloadPromise ?? Promise.resolve();
+  }
+
+  get internals(): NedbInternals {
+    return this.nedb as unknown as NedbInternals;
+  }
+
+  /** nedb's AVL tree marks unique violations with `errorType` (binary-search-tree/lib/avltree.js). */
+  private async mapErrors<R>(write: Promise<R>): Promise<R> {
+    try {
+      return await write;
+    } catch (error) {
+      if ((error as { errorType?: unknown } | null)?.errorType !== 'uniqueViolated') throw error;
+      throw new DuplicateKeyError(this.name, (error as Error).message);
+    }
+  }
+
+  /** Rejects once the store is closed, and with the load error if the datafile could not be read. */
+  async open(): Promise<void> {
+    if (this.isClosed()) throw new Error(`Store is closed (collection '${this.name}')`);
+    await this.#ready;
+  }
+
+  /** Matching rows as nedb's own (shared, never mutated) objects, in candidate order; stops after `limit`. */
+  async rows(filter: Filter, limit?: number): Promise<Row[]> {
+    assertNoUndefined(filter, '');
+    const query = new Query(filter, QUERY_OPTIONS);
+    const found: Row[] = [];
+    const nedbQuery: Record<string, unknown> = {};
+    const indexed = Object.keys(this.internals.indexes);
+    for (const [key, condition] of Object.entries(filter)) {
+      const hint = indexed.includes(key) && !key.startsWith('$') ? indexHint(condition) : undefined;
+      if (hint !== undefined) nedbQuery[key] = hint;
+    }
+    // nedb calls $where inside its executor task, with `this` bound to the stored document.
+    nedbQuery.$where = function (this: Row): boolean {
+      if (limit !== undefined && found.length >= limit) return false;
+      if (!query.test(this)) return false;
+      found.push(this);
+      return true;
+    };
+    await this.nedb.countAsync(nedbQuery);
+    return found;
+  }
+
+  async insertOne(doc: T): Promise<void> {
+    await this.insertMany([doc]);
+  }
+
+  async insertMany(docs: readonly T[]): Promise<void> {
+    await this.open();
+    const copies = docs.map((doc) => {
+      if (typeof doc._id !== 'string' || doc._id === '') throw new TypeError(`Documents need a string _id (in '${this.name}')`);
+      return copyValue(doc) as Row;
+    });
+    if (copies.length === 0) return;
+    await this.writes.run(async () => {
+      // nedb inserts an array all-or-nothing, which the port allows ("earlier ones may be stored").
+      await this.mapErrors(this.nedb.insertAsync(copies));
+    });
+  }
+
+  async findOne(filter: Filter, options: Pick<FindOptions, 'sort'> = {}): Promise<T | null> {
+    const [first] = await this.find(filter, { ...options, limit: 1 });
+    return first ?? null;
+  }
+
+  async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
+    await this.open();
+    const { sort, skip = 0, limit = 0 } = options;
+    if (![skip, limit].every((n) => Number.isInteger(n) && n >= 0)) throw new TypeError('skip and limit must be non-negative integers');
+    const ordered = sort !== undefined && Object.keys(sort).length > 0;
+    let rows = await this.rows(filter, !ordered && limit > 0 ? skip + limit : undefined);
+    if (ordered) rows = sortRows(rows, sort);
+    // MongoDB reads limit 0 as "no limit".
+    return rows.slice(skip, limit > 0 ? skip + limit : undefined).map((row) => copyValue(row) as T);
+  }
+
+  async count(filter: Filter): Promise<number> {
+    await this.open();
+    return (await this.rows(filter)).length;
+  }
+
+  async updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<UpdateResult> {
+    return (await this.apply(filter, update, false, options.upsert ?? false)).result;
+  }
+
+  async updateMany(filter: Filter, update: Update): Promise<UpdateResult> {
+    return (await this.apply(filter, update, true, false)).result;
+  }
+
+  async findOneAndUpdate(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<T | null> {
+    const { after } = await this.apply(filter, update, false, options.upsert ?? false);
+    return after === null ? null : (copyValue(after) as T);
+  }
+
+  /** Read the targets and replace them, inside the write queue so no other write can interleave. */
+  private async apply(filter: Filter, update: Update, many: boolean, upsert: boolean): Promise<Applied> {
+    await this.open();
+    const modifier = checkUpdate(update);
+    return this.writes.run(async () => {
+      const targets = await this.rows(filter, many ? undefined : 1);
+      if (targets.length === 0 && upsert) {
+        const seed = upsertSeed(filter);
+        applyUpdate(seed, modifier);
+        if (typeof seed._id !== 'string') seed._id = newDocumentId();
+        const inserted = await this.mapErrors(this.nedb.insertAsync(seed));
+        return { result: { matched: 0, modified: 0, upserted: true }, after: inserted as Row };
+      }
+      const result: UpdateResult = { matched: 0, modified: 0, upserted: false };
+      let after: Row | null = null;
+      for (const target of targets) {
+        const next = copyValue(target) as Row;
+        const changed = applyUpdate(next, modifier);
+        if (next._id !== target._id) throw new Error(`Performing an update on '_id' would modify the immutable field '_id'`);
+        if (changed.length === 0) {
+          result.matched += 1;
+          after ??= next;
+          continue;
+        }
+        const written = await this.mapErrors(this.nedb.updateAsync({ _id: target._id }, next, { returnUpdatedDocs: true }));
+        // Zero when a concurrent read purged the document as expired: then it no longer matched.
+        if (written.numAffected === 0) continue;
+        result.matched += 1;
+        result.modified += 1;
+        after ??= written.affectedDocuments as Row | null;
+      }
+      return { result, after };
+    });
+  }
+
+  deleteOne = (filter: Filter): Promise<number> => this.remove(filter, false);
+  deleteMany = (filter: Filter): Promise<number> => this.remove(filter, true);
+
+  private async remove(filter: Filter, multi: boolean): Promise<number> {
+    await this.open();
+    return this.writes.run(async () => {
+      const ids = (await this.rows(filter, multi ? undefined : 1)).map((row) => row._id);
+      return ids.length === 0 ? 0 : this.nedb.removeAsync({ _id: { $in: ids } }, { multi: true });
+    });
+  }
+
+  async aggregate<R = Record<string, unknown>>(pipeline: readonly Record<string, unknown>[]): Promise<R[]> {
+    await this.open();
+    const [first] = pipeline;
+    const match = first !== undefined && Object.keys(first).length === 1 && isPlainObject(first.$match) ? first.$match : undefined;
+    const input = (await this.rows(match ?? {})).map((row) => copyValue(row) as Row);
+    const stages = (match === undefined ? pipeline : pipeline.slice(1)) as Record<string, unknown>[];
+    return new Aggregator(stages, QUERY_OPTIONS).run(input) as R[];
+  }
+
+  async ensureIndex(spec: IndexSpec): Promise<void> {
+    await this.open();
+    const fields = Object.keys(spec.keys);
+    const ttl = spec.expireAfterSeconds;
+    if (fields.length === 0) throw new TypeError(`Index on '${this.name}' has no keys`);
+    if (ttl !== undefined && (fields.length !== 1 || fields[0]?.includes('.'))) {
+      throw new TypeError(`TTL index on '${this.name}' must be one top-level field (nedb checks doc[field] only)`);
+    }
+    await this.writes.run(async () => {
+      const existing = this.internals.indexes[[...fields].sort().join(',')];
+      const unique = spec.unique ?? false;
+      const sparse = spec.sparse ?? false;
+      if (existing === undefined) {
+        const fieldName = fields.length === 1 ? (fields[0] as string) : fields;
+        const expiry = ttl === undefined ? {} : { expireAfterSeconds: ttl };
+        return void (await this.mapErrors(this.nedb.ensureIndexAsync({ fieldName, unique, sparse, ...expiry })));
+      }
+      const armedTtl = ttl === undefined ? undefined : this.internals.ttlIndexes[fields[0] as string];
+      if (existing.unique !== unique || existing.sparse !== sparse || (armedTtl !== undefined && armedTtl !== ttl)) {
+        throw new Error(`An index on '${this.name}' (${fields.join(', ')}) already exists with different options`);
+      }
+      // nedb persists the index but not its expireAfterSeconds, so a reloaded TTL index is re-armed here.
+      if (ttl !== undefined) this.internals.ttlIndexes[fields[0] as string] = ttl;
+    });
+  }
+}
+
+const COLLECTION_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,119}$/;
+
+/**
+ * Opens the embedded store: file-backed under `dataDir` (created if missing; one nedb datafile
+ * per collection, compacted periodically and on close), in memory when `dataDir` is unset.
+ *
+ * @example
+ * const store = await createEmbeddedStore({ dataDir: './.data' });
+ * await store.collection<Order>('orders').insertOne(order);
+ * await store.close();
+ */
+export async function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Promise<Store> {
+  const { dataDir, compactionIntervalMs = 10 * 60_000, ttlSweepIntervalMs = 60_000, onBackgroundError = () => undefined } = options;
+  if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
+  const collections = new Map<string, EmbeddedCollection<Doc>>();
+  let closed = false;
+
+  const collection = <T extends Doc>(name: string): EmbeddedCollection<T> => {
+    let found = collections.get(name);
+    if (found === undefined) {
+      if (!COLLECTION_NAME.test(name)) throw new TypeError(`Invalid collection name '${name}'`);
+      // After close, a collection is still handed out (its operations reject) but touches no file.
+      const nedb =
+        dataDir === undefined || closed
+          ? new Datastore({ inMemoryOnly: true })
+          : new Datastore({ filename: path.join(dataDir, `${name}.db`), autoload: true, onload: () => undefined });
+      found = new EmbeddedCollection<Doc>(name, nedb, () => closed);
+      collections.set(name, found);
+    }
+    return found as unknown as EmbeddedCollection<T>;
+  };
+
+  const every = (ms: number, task: (c: EmbeddedCollection<Doc>) => Promise<unknown> | undefined) =>
+    setInterval(() => [...collections.values()].forEach((c) => task(c)?.catch(onBackgroundError)), ms).unref();
+  // nedb expires documents lazily, when a query meets them; a full scan keeps memory and files from growing.
+  const sweeping = every(ttlSweepIntervalMs, (c) => (Object.keys(c.internals.ttlIndexes).length > 0 ? c.count({}) : undefined));
+  // nedb's own setAutocompactionInterval timer is not unref'd and would keep the process alive.
+  const compacting = every(compactionIntervalMs, (c) => (dataDir ? c.open().then(() => c.nedb.compactDatafileAsync()) : undefined));
+
+  return {
+    driver: 'embedded',
+    collection,
+    async ensureIndexes(specs: readonly IndexSpec[]): Promise<void> {
+      for (const spec of specs) await collection(spec.collection).ensureIndex(spec);
+    },
+    async ping(): Promise<void> {
+      if (closed) throw new Error('Store is closed');
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      clearInterval(sweeping);
+      clearInterval(compacting);
+      await Promise.all([...collections.values()].map((c) => c.writes.tail));
+      if (dataDir === undefined) return;
+      await Promise.all(
+        [...collections.values()].map(async (c) => {
+          if (await c.nedb.autoloadPromise?.then(() => true, () => false)) await c.nedb.compactDatafileAsync();
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import { createEmbeddedStore } from './embedded.js';
+import { createMongoStore } from './mongo.js';
+import type { Store } from './port.js';
+
+/** Where the data lives: MongoDB when a URI is given, else the embedded store. */
+export interface OpenStoreOptions {
+  /** `MONGODB_URI`; when set, the MongoDB driver is used and `dataDir` is ignored. */
+  mongodbUri?: string | undefined;
+  /** `TTS_DATA_DIR` for the embedded store; unset keeps the embedded store in memory. */
+  dataDir?: string | undefined;
+}
+
+/**
+ * Opens the store the configuration asks for (SPEC §5): MongoDB in production, the embedded
+ * file-backed store otherwise.
+ *
+ * @example
+ * const store = await openStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
+ */
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  if (options.mongodbUri) return createMongoStore({ uri: options.mongodbUri });
+  return createEmbeddedStore(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+}

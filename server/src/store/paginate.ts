@@ -1,0 +1,67 @@
+import { AppError } from '../domain/errors.js';
+import type { Collection, Filter } from './port.js';
+
+export interface PageParams {
+  /** 1–100. */
+  limit: number;
+  /** Opaque, from a previous page's `nextCursor`. */
+  cursor?: string | undefined;
+}
+
+export interface Page<T> {
+  data: T[];
+  hasMore: boolean;
+  nextCursor: string | null;
+}
+
+interface Paginated {
+  _id: string;
+  created_at: Date;
+}
+
+interface CursorPosition {
+  t: number;
+  id: string;
+}
+
+/** Encodes where a page ended: the last item's creation time and id (opaque to callers). */
+function encodeCursor(item: Paginated): string {
+  return Buffer.from(JSON.stringify({ t: item.created_at.getTime(), id: item._id } satisfies CursorPosition)).toString('base64url');
+}
+
+function decodeCursor(cursor: string): CursorPosition {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (value && typeof value === 'object' && 't' in value && 'id' in value) {
+      const { t, id } = value as Record<string, unknown>;
+      if (typeof t === 'number' && Number.isFinite(t) && typeof id === 'string') return { t, id };
+    }
+  } catch {
+    // Fall through to the uniform error below.
+  }
+  throw new AppError('VALIDATION_FAILED', 'The cursor is not valid; pass next_cursor from a previous page.', [
+    { field: 'cursor', message: 'is not a cursor this API returned' },
+  ]);
+}
+
+/**
+ * Newest-first keyset pagination over `(created_at, _id)`. Stable while items
+ * are added: a page starts strictly after the previous page's last item, so no
+ * item is shown twice or skipped, even when many share a creation time.
+ *
+ * @example
+ * const page = await paginate(events, { account }, { limit: 20, cursor });
+ */
+export async function paginate<T extends Paginated>(collection: Collection<T>, filter: Filter, params: PageParams): Promise<Page<T>> {
+  let query = filter;
+  if (params.cursor !== undefined) {
+    const { t, id } = decodeCursor(params.cursor);
+    const at = new Date(t);
+    query = { $and: [filter, { $or: [{ created_at: { $lt: at } }, { created_at: at, _id: { $lt: id } }] }] };
+  }
+  const rows = await collection.find(query, { sort: { created_at: -1, _id: -1 }, limit: params.limit + 1 });
+  const hasMore = rows.length > params.limit;
+  const data = hasMore ? rows.slice(0, params.limit) : rows;
+  const last = data.at(-1);
+  return { data, hasMore, nextCursor: hasMore && last ? encodeCursor(last) : null };
+}

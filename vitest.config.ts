@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+import SummaryLineReporter from './scripts/summary-reporter.js';
+
+export default defineConfig({
+  test: {
+    projects: ['server'],
+    reporters: ['default', new SummaryLineReporter()],
+  },
+});
