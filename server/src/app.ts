@@ -1,0 +1,70 @@
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { AppError } from './domain/errors.js';
+import type { AppDeps } from './http/context.js';
+import { createErrorHandler, errorResponse } from './http/errors.js';
+import { apiCors } from './http/middleware/cors.js';
+import { requireJsonBody } from './http/middleware/json-body.js';
+import { requestContext } from './http/middleware/request-context.js';
+import { createRouter } from './http/router.js';
+import { accountRoutes } from './http/routes/accounts.js';
+import { eventRoutes } from './http/routes/events.js';
+import { healthRoutes } from './http/routes/health.js';
+import { ApiReference } from './pages/api-reference.js';
+
+export const API_VERSION = '1.0.0';
+
+/**
+ * Builds the whole HTTP application from its dependencies. Nothing here reads
+ * the environment or opens connections, so a test builds an app in one line
+ * and calls `app.request()` without a port.
+ *
+ * @example
+ * const app = createApp({ config, store, clock, logger, services });
+ * const res = await app.request('/healthz');
+ */
+export function createApp(deps: AppDeps) {
+  const app = createRouter();
+  app.onError(createErrorHandler(deps.logger));
+  app.notFound((c) => errorResponse(c, new AppError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`)));
+
+  app.use('*', requestContext(deps));
+  app.use('*', secureHeaders({ referrerPolicy: 'strict-origin-when-cross-origin' }));
+  app.use('/v1/*', apiCors());
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: deps.config.maxBodyBytes,
+      onError: (c) => errorResponse(c, new AppError('PAYLOAD_TOO_LARGE', `The request body is larger than ${deps.config.maxBodyBytes} bytes.`)),
+    }),
+  );
+  app.use('/v1/*', requireJsonBody());
+
+  app.route('/', healthRoutes());
+  app.route('/', accountRoutes());
+  app.route('/', eventRoutes());
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A secret key (`sk_test_…`, `sk_live_…`) on servers; a publishable key (`pk_…`) where the endpoint allows it.',
+  });
+  const openApiConfig = {
+    openapi: '3.1.0',
+    info: {
+      title: 'Trendy Ticket Service API',
+      version: API_VERSION,
+      description:
+        'Host events, sell tickets through Razorpay, and admit each ticket exactly once. JSON in snake_case; money in paise; timestamps in UTC.',
+    },
+    servers: [{ url: deps.config.publicUrl }],
+  };
+  app.doc31('/openapi.json', openApiConfig);
+  app.get('/docs', (c) => {
+    c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'");
+    return c.html(`<!doctype html>${ApiReference({ doc: app.getOpenAPI31Document(openApiConfig) as unknown as Record<string, unknown> })}`);
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

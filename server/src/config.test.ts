@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('runs with no settings at all, on embedded defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      env: 'development',
+      port: 8787,
+      publicUrl: 'http://localhost:8787',
+      dataDir: './.data',
+      mongodbUri: undefined,
+      smtpUrl: undefined,
+      passwordCost: 12,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('derives the public URL from the port and drops a trailing slash', () => {
+    expect(loadConfig({ PORT: '9000' }).publicUrl).toBe('http://localhost:9000');
+    expect(loadConfig({ PUBLIC_URL: 'https://tickets.example.com/' }).publicUrl).toBe('https://tickets.example.com');
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ MONGODB_URI: '', SMTP_URL: '  ' })).toMatchObject({ mongodbUri: undefined, smtpUrl: undefined });
+  });
+
+  it('reports every bad variable at once', () => {
+    const problems = problemsOf({ PORT: 'eighty', MONGODB_URI: 'postgres://x', SMTP_URL: 'http://mail', TTS_SECRET: 'short' });
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toMatch(/PORT/);
+    expect(problems.join('\n')).toMatch(/MONGODB_URI: must be a URL starting with mongodb:\/\//);
+    expect(problems.join('\n')).toMatch(/SMTP_URL/);
+    expect(problems.join('\n')).toMatch(/TTS_SECRET: must be at least 32 characters/);
+  });
+
+  it('reports malformed and missing production settings together', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', PORT: 'eighty' });
+    expect(problems[0]).toBe('PORT: must be a port number from 1 to 65535');
+    expect(problems).toContain('MONGODB_URI: required in production');
+    expect(problems).toHaveLength(9);
+  });
+
+  it('lists every missing production setting in one message', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'PUBLIC_URL',
+      'MONGODB_URI',
+      'SMTP_URL',
+      'MAIL_FROM',
+      'TTS_SECRET',
+      'RAZORPAY_KEY_ID',
+      'RAZORPAY_KEY_SECRET',
+      'RAZORPAY_WEBHOOK_SECRET',
+    ]);
+  });
+
+  it('refuses a weak password cost and the fake-gateway setting in production', () => {
+    const production = {
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'https://tickets.example.com',
+      MONGODB_URI: 'mongodb://db:27017/tts',
+      SMTP_URL: 'smtp://mail:587',
+      MAIL_FROM: 'Tickets <t@example.com>',
+      TTS_SECRET: 'x'.repeat(64),
+      RAZORPAY_KEY_ID: 'rzp_live_x',
+      RAZORPAY_KEY_SECRET: 'secret',
+      RAZORPAY_WEBHOOK_SECRET: 'whsec',
+    };
+    expect(loadConfig(production).env).toBe('production');
+    expect(problemsOf({ ...production, TTS_PASSWORD_COST: '10', RAZORPAY_API_BASE: 'http://127.0.0.1:9' })).toEqual([
+      'TTS_PASSWORD_COST: must be at least 12 in production',
+      'RAZORPAY_API_BASE: a test-only setting, not allowed in production',
+    ]);
+  });
+
+  it('wants Razorpay key id and secret together', () => {
+    expect(problemsOf({ RAZORPAY_KEY_ID: 'rzp_test_x' })).toEqual(['RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET: set both or neither']);
+  });
+});

@@ -1,0 +1,147 @@
+import { z } from 'zod';
+
+/**
+ * Server configuration, read once from the environment by `main.ts` and passed
+ * everywhere else as a frozen object. Every variable has an embedded default
+ * except the secrets a live deployment needs (SPEC §6).
+ */
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  /** Where the server is reached from outside, without a trailing slash. */
+  publicUrl: string;
+  dataDir: string;
+  mongodbUri: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  razorpay: {
+    keyId: string | undefined;
+    keySecret: string | undefined;
+    webhookSecret: string | undefined;
+    /** Test-only: point the Razorpay SDK at a fake server. */
+    apiBase: string | undefined;
+  };
+  /** Signs sessions and OTP hashes; generated into the data dir when unset outside production. */
+  secret: string | undefined;
+  /** bcrypt cost for passwords; never below 12 in production. */
+  passwordCost: number;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const urlString = (protocols: readonly string[]) =>
+  optionalString.refine((v) => v === undefined || isUrlWithProtocol(v, protocols), {
+    message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+  });
+
+function isUrlWithProtocol(value: string, protocols: readonly string[]): boolean {
+  try {
+    return protocols.includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number({ error: 'must be a port number from 1 to 65535' }).int().min(1).max(65_535).default(8787),
+  PUBLIC_URL: urlString(['http:', 'https:']),
+  TTS_DATA_DIR: optionalString,
+  MONGODB_URI: urlString(['mongodb:', 'mongodb+srv:']),
+  SMTP_URL: urlString(['smtp:', 'smtps:']),
+  MAIL_FROM: optionalString,
+  RAZORPAY_KEY_ID: optionalString,
+  RAZORPAY_KEY_SECRET: optionalString,
+  RAZORPAY_WEBHOOK_SECRET: optionalString,
+  RAZORPAY_API_BASE: urlString(['http:', 'https:']),
+  TTS_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
+    message: 'must be at least 32 characters (use `openssl rand -hex 32`)',
+  }),
+  TTS_PASSWORD_COST: z.coerce.number({ error: 'must be a whole number from 4 to 15' }).int().min(4).max(15).optional(),
+  TTS_MAX_BODY_BYTES: z.coerce
+    .number({ error: 'must be a number of bytes from 1024 to 10485760' })
+    .int()
+    .min(1024)
+    .max(10_485_760)
+    .default(102_400),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+/** Settings a production deployment must set; each is listed when missing. */
+const REQUIRED_IN_PRODUCTION = [
+  'PUBLIC_URL',
+  'MONGODB_URI',
+  'SMTP_URL',
+  'MAIL_FROM',
+  'TTS_SECRET',
+  'RAZORPAY_KEY_ID',
+  'RAZORPAY_KEY_SECRET',
+  'RAZORPAY_WEBHOOK_SECRET',
+] as const;
+
+/** Thrown by `loadConfig` with every problem at once, so one restart fixes them all. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/**
+ * Reads and validates the environment. Reports every bad or missing variable in
+ * one `ConfigError`; returns a frozen `Config`.
+ *
+ * @example
+ * const config = loadConfig(process.env);
+ */
+export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
+  // An empty variable means "unset" (as `FOO= npm start` or an empty .env line intends).
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  if (present.NODE_ENV === 'production') {
+    for (const name of REQUIRED_IN_PRODUCTION) {
+      if (present[name] === undefined) problems.push(`${name}: required in production`);
+    }
+    if (present.TTS_PASSWORD_COST !== undefined && Number(present.TTS_PASSWORD_COST) < 12) {
+      problems.push('TTS_PASSWORD_COST: must be at least 12 in production');
+    }
+    if (present.RAZORPAY_API_BASE !== undefined) {
+      problems.push('RAZORPAY_API_BASE: a test-only setting, not allowed in production');
+    }
+  }
+  if ((present.RAZORPAY_KEY_ID === undefined) !== (present.RAZORPAY_KEY_SECRET === undefined)) {
+    problems.push('RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET: set both or neither');
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
+
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return Object.freeze({
+    env: e.NODE_ENV,
+    port: e.PORT,
+    publicUrl,
+    dataDir: e.TTS_DATA_DIR ?? './.data',
+    mongodbUri: e.MONGODB_URI,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM ?? 'Trendy Ticket Service <tickets@localhost>',
+    razorpay: Object.freeze({
+      keyId: e.RAZORPAY_KEY_ID,
+      keySecret: e.RAZORPAY_KEY_SECRET,
+      webhookSecret: e.RAZORPAY_WEBHOOK_SECRET,
+      apiBase: e.RAZORPAY_API_BASE,
+    }),
+    secret: e.TTS_SECRET,
+    passwordCost: e.TTS_PASSWORD_COST ?? 12,
+    maxBodyBytes: e.TTS_MAX_BODY_BYTES,
+    logLevel: e.LOG_LEVEL,
+  });
+}

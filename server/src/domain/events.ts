@@ -1,0 +1,367 @@
+import type { EventStatus, OpenAmount } from '@trendy-tickets/sdk';
+import type { Filter, Store, Update } from '../store/port.js';
+import { paginate, type Page, type PageParams } from '../store/paginate.js';
+import type { Clock } from './clock.js';
+import { AppError, notFound, type FieldIssue } from './errors.js';
+import { newId } from './ids.js';
+import type { InventoryLedger } from './inventory.js';
+
+export interface TicketTypeDoc {
+  id: string;
+  name: string;
+  price: number;
+  capacity: number | null;
+  max_per_order: number;
+}
+
+/** Counters of one ticket type; `available` exists only when the type has its own capacity. */
+export interface TypeInventory {
+  sold: number;
+  held: number;
+  available?: number;
+}
+
+/**
+ * Every seat counter of an event, in the event's own document so that a hold is
+ * one conditional update: `available` never goes below zero because every
+ * decrement is filtered on `available ≥ n` (SPEC §3, `sold + held ≤ capacity`).
+ */
+export interface Inventory {
+  sold: number;
+  held: number;
+  available: number;
+  types: Record<string, TypeInventory>;
+  /** Seats each order holds or bought, keyed by order id (see inventory.ts). */
+  holds?: InventoryLedger;
+}
+
+export interface EventDoc {
+  _id: string;
+  account: string;
+  livemode: boolean;
+  name: string;
+  description: string | null;
+  venue: string | null;
+  starts_at: Date;
+  ends_at: Date;
+  timezone: string;
+  capacity: number;
+  currency: 'INR';
+  status: EventStatus;
+  ticket_types: TicketTypeDoc[];
+  sales_start_at: Date | null;
+  sales_end_at: Date | null;
+  valid_from: Date | null;
+  valid_until: Date | null;
+  allowed_origins: string[];
+  open_amount: OpenAmount | null;
+  require_email_verification: boolean;
+  hold_minutes: number;
+  inventory: Inventory;
+  /** Bumped by every organizer edit; guards concurrent edits (holds do not touch it). */
+  rev: number;
+  created_at: Date;
+  updated_at: Date;
+  cancelled_at: Date | null;
+}
+
+export interface TicketTypeInput {
+  id?: string | undefined;
+  name: string;
+  price: number;
+  capacity?: number | null | undefined;
+  max_per_order?: number | undefined;
+}
+
+/** Event fields as the organizer sets them, already shape-checked and with Dates parsed. */
+export interface EventInput {
+  name: string;
+  description?: string | null | undefined;
+  venue?: string | null | undefined;
+  starts_at: Date;
+  ends_at: Date;
+  timezone?: string | undefined;
+  capacity: number;
+  ticket_types: TicketTypeInput[];
+  sales_start_at?: Date | null | undefined;
+  sales_end_at?: Date | null | undefined;
+  valid_from?: Date | null | undefined;
+  valid_until?: Date | null | undefined;
+  allowed_origins?: string[] | undefined;
+  open_amount?: OpenAmount | null | undefined;
+  require_email_verification?: boolean | undefined;
+  hold_minutes?: number | undefined;
+  status?: 'draft' | 'published' | undefined;
+}
+
+export type EventPatch = Partial<EventInput>;
+
+/** Who is asking: events belong to one account and one mode (test or live). */
+export interface Owner {
+  account: string;
+  livemode: boolean;
+}
+
+export const DEFAULT_TIMEZONE = 'Asia/Kolkata';
+export const DEFAULT_MAX_PER_ORDER = 10;
+export const DEFAULT_HOLD_MINUTES = 15;
+const MAX_EDIT_ATTEMPTS = 5;
+
+/** Seats of a type a buyer can still take: the tighter of the type's and the event's. */
+export function typeAvailable(event: EventDoc, typeId: string): number {
+  const own = event.inventory.types[typeId]?.available;
+  return own === undefined ? event.inventory.available : Math.min(own, event.inventory.available);
+}
+
+/** Whether sales are open at `now`: published, inside the sales window, before the end. */
+export function salesOpen(event: EventDoc, now: Date): boolean {
+  if (event.status !== 'published') return false;
+  if (event.sales_start_at && now < event.sales_start_at) return false;
+  return now < (event.sales_end_at ?? event.ends_at);
+}
+
+/**
+ * The rules that span fields (shapes are checked at the edge). Reports every
+ * broken rule at once, each naming its field.
+ */
+export function checkEventRules(e: EventInput): void {
+  const issues: FieldIssue[] = [];
+  const add = (field: string, message: string) => issues.push({ field, message });
+  if (e.ends_at <= e.starts_at) add('ends_at', 'must be after starts_at');
+  if (e.sales_start_at && e.sales_end_at && e.sales_end_at <= e.sales_start_at) {
+    add('sales_end_at', 'must be after sales_start_at');
+  }
+  if (e.sales_end_at && e.sales_end_at > e.ends_at) add('sales_end_at', 'must not be after ends_at');
+  if (e.valid_from && e.valid_until && e.valid_until <= e.valid_from) add('valid_until', 'must be after valid_from');
+  if (e.open_amount && e.open_amount.min > e.open_amount.max) add('open_amount.min', 'must not exceed open_amount.max');
+  if (e.ticket_types.length === 0) add('ticket_types', 'must have at least one ticket type');
+  const names = new Set<string>();
+  e.ticket_types.forEach((t, i) => {
+    if (t.capacity != null && t.capacity > e.capacity) add(`ticket_types.${i}.capacity`, "must not exceed the event's capacity");
+    const key = t.name.toLowerCase();
+    if (names.has(key)) add(`ticket_types.${i}.name`, 'must be unique within the event');
+    names.add(key);
+  });
+  if (issues.length > 0) throw new AppError('VALIDATION_FAILED', 'The event is not valid.', issues);
+}
+
+function toTicketTypes(inputs: TicketTypeInput[]): TicketTypeDoc[] {
+  return inputs.map((t) => ({
+    id: t.id ?? newId('tt'),
+    name: t.name,
+    price: t.price,
+    capacity: t.capacity ?? null,
+    max_per_order: t.max_per_order ?? DEFAULT_MAX_PER_ORDER,
+  }));
+}
+
+function docToInput(doc: EventDoc): EventInput {
+  return { ...doc, status: doc.status === 'cancelled' ? undefined : doc.status };
+}
+
+/** Only the fields the organizer edits, with defaults applied: the shared part of create and edit. */
+function editableFields(e: EventInput) {
+  return {
+    name: e.name,
+    description: e.description ?? null,
+    venue: e.venue ?? null,
+    starts_at: e.starts_at,
+    ends_at: e.ends_at,
+    timezone: e.timezone ?? DEFAULT_TIMEZONE,
+    capacity: e.capacity,
+    sales_start_at: e.sales_start_at ?? null,
+    sales_end_at: e.sales_end_at ?? null,
+    valid_from: e.valid_from ?? null,
+    valid_until: e.valid_until ?? null,
+    allowed_origins: e.allowed_origins ?? [],
+    open_amount: e.open_amount ?? null,
+    require_email_verification: e.require_email_verification ?? true,
+    hold_minutes: e.hold_minutes ?? DEFAULT_HOLD_MINUTES,
+    status: e.status ?? ('published' as const),
+  };
+}
+
+/**
+ * Plans the one conditional update that turns `current` into `next`: capacity
+ * changes move the `available` counters by the difference, and every decrease
+ * is guarded in the filter so sold + held can never exceed the new capacity,
+ * even against holds taken between our read and our write.
+ */
+function planEdit(current: EventDoc, next: EventInput, now: Date): { filter: Filter; update: Update } {
+  const filter: Filter = { _id: current._id, rev: current.rev };
+  const set: Record<string, unknown> = { ...editableFields(next), rev: current.rev + 1, updated_at: now };
+  const inc: Record<string, number> = {};
+  const unset: Record<string, ''> = {};
+  const conflicts: FieldIssue[] = [];
+
+  const capDelta = next.capacity - current.capacity;
+  if (capDelta !== 0) inc['inventory.available'] = capDelta;
+  if (capDelta < 0) {
+    if (current.inventory.available < -capDelta) {
+      conflicts.push({ field: 'capacity', message: `must be at least ${current.inventory.sold + current.inventory.held} (sold + held)` });
+    }
+    filter['inventory.available'] = { $gte: -capDelta };
+  }
+
+  const nextTypes = toTicketTypes(next.ticket_types);
+  const known = new Map(current.ticket_types.map((t) => [t.id, t]));
+  nextTypes.forEach((t, i) => {
+    const path = `inventory.types.${t.id}`;
+    const before = known.get(t.id);
+    const counters = current.inventory.types[t.id] ?? { sold: 0, held: 0 };
+    if (!before) {
+      set[path] = t.capacity === null ? { sold: 0, held: 0 } : { sold: 0, held: 0, available: t.capacity };
+      return;
+    }
+    known.delete(t.id);
+    if (before.capacity === t.capacity) return;
+    const taken = counters.sold + counters.held;
+    if (t.capacity !== null && t.capacity < taken) {
+      conflicts.push({ field: `ticket_types.${i}.capacity`, message: `must be at least ${taken} (sold + held)` });
+    }
+    if (t.capacity === null) {
+      unset[`${path}.available`] = '';
+    } else if (before.capacity === null) {
+      // No counter to move yet: derive it from sold + held as read, and guard that read.
+      set[`${path}.available`] = t.capacity - taken;
+      filter[`${path}.sold`] = counters.sold;
+      filter[`${path}.held`] = counters.held;
+    } else {
+      const delta = t.capacity - before.capacity;
+      inc[`${path}.available`] = delta;
+      if (delta < 0) filter[`${path}.available`] = { $gte: -delta };
+    }
+  });
+  for (const removed of known.values()) {
+    const counters = current.inventory.types[removed.id] ?? { sold: 0, held: 0 };
+    if (counters.sold + counters.held > 0) {
+      conflicts.push({ field: 'ticket_types', message: `'${removed.name}' has tickets sold or held and cannot be removed` });
+    }
+    filter[`inventory.types.${removed.id}.sold`] = 0;
+    filter[`inventory.types.${removed.id}.held`] = 0;
+    unset[`inventory.types.${removed.id}`] = '';
+  }
+  if (conflicts.length > 0) throw new AppError('CONFLICT', 'The change conflicts with tickets already sold or held.', conflicts);
+
+  set.ticket_types = nextTypes;
+  const update: Update = { $set: set };
+  if (Object.keys(inc).length > 0) update.$inc = inc;
+  if (Object.keys(unset).length > 0) update.$unset = unset;
+  return { filter, update };
+}
+
+export interface EventServiceDeps {
+  store: Store;
+  clock: Clock;
+}
+
+/**
+ * Events and their seat inventory.
+ *
+ * @example
+ * const events = createEventService({ store, clock });
+ * const event = await events.create({ account, livemode: false }, input);
+ */
+export function createEventService({ store, clock }: EventServiceDeps) {
+  const events = store.collection<EventDoc>('events');
+
+  async function get(owner: Owner, id: string): Promise<EventDoc> {
+    const event = await events.findOne({ _id: id, account: owner.account, livemode: owner.livemode });
+    if (!event) throw notFound('event', id);
+    return event;
+  }
+
+  return {
+    get,
+
+    async create(owner: Owner, input: EventInput): Promise<EventDoc> {
+      const withId = input.ticket_types.findIndex((t) => t.id !== undefined);
+      if (withId >= 0) {
+        throw new AppError('VALIDATION_FAILED', 'The event is not valid.', [
+          { field: `ticket_types.${withId}.id`, message: 'is assigned by the server; send it only when editing' },
+        ]);
+      }
+      checkEventRules(input);
+      const now = clock.now();
+      const ticketTypes = toTicketTypes(input.ticket_types);
+      const doc: EventDoc = {
+        _id: newId('evt'),
+        account: owner.account,
+        livemode: owner.livemode,
+        ...editableFields(input),
+        currency: 'INR',
+        ticket_types: ticketTypes,
+        inventory: {
+          sold: 0,
+          held: 0,
+          available: input.capacity,
+          types: Object.fromEntries(
+            ticketTypes.map((t) => [t.id, t.capacity === null ? { sold: 0, held: 0 } : { sold: 0, held: 0, available: t.capacity }]),
+          ),
+        },
+        rev: 0,
+        created_at: now,
+        updated_at: now,
+        cancelled_at: null,
+      };
+      await events.insertOne(doc);
+      return doc;
+    },
+
+    async list(owner: Owner, page: PageParams): Promise<Page<EventDoc>> {
+      return paginate(events, { account: owner.account, livemode: owner.livemode }, page);
+    },
+
+    /**
+     * Applies an organizer's edit. `ticket_types`, when given, is the whole new
+     * list: entries with an `id` keep that type, entries without one are added,
+     * and missing types are removed (only while none are sold or held).
+     */
+    async update(owner: Owner, id: string, patch: EventPatch): Promise<EventDoc> {
+      for (let attempt = 0; attempt < MAX_EDIT_ATTEMPTS; attempt++) {
+        const current = await get(owner, id);
+        if (current.status === 'cancelled') throw new AppError('CONFLICT', 'A cancelled event cannot be changed.');
+        const unknownType = (patch.ticket_types ?? []).findIndex(
+          (t) => t.id !== undefined && !current.ticket_types.some((c) => c.id === t.id),
+        );
+        if (unknownType >= 0) {
+          throw new AppError('VALIDATION_FAILED', 'The event is not valid.', [
+            { field: `ticket_types.${unknownType}.id`, message: 'is not a ticket type of this event' },
+          ]);
+        }
+        const next: EventInput = { ...docToInput(current), ...definedOnly(patch) };
+        checkEventRules(next);
+        const { filter, update } = planEdit(current, next, clock.now());
+        const updated = await events.findOneAndUpdate(filter, update);
+        if (updated) return updated;
+        // Someone else edited, or holds took the seats we were removing: read again and re-plan.
+      }
+      throw new AppError('CONFLICT', 'The event is being changed by someone else; try again.');
+    },
+
+    /** Stops sales for good. Cancelling a cancelled event returns it unchanged. */
+    async cancel(owner: Owner, id: string): Promise<EventDoc> {
+      await get(owner, id);
+      const now = clock.now();
+      const updated = await events.findOneAndUpdate(
+        { _id: id, account: owner.account, status: { $ne: 'cancelled' } },
+        { $set: { status: 'cancelled', cancelled_at: now, updated_at: now }, $inc: { rev: 1 } },
+      );
+      return updated ?? get(owner, id);
+    },
+
+    /** An event as a publishable key may see it: drafts do not exist publicly. */
+    async getPublic(owner: Owner, id: string): Promise<EventDoc> {
+      const event = await get(owner, id);
+      if (event.status === 'draft') throw notFound('event', id);
+      return event;
+    },
+  };
+}
+
+export type EventService = ReturnType<typeof createEventService>;
+
+/** Drops keys whose value is `undefined`, so a patch only overrides what it names. */
+function definedOnly<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,44 @@
+import type { MiddlewareHandler } from 'hono';
+import { AppError } from '../../domain/errors.js';
+import type { AppEnv } from '../context.js';
+
+/** Which keys an endpoint takes: `secret` only, or either kind (`any`). */
+export type KeyRequirement = 'secret' | 'any';
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/**
+ * Authenticates `Authorization: Bearer <key>` and puts the caller on `c.var.auth`.
+ *
+ * - no key, an unknown key or a rolled key → 401 UNAUTHENTICATED;
+ * - a secret key sent by a browser (any request with an `Origin` header) → 403,
+ *   before the key is even looked up: a secret key in a web page is already leaked;
+ * - a publishable key on a secret-key endpoint → 403 saying which key to use.
+ *
+ * @example
+ * app.use('/v1/events/*', requireKey('secret'));
+ */
+export function requireKey(requirement: KeyRequirement): MiddlewareHandler<AppEnv> {
+  return async function requireKeyMiddleware(c, next) {
+    const header = c.req.header('Authorization');
+    const raw = header?.match(BEARER)?.[1];
+    if (!raw) {
+      throw new AppError('UNAUTHENTICATED', 'Missing API key. Send it as `Authorization: Bearer <key>`.');
+    }
+    if (raw.startsWith('sk_') && c.req.header('Origin') !== undefined) {
+      throw new AppError(
+        'FORBIDDEN',
+        'A secret key was sent from a browser. Secret keys belong on your server only: use your publishable key (pk_…) in web pages, and roll this secret key now.',
+      );
+    }
+    const auth = await c.var.services.accounts.authenticateKey(raw);
+    if (!auth) {
+      throw new AppError('UNAUTHENTICATED', 'The API key is not valid: it is mistyped, or it was rolled.');
+    }
+    if (requirement === 'secret' && auth.key.kind !== 'secret') {
+      throw new AppError('FORBIDDEN', 'This endpoint needs a secret key (sk_…). Publishable keys (pk_…) can only read public event data and start orders.');
+    }
+    c.set('auth', auth);
+    await next();
+  };
+}

@@ -1,0 +1,84 @@
+import { createRoute } from '@hono/zod-openapi';
+import { requireKey } from '../middleware/auth.js';
+import { bearer, createRouter } from '../router.js';
+import { AccountCreatedSchema, AccountSchema, ApiKeyListSchema, ApiKeySchema, CreateAccountBody, RollKeyBody } from '../schemas/accounts.js';
+import { errorResponses } from '../schemas/common.js';
+import { toAccountJson, toApiKeyJson } from '../serializers.js';
+
+const signUp = createRoute({
+  method: 'post',
+  path: '/v1/accounts',
+  tags: ['Accounts'],
+  summary: 'Sign up an organizer',
+  description: 'Creates an account and returns its test-mode secret and publishable keys. The keys are shown only here.',
+  request: { body: { required: true, content: { 'application/json': { schema: CreateAccountBody } } } },
+  responses: {
+    201: { description: 'The account and its keys.', content: { 'application/json': { schema: AccountCreatedSchema } } },
+    ...errorResponses(400, 409, 413),
+  },
+});
+
+const retrieveAccount = createRoute({
+  method: 'get',
+  path: '/v1/account',
+  tags: ['Accounts'],
+  summary: 'The account of the key',
+  security: bearer,
+  middleware: [requireKey('secret')],
+  responses: {
+    200: { description: 'The account.', content: { 'application/json': { schema: AccountSchema } } },
+    ...errorResponses(401, 403),
+  },
+});
+
+const rollKey = createRoute({
+  method: 'post',
+  path: '/v1/keys/roll',
+  tags: ['Accounts'],
+  summary: 'Roll a key',
+  description: 'Issues a new key of the kind and mode and revokes the old one at once. The new key is shown only here.',
+  security: bearer,
+  middleware: [requireKey('secret')],
+  request: { body: { required: true, content: { 'application/json': { schema: RollKeyBody } } } },
+  responses: {
+    201: { description: 'The new key, with its secret.', content: { 'application/json': { schema: ApiKeySchema } } },
+    ...errorResponses(400, 401, 403),
+  },
+});
+
+const listKeys = createRoute({
+  method: 'get',
+  path: '/v1/keys',
+  tags: ['Accounts'],
+  summary: 'List active keys',
+  description: 'Active keys, newest first, without their secrets.',
+  security: bearer,
+  middleware: [requireKey('secret')],
+  responses: {
+    200: { description: 'The keys.', content: { 'application/json': { schema: ApiKeyListSchema } } },
+    ...errorResponses(401, 403),
+  },
+});
+
+/** Sign-up, the account and its API keys. */
+export function accountRoutes() {
+  return createRouter()
+    .openapi(signUp, async (c) => {
+      const created = await c.var.services.accounts.signUp(c.req.valid('json'));
+      return c.json(
+        { account: toAccountJson(created.account), secret_key: created.secretKey, publishable_key: created.publishableKey },
+        201,
+      );
+    })
+    .openapi(retrieveAccount, (c) => c.json(toAccountJson(c.var.auth.account), 200))
+    .openapi(rollKey, async (c) => {
+      const { kind, mode } = c.req.valid('json');
+      const { auth } = c.var;
+      const rolled = await c.var.services.accounts.rollKey(auth.account._id, kind, mode ?? auth.key.mode);
+      return c.json(toApiKeyJson(rolled.key, rolled.raw), 201);
+    })
+    .openapi(listKeys, async (c) => {
+      const keys = await c.var.services.accounts.listKeys(c.var.auth.account._id);
+      return c.json({ object: 'list' as const, data: keys.map((k) => toApiKeyJson(k)), has_more: false, next_cursor: null }, 200);
+    });
+}

@@ -1,0 +1,112 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { Owner } from '../../domain/events.js';
+import type { KeyAuth } from '../../domain/accounts.js';
+import { assertOriginAllowed } from '../middleware/cors.js';
+import { requireKey } from '../middleware/auth.js';
+import { bearer, createRouter } from '../router.js';
+import { errorResponses, IdParam, ListQuery } from '../schemas/common.js';
+import { CreateEventBody, EventListSchema, EventSchema, PublicEventSchema, UpdateEventBody } from '../schemas/events.js';
+import { toEventJson, toList, toPublicEventJson } from '../serializers.js';
+
+const owner = (auth: KeyAuth): Owner => ({ account: auth.account._id, livemode: auth.livemode });
+const eventJson = { 'application/json': { schema: EventSchema } };
+const secret = { security: bearer, middleware: [requireKey('secret')], tags: ['Events'] };
+
+const createEvent = createRoute({
+  ...secret,
+  method: 'post',
+  path: '/v1/events',
+  summary: 'Create an event',
+  description: 'The event id (`evt_…`) is the Event Token partner pages embed. Events created with a test key are test events.',
+  request: { body: { required: true, content: { 'application/json': { schema: CreateEventBody } } } },
+  responses: { 201: { description: 'The event.', content: eventJson }, ...errorResponses(400, 401, 403, 413) },
+});
+
+const listEvents = createRoute({
+  ...secret,
+  method: 'get',
+  path: '/v1/events',
+  summary: 'List events',
+  description: 'Newest first, in the mode (test or live) of the key.',
+  request: { query: ListQuery },
+  responses: {
+    200: { description: 'A page of events.', content: { 'application/json': { schema: EventListSchema } } },
+    ...errorResponses(400, 401, 403),
+  },
+});
+
+const retrieveEvent = createRoute({
+  ...secret,
+  method: 'get',
+  path: '/v1/events/{id}',
+  summary: 'Retrieve an event',
+  request: { params: IdParam },
+  responses: { 200: { description: 'The event.', content: eventJson }, ...errorResponses(401, 403, 404) },
+});
+
+const updateEvent = createRoute({
+  ...secret,
+  method: 'patch',
+  path: '/v1/events/{id}',
+  summary: 'Update an event',
+  description:
+    'Changes only the fields sent. `ticket_types`, when sent, is the whole list: keep a type by sending its `id`, add one by leaving `id` out. Capacity never goes below sold + held.',
+  request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: UpdateEventBody } } } },
+  responses: { 200: { description: 'The event.', content: eventJson }, ...errorResponses(400, 401, 403, 404, 409, 413) },
+});
+
+const cancelEvent = createRoute({
+  ...secret,
+  method: 'post',
+  path: '/v1/events/{id}/cancel',
+  summary: 'Cancel an event',
+  description: 'Stops sales for good; its tickets are refused at the door with `event_cancelled`.',
+  request: { params: IdParam },
+  responses: { 200: { description: 'The cancelled event.', content: eventJson }, ...errorResponses(401, 403, 404) },
+});
+
+const retrievePublicEvent = createRoute({
+  method: 'get',
+  path: '/v1/public/events/{id}',
+  tags: ['Public'],
+  summary: 'Public view of an event',
+  description: 'What a checkout page shows. Takes the publishable key; browsers may call it from the event’s allowed origins.',
+  security: bearer,
+  middleware: [requireKey('any')],
+  request: { params: IdParam },
+  responses: {
+    200: { description: 'The event as buyers see it.', content: { 'application/json': { schema: PublicEventSchema } } },
+    ...errorResponses(401, 403, 404),
+  },
+});
+
+/** Organizer event management and the public event view. */
+export function eventRoutes() {
+  return createRouter()
+    .openapi(createEvent, async (c) => {
+      const event = await c.var.services.events.create(owner(c.var.auth), c.req.valid('json'));
+      return c.json(toEventJson(event), 201);
+    })
+    .openapi(listEvents, async (c) => {
+      const page = await c.var.services.events.list(owner(c.var.auth), c.req.valid('query'));
+      return c.json(toList(page, toEventJson), 200);
+    })
+    .openapi(retrieveEvent, async (c) => {
+      const event = await c.var.services.events.get(owner(c.var.auth), c.req.valid('param').id);
+      return c.json(toEventJson(event), 200);
+    })
+    .openapi(updateEvent, async (c) => {
+      const event = await c.var.services.events.update(owner(c.var.auth), c.req.valid('param').id, c.req.valid('json'));
+      return c.json(toEventJson(event), 200);
+    })
+    .openapi(cancelEvent, async (c) => {
+      const event = await c.var.services.events.cancel(owner(c.var.auth), c.req.valid('param').id);
+      return c.json(toEventJson(event), 200);
+    })
+    .openapi(retrievePublicEvent, async (c) => {
+      const event = await c.var.services.events.getPublic(owner(c.var.auth), c.req.valid('param').id);
+      const { config, clock } = c.var.deps;
+      assertOriginAllowed(c.req.header('Origin'), event, new URL(config.publicUrl).origin);
+      return c.json(toPublicEventJson(event, clock.now()), 200);
+    });
+}

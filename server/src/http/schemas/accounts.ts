@@ -1,0 +1,65 @@
+import { z } from '@hono/zod-openapi';
+import type { Account, AccountCreated, ApiKey } from '@trendy-tickets/sdk';
+import { type Exact, text, timestampOut } from './common.js';
+
+/** bcrypt reads only the first 72 bytes of a password; longer ones would be silently cut. */
+const BCRYPT_MAX_BYTES = 72;
+
+export const CreateAccountBody = z
+  .strictObject({
+    email: z.string().trim().max(254).pipe(z.email('must be an email address')).openapi({ example: 'owner@example.com' }),
+    password: z
+      .string()
+      .min(10, 'must be at least 10 characters')
+      .refine((v) => Buffer.byteLength(v, 'utf8') <= BCRYPT_MAX_BYTES, `must be at most ${BCRYPT_MAX_BYTES} bytes`)
+      .openapi({ example: 'correct horse battery staple' }),
+    name: text(200).openapi({ example: 'Mumbai Music Co.' }),
+  })
+  .openapi('CreateAccountParams');
+
+export const AccountSchema = z
+  .object({
+    id: z.string().openapi({ example: 'acct_4QpZ0x2bB8Lr6qXhS1mYtA' }),
+    object: z.literal('account'),
+    created_at: timestampOut,
+    email: z.string(),
+    name: z.string(),
+  })
+  .openapi('Account');
+
+export const AccountCreatedSchema = z
+  .object({
+    account: AccountSchema,
+    secret_key: z.string().openapi({ description: 'Shown once. Keep it on your server.', example: 'sk_test_…' }),
+    publishable_key: z.string().openapi({ description: 'Safe in web pages.', example: 'pk_test_…' }),
+  })
+  .openapi('AccountCreated');
+
+export const RollKeyBody = z
+  .strictObject({
+    kind: z.enum(['secret', 'publishable']),
+    mode: z.enum(['test', 'live']).optional().openapi({ description: 'Defaults to the mode of the key making the request.' }),
+  })
+  .openapi('RollKeyParams');
+
+export const ApiKeySchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('api_key'),
+    created_at: timestampOut,
+    kind: z.enum(['secret', 'publishable']),
+    mode: z.enum(['test', 'live']),
+    display: z.string().openapi({ example: 'sk_test_…Ab3d' }),
+    secret: z.string().optional().openapi({ description: 'The full key: only in the response that created it.' }),
+  })
+  .openapi('ApiKey');
+
+export const ApiKeyListSchema = z
+  .object({ object: z.literal('list'), data: z.array(ApiKeySchema), has_more: z.boolean(), next_cursor: z.string().nullable() })
+  .openapi('ApiKeyList');
+
+export const accountSchemasMatchWireTypes: [
+  Exact<z.infer<typeof AccountSchema>, Account>,
+  Exact<z.infer<typeof AccountCreatedSchema>, AccountCreated>,
+  Exact<z.infer<typeof ApiKeySchema>, ApiKey>,
+] = [true, true, true];

@@ -1,0 +1,132 @@
+import { z } from '@hono/zod-openapi';
+import type { Event, PublicEvent, TicketType } from '@trendy-tickets/sdk';
+import { amount, type Exact, listOf, origin, text, timestamp, timestampOut, timeZone } from './common.js';
+
+const capacity = z.number().int('must be a whole number').min(1, 'must be at least 1').max(1_000_000, 'must be at most 1,000,000');
+
+const OpenAmountSchema = z
+  .strictObject({ min: amount, max: amount })
+  .openapi('OpenAmount', { description: 'Let buyers choose what to pay (donations, weddings), within these bounds.' });
+
+const TicketTypeParamsSchema = z
+  .strictObject({
+    id: z.string().max(64).optional().openapi({ description: 'Only when editing: keeps the existing type with this id.' }),
+    name: text(100).openapi({ example: 'General admission' }),
+    price: amount,
+    capacity: capacity.nullable().optional().openapi({ description: "Seats of this type; omit to share the event's capacity." }),
+    max_per_order: z.number().int().min(1).max(50).optional().openapi({ description: '1–50, default 10.' }),
+  })
+  .openapi('TicketTypeParams');
+
+const eventFields = {
+  name: text(200).openapi({ example: 'Monsoon Jazz Night' }),
+  description: text(5000, { multiline: true }).nullable().optional(),
+  venue: text(300).nullable().optional().openapi({ example: 'NCPA, Mumbai' }),
+  starts_at: timestamp,
+  ends_at: timestamp,
+  timezone: timeZone.optional().openapi({ description: 'Default Asia/Kolkata.' }),
+  capacity,
+  ticket_types: z.array(TicketTypeParamsSchema).min(1, 'must have at least one ticket type').max(50),
+  sales_start_at: timestamp.nullable().optional(),
+  sales_end_at: timestamp.nullable().optional().openapi({ description: 'Default: when the event ends.' }),
+  valid_from: timestamp.nullable().optional().openapi({ description: 'Tickets admit from this time; default: any time before the end.' }),
+  valid_until: timestamp.nullable().optional().openapi({ description: 'Tickets admit until this time; default: the event end.' }),
+  allowed_origins: z
+    .array(origin)
+    .max(20)
+    .optional()
+    .openapi({ description: 'Web origins allowed to sell this event with a publishable key. Empty: any origin in test mode, none in live mode.' }),
+  open_amount: OpenAmountSchema.nullable().optional(),
+  require_email_verification: z.boolean().optional().openapi({ description: 'Default true: buyers confirm their email with a code.' }),
+  hold_minutes: z.number().int().min(5).max(120).optional().openapi({ description: 'Minutes an unpaid order holds its seats; default 15.' }),
+  status: z.enum(['draft', 'published']).optional().openapi({ description: 'Default published. Cancel through POST /v1/events/{id}/cancel.' }),
+};
+
+export const CreateEventBody = z.strictObject(eventFields).openapi('CreateEventParams');
+
+export const UpdateEventBody = z
+  .strictObject({
+    ...eventFields,
+    name: eventFields.name.optional(),
+    starts_at: eventFields.starts_at.optional(),
+    ends_at: eventFields.ends_at.optional(),
+    capacity: eventFields.capacity.optional(),
+    ticket_types: eventFields.ticket_types.optional(),
+  })
+  .openapi('UpdateEventParams');
+
+export const TicketTypeSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    price: z.number().int(),
+    capacity: z.number().int().nullable(),
+    max_per_order: z.number().int(),
+    sold: z.number().int(),
+    held: z.number().int(),
+    available: z.number().int(),
+  })
+  .openapi('TicketType');
+
+export const EventSchema = z
+  .object({
+    id: z.string().openapi({ example: 'evt_4QpZ0x2bB8Lr6qXhS1mYtA', description: 'The Event Token.' }),
+    object: z.literal('event'),
+    created_at: timestampOut,
+    livemode: z.boolean(),
+    name: z.string(),
+    description: z.string().nullable(),
+    venue: z.string().nullable(),
+    starts_at: timestampOut,
+    ends_at: timestampOut,
+    timezone: z.string(),
+    capacity: z.number().int(),
+    currency: z.literal('INR'),
+    status: z.enum(['draft', 'published', 'cancelled']),
+    ticket_types: z.array(TicketTypeSchema),
+    sales_start_at: timestampOut.nullable(),
+    sales_end_at: timestampOut.nullable(),
+    valid_from: timestampOut.nullable(),
+    valid_until: timestampOut.nullable(),
+    allowed_origins: z.array(z.string()),
+    open_amount: z.object({ min: z.number().int(), max: z.number().int() }).nullable(),
+    require_email_verification: z.boolean(),
+    hold_minutes: z.number().int(),
+    sold: z.number().int(),
+    held: z.number().int(),
+    available: z.number().int(),
+  })
+  .openapi('Event');
+
+export const EventListSchema = listOf(EventSchema, 'EventList');
+
+export const PublicEventSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('public_event'),
+    livemode: z.boolean(),
+    name: z.string(),
+    description: z.string().nullable(),
+    venue: z.string().nullable(),
+    starts_at: timestampOut,
+    ends_at: timestampOut,
+    timezone: z.string(),
+    currency: z.literal('INR'),
+    status: z.enum(['draft', 'published', 'cancelled']),
+    ticket_types: z.array(
+      z.object({ id: z.string(), name: z.string(), price: z.number().int(), max_per_order: z.number().int(), available: z.number().int() }),
+    ),
+    available: z.number().int(),
+    sales_open: z.boolean(),
+    sales_start_at: timestampOut.nullable(),
+    sales_end_at: timestampOut.nullable(),
+    open_amount: z.object({ min: z.number().int(), max: z.number().int() }).nullable(),
+    require_email_verification: z.boolean(),
+  })
+  .openapi('PublicEvent');
+
+export const eventSchemasMatchWireTypes: [
+  Exact<z.infer<typeof EventSchema>, Event>,
+  Exact<z.infer<typeof TicketTypeSchema>, TicketType>,
+  Exact<z.infer<typeof PublicEventSchema>, PublicEvent>,
+] = [true, true, true];

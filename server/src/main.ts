@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { systemClock } from './domain/clock.js';
+import { createJsonLogger, type Logger } from './logger.js';
+import { createServices } from './services.js';
+import { INDEXES } from './store/indexes.js';
+import { openStore } from './store/open-store.js';
+import type { Store } from './store/port.js';
+
+/** How long a shutdown waits for in-flight requests before closing anyway. */
+const DRAIN_TIMEOUT_MS = 10_000;
+
+/**
+ * The signing secret: `TTS_SECRET` when set (always in production, which
+ * `loadConfig` enforces); otherwise generated once into the data directory so
+ * sessions and codes survive restarts of a development server.
+ */
+async function resolveSecret(config: Readonly<Config>): Promise<string> {
+  if (config.secret) return config.secret;
+  const file = join(config.dataDir, 'secret');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    const secret = randomBytes(32).toString('hex');
+    await writeFile(file, `${secret}\n`, { mode: 0o600, flag: 'wx' }).catch(async () => {
+      // Another process created it between our read and write: use theirs.
+    });
+    return (await readFile(file, 'utf8')).trim();
+  }
+}
+
+/** Stops taking connections, lets in-flight requests finish, then closes the store. */
+function installShutdown(server: Server, store: Store, logger: Logger): void {
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    const force = setTimeout(() => {
+      logger.warn('drain timed out; closing remaining connections', { timeout_ms: DRAIN_TIMEOUT_MS });
+      server.closeAllConnections();
+    }, DRAIN_TIMEOUT_MS).unref();
+    server.close(async () => {
+      clearTimeout(force);
+      try {
+        await store.close();
+        logger.info('stopped');
+        process.exitCode = 0;
+      } catch (err) {
+        logger.error('store did not close cleanly', { err });
+        process.exitCode = 1;
+      }
+    });
+    // Keep-alive connections with no request in flight would hold close() open.
+    server.closeIdleConnections();
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+/**
+ * Reads `./.env` when there is one. Variables already set in the environment win,
+ * so a deployment's real settings are never overridden by a stray file.
+ */
+function loadDotEnv(): void {
+  try {
+    process.loadEnvFile('.env');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  let config: Readonly<Config>;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createJsonLogger(config.logLevel);
+  await mkdir(config.dataDir, { recursive: true });
+  const secret = await resolveSecret(config);
+  const runtimeConfig: Readonly<Config> = Object.freeze({ ...config, secret });
+
+  const store = await openStore({ mongodbUri: config.mongodbUri, dataDir: resolve(config.dataDir) });
+  await store.ensureIndexes(INDEXES);
+  const services = createServices({ config: runtimeConfig, store, clock: systemClock });
+  const app = createApp({ config: runtimeConfig, store, clock: systemClock, logger, services });
+
+  const server = serve({ fetch: app.fetch, port: config.port }) as Server;
+  await new Promise<void>((resolveListening, reject) => {
+    server.once('listening', resolveListening);
+    server.once('error', reject);
+  });
+  installShutdown(server, store, logger);
+  logger.info('listening', { port: config.port, store: store.driver, env: config.env });
+
+  const url = config.publicUrl;
+  process.stdout.write(
+    [
+      '',
+      `  Trendy Ticket Service is running (${config.env}, ${store.driver} store${store.driver === 'embedded' ? ` in ${resolve(config.dataDir)}` : ''})`,
+      '',
+      `  API            ${url}/v1`,
+      `  API reference  ${url}/docs`,
+      `  OpenAPI        ${url}/openapi.json`,
+      `  Health         ${url}/healthz`,
+      '',
+      '  Stop with Ctrl+C.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

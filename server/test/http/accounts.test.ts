@@ -1,0 +1,152 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { hashApiKey } from '../../src/domain/accounts.js';
+import { buildTestApp, type TestApp } from '../helpers/app.js';
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await buildTestApp();
+});
+
+const signUpBody = { email: 'Asha@Example.com', password: 'correct horse battery', name: 'Asha Events' };
+
+describe('POST /v1/accounts (happy)', () => {
+  it('creates an account and shows test keys once, in their documented formats', async () => {
+    const res = await t.call('POST', '/v1/accounts', { body: signUpBody });
+    expect(res.status).toBe(201);
+    expect(res.body.account).toMatchObject({ object: 'account', email: 'asha@example.com', name: 'Asha Events' });
+    expect(res.body.account.id).toMatch(/^acct_[0-9A-Za-z]{22}$/);
+    expect(res.body.secret_key).toMatch(/^sk_test_[0-9A-Za-z]{36}$/);
+    expect(res.body.publishable_key).toMatch(/^pk_test_[0-9A-Za-z]{36}$/);
+    expect(res.body.account.created_at).toBe('2026-06-01T10:00:00.000Z');
+    expect(res.body.account).not.toHaveProperty('password_hash');
+  });
+
+  it('stores keys as SHA-256 hashes and never the raw key or password', async () => {
+    const { body } = await t.call('POST', '/v1/accounts', { body: signUpBody });
+    const keys = await t.store.collection<{ _id: string; hash: string; display: string }>('api_keys').find({});
+    expect(keys.map((k) => k.hash).sort()).toEqual([hashApiKey(body.secret_key), hashApiKey(body.publishable_key)].sort());
+    const everything = JSON.stringify([keys, await t.store.collection('accounts').find({})]);
+    expect(everything).not.toContain(body.secret_key);
+    expect(everything).not.toContain(body.publishable_key);
+    expect(everything).not.toContain(signUpBody.password);
+    expect(keys.map((k) => k.display).sort()).toEqual([`pk_test_…${body.publishable_key.slice(-4)}`, `sk_test_…${body.secret_key.slice(-4)}`]);
+  });
+
+  it('hashes passwords with bcrypt at cost 12 by default', async () => {
+    const strict = await buildTestApp({ env: { TTS_PASSWORD_COST: '' } });
+    expect(strict.config.passwordCost).toBe(12);
+    await strict.call('POST', '/v1/accounts', { body: signUpBody });
+    const [account] = await strict.store.collection<{ _id: string; password_hash: string }>('accounts').find({});
+    expect(account?.password_hash).toMatch(/^\$2[aby]\$12\$/);
+  });
+});
+
+describe('POST /v1/accounts (errors)', () => {
+  it('refuses a second account with the same email, whatever its case', async () => {
+    await t.call('POST', '/v1/accounts', { body: signUpBody });
+    const again = await t.call('POST', '/v1/accounts', { body: { ...signUpBody, email: 'ASHA@example.COM' } });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('CONFLICT');
+  });
+
+  it('names every bad field at once', async () => {
+    const res = await t.call('POST', '/v1/accounts', { body: { email: 'not-an-email', password: 'short', name: '', plan: 'gold' } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    const fields = res.body.error.details.map((d: { field: string }) => d.field).sort();
+    expect(fields).toEqual(['email', 'name', 'password', 'plan']);
+    expect(res.body.error.request_id).toBe(res.headers.get('X-Request-Id'));
+  });
+
+  it('refuses passwords bcrypt would silently truncate', async () => {
+    const res = await t.call('POST', '/v1/accounts', { body: { ...signUpBody, password: 'स'.repeat(25) } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([{ field: 'password', message: 'must be at most 72 bytes' }]);
+  });
+});
+
+describe('GET /v1/account and keys', () => {
+  it('returns the account of a secret key', async () => {
+    const { sk, account } = await t.signUp('Kala Ghoda Arts');
+    const res = await t.call('GET', '/v1/account', { key: sk });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(account);
+  });
+
+  it('rolls a secret key: the new key works, the old one stops at once', async () => {
+    const { sk } = await t.signUp();
+    const rolled = await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'secret' } });
+    expect(rolled.status).toBe(201);
+    expect(rolled.body).toMatchObject({ object: 'api_key', kind: 'secret', mode: 'test' });
+    expect(rolled.body.secret).toMatch(/^sk_test_/);
+    expect((await t.call('GET', '/v1/account', { key: sk })).status).toBe(401);
+    expect((await t.call('GET', '/v1/account', { key: rolled.body.secret })).status).toBe(200);
+  });
+
+  it('rolls a publishable key without touching the secret key', async () => {
+    const { sk, pk } = await t.signUp();
+    const rolled = await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'publishable' } });
+    expect(rolled.body.secret).toMatch(/^pk_test_/);
+    const event = await t.call('POST', '/v1/events', { key: sk, body: { name: 'x', starts_at: '2026-07-01T10:00:00Z', ends_at: '2026-07-01T12:00:00Z', capacity: 5, ticket_types: [{ name: 'A', price: 0 }] } });
+    expect((await t.call('GET', `/v1/public/events/${event.body.id}`, { key: pk })).status).toBe(401);
+    expect((await t.call('GET', `/v1/public/events/${event.body.id}`, { key: rolled.body.secret })).status).toBe(200);
+  });
+
+  it('lists active keys without their secrets', async () => {
+    const { sk } = await t.signUp();
+    await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'publishable' } });
+    const res = await t.call('GET', '/v1/keys', { key: sk });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toHaveLength(2);
+    for (const key of res.body.data) {
+      expect(key).not.toHaveProperty('secret');
+      expect(key.display).toMatch(/^(sk|pk)_test_…[0-9A-Za-z]{4}$/);
+    }
+  });
+
+  it('creates live keys on request; live keys see only live data', async () => {
+    const { sk } = await t.signUp();
+    const live = await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'secret', mode: 'live' } });
+    expect(live.body.secret).toMatch(/^sk_live_/);
+    expect((await t.call('GET', '/v1/account', { key: sk })).status).toBe(200);
+    expect((await t.call('GET', '/v1/events', { key: live.body.secret })).body.data).toEqual([]);
+  });
+});
+
+describe('API keys (security)', () => {
+  it('answers 401 without a key, with a malformed key and with an unknown key', async () => {
+    const attempts: Record<string, string>[] = [
+      {},
+      { Authorization: 'Basic abc' },
+      { Authorization: 'Bearer sk_test_nope' },
+      { Authorization: `Bearer sk_test_${'A'.repeat(36)}` },
+    ];
+    for (const headers of attempts) {
+      const res = await t.call('GET', '/v1/account', { headers });
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('refuses a publishable key on a secret-key endpoint with 403 and says which key to use', async () => {
+    const { pk } = await t.signUp();
+    const res = await t.call('GET', '/v1/account', { key: pk });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('FORBIDDEN');
+    expect(res.body.error.message).toMatch(/secret key \(sk_…\)/);
+  });
+
+  it('refuses a secret key sent from a browser and tells the developer to use the publishable key', async () => {
+    const { sk } = await t.signUp();
+    const res = await t.call('GET', '/v1/account', { key: sk, headers: { Origin: 'https://partner.example' } });
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toMatch(/publishable key \(pk_…\)/);
+    // The browser page must be able to read that message.
+    expect(res.headers.get('Access-Control-Allow-Origin')).toBe('https://partner.example');
+  });
+
+  it('rolling needs a secret key', async () => {
+    const { pk } = await t.signUp();
+    expect((await t.call('POST', '/v1/keys/roll', { key: pk, body: { kind: 'publishable' } })).status).toBe(403);
+  });
+});

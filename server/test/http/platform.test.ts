@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { createEmbeddedStore } from '../../src/store/embedded.js';
+import type { Store } from '../../src/store/port.js';
+import { buildTestApp, eventBody } from '../helpers/app.js';
+
+describe('operations endpoints', () => {
+  it('answers /healthz', async () => {
+    const t = await buildTestApp();
+    const res = await t.call('GET', '/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('is ready while the store answers, and not after it is gone', async () => {
+    const store = await createEmbeddedStore({});
+    const t = await buildTestApp({ store });
+    expect((await t.call('GET', '/readyz')).body).toEqual({ status: 'ready', store: 'embedded' });
+    await store.close();
+    const res = await t.call('GET', '/readyz');
+    expect(res.status).toBe(503);
+    expect(res.body.status).toBe('unavailable');
+  });
+
+  it('publishes an OpenAPI 3.1 document of every route', async () => {
+    const t = await buildTestApp();
+    const res = await t.call('GET', '/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    expect(Object.keys(res.body.paths).sort()).toEqual(
+      ['/healthz', '/readyz', '/v1/account', '/v1/accounts', '/v1/events', '/v1/events/{id}', '/v1/events/{id}/cancel', '/v1/keys', '/v1/keys/roll', '/v1/public/events/{id}'].sort(),
+    );
+    expect(res.body.components.schemas.Event.properties.ticket_types).toBeDefined();
+    expect(res.body.components.securitySchemes.bearerAuth.scheme).toBe('bearer');
+  });
+
+  it('renders the API reference at /docs from that document, under a strict CSP', async () => {
+    const t = await buildTestApp();
+    const res = await t.call('GET', '/docs');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('Content-Type')).toMatch(/text\/html/);
+    expect(res.headers.get('Content-Security-Policy')).toContain("default-src 'none'");
+    expect(res.body).toContain('Trendy Ticket Service API');
+    expect(res.body).toContain('/v1/events/{id}/cancel');
+    expect(res.body).toContain('Capacity never goes below sold + held.');
+    expect(res.body).not.toMatch(/<script/i);
+  });
+});
+
+describe('request ids, errors and headers', () => {
+  it('puts a request id on every response and in every error body', async () => {
+    const t = await buildTestApp();
+    const ok = await t.call('GET', '/healthz');
+    const err = await t.call('GET', '/v1/account');
+    expect(ok.headers.get('X-Request-Id')).toMatch(/^req_[0-9A-Za-z]{22}$/);
+    expect(err.body.error.request_id).toBe(err.headers.get('X-Request-Id'));
+    expect(ok.headers.get('X-Request-Id')).not.toBe(err.headers.get('X-Request-Id'));
+  });
+
+  it('ignores a request id sent by the client', async () => {
+    const t = await buildTestApp();
+    const res = await t.call('GET', '/healthz', { headers: { 'X-Request-Id': 'req_forged' } });
+    expect(res.headers.get('X-Request-Id')).not.toBe('req_forged');
+  });
+
+  it('answers unknown routes with a coded 404', async () => {
+    const t = await buildTestApp();
+    const res = await t.call('GET', '/v1/nope');
+    expect(res.status).toBe(404);
+    expect(res.body.error).toMatchObject({ code: 'NOT_FOUND', message: 'No route for GET /v1/nope.' });
+  });
+
+  it('turns an unexpected failure into INTERNAL without leaking it, and logs it with the request id', async () => {
+    const real = await createEmbeddedStore({});
+    const failing: Store = {
+      ...real,
+      driver: real.driver,
+      ensureIndexes: (specs) => real.ensureIndexes(specs),
+      ping: () => real.ping(),
+      close: () => real.close(),
+      collection: (name) => {
+        const collection = real.collection(name);
+        if (name !== 'events') return collection as never;
+        return { ...collection, name, find: async () => { throw new Error('disk on fire at /var/lib/secret'); } } as never;
+      },
+    };
+    const t = await buildTestApp({ store: failing });
+    const { sk } = await t.signUp();
+    const res = await t.call('GET', '/v1/events', { key: sk });
+    expect(res.status).toBe(500);
+    expect(res.body.error.code).toBe('INTERNAL');
+    expect(JSON.stringify(res.body)).not.toContain('disk on fire');
+    const logged = t.logger.entries.find((e) => e.msg === 'unhandled error');
+    expect(logged?.request_id).toBe(res.body.error.request_id);
+  });
+
+  it('refuses bodies over the limit with 413 PAYLOAD_TOO_LARGE', async () => {
+    const t = await buildTestApp();
+    const { sk } = await t.signUp();
+    const res = await t.call('POST', '/v1/events', { key: sk, body: eventBody({ description: 'x'.repeat(200_000) }) });
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('sets security headers', async () => {
+    const t = await buildTestApp();
+    const res = await t.call('GET', '/healthz');
+    expect(res.headers.get('X-Content-Type-Options')).toBe('nosniff');
+    expect(res.headers.get('X-Frame-Options')).toBe('SAMEORIGIN');
+    expect(res.headers.get('Referrer-Policy')).toBe('strict-origin-when-cross-origin');
+  });
+
+  it('writes one structured access-log line per request', async () => {
+    const t = await buildTestApp();
+    const res = await t.call('GET', '/healthz');
+    const line = t.logger.entries.find((e) => e.msg === 'request');
+    expect(line).toMatchObject({ level: 'info', method: 'GET', path: '/healthz', status: 200, request_id: res.headers.get('X-Request-Id') });
+  });
+});
