@@ -1,0 +1,232 @@
+/**
+ * The Razorpay gateway: the port in `gateway.ts` on top of the official `razorpay` SDK.
+ *
+ * The SDK has no host option, so `apiBase` (config `RAZORPAY_API_BASE`, a test-only
+ * setting) re-points the axios instance the SDK builds internally (`sdk.api.rq`); see
+ * `pointSdkAt`. Tests run the real SDK against `test/fakes/fake-razorpay.ts` this way.
+ * @see https://razorpay.com/docs/api/
+ */
+import Razorpay from 'razorpay';
+import { AppError, type ErrorCode } from '../domain/errors.js';
+import {
+  assertOrderInput,
+  type CreateGatewayOrderInput,
+  type GatewayOrder,
+  type GatewayPayment,
+  type GatewayPaymentStatus,
+  type GatewayRefund,
+  type PaymentGateway,
+} from './gateway.js';
+
+/** Razorpay's real API base, the default for `RAZORPAY_API_BASE`. */
+export const RAZORPAY_API_BASE = 'https://api.razorpay.com/v1';
+
+/** Settings for `createRazorpayGateway`; `loadConfig` supplies them from the environment. */
+export interface RazorpayGatewayOptions {
+  /** `rzp_test_…` or `rzp_live_…`; public, handed to the browser checkout. */
+  keyId: string;
+  keySecret: string;
+  /** Test-only (`RAZORPAY_API_BASE`): where the API lives; must end in `/v1`. */
+  apiBase?: string;
+  /** Give up on a request after this long (default 15 s); the SDK itself never times out. */
+  timeoutMs?: number;
+}
+
+/** Razorpay's error body: `{ error: { code, description, field, source, step, reason, metadata } }`. */
+export interface RazorpayErrorBody {
+  code?: string;
+  description?: string;
+  field?: string | null;
+  source?: string;
+  step?: string;
+  reason?: string;
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * An `AppError` raised from a Razorpay answer. `upstream` keeps Razorpay's status and error
+ * body for logs; only `message` is meant for the API caller.
+ */
+export class RazorpayGatewayError extends AppError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly upstream: { status: number; error?: RazorpayErrorBody },
+  ) {
+    super(code, message);
+  }
+}
+
+/** The slice of the SDK's private axios instance we touch; checked at runtime in `pointSdkAt`. */
+interface SdkHttpClient {
+  defaults: { baseURL?: string; timeout?: number };
+  interceptors: { response: { use(onFulfilled: undefined, onRejected: (error: unknown) => unknown): number } };
+}
+
+/**
+ * Creates the Razorpay gateway.
+ *
+ * @example
+ * const gateway = createRazorpayGateway({ keyId: config.razorpayKeyId, keySecret: config.razorpayKeySecret });
+ * const { gatewayOrderId } = await gateway.createOrder({ amount: 49900, currency: 'INR', receipt: order.id });
+ */
+export function createRazorpayGateway(options: RazorpayGatewayOptions): PaymentGateway {
+  const { keyId, keySecret, apiBase = RAZORPAY_API_BASE, timeoutMs = 15_000 } = options;
+  if (!keyId || !keySecret) throw new Error('Razorpay key id and key secret are both required');
+  const sdk = new Razorpay({ key_id: keyId, key_secret: keySecret });
+  pointSdkAt(sdk, apiBase, timeoutMs);
+
+  return {
+    name: 'razorpay',
+    keyId,
+
+    async createOrder(input: CreateGatewayOrderInput): Promise<GatewayOrder> {
+      assertOrderInput(input);
+      const { amount, currency, receipt, notes } = input;
+      const raw = await call('order', () => sdk.orders.create({ amount, currency, receipt, ...(notes ? { notes } : {}) }));
+      const order = raw as unknown as Record<string, unknown>;
+      if (typeof order.id !== 'string' || Number(order.amount) !== amount) throw unexpectedAnswer();
+      return {
+        gatewayOrderId: order.id,
+        amount,
+        currency: String(order.currency),
+        status: order.status as GatewayOrder['status'],
+      };
+    },
+
+    async fetchPayment(paymentId: string): Promise<GatewayPayment> {
+      assertId(paymentId, 'payment');
+      return toGatewayPayment(await call('payment', () => sdk.payments.fetch(paymentId)));
+    },
+
+    async listOrderPayments(gatewayOrderId: string): Promise<GatewayPayment[]> {
+      assertId(gatewayOrderId, 'order');
+      const list = await call('order', () => sdk.orders.fetchPayments(gatewayOrderId));
+      if (!Array.isArray(list?.items)) throw unexpectedAnswer();
+      // Razorpay lists newest first; the reconciler wants the order things happened in.
+      return list.items.map(toGatewayPayment).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    },
+
+    async capturePayment(paymentId: string, amount: number, currency: string): Promise<GatewayPayment> {
+      assertId(paymentId, 'payment');
+      return toGatewayPayment(await call('payment', () => sdk.payments.capture(paymentId, amount, currency)));
+    },
+
+    async refundPayment(paymentId: string, amount?: number): Promise<GatewayRefund> {
+      assertId(paymentId, 'payment');
+      if (amount !== undefined && (!Number.isSafeInteger(amount) || amount <= 0)) {
+        throw new AppError('VALIDATION_FAILED', 'refund amount must be a positive integer');
+      }
+      const raw = await call('refund', () => sdk.payments.refund(paymentId, amount === undefined ? {} : { amount }));
+      const refund = raw as unknown as Record<string, unknown>;
+      if (typeof refund.id !== 'string') throw unexpectedAnswer();
+      return { refundId: refund.id, amount: Number(refund.amount), status: refund.status as GatewayRefund['status'] };
+    },
+  };
+}
+
+/**
+ * Re-points the SDK at `apiBase` and bounds its requests. The SDK (2.9, `dist/api.js`) builds
+ * `this.api.rq = axios.create({ baseURL: 'https://api.razorpay.com', auth, … })` and requests
+ * `/v1/<path>` on it, so the base URL is `apiBase` minus its `/v1`. It also turns an axios
+ * error into `{ statusCode: err.response.status, error: err.response.data.error }`, which
+ * throws a TypeError when there is no response (refused, reset, timed out); the interceptor
+ * gives such errors a status-0 response first, so they arrive as a recognisable rejection.
+ */
+function pointSdkAt(sdk: Razorpay, apiBase: string, timeoutMs: number): void {
+  const http = (sdk.api as unknown as { rq?: Partial<SdkHttpClient> }).rq;
+  if (!http?.defaults || !http.interceptors) {
+    throw new Error('razorpay SDK internals changed: `api.rq` is not an axios instance; check RAZORPAY_API_BASE support');
+  }
+  http.defaults.baseURL = hostUrlFor(apiBase);
+  http.defaults.timeout = timeoutMs;
+  http.interceptors.response.use(undefined, (error: unknown) => {
+    const e = error as { response?: unknown; code?: unknown; message?: unknown } | null;
+    if (e && typeof e === 'object' && e.response) return Promise.reject(error);
+    const description = `${typeof e?.code === 'string' ? e.code : 'ERROR'}: ${String(e?.message ?? error)}`;
+    return Promise.reject({ response: { status: 0, data: { error: { code: 'NETWORK_ERROR', description } } } });
+  });
+}
+
+/** `https://api.razorpay.com/v1` → `https://api.razorpay.com` (the SDK appends `/v1` itself). */
+function hostUrlFor(apiBase: string): string {
+  const url = new URL(apiBase);
+  const path = url.pathname.replace(/\/+$/, '');
+  if (!path.endsWith('/v1')) throw new Error(`RAZORPAY_API_BASE must end in /v1, got '${apiBase}'`);
+  url.pathname = path.slice(0, -'/v1'.length) || '/';
+  return url.toString().replace(/\/$/, '');
+}
+
+/** Ids go into URL paths: refuse anything that is not a plain Razorpay-style id before sending. */
+function assertId(id: string, what: string): void {
+  if (typeof id !== 'string' || !/^[A-Za-z0-9_]{1,64}$/.test(id)) {
+    throw new AppError('NOT_FOUND', `Razorpay has no such ${what}`);
+  }
+}
+
+async function call<T>(what: string, request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (rejection) {
+    throw mapRazorpayError(rejection, what);
+  }
+}
+
+/**
+ * Turns what the SDK rejects with (`{ statusCode, error }`, see `pointSdkAt`) into an
+ * `AppError`: unreachable, 5xx and 429 → `UPSTREAM_UNAVAILABLE` (worth retrying); bad keys →
+ * `INTERNAL` (our misconfiguration, not the caller's fault); unknown ids → `NOT_FOUND`;
+ * a refused field → `VALIDATION_FAILED`; any other 4xx (wrong state) → `CONFLICT`.
+ * @see https://razorpay.com/docs/errors/
+ */
+export function mapRazorpayError(rejection: unknown, what: string): AppError {
+  const r = rejection as { statusCode?: unknown; error?: RazorpayErrorBody } | null;
+  const status = typeof r?.statusCode === 'number' ? r.statusCode : Number(r?.statusCode ?? Number.NaN);
+  const error = r && typeof r.error === 'object' && r.error !== null ? r.error : undefined;
+  const upstream = error ? { status, error } : { status };
+  if (!Number.isInteger(status) || status === 0 || status >= 500 || status === 429) {
+    return new RazorpayGatewayError('UPSTREAM_UNAVAILABLE', 'Razorpay is not reachable right now; please try again shortly', upstream);
+  }
+  if (status === 401 || status === 403) {
+    return new RazorpayGatewayError('INTERNAL', 'Razorpay refused our API keys', upstream);
+  }
+  const description = typeof error?.description === 'string' ? error.description : 'request refused';
+  if (status === 404 || /does not exist|is not a valid id/i.test(description)) {
+    return new RazorpayGatewayError('NOT_FOUND', `Razorpay has no such ${what}`, upstream);
+  }
+  if (error?.field) {
+    return new RazorpayGatewayError('VALIDATION_FAILED', `Razorpay refused the ${what}: ${description}`, upstream);
+  }
+  return new RazorpayGatewayError('CONFLICT', `Razorpay refused the ${what}: ${description}`, upstream);
+}
+
+const PAYMENT_STATUSES: readonly GatewayPaymentStatus[] = ['created', 'authorized', 'captured', 'refunded', 'failed'];
+
+/** Maps Razorpay's payment entity. @see https://razorpay.com/docs/api/payments/#payments-entity */
+function toGatewayPayment(raw: unknown): GatewayPayment {
+  const p = raw as Record<string, unknown> | null;
+  if (!p || typeof p.id !== 'string' || !PAYMENT_STATUSES.includes(p.status as GatewayPaymentStatus)) {
+    throw unexpectedAnswer();
+  }
+  const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+  return {
+    id: p.id,
+    orderId: text(p.order_id),
+    amount: Number(p.amount),
+    currency: String(p.currency),
+    status: p.status as GatewayPaymentStatus,
+    captured: p.captured === true,
+    amountRefunded: Number(p.amount_refunded ?? 0),
+    method: text(p.method),
+    errorCode: text(p.error_code),
+    errorDescription: text(p.error_description),
+    createdAt: new Date(Number(p.created_at) * 1000),
+  };
+}
+
+/** A 2xx whose body is not what Razorpay documents (a captive proxy, a truncated reply). */
+function unexpectedAnswer(): AppError {
+  return new RazorpayGatewayError('UPSTREAM_UNAVAILABLE', 'Razorpay gave an unexpected answer; please try again shortly', {
+    status: 200,
+  });
+}

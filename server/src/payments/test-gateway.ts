@@ -1,0 +1,281 @@
+/**
+ * The built-in test gateway, used with test-mode keys (`sk_test_`/`pk_test_`) so an
+ * integration can be tried end to end without a Razorpay account.
+ *
+ * It implements the same port as Razorpay and keeps its orders and payments in the store
+ * (`test_gateway_orders`, `test_gateway_payments`), so any number of servers behind one
+ * database see the same state. Ids and Checkout answers have Razorpay's shapes, so the
+ * code that verifies a test payment is the code that verifies a live one.
+ * @see https://razorpay.com/docs/payments/payment-gateway/web-integration/standard/build-integration/
+ */
+import type { Clock } from '../domain/clock.js';
+import { AppError } from '../domain/errors.js';
+import { randomBase62 } from '../domain/ids.js';
+import type { Doc, IndexSpec, Store } from '../store/port.js';
+import {
+  assertOrderInput,
+  paymentSignature,
+  type CreateGatewayOrderInput,
+  type GatewayOrder,
+  type GatewayPayment,
+  type GatewayPaymentStatus,
+  type GatewayRefund,
+  type PaymentGateway,
+} from './gateway.js';
+
+/** The collections the test gateway owns. */
+export const TEST_GATEWAY_COLLECTIONS = {
+  orders: 'test_gateway_orders',
+  payments: 'test_gateway_payments',
+} as const;
+
+/** Indexes for `store.ensureIndexes`: the reconciler lists payments by order. */
+export const TEST_GATEWAY_INDEXES: readonly IndexSpec[] = [
+  { collection: TEST_GATEWAY_COLLECTIONS.payments, keys: { order_id: 1, created_at: 1 } },
+];
+
+/** The key id handed to the browser in test mode; deliberately not `rzp_…`, so nothing loads Razorpay for it. */
+export const TEST_GATEWAY_KEY_ID = 'tts_test_gateway';
+
+interface TestOrderDoc extends Doc {
+  amount: number;
+  currency: string;
+  receipt: string;
+  notes: Record<string, string>;
+  status: 'created' | 'attempted' | 'paid';
+  attempts: number;
+  amount_paid: number;
+  created_at: Date;
+}
+
+interface TestPaymentDoc extends Doc {
+  order_id: string;
+  amount: number;
+  currency: string;
+  status: GatewayPaymentStatus;
+  captured: boolean;
+  amount_refunded: number;
+  refunds: { id: string; amount: number; created_at: Date }[];
+  error_code: string | null;
+  error_description: string | null;
+  created_at: Date;
+  captured_at?: Date;
+}
+
+/** What Razorpay Checkout's `handler` receives after a successful payment. */
+export interface CheckoutSuccess {
+  razorpay_payment_id: string;
+  razorpay_order_id: string;
+  razorpay_signature: string;
+}
+
+/** What Razorpay Checkout's `payment.failed` event carries. @see https://razorpay.com/docs/payments/payment-gateway/web-integration/standard/build-integration/#handle-payment-failure */
+export interface CheckoutFailure {
+  error: {
+    code: 'BAD_REQUEST_ERROR';
+    description: string;
+    source: string;
+    step: string;
+    reason: 'payment_failed';
+    metadata: { order_id: string; payment_id: string };
+  };
+}
+
+/** A simulated attendee paying (or failing to pay) a test gateway order. */
+export interface SimulatePaymentInput {
+  gatewayOrderId: string;
+  outcome: 'success' | 'failure';
+  /** Capture at once (Razorpay's auto-capture); by default the payment stays `authorized` until `confirmPayment`. */
+  capture?: boolean;
+}
+
+/** The test gateway: the port plus the one thing Razorpay Checkout would do in the browser. */
+export interface TestGateway extends PaymentGateway {
+  readonly name: 'test';
+  /** Records a payment against the order and answers exactly as Checkout would. */
+  simulatePayment(input: SimulatePaymentInput): Promise<CheckoutSuccess | CheckoutFailure>;
+}
+
+/** Dependencies of the test gateway. */
+export interface TestGatewayOptions {
+  store: Store;
+  /** The per-install test secret that signs payments (the key secret's role); `/pay` verifies with it. */
+  secret: string;
+  clock: Clock;
+  keyId?: string;
+}
+
+/** Tells the two `simulatePayment` answers apart. */
+export function isCheckoutFailure(result: CheckoutSuccess | CheckoutFailure): result is CheckoutFailure {
+  return 'error' in result;
+}
+
+/**
+ * Creates the test gateway.
+ *
+ * @example
+ * const gateway = createTestGateway({ store, secret: config.testGatewaySecret, clock: systemClock });
+ * const { gatewayOrderId } = await gateway.createOrder({ amount: 49900, currency: 'INR', receipt: 'ord_…' });
+ * const answer = await gateway.simulatePayment({ gatewayOrderId, outcome: 'success' });
+ */
+export function createTestGateway(options: TestGatewayOptions): TestGateway {
+  const { store, secret, clock, keyId = TEST_GATEWAY_KEY_ID } = options;
+  if (!secret) throw new Error('the test gateway needs a secret to sign payments');
+  const orders = store.collection<TestOrderDoc>(TEST_GATEWAY_COLLECTIONS.orders);
+  const payments = store.collection<TestPaymentDoc>(TEST_GATEWAY_COLLECTIONS.payments);
+
+  async function findPayment(paymentId: string): Promise<TestPaymentDoc> {
+    const payment = isId(paymentId, 'pay_') ? await payments.findOne({ _id: paymentId }) : null;
+    if (!payment) throw new AppError('NOT_FOUND', 'The test gateway has no such payment');
+    return payment;
+  }
+
+  return {
+    name: 'test',
+    keyId,
+
+    async createOrder(input: CreateGatewayOrderInput): Promise<GatewayOrder> {
+      assertOrderInput(input);
+      const doc: TestOrderDoc = {
+        _id: `order_${randomBase62(14)}`,
+        amount: input.amount,
+        currency: input.currency,
+        receipt: input.receipt,
+        notes: { ...input.notes },
+        status: 'created',
+        attempts: 0,
+        amount_paid: 0,
+        created_at: clock.now(),
+      };
+      await orders.insertOne(doc);
+      return { gatewayOrderId: doc._id, amount: doc.amount, currency: doc.currency, status: doc.status };
+    },
+
+    async fetchPayment(paymentId: string): Promise<GatewayPayment> {
+      return toGatewayPayment(await findPayment(paymentId));
+    },
+
+    async listOrderPayments(gatewayOrderId: string): Promise<GatewayPayment[]> {
+      if (!isId(gatewayOrderId, 'order_')) return [];
+      const docs = await payments.find({ order_id: gatewayOrderId }, { sort: { created_at: 1 } });
+      return docs.map(toGatewayPayment);
+    },
+
+    async capturePayment(paymentId: string, amount: number, currency: string): Promise<GatewayPayment> {
+      const payment = await findPayment(paymentId);
+      if (payment.amount !== amount || payment.currency !== currency) {
+        throw new AppError('VALIDATION_FAILED', 'Capture amount must be equal to the amount authorized');
+      }
+      // One conditional update, so racing captures settle the payment once.
+      const captured = await payments.findOneAndUpdate(
+        { _id: paymentId, status: 'authorized' },
+        { $set: { status: 'captured', captured: true, captured_at: clock.now() } },
+      );
+      if (!captured) {
+        const now = await findPayment(paymentId);
+        throw new AppError(
+          'CONFLICT',
+          now.captured ? 'This payment has already been captured' : `A ${now.status} payment cannot be captured`,
+        );
+      }
+      await orders.updateOne(
+        { _id: captured.order_id, status: { $ne: 'paid' } },
+        { $set: { status: 'paid', amount_paid: captured.amount } },
+      );
+      return toGatewayPayment(captured);
+    },
+
+    async refundPayment(paymentId: string, amount?: number): Promise<GatewayRefund> {
+      const payment = await findPayment(paymentId);
+      if (payment.status !== 'captured') {
+        throw new AppError('CONFLICT', `A ${payment.status} payment cannot be refunded`);
+      }
+      const refundAmount = amount ?? payment.amount - payment.amount_refunded;
+      if (!Number.isSafeInteger(refundAmount) || refundAmount <= 0) {
+        throw new AppError('VALIDATION_FAILED', 'refund amount must be a positive integer');
+      }
+      const refund = { id: `rfnd_${randomBase62(14)}`, amount: refundAmount, created_at: clock.now() };
+      // The filter is the invariant itself (never refund more than was captured), so
+      // concurrent partial refunds both succeed when they fit and one fails when they don't.
+      const updated = await payments.findOneAndUpdate(
+        { _id: paymentId, status: 'captured', amount_refunded: { $lte: payment.amount - refundAmount } },
+        { $inc: { amount_refunded: refundAmount }, $push: { refunds: refund } },
+      );
+      if (!updated) throw new AppError('CONFLICT', 'The refund amount is greater than the amount not yet refunded');
+      if (updated.amount_refunded === updated.amount) {
+        await payments.updateOne({ _id: paymentId, amount_refunded: updated.amount }, { $set: { status: 'refunded' } });
+      }
+      return { refundId: refund.id, amount: refundAmount, status: 'processed' };
+    },
+
+    async simulatePayment(input: SimulatePaymentInput): Promise<CheckoutSuccess | CheckoutFailure> {
+      const { gatewayOrderId, outcome, capture = false } = input;
+      const order = isId(gatewayOrderId, 'order_') ? await orders.findOne({ _id: gatewayOrderId }) : null;
+      if (!order) throw new AppError('NOT_FOUND', 'The test gateway has no such order');
+      // Checkout refuses to open for a paid order; so do we.
+      if (order.status === 'paid') throw new AppError('ORDER_NOT_PAYABLE', 'This order has already been paid');
+      const now = clock.now();
+      const failed = outcome === 'failure';
+      const captured = !failed && capture;
+      const payment: TestPaymentDoc = {
+        _id: `pay_${randomBase62(14)}`,
+        order_id: order._id,
+        amount: order.amount,
+        currency: order.currency,
+        status: failed ? 'failed' : captured ? 'captured' : 'authorized',
+        captured,
+        amount_refunded: 0,
+        refunds: [],
+        error_code: failed ? 'BAD_REQUEST_ERROR' : null,
+        error_description: failed ? 'Payment failed (simulated by the test gateway)' : null,
+        created_at: now,
+        ...(captured ? { captured_at: now } : {}),
+      };
+      await payments.insertOne(payment);
+      await orders.updateOne(
+        { _id: order._id, status: { $ne: 'paid' } },
+        captured
+          ? { $set: { status: 'paid', amount_paid: payment.amount }, $inc: { attempts: 1 } }
+          : { $set: { status: 'attempted' }, $inc: { attempts: 1 } },
+      );
+      if (failed) {
+        return {
+          error: {
+            code: 'BAD_REQUEST_ERROR',
+            description: payment.error_description ?? 'Payment failed',
+            source: 'customer',
+            step: 'payment_authorization',
+            reason: 'payment_failed',
+            metadata: { order_id: order._id, payment_id: payment._id },
+          },
+        };
+      }
+      return {
+        razorpay_payment_id: payment._id,
+        razorpay_order_id: order._id,
+        razorpay_signature: paymentSignature(order._id, payment._id, secret),
+      };
+    },
+  };
+}
+
+/** Only plain ids reach a store filter: a JSON object here would be a query operator. */
+function isId(id: unknown, prefix: string): id is string {
+  return typeof id === 'string' && id.startsWith(prefix) && /^[A-Za-z0-9_]{1,64}$/.test(id);
+}
+
+function toGatewayPayment(doc: TestPaymentDoc): GatewayPayment {
+  return {
+    id: doc._id,
+    orderId: doc.order_id,
+    amount: doc.amount,
+    currency: doc.currency,
+    status: doc.status,
+    captured: doc.captured,
+    amountRefunded: doc.amount_refunded,
+    method: 'test',
+    errorCode: doc.error_code,
+    errorDescription: doc.error_description,
+    createdAt: new Date(doc.created_at),
+  };
+}

@@ -1,0 +1,403 @@
+/**
+ * A fake Razorpay API on 127.0.0.1 that speaks Razorpay's wire format, so tests run the
+ * real `razorpay` SDK (pointed here through `RAZORPAY_API_BASE`) without the network.
+ *
+ * It covers what Trendy Ticket Service uses: Basic auth, orders, payments of an order,
+ * payment fetch/capture/refund, plus the browser's part (`pay`, `fail`: what Checkout
+ * would hand back) and Razorpay's part in webhooks (`sendWebhook`, correctly signed).
+ * It is written from Razorpay's API docs and deliberately shares no code with
+ * `src/payments`, so a bug there can't hide behind the same bug here.
+ * @see https://razorpay.com/docs/api/orders/  https://razorpay.com/docs/api/payments/
+ * @see https://razorpay.com/docs/webhooks/payments/
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** Razorpay's order entity. */
+export interface FakeOrder {
+  id: string;
+  entity: 'order';
+  amount: number;
+  amount_paid: number;
+  amount_due: number;
+  currency: string;
+  receipt: string | null;
+  offer_id: null;
+  status: 'created' | 'attempted' | 'paid';
+  attempts: number;
+  /** Razorpay (PHP) sends empty notes as `[]`, not `{}`. */
+  notes: Record<string, string> | [];
+  created_at: number;
+}
+
+/** Razorpay's payment entity (the fields a UPI payment has). */
+export interface FakePayment {
+  id: string;
+  entity: 'payment';
+  amount: number;
+  currency: string;
+  status: 'created' | 'authorized' | 'captured' | 'refunded' | 'failed';
+  order_id: string;
+  invoice_id: null;
+  international: false;
+  method: string;
+  amount_refunded: number;
+  refund_status: null | 'partial' | 'full';
+  captured: boolean;
+  description: string | null;
+  card_id: null;
+  bank: null;
+  wallet: null;
+  vpa: string;
+  email: string;
+  contact: string;
+  notes: Record<string, string> | [];
+  fee: number | null;
+  tax: number | null;
+  error_code: string | null;
+  error_description: string | null;
+  error_source: string | null;
+  error_step: string | null;
+  error_reason: string | null;
+  acquirer_data: { rrn: string | null };
+  created_at: number;
+}
+
+/** Razorpay's refund entity. */
+export interface FakeRefund {
+  id: string;
+  entity: 'refund';
+  amount: number;
+  currency: string;
+  payment_id: string;
+  notes: Record<string, string> | [];
+  receipt: string | null;
+  acquirer_data: { arn: null };
+  created_at: number;
+  batch_id: null;
+  status: 'processed';
+  speed_processed: 'normal';
+  speed_requested: 'normal';
+}
+
+/** One request the fake received, for assertions. */
+export interface FakeRequest {
+  method: string;
+  path: string;
+  body: unknown;
+  /** Whether Basic auth matched the fake's key id and secret. */
+  authorized: boolean;
+}
+
+/** The webhook events the fake can send. */
+export type FakeWebhookEvent = 'payment.captured' | 'order.paid' | 'payment.failed' | 'refund.processed';
+
+/**
+ * `true`: 503 with Razorpay's SERVER_ERROR body; `'html'`: a load balancer's 502 page;
+ * `'drop'`: reset the connection; `'hang'`: never answer (until `close()`).
+ */
+export type FakeDownMode = boolean | 'html' | 'drop' | 'hang';
+
+/** What `sendWebhook` sent and what the receiver answered. */
+export interface SentWebhook {
+  status: number;
+  responseBody: string;
+  /** The exact bytes posted (as a string), which the signature covers. */
+  body: string;
+  signature: string;
+  eventId: string;
+}
+
+/** A running fake; see `startFakeRazorpay`. */
+export interface FakeRazorpay {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  /** `url + '/v1'`: the value for `RAZORPAY_API_BASE`. */
+  readonly apiBase: string;
+  readonly keyId: string;
+  readonly keySecret: string;
+  readonly accountId: string;
+  readonly requests: FakeRequest[];
+  readonly orders: ReadonlyMap<string, FakeOrder>;
+  readonly payments: ReadonlyMap<string, FakePayment>;
+  readonly refunds: ReadonlyMap<string, FakeRefund>;
+  /** The attendee pays in Checkout: an authorized (or auto-captured) payment and what the handler receives. */
+  pay(orderId: string, options?: { capture?: boolean; amount?: number }): { paymentId: string; orderId: string; signature: string };
+  /** The attendee's payment fails: a failed payment and Checkout's `payment.failed` error. */
+  fail(orderId: string): { paymentId: string; error: Record<string, unknown> };
+  /** Posts a webhook as Razorpay does, signed with `secret` over the exact body sent. */
+  sendWebhook(
+    url: string,
+    event: FakeWebhookEvent,
+    subject: { paymentId?: string; orderId?: string; refundId?: string },
+    options: { secret: string; eventId?: string },
+  ): Promise<SentWebhook>;
+  setDown(mode: FakeDownMode): void;
+  close(): Promise<void>;
+}
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const newId = (prefix: string): string =>
+  `${prefix}_${Array.from(randomBytes(14), (b) => BASE62[b % 62]).join('')}`;
+const ID = { order: /^order_[0-9A-Za-z]{14}$/, pay: /^pay_[0-9A-Za-z]{14}$/ };
+
+/** Razorpay's error body. @see https://razorpay.com/docs/errors/ */
+function rzpError(code: string, description: string, field?: string): { error: Record<string, unknown> } {
+  return {
+    error: {
+      code,
+      description,
+      source: code === 'BAD_REQUEST_ERROR' ? 'business' : 'NA',
+      step: code === 'BAD_REQUEST_ERROR' ? 'payment_initiation' : 'NA',
+      reason: code === 'BAD_REQUEST_ERROR' ? 'input_validation_failed' : 'NA',
+      metadata: {},
+      ...(field ? { field } : {}),
+    },
+  };
+}
+
+/**
+ * Serialises as Razorpay's PHP backend does (`json_encode`: `/` → `\/`, non-ASCII → `\uXXXX`),
+ * so a parsed-and-re-serialised webhook body differs from the signed bytes, as in production.
+ */
+function phpJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/\//g, '\\/')
+    .replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Starts the fake on a random port of 127.0.0.1.
+ *
+ * @example
+ * const fake = await startFakeRazorpay();
+ * const gateway = createRazorpayGateway({ keyId: fake.keyId, keySecret: fake.keySecret, apiBase: fake.apiBase });
+ */
+export async function startFakeRazorpay(
+  options: { keyId?: string; keySecret?: string; accountId?: string; now?: () => number } = {},
+): Promise<FakeRazorpay> {
+  const keyId = options.keyId ?? 'rzp_test_FakeKey0000001';
+  const keySecret = options.keySecret ?? 'fake_key_secret_0123456789';
+  const accountId = options.accountId ?? 'acc_FakeAccount0001';
+  const seconds = (): number => Math.floor((options.now?.() ?? Date.now()) / 1000);
+  const expectedAuth = `Basic ${Buffer.from(`${keyId}:${keySecret}`).toString('base64')}`;
+  const orders = new Map<string, FakeOrder>();
+  const payments = new Map<string, FakePayment>();
+  const refunds = new Map<string, FakeRefund>();
+  const requests: FakeRequest[] = [];
+  let down: FakeDownMode = false;
+
+  type Reply = [status: number, body: unknown];
+  const bad = (description: string, field?: string): Reply => [400, rzpError('BAD_REQUEST_ERROR', description, field)];
+  const idError = (id: string, pattern: RegExp): Reply | null =>
+    !pattern.test(id) ? bad(`${id} is not a valid id`) : null;
+  const missing = bad('The id provided does not exist');
+
+  function createOrder(body: Record<string, unknown>): Reply {
+    const { amount, currency = 'INR', receipt = null, notes } = body;
+    if (typeof amount !== 'number' || !Number.isInteger(amount)) return bad('The amount must be an integer.', 'amount');
+    if (amount < 100) return bad('The amount must be atleast INR 1.00', 'amount');
+    if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) return bad('The currency must be 3 characters.', 'currency');
+    if (receipt !== null && (typeof receipt !== 'string' || receipt.length > 40)) {
+      return bad('The receipt may not be greater than 40 characters.', 'receipt');
+    }
+    const order: FakeOrder = {
+      id: newId('order'), entity: 'order', amount, amount_paid: 0, amount_due: amount, currency,
+      receipt: receipt as string | null, offer_id: null, status: 'created', attempts: 0,
+      notes: notes && typeof notes === 'object' && Object.keys(notes).length > 0 ? (notes as Record<string, string>) : [],
+      created_at: seconds(),
+    };
+    orders.set(order.id, order);
+    return [200, order];
+  }
+
+  function capture(payment: FakePayment, body: Record<string, unknown>): Reply {
+    if (payment.status === 'captured' || payment.status === 'refunded') return bad('This payment has already been captured');
+    if (payment.status !== 'authorized') return bad('Only payments which have been authorized and not yet captured can be captured');
+    if (Number(body.amount) !== payment.amount) return bad('Capture amount must be equal to the amount authorized', 'amount');
+    if (body.currency !== undefined && body.currency !== payment.currency) return bad('The currency should be same as the payment currency', 'currency');
+    settle(payment);
+    return [200, payment];
+  }
+
+  function settle(payment: FakePayment): void {
+    payment.status = 'captured';
+    payment.captured = true;
+    payment.fee = Math.round(payment.amount * 0.02);
+    payment.tax = Math.round(payment.fee * 0.18);
+    const order = orders.get(payment.order_id);
+    if (order) Object.assign(order, { status: 'paid', amount_paid: payment.amount, amount_due: 0 });
+  }
+
+  function refund(payment: FakePayment, body: Record<string, unknown>): Reply {
+    if (payment.status === 'refunded') return bad('The payment has been fully refunded already');
+    if (payment.status !== 'captured') return bad('Only captured payments can be refunded');
+    const remaining = payment.amount - payment.amount_refunded;
+    const amount = body.amount === undefined ? remaining : Number(body.amount);
+    if (!Number.isInteger(amount) || amount <= 0) return bad('The amount must be an integer.', 'amount');
+    if (amount > remaining) return bad('The refund amount provided is greater than amount captured');
+    payment.amount_refunded += amount;
+    payment.refund_status = payment.amount_refunded === payment.amount ? 'full' : 'partial';
+    if (payment.refund_status === 'full') payment.status = 'refunded';
+    const entity: FakeRefund = {
+      id: newId('rfnd'), entity: 'refund', amount, currency: payment.currency, payment_id: payment.id, notes: [],
+      receipt: null, acquirer_data: { arn: null }, created_at: seconds(), batch_id: null, status: 'processed',
+      speed_processed: 'normal', speed_requested: 'normal',
+    };
+    refunds.set(entity.id, entity);
+    return [200, entity];
+  }
+
+  function route(method: string, path: string, body: Record<string, unknown>): Reply {
+    if (method === 'POST' && path === '/v1/orders') return createOrder(body);
+    let m = /^\/v1\/orders\/([^/]+)(\/payments)?$/.exec(path);
+    if (m && method === 'GET') {
+      const id = m[1] ?? '';
+      const order = orders.get(id);
+      if (!order) return idError(id, ID.order) ?? missing;
+      if (!m[2]) return [200, order];
+      // Razorpay lists newest first.
+      const items = [...payments.values()].filter((p) => p.order_id === id).reverse();
+      return [200, { entity: 'collection', count: items.length, items }];
+    }
+    m = /^\/v1\/payments\/([^/]+)(\/capture|\/refund)?$/.exec(path);
+    if (m && (method === 'GET') === !m[2]) {
+      const id = m[1] ?? '';
+      const payment = payments.get(id);
+      if (!payment) return idError(id, ID.pay) ?? missing;
+      if (m[2] === '/capture') return capture(payment, body);
+      if (m[2] === '/refund') return refund(payment, body);
+      return [200, payment];
+    }
+    return [404, rzpError('BAD_REQUEST_ERROR', 'The requested URL was not found on the server.')];
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const method = req.method ?? 'GET';
+    const path = new URL(req.url ?? '/', 'http://fake').pathname;
+    let body: unknown;
+    try {
+      body = raw ? JSON.parse(raw) : {};
+    } catch {
+      body = undefined;
+    }
+    const authorized = req.headers.authorization === expectedAuth;
+    requests.push({ method, path, body, authorized });
+    const send = (status: number, payload: string, type = 'application/json'): void => {
+      res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(payload) }).end(payload);
+    };
+    if (down === 'hang') return;
+    if (down === 'drop') return void req.socket.destroy();
+    if (down === 'html') return send(502, '<html><body><h1>502 Bad Gateway</h1></body></html>', 'text/html');
+    if (down) return send(503, phpJson(rzpError('SERVER_ERROR', 'The server encountered an error. The incident has been reported to admins.')));
+    if (!authorized) return send(401, phpJson(rzpError('BAD_REQUEST_ERROR', 'Authentication failed')));
+    if (body === undefined || typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return send(400, phpJson(rzpError('BAD_REQUEST_ERROR', 'The request body is not valid JSON')));
+    }
+    const [status, reply] = route(method, path, body as Record<string, unknown>);
+    send(status, phpJson(reply));
+  }
+
+  function newPayment(orderId: string, amount?: number): FakePayment {
+    const order = orders.get(orderId);
+    if (!order) throw new Error(`fake Razorpay: no order ${orderId}`);
+    // Checkout will not open for an order that is already paid.
+    if (order.status === 'paid') throw new Error(`fake Razorpay: order ${orderId} is already paid`);
+    order.attempts += 1;
+    order.status = 'attempted';
+    const payment: FakePayment = {
+      id: newId('pay'), entity: 'payment', amount: amount ?? order.amount, currency: order.currency, status: 'authorized',
+      order_id: order.id, invoice_id: null, international: false, method: 'upi', amount_refunded: 0, refund_status: null,
+      captured: false, description: null, card_id: null, bank: null, wallet: null, vpa: 'success@razorpay',
+      email: 'void@razorpay.com', contact: '+919999999999', notes: order.notes, fee: null, tax: null,
+      error_code: null, error_description: null, error_source: null, error_step: null, error_reason: null,
+      acquirer_data: { rrn: String(100_000_000_000 + payments.size) }, created_at: seconds(),
+    };
+    payments.set(payment.id, payment);
+    return payment;
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      res.writeHead(500).end(String(error));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    apiBase: `${url}/v1`,
+    keyId,
+    keySecret,
+    accountId,
+    requests,
+    orders,
+    payments,
+    refunds,
+
+    pay(orderId, { capture: autoCapture = false, amount } = {}) {
+      const payment = newPayment(orderId, amount);
+      if (autoCapture) settle(payment);
+      // Checkout's handler gets razorpay_signature = HMAC-SHA256(order_id|payment_id, key secret).
+      const signature = createHmac('sha256', keySecret).update(`${orderId}|${payment.id}`).digest('hex');
+      return { paymentId: payment.id, orderId, signature };
+    },
+
+    fail(orderId) {
+      const payment = newPayment(orderId);
+      const description = 'Payment was unsuccessful due to a temporary issue. If amount got deducted, it will be refunded within 5-7 working days.';
+      Object.assign(payment, {
+        status: 'failed', vpa: 'failure@razorpay', error_code: 'BAD_REQUEST_ERROR', error_description: description,
+        error_source: 'gateway', error_step: 'payment_response', error_reason: 'payment_failed',
+      });
+      const error = {
+        code: 'BAD_REQUEST_ERROR', description, source: 'gateway', step: 'payment_response', reason: 'payment_failed',
+        metadata: { order_id: orderId, payment_id: payment.id },
+      };
+      return { paymentId: payment.id, error };
+    },
+
+    async sendWebhook(target, event, subject, { secret, eventId = newId('evt').slice(4) }) {
+      const refundEntity = subject.refundId ? refunds.get(subject.refundId) : undefined;
+      const payment = payments.get(subject.paymentId ?? refundEntity?.payment_id ?? '');
+      const order = orders.get(subject.orderId ?? payment?.order_id ?? '');
+      if (!payment || (event === 'order.paid' && !order) || (event === 'refund.processed' && !refundEntity)) {
+        throw new Error(`fake Razorpay: ${event} needs a known payment${event === 'refund.processed' ? ' and refund' : ''}`);
+      }
+      const payload: Record<string, { entity: unknown }> = {};
+      if (refundEntity) payload.refund = { entity: refundEntity };
+      payload.payment = { entity: payment };
+      if (event === 'order.paid') payload.order = { entity: order };
+      const body = phpJson({
+        entity: 'event', account_id: accountId, event, contains: Object.keys(payload), payload, created_at: seconds(),
+      });
+      // @see https://razorpay.com/docs/webhooks/validate-test/ — HMAC-SHA256 hex of the raw body.
+      const signature = createHmac('sha256', secret).update(body).digest('hex');
+      const response = await fetch(target, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Razorpay-Webhook/v1',
+          'x-razorpay-signature': signature,
+          'x-razorpay-event-id': eventId,
+        },
+        body,
+      });
+      return { status: response.status, responseBody: await response.text(), body, signature, eventId };
+    },
+
+    setDown(mode) {
+      down = mode;
+    },
+
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
