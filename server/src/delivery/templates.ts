@@ -1,0 +1,246 @@
+/**
+ * The three mails the product sends, each as a plain-text part and a simple HTML part.
+ *
+ * HTML is deliberately plain: one column, inline styles (many mail clients drop `<style>`),
+ * real text rather than images, `lang` set, and links that say where they go. Every
+ * interpolated value passes through `escapeHtml`: holder and event names are typed by
+ * strangers, and a mail is rendered by clients that may still run or fetch things.
+ */
+import type { MailAttachment } from './mailer.js';
+import { formatDateTime, formatMoney } from './format.js';
+
+/** A rendered mail without its recipient; the outbox adds `to`. */
+export interface MailContent {
+  subject: string;
+  text: string;
+  html: string;
+  attachments?: MailAttachment[];
+}
+
+/** Input for {@link verificationCodeMail}. */
+export interface VerificationCodeMailInput {
+  /** The 6-digit one-time code. */
+  code: string;
+  eventName: string;
+  buyerName?: string;
+  /** Defaults to 10, the OTP lifetime in SPEC §3. */
+  expiresInMinutes?: number;
+}
+
+/** One ticket as the tickets mail lists it. */
+export interface TicketsMailTicket {
+  id: string;
+  /** The hosted ticket page. */
+  url: string;
+  ticketTypeName: string;
+  holderName: string;
+  /** The ticket's PDF, attached as `ticket-<id>.pdf` when given. */
+  pdf?: Uint8Array;
+}
+
+/** Input for {@link ticketsMail}. */
+export interface TicketsMailInput {
+  eventName: string;
+  venue?: string | null;
+  /** ISO-8601 instant, printed in `timezone`. */
+  startsAt: string;
+  timezone: string;
+  buyerName: string;
+  orderId?: string;
+  tickets: TicketsMailTicket[];
+}
+
+/** Input for {@link refundNoticeMail}. */
+export interface RefundNoticeInput {
+  eventName: string;
+  buyerName: string;
+  orderId: string;
+  /** Refunded amount in minor units (paise). */
+  amount: number;
+  currency?: string;
+  /** Tickets voided by the refund. */
+  ticketIds: string[];
+}
+
+/**
+ * Escapes text for HTML element content and quoted attribute values.
+ *
+ * @example escapeHtml('<script>alert(1)</script>') // '&lt;script&gt;alert(1)&lt;/script&gt;'
+ */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+/**
+ * Subjects are headers: a CR or LF in a name could start a new header (RFC 5322 §2.2).
+ * nodemailer folds them too, but the captured mailbox stores subjects verbatim.
+ */
+function oneLine(value: string, max = 120): string {
+  const flat = value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** Only web links become `href`s: no `javascript:` or `data:` even if a URL was tampered with. */
+function isWebUrl(url: string): boolean {
+  return /^https?:\/\//i.test(url);
+}
+
+const FONT = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
+const LINK = 'color:#1d4ed8;text-decoration:underline';
+
+function layout(title: string, body: string): string {
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
+    `<meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title></head>` +
+    `<body style="margin:0;padding:0;background:#f4f5f7">` +
+    `<div role="article" aria-label="${escapeHtml(title)}" style="max-width:560px;margin:0 auto;padding:24px 20px;` +
+    `${FONT};font-size:16px;line-height:1.5;color:#111827;background:#ffffff">${body}` +
+    `<p style="margin:32px 0 0;font-size:13px;color:#4b5563">Trendy Ticket Service</p></div></body></html>`
+  );
+}
+
+function greeting(name: string | undefined): { text: string; html: string } {
+  const clean = name === undefined ? '' : oneLine(name, 80);
+  return clean ? { text: `Hi ${clean},`, html: `<p>Hi ${escapeHtml(clean)},</p>` } : { text: 'Hello,', html: '<p>Hello,</p>' };
+}
+
+/**
+ * The one-time code mail. The code leads the subject so it shows in a notification
+ * without opening the mail, as banks and Razorpay do.
+ *
+ * @example
+ * const mail = verificationCodeMail({ code: '482913', eventName: 'Diwali Mela' });
+ * await mailer.send({ to: buyer.email, ...mail });
+ */
+export function verificationCodeMail(input: VerificationCodeMailInput): MailContent {
+  const minutes = input.expiresInMinutes ?? 10;
+  const event = oneLine(input.eventName);
+  const hello = greeting(input.buyerName);
+  const subject = `${input.code} is your code for ${event}`;
+  const text = [
+    hello.text,
+    '',
+    `Your verification code for ${event} is:`,
+    '',
+    `    ${input.code}`,
+    '',
+    `It expires in ${minutes} minutes and works once. Do not share it with anyone: we never ask for it.`,
+    `If you did not try to buy tickets, you can ignore this email.`,
+  ].join('\n');
+  const html = layout(
+    subject,
+    `${hello.html}<p>Your verification code for <strong>${escapeHtml(event)}</strong> is:</p>` +
+      `<p style="margin:16px 0;font-size:32px;font-weight:700;letter-spacing:6px;font-family:ui-monospace,Menlo,Consolas,monospace">` +
+      `${escapeHtml(input.code)}</p>` +
+      `<p>It expires in ${minutes} minutes and works once. Do not share it with anyone: we never ask for it.</p>` +
+      `<p style="color:#4b5563">If you did not try to buy tickets, you can ignore this email.</p>`,
+  );
+  return { subject: oneLine(subject), text, html };
+}
+
+/**
+ * The tickets mail: every ticket's id, type, holder and link, and the PDFs attached
+ * (one per ticket, so a buyer can forward each guest only their own).
+ *
+ * @example
+ * const mail = ticketsMail({ eventName, startsAt, timezone, buyerName, tickets });
+ */
+export function ticketsMail(input: TicketsMailInput): MailContent {
+  const event = oneLine(input.eventName);
+  const count = input.tickets.length;
+  const noun = count === 1 ? 'ticket' : 'tickets';
+  const when = formatDateTime(input.startsAt, input.timezone);
+  const where = input.venue ? oneLine(input.venue, 200) : '';
+  const hello = greeting(input.buyerName);
+  const subject = `Your ${noun} for ${event}`;
+  const attachments: MailAttachment[] = input.tickets.flatMap((t) =>
+    t.pdf ? [{ filename: `ticket-${t.id}.pdf`, contentType: 'application/pdf', content: t.pdf }] : [],
+  );
+
+  const textLines = [
+    hello.text,
+    '',
+    `Here ${count === 1 ? 'is your ticket' : `are your ${count} tickets`} for ${event}.`,
+    `When: ${when}`,
+    ...(where ? [`Where: ${where}`] : []),
+    ...(input.orderId ? [`Order: ${input.orderId}`] : []),
+    '',
+    ...input.tickets.flatMap((t, i) => [
+      `${i + 1}. ${oneLine(t.ticketTypeName)}, ${oneLine(t.holderName, 80)}`,
+      `   Ticket ${t.id}`,
+      `   ${t.url}`,
+    ]),
+    '',
+    'Show the QR code on the ticket page or the attached PDF at the entrance. Each ticket admits one person, once.',
+  ];
+
+  const items = input.tickets
+    .map((t) => {
+      const link = isWebUrl(t.url)
+        ? `<a href="${escapeHtml(t.url)}" style="${LINK}">View ticket ${escapeHtml(t.id)}</a>`
+        : `Ticket ${escapeHtml(t.id)}`;
+      return (
+        `<li style="margin:0 0 12px"><strong>${escapeHtml(oneLine(t.ticketTypeName))}</strong>, ` +
+        `${escapeHtml(oneLine(t.holderName, 80))}<br>${link}</li>`
+      );
+    })
+    .join('');
+  const html = layout(
+    subject,
+    `${hello.html}<p>Here ${count === 1 ? 'is your ticket' : `are your ${count} tickets`} for ` +
+      `<strong>${escapeHtml(event)}</strong>.</p>` +
+      `<p style="margin:0">When: ${escapeHtml(when)}</p>` +
+      (where ? `<p style="margin:0">Where: ${escapeHtml(where)}</p>` : '') +
+      (input.orderId ? `<p style="margin:0;color:#4b5563">Order: ${escapeHtml(input.orderId)}</p>` : '') +
+      `<ol style="padding-left:20px;margin:20px 0">${items}</ol>` +
+      `<p>Show the QR code on the ticket page${attachments.length ? ' or the attached PDF' : ''} at the entrance. ` +
+      `Each ticket admits one person, once.</p>`,
+  );
+  return {
+    subject: oneLine(subject),
+    text: textLines.join('\n'),
+    html,
+    ...(attachments.length ? { attachments } : {}),
+  };
+}
+
+/**
+ * The refund notice: how much, for which order, and that the tickets no longer admit.
+ *
+ * @example
+ * const mail = refundNoticeMail({ eventName, buyerName, orderId, amount: 299_800, ticketIds });
+ */
+export function refundNoticeMail(input: RefundNoticeInput): MailContent {
+  const event = oneLine(input.eventName);
+  const amount = formatMoney(input.amount, input.currency ?? 'INR');
+  const hello = greeting(input.buyerName);
+  const subject = `Refund of ${amount} for ${event}`;
+  // Razorpay documents 5–7 working days for a normal refund to reach the customer.
+  const timing = 'Refunds usually reach your account within 5–7 working days, depending on your bank.';
+  const n = input.ticketIds.length;
+  const voided =
+    n === 0
+      ? ''
+      : n === 1
+        ? `Ticket ${input.ticketIds[0]} has been cancelled and will not be admitted.`
+        : `These ${n} tickets have been cancelled and will not be admitted:`;
+  const text = [
+    hello.text,
+    '',
+    `We have refunded ${amount} for your order ${input.orderId} (${event}).`,
+    timing,
+    ...(voided ? ['', voided] : []),
+    ...(n > 1 ? input.ticketIds.map((id) => `- ${id}`) : []),
+  ].join('\n');
+  const list =
+    n > 1
+      ? `<ul style="padding-left:20px">${input.ticketIds.map((id) => `<li>${escapeHtml(id)}</li>`).join('')}</ul>`
+      : '';
+  const html = layout(
+    subject,
+    `${hello.html}<p>We have refunded <strong>${escapeHtml(amount)}</strong> for your order ` +
+      `${escapeHtml(input.orderId)} (<strong>${escapeHtml(event)}</strong>).</p>` +
+      `<p>${escapeHtml(timing)}</p>${voided ? `<p>${escapeHtml(voided)}</p>` : ''}${list}`,
+  );
+  return { subject: oneLine(subject), text, html };
+}

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { escapeHtml, refundNoticeMail, ticketsMail, verificationCodeMail } from '../../src/delivery/templates.js';
+
+const HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>';
+
+const OUR_TAGS = new Set(['html', 'head', 'meta', 'title', 'body', 'div', 'p', 'strong', 'a', 'ol', 'ul', 'li', 'br']);
+
+/** Only the template's own tags are markup; nothing from the hostile input became a tag or a handler. */
+function expectInert(html: string): void {
+  // Quoted attribute values are inert as long as they cannot close their quotes (checked below).
+  expect(html).not.toContain('"x"');
+  html = html.replace(/"[^"]*"/g, '""');
+  const tags = [...html.matchAll(/<\/?([a-zA-Z][a-zA-Z0-9]*)/g)].map((m) => m[1]?.toLowerCase());
+  expect(tags.filter((tag) => !OUR_TAGS.has(tag ?? ''))).toEqual([]);
+  expect(html).not.toMatch(/<[a-z][^>]*\son[a-z]+=/i);
+}
+
+describe('verificationCodeMail', () => {
+  const mail = verificationCodeMail({ code: '482913', eventName: 'Diwali Mela', buyerName: 'Asha' });
+
+  it('puts the code first in the subject and in both parts, with the 10-minute expiry', () => {
+    expect(mail.subject).toBe('482913 is your code for Diwali Mela');
+    expect(mail.text).toContain('482913');
+    expect(mail.text).toContain('expires in 10 minutes');
+    expect(mail.html).toContain('482913');
+    expect(mail.html).toContain('expires in 10 minutes');
+    expect(mail.html).toMatch(/^<!doctype html><html lang="en">/);
+  });
+
+  it('escapes hostile names and keeps the subject on one line', () => {
+    const hostile = verificationCodeMail({ code: '111111', eventName: `Gala\r\nBcc: victim@example.com ${HOSTILE}`, buyerName: HOSTILE });
+    expectInert(hostile.html);
+    expect(hostile.html).toContain('&#60;script&#62;');
+    expect(hostile.subject).not.toMatch(/[\r\n]/);
+  });
+});
+
+describe('ticketsMail', () => {
+  const tickets = [
+    { id: 'tkt_A', url: 'https://t.example/tickets/tkt_A', ticketTypeName: 'VIP', holderName: 'Asha', pdf: new Uint8Array([1]) },
+    { id: 'tkt_B', url: 'https://t.example/tickets/tkt_B', ticketTypeName: 'General', holderName: 'Ravi', pdf: new Uint8Array([2]) },
+  ];
+  const mail = ticketsMail({
+    eventName: 'Diwali Mela',
+    venue: 'JLN Stadium',
+    startsAt: '2026-11-08T12:30:00Z',
+    timezone: 'Asia/Kolkata',
+    buyerName: 'Asha',
+    orderId: 'ord_1',
+    tickets,
+  });
+
+  it('lists every ticket with its id, type, holder and link, and the start in the event time zone', () => {
+    expect(mail.subject).toBe('Your tickets for Diwali Mela');
+    for (const t of tickets) {
+      expect(mail.text).toContain(t.id);
+      expect(mail.text).toContain(t.url);
+      expect(mail.text).toContain(t.ticketTypeName);
+      expect(mail.html).toContain(`href="${t.url}"`);
+      expect(mail.html).toContain(t.holderName);
+    }
+    expect(mail.text).toContain('Sun, 8 Nov, 2026, 6:00 pm IST');
+    expect(mail.html).toContain('Where: JLN Stadium');
+  });
+
+  it('attaches one PDF per ticket', () => {
+    expect(mail.attachments).toEqual([
+      { filename: 'ticket-tkt_A.pdf', contentType: 'application/pdf', content: new Uint8Array([1]) },
+      { filename: 'ticket-tkt_B.pdf', contentType: 'application/pdf', content: new Uint8Array([2]) },
+    ]);
+  });
+
+  it('escapes hostile holder and event names and never links a non-web URL', () => {
+    const hostile = ticketsMail({
+      eventName: HOSTILE,
+      startsAt: '2026-11-08T12:30:00Z',
+      timezone: 'Asia/Kolkata',
+      buyerName: HOSTILE,
+      tickets: [{ id: 'tkt_X', url: 'javascript:alert(1)', ticketTypeName: HOSTILE, holderName: HOSTILE }],
+    });
+    expectInert(hostile.html);
+    expect(hostile.html).not.toContain('javascript:');
+    expect(hostile.html).toContain('Ticket tkt_X');
+    expect(hostile.subject).toBe(`Your ticket for ${HOSTILE}`); // plain text in a header: nothing to escape
+    expect(hostile.attachments).toBeUndefined();
+  });
+});
+
+describe('refundNoticeMail', () => {
+  it('states the amount as INR, the order and the voided tickets', () => {
+    const mail = refundNoticeMail({ eventName: 'Diwali Mela', buyerName: HOSTILE, orderId: 'ord_1', amount: 299_800, ticketIds: ['tkt_A', 'tkt_B'] });
+    expect(mail.subject).toBe('Refund of INR 2,998.00 for Diwali Mela');
+    expect(mail.text).toContain('INR 2,998.00');
+    expect(mail.text).toContain('- tkt_B');
+    expect(mail.html).toContain('<li>tkt_A</li>');
+    expectInert(mail.html);
+  });
+});
+
+describe('escapeHtml', () => {
+  it('escapes the five HTML-significant characters', () => {
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&#60;a href=&#34;x&#34; title=&#39;y&#39;&#62;&#38;&#60;/a&#62;');
+  });
+});
