@@ -347,9 +347,12 @@ export interface IssueTicketsParams {
   send_email?: boolean;
 }
 
-/** What Razorpay Checkout's handler receives, as the test gateway gives it. */
+/** A simulated payment: on success, what Razorpay Checkout's handler would receive. */
 export interface TestGatewayPayment {
+  outcome: 'success' | 'failure';
   gateway_order_id: string;
   gateway_payment_id: string;
-  signature: string;
+  /** On success: pass to `POST /v1/orders/{id}/pay` as `signature`. */
+  signature: string | null;
+  error: { code: string; description: string; reason: string } | null;
 }

@@ -4,15 +4,22 @@ import { AppError } from './domain/errors.js';
 import type { AppDeps } from './http/context.js';
 import { createErrorHandler, errorResponse } from './http/errors.js';
 import { apiCors } from './http/middleware/cors.js';
+import { idempotency } from './http/middleware/idempotency.js';
 import { requireJsonBody } from './http/middleware/json-body.js';
+import { rateLimit } from './http/middleware/rate-limit.js';
 import { requestContext } from './http/middleware/request-context.js';
 import { createRouter } from './http/router.js';
 import { accountRoutes } from './http/routes/accounts.js';
 import { eventRoutes } from './http/routes/events.js';
 import { healthRoutes } from './http/routes/health.js';
+import { orderRoutes } from './http/routes/orders.js';
+import { ticketRoutes } from './http/routes/tickets.js';
+import { webhookRoutes } from './http/routes/webhooks.js';
 import { ApiReference } from './pages/api-reference.js';
 
 export const API_VERSION = '1.0.0';
+/** Sign-ups one client address may make per hour. */
+export const SIGNUPS_PER_HOUR = 20;
 
 /**
  * Builds the whole HTTP application from its dependencies. Nothing here reads
@@ -39,10 +46,16 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.use('/v1/*', requireJsonBody());
+  app.use('/v1/*', idempotency());
+  // Sign-up runs bcrypt at cost 12 for anyone: cap it per client so it cannot be used to burn CPU.
+  app.use('/v1/accounts', rateLimit({ name: 'signup', limit: SIGNUPS_PER_HOUR, windowSeconds: 3600, trustProxy: deps.config.trustProxy }));
 
   app.route('/', healthRoutes());
   app.route('/', accountRoutes());
   app.route('/', eventRoutes());
+  app.route('/', orderRoutes());
+  app.route('/', ticketRoutes());
+  app.route('/', webhookRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

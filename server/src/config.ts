@@ -27,6 +27,8 @@ export interface Config {
   passwordCost: number;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
+  /** How many reverse proxies append to X-Forwarded-For in front of the server (0: trust none). */
+  trustProxy: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
 
@@ -71,6 +73,7 @@ const EnvSchema = z.object({
     .min(1024)
     .max(10_485_760)
     .default(102_400),
+  TTS_TRUST_PROXY: z.coerce.number({ error: 'must be the number of proxies in front of the server, 0–10' }).int().min(0).max(10).default(0),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -142,6 +145,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     secret: e.TTS_SECRET,
     passwordCost: e.TTS_PASSWORD_COST ?? 12,
     maxBodyBytes: e.TTS_MAX_BODY_BYTES,
+    trustProxy: e.TTS_TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
   });
 }

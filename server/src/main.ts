@@ -4,11 +4,16 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
+import { backgroundJobs, startBackgroundJobs } from './background.js';
+import { createMailRenderer } from './delivery/mail-renderer.js';
+import { createCapturedMailer, createSmtpMailer, type CapturedMailer, type Mailer } from './delivery/mailer.js';
+import { createOutboxWorker } from './delivery/outbox.js';
+import { ensureDemo, type DemoSetup } from './demo.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { systemClock } from './domain/clock.js';
 import { createJsonLogger, type Logger } from './logger.js';
 import { createServices } from './services.js';
-import { INDEXES } from './store/indexes.js';
+import { INDEXES } from './indexes.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/port.js';
 
@@ -34,8 +39,15 @@ async function resolveSecret(config: Readonly<Config>): Promise<string> {
   }
 }
 
-/** Stops taking connections, lets in-flight requests finish, then closes the store. */
-function installShutdown(server: Server, store: Store, logger: Logger): void {
+/** SMTP when configured; otherwise mail is captured into the data dir and shown at /dev/mailbox. */
+function openMailer(config: Readonly<Config>): { mailer: Mailer; mailbox: CapturedMailer | null } {
+  if (config.smtpUrl) return { mailer: createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom }), mailbox: null };
+  const mailbox = createCapturedMailer({ dir: join(config.dataDir, 'mailbox'), from: config.mailFrom });
+  return { mailer: mailbox, mailbox };
+}
+
+/** Stops taking connections, lets in-flight requests finish, then stops the workers and closes the store. */
+function installShutdown(server: Server, store: Store, logger: Logger, workers: Array<{ stop(): Promise<void> }>, mailer: Mailer): void {
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -48,6 +60,8 @@ function installShutdown(server: Server, store: Store, logger: Logger): void {
     server.close(async () => {
       clearTimeout(force);
       try {
+        await Promise.all(workers.map((w) => w.stop()));
+        await mailer.close();
         await store.close();
         logger.info('stopped');
         process.exitCode = 0;
@@ -95,31 +109,54 @@ async function main(): Promise<void> {
   const store = await openStore({ mongodbUri: config.mongodbUri, dataDir: resolve(config.dataDir) });
   await store.ensureIndexes(INDEXES);
   const services = createServices({ config: runtimeConfig, store, clock: systemClock });
-  const app = createApp({ config: runtimeConfig, store, clock: systemClock, logger, services });
+  const { mailer, mailbox } = openMailer(runtimeConfig);
+  const app = createApp({ config: runtimeConfig, store, clock: systemClock, logger, services, mailer, mailbox });
+  const demo = await ensureDemo({ config: runtimeConfig, store, services });
 
   const server = serve({ fetch: app.fetch, port: config.port }) as Server;
   await new Promise<void>((resolveListening, reject) => {
     server.once('listening', resolveListening);
     server.once('error', reject);
   });
-  installShutdown(server, store, logger);
+  const outboxWorker = createOutboxWorker({
+    store,
+    mailer,
+    render: createMailRenderer({ store, publicUrl: config.publicUrl }),
+    onError: (err, job) => logger.warn('mail not sent yet', { job: job?._id, kind: job?.kind, err }),
+  });
+  outboxWorker.start();
+  const jobs = startBackgroundJobs(backgroundJobs(services), logger);
+  installShutdown(server, store, logger, [outboxWorker, jobs], mailer);
   logger.info('listening', { port: config.port, store: store.driver, env: config.env });
+  process.stdout.write(startupBanner(runtimeConfig, store, mailbox !== null, demo));
+}
 
+/** What `npm start` prints: where everything is, and the demo's keys on a development install. */
+function startupBanner(config: Readonly<Config>, store: Store, capturingMail: boolean, demo: DemoSetup | null): string {
   const url = config.publicUrl;
-  process.stdout.write(
-    [
+  const lines = [
+    '',
+    `  Trendy Ticket Service is running (${config.env}, ${store.driver} store${store.driver === 'embedded' ? ` in ${resolve(config.dataDir)}` : ''})`,
+    '',
+    `  API            ${url}/v1`,
+    `  API reference  ${url}/docs`,
+    `  OpenAPI        ${url}/openapi.json`,
+    `  Health         ${url}/healthz`,
+  ];
+  if (capturingMail) lines.push(`  Mailbox        ${url}/dev/mailbox   (mail is captured here, not sent)`);
+  if (demo) {
+    lines.push(
       '',
-      `  Trendy Ticket Service is running (${config.env}, ${store.driver} store${store.driver === 'embedded' ? ` in ${resolve(config.dataDir)}` : ''})`,
-      '',
-      `  API            ${url}/v1`,
-      `  API reference  ${url}/docs`,
-      `  OpenAPI        ${url}/openapi.json`,
-      `  Health         ${url}/healthz`,
-      '',
-      '  Stop with Ctrl+C.',
-      '',
-    ].join('\n'),
-  );
+      '  Demo organizer (test mode: no real money moves)',
+      `  Checkout       ${url}/checkout/${demo.eventId}?key=${demo.publishableKey}`,
+      `  Event Token    ${demo.eventId}`,
+      `  Publishable    ${demo.publishableKey}`,
+      `  Secret key     ${demo.secretKey}`,
+      `  Login          ${demo.email} / ${demo.password}`,
+    );
+  }
+  lines.push('', '  Stop with Ctrl+C.', '');
+  return lines.join('\n');
 }
 
 main().catch((err: unknown) => {

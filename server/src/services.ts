@@ -1,8 +1,19 @@
+import { createHmac } from 'node:crypto';
 import type { Config } from './config.js';
+import { createOutbox } from './delivery/outbox.js';
 import { bcryptHasher, createAccountService, type PasswordHasher } from './domain/accounts.js';
 import type { Clock } from './domain/clock.js';
-import { createEventService } from './domain/events.js';
-import type { Services } from './http/context.js';
+import { AppError } from './domain/errors.js';
+import { createEventService, type EventDoc } from './domain/events.js';
+import { createFulfilmentService } from './domain/fulfilment.js';
+import { createInventory } from './domain/inventory.js';
+import { createOrderService, type GatewayRouter } from './domain/orders.js';
+import { createRateLimiter } from './domain/rate-limit.js';
+import { createTicketCodes } from './domain/ticket-codes.js';
+import { createTicketService } from './domain/tickets.js';
+import { createWebhookService } from './domain/webhooks.js';
+import { createRazorpayGateway } from './payments/razorpay.js';
+import { createTestGateway } from './payments/test-gateway.js';
 import type { Store } from './store/port.js';
 
 export interface ServiceDeps {
@@ -14,12 +25,67 @@ export interface ServiceDeps {
 }
 
 /**
- * Builds the domain services once; the API routes and the console both call
- * these, so a rule lives in one place.
+ * The test gateway's signing secret, derived from TTS_SECRET so every server of
+ * one installation agrees on it without another setting.
  */
-export function createServices({ config, store, clock, hasher = bcryptHasher(config.passwordCost) }: ServiceDeps): Services {
+export function testGatewaySecret(secret: string): string {
+  return createHmac('sha256', secret).update('tts:test-gateway:signing').digest('hex');
+}
+
+/**
+ * Builds the domain services once; the API routes, the hosted pages and the
+ * console all call these, so each rule lives in one place.
+ *
+ * @example
+ * const services = createServices({ config, store, clock });
+ */
+export function createServices({ config, store, clock, hasher = bcryptHasher(config.passwordCost) }: ServiceDeps) {
+  const secret = config.secret;
+  if (!secret) throw new Error('createServices needs config.secret (main.ts resolves TTS_SECRET before building services)');
+
+  const testSecret = testGatewaySecret(secret);
+  const testGateway = createTestGateway({ store, secret: testSecret, clock });
+  const { keyId, keySecret, apiBase } = config.razorpay;
+  const razorpay = keyId && keySecret ? createRazorpayGateway({ keyId, keySecret, ...(apiBase ? { apiBase } : {}) }) : null;
+  const gateways: GatewayRouter = (livemode) => {
+    if (!livemode) return { gateway: testGateway, signingSecret: testSecret };
+    if (!razorpay || !keySecret) {
+      throw new AppError('FORBIDDEN', 'Live payments are not set up on this server: set RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET.');
+    }
+    return { gateway: razorpay, signingSecret: keySecret };
+  };
+
+  const inventory = createInventory({ events: store.collection<EventDoc>('events'), clock });
+  const outbox = createOutbox({ store, clock });
+  const limiter = createRateLimiter({ store, clock });
+  const codes = createTicketCodes({ store, clock, secret });
+  const tickets = createTicketService({ store, clock, codes, inventory });
+  const fulfilment = createFulfilmentService({ store, clock, inventory, outbox, gateways, tickets });
+  const orders = createOrderService({
+    store,
+    clock,
+    secret,
+    inventory,
+    outbox,
+    limiter,
+    gateways,
+    completeUnpaid: (orderId) => fulfilment.completePayment(orderId, null),
+  });
+  const webhooks = createWebhookService({ store, clock, fulfilment, secret: config.razorpay.webhookSecret });
+
   return {
     accounts: createAccountService({ store, clock, hasher }),
     events: createEventService({ store, clock }),
+    orders,
+    fulfilment,
+    webhooks,
+    tickets,
+    codes,
+    outbox,
+    limiter,
+    testGateway,
+    gateways,
   };
 }
+
+export type Services = ReturnType<typeof createServices>;

@@ -19,8 +19,9 @@ afterAll(async () => {
   await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-describeStoreContract('embedded, in memory', () => createEmbeddedStore({}));
-describeStoreContract('embedded, file-backed', async () => createEmbeddedStore({ dataDir: await tempDir() }));
+// A fast sweep, so the TTL test (which polls, as it must for MongoDB's monitor) finishes quickly.
+describeStoreContract('embedded, in memory', () => createEmbeddedStore({ ttlSweepIntervalMs: 20 }), { ttl: 'background' });
+describeStoreContract('embedded, file-backed', async () => createEmbeddedStore({ dataDir: await tempDir(), ttlSweepIntervalMs: 20 }), { ttl: 'background' });
 
 describe('embedded store, file-backed, across a restart', () => {
   interface Ticket extends Doc {
@@ -72,12 +73,26 @@ describe('embedded store, file-backed, across a restart', () => {
     await first.collection<Session>('sessions').insertOne({ _id: 'live', expires_at: new Date(Date.now() + 3_600_000) });
     await first.close();
 
-    const second = await createEmbeddedStore({ dataDir });
+    const second = await createEmbeddedStore({ dataDir, ttlSweepIntervalMs: 10 });
     await second.ensureIndexes(indexes);
     const sessions = second.collection<Session>('sessions');
     await sessions.insertOne({ _id: 'stale', expires_at: new Date(Date.now() - 1_000) });
-    expect((await sessions.find({})).map((doc) => doc._id)).toEqual(['live']);
+    expect(await eventually(async () => (await sessions.find({})).map((doc) => doc._id), ['live'])).toEqual(['live']);
     await second.close();
+  });
+
+  it('expires by the clock it is given, not the wall clock', async () => {
+    let now = new Date('2040-01-01T00:00:00Z');
+    const store = await createEmbeddedStore({ ttlSweepIntervalMs: 10, now: () => now });
+    await store.ensureIndexes(indexes);
+    const sessions = store.collection<Session>('sessions');
+    // In the wall clock's future, but in the store clock's past: swept.
+    await sessions.insertOne({ _id: 'past-for-the-store', expires_at: new Date('2039-12-31T23:00:00Z') });
+    await sessions.insertOne({ _id: 'future-for-the-store', expires_at: new Date('2040-01-01T01:00:00Z') });
+    expect(await eventually(async () => (await sessions.find({})).map((doc) => doc._id), ['future-for-the-store'])).toEqual(['future-for-the-store']);
+    now = new Date('2040-01-01T02:00:00Z');
+    expect(await eventually(async () => (await sessions.find({})).map((doc) => doc._id), [])).toEqual([]);
+    await store.close();
   });
 
   it('reports an unreadable datafile on every operation instead of hanging', async () => {
@@ -89,6 +104,17 @@ describe('embedded store, file-backed, across a restart', () => {
     await store.close();
   });
 });
+
+/** Polls `read` until it equals `expected` (bounded: background sweeps run every few ms here). */
+async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (JSON.stringify(value) !== JSON.stringify(expected) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    value = await read();
+  }
+  return value;
+}
 
 const mongoUri = process.env.TTS_TEST_MONGODB_URI ?? process.env.MONGODB_URI;
 if (mongoUri) {

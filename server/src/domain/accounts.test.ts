@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEmbeddedStore } from '../store/embedded.js';
-import { INDEXES } from '../store/indexes.js';
+import { INDEXES } from '../indexes.js';
 import { bcryptHasher, createAccountService, type PasswordHasher } from './accounts.js';
 import { ManualClock } from './clock.js';
 

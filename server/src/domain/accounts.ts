@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import type { KeyKind, KeyMode } from '@trendy-tickets/sdk';
-import { DuplicateKeyError, type Store } from '../store/port.js';
+import { DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
 import { newId, randomBase62 } from './ids.js';
@@ -26,6 +26,12 @@ export interface ApiKeyDoc {
   created_at: Date;
   revoked_at: Date | null;
 }
+
+export const ACCOUNT_INDEXES: readonly IndexSpec[] = [
+  { collection: 'accounts', keys: { email: 1 }, unique: true },
+  { collection: 'api_keys', keys: { hash: 1 }, unique: true },
+  { collection: 'api_keys', keys: { account: 1, created_at: -1 } },
+];
 
 /** The authenticated caller of an API request. */
 export interface KeyAuth {

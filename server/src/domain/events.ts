@@ -1,5 +1,5 @@
 import type { EventStatus, OpenAmount } from '@trendy-tickets/sdk';
-import type { Filter, Store, Update } from '../store/port.js';
+import type { Filter, IndexSpec, Store, Update } from '../store/port.js';
 import { paginate, type Page, type PageParams } from '../store/paginate.js';
 import type { Clock } from './clock.js';
 import { AppError, notFound, type FieldIssue } from './errors.js';
@@ -101,6 +101,8 @@ export interface Owner {
   account: string;
   livemode: boolean;
 }
+
+export const EVENT_INDEXES: readonly IndexSpec[] = [{ collection: 'events', keys: { account: 1, livemode: 1, created_at: -1 } }];
 
 export const DEFAULT_TIMEZONE = 'Asia/Kolkata';
 export const DEFAULT_MAX_PER_ORDER = 10;
@@ -273,6 +275,11 @@ export function createEventService({ store, clock }: EventServiceDeps) {
 
   return {
     get,
+
+    /** An event by id alone, for pages reached through a ticket link. */
+    async findById(id: string): Promise<EventDoc | null> {
+      return events.findOne({ _id: id });
+    },
 
     async create(owner: Owner, input: EventInput): Promise<EventDoc> {
       const withId = input.ticket_types.findIndex((t) => t.id !== undefined);

@@ -73,7 +73,8 @@ export function createInventory({ events, clock }: { events: Collection<EventDoc
       const { filter, inc, types, quantity } = takeSeats(event, lines, as);
       const entry: LedgerEntry = { state: as, quantity, types, expires_at: expiresAt, at: clock.now() };
       const result = await events.updateOne(
-        { ...filter, status: 'published', [entryPath(orderId)]: { $exists: false } },
+        // Buyers hold only while the event is on sale; organizers may issue to any event not cancelled.
+        { ...filter, status: as === 'held' ? 'published' : { $ne: 'cancelled' }, [entryPath(orderId)]: { $exists: false } },
         { $inc: inc, $set: { [entryPath(orderId)]: entry } },
       );
       return result.matched === 1;

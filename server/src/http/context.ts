@@ -1,15 +1,12 @@
 import type { Config } from '../config.js';
-import type { AccountService, KeyAuth } from '../domain/accounts.js';
+import type { KeyAuth } from '../domain/accounts.js';
+import type { CapturedMailer, Mailer } from '../delivery/mailer.js';
 import type { Clock } from '../domain/clock.js';
-import type { EventService } from '../domain/events.js';
 import type { Logger } from '../logger.js';
+import type { Services } from '../services.js';
 import type { Store } from '../store/port.js';
 
-/** The domain services every route reaches through `c.var.services`. */
-export interface Services {
-  accounts: AccountService;
-  events: EventService;
-}
+export type { Services };
 
 /** What the app is built from (`createApp(deps)`); a test passes its own. */
 export interface AppDeps {
@@ -18,6 +15,10 @@ export interface AppDeps {
   clock: Clock;
   logger: Logger;
   services: Services;
+  /** Sends mail for the outbox worker. */
+  mailer: Mailer;
+  /** The captured mailbox (no SMTP_URL, outside production): shown at /dev/mailbox. Null otherwise. */
+  mailbox: CapturedMailer | null;
 }
 
 /** Hono environment: the variables middleware puts on the context. */

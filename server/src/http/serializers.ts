@@ -1,6 +1,9 @@
-import type { Account, ApiKey, Event, List, PublicEvent } from '@trendy-tickets/sdk';
+import type { Account, ApiKey, Event, List, Order, PublicEvent, PublicTicket, Ticket } from '@trendy-tickets/sdk';
 import type { AccountDoc, ApiKeyDoc } from '../domain/accounts.js';
 import { salesOpen, typeAvailable, type EventDoc } from '../domain/events.js';
+import type { OrderDoc } from '../domain/orders.js';
+import { ticketUrls, type TicketDoc } from '../domain/tickets.js';
+import { MAX_CODE_ATTEMPTS } from '../domain/verification.js';
 import type { Page } from '../store/paginate.js';
 
 /** Stored documents → wire objects (SPEC §4). The only place that knows both shapes. */
@@ -97,5 +100,72 @@ export function toPublicEventJson(doc: EventDoc, now: Date): PublicEvent {
     sales_end_at: isoOrNull(doc.sales_end_at),
     open_amount: doc.open_amount,
     require_email_verification: doc.require_email_verification,
+  };
+}
+
+export function toTicketJson(doc: TicketDoc, publicUrl: string): Ticket {
+  return {
+    id: doc._id,
+    object: 'ticket',
+    created_at: iso(doc.created_at),
+    livemode: doc.livemode,
+    event: doc.event,
+    order: doc.order,
+    ticket_type: doc.ticket_type,
+    ticket_type_name: doc.ticket_type_name,
+    holder: { name: doc.holder.name, email: doc.holder.email },
+    status: doc.status,
+    code: doc.code,
+    valid_from: isoOrNull(doc.valid_from),
+    valid_until: isoOrNull(doc.valid_until),
+    checked_in_at: isoOrNull(doc.checked_in_at),
+    ...ticketUrls(publicUrl, doc._id),
+  };
+}
+
+/** What anyone holding a ticket link may see: no email, no code, the holder's first name only. */
+export function toPublicTicketJson(doc: TicketDoc, event: EventDoc): PublicTicket {
+  return {
+    id: doc._id,
+    object: 'public_ticket',
+    event: { id: event._id, name: event.name, venue: event.venue, starts_at: iso(event.starts_at), ends_at: iso(event.ends_at), timezone: event.timezone },
+    ticket_type_name: doc.ticket_type_name,
+    holder_first_name: doc.holder.name.split(/\s+/)[0] ?? '',
+    status: doc.status,
+    valid_from: isoOrNull(doc.valid_from),
+    valid_until: isoOrNull(doc.valid_until),
+  };
+}
+
+export function toOrderJson(doc: OrderDoc, tickets: readonly TicketDoc[], publicUrl: string, clientSecret?: string): Order {
+  const v = doc.verification;
+  return {
+    id: doc._id,
+    object: 'order',
+    created_at: iso(doc.created_at),
+    livemode: doc.livemode,
+    event: doc.event,
+    status: doc.status,
+    items: doc.items.map((i) => ({ ticket_type: i.ticket_type, name: i.name, quantity: i.quantity, unit_price: i.unit_price })),
+    quantity: doc.quantity,
+    amount: doc.amount,
+    currency: doc.currency,
+    buyer: { name: doc.buyer.name, email: doc.buyer.email, phone: doc.buyer.phone },
+    expires_at: iso(doc.expires_at),
+    ...(clientSecret === undefined ? {} : { client_secret: clientSecret }),
+    verification: {
+      required: v.required,
+      sent_to: v.sent_to,
+      attempts_left: doc.status === 'awaiting_verification' && v.code_id ? Math.max(0, MAX_CODE_ATTEMPTS - v.attempts) : null,
+    },
+    payment: doc.payment && {
+      gateway: doc.payment.gateway,
+      key_id: doc.payment.key_id,
+      gateway_order_id: doc.payment.gateway_order_id,
+      gateway_payment_id: doc.payment.gateway_payment_id,
+      amount: doc.amount,
+      currency: doc.currency,
+    },
+    tickets: tickets.map((t) => toTicketJson(t, publicUrl)),
   };
 }

@@ -10,7 +10,8 @@
  *   `{ n: { $lt: 5 } }` becomes `n: {}` and dot-notation equalities are dropped;
  * - results share `Date` instances with the store, sorting puts a missing field before
  *   `null` (MongoDB: equal), and `numAffected` counts matches, not modifications;
- * - TTL: `expireAfterSeconds` is not restored when a datafile is reloaded.
+ * - TTL: nedb's own expiry uses `Date.now()` and is not restored when a datafile is reloaded,
+ *   so expiry is a sweep here instead, by the store's clock (`now`), as MongoDB's TTL monitor is.
  *
  * So nedb is asked only for candidates (through an index when the filter allows) and the
  * match itself is mingo's, run inside nedb's `$where` hook. nedb runs every operation to
@@ -35,10 +36,9 @@ type Row = Doc & Record<string, unknown>;
 type RowModifier = Parameters<typeof applyUpdate<Row>>[1];
 type Applied = { result: UpdateResult; after: Row | null };
 
-/** The nedb 4.1.2 internals read (index options) and patched (TTL after a reload). */
+/** The nedb 4.1.2 internals read (index options). */
 interface NedbInternals {
   indexes: Record<string, { unique: boolean; sparse: boolean }>;
-  ttlIndexes: Record<string, number>;
 }
 
 /** Options for {@link createEmbeddedStore}. */
@@ -51,6 +51,11 @@ export interface EmbeddedStoreOptions {
   ttlSweepIntervalMs?: number;
   /** Receives failures of background compaction and TTL sweeps (default: ignored). */
   onBackgroundError?: (error: unknown) => void;
+  /**
+   * The time TTL indexes expire documents by (default: the system clock). Tests pass their
+   * injected clock, so expiry follows the time they set and not the wall clock.
+   */
+  now?: () => Date;
 }
 
 const UPDATE_OPERATORS = new Set(['$set', '$unset', '$inc', '$push', '$min', '$max']);
@@ -177,13 +182,49 @@ class WriteQueue {
 class EmbeddedCollection<T extends Doc> implements Collection<T> {
   readonly writes = new WriteQueue();
   readonly #ready: Promise<void>;
+  /**
+   * TTL fields and their `expireAfterSeconds`. Expiry is ours, not nedb's: nedb compares with
+   * `Date.now()` and forgets TTL settings on reload, while this follows the store's clock.
+   */
+  readonly ttl = new Map<string, number>();
 
   constructor(
     readonly name: string,
     readonly nedb: Nedb,
     readonly isClosed: () => boolean,
+    readonly now: () => Date,
   ) {
     this.#ready = nedb.autoloadPromise ?? Promise.resolve();
+  }
+
+  /**
+   * Whether a TTL index has expired the row. Like MongoDB, expired rows stay visible (and keep
+   * their unique keys) until the sweep removes them; code that must not see them filters on the field.
+   */
+  expired(row: Row, at: number = this.now().getTime()): boolean {
+    for (const [field, seconds] of this.ttl) {
+      const value = row[field];
+      if (value instanceof Date && value.getTime() + seconds * 1000 <= at) return true;
+    }
+    return false;
+  }
+
+  /** Deletes every expired row (the embedded counterpart of MongoDB's TTL monitor). */
+  async removeExpired(): Promise<number> {
+    if (this.ttl.size === 0) return 0;
+    await this.open();
+    const at = this.now().getTime();
+    const collection = this;
+    return this.writes.run(() =>
+      this.nedb.removeAsync(
+        {
+          $where: function (this: Row): boolean {
+            return collection.expired(this, at);
+          },
+        },
+        { multi: true },
+      ),
+    );
   }
 
   get internals(): NedbInternals {
@@ -346,17 +387,15 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
       const existing = this.internals.indexes[[...fields].sort().join(',')];
       const unique = spec.unique ?? false;
       const sparse = spec.sparse ?? false;
+      const armedTtl = ttl === undefined ? undefined : this.ttl.get(fields[0] as string);
       if (existing === undefined) {
         const fieldName = fields.length === 1 ? (fields[0] as string) : fields;
-        const expiry = ttl === undefined ? {} : { expireAfterSeconds: ttl };
-        return void (await this.mapErrors(this.nedb.ensureIndexAsync({ fieldName, unique, sparse, ...expiry })));
-      }
-      const armedTtl = ttl === undefined ? undefined : this.internals.ttlIndexes[fields[0] as string];
-      if (existing.unique !== unique || existing.sparse !== sparse || (armedTtl !== undefined && armedTtl !== ttl)) {
+        await this.mapErrors(this.nedb.ensureIndexAsync({ fieldName, unique, sparse }));
+      } else if (existing.unique !== unique || existing.sparse !== sparse || (armedTtl !== undefined && armedTtl !== ttl)) {
         throw new Error(`An index on '${this.name}' (${fields.join(', ')}) already exists with different options`);
       }
-      // nedb persists the index but not its expireAfterSeconds, so a reloaded TTL index is re-armed here.
-      if (ttl !== undefined) this.internals.ttlIndexes[fields[0] as string] = ttl;
+      // TTL settings live in memory only (as nedb's would), so every start re-declares them here.
+      if (ttl !== undefined) this.ttl.set(fields[0] as string, ttl);
     });
   }
 }
@@ -373,7 +412,7 @@ const COLLECTION_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,119}$/;
  * await store.close();
  */
 export async function createEmbeddedStore(options: EmbeddedStoreOptions = {}): Promise<Store> {
-  const { dataDir, compactionIntervalMs = 10 * 60_000, ttlSweepIntervalMs = 60_000, onBackgroundError = () => undefined } = options;
+  const { dataDir, compactionIntervalMs = 10 * 60_000, ttlSweepIntervalMs = 60_000, onBackgroundError = () => undefined, now = () => new Date() } = options;
   if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
   const collections = new Map<string, EmbeddedCollection<Doc>>();
   let closed = false;
@@ -387,7 +426,7 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions = {}): P
         dataDir === undefined || closed
           ? new Datastore({ inMemoryOnly: true })
           : new Datastore({ filename: path.join(dataDir, `${name}.db`), autoload: true, onload: () => undefined });
-      found = new EmbeddedCollection<Doc>(name, nedb, () => closed);
+      found = new EmbeddedCollection<Doc>(name, nedb, () => closed, now);
       collections.set(name, found);
     }
     return found as unknown as EmbeddedCollection<T>;
@@ -395,8 +434,8 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions = {}): P
 
   const every = (ms: number, task: (c: EmbeddedCollection<Doc>) => Promise<unknown> | undefined) =>
     setInterval(() => [...collections.values()].forEach((c) => task(c)?.catch(onBackgroundError)), ms).unref();
-  // nedb expires documents lazily, when a query meets them; a full scan keeps memory and files from growing.
-  const sweeping = every(ttlSweepIntervalMs, (c) => (Object.keys(c.internals.ttlIndexes).length > 0 ? c.count({}) : undefined));
+  // The embedded counterpart of MongoDB's TTL monitor.
+  const sweeping = every(ttlSweepIntervalMs, (c) => (c.ttl.size > 0 ? c.removeExpired() : undefined));
   // nedb's own setAutocompactionInterval timer is not unref'd and would keep the process alive.
   const compacting = every(compactionIntervalMs, (c) => (dataDir ? c.open().then(() => c.nedb.compactDatafileAsync()) : undefined));
 

@@ -1,10 +1,11 @@
 import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { ManualClock } from '../../src/domain/clock.js';
+import { createCapturedMailer } from '../../src/delivery/mailer.js';
 import { createMemoryLogger } from '../../src/logger.js';
 import { createServices } from '../../src/services.js';
 import { createEmbeddedStore } from '../../src/store/embedded.js';
-import { INDEXES } from '../../src/store/indexes.js';
+import { INDEXES } from '../../src/indexes.js';
 import type { Store } from '../../src/store/port.js';
 
 /** Test settings: a fixed secret and a low bcrypt cost (tests create hundreds of accounts). */
@@ -36,12 +37,14 @@ export interface CallResult<T = any> {
  */
 export async function buildTestApp(options: { env?: Record<string, string>; store?: Store; clock?: ManualClock } = {}) {
   const config: Readonly<Config> = loadConfig({ ...TEST_ENV, ...options.env });
-  const store = options.store ?? (await createEmbeddedStore({}));
+  const clock = options.clock ?? new ManualClock('2030-06-01T10:00:00.000Z');
+  // TTL records (rate limits, idempotency keys) expire by the test's clock, not the wall clock.
+  const store = options.store ?? (await createEmbeddedStore({ now: () => clock.now() }));
   await store.ensureIndexes(INDEXES);
-  const clock = options.clock ?? new ManualClock('2026-06-01T10:00:00.000Z');
   const logger = createMemoryLogger();
   const services = createServices({ config, store, clock });
-  const app = createApp({ config, store, clock, logger, services });
+  const mailbox = createCapturedMailer({ from: config.mailFrom, clock });
+  const app = createApp({ config, store, clock, logger, services, mailer: mailbox, mailbox });
 
   async function call<T = any>(method: string, path: string, options: CallOptions = {}): Promise<CallResult<T>> {
     const headers: Record<string, string> = { ...options.headers };
@@ -69,7 +72,7 @@ export async function buildTestApp(options: { env?: Record<string, string>; stor
     return { account: res.body.account, sk: res.body.secret_key as string, pk: res.body.publishable_key as string };
   }
 
-  return { app, store, clock, config, logger, services, call, signUp };
+  return { app, store, clock, config, logger, services, mailbox, call, signUp };
 }
 
 export type TestApp = Awaited<ReturnType<typeof buildTestApp>>;
@@ -79,8 +82,8 @@ export function eventBody(overrides: Record<string, unknown> = {}) {
   return {
     name: 'Monsoon Jazz Night',
     venue: 'NCPA, Mumbai',
-    starts_at: '2026-06-08T14:00:00Z',
-    ends_at: '2026-06-08T18:00:00Z',
+    starts_at: '2030-06-08T14:00:00Z',
+    ends_at: '2030-06-08T18:00:00Z',
     capacity: 100,
     ticket_types: [
       { name: 'General', price: 49_900 },

@@ -18,7 +18,7 @@ beforeAll(async () => {
   ({ sk, pk } = await t.signUp());
   const event = await t.call('POST', '/v1/events', {
     key: sk,
-    body: { name: 'Sweep', starts_at: '2026-07-01T10:00:00Z', ends_at: '2026-07-01T12:00:00Z', capacity: 5, ticket_types: [{ name: 'A', price: 100 }] },
+    body: { name: 'Sweep', starts_at: '2030-07-01T10:00:00Z', ends_at: '2030-07-01T12:00:00Z', capacity: 5, ticket_types: [{ name: 'A', price: 100 }] },
   });
   eventId = event.body.id;
   const doc = (await t.call('GET', '/openapi.json')).body;

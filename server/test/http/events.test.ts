@@ -38,8 +38,8 @@ describe('events (happy)', () => {
       name: 'Monsoon Jazz Night',
       venue: 'NCPA, Mumbai',
       description: null,
-      starts_at: '2026-06-08T14:00:00.000Z',
-      ends_at: '2026-06-08T18:00:00.000Z',
+      starts_at: '2030-06-08T14:00:00.000Z',
+      ends_at: '2030-06-08T18:00:00.000Z',
       timezone: 'Asia/Kolkata',
       capacity: 100,
       currency: 'INR',
@@ -59,8 +59,8 @@ describe('events (happy)', () => {
   });
 
   it('accepts timestamps with offsets and answers in UTC', async () => {
-    const event = await createEvent({ starts_at: '2026-06-08T19:30:00+05:30', ends_at: '2026-06-08T23:30:00+05:30' });
-    expect(event.starts_at).toBe('2026-06-08T14:00:00.000Z');
+    const event = await createEvent({ starts_at: '2030-06-08T19:30:00+05:30', ends_at: '2030-06-08T23:30:00+05:30' });
+    expect(event.starts_at).toBe('2030-06-08T14:00:00.000Z');
   });
 
   it('allows free tickets and shared quotas larger than the event', async () => {
@@ -165,8 +165,8 @@ describe('events (errors)', () => {
     const res = await t.call('POST', '/v1/events', {
       key: sk,
       body: eventBody({
-        starts_at: '2026-06-08T18:00:00Z',
-        ends_at: '2026-06-08T14:00:00Z',
+        starts_at: '2030-06-08T18:00:00Z',
+        ends_at: '2030-06-08T14:00:00Z',
         capacity: 10,
         ticket_types: [{ name: 'A', price: 100, capacity: 11 }, { name: 'a', price: 100 }],
         open_amount: { min: 500, max: 100 },
@@ -194,13 +194,13 @@ describe('events (errors)', () => {
     ['allowed_origins.0', { allowed_origins: ['example.com'] }],
     ['allowed_origins.0', { allowed_origins: ['javascript:alert(1)'] }],
     ['timezone', { timezone: 'Mars/Olympus_Mons' }],
-    ['starts_at', { starts_at: '2026-06-08 14:00' }],
-    ['starts_at', { starts_at: '2026-06-08T14:00:00' }],
+    ['starts_at', { starts_at: '2030-06-08 14:00' }],
+    ['starts_at', { starts_at: '2030-06-08T14:00:00' }],
     ['name', { name: 'Line one\nline two' }],
     ['name', { name: '\ud800 broken' }],
     ['name', { name: '   ' }],
-    ['sales_end_at', { sales_end_at: '2026-06-09T00:00:00Z' }],
-    ['valid_until', { valid_from: '2026-06-08T14:00:00Z', valid_until: '2026-06-08T13:00:00Z' }],
+    ['sales_end_at', { sales_end_at: '2030-06-09T00:00:00Z' }],
+    ['valid_until', { valid_from: '2030-06-08T14:00:00Z', valid_until: '2030-06-08T13:00:00Z' }],
     ['hold_minutes', { hold_minutes: 1 }],
     ['status', { status: 'cancelled' }],
     ['organizer', { organizer: 'me' }],
@@ -329,14 +329,14 @@ describe('GET /v1/public/events/:id', () => {
   });
 
   it('says when sales are closed: before the window, after it, or cancelled', async () => {
-    const event = await createEvent({ sales_start_at: '2026-06-02T00:00:00Z' });
+    const event = await createEvent({ sales_start_at: '2030-06-02T00:00:00Z' });
     const read = async () => (await t.call('GET', `/v1/public/events/${event.id}`, { key: pk })).body;
     expect((await read()).sales_open).toBe(false);
-    t.clock.set('2026-06-03T00:00:00Z');
+    t.clock.set('2030-06-03T00:00:00Z');
     expect((await read()).sales_open).toBe(true);
-    t.clock.set('2026-06-08T18:00:00Z');
+    t.clock.set('2030-06-08T18:00:00Z');
     expect((await read()).sales_open).toBe(false);
-    t.clock.set('2026-06-03T00:00:00Z');
+    t.clock.set('2030-06-03T00:00:00Z');
     await t.call('POST', `/v1/events/${event.id}/cancel`, { key: sk });
     expect(await read()).toMatchObject({ sales_open: false, status: 'cancelled' });
   });

@@ -27,7 +27,30 @@ describe('operations endpoints', () => {
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
     expect(Object.keys(res.body.paths).sort()).toEqual(
-      ['/healthz', '/readyz', '/v1/account', '/v1/accounts', '/v1/events', '/v1/events/{id}', '/v1/events/{id}/cancel', '/v1/keys', '/v1/keys/roll', '/v1/public/events/{id}'].sort(),
+      [
+        '/healthz',
+        '/readyz',
+        '/v1/account',
+        '/v1/accounts',
+        '/v1/events',
+        '/v1/events/{id}',
+        '/v1/events/{id}/cancel',
+        '/v1/gateway/razorpay/webhook',
+        '/v1/keys',
+        '/v1/keys/roll',
+        '/v1/orders',
+        '/v1/orders/{id}',
+        '/v1/orders/{id}/cancel',
+        '/v1/orders/{id}/pay',
+        '/v1/orders/{id}/refund',
+        '/v1/orders/{id}/resend-code',
+        '/v1/orders/{id}/verify',
+        '/v1/public/events/{id}',
+        '/v1/test-gateway/payments',
+        '/v1/tickets',
+        '/v1/tickets/{id}',
+        '/v1/tickets/{id}/void',
+      ].sort(),
     );
     expect(res.body.components.schemas.Event.properties.ticket_types).toBeDefined();
     expect(res.body.components.securitySchemes.bearerAuth.scheme).toBe('bearer');

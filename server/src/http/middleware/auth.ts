@@ -42,3 +42,18 @@ export function requireKey(requirement: KeyRequirement): MiddlewareHandler<AppEn
     await next();
   };
 }
+
+/**
+ * Like `requireKey('any')` when an `Authorization` header is sent, and a no-op
+ * without one: for endpoints with a public view and a fuller keyed view.
+ *
+ * @example
+ * app.get('/v1/tickets/:id', optionalKey(), handler); // c.var.auth is set only with a key
+ */
+export function optionalKey(): MiddlewareHandler<AppEnv> {
+  const keyed = requireKey('any');
+  return async function optionalKeyMiddleware(c, next) {
+    if (c.req.header('Authorization') === undefined) return next();
+    return keyed(c, next);
+  };
+}

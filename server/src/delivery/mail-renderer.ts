@@ -1,0 +1,93 @@
+import type { EventDoc } from '../domain/events.js';
+import type { OrderDoc } from '../domain/orders.js';
+import { ticketUrls, type TicketDoc } from '../domain/tickets.js';
+import type { Store } from '../store/port.js';
+import type { MailMessage } from './mailer.js';
+import { PermanentDeliveryError, type OutboxJob } from './outbox.js';
+import { refundNoticeMail, ticketsMail, verificationCodeMail, type MailContent } from './templates.js';
+import { renderTicketsPdf, type TicketPdfModel } from './ticket-pdf.js';
+
+/** A ticket as its PDF page shows it. */
+export function ticketPdfModel(ticket: TicketDoc, event: EventDoc, publicUrl: string): TicketPdfModel {
+  return {
+    ticketId: ticket._id,
+    code: ticket.code,
+    eventName: event.name,
+    venue: event.venue,
+    startsAt: event.starts_at.toISOString(),
+    timezone: event.timezone,
+    holderName: ticket.holder.name,
+    ticketTypeName: ticket.ticket_type_name,
+    amount: ticket.price,
+    currency: 'INR',
+    validFrom: (ticket.valid_from ?? ticket.created_at).toISOString(),
+    validUntil: (ticket.valid_until ?? event.ends_at).toISOString(),
+    url: ticketUrls(publicUrl, ticket._id).url,
+  };
+}
+
+/**
+ * Builds each outbox job's message at send time, from what is stored then, so
+ * the outbox holds ids rather than rendered mail, and a retried tickets mail
+ * carries tickets as they are now.
+ *
+ * @example
+ * const worker = createOutboxWorker({ store, mailer, render: createMailRenderer({ store, publicUrl }) });
+ */
+export function createMailRenderer({ store, publicUrl }: { store: Store; publicUrl: string }) {
+  const orders = store.collection<OrderDoc>('orders');
+  const events = store.collection<EventDoc>('events');
+  const tickets = store.collection<TicketDoc>('tickets');
+
+  async function orderAndEvent(job: OutboxJob): Promise<{ order: OrderDoc; event: EventDoc }> {
+    const order = await orders.findOne({ _id: String(job.payload.order) });
+    const event = order ? await events.findOne({ _id: order.event }) : null;
+    // Nothing to say about an order that does not exist: retrying will not change that.
+    if (!order || !event) throw new PermanentDeliveryError(`order or event of mail ${job._id} is gone`);
+    return { order, event };
+  }
+
+  async function content(job: OutboxJob): Promise<MailContent> {
+    const { order, event } = await orderAndEvent(job);
+    switch (job.kind) {
+      case 'verification_code':
+        return verificationCodeMail({ code: String(job.payload.code), eventName: event.name, buyerName: order.buyer.name });
+      case 'tickets': {
+        const issued = await tickets.find({ order: order._id, status: { $ne: 'voided' } }, { sort: { index: 1 } });
+        return ticketsMail({
+          eventName: event.name,
+          venue: event.venue,
+          startsAt: event.starts_at.toISOString(),
+          timezone: event.timezone,
+          buyerName: order.buyer.name,
+          orderId: order._id,
+          tickets: issued.map((t) => ({
+            id: t._id,
+            url: ticketUrls(publicUrl, t._id).url,
+            ticketTypeName: t.ticket_type_name,
+            holderName: t.holder.name,
+            pdf: renderTicketsPdf([ticketPdfModel(t, event, publicUrl)]),
+          })),
+        });
+      }
+      case 'refund_notice': {
+        const voided = await tickets.find({ order: order._id }, { sort: { index: 1 } });
+        return refundNoticeMail({
+          eventName: event.name,
+          buyerName: order.buyer.name,
+          orderId: order._id,
+          amount: order.amount,
+          currency: order.currency,
+          ticketIds: voided.map((t) => t._id),
+        });
+      }
+      default:
+        throw new PermanentDeliveryError(`no template for mail kind '${job.kind}'`);
+    }
+  }
+
+  return async function renderMail(job: OutboxJob): Promise<MailMessage> {
+    const mail = await content(job);
+    return { to: job.to, subject: mail.subject, text: mail.text, html: mail.html, ...(mail.attachments ? { attachments: mail.attachments } : {}) };
+  };
+}

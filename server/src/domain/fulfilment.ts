@@ -1,0 +1,322 @@
+import type { Outbox } from '../delivery/outbox.js';
+import { confirmPayment, verifyPaymentSignature, type GatewayPayment } from '../payments/gateway.js';
+import type { Store } from '../store/port.js';
+import type { Clock } from './clock.js';
+import { AppError, notFound } from './errors.js';
+import type { EventDoc, Owner } from './events.js';
+import { newId } from './ids.js';
+import { SOLD_ENTRY_RETENTION_MS, type Inventory } from './inventory.js';
+import { AWAITING, findOrderFor, type GatewayRouter, type OrderAccess, type OrderDoc } from './orders.js';
+import type { TicketDoc, TicketService } from './tickets.js';
+
+/** A hold entry with no live order is released after this grace (covers a crash mid-create). */
+const ORPHAN_GRACE_MS = 60_000;
+/** The reconciler looks at unpaid orders this far back, to catch payments that landed late. */
+const RECONCILE_WINDOW_MS = 24 * 60 * 60_000;
+
+export interface FulfilmentDeps {
+  store: Store;
+  clock: Clock;
+  inventory: Inventory;
+  outbox: Outbox;
+  gateways: GatewayRouter;
+  tickets: TicketService;
+}
+
+export interface PayInput {
+  gateway_order_id: string;
+  gateway_payment_id: string;
+  signature: string;
+}
+
+export interface IssueInput {
+  event: string;
+  ticket_type: string;
+  quantity: number;
+  holder: { name: string; email: string };
+  external_reference?: string | null | undefined;
+  send_email?: boolean | undefined;
+}
+
+/**
+ * What happens once money arrives, exactly once however many callers race: the
+ * browser's `/pay`, Razorpay's webhook and the reconciler all end in
+ * `completePayment`, whose only non-idempotent step is one conditional order
+ * transition; everything after it (seats, tickets, mail) is idempotent per order,
+ * so a crash at any point is finished by the next caller or the sweeper.
+ *
+ * @example
+ * const order = await fulfilment.pay(access, id, { gateway_order_id, gateway_payment_id, signature });
+ */
+export function createFulfilmentService(deps: FulfilmentDeps) {
+  const { store, clock, inventory, outbox, gateways, tickets } = deps;
+  const orderDocs = store.collection<OrderDoc>('orders');
+  const events = store.collection<EventDoc>('events');
+
+  async function load(id: string): Promise<OrderDoc> {
+    const order = await orderDocs.findOne({ _id: id });
+    if (!order) throw notFound('order', id);
+    return order;
+  }
+
+  async function refundPayment(order: OrderDoc): Promise<void> {
+    const paymentId = order.payment?.gateway_payment_id;
+    if (!paymentId || order.payment?.gateway === 'external' || order.amount === 0) return;
+    try {
+      await gateways(order.livemode).gateway.refundPayment(paymentId);
+    } catch (err) {
+      // A full refund that was already made answers CONFLICT: the money is back either way.
+      if (!(err instanceof AppError && err.code === 'CONFLICT')) throw err;
+    }
+  }
+
+  /** Paid, but the seats are gone (a payment that landed after its hold lapsed and sold out). */
+  async function refundUnfulfillable(order: OrderDoc): Promise<OrderDoc> {
+    await refundPayment(order);
+    const refunded = await orderDocs.findOneAndUpdate(
+      { _id: order._id, status: 'paid', fulfilment: 'pending' },
+      { $set: { status: 'refunded', fulfilment: 'none', refund_reason: 'sold_out', updated_at: clock.now() } },
+    );
+    if (refunded) {
+      await outbox.enqueue({ kind: 'refund_notice', to: order.buyer.email, payload: { order: order._id, reason: 'sold_out' }, dedupeKey: `refund:${order._id}` });
+    }
+    return refunded ?? load(order._id);
+  }
+
+  /** Seats, tickets, mail: each step idempotent, so any caller may run it, any number of times. */
+  async function fulfil(order: OrderDoc): Promise<OrderDoc> {
+    if (order.status !== 'paid' || order.fulfilment === 'done') return order;
+    const event = await events.findOne({ _id: order.event });
+    if (!event) throw notFound('event', order.event);
+    const sold = await inventory.sell(event, order._id, order.items.map((i) => ({ ticketType: i.ticket_type, quantity: i.quantity })));
+    if (!sold) return refundUnfulfillable(order);
+    await tickets.issueForOrder(order, event);
+    const done = await orderDocs.findOneAndUpdate(
+      { _id: order._id, status: 'paid', fulfilment: 'pending' },
+      { $set: { fulfilment: 'done', updated_at: clock.now() } },
+    );
+    if (order.send_email) {
+      await outbox.enqueue({ kind: 'tickets', to: order.buyer.email, payload: { order: order._id }, dedupeKey: `tickets:${order._id}` });
+    }
+    return done ?? load(order._id);
+  }
+
+  /**
+   * Marks an order paid by `paymentId` (already confirmed with the gateway) and
+   * fulfils it. The transition is the one step only a single caller wins;
+   * a late payment for an expired or cancelled order is honoured if seats remain.
+   */
+  async function completePayment(orderId: string, paymentId: string | null): Promise<OrderDoc> {
+    const now = clock.now();
+    const won = await orderDocs.findOneAndUpdate(
+      { _id: orderId, status: { $in: [...AWAITING, 'expired', 'cancelled'] } },
+      {
+        $set: {
+          status: 'paid',
+          fulfilment: 'pending',
+          paid_at: now,
+          updated_at: now,
+          ...(paymentId === null ? {} : { 'payment.gateway_payment_id': paymentId }),
+        },
+      },
+    );
+    return fulfil(won ?? (await load(orderId)));
+  }
+
+  /** Confirms a gateway payment for an order (fetch, match, capture) and completes it. */
+  async function confirmAndComplete(order: OrderDoc, paymentId: string): Promise<OrderDoc> {
+    const gatewayOrderId = order.payment?.gateway_order_id;
+    if (!gatewayOrderId) throw new AppError('ORDER_NOT_PAYABLE', 'The order has no payment to confirm yet.');
+    const payment = await confirmPayment(gateways(order.livemode).gateway, {
+      gatewayOrderId,
+      paymentId,
+      expectedAmount: order.amount,
+      currency: order.currency,
+    });
+    return completePayment(order._id, payment.id);
+  }
+
+  function isSettled(payment: GatewayPayment): boolean {
+    return payment.status === 'authorized' || payment.status === 'captured';
+  }
+
+  return {
+    completePayment,
+    fulfil,
+
+    /** The browser's report of a payment: signature first, then the gateway's own word. */
+    async pay(access: OrderAccess, id: string, input: PayInput): Promise<OrderDoc> {
+      const order = await findOrderFor(orderDocs, access, id);
+      if (order.status === 'paid' && order.payment?.gateway_payment_id === input.gateway_payment_id) return fulfil(order);
+      if (order.status === 'paid' || order.status === 'refunded') throw new AppError('ORDER_NOT_PAYABLE', `The order is already ${order.status}.`);
+      if (order.status === 'awaiting_verification') throw new AppError('ORDER_NOT_PAYABLE', 'Verify the email code before paying.');
+      const stored = order.payment?.gateway_order_id;
+      if (!stored) throw new AppError('ORDER_NOT_PAYABLE', 'The order has no payment to confirm yet.');
+      const { signingSecret } = gateways(order.livemode);
+      const genuine =
+        input.gateway_order_id === stored &&
+        verifyPaymentSignature({ gatewayOrderId: stored, paymentId: input.gateway_payment_id, signature: input.signature, secret: signingSecret });
+      if (!genuine) throw new AppError('PAYMENT_VERIFICATION_FAILED', 'The payment signature does not match this order.');
+      return confirmAndComplete(order, input.gateway_payment_id);
+    },
+
+    /** Completes the order a gateway payment belongs to (webhooks); unknown orders are ignored. */
+    async completeByGatewayOrder(gatewayOrderId: string, paymentId: string): Promise<OrderDoc | null> {
+      const order = await orderDocs.findOne({ 'payment.gateway_order_id': gatewayOrderId });
+      if (!order) return null;
+      if (order.status === 'paid' || order.status === 'refunded') return fulfil(order);
+      return confirmAndComplete(order, paymentId);
+    },
+
+    /** Notes a failed attempt (the buyer may try again while the hold lasts). */
+    async recordPaymentFailure(gatewayOrderId: string, reason: string): Promise<void> {
+      await orderDocs.updateOne(
+        { 'payment.gateway_order_id': gatewayOrderId, status: 'awaiting_payment' },
+        { $set: { last_payment_error: reason.slice(0, 300), updated_at: clock.now() } },
+      );
+    },
+
+    /** Refunds a paid order in full: money back, tickets voided, seats returned. */
+    async refund(owner: Owner, id: string, reason = 'requested_by_organizer'): Promise<OrderDoc> {
+      const order = await findOrderFor(orderDocs, { owner }, id);
+      if (order.status === 'refunded') return order;
+      if (order.status !== 'paid') throw new AppError('ORDER_NOT_PAYABLE', `Only paid orders can be refunded; this one is ${order.status}.`);
+      await refundPayment(order);
+      return this.markRefunded(order, reason);
+    },
+
+    /** Records a refund the gateway already made (ours, or one made in Razorpay's dashboard). */
+    async markRefunded(order: OrderDoc, reason: string): Promise<OrderDoc> {
+      const refunded = await orderDocs.findOneAndUpdate(
+        { _id: order._id, status: 'paid' },
+        { $set: { status: 'refunded', refund_reason: reason, updated_at: clock.now() } },
+      );
+      if (!refunded) return load(order._id);
+      const issued: TicketDoc[] = await tickets.listForOrder(order._id);
+      const seats: Record<string, number> = {};
+      for (const ticket of issued) if (ticket.status !== 'voided') seats[ticket.ticket_type] = (seats[ticket.ticket_type] ?? 0) + 1;
+      await tickets.voidForOrder(order._id);
+      if (Object.keys(seats).length > 0) await inventory.unsell(order.event, seats);
+      await outbox.enqueue({ kind: 'refund_notice', to: order.buyer.email, payload: { order: order._id, reason }, dedupeKey: `refund:${order._id}` });
+      return refunded;
+    },
+
+    /** A refund made at the gateway (e.g. in Razorpay's dashboard): a full one refunds the order. */
+    async refundByGatewayPayment(paymentId: string, refundedAmount: number): Promise<OrderDoc | null> {
+      const order = await orderDocs.findOne({ 'payment.gateway_payment_id': paymentId });
+      if (!order || refundedAmount < order.amount) return order;
+      return this.markRefunded(order, 'refunded_at_gateway');
+    },
+
+    /** Tickets for a payment taken elsewhere, or complimentary ones (the seed's `payment: false`). */
+    async issue(owner: Owner, input: IssueInput): Promise<OrderDoc> {
+      const event = await events.findOne({ _id: input.event, account: owner.account, livemode: owner.livemode });
+      if (!event) throw notFound('event', input.event);
+      if (event.status === 'cancelled') throw new AppError('SALES_CLOSED', 'The event is cancelled.');
+      const type = event.ticket_types.find((t) => t.id === input.ticket_type);
+      if (!type) {
+        throw new AppError('VALIDATION_FAILED', 'The request has invalid fields.', [{ field: 'ticket_type', message: 'is not a ticket type of this event' }]);
+      }
+      const now = clock.now();
+      const id = newId('ord');
+      if (!(await inventory.hold(event, id, [{ ticketType: type.id, quantity: input.quantity }], now, 'sold'))) {
+        const left = (await events.findOne({ _id: event._id })) ?? event;
+        throw new AppError('SOLD_OUT', `Only ${Math.min(left.inventory.available, left.inventory.types[type.id]?.available ?? Infinity)} ${type.name} tickets are left.`);
+      }
+      const order: OrderDoc = {
+        _id: id,
+        account: owner.account,
+        livemode: owner.livemode,
+        event: event._id,
+        status: 'paid',
+        items: [{ ticket_type: type.id, name: type.name, quantity: input.quantity, unit_price: 0 }],
+        quantity: input.quantity,
+        amount: 0,
+        currency: 'INR',
+        buyer: { name: input.holder.name, email: input.holder.email.toLowerCase(), phone: null },
+        client_secret_hash: '',
+        expires_at: now,
+        verification: { required: false, sent_to: null, code_id: null, code_hash: null, code_expires_at: null, attempts: 0, verified_at: null },
+        payment: { gateway: 'external', key_id: null, gateway_order_id: null, gateway_payment_id: null, reference: input.external_reference ?? null },
+        fulfilment: 'pending',
+        source: 'direct',
+        send_email: input.send_email ?? true,
+        last_payment_error: null,
+        refund_reason: null,
+        created_at: now,
+        updated_at: now,
+        paid_at: now,
+      };
+      await orderDocs.insertOne(order);
+      return fulfil(order);
+    },
+
+    /**
+     * Asks the gateway about unpaid orders (and recently lapsed ones) so that a
+     * payment whose browser callback never arrived still issues tickets.
+     */
+    async reconcile(limit = 200): Promise<number> {
+      const since = new Date(clock.now().getTime() - RECONCILE_WINDOW_MS);
+      const candidates = await orderDocs.find(
+        { status: { $in: ['awaiting_payment', 'expired', 'cancelled'] }, 'payment.gateway_order_id': { $ne: null }, created_at: { $gte: since } },
+        { sort: { created_at: 1 }, limit },
+      );
+      let completed = 0;
+      for (const order of candidates) {
+        const gatewayOrderId = order.payment?.gateway_order_id;
+        if (!gatewayOrderId) continue;
+        try {
+          const payments = await gateways(order.livemode).gateway.listOrderPayments(gatewayOrderId);
+          for (const settled of payments.filter(isSettled)) {
+            try {
+              if ((await confirmAndComplete(order, settled.id)).status === 'paid') completed += 1;
+              break;
+            } catch (err) {
+              // A payment that does not pay for this order (another amount, already refunded) must
+              // neither stop the round for every other order nor hide a good payment made after it.
+              if (!(err instanceof AppError && err.code === 'PAYMENT_VERIFICATION_FAILED')) throw err;
+            }
+          }
+        } catch (err) {
+          if (!(err instanceof AppError && err.code === 'UPSTREAM_UNAVAILABLE')) throw err; // try again next round
+        }
+      }
+      return completed;
+    },
+
+    /**
+     * Repairs what a crash can leave behind: paid orders whose tickets were not
+     * issued yet, ledger entries whose order never got written or has ended, and
+     * settled sale entries old enough to drop.
+     */
+    async sweep(): Promise<{ fulfilled: number; released: number; forgotten: number }> {
+      const now = clock.now().getTime();
+      let fulfilled = 0;
+      let released = 0;
+      let forgotten = 0;
+      const stuck = await orderDocs.find({ status: 'paid', fulfilment: 'pending', paid_at: { $lte: new Date(now - ORPHAN_GRACE_MS) } }, { limit: 200 });
+      for (const order of stuck) if ((await fulfil(order)).fulfilment === 'done') fulfilled += 1;
+
+      const withLedger = await events.find({ 'inventory.holds': { $exists: true } });
+      for (const event of withLedger) {
+        for (const [orderId, entry] of Object.entries(inventory.ledger(event))) {
+          if (entry.state === 'held' && entry.expires_at.getTime() + ORPHAN_GRACE_MS < now) {
+            // Unpaid orders are expired by the order service; paid ones convert their hold when fulfilled.
+            const order = await orderDocs.findOne({ _id: orderId });
+            if (!order || order.status === 'expired' || order.status === 'cancelled' || order.status === 'refunded') {
+              if (await inventory.release(event._id, orderId, entry)) released += 1;
+            }
+          } else if (entry.state === 'sold' && entry.at.getTime() + SOLD_ENTRY_RETENTION_MS < now) {
+            const order = await orderDocs.findOne({ _id: orderId });
+            if (!order || order.fulfilment === 'done' || order.status === 'refunded') {
+              if (await inventory.forgetSold(event._id, orderId)) forgotten += 1;
+            }
+          }
+        }
+      }
+      return { fulfilled, released, forgotten };
+    },
+  };
+}
+
+export type FulfilmentService = ReturnType<typeof createFulfilmentService>;

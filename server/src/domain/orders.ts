@@ -1,0 +1,391 @@
+import { createHash } from 'node:crypto';
+import type { Outbox } from '../delivery/outbox.js';
+import type { PaymentGateway } from '../payments/gateway.js';
+import type { Collection, IndexSpec, Store } from '../store/port.js';
+import type { Clock } from './clock.js';
+import { AppError, notFound, type FieldIssue } from './errors.js';
+import { salesOpen, typeAvailable, type EventDoc, type Owner } from './events.js';
+import { newId, randomBase62 } from './ids.js';
+import type { Inventory, SeatLine } from './inventory.js';
+import type { RateLimiter } from './rate-limit.js';
+import {
+  CODE_TTL_MS,
+  hashCode,
+  MAX_CODE_ATTEMPTS,
+  MAX_SENDS_PER_EMAIL_PER_HOUR,
+  MAX_SENDS_PER_IP_PER_HOUR,
+  newCode,
+  sameDigest,
+} from './verification.js';
+
+export type OrderStatus = 'awaiting_verification' | 'awaiting_payment' | 'paid' | 'refunded' | 'expired' | 'cancelled';
+export const AWAITING: readonly OrderStatus[] = ['awaiting_verification', 'awaiting_payment'];
+
+export interface OrderItemDoc {
+  ticket_type: string;
+  name: string;
+  quantity: number;
+  unit_price: number;
+}
+
+export interface OrderDoc {
+  _id: string;
+  account: string;
+  livemode: boolean;
+  event: string;
+  status: OrderStatus;
+  items: OrderItemDoc[];
+  quantity: number;
+  amount: number;
+  currency: 'INR';
+  buyer: { name: string; email: string; phone: string | null };
+  /** SHA-256 of the client secret: the secret itself is shown once, to the order's creator. */
+  client_secret_hash: string;
+  expires_at: Date;
+  verification: {
+    required: boolean;
+    sent_to: string | null;
+    code_id: string | null;
+    code_hash: string | null;
+    code_expires_at: Date | null;
+    attempts: number;
+    verified_at: Date | null;
+  };
+  payment: {
+    gateway: 'razorpay' | 'test' | 'external';
+    key_id: string | null;
+    gateway_order_id: string | null;
+    gateway_payment_id: string | null;
+    reference: string | null;
+  } | null;
+  /** `pending` from the moment the order is paid until its tickets exist. */
+  fulfilment: 'none' | 'pending' | 'done';
+  source: 'checkout' | 'direct';
+  send_email: boolean;
+  last_payment_error: string | null;
+  refund_reason: string | null;
+  created_at: Date;
+  updated_at: Date;
+  paid_at: Date | null;
+}
+
+export const ORDER_INDEXES: readonly IndexSpec[] = [
+  { collection: 'orders', keys: { status: 1, expires_at: 1 } },
+  { collection: 'orders', keys: { 'payment.gateway_order_id': 1 } },
+  { collection: 'orders', keys: { fulfilment: 1, paid_at: 1 } },
+  { collection: 'orders', keys: { event: 1, created_at: -1 } },
+];
+
+/** Which gateway takes an order's payment, and the secret its payment signatures are made with. */
+export interface GatewayBinding {
+  gateway: PaymentGateway;
+  signingSecret: string;
+}
+export type GatewayRouter = (livemode: boolean) => GatewayBinding;
+
+export interface CreateOrderInput {
+  event: string;
+  items?: Array<{ ticket_type: string; quantity: number }> | undefined;
+  amount?: number | undefined;
+  ticket_type?: string | undefined;
+  buyer: { name: string; email: string; phone?: string | null | undefined };
+}
+
+/** Who is reaching an order: its organizer (secret key) or its buyer (publishable key + client secret). */
+export type OrderAccess = { owner: Owner; clientSecret?: string | undefined };
+
+export interface OrderServiceDeps {
+  store: Store;
+  clock: Clock;
+  secret: string;
+  inventory: Inventory;
+  outbox: Outbox;
+  limiter: RateLimiter;
+  gateways: GatewayRouter;
+  /** Completes an order with nothing to pay (free tickets): fulfilment's `completePayment`. */
+  completeUnpaid: (orderId: string) => Promise<OrderDoc>;
+}
+
+/**
+ * An order as `access` may see it: the owner's, and with a client secret only
+ * when it matches. Anything else is the same 404, so ids cannot be probed.
+ */
+export async function findOrderFor(orders: Collection<OrderDoc>, access: OrderAccess, id: string): Promise<OrderDoc> {
+  const order = await orders.findOne({ _id: id, account: access.owner.account, livemode: access.owner.livemode });
+  if (!order) throw notFound('order', id);
+  if (access.clientSecret !== undefined && !sameDigest(hashSecret(access.clientSecret), order.client_secret_hash)) {
+    throw notFound('order', id);
+  }
+  return order;
+}
+
+const hashSecret = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/** Turns what the buyer asked for into priced lines, or names every problem at once. */
+function priceOrder(event: EventDoc, input: CreateOrderInput): OrderItemDoc[] {
+  const issues: FieldIssue[] = [];
+  const typeOf = (id: string) => event.ticket_types.find((t) => t.id === id);
+  if (input.amount !== undefined) {
+    if (input.items !== undefined) issues.push({ field: 'amount', message: 'send either items or amount, not both' });
+    if (!event.open_amount) {
+      issues.push({ field: 'amount', message: 'this event has fixed prices; send items' });
+    } else if (input.amount < event.open_amount.min || input.amount > event.open_amount.max) {
+      issues.push({ field: 'amount', message: `must be between ${event.open_amount.min} and ${event.open_amount.max} paise` });
+    }
+    const type = typeOf(input.ticket_type ?? event.ticket_types[0]?.id ?? '');
+    if (!type) issues.push({ field: 'ticket_type', message: 'is not a ticket type of this event' });
+    if (issues.length > 0 || !type) throw new AppError('VALIDATION_FAILED', 'The order is not valid.', issues);
+    return [{ ticket_type: type.id, name: type.name, quantity: 1, unit_price: input.amount }];
+  }
+  if (!input.items || input.items.length === 0) {
+    throw new AppError('VALIDATION_FAILED', 'The order is not valid.', [{ field: 'items', message: 'choose at least one ticket' }]);
+  }
+  const seen = new Set<string>();
+  const items = input.items.flatMap((item, i): OrderItemDoc[] => {
+    const type = typeOf(item.ticket_type);
+    if (!type) {
+      issues.push({ field: `items.${i}.ticket_type`, message: 'is not a ticket type of this event' });
+      return [];
+    }
+    if (seen.has(type.id)) issues.push({ field: `items.${i}.ticket_type`, message: 'appears twice; combine the quantities' });
+    seen.add(type.id);
+    if (item.quantity > type.max_per_order) {
+      issues.push({ field: `items.${i}.quantity`, message: `at most ${type.max_per_order} ${type.name} tickets per order` });
+    }
+    return [{ ticket_type: type.id, name: type.name, quantity: item.quantity, unit_price: type.price }];
+  });
+  if (issues.length > 0) throw new AppError('VALIDATION_FAILED', 'The order is not valid.', issues);
+  return items;
+}
+
+/** Why seats could not be held: sales stopped, or not enough left (with what is left). */
+function holdRefusal(event: EventDoc, items: readonly OrderItemDoc[], now: Date): AppError {
+  if (!salesOpen(event, now)) return new AppError('SALES_CLOSED', 'Ticket sales for this event are closed.');
+  const available = Object.fromEntries(items.map((i) => [i.ticket_type, typeAvailable(event, i.ticket_type)]));
+  const short = items.find((i) => (available[i.ticket_type] ?? 0) < i.quantity);
+  const message = short
+    ? available[short.ticket_type] === 0
+      ? `${short.name} is sold out.`
+      : `Only ${available[short.ticket_type]} ${short.name} tickets are left.`
+    : `Only ${event.inventory.available} tickets are left.`;
+  return new AppError('SOLD_OUT', message, { available, event_available: event.inventory.available });
+}
+
+/**
+ * Orders from creation to payment set-up: seat holds, email codes and access.
+ * What happens once money arrives is in `fulfilment.ts`.
+ *
+ * @example
+ * const { order, clientSecret } = await orders.create(owner, input, { ip });
+ */
+export function createOrderService(deps: OrderServiceDeps) {
+  const { store, clock, secret, inventory, outbox, limiter, gateways, completeUnpaid } = deps;
+  const orders = store.collection<OrderDoc>('orders');
+  const events = store.collection<EventDoc>('events');
+
+  /** Counts a code send against the per-email and per-IP hourly limits (SPEC §3), or throws RATE_LIMITED. */
+  async function countCodeSend(email: string, ip: string): Promise<void> {
+    const hour = { windowSeconds: 3600 };
+    await limiter.assertAllowed(`otp:email:${email}`, { ...hour, limit: MAX_SENDS_PER_EMAIL_PER_HOUR }, 'Too many codes were sent to this email address; try again later.');
+    await limiter.assertAllowed(`otp:ip:${ip}`, { ...hour, limit: MAX_SENDS_PER_IP_PER_HOUR }, 'Too many codes were requested from this network; try again later.');
+  }
+
+  /** Replaces the order's code with a fresh one (old codes stop working) and queues the mail. */
+  async function sendCode(order: OrderDoc): Promise<OrderDoc> {
+    const email = order.buyer.email;
+    const code = newCode();
+    const codeId = randomBase62(12);
+    const now = clock.now();
+    const updated = await orders.findOneAndUpdate(
+      { _id: order._id, status: 'awaiting_verification' },
+      {
+        $set: {
+          'verification.code_id': codeId,
+          'verification.code_hash': hashCode(secret, order._id, codeId, code),
+          'verification.code_expires_at': new Date(now.getTime() + CODE_TTL_MS),
+          'verification.attempts': 0,
+          'verification.sent_to': email,
+          updated_at: now,
+        },
+      },
+    );
+    if (!updated) throw new AppError('ORDER_NOT_PAYABLE', 'This order no longer needs an email code.');
+    // The code travels in the outbox payload until it is mailed; dedupe per code, never per order.
+    await outbox.enqueue({ kind: 'verification_code', to: email, payload: { order: order._id, code }, dedupeKey: `code:${order._id}:${codeId}` });
+    return updated;
+  }
+
+  /**
+   * Gets an order awaiting payment ready to be paid: creates its gateway order once
+   * (racing callers agree on the first one stored), or completes it when it is free.
+   */
+  async function ensurePayment(order: OrderDoc): Promise<OrderDoc> {
+    if (order.status !== 'awaiting_payment' || order.payment?.gateway_order_id) return order;
+    if (order.amount === 0) return completeUnpaid(order._id);
+    const { gateway } = gateways(order.livemode);
+    const created = await gateway.createOrder({
+      amount: order.amount,
+      currency: order.currency,
+      receipt: order._id,
+      notes: { order: order._id, event: order.event },
+    });
+    const payment: NonNullable<OrderDoc['payment']> = {
+      gateway: gateway.name,
+      key_id: gateway.keyId,
+      gateway_order_id: created.gatewayOrderId,
+      gateway_payment_id: null,
+      reference: null,
+    };
+    const stored = await orders.findOneAndUpdate({ _id: order._id, payment: null }, { $set: { payment, updated_at: clock.now() } });
+    return stored ?? (await orders.findOne({ _id: order._id })) ?? order;
+  }
+
+  const get = (access: OrderAccess, id: string) => findOrderFor(orders, access, id);
+
+  async function expireIfLapsed(order: OrderDoc): Promise<OrderDoc> {
+    if (!AWAITING.includes(order.status) || clock.now() < order.expires_at) return order;
+    return (await releaseOrder(order, 'expired')) ?? order;
+  }
+
+  /** Moves an unpaid order to `expired` or `cancelled` and frees its seats (both steps idempotent). */
+  async function releaseOrder(order: OrderDoc, to: 'expired' | 'cancelled'): Promise<OrderDoc | null> {
+    const moved = await orders.findOneAndUpdate(
+      { _id: order._id, status: { $in: [...AWAITING] } },
+      { $set: { status: to, updated_at: clock.now() } },
+    );
+    const event = await events.findOne({ _id: order.event });
+    const entry = event?.inventory.holds?.[order._id];
+    if (entry?.state === 'held') await inventory.release(order.event, order._id, entry);
+    return moved;
+  }
+
+  return {
+    get,
+    ensurePayment,
+    releaseOrder,
+
+    async create(owner: Owner, input: CreateOrderInput, context: { ip: string }): Promise<{ order: OrderDoc; clientSecret: string }> {
+      const event = await events.findOne({ _id: input.event, account: owner.account, livemode: owner.livemode });
+      if (!event || event.status === 'draft') throw notFound('event', input.event);
+      const now = clock.now();
+      if (!salesOpen(event, now)) throw holdRefusal(event, [], now);
+      const items = priceOrder(event, input);
+      const quantity = items.reduce((sum, i) => sum + i.quantity, 0);
+      const amount = items.reduce((sum, i) => sum + i.quantity * i.unit_price, 0);
+      const buyer = { name: input.buyer.name, email: input.buyer.email.toLowerCase(), phone: input.buyer.phone ?? null };
+      const required = event.require_email_verification;
+      // Count the code send before taking seats, so a refused buyer holds nothing.
+      if (required) await countCodeSend(buyer.email, context.ip);
+
+      const id = newId('ord');
+      const expiresAt = new Date(now.getTime() + event.hold_minutes * 60_000);
+      const lines: SeatLine[] = items.map((i) => ({ ticketType: i.ticket_type, quantity: i.quantity }));
+      if (!(await inventory.hold(event, id, lines, expiresAt))) {
+        const fresh = (await events.findOne({ _id: event._id })) ?? event;
+        throw holdRefusal(fresh, items, now);
+      }
+
+      const clientSecret = `${id}_secret_${randomBase62(32)}`;
+      const order: OrderDoc = {
+        _id: id,
+        account: owner.account,
+        livemode: owner.livemode,
+        event: event._id,
+        status: required ? 'awaiting_verification' : 'awaiting_payment',
+        items,
+        quantity,
+        amount,
+        currency: 'INR',
+        buyer,
+        client_secret_hash: hashSecret(clientSecret),
+        expires_at: expiresAt,
+        verification: { required, sent_to: null, code_id: null, code_hash: null, code_expires_at: null, attempts: 0, verified_at: null },
+        payment: null,
+        fulfilment: 'none',
+        source: 'checkout',
+        send_email: true,
+        last_payment_error: null,
+        refund_reason: null,
+        created_at: now,
+        updated_at: now,
+        paid_at: null,
+      };
+      await orders.insertOne(order);
+      try {
+        const ready = required ? await sendCode(order) : await ensurePayment(order);
+        return { order: ready, clientSecret };
+      } catch (err) {
+        // Nothing to pay with (the gateway is down): give the seats back at once.
+        await releaseOrder(order, 'cancelled');
+        throw err;
+      }
+    },
+
+    /** Checks the buyer's email code; on success the order awaits payment. */
+    async verify(access: OrderAccess, id: string, code: string): Promise<OrderDoc> {
+      let order = await expireIfLapsed(await get(access, id));
+      if (order.status === 'awaiting_payment') return ensurePayment(order);
+      if (order.status === 'expired') throw new AppError('HOLD_EXPIRED', 'The seats were held for this order too long and have been released; start again.');
+      if (order.status !== 'awaiting_verification') throw new AppError('ORDER_NOT_PAYABLE', `The order is ${order.status}.`);
+      const v = order.verification;
+      if (!v.code_hash || !v.code_id || !v.code_expires_at || clock.now() >= v.code_expires_at) {
+        throw new AppError('OTP_EXPIRED', 'The code has expired; ask for a new one.');
+      }
+      const claimed = await orders.findOneAndUpdate(
+        { _id: id, status: 'awaiting_verification', 'verification.code_id': v.code_id, 'verification.attempts': { $lt: MAX_CODE_ATTEMPTS } },
+        { $inc: { 'verification.attempts': 1 } },
+      );
+      if (!claimed) throw new AppError('OTP_INVALID', 'Too many wrong codes; ask for a new one.', { attempts_left: 0 });
+      if (!sameDigest(hashCode(secret, id, v.code_id, code), v.code_hash)) {
+        const left = MAX_CODE_ATTEMPTS - claimed.verification.attempts;
+        throw new AppError('OTP_INVALID', left > 0 ? 'That code is not right.' : 'Too many wrong codes; ask for a new one.', { attempts_left: left });
+      }
+      const now = clock.now();
+      order =
+        (await orders.findOneAndUpdate(
+          { _id: id, status: 'awaiting_verification', 'verification.code_id': v.code_id },
+          { $set: { status: 'awaiting_payment', 'verification.verified_at': now, 'verification.code_hash': null, updated_at: now } },
+        )) ?? (await get(access, id));
+      if (order.status !== 'awaiting_payment') throw new AppError('ORDER_NOT_PAYABLE', `The order is ${order.status}.`);
+      return ensurePayment(order);
+    },
+
+    async resendCode(access: OrderAccess, id: string, context: { ip: string }): Promise<OrderDoc> {
+      const order = await expireIfLapsed(await get(access, id));
+      if (order.status === 'expired') throw new AppError('HOLD_EXPIRED', 'The seats were held for this order too long and have been released; start again.');
+      if (order.status !== 'awaiting_verification') throw new AppError('ORDER_NOT_PAYABLE', 'This order no longer needs an email code.');
+      await countCodeSend(order.buyer.email, context.ip);
+      return sendCode(order);
+    },
+
+    /** The owner's order paying through a gateway order id (the test gateway is asked for ids, not orders). */
+    async findByGatewayOrder(owner: Owner, gatewayOrderId: string): Promise<OrderDoc> {
+      const order = await orders.findOne({ 'payment.gateway_order_id': gatewayOrderId, account: owner.account, livemode: owner.livemode });
+      if (!order) throw notFound('gateway order', gatewayOrderId);
+      return order;
+    },
+
+    async retrieve(access: OrderAccess, id: string): Promise<OrderDoc> {
+      return expireIfLapsed(await get(access, id));
+    },
+
+    /** Releases an unpaid order's seats. Cancelling a cancelled order returns it unchanged. */
+    async cancel(access: OrderAccess, id: string): Promise<OrderDoc> {
+      const order = await get(access, id);
+      if (order.status === 'cancelled' || order.status === 'expired') return order;
+      if (!AWAITING.includes(order.status)) throw new AppError('ORDER_NOT_PAYABLE', `A ${order.status} order cannot be cancelled; refund it instead.`);
+      await releaseOrder(order, 'cancelled');
+      return get(access, id);
+    },
+
+    /** Expires every unpaid order whose hold has lapsed; returns how many. */
+    async expireLapsedOrders(limit = 500): Promise<number> {
+      const lapsed = await orders.find({ status: { $in: [...AWAITING] }, expires_at: { $lte: clock.now() } }, { limit });
+      let expired = 0;
+      for (const order of lapsed) if (await releaseOrder(order, 'expired')) expired += 1;
+      return expired;
+    },
+  };
+}
+
+export type OrderService = ReturnType<typeof createOrderService>;

@@ -1,0 +1,146 @@
+import { DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
+import type { Clock } from './clock.js';
+import { notFound } from './errors.js';
+import type { EventDoc, Owner } from './events.js';
+import { newId } from './ids.js';
+import type { Inventory } from './inventory.js';
+import type { OrderDoc } from './orders.js';
+import type { TicketCodes } from './ticket-codes.js';
+
+export type TicketStatus = 'valid' | 'checked_in' | 'voided';
+
+export interface TicketDoc {
+  _id: string;
+  account: string;
+  livemode: boolean;
+  event: string;
+  order: string;
+  /** Position within the order (0-based): with `order`, unique, so re-issuing creates nothing twice. */
+  index: number;
+  ticket_type: string;
+  ticket_type_name: string;
+  price: number;
+  holder: { name: string; email: string };
+  status: TicketStatus;
+  code: string;
+  valid_from: Date | null;
+  valid_until: Date | null;
+  checked_in_at: Date | null;
+  checked_in_by: string | null;
+  voided_at: Date | null;
+  created_at: Date;
+}
+
+export const TICKET_INDEXES: readonly IndexSpec[] = [
+  { collection: 'tickets', keys: { order: 1, index: 1 }, unique: true },
+  { collection: 'tickets', keys: { event: 1, created_at: -1 } },
+];
+
+/** Where a ticket's hosted page and PDF live: the links in mail, PDFs and API objects. */
+export function ticketUrls(publicUrl: string, ticketId: string): { url: string; pdf_url: string } {
+  return { url: `${publicUrl}/tickets/${ticketId}`, pdf_url: `${publicUrl}/tickets/${ticketId}.pdf` };
+}
+
+/** The admission window of an event's tickets: SPEC §3 defaults are sales start and event end. */
+export function validityOf(event: EventDoc): { valid_from: Date | null; valid_until: Date } {
+  return { valid_from: event.valid_from ?? event.sales_start_at ?? null, valid_until: event.valid_until ?? event.ends_at };
+}
+
+export interface TicketServiceDeps {
+  store: Store;
+  clock: Clock;
+  codes: TicketCodes;
+  inventory: Inventory;
+}
+
+/**
+ * Tickets: one per admission, each with a signed code.
+ *
+ * @example
+ * const tickets = createTicketService({ store, clock, codes, inventory });
+ * const issued = await tickets.issueForOrder(order, event);
+ */
+export function createTicketService({ store, clock, codes, inventory }: TicketServiceDeps) {
+  const tickets = store.collection<TicketDoc>('tickets');
+
+  return {
+    /**
+     * Issues an order's tickets. Idempotent: every racer may call it, and the
+     * unique `(order, index)` index keeps each admission to one ticket.
+     */
+    async issueForOrder(order: OrderDoc, event: EventDoc): Promise<TicketDoc[]> {
+      const existing = await tickets.find({ order: order._id }, { sort: { index: 1 } });
+      const have = new Set(existing.map((t) => t.index));
+      const { valid_from, valid_until } = validityOf(event);
+      let index = 0;
+      for (const item of order.items) {
+        for (let n = 0; n < item.quantity; n++, index++) {
+          if (have.has(index)) continue;
+          const id = newId('tkt');
+          const ticket: TicketDoc = {
+            _id: id,
+            account: order.account,
+            livemode: order.livemode,
+            event: order.event,
+            order: order._id,
+            index,
+            ticket_type: item.ticket_type,
+            ticket_type_name: item.name,
+            price: item.unit_price,
+            holder: { name: order.buyer.name, email: order.buyer.email },
+            status: 'valid',
+            code: await codes.sign(order.account, id, order.event),
+            valid_from,
+            valid_until,
+            checked_in_at: null,
+            checked_in_by: null,
+            voided_at: null,
+            created_at: clock.now(),
+          };
+          try {
+            await tickets.insertOne(ticket);
+          } catch (err) {
+            if (!(err instanceof DuplicateKeyError)) throw err; // a racer issued this one first
+          }
+        }
+      }
+      return tickets.find({ order: order._id }, { sort: { index: 1 } });
+    },
+
+    async listForOrder(orderId: string): Promise<TicketDoc[]> {
+      return tickets.find({ order: orderId }, { sort: { index: 1 } });
+    },
+
+    /** A ticket by id alone: ticket ids are unguessable bearer links (≥ 128 random bits). */
+    async findById(id: string): Promise<TicketDoc | null> {
+      return tickets.findOne({ _id: id });
+    },
+
+    async get(owner: Owner, id: string): Promise<TicketDoc> {
+      const ticket = await tickets.findOne({ _id: id, account: owner.account, livemode: owner.livemode });
+      if (!ticket) throw notFound('ticket', id);
+      return ticket;
+    },
+
+    /** Voids a ticket and frees its seat. Voiding a voided ticket returns it unchanged. */
+    async void(owner: Owner, id: string): Promise<TicketDoc> {
+      const ticket = await this.get(owner, id);
+      if (ticket.status === 'voided') return ticket;
+      const voided = await tickets.findOneAndUpdate(
+        { _id: id, status: { $ne: 'voided' } },
+        { $set: { status: 'voided', voided_at: clock.now() } },
+      );
+      if (!voided) return this.get(owner, id);
+      await inventory.unsell(ticket.event, { [ticket.ticket_type]: 1 });
+      return voided;
+    },
+
+    /** Voids every ticket of a refunded order (seats are freed by the caller, once). */
+    async voidForOrder(orderId: string): Promise<number> {
+      const result = await tickets.updateMany({ order: orderId, status: { $ne: 'voided' } }, { $set: { status: 'voided', voided_at: clock.now() } });
+      return result.modified;
+    },
+  };
+}
+
+export type TicketService = ReturnType<typeof createTicketService>;

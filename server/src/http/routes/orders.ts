@@ -1,0 +1,153 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { Order } from '@trendy-tickets/sdk';
+import type { Context } from 'hono';
+import { AppError } from '../../domain/errors.js';
+import type { OrderAccess, OrderDoc } from '../../domain/orders.js';
+import { clientIp } from '../client-ip.js';
+import type { AppEnv } from '../context.js';
+import { requireKey } from '../middleware/auth.js';
+import { assertOriginAllowed } from '../middleware/cors.js';
+import { bearer, createRouter } from '../router.js';
+import { errorResponses, IdParam } from '../schemas/common.js';
+import { ClientSecretBody, ClientSecretQuery, CreateOrderBody, OrderSchema, PayOrderBody, VerifyOrderBody } from '../schemas/orders.js';
+import { toOrderJson } from '../serializers.js';
+
+const orderJson = { 'application/json': { schema: OrderSchema } };
+const anyKey = { security: bearer, middleware: [requireKey('any')], tags: ['Orders'] };
+const body = <T>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
+
+/**
+ * Who is asking for an order: with a secret key, its organizer; with a
+ * publishable key, only whoever holds the order's client secret (the buyer's
+ * browser that created it).
+ */
+function accessOf(c: Context<AppEnv>, clientSecret: string | undefined): OrderAccess {
+  const { auth } = c.var;
+  const owner = { account: auth.account._id, livemode: auth.livemode };
+  if (auth.key.kind === 'secret') return { owner };
+  if (clientSecret === undefined) {
+    throw new AppError('VALIDATION_FAILED', 'With a publishable key, send the order’s client_secret.', [
+      { field: 'client_secret', message: 'is required with a publishable key' },
+    ]);
+  }
+  return { owner, clientSecret };
+}
+
+/** The order as the API shows it, with its tickets once there are any. */
+async function orderBody(c: Context<AppEnv>, order: OrderDoc, clientSecret?: string): Promise<Order> {
+  const tickets = order.status === 'paid' || order.status === 'refunded' ? await c.var.services.tickets.listForOrder(order._id) : [];
+  return toOrderJson(order, tickets, c.var.deps.config.publicUrl, clientSecret);
+}
+
+const createOrder = createRoute({
+  ...anyKey,
+  method: 'post',
+  path: '/v1/orders',
+  summary: 'Start an order',
+  description:
+    'Holds the seats at once (one atomic update; `SOLD_OUT` otherwise) until `expires_at`. Prices come from the event. With email verification on, a 6-digit code is mailed to the buyer. The response carries the `client_secret` the buyer’s page needs for every later step; it is shown only here.',
+  request: { body: body(CreateOrderBody) },
+  responses: { 201: { description: 'The order, holding seats.', content: orderJson }, ...errorResponses(400, 401, 403, 404, 409, 413, 429, 503) },
+});
+
+const verifyOrder = createRoute({
+  ...anyKey,
+  method: 'post',
+  path: '/v1/orders/{id}/verify',
+  summary: 'Verify the buyer’s email',
+  description: 'Checks the 6-digit code (5 tries per code, valid 10 minutes). On success the order awaits payment and `payment` says how to pay.',
+  request: { params: IdParam, body: body(VerifyOrderBody) },
+  responses: { 200: { description: 'The order, awaiting payment.', content: orderJson }, ...errorResponses(400, 401, 403, 404, 409, 503) },
+});
+
+const resendCode = createRoute({
+  ...anyKey,
+  method: 'post',
+  path: '/v1/orders/{id}/resend-code',
+  summary: 'Send a new email code',
+  description: 'Replaces the code (the old one stops working). At most 5 codes per email address per hour.',
+  request: { params: IdParam, body: { required: false, content: { 'application/json': { schema: ClientSecretBody } } } },
+  responses: { 200: { description: 'The order.', content: orderJson }, ...errorResponses(400, 401, 403, 404, 409, 429) },
+});
+
+const payOrder = createRoute({
+  ...anyKey,
+  method: 'post',
+  path: '/v1/orders/{id}/pay',
+  summary: 'Complete payment',
+  description:
+    'Send what Razorpay Checkout (or the test gateway) returned. The signature is checked against the order’s own gateway order, and the payment is confirmed with the gateway before tickets are issued, exactly once.',
+  request: { params: IdParam, body: body(PayOrderBody) },
+  responses: { 200: { description: 'The paid order with its tickets.', content: orderJson }, ...errorResponses(400, 401, 402, 403, 404, 409, 503) },
+});
+
+const retrieveOrder = createRoute({
+  ...anyKey,
+  method: 'get',
+  path: '/v1/orders/{id}',
+  summary: 'Retrieve an order',
+  request: { params: IdParam, query: ClientSecretQuery },
+  responses: { 200: { description: 'The order.', content: orderJson }, ...errorResponses(400, 401, 403, 404) },
+});
+
+const cancelOrder = createRoute({
+  ...anyKey,
+  method: 'post',
+  path: '/v1/orders/{id}/cancel',
+  summary: 'Cancel an unpaid order',
+  description: 'Releases the held seats at once.',
+  request: { params: IdParam, body: { required: false, content: { 'application/json': { schema: ClientSecretBody } } } },
+  responses: { 200: { description: 'The cancelled order.', content: orderJson }, ...errorResponses(400, 401, 403, 404, 409) },
+});
+
+const refundOrder = createRoute({
+  security: bearer,
+  middleware: [requireKey('secret')],
+  tags: ['Orders'],
+  method: 'post',
+  path: '/v1/orders/{id}/refund',
+  summary: 'Refund a paid order',
+  description: 'Refunds the payment in full, voids the tickets and returns the seats to sale. The buyer is told by email.',
+  request: { params: IdParam },
+  responses: { 200: { description: 'The refunded order.', content: orderJson }, ...errorResponses(401, 403, 404, 409, 503) },
+});
+
+/** Attendee checkout: orders from hold to payment, and refunds. */
+export function orderRoutes() {
+  return createRouter()
+    .openapi(createOrder, async (c) => {
+      const input = c.req.valid('json');
+      const { auth, deps } = c.var;
+      const owner = { account: auth.account._id, livemode: auth.livemode };
+      if (auth.key.kind === 'publishable') {
+        const event = await c.var.services.events.getPublic(owner, input.event);
+        assertOriginAllowed(c.req.header('Origin'), event, new URL(deps.config.publicUrl).origin);
+      }
+      const { order, clientSecret } = await c.var.services.orders.create(owner, input, { ip: clientIp(c, { trustProxy: c.var.deps.config.trustProxy }) });
+      return c.json(await orderBody(c, order, clientSecret), 201);
+    })
+    .openapi(verifyOrder, async (c) => {
+      const { code, client_secret } = c.req.valid('json');
+      return c.json(await orderBody(c, await c.var.services.orders.verify(accessOf(c, client_secret), c.req.valid('param').id, code)), 200);
+    })
+    .openapi(resendCode, async (c) => {
+      const { client_secret } = (c.req.valid('json') ?? {}) as { client_secret?: string };
+      return c.json(await orderBody(c, await c.var.services.orders.resendCode(accessOf(c, client_secret), c.req.valid('param').id, { ip: clientIp(c, { trustProxy: c.var.deps.config.trustProxy }) })), 200);
+    })
+    .openapi(payOrder, async (c) => {
+      const { client_secret, ...payment } = c.req.valid('json');
+      return c.json(await orderBody(c, await c.var.services.fulfilment.pay(accessOf(c, client_secret), c.req.valid('param').id, payment)), 200);
+    })
+    .openapi(retrieveOrder, async (c) => {
+      const { client_secret } = c.req.valid('query');
+      return c.json(await orderBody(c, await c.var.services.orders.retrieve(accessOf(c, client_secret), c.req.valid('param').id)), 200);
+    })
+    .openapi(cancelOrder, async (c) => {
+      const { client_secret } = (c.req.valid('json') ?? {}) as { client_secret?: string };
+      return c.json(await orderBody(c, await c.var.services.orders.cancel(accessOf(c, client_secret), c.req.valid('param').id)), 200);
+    })
+    .openapi(refundOrder, async (c) => {
+      const { auth } = c.var;
+      return c.json(await orderBody(c, await c.var.services.fulfilment.refund({ account: auth.account._id, livemode: auth.livemode }, c.req.valid('param').id)), 200);
+    });
+}

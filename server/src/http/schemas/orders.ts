@@ -1,0 +1,146 @@
+import { z } from '@hono/zod-openapi';
+import type { Order, PublicTicket, Ticket } from '@trendy-tickets/sdk';
+import { amount, type Exact, text, timestampOut } from './common.js';
+
+const id = (example: string) => z.string().min(1).max(64).openapi({ example });
+const clientSecret = z.string().max(200).optional().openapi({ description: 'Required with a publishable key: the `client_secret` the order was created with.' });
+const email = z.string().trim().max(254).pipe(z.email('must be an email address'));
+
+export const CreateOrderBody = z
+  .strictObject({
+    event: id('evt_4QpZ0x2bB8Lr6qXhS1mYtA'),
+    items: z
+      .array(z.strictObject({ ticket_type: id('tt_4QpZ0x2bB8Lr6qXhS1mYtA'), quantity: z.number().int().min(1).max(50) }))
+      .min(1)
+      .max(50)
+      .optional(),
+    amount: amount.optional().openapi({ description: 'Open-amount events only: what the buyer pays, in paise.' }),
+    ticket_type: id('tt_4QpZ0x2bB8Lr6qXhS1mYtA').optional().openapi({ description: 'With `amount`: the ticket type to issue (default: the first).' }),
+    buyer: z.strictObject({
+      name: text(200).openapi({ example: 'Asha Rao' }),
+      email: email.openapi({ example: 'asha@example.com' }),
+      phone: z
+        .string()
+        .trim()
+        .regex(/^\+?[0-9][0-9 ()-]{6,19}$/, 'must be a phone number such as +91 98765 43210')
+        .nullable()
+        .optional(),
+    }),
+  })
+  .openapi('CreateOrderParams');
+
+export const VerifyOrderBody = z
+  .strictObject({ client_secret: clientSecret, code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code from the email') })
+  .openapi('VerifyOrderParams');
+
+export const ClientSecretBody = z.strictObject({ client_secret: clientSecret }).openapi('OrderAccessParams');
+
+export const ClientSecretQuery = z.strictObject({ client_secret: clientSecret });
+
+export const PayOrderBody = z
+  .strictObject({
+    client_secret: clientSecret,
+    gateway_order_id: z.string().min(1).max(100).openapi({ description: 'razorpay_order_id from Checkout.' }),
+    gateway_payment_id: z.string().min(1).max(100).openapi({ description: 'razorpay_payment_id from Checkout.' }),
+    signature: z.string().min(1).max(200).openapi({ description: 'razorpay_signature from Checkout.' }),
+  })
+  .openapi('PayOrderParams');
+
+export const TestGatewayBody = z
+  .strictObject({ gateway_order_id: z.string().min(1).max(100), outcome: z.enum(['success', 'failure']) })
+  .openapi('TestGatewayPaymentParams');
+
+export const TestGatewayResultSchema = z
+  .object({
+    outcome: z.enum(['success', 'failure']),
+    gateway_order_id: z.string(),
+    gateway_payment_id: z.string(),
+    signature: z.string().nullable().openapi({ description: 'On success: what Razorpay Checkout would hand the page.' }),
+    error: z.object({ code: z.string(), description: z.string(), reason: z.string() }).nullable(),
+  })
+  .openapi('TestGatewayPayment');
+
+export const IssueTicketsBody = z
+  .strictObject({
+    event: id('evt_4QpZ0x2bB8Lr6qXhS1mYtA'),
+    ticket_type: id('tt_4QpZ0x2bB8Lr6qXhS1mYtA'),
+    quantity: z.number().int().min(1).max(50).optional().openapi({ description: '1–50, default 1.' }),
+    holder: z.strictObject({ name: text(200), email }),
+    external_reference: text(200).nullable().optional().openapi({ description: 'Your payment or booking reference.' }),
+    send_email: z.boolean().optional().openapi({ description: 'Email the tickets to the holder (default true).' }),
+  })
+  .openapi('IssueTicketsParams');
+
+export const TicketSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('ticket'),
+    created_at: timestampOut,
+    livemode: z.boolean(),
+    event: z.string(),
+    order: z.string(),
+    ticket_type: z.string(),
+    ticket_type_name: z.string(),
+    holder: z.object({ name: z.string(), email: z.string() }),
+    status: z.enum(['valid', 'checked_in', 'voided']),
+    code: z.string().openapi({ description: 'The QR content: a signed code.' }),
+    valid_from: timestampOut.nullable(),
+    valid_until: timestampOut.nullable(),
+    checked_in_at: timestampOut.nullable(),
+    url: z.string(),
+    pdf_url: z.string(),
+  })
+  .openapi('Ticket');
+
+export const PublicTicketSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('public_ticket'),
+    event: z.object({ id: z.string(), name: z.string(), venue: z.string().nullable(), starts_at: timestampOut, ends_at: timestampOut, timezone: z.string() }),
+    ticket_type_name: z.string(),
+    holder_first_name: z.string(),
+    status: z.enum(['valid', 'checked_in', 'voided']),
+    valid_from: timestampOut.nullable(),
+    valid_until: timestampOut.nullable(),
+  })
+  .openapi('PublicTicket');
+
+export const TicketListSchema = z
+  .object({ object: z.literal('list'), data: z.array(TicketSchema), has_more: z.boolean(), next_cursor: z.string().nullable() })
+  .openapi('TicketList');
+
+export const OrderSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('order'),
+    created_at: timestampOut,
+    livemode: z.boolean(),
+    event: z.string(),
+    status: z.enum(['awaiting_verification', 'awaiting_payment', 'paid', 'refunded', 'expired', 'cancelled']),
+    items: z.array(z.object({ ticket_type: z.string(), name: z.string(), quantity: z.number().int(), unit_price: z.number().int() })),
+    quantity: z.number().int(),
+    amount: z.number().int(),
+    currency: z.literal('INR'),
+    buyer: z.object({ name: z.string(), email: z.string(), phone: z.string().nullable() }),
+    expires_at: timestampOut,
+    client_secret: z.string().optional().openapi({ description: 'Only in the response that created the order.' }),
+    verification: z.object({ required: z.boolean(), sent_to: z.string().nullable(), attempts_left: z.number().int().nullable() }),
+    payment: z
+      .object({
+        gateway: z.enum(['razorpay', 'test', 'external']),
+        key_id: z.string().nullable(),
+        gateway_order_id: z.string().nullable(),
+        gateway_payment_id: z.string().nullable(),
+        amount: z.number().int(),
+        currency: z.literal('INR'),
+      })
+      .nullable(),
+    tickets: z.array(TicketSchema),
+  })
+  .openapi('Order');
+
+export const orderSchemasMatchWireTypes: [
+  Exact<z.infer<typeof OrderSchema>, Order>,
+  Exact<z.infer<typeof TicketSchema>, Ticket>,
+  Exact<z.infer<typeof PublicTicketSchema>, PublicTicket>,
+] = [true, true, true];

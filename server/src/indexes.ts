@@ -1,0 +1,27 @@
+import { OUTBOX_INDEXES } from './delivery/outbox.js';
+import { ACCOUNT_INDEXES } from './domain/accounts.js';
+import { EVENT_INDEXES } from './domain/events.js';
+import { ORDER_INDEXES } from './domain/orders.js';
+import { RATE_LIMIT_INDEXES } from './domain/rate-limit.js';
+import { TICKET_INDEXES } from './domain/tickets.js';
+import { WEBHOOK_INDEXES } from './domain/webhooks.js';
+import { IDEMPOTENCY_INDEXES } from './http/middleware/idempotency.js';
+import { TEST_GATEWAY_INDEXES } from './payments/test-gateway.js';
+import type { IndexSpec } from './store/port.js';
+
+/**
+ * Every index the product needs, gathered from the modules that own the
+ * collections and created at start by `ensureIndexes` (idempotent). Uniqueness
+ * the domain relies on lives in these, so both store drivers enforce it.
+ */
+export const INDEXES: readonly IndexSpec[] = [
+  ...ACCOUNT_INDEXES,
+  ...EVENT_INDEXES,
+  ...ORDER_INDEXES,
+  ...TICKET_INDEXES,
+  ...OUTBOX_INDEXES,
+  ...RATE_LIMIT_INDEXES,
+  ...IDEMPOTENCY_INDEXES,
+  ...WEBHOOK_INDEXES,
+  ...TEST_GATEWAY_INDEXES,
+];
