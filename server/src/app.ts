@@ -10,6 +10,10 @@ import { rateLimit } from './http/middleware/rate-limit.js';
 import { requestContext } from './http/middleware/request-context.js';
 import { createRouter } from './http/router.js';
 import { accountRoutes } from './http/routes/accounts.js';
+import { checkoutRoutes } from './http/routes/checkout.js';
+import { mailboxRoutes } from './http/routes/mailbox.js';
+import { seedCompatRoutes } from './http/routes/seed-compat.js';
+import { ticketPageRoutes } from './http/routes/ticket-pages.js';
 import { eventRoutes } from './http/routes/events.js';
 import { healthRoutes } from './http/routes/health.js';
 import { orderRoutes } from './http/routes/orders.js';
@@ -36,7 +40,8 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => errorResponse(c, new AppError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`)));
 
   app.use('*', requestContext(deps));
-  app.use('*', secureHeaders({ referrerPolicy: 'strict-origin-when-cross-origin' }));
+  // overwrite: false lets a handler set its own (e.g. the QR image's cross-origin resource policy).
+  app.use('*', secureHeaders({ referrerPolicy: 'strict-origin-when-cross-origin', overwrite: false }));
   app.use('/v1/*', apiCors());
   app.use(
     '/v1/*',
@@ -56,6 +61,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', orderRoutes());
   app.route('/', ticketRoutes());
   app.route('/', webhookRoutes());
+  app.route('/', ticketPageRoutes());
+  app.route('/', checkoutRoutes());
+  app.route('/', mailboxRoutes());
+  app.route('/', seedCompatRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

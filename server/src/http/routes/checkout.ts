@@ -1,0 +1,276 @@
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getCookie, setCookie } from 'hono/cookie';
+import { jsx } from 'hono/jsx';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
+import { AppError, type FieldIssue } from '../../domain/errors.js';
+import type { EventDoc, Owner } from '../../domain/events.js';
+import { idPattern } from '../../domain/ids.js';
+import type { CreateOrderInput, OrderAccess } from '../../domain/orders.js';
+import { isCheckoutFailure } from '../../payments/test-gateway.js';
+import { CheckoutPage, OrderPage, type CheckoutFormValues, type PageError } from '../../pages/checkout.js';
+import { MessagePage, renderPage } from '../../pages/layout.js';
+import { clientIp } from '../client-ip.js';
+import type { AppEnv } from '../context.js';
+import { STATUS } from '../errors.js';
+import { requireSameOrigin } from '../middleware/same-origin.js';
+import { text } from '../schemas/common.js';
+
+const EVENT_ID = idPattern('evt');
+const ORDER_ID = idPattern('ord');
+/** A checkout form is a few hundred bytes; anything near this is not a person typing. */
+const MAX_FORM_BYTES = 16 * 1024;
+/** The client-secret cookie outlives the hold, so the paid order (and its tickets) can be reopened. */
+const SECRET_COOKIE_SECONDS = 24 * 60 * 60;
+
+/** The buyer fields, checked as strictly as `POST /v1/orders` checks them. */
+const Buyer = z.object({
+  name: text(200),
+  email: z.string().trim().max(254).pipe(z.email('must be an email address')),
+  phone: z
+    .string()
+    .trim()
+    .transform((v) => (v === '' ? null : v))
+    .pipe(z.string().regex(/^\+?[0-9][0-9 ()-]{6,19}$/, 'must be a phone number such as +91 98765 43210').nullable()),
+});
+
+const secretCookie = (orderId: string) => `tts_cs_${orderId}`;
+const message = (c: Context<AppEnv>, status: ContentfulStatusCode, title: string, lines: string[]) =>
+  renderPage(c, jsx(MessagePage, { title, lines, tone: 'bad' }), status);
+
+/**
+ * The publishable key from `?key=`, resolved to its account and mode, or the page
+ * explaining what is wrong with it. A secret key is refused without being echoed:
+ * it is already leaked by being in a URL, and the page must not spread it further.
+ */
+async function ownerFromKey(c: Context<AppEnv>): Promise<{ owner: Owner; key: string } | Response> {
+  const key = c.req.query('key') ?? '';
+  if (key === '') return message(c, 400, 'Checkout link incomplete', ['This checkout link has no key. Ask the organizer for the full link.']);
+  if (key.startsWith('sk_')) {
+    return message(c, 403, 'Secret key in a link', [
+      'This link contains a secret key. Secret keys must never be put in links or web pages.',
+      'Site owner: roll that secret key now in the console, and link to checkout with your publishable key (pk_…).',
+    ]);
+  }
+  const auth = await c.var.services.accounts.authenticateKey(key);
+  if (!auth || auth.key.kind !== 'publishable') {
+    return message(c, 401, 'Checkout link not valid', ['The key in this link is not valid: it was mistyped or has been replaced. Ask the organizer for a new link.']);
+  }
+  return { owner: { account: auth.account._id, livemode: auth.livemode }, key };
+}
+
+async function loadEvent(c: Context<AppEnv>, owner: Owner, id: string): Promise<EventDoc | null> {
+  if (!EVENT_ID.test(id)) return null;
+  return c.var.services.events.getPublic(owner, id).catch((err: unknown) => {
+    if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
+    throw err;
+  });
+}
+
+const eventNotFound = (c: Context<AppEnv>) => message(c, 404, 'Event not found', ['There is no event at this checkout link. Check the link with the organizer.']);
+
+/** Domain errors become the page's message; a rate limit also says when to come back. */
+function pageError(c: Context<AppEnv>, err: unknown): { error: PageError; status: ContentfulStatusCode } {
+  if (!(err instanceof AppError)) throw err;
+  if (err.retryAfterSeconds !== undefined) c.header('Retry-After', String(Math.ceil(err.retryAfterSeconds)));
+  const issues = Array.isArray(err.details) ? err.details : undefined;
+  return { error: { message: err.message, ...(issues ? { issues } : {}) }, status: STATUS[err.code] };
+}
+
+/** Rupees as typed (`500`, `1,499.50`) to integer paise, without floating point; null if not money. */
+function toPaise(typed: string): number | null {
+  const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(typed.replace(/[,\s₹]/g, ''));
+  return m ? Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0')) : null;
+}
+
+/** The form as an order request, or every problem with it. */
+function readForm(form: Record<string, unknown>, event: EventDoc): { values: CheckoutFormValues; input?: CreateOrderInput; issues: FieldIssue[] } {
+  const str = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : '');
+  const values: CheckoutFormValues = { name: str('name'), email: str('email'), phone: str('phone'), amount: str('amount'), quantities: {} };
+  const issues: FieldIssue[] = [];
+  const buyer = Buyer.safeParse(values);
+  if (!buyer.success) for (const i of buyer.error.issues) issues.push({ field: `buyer.${i.path.join('.')}`, message: i.message });
+  const input: CreateOrderInput = { event: event._id, buyer: buyer.success ? buyer.data : { name: '', email: '' } };
+  if (event.open_amount) {
+    const paise = toPaise(values.amount);
+    if (paise === null) issues.push({ field: 'amount', message: 'enter an amount in rupees, such as 500 or 499.50' });
+    else input.amount = paise;
+  } else {
+    input.items = [];
+    for (const type of event.ticket_types) {
+      const typed = str(`qty_${type.id}`).trim();
+      values.quantities[type.id] = typed;
+      if (typed === '' || typed === '0') continue;
+      if (!/^\d{1,3}$/.test(typed)) issues.push({ field: 'items', message: `the number of ${type.name} tickets must be a whole number` });
+      else input.items.push({ ticket_type: type.id, quantity: Number(typed) });
+    }
+  }
+  return issues.length > 0 ? { values, issues } : { values, input, issues };
+}
+
+/** Order routes: the key's owner, and the client secret from this order's cookie. */
+async function orderAccess(c: Context<AppEnv>): Promise<{ access: OrderAccess; key: string; id: string } | Response> {
+  const id = c.req.param('orderId') ?? '';
+  const resolved = await ownerFromKey(c);
+  if (resolved instanceof Response) return resolved;
+  const clientSecret = ORDER_ID.test(id) ? getCookie(c, secretCookie(id)) : undefined;
+  if (!clientSecret) {
+    return message(c, 404, 'Order not found here', [
+      'This order can only be opened in the browser it was started in.',
+      'If you paid, your tickets are in your email. Otherwise start again from the event page.',
+    ]);
+  }
+  return { access: { owner: resolved.owner, clientSecret }, key: resolved.key, id };
+}
+
+/** Renders the order in its current step, with an optional message for the step. */
+async function showOrder(c: Context<AppEnv>, ctx: { access: OrderAccess; key: string; id: string }, extra: { error?: PageError; status?: ContentfulStatusCode } = {}) {
+  const { services, deps } = c.var;
+  let order;
+  try {
+    order = await services.orders.retrieve(ctx.access, ctx.id);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'NOT_FOUND') return message(c, 404, 'Order not found', ['There is no such order for this checkout link.']);
+    throw err;
+  }
+  const event = await services.events.get(ctx.access.owner, order.event);
+  const tickets = order.status === 'paid' || order.status === 'refunded' ? await services.tickets.listForOrder(order._id) : [];
+  const notice = c.req.query('notice') === 'sent' ? `We sent a new code to ${order.buyer.email}.` : undefined;
+  const props = { order, event, tickets, publishableKey: ctx.key, now: deps.clock.now(), notice, error: extra.error };
+  return renderPage(c, jsx(OrderPage, props), extra.status ?? 200);
+}
+
+const orderUrl = (id: string, key: string, notice?: string) =>
+  `/checkout/orders/${id}?key=${encodeURIComponent(key)}${notice ? `&notice=${notice}` : ''}`;
+
+/**
+ * Wraps an order action: resolve access, run it, then Post/Redirect/Get back to the
+ * order page; a domain error re-renders the page with the message and its 4xx.
+ */
+function orderAction(run: (c: Context<AppEnv>, ctx: { access: OrderAccess; key: string; id: string }) => Promise<string | void>) {
+  return async function orderActionHandler(c: Context<AppEnv>) {
+    const ctx = await orderAccess(c);
+    if (ctx instanceof Response) return ctx;
+    try {
+      const notice = await run(c, ctx);
+      return c.redirect(orderUrl(ctx.id, ctx.key, notice ?? undefined), 303);
+    } catch (err) {
+      return showOrder(c, ctx, pageError(c, err));
+    }
+  };
+}
+
+/**
+ * The hosted checkout (SPEC §2 flow 4, §4 "Hosted pages") as server-rendered forms:
+ * choose → email code → pay (test gateway in test mode) → tickets. No script; the
+ * `<tts-checkout>` widget replaces it in page mode later. The order's client secret
+ * lives in an HttpOnly cookie scoped to /checkout, never in a URL.
+ *
+ * @example
+ * app.route('/', checkoutRoutes());
+ */
+export function checkoutRoutes() {
+  const router = new Hono<AppEnv>();
+  const sameOrigin = requireSameOrigin({
+    onRefuse: (c) => message(c, 403, 'Request refused', ['This form was sent from another website, so it was refused. Open the checkout page again and retry.']),
+  });
+  const limit = bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => message(c, 413, 'Form too large', ['The form sent was too large.']) });
+  router.use('/checkout/*', sameOrigin); // passes GET and HEAD through
+  router.use('/checkout/*', limit);
+
+  router.get('/checkout/:eventId', async function checkoutPage(c) {
+    const resolved = await ownerFromKey(c);
+    if (resolved instanceof Response) return resolved;
+    const event = await loadEvent(c, resolved.owner, c.req.param('eventId'));
+    if (!event) return eventNotFound(c);
+    // `?amount=` (paise, from POST /payment) only pre-fills; the server checks it again on submit.
+    const prefill = Number(c.req.query('amount'));
+    const amount = event.open_amount && Number.isSafeInteger(prefill) && prefill > 0 ? (prefill / 100).toFixed(2).replace(/\.00$/, '') : '';
+    const values: CheckoutFormValues = { name: '', email: '', phone: '', amount, quantities: {} };
+    return renderPage(c, jsx(CheckoutPage, { event, publishableKey: resolved.key, now: c.var.deps.clock.now(), values }));
+  });
+
+  router.post('/checkout/:eventId', async function startOrder(c) {
+    const resolved = await ownerFromKey(c);
+    if (resolved instanceof Response) return resolved;
+    const event = await loadEvent(c, resolved.owner, c.req.param('eventId'));
+    if (!event) return eventNotFound(c);
+    const { values, input, issues } = readForm(await c.req.parseBody(), event);
+    const page = (error: PageError, status: ContentfulStatusCode) =>
+      renderPage(c, jsx(CheckoutPage, { event, publishableKey: resolved.key, now: c.var.deps.clock.now(), values, error }), status);
+    if (!input) return page({ message: 'Please fix the form.', issues }, 400);
+    try {
+      const { order, clientSecret } = await c.var.services.orders.create(resolved.owner, input, { ip: clientIp(c) });
+      setCookie(c, secretCookie(order._id), clientSecret, {
+        httpOnly: true,
+        sameSite: 'Lax',
+        path: '/checkout',
+        secure: c.var.deps.config.publicUrl.startsWith('https:'),
+        maxAge: SECRET_COOKIE_SECONDS,
+      });
+      return c.redirect(orderUrl(order._id, resolved.key), 303);
+    } catch (err) {
+      const { error, status } = pageError(c, err);
+      return page(error, status);
+    }
+  });
+
+  router.get('/checkout/orders/:orderId', async function orderPage(c) {
+    const ctx = await orderAccess(c);
+    return ctx instanceof Response ? ctx : showOrder(c, ctx);
+  });
+
+  router.post(
+    '/checkout/orders/:orderId/verify',
+    orderAction(async (c, { access, id }) => {
+      const form = await c.req.parseBody();
+      const code = (typeof form.code === 'string' ? form.code : '').replace(/\s+/g, '');
+      if (!/^\d{6}$/.test(code)) throw new AppError('OTP_INVALID', 'Enter the 6-digit code from the email.');
+      await c.var.services.orders.verify(access, id, code);
+    }),
+  );
+
+  router.post(
+    '/checkout/orders/:orderId/resend',
+    orderAction(async (c, { access, id }) => {
+      await c.var.services.orders.resendCode(access, id, { ip: clientIp(c) });
+      return 'sent';
+    }),
+  );
+
+  router.post(
+    '/checkout/orders/:orderId/pay',
+    orderAction(async (c, { access, id }) => {
+      const { services } = c.var;
+      const order = await services.orders.retrieve(access, id);
+      if (order.status !== 'awaiting_payment') return; // the order page explains the state it is in
+      if (order.livemode && order.amount > 0) throw new AppError('FORBIDDEN', 'Live payments go through the secure checkout window on the organizer’s site.');
+      // Creates the gateway order if missing; a free order is completed right here by the domain.
+      const withPayment = await services.orders.ensurePayment(order);
+      if (withPayment.status !== 'awaiting_payment') return;
+      const gatewayOrderId = withPayment.payment?.gateway_order_id;
+      if (!gatewayOrderId || withPayment.payment?.gateway !== 'test') throw new AppError('ORDER_NOT_PAYABLE', 'This order has no test payment to make.');
+      const form = await c.req.parseBody();
+      const result = await services.testGateway.simulatePayment({ gatewayOrderId, outcome: form.outcome === 'failure' ? 'failure' : 'success' });
+      if (isCheckoutFailure(result)) {
+        await services.fulfilment.recordPaymentFailure(gatewayOrderId, result.error.description);
+        return;
+      }
+      await services.fulfilment.pay(access, id, {
+        gateway_order_id: result.razorpay_order_id,
+        gateway_payment_id: result.razorpay_payment_id,
+        signature: result.razorpay_signature,
+      });
+    }),
+  );
+
+  router.post(
+    '/checkout/orders/:orderId/cancel',
+    orderAction(async (c, { access, id }) => {
+      await c.var.services.orders.cancel(access, id);
+    }),
+  );
+
+  return router;
+}

@@ -1,0 +1,322 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createMailRenderer } from '../../src/delivery/mail-renderer.js';
+import { createOutboxWorker } from '../../src/delivery/outbox.js';
+import { checkoutRoutes } from '../../src/http/routes/checkout.js';
+import { ticketPageRoutes } from '../../src/http/routes/ticket-pages.js';
+import { PAGE_CSP } from '../../src/pages/layout.js';
+import { buildTestApp, eventBody, type TestApp } from '../helpers/app.js';
+
+const ORIGIN = 'http://tickets.test';
+const BUYER = { name: 'Asha Rao', email: 'asha@example.com', phone: '+91 98765 43210' };
+
+let t: TestApp;
+let sk: string;
+let pk: string;
+let account: string;
+
+/** Mounts the routers under test unless app.ts already does. */
+function mountPages(app: TestApp['app']) {
+  if (!app.routes.some((r) => r.path.startsWith('/checkout/'))) app.route('/', checkoutRoutes());
+  if (!app.routes.some((r) => r.path.startsWith('/tickets/'))) app.route('/', ticketPageRoutes());
+}
+
+beforeEach(async () => {
+  t = await buildTestApp();
+  mountPages(t.app);
+  const keys = await t.signUp();
+  ({ sk, pk } = keys);
+  account = keys.account.id;
+});
+
+async function createEvent(overrides: Record<string, unknown> = {}) {
+  const res = await t.call('POST', '/v1/events', { key: sk, body: eventBody(overrides) });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body as { id: string; ticket_types: Array<{ id: string; name: string }> };
+}
+
+/** A form POST as a browser on our own origin sends it. */
+function post(path: string, form: Record<string, string>, headers: Record<string, string> = {}) {
+  return t.app.request(path, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: ORIGIN, ...headers },
+    body: new URLSearchParams(form).toString(),
+  });
+}
+
+const get = (path: string, cookie = '') => t.app.request(path, cookie ? { headers: { Cookie: cookie } } : {});
+
+/** Starts an order through the form; returns the order page URL and the cookie that opens it. */
+async function startOrder(eventId: string, form: Record<string, string>) {
+  const res = await post(`/checkout/${eventId}?key=${pk}`, { ...BUYER, ...form });
+  expect(res.status, await res.clone().text()).toBe(303);
+  const location = res.headers.get('Location') ?? '';
+  const setCookie = res.headers.get('Set-Cookie') ?? '';
+  return { location, setCookie, cookie: setCookie.split(';')[0] ?? '', orderId: /ord_[0-9A-Za-z]+/.exec(location)?.[0] ?? '' };
+}
+
+/** Runs the outbox as the worker process would, then reads the newest code sent to the buyer. */
+async function latestCode(): Promise<string> {
+  const render = createMailRenderer({ store: t.store, publicUrl: t.config.publicUrl });
+  await createOutboxWorker({ store: t.store, mailer: t.mailbox, render, clock: t.clock }).runOnce();
+  const mail = (await t.mailbox.list()).find((m) => m.to === BUYER.email && /^\d{6} is your code/.test(m.subject));
+  if (!mail) throw new Error('no code mail');
+  return mail.subject.slice(0, 6);
+}
+
+describe('checkout (happy)', () => {
+  it('sells tickets end to end: form → email code → test payment → tickets', async () => {
+    const event = await createEvent();
+    const [general] = event.ticket_types;
+    const page = await get(`/checkout/${event.id}?key=${pk}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('Content-Security-Policy')).toBe(PAGE_CSP);
+    const form = await page.text();
+    expect(form).toContain('Monsoon Jazz Night');
+    expect(form).toContain('₹499.00');
+    expect(form).toContain(`name="qty_${general?.id}"`);
+    expect(form).toContain('TEST MODE');
+
+    const started = await startOrder(event.id, { [`qty_${general?.id}`]: '2' });
+    expect(started.location).toBe(`/checkout/orders/${started.orderId}?key=${pk}`);
+    expect(started.location).not.toContain('secret');
+    expect(started.setCookie).toMatch(new RegExp(`^tts_cs_${started.orderId}=ord_`));
+    expect(started.setCookie).toContain('HttpOnly');
+    expect(started.setCookie).toContain('SameSite=Lax');
+    expect(started.setCookie).toContain('Path=/checkout');
+    expect(started.setCookie).not.toContain('Secure'); // http public URL
+
+    const verifyStep = await (await get(started.location, started.cookie)).text();
+    expect(verifyStep).toContain('Check your email');
+    expect(verifyStep).toContain('asha@example.com');
+    expect(verifyStep).toContain('5 tries left');
+
+    const verified = await post(`/checkout/orders/${started.orderId}/verify?key=${pk}`, { code: await latestCode() }, { Cookie: started.cookie });
+    expect(verified.status).toBe(303);
+    const payStep = await (await get(started.location, started.cookie)).text();
+    expect(payStep).toContain('TEST MODE');
+    expect(payStep).toContain('Pay ₹998.00 (test)');
+
+    const paid = await post(`/checkout/orders/${started.orderId}/pay?key=${pk}`, { outcome: 'success' }, { Cookie: started.cookie });
+    expect(paid.status).toBe(303);
+    const done = await get(started.location, started.cookie);
+    const html = await done.text();
+    expect(html).toContain('Payment of ₹998.00 received');
+    expect(html).toContain('sent them to');
+    const ticketIds = [...new Set(html.match(/tkt_[0-9A-Za-z]{22}/g))];
+    expect(ticketIds).toHaveLength(2);
+    expect(html.match(/<svg xmlns/g)).toHaveLength(2);
+    expect(html).toContain(`href="/tickets/${ticketIds[0]}.pdf"`);
+    expect(html).not.toMatch(/<script/i);
+    expect((await get(`/tickets/${ticketIds[0]}`)).status).toBe(200);
+  });
+
+  it('shows a failed test payment in plain words and lets the buyer pay again', async () => {
+    const event = await createEvent({ require_email_verification: false });
+    const started = await startOrder(event.id, { [`qty_${event.ticket_types[0]?.id}`]: '1' });
+    const failed = await post(`/checkout/orders/${started.orderId}/pay?key=${pk}`, { outcome: 'failure' }, { Cookie: started.cookie });
+    expect(failed.status).toBe(303);
+    const html = await (await get(started.location, started.cookie)).text();
+    expect(html).toContain('The payment did not go through');
+    expect(html).toContain('Pay ₹499.00 (test)');
+    await post(`/checkout/orders/${started.orderId}/pay?key=${pk}`, { outcome: 'success' }, { Cookie: started.cookie });
+    expect(await (await get(started.location, started.cookie)).text()).toContain('Payment of ₹499.00 received');
+  });
+
+  it('takes an open amount in rupees, pre-filled from ?amount= in paise', async () => {
+    const event = await createEvent({ open_amount: { min: 10_000, max: 10_000_000 } });
+    const page = await (await get(`/checkout/${event.id}?key=${pk}&amount=50050`)).text();
+    expect(page).toContain('name="amount"');
+    expect(page).toContain('value="500.50"');
+    expect(page).toContain('₹100.00 to ₹1,00,000.00');
+    const started = await startOrder(event.id, { amount: '1,501.5' });
+    const order = await t.services.orders.retrieve({ owner: { account, livemode: false } }, started.orderId);
+    expect(order.amount).toBe(150_150);
+  });
+
+  it('resends a code and says so', async () => {
+    const event = await createEvent();
+    const started = await startOrder(event.id, { [`qty_${event.ticket_types[0]?.id}`]: '1' });
+    const res = await post(`/checkout/orders/${started.orderId}/resend?key=${pk}`, {}, { Cookie: started.cookie });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('Location')).toContain('notice=sent');
+    expect(await (await get(res.headers.get('Location') ?? '', started.cookie)).text()).toContain('We sent a new code to asha@example.com');
+  });
+
+  it('explains an expired hold and offers to start again', async () => {
+    const event = await createEvent();
+    const started = await startOrder(event.id, { [`qty_${event.ticket_types[0]?.id}`]: '1' });
+    t.clock.advance(16 * 60_000);
+    const html = await (await get(started.location, started.cookie)).text();
+    expect(html).toContain('have been released');
+    expect(html).toContain(`href="/checkout/${event.id}?key=${pk}"`);
+  });
+
+  it('issues free tickets without any payment step', async () => {
+    const event = await createEvent({ require_email_verification: false, ticket_types: [{ name: 'Guest', price: 0 }] });
+    const started = await startOrder(event.id, { [`qty_${event.ticket_types[0]?.id}`]: '2' });
+    const html = await (await get(started.location, started.cookie)).text();
+    expect(html).not.toContain('TEST MODE.');
+    expect(html).toContain('You are in!');
+    expect(html.match(/<svg xmlns/g)).toHaveLength(2);
+  });
+
+  it('cancels an unpaid order, releasing its seats', async () => {
+    const event = await createEvent();
+    const started = await startOrder(event.id, { [`qty_${event.ticket_types[0]?.id}`]: '3' });
+    const res = await post(`/checkout/orders/${started.orderId}/cancel?key=${pk}`, {}, { Cookie: started.cookie });
+    expect(res.status).toBe(303);
+    expect(await (await get(started.location, started.cookie)).text()).toContain('This order was cancelled');
+    const stored = await t.call('GET', `/v1/events/${event.id}`, { key: sk });
+    expect(stored.body.held).toBe(0);
+  });
+
+  it('tells live-mode buyers that payment needs the checkout widget', async () => {
+    const live = await t.services.accounts.rollKey(account, 'publishable', 'live');
+    const owner = { account, livemode: true };
+    const { ticket_types: _, ...body } = eventBody();
+    const event = await t.services.events.create(owner, {
+      ...body,
+      starts_at: new Date(body.starts_at),
+      ends_at: new Date(body.ends_at),
+      ticket_types: [{ name: 'General', price: 49_900 }],
+    });
+    const { order, clientSecret } = await t.services.orders.create(owner, { event: event._id, items: [{ ticket_type: event.ticket_types[0]!.id, quantity: 1 }], buyer: BUYER }, { ip: 'test' });
+    // Verifying would create a Razorpay order; the page only needs the state.
+    await t.store.collection('orders').updateOne({ _id: order._id }, { $set: { status: 'awaiting_payment' } });
+    const html = await (await get(`/checkout/orders/${order._id}?key=${live.raw}`, `tts_cs_${order._id}=${clientSecret}`)).text();
+    expect(html).toContain('secure checkout window');
+    expect(html).not.toContain('TEST MODE');
+    expect(html).not.toContain('(test)');
+  });
+});
+
+describe('checkout (errors)', () => {
+  it('re-renders a wrong code with the attempts left, as HTML with a 400', async () => {
+    const event = await createEvent();
+    const started = await startOrder(event.id, { [`qty_${event.ticket_types[0]?.id}`]: '1' });
+    const code = await latestCode();
+    const wrong = code === '000000' ? '111111' : '000000';
+    const res = await post(`/checkout/orders/${started.orderId}/verify?key=${pk}`, { code: wrong }, { Cookie: started.cookie });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('Content-Type')).toContain('text/html');
+    const html = await res.text();
+    expect(html).toContain('That code is not right.');
+    expect(html).toContain('4 tries left');
+  });
+
+  it('keeps what the buyer typed when the form has problems', async () => {
+    const event = await createEvent();
+    const vip = event.ticket_types[1];
+    const res = await post(`/checkout/${event.id}?key=${pk}`, { name: 'Asha', email: 'not-an-email', phone: '', [`qty_${vip?.id}`]: '9' });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('Email: must be an email address');
+    expect(html).toContain('value="Asha"');
+    expect(html).toContain('value="9"');
+  });
+
+  it('names the per-order limit and an empty order', async () => {
+    const event = await createEvent();
+    const vip = event.ticket_types[1];
+    const tooMany = await post(`/checkout/${event.id}?key=${pk}`, { ...BUYER, [`qty_${vip?.id}`]: '5' });
+    expect(tooMany.status).toBe(400);
+    expect(await tooMany.text()).toContain('at most 4 VIP tickets per order');
+    const none = await post(`/checkout/${event.id}?key=${pk}`, { ...BUYER });
+    expect(none.status).toBe(400);
+    expect(await none.text()).toContain('choose at least one ticket');
+  });
+
+  it('shows sold-out types and closed sales, and refuses a sold-out order with 409', async () => {
+    const event = await createEvent({ capacity: 2, ticket_types: [{ name: 'General', price: 49_900 }] });
+    const typeId = event.ticket_types[0]?.id ?? '';
+    await startOrder(event.id, { [`qty_${typeId}`]: '2' });
+    expect(await (await get(`/checkout/${event.id}?key=${pk}`)).text()).toContain('Sold out');
+    const refused = await post(`/checkout/${event.id}?key=${pk}`, { ...BUYER, [`qty_${typeId}`]: '1' });
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain('sold out');
+    t.clock.set('2030-06-09T00:00:00Z');
+    expect(await (await get(`/checkout/${event.id}?key=${pk}`)).text()).toContain('Ticket sales for this event are closed.');
+  });
+
+  it('explains a missing, invalid or unknown key or event', async () => {
+    const event = await createEvent();
+    expect((await get(`/checkout/${event.id}`)).status).toBe(400);
+    const invalid = await get(`/checkout/${event.id}?key=pk_test_nope`);
+    expect(invalid.status).toBe(401);
+    expect(await invalid.text()).toContain('not valid');
+    expect((await get(`/checkout/evt_0000000000000000000000?key=${pk}`)).status).toBe(404);
+  });
+
+  it('cannot open an order without its cookie', async () => {
+    const event = await createEvent();
+    const started = await startOrder(event.id, { [`qty_${event.ticket_types[0]?.id}`]: '1' });
+    const res = await get(started.location);
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain('only be opened in the browser it was started in');
+    const forged = await get(started.location, `tts_cs_${started.orderId}=${started.orderId}_secret_guess`);
+    expect(forged.status).toBe(404);
+  });
+});
+
+describe('checkout (security)', () => {
+  it('refuses a cross-origin form POST with 403 and creates nothing', async () => {
+    const event = await createEvent();
+    const form = { ...BUYER, [`qty_${event.ticket_types[0]?.id}`]: '1' };
+    const evil = await post(`/checkout/${event.id}?key=${pk}`, form, { Origin: 'https://evil.example' });
+    expect(evil.status).toBe(403);
+    expect(evil.headers.get('Content-Type')).toContain('text/html');
+    const nullOrigin = await post(`/checkout/${event.id}?key=${pk}`, form, { Origin: 'null' });
+    expect(nullOrigin.status).toBe(403);
+    const noOrigin = await t.app.request(`/checkout/${event.id}?key=${pk}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    });
+    expect(noOrigin.status).toBe(403);
+    expect(await t.store.collection('orders').find({})).toHaveLength(0);
+  });
+
+  it('accepts a POST without Origin when the browser says Sec-Fetch-Site: same-origin', async () => {
+    const event = await createEvent();
+    const res = await t.app.request(`/checkout/${event.id}?key=${pk}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Sec-Fetch-Site': 'same-origin' },
+      body: new URLSearchParams({ ...BUYER, [`qty_${event.ticket_types[0]?.id}`]: '1' }).toString(),
+    });
+    expect(res.status).toBe(303);
+  });
+
+  it('refuses a secret key in the link without echoing it', async () => {
+    const event = await createEvent();
+    const res = await get(`/checkout/${event.id}?key=${sk}`);
+    expect(res.status).toBe(403);
+    const html = await res.text();
+    expect(html).toContain('secret key');
+    expect(html).not.toContain(sk);
+    expect(html).not.toContain(sk.slice(8));
+  });
+
+  it('escapes hostile event and buyer names on every step', async () => {
+    const hostile = `<script>alert("x")</script>"'><img src=x>`;
+    const event = await createEvent({ name: hostile, require_email_verification: false, ticket_types: [{ name: hostile, price: 100 }] });
+    const page = await (await get(`/checkout/${event.id}?key=${pk}`)).text();
+    const started = await startOrder(event.id, { name: hostile, [`qty_${event.ticket_types[0]?.id}`]: '1' });
+    await post(`/checkout/orders/${started.orderId}/pay?key=${pk}`, { outcome: 'success' }, { Cookie: started.cookie });
+    const done = await (await get(started.location, started.cookie)).text();
+    for (const html of [page, done]) {
+      expect(html).not.toMatch(/<script/i);
+      expect(html).not.toContain('<img');
+      expect(html).toContain('&lt;script&gt;');
+    }
+  });
+
+  it('sets the cookie Secure when the public URL is https', async () => {
+    t = await buildTestApp({ env: { PUBLIC_URL: 'https://tickets.example.in' } });
+    mountPages(t.app);
+    ({ sk, pk } = await t.signUp());
+    const event = await createEvent();
+    const res = await post(`/checkout/${event.id}?key=${pk}`, { ...BUYER, [`qty_${event.ticket_types[0]?.id}`]: '1' }, { Origin: 'https://tickets.example.in' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('Set-Cookie')).toContain('Secure');
+  });
+});
