@@ -120,7 +120,27 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
         },
       },
     );
-    return fulfil(won ?? (await load(orderId)));
+    const order = won ?? (await load(orderId));
+    if (!won && paymentId !== null) await refundIfDuplicate(order, paymentId);
+    return fulfil(order);
+  }
+
+  /**
+   * A second payment for an order that another payment already paid (two
+   * Checkout tabs, say) is money we must not keep: refund it once it is captured.
+   * Uncaptured ones are left alone; Razorpay returns those to the buyer itself.
+   */
+  async function refundIfDuplicate(order: OrderDoc, paymentId: string): Promise<void> {
+    const gatewayOrderId = order.payment?.gateway_order_id;
+    if (!gatewayOrderId || order.payment?.gateway_payment_id === paymentId) return;
+    const { gateway } = gateways(order.livemode);
+    const payment = await gateway.fetchPayment(paymentId);
+    if (payment.orderId !== gatewayOrderId || payment.status !== 'captured' || payment.amountRefunded >= payment.amount) return;
+    try {
+      await gateway.refundPayment(paymentId);
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'CONFLICT')) throw err; // refunded already
+    }
   }
 
   /** Confirms a gateway payment for an order (fetch, match, capture) and completes it. */
@@ -148,7 +168,6 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     async pay(access: OrderAccess, id: string, input: PayInput): Promise<OrderDoc> {
       const order = await findOrderFor(orderDocs, access, id);
       if (order.status === 'paid' && order.payment?.gateway_payment_id === input.gateway_payment_id) return fulfil(order);
-      if (order.status === 'paid' || order.status === 'refunded') throw new AppError('ORDER_NOT_PAYABLE', `The order is already ${order.status}.`);
       if (order.status === 'awaiting_verification') throw new AppError('ORDER_NOT_PAYABLE', 'Verify the email code before paying.');
       const stored = order.payment?.gateway_order_id;
       if (!stored) throw new AppError('ORDER_NOT_PAYABLE', 'The order has no payment to confirm yet.');
@@ -157,6 +176,10 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
         input.gateway_order_id === stored &&
         verifyPaymentSignature({ gatewayOrderId: stored, paymentId: input.gateway_payment_id, signature: input.signature, secret: signingSecret });
       if (!genuine) throw new AppError('PAYMENT_VERIFICATION_FAILED', 'The payment signature does not match this order.');
+      if (order.status === 'paid' || order.status === 'refunded') {
+        await refundIfDuplicate(order, input.gateway_payment_id);
+        throw new AppError('ORDER_NOT_PAYABLE', `The order is already ${order.status}; a second payment for it is refunded.`);
+      }
       return confirmAndComplete(order, input.gateway_payment_id);
     },
 
@@ -164,7 +187,10 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     async completeByGatewayOrder(gatewayOrderId: string, paymentId: string): Promise<OrderDoc | null> {
       const order = await orderDocs.findOne({ 'payment.gateway_order_id': gatewayOrderId });
       if (!order) return null;
-      if (order.status === 'paid' || order.status === 'refunded') return fulfil(order);
+      if (order.status === 'paid' || order.status === 'refunded') {
+        await refundIfDuplicate(order, paymentId);
+        return fulfil(order);
+      }
       return confirmAndComplete(order, paymentId);
     },
 
@@ -187,6 +213,8 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
 
     /** Records a refund the gateway already made (ours, or one made in Razorpay's dashboard). */
     async markRefunded(order: OrderDoc, reason: string): Promise<OrderDoc> {
+      // Finish issuing first, so no ticket can appear after the refund has voided the others.
+      if (order.status === 'paid' && order.fulfilment === 'pending') await fulfil(order);
       const refunded = await orderDocs.findOneAndUpdate(
         { _id: order._id, status: 'paid' },
         { $set: { status: 'refunded', refund_reason: reason, updated_at: clock.now() } },
@@ -256,6 +284,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
      * payment whose browser callback never arrived still issues tickets.
      */
     async reconcile(limit = 200): Promise<number> {
+      const failures: unknown[] = [];
       const since = new Date(clock.now().getTime() - RECONCILE_WINDOW_MS);
       const candidates = await orderDocs.find(
         { status: { $in: ['awaiting_payment', 'expired', 'cancelled'] }, 'payment.gateway_order_id': { $ne: null }, created_at: { $gte: since } },
@@ -278,9 +307,11 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
             }
           }
         } catch (err) {
-          if (!(err instanceof AppError && err.code === 'UPSTREAM_UNAVAILABLE')) throw err; // try again next round
+          // Razorpay unreachable: next round. Anything else is one order's problem: report it, go on.
+          if (!(err instanceof AppError && err.code === 'UPSTREAM_UNAVAILABLE')) failures.push(err);
         }
       }
+      if (failures.length > 0) throw new AggregateError(failures, `reconciled ${completed} orders; ${failures.length} could not be checked`);
       return completed;
     },
 
