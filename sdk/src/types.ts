@@ -356,3 +356,102 @@ export interface TestGatewayPayment {
   signature: string | null;
   error: { code: string; description: string; reason: string } | null;
 }
+
+// ── Attendance ────────────────────────────────────────────────────────────
+
+/**
+ * An event's sales and door figures (`GET /v1/events/{id}/stats`). Counters are the
+ * event's own (`sold + held + available = capacity`); revenue and check-ins count
+ * tickets not voided. Days and hours are local to the event's `timezone`.
+ */
+export interface EventStats {
+  object: 'event_stats';
+  event: string;
+  livemode: boolean;
+  /** The IANA time zone `sales_by_day` and `checkins_by_hour` are bucketed in. */
+  timezone: string;
+  currency: Currency;
+  /** When these figures were computed. */
+  generated_at: Timestamp;
+  capacity: number;
+  sold: number;
+  held: number;
+  available: number;
+  /** Sum of the prices of tickets not voided, in paise. */
+  revenue: Amount;
+  checked_in: number;
+  /** Valid tickets not yet scanned: the no-shows once the doors close. */
+  not_checked_in: number;
+  /** checked_in / (checked_in + not_checked_in), rounded to 4 decimals; 0 without tickets. */
+  attendance_rate: number;
+  by_ticket_type: Array<{
+    ticket_type: string;
+    name: string;
+    price: Amount;
+    /** null: the type shares the event's capacity. */
+    capacity: number | null;
+    sold: number;
+    held: number;
+    available: number;
+    revenue: Amount;
+    checked_in: number;
+  }>;
+  /** Tickets (not voided) by the local day they were issued, oldest first; days without sales are left out. */
+  sales_by_day: Array<{ date: string; tickets: number; revenue: Amount }>;
+  /** Check-ins by local hour (`YYYY-MM-DDTHH:00`), oldest first; hours without check-ins are left out. */
+  checkins_by_hour: Array<{ hour: string; checkins: number }>;
+}
+
+// ── Check-in ──────────────────────────────────────────────────────────────
+
+export type CheckinReason =
+  | 'already_checked_in'
+  | 'invalid_code'
+  | 'not_found'
+  | 'wrong_event'
+  | 'not_yet_valid'
+  | 'expired'
+  | 'voided'
+  | 'event_cancelled';
+
+/** One scan at the door. Both outcomes are HTTP 200: read `result`. */
+export interface Checkin {
+  id: string;
+  object: 'checkin';
+  created_at: Timestamp;
+  livemode: boolean;
+  result: 'accepted' | 'rejected';
+  reason: CheckinReason | null;
+  /** The scanned ticket, when the code named one of this account's tickets. */
+  ticket: Ticket | null;
+  event: string | null;
+  at: Timestamp;
+  by: string;
+  /** For `already_checked_in`: the admission that used the ticket. */
+  first_checkin: { at: Timestamp; by: string | null } | null;
+  nonce: string | null;
+  undone_at: Timestamp | null;
+}
+
+export interface CreateCheckinParams {
+  /** The QR content (`TTS1.…`) or a typed ticket id (`tkt_…`). */
+  code: string;
+  /** The event this door admits to. */
+  event?: string;
+  /** The scanner's own id for this scan; sending it again returns the first answer. */
+  nonce?: string;
+  /** Who or what scanned, e.g. `Gate 2`. */
+  by?: string;
+}
+
+/** What an offline scanner needs to check ticket codes without the server. */
+export interface VerificationKey {
+  object: 'verification_key';
+  event: string;
+  algorithm: 'Ed25519';
+  /** The raw 32-byte public key, base64url. */
+  public_key: string;
+  jwk: { kty: 'OKP'; crv: 'Ed25519'; x: string };
+  /** `TTS1.<ticket id>.<event id>.<signature>`; the signature covers the text before the last dot. */
+  code_format: string;
+}

@@ -1,5 +1,6 @@
 import { OUTBOX_INDEXES } from './delivery/outbox.js';
 import { ACCOUNT_INDEXES } from './domain/accounts.js';
+import { CHECKIN_INDEXES } from './domain/checkins.js';
 import { EVENT_INDEXES } from './domain/events.js';
 import { ORDER_INDEXES } from './domain/orders.js';
 import { RATE_LIMIT_INDEXES } from './domain/rate-limit.js';
@@ -19,6 +20,7 @@ export const INDEXES: readonly IndexSpec[] = [
   ...EVENT_INDEXES,
   ...ORDER_INDEXES,
   ...TICKET_INDEXES,
+  ...CHECKIN_INDEXES,
   ...OUTBOX_INDEXES,
   ...RATE_LIMIT_INDEXES,
   ...IDEMPOTENCY_INDEXES,

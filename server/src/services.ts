@@ -2,6 +2,8 @@ import { createHmac } from 'node:crypto';
 import type { Config } from './config.js';
 import { createOutbox } from './delivery/outbox.js';
 import { bcryptHasher, createAccountService, type PasswordHasher } from './domain/accounts.js';
+import { createCheckinService } from './domain/checkins.js';
+import { createAttendanceService } from './domain/attendance.js';
 import type { Clock } from './domain/clock.js';
 import { AppError } from './domain/errors.js';
 import { createEventService, type EventDoc } from './domain/events.js';
@@ -75,11 +77,13 @@ export function createServices({ config, store, clock, hasher = bcryptHasher(con
 
   return {
     accounts: createAccountService({ store, clock, hasher }),
+    attendance: createAttendanceService({ store, clock }),
     events: createEventService({ store, clock }),
     orders,
     fulfilment,
     webhooks,
     tickets,
+    checkins: createCheckinService({ store, clock, codes }),
     codes,
     outbox,
     limiter,

@@ -111,6 +111,12 @@ export function createTicketService({ store, clock, codes, inventory }: TicketSe
       return tickets.find({ order: orderId }, { sort: { index: 1 } });
     },
 
+    /** Tickets by id, for lists that show the ticket of each entry. */
+    async byIds(ids: readonly string[]): Promise<Map<string, TicketDoc>> {
+      if (ids.length === 0) return new Map();
+      return new Map((await tickets.find({ _id: { $in: [...new Set(ids)] } })).map((t) => [t._id, t]));
+    },
+
     /** A ticket by id alone: ticket ids are unguessable bearer links (≥ 128 random bits). */
     async findById(id: string): Promise<TicketDoc | null> {
       return tickets.findOne({ _id: id });

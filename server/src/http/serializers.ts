@@ -1,4 +1,5 @@
-import type { Account, ApiKey, Event, List, Order, PublicEvent, PublicTicket, Ticket } from '@trendy-tickets/sdk';
+import type { Account, ApiKey, Checkin, Event, List, Order, PublicEvent, PublicTicket, Ticket } from '@trendy-tickets/sdk';
+import type { CheckinDoc } from '../domain/checkins.js';
 import type { AccountDoc, ApiKeyDoc } from '../domain/accounts.js';
 import { salesOpen, typeAvailable, type EventDoc } from '../domain/events.js';
 import type { OrderDoc } from '../domain/orders.js';
@@ -167,5 +168,23 @@ export function toOrderJson(doc: OrderDoc, tickets: readonly TicketDoc[], public
       currency: doc.currency,
     },
     tickets: tickets.map((t) => toTicketJson(t, publicUrl)),
+  };
+}
+
+export function toCheckinJson(doc: CheckinDoc, ticket: TicketDoc | null, publicUrl: string): Checkin {
+  return {
+    id: doc._id,
+    object: 'checkin',
+    created_at: iso(doc.created_at),
+    livemode: doc.livemode,
+    result: doc.result,
+    reason: doc.reason,
+    ticket: ticket ? toTicketJson(ticket, publicUrl) : null,
+    event: doc.event,
+    at: iso(doc.at),
+    by: doc.by,
+    first_checkin: doc.first_checkin ? { at: iso(doc.first_checkin.at), by: doc.first_checkin.by } : null,
+    nonce: doc.nonce ?? null,
+    undone_at: isoOrNull(doc.undone_at),
   };
 }

@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { seedCompatRoutes } from '../../src/http/routes/seed-compat.js';
 import { buildTestApp, eventBody, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
@@ -9,7 +8,6 @@ let account: string;
 
 /** Mounts the router under test unless app.ts already does. */
 function mountPages(app: TestApp['app']) {
-  if (!app.routes.some((r) => r.path === '/payment')) app.route('/', seedCompatRoutes());
 }
 
 beforeEach(async () => {

@@ -1,8 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createMailRenderer } from '../../src/delivery/mail-renderer.js';
 import { createOutboxWorker } from '../../src/delivery/outbox.js';
-import { checkoutRoutes } from '../../src/http/routes/checkout.js';
-import { ticketPageRoutes } from '../../src/http/routes/ticket-pages.js';
 import { PAGE_CSP } from '../../src/pages/layout.js';
 import { buildTestApp, eventBody, type TestApp } from '../helpers/app.js';
 
@@ -16,8 +14,6 @@ let account: string;
 
 /** Mounts the routers under test unless app.ts already does. */
 function mountPages(app: TestApp['app']) {
-  if (!app.routes.some((r) => r.path.startsWith('/checkout/'))) app.route('/', checkoutRoutes());
-  if (!app.routes.some((r) => r.path.startsWith('/tickets/'))) app.route('/', ticketPageRoutes());
 }
 
 beforeEach(async () => {

@@ -1,7 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import type { AppDeps } from '../../src/http/context.js';
-import { mailboxRoutes } from '../../src/http/routes/mailbox.js';
 import { PAGE_CSP } from '../../src/pages/layout.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 
@@ -9,7 +8,6 @@ let t: TestApp;
 
 /** Mounts the router under test unless app.ts already does. */
 function mountPages(app: TestApp['app']) {
-  if (!app.routes.some((r) => r.path.startsWith('/dev/mailbox'))) app.route('/', mailboxRoutes());
   return app;
 }
 

@@ -2,7 +2,6 @@ import { fileURLToPath } from 'node:url';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Owner } from '../../src/domain/events.js';
-import { ticketPageRoutes } from '../../src/http/routes/ticket-pages.js';
 import { PAGE_CSP } from '../../src/pages/layout.js';
 import { buildTestApp, eventBody, type TestApp } from '../helpers/app.js';
 
@@ -16,7 +15,6 @@ let owner: Owner;
 
 /** Mounts the routers under test unless app.ts already does. */
 function mountPages(app: TestApp['app']) {
-  if (!app.routes.some((r) => r.path.startsWith('/tickets/'))) app.route('/', ticketPageRoutes());
 }
 
 beforeEach(async () => {

@@ -1,0 +1,238 @@
+import type { EventStats } from '@trendy-tickets/sdk';
+import type { Collection, Filter, Store } from '../store/port.js';
+import { paginate, type Page } from '../store/paginate.js';
+import type { Clock } from './clock.js';
+import { AppError, notFound } from './errors.js';
+import { typeAvailable, type EventDoc, type Owner } from './events.js';
+import type { TicketDoc } from './tickets.js';
+
+/** Which attendees to show: by check-in state, and by a search over holder and ticket id. */
+export interface AttendeeFilters {
+  /** true: checked in; false: not yet (status `valid`); absent: both. Voided tickets never show. */
+  checkedIn?: boolean | undefined;
+  /** Case-insensitive substring of the holder's name or email, or an exact ticket id. */
+  q?: string | undefined;
+}
+
+/** A page request over an event's attendees. */
+export interface AttendeeQuery extends AttendeeFilters {
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/** The longest search an organizer may send: names and emails are shorter, and each search scans the event's tickets. */
+export const MAX_QUERY_LENGTH = 100;
+/** Tickets read per round trip by the CSV export: bounded memory however big the event. */
+export const CSV_BATCH_SIZE = 500;
+/** The export's columns, in order: a stable contract for organizers' spreadsheets and scripts. */
+export const CSV_HEADER = ['ticket_id', 'holder_name', 'holder_email', 'ticket_type', 'status', 'checked_in_at', 'checked_in_by', 'order', 'issued_at'] as const;
+
+// Spreadsheets run a cell beginning with these as a formula (=HYPERLINK exfiltrates, =cmd executes):
+// https://owasp.org/www-community/attacks/CSV_Injection
+const FORMULA_TRIGGER = /^[=+\-@\t\r]/;
+// RFC 4180 §2.6: fields holding a quote, comma or line break must be enclosed in quotes.
+const NEEDS_QUOTES = /[",\r\n]/;
+const ATTENDING = ['valid', 'checked_in'] as const;
+
+/**
+ * One CSV cell: neutralised against formula injection with a leading `'`, which
+ * Excel, LibreOffice and Google Sheets show as text, then quoted per RFC 4180.
+ *
+ * @example
+ * csvCell('=SUM(A1)'); // "'=SUM(A1)"
+ * csvCell('Rao, Asha'); // '"Rao, Asha"'
+ */
+export function csvCell(value: string): string {
+  const safe = FORMULA_TRIGGER.test(value) ? `'${value}` : value;
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+/**
+ * One CSV record with its CRLF terminator (RFC 4180 §2.1).
+ *
+ * @example
+ * csvLine(['a', 'b,c']); // 'a,"b,c"\r\n'
+ */
+export function csvLine(cells: readonly string[]): string {
+  return `${cells.map(csvCell).join(',')}\r\n`;
+}
+
+function attendeeRow(t: TicketDoc): string[] {
+  return [
+    t._id,
+    t.holder.name,
+    t.holder.email,
+    t.ticket_type_name,
+    t.status,
+    t.checked_in_at?.toISOString() ?? '',
+    t.checked_in_by ?? '',
+    t.order,
+    t.created_at.toISOString(),
+  ];
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The tickets filter for an event's attendees; the search is literal text, never a pattern. */
+function attendeeFilter(eventId: string, { checkedIn, q }: AttendeeFilters): Filter {
+  const filter: Filter = {
+    event: eventId,
+    status: checkedIn === undefined ? { $in: [...ATTENDING] } : checkedIn ? 'checked_in' : 'valid',
+  };
+  // Names are stored NFC (http/schemas/common.ts `text`), so the search is too, or "é" typed
+  // as e + combining accent would never match.
+  const search = q?.trim().normalize('NFC') ?? '';
+  if (search.length > MAX_QUERY_LENGTH) {
+    throw new AppError('VALIDATION_FAILED', 'The search is too long.', [{ field: 'q', message: `must be at most ${MAX_QUERY_LENGTH} characters` }]);
+  }
+  if (search) {
+    const pattern = new RegExp(escapeRegex(search), 'i');
+    filter.$or = [{ 'holder.name': pattern }, { 'holder.email': pattern }, { _id: search }];
+  }
+  return filter;
+}
+
+const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
+
+/** The ports the attendance service reads through. */
+export interface AttendanceServiceDeps {
+  store: Store;
+  clock: Clock;
+}
+
+/**
+ * What an organizer watches (SPEC §2 flow 7): the attendee list with search, its
+ * CSV export, and the event's sales and check-in figures. Reads only; the
+ * figures come from aggregation pipelines both store drivers run.
+ *
+ * @example
+ * const attendance = createAttendanceService({ store, clock });
+ * const page = await attendance.listAttendees(owner, 'evt_…', { checkedIn: false, limit: 50 });
+ * const stats = await attendance.stats(owner, 'evt_…');
+ */
+export function createAttendanceService({ store, clock }: AttendanceServiceDeps) {
+  const events = store.collection<EventDoc>('events');
+  const tickets: Collection<TicketDoc> = store.collection<TicketDoc>('tickets');
+
+  /** The owner's event, or NOT_FOUND (also when it belongs to another account). */
+  async function ownEvent(owner: Owner, id: string): Promise<EventDoc> {
+    const event = await events.findOne({ _id: id, account: owner.account, livemode: owner.livemode });
+    if (!event) throw notFound('event', id);
+    return event;
+  }
+
+  async function* csvLines(filter: Filter): AsyncGenerator<string> {
+    yield csvLine(CSV_HEADER);
+    let cursor: string | undefined;
+    do {
+      // Keyset pages stay exact while tickets are being sold during the export.
+      const page = await paginate(tickets, filter, { limit: CSV_BATCH_SIZE, cursor });
+      for (const ticket of page.data) yield csvLine(attendeeRow(ticket));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+  }
+
+  return {
+    /** A page of the event's attendees (tickets not voided), newest first. */
+    async listAttendees(owner: Owner, eventId: string, query: AttendeeQuery): Promise<Page<TicketDoc>> {
+      const filter = attendeeFilter(eventId, query);
+      await ownEvent(owner, eventId);
+      return paginate(tickets, filter, { limit: query.limit, cursor: query.cursor });
+    },
+
+    /**
+     * Every attendee as CSV lines (header first, CRLF endings), read lazily in
+     * batches of {@link CSV_BATCH_SIZE}. Resolves only once the event is known to
+     * be the owner's, so a 404 can still be sent before any CSV is.
+     */
+    async attendeesCsv(owner: Owner, eventId: string, filters: AttendeeFilters = {}): Promise<AsyncIterable<string>> {
+      const filter = attendeeFilter(eventId, filters);
+      await ownEvent(owner, eventId);
+      return csvLines(filter);
+    },
+
+    /**
+     * Sales and door figures (SPEC §4 `stats`), already in wire shape: a computed
+     * report, not a stored document. Counters come from the event's inventory;
+     * revenue, check-ins and the day and hour buckets from the tickets, bucketed
+     * in the event's own time zone so a sale at 01:30 in Mumbai is that day's.
+     */
+    async stats(owner: Owner, eventId: string): Promise<EventStats> {
+      const event = await ownEvent(owner, eventId);
+      const timezone = event.timezone;
+      const sold = { $match: { event: event._id, status: { $in: [...ATTENDING] } } };
+      const isCheckedIn = { $cond: [{ $eq: ['$status', 'checked_in'] }, 1, 0] };
+      const [perType, perDay, perHour] = await Promise.all([
+        tickets.aggregate<{ _id: string; revenue: number; tickets: number; checked_in: number }>([
+          sold,
+          { $group: { _id: '$ticket_type', revenue: { $sum: '$price' }, tickets: { $sum: 1 }, checked_in: { $sum: isCheckedIn } } },
+        ]),
+        tickets.aggregate<{ _id: string; revenue: number; tickets: number }>([
+          sold,
+          {
+            $group: {
+              _id: { $dateToString: { format: '%Y-%m-%d', date: '$created_at', timezone } },
+              revenue: { $sum: '$price' },
+              tickets: { $sum: 1 },
+            },
+          },
+          { $sort: { _id: 1 } },
+        ]),
+        tickets.aggregate<{ _id: string; checkins: number }>([
+          // A voided ticket may keep its checked_in_at; only tickets still checked in count.
+          { $match: { event: event._id, status: 'checked_in', checked_in_at: { $ne: null } } },
+          { $group: { _id: { $dateToString: { format: '%Y-%m-%dT%H:00', date: '$checked_in_at', timezone } }, checkins: { $sum: 1 } } },
+          { $sort: { _id: 1 } },
+        ]),
+      ]);
+
+      const byType = new Map(perType.map((row) => [row._id, row]));
+      let revenue = 0;
+      let ticketCount = 0;
+      let checkedIn = 0;
+      for (const row of perType) {
+        revenue += row.revenue;
+        ticketCount += row.tickets;
+        checkedIn += row.checked_in;
+      }
+      return {
+        object: 'event_stats',
+        event: event._id,
+        livemode: event.livemode,
+        timezone,
+        currency: event.currency,
+        generated_at: clock.now().toISOString(),
+        capacity: event.capacity,
+        sold: event.inventory.sold,
+        held: event.inventory.held,
+        available: event.inventory.available,
+        revenue,
+        checked_in: checkedIn,
+        not_checked_in: ticketCount - checkedIn,
+        attendance_rate: ticketCount === 0 ? 0 : round4(checkedIn / ticketCount),
+        by_ticket_type: event.ticket_types.map((t) => {
+          const counters = event.inventory.types[t.id] ?? { sold: 0, held: 0 };
+          const row = byType.get(t.id);
+          return {
+            ticket_type: t.id,
+            name: t.name,
+            price: t.price,
+            capacity: t.capacity,
+            sold: counters.sold,
+            held: counters.held,
+            available: typeAvailable(event, t.id),
+            revenue: row?.revenue ?? 0,
+            checked_in: row?.checked_in ?? 0,
+          };
+        }),
+        sales_by_day: perDay.map((row) => ({ date: row._id, tickets: row.tickets, revenue: row.revenue })),
+        checkins_by_hour: perHour.map((row) => ({ hour: row._id, checkins: row.checkins })),
+      };
+    },
+  };
+}
+
+/** The attendance service's interface, for callers that receive it. */
+export type AttendanceService = ReturnType<typeof createAttendanceService>;

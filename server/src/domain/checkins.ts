@@ -1,0 +1,195 @@
+import { paginate, type Page, type PageParams } from '../store/paginate.js';
+import { DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
+import type { Clock } from './clock.js';
+import { AppError, notFound } from './errors.js';
+import type { EventDoc, Owner } from './events.js';
+import { newId } from './ids.js';
+import { parseTicketCode, type TicketCodes } from './ticket-codes.js';
+import type { TicketDoc } from './tickets.js';
+
+export type CheckinReason =
+  | 'already_checked_in'
+  | 'invalid_code'
+  | 'not_found'
+  | 'wrong_event'
+  | 'not_yet_valid'
+  | 'expired'
+  | 'voided'
+  | 'event_cancelled';
+
+/** One scan at the door, accepted or not: every scan is kept (SPEC §3). */
+export interface CheckinDoc {
+  _id: string;
+  account: string;
+  livemode: boolean;
+  /** The event the scan was for: the ticket's, or the one the scanner was set to. */
+  event: string | null;
+  ticket: string | null;
+  result: 'accepted' | 'rejected';
+  reason: CheckinReason | null;
+  /** For `already_checked_in`: when and by whom the ticket was first admitted. */
+  first_checkin: { at: Date; by: string | null } | null;
+  at: Date;
+  /** Who scanned: a console user, a device name, or the API key used. */
+  by: string;
+  /** The scanner's own id for this scan: a replay returns this scan's answer. */
+  nonce: string | null;
+  /**
+   * `<account>:<nonce>`, present only with a nonce. A single sparse field, because a sparse
+   * *compound* index still indexes documents that have any one of its fields (MongoDB and
+   * nedb alike), so `(account, nonce)` would make every nonce-less scan of an account collide.
+   */
+  nonce_key?: string;
+  undone_at: Date | null;
+  created_at: Date;
+}
+
+export const CHECKIN_INDEXES: readonly IndexSpec[] = [
+  { collection: 'checkins', keys: { nonce_key: 1 }, unique: true, sparse: true },
+  { collection: 'checkins', keys: { event: 1, created_at: -1 } },
+  { collection: 'checkins', keys: { ticket: 1, created_at: -1 } },
+];
+
+export interface ScanInput {
+  /** The QR content (`TTS1.…`) or a typed ticket id (`tkt_…`). */
+  code: string;
+  /** The event this door admits to; a ticket for another event is `wrong_event`. */
+  event?: string | undefined;
+  nonce?: string | undefined;
+  by: string;
+}
+
+export interface ScanOutcome {
+  checkin: CheckinDoc;
+  ticket: TicketDoc | null;
+}
+
+const TICKET_ID = /^tkt_[0-9A-Za-z]{10,40}$/;
+
+/**
+ * Door check-in: a ticket admits exactly once, by one conditional update
+ * `valid → checked_in`; 100 scanners presenting one ticket at the same instant
+ * produce one `accepted` and 99 `already_checked_in` naming the first scan.
+ *
+ * @example
+ * const { checkin } = await checkins.scan(owner, { code, event, by: 'Gate 2' });
+ */
+export function createCheckinService({ store, clock, codes }: { store: Store; clock: Clock; codes: TicketCodes }) {
+  const checkins = store.collection<CheckinDoc>('checkins');
+  const tickets = store.collection<TicketDoc>('tickets');
+  const events = store.collection<EventDoc>('events');
+
+  /** Finds the ticket a scanned value names, or why none is admissible before looking at state. */
+  async function resolveTicket(owner: Owner, code: string): Promise<{ ticket: TicketDoc } | { reason: CheckinReason }> {
+    const value = code.trim();
+    if (TICKET_ID.test(value)) {
+      const ticket = await tickets.findOne({ _id: value, account: owner.account, livemode: owner.livemode });
+      return ticket ? { ticket } : { reason: 'not_found' };
+    }
+    const parsed = parseTicketCode(value);
+    if (!parsed || !(await codes.verify(owner.account, parsed))) return { reason: 'invalid_code' };
+    const ticket = await tickets.findOne({ _id: parsed.ticketId, account: owner.account, livemode: owner.livemode });
+    if (!ticket) return { reason: 'not_found' };
+    if (ticket.event !== parsed.eventId) return { reason: 'invalid_code' };
+    return { ticket };
+  }
+
+  /** Decides a scan and applies it; the admission itself is the one conditional update. */
+  async function decide(owner: Owner, input: ScanInput, now: Date): Promise<Omit<CheckinDoc, '_id' | 'account' | 'livemode' | 'at' | 'by' | 'nonce' | 'undone_at' | 'created_at'> & { ticketDoc: TicketDoc | null }> {
+    // Logged under the door's event when the scanner names one: that is whose log staff read.
+    const reject = (reason: CheckinReason, ticket: TicketDoc | null, first: CheckinDoc['first_checkin'] = null) => ({
+      event: input.event ?? ticket?.event ?? null,
+      ticket: ticket?._id ?? null,
+      result: 'rejected' as const,
+      reason,
+      first_checkin: first,
+      ticketDoc: ticket,
+    });
+    const found = await resolveTicket(owner, input.code);
+    if ('reason' in found) return reject(found.reason, null);
+    const { ticket } = found;
+    if (input.event !== undefined && ticket.event !== input.event) return reject('wrong_event', ticket);
+    const event = await events.findOne({ _id: ticket.event });
+    if (!event || event.status === 'cancelled') return reject('event_cancelled', ticket);
+    if (ticket.status === 'voided') return reject('voided', ticket);
+    if (ticket.status === 'checked_in') return reject('already_checked_in', ticket, { at: ticket.checked_in_at ?? now, by: ticket.checked_in_by });
+    if (ticket.valid_from && now < ticket.valid_from) return reject('not_yet_valid', ticket);
+    if (ticket.valid_until && now > ticket.valid_until) return reject('expired', ticket);
+
+    const admitted = await tickets.findOneAndUpdate(
+      { _id: ticket._id, status: 'valid' },
+      { $set: { status: 'checked_in', checked_in_at: now, checked_in_by: input.by } },
+    );
+    if (admitted) {
+      return { event: ticket.event, ticket: ticket._id, result: 'accepted', reason: null, first_checkin: null, ticketDoc: admitted };
+    }
+    // Another scanner won the race (or the ticket was voided meanwhile): say which.
+    const now2 = (await tickets.findOne({ _id: ticket._id })) ?? ticket;
+    if (now2.status === 'voided') return reject('voided', now2);
+    return reject('already_checked_in', now2, { at: now2.checked_in_at ?? now, by: now2.checked_in_by });
+  }
+
+  async function loadTicket(id: string | null): Promise<TicketDoc | null> {
+    return id ? tickets.findOne({ _id: id }) : null;
+  }
+
+  return {
+    async scan(owner: Owner, input: ScanInput): Promise<ScanOutcome> {
+      const nonceKey = input.nonce === undefined ? undefined : `${owner.account}:${input.nonce}`;
+      if (nonceKey !== undefined) {
+        const replay = await checkins.findOne({ nonce_key: nonceKey });
+        if (replay) return { checkin: replay, ticket: await loadTicket(replay.ticket) };
+      }
+      const now = clock.now();
+      const { ticketDoc, ...decision } = await decide(owner, input, now);
+      const checkin: CheckinDoc = {
+        _id: newId('chk'),
+        account: owner.account,
+        livemode: owner.livemode,
+        ...decision,
+        at: now,
+        by: input.by,
+        nonce: input.nonce ?? null,
+        ...(nonceKey === undefined ? {} : { nonce_key: nonceKey }),
+        undone_at: null,
+        created_at: now,
+      };
+      try {
+        await checkins.insertOne(checkin);
+      } catch (err) {
+        // The same nonce raced in twice: the first one stored is the answer for both.
+        if (!(err instanceof DuplicateKeyError) || nonceKey === undefined) throw err;
+        const first = await checkins.findOne({ nonce_key: nonceKey });
+        if (!first) throw err;
+        return { checkin: first, ticket: await loadTicket(first.ticket) };
+      }
+      return { checkin, ticket: ticketDoc };
+    },
+
+    /** Undoes an admission (a mistaken scan): the ticket admits again. */
+    async undo(owner: Owner, id: string, by: string): Promise<ScanOutcome> {
+      const checkin = await checkins.findOne({ _id: id, account: owner.account, livemode: owner.livemode });
+      if (!checkin) throw notFound('check-in', id);
+      if (checkin.result !== 'accepted' || !checkin.ticket) {
+        throw new AppError('CONFLICT', 'Only an accepted check-in can be undone.');
+      }
+      if (checkin.undone_at) return { checkin, ticket: await loadTicket(checkin.ticket) };
+      const reopened = await tickets.findOneAndUpdate(
+        { _id: checkin.ticket, status: 'checked_in', checked_in_at: checkin.at },
+        { $set: { status: 'valid', checked_in_at: null, checked_in_by: null } },
+      );
+      if (!reopened) throw new AppError('CONFLICT', 'The ticket is no longer checked in by this scan.');
+      const undone = await checkins.findOneAndUpdate({ _id: id, undone_at: null }, { $set: { undone_at: clock.now(), undone_by: by } as Record<string, unknown> });
+      return { checkin: undone ?? checkin, ticket: reopened };
+    },
+
+    /** An event's scan log, newest first. */
+    async list(owner: Owner, eventId: string, page: PageParams): Promise<Page<CheckinDoc>> {
+      const event = await events.findOne({ _id: eventId, account: owner.account, livemode: owner.livemode });
+      if (!event) throw notFound('event', eventId);
+      return paginate(checkins, { account: owner.account, event: eventId }, page);
+    },
+  };
+}
+
+export type CheckinService = ReturnType<typeof createCheckinService>;

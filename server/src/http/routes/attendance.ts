@@ -1,0 +1,128 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { KeyAuth } from '../../domain/accounts.js';
+import type { Owner } from '../../domain/events.js';
+import { requireKey } from '../middleware/auth.js';
+import { bearer, createRouter } from '../router.js';
+import { AttendeesCsvQuery, AttendeesQuery, checkedInFilter, EventStatsSchema } from '../schemas/attendance.js';
+import { errorResponses, IdParam } from '../schemas/common.js';
+import { TicketListSchema } from '../schemas/orders.js';
+import { toList, toTicketJson } from '../serializers.js';
+
+const owner = (auth: KeyAuth): Owner => ({ account: auth.account._id, livemode: auth.livemode });
+const secret = { security: bearer, middleware: [requireKey('secret')], tags: ['Attendance'] };
+
+// Excel opens a BOM-less CSV in the machine's legacy code page, turning राहुल into mojibake.
+const UTF8_BOM = '\uFEFF';
+/** Bytes gathered before a chunk is handed to the socket: fewer, larger writes than one per row. */
+const CHUNK_BYTES = 16 * 1024;
+
+const listAttendees = createRoute({
+  ...secret,
+  method: 'get',
+  path: '/v1/events/{id}/attendees',
+  summary: 'List attendees',
+  description: 'Tickets of the event that are not voided, newest first, with holder and check-in state. Filter with `checked_in` and search with `q`.',
+  request: { params: IdParam, query: AttendeesQuery },
+  responses: {
+    200: { description: 'A page of tickets.', content: { 'application/json': { schema: TicketListSchema } } },
+    ...errorResponses(400, 401, 403, 404),
+  },
+});
+
+const exportAttendees = createRoute({
+  ...secret,
+  method: 'get',
+  path: '/v1/events/{id}/attendees.csv',
+  summary: 'Export attendees as CSV',
+  description:
+    'Every attendee (same filters as the list, never paged), streamed as RFC 4180 CSV in UTF-8 with a BOM. Cells that a spreadsheet would run as a formula (starting with = + - @, tab or CR) are prefixed with `\'`.',
+  request: { params: IdParam, query: AttendeesCsvQuery },
+  responses: {
+    200: {
+      description: 'ticket_id, holder_name, holder_email, ticket_type, status, checked_in_at, checked_in_by, order, issued_at.',
+      content: { 'text/csv': { schema: z.string() } },
+    },
+    ...errorResponses(400, 401, 403, 404),
+  },
+});
+
+const eventStats = createRoute({
+  ...secret,
+  method: 'get',
+  path: '/v1/events/{id}/stats',
+  summary: 'Event stats',
+  description: 'Sold, held, available, revenue, check-ins and no-shows, per ticket type, sales by day and check-ins by hour in the event’s time zone.',
+  request: { params: IdParam },
+  responses: {
+    200: { description: 'The figures.', content: { 'application/json': { schema: EventStatsSchema } } },
+    ...errorResponses(401, 403, 404),
+  },
+});
+
+/**
+ * Pulls lines from `lines` only as fast as the client reads (a pull stream), so
+ * an export of any size holds one batch of tickets in memory at a time.
+ */
+function csvStream(lines: AsyncIterable<string>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const iterator = lines[Symbol.asyncIterator]();
+  let started = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let chunk = started ? '' : UTF8_BOM;
+      started = true;
+      while (chunk.length < CHUNK_BYTES) {
+        const next = await iterator.next();
+        if (next.done) {
+          if (chunk) controller.enqueue(encoder.encode(chunk));
+          controller.close();
+          return;
+        }
+        chunk += next.value;
+      }
+      controller.enqueue(encoder.encode(chunk));
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
+}
+
+/**
+ * The organizer's view of who is coming (SPEC §2 flow 7): the attendee list, its
+ * CSV export and the event's stats. Secret key only.
+ *
+ * @example
+ * app.route('/', attendanceRoutes());
+ */
+export function attendanceRoutes() {
+  return createRouter()
+    .openapi(listAttendees, async (c) => {
+      const { checked_in, q, limit, cursor } = c.req.valid('query');
+      const page = await c.var.services.attendance.listAttendees(owner(c.var.auth), c.req.valid('param').id, {
+        checkedIn: checkedInFilter(checked_in),
+        q,
+        limit,
+        cursor,
+      });
+      const publicUrl = c.var.deps.config.publicUrl;
+      return c.json(toList(page, (t) => toTicketJson(t, publicUrl)), 200);
+    })
+    .openapi(exportAttendees, async (c) => {
+      const { id } = c.req.valid('param');
+      const { checked_in, q } = c.req.valid('query');
+      // Resolves after the ownership check, so a 404 is still a JSON error, not a broken CSV.
+      const lines = await c.var.services.attendance.attendeesCsv(owner(c.var.auth), id, { checkedIn: checkedInFilter(checked_in), q });
+      return c.body(csvStream(lines), 200, {
+        'Content-Type': 'text/csv; charset=utf-8',
+        // Ids are base62 (domain/ids.ts); the replace only keeps a stray id from breaking the header.
+        'Content-Disposition': `attachment; filename="attendees-${id.replace(/[^\w-]/g, '_')}.csv"`,
+        // Attendee lists are personal data: no shared or browser cache may keep a copy.
+        'Cache-Control': 'no-store',
+      });
+    })
+    .openapi(eventStats, async (c) => {
+      const stats = await c.var.services.attendance.stats(owner(c.var.auth), c.req.valid('param').id);
+      return c.json(stats, 200);
+    });
+}

@@ -1,0 +1,95 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { AppEnv } from '../context.js';
+import { requireKey } from '../middleware/auth.js';
+import { assertOriginAllowed } from '../middleware/cors.js';
+import { bearer, createRouter } from '../router.js';
+import { CheckinListSchema, CheckinSchema, CreateCheckinBody, VerificationKeySchema } from '../schemas/checkins.js';
+import { errorResponses, IdParam, ListQuery } from '../schemas/common.js';
+import { toCheckinJson, toList } from '../serializers.js';
+
+const json = <T>(schema: T) => ({ 'application/json': { schema } });
+const secret = { security: bearer, middleware: [requireKey('secret')], tags: ['Check-in'] };
+const ownerOf = (c: Context<AppEnv>) => ({ account: c.var.auth.account._id, livemode: c.var.auth.livemode });
+
+const scan = createRoute({
+  ...secret,
+  method: 'post',
+  path: '/v1/checkins',
+  summary: 'Scan a ticket',
+  description:
+    'Admits a ticket exactly once. Both outcomes answer 200: `result` is `accepted`, or `rejected` with a `reason` (`already_checked_in` names the first scan in `first_checkin`). Every scan is logged.',
+  request: { body: { required: true, content: json(CreateCheckinBody) } },
+  responses: { 200: { description: 'The scan and its outcome.', content: json(CheckinSchema) }, ...errorResponses(400, 401, 403) },
+});
+
+const undo = createRoute({
+  ...secret,
+  method: 'delete',
+  path: '/v1/checkins/{id}',
+  summary: 'Undo an admission',
+  description: 'For a mistaken scan: the ticket admits again. Only accepted scans can be undone.',
+  request: { params: IdParam },
+  responses: { 200: { description: 'The scan, now undone.', content: json(CheckinSchema) }, ...errorResponses(401, 403, 404, 409) },
+});
+
+const listCheckins = createRoute({
+  ...secret,
+  method: 'get',
+  path: '/v1/events/{id}/checkins',
+  summary: 'The scan log of an event',
+  request: { params: IdParam, query: ListQuery },
+  responses: { 200: { description: 'Scans, newest first.', content: json(CheckinListSchema) }, ...errorResponses(400, 401, 403, 404) },
+});
+
+const verificationKey = createRoute({
+  security: bearer,
+  middleware: [requireKey('any')],
+  tags: ['Check-in'],
+  method: 'get',
+  path: '/v1/events/{id}/verification-key',
+  summary: 'Key for checking ticket codes offline',
+  description: 'The Ed25519 public key that signs this event’s ticket codes. See docs/tickets.md for the code format.',
+  request: { params: IdParam },
+  responses: { 200: { description: 'The public key.', content: json(VerificationKeySchema) }, ...errorResponses(401, 403, 404) },
+});
+
+/** Door check-in and the key offline scanners verify codes with. */
+export function checkinRoutes() {
+  return createRouter()
+    .openapi(scan, async (c) => {
+      const { code, event, nonce, by } = c.req.valid('json');
+      const { auth, services, deps } = c.var;
+      const outcome = await services.checkins.scan(ownerOf(c), { code, event, nonce, by: by ?? `API key ${auth.key.display}` });
+      return c.json(toCheckinJson(outcome.checkin, outcome.ticket, deps.config.publicUrl), 200);
+    })
+    .openapi(undo, async (c) => {
+      const { auth, services, deps } = c.var;
+      const outcome = await services.checkins.undo(ownerOf(c), c.req.valid('param').id, `API key ${auth.key.display}`);
+      return c.json(toCheckinJson(outcome.checkin, outcome.ticket, deps.config.publicUrl), 200);
+    })
+    .openapi(listCheckins, async (c) => {
+      const { services, deps } = c.var;
+      const page = await services.checkins.list(ownerOf(c), c.req.valid('param').id, c.req.valid('query'));
+      const tickets = await services.tickets.byIds(page.data.flatMap((chk) => (chk.ticket ? [chk.ticket] : [])));
+      return c.json(toList(page, (chk) => toCheckinJson(chk, chk.ticket ? (tickets.get(chk.ticket) ?? null) : null, deps.config.publicUrl)), 200);
+    })
+    .openapi(verificationKey, async (c) => {
+      const { services, deps } = c.var;
+      const owner = ownerOf(c);
+      const event = c.var.auth.key.kind === 'secret' ? await services.events.get(owner, c.req.valid('param').id) : await services.events.getPublic(owner, c.req.valid('param').id);
+      assertOriginAllowed(c.req.header('Origin'), event, new URL(deps.config.publicUrl).origin);
+      const x = await services.codes.publicKey(owner.account);
+      return c.json(
+        {
+          object: 'verification_key' as const,
+          event: event._id,
+          algorithm: 'Ed25519' as const,
+          public_key: x,
+          jwk: { kty: 'OKP' as const, crv: 'Ed25519' as const, x },
+          code_format: 'TTS1.<ticket id>.<event id>.<base64url Ed25519 signature of the text before the last dot>',
+        },
+        200,
+      );
+    });
+}

@@ -1,0 +1,52 @@
+import { z } from '@hono/zod-openapi';
+import type { Checkin, VerificationKey } from '@trendy-tickets/sdk';
+import { type Exact, text, timestampOut } from './common.js';
+import { TicketSchema } from './orders.js';
+
+export const CreateCheckinBody = z
+  .strictObject({
+    code: z.string().trim().min(1).max(512).openapi({ description: 'The QR content (`TTS1.…`) or a typed ticket id (`tkt_…`).' }),
+    event: z.string().min(1).max(64).optional().openapi({ description: 'The event this door admits to; a ticket for another is `wrong_event`.' }),
+    nonce: z
+      .string()
+      .regex(/^[\x21-\x7e]{1,100}$/, 'must be 1–100 printable ASCII characters')
+      .optional()
+      .openapi({ description: 'Your id for this scan. Scanners that queue offline resend it; the first answer is returned.' }),
+    by: text(100).optional().openapi({ description: 'Who or what scanned, e.g. `Gate 2`. Default: the API key.' }),
+  })
+  .openapi('CreateCheckinParams');
+
+export const CheckinSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('checkin'),
+    created_at: timestampOut,
+    livemode: z.boolean(),
+    result: z.enum(['accepted', 'rejected']),
+    reason: z.enum(['already_checked_in', 'invalid_code', 'not_found', 'wrong_event', 'not_yet_valid', 'expired', 'voided', 'event_cancelled']).nullable(),
+    ticket: TicketSchema.nullable(),
+    event: z.string().nullable(),
+    at: timestampOut,
+    by: z.string(),
+    first_checkin: z.object({ at: timestampOut, by: z.string().nullable() }).nullable(),
+    nonce: z.string().nullable(),
+    undone_at: timestampOut.nullable(),
+  })
+  .openapi('Checkin');
+
+export const CheckinListSchema = z
+  .object({ object: z.literal('list'), data: z.array(CheckinSchema), has_more: z.boolean(), next_cursor: z.string().nullable() })
+  .openapi('CheckinList');
+
+export const VerificationKeySchema = z
+  .object({
+    object: z.literal('verification_key'),
+    event: z.string(),
+    algorithm: z.literal('Ed25519'),
+    public_key: z.string().openapi({ description: 'Raw 32-byte Ed25519 public key, base64url.' }),
+    jwk: z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string() }),
+    code_format: z.string(),
+  })
+  .openapi('VerificationKey');
+
+export const checkinSchemasMatchWireTypes: [Exact<z.infer<typeof CheckinSchema>, Checkin>, Exact<z.infer<typeof VerificationKeySchema>, VerificationKey>] = [true, true];
