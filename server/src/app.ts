@@ -45,13 +45,13 @@ export function createApp(deps: AppDeps) {
   // overwrite: false lets a handler set its own (e.g. the QR image's cross-origin resource policy).
   app.use('*', secureHeaders({ referrerPolicy: 'strict-origin-when-cross-origin', overwrite: false }));
   app.use('/v1/*', apiCors());
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: deps.config.maxBodyBytes,
-      onError: (c) => errorResponse(c, new AppError('PAYLOAD_TOO_LARGE', `The request body is larger than ${deps.config.maxBodyBytes} bytes.`)),
-    }),
-  );
+  // GET, HEAD and OPTIONS carry no body; skipping them spares every read building a full Request.
+  const limitBody = bodyLimit({
+    maxSize: deps.config.maxBodyBytes,
+    onError: (c) => errorResponse(c, new AppError('PAYLOAD_TOO_LARGE', `The request body is larger than ${deps.config.maxBodyBytes} bytes.`)),
+  });
+  app.use('/v1/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS' ? next() : limitBody(c, next)));
+
   app.use('/v1/*', requireJsonBody());
   app.use('/v1/*', idempotency());
   // Sign-up runs bcrypt at cost 12 for anyone: cap it per client so it cannot be used to burn CPU.

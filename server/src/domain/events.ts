@@ -4,6 +4,7 @@ import { paginate, type Page, type PageParams } from '../store/paginate.js';
 import type { Clock } from './clock.js';
 import { AppError, notFound, type FieldIssue } from './errors.js';
 import { newId } from './ids.js';
+import { TtlCache } from './ttl-cache.js';
 import type { InventoryLedger } from './inventory.js';
 
 export interface TicketTypeDoc {
@@ -103,6 +104,13 @@ export interface Owner {
 }
 
 export const EVENT_INDEXES: readonly IndexSpec[] = [{ collection: 'events', keys: { account: 1, livemode: 1, created_at: -1 } }];
+
+/**
+ * How long one server reuses an event it read for the public view. Availability shown to
+ * buyers may lag this much; what they can buy never does, because holds are conditional
+ * updates on the stored counters. The organizer's own edits clear it at once.
+ */
+export const PUBLIC_EVENT_CACHE_MS = 1_000;
 
 export const DEFAULT_TIMEZONE = 'Asia/Kolkata';
 export const DEFAULT_MAX_PER_ORDER = 10;
@@ -266,6 +274,7 @@ export interface EventServiceDeps {
  */
 export function createEventService({ store, clock }: EventServiceDeps) {
   const events = store.collection<EventDoc>('events');
+  const publicCache = new TtlCache<string, EventDoc>(clock, PUBLIC_EVENT_CACHE_MS, 1_000);
 
   async function get(owner: Owner, id: string): Promise<EventDoc> {
     const event = await events.findOne({ _id: id, account: owner.account, livemode: owner.livemode });
@@ -340,7 +349,10 @@ export function createEventService({ store, clock }: EventServiceDeps) {
         checkEventRules(next);
         const { filter, update } = planEdit(current, next, clock.now());
         const updated = await events.findOneAndUpdate(filter, update);
-        if (updated) return updated;
+        if (updated) {
+          publicCache.delete(id);
+          return updated;
+        }
         // Someone else edited, or holds took the seats we were removing: read again and re-plan.
       }
       throw new AppError('CONFLICT', 'The event is being changed by someone else; try again.');
@@ -354,6 +366,7 @@ export function createEventService({ store, clock }: EventServiceDeps) {
         { _id: id, account: owner.account, status: { $ne: 'cancelled' } },
         { $set: { status: 'cancelled', cancelled_at: now, updated_at: now }, $inc: { rev: 1 } },
       );
+      publicCache.delete(id);
       return updated ?? get(owner, id);
     },
 
@@ -361,6 +374,17 @@ export function createEventService({ store, clock }: EventServiceDeps) {
     async getPublic(owner: Owner, id: string): Promise<EventDoc> {
       const event = await get(owner, id);
       if (event.status === 'draft') throw notFound('event', id);
+      return event;
+    },
+
+    /**
+     * `getPublic` for the hottest read of all, the public event view that every embedded
+     * checkout loads: served from a per-process cache for up to PUBLIC_EVENT_CACHE_MS.
+     */
+    async readPublic(owner: Owner, id: string): Promise<EventDoc> {
+      const cached = publicCache.get(id);
+      const event = cached ?? publicCache.set(id, await get(owner, id));
+      if (event.account !== owner.account || event.livemode !== owner.livemode || event.status === 'draft') throw notFound('event', id);
       return event;
     },
   };

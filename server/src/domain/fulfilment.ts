@@ -247,7 +247,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       }
       const now = clock.now();
       const id = newId('ord');
-      if (!(await inventory.hold(event, id, [{ ticketType: type.id, quantity: input.quantity }], now, 'sold'))) {
+      if (!(await inventory.hold(event, id, [{ ticketType: type.id, quantity: input.quantity }], 'sold'))) {
         const left = (await events.findOne({ _id: event._id })) ?? event;
         throw new AppError('SOLD_OUT', `Only ${Math.min(left.inventory.available, left.inventory.types[type.id]?.available ?? Infinity)} ${type.name} tickets are left.`);
       }
@@ -330,18 +330,18 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
 
       const withLedger = await events.find({ 'inventory.holds': { $exists: true } });
       for (const event of withLedger) {
-        for (const [orderId, entry] of Object.entries(inventory.ledger(event))) {
-          if (entry.state === 'held' && entry.expires_at.getTime() + ORPHAN_GRACE_MS < now) {
+        for (const [orderId, raw] of Object.entries(inventory.ledger(event))) {
+          const entry = inventory.parseEntry(raw);
+          if (!entry || entry.at + ORPHAN_GRACE_MS >= now) continue;
+          const order = await orderDocs.findOne({ _id: orderId });
+          if (entry.state === 'held') {
+            // No order after the grace (a crash between the hold and the order), or one that ended.
             // Unpaid orders are expired by the order service; paid ones convert their hold when fulfilled.
-            const order = await orderDocs.findOne({ _id: orderId });
             if (!order || order.status === 'expired' || order.status === 'cancelled' || order.status === 'refunded') {
-              if (await inventory.release(event._id, orderId, entry)) released += 1;
+              if (await inventory.release(event._id, orderId, raw)) released += 1;
             }
-          } else if (entry.state === 'sold' && entry.at.getTime() + SOLD_ENTRY_RETENTION_MS < now) {
-            const order = await orderDocs.findOne({ _id: orderId });
-            if (!order || order.fulfilment === 'done' || order.status === 'refunded') {
-              if (await inventory.forgetSold(event._id, orderId)) forgotten += 1;
-            }
+          } else if (entry.at + SOLD_ENTRY_RETENTION_MS < now && (!order || order.fulfilment === 'done' || order.status === 'refunded')) {
+            if (await inventory.forgetSold(event._id, orderId, raw)) forgotten += 1;
           }
         }
       }

@@ -12,7 +12,17 @@ import type { EventDoc } from './events.js';
  * matches nothing the second time. So racing confirmations (browser, webhook,
  * reconciler), sweeper retries, and a crash between writing the order and
  * writing the event can neither count a seat twice nor leak one: the sweeper
- * finds ledger entries without a live order and releases them.
+ * finds entries without a live order and releases them.
+ *
+ * Entries are short strings, not objects: the event document is read and
+ * rewritten by every purchase, so during a rush its size is the cost of each
+ * sale (an object entry made a 500-seat event's document ~85 KB; a string entry
+ * keeps it near 20 KB). Formats, with times in base-36 milliseconds:
+ *
+ *     held   h:<at>:<ticket type>=<seats>[,<ticket type>=<seats>…]
+ *     sold   s:<at>
+ *
+ * A sold entry needs no seat counts: refunds and voids count seats from tickets.
  */
 
 export interface SeatLine {
@@ -20,20 +30,16 @@ export interface SeatLine {
   quantity: number;
 }
 
-export interface LedgerEntry {
-  state: 'held' | 'sold';
-  quantity: number;
-  /** Seats per ticket type. */
-  types: Record<string, number>;
-  /** When a `held` entry lapses (the order's `expires_at`). */
-  expires_at: Date;
-  at: Date;
-}
-
+/** A ledger entry as stored. */
+export type LedgerEntry = string;
 export type InventoryLedger = Record<string, LedgerEntry>;
 
-/** Sold entries stay this long, so a late racer still sees "already sold" (then the sweeper drops them). */
-export const SOLD_ENTRY_RETENTION_MS = 60 * 60_000;
+export type ParsedEntry =
+  | { state: 'held'; at: number; types: Record<string, number>; quantity: number }
+  | { state: 'sold'; at: number };
+
+/** Sold entries stay this long, so a late racer still sees "already sold"; then the sweeper drops them. */
+export const SOLD_ENTRY_RETENTION_MS = 10 * 60_000;
 
 function perType(lines: readonly SeatLine[]): Record<string, number> {
   const types: Record<string, number> = {};
@@ -41,12 +47,39 @@ function perType(lines: readonly SeatLine[]): Record<string, number> {
   return types;
 }
 
+function heldEntry(at: Date, types: Record<string, number>): LedgerEntry {
+  return `h:${at.getTime().toString(36)}:${Object.entries(types).map(([type, n]) => `${type}=${n}`).join(',')}`;
+}
+
+function soldEntry(at: Date): LedgerEntry {
+  return `s:${at.getTime().toString(36)}`;
+}
+
+/** Reads an entry; null for anything malformed (never written by this code). */
+export function parseEntry(raw: LedgerEntry | undefined): ParsedEntry | null {
+  if (typeof raw !== 'string') return null;
+  const [state, at36, seats] = raw.split(':');
+  const at = parseInt(at36 ?? '', 36);
+  if (!Number.isFinite(at)) return null;
+  if (state === 's') return { state: 'sold', at };
+  if (state !== 'h' || !seats) return null;
+  const types: Record<string, number> = {};
+  let quantity = 0;
+  for (const pair of seats.split(',')) {
+    const [type, n] = pair.split('=');
+    const count = Number(n);
+    if (!type || !Number.isInteger(count) || count < 1) return null;
+    types[type] = count;
+    quantity += count;
+  }
+  return { state: 'held', at, types, quantity };
+}
+
 /**
- * Filter and counter changes that take `lines` seats out of `available` for an
- * event, guarded so that no counter (event or capped type) can go negative.
+ * Filter and counter changes that take seats out of `available`, guarded so
+ * that no counter (event or capped type) can go negative.
  */
-function takeSeats(event: EventDoc, lines: readonly SeatLine[], into: 'held' | 'sold') {
-  const types = perType(lines);
+function takeSeats(event: EventDoc, types: Record<string, number>, into: 'held' | 'sold') {
   const quantity = Object.values(types).reduce((a, b) => a + b, 0);
   const filter: Filter = { _id: event._id, 'inventory.available': { $gte: quantity } };
   const inc: Record<string, number> = { 'inventory.available': -quantity, [`inventory.${into}`]: quantity };
@@ -58,70 +91,90 @@ function takeSeats(event: EventDoc, lines: readonly SeatLine[], into: 'held' | '
       inc[`inventory.types.${typeId}.available`] = -n;
     }
   }
-  return { filter, inc, types, quantity };
+  return { filter, inc };
 }
 
 export function createInventory({ events, clock }: { events: Collection<EventDoc>; clock: Clock }) {
   const entryPath = (orderId: string) => `inventory.holds.${orderId}`;
 
+  /** Applies `update` only while the order's entry is exactly `raw`: the idempotency guard. */
+  async function whileEntryIs(eventId: string, orderId: string, raw: LedgerEntry, update: Update): Promise<boolean> {
+    return (await events.updateOne({ _id: eventId, [entryPath(orderId)]: raw }, update)).matched === 1;
+  }
+
+  /** Converts a held entry to sold; false when the entry changed meanwhile. */
+  async function convert(eventId: string, orderId: string, raw: LedgerEntry): Promise<boolean> {
+    const held = parseEntry(raw);
+    if (held?.state !== 'held') return false;
+    const inc: Record<string, number> = { 'inventory.held': -held.quantity, 'inventory.sold': held.quantity };
+    for (const [typeId, n] of Object.entries(held.types)) {
+      inc[`inventory.types.${typeId}.held`] = -n;
+      inc[`inventory.types.${typeId}.sold`] = n;
+    }
+    return whileEntryIs(eventId, orderId, raw, { $inc: inc, $set: { [entryPath(orderId)]: soldEntry(clock.now()) } });
+  }
+
   return {
+    parseEntry,
+
     /**
      * Holds seats for an order (or sells them outright, for tickets issued
      * without checkout). False when they are not available or sales stopped.
      */
-    async hold(event: EventDoc, orderId: string, lines: readonly SeatLine[], expiresAt: Date, as: 'held' | 'sold' = 'held'): Promise<boolean> {
-      const { filter, inc, types, quantity } = takeSeats(event, lines, as);
-      const entry: LedgerEntry = { state: as, quantity, types, expires_at: expiresAt, at: clock.now() };
+    async hold(event: EventDoc, orderId: string, lines: readonly SeatLine[], as: 'held' | 'sold' = 'held'): Promise<boolean> {
+      const types = perType(lines);
+      const { filter, inc } = takeSeats(event, types, as);
+      const now = clock.now();
       const result = await events.updateOne(
         // Buyers hold only while the event is on sale; organizers may issue to any event not cancelled.
         { ...filter, status: as === 'held' ? 'published' : { $ne: 'cancelled' }, [entryPath(orderId)]: { $exists: false } },
-        { $inc: inc, $set: { [entryPath(orderId)]: entry } },
+        { $inc: inc, $set: { [entryPath(orderId)]: as === 'held' ? heldEntry(now, types) : soldEntry(now) } },
       );
       return result.matched === 1;
     },
 
-    /** Returns held seats to sale. Idempotent: only a `held` entry is released. */
-    async release(eventId: string, orderId: string, entry: LedgerEntry): Promise<boolean> {
-      const inc: Record<string, number> = { 'inventory.available': entry.quantity, 'inventory.held': -entry.quantity };
-      for (const [typeId, n] of Object.entries(entry.types)) {
+    /** Returns held seats to sale. Idempotent: only the held entry `raw` is released. */
+    async release(eventId: string, orderId: string, raw: LedgerEntry): Promise<boolean> {
+      const held = parseEntry(raw);
+      if (held?.state !== 'held') return false;
+      const inc: Record<string, number> = { 'inventory.available': held.quantity, 'inventory.held': -held.quantity };
+      for (const [typeId, n] of Object.entries(held.types)) {
         inc[`inventory.types.${typeId}.held`] = -n;
         inc[`inventory.types.${typeId}.available`] = n;
       }
-      return this.applyToEntry(eventId, orderId, 'held', { $inc: inc, $unset: { [entryPath(orderId)]: '' } });
+      // A type without its own capacity has no `available` counter to give seats back to.
+      const event = await events.findOne({ _id: eventId });
+      for (const typeId of Object.keys(held.types)) {
+        if (event?.inventory.types[typeId]?.available === undefined) delete inc[`inventory.types.${typeId}.available`];
+      }
+      return whileEntryIs(eventId, orderId, raw, { $inc: inc, $unset: { [entryPath(orderId)]: '' } });
     },
 
     /**
      * Makes an order's seats sold. Converts its hold when it still has one;
      * re-holds as sold when its hold was released (a payment that arrived after
      * the hold expired). Returns false only when the seats are gone.
+     * `event` is the caller's fresh read, saving a read in the common case.
      */
     async sell(event: EventDoc, orderId: string, lines: readonly SeatLine[]): Promise<boolean> {
-      for (let attempt = 0; attempt < 3; attempt++) {
-        const current = await events.findOne({ _id: event._id });
-        const entry = current?.inventory.holds?.[orderId];
+      let current: EventDoc | null = event;
+      for (let attempt = 0; attempt < 3 && current; attempt++) {
+        const raw = current.inventory.holds?.[orderId];
+        const entry = parseEntry(raw);
         if (entry?.state === 'sold') return true;
-        if (entry?.state === 'held') {
-          const inc: Record<string, number> = { 'inventory.held': -entry.quantity, 'inventory.sold': entry.quantity };
-          for (const [typeId, n] of Object.entries(entry.types)) {
-            inc[`inventory.types.${typeId}.held`] = -n;
-            inc[`inventory.types.${typeId}.sold`] = n;
-          }
-          const converted = await this.applyToEntry(event._id, orderId, 'held', {
-            $inc: inc,
-            $set: { [`${entryPath(orderId)}.state`]: 'sold', [`${entryPath(orderId)}.at`]: clock.now() },
-          });
-          if (converted) return true;
-          continue; // released or converted meanwhile: look again
+        if (entry?.state === 'held' && raw !== undefined) {
+          if (await convert(event._id, orderId, raw)) return true;
+        } else {
+          const { filter, inc } = takeSeats(current, perType(lines), 'sold');
+          const reheld = await events.updateOne(
+            { ...filter, [entryPath(orderId)]: { $exists: false } },
+            { $inc: inc, $set: { [entryPath(orderId)]: soldEntry(clock.now()) } },
+          );
+          if (reheld.matched === 1) return true;
         }
-        const { filter, inc, types, quantity } = takeSeats(current ?? event, lines, 'sold');
-        const entryDoc: LedgerEntry = { state: 'sold', quantity, types, expires_at: clock.now(), at: clock.now() };
-        const reheld = await events.updateOne(
-          { ...filter, [entryPath(orderId)]: { $exists: false } },
-          { $inc: inc, $set: { [entryPath(orderId)]: entryDoc } },
-        );
-        if (reheld.matched === 1) return true;
-        const again = await events.findOne({ _id: event._id });
-        if (!again?.inventory.holds?.[orderId]) return false;
+        // Released, converted or sold out meanwhile: look again.
+        current = await events.findOne({ _id: event._id });
+        if (current && current.inventory.holds?.[orderId] === undefined && attempt > 0) return false;
       }
       return false;
     },
@@ -139,20 +192,15 @@ export function createInventory({ events, clock }: { events: Collection<EventDoc
       await events.updateOne({ _id: eventId }, { $inc: inc });
     },
 
-    /** Drops a settled `sold` entry once no racer can still be looking for it. */
-    async forgetSold(eventId: string, orderId: string): Promise<boolean> {
-      return this.applyToEntry(eventId, orderId, 'sold', { $unset: { [entryPath(orderId)]: '' } });
+    /** Drops a settled sold entry once no racer can still be looking for it. */
+    async forgetSold(eventId: string, orderId: string, raw: LedgerEntry): Promise<boolean> {
+      if (parseEntry(raw)?.state !== 'sold') return false;
+      return whileEntryIs(eventId, orderId, raw, { $unset: { [entryPath(orderId)]: '' } });
     },
 
     /** The ledger of an event, for the sweeper. */
     ledger(event: EventDoc): InventoryLedger {
       return event.inventory.holds ?? {};
-    },
-
-    /** Applies `update` only while the order's ledger entry is in `state`: the idempotency guard. */
-    async applyToEntry(eventId: string, orderId: string, state: LedgerEntry['state'], update: Update): Promise<boolean> {
-      const result = await events.updateOne({ _id: eventId, [`${entryPath(orderId)}.state`]: state }, update);
-      return result.matched === 1;
     },
   };
 }

@@ -215,6 +215,13 @@ export function createOrderService(deps: OrderServiceDeps) {
     return updated;
   }
 
+  /** Creates the gateway order an order will be paid against (phase 1 of the gateway port). */
+  async function newPayment(orderId: string, amount: number, eventId: string, livemode: boolean): Promise<NonNullable<OrderDoc['payment']>> {
+    const { gateway } = gateways(livemode);
+    const created = await gateway.createOrder({ amount, currency: 'INR', receipt: orderId, notes: { order: orderId, event: eventId } });
+    return { gateway: gateway.name, key_id: gateway.keyId, gateway_order_id: created.gatewayOrderId, gateway_payment_id: null, reference: null };
+  }
+
   /**
    * Gets an order awaiting payment ready to be paid: creates its gateway order once
    * (racing callers agree on the first one stored), or completes it when it is free.
@@ -222,20 +229,7 @@ export function createOrderService(deps: OrderServiceDeps) {
   async function ensurePayment(order: OrderDoc): Promise<OrderDoc> {
     if (order.status !== 'awaiting_payment' || order.payment?.gateway_order_id) return order;
     if (order.amount === 0) return completeUnpaid(order._id);
-    const { gateway } = gateways(order.livemode);
-    const created = await gateway.createOrder({
-      amount: order.amount,
-      currency: order.currency,
-      receipt: order._id,
-      notes: { order: order._id, event: order.event },
-    });
-    const payment: NonNullable<OrderDoc['payment']> = {
-      gateway: gateway.name,
-      key_id: gateway.keyId,
-      gateway_order_id: created.gatewayOrderId,
-      gateway_payment_id: null,
-      reference: null,
-    };
+    const payment = await newPayment(order._id, order.amount, order.event, order.livemode);
     const stored = await orders.findOneAndUpdate({ _id: order._id, payment: null }, { $set: { payment, updated_at: clock.now() } });
     return stored ?? (await orders.findOne({ _id: order._id })) ?? order;
   }
@@ -255,7 +249,7 @@ export function createOrderService(deps: OrderServiceDeps) {
     );
     const event = await events.findOne({ _id: order.event });
     const entry = event?.inventory.holds?.[order._id];
-    if (entry?.state === 'held') await inventory.release(order.event, order._id, entry);
+    if (entry !== undefined) await inventory.release(order.event, order._id, entry); // a no-op unless still held
     return moved;
   }
 
@@ -264,9 +258,18 @@ export function createOrderService(deps: OrderServiceDeps) {
     ensurePayment,
     releaseOrder,
 
-    async create(owner: Owner, input: CreateOrderInput, context: { ip: string }): Promise<{ order: OrderDoc; clientSecret: string }> {
+    /**
+     * `context.canSell` lets the caller refuse the event before anything is held (the HTTP
+     * layer checks the browser's origin against `allowed_origins`) without reading it twice.
+     */
+    async create(
+      owner: Owner,
+      input: CreateOrderInput,
+      context: { ip: string; canSell?: (event: EventDoc) => void },
+    ): Promise<{ order: OrderDoc; clientSecret: string }> {
       const event = await events.findOne({ _id: input.event, account: owner.account, livemode: owner.livemode });
       if (!event || event.status === 'draft') throw notFound('event', input.event);
+      context.canSell?.(event);
       const now = clock.now();
       if (!salesOpen(event, now)) throw holdRefusal(event, [], now);
       const items = priceOrder(event, input);
@@ -277,12 +280,28 @@ export function createOrderService(deps: OrderServiceDeps) {
       // Count the code send before taking seats, so a refused buyer holds nothing.
       if (required) await countCodeSend(buyer.email, context.ip);
 
+      // Sold out as of the read we already have: refuse without trying (most of a rush's requests).
+      if (items.some((i) => typeAvailable(event, i.ticket_type) < i.quantity) || event.inventory.available < quantity) {
+        throw holdRefusal(event, items, now);
+      }
       const id = newId('ord');
       const expiresAt = new Date(now.getTime() + event.hold_minutes * 60_000);
       const lines: SeatLine[] = items.map((i) => ({ ticketType: i.ticket_type, quantity: i.quantity }));
-      if (!(await inventory.hold(event, id, lines, expiresAt))) {
+      if (!(await inventory.hold(event, id, lines))) {
         const fresh = (await events.findOne({ _id: event._id })) ?? event;
         throw holdRefusal(fresh, items, now);
+      }
+      // Without a code to verify, the order is payable at once: create its gateway order before
+      // storing it, so it is written once, complete. A gateway failure gives the seats back.
+      let payment: OrderDoc['payment'] = null;
+      if (!required && amount > 0) {
+        try {
+          payment = await newPayment(id, amount, event._id, owner.livemode);
+        } catch (err) {
+          const held = (await events.findOne({ _id: event._id }))?.inventory.holds?.[id];
+          if (held !== undefined) await inventory.release(event._id, id, held);
+          throw err;
+        }
       }
 
       const clientSecret = `${id}_secret_${randomBase62(32)}`;
@@ -300,7 +319,7 @@ export function createOrderService(deps: OrderServiceDeps) {
         client_secret_hash: hashSecret(clientSecret),
         expires_at: expiresAt,
         verification: { required, sent_to: null, code_id: null, code_hash: null, code_expires_at: null, attempts: 0, verified_at: null },
-        payment: null,
+        payment,
         fulfilment: 'none',
         source: 'checkout',
         send_email: true,
@@ -311,11 +330,11 @@ export function createOrderService(deps: OrderServiceDeps) {
         paid_at: null,
       };
       await orders.insertOne(order);
+      if (!required) return { order: amount === 0 ? await completeUnpaid(id) : order, clientSecret };
       try {
-        const ready = required ? await sendCode(order) : await ensurePayment(order);
-        return { order: ready, clientSecret };
+        return { order: await sendCode(order), clientSecret };
       } catch (err) {
-        // Nothing to pay with (the gateway is down): give the seats back at once.
+        // The code could not be queued: nothing can verify this order, so give the seats back.
         await releaseOrder(order, 'cancelled');
         throw err;
       }

@@ -79,6 +79,31 @@ function copyValue(value: unknown): unknown {
   throw new TypeError(`The store cannot hold ${Object.prototype.toString.call(value)}`);
 }
 
+/**
+ * A matcher for filters that are only equalities with strings, numbers or booleans, or null
+ * when the filter needs mingo. It answers undefined for a row where an array lies on a path:
+ * MongoDB's array semantics (an element equal, or the whole array) are mingo's to decide.
+ */
+function equalityMatcher(filter: Filter): ((row: Row) => boolean | undefined) | null {
+  const conditions: Array<[string[], string | number | boolean]> = [];
+  for (const [key, value] of Object.entries(filter)) {
+    if (key.startsWith('$') || !(typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) return null;
+    conditions.push([key.split('.'), value]);
+  }
+  return (row) => {
+    for (const [path, expected] of conditions) {
+      let node: unknown = row;
+      for (const part of path) {
+        if (Array.isArray(node)) return undefined;
+        node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
+      }
+      if (Array.isArray(node)) return undefined;
+      if (node !== expected) return false;
+    }
+    return true;
+  };
+}
+
 /** `{ email: undefined }` would match every document on MongoDB (the key is dropped), so it is refused. */
 function assertNoUndefined(value: unknown, where: string): void {
   if (value === undefined) throw new TypeError(`Filter value at '${where}' is undefined`);
@@ -250,7 +275,16 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
   /** Matching rows as nedb's own (shared, never mutated) objects, in candidate order; stops after `limit`. */
   async rows(filter: Filter, limit?: number): Promise<Row[]> {
     assertNoUndefined(filter, '');
-    const query = new Query(filter, QUERY_OPTIONS);
+    // Most lookups are plain equalities (`{ _id }`, `{ account, livemode }`): decide those without
+    // building a mingo Query per call, which costs more than the match itself on a hot path.
+    const simple = equalityMatcher(filter);
+    let query: Query | undefined;
+    const test = (row: Row): boolean => {
+      const verdict = simple?.(row);
+      if (verdict !== undefined) return verdict;
+      query ??= new Query(filter, QUERY_OPTIONS);
+      return query.test(row);
+    };
     const found: Row[] = [];
     const nedbQuery: Record<string, unknown> = {};
     const indexed = Object.keys(this.internals.indexes);
@@ -261,7 +295,7 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     // nedb calls $where inside its executor task, with `this` bound to the stored document.
     nedbQuery.$where = function (this: Row): boolean {
       if (limit !== undefined && found.length >= limit) return false;
-      if (!query.test(this)) return false;
+      if (!test(this)) return false;
       found.push(this);
       return true;
     };
@@ -316,8 +350,9 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
   }
 
   async findOneAndUpdate(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<T | null> {
+    // `after` is the driver's own copy (or nedb's copy of an upserted document): safe to hand out.
     const { after } = await this.apply(filter, update, false, options.upsert ?? false);
-    return after === null ? null : (copyValue(after) as T);
+    return after as T | null;
   }
 
   /** Read the targets and replace them, inside the write queue so no other write can interleave. */
@@ -344,12 +379,13 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
           after ??= next;
           continue;
         }
-        const written = await this.mapErrors(this.nedb.updateAsync({ _id: target._id }, next, { returnUpdatedDocs: true }));
+        // nedb stores a deep copy of `next`, so `next` stays ours to return: no copy back is needed.
+        const written = await this.mapErrors(this.nedb.updateAsync({ _id: target._id }, next, {}));
         // Zero when a concurrent read purged the document as expired: then it no longer matched.
         if (written.numAffected === 0) continue;
         result.matched += 1;
         result.modified += 1;
-        after ??= written.affectedDocuments as Row | null;
+        after ??= next;
       }
       return { result, after };
     });

@@ -150,3 +150,15 @@ describe('API keys (security)', () => {
     expect((await t.call('POST', '/v1/keys/roll', { key: pk, body: { kind: 'publishable' } })).status).toBe(403);
   });
 });
+
+describe('key lookups across servers', () => {
+  it('stops a key revoked by another server within two seconds', async () => {
+    const { sk } = await t.signUp();
+    expect((await t.call('GET', '/v1/account', { key: sk })).status).toBe(200);
+    // Another server rolled the key: this one learns of it only from the store.
+    await t.store.collection('api_keys').updateMany({ kind: 'secret' }, { $set: { revoked_at: t.clock.now() } });
+    expect((await t.call('GET', '/v1/account', { key: sk })).status).toBe(200);
+    t.clock.advance(2_000);
+    expect((await t.call('GET', '/v1/account', { key: sk })).status).toBe(401);
+  });
+});

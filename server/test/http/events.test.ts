@@ -382,3 +382,15 @@ describe('GET /v1/public/events/:id', () => {
     expect(res.headers.get('Access-Control-Allow-Headers')).toContain('Authorization');
   });
 });
+
+describe('the public view under load', () => {
+  it('may show availability up to a second old, while holds stay exact', async () => {
+    const event = await createEvent({ capacity: 3, ticket_types: [{ name: 'General', price: 100 }] });
+    const read = async () => (await t.call('GET', `/v1/public/events/${event.id}`, { key: pk })).body.available;
+    expect(await read()).toBe(3);
+    await takeSeats(event.id, event.ticket_types[0].id, 3);
+    expect(await read()).toBe(3); // served from this server's one-second cache
+    t.clock.advance(1_000);
+    expect(await read()).toBe(0);
+  });
+});

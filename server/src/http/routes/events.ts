@@ -104,7 +104,7 @@ export function eventRoutes() {
       return c.json(toEventJson(event), 200);
     })
     .openapi(retrievePublicEvent, async (c) => {
-      const event = await c.var.services.events.getPublic(owner(c.var.auth), c.req.valid('param').id);
+      const event = await c.var.services.events.readPublic(owner(c.var.auth), c.req.valid('param').id);
       const { config, clock } = c.var.deps;
       assertOriginAllowed(c.req.header('Origin'), event, new URL(config.publicUrl).origin);
       return c.json(toPublicEventJson(event, clock.now()), 200);

@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { Order } from '@trendy-tickets/sdk';
 import type { Context } from 'hono';
 import { AppError } from '../../domain/errors.js';
+import type { EventDoc } from '../../domain/events.js';
 import type { OrderAccess, OrderDoc } from '../../domain/orders.js';
 import { clientIp } from '../client-ip.js';
 import type { AppEnv } from '../context.js';
@@ -119,11 +120,12 @@ export function orderRoutes() {
       const input = c.req.valid('json');
       const { auth, deps } = c.var;
       const owner = { account: auth.account._id, livemode: auth.livemode };
-      if (auth.key.kind === 'publishable') {
-        const event = await c.var.services.events.getPublic(owner, input.event);
-        assertOriginAllowed(c.req.header('Origin'), event, new URL(deps.config.publicUrl).origin);
-      }
-      const { order, clientSecret } = await c.var.services.orders.create(owner, input, { ip: clientIp(c, { trustProxy: c.var.deps.config.trustProxy }) });
+      const origin = c.req.header('Origin');
+      const ownOrigin = new URL(deps.config.publicUrl).origin;
+      const { order, clientSecret } = await c.var.services.orders.create(owner, input, {
+        ip: clientIp(c, { trustProxy: deps.config.trustProxy }),
+        ...(auth.key.kind === 'publishable' ? { canSell: (event: EventDoc) => assertOriginAllowed(origin, event, ownOrigin) } : {}),
+      });
       return c.json(await orderBody(c, order, clientSecret), 201);
     })
     .openapi(verifyOrder, async (c) => {
@@ -132,7 +134,8 @@ export function orderRoutes() {
     })
     .openapi(resendCode, async (c) => {
       const { client_secret } = (c.req.valid('json') ?? {}) as { client_secret?: string };
-      return c.json(await orderBody(c, await c.var.services.orders.resendCode(accessOf(c, client_secret), c.req.valid('param').id, { ip: clientIp(c, { trustProxy: c.var.deps.config.trustProxy }) })), 200);
+      const ip = clientIp(c, { trustProxy: c.var.deps.config.trustProxy });
+      return c.json(await orderBody(c, await c.var.services.orders.resendCode(accessOf(c, client_secret), c.req.valid('param').id, { ip })), 200);
     })
     .openapi(payOrder, async (c) => {
       const { client_secret, ...payment } = c.req.valid('json');
