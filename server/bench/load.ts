@@ -52,6 +52,13 @@ export interface LoadOptions extends Omit<RequestSpec, 'body'> {
   durationMs?: number;
   /** A request slower than this is abandoned and counted as an error (default 30 s). */
   timeoutMs?: number;
+  /** Sees every reply, e.g. to count outcomes carried in 200 bodies. */
+  onReply?: (reply: Reply) => void;
+  /**
+   * Each worker starts a request at most once per `paceMs` (an open-loop rate, like a person
+   * at a scanner); without it, workers send the next request the moment a reply arrives.
+   */
+  paceMs?: number;
 }
 
 /** What {@link runLoad} measured. */
@@ -153,12 +160,22 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const deadline = durationMs === undefined ? Infinity : start + durationMs;
   const more = () => (requests === undefined || issued < requests) && performance.now() < deadline;
 
-  async function worker(): Promise<void> {
+  async function worker(index: number): Promise<void> {
+    // Paced workers start spread evenly over one interval, as independent scanners would,
+    // rather than all firing in the same instant every interval.
+    let next = performance.now() + (options.paceMs === undefined ? 0 : (index / concurrency) * options.paceMs);
     while (more()) {
+      if (options.paceMs !== undefined) {
+        const wait = next - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        next += options.paceMs;
+        if (!more()) break;
+      }
       const i = issued++;
       const body = bodyFor ? bodyFor(i) : options.body;
       try {
         const reply = await send(agent, { method: options.method, url: options.url, headers: options.headers, body }, { timeoutMs });
+        options.onReply?.(reply);
         latencies.push(reply.ms);
         countInto(statuses, reply.status);
         if (reply.status >= 200 && reply.status < 300) ok += 1;
@@ -170,7 +187,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   }
 
   try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    await Promise.all(Array.from({ length: concurrency }, (_, i) => worker(i)));
   } finally {
     agent.destroy();
   }

@@ -12,6 +12,9 @@
  *    then
  *    - public event read: `GET /v1/public/events/:id` with the publishable key, 50 concurrent,
  *      5 s; judged as requests/s ÷ baseline requests/s (budget ≥ 0.5);
+ *    - check-in (see checkin.ts): 50 scanners for 10 s at 10 scans/s each, judged on p99
+ *      (budget ≤ 20 ms); the same saturated, reported; and 100 scanners presenting one ticket
+ *      at once (exactly one admitted: a correctness check);
  *    - ticket rush: a fresh 500-seat event (email verification off, one ticket type, one ticket
  *      per order) and 2,000 buyers started at once. Each buyer creates an order with the
  *      publishable key; a buyer answered 201 pays it through the test gateway
@@ -43,6 +46,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { keepAliveAgent, runLoad, runUsers, send, type LoadResult, type Reply, type StepStats } from './load.js';
+import { benchCheckins, CHECKIN, type CheckinBench } from './checkin.js';
 import { benchPdf, PDF_BUDGET } from './pdf.js';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -414,6 +418,27 @@ function reportRush(r: RushResult): void {
 
 const say = (message: string) => process.stdout.write(`bench: ${message}\n`);
 
+function reportCheckins(r: CheckinBench): void {
+  const { load, saturated } = r;
+  judge(
+    `check-in, ${CHECKIN.scanners} scanners × ${1000 / CHECKIN.paceMs}/s: p99`,
+    ms(load.p99),
+    `≤ ${CHECKIN.p99BudgetMs} ms`,
+    load.p99 / CHECKIN.p99BudgetMs,
+    load.p99 <= CHECKIN.p99BudgetMs,
+    ' × budget',
+  );
+  info('  p50 / scans per second', `${ms(load.p50)} / ${fmt(load.rps)} /s`);
+  info(`check-in, ${CHECKIN.scanners} scanners saturated: p50 / p99`, `${ms(saturated.p50)} / ${ms(saturated.p99)}`);
+  info('  scans per second (the server at its limit)', `${fmt(saturated.rps)} /s`);
+  info('  admitted / refused (already in), both runs', `${fmt(r.accepted)} / ${fmt(r.refused)}`);
+  const failed = load.requests - load.ok + (saturated.requests - saturated.ok);
+  mustHold('  5xx or failed scans', failed, '0', failed === 0, `${failed} check-in requests failed`);
+  const same = r.sameInstant;
+  mustHold(`${CHECKIN.sameInstant} scanners, one ticket: admitted`, same.accepted, '= 1', same.accepted === 1, `${same.accepted} scanners admitted one ticket`);
+  mustHold('  refused already_checked_in, naming the first scan', same.alreadyCheckedIn, `= ${CHECKIN.sameInstant - 1}`, same.alreadyCheckedIn === CHECKIN.sameInstant - 1 && same.namedFirstScan && same.other === 0, 'refusals did not all name the first scan');
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   say(`${process.version}, load from this process (pid ${process.pid}), servers as child processes on ${HOST}`);
@@ -455,6 +480,9 @@ async function main(): Promise<void> {
     say(`public read: ${READ.warmupMs / 1000} s warm-up, then GET /v1/public/events/:id for ${READ.durationMs / 1000} s at ${READ.concurrency} connections`);
     const read = await measureRead(`${server.base}/v1/public/events/${readEvent.id}`, { authorization: `Bearer ${keys.publishable}` });
     reportRead('public event read', baseline, read);
+
+    say(`check-in: ${CHECKIN.tickets} tickets, ${CHECKIN.scanners} scanners for ${CHECKIN.durationMs / 1000} s, then ${CHECKIN.sameInstant} scanners on one ticket`);
+    reportCheckins(await benchCheckins(server.base, keys.secret));
 
     for (const sockets of [RUSH.sockets, RUSH.buyers]) {
       say(`rush: ${RUSH.buyers} buyers, ${RUSH.capacity} seats, ${sockets} sockets`);

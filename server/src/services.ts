@@ -75,15 +75,17 @@ export function createServices({ config, store, clock, hasher = bcryptHasher(con
   });
   const webhooks = createWebhookService({ store, clock, fulfilment, secret: config.razorpay.webhookSecret });
 
+  const events = createEventService({ store, clock });
+
   return {
     accounts: createAccountService({ store, clock, hasher }),
     attendance: createAttendanceService({ store, clock }),
-    events: createEventService({ store, clock }),
+    events,
     orders,
     fulfilment,
     webhooks,
     tickets,
-    checkins: createCheckinService({ store, clock, codes }),
+    checkins: createCheckinService({ store, clock, codes, eventOf: (id) => events.findByIdCached(id) }),
     codes,
     outbox,
     limiter,

@@ -290,6 +290,14 @@ export function createEventService({ store, clock }: EventServiceDeps) {
       return events.findOne({ _id: id });
     },
 
+    /** `findById` through the short per-server cache (see PUBLIC_EVENT_CACHE_MS): for the door scanner. */
+    async findByIdCached(id: string): Promise<EventDoc | null> {
+      const cached = publicCache.get(id);
+      if (cached) return cached;
+      const event = await events.findOne({ _id: id });
+      return event ? publicCache.set(id, event) : null;
+    },
+
     async create(owner: Owner, input: EventInput): Promise<EventDoc> {
       const withId = input.ticket_types.findIndex((t) => t.id !== undefined);
       if (withId >= 0) {

@@ -43,9 +43,9 @@ export function parseTicketCode(code: string): DecodedCode | null {
   return { ticketId, eventId, signature: Buffer.from(signature, 'base64url'), signed: `${CODE_VERSION}.${ticketId}.${eventId}` };
 }
 
-/** Checks a code's signature against a raw base64url Ed25519 public key. */
-export function verifyTicketCodeSignature(code: DecodedCode, publicKey: string): boolean {
-  const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: publicKey }, format: 'jwk' });
+/** Checks a code's signature against a raw base64url Ed25519 public key (or its KeyObject). */
+export function verifyTicketCodeSignature(code: DecodedCode, publicKey: string | KeyObject): boolean {
+  const key = typeof publicKey === 'string' ? createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: publicKey }, format: 'jwk' }) : publicKey;
   return verify(null, Buffer.from(code.signed, 'ascii'), key, code.signature);
 }
 
@@ -60,7 +60,7 @@ export function verifyTicketCodeSignature(code: DecodedCode, publicKey: string):
 export function createTicketCodes({ store, clock, secret }: { store: Store; clock: Clock; secret: string }) {
   const keys = store.collection<SigningKeyDoc>('signing_keys');
   const sealKey = Buffer.from(hkdfSync('sha256', secret, 'tts-signing-keys', 'ticket-code-private-keys', 32));
-  const cache = new Map<string, { privateKey: KeyObject; publicKey: string }>();
+  const cache = new Map<string, { privateKey: KeyObject; publicKey: string; verifier: KeyObject }>();
 
   function seal(pkcs8: Buffer): SigningKeyDoc['private_key'] {
     const iv = randomBytes(12);
@@ -98,7 +98,11 @@ export function createTicketCodes({ store, clock, secret }: { store: Store; cloc
         if (!doc) throw err;
       }
     }
-    const entry = { privateKey: unseal(doc.private_key), publicKey: doc.public_key };
+    const entry = {
+      privateKey: unseal(doc.private_key),
+      publicKey: doc.public_key,
+      verifier: createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: doc.public_key }, format: 'jwk' }),
+    };
     cache.set(account, entry);
     return entry;
   }
@@ -118,7 +122,7 @@ export function createTicketCodes({ store, clock, secret }: { store: Store; cloc
 
     /** Whether a parsed code carries a valid signature of the account's key. */
     async verify(account: string, code: DecodedCode): Promise<boolean> {
-      return verifyTicketCodeSignature(code, (await keyPair(account)).publicKey);
+      return verifyTicketCodeSignature(code, (await keyPair(account)).verifier);
     },
   };
 }
