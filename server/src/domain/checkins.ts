@@ -1,3 +1,4 @@
+import type { CheckinReason } from '@trendy-tickets/sdk';
 import { paginate, type Page, type PageParams } from '../store/paginate.js';
 import { DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
 import type { Clock } from './clock.js';
@@ -7,15 +8,6 @@ import { newId } from './ids.js';
 import { parseTicketCode, type TicketCodes } from './ticket-codes.js';
 import type { TicketDoc } from './tickets.js';
 
-export type CheckinReason =
-  | 'already_checked_in'
-  | 'invalid_code'
-  | 'not_found'
-  | 'wrong_event'
-  | 'not_yet_valid'
-  | 'expired'
-  | 'voided'
-  | 'event_cancelled';
 
 /** One scan at the door, accepted or not: every scan is kept (SPEC §3). */
 export interface CheckinDoc {

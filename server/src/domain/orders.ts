@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { OrderStatus } from '@trendy-tickets/sdk';
 import type { Outbox } from '../delivery/outbox.js';
 import type { PaymentGateway } from '../payments/gateway.js';
 import type { Collection, IndexSpec, Store } from '../store/port.js';
@@ -18,7 +19,6 @@ import {
   sameDigest,
 } from './verification.js';
 
-export type OrderStatus = 'awaiting_verification' | 'awaiting_payment' | 'paid' | 'refunded' | 'expired' | 'cancelled';
 export const AWAITING: readonly OrderStatus[] = ['awaiting_verification', 'awaiting_payment'];
 
 export interface OrderItemDoc {

@@ -1,3 +1,4 @@
+import type { TicketStatus } from '@trendy-tickets/sdk';
 import { DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
 import type { Clock } from './clock.js';
 import { notFound } from './errors.js';
@@ -7,7 +8,6 @@ import type { Inventory } from './inventory.js';
 import type { OrderDoc } from './orders.js';
 import type { TicketCodes } from './ticket-codes.js';
 
-export type TicketStatus = 'valid' | 'checked_in' | 'voided';
 
 export interface TicketDoc {
   _id: string;

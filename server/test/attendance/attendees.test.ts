@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Ticket } from '@trendy-tickets/sdk';
 import { buildTestApp, eventBody, type TestApp } from '../helpers/app.js';
-import { organizerWithEvent } from '../helpers/checkout.js';
+import { issueTickets, organizerWithEvent } from '../helpers/checkout.js';
 
-/** The test app with the attendance routes, mounted here until app.ts mounts them itself. */
-async function setup(): Promise<TestApp> {
-  const t = await buildTestApp();
-  return t;
-}
 
-/** Issues tickets directly (payment taken elsewhere): the quickest way to make attendees. */
-async function issue(t: TestApp, sk: string, event: string, ticketType: string, holder: { name: string; email: string }, quantity = 1): Promise<Ticket[]> {
-  const res = await t.call('POST', '/v1/tickets', { key: sk, body: { event, ticket_type: ticketType, quantity, holder, send_email: false } });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.data;
-}
 
 /** Marks a ticket checked in as the door would, without depending on the check-in service. */
 async function checkIn(t: TestApp, id: string, at = '2030-06-08T13:30:00.000Z') {
@@ -25,15 +14,15 @@ const ids = (list: { data: Ticket[] }) => list.data.map((ticket) => ticket.id);
 
 /** An organizer whose event has four attendees (Asha has two tickets, one voided) plus one on another event. */
 async function withAttendees() {
-  const t = await setup();
+  const t = await buildTestApp();
   const org = await organizerWithEvent(t);
-  const [asha1, asha2] = await issue(t, org.sk, org.event.id, org.general, { name: 'Asha Rao', email: 'asha@example.com' }, 2);
+  const [asha1, asha2] = await issueTickets(t, org.sk, org.event.id, org.general, { name: 'Asha Rao', email: 'asha@example.com' }, 2);
   t.clock.advance(60_000);
-  const [ravi] = await issue(t, org.sk, org.event.id, org.vip, { name: 'Ravi Kumar', email: 'ravi.k@example.org' });
+  const [ravi] = await issueTickets(t, org.sk, org.event.id, org.vip, { name: 'Ravi Kumar', email: 'ravi.k@example.org' });
   t.clock.advance(60_000);
-  const [meera] = await issue(t, org.sk, org.event.id, org.general, { name: 'Meera Nair', email: 'meera@example.com' });
+  const [meera] = await issueTickets(t, org.sk, org.event.id, org.general, { name: 'Meera Nair', email: 'meera@example.com' });
   const other = await t.call('POST', '/v1/events', { key: org.sk, body: eventBody({ name: 'Another night' }) });
-  await issue(t, org.sk, other.body.id, other.body.ticket_types[0].id, { name: 'Asha Rao', email: 'asha@example.com' });
+  await issueTickets(t, org.sk, other.body.id, other.body.ticket_types[0].id, { name: 'Asha Rao', email: 'asha@example.com' });
   expect((await t.call('POST', `/v1/tickets/${asha2!.id}/void`, { key: org.sk })).status).toBe(200);
   return { t, ...org, asha: asha1!, ravi: ravi!, meera: meera! };
 }
@@ -76,10 +65,10 @@ describe('GET /v1/events/{id}/attendees', () => {
   });
 
   it('treats regular-expression characters in q as literal text', async () => {
-    const t = await setup();
+    const t = await buildTestApp();
     const { sk, event, general } = await organizerWithEvent(t);
-    const [odd] = await issue(t, sk, event.id, general, { name: 'A.B (Test)+ [x]', email: 'a.b+tag@example.com' });
-    const [plain] = await issue(t, sk, event.id, general, { name: 'AXB Test', email: 'axb@example.com' });
+    const [odd] = await issueTickets(t, sk, event.id, general, { name: 'A.B (Test)+ [x]', email: 'a.b+tag@example.com' });
+    const [plain] = await issueTickets(t, sk, event.id, general, { name: 'AXB Test', email: 'axb@example.com' });
     const search = async (q: string) => {
       const res = await t.call('GET', `/v1/events/${event.id}/attendees?q=${encodeURIComponent(q)}`, { key: sk });
       expect(res.status, q).toBe(200);
@@ -97,13 +86,13 @@ describe('GET /v1/events/{id}/attendees', () => {
   });
 
   it('pages through 250 attendees, each exactly once and newest first', async () => {
-    const t = await setup();
+    const t = await buildTestApp();
     const { sk, event, general } = await organizerWithEvent(t, { capacity: 1000 });
     const issued: string[] = [];
     for (let batch = 0; batch < 5; batch++) {
       // Two batches share a creation time: the cursor must break ties by id.
       if (batch !== 2) t.clock.advance(1_000);
-      issued.push(...(await issue(t, sk, event.id, general, { name: `Batch ${batch}`, email: `batch${batch}@example.com` }, 50)).map((x) => x.id));
+      issued.push(...(await issueTickets(t, sk, event.id, general, { name: `Batch ${batch}`, email: `batch${batch}@example.com` }, 50)).map((x) => x.id));
     }
     const seen: Ticket[] = [];
     const pages: number[] = [];
@@ -125,7 +114,7 @@ describe('GET /v1/events/{id}/attendees', () => {
   });
 
   it('refuses malformed filters with the field named', async () => {
-    const t = await setup();
+    const t = await buildTestApp();
     const { sk, event } = await organizerWithEvent(t);
     const cases: Array<[string, string]> = [
       ['checked_in=yes', 'query.checked_in'],

@@ -3,7 +3,7 @@ import type { Ticket } from '@trendy-tickets/sdk';
 import { CSV_BATCH_SIZE, createAttendanceService } from '../../src/domain/attendance.js';
 import type { FindOptions, Store } from '../../src/store/port.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { organizerWithEvent } from '../helpers/checkout.js';
+import { issueTickets, organizerWithEvent } from '../helpers/checkout.js';
 
 const HEADER = ['ticket_id', 'holder_name', 'holder_email', 'ticket_type', 'status', 'checked_in_at', 'checked_in_by', 'order', 'issued_at'];
 
@@ -50,16 +50,7 @@ function parseCsv(text: string): string[][] {
   return records;
 }
 
-async function setup(): Promise<TestApp> {
-  const t = await buildTestApp();
-  return t;
-}
 
-async function issue(t: TestApp, sk: string, event: string, ticketType: string, holder: { name: string; email: string }, quantity = 1): Promise<Ticket[]> {
-  const res = await t.call('POST', '/v1/tickets', { key: sk, body: { event, ticket_type: ticketType, quantity, holder, send_email: false } });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.data;
-}
 
 async function download(t: TestApp, sk: string, eventId: string, query = '') {
   const res = await t.app.request(`/v1/events/${eventId}/attendees.csv${query}`, { headers: { Authorization: `Bearer ${sk}` } });
@@ -70,9 +61,9 @@ async function download(t: TestApp, sk: string, eventId: string, query = '') {
 
 describe('GET /v1/events/{id}/attendees.csv', () => {
   it('is a UTF-8 download with a BOM, a header row and CRLF line endings', async () => {
-    const t = await setup();
+    const t = await buildTestApp();
     const { sk, event, general } = await organizerWithEvent(t);
-    const [ticket] = await issue(t, sk, event.id, general, { name: 'Asha Rao', email: 'asha@example.com' });
+    const [ticket] = await issueTickets(t, sk, event.id, general, { name: 'Asha Rao', email: 'asha@example.com' });
     await t.store.collection('tickets').updateOne(
       { _id: ticket!.id },
       { $set: { status: 'checked_in', checked_in_at: new Date('2030-06-08T13:30:00.000Z'), checked_in_by: 'door-1' } },
@@ -94,7 +85,7 @@ describe('GET /v1/events/{id}/attendees.csv', () => {
   });
 
   it('round-trips hostile names through an RFC 4180 parser, with formula cells made inert', async () => {
-    const t = await setup();
+    const t = await buildTestApp();
     const { sk, event } = await organizerWithEvent(t, { ticket_types: [{ name: '@Backstage', price: 0 }] });
     const type = event.ticket_types[0].id;
     // The API refuses control characters in names; data imported or stored earlier may still hold them.
@@ -114,7 +105,7 @@ describe('GET /v1/events/{id}/attendees.csv', () => {
     ];
     const expected = new Map<string, string[]>();
     for (const [name, email, csvName, csvEmail] of hostile) {
-      const [ticket] = await issue(t, sk, event.id, type, { name: 'Placeholder', email: 'placeholder@example.com' });
+      const [ticket] = await issueTickets(t, sk, event.id, type, { name: 'Placeholder', email: 'placeholder@example.com' });
       await t.store.collection('tickets').updateOne({ _id: ticket!.id }, { $set: { 'holder.name': name, 'holder.email': email } });
       expected.set(ticket!.id, [ticket!.id, csvName, csvEmail, "'@Backstage", 'valid', '', '', ticket!.order, ticket!.created_at]);
       t.clock.advance(1_000);
@@ -130,11 +121,11 @@ describe('GET /v1/events/{id}/attendees.csv', () => {
   });
 
   it('exports with the same filters as the list', async () => {
-    const t = await setup();
+    const t = await buildTestApp();
     const { sk, event, general } = await organizerWithEvent(t);
-    const [asha] = await issue(t, sk, event.id, general, { name: 'Asha Rao', email: 'asha@example.com' });
-    const [ravi] = await issue(t, sk, event.id, general, { name: 'Ravi Kumar', email: 'ravi@example.com' });
-    const [gone] = await issue(t, sk, event.id, general, { name: 'Asha Voided', email: 'void@example.com' });
+    const [asha] = await issueTickets(t, sk, event.id, general, { name: 'Asha Rao', email: 'asha@example.com' });
+    const [ravi] = await issueTickets(t, sk, event.id, general, { name: 'Ravi Kumar', email: 'ravi@example.com' });
+    const [gone] = await issueTickets(t, sk, event.id, general, { name: 'Asha Voided', email: 'void@example.com' });
     await t.call('POST', `/v1/tickets/${gone!.id}/void`, { key: sk });
     await t.store.collection('tickets').updateOne({ _id: ravi!.id }, { $set: { status: 'checked_in', checked_in_at: new Date(), checked_in_by: 'door-1' } });
     const idsOf = async (query: string) => parseCsv((await download(t, sk, event.id, query)).text.slice(1)).slice(1).map((row) => row[0]);
@@ -149,12 +140,12 @@ describe('GET /v1/events/{id}/attendees.csv', () => {
   });
 
   it('streams 1,200 attendees completely, each exactly once, newest first', async () => {
-    const t = await setup();
+    const t = await buildTestApp();
     const { sk, event, general } = await organizerWithEvent(t, { capacity: 2000 });
     const issued: string[] = [];
     for (let batch = 0; batch < 24; batch++) {
       if (batch % 3 === 0) t.clock.advance(60_000);
-      const tickets = await issue(t, sk, event.id, general, { name: `Guest ${batch}`, email: `guest${batch}@example.com` }, 50);
+      const tickets = await issueTickets(t, sk, event.id, general, { name: `Guest ${batch}`, email: `guest${batch}@example.com` }, 50);
       issued.push(...tickets.map((x) => x.id));
     }
     const { res, text } = await download(t, sk, event.id);
@@ -169,9 +160,9 @@ describe('GET /v1/events/{id}/attendees.csv', () => {
   });
 
   it('reads the tickets lazily, one batch of 500 at a time', async () => {
-    const t = await setup();
+    const t = await buildTestApp();
     const { sk, event, general, account } = await organizerWithEvent(t, { capacity: 2000 });
-    for (let batch = 0; batch < 24; batch++) await issue(t, sk, event.id, general, { name: 'Guest', email: 'guest@example.com' }, 50);
+    for (let batch = 0; batch < 24; batch++) await issueTickets(t, sk, event.id, general, { name: 'Guest', email: 'guest@example.com' }, 50);
     const limits: Array<number | undefined> = [];
     const spying: Store = {
       ...t.store,
@@ -200,7 +191,7 @@ describe('GET /v1/events/{id}/attendees.csv', () => {
   });
 
   it('answers errors as JSON before any CSV is sent', async () => {
-    const t = await setup();
+    const t = await buildTestApp();
     const { sk, event } = await organizerWithEvent(t);
     const stranger = await t.signUp('Stranger');
     const theirs = await t.call('GET', `/v1/events/${event.id}/attendees.csv`, { key: stranger.sk });

@@ -6,10 +6,6 @@ import { organizerWithEvent, payWithTestGateway, startOrder } from '../helpers/c
 const GENERAL = 49_900;
 const VIP = 149_900;
 
-async function setup(): Promise<TestApp> {
-  const t = await buildTestApp();
-  return t;
-}
 
 /** Buys and pays at `at` through the test gateway, so the tickets carry real prices and that issue time. */
 async function buyAt(t: TestApp, pk: string, event: string, items: Array<{ ticket_type: string; quantity: number }>, at: string): Promise<Ticket[]> {
@@ -35,7 +31,7 @@ async function statsOf(t: TestApp, sk: string, eventId: string): Promise<EventSt
 
 describe('GET /v1/events/{id}/stats', () => {
   it('computes every figure, bucketing sales by the Mumbai day rather than the UTC day', async () => {
-    const t = await setup();
+    const t = await buildTestApp();
     const { sk, pk, event, general, vip } = await organizerWithEvent(t, { require_email_verification: false });
     //                                                                       UTC day     IST (+05:30)
     const [g1, g2] = await buyAt(t, pk, event.id, [{ ticket_type: general, quantity: 2 }], '2030-06-01T10:00:00Z'); // 06-01 15:30
@@ -90,7 +86,7 @@ describe('GET /v1/events/{id}/stats', () => {
   });
 
   it("buckets days and hours in the event's own time zone: New York", async () => {
-    const t = await setup();
+    const t = await buildTestApp();
     const { sk, pk, event, general, vip } = await organizerWithEvent(t, { require_email_verification: false, timezone: 'America/New_York' });
     //                                                                                         New York (EDT, −04:00)
     await buyAt(t, pk, event.id, [{ ticket_type: general, quantity: 1 }], '2030-06-01T12:00:00Z'); //  06-01 08:00
@@ -118,7 +114,7 @@ describe('GET /v1/events/{id}/stats', () => {
   });
 
   it('reports zeros, not NaN, for an event with no tickets', async () => {
-    const t = await setup();
+    const t = await buildTestApp();
     const { sk, event, general, vip } = await organizerWithEvent(t);
     const stats = await statsOf(t, sk, event.id);
     expect(stats).toMatchObject({ sold: 0, held: 0, available: 100, revenue: 0, checked_in: 0, not_checked_in: 0, attendance_rate: 0 });
@@ -131,7 +127,7 @@ describe('GET /v1/events/{id}/stats', () => {
   });
 
   it('is described in the OpenAPI document', async () => {
-    const t = await setup();
+    const t = await buildTestApp();
     const doc = (await t.call('GET', '/openapi.json')).body;
     expect(doc.paths['/v1/events/{id}/stats'].get.tags).toEqual(['Attendance']);
     expect(doc.paths['/v1/events/{id}/attendees.csv'].get.responses['200'].content).toHaveProperty('text/csv');

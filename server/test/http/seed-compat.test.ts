@@ -6,13 +6,9 @@ let sk: string;
 let pk: string;
 let account: string;
 
-/** Mounts the router under test unless app.ts already does. */
-function mountPages(app: TestApp['app']) {
-}
 
 beforeEach(async () => {
   t = await buildTestApp();
-  mountPages(t.app);
   const keys = await t.signUp();
   ({ sk, pk } = keys);
   account = keys.account.id;

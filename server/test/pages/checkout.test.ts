@@ -12,13 +12,9 @@ let sk: string;
 let pk: string;
 let account: string;
 
-/** Mounts the routers under test unless app.ts already does. */
-function mountPages(app: TestApp['app']) {
-}
 
 beforeEach(async () => {
   t = await buildTestApp();
-  mountPages(t.app);
   const keys = await t.signUp();
   ({ sk, pk } = keys);
   account = keys.account.id;
@@ -308,7 +304,6 @@ describe('checkout (security)', () => {
 
   it('sets the cookie Secure when the public URL is https', async () => {
     t = await buildTestApp({ env: { PUBLIC_URL: 'https://tickets.example.in' } });
-    mountPages(t.app);
     ({ sk, pk } = await t.signUp());
     const event = await createEvent();
     const res = await post(`/checkout/${event.id}?key=${pk}`, { ...BUYER, [`qty_${event.ticket_types[0]?.id}`]: '1' }, { Origin: 'https://tickets.example.in' });

@@ -6,11 +6,6 @@ import { buildTestApp, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
 
-/** Mounts the router under test unless app.ts already does. */
-function mountPages(app: TestApp['app']) {
-  return app;
-}
-
 /** The test app's dependencies with some replaced, for apps the helper cannot build. */
 function depsWith(overrides: Partial<AppDeps>): AppDeps {
   const { config, store, clock, logger, services, mailbox } = t;
@@ -30,7 +25,6 @@ async function sendCodeMail(code = '482913', to = 'asha@example.com') {
 
 beforeEach(async () => {
   t = await buildTestApp();
-  mountPages(t.app);
 });
 
 describe('mailbox (happy)', () => {
@@ -131,7 +125,7 @@ describe('mailbox (errors)', () => {
 
 describe('mailbox (security)', () => {
   it('does not exist when there is no captured mailbox (SMTP configured)', async () => {
-    const app = mountPages(createApp(depsWith({ mailbox: null })));
+    const app = createApp(depsWith({ mailbox: null }));
     for (const path of ['/dev/mailbox', '/dev/mailbox.json', '/dev/mailbox/mail_00000000000000000000']) {
       expect((await app.request(path)).status, path).toBe(404);
     }
@@ -140,7 +134,7 @@ describe('mailbox (security)', () => {
   it('does not exist in production, even with a captured mailbox', async () => {
     await sendCodeMail();
     const [message] = await t.mailbox.list();
-    const app = mountPages(createApp(depsWith({ config: { ...t.config, env: 'production' } })));
+    const app = createApp(depsWith({ config: { ...t.config, env: 'production' } }));
     for (const path of ['/dev/mailbox', '/dev/mailbox.json', `/dev/mailbox/${message?.id}`]) {
       const res = await app.request(path);
       expect(res.status, path).toBe(404);

@@ -13,13 +13,9 @@ let t: TestApp;
 let sk: string;
 let owner: Owner;
 
-/** Mounts the routers under test unless app.ts already does. */
-function mountPages(app: TestApp['app']) {
-}
 
 beforeEach(async () => {
   t = await buildTestApp();
-  mountPages(t.app);
   const keys = await t.signUp();
   sk = keys.sk;
   owner = { account: keys.account.id, livemode: false };
