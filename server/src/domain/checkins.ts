@@ -8,7 +8,6 @@ import { newId } from './ids.js';
 import { parseTicketCode, type TicketCodes } from './ticket-codes.js';
 import type { TicketDoc } from './tickets.js';
 
-
 /** One scan at the door, accepted or not: every scan is kept (SPEC §3). */
 export interface CheckinDoc {
   _id: string;
