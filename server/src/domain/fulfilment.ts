@@ -59,15 +59,19 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     return order;
   }
 
+  /** Refunds a gateway payment in full; one refunded already answers CONFLICT, and the money is back either way. */
+  async function refundAtGateway(livemode: boolean, paymentId: string): Promise<void> {
+    try {
+      await gateways(livemode).gateway.refundPayment(paymentId);
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'CONFLICT')) throw err;
+    }
+  }
+
   async function refundPayment(order: OrderDoc): Promise<void> {
     const paymentId = order.payment?.gateway_payment_id;
     if (!paymentId || order.payment?.gateway === 'external' || order.amount === 0) return;
-    try {
-      await gateways(order.livemode).gateway.refundPayment(paymentId);
-    } catch (err) {
-      // A full refund that was already made answers CONFLICT: the money is back either way.
-      if (!(err instanceof AppError && err.code === 'CONFLICT')) throw err;
-    }
+    await refundAtGateway(order.livemode, paymentId);
   }
 
   /** Paid, but the seats are gone (a payment that landed after its hold lapsed and sold out). */
@@ -136,11 +140,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     const { gateway } = gateways(order.livemode);
     const payment = await gateway.fetchPayment(paymentId);
     if (payment.orderId !== gatewayOrderId || payment.status !== 'captured' || payment.amountRefunded >= payment.amount) return;
-    try {
-      await gateway.refundPayment(paymentId);
-    } catch (err) {
-      if (!(err instanceof AppError && err.code === 'CONFLICT')) throw err; // refunded already
-    }
+    await refundAtGateway(order.livemode, paymentId);
   }
 
   /** Confirms a gateway payment for an order (fetch, match, capture) and completes it. */
