@@ -455,3 +455,31 @@ export interface VerificationKey {
   /** `TTS1.<ticket id>.<event id>.<signature>`; the signature covers the text before the last dot. */
   code_format: string;
 }
+
+// ── SDK request parameters (added for the client; the wire shapes above are unchanged) ──
+
+/** `client_secret` proves a publishable-key caller is the order's buyer; omit it with a secret key. */
+export interface ClientSecretParams {
+  client_secret?: string;
+}
+
+export interface VerifyOrderParams extends ClientSecretParams {
+  /** The 6-digit code mailed to the buyer. */
+  code: string;
+}
+
+/** Filters for `GET /v1/events/{id}/attendees` and its CSV export. */
+export interface AttendeesFilter {
+  /** `true`: only admitted; `false`: only not yet admitted. */
+  checked_in?: boolean;
+  /** Search in holder name, email and ticket id. */
+  q?: string;
+}
+
+export interface AttendeesListParams extends AttendeesFilter, ListParams {}
+
+export interface TestGatewayPayParams {
+  gateway_order_id: string;
+  /** Default `success`. */
+  outcome?: 'success' | 'failure';
+}

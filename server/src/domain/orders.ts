@@ -241,12 +241,18 @@ export function createOrderService(deps: OrderServiceDeps) {
     return (await releaseOrder(order, 'expired')) ?? order;
   }
 
-  /** Moves an unpaid order to `expired` or `cancelled` and frees its seats (both steps idempotent). */
+  /**
+   * Moves an unpaid order to `expired` or `cancelled` and frees its seats (both steps idempotent).
+   * Seats are freed only for an order that did end unpaid: one paid meanwhile keeps its hold,
+   * which its fulfilment turns into a sale.
+   */
   async function releaseOrder(order: OrderDoc, to: 'expired' | 'cancelled'): Promise<OrderDoc | null> {
     const moved = await orders.findOneAndUpdate(
       { _id: order._id, status: { $in: [...AWAITING] } },
       { $set: { status: to, updated_at: clock.now() } },
     );
+    const current = moved ?? (await orders.findOne({ _id: order._id }));
+    if (current?.status !== 'expired' && current?.status !== 'cancelled') return moved;
     const event = await events.findOne({ _id: order.event });
     const entry = event?.inventory.holds?.[order._id];
     if (entry !== undefined) await inventory.release(order.event, order._id, entry); // a no-op unless still held

@@ -170,3 +170,19 @@ describe('recovering from a crash', () => {
     expect(await inventoryOf(t, event.id)).toMatchObject({ sold: 1, held: 0, available: 99, holds: {} });
   });
 });
+
+describe('releasing never takes a paid order’s seats', () => {
+  it('keeps the hold of an order paid just as it expired, and sells it', async () => {
+    const t = await buildTestApp();
+    const { pk, event, general } = await organizerWithEvent(t, { require_email_verification: false });
+    const order = await startOrder(t, pk, event.id, [{ ticket_type: general, quantity: 2 }]);
+    // Paid a moment before the expirer looks at the order it read as unpaid.
+    const stale = (await t.store.collection<OrderDoc>('orders').findOne({ _id: order.id }))!;
+    await t.store.collection<OrderDoc>('orders').updateOne({ _id: order.id }, { $set: { status: 'paid', fulfilment: 'pending', paid_at: t.clock.now() } });
+    expect(await t.services.orders.releaseOrder(stale, 'expired')).toBeNull();
+    expect(await inventoryOf(t, event.id)).toMatchObject({ held: 2, available: 98 });
+    const fulfilled = await t.services.fulfilment.fulfil((await t.store.collection<OrderDoc>('orders').findOne({ _id: order.id }))!);
+    expect(fulfilled.fulfilment).toBe('done');
+    expect(await inventoryOf(t, event.id)).toMatchObject({ held: 0, sold: 2, available: 98 });
+  });
+});
