@@ -60,7 +60,7 @@ type PayableOrder = { id: string; client_secret: string; quantity: number; amoun
 /** A fresh organizer with live keys and one live event. */
 async function liveOrganizer(overrides: Record<string, unknown> = {}): Promise<Organizer> {
   const { sk: testSk } = await t.signUp();
-  const sk = (await t.call('POST', '/v1/keys/roll', { key: testSk, body: { kind: 'secret', mode: 'live' } })).body.secret as string;
+  const sk = (await t.call('POST', '/v1/keys/roll', { key: testSk, body: { kind: 'secret', mode: 'live', password: 'correct horse battery' } })).body.secret as string;
   const pk = (await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'publishable' } })).body.secret as string;
   expect(sk).toMatch(/^sk_live_/);
   expect(pk).toMatch(/^pk_live_/);

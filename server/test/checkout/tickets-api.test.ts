@@ -185,7 +185,7 @@ describe('paying in test mode (errors)', () => {
     const other = await t.signUp();
     const foreign = await t.call('POST', '/v1/test-gateway/payments', { key: other.pk, body: { gateway_order_id: order.payment.gateway_order_id, outcome: 'success' } });
     expect(foreign.status).toBe(404);
-    const liveSk = (await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'secret', mode: 'live' } })).body.secret;
+    const liveSk = (await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'secret', mode: 'live', password: 'correct horse battery' } })).body.secret;
     const livePk = (await t.call('POST', '/v1/keys/roll', { key: liveSk, body: { kind: 'publishable' } })).body.secret;
     const live = await t.call('POST', '/v1/test-gateway/payments', { key: livePk, body: { gateway_order_id: order.payment.gateway_order_id, outcome: 'success' } });
     expect(live.status).toBe(403);

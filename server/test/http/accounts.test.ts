@@ -106,7 +106,7 @@ describe('GET /v1/account and keys', () => {
 
   it('creates live keys on request; live keys see only live data', async () => {
     const { sk } = await t.signUp();
-    const live = await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'secret', mode: 'live' } });
+    const live = await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'secret', mode: 'live', password: 'correct horse battery' } });
     expect(live.body.secret).toMatch(/^sk_live_/);
     expect((await t.call('GET', '/v1/account', { key: sk })).status).toBe(200);
     expect((await t.call('GET', '/v1/events', { key: live.body.secret })).body.data).toEqual([]);
@@ -160,5 +160,46 @@ describe('key lookups across servers', () => {
     expect((await t.call('GET', '/v1/account', { key: sk })).status).toBe(200);
     t.clock.advance(2_000);
     expect((await t.call('GET', '/v1/account', { key: sk })).status).toBe(401);
+  });
+});
+
+describe('keys that must not leak', () => {
+  it('needs the account password to create live keys with a test key', async () => {
+    const { sk } = await t.signUp();
+    const without = await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'secret', mode: 'live' } });
+    expect(without.status).toBe(403);
+    expect(without.body.error.message).toMatch(/needs the account password/);
+    const wrong = await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'secret', mode: 'live', password: 'not the password' } });
+    expect(wrong.status).toBe(403);
+    expect(await t.store.collection('api_keys').count({ mode: 'live' })).toBe(0);
+  });
+
+  it('never keeps a new key for replay, and a rolled key cannot replay its way to the new one', async () => {
+    const { sk } = await t.signUp();
+    const headers = { 'Idempotency-Key': 'roll-1' };
+    const rolled = await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'secret' }, headers });
+    expect(rolled.status).toBe(201);
+    expect(rolled.headers.get('Cache-Control')).toBe('no-store');
+    const stored = JSON.stringify(await t.store.collection('idempotency_keys').find({}));
+    expect(stored).not.toContain(rolled.body.secret);
+    const replay = await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'secret' }, headers });
+    expect(replay.status).toBe(401);
+  });
+
+  it('never keeps sign-up keys for replay either', async () => {
+    const res = await t.call('POST', '/v1/accounts', { body: signUpBody, headers: { 'Idempotency-Key': 'signup-1' } });
+    expect(res.status).toBe(201);
+    const stored = JSON.stringify(await t.store.collection('idempotency_keys').find({}));
+    expect(stored).not.toContain(res.body.secret_key);
+  });
+
+  it('answers a replay only while the key that made it still works', async () => {
+    const { sk } = await t.signUp();
+    const headers = { 'Idempotency-Key': 'event-1' };
+    const body = { name: 'Replay', starts_at: '2030-07-01T10:00:00Z', ends_at: '2030-07-01T12:00:00Z', capacity: 5, ticket_types: [{ name: 'A', price: 0 }] };
+    expect((await t.call('POST', '/v1/events', { key: sk, body, headers })).status).toBe(201);
+    expect((await t.call('POST', '/v1/events', { key: sk, body, headers })).headers.get('Idempotent-Replayed')).toBe('true');
+    await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'secret' } });
+    expect((await t.call('POST', '/v1/events', { key: sk, body, headers })).status).toBe(401);
   });
 });

@@ -306,7 +306,7 @@ describe('events (security)', () => {
   });
 
   it('keeps test and live events apart', async () => {
-    const live = await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'secret', mode: 'live' } });
+    const live = await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'secret', mode: 'live', password: 'correct horse battery' } });
     const liveEvent = await createEvent({}, live.body.secret);
     expect(liveEvent.livemode).toBe(true);
     expect((await t.call('GET', `/v1/events/${liveEvent.id}`, { key: sk })).status).toBe(404);
@@ -364,7 +364,7 @@ describe('GET /v1/public/events/:id', () => {
   it('with no allowed origins: any origin in test mode, none in live mode', async () => {
     const testEvent = await createEvent();
     expect((await t.call('GET', `/v1/public/events/${testEvent.id}`, { key: pk, headers: { Origin: 'https://any.example' } })).status).toBe(200);
-    const liveSk = (await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'secret', mode: 'live' } })).body.secret;
+    const liveSk = (await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'secret', mode: 'live', password: 'correct horse battery' } })).body.secret;
     const livePk = (await t.call('POST', '/v1/keys/roll', { key: liveSk, body: { kind: 'publishable' } })).body.secret;
     const liveEvent = await createEvent({}, liveSk);
     expect((await t.call('GET', `/v1/public/events/${liveEvent.id}`, { key: livePk, headers: { Origin: 'https://any.example' } })).status).toBe(403);

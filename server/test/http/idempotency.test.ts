@@ -197,11 +197,14 @@ describe('idempotency: errors', () => {
 describe('idempotency: scope, expiry and servers', () => {
   it('keeps the same key under two Authorization headers apart, and stores neither in clear', async () => {
     const { t, state } = await setup();
-    const a = await post(t, { amount: 1 }, { 'Idempotency-Key': 'shared', Authorization: 'Bearer sk_test_alice' });
-    const b = await post(t, { amount: 1 }, { 'Idempotency-Key': 'shared', Authorization: 'Bearer sk_test_bob' });
+    // Real keys: a replay is answered only while the key that made the request still works.
+    const alice = `Bearer ${(await t.signUp('Alice')).sk}`;
+    const bob = `Bearer ${(await t.signUp('Bob')).sk}`;
+    const a = await post(t, { amount: 1 }, { 'Idempotency-Key': 'shared', Authorization: alice });
+    const b = await post(t, { amount: 1 }, { 'Idempotency-Key': 'shared', Authorization: bob });
     const anonymous = await post(t, { amount: 2 }, { 'Idempotency-Key': 'shared' });
     expect([a.json.id, b.json.id, anonymous.json.id]).toEqual(['ord_1', 'ord_2', 'ord_3']);
-    expect((await post(t, { amount: 1 }, { 'Idempotency-Key': 'shared', Authorization: 'Bearer sk_test_bob' })).json.id).toBe('ord_2');
+    expect((await post(t, { amount: 1 }, { 'Idempotency-Key': 'shared', Authorization: bob })).json.id).toBe('ord_2');
     const stored = JSON.stringify(await t.store.collection(IDEMPOTENCY_COLLECTION).find({}));
     expect(stored).not.toContain('sk_test_');
     expect(stored).not.toContain('shared');

@@ -92,7 +92,14 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
 
     const records = c.var.deps.store.collection<IdempotencyRecord>(IDEMPOTENCY_COLLECTION);
     const claim = await acquire(records, _id, fingerprint, c.var.deps.clock.now(), ttlMs, leaseMs);
-    if ('replay' in claim) return replay(c, claim.replay);
+    if ('replay' in claim) {
+      // A replay answers only a key that still works: a rolled key gets 401, not its old answers.
+      const token = authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+      if (token !== undefined && !(await c.var.services.accounts.authenticateKey(token))) {
+        throw new AppError('UNAUTHENTICATED', 'The API key is not valid: it is mistyped, or it was rolled.');
+      }
+      return replay(c, claim.replay);
+    }
 
     try {
       await next();
@@ -100,7 +107,8 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
       await records.deleteOne({ _id, owner: claim.owner });
       throw error;
     }
-    if (!isReplayable(c.res.status)) {
+    // Responses that carry secrets (new API keys) say `no-store`; they are never kept for replay.
+    if (!isReplayable(c.res.status) || /no-store/i.test(c.res.headers.get('Cache-Control') ?? '')) {
       await records.deleteOne({ _id, owner: claim.owner });
       return;
     }

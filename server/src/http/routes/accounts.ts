@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
+import { AppError } from '../../domain/errors.js';
 import { requireKey } from '../middleware/auth.js';
 import { bearer, createRouter } from '../router.js';
 import { AccountCreatedSchema, AccountSchema, ApiKeyListSchema, ApiKeySchema, CreateAccountBody, RollKeyBody } from '../schemas/accounts.js';
@@ -36,7 +37,8 @@ const rollKey = createRoute({
   path: '/v1/keys/roll',
   tags: ['Accounts'],
   summary: 'Roll a key',
-  description: 'Issues a new key of the kind and mode and revokes the old one at once. The new key is shown only here.',
+  description:
+    'Issues a new key of the kind and mode and revokes the old one at once. The new key is shown only here. Keys of the other mode (live keys from a test key) need the account `password`.',
   security: bearer,
   middleware: [requireKey('secret')],
   request: { body: { required: true, content: { 'application/json': { schema: RollKeyBody } } } },
@@ -65,6 +67,7 @@ export function accountRoutes() {
   return createRouter()
     .openapi(signUp, async (c) => {
       const created = await c.var.services.accounts.signUp(c.req.valid('json'));
+      c.header('Cache-Control', 'no-store'); // carries keys: never cached, never replayed
       return c.json(
         { account: toAccountJson(created.account), secret_key: created.secretKey, publishable_key: created.publishableKey },
         201,
@@ -72,9 +75,15 @@ export function accountRoutes() {
     })
     .openapi(retrieveAccount, (c) => c.json(toAccountJson(c.var.auth.account), 200))
     .openapi(rollKey, async (c) => {
-      const { kind, mode } = c.req.valid('json');
-      const { auth } = c.var;
-      const rolled = await c.var.services.accounts.rollKey(auth.account._id, kind, mode ?? auth.key.mode);
+      const { kind, mode, password } = c.req.valid('json');
+      const { auth, services } = c.var;
+      const target = mode ?? auth.key.mode;
+      // A test key is handed to CI and contractors; it must not be enough to mint live keys.
+      if (target !== auth.key.mode && !(password !== undefined && (await services.accounts.authenticate(auth.account.email, password)))) {
+        throw new AppError('FORBIDDEN', `Creating ${target} keys with a ${auth.key.mode} key needs the account password: send it as \`password\`.`);
+      }
+      const rolled = await services.accounts.rollKey(auth.account._id, kind, target);
+      c.header('Cache-Control', 'no-store'); // carries the new key: never cached, never replayed
       return c.json(toApiKeyJson(rolled.key, rolled.raw), 201);
     })
     .openapi(listKeys, async (c) => {
