@@ -3,11 +3,11 @@ import { confirmPayment, verifyPaymentSignature, type GatewayPayment } from '../
 import type { Store } from '../store/port.js';
 import type { Clock } from './clock.js';
 import { AppError, notFound } from './errors.js';
-import type { EventDoc, Owner } from './events.js';
+import { typeAvailable, type EventDoc, type Owner } from './events.js';
 import { newId } from './ids.js';
 import { SOLD_ENTRY_RETENTION_MS, type Inventory } from './inventory.js';
 import { AWAITING, findOrderFor, type GatewayRouter, type OrderAccess, type OrderDoc } from './orders.js';
-import type { TicketDoc, TicketService } from './tickets.js';
+import type { TicketService } from './tickets.js';
 
 /** A hold entry with no live order is released after this grace (covers a crash mid-create). */
 const ORPHAN_GRACE_MS = 60_000;
@@ -74,22 +74,42 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     await refundAtGateway(order.livemode, paymentId);
   }
 
-  /** Paid, but the seats are gone (a payment that landed after its hold lapsed and sold out). */
-  async function refundUnfulfillable(order: OrderDoc): Promise<OrderDoc> {
-    await refundPayment(order);
-    const refunded = await orderDocs.findOneAndUpdate(
-      { _id: order._id, status: 'paid', fulfilment: 'pending' },
-      { $set: { status: 'refunded', fulfilment: 'none', refund_reason: 'sold_out', updated_at: clock.now() } },
-    );
-    if (refunded) {
-      await outbox.enqueue({ kind: 'refund_notice', to: order.buyer.email, payload: { order: order._id, reason: 'sold_out' }, dedupeKey: `refund:${order._id}` });
+  /**
+   * The part of a refund that happens after the order says `refunded`: tickets voided, seats
+   * returned, buyer told. Each step is idempotent, so a refund cut short is finished by any
+   * later call or by the sweeper.
+   */
+  async function settleRefund(order: OrderDoc): Promise<OrderDoc> {
+    await tickets.voidForOrder(order);
+    if (order.source !== 'direct') {
+      const reason = order.refund_reason ?? 'refunded';
+      await outbox.enqueue({ kind: 'refund_notice', to: order.buyer.email, payload: { order: order._id, reason }, dedupeKey: `refund:${order._id}` });
     }
-    return refunded ?? load(order._id);
+    return (await orderDocs.findOneAndUpdate({ _id: order._id, status: 'refunded' }, { $set: { refund_settled: true } })) ?? load(order._id);
+  }
+
+  /**
+   * Paid, but the seats are gone (a payment that landed after its hold lapsed and sold out).
+   * The refund is claimed first, so a fulfilment that finds seats a moment later cannot also
+   * finish the order: it sees the claim and hands back what it issued.
+   */
+  async function refundUnfulfillable(order: OrderDoc): Promise<OrderDoc> {
+    const claimed = await orderDocs.findOneAndUpdate(
+      { _id: order._id, status: 'paid', fulfilment: { $in: ['pending', 'refunding'] } },
+      { $set: { fulfilment: 'refunding', updated_at: clock.now() } },
+    );
+    if (!claimed) return load(order._id);
+    await refundPayment(claimed);
+    const refunded = await orderDocs.findOneAndUpdate(
+      { _id: order._id, status: 'paid', fulfilment: 'refunding' },
+      { $set: { status: 'refunded', refund_reason: 'sold_out', refund_settled: false, updated_at: clock.now() } },
+    );
+    return settleRefund(refunded ?? (await load(order._id)));
   }
 
   /** Seats, tickets, mail: each step idempotent, so any caller may run it, any number of times. */
   async function fulfil(order: OrderDoc): Promise<OrderDoc> {
-    if (order.status !== 'paid' || order.fulfilment === 'done') return order;
+    if (order.status !== 'paid' || order.fulfilment !== 'pending') return order;
     const event = await events.findOne({ _id: order.event });
     if (!event) throw notFound('event', order.event);
     const sold = await inventory.sell(event, order._id, order.items.map((i) => ({ ticketType: i.ticket_type, quantity: i.quantity })));
@@ -99,10 +119,16 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       { _id: order._id, status: 'paid', fulfilment: 'pending' },
       { $set: { fulfilment: 'done', updated_at: clock.now() } },
     );
+    if (!done) {
+      // A sold-out refund claimed the order meanwhile: the tickets just issued must not stand.
+      const current = await load(order._id);
+      if (current.status === 'refunded' || current.fulfilment === 'refunding') await tickets.voidForOrder(current);
+      return load(order._id);
+    }
     if (order.send_email) {
       await outbox.enqueue({ kind: 'tickets', to: order.buyer.email, payload: { order: order._id }, dedupeKey: `tickets:${order._id}` });
     }
-    return done ?? load(order._id);
+    return done;
   }
 
   /**
@@ -205,7 +231,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     /** Refunds a paid order in full: money back, tickets voided, seats returned. */
     async refund(owner: Owner, id: string, reason = 'requested_by_organizer'): Promise<OrderDoc> {
       const order = await findOrderFor(orderDocs, { owner }, id);
-      if (order.status === 'refunded') return order;
+      if (order.status === 'refunded') return order.refund_settled === false ? settleRefund(order) : order;
       if (order.status !== 'paid') throw new AppError('ORDER_NOT_PAYABLE', `Only paid orders can be refunded; this one is ${order.status}.`);
       await refundPayment(order);
       return this.markRefunded(order, reason);
@@ -217,16 +243,10 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       if (order.status === 'paid' && order.fulfilment === 'pending') await fulfil(order);
       const refunded = await orderDocs.findOneAndUpdate(
         { _id: order._id, status: 'paid' },
-        { $set: { status: 'refunded', refund_reason: reason, updated_at: clock.now() } },
+        { $set: { status: 'refunded', refund_reason: reason, refund_settled: false, updated_at: clock.now() } },
       );
-      if (!refunded) return load(order._id);
-      const issued: TicketDoc[] = await tickets.listForOrder(order._id);
-      const seats: Record<string, number> = {};
-      for (const ticket of issued) if (ticket.status !== 'voided') seats[ticket.ticket_type] = (seats[ticket.ticket_type] ?? 0) + 1;
-      await tickets.voidForOrder(order._id);
-      if (Object.keys(seats).length > 0) await inventory.unsell(order.event, seats);
-      await outbox.enqueue({ kind: 'refund_notice', to: order.buyer.email, payload: { order: order._id, reason }, dedupeKey: `refund:${order._id}` });
-      return refunded;
+      const current = refunded ?? (await load(order._id));
+      return current.status === 'refunded' && current.refund_settled === false ? settleRefund(current) : current;
     },
 
     /** A refund made at the gateway (e.g. in Razorpay's dashboard): a full one refunds the order. */
@@ -247,10 +267,9 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       }
       const now = clock.now();
       const id = newId('ord');
-      if (!(await inventory.hold(event, id, [{ ticketType: type.id, quantity: input.quantity }], 'sold'))) {
-        const left = (await events.findOne({ _id: event._id })) ?? event;
-        throw new AppError('SOLD_OUT', `Only ${Math.min(left.inventory.available, left.inventory.types[type.id]?.available ?? Infinity)} ${type.name} tickets are left.`);
-      }
+      const soldOut = (left: EventDoc) =>
+        new AppError('SOLD_OUT', `Only ${Math.min(left.inventory.available, left.inventory.types[type.id]?.available ?? Infinity)} ${type.name} tickets are left.`);
+      if (typeAvailable(event, type.id) < input.quantity) throw soldOut(event);
       const order: OrderDoc = {
         _id: id,
         account: owner.account,
@@ -275,7 +294,13 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
         updated_at: now,
         paid_at: now,
       };
+      // The order is written before the seats are taken: a crash in between leaves a paid order
+      // that the sweeper fulfils, never seats sold to nobody.
       await orderDocs.insertOne(order);
+      if (!(await inventory.sell(event, id, [{ ticketType: type.id, quantity: input.quantity }]))) {
+        await orderDocs.updateOne({ _id: id, status: 'paid', fulfilment: 'pending' }, { $set: { status: 'cancelled', fulfilment: 'none', updated_at: clock.now() } });
+        throw soldOut((await events.findOne({ _id: event._id })) ?? event);
+      }
       return fulfil(order);
     },
 
@@ -325,8 +350,16 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       let fulfilled = 0;
       let released = 0;
       let forgotten = 0;
-      const stuck = await orderDocs.find({ status: 'paid', fulfilment: 'pending', paid_at: { $lte: new Date(now - ORPHAN_GRACE_MS) } }, { limit: 200 });
+      const before = new Date(now - ORPHAN_GRACE_MS);
+      const stuck = await orderDocs.find({ status: 'paid', fulfilment: 'pending', paid_at: { $lte: before } }, { limit: 200 });
       for (const order of stuck) if ((await fulfil(order)).fulfilment === 'done') fulfilled += 1;
+      // Refunds cut short: claimed but not refunded yet, or refunded with tickets still standing.
+      for (const order of await orderDocs.find({ status: 'paid', fulfilment: 'refunding', updated_at: { $lte: before } }, { limit: 200 })) {
+        await refundUnfulfillable(order);
+      }
+      for (const order of await orderDocs.find({ status: 'refunded', refund_settled: false, updated_at: { $lte: before } }, { limit: 200 })) {
+        await settleRefund(order);
+      }
 
       const withLedger = await events.find({ 'inventory.holds': { $exists: true } });
       for (const event of withLedger) {

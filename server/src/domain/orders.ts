@@ -58,12 +58,17 @@ export interface OrderDoc {
     gateway_payment_id: string | null;
     reference: string | null;
   } | null;
-  /** `pending` from the moment the order is paid until its tickets exist. */
-  fulfilment: 'none' | 'pending' | 'done';
+  /**
+   * `pending` from the moment the order is paid until its tickets exist; `refunding` while a
+   * paid order whose seats were gone is being refunded (claimed, so no fulfilment races it).
+   */
+  fulfilment: 'none' | 'pending' | 'done' | 'refunding';
   source: 'checkout' | 'direct';
   send_email: boolean;
   last_payment_error: string | null;
   refund_reason: string | null;
+  /** False from the refund until its tickets are voided and seats returned (the sweeper finishes it). */
+  refund_settled?: boolean;
   created_at: Date;
   updated_at: Date;
   paid_at: Date | null;

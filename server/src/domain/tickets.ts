@@ -141,10 +141,19 @@ export function createTicketService({ store, clock, codes, inventory }: TicketSe
       return voided;
     },
 
-    /** Voids every ticket of a refunded order (seats are freed by the caller, once). */
-    async voidForOrder(orderId: string): Promise<number> {
-      const result = await tickets.updateMany({ order: orderId, status: { $ne: 'voided' } }, { $set: { status: 'voided', voided_at: clock.now() } });
-      return result.modified;
+    /**
+     * Voids an order's remaining tickets one at a time and returns each one's seat, only for the
+     * tickets this call voided: re-running it, or racing a single-ticket void, returns no seat twice.
+     */
+    async voidForOrder(order: { _id: string; event: string }): Promise<number> {
+      let voided = 0;
+      for (const ticket of await tickets.find({ order: order._id, status: { $ne: 'voided' } })) {
+        const done = await tickets.findOneAndUpdate({ _id: ticket._id, status: { $ne: 'voided' } }, { $set: { status: 'voided', voided_at: clock.now() } });
+        if (!done) continue;
+        await inventory.unsell(order.event, { [ticket.ticket_type]: 1 });
+        voided += 1;
+      }
+      return voided;
     },
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventDoc } from '../../src/domain/events.js';
 import type { OutboxJob } from '../../src/delivery/outbox.js';
+import type { OrderDoc } from '../../src/domain/orders.js';
 import { parseTicketCode, verifyTicketCodeSignature } from '../../src/domain/ticket-codes.js';
 import { buildTestApp } from '../helpers/app.js';
 import { buyer, deliverMail, organizerWithEvent, payWithTestGateway, startOrder } from '../helpers/checkout.js';
@@ -208,5 +209,66 @@ describe('Idempotency-Key on orders', () => {
     const changed = await t.call('POST', '/v1/orders', { key: pk, body: { ...body, items: [{ ticket_type: general, quantity: 3 }] }, headers });
     expect(changed.status).toBe(422);
     expect(changed.body.error.code).toBe('IDEMPOTENCY_MISMATCH');
+  });
+});
+
+describe('refunds that race or are cut short', () => {
+  async function paidOrder(quantity = 2) {
+    const t = await buildTestApp();
+    const org = await organizerWithEvent(t, { require_email_verification: false, capacity: 5, ticket_types: [{ name: 'General', price: 49_900 }] });
+    const order = await startOrder(t, org.pk, org.event.id, [{ ticket_type: org.general, quantity }]);
+    const paid = await payWithTestGateway(t, org.pk, order, order.payment.gateway_order_id);
+    expect(paid.body.status).toBe('paid');
+    return { t, ...org, order, tickets: paid.body.tickets as Array<{ id: string }> };
+  }
+  const counters = async (t: Awaited<ReturnType<typeof paidOrder>>['t'], sk: string, event: string) =>
+    (({ sold, held, available }) => ({ sold, held, available }))((await t.call('GET', `/v1/events/${event}`, { key: sk })).body);
+
+  it('finishes a refund cut short after the order was marked refunded', async () => {
+    const { t, sk, event, order } = await paidOrder();
+    // The state a crash right after the refunded transition leaves.
+    await t.store.collection('orders').updateOne({ _id: order.id }, { $set: { status: 'refunded', refund_reason: 'requested_by_organizer', refund_settled: false, updated_at: t.clock.now() } });
+    t.clock.advance(61_000);
+    await t.services.fulfilment.sweep();
+    const after = await t.call('GET', `/v1/orders/${order.id}`, { key: sk });
+    expect(after.body.tickets.map((x: { status: string }) => x.status)).toEqual(['voided', 'voided']);
+    expect(await counters(t, sk, event.id)).toEqual({ sold: 0, held: 0, available: 5 });
+    expect(await t.store.collection('outbox').count({ kind: 'refund_notice' })).toBe(1);
+    await t.services.fulfilment.sweep();
+    expect(await counters(t, sk, event.id)).toEqual({ sold: 0, held: 0, available: 5 });
+  });
+
+  it('returns each seat once when a refund races a single-ticket void, 20 times over', async () => {
+    for (let round = 0; round < 20; round++) {
+      const { t, sk, event, order, tickets } = await paidOrder(1);
+      await Promise.all([
+        t.call('POST', `/v1/orders/${order.id}/refund`, { key: sk }),
+        t.call('POST', `/v1/tickets/${tickets[0]!.id}/void`, { key: sk }),
+      ]);
+      expect(await counters(t, sk, event.id)).toEqual({ sold: 0, held: 0, available: 5 });
+    }
+  });
+
+  it('hands back tickets a fulfilment issued while a sold-out refund claimed the order', async () => {
+    const { t, sk, pk, event, general } = await paidOrder(1);
+    const order = await startOrder(t, pk, event.id, [{ ticket_type: general, quantity: 2 }]);
+    await t.call('POST', '/v1/test-gateway/payments', { key: pk, body: { gateway_order_id: order.payment.gateway_order_id, outcome: 'success' } });
+    // A fulfilment read the order as paid and pending; meanwhile a refund claimed it.
+    const stale = await t.store.collection<OrderDoc>('orders').findOneAndUpdate(
+      { _id: order.id },
+      { $set: { status: 'paid', fulfilment: 'pending', paid_at: t.clock.now() } },
+    );
+    await t.store.collection('orders').updateOne({ _id: order.id }, { $set: { fulfilment: 'refunding' } });
+    await t.services.fulfilment.fulfil(stale!);
+    const tickets = await t.store.collection<{ status: string }>('tickets').find({ order: order.id });
+    expect(tickets.length === 0 || tickets.every((x) => x.status === 'voided')).toBe(true);
+    expect(await counters(t, sk, event.id)).toEqual({ sold: 1, held: 0, available: 4 });
+  });
+
+  it('cancels a direct issue that finds no seats, taking none', async () => {
+    const { t, sk, event, general } = await paidOrder(2);
+    const res = await t.call('POST', '/v1/tickets', { key: sk, body: { event: event.id, ticket_type: general, quantity: 4, holder: { name: 'X', email: 'x@example.com' } } });
+    expect(res.status).toBe(409);
+    expect(await counters(t, sk, event.id)).toEqual({ sold: 2, held: 0, available: 3 });
   });
 });
