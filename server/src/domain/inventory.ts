@@ -81,7 +81,9 @@ export function parseEntry(raw: LedgerEntry | undefined): ParsedEntry | null {
  */
 function takeSeats(event: EventDoc, types: Record<string, number>, into: 'held' | 'sold') {
   const quantity = Object.values(types).reduce((a, b) => a + b, 0);
-  const filter: Filter = { _id: event._id, 'inventory.available': { $gte: quantity } };
+  // `rev` pins the read this plan came from: which types are capped changes only with an
+  // organizer's edit, which bumps `rev`; holds do not, so they never contend on it.
+  const filter: Filter = { _id: event._id, rev: event.rev, 'inventory.available': { $gte: quantity } };
   const inc: Record<string, number> = { 'inventory.available': -quantity, [`inventory.${into}`]: quantity };
   for (const [typeId, n] of Object.entries(types)) {
     inc[`inventory.types.${typeId}.${into}`] = n;
@@ -123,14 +125,21 @@ export function createInventory({ events, clock }: { events: Collection<EventDoc
      */
     async hold(event: EventDoc, orderId: string, lines: readonly SeatLine[], as: 'held' | 'sold' = 'held'): Promise<boolean> {
       const types = perType(lines);
-      const { filter, inc } = takeSeats(event, types, as);
-      const now = clock.now();
-      const result = await events.updateOne(
-        // Buyers hold only while the event is on sale; organizers may issue to any event not cancelled.
-        { ...filter, status: as === 'held' ? 'published' : { $ne: 'cancelled' }, [entryPath(orderId)]: { $exists: false } },
-        { $inc: inc, $set: { [entryPath(orderId)]: as === 'held' ? heldEntry(now, types) : soldEntry(now) } },
-      );
-      return result.matched === 1;
+      let current: EventDoc | null = event;
+      for (let attempt = 0; attempt < 3 && current; attempt++) {
+        const { filter, inc } = takeSeats(current, types, as);
+        const now = clock.now();
+        const result = await events.updateOne(
+          // Buyers hold only while the event is on sale; organizers may issue to any event not cancelled.
+          { ...filter, status: as === 'held' ? 'published' : { $ne: 'cancelled' }, [entryPath(orderId)]: { $exists: false } },
+          { $inc: inc, $set: { [entryPath(orderId)]: as === 'held' ? heldEntry(now, types) : soldEntry(now) } },
+        );
+        if (result.matched === 1) return true;
+        const fresh: EventDoc | null = await events.findOne({ _id: event._id });
+        if (!fresh || fresh.rev === current.rev) return false; // refused on the facts, not on a stale plan
+        current = fresh;
+      }
+      return false;
     },
 
     /** Returns held seats to sale. Idempotent: only the held entry `raw` is released. */
@@ -142,12 +151,21 @@ export function createInventory({ events, clock }: { events: Collection<EventDoc
         inc[`inventory.types.${typeId}.held`] = -n;
         inc[`inventory.types.${typeId}.available`] = n;
       }
-      // A type without its own capacity has no `available` counter to give seats back to.
-      const event = await events.findOne({ _id: eventId });
-      for (const typeId of Object.keys(held.types)) {
-        if (event?.inventory.types[typeId]?.available === undefined) delete inc[`inventory.types.${typeId}.available`];
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const event = await events.findOne({ _id: eventId });
+        if (event?.inventory.holds?.[orderId] !== raw) return false;
+        // A type without its own capacity has no `available` counter to give seats back to.
+        const update = { ...inc };
+        for (const typeId of Object.keys(held.types)) {
+          if (event.inventory.types[typeId]?.available === undefined) delete update[`inventory.types.${typeId}.available`];
+        }
+        const result = await events.updateOne(
+          { _id: eventId, rev: event.rev, [entryPath(orderId)]: raw },
+          { $inc: update, $unset: { [entryPath(orderId)]: '' } },
+        );
+        if (result.matched === 1) return true;
       }
-      return whileEntryIs(eventId, orderId, raw, { $inc: inc, $unset: { [entryPath(orderId)]: '' } });
+      return false;
     },
 
     /**
@@ -182,14 +200,18 @@ export function createInventory({ events, clock }: { events: Collection<EventDoc
     /** Returns sold seats to sale (a refund or a voided ticket). */
     async unsell(eventId: string, types: Record<string, number>): Promise<void> {
       const quantity = Object.values(types).reduce((a, b) => a + b, 0);
-      const inc: Record<string, number> = { 'inventory.available': quantity, 'inventory.sold': -quantity };
-      const event = await events.findOne({ _id: eventId });
-      for (const [typeId, n] of Object.entries(types)) {
-        inc[`inventory.types.${typeId}.sold`] = -n;
-        // Only capped types keep their own `available` counter.
-        if (event?.inventory.types[typeId]?.available !== undefined) inc[`inventory.types.${typeId}.available`] = n;
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const event = await events.findOne({ _id: eventId });
+        if (!event) return;
+        const inc: Record<string, number> = { 'inventory.available': quantity, 'inventory.sold': -quantity };
+        for (const [typeId, n] of Object.entries(types)) {
+          inc[`inventory.types.${typeId}.sold`] = -n;
+          // Only capped types keep their own `available` counter (as of this read: hence `rev`).
+          if (event.inventory.types[typeId]?.available !== undefined) inc[`inventory.types.${typeId}.available`] = n;
+        }
+        if ((await events.updateOne({ _id: eventId, rev: event.rev }, { $inc: inc })).matched === 1) return;
       }
-      await events.updateOne({ _id: eventId }, { $inc: inc });
+      throw new Error(`could not return seats to event ${eventId}: it kept changing`);
     },
 
     /** Drops a settled sold entry once no racer can still be looking for it. */

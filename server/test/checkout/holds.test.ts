@@ -186,3 +186,18 @@ describe('releasing never takes a paid order’s seats', () => {
     expect(await inventoryOf(t, event.id)).toMatchObject({ held: 0, sold: 2, available: 98 });
   });
 });
+
+describe('holds planned from a stale read', () => {
+  it('respects a type capacity the organizer set after the buyer read the event', async () => {
+    const t = await buildTestApp();
+    const { sk, event, general } = await organizerWithEvent(t, { ticket_types: [{ name: 'General', price: 100 }] });
+    const stale = (await t.store.collection<EventDoc>('events').findOne({ _id: event.id }))!;
+    const capped = await t.call('PATCH', `/v1/events/${event.id}`, { key: sk, body: { ticket_types: [{ id: general, name: 'General', price: 100, capacity: 2 }] } });
+    expect(capped.status).toBe(200);
+    const { createInventory } = await import('../../src/domain/inventory.js');
+    const inventory = createInventory({ events: t.store.collection<EventDoc>('events'), clock: t.clock });
+    expect(await inventory.hold(stale, 'ord_stale00000000000000000', [{ ticketType: general, quantity: 5 }])).toBe(false);
+    expect(await inventory.hold(stale, 'ord_stale00000000000000001', [{ ticketType: general, quantity: 2 }])).toBe(true);
+    expect((await inventoryOf(t, event.id)).types[general]).toMatchObject({ held: 2, available: 0 });
+  });
+});

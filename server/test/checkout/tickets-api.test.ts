@@ -260,7 +260,7 @@ describe('refunds that race or are cut short', () => {
     );
     await t.store.collection('orders').updateOne({ _id: order.id }, { $set: { fulfilment: 'refunding' } });
     await t.services.fulfilment.fulfil(stale!);
-    const tickets = await t.store.collection<{ status: string }>('tickets').find({ order: order.id });
+    const tickets = await t.store.collection<{ _id: string; status: string }>('tickets').find({ order: order.id });
     expect(tickets.length === 0 || tickets.every((x) => x.status === 'voided')).toBe(true);
     expect(await counters(t, sk, event.id)).toEqual({ sold: 1, held: 0, available: 4 });
   });
