@@ -61,3 +61,27 @@ function normalizeIp(value: string): string | undefined {
   if (mapped) address = mapped[1] as string;
   return isIP(address) === 0 ? undefined : address.toLowerCase();
 }
+
+/**
+ * IPv6 hosts usually get a whole /64 (RFC 6177), so counting single addresses would give one
+ * client 2^64 buckets; IPv4 addresses are counted as they are.
+ */
+export function ipBucket(ip: string): string {
+  if (isIP(ip) !== 6) return ip;
+  const [head = '', tail] = ip.split('::');
+  const groups = (part: string) => (part === '' ? [] : part.split(':').flatMap((g) => (g.includes('.') ? ['v4', 'v4'] : [g])));
+  const left = groups(head);
+  const right = tail === undefined ? [] : groups(tail);
+  const full = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return `${full.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
+/**
+ * The key per-client limits count by: the caller's address, or an IPv6 caller's /64 network.
+ *
+ * @example
+ * await limiter.assertAllowed(`otp:ip:${clientKey(c, { trustProxy })}`, rule, message);
+ */
+export function clientKey(c: Context, options: ClientIpOptions = {}): string {
+  return ipBucket(clientIp(c, options));
+}

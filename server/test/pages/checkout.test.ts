@@ -183,6 +183,18 @@ describe('checkout (happy)', () => {
 });
 
 describe('checkout (errors)', () => {
+  it('answers a mangled form body with a 400 page, never a 500', async () => {
+    const event = await createEvent();
+    const { location, cookie } = await startOrder(event.id, { [`qty_${event.ticket_types[0]?.id}`]: '1' });
+    const mangled = { 'Content-Type': 'multipart/form-data; boundary=x', Origin: ORIGIN };
+    const start = await t.app.request(`/checkout/${event.id}?key=${pk}`, { method: 'POST', headers: mangled, body: '--x\r\ngarbage' });
+    expect(start.status).toBe(400);
+    expect(start.headers.get('Content-Type')).toMatch(/text\/html/);
+    const verifyUrl = `${location.split('?')[0]}/verify?${location.split('?')[1] ?? ''}`;
+    const verify = await t.app.request(verifyUrl, { method: 'POST', headers: { ...mangled, Cookie: cookie }, body: '--x\r\ngarbage' });
+    expect(verify.status).toBe(400);
+  });
+
   it('re-renders a wrong code with the attempts left, as HTML with a 400', async () => {
     const event = await createEvent();
     const started = await startOrder(event.id, { [`qty_${event.ticket_types[0]?.id}`]: '1' });

@@ -1,8 +1,7 @@
-import { isIP } from 'node:net';
 import type { Context, MiddlewareHandler } from 'hono';
 import { AppError } from '../../domain/errors.js';
 import { assertValidRule, createRateLimiter, type RateLimitDecision, type RateLimiter, type RateLimitRule } from '../../domain/rate-limit.js';
-import { clientIp } from '../client-ip.js';
+import { clientKey } from '../client-ip.js';
 import type { AppDeps, AppEnv } from '../context.js';
 
 /** Options for {@link rateLimit}. */
@@ -50,7 +49,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
   assertValidRule(rule);
 
   return async function rateLimitMiddleware(c, next) {
-    const subject = key === undefined ? ipBucket(clientIp(c, { trustProxy })) : await key(c);
+    const subject = key === undefined ? clientKey(c, { trustProxy }) : await key(c);
     const decision = await limiterFor(c.var.deps).hit(`${name}:${subject}`, rule);
     if (!decision.allowed) {
       // Prepared headers are kept by the error response that onError builds with c.json().
@@ -67,18 +66,4 @@ function setRateLimitHeaders(c: Context, decision: RateLimitDecision): void {
   c.header('RateLimit-Limit', String(decision.limit));
   c.header('RateLimit-Remaining', String(decision.remaining));
   c.header('RateLimit-Reset', String(decision.resetSeconds));
-}
-
-/**
- * IPv6 hosts usually get a whole /64 (RFC 6177), so counting single addresses would give one
- * client 2^64 buckets; IPv4 addresses are counted as they are.
- */
-function ipBucket(ip: string): string {
-  if (isIP(ip) !== 6) return ip;
-  const [head = '', tail] = ip.split('::');
-  const groups = (part: string) => (part === '' ? [] : part.split(':').flatMap((g) => (g.includes('.') ? ['v4', 'v4'] : [g])));
-  const left = groups(head);
-  const right = tail === undefined ? [] : groups(tail);
-  const full = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
-  return `${full.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }

@@ -11,7 +11,7 @@ import type { CreateOrderInput, OrderAccess } from '../../domain/orders.js';
 import { isCheckoutFailure } from '../../payments/test-gateway.js';
 import { CheckoutPage, OrderPage, type CheckoutFormValues, type PageError } from '../../pages/checkout.js';
 import { MessagePage, renderPage } from '../../pages/layout.js';
-import { clientIp } from '../client-ip.js';
+import { clientKey } from '../client-ip.js';
 import type { AppEnv } from '../context.js';
 import { STATUS } from '../errors.js';
 import { requireSameOrigin } from '../middleware/same-origin.js';
@@ -36,6 +36,15 @@ const Buyer = z.object({
 });
 
 const secretCookie = (orderId: string) => `tts_cs_${orderId}`;
+
+/** The posted form, or VALIDATION_FAILED for a body that is not one (a mangled multipart body throws). */
+async function formBody(c: Context<AppEnv>): Promise<Record<string, string | File>> {
+  try {
+    return (await c.req.parseBody()) as Record<string, string | File>;
+  } catch {
+    throw new AppError('VALIDATION_FAILED', 'That form could not be read. Please send it again.');
+  }
+}
 const message = (c: Context<AppEnv>, status: ContentfulStatusCode, title: string, lines: string[]) =>
   renderPage(c, jsx(MessagePage, { title, lines, tone: 'bad' }), status);
 
@@ -196,12 +205,14 @@ export function checkoutRoutes() {
     if (resolved instanceof Response) return resolved;
     const event = await loadEvent(c, resolved.owner, c.req.param('eventId'));
     if (!event) return eventNotFound(c);
-    const { values, input, issues } = readForm(await c.req.parseBody(), event);
+    const body = await formBody(c).catch(() => null);
+    if (body === null) return message(c, 400, 'That form could not be read', ['Please go back and send it again.']);
+    const { values, input, issues } = readForm(body, event);
     const page = (error: PageError, status: ContentfulStatusCode) =>
       renderPage(c, jsx(CheckoutPage, { event, publishableKey: resolved.key, now: c.var.deps.clock.now(), values, error }), status);
     if (!input) return page({ message: 'Please fix the form.', issues }, 400);
     try {
-      const { order, clientSecret } = await c.var.services.orders.create(resolved.owner, input, { ip: clientIp(c) });
+      const { order, clientSecret } = await c.var.services.orders.create(resolved.owner, input, { ip: clientKey(c, { trustProxy: c.var.deps.config.trustProxy }) });
       setCookie(c, secretCookie(order._id), clientSecret, {
         httpOnly: true,
         sameSite: 'Lax',
@@ -224,7 +235,7 @@ export function checkoutRoutes() {
   router.post(
     '/checkout/orders/:orderId/verify',
     orderAction(async (c, { access, id }) => {
-      const form = await c.req.parseBody();
+      const form = await formBody(c);
       const code = (typeof form.code === 'string' ? form.code : '').replace(/\s+/g, '');
       if (!/^\d{6}$/.test(code)) throw new AppError('OTP_INVALID', 'Enter the 6-digit code from the email.');
       await c.var.services.orders.verify(access, id, code);
@@ -234,7 +245,7 @@ export function checkoutRoutes() {
   router.post(
     '/checkout/orders/:orderId/resend',
     orderAction(async (c, { access, id }) => {
-      await c.var.services.orders.resendCode(access, id, { ip: clientIp(c) });
+      await c.var.services.orders.resendCode(access, id, { ip: clientKey(c, { trustProxy: c.var.deps.config.trustProxy }) });
       return 'sent';
     }),
   );
@@ -251,7 +262,7 @@ export function checkoutRoutes() {
       if (withPayment.status !== 'awaiting_payment') return;
       const gatewayOrderId = withPayment.payment?.gateway_order_id;
       if (!gatewayOrderId || withPayment.payment?.gateway !== 'test') throw new AppError('ORDER_NOT_PAYABLE', 'This order has no test payment to make.');
-      const form = await c.req.parseBody();
+      const form = await formBody(c);
       const result = await services.testGateway.simulatePayment({ gatewayOrderId, outcome: form.outcome === 'failure' ? 'failure' : 'success' });
       if (isCheckoutFailure(result)) {
         await services.fulfilment.recordPaymentFailure(gatewayOrderId, result.error.description);

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { AppError } from '../../domain/errors.js';
 import type { EventDoc } from '../../domain/events.js';
 import type { OrderAccess, OrderDoc } from '../../domain/orders.js';
-import { clientIp } from '../client-ip.js';
+import { clientKey } from '../client-ip.js';
 import type { AppEnv } from '../context.js';
 import { requireKey } from '../middleware/auth.js';
 import { assertOriginAllowed } from '../middleware/cors.js';
@@ -123,7 +123,7 @@ export function orderRoutes() {
       const origin = c.req.header('Origin');
       const ownOrigin = new URL(deps.config.publicUrl).origin;
       const { order, clientSecret } = await c.var.services.orders.create(owner, input, {
-        ip: clientIp(c, { trustProxy: deps.config.trustProxy }),
+        ip: clientKey(c, { trustProxy: deps.config.trustProxy }),
         ...(auth.key.kind === 'publishable' ? { canSell: (event: EventDoc) => assertOriginAllowed(origin, event, ownOrigin) } : {}),
       });
       return c.json(await orderBody(c, order, clientSecret), 201);
@@ -134,7 +134,7 @@ export function orderRoutes() {
     })
     .openapi(resendCode, async (c) => {
       const { client_secret } = (c.req.valid('json') ?? {}) as { client_secret?: string };
-      const ip = clientIp(c, { trustProxy: c.var.deps.config.trustProxy });
+      const ip = clientKey(c, { trustProxy: c.var.deps.config.trustProxy });
       return c.json(await orderBody(c, await c.var.services.orders.resendCode(accessOf(c, client_secret), c.req.valid('param').id, { ip })), 200);
     })
     .openapi(payOrder, async (c) => {
