@@ -51,7 +51,9 @@ export function createMailRenderer({ store, publicUrl }: { store: Store; publicU
     const { order, event } = await orderAndEvent(job);
     switch (job.kind) {
       case 'verification_code':
-        return verificationCodeMail({ code: String(job.payload.code), eventName: event.name, buyerName: order.buyer.name });
+        // Erased when the job ended: a revived job cannot mail a code that is gone (the buyer asks anew).
+        if (typeof job.payload.code !== 'string') throw new PermanentDeliveryError(`the code of mail ${job._id} is no longer kept`);
+        return verificationCodeMail({ code: job.payload.code, eventName: event.name, buyerName: order.buyer.name });
       case 'tickets': {
         const issued = await tickets.find({ order: order._id, status: { $ne: 'voided' } }, { sort: { index: 1 } });
         return ticketsMail({

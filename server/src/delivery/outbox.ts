@@ -44,6 +44,8 @@ export interface OutboxJob extends Doc {
   payload: Record<string, unknown>;
   /** Absent when none was given, so the sparse unique index ignores the job. */
   dedupe_key?: string;
+  /** Payload fields erased once the job ends (sent or dead), e.g. a one-time code. */
+  secret_fields?: string[];
   state: OutboxState;
   /** Send attempts started so far (a claim counts, so a crash mid-send counts too). */
   attempts: number;
@@ -77,6 +79,8 @@ export interface EnqueueInput {
   payload: Record<string, unknown>;
   /** Same key → same job: e.g. `tickets:ord_…`, so racing issuers produce one tickets mail. */
   dedupeKey?: string;
+  /** Payload fields that must not outlive the job (erased when it is sent or dead). */
+  secretFields?: string[];
 }
 
 /** The console's and the services' view of the outbox. */
@@ -122,6 +126,7 @@ export function createOutbox(options: { store: Store; clock?: Clock }): Outbox {
         to: input.to,
         payload: input.payload,
         ...(input.dedupeKey === undefined ? {} : { dedupe_key: input.dedupeKey }),
+        ...(input.secretFields === undefined ? {} : { secret_fields: input.secretFields }),
         state: 'pending',
         attempts: 0,
         next_attempt_at: now,
@@ -273,9 +278,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   /** Applies an outcome only while this worker still holds the job's lease. */
   async function finish(job: OutboxJob, set: Record<string, unknown>): Promise<boolean> {
+    // A job that ended keeps no secrets: a one-time code lives only as long as its mail is pending.
+    const ended = set.state === 'sent' || set.state === 'dead';
+    const erase = ended ? Object.fromEntries((job.secret_fields ?? []).map((field) => [`payload.${field}`, '' as const])) : {};
     const result = await jobs.updateOne(
       { _id: job._id, lease_token: job.lease_token },
-      { $set: { ...set, updated_at: clock.now() }, $unset: { lease_owner: '', lease_token: '', lease_until: '' } },
+      { $set: { ...set, updated_at: clock.now() }, $unset: { lease_owner: '', lease_token: '', lease_until: '', ...erase } },
     );
     return result.matched === 1;
   }

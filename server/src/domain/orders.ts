@@ -215,8 +215,14 @@ export function createOrderService(deps: OrderServiceDeps) {
       },
     );
     if (!updated) throw new AppError('ORDER_NOT_PAYABLE', 'This order no longer needs an email code.');
-    // The code travels in the outbox payload until it is mailed; dedupe per code, never per order.
-    await outbox.enqueue({ kind: 'verification_code', to: email, payload: { order: order._id, code }, dedupeKey: `code:${order._id}:${codeId}` });
+    // The code travels in the outbox payload only until it is mailed; dedupe per code, never per order.
+    await outbox.enqueue({
+      kind: 'verification_code',
+      to: email,
+      payload: { order: order._id, code },
+      dedupeKey: `code:${order._id}:${codeId}`,
+      secretFields: ['code'],
+    });
     return updated;
   }
 

@@ -153,3 +153,14 @@ describe('reaching an order with a publishable key', () => {
     expect(res.body.error.code).toBe('ORDER_NOT_PAYABLE');
   });
 });
+
+describe('codes at rest', () => {
+  it('keeps no copy of the code once its mail has gone out', async () => {
+    const { t, order } = await setup();
+    const code = await readCode(t, order.buyer.email);
+    const jobs = await t.store.collection('outbox').find({ kind: 'verification_code' });
+    expect(jobs).toHaveLength(1);
+    expect(JSON.stringify(jobs)).not.toContain(code);
+    expect(JSON.stringify(await t.store.collection('orders').find({}))).not.toContain(code);
+  });
+});
