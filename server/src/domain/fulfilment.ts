@@ -311,14 +311,17 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     async reconcile(limit = 200): Promise<number> {
       const failures: unknown[] = [];
       const since = new Date(clock.now().getTime() - RECONCILE_WINDOW_MS);
+      // Least recently checked first (never-checked ones lead), so a backlog larger than one
+      // round rotates instead of starving the newest orders behind the oldest.
       const candidates = await orderDocs.find(
         { status: { $in: ['awaiting_payment', 'expired', 'cancelled'] }, 'payment.gateway_order_id': { $ne: null }, created_at: { $gte: since } },
-        { sort: { created_at: 1 }, limit },
+        { sort: { reconciled_at: 1, created_at: 1 }, limit },
       );
       let completed = 0;
       for (const order of candidates) {
         const gatewayOrderId = order.payment?.gateway_order_id;
         if (!gatewayOrderId) continue;
+        await orderDocs.updateOne({ _id: order._id }, { $set: { reconciled_at: clock.now() } });
         try {
           const payments = await gateways(order.livemode).gateway.listOrderPayments(gatewayOrderId);
           for (const settled of payments.filter(isSettled)) {

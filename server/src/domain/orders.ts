@@ -69,6 +69,8 @@ export interface OrderDoc {
   refund_reason: string | null;
   /** False from the refund until its tickets are voided and seats returned (the sweeper finishes it). */
   refund_settled?: boolean;
+  /** When the reconciler last asked the gateway about this order. */
+  reconciled_at?: Date;
   created_at: Date;
   updated_at: Date;
   paid_at: Date | null;
@@ -78,6 +80,7 @@ export const ORDER_INDEXES: readonly IndexSpec[] = [
   { collection: 'orders', keys: { status: 1, expires_at: 1 } },
   { collection: 'orders', keys: { 'payment.gateway_order_id': 1 } },
   { collection: 'orders', keys: { fulfilment: 1, paid_at: 1 } },
+  { collection: 'orders', keys: { status: 1, reconciled_at: 1, created_at: 1 } },
   { collection: 'orders', keys: { event: 1, created_at: -1 } },
 ];
 

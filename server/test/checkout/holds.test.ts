@@ -201,3 +201,26 @@ describe('holds planned from a stale read', () => {
     expect((await inventoryOf(t, event.id)).types[general]).toMatchObject({ held: 2, available: 0 });
   });
 });
+
+describe('the reconciler', () => {
+  it('rotates through a backlog larger than one round instead of starving newer orders', async () => {
+    const t = await buildTestApp();
+    const { pk, event, general } = await organizerWithEvent(t, { require_email_verification: false });
+    const orders = [];
+    for (let i = 0; i < 5; i++) {
+      orders.push(await startOrder(t, pk, event.id, [{ ticket_type: general, quantity: 1 }]));
+      t.clock.advance(1_000);
+    }
+    // Only the newest order is paid, with its callback lost; each round checks two orders.
+    const newest = orders.at(-1)!;
+    await t.call('POST', '/v1/test-gateway/payments', { key: pk, body: { gateway_order_id: newest.payment.gateway_order_id, outcome: 'success' } });
+    const completed = [];
+    for (let round = 0; round < 3; round++) {
+      completed.push(await t.services.fulfilment.reconcile(2));
+      t.clock.advance(1_000);
+    }
+    expect(completed).toEqual([0, 0, 1]);
+    const paid = await t.store.collection<OrderDoc>('orders').findOne({ _id: newest.id });
+    expect(paid?.status).toBe('paid');
+  });
+});
