@@ -3,7 +3,7 @@ import SummaryLineReporter from './scripts/summary-reporter.js';
 
 export default defineConfig({
   test: {
-    projects: ['server'],
+    projects: ['server', 'sdk'],
     reporters: ['default', new SummaryLineReporter()],
   },
 });

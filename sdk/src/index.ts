@@ -1,6 +1,40 @@
 /**
  * @trendy-tickets/sdk — the typed client for the Trendy Ticket Service API.
  *
+ * Zero runtime dependencies; runs wherever `fetch` does (Node 18+, browsers, Deno, Bun, edge).
  * The wire types are the contract the server is checked against.
+ *
+ * @example
+ * import { TrendyTickets, TtsConflictError } from '@trendy-tickets/sdk';
+ *
+ * const tts = new TrendyTickets(); // reads TTS_API_KEY and TTS_BASE_URL in Node
+ * for await (const event of tts.events.list()) console.log(event.id, event.name);
  */
+export { TrendyTickets, DEFAULT_BASE_URL, type ClientOptions } from './client.js';
+export type { ApiRequest, Fetch, RequestOptions } from './internal/http.js';
+export { PagedList, type PageFetcher } from './pagination.js';
+export {
+  TtsError,
+  TtsApiError,
+  TtsBadRequestError,
+  TtsAuthenticationError,
+  TtsPaymentError,
+  TtsPermissionError,
+  TtsNotFoundError,
+  TtsConflictError,
+  TtsUnprocessableError,
+  TtsRateLimitError,
+  TtsServerError,
+  TtsConnectionError,
+  TtsTimeoutError,
+  type TtsApiErrorInit,
+} from './errors.js';
+export { verifyTicketCode, type TicketCodeVerification } from './verify.js';
+export { AccountResource } from './resources/account.js';
+export { KeysResource } from './resources/keys.js';
+export { EventsResource } from './resources/events.js';
+export { OrdersResource } from './resources/orders.js';
+export { TicketsResource } from './resources/tickets.js';
+export { CheckinsResource } from './resources/checkins.js';
+export { TestGatewayResource } from './resources/test-gateway.js';
 export type * from './types.js';
