@@ -3,6 +3,9 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   // `source` resolves @trendy-tickets/sdk (and the server's own import of it) to src/, no build needed.
   resolve: { conditions: ['source'] },
+  // Tests run on vite's server-side pipeline, which takes its conditions from `ssr.resolve`:
+  // without this the examples' `import '@trendy-tickets/sdk'` needs a built dist/ (a fresh clone has none).
+  ssr: { resolve: { conditions: ['source'] } },
   test: {
     name: 'sdk',
     environment: 'node',
