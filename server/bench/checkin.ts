@@ -9,6 +9,7 @@
  */
 import type { Agent } from 'node:http';
 import { keepAliveAgent, runLoad, send, type LoadResult } from './load.js';
+import { fmt, info, judge, ms, mustHold } from './report.js';
 
 /**
  * `paceMs`: each scanner presents a ticket every 100 ms (10 a second, a very busy door; 500
@@ -107,4 +108,26 @@ export async function benchCheckins(base: string, secretKey: string): Promise<Ch
   } finally {
     agent.destroy();
   }
+}
+
+/** Adds the check-in figures to the result table. */
+export function reportCheckins(r: CheckinBench): void {
+  const { load, saturated } = r;
+  judge(
+    `check-in, ${CHECKIN.scanners} scanners × ${1000 / CHECKIN.paceMs}/s: p99`,
+    ms(load.p99),
+    `≤ ${CHECKIN.p99BudgetMs} ms`,
+    load.p99 / CHECKIN.p99BudgetMs,
+    load.p99 <= CHECKIN.p99BudgetMs,
+    ' × budget',
+  );
+  info('  p50 / scans per second', `${ms(load.p50)} / ${fmt(load.rps)} /s`);
+  info(`check-in, ${CHECKIN.scanners} scanners saturated: p50 / p99`, `${ms(saturated.p50)} / ${ms(saturated.p99)}`);
+  info('  scans per second (the server at its limit)', `${fmt(saturated.rps)} /s`);
+  info('  admitted / refused (already in), both runs', `${fmt(r.accepted)} / ${fmt(r.refused)}`);
+  const failed = load.requests - load.ok + (saturated.requests - saturated.ok);
+  mustHold('  5xx or failed scans', failed, '0', failed === 0, `${failed} check-in requests failed`);
+  const same = r.sameInstant;
+  mustHold(`${CHECKIN.sameInstant} scanners, one ticket: admitted`, same.accepted, '= 1', same.accepted === 1, `${same.accepted} scanners admitted one ticket`);
+  mustHold('  refused already_checked_in, naming the first scan', same.alreadyCheckedIn, `= ${CHECKIN.sameInstant - 1}`, same.alreadyCheckedIn === CHECKIN.sameInstant - 1 && same.namedFirstScan && same.other === 0, 'refusals did not all name the first scan');
 }

@@ -46,8 +46,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { keepAliveAgent, runLoad, runUsers, send, type LoadResult, type Reply, type StepStats } from './load.js';
-import { benchCheckins, CHECKIN, type CheckinBench } from './checkin.js';
+import { benchCheckins, CHECKIN, reportCheckins } from './checkin.js';
 import { benchPdf, PDF_BUDGET } from './pdf.js';
+import { correctnessFailures, fmt, info, judge, ms, mustHold, printTable, rows } from './report.js';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(BENCH_DIR, '..', '..');
@@ -344,45 +345,6 @@ async function ticketRush(server: ChildServer, keys: { secret: string; publishab
 // ---------------------------------------------------------------------------------------------
 // Report
 
-type Verdict = 'PASS' | 'MISS' | 'FAIL' | '';
-interface Row {
-  metric: string;
-  value: string;
-  budget: string;
-  ratio: string;
-  verdict: Verdict;
-}
-
-const rows: Row[] = [];
-const correctnessFailures: string[] = [];
-
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const ms = (n: number) => `${fmt(n, n < 10 ? 2 : 1)} ms`;
-const info = (metric: string, value: string) => rows.push({ metric, value, budget: '', ratio: '', verdict: '' });
-
-/** A budget row; `ratio` is the measured figure ÷ its reference, PASS when `met`. */
-function judge(metric: string, value: string, budget: string, ratio: number | null, met: boolean, ratioUnit = ''): void {
-  rows.push({ metric, value, budget, ratio: ratio === null ? '' : `${fmt(ratio, 2)}${ratioUnit}`, verdict: met ? 'PASS' : 'MISS' });
-}
-
-/** A correctness row: a miss here fails the benchmark. */
-function mustHold(metric: string, value: number, budget: string, met: boolean, why: string): void {
-  rows.push({ metric, value: fmt(value), budget, ratio: '', verdict: met ? 'PASS' : 'FAIL' });
-  if (!met) correctnessFailures.push(why);
-}
-
-function printTable(): void {
-  const header: Row = { metric: 'metric', value: 'value', budget: 'budget', ratio: 'ratio', verdict: '' };
-  const widths = (['metric', 'value', 'budget', 'ratio'] as const).map((k) => Math.max(header[k].length, ...rows.map((r) => r[k].length)));
-  const line = (r: Row | { metric: string; value: string; budget: string; ratio: string; verdict: string }) =>
-    `  ${r.metric.padEnd(widths[0] ?? 0)}  ${r.value.padStart(widths[1] ?? 0)}  ${r.budget.padEnd(widths[2] ?? 0)}  ${r.ratio.padStart(widths[3] ?? 0)}  ${r.verdict}`.trimEnd();
-  console.log('');
-  console.log(line({ ...header, verdict: 'verdict' }));
-  console.log(`  ${'-'.repeat(widths.reduce((a, b) => a + b + 2, 0) + 7)}`);
-  for (const r of rows) console.log(line(r));
-  console.log('');
-}
-
 function reportRead(label: string, baseline: LoadResult & { clientCpu: number }, read: LoadResult & { clientCpu: number }): void {
   info('baseline: bare node:http GET', `${fmt(baseline.rps)} req/s`);
   info('  p50 / p99', `${ms(baseline.p50)} / ${ms(baseline.p99)}`);
@@ -417,27 +379,6 @@ function reportRush(r: RushResult): void {
 // ---------------------------------------------------------------------------------------------
 
 const say = (message: string) => process.stdout.write(`bench: ${message}\n`);
-
-function reportCheckins(r: CheckinBench): void {
-  const { load, saturated } = r;
-  judge(
-    `check-in, ${CHECKIN.scanners} scanners × ${1000 / CHECKIN.paceMs}/s: p99`,
-    ms(load.p99),
-    `≤ ${CHECKIN.p99BudgetMs} ms`,
-    load.p99 / CHECKIN.p99BudgetMs,
-    load.p99 <= CHECKIN.p99BudgetMs,
-    ' × budget',
-  );
-  info('  p50 / scans per second', `${ms(load.p50)} / ${fmt(load.rps)} /s`);
-  info(`check-in, ${CHECKIN.scanners} scanners saturated: p50 / p99`, `${ms(saturated.p50)} / ${ms(saturated.p99)}`);
-  info('  scans per second (the server at its limit)', `${fmt(saturated.rps)} /s`);
-  info('  admitted / refused (already in), both runs', `${fmt(r.accepted)} / ${fmt(r.refused)}`);
-  const failed = load.requests - load.ok + (saturated.requests - saturated.ok);
-  mustHold('  5xx or failed scans', failed, '0', failed === 0, `${failed} check-in requests failed`);
-  const same = r.sameInstant;
-  mustHold(`${CHECKIN.sameInstant} scanners, one ticket: admitted`, same.accepted, '= 1', same.accepted === 1, `${same.accepted} scanners admitted one ticket`);
-  mustHold('  refused already_checked_in, naming the first scan', same.alreadyCheckedIn, `= ${CHECKIN.sameInstant - 1}`, same.alreadyCheckedIn === CHECKIN.sameInstant - 1 && same.namedFirstScan && same.other === 0, 'refusals did not all name the first scan');
-}
 
 async function main(): Promise<void> {
   const started = performance.now();
