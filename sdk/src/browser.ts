@@ -138,17 +138,18 @@ function openCheckout(key: string, baseUrl: string, { event, prefill = {} }: Ope
     if (value) element.setAttribute(`prefill-${field}`, value);
   }
   return new Promise<CheckoutResult>((resolve) => {
-    const finish = (result: CheckoutResult) => {
+    // Resolve as soon as the order is paid, but leave the element in place: the buyer is still
+    // looking at their tickets in the modal. It is removed when they close it.
+    const onPaid = (e: Event) => {
+      const { order, tickets } = (e as CustomEvent<{ order: Order; tickets: Ticket[] }>).detail;
+      resolve({ status: 'paid', order, tickets });
+    };
+    const onClose = () => {
       element.removeEventListener('tts-paid', onPaid);
       element.removeEventListener('tts-close', onClose);
       element.remove();
-      resolve(result);
+      resolve({ status: 'closed' }); // no effect once paid: a promise settles once
     };
-    const onPaid = (e: Event) => {
-      const { order, tickets } = (e as CustomEvent<{ order: Order; tickets: Ticket[] }>).detail;
-      finish({ status: 'paid', order, tickets });
-    };
-    const onClose = () => finish({ status: 'closed' });
     element.addEventListener('tts-paid', onPaid);
     element.addEventListener('tts-close', onClose);
     document.body.appendChild(element);

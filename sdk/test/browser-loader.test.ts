@@ -1,14 +1,16 @@
 // @vitest-environment happy-dom
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckout } from '../src/browser.js';
 
 /**
- * A stand-in for the widget script (the real <tts-checkout> is a later issue): a minimal
- * element honouring the documented contract — attributes `event`, `key`, `api-base`,
- * `prefill-*`; method `open()`; events `tts-paid` (detail `{ order, tickets }`) and `tts-close`.
- * It records what it was given on `window.__ttsOpened` and ends as `window.__ttsOutcome` says.
+ * A stand-in for the widget script, so these tests can count loads and fail them on demand: a
+ * minimal element honouring the documented contract — attributes `event`, `key`, `api-base`,
+ * `prefill-*`; methods `open()` and `close()`; events `tts-paid` (detail `{ order, tickets }`) and
+ * `tts-close`. It records what it was given on `window.__ttsOpened`; `window.__ttsOutcome` says
+ * whether the buyer pays (and keeps looking at the tickets) or closes at once. The real widget
+ * is driven through this loader in Chromium by the widget's end-to-end tests.
  */
 const STAND_IN = `
 window.__ttsLoads = (window.__ttsLoads || 0) + 1;
@@ -21,9 +23,13 @@ customElements.define('tts-checkout', class extends HTMLElement {
       if (window.__ttsOutcome === 'paid') {
         const order = { id: 'ord_1', object: 'order', status: 'paid' };
         this.dispatchEvent(new CustomEvent('tts-paid', { bubbles: true, composed: true, detail: { order, tickets: [{ id: 'tkt_1' }] } }));
+      } else {
+        this.close();
       }
-      this.dispatchEvent(new CustomEvent('tts-close', { bubbles: true, composed: true }));
     }, 0);
+  }
+  close() {
+    this.dispatchEvent(new CustomEvent('tts-close', { bubbles: true, composed: true }));
   }
 });`;
 
@@ -61,6 +67,9 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 const scripts = () => Array.from(document.querySelectorAll('script')).filter((s) => s.src.endsWith('/widget/v1/tts-checkout.js'));
 
 describe('loadCheckout', () => {
+  // A paid checkout stays open until the buyer closes it: close any a test left behind.
+  afterEach(() => document.querySelectorAll<HTMLElement & { close(): void }>('tts-checkout').forEach((el) => el.close()));
+
   it('refuses anything but a publishable key', async () => {
     await expect(loadCheckout({ publishableKey: 'sk_test_oops', baseUrl: base })).rejects.toThrow(/publishable key/);
     expect(scripts()).toHaveLength(0);
@@ -118,6 +127,15 @@ describe('loadCheckout', () => {
         'prefill-phone': '+91 98765 43210',
       },
     });
+  });
+
+  it('leaves the paid checkout open for the buyer to see the tickets, and removes it when closed', async () => {
+    window.__ttsOutcome = 'paid';
+    const checkout = await loadCheckout({ publishableKey: 'pk_test_abc', baseUrl: base });
+    await expect(checkout!.open({ event: 'evt_123' })).resolves.toMatchObject({ status: 'paid' });
+    const open = document.querySelectorAll<HTMLElement & { close(): void }>('tts-checkout');
+    expect(open).toHaveLength(1);
+    open[0]!.close();
     expect(document.querySelectorAll('tts-checkout')).toHaveLength(0);
   });
 
