@@ -358,6 +358,15 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
       expect(await orders.aggregate(byDay('+05:30'))).toEqual(ist);
       const utc = [{ _id: '2024-03-01', revenue: 6000, orders: 2 }, { _id: '2024-03-02', revenue: 5000, orders: 1 }];
       expect(await orders.aggregate(byDay())).toEqual(utc);
+      expect(await orders.aggregate(byDay('UTC'))).toEqual(utc);
+      // Etc/GMT-12 is UTC+12 (POSIX signs): o3 (20:00Z) falls on 2 March there, o4 (12:00Z) on 3 March.
+      expect(await orders.aggregate(byDay('Etc/GMT-12'))).toEqual([
+        { _id: '2024-03-01', revenue: 1000, orders: 1 },
+        { _id: '2024-03-02', revenue: 5000, orders: 1 },
+        { _id: '2024-03-03', revenue: 5000, orders: 1 },
+      ]);
+      // A three-part name; UTC-3 keeps every paid order on its UTC day.
+      expect(await orders.aggregate(byDay('America/Argentina/Buenos_Aires'))).toEqual(utc);
       expect(await orders.aggregate([{ $unwind: '$codes' }, { $count: 'codes' }])).toEqual([{ codes: 6 }]);
       const top = [{ $match: { event: 'evt_a' } }, { $project: { _id: 0, amount: 1 } }, { $sort: { amount: -1 } }, { $limit: 1 }];
       expect(await orders.aggregate(top)).toEqual([{ amount: 5000 }]);

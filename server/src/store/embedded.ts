@@ -23,7 +23,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import nedbModule from '@seald-io/nedb';
-import { Aggregator, Query, update as applyUpdate } from 'mingo';
+import { Query, update as applyUpdate } from 'mingo';
+import { aggregateInMemory } from './embedded-time-zones.js';
 import type { Collection, Doc, Filter, FindOptions, IndexSpec, Store, Update, UpdateResult } from './port.js';
 import { DuplicateKeyError } from './port.js';
 import {
@@ -282,7 +283,7 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     const match = first !== undefined && Object.keys(first).length === 1 && isPlainObject(first.$match) ? first.$match : undefined;
     const input = (await this.rows(match ?? {})).map((row) => copyValue(row) as Row);
     const stages = (match === undefined ? pipeline : pipeline.slice(1)) as Record<string, unknown>[];
-    return new Aggregator(stages, QUERY_OPTIONS).run(input) as R[];
+    return aggregateInMemory(stages, input, QUERY_OPTIONS) as R[];
   }
 
   async ensureIndex(spec: IndexSpec): Promise<void> {

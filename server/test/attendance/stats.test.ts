@@ -113,6 +113,19 @@ describe('GET /v1/events/{id}/stats', () => {
     expect(mumbai.checkins_by_hour).toEqual([{ hour: '2030-06-08T09:00', checkins: 1 }]);
   });
 
+  it('answers for every time zone an event may have, not only Area/Location names', async () => {
+    const t = await buildTestApp();
+    const { sk, pk, event, general } = await organizerWithEvent(t, { require_email_verification: false, timezone: 'UTC' });
+    await buyAt(t, pk, event.id, [{ ticket_type: general, quantity: 1 }], '2030-06-01T23:30:00Z');
+    expect((await statsOf(t, sk, event.id)).sales_by_day).toEqual([{ date: '2030-06-01', tickets: 1, revenue: GENERAL }]);
+    // UTC−3, a three-part name: 20:30 on 1 June.
+    expect((await t.call('PATCH', `/v1/events/${event.id}`, { key: sk, body: { timezone: 'America/Argentina/Buenos_Aires' } })).status).toBe(200);
+    expect((await statsOf(t, sk, event.id)).sales_by_day).toEqual([{ date: '2030-06-01', tickets: 1, revenue: GENERAL }]);
+    // UTC+12 (POSIX signs are reversed): already 2 June.
+    expect((await t.call('PATCH', `/v1/events/${event.id}`, { key: sk, body: { timezone: 'Etc/GMT-12' } })).status).toBe(200);
+    expect((await statsOf(t, sk, event.id)).sales_by_day).toEqual([{ date: '2030-06-02', tickets: 1, revenue: GENERAL }]);
+  });
+
   it('reports zeros, not NaN, for an event with no tickets', async () => {
     const t = await buildTestApp();
     const { sk, event, general, vip } = await organizerWithEvent(t);
