@@ -1,9 +1,13 @@
 import { OUTBOX_INDEXES } from './delivery/outbox.js';
 import { ACCOUNT_INDEXES } from './domain/accounts.js';
 import { CHECKIN_INDEXES } from './domain/checkins.js';
+import { DASHBOARD_INDEXES } from './domain/dashboard.js';
 import { EVENT_INDEXES } from './domain/events.js';
+import { LOGIN_GUARD_INDEXES } from './domain/login-guard.js';
 import { ORDER_INDEXES } from './domain/orders.js';
 import { RATE_LIMIT_INDEXES } from './domain/rate-limit.js';
+import { SESSION_INDEXES } from './domain/sessions.js';
+import { TICKET_MAIL_INDEXES } from './domain/ticket-mail.js';
 import { TICKET_INDEXES } from './domain/tickets.js';
 import { WEBHOOK_INDEXES } from './domain/webhooks.js';
 import { IDEMPOTENCY_INDEXES } from './http/middleware/idempotency.js';
@@ -26,4 +30,8 @@ export const INDEXES: readonly IndexSpec[] = [
   ...IDEMPOTENCY_INDEXES,
   ...WEBHOOK_INDEXES,
   ...TEST_GATEWAY_INDEXES,
+  ...SESSION_INDEXES,
+  ...LOGIN_GUARD_INDEXES,
+  ...DASHBOARD_INDEXES,
+  ...TICKET_MAIL_INDEXES,
 ];

@@ -3,15 +3,19 @@ import type { Config } from './config.js';
 import { createOutbox } from './delivery/outbox.js';
 import { bcryptHasher, createAccountService, type PasswordHasher } from './domain/accounts.js';
 import { createCheckinService } from './domain/checkins.js';
+import { createDashboardService } from './domain/dashboard.js';
 import { createAttendanceService } from './domain/attendance.js';
 import type { Clock } from './domain/clock.js';
 import { AppError } from './domain/errors.js';
 import { createEventService, type EventDoc } from './domain/events.js';
 import { createFulfilmentService } from './domain/fulfilment.js';
 import { createInventory } from './domain/inventory.js';
+import { createLoginGuard } from './domain/login-guard.js';
 import { createOrderService, type GatewayRouter } from './domain/orders.js';
 import { createRateLimiter } from './domain/rate-limit.js';
+import { createSessionService } from './domain/sessions.js';
 import { createTicketCodes } from './domain/ticket-codes.js';
+import { createTicketMailService } from './domain/ticket-mail.js';
 import { createTicketService } from './domain/tickets.js';
 import { createWebhookService } from './domain/webhooks.js';
 import { createRazorpayGateway } from './payments/razorpay.js';
@@ -76,9 +80,10 @@ export function createServices({ config, store, clock, hasher = bcryptHasher(con
   const webhooks = createWebhookService({ store, clock, fulfilment, secret: config.razorpay.webhookSecret });
 
   const events = createEventService({ store, clock });
+  const accounts = createAccountService({ store, clock, hasher });
 
   return {
-    accounts: createAccountService({ store, clock, hasher }),
+    accounts,
     attendance: createAttendanceService({ store, clock }),
     events,
     orders,
@@ -91,6 +96,11 @@ export function createServices({ config, store, clock, hasher = bcryptHasher(con
     limiter,
     testGateway,
     gateways,
+    // The console's own needs; its pages call the services above for everything else.
+    sessions: createSessionService({ store, clock }),
+    loginGuard: createLoginGuard({ store, clock, limiter, accounts }),
+    dashboard: createDashboardService({ store, clock }),
+    ticketMail: createTicketMailService({ store, clock, outbox, limiter }),
   };
 }
 

@@ -3,7 +3,7 @@ import bcrypt from 'bcryptjs';
 import type { KeyKind, KeyMode } from '@trendy-tickets/sdk';
 import { DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
 import type { Clock } from './clock.js';
-import { AppError } from './errors.js';
+import { AppError, notFound } from './errors.js';
 import { newId, randomBase62 } from './ids.js';
 import { TtlCache } from './ttl-cache.js';
 
@@ -196,6 +196,36 @@ export function createAccountService({ store, clock, hasher }: AccountServiceDep
     /** Active keys of an account, newest first (never the raw keys). */
     async listKeys(account: string): Promise<ApiKeyDoc[]> {
       return keys.find({ account, revoked_at: null }, { sort: { created_at: -1, _id: -1 } });
+    },
+
+    /**
+     * Issues one more key of a kind and mode, leaving the others working: for a second
+     * server or a new teammate's integration. The raw key exists only in the return value.
+     *
+     * @example
+     * const { key, raw } = await accounts.createKey(account._id, 'secret', 'test');
+     */
+    async createKey(account: string, kind: KeyKind, mode: KeyMode): Promise<{ key: ApiKeyDoc; raw: string }> {
+      const minted = await insertKey(account, kind, mode);
+      return { key: minted.doc, raw: minted.raw };
+    },
+
+    /**
+     * Revokes one of the account's keys: at once on this server, and on the others within
+     * {@link KEY_CACHE_MS}.
+     * Revoking a revoked key returns it unchanged.
+     * @throws AppError NOT_FOUND for a key of another account, or none
+     *
+     * @example
+     * await accounts.revokeKey(account._id, 'key_…');
+     */
+    async revokeKey(account: string, keyId: string): Promise<ApiKeyDoc> {
+      const revoked = await keys.findOneAndUpdate({ _id: keyId, account, revoked_at: null }, { $set: { revoked_at: clock.now() } });
+      keyCache.deleteWhere((auth) => auth.key._id === keyId);
+      if (revoked) return revoked;
+      const existing = await keys.findOne({ _id: keyId, account });
+      if (!existing) throw notFound('API key', keyId);
+      return existing;
     },
   };
 }

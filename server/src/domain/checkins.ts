@@ -38,6 +38,8 @@ export interface CheckinDoc {
 export const CHECKIN_INDEXES: readonly IndexSpec[] = [
   { collection: 'checkins', keys: { nonce_key: 1 }, unique: true, sparse: true },
   { collection: 'checkins', keys: { event: 1, created_at: -1 } },
+  // A ticket's own scans: its history in the console, and the admission an undo reverses.
+  { collection: 'checkins', keys: { ticket: 1, created_at: -1 } },
 ];
 
 export interface ScanInput {
@@ -186,6 +188,35 @@ export function createCheckinService({
       if (!reopened) throw new AppError('CONFLICT', 'The ticket is no longer checked in by this scan.');
       const undone = await checkins.findOneAndUpdate({ _id: id, undone_at: null }, { $set: { undone_at: clock.now(), undone_by: by } as Record<string, unknown> });
       return { checkin: undone ?? checkin, ticket: reopened };
+    },
+
+    /**
+     * A ticket's scans, newest first (at most `limit`).
+     * @throws AppError NOT_FOUND for a ticket of another account or mode
+     *
+     * @example
+     * const history = await checkins.listForTicket(owner, 'tkt_…', 20);
+     */
+    async listForTicket(owner: Owner, ticketId: string, limit: number): Promise<CheckinDoc[]> {
+      const ticket = await tickets.findOne({ _id: ticketId, account: owner.account, livemode: owner.livemode });
+      if (!ticket) throw notFound('ticket', ticketId);
+      return checkins.find({ ticket: ticketId, account: owner.account }, { sort: { created_at: -1, _id: -1 }, limit });
+    },
+
+    /**
+     * The accepted scan that admitted a ticket that is checked in now: the one `undo` takes.
+     * Null when the ticket is not checked in.
+     * @throws AppError NOT_FOUND for a ticket of another account or mode
+     *
+     * @example
+     * const admission = await checkins.admissionOf(owner, 'tkt_…');
+     * if (admission) await checkins.undo(owner, admission._id, 'Box office');
+     */
+    async admissionOf(owner: Owner, ticketId: string): Promise<CheckinDoc | null> {
+      const ticket = await tickets.findOne({ _id: ticketId, account: owner.account, livemode: owner.livemode });
+      if (!ticket) throw notFound('ticket', ticketId);
+      if (ticket.status !== 'checked_in' || !ticket.checked_in_at) return null;
+      return checkins.findOne({ ticket: ticketId, account: owner.account, result: 'accepted', undone_at: null, at: ticket.checked_in_at });
     },
 
     /** An event's scan log, newest first. */

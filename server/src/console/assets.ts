@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
+import type { Context } from 'hono';
+
+/** One static file of the console, held in memory with its compressed forms. */
+interface Asset {
+  body: Buffer;
+  gzip: Buffer;
+  brotli: Buffer;
+  type: string;
+  /** The first 16 hex digits of its SHA-256: part of its URL, so a URL names one content forever. */
+  hash: string;
+}
+
+/**
+ * The console's own files. `tsc` copies no assets into `dist/`, and this file sits at the same
+ * depth in `src/` and `dist/`, so the path below reaches the sources from both builds.
+ */
+const SOURCE_DIR = fileURLToPath(new URL('../../src/console/assets/', import.meta.url));
+
+const SOURCES: Record<string, { path: () => string; type: string }> = {
+  'console.css': { path: () => `${SOURCE_DIR}console.css`, type: 'text/css; charset=utf-8' },
+  'scanner.js': { path: () => `${SOURCE_DIR}scanner.js`, type: 'text/javascript; charset=utf-8' },
+  // The camera fallback decoder where BarcodeDetector is missing; fetched only then.
+  'jsqr.js': { path: () => createRequire(import.meta.url).resolve('jsqr/dist/jsQR.js'), type: 'text/javascript; charset=utf-8' },
+};
+
+/** A year: the longest lifetime caches honour; the URL changes whenever the content does. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+let loaded: Map<string, Asset> | undefined;
+
+/** Reads and compresses every asset once, on first use; they are small and never change while the server runs. */
+function assets(): Map<string, Asset> {
+  if (loaded) return loaded;
+  loaded = new Map(
+    Object.entries(SOURCES).map(([name, source]) => {
+      const body = readFileSync(source.path());
+      return [
+        name,
+        {
+          body,
+          type: source.type,
+          hash: createHash('sha256').update(body).digest('hex').slice(0, 16),
+          gzip: gzipSync(body, { level: 9 }),
+          brotli: brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }),
+        },
+      ];
+    }),
+  );
+  return loaded;
+}
+
+/**
+ * The URL of a console asset, with its content hash in the path.
+ *
+ * @example
+ * assetUrl('scanner.js'); // '/console/assets/9f86d081884c7d65/scanner.js'
+ */
+export function assetUrl(name: string): string {
+  const asset = assets().get(name);
+  if (!asset) throw new Error(`No console asset named '${name}'`);
+  return `/console/assets/${asset.hash}/${name}`;
+}
+
+/**
+ * Names and sizes (raw, gzip, brotli) of every asset, for the documentation's figures and tests.
+ *
+ * @example
+ * assetSizes()['scanner.js'].brotli; // 4870
+ */
+export function assetSizes(): Record<string, { raw: number; gzip: number; brotli: number }> {
+  return Object.fromEntries([...assets()].map(([name, a]) => [name, { raw: a.body.length, gzip: a.gzip.length, brotli: a.brotli.length }]));
+}
+
+/**
+ * Serves `/console/assets/:hash/:name`: cached for a year when the hash is current; a stale
+ * hash (a page from before a deploy) still gets today's file, but revalidated every time.
+ * Brotli or gzip when the browser takes them.
+ *
+ * @example
+ * router.get('/console/assets/:hash/:name', serveAsset);
+ */
+export function serveAsset(c: Context): Response {
+  const asset = assets().get(c.req.param('name') ?? '');
+  if (!asset) return c.text('Not found', 404, { 'Cache-Control': 'no-store' });
+  const accepts = (c.req.header('Accept-Encoding') ?? '').toLowerCase();
+  const encoding = /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : null;
+  const body = encoding === 'br' ? asset.brotli : encoding === 'gzip' ? asset.gzip : asset.body;
+  const headers: Record<string, string> = {
+    'Content-Type': asset.type,
+    'Cache-Control': c.req.param('hash') === asset.hash ? IMMUTABLE : 'no-cache',
+    ETag: `"${asset.hash}"`,
+    Vary: 'Accept-Encoding',
+  };
+  if (encoding) headers['Content-Encoding'] = encoding;
+  if (c.req.header('If-None-Match') === `"${asset.hash}"`) return c.body(null, 304, headers);
+  return c.body(new Uint8Array(body), 200, headers);
+}

@@ -1,0 +1,57 @@
+import { formatDateTime } from '../delivery/format.js';
+import { rupees } from '../pages/layout.js';
+
+export { rupees };
+
+/**
+ * A moment as console pages print it, in the event's (or dashboard's) time zone, zone named.
+ *
+ * @example
+ * when(new Date('2030-06-08T14:00:00Z'), 'Asia/Kolkata'); // '8 Jun, 2030, 7:30 pm IST'
+ */
+export function when(date: Date | null | undefined, timeZone: string): string {
+  return date ? formatDateTime(date.toISOString(), timeZone, 'short') : '—';
+}
+
+/**
+ * Paise as the rupees a form field shows: `499`, `499.50`.
+ *
+ * @example
+ * rupeesInput(49_950); // '499.50'
+ */
+export function rupeesInput(paise: number): string {
+  const whole = Math.floor(paise / 100);
+  const cents = paise % 100;
+  return cents === 0 ? String(whole) : `${whole}.${String(cents).padStart(2, '0')}`;
+}
+
+/**
+ * Rupees as typed (`500`, `1,499.50`, `₹ 99`) to integer paise without floating point; null if not money.
+ *
+ * @example
+ * toPaise('1,499.5'); // 149_950
+ */
+export function toPaise(typed: string): number | null {
+  const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(typed.replace(/[,\s₹]/g, ''));
+  return m ? Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0')) : null;
+}
+
+/**
+ * A share as a percentage with at most one decimal: `0.875` → `87.5%`.
+ *
+ * @example
+ * percent(2 / 3); // '66.7%'
+ */
+export function percent(rate: number): string {
+  return `${Math.round(rate * 1000) / 10}%`;
+}
+
+/**
+ * Whole numbers with Indian digit grouping: `1,00,000`.
+ *
+ * @example
+ * count(250000); // '2,50,000'
+ */
+export function count(n: number): string {
+  return n.toLocaleString('en-IN');
+}

@@ -1,0 +1,59 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { jsx } from 'hono/jsx';
+import { serveAsset } from './assets.js';
+import type { ConsoleEnv } from './context.js';
+import { consoleErrorHandler, consoleHeaders, consoleSameOrigin, currentUser, refuse, renderConsole, requireSession, verifyCsrf } from './middleware.js';
+import { MessageShell } from './pages/layout.js';
+import { attendeeRoutes } from './routes/attendees.js';
+import { authRoutes } from './routes/auth.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { developerRoutes } from './routes/developers.js';
+import { eventRoutes } from './routes/events.js';
+import { scannerRoutes } from './routes/scanner.js';
+
+/** The largest console form: an event with 50 ticket types is about 8 KB. */
+export const MAX_CONSOLE_BODY_BYTES = 64 * 1024;
+
+/** Paths that need a signed-in organizer, and a CSRF token on every POST. */
+const SIGNED_IN = ['/console', '/console/events', '/console/events/*', '/console/tickets/*', '/console/developers', '/console/developers/*', '/console/publishable-key'];
+
+/**
+ * The admin console (`/console`): server-rendered pages over the same domain services as
+ * the API. Every response gets the console's headers; every POST passes the Origin /
+ * `Sec-Fetch-Site` check and a CSRF token check; every page but sign-in, sign-up and the
+ * static assets needs a session.
+ *
+ * @example
+ * app.route('/', consoleRoutes());
+ */
+export function consoleRoutes() {
+  const router = new Hono<ConsoleEnv>();
+  router.onError(consoleErrorHandler);
+
+  router.use('/console', consoleHeaders());
+  router.use('/console/*', consoleHeaders());
+  router.get('/console/assets/:hash/:name', serveAsset);
+
+  const limit = bodyLimit({
+    maxSize: MAX_CONSOLE_BODY_BYTES,
+    onError: (c) => refuse(c, 413, 'Too large', ['What was sent is larger than any console form. Reload the page and try again.'], 'PAYLOAD_TOO_LARGE'),
+  });
+  router.use('/console/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limit(c, next)));
+  router.use('/console/*', consoleSameOrigin());
+
+  router.route('/', authRoutes());
+  for (const path of SIGNED_IN) router.use(path, requireSession(), verifyCsrf());
+  router.route('/', dashboardRoutes());
+  router.route('/', eventRoutes());
+  router.route('/', scannerRoutes());
+  router.route('/', attendeeRoutes());
+  router.route('/', developerRoutes());
+
+  router.get('/console/', (c) => c.redirect('/console', 301));
+  router.all('/console/*', async function consoleNotFound(c) {
+    const user = await currentUser(c);
+    return renderConsole(c, jsx(MessageShell, { title: 'Not found', lines: ['There is no console page at this address.'], user: user ?? undefined }), 404);
+  });
+  return router;
+}

@@ -1,0 +1,186 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+import type { FC } from 'hono/jsx';
+import type { ApiKeyDoc } from '../../domain/accounts.js';
+import type { ConsoleUser } from '../context.js';
+import { when } from '../format.js';
+import { Checkbox, Field, type FieldErrors } from './fields.js';
+import { CsrfField, Shell, type Flash } from './layout.js';
+
+const TZ = 'Asia/Kolkata';
+const KIND_WORDS: Record<ApiKeyDoc['kind'], string> = { secret: 'Secret', publishable: 'Publishable' };
+
+/** A key just made, shown this once. */
+export interface RevealedKey {
+  kind: ApiKeyDoc['kind'];
+  raw: string;
+  rolled: boolean;
+}
+
+/** Props of {@link DevelopersPage}. */
+export interface DevelopersPageProps {
+  user: ConsoleUser;
+  /** Active keys of the mode the console shows, newest first. */
+  keys: ApiKeyDoc[];
+  publicUrl: string;
+  /** The captured mailbox's URL outside production, else null. */
+  mailboxUrl: string | null;
+  revealed?: RevealedKey | undefined;
+  errors?: FieldErrors | undefined;
+  flash?: Flash | undefined;
+}
+
+const PasswordField: FC<{ live: boolean; errors?: FieldErrors | undefined }> = ({ live, errors }) =>
+  live ? (
+    <Field
+      name="password"
+      label="Your password"
+      type="password"
+      autocomplete="current-password"
+      errors={errors}
+      required
+      hint="Live keys move real money, so changing them needs your password, as in the API."
+    />
+  ) : null;
+
+/**
+ * `/console/developers`: API keys of the current mode (create, roll, revoke; a new key is
+ * shown once), a first API call to paste, and where test mail goes.
+ *
+ * @example
+ * return renderConsole(c, <DevelopersPage user={user} keys={keys} publicUrl={url} mailboxUrl={null} />);
+ */
+export const DevelopersPage: FC<DevelopersPageProps> = ({ user, keys, publicUrl, mailboxUrl, revealed, errors, flash }) => {
+  const live = user.owner.livemode;
+  const mode = live ? 'live' : 'test';
+  const secret = revealed?.kind === 'secret' ? revealed.raw : (keys.find((k) => k.kind === 'secret')?.display ?? `sk_${mode}_…`);
+  return (
+    <Shell title="Developers" user={user} section="developers" here="/console/developers" flash={flash}>
+      <div class="page-head">
+        <div>
+          <h1>Developers</h1>
+          <p class="sub">{live ? 'Live keys: they take real payments through Razorpay.' : 'Test keys: orders are paid with the built-in test gateway, no real money moves.'}</p>
+        </div>
+        <div class="actions">
+          <a class="btn secondary" href="/docs">
+            API reference
+          </a>
+        </div>
+      </div>
+      {revealed ? (
+        <section class="card" aria-labelledby="revealed-h" id="revealed">
+          <h2 id="revealed-h">
+            Your new {revealed.kind} key{revealed.rolled ? ' (the old one has stopped working)' : ''}
+          </h2>
+          <div class="banner warn">Copy it now: it is shown only this once. Only its hash is kept.</div>
+          <p class="secret mono" id="revealed-key">
+            {revealed.raw}
+          </p>
+          {revealed.kind === 'publishable' ? <p class="muted small">This browser remembers it for the Embed panels of your events.</p> : null}
+        </section>
+      ) : null}
+      <section class="card" aria-labelledby="keys-h">
+        <h2 id="keys-h">API keys ({mode})</h2>
+        {keys.length === 0 ? (
+          <p class="empty">
+            <strong>No active {mode} keys</strong>
+            Create a secret key for your server and a publishable key for your web pages.
+          </p>
+        ) : (
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Kind</th>
+                  <th scope="col">Key</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">
+                    <span class="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {keys.map((k) => (
+                  <tr>
+                    <td>{KIND_WORDS[k.kind]}</td>
+                    <td class="mono">{k.display}</td>
+                    <td class="nowrap">{when(k.created_at, TZ)}</td>
+                    <td>
+                      <a href={`/console/developers/keys/${k._id}/revoke`} aria-label={`Revoke ${k.display}`}>
+                        Revoke
+                      </a>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <form method="post" action="/console/developers/keys">
+          <CsrfField token={user.csrf} />
+          <PasswordField live={live} errors={errors} />
+          <h3>New key</h3>
+          <p class="muted small">Another key beside the current ones, e.g. for a second server.</p>
+          <div class="actions">
+            <button type="submit" name="action" value="create:secret" class="btn secondary">
+              Create secret key
+            </button>
+            <button type="submit" name="action" value="create:publishable" class="btn secondary">
+              Create publishable key
+            </button>
+          </div>
+          <h3>Roll</h3>
+          <p class="muted small">A new key that replaces every current key of its kind at once: do this when a key has leaked.</p>
+          <div class="actions">
+            <button type="submit" name="action" value="roll:secret" class="btn danger">
+              Roll secret keys
+            </button>
+            <button type="submit" name="action" value="roll:publishable" class="btn danger">
+              Roll publishable keys
+            </button>
+          </div>
+        </form>
+      </section>
+      <section class="card" aria-labelledby="curl-h">
+        <h2 id="curl-h">Your first call</h2>
+        <p class="muted small">Lists your {mode} events. Use your full secret key, on your server only.</p>
+        <pre class="snippet" id="curl">{`curl ${publicUrl}/v1/events \\\n  -H "Authorization: Bearer ${secret}"`}</pre>
+      </section>
+      {mailboxUrl ? (
+        <section class="card" aria-labelledby="mail-h">
+          <h2 id="mail-h">Test mail</h2>
+          <p>
+            This server captures the mail it sends instead of delivering it: codes and tickets are in the <a href={mailboxUrl}>mailbox</a>.
+          </p>
+        </section>
+      ) : null}
+    </Shell>
+  );
+};
+
+/**
+ * `/console/developers/keys/:id/revoke`: revoking stops a key at once, so it is confirmed.
+ *
+ * @example
+ * return renderConsole(c, <RevokeKeyPage user={user} apiKey={key} errors={{}} />);
+ */
+export const RevokeKeyPage: FC<{ user: ConsoleUser; apiKey: ApiKeyDoc; errors: FieldErrors; flash?: Flash | undefined }> = ({ user, apiKey, errors, flash }) => (
+  <Shell title="Revoke key" user={user} section="developers" here="/console/developers" flash={flash}>
+    <section class="card narrow">
+      <h1>Revoke {apiKey.display}?</h1>
+      <p>Every request made with this {apiKey.kind} key is refused from now on. This cannot be undone; create a new key if you need one.</p>
+      <form method="post" action={`/console/developers/keys/${apiKey._id}/revoke`}>
+        <CsrfField token={user.csrf} />
+        <PasswordField live={apiKey.mode === 'live'} errors={errors} />
+        <Checkbox name="confirm" label={`Yes, revoke ${apiKey.display}`} checked={false} required errors={errors} />
+        <div class="actions">
+          <button type="submit" class="btn danger solid">
+            Revoke key
+          </button>
+          <a class="btn secondary" href="/console/developers">
+            Keep it
+          </a>
+        </div>
+      </form>
+    </section>
+  </Shell>
+);

@@ -1,0 +1,119 @@
+import { Hono } from 'hono';
+import { jsx } from 'hono/jsx';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { AppError } from '../../domain/errors.js';
+import type { RateLimitRule } from '../../domain/rate-limit.js';
+import { clientKey } from '../../http/client-ip.js';
+import { STATUS } from '../../http/errors.js';
+import { CreateAccountBody } from '../../http/schemas/accounts.js';
+import type { ConsoleEnv } from '../context.js';
+import { currentUser, formOf, renderConsole, requireSession, verifyCsrf, verifyLoginCsrf } from '../middleware.js';
+import { LoginPage, SignupPage, WelcomePage, type SignupValues } from '../pages/auth.js';
+import type { FieldErrors } from '../pages/fields.js';
+import type { Flash } from '../pages/layout.js';
+import { safeNext } from '../security.js';
+import { endSession, loginFormToken, rememberPublishableKey, startSession } from '../sessions.js';
+
+/**
+ * Sign-ups per client address per hour: the same counter and rule as `POST /v1/accounts`
+ * (`signup:<address>`, app.ts `SIGNUPS_PER_HOUR`), so the console is no way around it.
+ */
+export const SIGNUP_RULE: RateLimitRule = { limit: 20, windowSeconds: 3600 };
+
+const NOTICES: Record<string, Flash> = {
+  signed_out: { tone: 'info', message: 'You are signed out.' },
+  expired: { tone: 'info', message: 'Your session ended. Sign in again to continue.' },
+};
+
+/**
+ * Where the mode switch lands: the same section in the other mode. An object page (one
+ * event, one ticket) would not exist there, so it goes up to its list.
+ */
+function sectionOf(next: string): string {
+  const section = /^\/console\/(events|developers)(?:[/?]|$)/.exec(next)?.[1];
+  return section ? `/console/${section}` : '/console';
+}
+
+/**
+ * Sign-in, sign-up, sign-out and the test / live switch.
+ *
+ * @example
+ * router.route('/', authRoutes());
+ */
+export function authRoutes() {
+  const router = new Hono<ConsoleEnv>();
+
+  router.get('/console/login', async function loginPage(c) {
+    const next = safeNext(c.req.query('next'));
+    if (await currentUser(c)) return c.redirect(next, 302);
+    return renderConsole(c, jsx(LoginPage, { csrf: loginFormToken(c), next, flash: NOTICES[c.req.query('notice') ?? ''] }));
+  });
+
+  router.post('/console/login', verifyLoginCsrf(), async function login(c) {
+    const form = await formOf(c);
+    const email = (form.email ?? '').trim().slice(0, 254);
+    const next = safeNext(form.next);
+    const page = (flash: Flash, status: ContentfulStatusCode) =>
+      renderConsole(c, jsx(LoginPage, { csrf: loginFormToken(c), next, email, flash }), status);
+    if (!email || !form.password) return page({ tone: 'bad', message: 'Enter your email and password.' }, 400);
+    try {
+      const client = clientKey(c, { trustProxy: c.var.deps.config.trustProxy });
+      const account = await c.var.services.loginGuard.signIn(email, form.password, { client });
+      await startSession(c, account);
+      return c.redirect(next, 303);
+    } catch (err) {
+      if (!(err instanceof AppError) || (err.code !== 'UNAUTHENTICATED' && err.code !== 'RATE_LIMITED')) throw err;
+      if (err.retryAfterSeconds !== undefined) c.header('Retry-After', String(err.retryAfterSeconds));
+      return page({ tone: 'bad', message: err.message }, STATUS[err.code]);
+    }
+  });
+
+  router.get('/console/signup', async function signupPage(c) {
+    if (await currentUser(c)) return c.redirect('/console', 302);
+    return renderConsole(c, jsx(SignupPage, { csrf: loginFormToken(c), values: { name: '', email: '' }, errors: {} }));
+  });
+
+  router.post('/console/signup', verifyLoginCsrf(), async function signup(c) {
+    const { services, deps } = c.var;
+    const form = await formOf(c);
+    const values: SignupValues = { name: form.name ?? '', email: form.email ?? '' };
+    const page = (errors: FieldErrors, status: ContentfulStatusCode, flash?: Flash) =>
+      renderConsole(c, jsx(SignupPage, { csrf: loginFormToken(c), values, errors, flash }), status);
+
+    const client = clientKey(c, { trustProxy: deps.config.trustProxy });
+    const decision = await services.limiter.hit(`signup:${client}`, SIGNUP_RULE);
+    if (!decision.allowed) {
+      c.header('Retry-After', String(decision.retryAfterSeconds));
+      return page({}, 429, { tone: 'bad', message: 'Too many accounts were created from your network. Try again in an hour.' });
+    }
+    const parsed = CreateAccountBody.safeParse({ name: values.name, email: values.email, password: form.password ?? '' });
+    if (!parsed.success) {
+      const errors: FieldErrors = {};
+      for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'name')] ??= issue.message;
+      return page(errors, 400);
+    }
+    try {
+      const created = await services.accounts.signUp(parsed.data);
+      const user = await startSession(c, created.account);
+      rememberPublishableKey(c, false, created.publishableKey);
+      return renderConsole(c, jsx(WelcomePage, { user, secretKey: created.secretKey, publishableKey: created.publishableKey, publicUrl: deps.config.publicUrl }));
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'CONFLICT') return page({ email: err.message }, 409);
+      throw err;
+    }
+  });
+
+  router.post('/console/logout', requireSession(), verifyCsrf(), async function logout(c) {
+    await endSession(c);
+    return c.redirect('/console/login?notice=signed_out', 303);
+  });
+
+  router.post('/console/mode', requireSession(), verifyCsrf(), async function switchMode(c) {
+    const form = await formOf(c);
+    const livemode = form.mode === 'live';
+    if (!(await c.var.services.sessions.setMode(c.var.user.session._id, livemode))) return c.redirect('/console/login?notice=expired', 303);
+    return c.redirect(sectionOf(safeNext(form.next)), 303);
+  });
+
+  return router;
+}

@@ -1,0 +1,88 @@
+import { Hono } from 'hono';
+import { jsx } from 'hono/jsx';
+import { z } from 'zod';
+import type { EventDoc } from '../../domain/events.js';
+import { notFound } from '../../domain/errors.js';
+import { idPattern } from '../../domain/ids.js';
+import type { ConsoleContext, ConsoleEnv } from '../context.js';
+import { actor } from '../context.js';
+import { formOf, refuse, renderConsole, wantsJson } from '../middleware.js';
+import { ScannerPage } from '../pages/scanner.js';
+import { scanView, type ScanView } from '../scan-view.js';
+import { SCANNER_PERMISSIONS } from '../security.js';
+
+const EVENT_ID = idPattern('evt');
+/** Scans listed when the scanner opens; the script keeps adding to them. */
+const RECENT_SCANS = 10;
+
+/** What the scanner's script sends: the code, and its own id for the scan so a replay is answered, not repeated. */
+const ScanBody = z.strictObject({
+  code: z.string().trim().min(1, 'scan or type a ticket').max(512, 'is too long to be a ticket code'),
+  nonce: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8 to 64 letters, digits, - or _')
+    .optional(),
+});
+
+function eventIdOf(c: ConsoleContext): string {
+  const id = c.req.param('id') ?? '';
+  if (!EVENT_ID.test(id)) throw notFound('event', id);
+  return id;
+}
+
+async function recentScans(c: ConsoleContext, event: EventDoc): Promise<ScanView[]> {
+  const { user, services } = c.var;
+  const log = await services.checkins.list(user.owner, event._id, { limit: RECENT_SCANS });
+  const tickets = await services.tickets.byIds(log.data.flatMap((chk) => (chk.ticket ? [chk.ticket] : [])));
+  return log.data.map((chk) => scanView(chk, chk.ticket ? (tickets.get(chk.ticket) ?? null) : null, event.timezone));
+}
+
+async function showScanner(c: ConsoleContext, event: EventDoc, extra: { result?: ScanView; error?: string; status?: 200 | 400 } = {}) {
+  const { user, services } = c.var;
+  const [counts, recent] = await Promise.all([services.attendance.doorCounts(user.owner, event._id), recentScans(c, event)]);
+  c.header('Permissions-Policy', SCANNER_PERMISSIONS);
+  return renderConsole(c, jsx(ScannerPage, { user, event, counts, recent, result: extra.result, error: extra.error }), extra.status ?? 200);
+}
+
+/**
+ * The door scanner: its page, and the endpoint its script (JSON, with the CSRF header and a
+ * nonce) or its plain form posts scans to. Scans go through `services.checkins.scan`, with the
+ * signed-in organizer as `by`; both outcomes answer 200, as in the API.
+ *
+ * @example
+ * router.route('/', scannerRoutes());
+ */
+export function scannerRoutes() {
+  const router = new Hono<ConsoleEnv>();
+
+  router.get('/console/events/:id/scan', async function scannerPage(c) {
+    const event = await c.var.services.events.get(c.var.user.owner, eventIdOf(c));
+    return showScanner(c, event);
+  });
+
+  router.post('/console/events/:id/scan', async function scan(c) {
+    const { user, services } = c.var;
+    const event = await services.events.get(user.owner, eventIdOf(c));
+    const json = wantsJson(c);
+    let raw: unknown;
+    if (json) {
+      raw = await c.req.json().catch(() => null);
+    } else {
+      const form = await formOf(c);
+      raw = { code: form.code ?? '' };
+    }
+    const parsed = ScanBody.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const message = issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'The scan could not be read.';
+      return json ? refuse(c, 400, 'Scan not read', [message], 'VALIDATION_FAILED') : showScanner(c, event, { error: message, status: 400 });
+    }
+    const outcome = await services.checkins.scan(user.owner, { code: parsed.data.code, event: event._id, nonce: parsed.data.nonce, by: actor(user) });
+    const view = scanView(outcome.checkin, outcome.ticket, event.timezone);
+    if (!json) return showScanner(c, event, { result: view });
+    const counts = await services.attendance.doorCounts(user.owner, event._id);
+    return c.json({ scan: view, counts }, 200);
+  });
+
+  return router;
+}

@@ -1,0 +1,247 @@
+/**
+ * The organizer's dashboard: figures across all of an account's events in one mode (test
+ * or live), computed from the same documents the API serves, through the store port's
+ * aggregation subset so both drivers run it.
+ */
+import type { CheckinReason, OrderStatus } from '@trendy-tickets/sdk';
+import type { IndexSpec, Store } from '../store/port.js';
+import type { CheckinDoc } from './checkins.js';
+import type { Clock } from './clock.js';
+import type { EventDoc, Owner } from './events.js';
+import type { OrderDoc } from './orders.js';
+import type { TicketDoc } from './tickets.js';
+import { lastZonedDays, startOfZonedDay } from './zoned-time.js';
+
+/** Days the sales chart covers, today included. */
+export const SALES_CHART_DAYS = 30;
+/** Entries in the recent activity feed. */
+export const RECENT_ACTIVITY_LIMIT = 10;
+/** Upcoming events listed. */
+export const UPCOMING_EVENTS_LIMIT = 5;
+
+const ATTENDING = ['valid', 'checked_in'] as const;
+
+/**
+ * The dashboard reads by account and mode, newest first; without these MongoDB would scan
+ * every ticket, order and scan of every account.
+ *
+ * @example
+ * await store.ensureIndexes([...INDEXES, ...DASHBOARD_INDEXES]);
+ */
+export const DASHBOARD_INDEXES: readonly IndexSpec[] = [
+  { collection: 'tickets', keys: { account: 1, livemode: 1, created_at: -1 } },
+  { collection: 'orders', keys: { account: 1, livemode: 1, created_at: -1 } },
+  { collection: 'checkins', keys: { account: 1, livemode: 1, created_at: -1 } },
+];
+
+/** A sale in the activity feed. */
+export interface OrderActivity {
+  kind: 'order';
+  at: Date;
+  order: string;
+  event: string;
+  event_name: string;
+  buyer_name: string;
+  quantity: number;
+  amount: number;
+  status: OrderStatus;
+}
+
+/** A door scan in the activity feed. */
+export interface ScanActivity {
+  kind: 'scan';
+  at: Date;
+  checkin: string;
+  event: string | null;
+  event_name: string | null;
+  ticket: string | null;
+  holder_name: string | null;
+  result: 'accepted' | 'rejected';
+  reason: CheckinReason | null;
+  by: string;
+}
+
+export type Activity = OrderActivity | ScanActivity;
+
+/** One day of the sales chart (`date` is `YYYY-MM-DD` in the dashboard's time zone). */
+export interface SalesDay {
+  date: string;
+  tickets: number;
+  revenue: number;
+}
+
+/** Everything the dashboard shows. */
+export interface DashboardSummary {
+  timezone: string;
+  generated_at: Date;
+  /** Published events that have not ended. */
+  active_events: number;
+  /** Tickets that admit or admitted (not voided), across every event. */
+  tickets_sold: number;
+  /** Paise, from those tickets. */
+  revenue: number;
+  /** Tickets checked in since midnight in `timezone`. */
+  checkins_today: number;
+  /** Over events that have started: the share of their tickets that were checked in; null before any. */
+  attendance: { checked_in: number; tickets: number; rate: number | null };
+  /** Exactly {@link SALES_CHART_DAYS} days, oldest first, days without sales at zero. */
+  sales_by_day: SalesDay[];
+  /** Newest first: paid or refunded orders and door scans. */
+  recent: Activity[];
+  /** Active events, soonest first. */
+  upcoming: EventDoc[];
+}
+
+const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
+
+/**
+ * Builds dashboard figures for an owner.
+ *
+ * @example
+ * const dashboard = createDashboardService({ store, clock });
+ * const summary = await dashboard.summary(owner, { timezone: 'Asia/Kolkata' });
+ */
+export function createDashboardService({ store, clock }: { store: Store; clock: Clock }) {
+  const events = store.collection<EventDoc>('events');
+  const tickets = store.collection<TicketDoc>('tickets');
+  const orders = store.collection<OrderDoc>('orders');
+  const checkins = store.collection<CheckinDoc>('checkins');
+
+  async function ticketsByEvent(owner: Owner) {
+    return tickets.aggregate<{ _id: string; tickets: number; revenue: number; checked_in: number }>([
+      { $match: { account: owner.account, livemode: owner.livemode, status: { $in: [...ATTENDING] } } },
+      {
+        $group: {
+          _id: '$event',
+          tickets: { $sum: 1 },
+          revenue: { $sum: '$price' },
+          checked_in: { $sum: { $cond: [{ $eq: ['$status', 'checked_in'] }, 1, 0] } },
+        },
+      },
+    ]);
+  }
+
+  async function salesByDay(owner: Owner, now: Date, timezone: string): Promise<SalesDay[]> {
+    const days = lastZonedDays(now, timezone, SALES_CHART_DAYS);
+    const from = startOfZonedDay(new Date(now.getTime() - (SALES_CHART_DAYS - 1) * 24 * 60 * 60_000), timezone);
+    const rows = await tickets.aggregate<{ _id: string; tickets: number; revenue: number }>([
+      { $match: { account: owner.account, livemode: owner.livemode, status: { $in: [...ATTENDING] }, created_at: { $gte: from } } },
+      {
+        $group: {
+          _id: { $dateToString: { format: '%Y-%m-%d', date: '$created_at', timezone } },
+          tickets: { $sum: 1 },
+          revenue: { $sum: '$price' },
+        },
+      },
+    ]);
+    const byDay = new Map(rows.map((r) => [r._id, r]));
+    return days.map((date) => ({ date, tickets: byDay.get(date)?.tickets ?? 0, revenue: byDay.get(date)?.revenue ?? 0 }));
+  }
+
+  async function recentActivity(owner: Owner): Promise<Activity[]> {
+    const mine = { account: owner.account, livemode: owner.livemode };
+    const newest = { sort: { created_at: -1 as const, _id: -1 as const }, limit: RECENT_ACTIVITY_LIMIT };
+    const [sales, scans] = await Promise.all([
+      orders.find({ ...mine, status: { $in: ['paid', 'refunded'] } }, newest),
+      checkins.find(mine, newest),
+    ]);
+    const eventIds = [...new Set([...sales.map((o) => o.event), ...scans.flatMap((s) => (s.event ? [s.event] : []))])];
+    const ticketIds = [...new Set(scans.flatMap((s) => (s.ticket ? [s.ticket] : [])))];
+    const [eventDocs, ticketDocs] = await Promise.all([
+      eventIds.length > 0 ? events.find({ _id: { $in: eventIds }, account: owner.account }) : Promise.resolve([]),
+      ticketIds.length > 0 ? tickets.find({ _id: { $in: ticketIds }, account: owner.account }) : Promise.resolve([]),
+    ]);
+    const eventName = new Map(eventDocs.map((e) => [e._id, e.name]));
+    const holder = new Map(ticketDocs.map((t) => [t._id, t.holder.name]));
+    const items: Activity[] = [
+      ...sales.map(
+        (o): OrderActivity => ({
+          kind: 'order',
+          at: o.paid_at ?? o.created_at,
+          order: o._id,
+          event: o.event,
+          event_name: eventName.get(o.event) ?? o.event,
+          buyer_name: o.buyer.name,
+          quantity: o.quantity,
+          amount: o.amount,
+          status: o.status,
+        }),
+      ),
+      ...scans.map(
+        (s): ScanActivity => ({
+          kind: 'scan',
+          at: s.at,
+          checkin: s._id,
+          event: s.event,
+          event_name: s.event ? (eventName.get(s.event) ?? null) : null,
+          ticket: s.ticket,
+          holder_name: s.ticket ? (holder.get(s.ticket) ?? null) : null,
+          result: s.result,
+          reason: s.reason,
+          by: s.by,
+        }),
+      ),
+    ];
+    return items.sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, RECENT_ACTIVITY_LIMIT);
+  }
+
+  return {
+    /**
+     * The dashboard of an owner. `timezone` decides what "today" and each chart day mean
+     * (the organizer's, not the server's).
+     */
+    async summary(owner: Owner, { timezone }: { timezone: string }): Promise<DashboardSummary> {
+      const now = clock.now();
+      const active = { account: owner.account, livemode: owner.livemode, status: 'published', ends_at: { $gt: now } };
+      const [activeCount, upcoming, perEvent, checkinsToday, sales_by_day, recent] = await Promise.all([
+        events.count(active),
+        events.find(active, { sort: { starts_at: 1, _id: 1 }, limit: UPCOMING_EVENTS_LIMIT }),
+        ticketsByEvent(owner),
+        tickets.count({
+          account: owner.account,
+          livemode: owner.livemode,
+          status: 'checked_in',
+          checked_in_at: { $gte: startOfZonedDay(now, timezone) },
+        }),
+        salesByDay(owner, now, timezone),
+        recentActivity(owner),
+      ]);
+
+      let ticketsSold = 0;
+      let revenue = 0;
+      for (const row of perEvent) {
+        ticketsSold += row.tickets;
+        revenue += row.revenue;
+      }
+      // Attendance is only meaningful for events whose doors have opened.
+      const started = perEvent.length === 0 ? [] : await events.find({ _id: { $in: perEvent.map((r) => r._id) }, account: owner.account, starts_at: { $lte: now } });
+      const startedIds = new Set(started.map((e) => e._id));
+      let attendedTickets = 0;
+      let attendedCheckedIn = 0;
+      for (const row of perEvent) {
+        if (!startedIds.has(row._id)) continue;
+        attendedTickets += row.tickets;
+        attendedCheckedIn += row.checked_in;
+      }
+
+      return {
+        timezone,
+        generated_at: now,
+        active_events: activeCount,
+        tickets_sold: ticketsSold,
+        revenue,
+        checkins_today: checkinsToday,
+        attendance: {
+          checked_in: attendedCheckedIn,
+          tickets: attendedTickets,
+          rate: attendedTickets === 0 ? null : round4(attendedCheckedIn / attendedTickets),
+        },
+        sales_by_day,
+        recent,
+        upcoming,
+      };
+    },
+  };
+}
+
+export type DashboardService = ReturnType<typeof createDashboardService>;

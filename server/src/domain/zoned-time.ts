@@ -1,0 +1,152 @@
+/**
+ * Wall-clock time in a named time zone, without a date library: what an organizer types
+ * into a form (`2030-06-08T19:30` at a venue in Asia/Kolkata) and what a dashboard calls
+ * "today" both depend on the zone, not on the server's own.
+ *
+ * Offsets come from `Intl.DateTimeFormat`, which carries the IANA database, so daylight
+ * saving time is followed wherever the zone has it.
+ */
+
+/** `YYYY-MM-DDTHH:mm`, the value of an `<input type="datetime-local">`. */
+const WALL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function partsFormatter(timeZone: string): Intl.DateTimeFormat {
+  let formatter = partsFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    partsFormatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+interface WallParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+function wallParts(instant: Date, timeZone: string): WallParts {
+  const parts: Record<string, number> = {};
+  for (const part of partsFormatter(timeZone).formatToParts(instant)) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  return {
+    year: parts.year ?? 0,
+    month: parts.month ?? 1,
+    day: parts.day ?? 1,
+    hour: parts.hour ?? 0,
+    minute: parts.minute ?? 0,
+    second: parts.second ?? 0,
+  };
+}
+
+/** Milliseconds the zone's wall clock is ahead of UTC at `instant` (+05:30 → 19 800 000). */
+function offsetAt(instant: Date, timeZone: string): number {
+  const p = wallParts(instant, timeZone);
+  const wallAsUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return wallAsUtc - Math.floor(instant.getTime() / 1000) * 1000;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/**
+ * Whether `timeZone` is an IANA zone name (or offset) this runtime knows.
+ *
+ * @example
+ * isTimeZone('Asia/Kolkata'); // true
+ * isTimeZone('Mars/Olympus'); // false
+ */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    partsFormatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The instant at which the wall clock in `timeZone` reads `wall` (`YYYY-MM-DDTHH:mm`), or
+ * null when `wall` is not such a value. A time skipped by a daylight-saving jump resolves
+ * to the instant after the jump, as calendars do; a repeated one to its first occurrence.
+ *
+ * @example
+ * zonedWallTimeToInstant('2030-06-08T19:30', 'Asia/Kolkata')?.toISOString(); // '2030-06-08T14:00:00.000Z'
+ */
+export function zonedWallTimeToInstant(wall: string, timeZone: string): Date | null {
+  const m = WALL_TIME.exec(wall.trim());
+  if (!m) return null;
+  const [year, month, day, hour, minute, second] = m.slice(1).map((v) => Number(v ?? 0)) as [number, number, number, number, number, number];
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return null;
+  const asUtc = Date.UTC(year, month - 1, day, hour, minute, second);
+  // The calendar rolls 31 April over into May; a form must not accept that silently.
+  if (new Date(asUtc).getUTCDate() !== day) return null;
+  // Two passes settle the offset: the first guess may straddle a daylight-saving change.
+  let instant = asUtc - offsetAt(new Date(asUtc), timeZone);
+  instant = asUtc - offsetAt(new Date(instant), timeZone);
+  return new Date(instant);
+}
+
+/**
+ * The wall-clock time in `timeZone` at `instant`, as `YYYY-MM-DDTHH:mm` (what a
+ * `datetime-local` input shows).
+ *
+ * @example
+ * instantToZonedWallTime(new Date('2030-06-08T14:00:00Z'), 'Asia/Kolkata'); // '2030-06-08T19:30'
+ */
+export function instantToZonedWallTime(instant: Date, timeZone: string): string {
+  const p = wallParts(instant, timeZone);
+  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
+}
+
+/**
+ * The calendar date in `timeZone` at `instant`, as `YYYY-MM-DD`.
+ *
+ * @example
+ * zonedDateKey(new Date('2030-06-08T20:00:00Z'), 'Asia/Kolkata'); // '2030-06-09'
+ */
+export function zonedDateKey(instant: Date, timeZone: string): string {
+  return instantToZonedWallTime(instant, timeZone).slice(0, 10);
+}
+
+/**
+ * The first instant of the calendar day that `instant` falls on in `timeZone`.
+ *
+ * @example
+ * startOfZonedDay(new Date('2030-06-08T20:00:00Z'), 'Asia/Kolkata').toISOString(); // '2030-06-08T18:30:00.000Z'
+ */
+export function startOfZonedDay(instant: Date, timeZone: string): Date {
+  return zonedWallTimeToInstant(`${zonedDateKey(instant, timeZone)}T00:00`, timeZone) as Date;
+}
+
+/**
+ * The `count` calendar dates in `timeZone` ending with the one `instant` falls on, oldest
+ * first: the x axis of a "last 30 days" chart.
+ *
+ * @example
+ * lastZonedDays(new Date('2030-06-08T10:00:00Z'), 'Asia/Kolkata', 3); // ['2030-06-06', '2030-06-07', '2030-06-08']
+ */
+export function lastZonedDays(instant: Date, timeZone: string, count: number): string[] {
+  const [y, m, d] = zonedDateKey(instant, timeZone).split('-').map(Number) as [number, number, number];
+  const days: string[] = [];
+  for (let i = count - 1; i >= 0; i--) {
+    // Calendar arithmetic on the date alone (noon UTC), so no offset can shift the day.
+    const date = new Date(Date.UTC(y, m - 1, d - i, 12));
+    days.push(`${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`);
+  }
+  return days;
+}
