@@ -1,7 +1,10 @@
 // Builds @trendy-tickets/sdk into sdk/dist: ESM + CJS for Node, Deno, Bun and edge; a minified
 // browser entry; and type declarations for both ESM (.d.ts) and CJS (.d.cts) consumers.
+// Then @trendy-tickets/widget into widget/dist: the script-tag file (one minified IIFE that
+// registers <tts-checkout>, Lit's templates included), the same as a self-contained ES module
+// (served as .mjs), and an ES module with Lit left as an import for bundlers, with declarations.
 // Run with `npm run build` (or `npx rollup -c`). The SDK has no runtime dependencies to bundle.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nodeResolve from '@rollup/plugin-node-resolve';
@@ -45,6 +48,120 @@ function declarations() {
   };
 }
 
+const widget = join(root, 'widget');
+const widgetDist = join(widget, 'dist');
+
+/** The widget's compiler options (decorators, class fields as Lit needs them), read from its tsconfig. */
+function widgetOptions() {
+  const parsed = ts.getParsedCommandLineOfConfigFile(join(widget, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+  return parsed.options;
+}
+
+/**
+ * Collapses the whitespace inside the widget's `html` and `css` templates. Lit keeps a
+ * template's text as written, and terser never touches the inside of a string, so the source's
+ * indentation would otherwise ship to every page. Works on the syntax tree, so `${…}` holes and
+ * nested templates are left alone. In markup, a line break next to a tag goes (the widget never
+ * relies on the space between a tag and a line break) and any other run becomes one space; in
+ * CSS, space around `{ } ; , >` and after `:` goes (the stylesheet puts no meaning there), and `0.5` is `.5`.
+ */
+function minifyTemplates(context) {
+  const { factory } = context;
+  const squeeze = {
+    html: (t) => t.replace(/\s*\n\s*/g, (run, at, all) => (all[at - 1] === '>' || all[at + run.length] === '<' ? '' : ' ')),
+    css: (t) => t.replace(/\s+/g, ' ').replace(/\s*([{};,>])\s*/g, '$1').replace(/:\s+/g, ':').replace(/;}/g, '}').replace(/([^\w.-])0\.(\d)/g, '$1.$2'),
+  };
+  const visit = (node) => {
+    if (ts.isTaggedTemplateExpression(node) && ts.isIdentifier(node.tag) && node.tag.text in squeeze) {
+      const s = squeeze[node.tag.text];
+      const t = node.template;
+      const part = (p, make) => make(s(p.text), s(p.rawText ?? p.text));
+      const template = ts.isNoSubstitutionTemplateLiteral(t)
+        ? part(t, (a, b) => factory.createNoSubstitutionTemplateLiteral(a.trim(), b.trim()))
+        : factory.createTemplateExpression(
+            part(t.head, (a, b) => factory.createTemplateHead(a.trimStart(), b.trimStart())),
+            t.templateSpans.map((span, n) =>
+              factory.createTemplateSpan(
+                ts.visitNode(span.expression, visit),
+                n === t.templateSpans.length - 1
+                  ? part(span.literal, (a, b) => factory.createTemplateTail(a.trimEnd(), b.trimEnd()))
+                  : part(span.literal, (a, b) => factory.createTemplateMiddle(a, b)),
+              ),
+            ),
+          );
+      return factory.updateTaggedTemplateExpression(node, node.tag, node.typeArguments, template);
+    }
+    return ts.visitEachChild(node, visit, context);
+  };
+  return (file) => ts.visitNode(file, visit);
+}
+
+/**
+ * Strips the widget's types with `ts.transpileModule`: no type-checking here (`npm run typecheck`
+ * does that), so the build is quick enough for the test run to build the bundle every time.
+ */
+function widgetTranspile() {
+  let options;
+  return {
+    name: 'tts-widget-transpile',
+    // Sources import each other as `./x.js` (the ESM convention TypeScript keeps); the file is `./x.ts`.
+    resolveId(source, importer) {
+      if (!importer?.startsWith(join(widget, 'src')) || !source.startsWith('.') || !source.endsWith('.js')) return null;
+      const file = resolve(dirname(importer), source.replace(/\.js$/, '.ts'));
+      return existsSync(file) ? file : null;
+    },
+    transform(code, id) {
+      if (!id.startsWith(join(widget, 'src')) || !id.endsWith('.ts')) return null;
+      options ??= { ...widgetOptions(), noEmit: false, declaration: false, sourceMap: false, removeComments: true, inlineSourceMap: false };
+      const out = ts.transpileModule(code, { compilerOptions: options, fileName: id, transformers: { before: [minifyTemplates] } });
+      return { code: out.outputText, map: null };
+    },
+  };
+}
+
+/** Writes the ESM build's `.d.ts` files (from `src/index.ts`) with the TypeScript API. */
+function widgetDeclarations() {
+  return {
+    name: 'tts-widget-declarations',
+    generateBundle() {
+      const options = { ...widgetOptions(), noEmit: false, declaration: true, emitDeclarationOnly: true, declarationMap: false, outDir: widgetDist, rootDir: join(widget, 'src') };
+      const program = ts.createProgram([join(widget, 'src/index.ts')], options);
+      program.emit(undefined, (file, text) => {
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, text);
+      });
+    },
+  };
+}
+
+/**
+ * Lit's production build, always: node-resolve would pick Lit's development build (bigger, and
+ * noisy in the console) whenever NODE_ENV is set to anything but `production`, as test runners do.
+ */
+const widgetResolve = () => nodeResolve({ browser: true, exportConditions: ['production'] });
+const widgetTerser = (module) => terser({ module, ecma: 2020, compress: { passes: 2 }, format: { comments: false } });
+const widgetInput = resolve(widget, 'src/index.ts');
+
+/** The widget's builds; the test run builds exactly these (see server/test/widget/global-setup.ts). */
+export const widgetBuilds = [
+  {
+    input: resolve(widget, 'src/script-tag.ts'),
+    plugins: [widgetResolve(), widgetTranspile()],
+    output: { file: join(widgetDist, 'tts-checkout.js'), format: 'iife', plugins: [widgetTerser(false)] },
+  },
+  {
+    input: widgetInput,
+    plugins: [widgetResolve(), widgetTranspile()],
+    output: { file: join(widgetDist, 'tts-checkout.mjs'), format: 'es', plugins: [widgetTerser(true)] },
+  },
+  {
+    input: widgetInput,
+    external: [/^lit(\/|$)/, /^lit-html(\/|$)/],
+    plugins: [widgetTranspile(), widgetDeclarations()],
+    output: { file: join(widgetDist, 'index.js'), format: 'es' },
+  },
+];
+
 const ts_ = () => typescript({ tsconfig, outDir: undefined, declaration: false, sourceMap: false, removeComments: true, noEmitOnError: true });
 
 export default [
@@ -64,4 +181,5 @@ export default [
       { dir: dist, format: 'cjs', entryFileNames: '[name].cjs', exports: 'named', plugins: [terser({ format: { comments: false } })] },
     ],
   },
+  ...widgetBuilds,
 ];

@@ -1,5 +1,6 @@
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
+import { consoleRoutes } from './console/index.js';
 import { AppError } from './domain/errors.js';
 import type { AppDeps } from './http/context.js';
 import { createErrorHandler, errorResponse } from './http/errors.js';
@@ -13,6 +14,7 @@ import { accountRoutes } from './http/routes/accounts.js';
 import { attendanceRoutes } from './http/routes/attendance.js';
 import { checkinRoutes } from './http/routes/checkins.js';
 import { checkoutRoutes } from './http/routes/checkout.js';
+import { demoRoutes } from './http/routes/demo.js';
 import { mailboxRoutes } from './http/routes/mailbox.js';
 import { seedCompatRoutes } from './http/routes/seed-compat.js';
 import { ticketPageRoutes } from './http/routes/ticket-pages.js';
@@ -21,6 +23,7 @@ import { healthRoutes } from './http/routes/health.js';
 import { orderRoutes } from './http/routes/orders.js';
 import { ticketRoutes } from './http/routes/tickets.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
+import { widgetRoutes } from './http/routes/widget.js';
 import { ApiReference } from './pages/api-reference.js';
 
 export const API_VERSION = '1.0.0';
@@ -69,6 +72,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', checkoutRoutes());
   app.route('/', mailboxRoutes());
   app.route('/', seedCompatRoutes());
+  app.route('/', widgetRoutes({ logger: deps.logger }));
+  app.route('/', demoRoutes());
+  app.route('/', consoleRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

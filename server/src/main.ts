@@ -110,8 +110,10 @@ async function main(): Promise<void> {
   await store.ensureIndexes(INDEXES);
   const services = createServices({ config: runtimeConfig, store, clock: systemClock });
   const { mailer, mailbox } = openMailer(runtimeConfig);
-  const app = createApp({ config: runtimeConfig, store, clock: systemClock, logger, services, mailer, mailbox });
   const demo = await ensureDemo({ config: runtimeConfig, store, services });
+  // /demo gets the demo's event and publishable key, never its secret key.
+  const demoPage = demo && { eventId: demo.eventId, publishableKey: demo.publishableKey };
+  const app = createApp({ config: runtimeConfig, store, clock: systemClock, logger, services, mailer, mailbox, demo: demoPage });
 
   const server = serve({ fetch: app.fetch, port: config.port }) as Server;
   await new Promise<void>((resolveListening, reject) => {
@@ -142,6 +144,7 @@ function startupBanner(config: Readonly<Config>, store: Store, capturingMail: bo
     `  API reference  ${url}/docs`,
     `  OpenAPI        ${url}/openapi.json`,
     `  Health         ${url}/healthz`,
+    `  Console        ${url}/console`,
   ];
   if (capturingMail) lines.push(`  Mailbox        ${url}/dev/mailbox   (mail is captured here, not sent)`);
   if (demo) {
@@ -149,6 +152,7 @@ function startupBanner(config: Readonly<Config>, store: Store, capturingMail: bo
       '',
       '  Demo organizer (test mode: no real money moves)',
       `  Checkout       ${url}/checkout/${demo.eventId}?key=${demo.publishableKey}`,
+      `  Demo page      ${url}/demo`,
       `  Event Token    ${demo.eventId}`,
       `  Publishable    ${demo.publishableKey}`,
       `  Secret key     ${demo.secretKey}`,

@@ -19,6 +19,8 @@ export interface AppDeps {
   mailer: Mailer;
   /** The captured mailbox (no SMTP_URL, outside production): shown at /dev/mailbox. Null otherwise. */
   mailbox: CapturedMailer | null;
+  /** The demo event behind `/demo` (a development server's first run); absent or null otherwise. */
+  demo?: { eventId: string; publishableKey: string } | null;
 }
 
 /** Hono environment: the variables middleware puts on the context. */

@@ -1,4 +1,5 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
+import { html, raw } from 'hono/html';
 import type { FC } from 'hono/jsx';
 import { formatDateTime } from '../delivery/format.js';
 import { qrSvg } from '../delivery/qr.js';
@@ -80,7 +81,7 @@ export interface CheckoutPageProps {
 }
 
 /**
- * `/checkout/:eventId`: pick tickets (or an amount), give name and email, continue.
+ * `/checkout/:eventId/basic`: pick tickets (or an amount), give name and email, continue.
  * Plain HTML form, so it works with scripts off and on any phone.
  *
  * @example return renderPage(c, <CheckoutPage event={event} publishableKey={pk} now={now} />);
@@ -89,7 +90,7 @@ export const CheckoutPage: FC<CheckoutPageProps> = ({ event, publishableKey, now
   const closed = closedReason(event, now);
   const open = event.open_amount;
   const soldOut = !open && event.ticket_types.every((t) => typeAvailable(event, t.id) <= 0);
-  const action = `/checkout/${event._id}?key=${encodeURIComponent(publishableKey)}`;
+  const action = `/checkout/${event._id}/basic?key=${encodeURIComponent(publishableKey)}`;
   return (
     <Layout title={`Tickets · ${event.name}`} referrer="same-origin">
       <EventHeader event={event} />
@@ -224,7 +225,7 @@ const TicketCards: FC<{ tickets: TicketDoc[] }> = ({ tickets }) => (
 export const OrderPage: FC<OrderPageProps> = ({ order, event, publishableKey, tickets, now, notice, error }) => {
   const base = `/checkout/orders/${order._id}`;
   const q = `?key=${encodeURIComponent(publishableKey)}`;
-  const restart = `/checkout/${event._id}${q}`;
+  const restart = `/checkout/${event._id}/basic${q}`;
   const heldUntil = formatDateTime(order.expires_at.toISOString(), event.timezone, 'short');
   const cancelForm = (
     <form method="post" action={`${base}/cancel${q}`}>
@@ -343,3 +344,51 @@ export const OrderPage: FC<OrderPageProps> = ({ order, event, publishableKey, ti
     </Layout>
   );
 };
+
+/** What {@link hostedCheckoutPage} shows. */
+export interface HostedCheckoutProps {
+  event: EventDoc;
+  publishableKey: string;
+  /** Open-amount events: the amount (paise) to start from, as `POST /payment` passed it. */
+  amount?: number | undefined;
+}
+
+// The page around the widget: a grey background and a centred column, as the other hosted pages.
+const HOSTED_STYLE =
+  'body{margin:0;background:#f3f4f6;color:#111827;font:16px/1.5 system-ui,sans-serif}main{max-width:34rem;margin:0 auto;padding:1rem}' +
+  'tts-checkout{display:block}footer{text-align:center;color:#4b5563;font-size:.8125rem;padding:0 1rem 2rem}a{color:#1d4ed8}';
+
+/**
+ * `/checkout/:eventId`: the `<tts-checkout>` widget in page mode, loaded from this server.
+ * Without JavaScript the element never upgrades, so its `<noscript>` child shows a link to
+ * the server-rendered `/basic` flow instead.
+ *
+ * @example return c.html(hostedCheckoutPage({ event, publishableKey }));
+ */
+export function hostedCheckoutPage({ event, publishableKey, amount }: HostedCheckoutProps) {
+  const key = encodeURIComponent(publishableKey);
+  const basic = `/checkout/${event._id}/basic?key=${key}${amount ? `&amount=${amount}` : ''}`;
+  return html`<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width,initial-scale=1" />
+    <meta name="color-scheme" content="light" />
+    <meta name="robots" content="noindex,nofollow" />
+    <link rel="icon" href="data:," />
+    <title>Tickets · ${event.name}</title>
+    <style>${raw(HOSTED_STYLE)}</style>
+    <script src="/widget/v1/tts-checkout.js" async></script>
+  </head>
+  <body>
+    <main>
+      <tts-checkout mode="page" event="${event._id}" key="${publishableKey}"${amount ? html` amount="${String(amount)}"` : ''}>
+        <noscript>
+          <p>This checkout needs JavaScript, which is off in your browser. <a href="${basic}">Use the simple checkout</a> instead: it works without it.</p>
+        </noscript>
+      </tts-checkout>
+    </main>
+    <footer>Trendy Ticket Service</footer>
+  </body>
+</html>`;
+}

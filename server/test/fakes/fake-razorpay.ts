@@ -294,12 +294,34 @@ export async function startFakeRazorpay(
     if (down === 'drop') return void req.socket.destroy();
     if (down === 'html') return send(502, '<html><body><h1>502 Bad Gateway</h1></body></html>', 'text/html');
     if (down) return send(503, phpJson(rzpError('SERVER_ERROR', 'The server encountered an error. The incident has been reported to admins.')));
+    if (path.startsWith(CHECKOUT_PATH)) {
+      const [status, reply] = checkoutAction(path.slice(CHECKOUT_PATH.length), new URLSearchParams(raw));
+      res.setHeader('access-control-allow-origin', '*');
+      return send(status, phpJson(reply));
+    }
     if (!authorized) return send(401, phpJson(rzpError('BAD_REQUEST_ERROR', 'Authentication failed')));
     if (body === undefined || typeof body !== 'object' || body === null || Array.isArray(body)) {
       return send(400, phpJson(rzpError('BAD_REQUEST_ERROR', 'The request body is not valid JSON')));
     }
     const [status, reply] = route(method, path, body as Record<string, unknown>);
     send(status, phpJson(reply));
+  }
+
+  /**
+   * The attendee's click in Checkout, over HTTP for `fakeCheckoutScript`: authorised by the key
+   * id alone (as Checkout is), answering what Checkout hands the page: the handler's three values
+   * for `pay`, the `payment.failed` error for `fail`.
+   */
+  function checkoutAction(action: string, form: URLSearchParams): [number, unknown] {
+    if (form.get('key_id') !== keyId) return [401, rzpError('BAD_REQUEST_ERROR', 'The api key provided is invalid')];
+    const orderId = form.get('order_id') ?? '';
+    if (!orders.has(orderId)) return [400, rzpError('BAD_REQUEST_ERROR', 'The id provided does not exist', 'order_id')];
+    if (action === 'pay') {
+      const paid = fake.pay(orderId);
+      return [200, { razorpay_payment_id: paid.paymentId, razorpay_order_id: paid.orderId, razorpay_signature: paid.signature }];
+    }
+    if (action === 'fail') return [200, { error: fake.fail(orderId).error }];
+    return [404, rzpError('BAD_REQUEST_ERROR', 'The requested URL was not found on the server.')];
   }
 
   function newPayment(orderId: string, amount?: number): FakePayment {
@@ -329,7 +351,7 @@ export async function startFakeRazorpay(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  return {
+  const fake: FakeRazorpay = {
     url,
     apiBase: `${url}/v1`,
     keyId,
@@ -400,4 +422,76 @@ export async function startFakeRazorpay(
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     },
   };
+  return fake;
+}
+
+/** Where `fakeCheckoutScript` posts the attendee's choice (on api.razorpay.com, or this fake). */
+const CHECKOUT_PATH = '/v1/checkout/fake/';
+
+/**
+ * A stand-in for `https://checkout.razorpay.com/v1/checkout.js`, for browser tests that route
+ * that URL to it (`page.route`). It keeps Checkout's contract with the page: `new Razorpay(options)`
+ * checks the options a page must give (key, order_id, integer amount, currency, handler), `.on(
+ * 'payment.failed', fn)`, and `.open()`, which lays a full-page window over the page (Razorpay's
+ * is an iframe in a fixed container appended to `<body>`) with three buttons. "Pay (fake)" and
+ * "Fail (fake)" post to `https://api.razorpay.com/v1/checkout/fake/{pay|fail}`, which the test
+ * routes to this fake server, and hand the page exactly what Checkout would: the handler's
+ * `razorpay_payment_id`, `razorpay_order_id` and `razorpay_signature` (then the window closes),
+ * or the `payment.failed` error (the window stays, as Razorpay's does). "Close (fake)" calls
+ * `modal.ondismiss`. The options it was opened with are kept on `window.__razorpayOpened`.
+ * No inline styles or eval: it runs under the strict policies the widget is tested under.
+ *
+ * @example
+ * await page.route(RAZORPAY_CHECKOUT_URL, (route) => route.fulfill({ contentType: 'text/javascript', body: fakeCheckoutScript() }));
+ */
+export function fakeCheckoutScript(): string {
+  return `(() => {
+  const endpoint = 'https://api.razorpay.com${CHECKOUT_PATH}';
+  window.__razorpayOpened = [];
+  window.Razorpay = class Razorpay {
+    constructor(options) {
+      for (const field of ['key', 'order_id', 'currency', 'handler']) {
+        if (!options || !options[field]) throw new Error('Razorpay: ' + field + ' is required');
+      }
+      if (!Number.isInteger(options.amount)) throw new Error('Razorpay: amount must be an integer in paise');
+      this.options = options;
+      this.failed = [];
+    }
+    on(event, callback) {
+      if (event === 'payment.failed') this.failed.push(callback);
+    }
+    open() {
+      const o = this.options;
+      window.__razorpayOpened.push({ key: o.key, order_id: o.order_id, amount: o.amount, currency: o.currency, name: o.name, description: o.description, prefill: o.prefill, theme: o.theme });
+      const box = document.createElement('div');
+      box.setAttribute('role', 'dialog');
+      box.setAttribute('aria-label', 'Razorpay Checkout (fake)');
+      Object.assign(box.style, { position: 'fixed', inset: '0', zIndex: '2147483647', background: 'rgba(0,0,0,.6)', display: 'grid', placeItems: 'center' });
+      const panel = document.createElement('div');
+      Object.assign(panel.style, { background: '#fff', padding: '24px', borderRadius: '8px', display: 'grid', gap: '12px', font: '16px system-ui' });
+      const title = document.createElement('p');
+      title.textContent = 'Razorpay (fake): ' + o.name + ', ' + o.currency + ' ' + (o.amount / 100).toFixed(2);
+      panel.append(title);
+      const close = () => box.remove();
+      const post = (action) => fetch(endpoint + action, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ key_id: o.key, order_id: o.order_id }),
+      }).then((r) => r.json());
+      const button = (label, run) => {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.textContent = label;
+        b.addEventListener('click', run);
+        panel.append(b);
+      };
+      button('Pay (fake)', () => post('pay').then((paid) => { close(); o.handler(paid); }));
+      button('Fail (fake)', () => post('fail').then((failure) => this.failed.forEach((f) => f(failure))));
+      button('Close (fake)', () => { close(); if (o.modal && o.modal.ondismiss) o.modal.ondismiss(); });
+      box.append(panel);
+      document.body.append(box);
+    }
+  };
+})();
+`;
 }

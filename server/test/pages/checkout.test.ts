@@ -39,7 +39,7 @@ const get = (path: string, cookie = '') => t.app.request(path, cookie ? { header
 
 /** Starts an order through the form; returns the order page URL and the cookie that opens it. */
 async function startOrder(eventId: string, form: Record<string, string>) {
-  const res = await post(`/checkout/${eventId}?key=${pk}`, { ...BUYER, ...form });
+  const res = await post(`/checkout/${eventId}/basic?key=${pk}`, { ...BUYER, ...form });
   expect(res.status, await res.clone().text()).toBe(303);
   const location = res.headers.get('Location') ?? '';
   const setCookie = res.headers.get('Set-Cookie') ?? '';
@@ -55,11 +55,11 @@ async function latestCode(): Promise<string> {
   return mail.subject.slice(0, 6);
 }
 
-describe('checkout (happy)', () => {
+describe('checkout (happy, the no-script /basic flow)', () => {
   it('sells tickets end to end: form → email code → test payment → tickets', async () => {
     const event = await createEvent();
     const [general] = event.ticket_types;
-    const page = await get(`/checkout/${event.id}?key=${pk}`);
+    const page = await get(`/checkout/${event.id}/basic?key=${pk}`);
     expect(page.status).toBe(200);
     expect(page.headers.get('Content-Security-Policy')).toBe(PAGE_CSP);
     const form = await page.text();
@@ -116,7 +116,7 @@ describe('checkout (happy)', () => {
 
   it('takes an open amount in rupees, pre-filled from ?amount= in paise', async () => {
     const event = await createEvent({ open_amount: { min: 10_000, max: 10_000_000 } });
-    const page = await (await get(`/checkout/${event.id}?key=${pk}&amount=50050`)).text();
+    const page = await (await get(`/checkout/${event.id}/basic?key=${pk}&amount=50050`)).text();
     expect(page).toContain('name="amount"');
     expect(page).toContain('value="500.50"');
     expect(page).toContain('₹100.00 to ₹1,00,000.00');
@@ -140,7 +140,7 @@ describe('checkout (happy)', () => {
     t.clock.advance(16 * 60_000);
     const html = await (await get(started.location, started.cookie)).text();
     expect(html).toContain('have been released');
-    expect(html).toContain(`href="/checkout/${event.id}?key=${pk}"`);
+    expect(html).toContain(`href="/checkout/${event.id}/basic?key=${pk}"`);
   });
 
   it('issues free tickets without any payment step', async () => {
@@ -187,7 +187,7 @@ describe('checkout (errors)', () => {
     const event = await createEvent();
     const { location, cookie } = await startOrder(event.id, { [`qty_${event.ticket_types[0]?.id}`]: '1' });
     const mangled = { 'Content-Type': 'multipart/form-data; boundary=x', Origin: ORIGIN };
-    const start = await t.app.request(`/checkout/${event.id}?key=${pk}`, { method: 'POST', headers: mangled, body: '--x\r\ngarbage' });
+    const start = await t.app.request(`/checkout/${event.id}/basic?key=${pk}`, { method: 'POST', headers: mangled, body: '--x\r\ngarbage' });
     expect(start.status).toBe(400);
     expect(start.headers.get('Content-Type')).toMatch(/text\/html/);
     const verifyUrl = `${location.split('?')[0]}/verify?${location.split('?')[1] ?? ''}`;
@@ -211,7 +211,7 @@ describe('checkout (errors)', () => {
   it('keeps what the buyer typed when the form has problems', async () => {
     const event = await createEvent();
     const vip = event.ticket_types[1];
-    const res = await post(`/checkout/${event.id}?key=${pk}`, { name: 'Asha', email: 'not-an-email', phone: '', [`qty_${vip?.id}`]: '9' });
+    const res = await post(`/checkout/${event.id}/basic?key=${pk}`, { name: 'Asha', email: 'not-an-email', phone: '', [`qty_${vip?.id}`]: '9' });
     expect(res.status).toBe(400);
     const html = await res.text();
     expect(html).toContain('Email: must be an email address');
@@ -222,10 +222,10 @@ describe('checkout (errors)', () => {
   it('names the per-order limit and an empty order', async () => {
     const event = await createEvent();
     const vip = event.ticket_types[1];
-    const tooMany = await post(`/checkout/${event.id}?key=${pk}`, { ...BUYER, [`qty_${vip?.id}`]: '5' });
+    const tooMany = await post(`/checkout/${event.id}/basic?key=${pk}`, { ...BUYER, [`qty_${vip?.id}`]: '5' });
     expect(tooMany.status).toBe(400);
     expect(await tooMany.text()).toContain('at most 4 VIP tickets per order');
-    const none = await post(`/checkout/${event.id}?key=${pk}`, { ...BUYER });
+    const none = await post(`/checkout/${event.id}/basic?key=${pk}`, { ...BUYER });
     expect(none.status).toBe(400);
     expect(await none.text()).toContain('choose at least one ticket');
   });
@@ -234,21 +234,24 @@ describe('checkout (errors)', () => {
     const event = await createEvent({ capacity: 2, ticket_types: [{ name: 'General', price: 49_900 }] });
     const typeId = event.ticket_types[0]?.id ?? '';
     await startOrder(event.id, { [`qty_${typeId}`]: '2' });
-    expect(await (await get(`/checkout/${event.id}?key=${pk}`)).text()).toContain('Sold out');
-    const refused = await post(`/checkout/${event.id}?key=${pk}`, { ...BUYER, [`qty_${typeId}`]: '1' });
+    expect(await (await get(`/checkout/${event.id}/basic?key=${pk}`)).text()).toContain('Sold out');
+    const refused = await post(`/checkout/${event.id}/basic?key=${pk}`, { ...BUYER, [`qty_${typeId}`]: '1' });
     expect(refused.status).toBe(409);
     expect(await refused.text()).toContain('sold out');
     t.clock.set('2030-06-09T00:00:00Z');
-    expect(await (await get(`/checkout/${event.id}?key=${pk}`)).text()).toContain('Ticket sales for this event are closed.');
+    expect(await (await get(`/checkout/${event.id}/basic?key=${pk}`)).text()).toContain('Ticket sales for this event are closed.');
   });
 
-  it('explains a missing, invalid or unknown key or event', async () => {
+  it('explains a missing, invalid or unknown key or event, on the widget page and the basic one', async () => {
     const event = await createEvent();
-    expect((await get(`/checkout/${event.id}`)).status).toBe(400);
-    const invalid = await get(`/checkout/${event.id}?key=pk_test_nope`);
-    expect(invalid.status).toBe(401);
-    expect(await invalid.text()).toContain('not valid');
+    for (const page of [`/checkout/${event.id}`, `/checkout/${event.id}/basic`]) {
+      expect((await get(page)).status).toBe(400);
+      const invalid = await get(`${page}?key=pk_test_nope`);
+      expect(invalid.status).toBe(401);
+      expect(await invalid.text()).toContain('not valid');
+    }
     expect((await get(`/checkout/evt_0000000000000000000000?key=${pk}`)).status).toBe(404);
+    expect((await get(`/checkout/evt_0000000000000000000000/basic?key=${pk}`)).status).toBe(404);
   });
 
   it('cannot open an order without its cookie', async () => {
@@ -266,12 +269,12 @@ describe('checkout (security)', () => {
   it('refuses a cross-origin form POST with 403 and creates nothing', async () => {
     const event = await createEvent();
     const form = { ...BUYER, [`qty_${event.ticket_types[0]?.id}`]: '1' };
-    const evil = await post(`/checkout/${event.id}?key=${pk}`, form, { Origin: 'https://evil.example' });
+    const evil = await post(`/checkout/${event.id}/basic?key=${pk}`, form, { Origin: 'https://evil.example' });
     expect(evil.status).toBe(403);
     expect(evil.headers.get('Content-Type')).toContain('text/html');
-    const nullOrigin = await post(`/checkout/${event.id}?key=${pk}`, form, { Origin: 'null' });
+    const nullOrigin = await post(`/checkout/${event.id}/basic?key=${pk}`, form, { Origin: 'null' });
     expect(nullOrigin.status).toBe(403);
-    const noOrigin = await t.app.request(`/checkout/${event.id}?key=${pk}`, {
+    const noOrigin = await t.app.request(`/checkout/${event.id}/basic?key=${pk}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(form).toString(),
@@ -282,7 +285,7 @@ describe('checkout (security)', () => {
 
   it('accepts a POST without Origin when the browser says Sec-Fetch-Site: same-origin', async () => {
     const event = await createEvent();
-    const res = await t.app.request(`/checkout/${event.id}?key=${pk}`, {
+    const res = await t.app.request(`/checkout/${event.id}/basic?key=${pk}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Sec-Fetch-Site': 'same-origin' },
       body: new URLSearchParams({ ...BUYER, [`qty_${event.ticket_types[0]?.id}`]: '1' }).toString(),
@@ -290,20 +293,22 @@ describe('checkout (security)', () => {
     expect(res.status).toBe(303);
   });
 
-  it('refuses a secret key in the link without echoing it', async () => {
+  it('refuses a secret key in the link without echoing it, on the widget page and the basic one', async () => {
     const event = await createEvent();
-    const res = await get(`/checkout/${event.id}?key=${sk}`);
-    expect(res.status).toBe(403);
-    const html = await res.text();
-    expect(html).toContain('secret key');
-    expect(html).not.toContain(sk);
-    expect(html).not.toContain(sk.slice(8));
+    for (const page of [`/checkout/${event.id}`, `/checkout/${event.id}/basic`]) {
+      const res = await get(`${page}?key=${sk}`);
+      expect(res.status).toBe(403);
+      const html = await res.text();
+      expect(html).toContain('secret key');
+      expect(html).not.toContain(sk);
+      expect(html).not.toContain(sk.slice(8));
+    }
   });
 
   it('escapes hostile event and buyer names on every step', async () => {
     const hostile = `<script>alert("x")</script>"'><img src=x>`;
     const event = await createEvent({ name: hostile, require_email_verification: false, ticket_types: [{ name: hostile, price: 100 }] });
-    const page = await (await get(`/checkout/${event.id}?key=${pk}`)).text();
+    const page = await (await get(`/checkout/${event.id}/basic?key=${pk}`)).text();
     const started = await startOrder(event.id, { name: hostile, [`qty_${event.ticket_types[0]?.id}`]: '1' });
     await post(`/checkout/orders/${started.orderId}/pay?key=${pk}`, { outcome: 'success' }, { Cookie: started.cookie });
     const done = await (await get(started.location, started.cookie)).text();
@@ -318,8 +323,61 @@ describe('checkout (security)', () => {
     t = await buildTestApp({ env: { PUBLIC_URL: 'https://tickets.example.in' } });
     ({ sk, pk } = await t.signUp());
     const event = await createEvent();
-    const res = await post(`/checkout/${event.id}?key=${pk}`, { ...BUYER, [`qty_${event.ticket_types[0]?.id}`]: '1' }, { Origin: 'https://tickets.example.in' });
+    const res = await post(`/checkout/${event.id}/basic?key=${pk}`, { ...BUYER, [`qty_${event.ticket_types[0]?.id}`]: '1' }, { Origin: 'https://tickets.example.in' });
     expect(res.status).toBe(303);
     expect(res.headers.get('Set-Cookie')).toContain('Secure');
+  });
+});
+
+/** A secret key anywhere in a page: `sk_test_` or `sk_live_` followed by key characters. */
+const SECRET_KEY = /sk_(test|live)_[0-9A-Za-z]{8,}/;
+
+describe('checkout (the widget in page mode)', () => {
+  it('hosts <tts-checkout mode="page"> loaded from this server, under a policy that allows only it and Razorpay', async () => {
+    const event = await createEvent();
+    const res = await get(`/checkout/${event.id}?key=${pk}`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('<script src="/widget/v1/tts-checkout.js" async></script>');
+    expect(html).toMatch(new RegExp(`<tts-checkout mode="page" event="${event.id}" key="${pk}">`));
+    expect(html).toContain('<title>Tickets · Monsoon Jazz Night</title>');
+    expect(html).not.toMatch(SECRET_KEY);
+    const csp = res.headers.get('Content-Security-Policy') ?? '';
+    expect(csp).toContain("script-src 'self' https://checkout.razorpay.com;");
+    expect(csp).toContain('frame-src https://api.razorpay.com');
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(res.headers.get('Cache-Control')).toBe('no-store');
+  });
+
+  it('links the no-script flow from a <noscript> inside the element, which shows only when scripts are off', async () => {
+    const event = await createEvent();
+    const html = await (await get(`/checkout/${event.id}?key=${pk}`)).text();
+    const inside = /<tts-checkout[^>]*>([\s\S]*?)<\/tts-checkout>/.exec(html)?.[1] ?? '';
+    expect(inside).toMatch(/^\s*<noscript>[\s\S]*<\/noscript>\s*$/);
+    expect(inside).toContain(`href="/checkout/${event.id}/basic?key=${pk}"`);
+    const basic = await get(`/checkout/${event.id}/basic?key=${pk}`);
+    expect(basic.status).toBe(200);
+    expect(await basic.text()).toContain(`name="qty_${event.ticket_types[0]?.id}"`);
+  });
+
+  it('hands ?amount= (paise) to the widget and the basic link for open-amount events only', async () => {
+    const open = await createEvent({ open_amount: { min: 10_000, max: 10_000_000 } });
+    const html = await (await get(`/checkout/${open.id}?key=${pk}&amount=50050`)).text();
+    expect(html).toContain(`key="${pk}" amount="50050">`);
+    expect(html).toContain(`href="/checkout/${open.id}/basic?key=${pk}&amp;amount=50050"`);
+    const fixed = await createEvent();
+    expect(await (await get(`/checkout/${fixed.id}?key=${pk}&amount=50050`)).text()).not.toContain('amount=');
+    const bogus = await (await get(`/checkout/${open.id}?key=${pk}&amount=%22%3E%3Cscript%3E`)).text();
+    expect(bogus).not.toContain('amount=');
+  });
+
+  it('escapes a hostile event name in the page around the widget', async () => {
+    const hostile = `</title><script>alert("x")</script>`;
+    const event = await createEvent({ name: hostile });
+    const html = await (await get(`/checkout/${event.id}?key=${pk}`)).text();
+    expect(html).not.toContain('<script>alert');
+    expect(html).toContain('&lt;/title&gt;&lt;script&gt;');
   });
 });

@@ -9,13 +9,14 @@ import type { EventDoc, Owner } from '../../domain/events.js';
 import { idPattern } from '../../domain/ids.js';
 import type { CreateOrderInput, OrderAccess } from '../../domain/orders.js';
 import { isCheckoutFailure } from '../../payments/test-gateway.js';
-import { CheckoutPage, OrderPage, type CheckoutFormValues, type PageError } from '../../pages/checkout.js';
+import { CheckoutPage, hostedCheckoutPage, OrderPage, type CheckoutFormValues, type PageError } from '../../pages/checkout.js';
 import { MessagePage, renderPage } from '../../pages/layout.js';
 import { clientKey } from '../client-ip.js';
 import type { AppEnv } from '../context.js';
 import { STATUS } from '../errors.js';
 import { requireSameOrigin } from '../middleware/same-origin.js';
 import { text } from '../schemas/common.js';
+import { widgetPageCsp } from './widget.js';
 
 const EVENT_ID = idPattern('evt');
 const ORDER_ID = idPattern('ord');
@@ -171,10 +172,11 @@ function orderAction(run: (c: Context<AppEnv>, ctx: { access: OrderAccess; key: 
 }
 
 /**
- * The hosted checkout (SPEC §2 flow 4, §4 "Hosted pages") as server-rendered forms:
- * choose → email code → pay (test gateway in test mode) → tickets. No script; the
- * `<tts-checkout>` widget replaces it in page mode later. The order's client secret
- * lives in an HttpOnly cookie scoped to /checkout, never in a URL.
+ * The hosted checkout (SPEC §2 flow 4, §4 "Hosted pages"). `/checkout/:eventId?key=pk_…` is the
+ * `<tts-checkout>` widget in page mode. `/checkout/:eventId/basic` is the same purchase as
+ * server-rendered forms with no script at all (choose → email code → pay with the test gateway
+ * → tickets), linked from the widget page's `<noscript>`: see docs/decisions/0010. In the basic
+ * flow the order's client secret lives in an HttpOnly cookie scoped to /checkout, never in a URL.
  *
  * @example
  * app.route('/', checkoutRoutes());
@@ -188,7 +190,21 @@ export function checkoutRoutes() {
   router.use('/checkout/*', sameOrigin); // passes GET and HEAD through
   router.use('/checkout/*', limit);
 
-  router.get('/checkout/:eventId', async function checkoutPage(c) {
+  router.get('/checkout/:eventId', async function hostedCheckout(c) {
+    const resolved = await ownerFromKey(c);
+    if (resolved instanceof Response) return resolved;
+    const event = await loadEvent(c, resolved.owner, c.req.param('eventId'));
+    if (!event) return eventNotFound(c);
+    // `?amount=` (paise, from POST /payment) only pre-fills; the API checks the amount again.
+    const prefill = Number(c.req.query('amount'));
+    const amount = event.open_amount && Number.isSafeInteger(prefill) && prefill > 0 ? prefill : undefined;
+    c.header('Content-Security-Policy', widgetPageCsp(c.var.deps.config.publicUrl, { inlineStyles: true }));
+    c.header('Cache-Control', 'no-store');
+    c.header('X-Robots-Tag', 'noindex, nofollow');
+    return c.html(hostedCheckoutPage({ event, publishableKey: resolved.key, amount }));
+  });
+
+  router.get('/checkout/:eventId/basic', async function checkoutPage(c) {
     const resolved = await ownerFromKey(c);
     if (resolved instanceof Response) return resolved;
     const event = await loadEvent(c, resolved.owner, c.req.param('eventId'));
@@ -200,7 +216,7 @@ export function checkoutRoutes() {
     return renderPage(c, jsx(CheckoutPage, { event, publishableKey: resolved.key, now: c.var.deps.clock.now(), values }));
   });
 
-  router.post('/checkout/:eventId', async function startOrder(c) {
+  router.post('/checkout/:eventId/basic', async function startOrder(c) {
     const resolved = await ownerFromKey(c);
     if (resolved instanceof Response) return resolved;
     const event = await loadEvent(c, resolved.owner, c.req.param('eventId'));

@@ -1,0 +1,180 @@
+/**
+ * Live mode in real Chromium: a partner site on its own origin embeds the widget from the real
+ * server process, which runs with live Razorpay keys pointed at the fake Razorpay. Requests for
+ * Razorpay's `checkout.js` are routed to `fakeCheckoutScript()`, which completes (or fails)
+ * payments against the fake Razorpay over HTTP, as the real Checkout would against Razorpay.
+ * The partner page runs under the Content-Security-Policy that docs/widget.md asks partners for.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fillPartnerPage, PARTNER_SITE } from '../../src/http/routes/demo.js';
+import { RAZORPAY_CSP } from '../../src/http/routes/widget.js';
+import { fakeCheckoutScript, startFakeRazorpay, type FakeRazorpay } from '../fakes/fake-razorpay.js';
+import { browserAvailable, launchBrowser, screenshot } from '../helpers/browser.js';
+import { eventBody } from '../helpers/app.js';
+import { freePort, startServer, type ServerProcess } from '../helpers/server-process.js';
+import { cspViolations, mailedCode, watchCsp } from './e2e-helpers.js';
+
+const RAZORPAY_CHECKOUT_URL = 'https://checkout.razorpay.com/v1/checkout.js';
+
+let dataDir: string;
+let fake: FakeRazorpay;
+let server: ServerProcess;
+let browser: Browser;
+let partner: Server;
+let partnerUrl: string;
+let live: { pk: string; eventId: string };
+
+/** The example partner page, edited as a partner would: their event, their key, our server. */
+function servePartnerSite(tts: string): Promise<Server> {
+  const csp = [
+    "default-src 'none'",
+    `script-src 'self' ${tts} ${RAZORPAY_CSP.script}`,
+    `connect-src ${tts} ${RAZORPAY_CSP.connect}`,
+    `img-src 'self' data: ${tts} ${RAZORPAY_CSP.img}`,
+    "style-src 'self'",
+    `frame-src ${RAZORPAY_CSP.frame}`,
+  ].join('; ');
+  const site = createServer(async (req, res) => {
+    const file = { '/': 'index.html', '/styles.css': 'styles.css', '/partner.js': 'partner.js' }[req.url ?? ''];
+    if (!file) return void res.writeHead(404).end();
+    let body = await readFile(join(PARTNER_SITE, file), 'utf8');
+    if (file === 'index.html') body = fillPartnerPage(body, { eventId: live.eventId, publishableKey: live.pk }).replace('src="/widget/v1/', `src="${tts}/widget/v1/`);
+    const type = { 'index.html': 'text/html', 'styles.css': 'text/css', 'partner.js': 'text/javascript' }[file];
+    res.writeHead(200, { 'Content-Type': `${type}; charset=utf-8`, 'Content-Security-Policy': csp }).end(body);
+  });
+  return new Promise((resolve) => site.listen(0, '127.0.0.1', () => resolve(site)));
+}
+
+beforeAll(async () => {
+  if (!browserAvailable) return;
+  dataDir = await mkdtemp(join(tmpdir(), 'tts-widget-live-'));
+  fake = await startFakeRazorpay();
+  const port = await freePort();
+  [server, browser] = await Promise.all([
+    startServer({
+      TTS_DATA_DIR: dataDir,
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      RAZORPAY_KEY_ID: fake.keyId,
+      RAZORPAY_KEY_SECRET: fake.keySecret,
+      RAZORPAY_API_BASE: fake.apiBase,
+      RAZORPAY_WEBHOOK_SECRET: 'whsec_widget_live_0123456789abcdef',
+    }),
+    launchBrowser(),
+  ]);
+  partner = await servePartnerSite(server.url);
+  partnerUrl = `http://127.0.0.1:${(partner.address() as AddressInfo).port}`;
+
+  // An organizer's live keys (they need the password) and a live event sold from the partner's origin.
+  const call = async (path: string, key: string | null, body: unknown) => {
+    const res = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(key ? { Authorization: `Bearer ${key}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    const json = (await res.json()) as Record<string, any>;
+    expect(res.status, JSON.stringify(json)).toBeLessThan(300);
+    return json;
+  };
+  const account = await call('/v1/accounts', null, { email: `live-${Date.now()}@example.com`, password: 'correct horse battery', name: 'Marine Drive Music Society' });
+  const sk = (await call('/v1/keys/roll', account.secret_key, { kind: 'secret', mode: 'live', password: 'correct horse battery' })).secret as string;
+  const pk = (await call('/v1/keys/roll', sk, { kind: 'publishable' })).secret as string;
+  const event = await call('/v1/events', sk, eventBody({ starts_at: '2031-01-10T14:00:00Z', ends_at: '2031-01-10T18:00:00Z', allowed_origins: [partnerUrl] }));
+  expect(event.livemode).toBe(true);
+  live = { pk, eventId: event.id as string };
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await fake?.close();
+  await new Promise<void>((resolve) => (partner ? partner.close(() => resolve()) : resolve()));
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+/** Routes Razorpay's script to the fake Checkout, and its API calls to the fake Razorpay; counts script loads. */
+async function routeRazorpay(page: Page): Promise<{ scriptLoads: () => number }> {
+  let loads = 0;
+  await page.route(RAZORPAY_CHECKOUT_URL, (route) => {
+    loads += 1;
+    return route.fulfill({ contentType: 'text/javascript; charset=utf-8', body: fakeCheckoutScript() });
+  });
+  await page.route('https://api.razorpay.com/**', async (route) => {
+    const url = new URL(route.request().url());
+    const response = await route.fetch({ url: `${fake.url}${url.pathname}${url.search}` });
+    return route.fulfill({ response });
+  });
+  return { scriptLoads: () => loads };
+}
+
+const dialogOpen = (page: Page) => page.locator('tts-checkout dialog').evaluate((d) => (d as unknown as { open: boolean }).open);
+
+describe.skipIf(!browserAvailable)('<tts-checkout> in live mode, in Chromium', () => {
+  it('embeds on another origin, loads Razorpay Checkout only at Pay, survives a failed payment and pays', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await watchCsp(page);
+    const razorpay = await routeRazorpay(page);
+    const who = { name: 'Asha Rao', email: `live-buyer-${Date.now()}@example.com`, phone: '+91 98765 43210' };
+
+    await page.goto(partnerUrl);
+    await page.getByRole('button', { name: 'Book tickets' }).click();
+    await page.getByRole('heading', { name: 'Choose tickets' }).waitFor();
+    expect(await page.locator('tts-checkout').getByText('TEST MODE').count()).toBe(0);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('Full name').fill(who.name);
+    await page.getByLabel('Email').fill(who.email);
+    await page.getByLabel('Phone (optional)').fill(who.phone);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('Code').fill(await mailedCode(server.url, who.email));
+
+    await page.getByText('Paid securely through Razorpay.').waitFor();
+    await screenshot(page, 'live-1280-4-pay');
+    expect(razorpay.scriptLoads()).toBe(0);
+
+    // First attempt fails inside Razorpay; closing its window brings our dialog back with the reason.
+    await page.getByRole('button', { name: 'Pay ₹499.00' }).click();
+    const checkout = page.getByRole('dialog', { name: 'Razorpay Checkout (fake)' });
+    await checkout.waitFor();
+    expect(razorpay.scriptLoads()).toBe(1);
+    await expect.poll(() => dialogOpen(page)).toBe(false);
+    await screenshot(page, 'live-1280-razorpay-window');
+    const opened = await page.evaluate(() => (globalThis as unknown as { __razorpayOpened: Array<Record<string, any>> }).__razorpayOpened);
+    expect(opened[0]).toMatchObject({
+      key: fake.keyId,
+      amount: 49_900,
+      currency: 'INR',
+      name: 'Monsoon Jazz Night',
+      description: '1 × General',
+      prefill: { name: who.name, email: who.email, contact: who.phone },
+      theme: { color: '#9d174d' },
+    });
+    expect(fake.orders.get(opened[0]!.order_id)).toMatchObject({ amount: 49_900, status: 'created' });
+    await checkout.getByRole('button', { name: 'Fail (fake)' }).click();
+    await expect.poll(() => [...fake.payments.values()].some((p) => p.status === 'failed')).toBe(true);
+    await checkout.getByRole('button', { name: 'Close (fake)' }).click();
+    await expect.poll(() => dialogOpen(page)).toBe(true);
+    await page.locator('tts-checkout').getByText('The payment did not go through: Payment was unsuccessful due to a temporary issue.').waitFor();
+    await screenshot(page, 'live-1280-payment-failed');
+
+    // Second attempt pays: the script is not loaded again, and the tickets appear.
+    await page.getByRole('button', { name: 'Pay ₹499.00' }).click();
+    await checkout.getByRole('button', { name: 'Pay (fake)' }).click();
+    await page.getByRole('heading', { name: 'You’re in!' }).waitFor();
+    expect(razorpay.scriptLoads()).toBe(1);
+    await expect.poll(() => page.locator('tts-checkout [part="qr"]').evaluateAll((imgs) => imgs.length === 1 && (imgs[0] as unknown as { naturalWidth: number }).naturalWidth > 0)).toBe(true);
+    const captured = [...fake.payments.values()].filter((p) => p.status === 'captured');
+    expect(captured).toHaveLength(1);
+    expect(captured[0]).toMatchObject({ order_id: opened[0]!.order_id, amount: 49_900 });
+    expect(await page.locator('#thanks').textContent()).toBe('Thank you, Asha Rao! 1 ticket booked. See you at the show.');
+    await screenshot(page, 'live-1280-5-done');
+    expect(await cspViolations(page)).toEqual([]);
+    await context.close();
+  });
+});
