@@ -91,7 +91,7 @@ export function mailboxRoutes() {
     // PDFs (our tickets) open in the browser's viewer, which a CSP sandbox would block;
     // anything else downloads, and even if opened runs nothing and reaches nothing here.
     const pdf = type === 'application/pdf';
-    return c.body(file.content.slice().buffer, 200, {
+    return c.body(new Uint8Array(file.content), 200, {
       'Content-Type': type,
       'Content-Disposition': `${pdf ? 'inline' : 'attachment'}; filename="${file.filename}"`,
       'Cache-Control': 'no-store',
