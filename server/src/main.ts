@@ -151,8 +151,8 @@ function startupBanner(config: Readonly<Config>, store: Store, capturingMail: bo
     lines.push(
       '',
       '  Demo organizer (test mode: no real money moves)',
-      `  Checkout       ${url}/checkout/${demo.eventId}?key=${demo.publishableKey}`,
       `  Demo page      ${url}/demo`,
+      `  Checkout       ${url}/checkout/${demo.eventId}?key=${demo.publishableKey}`,
       `  Event Token    ${demo.eventId}`,
       `  Publishable    ${demo.publishableKey}`,
       `  Secret key     ${demo.secretKey}`,
