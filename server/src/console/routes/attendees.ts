@@ -3,6 +3,7 @@ import { jsx } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError, notFound } from '../../domain/errors.js';
 import { idPattern } from '../../domain/ids.js';
+import { csvHeaders, csvStream } from '../../http/csv-stream.js';
 import { STATUS } from '../../http/errors.js';
 import type { ConsoleContext, ConsoleEnv } from '../context.js';
 import { actor } from '../context.js';
@@ -15,10 +16,6 @@ const TICKET_ID = idPattern('tkt');
 const PAGE_SIZE = 50;
 /** Scans shown on a ticket page. */
 const TICKET_SCANS = 20;
-// Excel opens a BOM-less CSV in the machine's legacy code page, turning राहुल into mojibake.
-const UTF8_BOM = '\uFEFF';
-/** Bytes gathered before a chunk is handed to the socket. */
-const CHUNK_CHARS = 16 * 1024;
 
 const FILTERS: Record<AttendeeFilter, boolean | undefined> = { all: undefined, attended: true, missed: false };
 
@@ -45,31 +42,6 @@ function filtersOf(c: ConsoleContext): { q: string; filter: AttendeeFilter; quer
   return { q, filter, query: params.toString() };
 }
 
-/** Lines pulled only as fast as the browser reads them, in chunks: one batch of tickets in memory at a time. */
-function csvStream(lines: AsyncIterable<string>): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  const iterator = lines[Symbol.asyncIterator]();
-  let started = false;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      let chunk = started ? '' : UTF8_BOM;
-      started = true;
-      while (chunk.length < CHUNK_CHARS) {
-        const next = await iterator.next();
-        if (next.done) {
-          if (chunk) controller.enqueue(encoder.encode(chunk));
-          controller.close();
-          return;
-        }
-        chunk += next.value;
-      }
-      controller.enqueue(encoder.encode(chunk));
-    },
-    async cancel() {
-      await iterator.return?.();
-    },
-  });
-}
 
 async function showTicket(c: ConsoleContext, extra: { flash?: Flash; voidError?: string; status?: ContentfulStatusCode } = {}) {
   const { user, services } = c.var;
@@ -131,11 +103,7 @@ export function attendeeRoutes() {
     const id = idOf(c, EVENT_ID, 'event');
     const { q, filter } = filtersOf(c);
     const lines = await services.attendance.attendeesCsv(user.owner, id, { checkedIn: FILTERS[filter], q });
-    return c.body(csvStream(lines), 200, {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="attendees-${id}.csv"`,
-      'Cache-Control': 'no-store',
-    });
+    return c.body(csvStream(lines), 200, csvHeaders(`attendees-${id}.csv`));
   });
 
   router.get('/console/tickets/:id', (c) => showTicket(c));

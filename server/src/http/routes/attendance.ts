@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { KeyAuth } from '../../domain/accounts.js';
 import type { Owner } from '../../domain/events.js';
+import { csvHeaders, csvStream } from '../csv-stream.js';
 import { requireKey } from '../middleware/auth.js';
 import { bearer, createRouter } from '../router.js';
 import { AttendeesCsvQuery, AttendeesQuery, checkedInFilter, EventStatsSchema } from '../schemas/attendance.js';
@@ -11,10 +12,6 @@ import { toList, toTicketJson } from '../serializers.js';
 const owner = (auth: KeyAuth): Owner => ({ account: auth.account._id, livemode: auth.livemode });
 const secret = { security: bearer, middleware: [requireKey('secret')], tags: ['Attendance'] };
 
-// Excel opens a BOM-less CSV in the machine's legacy code page, turning राहुल into mojibake.
-const UTF8_BOM = '\uFEFF';
-/** Bytes gathered before a chunk is handed to the socket: fewer, larger writes than one per row. */
-const CHUNK_BYTES = 16 * 1024;
 
 const listAttendees = createRoute({
   ...secret,
@@ -59,34 +56,6 @@ const eventStats = createRoute({
   },
 });
 
-/**
- * Pulls lines from `lines` only as fast as the client reads (a pull stream), so
- * an export of any size holds one batch of tickets in memory at a time.
- */
-function csvStream(lines: AsyncIterable<string>): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  const iterator = lines[Symbol.asyncIterator]();
-  let started = false;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      let chunk = started ? '' : UTF8_BOM;
-      started = true;
-      while (chunk.length < CHUNK_BYTES) {
-        const next = await iterator.next();
-        if (next.done) {
-          if (chunk) controller.enqueue(encoder.encode(chunk));
-          controller.close();
-          return;
-        }
-        chunk += next.value;
-      }
-      controller.enqueue(encoder.encode(chunk));
-    },
-    async cancel() {
-      await iterator.return?.();
-    },
-  });
-}
 
 /**
  * The organizer's view of who is coming (SPEC §2 flow 7): the attendee list, its
@@ -113,13 +82,7 @@ export function attendanceRoutes() {
       const { checked_in, q } = c.req.valid('query');
       // Resolves after the ownership check, so a 404 is still a JSON error, not a broken CSV.
       const lines = await c.var.services.attendance.attendeesCsv(owner(c.var.auth), id, { checkedIn: checkedInFilter(checked_in), q });
-      return c.body(csvStream(lines), 200, {
-        'Content-Type': 'text/csv; charset=utf-8',
-        // Ids are base62 (domain/ids.ts); the replace only keeps a stray id from breaking the header.
-        'Content-Disposition': `attachment; filename="attendees-${id.replace(/[^\w-]/g, '_')}.csv"`,
-        // Attendee lists are personal data: no shared or browser cache may keep a copy.
-        'Cache-Control': 'no-store',
-      });
+      return c.body(csvStream(lines), 200, csvHeaders(`attendees-${id}.csv`));
     })
     .openapi(eventStats, async (c) => {
       const stats = await c.var.services.attendance.stats(owner(c.var.auth), c.req.valid('param').id);
