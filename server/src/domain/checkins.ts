@@ -49,6 +49,28 @@ export interface ScanInput {
   event?: string | undefined;
   nonce?: string | undefined;
   by: string;
+  /**
+   * When the scanner made the scan, for one sent late from its offline queue. Taken only
+   * within {@link SCAN_TIME_WINDOW} of the clock (no later than now, within its skew); outside
+   * it, or absent, the scan is dated now. The ticket is admitted, and judged valid or expired,
+   * as of that time.
+   */
+  at?: Date | undefined;
+}
+
+/**
+ * How far a scanner's own time for a scan may be from the server's and still be recorded:
+ * up to a day late (a door that was offline for an evening), and a little early (a phone's
+ * clock running ahead), which is recorded as now so no scan is dated in the future.
+ */
+export const SCAN_TIME_WINDOW = { maxAgeMs: 24 * 60 * 60_000, maxSkewMs: 2 * 60_000 } as const;
+
+/** The time a scan is recorded at: the scanner's, when it is believable, else the clock's. */
+function scanTime(claimed: Date | undefined, now: Date): Date {
+  if (claimed === undefined || Number.isNaN(claimed.getTime())) return now;
+  const age = now.getTime() - claimed.getTime();
+  if (age > SCAN_TIME_WINDOW.maxAgeMs || age < -SCAN_TIME_WINDOW.maxSkewMs) return now;
+  return age < 0 ? now : claimed;
 }
 
 export interface ScanOutcome {
@@ -148,13 +170,14 @@ export function createCheckinService({
         if (replay) return { checkin: replay, ticket: await loadTicket(replay.ticket) };
       }
       const now = clock.now();
-      const { ticketDoc, ...decision } = await decide(owner, input, now);
+      const at = scanTime(input.at, now);
+      const { ticketDoc, ...decision } = await decide(owner, input, at);
       const checkin: CheckinDoc = {
         _id: newId('chk'),
         account: owner.account,
         livemode: owner.livemode,
         ...decision,
-        at: now,
+        at,
         by: input.by,
         nonce: input.nonce ?? null,
         ...(nonceKey === undefined ? {} : { nonce_key: nonceKey }),

@@ -32,6 +32,10 @@ export const DASHBOARD_INDEXES: readonly IndexSpec[] = [
   { collection: 'tickets', keys: { account: 1, livemode: 1, created_at: -1 } },
   { collection: 'orders', keys: { account: 1, livemode: 1, created_at: -1 } },
   { collection: 'checkins', keys: { account: 1, livemode: 1, created_at: -1 } },
+  // The activity feed picks its newest entries by the time it shows for each.
+  { collection: 'orders', keys: { account: 1, livemode: 1, status: 1, paid_at: -1 } },
+  { collection: 'orders', keys: { account: 1, livemode: 1, status: 1, updated_at: -1 } },
+  { collection: 'checkins', keys: { account: 1, livemode: 1, at: -1 } },
 ];
 
 /** A sale in the activity feed. */
@@ -86,7 +90,7 @@ export interface DashboardSummary {
   attendance: { checked_in: number; tickets: number; rate: number | null };
   /** Exactly {@link SALES_CHART_DAYS} days, oldest first, days without sales at zero. */
   sales_by_day: SalesDay[];
-  /** Newest first: paid or refunded orders and door scans. */
+  /** Newest first: paid orders (at payment), refunded orders (at the refund) and door scans. */
   recent: Activity[];
   /** Active events, soonest first. */
   upcoming: EventDoc[];
@@ -140,11 +144,17 @@ export function createDashboardService({ store, clock }: { store: Store; clock: 
 
   async function recentActivity(owner: Owner): Promise<Activity[]> {
     const mine = { account: owner.account, livemode: owner.livemode };
-    const newest = { sort: { created_at: -1 as const, _id: -1 as const }, limit: RECENT_ACTIVITY_LIMIT };
-    const [sales, scans] = await Promise.all([
-      orders.find({ ...mine, status: { $in: ['paid', 'refunded'] } }, newest),
-      checkins.find(mine, newest),
+    const newestBy = (field: 'paid_at' | 'updated_at' | 'at') => ({ sort: { [field]: -1 as const, _id: -1 as const }, limit: RECENT_ACTIVITY_LIMIT });
+    // Each list is picked by the time the feed shows for it, or an old order paid late (or a
+    // scan replayed after an outage) would be shown out of place or left out.
+    const [paid, refunded, scans] = await Promise.all([
+      orders.find({ ...mine, status: 'paid' }, newestBy('paid_at')),
+      // Moving an order to `refunded` stamps `updated_at` (fulfilment.ts) and nothing writes it
+      // again afterwards, so for a refunded order it is the refund's time.
+      orders.find({ ...mine, status: 'refunded' }, newestBy('updated_at')),
+      checkins.find(mine, newestBy('at')),
     ]);
+    const sales = [...paid, ...refunded];
     const eventIds = [...new Set([...sales.map((o) => o.event), ...scans.flatMap((s) => (s.event ? [s.event] : []))])];
     const ticketIds = [...new Set(scans.flatMap((s) => (s.ticket ? [s.ticket] : [])))];
     const [eventDocs, ticketDocs] = await Promise.all([
@@ -157,7 +167,7 @@ export function createDashboardService({ store, clock }: { store: Store; clock: 
       ...sales.map(
         (o): OrderActivity => ({
           kind: 'order',
-          at: o.paid_at ?? o.created_at,
+          at: o.status === 'refunded' ? o.updated_at : (o.paid_at ?? o.created_at),
           order: o._id,
           event: o.event,
           event_name: eventName.get(o.event) ?? o.event,

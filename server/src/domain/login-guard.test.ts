@@ -79,6 +79,27 @@ describe('console sign-in guard', () => {
     expect((await guard.signIn('asha@example.com', PASSWORD, { client: '203.0.113.7' })).email).toBe('asha@example.com');
   });
 
+  it('lets no more than the limit of parallel wrong guesses from many addresses reach the password check', async () => {
+    const guesses = 4 * LOGIN_FAILURE_LIMIT;
+    const outcomes = await Promise.all(
+      Array.from({ length: guesses }, (_, i) => refusal(guard.signIn('asha@example.com', `guess ${i}`, { client: `198.51.100.${i}` }))),
+    );
+    expect(hasher.verifies).toBe(LOGIN_FAILURE_LIMIT);
+    expect(outcomes.filter((e) => e.code === 'UNAUTHENTICATED')).toHaveLength(LOGIN_FAILURE_LIMIT);
+    expect(outcomes.filter((e) => e.code === 'RATE_LIMITED')).toHaveLength(guesses - LOGIN_FAILURE_LIMIT);
+    // The right password is refused too until the lock ends, without any bcrypt work.
+    expect((await refusal(guard.signIn('asha@example.com', PASSWORD, { client: '203.0.113.7' }))).code).toBe('RATE_LIMITED');
+    expect(hasher.verifies).toBe(LOGIN_FAILURE_LIMIT);
+  });
+
+  it('does not extend a lock while a locked address keeps guessing', async () => {
+    for (let i = 0; i < LOGIN_FAILURE_LIMIT; i++) await refusal(guard.signIn('asha@example.com', 'wrong', { client: `198.51.100.${i}` }));
+    clock.advance(LOGIN_LOCK_MS - 60_000);
+    expect((await refusal(guard.signIn('asha@example.com', 'wrong again', { client: '203.0.113.7' }))).code).toBe('RATE_LIMITED');
+    clock.advance(60_000);
+    expect((await guard.signIn('asha@example.com', PASSWORD, { client: '203.0.113.7' })).email).toBe('asha@example.com');
+  });
+
   it('locks an unknown email exactly as it locks a real one', async () => {
     const lockOut = async (email: string) => {
       for (let i = 0; i < LOGIN_FAILURE_LIMIT; i++) await refusal(guard.signIn(email, `guess ${i}`, { client: `198.51.100.${i}` }));

@@ -4,7 +4,8 @@
  * - a rate limit per client address (every attempt counts), through the shared limiter;
  * - a lockout per email address: {@link LOGIN_FAILURE_LIMIT} failures in a row, each within
  *   {@link LOGIN_LOCK_MS} of the one before, refuse that address for {@link LOGIN_LOCK_MS}
- *   after the last one. A success clears the count.
+ *   after the last one. A success clears the count. Each attempt is counted, atomically,
+ *   before its password is checked, so parallel guesses cannot overrun the limit.
  *
  * Neither reveals whether an account exists: an unknown email costs the same bcrypt work
  * (`accounts.authenticate` checks a dummy hash), gets the same answer, and locks after the
@@ -31,6 +32,7 @@ export const LOGIN_FAILURES_COLLECTION = 'login_failures';
 interface LoginFailureDoc {
   /** SHA-256 (hex) of the normalised address. */
   _id: string;
+  /** Attempts since the last success, each counted before its password was checked. */
   failures: number;
   /** The last failure plus {@link LOGIN_LOCK_MS}: the count (and any lock) ends then. */
   expires_at: Date;
@@ -68,24 +70,38 @@ export interface LoginGuardDeps {
 export function createLoginGuard({ store, clock, limiter, accounts }: LoginGuardDeps) {
   const failures = store.collection<LoginFailureDoc>(LOGIN_FAILURES_COLLECTION);
 
-  /** Seconds until the address may try again, or 0 when it is not locked. */
-  async function lockedFor(key: string, now: Date): Promise<number> {
-    const record = await failures.findOne({ _id: key, expires_at: { $gt: now } });
-    if (!record || record.failures < LOGIN_FAILURE_LIMIT) return 0;
-    return Math.max(1, Math.ceil((record.expires_at.getTime() - now.getTime()) / 1000));
-  }
-
-  async function recordFailure(key: string, now: Date): Promise<void> {
-    // A run of failures that lapsed but was not swept yet must not be added to.
-    await failures.deleteOne({ _id: key, expires_at: { $lte: now } });
-    const count = () => failures.updateOne({ _id: key }, { $inc: { failures: 1 }, $set: { expires_at: new Date(now.getTime() + LOGIN_LOCK_MS) } }, { upsert: true });
-    try {
-      await count();
-    } catch (err) {
-      // Two first failures may both try to insert; the loser's retry adds to the winner's document.
-      if (!(err instanceof DuplicateKeyError)) throw err;
-      await count();
+  /**
+   * Counts one attempt for the address before its password is checked, and says how many
+   * seconds it must wait instead (0: go ahead). The count is one conditional upsert that only
+   * matches below the limit (STYLE habit 6), so however many guesses arrive at once, no more
+   * than {@link LOGIN_FAILURE_LIMIT} of them are let through to bcrypt; a refused attempt
+   * changes nothing, so hammering a locked address does not extend its lock.
+   */
+  async function countAttempt(key: string, now: Date): Promise<number> {
+    const expires = new Date(now.getTime() + LOGIN_LOCK_MS);
+    // Bounded: each round either counts, finds the lock, or clears a lapsed run / lost insert race.
+    for (let round = 0; round < 3; round++) {
+      // A run of failures that lapsed but was not swept yet must not be added to.
+      await failures.deleteOne({ _id: key, expires_at: { $lte: now } });
+      try {
+        const counted = await failures.findOneAndUpdate(
+          { _id: key, failures: { $lt: LOGIN_FAILURE_LIMIT } },
+          { $inc: { failures: 1 }, $set: { expires_at: expires } },
+          { upsert: true },
+        );
+        if (counted) return 0;
+      } catch (err) {
+        // The document exists but the filter did not match it (the limit is reached), or two
+        // first attempts both inserted: which one is read back below.
+        if (!(err instanceof DuplicateKeyError)) throw err;
+      }
+      const record = await failures.findOne({ _id: key });
+      if (record && record.expires_at > now && record.failures >= LOGIN_FAILURE_LIMIT) {
+        return Math.max(1, Math.ceil((record.expires_at.getTime() - now.getTime()) / 1000));
+      }
     }
+    // Still undecided after three rounds means heavy contention on this very address: refuse briefly.
+    return 1;
   }
 
   return {
@@ -102,7 +118,7 @@ export function createLoginGuard({ store, clock, limiter, accounts }: LoginGuard
       );
       const key = emailKey(email);
       const now = clock.now();
-      const wait = await lockedFor(key, now);
+      const wait = await countAttempt(key, now);
       if (wait > 0) {
         const minutes = Math.ceil(wait / 60);
         throw new AppError(
@@ -113,10 +129,8 @@ export function createLoginGuard({ store, clock, limiter, accounts }: LoginGuard
         );
       }
       const account = await accounts.authenticate(email.trim(), password);
-      if (!account) {
-        await recordFailure(key, now);
-        throw new AppError('UNAUTHENTICATED', WRONG);
-      }
+      // The attempt was counted before the check, so a failure needs no second write.
+      if (!account) throw new AppError('UNAUTHENTICATED', WRONG);
       await failures.deleteOne({ _id: key });
       return account;
     },

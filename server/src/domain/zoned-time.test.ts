@@ -12,8 +12,37 @@ describe('zoned wall time', () => {
     // London is UTC+1 in July and UTC+0 in January.
     expect(zonedWallTimeToInstant('2030-07-01T12:00', 'Europe/London')?.toISOString()).toBe('2030-07-01T11:00:00.000Z');
     expect(zonedWallTimeToInstant('2030-01-01T12:00', 'Europe/London')?.toISOString()).toBe('2030-01-01T12:00:00.000Z');
-    // 01:30 on 31 March 2030 does not exist in London (clocks jump 01:00 → 02:00): the instant after the jump.
+  });
+
+  it('moves a wall time skipped by a spring-forward jump past the gap, east and west of UTC', () => {
+    // New York jumps 02:00 EST → 03:00 EDT on 10 March 2030: 02:30 is read as 03:30 EDT.
+    expect(zonedWallTimeToInstant('2030-03-10T02:30', 'America/New_York')?.toISOString()).toBe('2030-03-10T07:30:00.000Z');
+    expect(zonedWallTimeToInstant('2030-03-10T01:59', 'America/New_York')?.toISOString()).toBe('2030-03-10T06:59:00.000Z');
+    expect(zonedWallTimeToInstant('2030-03-10T03:00', 'America/New_York')?.toISOString()).toBe('2030-03-10T07:00:00.000Z');
+    // London jumps 01:00 GMT → 02:00 BST on 31 March 2030: 01:30 is read as 02:30 BST.
     expect(zonedWallTimeToInstant('2030-03-31T01:30', 'Europe/London')?.toISOString()).toBe('2030-03-31T01:30:00.000Z');
+    // Havana and Santiago skip midnight itself.
+    expect(zonedWallTimeToInstant('2030-03-10T00:00', 'America/Havana')?.toISOString()).toBe('2030-03-10T05:00:00.000Z');
+    expect(zonedWallTimeToInstant('2030-09-08T00:30', 'America/Santiago')?.toISOString()).toBe('2030-09-08T04:30:00.000Z');
+  });
+
+  it('reads a wall time repeated by a fall-back jump as its first occurrence', () => {
+    // New York repeats 01:00–02:00 on 3 November 2030 (EDT, then EST).
+    expect(zonedWallTimeToInstant('2030-11-03T01:30', 'America/New_York')?.toISOString()).toBe('2030-11-03T05:30:00.000Z');
+    // London repeats 01:00–02:00 on 27 October 2030 (BST, then GMT).
+    expect(zonedWallTimeToInstant('2030-10-27T01:30', 'Europe/London')?.toISOString()).toBe('2030-10-27T00:30:00.000Z');
+  });
+
+  it('starts a day whose midnight was skipped at the first instant of that day, not the day before', () => {
+    const havanaNoon = new Date('2030-03-10T16:00:00Z');
+    expect(startOfZonedDay(havanaNoon, 'America/Havana').toISOString()).toBe('2030-03-10T05:00:00.000Z');
+    expect(instantToZonedWallTime(startOfZonedDay(havanaNoon, 'America/Havana'), 'America/Havana')).toBe('2030-03-10T01:00');
+    const santiagoNoon = new Date('2030-09-08T15:00:00Z');
+    expect(startOfZonedDay(santiagoNoon, 'America/Santiago').toISOString()).toBe('2030-09-08T04:00:00.000Z');
+    expect(zonedDateKey(startOfZonedDay(santiagoNoon, 'America/Santiago'), 'America/Santiago')).toBe('2030-09-08');
+    // An ordinary day in the same zones starts at midnight.
+    expect(startOfZonedDay(new Date('2030-03-11T16:00:00Z'), 'America/Havana').toISOString()).toBe('2030-03-11T04:00:00.000Z');
+    expect(startOfZonedDay(new Date('2030-11-03T16:00:00Z'), 'America/New_York').toISOString()).toBe('2030-11-03T04:00:00.000Z');
   });
 
   it('refuses values that are not a calendar time', () => {

@@ -81,8 +81,9 @@ export function isTimeZone(timeZone: string): boolean {
 
 /**
  * The instant at which the wall clock in `timeZone` reads `wall` (`YYYY-MM-DDTHH:mm`), or
- * null when `wall` is not such a value. A time skipped by a daylight-saving jump resolves
- * to the instant after the jump, as calendars do; a repeated one to its first occurrence.
+ * null when `wall` is not such a value. A time skipped by a daylight-saving jump moves
+ * forward by the length of the jump (02:30 on New York's spring-forward day is 03:30 EDT), as
+ * calendars and `Temporal` do; a repeated one resolves to its first occurrence.
  *
  * @example
  * zonedWallTimeToInstant('2030-06-08T19:30', 'Asia/Kolkata')?.toISOString(); // '2030-06-08T14:00:00.000Z'
@@ -95,10 +96,27 @@ export function zonedWallTimeToInstant(wall: string, timeZone: string): Date | n
   const asUtc = Date.UTC(year, month - 1, day, hour, minute, second);
   // The calendar rolls 31 April over into May; a form must not accept that silently.
   if (new Date(asUtc).getUTCDate() !== day) return null;
-  // Two passes settle the offset: the first guess may straddle a daylight-saving change.
-  let instant = asUtc - offsetAt(new Date(asUtc), timeZone);
-  instant = asUtc - offsetAt(new Date(instant), timeZone);
-  return new Date(instant);
+  return new Date(resolveWallTime(asUtc, timeZone));
+}
+
+const DAY_MS = 24 * 60 * 60_000;
+
+/**
+ * The instant for a wall time given as if it were UTC, resolved as `Temporal`'s
+ * `disambiguation: 'compatible'` does
+ * (https://tc39.es/proposal-temporal/docs/zoneddatetime.html#ambiguity-due-to-dst-or-other-time-zone-offset-changes):
+ * a repeated wall time takes its earlier instant; a skipped one is read with the offset in
+ * force before the jump, which lands after the jump by the gap's length (New York 02:30 on
+ * the spring-forward day is 03:30 EDT, Havana's skipped midnight is 01:00).
+ */
+function resolveWallTime(asUtc: number, timeZone: string): number {
+  // Zones change offset at most once in any two days, so the offsets a day either side are
+  // the only ones the wall time can be read with.
+  const before = offsetAt(new Date(asUtc - DAY_MS), timeZone);
+  const after = offsetAt(new Date(asUtc + DAY_MS), timeZone);
+  const fits = [before, after].filter((offset) => offsetAt(new Date(asUtc - offset), timeZone) === offset).map((offset) => asUtc - offset);
+  if (fits.length > 0) return Math.min(...fits);
+  return asUtc - before;
 }
 
 /**

@@ -172,7 +172,12 @@ describe.skipIf(!browserAvailable)('the console in Chromium', () => {
     await expect.poll(() => page.locator('#recent li .verdict').allTextContents()).toEqual(['REFUSED', 'ADMITTED']);
 
     // Brief network loss: scans wait in the queue, each with its nonce, and go out in order, once each,
-    // when the network is back.
+    // when the network is back. The codes of the scans the server answered, in the order sent:
+    const answered: string[] = [];
+    page.on('response', (response) => {
+      const request = response.request();
+      if (request.method() === 'POST' && request.url().endsWith(`/console/events/${eventId}/scan`)) answered.push(JSON.parse(request.postData()!).code);
+    });
     await page.keyboard.press('Escape');
     await context.setOffline(true);
     await wedgeScan(page, second!.id);
@@ -189,10 +194,15 @@ describe.skipIf(!browserAvailable)('the console in Chromium', () => {
     await expect.poll(() => page.locator('#queued').isVisible(), { timeout: 15_000 }).toBe(false);
     await expect.poll(() => verdict(page)).toBe('ADMITTED');
     expect(await page.locator('#count-in').textContent()).toBe('3');
+    // Sent in the order they were scanned, each once.
+    expect(answered).toEqual([second!.id, third!.code]);
     const afterReplay = await api('GET', `/v1/events/${eventId}/checkins?limit=10`, sk);
-    const accepted = afterReplay.body.data.filter((c: { result: string }) => c.result === 'accepted').map((c: { ticket: { id: string } }) => c.ticket.id);
-    expect(accepted).toEqual([third!.id, second!.id, first!.id]); // newest first: sent in the order they were scanned
     expect(afterReplay.body.data).toHaveLength(4);
+    const accepted = afterReplay.body.data.filter((c: { result: string }) => c.result === 'accepted');
+    const admittedAt = new Map<string, number>(accepted.map((c: { ticket: { id: string }; at: string }) => [c.ticket.id, Date.parse(c.at)]));
+    expect([...admittedAt.keys()].sort()).toEqual([first!.id, second!.id, third!.id].sort());
+    // Each is recorded when it was scanned (the queue's own time), so the later scan is the later check-in.
+    expect(admittedAt.get(second!.id)!).toBeLessThan(admittedAt.get(third!.id)!);
 
     // The dashboard counts the check-ins.
     await page.goto(`${server.url}/console`);
@@ -226,6 +236,83 @@ describe.skipIf(!browserAvailable)('the console in Chromium', () => {
     await page.setViewportSize(PHONE);
     await screenshot(page, 'console-attendees-375');
 
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('keeps scans queued through a Wi-Fi sign-in page and full storage, then sends each once, dated when scanned', { timeout: 120_000 }, async () => {
+    const { context, page, problems } = await openContext();
+    const email = `portal-${Date.now()}@example.com`;
+    await page.goto(`${server.url}/console/signup`);
+    await page.getByLabel('Organization name').fill('Portal Check');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    const sk = (await page.locator('#secret-key').textContent())!.trim();
+    const created = await api('POST', '/v1/events', sk, {
+      name: 'Portal Night',
+      starts_at: new Date(Date.now() + 86_400_000).toISOString(),
+      ends_at: new Date(Date.now() + 90_000_000).toISOString(),
+      capacity: 10,
+      ticket_types: [{ name: 'General', price: 0 }],
+    });
+    const issued = await api('POST', '/v1/tickets', sk, {
+      event: created.body.id,
+      ticket_type: created.body.ticket_types[0].id,
+      holder: { name: 'Asha Rao', email: `portal-holder-${Date.now()}@example.com` },
+      quantity: 2,
+      send_email: false,
+    });
+    const [full, portal] = issued.body.data as Array<{ id: string; code: string }>;
+    expect(portal).toBeDefined();
+    const endpoint = `${server.url}/console/events/${created.body.id}/scan`;
+    const sent: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.url() === endpoint) sent.push(JSON.parse(request.postData()!).nonce);
+    });
+
+    // Storage full for the first write only: the scan must still go out once, not again and again.
+    await page.addInitScript({
+      content: `
+        (() => {
+          const setItem = Storage.prototype.setItem;
+          let failures = 1;
+          Storage.prototype.setItem = function (key, value) {
+            if (String(key).startsWith('tts-scan-queue:') && failures > 0) {
+              failures -= 1;
+              throw new DOMException('full', 'QuotaExceededError');
+            }
+            return setItem.call(this, key, value);
+          };
+        })();`,
+    });
+    await page.goto(`${server.url}/console/events/${created.body.id}/scan`);
+    await wedgeScan(page, full!.id);
+    await expect.poll(() => verdict(page)).toBe('ADMITTED');
+    expect(await page.locator('#queued').isVisible()).toBe(false);
+    await page.keyboard.press('Escape');
+
+    // A captive portal: fetch follows the redirect to a 200 HTML page. The scan stays queued.
+    await page.route(endpoint, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Sign in to Wi-Fi</title>' }));
+    await wedgeScan(page, portal!.code);
+    await expect.poll(() => verdict(page)).toBe('QUEUED');
+    await expect.poll(() => page.locator('#scanner-alert').textContent()).toContain('Wi-Fi sign-in page');
+    expect(await page.locator('#queued').textContent()).toBe('1 queued');
+    const scannedBefore = Date.now();
+    await page.unroute(endpoint);
+    await expect.poll(() => verdict(page), { timeout: 15_000 }).toBe('ADMITTED');
+    expect(await page.locator('#result-holder').textContent()).toBe('Asha Rao');
+    expect(await page.locator('#scanner-alert').isVisible()).toBe(false);
+    expect(await page.locator('#queued').isVisible()).toBe(false);
+    expect(await page.locator('#count-in').textContent()).toBe('2');
+
+    // One request for the first scan; the second was retried until the real endpoint answered.
+    expect(sent.filter((nonce) => nonce === sent[0])).toHaveLength(1);
+    expect(new Set(sent).size).toBe(2);
+    const log = await api('GET', `/v1/events/${created.body.id}/checkins`, sk);
+    expect(log.body.data).toHaveLength(2);
+    const portalScan = log.body.data.find((c: { ticket: { id: string } }) => c.ticket.id === portal!.id);
+    expect(Date.parse(portalScan.at)).toBeLessThan(scannedBefore); // recorded when scanned, not when the portal let it through
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -107,6 +107,55 @@ describe('the scanner page', () => {
   });
 });
 
+describe('scans sent late or sent again', () => {
+  it('shows the person just admitted as admitted again when the plain form is posted twice (a refresh)', async () => {
+    const { t, browser, tickets, event } = await atTheDoor();
+    const page = await browser.get(`/console/events/${event.id}/scan`);
+    const nonce = /<input type="hidden" name="nonce" value="([A-Za-z0-9_-]{16,64})"/.exec(page.text)?.[1];
+    expect(nonce).toBeDefined();
+    const first = await browser.post(`/console/events/${event.id}/scan`, { code: tickets[0]!.code, nonce: nonce! });
+    expect(visibleText(first.text)).toContain('ADMITTED Kavya Menon General');
+    t.clock.advance(30_000);
+    const refreshed = await browser.post(`/console/events/${event.id}/scan`, { code: tickets[0]!.code, nonce: nonce! });
+    expect(refreshed.text).toMatch(/<div id="result" class="result accepted"/);
+    expect(visibleText(refreshed.text)).toContain('ADMITTED Kavya Menon General');
+    expect(await t.store.collection('checkins').count({ event: event.id })).toBe(1);
+    // Each render carries its own nonce, so the next scan from the answered page counts.
+    const next = /<input type="hidden" name="nonce" value="([A-Za-z0-9_-]{16,64})"/.exec(refreshed.text)?.[1];
+    expect(next).toBeDefined();
+    expect(next).not.toBe(nonce);
+  });
+
+  it('records a queued scan at the time it was made, so the refusal names the real first scan', async () => {
+    const { t, scan, tickets, email } = await atTheDoor();
+    t.clock.advance(45 * 60_000); // the network came back at 10:45
+    const replayed = await scan({ code: tickets[0]!.code, nonce: 'offline-0001', scanned_at: '2030-06-01T10:05:00.000Z' });
+    expect(replayed.body.scan).toMatchObject({ result: 'accepted', at: '2030-06-01T10:05:00.000Z', at_text: '1 Jun 2030, 3:35 pm IST' });
+    const again = await scan({ code: tickets[0]!.code, nonce: 'nonce-0002' });
+    expect(again.body.scan.detail).toBe(`First scanned 1 Jun 2030, 3:35 pm IST by ${email}`);
+  });
+
+  it('dates a scan at the server’s time when the scanner’s time is not believable', async () => {
+    const { t, scan, tickets } = await atTheDoor();
+    const future = await scan({ code: tickets[0]!.code, scanned_at: '2030-06-01T11:00:00.000Z' });
+    expect(future.body.scan.at).toBe('2030-06-01T10:00:00.000Z');
+    t.clock.advance(60_000);
+    const stale = await scan({ code: tickets[1]!.code, scanned_at: '2030-05-30T10:00:00+05:30' });
+    expect(stale.body.scan.at).toBe('2030-06-01T10:01:00.000Z');
+    const unreadable = await scan({ code: tickets[2]!.code, scanned_at: 'yesterday' });
+    expect(unreadable.status).toBe(400);
+    expect(unreadable.body.error).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(unreadable.body.error.message).toContain('scanned_at');
+  });
+
+  it('keeps the API’s check-ins at the server’s time: it takes no scan time', async () => {
+    const { t, sk, tickets } = await atTheDoor();
+    const res = await t.call('POST', '/v1/checkins', { key: sk, body: { code: tickets[0]!.code, scanned_at: '2030-06-01T09:30:00.000Z' } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+  });
+});
+
 describe('scanning (errors)', () => {
   it('refuses a malformed scan with the API’s error shape', async () => {
     const { browser, event } = await atTheDoor();

@@ -6,9 +6,10 @@
  * - scans sent in the background, so a hardware scanner (keyboard wedge: code + Enter) can
  *   fire the next code at once, with a full-screen verdict, a beep and a buzz;
  * - the camera: the browser's BarcodeDetector where it has one, else jsQR, fetched only then;
- * - brief network loss: every scan goes through a queue in localStorage with its own nonce,
- *   and is replayed in order when the network returns. The server answers a replayed nonce
- *   with its first answer, so a scan whose reply was lost is never counted twice.
+ * - brief network loss: every scan goes through a queue (kept by the page, mirrored to
+ *   localStorage) with its own nonce and the time it was made, and is replayed in order when
+ *   the network returns. The server answers a replayed nonce with its first answer, so a scan
+ *   whose reply was lost is never counted twice, and records the scan at the time it was made.
  *
  * No inline script, no eval: it runs under the console's `script-src 'self'`.
  */
@@ -62,21 +63,21 @@
     }
   }
 
-  /** @param {QueuedScan[]} queue */
-  function saveQueue(queue) {
+  /**
+   * The page's own copy is the queue; localStorage holds a mirror, written best-effort, so
+   * scans survive a reload or a crash. Reading one place only means a failed write (storage
+   * full, or off in private mode) can never leave a stale copy to be read and sent again.
+   * @type {QueuedScan[]}
+   */
+  var queue = loadQueue();
+
+  function saveQueue() {
     try {
       localStorage.setItem(queueKey, JSON.stringify(queue));
     } catch (err) {
-      // Storage full or off (private mode): the queue still lives as long as the page.
-      memoryQueue = queue;
+      // Storage full or off: the scans still live as long as the page; the next write retries.
     }
     showQueued(queue.length);
-  }
-  /** @type {QueuedScan[] | null} */
-  var memoryQueue = null;
-  /** @returns {QueuedScan[]} */
-  function currentQueue() {
-    return memoryQueue || loadQueue();
   }
 
   /** @param {number} n */
@@ -96,9 +97,8 @@
   function submit(code) {
     var trimmed = code.trim();
     if (!trimmed) return;
-    var queue = currentQueue();
     queue.push({ code: trimmed, nonce: newNonce(), at: new Date().toISOString() });
-    saveQueue(queue);
+    saveQueue();
     flush();
   }
 
@@ -106,85 +106,127 @@
   /** Nonces already announced as queued, so a retry that fails again stays quiet. */
   var announced = new Set();
 
-  /** Sends queued scans oldest first, one at a time, until the queue is empty or the network fails. */
+  /**
+   * Sends queued scans oldest first, one at a time, until the queue is empty or a scan stays
+   * queued. Each flush sends a nonce at most once: a scan still at the head afterwards waits
+   * for the timer or the `online` event, so nothing can resend one scan in a tight loop.
+   */
   function flush() {
     if (flushing) return;
     flushing = true;
-    sendNext().finally(function () {
+    sendNext(new Set()).finally(function () {
       flushing = false;
     });
   }
 
-  function sendNext() {
-    var next = currentQueue()[0];
-    if (!next) return Promise.resolve();
-    var scan = next;
+  /** @param {number} n */
+  function queuedScans(n) {
+    return n + ' queued scan' + (n === 1 ? '' : 's');
+  }
+
+  /** Shows QUEUED for scans not announced yet; each is announced once, however often its retries fail. */
+  function announceQueued() {
+    var fresh = queue.filter(function (s) {
+      return !announced.has(s.nonce);
+    });
+    fresh.forEach(function (s) {
+      announced.add(s.nonce);
+    });
+    var newest = fresh[fresh.length - 1];
+    if (newest) showQueuedVerdict(newest);
+  }
+
+  /**
+   * Something other than the scan endpoint answered (a Wi-Fi sign-in page that fetch followed
+   * a redirect to, a proxy's error page) or the server could not take the scan: it stays queued.
+   * @param {string} why
+   */
+  function keepQueued(why) {
+    showAlert(why + ' ' + queuedScans(queue.length) + ' will be sent again automatically.', null);
+    announceQueued();
+  }
+
+  /** @param {Response} res */
+  function isJson(res) {
+    return (res.headers.get('Content-Type') || '').toLowerCase().indexOf('application/json') === 0;
+  }
+
+  /**
+   * @param {Set<string>} tried nonces this flush has sent already
+   * @returns {Promise<void>}
+   */
+  function sendNext(tried) {
+    var scan = queue[0];
+    if (!scan || tried.has(scan.nonce)) return Promise.resolve();
+    tried.add(scan.nonce);
     return fetch(endpoint, {
       method: 'POST',
       credentials: 'same-origin',
       cache: 'no-store',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrf },
-      body: JSON.stringify({ code: scan.code, nonce: scan.nonce }),
+      // `scanned_at`: a scan replayed after an outage is recorded when it was made, not when sent.
+      body: JSON.stringify({ code: scan.code, nonce: scan.nonce, scanned_at: scan.at }),
     }).then(
       function (res) {
         if (res.status === 401 || res.status === 403) {
           // The scans stay queued: signing in again (401) or reloading the page (403: a token
           // from an older session) sends them.
-          var n = currentQueue().length;
-          var scans = n + ' queued scan' + (n === 1 ? '' : 's');
+          var scans = queuedScans(queue.length);
           if (res.status === 401) showAlert('You are signed out. Sign in again to send ' + scans + '.', { href: loginUrl, text: 'Sign in' });
           else showAlert('This page is out of date. Reload it to send ' + scans + '.', { href: location.href, text: 'Reload' });
           return undefined;
         }
-        // Busy or broken server: keep the scan and retry on the timer.
-        if (res.status === 429 || res.status >= 500) return undefined;
+        if (res.status === 429 || res.status >= 500) {
+          keepQueued('The server is busy or having trouble.');
+          return undefined;
+        }
+        if (!isJson(res)) {
+          keepQueued('The network answered instead of the scanner (a Wi-Fi sign-in page?).');
+          return undefined;
+        }
         return res.json().then(
           function (body) {
-            dequeue(scan.nonce);
             if (res.ok && body && body.scan) {
+              dequeue(scan.nonce);
               hideAlert();
               showVerdict(body.scan);
               addRecent(body.scan);
               showCounts(body.counts);
-            } else {
-              showAlert((body && body.error && body.error.message) || 'That scan could not be checked.', null);
+              return sendNext(tried);
             }
-            return sendNext();
+            // The server read the scan and refused it as malformed: sending it again cannot help.
+            if (res.status === 400 && body && body.error && body.error.code === 'VALIDATION_FAILED') {
+              dequeue(scan.nonce);
+              showAlert(body.error.message || 'That scan could not be checked.', null);
+              return sendNext(tried);
+            }
+            keepQueued((body && body.error && body.error.message) || 'The scan could not be checked just now.');
+            return undefined;
           },
           function () {
-            dequeue(scan.nonce);
-            return sendNext();
+            keepQueued('The answer to a scan was cut off.');
           },
         );
       },
       function () {
-        // No network: the scans wait in the queue. Each new one is announced once, however
-        // often the retries fail.
-        var fresh = currentQueue().filter(function (s) {
-          return !announced.has(s.nonce);
-        });
-        fresh.forEach(function (s) {
-          announced.add(s.nonce);
-        });
-        var newest = fresh[fresh.length - 1];
-        if (newest) showQueuedVerdict(newest);
+        // No network: the scans wait in the queue.
+        announceQueued();
       },
     );
   }
 
   /** @param {string} nonce */
   function dequeue(nonce) {
-    saveQueue(
-      currentQueue().filter(function (s) {
-        return s.nonce !== nonce;
-      }),
-    );
+    queue = queue.filter(function (s) {
+      return s.nonce !== nonce;
+    });
+    saveQueue();
     announced.delete(nonce);
   }
 
   window.addEventListener('online', flush);
   setInterval(function () {
-    if (currentQueue().length > 0) flush();
+    if (queue.length > 0) flush();
   }, RETRY_MS);
 
   // ── What staff see and hear ──────────────────────────────────────────────
@@ -473,8 +515,8 @@
   });
 
   // Scans left from before a reload (or a crash) go out first.
-  showQueued(currentQueue().length);
-  if (currentQueue().length > 0) flush();
+  showQueued(queue.length);
+  if (queue.length > 0) flush();
   // A verdict rendered by the server (a scan sent without script) gets the same timer.
   if (!result.hidden) hideTimer = window.setTimeout(hideVerdict, RESULT_MS);
 })();

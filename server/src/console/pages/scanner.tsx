@@ -53,6 +53,8 @@ export interface ScannerPageProps {
   event: EventDoc;
   counts: { checked_in: number; total: number };
   recent: ScanView[];
+  /** This render's id for a scan sent by the plain form, so posting it again is answered, not counted again. */
+  nonce: string;
   /** The verdict of a scan sent by the plain form (no script). */
   result?: ScanView | undefined;
   /** A problem with a scan sent by the plain form. */
@@ -67,9 +69,9 @@ export interface ScannerPageProps {
  * queue.
  *
  * @example
- * return renderConsole(c, <ScannerPage user={user} event={event} counts={counts} recent={recent} />);
+ * return renderConsole(c, <ScannerPage user={user} event={event} counts={counts} recent={recent} nonce={nonce} />);
  */
-export const ScannerPage: FC<ScannerPageProps> = ({ user, event, counts, recent, result, error }) => {
+export const ScannerPage: FC<ScannerPageProps> = ({ user, event, counts, recent, nonce, result, error }) => {
   const scanUrl = `/console/events/${event._id}/scan`;
   return (
     <Shell title={`Door · ${event.name}`} bodyClass="scanner-page" scripts={['scanner.js']}>
@@ -98,6 +100,7 @@ export const ScannerPage: FC<ScannerPageProps> = ({ user, event, counts, recent,
         {event.status === 'cancelled' ? <p class="banner bad">This event is cancelled: every ticket is refused.</p> : null}
         <form id="scan-form" class="scan-form" method="post" action={scanUrl} autocomplete="off">
           <CsrfField token={user.csrf} />
+          <input type="hidden" name="nonce" value={nonce} />
           <label for="code">Scan or type a ticket</label>
           <div class="entry">
             <input

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { jsx } from 'hono/jsx';
 import { z } from 'zod';
@@ -15,14 +16,28 @@ const EVENT_ID = idPattern('evt');
 /** Scans listed when the scanner opens; the script keeps adding to them. */
 const RECENT_SCANS = 10;
 
-/** What the scanner's script sends: the code, and its own id for the scan so a replay is answered, not repeated. */
+/**
+ * What the scanner sends: the code, its own id for the scan so a replay is answered, not
+ * repeated, and (from the script's queue) when the scan was made. The domain decides whether
+ * that time is believable (`SCAN_TIME_WINDOW`).
+ */
 const ScanBody = z.strictObject({
   code: z.string().trim().min(1, 'scan or type a ticket').max(512, 'is too long to be a ticket code'),
   nonce: z
     .string()
     .regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8 to 64 letters, digits, - or _')
     .optional(),
+  scanned_at: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
 });
+
+/**
+ * A fresh nonce for each render of the plain form: a browser that posts the form again (a
+ * refresh after a scan) sends the same nonce, and is shown the first answer instead of a
+ * REFUSED for the person just admitted.
+ */
+function formNonce(): string {
+  return randomBytes(16).toString('base64url');
+}
 
 function eventIdOf(c: ConsoleContext): string {
   const id = c.req.param('id') ?? '';
@@ -41,13 +56,15 @@ async function showScanner(c: ConsoleContext, event: EventDoc, extra: { result?:
   const { user, services } = c.var;
   const [counts, recent] = await Promise.all([services.attendance.doorCounts(user.owner, event._id), recentScans(c, event)]);
   c.header('Permissions-Policy', SCANNER_PERMISSIONS);
-  return renderConsole(c, jsx(ScannerPage, { user, event, counts, recent, result: extra.result, error: extra.error }), extra.status ?? 200);
+  return renderConsole(c, jsx(ScannerPage, { user, event, counts, recent, nonce: formNonce(), result: extra.result, error: extra.error }), extra.status ?? 200);
 }
 
 /**
  * The door scanner: its page, and the endpoint its script (JSON, with the CSRF header and a
- * nonce) or its plain form posts scans to. Scans go through `services.checkins.scan`, with the
- * signed-in organizer as `by`; both outcomes answer 200, as in the API.
+ * nonce and the scan's own time) or its plain form (with a nonce per render) posts scans to.
+ * Scans go through `services.checkins.scan`, with the signed-in organizer as `by`; both
+ * outcomes answer 200, as in the API. The scan time is a console-only input: `/v1/checkins`
+ * records every scan at the server's time.
  *
  * @example
  * router.route('/', scannerRoutes());
@@ -69,7 +86,7 @@ export function scannerRoutes() {
       raw = await c.req.json().catch(() => null);
     } else {
       const form = await formOf(c);
-      raw = { code: form.code ?? '' };
+      raw = { code: form.code ?? '', ...(form.nonce ? { nonce: form.nonce } : {}) };
     }
     const parsed = ScanBody.safeParse(raw);
     if (!parsed.success) {
@@ -77,7 +94,9 @@ export function scannerRoutes() {
       const message = issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'The scan could not be read.';
       return json ? refuse(c, 400, 'Scan not read', [message], 'VALIDATION_FAILED') : showScanner(c, event, { error: message, status: 400 });
     }
-    const outcome = await services.checkins.scan(user.owner, { code: parsed.data.code, event: event._id, nonce: parsed.data.nonce, by: actor(user) });
+    const { code, nonce, scanned_at } = parsed.data;
+    const at = scanned_at === undefined ? undefined : new Date(scanned_at);
+    const outcome = await services.checkins.scan(user.owner, { code, event: event._id, nonce, by: actor(user), at });
     const view = scanView(outcome.checkin, outcome.ticket, event.timezone);
     if (!json) return showScanner(c, event, { result: view });
     const counts = await services.attendance.doorCounts(user.owner, event._id);

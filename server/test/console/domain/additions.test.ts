@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/domain/errors.js';
 import { KEY_CACHE_MS } from '../../../src/domain/accounts.js';
+import { SCAN_TIME_WINDOW } from '../../../src/domain/checkins.js';
 import { buildTestApp } from '../../helpers/app.js';
 import { issueTickets, organizerWithEvent } from '../../helpers/checkout.js';
 
@@ -103,9 +104,59 @@ describe('attendance: door counts', () => {
     await t.services.checkins.scan(owner, { code: a!.code, by: 'Gate 1' });
     await t.services.checkins.scan(owner, { code: b!.code, by: 'Gate 1' });
     await t.services.tickets.void(owner, b!.id);
-    expect(c).toBeDefined();
+    const statuses = await t.services.tickets.byIds([a!.id, b!.id, c!.id]);
+    expect([a, b, c].map((ticket) => statuses.get(ticket!.id)?.status)).toEqual(['checked_in', 'voided', 'valid']);
+    // One checked in; the checked-in and the valid ticket admit, the voided one does not.
     expect(await t.services.attendance.doorCounts(owner, org.event.id)).toEqual({ checked_in: 1, total: 2 });
     const stranger = { account: (await t.signUp()).account.id, livemode: false };
     expect(await codeOf(t.services.attendance.doorCounts(stranger, org.event.id))).toBe('NOT_FOUND');
+  });
+});
+
+describe('checkins: the scanner’s own scan time', () => {
+  it('records a scan replayed from an offline queue at the time it was made, and names it as the first scan', async () => {
+    const t = await buildTestApp();
+    const org = await organizerWithEvent(t);
+    const owner = { account: org.account.id, livemode: false };
+    const [ticket] = await issueTickets(t, org.sk, org.event.id, org.general, { name: 'Kavya Menon', email: 'kavya@example.com' });
+    const madeAt = new Date(t.clock.now().getTime() - 40 * 60_000);
+    const replayed = await t.services.checkins.scan(owner, { code: ticket!.code, by: 'Gate 1', nonce: 'queued-scan-1', at: madeAt });
+    expect(replayed.checkin).toMatchObject({ result: 'accepted', at: madeAt, created_at: t.clock.now() });
+    expect(replayed.ticket?.checked_in_at).toEqual(madeAt);
+    const again = await t.services.checkins.scan(owner, { code: ticket!.code, by: 'Gate 2' });
+    expect(again.checkin.first_checkin).toEqual({ at: madeAt, by: 'Gate 1' });
+    // The admission dated in the past is still the one an undo reverses.
+    expect((await t.services.checkins.admissionOf(owner, ticket!.id))?._id).toBe(replayed.checkin._id);
+    expect((await t.services.checkins.undo(owner, replayed.checkin._id, 'Box office')).ticket?.status).toBe('valid');
+  });
+
+  it('dates a scan now when its own time is in the future beyond the skew, or older than a day', async () => {
+    const t = await buildTestApp();
+    const org = await organizerWithEvent(t);
+    const owner = { account: org.account.id, livemode: false };
+    const now = t.clock.now().getTime();
+    const scanAt = async (at: Date) => (await t.services.checkins.scan(owner, { code: 'garbage', by: 'Gate 1', at })).checkin.at.toISOString();
+    expect(await scanAt(new Date(now + SCAN_TIME_WINDOW.maxSkewMs + 1000))).toBe(new Date(now).toISOString());
+    expect(await scanAt(new Date(now - SCAN_TIME_WINDOW.maxAgeMs - 1000))).toBe(new Date(now).toISOString());
+    expect(await scanAt(new Date(Number.NaN))).toBe(new Date(now).toISOString());
+    // A phone a minute ahead is believed, but nothing is dated after now.
+    expect(await scanAt(new Date(now + 60_000))).toBe(new Date(now).toISOString());
+    expect(await scanAt(new Date(now - SCAN_TIME_WINDOW.maxAgeMs + 1000))).toBe(new Date(now - SCAN_TIME_WINDOW.maxAgeMs + 1000).toISOString());
+  });
+
+  it('judges validity as of the scan’s own time', async () => {
+    const t = await buildTestApp();
+    const org = await organizerWithEvent(t);
+    const owner = { account: org.account.id, livemode: false };
+    const [early, late] = await issueTickets(t, org.sk, org.event.id, org.general, { name: 'Kavya Menon', email: 'kavya@example.com' }, 2);
+    const tickets = t.store.collection<{ _id: string }>('tickets');
+    const until = new Date(t.clock.now().getTime() - 30 * 60_000);
+    await tickets.updateOne({ _id: early!.id }, { $set: { valid_until: until } });
+    await tickets.updateOne({ _id: late!.id }, { $set: { valid_until: until } });
+    // Scanned while still valid, sent after it expired: admitted.
+    const inTime = await t.services.checkins.scan(owner, { code: early!.code, by: 'Gate 1', at: new Date(until.getTime() - 60_000) });
+    expect(inTime.checkin.result).toBe('accepted');
+    const tooLate = await t.services.checkins.scan(owner, { code: late!.code, by: 'Gate 1' });
+    expect(tooLate.checkin.reason).toBe('expired');
   });
 });

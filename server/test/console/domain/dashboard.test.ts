@@ -106,4 +106,29 @@ describe('dashboard summary', () => {
     for (let i = 0; i < RECENT_ACTIVITY_LIMIT + 3; i++) await t.services.checkins.scan(owner, { code: `garbage ${i}`, by: 'Gate 1' });
     expect((await t.services.dashboard.summary(owner, { timezone: IST })).recent).toHaveLength(RECENT_ACTIVITY_LIMIT);
   });
+
+  it('dates a refunded order at its refund, and picks the newest sales by the time it shows', async () => {
+    const t = await buildTestApp();
+    const org = await organizerWithEvent(t, { require_email_verification: false });
+    const owner = { account: org.account.id, livemode: false };
+    const general = [{ ticket_type: org.general, quantity: 1 }];
+    // Started first, paid last: its payment is the newest sale.
+    t.clock.set('2030-06-01T10:00:00Z');
+    const slow = await startOrder(t, org.pk, org.event.id, general);
+    for (let i = 0; i < RECENT_ACTIVITY_LIMIT; i++) {
+      await buyAt(t, org.pk, org.event.id, general, new Date(Date.parse('2030-06-01T10:00:10Z') + i * 5_000).toISOString());
+    }
+    t.clock.set('2030-06-01T10:02:00Z');
+    expect((await payWithTestGateway(t, org.pk, slow, slow.payment.gateway_order_id)).status).toBe(200);
+    const latest = await t.services.dashboard.summary(owner, { timezone: IST });
+    expect(latest.recent[0]).toMatchObject({ kind: 'order', order: slow.id, status: 'paid', at: new Date('2030-06-01T10:02:00Z') });
+    expect(latest.recent.map((a) => a.at.getTime())).toEqual(latest.recent.map((a) => a.at.getTime()).sort((a, b) => b - a));
+
+    // Refunded an hour later: listed at the refund, not at the payment.
+    t.clock.set('2030-06-01T11:00:00Z');
+    expect((await t.call('POST', `/v1/orders/${slow.id}/refund`, { key: org.sk, body: {} })).status).toBe(200);
+    const afterRefund = await t.services.dashboard.summary(owner, { timezone: IST });
+    expect(afterRefund.recent[0]).toMatchObject({ kind: 'order', order: slow.id, status: 'refunded', at: new Date('2030-06-01T11:00:00Z') });
+    expect(afterRefund.recent.filter((a) => a.kind === 'order' && a.order === slow.id)).toHaveLength(1);
+  });
 });
