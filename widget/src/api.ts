@@ -30,23 +30,63 @@ export class CheckoutError extends Error {
   }
 }
 
+/**
+ * A request's `Idempotency-Key`, held by the caller so that every retry of that request (the
+ * buyer's "Try again" included) sends the same key. The client replaces `key` itself after an
+ * `IDEMPOTENCY_MISMATCH`, so the caller's next retry goes out with the replacement.
+ */
+export interface IdempotencyKey {
+  key: string;
+}
+
+/**
+ * A fresh idempotency key: `crypto.randomUUID()` where the browser has it, else a version 4
+ * UUID from `crypto.getRandomValues`. `randomUUID` exists only in secure contexts (a partner
+ * page served over plain http has none) and in Safari from 15.4; `getRandomValues` is everywhere.
+ *
+ * @example
+ * const attempt = { key: newIdempotencyKey() };
+ * await api.create(body, attempt); // a retry passes the same `attempt`
+ */
+export function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  // RFC 9562 §5.4: version 4 in the high nibble of byte 6, the variant in the top bits of byte 8.
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Sends of one keyed request, counting the first, before a conflict on its key is handed to the buyer. */
+const KEYED_TRIES = 4;
+
 /** The publishable-key calls of one checkout. */
 export type CheckoutApi = ReturnType<typeof createApi>;
 
 /**
  * Binds the API to a server and a publishable key. `fetch` is the page's own, read at call time.
  *
+ * Calls given an {@link IdempotencyKey} send it as `Idempotency-Key` (SPEC §4): the server runs
+ * the request once and replays its answer to the same key and body for 24 hours. While the
+ * first request still runs (409 `IDEMPOTENCY_IN_FLIGHT`), the call waits the `Retry-After` and
+ * sends again; a key the server knows with another body (422 `IDEMPOTENCY_MISMATCH`) is
+ * replaced and the request sent again, as nothing ran under the new key yet.
+ *
  * @example
  * const api = createApi('https://tickets.example.com', 'pk_test_…');
  * const event = await api.event('evt_…');
  */
 export function createApi(base: string, key: string) {
-  async function call<T>(method: 'GET' | 'POST', path: string, body?: object): Promise<T> {
+  async function send<T>(method: 'GET' | 'POST', path: string, body?: object, idempotencyKey?: string): Promise<T> {
+    const headers: Record<string, string> = { Authorization: `Bearer ${key}` };
+    if (body) headers['Content-Type'] = 'application/json';
+    if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
     let res: Response;
     try {
       res = await fetch(base + path, {
         method,
-        headers: body ? { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' } : { Authorization: `Bearer ${key}` },
+        headers,
         body: body && JSON.stringify(body),
         // The key and the client secret are bearer credentials: no cookies, ever.
         credentials: 'omit',
@@ -66,17 +106,40 @@ export function createApi(base: string, key: string) {
       wait > 0 ? wait : undefined,
     );
   }
-  const order = (id: string, action: string, body: object) => call<Order>('POST', `/v1/orders/${id}/${action}`, body);
+
+  async function call<T>(method: 'GET' | 'POST', path: string, body?: object, idempotency?: IdempotencyKey): Promise<T> {
+    for (let tries = 1; ; tries += 1) {
+      try {
+        return await send<T>(method, path, body, idempotency?.key);
+      } catch (err) {
+        if (!idempotency || !(err instanceof CheckoutError) || tries >= KEYED_TRIES) throw err;
+        if (err.code === 'IDEMPOTENCY_MISMATCH') idempotency.key = newIdempotencyKey();
+        else if (err.code === 'IDEMPOTENCY_IN_FLIGHT') await new Promise((r) => setTimeout(r, (err.retryAfter ?? 1) * 1000));
+        else throw err;
+      }
+    }
+  }
+  const order = (id: string, action: string, body: object, idempotency?: IdempotencyKey) => call<Order>('POST', `/v1/orders/${id}/${action}`, body, idempotency);
 
   return {
     event: (id: string) => call<PublicEvent>('GET', `/v1/public/events/${encodeURIComponent(id)}`),
-    create: (body: { event: string; items?: Array<{ ticket_type: string; quantity: number }>; amount?: number; buyer: { name: string; email: string; phone?: string } }) =>
-      call<Order>('POST', '/v1/orders', body),
+    /** Holds seats. Keyed: a retry after a lost answer gets the order already made, not a second hold. */
+    create: (
+      body: { event: string; items?: Array<{ ticket_type: string; quantity: number }>; amount?: number; buyer: { name: string; email: string; phone?: string } },
+      idempotency: IdempotencyKey,
+    ) => call<Order>('POST', '/v1/orders', body, idempotency),
+    /** SPEC §4 puts the client secret in this call's query; the API's access log records the path only. */
     retrieve: (id: string, secret: string) => call<Order>('GET', `/v1/orders/${id}?client_secret=${encodeURIComponent(secret)}`),
+    // No key: the order's state makes a repeat harmless. A verified order answers a second
+    // verify with itself, and a paid order answers the same payment again with itself.
     verify: (id: string, secret: string, code: string) => order(id, 'verify', { client_secret: secret, code }),
-    resend: (id: string, secret: string) => order(id, 'resend-code', { client_secret: secret }),
+    // Keyed per click: each send replaces the code and counts against the address's five an
+    // hour, so a retry after a lost answer must replay it, not mail a code that voids the first.
+    resend: (id: string, secret: string, idempotency: IdempotencyKey) => order(id, 'resend-code', { client_secret: secret }, idempotency),
     pay: (id: string, secret: string, p: { gateway_order_id: string; gateway_payment_id: string; signature: string }) => order(id, 'pay', { client_secret: secret, ...p }),
-    testPay: (gatewayOrderId: string, outcome: 'success' | 'failure') =>
-      call<TestGatewayPayment>('POST', '/v1/test-gateway/payments', { gateway_order_id: gatewayOrderId, outcome }),
+    // Keyed per click: a retry after a lost answer replays the simulated payment rather than
+    // making a second one that nobody confirms.
+    testPay: (gatewayOrderId: string, outcome: 'success' | 'failure', idempotency: IdempotencyKey) =>
+      call<TestGatewayPayment>('POST', '/v1/test-gateway/payments', { gateway_order_id: gatewayOrderId, outcome }, idempotency),
   };
 }

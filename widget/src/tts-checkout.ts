@@ -1,6 +1,6 @@
 import type { FieldIssue, Order, PayOrderParams, PublicEvent, Ticket } from '@trendy-tickets/sdk';
 import { html, nothing } from 'lit/html.js';
-import { CheckoutError, createApi, type CheckoutErrorCode } from './api.js';
+import { CheckoutError, createApi, newIdempotencyKey, type CheckoutErrorCode, type IdempotencyKey } from './api.js';
 import { BaseElement, type PropertyDeclaration, type PropertyValues } from './base-element.js';
 import { i18n, MESSAGES, type I18n, type Key } from './i18n.js';
 import { loadRazorpay } from './razorpay-loader.js';
@@ -222,6 +222,15 @@ export class TtsCheckout extends BaseElement {
 
   /** The order's client secret: in memory only, never logged, never in an event. */
   #secret = '';
+  /**
+   * The order request whose outcome is not known yet, with its `Idempotency-Key`: kept while a
+   * retry is on offer (a lost answer, a 5xx, a key still in flight), so "Try again" or another
+   * Continue with the same tickets and details gets the order the server may already have made
+   * instead of holding the seats twice. A different request, a definite answer or starting
+   * again drops it; a refusal such as SOLD_OUT is stored with its key, so keeping that key would
+   * replay the refusal even after seats come free.
+   */
+  #creating: (IdempotencyKey & { body: string }) | null = null;
   #deadline = 0;
   #resendAt = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -335,8 +344,11 @@ export class TtsCheckout extends BaseElement {
     }
   };
 
-  /** Runs one server step with the busy state, a status for screen readers, and errors handled. */
-  async #run(status: Key, task: () => Promise<string | void>): Promise<void> {
+  /**
+   * Runs one server step with the busy state, a status for screen readers, and errors handled.
+   * "Try again" runs `task` again, or `retry` when given.
+   */
+  async #run(status: Key, task: () => Promise<string | void>, retry: () => void = () => void this.#run(status, task, retry)): Promise<void> {
     if (this.busy) return;
     this.busy = true;
     this.problem = null;
@@ -345,7 +357,7 @@ export class TtsCheckout extends BaseElement {
       this.status = (await task()) ?? '';
     } catch (err) {
       this.status = '';
-      this.#fail(err, () => void this.#run(status, task));
+      this.#fail(err, retry);
     } finally {
       this.busy = false;
     }
@@ -439,6 +451,7 @@ export class TtsCheckout extends BaseElement {
   #restart(): void {
     this.order = null;
     this.#secret = '';
+    this.#creating = null;
     this.tickets = [];
     this.code = '';
     this.problem = null;
@@ -481,20 +494,33 @@ export class TtsCheckout extends BaseElement {
       .filter(([, n]) => n > 0)
       .map(([ticket_type, quantity]) => ({ ticket_type, quantity }));
     const paise = toPaise(this.amountText) ?? 0;
-    void this.#run('holding', async () => {
+    const body = {
+      event: ev.id,
+      ...(ev.open_amount ? { amount: paise } : { items }),
+      buyer: { name: name.trim(), email: email.trim(), ...(phone.trim() ? { phone: phone.trim() } : {}) },
+    };
+    const json = JSON.stringify(body);
+    if (this.#creating?.body !== json) this.#creating = { body: json, key: newIdempotencyKey() };
+    const attempt = this.#creating;
+    const task = async () => {
       const sent = Date.now();
-      const order = await this.#api().create({
-        event: ev.id,
-        ...(ev.open_amount ? { amount: paise } : { items }),
-        buyer: { name: name.trim(), email: email.trim(), ...(phone.trim() ? { phone: phone.trim() } : {}) },
-      });
+      let order: Order;
+      try {
+        order = await this.#api().create(body, attempt);
+      } catch (err) {
+        if (!(err instanceof CheckoutError && RETRYABLE.includes(err.code)) && this.#creating === attempt) this.#creating = null;
+        throw err;
+      }
+      this.#creating = null;
       this.#secret = order.client_secret ?? '';
       // Count the hold down from its length, not the server's clock: the buyer's clock may be off.
       this.#deadline = sent + Date.parse(order.expires_at) - Date.parse(order.created_at);
       this.#resendAt = Date.now() + RESEND_COOLDOWN * 1000;
       this.#fire('tts-order-created', { order: strip(order) });
       this.#advance(order);
-    });
+    };
+    // "Try again" submits what the form holds now: the same request keeps its key, an edited one gets a new key.
+    void this.#run('holding', task, () => this.#submitDetails());
   }
 
   #toDetails(): void {
@@ -532,8 +558,9 @@ export class TtsCheckout extends BaseElement {
   #resend(): void {
     const order = this.order;
     if (!order || this.#resendAt > Date.now()) return;
+    const attempt = { key: newIdempotencyKey() };
     void this.#run('loading', async () => {
-      const updated = await this.#api().resend(order.id, this.#secret);
+      const updated = await this.#api().resend(order.id, this.#secret, attempt);
       this.order = updated;
       this.attemptsLeft = updated.verification.attempts_left;
       this.code = '';
@@ -548,10 +575,11 @@ export class TtsCheckout extends BaseElement {
     if (!order || !payment?.gateway_order_id || this.busy || this.paying) return;
     const gatewayOrderId = payment.gateway_order_id;
     if (payment.gateway !== 'test') return void this.#payLive(order);
+    const attempt = { key: newIdempotencyKey() };
     void this.#run('paying', async () => {
       this.paying = true;
       try {
-        const result = await this.#api().testPay(gatewayOrderId, outcome);
+        const result = await this.#api().testPay(gatewayOrderId, outcome, attempt);
         if (!result.signature) throw new CheckoutError('PAYMENT_FAILED', result.error?.description ?? 'The payment was declined.');
         await this.#confirm({ gateway_order_id: gatewayOrderId, gateway_payment_id: result.gateway_payment_id, signature: result.signature });
       } finally {

@@ -1,13 +1,20 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MAX_SENDS_PER_EMAIL_PER_HOUR } from '../../../server/src/domain/verification.js';
-import { startOrder } from '../../../server/test/helpers/checkout.js';
-import { $, button, enterDetails, root, setup, submit, text, type, until } from '../test-support/harness.js';
+import type { TestApp } from '../../../server/test/helpers/app.js';
+import { deliverMail, readCode, startOrder } from '../../../server/test/helpers/checkout.js';
+import { $, appWithPausableOrders, button, enterCode, enterDetails, root, setup, submit, text, type, until } from '../test-support/harness.js';
 
 afterEach(() => {
   document.body.replaceChildren();
   vi.unstubAllGlobals();
   vi.useRealTimers();
 });
+
+/** The event as its organizer sees it: `held` and `available` per ticket type. */
+async function stock(t: TestApp, org: { sk: string; event: { id: string } }) {
+  const res = await t.call('GET', `/v1/events/${org.event.id}`, { key: org.sk });
+  return res.body.ticket_types as Array<{ held: number; available: number }>;
+}
 
 /** A checkout in page mode, past the tickets step. */
 async function atDetails(options: Parameters<typeof setup>[0] = {}) {
@@ -112,5 +119,78 @@ describe('details step', () => {
     vi.advanceTimersByTime(before * 1000);
     await el.updateComplete;
     expect(button(el, 'Try again').getAttribute('aria-disabled')).toBe('false');
+  });
+
+  it('continues with the order the server already made when its answer was lost and the buyer tries again', async () => {
+    const { el, t, org, route, events } = await atDetails();
+    const lost = route.drop(/^\/v1\/orders$/);
+    const who = await enterDetails(el);
+    await until(() => expect(text(el)).toContain('Could not connect. Check your internet.'));
+    const made = (await (await lost.handled).json()) as { id: string };
+    button(el, 'Try again').click();
+    await until(() => expect(text(el)).toContain('Check your email'));
+    expect(route.calls.filter((c) => c === 'POST /v1/orders')).toHaveLength(2);
+    const orders = await t.store.collection('orders').find({ event: org.event.id });
+    expect(orders.map((o) => o._id)).toEqual([made.id]);
+    expect((await stock(t, org))[0]!.held).toBe(1);
+    expect(events.find((e) => e.type === 'tts-order-created')!.detail.order.id).toBe(made.id);
+    // One order, one code: the mail already sent is the one that works.
+    expect((await deliverMail(t)).filter((m) => m.to === who.email)).toHaveLength(1);
+    await enterCode(el, await readCode(t, who.email));
+    await until(() => expect(text(el)).toContain('Fail the payment'));
+  });
+
+  it('waits out a first request the server is still running, then continues with its order', async () => {
+    const { t, pause } = await appWithPausableOrders();
+    const { el, org, route, events } = await atDetails({ app: t });
+    const working = pause();
+    route.drop(/^\/v1\/orders$/, { early: true });
+    await enterDetails(el);
+    await until(() => expect(text(el)).toContain('Could not connect. Check your internet.'));
+    await working.reached;
+    button(el, 'Try again').click();
+    await until(() => expect(route.answers).toContain('POST /v1/orders 409'));
+    working.resume();
+    await until(() => expect(text(el)).toContain('Check your email'));
+    expect(route.answers.filter((a) => a.startsWith('POST /v1/orders '))).toEqual([...route.answers.filter((a) => a === 'POST /v1/orders 409'), 'POST /v1/orders 201']);
+    expect(await t.store.collection('orders').count({ event: org.event.id })).toBe(1);
+    expect((await stock(t, org))[0]!.held).toBe(1);
+    expect(events.filter((e) => e.type === 'tts-error').map((e) => e.detail.code)).toEqual(['NETWORK_ERROR']);
+  });
+
+  it('holds the new selection when the buyer changes the tickets after a lost answer', async () => {
+    const { el, t, org, route } = await atDetails();
+    route.drop(/^\/v1\/orders$/);
+    const who = await enterDetails(el);
+    await until(() => expect(text(el)).toContain('Could not connect. Check your internet.'));
+    button(el, 'Back').click();
+    await until(() => expect(text(el)).toContain('Choose tickets'));
+    $(el, 'button[aria-label="Add one General"]').click();
+    submit(el);
+    await enterDetails(el, who);
+    await until(() => expect(text(el)).toContain('Check your email'));
+    expect(text(el)).toContain('2 × General');
+    // The first order was made and is left to lapse: its seats come back when its hold ends.
+    const quantities = (await t.store.collection<{ _id: string; quantity: number } & Record<string, unknown>>('orders').find({ event: org.event.id })).map((o) => o.quantity);
+    expect(quantities.sort()).toEqual([1, 2]);
+  });
+
+  it('asks afresh after a refusal: the same tickets, sold out a moment ago, are held once seats come free', async () => {
+    const { el, t, org, route, events } = await atDetails({ event: { capacity: 1, ticket_types: [{ name: 'General', price: 49_900 }] } });
+    const other = await startOrder(t, org.pk, org.event.id, [{ ticket_type: org.general, quantity: 1 }]);
+    // The seat comes free while the checkout reloads availability after the refusal.
+    const reload = route.hold(/^\/v1\/public\/events\//);
+    const who = await enterDetails(el);
+    await reload.reached;
+    expect(events.find((e) => e.type === 'tts-error')?.detail.code).toBe('SOLD_OUT');
+    const cancelled = await t.call('POST', `/v1/orders/${other.id}/cancel`, { key: org.pk, body: { client_secret: other.client_secret } });
+    expect(cancelled.status).toBe(200);
+    reload.release();
+    await until(() => expect(text(el)).toContain('Those tickets just sold out.'));
+    await until(() => expect($<HTMLButtonElement>(el, 'button[aria-label="Remove one General"]').getAttribute('aria-disabled')).toBe('false'));
+    submit(el);
+    await enterDetails(el, who);
+    await until(() => expect(text(el)).toContain('Check your email'));
+    expect((await stock(t, org))[0]!.held).toBe(1);
   });
 });

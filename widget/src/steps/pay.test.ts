@@ -59,6 +59,18 @@ describe('pay step, test mode', () => {
     await until(() => expect(text(el)).toContain('You’re in!'));
   });
 
+  it('confirms the one simulated payment when the test gateway’s answer was lost and the buyer tries again', async () => {
+    const { el, t, route } = await atPay();
+    route.drop(/^\/v1\/test-gateway\/payments$/);
+    button(el, /^Pay ₹/).click();
+    await until(() => expect(text(el)).toContain('Could not connect. Check your internet.'));
+    button(el, 'Try again').click();
+    await until(() => expect(text(el)).toContain('You’re in!'));
+    expect(route.calls.filter((c) => c === 'POST /v1/test-gateway/payments')).toHaveLength(2);
+    const payments = await t.store.collection<{ _id: string; status: string }>('test_gateway_payments').find({});
+    expect(payments.map((p) => p.status)).toEqual(['captured']);
+  });
+
   it('says a payment it could not confirm may still turn into tickets, and retries', async () => {
     const { el, route, events } = await atPay();
     let tampered = 0;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { readCode } from '../../../server/test/helpers/checkout.js';
+import { deliverMail, readCode } from '../../../server/test/helpers/checkout.js';
 import { $, button, enterCode, root, setup, text, toVerify, until } from '../test-support/harness.js';
 
 afterEach(() => {
@@ -73,6 +73,26 @@ describe('verify step', () => {
     await until(() => expect(el.shadowRoot!.querySelector('[role="status"]')?.textContent).toBe(`Enter the 6-digit code we sent to ${buyer.email}.`));
     const fresh = await readCode(t, buyer.email);
     expect(fresh).not.toBe(old);
+    await enterCode(el, fresh);
+    await until(() => expect(text(el)).toContain('Fail the payment'));
+  });
+
+  it('mails no second code when the answer to "Send a new code" was lost and the buyer tries again', async () => {
+    const { el, t, route } = await setup();
+    const { buyer, code } = await toVerify(el, t);
+    const first = await code();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 31_000);
+    route.drop(/\/resend-code$/);
+    button(el, /Send a new code|New code in/).click();
+    await until(() => expect(text(el)).toContain('Could not connect. Check your internet.'));
+    button(el, 'Try again').click();
+    await until(() => expect(el.shadowRoot!.querySelector('[role="status"]')?.textContent).toBe(`Enter the 6-digit code we sent to ${buyer.email}.`));
+    expect(route.calls.filter((c) => c.endsWith('/resend-code'))).toHaveLength(2);
+    // The first code and the one new code: the code in the buyer's inbox is the one that works.
+    expect((await deliverMail(t)).filter((m) => m.to === buyer.email)).toHaveLength(2);
+    const fresh = await readCode(t, buyer.email);
+    expect(fresh).not.toBe(first);
     await enterCode(el, fresh);
     await until(() => expect(text(el)).toContain('Fail the payment'));
   });

@@ -4,6 +4,9 @@
  * `Origin` header a browser on this page would send. No fetch doubles, no canned JSON.
  */
 import { expect, vi } from 'vitest';
+import { ManualClock } from '../../../server/src/domain/clock.js';
+import { createEmbeddedStore } from '../../../server/src/store/embedded.js';
+import type { Collection, Doc, Store } from '../../../server/src/store/port.js';
 import { buildTestApp, type TestApp } from '../../../server/test/helpers/app.js';
 import { organizerWithEvent, readCode } from '../../../server/test/helpers/checkout.js';
 import '../tts-checkout.js';
@@ -15,20 +18,37 @@ export const API = 'http://tickets.test';
 export interface Route {
   /** Every API call the element made, in order: `POST /v1/orders`, … */
   calls: string[];
+  /** Every answer that reached the element, in order: `POST /v1/orders 201`, … (lost ones are not here). */
+  answers: string[];
   /** While true, every call fails as a dropped connection does (`TypeError: Failed to fetch`). */
   offline: boolean;
   /** Changes a request's JSON body before the app sees it (a tampering network, for error paths). */
   tamper?: ((path: string, body: Record<string, unknown>) => Record<string, unknown>) | undefined;
   /** Holds calls whose path matches until `release()`: a payment "in flight". */
   hold(pattern: RegExp): { release(): void; reached: Promise<void> };
+  /**
+   * Loses the next answer to a call whose path matches: the app gets the request, the element
+   * sees a dropped connection. By default the connection drops once the app has answered;
+   * `early` drops it as soon as the request is out, while the app is still working on it.
+   * `handled` settles with the app's answer that the element never saw.
+   */
+  drop(pattern: RegExp, options?: { early?: boolean }): { handled: Promise<Response> };
 }
 
 /** Routes `fetch` to the app; restored by `vi.unstubAllGlobals()`. */
 export function routeFetch(t: TestApp): Route {
   const held: Array<{ pattern: RegExp; gate: Promise<void>; arrived: () => void }> = [];
+  const drops: Array<{ pattern: RegExp; early: boolean; handled: (answer: Promise<Response>) => void }> = [];
   const route: Route = {
     calls: [],
+    answers: [],
     offline: false,
+    drop(pattern, { early = false } = {}) {
+      let handled!: (answer: Promise<Response>) => void;
+      const answer = new Promise<Response>((r) => (handled = r));
+      drops.push({ pattern, early, handled });
+      return { handled: answer };
+    },
     hold(pattern) {
       let release!: () => void;
       let arrived!: () => void;
@@ -53,9 +73,65 @@ export function routeFetch(t: TestApp): Route {
     if (route.tamper && typeof body === 'string') body = JSON.stringify(route.tamper(url.pathname, JSON.parse(body) as Record<string, unknown>));
     const headers = new Headers(init.headers);
     headers.set('Origin', location.origin);
-    return t.app.request(path, { ...init, headers, ...(body === undefined ? {} : { body }) });
+    const answer = Promise.resolve(t.app.request(path, { ...init, headers, ...(body === undefined ? {} : { body }) }));
+    const drop = drops.find((d) => d.pattern.test(url.pathname));
+    if (drop) {
+      drops.splice(drops.indexOf(drop), 1);
+      drop.handled(answer);
+      if (!drop.early) await answer;
+      throw new TypeError('Failed to fetch');
+    }
+    const res = await answer;
+    route.answers.push(`${init.method ?? 'GET'} ${url.pathname} ${res.status}`);
+    return res;
   });
   return route;
+}
+
+/**
+ * The test app on a store whose `orders` inserts can be paused: `pause()` holds the next one,
+ * so a request stays in flight inside the server, past its idempotency claim, until `resume()`.
+ */
+export async function appWithPausableOrders() {
+  const clock = new ManualClock('2030-06-01T10:00:00.000Z');
+  const store = await createEmbeddedStore({ now: () => clock.now() });
+  let gate: { reached: () => void; open: Promise<void> } | null = null;
+  const pausable: Store = {
+    driver: store.driver,
+    collection<T extends Doc>(name: string): Collection<T> {
+      const real = store.collection<T>(name);
+      if (name !== 'orders') return real;
+      return new Proxy(real, {
+        get(target, prop) {
+          if (prop !== 'insertOne') {
+            const value: unknown = Reflect.get(target, prop);
+            return typeof value === 'function' ? value.bind(target) : value;
+          }
+          return async (doc: T) => {
+            const g = gate;
+            gate = null;
+            if (g) {
+              g.reached();
+              await g.open;
+            }
+            return target.insertOne(doc);
+          };
+        },
+      });
+    },
+    ensureIndexes: (specs) => store.ensureIndexes(specs),
+    ping: () => store.ping(),
+    close: () => store.close(),
+  };
+  const t = await buildTestApp({ store: pausable, clock });
+  function pause(): { reached: Promise<void>; resume(): void } {
+    let reached!: () => void;
+    let resume!: () => void;
+    const arrived = new Promise<void>((r) => (reached = r));
+    gate = { reached, open: new Promise<void>((r) => (resume = r)) };
+    return { reached: arrived, resume };
+  }
+  return { t, pause };
 }
 
 /** A checkout against a fresh organizer's event, mounted and loaded. */
