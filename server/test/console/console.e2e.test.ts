@@ -94,6 +94,37 @@ function indiaWallTime(days: number, hour: number): string {
 }
 
 /** Types a code into the scanner field as a hardware scanner does: characters, then Enter. */
+/**
+ * Signs up in the console as a new organizer and issues free tickets through the API for a
+ * new event, so a scanner test starts with tickets to scan.
+ */
+async function organizerWithFreeTickets(page: Page, org: string, quantity: number): Promise<{ sk: string; email: string; eventId: string; tickets: Array<{ id: string; code: string }> }> {
+  const slug = org.toLowerCase().replace(/\W+/g, '-');
+  const email = `${slug}-${Date.now()}@example.com`;
+  await page.goto(`${server.url}/console/signup`);
+  await page.getByLabel('Organization name').fill(org);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  const sk = (await page.locator('#secret-key').textContent())!.trim();
+  const created = await api('POST', '/v1/events', sk, {
+    name: `${org} Night`,
+    starts_at: new Date(Date.now() + 86_400_000).toISOString(),
+    ends_at: new Date(Date.now() + 90_000_000).toISOString(),
+    capacity: 10,
+    ticket_types: [{ name: 'General', price: 0 }],
+  });
+  const issued = await api('POST', '/v1/tickets', sk, {
+    event: created.body.id,
+    ticket_type: created.body.ticket_types[0].id,
+    holder: { name: 'Asha Rao', email: `${slug}-holder-${Date.now()}@example.com` },
+    quantity,
+    send_email: false,
+  });
+  expect(issued.status, JSON.stringify(issued.body)).toBe(201);
+  return { sk, email, eventId: created.body.id, tickets: issued.body.data };
+}
+
 async function wedgeScan(page: Page, code: string) {
   await page.locator('#code').focus();
   await page.keyboard.type(code);
@@ -242,30 +273,10 @@ describe.skipIf(!browserAvailable)('the console in Chromium', () => {
 
   it('keeps scans queued through a Wi-Fi sign-in page and full storage, then sends each once, dated when scanned', { timeout: 120_000 }, async () => {
     const { context, page, problems } = await openContext();
-    const email = `portal-${Date.now()}@example.com`;
-    await page.goto(`${server.url}/console/signup`);
-    await page.getByLabel('Organization name').fill('Portal Check');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    const sk = (await page.locator('#secret-key').textContent())!.trim();
-    const created = await api('POST', '/v1/events', sk, {
-      name: 'Portal Night',
-      starts_at: new Date(Date.now() + 86_400_000).toISOString(),
-      ends_at: new Date(Date.now() + 90_000_000).toISOString(),
-      capacity: 10,
-      ticket_types: [{ name: 'General', price: 0 }],
-    });
-    const issued = await api('POST', '/v1/tickets', sk, {
-      event: created.body.id,
-      ticket_type: created.body.ticket_types[0].id,
-      holder: { name: 'Asha Rao', email: `portal-holder-${Date.now()}@example.com` },
-      quantity: 2,
-      send_email: false,
-    });
-    const [full, portal] = issued.body.data as Array<{ id: string; code: string }>;
+    const { sk, eventId, tickets } = await organizerWithFreeTickets(page, 'Portal Check', 2);
+    const [full, portal] = tickets;
     expect(portal).toBeDefined();
-    const endpoint = `${server.url}/console/events/${created.body.id}/scan`;
+    const endpoint = `${server.url}/console/events/${eventId}/scan`;
     const sent: string[] = [];
     page.on('request', (request) => {
       if (request.method() === 'POST' && request.url() === endpoint) sent.push(JSON.parse(request.postData()!).nonce);
@@ -286,7 +297,7 @@ describe.skipIf(!browserAvailable)('the console in Chromium', () => {
           };
         })();`,
     });
-    await page.goto(`${server.url}/console/events/${created.body.id}/scan`);
+    await page.goto(`${server.url}/console/events/${eventId}/scan`);
     await wedgeScan(page, full!.id);
     await expect.poll(() => verdict(page)).toBe('ADMITTED');
     expect(await page.locator('#queued').isVisible()).toBe(false);
@@ -309,7 +320,7 @@ describe.skipIf(!browserAvailable)('the console in Chromium', () => {
     // One request for the first scan; the second was retried until the real endpoint answered.
     expect(sent.filter((nonce) => nonce === sent[0])).toHaveLength(1);
     expect(new Set(sent).size).toBe(2);
-    const log = await api('GET', `/v1/events/${created.body.id}/checkins`, sk);
+    const log = await api('GET', `/v1/events/${eventId}/checkins`, sk);
     expect(log.body.data).toHaveLength(2);
     const portalScan = log.body.data.find((c: { ticket: { id: string } }) => c.ticket.id === portal!.id);
     expect(Date.parse(portalScan.at)).toBeLessThan(scannedBefore); // recorded when scanned, not when the portal let it through
@@ -319,27 +330,8 @@ describe.skipIf(!browserAvailable)('the console in Chromium', () => {
 
   it('reads a ticket’s QR code with the camera, loading jsQR only then', { timeout: 120_000 }, async () => {
     const { context, page, problems } = await openContext();
-    const email = `door-${Date.now()}@example.com`;
-    await page.goto(`${server.url}/console/signup`);
-    await page.getByLabel('Organization name').fill('Camera Check');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    const sk = (await page.locator('#secret-key').textContent())!.trim();
-    const created = await api('POST', '/v1/events', sk, {
-      name: 'Camera Night',
-      starts_at: new Date(Date.now() + 86_400_000).toISOString(),
-      ends_at: new Date(Date.now() + 90_000_000).toISOString(),
-      capacity: 10,
-      ticket_types: [{ name: 'General', price: 0 }],
-    });
-    const issued = await api('POST', '/v1/tickets', sk, {
-      event: created.body.id,
-      ticket_type: created.body.ticket_types[0].id,
-      holder: { name: 'Asha Rao', email: `camera-${Date.now()}@example.com` },
-      send_email: false,
-    });
-    const [ticket] = issued.body.data as Array<{ id: string; code: string }>;
+    const { sk, eventId, tickets, email } = await organizerWithFreeTickets(page, 'Camera Check', 1);
+    const [ticket] = tickets;
 
     // A camera that films the ticket's QR code: a canvas stream standing in for getUserMedia. This
     // Chromium has no BarcodeDetector, so the page must fall back to jsQR.
@@ -370,14 +362,14 @@ describe.skipIf(!browserAvailable)('the console in Chromium', () => {
       if (request.url().includes('/jsqr.js')) decoderRequests.push(request.url());
     });
 
-    await page.goto(`${server.url}/console/events/${created.body.id}/scan`);
+    await page.goto(`${server.url}/console/events/${eventId}/scan`);
     expect(decoderRequests).toEqual([]); // not fetched until the camera needs it
     await page.getByRole('button', { name: 'Scan with the camera' }).click();
     await expect.poll(() => verdict(page), { timeout: 20_000 }).toBe('ADMITTED');
     expect(decoderRequests).toHaveLength(1);
     expect(await page.locator('#result-holder').textContent()).toBe('Asha Rao');
     await page.getByRole('button', { name: 'Stop the camera' }).click();
-    const log = await api('GET', `/v1/events/${created.body.id}/checkins`, sk);
+    const log = await api('GET', `/v1/events/${eventId}/checkins`, sk);
     expect(log.body.data.map((c: { result: string; by: string }) => [c.result, c.by])).toEqual([['accepted', email]]);
     expect(problems).toEqual([]);
     await context.close();
