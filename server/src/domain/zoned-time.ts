@@ -54,8 +54,13 @@ function wallParts(instant: Date, timeZone: string): WallParts {
   };
 }
 
-/** Milliseconds the zone's wall clock is ahead of UTC at `instant` (+05:30 → 19 800 000). */
-function offsetAt(instant: Date, timeZone: string): number {
+/**
+ * Milliseconds the zone's wall clock is ahead of UTC at `instant` (+05:30 → 19 800 000).
+ *
+ * @example
+ * offsetAt(new Date('2024-07-01T00:00:00Z'), 'America/New_York'); // -14_400_000
+ */
+export function offsetAt(instant: Date, timeZone: string): number {
   const p = wallParts(instant, timeZone);
   const wallAsUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   return wallAsUtc - Math.floor(instant.getTime() / 1000) * 1000;

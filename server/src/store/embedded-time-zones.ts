@@ -14,14 +14,13 @@ import * as projection from 'mingo/operators/projection';
 import * as query from 'mingo/operators/query';
 import * as window from 'mingo/operators/window';
 import type { Options } from 'mingo/types';
+import { offsetAt } from '../domain/zoned-time.js';
 
 const mingoDateToString = expression.$dateToString;
 
 /** What mingo's `parseTimezone` accepts as a name (anything else must be an offset). */
 const MINGO_ZONE_NAME = /^[a-zA-Z_]+\/[a-zA-Z_]+$/;
 const OFFSET = /^[+-]\d{2}(:?\d{2})?$/;
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
 /**
  * The UTC offset of `timeZone` at `date`, as `+HH:MM`.
  *
@@ -29,23 +28,7 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
  * zoneOffset('America/New_York', new Date('2024-07-01T00:00:00Z')); // '-04:00'
  */
 export function zoneOffset(timeZone: string, date: Date): string {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, format);
-  }
-  const part = (type: Intl.DateTimeFormatPartTypes) => Number(format.formatToParts(date).find((p) => p.type === type)?.value);
-  const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
-  const minutes = Math.round((wall - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
+  const minutes = Math.round(offsetAt(date, timeZone) / 60_000);
   const abs = Math.abs(minutes);
   return `${minutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
