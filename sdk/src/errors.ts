@@ -30,7 +30,7 @@ export interface TtsApiErrorInit {
 }
 
 /**
- * The API answered with an error (`{"error":{code,message,request_id,details}}`, SPEC §4).
+ * The API answered with an error (`{"error":{code,message,request_id,details}}`, docs/api-conventions.md#errors).
  * Quote `requestId` to support. Subclasses name the status family.
  *
  * @example

@@ -1,5 +1,5 @@
 /**
- * Check-in benchmarks for `npm run bench` (SPEC §7, §8):
+ * Check-in benchmarks for `npm run bench` (docs/operations.md#performance-budgets):
  *
  * - latency: 50 scanners scanning for 10 s against the embedded store, first at a door's pace
  *   (judged: p99 ≤ 20 ms), then saturated (reported). Tickets are scanned round-robin, so the

@@ -1,5 +1,5 @@
 /**
- * The throughput baseline (SPEC §7): a bare `node:http` server answering `{"hello":"world"}`.
+ * The throughput baseline (docs/operations.md#performance-budgets): a bare `node:http` server answering `{"hello":"world"}`.
  * The benchmark runs it as a child process on the same machine, in the same run, and judges
  * the real server's public event read as a ratio of this server's requests per second.
  *

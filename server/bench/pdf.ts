@@ -1,5 +1,5 @@
 /**
- * Ticket PDF benchmark (SPEC §7: ≤ 5 ms median and ≤ 20 KB for one ticket).
+ * Ticket PDF benchmark: ≤ 5 ms median and ≤ 20 KB for one ticket (docs/operations.md#performance-budgets).
  * A benchmark, not a timed test: timings depend on the machine, so the runner reports them.
  *
  * Run alone: `node --import tsx server/bench/pdf.ts`

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the performance budgets of SPEC §7, measured on this machine and reported
+ * `npm run bench`: the performance budgets (docs/operations.md#performance-budgets), measured on this machine and reported
  * as ratios (benchmarks, not timed tests: absolute figures depend on the machine).
  *
  * What it does, in about a minute:

@@ -1,5 +1,5 @@
 /**
- * The ticket rush of `npm run bench` (SPEC §7, §8): 2,000 buyers for 500 seats over HTTP, each
+ * The ticket rush of `npm run bench` (docs/operations.md#performance-budgets): 2,000 buyers for 500 seats over HTTP, each
  * creating an order with the publishable key and, when answered 201, paying it through the test
  * gateway. Judged on orders/s and, as correctness, on exactly 500 sold, 0 oversold and 0 5xx.
  */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * Server configuration, read once from the environment by `main.ts` and passed
  * everywhere else as a frozen object. Every variable has an embedded default
- * except the secrets a live deployment needs (SPEC §6).
+ * except the secrets a live deployment needs (docs/operations.md#configuration).
  */
 export interface Config {
   env: 'development' | 'production' | 'test';

@@ -67,7 +67,7 @@ export type CheckoutApi = ReturnType<typeof createApi>;
 /**
  * Binds the API to a server and a publishable key. `fetch` is the page's own, read at call time.
  *
- * Calls given an {@link IdempotencyKey} send it as `Idempotency-Key` (SPEC §4): the server runs
+ * Calls given an {@link IdempotencyKey} send it as `Idempotency-Key` (docs/api-conventions.md#idempotency): the server runs
  * the request once and replays its answer to the same key and body for 24 hours. While the
  * first request still runs (409 `IDEMPOTENCY_IN_FLIGHT`), the call waits the `Retry-After` and
  * sends again; a key the server knows with another body (422 `IDEMPOTENCY_MISMATCH`) is
@@ -128,7 +128,7 @@ export function createApi(base: string, key: string) {
       body: { event: string; items?: Array<{ ticket_type: string; quantity: number }>; amount?: number; buyer: { name: string; email: string; phone?: string } },
       idempotency: IdempotencyKey,
     ) => call<Order>('POST', '/v1/orders', body, idempotency),
-    /** SPEC §4 puts the client secret in this call's query; the API's access log records the path only. */
+    /** The API takes the client secret in this call's query (docs/api-conventions.md#keys); its access log records the path only. */
     retrieve: (id: string, secret: string) => call<Order>('GET', `/v1/orders/${id}?client_secret=${encodeURIComponent(secret)}`),
     // No key: the order's state makes a repeat harmless. A verified order answers a second
     // verify with itself, and a paid order answers the same payment again with itself.

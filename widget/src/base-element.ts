@@ -28,7 +28,7 @@ const sheets = new WeakMap<object, CSSStyleSheet>();
  * layer that serves one element. It follows LitElement's contract (`static properties`,
  * `static styles`, `willUpdate` → `render` → `updated`, batched in a microtask, `updateComplete`)
  * at a fifth of its weight: LitElement's ReactiveElement is about 3 KB of the script's 16 KB budget
- * (SPEC §7), this is under 1 KB. See docs/widget.md, "Size".
+ * (docs/operations.md#performance-budgets), this is under 1 KB. See docs/widget.md#size.
  *
  * @example
  * class Hello extends BaseElement {

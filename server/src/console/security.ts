@@ -24,7 +24,7 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
  * Whether console cookies carry `Secure`: always, except when the server is reached over
- * plain http on this machine, where browsers would otherwise drop them (SPEC §8).
+ * plain http on this machine, where browsers would otherwise drop them (docs/console.md#security).
  *
  * @example
  * secureCookies('https://tickets.example.com'); // true

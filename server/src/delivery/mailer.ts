@@ -1,6 +1,6 @@
 /**
  * The mailer port and its drivers: SMTP (nodemailer) for real delivery, and a captured
- * mailbox for development and tests (SPEC §6: with `SMTP_URL` unset, mail is written to the
+ * mailbox for development and tests (with `SMTP_URL` unset, mail is written to the
  * data dir and shown at `/dev/mailbox`).
  *
  * Nothing here retries: the outbox worker owns retries, backoff and dead letters, so a send

@@ -1,5 +1,5 @@
 /**
- * The mail outbox (SPEC §3 "Email delivery"): requests only enqueue; workers send.
+ * The mail outbox (docs/domain-rules.md#mail-delivery): requests only enqueue; workers send.
  *
  * Every job lives in the `outbox` collection and moves `pending → sending → sent`, or back
  * to `pending` with a later `next_attempt_at` after a failure, or to `dead` once it has

@@ -4,7 +4,7 @@
  * jsPDF's built-in Helvetica/Courier are the PDF "standard 14" fonts with WinAnsiEncoding
  * (Windows-1252): they have no glyphs for Devanagari, emoji or `₹`, and jsPDF does not throw
  * on such text but writes byte garbage. Embedding a Unicode font would cost 100+ KB per PDF,
- * five times the 20 KB budget (SPEC §7), so instead we:
+ * five times the 20 KB budget (docs/operations.md#performance-budgets), so instead we:
  *
  * 1. keep every character Windows-1252 can show (Latin-1 plus “smart quotes”, €, –, …);
  * 2. transliterate the Indian scripts (Devanagari, Bengali, Gurmukhi, Gujarati, Oriya, Tamil,

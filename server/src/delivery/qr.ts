@@ -3,7 +3,7 @@
  *
  * Both renderers draw merged runs of dark modules instead of one square per module: a
  * typical ticket code (version 8–10, 49–57 modules) has ~1,300 dark modules but only ~500
- * runs, which keeps the SVG small and the PDF under its 20 KB budget (SPEC §7).
+ * runs, which keeps the SVG small and the PDF under its 20 KB budget (docs/operations.md#performance-budgets).
  */
 import QRCode from 'qrcode';
 import type { jsPDF } from 'jspdf';

@@ -23,7 +23,7 @@ export interface VerificationCodeMailInput {
   code: string;
   eventName: string;
   buyerName?: string;
-  /** Defaults to 10, the OTP lifetime in SPEC §3. */
+  /** Defaults to 10, the code's lifetime (docs/domain-rules.md#email-verification). */
   expiresInMinutes?: number;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Ticket PDFs: one A6 page per ticket, sized for a phone screen and for printing four to
  * an A4 sheet. Vector QR, standard fonts, compressed streams, no images: a single ticket is
- * ~4 KB and renders in ~1–2 ms, inside the 20 KB / 5 ms budget (SPEC §7).
+ * ~4 KB and renders in ~1–2 ms, inside the 20 KB / 5 ms budget (docs/operations.md#performance-budgets).
  */
 import { jsPDF } from 'jspdf';
 import { formatDateTime, formatMoney } from './format.js';
@@ -12,7 +12,7 @@ import { drawQrInPdf } from './qr.js';
 export interface TicketPdfModel {
   /** `tkt_…`, printed under the QR so door staff can type it when a scan fails. */
   ticketId: string;
-  /** The QR content: the signed ticket code (SPEC §3). */
+  /** The QR content: the signed ticket code (docs/domain-rules.md#tickets). */
   code: string;
   eventName: string;
   venue?: string | null;

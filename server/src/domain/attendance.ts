@@ -103,7 +103,7 @@ export interface AttendanceServiceDeps {
 }
 
 /**
- * What an organizer watches (SPEC §2 flow 7): the attendee list with search, its
+ * What an organizer watches (docs/domain-rules.md#figures): the attendee list with search, its
  * CSV export, and the event's sales and check-in figures. Reads only; the
  * figures come from aggregation pipelines both store drivers run.
  *
@@ -170,7 +170,7 @@ export function createAttendanceService({ store, clock }: AttendanceServiceDeps)
     },
 
     /**
-     * Sales and door figures (SPEC §4 `stats`), already in wire shape: a computed
+     * Sales and door figures (docs/domain-rules.md#figures), already in wire shape: a computed
      * report, not a stored document. Counters come from the event's inventory;
      * revenue, check-ins and the day and hour buckets from the tickets, bucketed
      * in the event's own time zone so a sale at 01:30 in Mumbai is that day's.

@@ -8,7 +8,7 @@ import { newId } from './ids.js';
 import { parseTicketCode, type TicketCodes } from './ticket-codes.js';
 import type { TicketDoc } from './tickets.js';
 
-/** One scan at the door, accepted or not: every scan is kept (SPEC §3). */
+/** One scan at the door, accepted or not: every scan is kept (docs/domain-rules.md#check-in). */
 export interface CheckinDoc {
   _id: string;
   account: string;

@@ -25,7 +25,7 @@ export interface TypeInventory {
 /**
  * Every seat counter of an event, in the event's own document so that a hold is
  * one conditional update: `available` never goes below zero because every
- * decrement is filtered on `available ≥ n` (SPEC §3, `sold + held ≤ capacity`).
+ * decrement is filtered on `available ≥ n`: `sold + held ≤ capacity` (docs/domain-rules.md#capacity).
  */
 export interface Inventory {
   sold: number;

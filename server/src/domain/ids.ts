@@ -2,7 +2,7 @@ import { randomFillSync } from 'node:crypto';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-/** Object kinds and their id prefixes (SPEC §4). */
+/** Object kinds and their id prefixes (docs/api-conventions.md#ids). */
 export type IdPrefix = 'acct' | 'evt' | 'tt' | 'ord' | 'tkt' | 'chk' | 'whe' | 'req' | 'key' | 'pay' | 'mail' | 'sess';
 
 /**

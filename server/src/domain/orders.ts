@@ -191,7 +191,7 @@ export function createOrderService(deps: OrderServiceDeps) {
   const orders = store.collection<OrderDoc>('orders');
   const events = store.collection<EventDoc>('events');
 
-  /** Counts a code send against the per-email and per-IP hourly limits (SPEC §3), or throws RATE_LIMITED. */
+  /** Counts a code send against the hourly limits (docs/domain-rules.md#email-verification), or throws RATE_LIMITED. */
   async function countCodeSend(email: string, ip: string): Promise<void> {
     const hour = { windowSeconds: 3600 };
     await limiter.assertAllowed(`otp:email:${email}`, { ...hour, limit: MAX_SENDS_PER_EMAIL_PER_HOUR }, 'Too many codes were sent to this email address; try again later.');

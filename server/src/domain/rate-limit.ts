@@ -1,6 +1,6 @@
 /**
  * Fixed-window rate limits whose counters live in the store, so every server behind the
- * load balancer counts the same hits (SPEC §5 "Multi-instance safe").
+ * load balancer counts the same hits (docs/architecture.md#many-servers).
  *
  * One document per key and window: `{ _id: <sha256(key)>:<window seconds>:<window start ms>,
  * count, expires_at }`. A hit is one atomic `$inc` with an upsert (`findOneAndUpdate`), so

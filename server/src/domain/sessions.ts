@@ -1,6 +1,6 @@
 /**
  * Console sessions, kept in the store so that every server behind a load balancer knows
- * them (SPEC §5 "Multi-instance safe").
+ * them (docs/architecture.md#many-servers).
  *
  * The browser holds an opaque token (`sess_` + 43 base62 characters, about 256 random
  * bits); the store holds only its SHA-256, so a copy of the database opens no session.

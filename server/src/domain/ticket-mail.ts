@@ -1,7 +1,7 @@
 /**
  * The tickets mail from the organizer's side: what happened to it, and sending it again
- * when a buyer says it never came. Sending is the outbox's job, as for every mail (SPEC §3
- * "Email delivery"): this only enqueues, and reads the outbox's record of each attempt.
+ * when a buyer says it never came. Sending is the outbox's job, as for every mail
+ * (docs/domain-rules.md#mail-delivery): this only enqueues, and reads the outbox's record of each attempt.
  */
 import { OUTBOX_COLLECTION, type Outbox, type OutboxJob, type OutboxState } from '../delivery/outbox.js';
 import type { IndexSpec, Store } from '../store/port.js';

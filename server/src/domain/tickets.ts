@@ -41,7 +41,7 @@ export function ticketUrls(publicUrl: string, ticketId: string): { url: string; 
   return { url: `${publicUrl}/tickets/${ticketId}`, pdf_url: `${publicUrl}/tickets/${ticketId}.pdf` };
 }
 
-/** The admission window of an event's tickets: SPEC §3 defaults are sales start and event end. */
+/** The admission window of an event's tickets: by default sales start to event end (docs/domain-rules.md#tickets). */
 export function validityOf(event: EventDoc): { valid_from: Date | null; valid_until: Date } {
   return { valid_from: event.valid_from ?? event.sales_start_at ?? null, valid_until: event.valid_until ?? event.ends_at };
 }

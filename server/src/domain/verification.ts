@@ -1,7 +1,7 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 
 /**
- * One-time email codes (SPEC §3): six digits, stored only as an HMAC keyed by
+ * One-time email codes (docs/domain-rules.md#email-verification): six digits, stored only as an HMAC keyed by
  * TTS_SECRET and bound to the order and to this particular code, so a database
  * reader cannot recover codes and a code for one order never works for another.
  */

@@ -27,7 +27,7 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   UPSTREAM_UNAVAILABLE: 503,
 };
 
-/** Shapes an `AppError` into the response every error takes (SPEC §4). */
+/** Shapes an `AppError` into the response every error takes (docs/api-conventions.md#errors). */
 export function errorResponse(c: Context, error: AppError): Response {
   const body: ErrorBody = {
     error: {

@@ -7,7 +7,7 @@ import { ticketUrls, type TicketDoc } from '../domain/tickets.js';
 import { MAX_CODE_ATTEMPTS } from '../domain/verification.js';
 import type { Page } from '../store/paginate.js';
 
-/** Stored documents → wire objects (SPEC §4). The only place that knows both shapes. */
+/** Stored documents → wire objects (docs/api-conventions.md#wire-format). The only place that knows both shapes. */
 
 const iso = (d: Date): string => d.toISOString();
 const isoOrNull = (d: Date | null): string | null => (d ? d.toISOString() : null);

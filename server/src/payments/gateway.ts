@@ -14,7 +14,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../domain/errors.js';
 
-/** Which gateway an order is paid through; also the `payment.gateway` wire value (SPEC §4). */
+/** Which gateway an order is paid through; also the `payment.gateway` wire value (docs/domain-rules.md#payments). */
 export type GatewayName = 'razorpay' | 'test';
 
 /** Razorpay's payment states. @see https://razorpay.com/docs/payments/payments/#payment-life-cycle */

@@ -1,5 +1,5 @@
 /**
- * The store contract: one vitest suite every driver must pass (SPEC §5), so repositories
+ * The store contract: one vitest suite every driver must pass (docs/architecture.md#storage), so repositories
  * written against `port.ts` behave the same on the embedded store and on MongoDB.
  * Every test works in collections of its own, named with a per-run prefix.
  */

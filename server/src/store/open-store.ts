@@ -11,7 +11,7 @@ export interface OpenStoreOptions {
 }
 
 /**
- * Opens the store the configuration asks for (SPEC §5): MongoDB in production, the embedded
+ * Opens the store the configuration asks for (docs/architecture.md#storage): MongoDB in production, the embedded
  * file-backed store otherwise.
  *
  * @example

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildTestApp } from '../helpers/app.js';
 import { organizerWithEvent } from '../helpers/checkout.js';
 
-/** Door check-in (SPEC §3): exactly once, with a reason for every refusal, and every scan logged. */
+/** Door check-in (docs/domain-rules.md#check-in): exactly once, with a reason for every refusal, and every scan logged. */
 
 async function withTickets(overrides: Record<string, unknown> = {}, quantity = 1) {
   const t = await buildTestApp();

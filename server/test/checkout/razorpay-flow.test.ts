@@ -1,5 +1,5 @@
 /**
- * Live checkout through Razorpay, end to end (SPEC §3 Payments, §8 exactly-once issuance).
+ * Live checkout through Razorpay, end to end (docs/domain-rules.md#payments, docs/security.md#reliability-and-security-bars).
  *
  * The app runs with live Razorpay keys whose API base points the real `razorpay` SDK at the
  * fake Razorpay (`test/fakes/fake-razorpay.ts`) on 127.0.0.1. The fake plays the attendee in

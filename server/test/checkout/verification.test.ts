@@ -3,7 +3,7 @@ import type { OrderDoc } from '../../src/domain/orders.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { buyer, deliverMail, organizerWithEvent, readCode, startOrder } from '../helpers/checkout.js';
 
-/** Email one-time codes (SPEC §3): hashed, 10 minutes, single use, 5 tries, send limits. */
+/** Email one-time codes (docs/domain-rules.md#email-verification): hashed, 10 minutes, single use, 5 tries, send limits. */
 
 async function setup() {
   const t = await buildTestApp();

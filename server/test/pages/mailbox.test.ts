@@ -62,7 +62,7 @@ describe('mailbox (happy)', () => {
     expect(html).toContain(`href="/dev/mailbox/${message?.id}/attachments/ticket-tkt_abc.pdf"`);
   });
 
-  it('lists mail as JSON in the SPEC §6 shape with absolute attachment URLs', async () => {
+  it('lists mail as JSON in the documented shape with absolute attachment URLs', async () => {
     await sendCodeMail('111111');
     t.clock.advance(1000);
     await t.mailbox.send({

@@ -4,7 +4,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { WIDGET_DIST } from '../../src/http/routes/widget.js';
 
-/** SPEC §7: the whole checkout, min+gzip. */
+/** The budget for the whole checkout, min+gzip (docs/operations.md#performance-budgets). */
 const BUDGET_BYTES = 16 * 1024;
 /** A secret key: `sk_test_` or `sk_live_` followed by key characters. */
 const SECRET_KEY = /sk_(test|live)_[0-9A-Za-z]/;
@@ -16,7 +16,7 @@ async function bundles(): Promise<Array<{ file: string; code: string }>> {
 }
 
 describe('the built widget', () => {
-  it('fits the script-tag bundle in 16 KB min+gzip (SPEC §7) and says how big it is', async () => {
+  it('fits the script-tag bundle in 16 KB min+gzip and says how big it is', async () => {
     const code = await readFile(join(WIDGET_DIST, 'tts-checkout.js'));
     const gzip = gzipSync(code, { level: 9 }).length;
     const br = brotliCompressSync(code).length;

@@ -7,7 +7,7 @@ import type { AppEnv } from '../context.js';
 
 /** Options for {@link idempotency}. */
 export interface IdempotencyOptions {
-  /** How long a finished response is replayed (default 24 h, SPEC §4). */
+  /** How long a finished response is replayed (default 24 h, docs/api-conventions.md#idempotency). */
   ttlSeconds?: number;
   /** How long a running request holds its key before another may take it over (default 60 s). */
   leaseSeconds?: number;
@@ -43,7 +43,7 @@ const KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /**
- * `Idempotency-Key` for POST requests (SPEC §4), safe across servers: the record's unique `_id`
+ * `Idempotency-Key` for POST requests (docs/api-conventions.md#idempotency), safe across servers: the record's unique `_id`
  * is the lock, so two servers racing on one key cannot both run the handler.
  *
  * - No header, or not a POST: the request passes untouched. A malformed key (not 1–255

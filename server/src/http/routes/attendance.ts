@@ -58,7 +58,7 @@ const eventStats = createRoute({
 
 
 /**
- * The organizer's view of who is coming (SPEC §2 flow 7): the attendee list, its
+ * The organizer's view of who is coming (docs/domain-rules.md#figures): the attendee list, its
  * CSV export and the event's stats. Secret key only.
  *
  * @example

@@ -172,7 +172,7 @@ function orderAction(run: (c: Context<AppEnv>, ctx: { access: OrderAccess; key: 
 }
 
 /**
- * The hosted checkout (SPEC §2 flow 4, §4 "Hosted pages"). `/checkout/:eventId?key=pk_…` is the
+ * The hosted checkout (docs/api-conventions.md#hosted-pages). `/checkout/:eventId?key=pk_…` is the
  * `<tts-checkout>` widget in page mode. `/checkout/:eventId/basic` is the same purchase as
  * server-rendered forms with no script at all (choose → email code → pay with the test gateway
  * → tickets), linked from the widget page's `<noscript>`: see docs/decisions/0010. In the basic

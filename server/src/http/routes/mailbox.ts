@@ -27,7 +27,7 @@ function limitOf(c: Context<AppEnv>): number {
   return Number.isFinite(n) && n > 0 ? Math.min(n, MAX_LIMIT) : DEFAULT_LIMIT;
 }
 
-/** The SPEC §6 shape: no disk paths, attachment URLs absolute so scripts can fetch them. */
+/** The shape docs/operations.md#development-mailbox documents: no disk paths, absolute attachment URLs for scripts. */
 function toJson(message: CapturedMessage, publicUrl: string) {
   return {
     id: message.id,
@@ -46,7 +46,7 @@ function toJson(message: CapturedMessage, publicUrl: string) {
 
 /**
  * `/dev/mailbox`, `/dev/mailbox.json`, `/dev/mailbox/:id` and its attachments
- * (SPEC §6): where a developer reads the codes and tickets the server "sent" while
+ * (docs/operations.md#development-mailbox): where a developer reads the codes and tickets the server "sent" while
  * SMTP is not configured. Answers 404, exactly like an unknown route, whenever the
  * mailbox is off, so production does not even reveal that it exists.
  *

@@ -40,7 +40,7 @@ function toPaise(amount: unknown): number | null {
 }
 
 /**
- * `POST /payment`, the seed product's integration (SPEC §4 seed-compat row, §9), kept so
+ * `POST /payment`, the seed product's integration (docs/api-conventions.md#seed-compatibility), kept so
  * pages written for the seed keep working: `{amount, payment, token, key}` →
  * `{success: true, redirect_url}` to our hosted checkout, or `{success: false, message}`.
  * What we fixed on purpose: the key must be a publishable key, and the browser's amount
@@ -109,7 +109,7 @@ export function seedCompatRoutes() {
         }
         redirect += `&amount=${paise}`;
       }
-      // Fixed-price events ignore the browser's amount: prices come from the server (SPEC §9).
+      // Fixed-price events ignore the browser's amount: prices come from the server (docs/domain-rules.md#money).
       return c.json({ success: true as const, redirect_url: redirect });
     },
   );

@@ -53,7 +53,7 @@ function plain(c: Context<AppEnv>, status: 404 | 410, text: string): Response {
 }
 
 /**
- * The hosted ticket pages (SPEC §4 "Hosted pages"): the ticket itself, its PDF, its QR
+ * The hosted ticket pages (docs/api-conventions.md#hosted-pages): the ticket itself, its PDF, its QR
  * as SVG (embeddable by partner pages and the widget) and a calendar file.
  * HTML and bytes, not JSON, so a plain router rather than an OpenAPI one.
  *

@@ -30,7 +30,7 @@ export function checkedInFilter(value: 'true' | 'false' | undefined): boolean | 
 
 const count = z.number().int();
 
-/** The `GET /v1/events/{id}/stats` response (SPEC §4 `stats`). */
+/** The `GET /v1/events/{id}/stats` response; what each figure means is in docs/domain-rules.md#figures. */
 export const EventStatsSchema = z
   .object({
     object: z.literal('event_stats'),
