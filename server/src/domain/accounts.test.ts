@@ -3,6 +3,7 @@ import { createEmbeddedStore } from '../store/embedded.js';
 import { INDEXES } from '../indexes.js';
 import { bcryptHasher, createAccountService, type PasswordHasher } from './accounts.js';
 import { ManualClock } from './clock.js';
+import { AppError } from './errors.js';
 
 /** Real bcrypt, counting how often a password is checked. */
 function countingHasher(): PasswordHasher & { verifications: number } {
@@ -23,8 +24,8 @@ async function setup() {
   await store.ensureIndexes(INDEXES);
   const hasher = countingHasher();
   const accounts = createAccountService({ store, clock: new ManualClock(), hasher });
-  await accounts.signUp({ email: 'owner@example.com', password: 'correct horse battery', name: 'Owner' });
-  return { accounts, hasher };
+  const { account, secretKey } = await accounts.signUp({ email: 'owner@example.com', password: 'correct horse battery', name: 'Owner' });
+  return { accounts, hasher, account, secretKey };
 }
 
 describe('accounts.authenticate', () => {
@@ -45,5 +46,42 @@ describe('accounts.authenticate', () => {
     await accounts.authenticate('nobody@example.com', 'wrong horse battery');
     expect(hasher.verifications - forKnown).toBe(forKnown);
     expect(forKnown).toBe(1);
+  });
+});
+
+describe('accounts.rollKey', () => {
+  it('lets exactly one of ten simultaneous rolls win, and leaves its key the only active one', async () => {
+    const { accounts, account, secretKey } = await setup();
+    const outcomes = await Promise.allSettled(Array.from({ length: 10 }, () => accounts.rollKey(account._id, 'secret', 'test')));
+    const won = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+    const lost = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(9);
+    for (const err of lost) expect(err).toMatchObject({ code: 'CONFLICT' } satisfies Partial<AppError>);
+    const active = (await accounts.listKeys(account._id)).filter((k) => k.kind === 'secret' && k.mode === 'test');
+    expect(active.map((k) => k._id)).toEqual([won[0]!.key._id]);
+    expect((await accounts.authenticateKey(won[0]!.raw))?.account._id).toBe(account._id);
+    expect(await accounts.authenticateKey(secretKey)).toBeNull();
+  });
+
+  it('lets rolls one after another each succeed, each revoking the one before', async () => {
+    const { accounts, account } = await setup();
+    const first = await accounts.rollKey(account._id, 'secret', 'test');
+    const second = await accounts.rollKey(account._id, 'secret', 'test');
+    expect(await accounts.authenticateKey(first.raw)).toBeNull();
+    expect((await accounts.authenticateKey(second.raw))?.key._id).toBe(second.key._id);
+  });
+
+  it('revokes keys made by sign-up and createKey, and leaves the other kind and mode alone', async () => {
+    const { accounts, account, secretKey } = await setup();
+    const extra = await accounts.createKey(account._id, 'secret', 'test');
+    const live = await accounts.createKey(account._id, 'secret', 'live');
+    const rolled = await accounts.rollKey(account._id, 'secret', 'test');
+    expect(await accounts.authenticateKey(secretKey)).toBeNull();
+    expect(await accounts.authenticateKey(extra.raw)).toBeNull();
+    expect(await accounts.authenticateKey(live.raw)).not.toBeNull();
+    const active = await accounts.listKeys(account._id);
+    expect(active.map((k) => `${k.kind}_${k.mode}`).sort()).toEqual(['publishable_test', 'secret_live', 'secret_test']);
+    expect(active.find((k) => k.kind === 'secret' && k.mode === 'test')?._id).toBe(rolled.key._id);
   });
 });

@@ -151,6 +151,22 @@ describe('API keys (security)', () => {
   });
 });
 
+describe('simultaneous rolls', () => {
+  it('lets exactly one of ten parallel rolls win: the others answer 409 and the winner is the only active key', async () => {
+    const { sk } = await t.signUp();
+    const answers = await Promise.all(Array.from({ length: 10 }, () => t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'secret' } })));
+    const won = answers.filter((a) => a.status === 201);
+    expect(won).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 409 && a.body.error.code === 'CONFLICT')).toHaveLength(9);
+    const winner = won[0]!.body;
+    const listed = await t.call('GET', '/v1/keys', { key: winner.secret });
+    expect(listed.status).toBe(200);
+    expect(listed.body.data.filter((k: { kind: string; mode: string }) => k.kind === 'secret' && k.mode === 'test').map((k: { id: string }) => k.id)).toEqual([winner.id]);
+    t.clock.advance(2_000); // past the key-lookup cache
+    expect((await t.call('GET', '/v1/account', { key: sk })).status).toBe(401);
+  });
+});
+
 describe('key lookups across servers', () => {
   it('stops a key revoked by another server within two seconds', async () => {
     const { sk } = await t.signUp();

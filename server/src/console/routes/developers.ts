@@ -73,7 +73,14 @@ export function developerRoutes() {
     const kind = action[2] as KeyKind;
     const mode = user.owner.livemode ? 'live' : 'test';
     const rolled = action[1] === 'roll';
-    const made = rolled ? await services.accounts.rollKey(user.owner.account, kind, mode) : await services.accounts.createKey(user.owner.account, kind, mode);
+    let made: Awaited<ReturnType<typeof services.accounts.createKey>>;
+    try {
+      made = rolled ? await services.accounts.rollKey(user.owner.account, kind, mode) : await services.accounts.createKey(user.owner.account, kind, mode);
+    } catch (err) {
+      // Another roll overtook this one (another tab, or the API): its key is the one that works.
+      if (err instanceof AppError && err.code === 'CONFLICT') return showDevelopers(c, { flash: { tone: 'bad', message: err.message }, status: 409 });
+      throw err;
+    }
     if (kind === 'publishable') rememberPublishableKey(c, user.owner.livemode, made.raw);
     return showDevelopers(c, { revealed: { kind, raw: made.raw, rolled } });
   });

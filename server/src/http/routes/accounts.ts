@@ -37,14 +37,16 @@ const rollKey = createRoute({
   path: '/v1/keys/roll',
   tags: ['Accounts'],
   summary: 'Roll a key',
-  description:
-    'Issues a new key of the kind and mode and revokes the old one at once. The new key is shown only here. Keys of the other mode (live keys from a test key) need the account `password`.',
+  description: [
+    'Issues a new key of the kind and mode and revokes the old ones at once. The new key is shown only here. Keys of the other mode (live keys from a test key) need the account `password`.',
+    'Rolls of the same kind and mode that overlap do not revoke each other: the last to start wins and answers 201; each other one answers 409 `CONFLICT` and issued no key. Afterwards exactly one key of that kind and mode from the rolls is active.',
+  ].join('\n\n'),
   security: bearer,
   middleware: [requireKey('secret')],
   request: { body: { required: true, content: { 'application/json': { schema: RollKeyBody } } } },
   responses: {
     201: { description: 'The new key, with its secret.', content: { 'application/json': { schema: ApiKeySchema } } },
-    ...errorResponses(400, 401, 403),
+    ...errorResponses(400, 401, 403, 409),
   },
 });
 
