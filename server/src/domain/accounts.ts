@@ -125,9 +125,6 @@ export interface AccountServiceDeps {
 export function createAccountService({ store, clock, hasher }: AccountServiceDeps) {
   const accounts = store.collection<AccountDoc>('accounts');
   const keys = store.collection<ApiKeyDoc>('api_keys');
-  // Hashed once, lazily: checking a password against it makes a login for an
-  // unknown email cost what a login for a known one costs (no enumeration by timing).
-  let dummyHash: Promise<string> | undefined;
   const keyCache = new TtlCache<string, KeyAuth>(clock, KEY_CACHE_MS, 10_000);
 
   async function insertKey(account: string, kind: KeyKind, mode: KeyMode) {
@@ -157,17 +154,6 @@ export function createAccountService({ store, clock, hasher }: AccountServiceDep
       const secret = await insertKey(account._id, 'secret', 'test');
       const publishable = await insertKey(account._id, 'publishable', 'test');
       return { account, secretKey: secret.raw, publishableKey: publishable.raw };
-    },
-
-    /** The account for an email and password, or null; takes as long either way. */
-    async authenticate(email: string, password: string): Promise<AccountDoc | null> {
-      const account = await accounts.findOne({ email: email.toLowerCase() });
-      if (!account) {
-        dummyHash ??= hasher.hash('not-a-real-password-at-all');
-        await hasher.verify(password, await dummyHash);
-        return null;
-      }
-      return (await hasher.verify(password, account.password_hash)) ? account : null;
     },
 
     async get(id: string): Promise<AccountDoc | null> {
