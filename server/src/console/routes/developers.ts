@@ -7,10 +7,10 @@ import { idPattern } from '../../domain/ids.js';
 import { STATUS } from '../../http/errors.js';
 import type { ConsoleContext, ConsoleEnv } from '../context.js';
 import { formOf, renderConsole } from '../middleware.js';
-import { checkPassword } from '../passwords.js';
 import { DevelopersPage, RevokeKeyPage, type RevealedKey } from '../pages/developers.js';
 import type { FieldErrors } from '../pages/fields.js';
 import type { Flash } from '../pages/layout.js';
+import { checkPassword } from '../passwords.js';
 import { rememberPublishableKey } from '../sessions.js';
 
 const KEY_ID = idPattern('key');
