@@ -3,8 +3,8 @@ import { ACCOUNT_INDEXES } from './domain/accounts.js';
 import { CHECKIN_INDEXES } from './domain/checkins.js';
 import { DASHBOARD_INDEXES } from './domain/dashboard.js';
 import { EVENT_INDEXES } from './domain/events.js';
-import { LOGIN_GUARD_INDEXES } from './domain/login-guard.js';
 import { ORDER_INDEXES } from './domain/orders.js';
+import { PASSWORD_GUARD_INDEXES } from './domain/password-guard.js';
 import { RATE_LIMIT_INDEXES } from './domain/rate-limit.js';
 import { SESSION_INDEXES } from './domain/sessions.js';
 import { TICKET_MAIL_INDEXES } from './domain/ticket-mail.js';
@@ -31,7 +31,7 @@ export const INDEXES: readonly IndexSpec[] = [
   ...WEBHOOK_INDEXES,
   ...TEST_GATEWAY_INDEXES,
   ...SESSION_INDEXES,
-  ...LOGIN_GUARD_INDEXES,
+  ...PASSWORD_GUARD_INDEXES,
   ...DASHBOARD_INDEXES,
   ...TICKET_MAIL_INDEXES,
 ];

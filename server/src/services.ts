@@ -10,8 +10,8 @@ import { AppError } from './domain/errors.js';
 import { createEventService, type EventDoc } from './domain/events.js';
 import { createFulfilmentService } from './domain/fulfilment.js';
 import { createInventory } from './domain/inventory.js';
-import { createLoginGuard } from './domain/login-guard.js';
 import { createOrderService, type GatewayRouter } from './domain/orders.js';
+import { createPasswordGuard } from './domain/password-guard.js';
 import { createRateLimiter } from './domain/rate-limit.js';
 import { createSessionService } from './domain/sessions.js';
 import { createTicketCodes } from './domain/ticket-codes.js';
@@ -84,6 +84,9 @@ export function createServices({ config, store, clock, hasher = bcryptHasher(con
 
   return {
     accounts,
+    // Every password check (console sign-in, live keys in the console, crossing modes in the
+    // API) goes through this one guard; the account service itself cannot check a password.
+    passwords: createPasswordGuard({ store, clock, limiter, hasher, secret }),
     attendance: createAttendanceService({ store, clock }),
     events,
     orders,
@@ -98,7 +101,6 @@ export function createServices({ config, store, clock, hasher = bcryptHasher(con
     gateways,
     // The console's own needs; its pages call the services above for everything else.
     sessions: createSessionService({ store, clock }),
-    loginGuard: createLoginGuard({ store, clock, limiter, accounts }),
     dashboard: createDashboardService({ store, clock }),
     ticketMail: createTicketMailService({ store, clock, outbox, limiter }),
   };

@@ -14,7 +14,9 @@ export class KeysResource {
   constructor(private readonly client: TrendyTickets) {}
 
   /**
-   * Issues a new key of the kind (and mode) and revokes the old one.
+   * Issues a new key of the kind (and mode) and revokes the old one. When rolls of the same
+   * kind and mode overlap, the last to start wins; the others throw a 409 `CONFLICT` error
+   * and issued no key (list the keys to see the one that works).
    *
    * @example
    * const { secret } = await tts.keys.roll({ kind: 'secret' });

@@ -10,6 +10,12 @@ export const SESSION_COOKIE = 'tts_session';
 /** A random seed for the CSRF token of the sign-in and sign-up forms, which have no session yet. */
 export const LOGIN_COOKIE = 'tts_login';
 /**
+ * The known-device token of the password guard (`domain/password-guard.ts`): this browser
+ * signed in to the account before, so its password attempts are counted apart from strangers'.
+ * It outlives sign-out on purpose; it grants nothing without the password.
+ */
+export const DEVICE_COOKIE = 'tts_device';
+/**
  * Where the console remembers the publishable key the organizer last saw, per mode (see decision 0011).
  *
  * @example

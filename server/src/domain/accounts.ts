@@ -13,6 +13,11 @@ export interface AccountDoc {
   name: string;
   password_hash: string;
   created_at: Date;
+  /**
+   * How many rolls of each kind and mode (`secret_test`, `publishable_live`, …) have started:
+   * the number a roll takes, and the one its key carries (see `rollKey`). Absent until the first.
+   */
+  key_rolls?: Partial<Record<`${KeyKind}_${KeyMode}`, number>>;
 }
 
 export interface ApiKeyDoc {
@@ -26,6 +31,8 @@ export interface ApiKeyDoc {
   display: string;
   created_at: Date;
   revoked_at: Date | null;
+  /** The account's roll number that made this key; absent for keys made by sign-up or `createKey`. */
+  roll?: number;
 }
 
 export const ACCOUNT_INDEXES: readonly IndexSpec[] = [
@@ -77,7 +84,7 @@ export function hashApiKey(raw: string): string {
 }
 
 /** Builds a new key of a kind and mode; the raw key exists only in the return value. */
-function mintKey(account: string, kind: KeyKind, mode: KeyMode, now: Date): { doc: ApiKeyDoc; raw: string } {
+function mintKey(account: string, kind: KeyKind, mode: KeyMode, now: Date, roll?: number): { doc: ApiKeyDoc; raw: string } {
   const prefix = `${KEY_PREFIX[kind]}_${mode}_`;
   const raw = prefix + randomBase62(KEY_RANDOM_CHARS);
   return {
@@ -91,6 +98,7 @@ function mintKey(account: string, kind: KeyKind, mode: KeyMode, now: Date): { do
       display: `${prefix}…${raw.slice(-4)}`,
       created_at: now,
       revoked_at: null,
+      ...(roll === undefined ? {} : { roll }),
     },
   };
 }
@@ -117,9 +125,6 @@ export interface AccountServiceDeps {
 export function createAccountService({ store, clock, hasher }: AccountServiceDeps) {
   const accounts = store.collection<AccountDoc>('accounts');
   const keys = store.collection<ApiKeyDoc>('api_keys');
-  // Hashed once, lazily: checking a password against it makes a login for an
-  // unknown email cost what a login for a known one costs (no enumeration by timing).
-  let dummyHash: Promise<string> | undefined;
   const keyCache = new TtlCache<string, KeyAuth>(clock, KEY_CACHE_MS, 10_000);
 
   async function insertKey(account: string, kind: KeyKind, mode: KeyMode) {
@@ -151,17 +156,6 @@ export function createAccountService({ store, clock, hasher }: AccountServiceDep
       return { account, secretKey: secret.raw, publishableKey: publishable.raw };
     },
 
-    /** The account for an email and password, or null; takes as long either way. */
-    async authenticate(email: string, password: string): Promise<AccountDoc | null> {
-      const account = await accounts.findOne({ email: email.toLowerCase() });
-      if (!account) {
-        dummyHash ??= hasher.hash('not-a-real-password-at-all');
-        await hasher.verify(password, await dummyHash);
-        return null;
-      }
-      return (await hasher.verify(password, account.password_hash)) ? account : null;
-    },
-
     async get(id: string): Promise<AccountDoc | null> {
       return accounts.findOne({ _id: id });
     },
@@ -180,16 +174,42 @@ export function createAccountService({ store, clock, hasher }: AccountServiceDep
     },
 
     /**
-     * Issues a new key of a kind and mode and revokes every older active one of
-     * the same kind and mode: "rolling" a leaked key.
+     * Issues a new key of a kind and mode and revokes every older active one of the same
+     * kind and mode: "rolling" a leaked key.
+     *
+     * Rolls that overlap must not revoke each other's new key. Without a transaction, each
+     * roll takes the next roll number of the account in one `$inc`, stamps its key with it,
+     * and revokes only keys with lower numbers (and keys made otherwise). Having revoked, it
+     * reads the number again: if a later roll has started meanwhile, that roll may have missed
+     * this key, so this roll revokes its own key (whose secret nobody has seen) and fails.
+     * Of overlapping rolls, exactly the last to start succeeds and its key stays active; a
+     * roll that finished before the next one started is simply an earlier roll.
+     * @throws AppError CONFLICT when a later roll of the same kind and mode overtook this one
+     *
+     * @example
+     * const { raw } = await accounts.rollKey(account._id, 'secret', 'test');
      */
     async rollKey(account: string, kind: KeyKind, mode: KeyMode): Promise<{ key: ApiKeyDoc; raw: string }> {
-      const minted = await insertKey(account, kind, mode);
+      const counter = `${kind}_${mode}` as const;
+      const claimed = await accounts.findOneAndUpdate({ _id: account }, { $inc: { [`key_rolls.${counter}`]: 1 } });
+      if (!claimed) throw notFound('Account', account);
+      const roll = claimed.key_rolls?.[counter] ?? 1;
+      const minted = mintKey(account, kind, mode, clock.now(), roll);
+      await keys.insertOne(minted.doc);
       await keys.updateMany(
-        { account, kind, mode, revoked_at: null, _id: { $ne: minted.doc._id } },
+        { account, kind, mode, revoked_at: null, $or: [{ roll: { $lt: roll } }, { roll: { $exists: false } }] },
         { $set: { revoked_at: clock.now() } },
       );
       keyCache.deleteWhere((auth) => auth.account._id === account && auth.key.kind === kind && auth.key.mode === mode);
+      const latest = (await accounts.findOne({ _id: account }))?.key_rolls?.[counter] ?? roll;
+      if (latest !== roll) {
+        await keys.updateOne({ _id: minted.doc._id, revoked_at: null }, { $set: { revoked_at: clock.now() } });
+        throw new AppError(
+          'CONFLICT',
+          `Another roll of the ${mode} ${kind} key started before this one finished, and that roll's key is the one that works. This roll issued no key.`,
+          { kind, mode },
+        );
+      }
       return { key: minted.doc, raw: minted.raw };
     },
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SESSION_IDLE_MS } from '../../src/domain/sessions.js';
-import { LOGIN_FAILURE_LIMIT } from '../../src/domain/login-guard.js';
+import { PASSWORD_FAILURE_LIMIT } from '../../src/domain/password-guard.js';
 import { SIGNUPS_PER_HOUR } from '../../src/app.js';
 import { SIGNUP_RULE } from '../../src/console/routes/auth.js';
 import { buildTestApp } from '../helpers/app.js';
@@ -195,16 +195,67 @@ describe('no account enumeration', () => {
     const lockOut = async (who: string) => {
       const browser = new ConsoleBrowser(t);
       await browser.get('/console/login');
-      for (let i = 0; i < LOGIN_FAILURE_LIMIT; i++) expect((await browser.post('/console/login', { email: who, password: `guess ${i}` })).status).toBe(401);
+      for (let i = 0; i < PASSWORD_FAILURE_LIMIT; i++) expect((await browser.post('/console/login', { email: who, password: `guess ${i}` })).status).toBe(401);
       // Now even the right password is refused, before it is checked.
       const locked = await browser.post('/console/login', { email: who, password: PASSWORD });
       return { status: locked.status, retryAfter: locked.headers.get('Retry-After'), message: banner(locked.text), signedIn: browser.cookies.has('tts_session') };
     };
     const real = await lockOut(email);
-    expect(real).toEqual({ status: 429, retryAfter: '900', message: 'Too many failed sign-ins for this email address. Try again in 15 minutes.', signedIn: false });
+    expect(real).toEqual({ status: 429, retryAfter: '900', message: 'Too many wrong passwords for this email address. Try again in 15 minutes, or from a browser that signed in to this account before.', signedIn: false });
     expect(await lockOut('nobody@example.com')).toEqual(real);
     t.clock.advance(15 * 60_000);
     await signIn(t, email);
+  });
+});
+
+describe('password guessing by strangers', () => {
+  it('does not stop the owner’s known browser from signing in, or from changing live keys, while another address hammers the account', async () => {
+    const t = await buildTestApp({ env: { TTS_TRUST_PROXY: '1' } });
+    const { email, sk } = await signUpInConsole(t);
+    const owner = { headers: { 'X-Forwarded-For': '203.0.113.7' } };
+    const attacker = { headers: { 'X-Forwarded-For': '198.51.100.66' } };
+    const browser = new ConsoleBrowser(t);
+    await browser.get('/console/login', owner);
+    expect((await browser.post('/console/login', { email, password: PASSWORD }, owner)).status).toBe(303);
+    const device = browser.cookies.get('tts_device');
+    expect(device).toBeTruthy();
+    await browser.get('/console', owner);
+    await browser.post('/console/logout', {}, owner);
+    expect(browser.cookies.get('tts_device')).toBe(device); // signing out keeps the browser known
+
+    // The attacker holds a leaked test key and guesses through the API and the console.
+    for (let i = 0; i < 20; i++) await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'secret', mode: 'live', password: `guess ${i}` }, headers: attacker.headers });
+    const stranger = new ConsoleBrowser(t);
+    await stranger.get('/console/login', attacker);
+    for (let i = 0; i < 20; i++) expect((await stranger.post('/console/login', { email, password: `again ${i}` }, attacker)).status).toBe(429);
+
+    // The owner's browser still signs in, from any network, and may still change live keys.
+    await browser.get('/console/login', owner);
+    expect((await browser.post('/console/login', { email, password: PASSWORD }, { headers: { 'X-Forwarded-For': '192.0.2.44' } })).status).toBe(303);
+    await browser.get('/console', owner);
+    await browser.post('/console/mode', { mode: 'live', next: '/console/developers' }, owner);
+    await browser.get('/console/developers', owner);
+    const live = await browser.post('/console/developers/keys', { action: 'create:secret', password: PASSWORD }, owner);
+    expect(live.status).toBe(200);
+    expect(live.text).toMatch(/sk_live_[0-9A-Za-z]{36}/);
+
+    // A browser the account has not seen is refused, even on the owner's network.
+    const newLaptop = new ConsoleBrowser(t);
+    await newLaptop.get('/console/login', owner);
+    const refused = await newLaptop.post('/console/login', { email, password: PASSWORD }, owner);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('Retry-After'))).toBeGreaterThan(0);
+  });
+
+  it('keeps the known-device cookie HttpOnly, scoped to /console, for 90 days', async () => {
+    const t = await buildTestApp({ env: { PUBLIC_URL: 'https://tickets.example.com' } });
+    const email = 'org@example.com';
+    await t.services.accounts.signUp({ email, password: PASSWORD, name: 'Org' });
+    const browser = new ConsoleBrowser(t);
+    await browser.get('/console/login');
+    const res = await browser.post('/console/login', { email, password: PASSWORD }, { origin: 'https://tickets.example.com' });
+    const cookie = res.setCookies.find((line) => line.startsWith('tts_device='))!;
+    for (const attribute of ['HttpOnly', 'SameSite=Lax', 'Path=/console', 'Secure', `Max-Age=${90 * 24 * 60 * 60}`]) expect(cookie).toContain(attribute);
   });
 });
 

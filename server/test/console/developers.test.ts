@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
-import { LOGIN_FAILURE_LIMIT } from '../../src/domain/login-guard.js';
+import { PASSWORD_FAILURE_LIMIT } from '../../src/domain/password-guard.js';
 import { ConsoleBrowser, consoleWithOrganizer, fieldError, PASSWORD, visibleText } from './helpers.js';
 
 const revealed = (html: string) => /<p class="secret mono" id="revealed-key">([^<]+)<\/p>/.exec(html)?.[1];
@@ -99,14 +99,19 @@ describe('API keys (live mode)', () => {
   });
 
   it('counts wrong passwords here toward the sign-in lockout', async () => {
-    const { browser } = await consoleWithOrganizer();
+    const { t, browser, email } = await consoleWithOrganizer();
     await browser.get('/console');
     await browser.post('/console/mode', { mode: 'live', next: '/console/developers' });
     await browser.get('/console/developers');
-    for (let i = 0; i < LOGIN_FAILURE_LIMIT; i++) await browser.post('/console/developers/keys', { action: 'create:secret', password: `guess ${i}` });
+    for (let i = 0; i < PASSWORD_FAILURE_LIMIT; i++) await browser.post('/console/developers/keys', { action: 'create:secret', password: `guess ${i}` });
     const locked = await browser.post('/console/developers/keys', { action: 'create:secret', password: PASSWORD });
     expect(locked.status).toBe(429);
-    expect(visibleText(locked.text)).toContain('Too many failed sign-ins for this email address.');
+    expect(locked.headers.get('Retry-After')).toBe('900');
+    expect(visibleText(locked.text)).toContain('Too many wrong passwords for this email address. Try again in 15 minutes');
+    // The same lock, not a page-local one: signing in from a new browser is refused too.
+    const elsewhere = new ConsoleBrowser(t);
+    await elsewhere.get('/console/login');
+    expect((await elsewhere.post('/console/login', { email, password: PASSWORD })).status).toBe(429);
   });
 });
 

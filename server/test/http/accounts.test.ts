@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../src/domain/accounts.js';
+import { PASSWORD_ATTEMPTS_PER_ADDRESS, PASSWORD_FAILURE_LIMIT, PASSWORD_FIRST_LOCK_MS } from '../../src/domain/password-guard.js';
+import { ConsoleBrowser } from '../console/helpers.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
@@ -151,6 +153,22 @@ describe('API keys (security)', () => {
   });
 });
 
+describe('simultaneous rolls', () => {
+  it('lets exactly one of ten parallel rolls win: the others answer 409 and the winner is the only active key', async () => {
+    const { sk } = await t.signUp();
+    const answers = await Promise.all(Array.from({ length: 10 }, () => t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'secret' } })));
+    const won = answers.filter((a) => a.status === 201);
+    expect(won).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 409 && a.body.error.code === 'CONFLICT')).toHaveLength(9);
+    const winner = won[0]!.body;
+    const listed = await t.call('GET', '/v1/keys', { key: winner.secret });
+    expect(listed.status).toBe(200);
+    expect(listed.body.data.filter((k: { kind: string; mode: string }) => k.kind === 'secret' && k.mode === 'test').map((k: { id: string }) => k.id)).toEqual([winner.id]);
+    t.clock.advance(2_000); // past the key-lookup cache
+    expect((await t.call('GET', '/v1/account', { key: sk })).status).toBe(401);
+  });
+});
+
 describe('key lookups across servers', () => {
   it('stops a key revoked by another server within two seconds', async () => {
     const { sk } = await t.signUp();
@@ -201,5 +219,61 @@ describe('keys that must not leak', () => {
     expect((await t.call('POST', '/v1/events', { key: sk, body, headers })).headers.get('Idempotent-Replayed')).toBe('true');
     await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'secret' } });
     expect((await t.call('POST', '/v1/events', { key: sk, body, headers })).status).toBe(401);
+  });
+});
+
+describe('POST /v1/keys/roll (security): password guessing', () => {
+  const toLive = (password: string) => ({ kind: 'secret', mode: 'live', password });
+
+  it('answers 429 with Retry-After once the account’s limit is reached, and refuses even the right password until the wait has passed', async () => {
+    const { sk } = await t.signUp();
+    const answers = [];
+    for (let i = 0; i < 40; i++) answers.push(await t.call('POST', '/v1/keys/roll', { key: sk, body: toLive(`guess ${i}`) }));
+    expect(answers.slice(0, PASSWORD_FAILURE_LIMIT).map((a) => a.status)).toEqual(Array(PASSWORD_FAILURE_LIMIT).fill(403));
+    const limited = answers.slice(PASSWORD_FAILURE_LIMIT);
+    expect(limited.map((a) => a.status)).toEqual(Array(40 - PASSWORD_FAILURE_LIMIT).fill(429));
+    expect(limited.every((a) => a.body.error.code === 'RATE_LIMITED' && a.headers.get('Retry-After') === String(PASSWORD_FIRST_LOCK_MS / 1000))).toBe(true);
+
+    const early = await t.call('POST', '/v1/keys/roll', { key: sk, body: toLive('correct horse battery') });
+    expect(early.status).toBe(429);
+    t.clock.advance(Number(early.headers.get('Retry-After')) * 1000 - 1_000);
+    expect((await t.call('POST', '/v1/keys/roll', { key: sk, body: toLive('correct horse battery') })).status).toBe(429);
+    t.clock.advance(1_000);
+    const rolled = await t.call('POST', '/v1/keys/roll', { key: sk, body: toLive('correct horse battery') });
+    expect(rolled.status).toBe(201);
+    expect(rolled.body.secret).toMatch(/^sk_live_/);
+  });
+
+  it('shares one lock with console sign-in: guesses through the API lock the console, and the other way round', async () => {
+    const signInToConsole = async (email: string, password: string) => {
+      const browser = new ConsoleBrowser(t);
+      await browser.get('/console/login');
+      return (await browser.post('/console/login', { email, password })).status;
+    };
+    const { sk, account } = await t.signUp();
+    for (let i = 0; i < PASSWORD_FAILURE_LIMIT; i++) await t.call('POST', '/v1/keys/roll', { key: sk, body: toLive(`guess ${i}`) });
+    expect(await signInToConsole(account.email, 'correct horse battery')).toBe(429);
+
+    const other = await t.signUp();
+    for (let i = 0; i < PASSWORD_FAILURE_LIMIT; i++) expect(await signInToConsole(other.account.email, `guess ${i}`)).toBe(401);
+    expect((await t.call('POST', '/v1/keys/roll', { key: other.sk, body: toLive('correct horse battery') })).status).toBe(429);
+  });
+
+  it('limits one client address across many accounts', async () => {
+    const proxied = await buildTestApp({ env: { TTS_TRUST_PROXY: '1' } });
+    const from = (ip: string) => ({ 'X-Forwarded-For': ip });
+    const keys: string[] = [];
+    for (let i = 0; i <= PASSWORD_ATTEMPTS_PER_ADDRESS.limit; i++) {
+      keys.push((await proxied.services.accounts.signUp({ email: `org${i}@example.com`, password: 'correct horse battery', name: `Org ${i}` })).secretKey);
+    }
+    for (const key of keys.slice(0, PASSWORD_ATTEMPTS_PER_ADDRESS.limit)) {
+      expect((await proxied.call('POST', '/v1/keys/roll', { key, body: toLive('not the password'), headers: from('203.0.113.7') })).status).toBe(403);
+    }
+    const fresh = keys.at(-1)!;
+    const limited = await proxied.call('POST', '/v1/keys/roll', { key: fresh, body: toLive('correct horse battery'), headers: from('203.0.113.7') });
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.message).toContain('from your network');
+    expect(Number(limited.headers.get('Retry-After'))).toBeGreaterThan(0);
+    expect((await proxied.call('POST', '/v1/keys/roll', { key: fresh, body: toLive('correct horse battery'), headers: from('198.51.100.9') })).status).toBe(201);
   });
 });

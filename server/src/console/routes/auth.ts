@@ -8,6 +8,7 @@ import { STATUS } from '../../http/errors.js';
 import { CreateAccountBody } from '../../http/schemas/accounts.js';
 import type { ConsoleEnv } from '../context.js';
 import { currentUser, formOf, renderConsole, requireSession, verifyCsrf, verifyLoginCsrf } from '../middleware.js';
+import { checkPassword } from '../passwords.js';
 import { LoginPage, SignupPage, WelcomePage, type SignupValues } from '../pages/auth.js';
 import type { FieldErrors } from '../pages/fields.js';
 import type { Flash } from '../pages/layout.js';
@@ -57,8 +58,7 @@ export function authRoutes() {
       renderConsole(c, jsx(LoginPage, { csrf: loginFormToken(c), next, email, flash }), status);
     if (!email || !form.password) return page({ tone: 'bad', message: 'Enter your email and password.' }, 400);
     try {
-      const client = clientKey(c, { trustProxy: c.var.deps.config.trustProxy });
-      const account = await c.var.services.loginGuard.signIn(email, form.password, { client });
+      const account = await checkPassword(c, email, form.password);
       await startSession(c, account);
       return c.redirect(next, 303);
     } catch (err) {

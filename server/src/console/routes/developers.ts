@@ -4,13 +4,13 @@ import { jsx } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError, notFound } from '../../domain/errors.js';
 import { idPattern } from '../../domain/ids.js';
-import { clientKey } from '../../http/client-ip.js';
 import { STATUS } from '../../http/errors.js';
 import type { ConsoleContext, ConsoleEnv } from '../context.js';
 import { formOf, renderConsole } from '../middleware.js';
 import { DevelopersPage, RevokeKeyPage, type RevealedKey } from '../pages/developers.js';
 import type { FieldErrors } from '../pages/fields.js';
 import type { Flash } from '../pages/layout.js';
+import { checkPassword } from '../passwords.js';
 import { rememberPublishableKey } from '../sessions.js';
 
 const KEY_ID = idPattern('key');
@@ -33,20 +33,23 @@ async function showDevelopers(c: ConsoleContext, extra: { revealed?: RevealedKey
 
 /**
  * Live keys move real money: as `POST /v1/keys/roll` does for crossing modes, changing them
- * needs the account password, checked through the sign-in guard so it cannot be guessed here
- * either. Returns the problem to show, or null when the change may go ahead.
+ * needs the account password, checked through the password guard so it cannot be guessed
+ * here either. Returns the problem to show, or null when the change may go ahead.
  */
 async function passwordProblem(c: ConsoleContext, live: boolean, password: string | undefined): Promise<{ errors?: FieldErrors; flash?: Flash; status: ContentfulStatusCode } | null> {
   if (!live) return null;
   if (!password) return { errors: { password: 'enter your password to change live keys' }, status: 400 };
-  const { user, services, deps } = c.var;
+  const { user } = c.var;
   try {
-    const account = await services.loginGuard.signIn(user.account.email, password, { client: clientKey(c, { trustProxy: deps.config.trustProxy }) });
+    const account = await checkPassword(c, user.account.email, password);
     return account._id === user.account._id ? null : { errors: { password: 'that is not your password' }, status: 403 };
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
     if (err.code === 'UNAUTHENTICATED') return { errors: { password: 'that is not your password' }, status: 403 };
-    if (err.code === 'RATE_LIMITED') return { flash: { tone: 'bad', message: err.message }, status: 429 };
+    if (err.code === 'RATE_LIMITED') {
+      c.header('Retry-After', String(err.retryAfterSeconds ?? 60));
+      return { flash: { tone: 'bad', message: err.message }, status: 429 };
+    }
     throw err;
   }
 }
@@ -73,7 +76,14 @@ export function developerRoutes() {
     const kind = action[2] as KeyKind;
     const mode = user.owner.livemode ? 'live' : 'test';
     const rolled = action[1] === 'roll';
-    const made = rolled ? await services.accounts.rollKey(user.owner.account, kind, mode) : await services.accounts.createKey(user.owner.account, kind, mode);
+    let made: Awaited<ReturnType<typeof services.accounts.createKey>>;
+    try {
+      made = rolled ? await services.accounts.rollKey(user.owner.account, kind, mode) : await services.accounts.createKey(user.owner.account, kind, mode);
+    } catch (err) {
+      // Another roll overtook this one (another tab, or the API): its key is the one that works.
+      if (err instanceof AppError && err.code === 'CONFLICT') return showDevelopers(c, { flash: { tone: 'bad', message: err.message }, status: 409 });
+      throw err;
+    }
     if (kind === 'publishable') rememberPublishableKey(c, user.owner.livemode, made.raw);
     return showDevelopers(c, { revealed: { kind, raw: made.raw, rolled } });
   });

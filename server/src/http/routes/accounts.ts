@@ -1,5 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { AppError } from '../../domain/errors.js';
+import { clientKey } from '../client-ip.js';
 import { requireKey } from '../middleware/auth.js';
 import { bearer, createRouter } from '../router.js';
 import { AccountCreatedSchema, AccountSchema, ApiKeyListSchema, ApiKeySchema, CreateAccountBody, RollKeyBody } from '../schemas/accounts.js';
@@ -37,14 +38,17 @@ const rollKey = createRoute({
   path: '/v1/keys/roll',
   tags: ['Accounts'],
   summary: 'Roll a key',
-  description:
-    'Issues a new key of the kind and mode and revokes the old one at once. The new key is shown only here. Keys of the other mode (live keys from a test key) need the account `password`.',
+  description: [
+    'Issues a new key of the kind and mode and revokes the old ones at once. The new key is shown only here.',
+    'Keys of the other mode (live keys from a test key) need the account `password`. Password attempts share the console sign-in limits, per client address and per account: past them the answer is 429 `RATE_LIMITED` with `Retry-After`, even for the right password.',
+    'Rolls of the same kind and mode that overlap do not revoke each other: the last to start wins and answers 201; each other one answers 409 `CONFLICT` and issued no key. Afterwards exactly one key of that kind and mode from the rolls is active.',
+  ].join('\n\n'),
   security: bearer,
   middleware: [requireKey('secret')],
   request: { body: { required: true, content: { 'application/json': { schema: RollKeyBody } } } },
   responses: {
     201: { description: 'The new key, with its secret.', content: { 'application/json': { schema: ApiKeySchema } } },
-    ...errorResponses(400, 401, 403),
+    ...errorResponses(400, 401, 403, 409, 429),
   },
 });
 
@@ -78,9 +82,19 @@ export function accountRoutes() {
       const { kind, mode, password } = c.req.valid('json');
       const { auth, services } = c.var;
       const target = mode ?? auth.key.mode;
-      // A test key is handed to CI and contractors; it must not be enough to mint live keys.
-      if (target !== auth.key.mode && !(password !== undefined && (await services.accounts.authenticate(auth.account.email, password)))) {
-        throw new AppError('FORBIDDEN', `Creating ${target} keys with a ${auth.key.mode} key needs the account password: send it as \`password\`.`);
+      // A test key is handed to CI and contractors; it must not be enough to mint live keys,
+      // nor to guess the password faster than the console's sign-in allows.
+      if (target !== auth.key.mode) {
+        const needsPassword = `Creating ${target} keys with a ${auth.key.mode} key needs the account password: send it as \`password\`.`;
+        if (password === undefined) throw new AppError('FORBIDDEN', needsPassword);
+        const client = clientKey(c, { trustProxy: c.var.deps.config.trustProxy });
+        try {
+          await services.passwords.authenticate(auth.account.email, password, { client });
+        } catch (err) {
+          // RATE_LIMITED passes through with its Retry-After.
+          if (err instanceof AppError && err.code === 'UNAUTHENTICATED') throw new AppError('FORBIDDEN', needsPassword);
+          throw err;
+        }
       }
       const rolled = await services.accounts.rollKey(auth.account._id, kind, target);
       c.header('Cache-Control', 'no-store'); // carries the new key: never cached, never replayed

@@ -1,0 +1,23 @@
+import { getCookie, setCookie } from 'hono/cookie';
+import type { AccountDoc } from '../domain/accounts.js';
+import { KNOWN_DEVICE_MS } from '../domain/password-guard.js';
+import { clientKey } from '../http/client-ip.js';
+import type { ConsoleContext } from './context.js';
+import { consoleCookie, DEVICE_COOKIE } from './security.js';
+
+/**
+ * Checks a password typed into the console through the password guard, as this browser:
+ * its network and the known-device cookie it kept from an earlier success. A success renews
+ * the cookie, so the browser stays known while it is used.
+ * @throws AppError RATE_LIMITED or UNAUTHENTICATED, as `PasswordGuard.authenticate` does
+ *
+ * @example
+ * const account = await checkPassword(c, form.email, form.password);
+ */
+export async function checkPassword(c: ConsoleContext, email: string, password: string): Promise<AccountDoc> {
+  const { services, deps } = c.var;
+  const client = clientKey(c, { trustProxy: deps.config.trustProxy });
+  const { account, device } = await services.passwords.authenticate(email, password, { client, device: getCookie(c, DEVICE_COOKIE) });
+  setCookie(c, DEVICE_COOKIE, device, consoleCookie(deps.config.publicUrl, KNOWN_DEVICE_MS / 1000));
+  return account;
+}
