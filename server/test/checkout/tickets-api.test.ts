@@ -3,6 +3,7 @@ import type { EventDoc } from '../../src/domain/events.js';
 import type { OutboxJob } from '../../src/delivery/outbox.js';
 import type { OrderDoc } from '../../src/domain/orders.js';
 import { parseTicketCode, verifyTicketCodeSignature } from '../../src/domain/ticket-codes.js';
+import { IDEMPOTENCY_COLLECTION } from '../../src/http/middleware/idempotency.js';
 import { TEST_GATEWAY_COLLECTIONS } from '../../src/payments/test-gateway.js';
 import { buildTestApp } from '../helpers/app.js';
 import { buyer, deliverMail, organizerWithEvent, payWithTestGateway, startOrder } from '../helpers/checkout.js';
@@ -243,6 +244,46 @@ describe('Idempotency-Key on orders', () => {
     const changed = await t.call('POST', '/v1/orders', { key: pk, body: { ...body, items: [{ ticket_type: general, quantity: 3 }] }, headers });
     expect(changed.status).toBe(422);
     expect(changed.body.error.code).toBe('IDEMPOTENCY_MISMATCH');
+  });
+});
+
+describe('client secrets and replays', () => {
+  it('keeps no client secret in the idempotency record, and gives the creator a working one on replay', async () => {
+    const t = await buildTestApp();
+    const { pk, event, general } = await organizerWithEvent(t);
+    const body = { event: event.id, items: [{ ticket_type: general, quantity: 1 }], buyer: buyer() };
+    const headers = { 'Idempotency-Key': '6f1c2d7e-5b0a-4c8e-9d3f-2a1b0c9d8e7f' };
+    const first = await t.call('POST', '/v1/orders', { key: pk, body, headers });
+    expect(first.status).toBe(201);
+    const secret: string = first.body.client_secret;
+    expect(secret).toMatch(new RegExp(`^${first.body.id}_secret_[0-9A-Za-z]{32}$`));
+
+    const records = await t.store.collection<{ _id: string; response?: { body: string } }>(IDEMPOTENCY_COLLECTION).find({});
+    expect(records).toHaveLength(1);
+    expect(JSON.stringify(records)).not.toContain(secret.slice(-32));
+    expect(JSON.parse(records[0]!.response!.body)).toMatchObject({ id: first.body.id, client_secret: null });
+
+    const retry = await t.call('POST', '/v1/orders', { key: pk, body, headers });
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('Idempotent-Replayed')).toBe('true');
+    expect(JSON.stringify(retry.body)).toBe(JSON.stringify(first.body));
+    const read = await t.call('GET', `/v1/orders/${first.body.id}?client_secret=${encodeURIComponent(retry.body.client_secret)}`, { key: pk });
+    expect(read.status).toBe(200);
+    expect(read.body.client_secret).toBeUndefined();
+  });
+
+  it('leaves a secret it can no longer derive out of the replay rather than handing back a wrong one', async () => {
+    const t = await buildTestApp();
+    const { pk, event, general } = await organizerWithEvent(t);
+    const body = { event: event.id, items: [{ ticket_type: general, quantity: 1 }], buyer: buyer() };
+    const headers = { 'Idempotency-Key': 'c0ffee00-1111-4222-8333-444455556666' };
+    const first = await t.call('POST', '/v1/orders', { key: pk, body, headers });
+    // The order as one created under another TTS_SECRET would be stored.
+    await t.store.collection<OrderDoc>('orders').updateOne({ _id: first.body.id }, { $set: { client_secret_hash: 'ab'.repeat(32) } });
+    const retry = await t.call('POST', '/v1/orders', { key: pk, body, headers });
+    expect(retry.status).toBe(201);
+    expect(retry.body.id).toBe(first.body.id);
+    expect(retry.body).not.toHaveProperty('client_secret');
   });
 });
 

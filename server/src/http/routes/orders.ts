@@ -7,6 +7,7 @@ import type { OrderAccess, OrderDoc } from '../../domain/orders.js';
 import { clientKey } from '../client-ip.js';
 import type { AppEnv } from '../context.js';
 import { requireKey } from '../middleware/auth.js';
+import type { ReplaySecret } from '../middleware/idempotency.js';
 import { assertOriginAllowed } from '../middleware/cors.js';
 import { bearer, createRouter } from '../router.js';
 import { errorResponses, IdParam } from '../schemas/common.js';
@@ -39,6 +40,13 @@ async function orderBody(c: Context<AppEnv>, order: OrderDoc, clientSecret?: str
   const tickets = order.status === 'paid' || order.status === 'refunded' ? await c.var.services.tickets.listForOrder(order._id) : [];
   return toOrderJson(order, tickets, c.var.deps.config.publicUrl, clientSecret);
 }
+
+/**
+ * The `client_secret` of a replayed `POST /v1/orders`, derived again: the idempotency record
+ * stores the order without it (see `idempotency({ secretFields })`).
+ */
+export const replayClientSecret: ReplaySecret = async (c, body) =>
+  typeof body.id === 'string' && body.object === 'order' ? c.var.services.orders.clientSecretOf(body.id) : null;
 
 const createOrder = createRoute({
   ...anyKey,
