@@ -20,7 +20,7 @@ import { seedCompatRoutes } from './http/routes/seed-compat.js';
 import { ticketPageRoutes } from './http/routes/ticket-pages.js';
 import { eventRoutes } from './http/routes/events.js';
 import { healthRoutes } from './http/routes/health.js';
-import { orderRoutes } from './http/routes/orders.js';
+import { orderRoutes, replayClientSecret } from './http/routes/orders.js';
 import { ticketRoutes } from './http/routes/tickets.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
 import { widgetRoutes } from './http/routes/widget.js';
@@ -56,7 +56,7 @@ export function createApp(deps: AppDeps) {
   app.use('/v1/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS' ? next() : limitBody(c, next)));
 
   app.use('/v1/*', requireJsonBody());
-  app.use('/v1/*', idempotency());
+  app.use('/v1/*', idempotency({ secretFields: { client_secret: replayClientSecret } }));
   // Sign-up runs bcrypt at cost 12 for anyone: cap it per client so it cannot be used to burn CPU.
   app.use('/v1/accounts', rateLimit({ name: 'signup', limit: SIGNUPS_PER_HOUR, windowSeconds: 3600, trustProxy: deps.config.trustProxy }));
 

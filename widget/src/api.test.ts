@@ -54,6 +54,9 @@ describe('API client', () => {
     const again = await api.create(body, attempt);
     expect(again).toMatchObject({ id: made.id, client_secret: made.client_secret });
     expect(await t.store.collection('orders').count({ event: org.event.id })).toBe(1);
+    // The server replayed the order without keeping its secret, and the secret it gave back works.
+    expect(JSON.stringify(await t.store.collection('idempotency_keys').find({}))).not.toContain(made.client_secret);
+    expect(await api.retrieve(made.id, again.client_secret!)).toMatchObject({ id: made.id, status: again.status });
   });
 
   it('replaces a key the server knows with another body, and the request goes through under the new one', async () => {

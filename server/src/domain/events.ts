@@ -192,12 +192,30 @@ function editableFields(e: EventInput) {
 }
 
 /**
+ * The ids an edit sends must each name one existing type, once. A second copy of an id, or an
+ * id the event does not have, would otherwise be planned as a new type with fresh counters:
+ * its sold and held seats would drop to zero and could be sold again.
+ */
+function checkTicketTypeIds(current: EventDoc, inputs: readonly TicketTypeInput[]): void {
+  const issues: FieldIssue[] = [];
+  const seen = new Set<string>();
+  inputs.forEach((t, i) => {
+    if (t.id === undefined) return;
+    if (seen.has(t.id)) issues.push({ field: `ticket_types.${i}.id`, message: 'appears more than once; send each ticket type once' });
+    else if (!current.ticket_types.some((c) => c.id === t.id)) issues.push({ field: `ticket_types.${i}.id`, message: 'is not a ticket type of this event' });
+    seen.add(t.id);
+  });
+  if (issues.length > 0) throw new AppError('VALIDATION_FAILED', 'The event is not valid.', issues);
+}
+
+/**
  * Plans the one conditional update that turns `current` into `next`: capacity
  * changes move the `available` counters by the difference, and every decrease
  * is guarded in the filter so sold + held can never exceed the new capacity,
  * even against holds taken between our read and our write.
  */
 function planEdit(current: EventDoc, next: EventInput, now: Date): { filter: Filter; update: Update } {
+  checkTicketTypeIds(current, next.ticket_types);
   const filter: Filter = { _id: current._id, rev: current.rev };
   const set: Record<string, unknown> = { ...editableFields(next), rev: current.rev + 1, updated_at: now };
   const inc: Record<string, number> = {};
@@ -220,6 +238,7 @@ function planEdit(current: EventDoc, next: EventInput, now: Date): { filter: Fil
     const before = known.get(t.id);
     const counters = current.inventory.types[t.id] ?? { sold: 0, held: 0 };
     if (!before) {
+      // Only a type without an id gets here (checkTicketTypeIds): its id is new, so are its counters.
       set[path] = t.capacity === null ? { sold: 0, held: 0 } : { sold: 0, held: 0, available: t.capacity };
       return;
     }
@@ -345,14 +364,8 @@ export function createEventService({ store, clock }: EventServiceDeps) {
       for (let attempt = 0; attempt < MAX_EDIT_ATTEMPTS; attempt++) {
         const current = await get(owner, id);
         if (current.status === 'cancelled') throw new AppError('CONFLICT', 'A cancelled event cannot be changed.');
-        const unknownType = (patch.ticket_types ?? []).findIndex(
-          (t) => t.id !== undefined && !current.ticket_types.some((c) => c.id === t.id),
-        );
-        if (unknownType >= 0) {
-          throw new AppError('VALIDATION_FAILED', 'The event is not valid.', [
-            { field: `ticket_types.${unknownType}.id`, message: 'is not a ticket type of this event' },
-          ]);
-        }
+        // Ids first: a duplicate or unknown id is the caller's mistake, whatever the other rules say.
+        checkTicketTypeIds(current, patch.ticket_types ?? []);
         const next: EventInput = { ...docToInput(current), ...definedOnly(patch) };
         checkEventRules(next);
         const { filter, update } = planEdit(current, next, clock.now());

@@ -182,6 +182,11 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     return completePayment(order._id, payment.id);
   }
 
+  /** The answer to a second, different payment for an order that another payment already paid. */
+  function alreadyPaid(order: OrderDoc): AppError {
+    return new AppError('ORDER_NOT_PAYABLE', `The order is already ${order.status}; a second payment for it is refunded.`);
+  }
+
   function isSettled(payment: GatewayPayment): boolean {
     return payment.status === 'authorized' || payment.status === 'captured';
   }
@@ -204,9 +209,13 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       if (!genuine) throw new AppError('PAYMENT_VERIFICATION_FAILED', 'The payment signature does not match this order.');
       if (order.status === 'paid' || order.status === 'refunded') {
         await refundIfDuplicate(order, input.gateway_payment_id);
-        throw new AppError('ORDER_NOT_PAYABLE', `The order is already ${order.status}; a second payment for it is refunded.`);
+        throw alreadyPaid(order);
       }
-      return confirmAndComplete(order, input.gateway_payment_id);
+      const completed = await confirmAndComplete(order, input.gateway_payment_id);
+      // Another payment won the race to pay this order (completePayment refunded ours if it was
+      // captured): answer as a payment arriving just after it would be answered.
+      if (completed.payment?.gateway_payment_id !== input.gateway_payment_id) throw alreadyPaid(completed);
+      return completed;
     },
 
     /** Completes the order a gateway payment belongs to (webhooks); unknown orders are ignored. */

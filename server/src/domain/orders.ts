@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { OrderStatus } from '@trendy-tickets/sdk';
 import type { Outbox } from '../delivery/outbox.js';
 import type { PaymentGateway } from '../payments/gateway.js';
 import type { Collection, IndexSpec, Store } from '../store/port.js';
+import { deriveClientSecret, hashClientSecret } from './client-secret.js';
 import type { Clock } from './clock.js';
 import { AppError, notFound, type FieldIssue } from './errors.js';
 import { salesOpen, typeAvailable, type EventDoc, type Owner } from './events.js';
@@ -39,7 +39,10 @@ export interface OrderDoc {
   amount: number;
   currency: 'INR';
   buyer: { name: string; email: string; phone: string | null };
-  /** SHA-256 of the client secret: the secret itself is shown once, to the order's creator. */
+  /**
+   * SHA-256 of the client secret (derived from TTS_SECRET and the id, see client-secret.ts):
+   * the secret itself is shown to the order's creator, and to a replay of the creating request.
+   */
   client_secret_hash: string;
   expires_at: Date;
   verification: {
@@ -121,13 +124,11 @@ export interface OrderServiceDeps {
 export async function findOrderFor(orders: Collection<OrderDoc>, access: OrderAccess, id: string): Promise<OrderDoc> {
   const order = await orders.findOne({ _id: id, account: access.owner.account, livemode: access.owner.livemode });
   if (!order) throw notFound('order', id);
-  if (access.clientSecret !== undefined && !sameDigest(hashSecret(access.clientSecret), order.client_secret_hash)) {
+  if (access.clientSecret !== undefined && !sameDigest(hashClientSecret(access.clientSecret), order.client_secret_hash)) {
     throw notFound('order', id);
   }
   return order;
 }
-
-const hashSecret = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /** Turns what the buyer asked for into priced lines, or names every problem at once. */
 function priceOrder(event: EventDoc, input: CreateOrderInput): OrderItemDoc[] {
@@ -324,7 +325,7 @@ export function createOrderService(deps: OrderServiceDeps) {
         }
       }
 
-      const clientSecret = `${id}_secret_${randomBase62(32)}`;
+      const clientSecret = deriveClientSecret(secret, id);
       const order: OrderDoc = {
         _id: id,
         account: owner.account,
@@ -336,7 +337,7 @@ export function createOrderService(deps: OrderServiceDeps) {
         amount,
         currency: 'INR',
         buyer,
-        client_secret_hash: hashSecret(clientSecret),
+        client_secret_hash: hashClientSecret(clientSecret),
         expires_at: expiresAt,
         verification: { required, sent_to: null, code_id: null, code_hash: null, code_expires_at: null, attempts: 0, verified_at: null },
         payment,
@@ -402,6 +403,19 @@ export function createOrderService(deps: OrderServiceDeps) {
       const order = await orders.findOne({ 'payment.gateway_order_id': gatewayOrderId, account: owner.account, livemode: owner.livemode });
       if (!order) throw notFound('gateway order', gatewayOrderId);
       return order;
+    },
+
+    /**
+     * The client secret of an order created through checkout, computed again (it is never
+     * stored), or null when there is no such order or the secret it was created with differs
+     * (TTS_SECRET was changed since). Only for handing it back to its creator: a replay of
+     * the request that created the order.
+     */
+    async clientSecretOf(id: string): Promise<string | null> {
+      const order = await orders.findOne({ _id: id });
+      if (!order?.client_secret_hash) return null;
+      const clientSecret = deriveClientSecret(secret, id);
+      return sameDigest(hashClientSecret(clientSecret), order.client_secret_hash) ? clientSecret : null;
     },
 
     async retrieve(access: OrderAccess, id: string): Promise<OrderDoc> {

@@ -190,6 +190,11 @@ export function createTestGateway(options: TestGatewayOptions): TestGateway {
       if (payment.status !== 'captured') {
         throw new AppError('CONFLICT', `A ${payment.status} payment cannot be refunded`);
       }
+      // Nothing left to refund is a state, not a bad amount: Razorpay answers a second full
+      // refund with "fully refunded already", which the port reports as CONFLICT.
+      if (amount === undefined && payment.amount_refunded >= payment.amount) {
+        throw new AppError('CONFLICT', 'The payment has been fully refunded already');
+      }
       const refundAmount = amount ?? payment.amount - payment.amount_refunded;
       if (!Number.isSafeInteger(refundAmount) || refundAmount <= 0) {
         throw new AppError('VALIDATION_FAILED', 'refund amount must be a positive integer');

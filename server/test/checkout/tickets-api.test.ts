@@ -3,6 +3,8 @@ import type { EventDoc } from '../../src/domain/events.js';
 import type { OutboxJob } from '../../src/delivery/outbox.js';
 import type { OrderDoc } from '../../src/domain/orders.js';
 import { parseTicketCode, verifyTicketCodeSignature } from '../../src/domain/ticket-codes.js';
+import { IDEMPOTENCY_COLLECTION } from '../../src/http/middleware/idempotency.js';
+import { TEST_GATEWAY_COLLECTIONS } from '../../src/payments/test-gateway.js';
 import { buildTestApp } from '../helpers/app.js';
 import { buyer, deliverMail, organizerWithEvent, payWithTestGateway, startOrder } from '../helpers/checkout.js';
 
@@ -172,6 +174,39 @@ describe('paying in test mode (errors)', () => {
     expect(simulated.status).toBe(409); // the test gateway will not take a second payment for a paid order
   });
 
+  it('answers the losers of 20 different racing payments as a payment after the first is answered', async () => {
+    const { t, pk, order } = await payable();
+    const payments = [];
+    for (let i = 0; i < 21; i++) {
+      const simulated = await t.call('POST', '/v1/test-gateway/payments', { key: pk, body: { gateway_order_id: order.payment.gateway_order_id, outcome: 'success' } });
+      expect(simulated.status).toBe(200);
+      payments.push(simulated.body);
+    }
+    const pay = (p: { gateway_order_id: string; gateway_payment_id: string; signature: string }) =>
+      t.call('POST', `/v1/orders/${order.id}/pay`, {
+        key: pk,
+        body: { client_secret: order.client_secret, gateway_order_id: p.gateway_order_id, gateway_payment_id: p.gateway_payment_id, signature: p.signature },
+      });
+    const racing = await Promise.all(payments.slice(0, 20).map(pay));
+    const after = await pay(payments[20]);
+
+    expect(after.status).toBe(409);
+    const winners = racing.filter((r) => r.status === 200);
+    expect(winners).toHaveLength(1);
+    for (const loser of racing.filter((r) => r.status !== 200)) {
+      expect({ status: loser.status, error: { code: loser.body.error.code, message: loser.body.error.message } }).toEqual({
+        status: after.status,
+        error: { code: after.body.error.code, message: after.body.error.message },
+      });
+    }
+    expect(await t.store.collection('tickets').count({ order: order.id })).toBe(1);
+    // Every captured payment but the winner's is refunded in full; none is kept twice.
+    const stored = await t.store.collection<{ _id: string; status: string; amount: number; amount_refunded: number }>(TEST_GATEWAY_COLLECTIONS.payments).find({});
+    const kept = stored.filter((p) => p.status === 'captured' && p.amount_refunded === 0);
+    expect(kept.map((p) => p._id)).toEqual([winners[0]!.body.payment.gateway_payment_id]);
+    expect(stored.every((p) => p.status !== 'captured' || p.amount_refunded === 0 || p.amount_refunded === p.amount)).toBe(true);
+  });
+
   it('records a failed payment and lets the buyer try again', async () => {
     const { t, pk, order } = await payable();
     const failed = await t.call('POST', '/v1/test-gateway/payments', { key: pk, body: { gateway_order_id: order.payment.gateway_order_id, outcome: 'failure' } });
@@ -209,6 +244,46 @@ describe('Idempotency-Key on orders', () => {
     const changed = await t.call('POST', '/v1/orders', { key: pk, body: { ...body, items: [{ ticket_type: general, quantity: 3 }] }, headers });
     expect(changed.status).toBe(422);
     expect(changed.body.error.code).toBe('IDEMPOTENCY_MISMATCH');
+  });
+});
+
+describe('client secrets and replays', () => {
+  it('keeps no client secret in the idempotency record, and gives the creator a working one on replay', async () => {
+    const t = await buildTestApp();
+    const { pk, event, general } = await organizerWithEvent(t);
+    const body = { event: event.id, items: [{ ticket_type: general, quantity: 1 }], buyer: buyer() };
+    const headers = { 'Idempotency-Key': '6f1c2d7e-5b0a-4c8e-9d3f-2a1b0c9d8e7f' };
+    const first = await t.call('POST', '/v1/orders', { key: pk, body, headers });
+    expect(first.status).toBe(201);
+    const secret: string = first.body.client_secret;
+    expect(secret).toMatch(new RegExp(`^${first.body.id}_secret_[0-9A-Za-z]{32}$`));
+
+    const records = await t.store.collection<{ _id: string; response?: { body: string } }>(IDEMPOTENCY_COLLECTION).find({});
+    expect(records).toHaveLength(1);
+    expect(JSON.stringify(records)).not.toContain(secret.slice(-32));
+    expect(JSON.parse(records[0]!.response!.body)).toMatchObject({ id: first.body.id, client_secret: null });
+
+    const retry = await t.call('POST', '/v1/orders', { key: pk, body, headers });
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('Idempotent-Replayed')).toBe('true');
+    expect(JSON.stringify(retry.body)).toBe(JSON.stringify(first.body));
+    const read = await t.call('GET', `/v1/orders/${first.body.id}?client_secret=${encodeURIComponent(retry.body.client_secret)}`, { key: pk });
+    expect(read.status).toBe(200);
+    expect(read.body.client_secret).toBeUndefined();
+  });
+
+  it('leaves a secret it can no longer derive out of the replay rather than handing back a wrong one', async () => {
+    const t = await buildTestApp();
+    const { pk, event, general } = await organizerWithEvent(t);
+    const body = { event: event.id, items: [{ ticket_type: general, quantity: 1 }], buyer: buyer() };
+    const headers = { 'Idempotency-Key': 'c0ffee00-1111-4222-8333-444455556666' };
+    const first = await t.call('POST', '/v1/orders', { key: pk, body, headers });
+    // The order as one created under another TTS_SECRET would be stored.
+    await t.store.collection<OrderDoc>('orders').updateOne({ _id: first.body.id }, { $set: { client_secret_hash: 'ab'.repeat(32) } });
+    const retry = await t.call('POST', '/v1/orders', { key: pk, body, headers });
+    expect(retry.status).toBe(201);
+    expect(retry.body.id).toBe(first.body.id);
+    expect(retry.body).not.toHaveProperty('client_secret');
   });
 });
 
@@ -263,6 +338,32 @@ describe('refunds that race or are cut short', () => {
     const tickets = await t.store.collection<{ _id: string; status: string }>('tickets').find({ order: order.id });
     expect(tickets.length === 0 || tickets.every((x) => x.status === 'voided')).toBe(true);
     expect(await counters(t, sk, event.id)).toEqual({ sold: 1, held: 0, available: 4 });
+  });
+
+  it('answers ten racing refunds of one order as a repeated refund is answered, refunding once', async () => {
+    const { t, sk, event, order } = await paidOrder();
+    const racing = await Promise.all(Array.from({ length: 10 }, () => t.call('POST', `/v1/orders/${order.id}/refund`, { key: sk })));
+    const repeated = await t.call('POST', `/v1/orders/${order.id}/refund`, { key: sk });
+    expect(repeated.status).toBe(200);
+    expect(repeated.body.status).toBe('refunded');
+    for (const res of racing) {
+      expect(res.status, JSON.stringify(res.body)).toBe(repeated.status);
+      expect(res.body).toEqual(repeated.body);
+    }
+    const payment = await t.store.collection<{ _id: string; refunds: unknown[] }>(TEST_GATEWAY_COLLECTIONS.payments).findOne({ _id: repeated.body.payment.gateway_payment_id });
+    expect(payment!.refunds).toHaveLength(1);
+    expect(await t.store.collection('outbox').count({ kind: 'refund_notice' })).toBe(1);
+    expect(await counters(t, sk, event.id)).toEqual({ sold: 0, held: 0, available: 5 });
+  });
+
+  it('refuses a refund body with an amount instead of refunding everything', async () => {
+    const { t, sk, order } = await paidOrder();
+    const res = await t.call('POST', `/v1/orders/${order.id}/refund`, { key: sk, body: { amount: 100 } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    expect(res.body.error.details).toEqual([{ field: 'amount', message: 'is not a known field' }]);
+    expect((await t.call('GET', `/v1/orders/${order.id}`, { key: sk })).body.status).toBe('paid');
+    expect((await t.call('POST', `/v1/orders/${order.id}/refund`, { key: sk, body: {} })).body.status).toBe('refunded');
   });
 
   it('cancels a direct issue that finds no seats, taking none', async () => {

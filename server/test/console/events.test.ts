@@ -176,6 +176,31 @@ describe('editing an event', () => {
     ]);
   });
 
+  it('refuses a form that lists one ticket type in two rows, keeping what was sold', async () => {
+    const { t, browser, sk } = await consoleWithOrganizer();
+    const id = await createInConsole(browser);
+    const event = (await t.call('GET', `/v1/events/${id}`, { key: sk })).body;
+    const [general, front] = event.ticket_types;
+    await issueTickets(t, sk, id, front.id, { name: 'Kavya Menon', email: 'kavya@example.com' }, 5);
+    await browser.get(`/console/events/${id}/edit`);
+    const res = await browser.post(
+      `/console/events/${id}/edit`,
+      eventForm({
+        'ticket_types.0.id': general.id,
+        'ticket_types.1.id': front.id,
+        'ticket_types.2.id': front.id,
+        'ticket_types.2.name': 'Front rows, again',
+        'ticket_types.2.price': '2499.50',
+        'ticket_types.2.capacity': '40',
+      }),
+    );
+    expect(res.status).toBe(400);
+    expect(fieldError(res.text, 'ticket_types.2.name')).toBe('appears more than once; send each ticket type once');
+    const after = (await t.call('GET', `/v1/events/${id}`, { key: sk })).body;
+    expect(after.ticket_types).toHaveLength(2);
+    expect(after.ticket_types[1]).toMatchObject({ id: front.id, sold: 5, available: 35 });
+  });
+
   it('refuses a capacity below what is sold, under the capacity field', async () => {
     const { t, browser, sk } = await consoleWithOrganizer();
     const id = await createInConsole(browser);

@@ -244,6 +244,51 @@ describe('events (errors)', () => {
     expect(remove.body.error.details[0].message).toMatch(/'VIP' has tickets sold or held/);
   });
 
+  it('refuses a ticket type id listed twice, with or without a capacity change, and keeps its counters', async () => {
+    const event = await createEvent();
+    const [general, vip] = event.ticket_types;
+    await takeSeats(event.id, vip.id, 5, 'sold');
+    const before = await t.store.collection<EventDoc>('events').findOne({ _id: event.id });
+    const twice = [
+      { id: general.id, name: 'General', price: 49_900 },
+      { id: vip.id, name: 'VIP', price: 149_900, capacity: 20 },
+      { id: vip.id, name: 'VIP again', price: 149_900, capacity: 20 },
+    ];
+    for (const body of [{ ticket_types: twice }, { capacity: 120, ticket_types: twice.map((tt) => ({ ...tt, capacity: 10 })) }]) {
+      const res = await t.call('PATCH', `/v1/events/${event.id}`, { key: sk, body });
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      expect(res.body.error.details).toEqual([{ field: 'ticket_types.2.id', message: 'appears more than once; send each ticket type once' }]);
+    }
+    const after = await t.store.collection<EventDoc>('events').findOne({ _id: event.id });
+    expect(after!.inventory).toEqual(before!.inventory);
+    expect(after!.rev).toBe(before!.rev);
+    expect((await t.call('GET', `/v1/events/${event.id}`, { key: sk })).body.ticket_types[1]).toMatchObject({ id: vip.id, name: 'VIP', sold: 5 });
+  });
+
+  it('refuses, in the service too, an edit that names a ticket type twice or one the event does not have', async () => {
+    const event = await createEvent();
+    const [general, vip] = event.ticket_types;
+    await takeSeats(event.id, vip.id, 5, 'sold');
+    const owner = { account: (await t.store.collection<EventDoc>('events').findOne({ _id: event.id }))!.account, livemode: false };
+    const edit = (ticket_types: Array<{ id?: string; name: string; price: number; capacity?: number | null }>) =>
+      t.services.events.update(owner, event.id, { ticket_types }).then(
+        () => null,
+        (err: { code: string; details: unknown }) => ({ code: err.code, details: err.details }),
+      );
+    expect(await edit([{ id: general.id, name: 'General', price: 1 }, { id: vip.id, name: 'VIP', price: 1 }, { id: vip.id, name: 'VIP 2', price: 1, capacity: 30 }])).toEqual({
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'ticket_types.2.id', message: 'appears more than once; send each ticket type once' }],
+    });
+    expect(await edit([{ id: general.id, name: 'General', price: 1 }, { id: vip.id, name: 'VIP', price: 1 }, { id: 'tt_unknown', name: 'Student', price: 1 }])).toEqual({
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'ticket_types.2.id', message: 'is not a ticket type of this event' }],
+    });
+    const stored = await t.store.collection<EventDoc>('events').findOne({ _id: event.id });
+    expect(stored!.inventory.types[vip.id]).toMatchObject({ sold: 5 });
+    expect(stored!.ticket_types.map((tt) => tt.name)).toEqual(['General', 'VIP']);
+  });
+
   it('keeps sold + held within capacity while holds and capacity cuts race', async () => {
     const event = await createEvent({ capacity: 100 });
     const typeId = event.ticket_types[0].id;

@@ -11,7 +11,16 @@ export interface IdempotencyOptions {
   ttlSeconds?: number;
   /** How long a running request holds its key before another may take it over (default 60 s). */
   leaseSeconds?: number;
+  /**
+   * Secrets a response may carry that must never be stored, by top-level JSON field: the
+   * record keeps the field as `null`, and a replay asks this function for it again (from the
+   * replayed body). A secret it cannot give back (`null`) is left out of the replay.
+   */
+  secretFields?: Readonly<Record<string, ReplaySecret>>;
 }
+
+/** Computes a response's secret again for a replay; see {@link IdempotencyOptions.secretFields}. */
+export type ReplaySecret = (c: Context<AppEnv>, body: Readonly<Record<string, unknown>>) => Promise<string | null>;
 
 /** One key's record; `_id` hashes the caller's `Authorization` and the key, never storing either. */
 interface IdempotencyRecord extends Doc {
@@ -23,7 +32,15 @@ interface IdempotencyRecord extends Doc {
   lease_until: Date;
   expires_at: Date;
   created_at: Date;
-  response?: { status: number; body: string; content_type: string | null };
+  response?: StoredResponse;
+}
+
+interface StoredResponse {
+  status: number;
+  body: string;
+  content_type: string | null;
+  /** Secret fields nulled out of `body` before storing; a replay derives them again. */
+  redacted?: string[];
 }
 
 /** Collection holding the records. */
@@ -55,6 +72,12 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('hex
  *   (status, body, Content-Type) is stored and replayed for 24 h with `Idempotent-Replayed: true`.
  *   The replayed body is byte-identical, so it carries the first request's `request_id`;
  *   the replay's own id is in its `X-Request-Id` header.
+ * - Secrets are not stored: a JSON response's `secretFields` (an order's `client_secret`)
+ *   are kept as `null` and computed again when replayed, so a copy of the store holds no
+ *   live credential.
+ * - Anyone sending the same `Authorization`, key and body gets the replay, so with a
+ *   publishable key (public by design) the key itself is what keeps it to one caller: clients
+ *   must make it random, as the SDK and the widget do.
  * - Same key, different request: 422 IDEMPOTENCY_MISMATCH. Same key while the first still
  *   runs: 409 IDEMPOTENCY_IN_FLIGHT with `Retry-After: 1`. A record whose lease (60 s) ran
  *   out, because its server died mid-request, is taken over by one conditional update.
@@ -74,6 +97,7 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('hex
 export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler<AppEnv> {
   const ttlMs = (options.ttlSeconds ?? 24 * 3600) * 1000;
   const leaseMs = (options.leaseSeconds ?? 60) * 1000;
+  const secretFields = options.secretFields ?? {};
 
   return async function idempotencyMiddleware(c, next) {
     const key = c.req.header('Idempotency-Key');
@@ -98,7 +122,7 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
       if (token !== undefined && !(await c.var.services.accounts.authenticateKey(token))) {
         throw new AppError('UNAUTHENTICATED', 'The API key is not valid: it is mistyped, or it was rolled.');
       }
-      return replay(c, claim.replay);
+      return replay(c, await restoreSecrets(c, claim.replay, secretFields));
     }
 
     try {
@@ -112,7 +136,10 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
       await records.deleteOne({ _id, owner: claim.owner });
       return;
     }
-    const response = { status: c.res.status, body: await c.res.clone().text(), content_type: c.res.headers.get('Content-Type') };
+    const response = redactSecrets(
+      { status: c.res.status, body: await c.res.clone().text(), content_type: c.res.headers.get('Content-Type') },
+      Object.keys(secretFields),
+    );
     try {
       await records.updateOne({ _id, owner: claim.owner }, { $set: { state: 'completed', response } });
     } catch (err) {
@@ -120,6 +147,40 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
       c.var.deps.logger.error('idempotency record not saved', { request_id: c.get('requestId'), err });
     }
   };
+}
+
+/** Parses a stored body as a JSON object, or null when it is not one (then nothing is secret). */
+function jsonObject(response: StoredResponse): Record<string, unknown> | null {
+  if (!/^application\/json\b/i.test(response.content_type ?? '')) return null;
+  try {
+    const parsed: unknown = JSON.parse(response.body);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The response as it may be stored: each secret field nulled in place, so keys keep their
+ * order and the restored replay is byte-identical to the first answer.
+ */
+function redactSecrets(response: StoredResponse, fields: readonly string[]): StoredResponse {
+  const body = fields.length > 0 ? jsonObject(response) : null;
+  const redacted = body ? fields.filter((field) => typeof body[field] === 'string') : [];
+  if (!body || redacted.length === 0) return response;
+  for (const field of redacted) body[field] = null;
+  return { ...response, body: JSON.stringify(body), redacted };
+}
+
+async function restoreSecrets(c: Context<AppEnv>, response: StoredResponse, secretFields: Readonly<Record<string, ReplaySecret>>): Promise<StoredResponse> {
+  const body = response.redacted?.length ? jsonObject(response) : null;
+  if (!body || !response.redacted) return response;
+  for (const field of response.redacted) {
+    const value = (await secretFields[field]?.(c, body)) ?? null;
+    if (value === null) delete body[field];
+    else body[field] = value;
+  }
+  return { ...response, body: JSON.stringify(body) };
 }
 
 function isReplayable(status: number): boolean {
@@ -137,7 +198,7 @@ async function acquire(
   now: Date,
   ttlMs: number,
   leaseMs: number,
-): Promise<{ owner: string } | { replay: NonNullable<IdempotencyRecord['response']> }> {
+): Promise<{ owner: string } | { replay: StoredResponse }> {
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const owner = randomUUID();
     const lease_until = new Date(now.getTime() + leaseMs);
@@ -172,7 +233,7 @@ async function acquire(
   throw new AppError('IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed. Retry shortly.', undefined, 1);
 }
 
-function replay(c: Context<AppEnv>, response: NonNullable<IdempotencyRecord['response']>): Response {
+function replay(c: Context<AppEnv>, response: StoredResponse): Response {
   c.header('Idempotent-Replayed', 'true');
   if (response.content_type !== null) c.header('Content-Type', response.content_type);
   // A 204 must have no body at all; `new Response('', { status: 204 })` throws.

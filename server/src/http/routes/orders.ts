@@ -7,10 +7,11 @@ import type { OrderAccess, OrderDoc } from '../../domain/orders.js';
 import { clientKey } from '../client-ip.js';
 import type { AppEnv } from '../context.js';
 import { requireKey } from '../middleware/auth.js';
+import type { ReplaySecret } from '../middleware/idempotency.js';
 import { assertOriginAllowed } from '../middleware/cors.js';
 import { bearer, createRouter } from '../router.js';
 import { errorResponses, IdParam } from '../schemas/common.js';
-import { ClientSecretBody, ClientSecretQuery, CreateOrderBody, OrderSchema, PayOrderBody, VerifyOrderBody } from '../schemas/orders.js';
+import { ClientSecretBody, ClientSecretQuery, CreateOrderBody, OrderSchema, PayOrderBody, RefundOrderBody, VerifyOrderBody } from '../schemas/orders.js';
 import { toOrderJson } from '../serializers.js';
 
 const orderJson = { 'application/json': { schema: OrderSchema } };
@@ -39,6 +40,13 @@ async function orderBody(c: Context<AppEnv>, order: OrderDoc, clientSecret?: str
   const tickets = order.status === 'paid' || order.status === 'refunded' ? await c.var.services.tickets.listForOrder(order._id) : [];
   return toOrderJson(order, tickets, c.var.deps.config.publicUrl, clientSecret);
 }
+
+/**
+ * The `client_secret` of a replayed `POST /v1/orders`, derived again: the idempotency record
+ * stores the order without it (see `idempotency({ secretFields })`).
+ */
+export const replayClientSecret: ReplaySecret = async (c, body) =>
+  typeof body.id === 'string' && body.object === 'order' ? c.var.services.orders.clientSecretOf(body.id) : null;
 
 const createOrder = createRoute({
   ...anyKey,
@@ -108,9 +116,10 @@ const refundOrder = createRoute({
   method: 'post',
   path: '/v1/orders/{id}/refund',
   summary: 'Refund a paid order',
-  description: 'Refunds the payment in full, voids the tickets and returns the seats to sale. The buyer is told by email.',
-  request: { params: IdParam },
-  responses: { 200: { description: 'The refunded order.', content: orderJson }, ...errorResponses(401, 403, 404, 409, 503) },
+  description:
+    'Refunds the payment in full, voids the tickets and returns the seats to sale. The buyer is told by email. The body, if any, must be empty (`{}`): partial refunds are not offered. Refunding a refunded order returns it unchanged, however many calls race.',
+  request: { params: IdParam, body: { required: false, content: { 'application/json': { schema: RefundOrderBody } } } },
+  responses: { 200: { description: 'The refunded order.', content: orderJson }, ...errorResponses(400, 401, 403, 404, 409, 503) },
 });
 
 /** Attendee checkout: orders from hold to payment, and refunds. */

@@ -26,7 +26,19 @@ const eventFields = {
   ends_at: timestamp,
   timezone: timeZone.optional().openapi({ description: 'Default Asia/Kolkata.' }),
   capacity,
-  ticket_types: z.array(TicketTypeParamsSchema).min(1, 'must have at least one ticket type').max(50),
+  ticket_types: z
+    .array(TicketTypeParamsSchema)
+    .min(1, 'must have at least one ticket type')
+    .max(50)
+    // Two entries keeping one type would make the second a new type with fresh counters.
+    .superRefine((types, ctx) => {
+      const seen = new Set<string>();
+      types.forEach((t, i) => {
+        if (t.id === undefined) return;
+        if (seen.has(t.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: 'appears more than once; send each ticket type once' });
+        seen.add(t.id);
+      });
+    }),
   sales_start_at: timestamp.nullable().optional(),
   sales_end_at: timestamp.nullable().optional().openapi({ description: 'Default: when the event ends.' }),
   valid_from: timestamp.nullable().optional().openapi({ description: 'Tickets admit from this time; default: any time before the end.' }),

@@ -35,6 +35,12 @@ export const VerifyOrderBody = z
 
 export const ClientSecretBody = z.strictObject({ client_secret: clientSecret }).openapi('OrderAccessParams');
 
+/**
+ * A refund is always of the whole order, so it takes no fields yet: an `amount` sent in the
+ * hope of a partial refund is refused rather than quietly refunding everything.
+ */
+export const RefundOrderBody = z.strictObject({}).openapi('RefundOrderParams');
+
 export const ClientSecretQuery = z.strictObject({ client_secret: clientSecret });
 
 export const PayOrderBody = z
