@@ -1,9 +1,9 @@
-import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { consoleRoutes } from './console/index.js';
 import { AppError } from './domain/errors.js';
-import type { AppDeps } from './http/context.js';
+import type { AppDeps, AppEnv } from './http/context.js';
 import { createErrorHandler, errorResponse } from './http/errors.js';
+import { limitBody } from './http/middleware/body-limit.js';
 import { apiCors } from './http/middleware/cors.js';
 import { idempotency } from './http/middleware/idempotency.js';
 import { requireJsonBody } from './http/middleware/json-body.js';
@@ -49,11 +49,11 @@ export function createApp(deps: AppDeps) {
   app.use('*', secureHeaders({ referrerPolicy: 'strict-origin-when-cross-origin', overwrite: false }));
   app.use('/v1/*', apiCors());
   // GET, HEAD and OPTIONS carry no body; skipping them spares every read building a full Request.
-  const limitBody = bodyLimit({
-    maxSize: deps.config.maxBodyBytes,
-    onError: (c) => errorResponse(c, new AppError('PAYLOAD_TOO_LARGE', `The request body is larger than ${deps.config.maxBodyBytes} bytes.`)),
+  const bodyLimit = limitBody<AppEnv>({
+    maxBytes: deps.config.maxBodyBytes,
+    onTooLarge: (c) => errorResponse(c, new AppError('PAYLOAD_TOO_LARGE', `The request body is larger than ${deps.config.maxBodyBytes} bytes.`)),
   });
-  app.use('/v1/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS' ? next() : limitBody(c, next)));
+  app.use('/v1/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS' ? next() : bodyLimit(c, next)));
 
   app.use('/v1/*', requireJsonBody());
   app.use('/v1/*', idempotency({ secretFields: { client_secret: replayClientSecret } }));

@@ -349,6 +349,11 @@ const TYPE_LABELS: Record<string, string> = { name: 'name', price: 'price', capa
  */
 export function eventFieldLabel(field: string): string {
   const type = /^ticket_types\.(\d+)\.(\w+)$/.exec(field);
-  if (type) return `Ticket type ${Number(type[1]) + 1}: ${TYPE_LABELS[type[2] as string] ?? type[2]}`;
-  return LABELS[field] ?? field;
+  if (type) return `Ticket type ${Number(type[1]) + 1}: ${labelIn(TYPE_LABELS, type[2] as string)}`;
+  return labelIn(LABELS, field);
+}
+
+/** The label for `field`, or the field's own name; own entries only, so `constructor` is just a name. */
+function labelIn(labels: Readonly<Record<string, string>>, field: string): string {
+  return Object.hasOwn(labels, field) ? (labels[field] as string) : field;
 }

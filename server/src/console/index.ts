@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { jsx } from 'hono/jsx';
 import { serveAsset } from './assets.js';
 import type { ConsoleEnv } from './context.js';
+import { limitBody } from '../http/middleware/body-limit.js';
 import { consoleErrorHandler, consoleHeaders, consoleSameOrigin, currentUser, refuse, renderConsole, requireSession, verifyCsrf } from './middleware.js';
 import { MessageShell } from './pages/layout.js';
 import { attendeeRoutes } from './routes/attendees.js';
@@ -35,9 +35,9 @@ export function consoleRoutes() {
   router.use('/console/*', consoleHeaders());
   router.get('/console/assets/:hash/:name', serveAsset);
 
-  const limit = bodyLimit({
-    maxSize: MAX_CONSOLE_BODY_BYTES,
-    onError: (c) => refuse(c, 413, 'Too large', ['What was sent is larger than any console form. Reload the page and try again.'], 'PAYLOAD_TOO_LARGE'),
+  const limit = limitBody<ConsoleEnv>({
+    maxBytes: MAX_CONSOLE_BODY_BYTES,
+    onTooLarge: (c) => refuse(c, 413, 'Too large', ['What was sent is larger than any console form. Reload the page and try again.'], 'PAYLOAD_TOO_LARGE'),
   });
   router.use('/console/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limit(c, next)));
   router.use('/console/*', consoleSameOrigin());

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { verifyWebhookSignature } from '../payments/gateway.js';
+import { parseRazorpayWebhook, type RazorpayWebhookEvent } from '../payments/razorpay-webhook.js';
 import { DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
@@ -18,21 +19,12 @@ interface WebhookEventDoc {
   expires_at: Date;
 }
 
+/** What became of one delivery. */
+export type WebhookOutcome =
+  | { duplicate: boolean; ignored: null }
+  | { duplicate: false; ignored: 'malformed' | 'unsupported_event'; reason: string };
+
 export const WEBHOOK_INDEXES: readonly IndexSpec[] = [{ collection: 'webhook_events', keys: { expires_at: 1 }, expireAfterSeconds: 0 }];
-
-interface RazorpayEntity {
-  id?: string;
-  order_id?: string | null;
-  payment_id?: string;
-  amount?: number;
-  amount_refunded?: number;
-  error_description?: string | null;
-}
-
-interface RazorpayWebhook {
-  event?: string;
-  payload?: { payment?: { entity?: RazorpayEntity }; refund?: { entity?: RazorpayEntity }; order?: { entity?: RazorpayEntity } };
-}
 
 /**
  * Inbound Razorpay webhooks (https://razorpay.com/docs/webhooks/validate-test/):
@@ -64,62 +56,58 @@ export function createWebhookService({ store, clock, fulfilment, secret }: { sto
     return false;
   }
 
-  async function handle(body: RazorpayWebhook): Promise<void> {
-    const payment = body.payload?.payment?.entity;
-    switch (body.event) {
-      case 'payment.authorized':
-      case 'payment.captured':
-      case 'order.paid':
-        if (!payment?.id || !payment.order_id) return;
+  async function handle(event: RazorpayWebhookEvent): Promise<void> {
+    switch (event.kind) {
+      case 'payment_succeeded':
         try {
-          await fulfilment.completeByGatewayOrder(payment.order_id, payment.id);
+          await fulfilment.completeByGatewayOrder(event.gatewayOrderId, event.paymentId);
         } catch (err) {
           // A payment that does not pay for its order (another amount, refunded) never will: answer 2xx,
           // or Razorpay retries for a day and then disables the webhook for every order
           // (https://razorpay.com/docs/webhooks/#webhook-retries). The buyer's /pay got the 402.
           if (!(err instanceof AppError && err.code === 'PAYMENT_VERIFICATION_FAILED')) throw err;
-          await fulfilment.recordPaymentFailure(payment.order_id, err.message);
+          await fulfilment.recordPaymentFailure(event.gatewayOrderId, err.message);
         }
         return;
-      case 'payment.failed':
-        if (payment?.order_id) await fulfilment.recordPaymentFailure(payment.order_id, payment.error_description ?? 'payment failed');
+      case 'payment_failed':
+        await fulfilment.recordPaymentFailure(event.gatewayOrderId, event.reason);
         return;
-      case 'refund.processed': {
-        const refund = body.payload?.refund?.entity;
-        // The refund entity carries only this refund's amount; the payment's `amount_refunded` is the
-        // running total, so a full refund made in parts is recognised when its last part lands.
-        const total = Math.max(refund?.amount ?? 0, payment?.id === refund?.payment_id ? (payment?.amount_refunded ?? 0) : 0);
-        if (refund?.payment_id) await fulfilment.refundByGatewayPayment(refund.payment_id, total);
+      case 'refund_processed':
+        await fulfilment.refundByGatewayPayment(event.paymentId, event.refundedTotal);
         return;
-      }
-      default:
-        return; // Events we do not subscribe to are acknowledged and ignored.
+      case 'ignored':
+        return;
     }
   }
 
   return {
-    /** Verifies and processes one delivery; returns whether it was new. */
-    async receive(rawBody: string, signature: string | undefined, eventId: string | undefined): Promise<{ duplicate: boolean }> {
+    /**
+     * Verifies and processes one delivery; says whether it was a redelivery, and why it was
+     * ignored when it was (an event we do not act on, or a body that is not what Razorpay documents).
+     */
+    async receive(rawBody: string, signature: string | undefined, eventId: string | undefined): Promise<WebhookOutcome> {
       if (!secret) throw new AppError('FORBIDDEN', 'Razorpay webhooks are not set up on this server: set RAZORPAY_WEBHOOK_SECRET.');
       if (!verifyWebhookSignature(rawBody, signature, secret)) {
         throw new AppError('UNAUTHENTICATED', 'The webhook signature does not match its body.');
       }
-      let body: RazorpayWebhook;
-      try {
-        body = JSON.parse(rawBody) as RazorpayWebhook;
-      } catch {
-        throw new AppError('VALIDATION_FAILED', 'The webhook body is not JSON.');
-      }
+      const parsed = parseRazorpayWebhook(rawBody);
+      // A signed body that is not what Razorpay documents is acknowledged (2xx), not refused: the same
+      // bytes come back on every retry, and Razorpay retries a non-2xx answer for 24 hours and then
+      // disables the webhook for every order (https://razorpay.com/docs/webhooks/#webhook-retries).
+      // Nothing in it reaches the store; the caller logs it so the mismatch can be looked into.
+      if (!parsed.ok) return { duplicate: false, ignored: 'malformed', reason: parsed.reason };
+      const event = parsed.value;
+      if (event.kind === 'ignored') return { duplicate: false, ignored: 'unsupported_event', reason: `${event.event} is not acted on` };
       const id = `whe_${createHash('sha256').update(eventId ?? rawBody).digest('hex').slice(0, 32)}`;
-      if (!(await claim(id, String(body.event ?? 'unknown')))) return { duplicate: true };
+      if (!(await claim(id, event.event))) return { duplicate: true, ignored: null };
       try {
-        await handle(body);
+        await handle(event);
       } catch (err) {
         await seen.deleteOne({ _id: id, state: 'processing' }); // let Razorpay's retry process it again
         throw err;
       }
       await seen.updateOne({ _id: id }, { $set: { state: 'done' } });
-      return { duplicate: false };
+      return { duplicate: false, ignored: null };
     },
   };
 }

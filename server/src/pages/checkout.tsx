@@ -28,7 +28,7 @@ export interface PageError {
 }
 
 const FIELD_LABELS: Record<string, string> = { 'buyer.name': 'Name', 'buyer.email': 'Email', 'buyer.phone': 'Phone', amount: 'Amount', code: 'Code' };
-const labelOf = (field: string) => FIELD_LABELS[field] ?? (field.startsWith('items') ? 'Tickets' : field);
+const labelOf = (field: string) => (Object.hasOwn(FIELD_LABELS, field) ? FIELD_LABELS[field] : undefined) ?? (field.startsWith('items') ? 'Tickets' : field);
 
 const ErrorBanner: FC<{ error?: PageError | undefined }> = ({ error }) =>
   error ? (

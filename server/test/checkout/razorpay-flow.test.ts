@@ -144,17 +144,17 @@ describe('completion by webhook alone', () => {
 
     const first = await webhook('payment.captured', { paymentId }, { eventId: 'EvtCaptured0001' });
     expect(first.status, first.responseBody).toBe(200);
-    expect(JSON.parse(first.responseBody)).toEqual({ received: true, duplicate: false });
+    expect(JSON.parse(first.responseBody)).toEqual({ received: true, duplicate: false, ignored: false });
     expect(await getOrder(org, order.id)).toMatchObject({ status: 'paid', payment: { gateway_payment_id: paymentId } });
     const issued = (await ticketsOf(order.id)).map((ticket) => ticket._id).sort();
     expect(issued).toHaveLength(2);
 
     const replay = await webhook('payment.captured', { paymentId }, { eventId: 'EvtCaptured0001' });
     expect(replay.status).toBe(200);
-    expect(JSON.parse(replay.responseBody)).toEqual({ received: true, duplicate: true });
+    expect(JSON.parse(replay.responseBody)).toEqual({ received: true, duplicate: true, ignored: false });
     // Razorpay also sends order.paid for the same payment, under its own event id.
     const sibling = await webhook('order.paid', { paymentId }, { eventId: 'EvtOrderPaid0001' });
-    expect(JSON.parse(sibling.responseBody)).toEqual({ received: true, duplicate: false });
+    expect(JSON.parse(sibling.responseBody)).toEqual({ received: true, duplicate: false, ignored: false });
 
     expect((await ticketsOf(order.id)).map((ticket) => ticket._id).sort()).toEqual(issued);
     expect(await mailJobs('tickets', order.id)).toHaveLength(1);

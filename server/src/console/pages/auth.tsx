@@ -60,7 +60,7 @@ export const SignupPage: FC<{ csrf: string; values: SignupValues; errors: FieldE
       <p class="brand-line">Trendy Tickets</p>
       <h1>Create an organizer account</h1>
       <p class="muted">You start in test mode: sell tickets with test payments until you are ready to go live.</p>
-      <ErrorSummary errors={errors} labels={(f) => SIGNUP_LABELS[f] ?? f} />
+      <ErrorSummary errors={errors} labels={(f) => (Object.hasOwn(SIGNUP_LABELS, f) ? (SIGNUP_LABELS[f] as string) : f)} />
       <form method="post" action="/console/signup" novalidate>
         <CsrfField token={csrf} />
         <Field name="name" label="Organization name" value={values.name} errors={errors} autocomplete="organization" required maxlength={200} />

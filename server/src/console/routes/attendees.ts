@@ -8,6 +8,7 @@ import { STATUS } from '../../http/errors.js';
 import type { ConsoleContext, ConsoleEnv } from '../context.js';
 import { actor } from '../context.js';
 import { formOf, renderConsole } from '../middleware.js';
+import { noticeFrom } from '../notice.js';
 import { AttendeesPage, TicketPage, type AttendeeFilter } from '../pages/attendees.js';
 import type { Flash } from '../pages/layout.js';
 
@@ -52,7 +53,7 @@ async function showTicket(c: ConsoleContext, extra: { flash?: Flash; voidError?:
     services.ticketMail.deliveries(user.owner, ticket._id),
     services.checkins.admissionOf(user.owner, ticket._id),
   ]);
-  const flash = extra.flash ?? NOTICES[c.req.query('notice') ?? ''];
+  const flash = extra.flash ?? noticeFrom(NOTICES, c);
   return renderConsole(c, jsx(TicketPage, { user, ticket, event, scans, deliveries, admission, flash, voidError: extra.voidError }), extra.status ?? 200);
 }
 

@@ -8,6 +8,7 @@ import { STATUS } from '../../http/errors.js';
 import { CreateAccountBody } from '../../http/schemas/accounts.js';
 import type { ConsoleEnv } from '../context.js';
 import { currentUser, formOf, renderConsole, requireSession, verifyCsrf, verifyLoginCsrf } from '../middleware.js';
+import { noticeFrom } from '../notice.js';
 import { checkPassword } from '../passwords.js';
 import { LoginPage, SignupPage, WelcomePage, type SignupValues } from '../pages/auth.js';
 import type { FieldErrors } from '../pages/fields.js';
@@ -47,7 +48,7 @@ export function authRoutes() {
   router.get('/console/login', async function loginPage(c) {
     const next = safeNext(c.req.query('next'));
     if (await currentUser(c)) return c.redirect(next, 302);
-    return renderConsole(c, jsx(LoginPage, { csrf: loginFormToken(c), next, flash: NOTICES[c.req.query('notice') ?? ''] }));
+    return renderConsole(c, jsx(LoginPage, { csrf: loginFormToken(c), next, flash: noticeFrom(NOTICES, c) }));
   });
 
   router.post('/console/login', verifyLoginCsrf(), async function login(c) {

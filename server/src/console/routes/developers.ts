@@ -7,6 +7,7 @@ import { idPattern } from '../../domain/ids.js';
 import { STATUS } from '../../http/errors.js';
 import type { ConsoleContext, ConsoleEnv } from '../context.js';
 import { formOf, renderConsole } from '../middleware.js';
+import { noticeFrom } from '../notice.js';
 import { DevelopersPage, RevokeKeyPage, type RevealedKey } from '../pages/developers.js';
 import type { FieldErrors } from '../pages/fields.js';
 import type { Flash } from '../pages/layout.js';
@@ -23,7 +24,7 @@ async function showDevelopers(c: ConsoleContext, extra: { revealed?: RevealedKey
   const mode = user.owner.livemode ? 'live' : 'test';
   const keys = (await services.accounts.listKeys(user.owner.account)).filter((k) => k.mode === mode);
   const mailboxUrl = deps.mailbox !== null && deps.config.env !== 'production' ? `${deps.config.publicUrl}/dev/mailbox` : null;
-  const flash = extra.flash ?? NOTICES[c.req.query('notice') ?? ''];
+  const flash = extra.flash ?? noticeFrom(NOTICES, c);
   return renderConsole(
     c,
     jsx(DevelopersPage, { user, keys, publicUrl: deps.config.publicUrl, mailboxUrl, revealed: extra.revealed, errors: extra.errors, flash }),

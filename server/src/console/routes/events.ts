@@ -8,6 +8,7 @@ import { STATUS } from '../../http/errors.js';
 import type { ConsoleContext, ConsoleEnv } from '../context.js';
 import { blankEventForm, checkEventForm, eventFormOf, formErrors, readEventForm, withBlankRows, type EventForm } from '../event-form.js';
 import { formOf, renderConsole } from '../middleware.js';
+import { noticeFrom } from '../notice.js';
 import type { FieldErrors } from '../pages/fields.js';
 import { CancelEventPage, EventFormPage, EventPage, EventsListPage, type EmbedProps } from '../pages/events.js';
 import type { Flash } from '../pages/layout.js';
@@ -55,7 +56,7 @@ async function showEvent(c: ConsoleContext, event: EventDoc, extra: { flash?: Fl
   ]);
   const tickets = await services.tickets.byIds(log.data.flatMap((chk) => (chk.ticket ? [chk.ticket] : [])));
   const scans = log.data.map((checkin) => ({ checkin, ticket: checkin.ticket ? (tickets.get(checkin.ticket) ?? null) : null }));
-  const flash = extra.flash ?? NOTICES[c.req.query('notice') ?? ''];
+  const flash = extra.flash ?? noticeFrom(NOTICES, c);
   return renderConsole(
     c,
     jsx(EventPage, { user, event, stats, scans, embed: { ...embed, pasteError: extra.pasteError }, now: deps.clock.now(), flash }),

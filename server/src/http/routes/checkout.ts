@@ -1,5 +1,4 @@
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
 import { jsx } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -14,6 +13,7 @@ import { MessagePage, renderPage } from '../../pages/layout.js';
 import { clientKey } from '../client-ip.js';
 import type { AppEnv } from '../context.js';
 import { STATUS } from '../errors.js';
+import { limitBody } from '../middleware/body-limit.js';
 import { requireSameOrigin } from '../middleware/same-origin.js';
 import { text } from '../schemas/common.js';
 import { widgetPageCsp } from './widget.js';
@@ -186,7 +186,7 @@ export function checkoutRoutes() {
   const sameOrigin = requireSameOrigin({
     onRefuse: (c) => message(c, 403, 'Request refused', ['This form was sent from another website, so it was refused. Open the checkout page again and retry.']),
   });
-  const limit = bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => message(c, 413, 'Form too large', ['The form sent was too large.']) });
+  const limit = limitBody<AppEnv>({ maxBytes: MAX_FORM_BYTES, onTooLarge: (c) => message(c, 413, 'Form too large', ['The form sent was too large.']) });
   router.use('/checkout/*', sameOrigin); // passes GET and HEAD through
   router.use('/checkout/*', limit);
 

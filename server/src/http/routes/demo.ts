@@ -10,11 +10,11 @@ import { widgetPageCsp } from './widget.js';
 /** `examples/partner-site/`: the same relative path from `src/` and `dist/`. */
 export const PARTNER_SITE = fileURLToPath(new URL('../../../../examples/partner-site/', import.meta.url));
 
-/** The partner page's other files, with their types. */
-const ASSETS: Record<string, string> = {
-  'styles.css': 'text/css; charset=utf-8',
-  'partner.js': 'text/javascript; charset=utf-8',
-};
+/** The partner page's other files, with their types; a Map, since the name comes from the URL. */
+const ASSETS = new Map([
+  ['styles.css', 'text/css; charset=utf-8'],
+  ['partner.js', 'text/javascript; charset=utf-8'],
+]);
 
 const escapeAttribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -74,7 +74,7 @@ export function demoRoutes(options: { dir?: string } = {}) {
 
   router.get('/demo/:file', async function demoAsset(c) {
     const file = c.req.param('file') ?? '';
-    const type = ASSETS[file];
+    const type = ASSETS.get(file);
     if (!type || !c.var.deps.demo) return c.text('Not found.', 404);
     const body = await readFile(join(dir, file), 'utf8');
     return c.body(body, 200, { 'Content-Type': type, 'Cache-Control': 'no-cache' });

@@ -1,11 +1,11 @@
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError } from '../../domain/errors.js';
 import type { EventDoc } from '../../domain/events.js';
 import { idPattern } from '../../domain/ids.js';
 import { rupees } from '../../pages/layout.js';
 import type { AppEnv } from '../context.js';
+import { limitBody } from '../middleware/body-limit.js';
 import { assertOriginAllowed } from '../middleware/cors.js';
 
 const EVENT_ID = idPattern('evt');
@@ -65,7 +65,7 @@ export function seedCompatRoutes() {
 
   router.post(
     '/payment',
-    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => fail(c, 413, 'The request body is too large.') }),
+    limitBody<AppEnv>({ maxBytes: MAX_BODY_BYTES, onTooLarge: (c) => fail(c, 413, 'The request body is too large.') }),
     async function seedPayment(c) {
       allowOrigin(c);
       let body: Record<string, unknown>;

@@ -60,11 +60,14 @@ const ownBytes = (buffer: Buffer): ArrayBuffer => buffer.buffer.slice(buffer.byt
 
 type Encoding = keyof Asset['body'];
 
-/** The file served at each public path. */
-const FILES: Record<string, string> = {
-  'tts-checkout.js': 'tts-checkout.js',
-  'tts-checkout.mjs': 'tts-checkout.mjs',
-};
+/**
+ * The file served at each public path. A Map, not an object literal: the path segment comes
+ * from the URL, and an object would also "have" `__proto__`, `constructor` and `toString`.
+ */
+const FILES = new Map([
+  ['tts-checkout.js', 'tts-checkout.js'],
+  ['tts-checkout.mjs', 'tts-checkout.mjs'],
+]);
 
 async function readAsset(dir: string, file: string): Promise<Asset | null> {
   let identity: Buffer;
@@ -143,7 +146,7 @@ export function widgetRoutes(options: WidgetRoutesOptions) {
 
   const router = new Hono<AppEnv>();
   router.get('/widget/v1/:file', async function widgetScript(c: Context<AppEnv>) {
-    const file = FILES[c.req.param('file') ?? ''];
+    const file = FILES.get(c.req.param('file') ?? '');
     if (!file) return c.text('Not found. The checkout script is /widget/v1/tts-checkout.js.', 404);
     const found = await asset(file);
     if (!found) {
