@@ -127,7 +127,7 @@ async function main(): Promise<void> {
     onError: (err, job) => logger.warn('mail not sent yet', { job: job?._id, kind: job?.kind, err }),
   });
   outboxWorker.start();
-  const jobs = startBackgroundJobs(backgroundJobs(services), logger);
+  const jobs = startBackgroundJobs(backgroundJobs(services), { leases: services.leases, logger });
   installShutdown(server, store, logger, [outboxWorker, jobs], mailer);
   logger.info('listening', { port: config.port, store: store.driver, env: config.env });
   process.stdout.write(startupBanner(runtimeConfig, store, mailbox !== null, demo));
