@@ -109,6 +109,8 @@ async function main(): Promise<void> {
   const store = await openStore({ mongodbUri: config.mongodbUri, dataDir: resolve(config.dataDir) });
   await store.ensureIndexes(INDEXES);
   const services = createServices({ config: runtimeConfig, store, clock: systemClock });
+  // Hold ledgers written by an earlier version have no sweep time yet: give them one.
+  await services.fulfilment.scheduleUnscheduledLedgers();
   const { mailer, mailbox } = openMailer(runtimeConfig);
   const demo = await ensureDemo({ config: runtimeConfig, store, services });
   // /demo gets the demo's event and publishable key, never its secret key.
