@@ -1,13 +1,41 @@
+import type { Leases } from './domain/leases.js';
 import type { Logger } from './logger.js';
 import type { Services } from './services.js';
 
 export interface BackgroundJob {
+  /** Also the name of the job's lease. */
   name: string;
   everyMs: number;
   run(): Promise<unknown>;
 }
 
-/** The periodic work of one server; each job is safe to run on every server at once. */
+/**
+ * A job's lease lasts this many of its rounds: its holder renews it every round, so
+ * it can miss two before another server takes the job over.
+ */
+export const LEASE_ROUNDS = 3;
+
+/** What one tick of a job did on this server. */
+export type TickOutcome = 'ran' | 'failed' | 'held-elsewhere' | 'busy' | 'stopped';
+
+export interface BackgroundRunner {
+  /**
+   * One round of the job `name`: takes or renews its lease, and runs the job only
+   * while this server holds it. A round still running makes the next one `busy`.
+   */
+  tick(name: string): Promise<TickOutcome>;
+  /** Starts each job's timer, with a first round at once to finish what a previous process left behind. */
+  start(): void;
+  /** Stops the timers, waits for runs in progress, then releases the leases so another server takes over at once. */
+  stop(): Promise<void>;
+}
+
+export interface BackgroundDeps {
+  leases: Leases;
+  logger: Logger;
+}
+
+/** The periodic work of the installation; each job runs on one server at a time (see `domain/leases.ts`). */
 export function backgroundJobs(services: Services): BackgroundJob[] {
   return [
     { name: 'expire-holds', everyMs: 15_000, run: () => services.orders.expireLapsedOrders() },
@@ -17,41 +45,89 @@ export function backgroundJobs(services: Services): BackgroundJob[] {
 }
 
 /**
- * Runs jobs on timers that never overlap themselves and never keep the process
- * alive. `stop()` resolves once any run in progress has finished.
+ * Runs jobs under leases, so that of many servers on one store, one runs each job;
+ * when it stops or dies another takes over. Runs of one job never overlap on one
+ * server, and the timers never keep the process alive. Tests call `tick` directly.
  *
  * @example
- * const jobs = startBackgroundJobs(backgroundJobs(services), logger);
+ * const jobs = createBackgroundRunner(backgroundJobs(services), { leases: services.leases, logger });
+ * jobs.start();
  * await jobs.stop();
  */
-export function startBackgroundJobs(jobs: readonly BackgroundJob[], logger: Logger): { stop(): Promise<void> } {
+export function createBackgroundRunner(jobs: readonly BackgroundJob[], { leases, logger }: BackgroundDeps): BackgroundRunner {
+  const byName = new Map(jobs.map((job) => [job.name, job]));
+  const busy = new Set<string>();
+  const held = new Set<string>();
+  const running = new Set<Promise<TickOutcome>>();
+  const timers: NodeJS.Timeout[] = [];
   let stopped = false;
-  const running = new Set<Promise<void>>();
-  const timers = jobs.map((job) => {
-    let busy = false;
-    const tick = () => {
-      if (busy || stopped) return;
-      busy = true;
-      const run = job
-        .run()
-        .then((result) => logger.debug('background job ran', { job: job.name, result }))
-        .catch((err: unknown) => logger.error('background job failed', { job: job.name, err }))
-        .finally(() => {
-          busy = false;
-          running.delete(run);
-        });
-      running.add(run);
-    };
-    const timer = setInterval(tick, job.everyMs);
-    timer.unref();
-    setImmediate(tick); // once at start: finish what a previous process left behind
-    return timer;
-  });
+
+  async function runIfHolder(job: BackgroundJob): Promise<TickOutcome> {
+    try {
+      if (!(await leases.acquire(job.name, job.everyMs * LEASE_ROUNDS))) {
+        if (held.delete(job.name)) logger.warn('background job taken over by another server', { job: job.name, holder: leases.holder });
+        return 'held-elsewhere';
+      }
+      if (!held.has(job.name)) logger.info('background job taken on', { job: job.name, holder: leases.holder });
+      held.add(job.name);
+      const result = await job.run();
+      logger.debug('background job ran', { job: job.name, result });
+      return 'ran';
+    } catch (err) {
+      logger.error('background job failed', { job: job.name, err });
+      return 'failed';
+    } finally {
+      busy.delete(job.name);
+    }
+  }
+
+  function tick(name: string): Promise<TickOutcome> {
+    const job = byName.get(name);
+    if (!job) return Promise.reject(new Error(`No background job named '${name}'`));
+    if (stopped) return Promise.resolve('stopped');
+    if (busy.has(name)) return Promise.resolve('busy');
+    busy.add(name);
+    const run = runIfHolder(job);
+    running.add(run);
+    void run.finally(() => running.delete(run));
+    return run;
+  }
+
   return {
+    tick,
+
+    start() {
+      for (const job of jobs) {
+        const timer = setInterval(() => void tick(job.name), job.everyMs);
+        timer.unref();
+        timers.push(timer);
+        setImmediate(() => void tick(job.name));
+      }
+    },
+
     async stop() {
       stopped = true;
       for (const timer of timers) clearInterval(timer);
       await Promise.all(running);
+      await Promise.all(
+        [...held].map((name) =>
+          leases.release(name).catch((err: unknown) => logger.warn('background job lease not released; it will lapse', { job: name, err })),
+        ),
+      );
+      held.clear();
     },
   };
+}
+
+/**
+ * Starts the background jobs of this server (see {@link createBackgroundRunner}).
+ *
+ * @example
+ * const jobs = startBackgroundJobs(backgroundJobs(services), { leases: services.leases, logger });
+ * await jobs.stop();
+ */
+export function startBackgroundJobs(jobs: readonly BackgroundJob[], deps: BackgroundDeps): BackgroundRunner {
+  const runner = createBackgroundRunner(jobs, deps);
+  runner.start();
+  return runner;
 }

@@ -3,6 +3,7 @@ import { ACCOUNT_INDEXES } from './domain/accounts.js';
 import { CHECKIN_INDEXES } from './domain/checkins.js';
 import { DASHBOARD_INDEXES } from './domain/dashboard.js';
 import { EVENT_INDEXES } from './domain/events.js';
+import { INVENTORY_INDEXES } from './domain/inventory.js';
 import { ORDER_INDEXES } from './domain/orders.js';
 import { PASSWORD_GUARD_INDEXES } from './domain/password-guard.js';
 import { RATE_LIMIT_INDEXES } from './domain/rate-limit.js';
@@ -22,6 +23,7 @@ import type { IndexSpec } from './store/port.js';
 export const INDEXES: readonly IndexSpec[] = [
   ...ACCOUNT_INDEXES,
   ...EVENT_INDEXES,
+  ...INVENTORY_INDEXES,
   ...ORDER_INDEXES,
   ...TICKET_INDEXES,
   ...CHECKIN_INDEXES,

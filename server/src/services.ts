@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Config } from './config.js';
 import { createOutbox } from './delivery/outbox.js';
 import { bcryptHasher, createAccountService, type PasswordHasher } from './domain/accounts.js';
@@ -9,7 +10,9 @@ import type { Clock } from './domain/clock.js';
 import { AppError } from './domain/errors.js';
 import { createEventService, type EventDoc } from './domain/events.js';
 import { createFulfilmentService } from './domain/fulfilment.js';
+import { randomBase62 } from './domain/ids.js';
 import { createInventory } from './domain/inventory.js';
+import { createLeases } from './domain/leases.js';
 import { createOrderService, type GatewayRouter } from './domain/orders.js';
 import { createPasswordGuard } from './domain/password-guard.js';
 import { createRateLimiter } from './domain/rate-limit.js';
@@ -28,6 +31,13 @@ export interface ServiceDeps {
   clock: Clock;
   /** Defaults to bcrypt at `config.passwordCost`. */
   hasher?: PasswordHasher;
+  /** Names this server in the leases it holds (default: host, pid and a random suffix, unique per process). */
+  instanceId?: string;
+}
+
+/** A name for this server instance that no other process shares, readable in the `leases` collection. */
+function newInstanceId(): string {
+  return `${hostname()}/${process.pid}/${randomBase62(8)}`;
 }
 
 /**
@@ -45,7 +55,7 @@ export function testGatewaySecret(secret: string): string {
  * @example
  * const services = createServices({ config, store, clock });
  */
-export function createServices({ config, store, clock, hasher = bcryptHasher(config.passwordCost) }: ServiceDeps) {
+export function createServices({ config, store, clock, hasher = bcryptHasher(config.passwordCost), instanceId = newInstanceId() }: ServiceDeps) {
   const secret = config.secret;
   if (!secret) throw new Error('createServices needs config.secret (main.ts resolves TTS_SECRET before building services)');
 
@@ -103,6 +113,8 @@ export function createServices({ config, store, clock, hasher = bcryptHasher(con
     sessions: createSessionService({ store, clock }),
     dashboard: createDashboardService({ store, clock }),
     ticketMail: createTicketMailService({ store, clock, outbox, limiter }),
+    // Which server runs each background job (background.ts).
+    leases: createLeases({ store, clock, holder: instanceId }),
   };
 }
 

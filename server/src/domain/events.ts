@@ -34,6 +34,10 @@ export interface Inventory {
   types: Record<string, TypeInventory>;
   /** Seats each order holds or bought, keyed by order id (see inventory.ts). */
   holds?: InventoryLedger;
+  /** When the sweeper should next look at `holds`; absent when nothing there needs a look. */
+  ledger_due_at?: Date;
+  /** Bumped by every write of a ledger entry, so the sweeper's rescheduling cannot hide one. */
+  ledger_seq?: number;
 }
 
 export interface EventDoc {

@@ -5,12 +5,12 @@ import type { Clock } from './clock.js';
 import { AppError, notFound } from './errors.js';
 import { typeAvailable, type EventDoc, type Owner } from './events.js';
 import { newId } from './ids.js';
-import { SOLD_ENTRY_RETENTION_MS, type Inventory } from './inventory.js';
+import { entryDueAt, ORPHAN_GRACE_MS, type Inventory } from './inventory.js';
 import { AWAITING, findOrderFor, type GatewayRouter, type OrderAccess, type OrderDoc } from './orders.js';
 import type { TicketService } from './tickets.js';
 
-/** A hold entry with no live order is released after this grace (covers a crash mid-create). */
-const ORPHAN_GRACE_MS = 60_000;
+/** Paid orders, refunds and ledgers one sweep looks at at most; the rest wait for the next round. */
+const SWEEP_BATCH = 200;
 /** The reconciler looks at unpaid orders this far back, to catch payments that landed late. */
 const RECONCILE_WINDOW_MS = 24 * 60 * 60_000;
 
@@ -191,6 +191,59 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     return payment.status === 'authorized' || payment.status === 'captured';
   }
 
+  /**
+   * Releases the event's held entries whose order never got written or has ended, drops
+   * settled sale entries past their retention, and schedules the ledger's next look: at
+   * the earliest time one of the entries left may need it.
+   */
+  async function sweepLedger(event: EventDoc): Promise<{ released: number; forgotten: number }> {
+    const now = clock.now().getTime();
+    let released = 0;
+    let forgotten = 0;
+    let left = 0;
+    let next = Infinity;
+    const later = (at: number) => {
+      left += 1;
+      next = Math.min(next, at);
+    };
+    const entries = Object.entries(inventory.ledger(event)).map(([orderId, raw]) => ({ orderId, raw, entry: inventory.parseEntry(raw) }));
+    const due = entries.filter(({ entry }) => entry && entryDueAt(entry) < now);
+    const orders = new Map(
+      due.length === 0 ? [] : (await orderDocs.find({ _id: { $in: due.map((d) => d.orderId) } })).map((order) => [order._id, order]),
+    );
+    for (const { orderId, raw, entry } of entries) {
+      if (!entry) {
+        left += 1; // never written by this code: left for a person to look at
+        continue;
+      }
+      if (entryDueAt(entry) >= now) {
+        later(entryDueAt(entry));
+        continue;
+      }
+      const order = orders.get(orderId);
+      const retry = now + ORPHAN_GRACE_MS;
+      if (entry.state === 'held') {
+        // No order after the grace (a crash between the hold and the order), or one that ended.
+        // Unpaid orders are expired by the order service; paid ones convert their hold when fulfilled.
+        if (!order || order.status === 'expired' || order.status === 'cancelled' || order.status === 'refunded') {
+          if (await inventory.release(event._id, orderId, raw)) released += 1;
+          else later(retry);
+        } else if (AWAITING.includes(order.status)) {
+          later(Math.max(order.expires_at.getTime(), now) + ORPHAN_GRACE_MS);
+        } else {
+          later(retry);
+        }
+      } else if (!order || order.fulfilment === 'done' || order.status === 'refunded') {
+        if (await inventory.forgetSold(event._id, orderId, raw)) forgotten += 1;
+        else later(retry);
+      } else {
+        later(retry);
+      }
+    }
+    await inventory.reschedule(event, next === Infinity ? null : next, left === 0);
+    return { released, forgotten };
+  }
+
   return {
     completePayment,
     fulfil,
@@ -354,44 +407,35 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
 
     /**
      * Repairs what a crash can leave behind: paid orders whose tickets were not
-     * issued yet, ledger entries whose order never got written or has ended, and
-     * settled sale entries old enough to drop.
+     * issued yet, refunds cut short, ledger entries whose order never got written or
+     * has ended, and settled sale entries old enough to drop. Each query reads only
+     * what is due (through an index), so a round costs what there is to repair, not
+     * what has ever been sold.
      */
     async sweep(): Promise<{ fulfilled: number; released: number; forgotten: number }> {
-      const now = clock.now().getTime();
       let fulfilled = 0;
-      let released = 0;
-      let forgotten = 0;
-      const before = new Date(now - ORPHAN_GRACE_MS);
-      const stuck = await orderDocs.find({ status: 'paid', fulfilment: 'pending', paid_at: { $lte: before } }, { limit: 200 });
+      const before = new Date(clock.now().getTime() - ORPHAN_GRACE_MS);
+      const stuck = await orderDocs.find({ status: 'paid', fulfilment: 'pending', paid_at: { $lte: before } }, { limit: SWEEP_BATCH });
       for (const order of stuck) if ((await fulfil(order)).fulfilment === 'done') fulfilled += 1;
       // Refunds cut short: claimed but not refunded yet, or refunded with tickets still standing.
-      for (const order of await orderDocs.find({ status: 'paid', fulfilment: 'refunding', updated_at: { $lte: before } }, { limit: 200 })) {
+      for (const order of await orderDocs.find({ fulfilment: 'refunding', status: 'paid', updated_at: { $lte: before } }, { limit: SWEEP_BATCH })) {
         await refundUnfulfillable(order);
       }
-      for (const order of await orderDocs.find({ status: 'refunded', refund_settled: false, updated_at: { $lte: before } }, { limit: 200 })) {
+      for (const order of await orderDocs.find({ refund_settled: false, status: 'refunded', updated_at: { $lte: before } }, { limit: SWEEP_BATCH })) {
         await settleRefund(order);
       }
-
-      const withLedger = await events.find({ 'inventory.holds': { $exists: true } });
-      for (const event of withLedger) {
-        for (const [orderId, raw] of Object.entries(inventory.ledger(event))) {
-          const entry = inventory.parseEntry(raw);
-          if (!entry || entry.at + ORPHAN_GRACE_MS >= now) continue;
-          const order = await orderDocs.findOne({ _id: orderId });
-          if (entry.state === 'held') {
-            // No order after the grace (a crash between the hold and the order), or one that ended.
-            // Unpaid orders are expired by the order service; paid ones convert their hold when fulfilled.
-            if (!order || order.status === 'expired' || order.status === 'cancelled' || order.status === 'refunded') {
-              if (await inventory.release(event._id, orderId, raw)) released += 1;
-            }
-          } else if (entry.at + SOLD_ENTRY_RETENTION_MS < now && (!order || order.fulfilment === 'done' || order.status === 'refunded')) {
-            if (await inventory.forgetSold(event._id, orderId, raw)) forgotten += 1;
-          }
-        }
+      let released = 0;
+      let forgotten = 0;
+      for (const event of await inventory.dueLedgers(SWEEP_BATCH)) {
+        const swept = await sweepLedger(event);
+        released += swept.released;
+        forgotten += swept.forgotten;
       }
       return { fulfilled, released, forgotten };
     },
+
+    /** Puts hold ledgers from before the sweeper's schedule on it (run once at start). */
+    scheduleUnscheduledLedgers: () => inventory.scheduleUnscheduledLedgers(),
   };
 }
 

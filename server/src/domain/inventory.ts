@@ -1,4 +1,4 @@
-import type { Collection, Filter, Update } from '../store/port.js';
+import type { Collection, Filter, IndexSpec, Update } from '../store/port.js';
 import type { Clock } from './clock.js';
 import type { EventDoc } from './events.js';
 
@@ -23,7 +23,19 @@ import type { EventDoc } from './events.js';
  *     sold   s:<at>
  *
  * A sold entry needs no seat counts: refunds and voids count seats from tickets.
+ *
+ * The sweeper finds the events whose ledger needs a look without reading the others:
+ * `inventory.ledger_due_at` is the earliest time any entry may need it (an index
+ * serves `ledger_due_at < now`). The update that writes an entry lowers it with `$min`
+ * and bumps `inventory.ledger_seq`, in the same conditional update that moves the
+ * seats, so the schedule can never miss an entry. The sweeper moves it later only
+ * while `ledger_seq` is what it read (see `reschedule`), so it cannot push an entry
+ * written meanwhile out of view. Removing an entry leaves the schedule alone: at
+ * worst the sweeper looks once more and finds nothing to do.
  */
+
+/** The index the sweeper finds due ledgers through (single-field, so the embedded store uses it too). */
+export const INVENTORY_INDEXES: readonly IndexSpec[] = [{ collection: 'events', keys: { 'inventory.ledger_due_at': 1 } }];
 
 export interface SeatLine {
   ticketType: string;
@@ -40,6 +52,32 @@ export type ParsedEntry =
 
 /** Sold entries stay this long, so a late racer still sees "already sold"; then the sweeper drops them. */
 export const SOLD_ENTRY_RETENTION_MS = 10 * 60_000;
+
+/** A held entry with no live order is released after this grace (covers a crash mid-create). */
+export const ORPHAN_GRACE_MS = 60_000;
+
+/**
+ * When the sweeper may first act on an entry, judging by the entry alone: a hold once
+ * its grace has passed (an order that never got written), a sale once it may be forgotten.
+ * It acts only strictly after this time.
+ */
+export function entryDueAt(entry: ParsedEntry): number {
+  return entry.at + (entry.state === 'held' ? ORPHAN_GRACE_MS : SOLD_ENTRY_RETENTION_MS);
+}
+
+/**
+ * The update that writes `raw` as an order's entry, with the seat counters' `inc`. It also
+ * keeps the sweeper's schedule in step: the ledger is due no later than the new entry.
+ */
+function writeEntry(orderId: string, raw: LedgerEntry, inc: Record<string, number>): Update {
+  const entry = parseEntry(raw);
+  if (!entry) throw new Error(`refusing to write a malformed ledger entry '${raw}'`);
+  return {
+    $inc: { ...inc, 'inventory.ledger_seq': 1 },
+    $set: { [`inventory.holds.${orderId}`]: raw },
+    $min: { 'inventory.ledger_due_at': new Date(entryDueAt(entry)) },
+  };
+}
 
 function perType(lines: readonly SeatLine[]): Record<string, number> {
   const types: Record<string, number> = {};
@@ -113,7 +151,7 @@ export function createInventory({ events, clock }: { events: Collection<EventDoc
       inc[`inventory.types.${typeId}.held`] = -n;
       inc[`inventory.types.${typeId}.sold`] = n;
     }
-    return whileEntryIs(eventId, orderId, raw, { $inc: inc, $set: { [entryPath(orderId)]: soldEntry(clock.now()) } });
+    return whileEntryIs(eventId, orderId, raw, writeEntry(orderId, soldEntry(clock.now()), inc));
   }
 
   return {
@@ -132,7 +170,7 @@ export function createInventory({ events, clock }: { events: Collection<EventDoc
         const result = await events.updateOne(
           // Buyers hold only while the event is on sale; organizers may issue to any event not cancelled.
           { ...filter, status: as === 'held' ? 'published' : { $ne: 'cancelled' }, [entryPath(orderId)]: { $exists: false } },
-          { $inc: inc, $set: { [entryPath(orderId)]: as === 'held' ? heldEntry(now, types) : soldEntry(now) } },
+          writeEntry(orderId, as === 'held' ? heldEntry(now, types) : soldEntry(now), inc),
         );
         if (result.matched === 1) return true;
         const fresh: EventDoc | null = await events.findOne({ _id: event._id });
@@ -186,7 +224,7 @@ export function createInventory({ events, clock }: { events: Collection<EventDoc
           const { filter, inc } = takeSeats(current, perType(lines), 'sold');
           const reheld = await events.updateOne(
             { ...filter, [entryPath(orderId)]: { $exists: false } },
-            { $inc: inc, $set: { [entryPath(orderId)]: soldEntry(clock.now()) } },
+            writeEntry(orderId, soldEntry(clock.now()), inc),
           );
           if (reheld.matched === 1) return true;
         }
@@ -223,6 +261,39 @@ export function createInventory({ events, clock }: { events: Collection<EventDoc
     /** The ledger of an event, for the sweeper. */
     ledger(event: EventDoc): InventoryLedger {
       return event.inventory.holds ?? {};
+    },
+
+    /** Events whose ledger is due a look, earliest first: read through the index, so never more than are due. */
+    async dueLedgers(limit: number): Promise<EventDoc[]> {
+      return events.find({ 'inventory.ledger_due_at': { $lt: clock.now() } }, { sort: { 'inventory.ledger_due_at': 1 }, limit });
+    },
+
+    /**
+     * Sets when the sweeper next looks at the ledger it read in `event`: at `next` (ms), or
+     * never when nothing is left to look at; `emptied` also drops the emptied ledger. Only
+     * while no entry was written since that read: otherwise the schedule already covers the
+     * new entry and stays as it is (still due, so the sweeper looks again). False then.
+     */
+    async reschedule(event: EventDoc, next: number | null, emptied: boolean): Promise<boolean> {
+      const seq = event.inventory.ledger_seq;
+      const update: Update =
+        next === null
+          ? { $unset: { 'inventory.ledger_due_at': '', ...(emptied ? { 'inventory.holds': '' } : {}) } }
+          : { $set: { 'inventory.ledger_due_at': new Date(next) } };
+      const filter = { _id: event._id, 'inventory.ledger_seq': seq ?? { $exists: false } };
+      return (await events.updateOne(filter, update)).matched === 1;
+    },
+
+    /**
+     * Puts ledgers written before the schedule existed on it, due now, so the sweeper looks
+     * at each once. Run at start; it matches nothing once they have been looked at.
+     */
+    async scheduleUnscheduledLedgers(): Promise<number> {
+      const result = await events.updateMany(
+        { 'inventory.holds': { $exists: true }, 'inventory.ledger_due_at': { $exists: false } },
+        { $set: { 'inventory.ledger_due_at': clock.now() } },
+      );
+      return result.modified;
     },
   };
 }

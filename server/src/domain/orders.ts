@@ -85,6 +85,8 @@ export const ORDER_INDEXES: readonly IndexSpec[] = [
   { collection: 'orders', keys: { fulfilment: 1, paid_at: 1 } },
   { collection: 'orders', keys: { status: 1, reconciled_at: 1, created_at: 1 } },
   { collection: 'orders', keys: { event: 1, created_at: -1 } },
+  // The sweeper's refunds to finish: the few with `refund_settled: false`, not every refunded order.
+  { collection: 'orders', keys: { refund_settled: 1, updated_at: 1 } },
 ];
 
 /** Which gateway takes an order's payment, and the secret its payment signatures are made with. */

@@ -1,0 +1,74 @@
+import type { Collection, Doc, Store } from '../../src/store/port.js';
+
+/**
+ * A real store that also counts the documents it hands back, per collection: to check
+ * that a piece of work reads what it needs and not the whole history. Every call goes
+ * to the store underneath unchanged.
+ *
+ * @example
+ * const counted = countingStore(await createEmbeddedStore());
+ * counted.reset();
+ * await fulfilment.sweep();
+ * expect(counted.read('events')).toBeLessThan(5);
+ */
+export function countingStore(inner: Store) {
+  const reads = new Map<string, number>();
+  const add = (name: string, n: number) => reads.set(name, (reads.get(name) ?? 0) + n);
+  const wrapped = new Map<string, Collection<Doc>>();
+
+  function counted<T extends Doc>(name: string): Collection<T> {
+    const real = inner.collection<T>(name);
+    return {
+      name: real.name,
+      insertOne: (doc) => real.insertOne(doc),
+      insertMany: (docs) => real.insertMany(docs),
+      count: (filter) => real.count(filter),
+      updateOne: (filter, update, options) => real.updateOne(filter, update, options),
+      updateMany: (filter, update) => real.updateMany(filter, update),
+      deleteOne: (filter) => real.deleteOne(filter),
+      deleteMany: (filter) => real.deleteMany(filter),
+      async find(filter, options) {
+        const docs = await real.find(filter, options);
+        add(name, docs.length);
+        return docs;
+      },
+      async findOne(filter, options) {
+        const doc = await real.findOne(filter, options);
+        add(name, doc ? 1 : 0);
+        return doc;
+      },
+      async findOneAndUpdate(filter, update, options) {
+        const doc = await real.findOneAndUpdate(filter, update, options);
+        add(name, doc ? 1 : 0);
+        return doc;
+      },
+      async aggregate(pipeline) {
+        const rows = await real.aggregate(pipeline);
+        add(name, rows.length);
+        return rows as never;
+      },
+    };
+  }
+
+  const store: Store = {
+    driver: inner.driver,
+    collection<T extends Doc>(name: string): Collection<T> {
+      if (!wrapped.has(name)) wrapped.set(name, counted<Doc>(name));
+      return wrapped.get(name) as unknown as Collection<T>;
+    },
+    ensureIndexes: (specs) => inner.ensureIndexes(specs),
+    ping: () => inner.ping(),
+    close: () => inner.close(),
+  };
+
+  return {
+    store,
+    /** Documents handed back from `collection` (all collections when omitted) since the last reset. */
+    read(collection?: string): number {
+      return collection === undefined ? [...reads.values()].reduce((a, b) => a + b, 0) : (reads.get(collection) ?? 0);
+    },
+    reset(): void {
+      reads.clear();
+    },
+  };
+}
