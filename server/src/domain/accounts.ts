@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import type { KeyKind, KeyMode } from '@trendy-tickets/sdk';
-import { DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
+import { op, DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
 import type { Clock } from './clock.js';
 import { AppError, notFound } from './errors.js';
 import { newId, randomBase62 } from './ids.js';
@@ -186,7 +186,7 @@ export function createAccountService({ store, clock, hasher }: AccountServiceDep
     async rollKey(account: string, kind: KeyKind, mode: KeyMode): Promise<{ key: ApiKeyDoc; raw: string }> {
       const minted = await insertKey(account, kind, mode);
       await keys.updateMany(
-        { account, kind, mode, revoked_at: null, _id: { $ne: minted.doc._id } },
+        { account, kind, mode, revoked_at: null, _id: op.ne(minted.doc._id) },
         { $set: { revoked_at: clock.now() } },
       );
       keyCache.deleteWhere((auth) => auth.account._id === account && auth.key.kind === kind && auth.key.mode === mode);

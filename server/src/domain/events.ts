@@ -1,5 +1,5 @@
 import type { EventStatus, OpenAmount } from '@trendy-tickets/sdk';
-import type { Filter, IndexSpec, Store, Update } from '../store/port.js';
+import { op, type Filter, type IndexSpec, type Store, type Update } from '../store/port.js';
 import { paginate, type Page, type PageParams } from '../store/paginate.js';
 import type { Clock } from './clock.js';
 import { AppError, notFound, type FieldIssue } from './errors.js';
@@ -210,7 +210,7 @@ function planEdit(current: EventDoc, next: EventInput, now: Date): { filter: Fil
     if (current.inventory.available < -capDelta) {
       conflicts.push({ field: 'capacity', message: `must be at least ${current.inventory.sold + current.inventory.held} (sold + held)` });
     }
-    filter['inventory.available'] = { $gte: -capDelta };
+    filter['inventory.available'] = op.gte(-capDelta);
   }
 
   const nextTypes = toTicketTypes(next.ticket_types);
@@ -239,7 +239,7 @@ function planEdit(current: EventDoc, next: EventInput, now: Date): { filter: Fil
     } else {
       const delta = t.capacity - before.capacity;
       inc[`${path}.available`] = delta;
-      if (delta < 0) filter[`${path}.available`] = { $gte: -delta };
+      if (delta < 0) filter[`${path}.available`] = op.gte(-delta);
     }
   });
   for (const removed of known.values()) {
@@ -371,7 +371,7 @@ export function createEventService({ store, clock }: EventServiceDeps) {
       await get(owner, id);
       const now = clock.now();
       const updated = await events.findOneAndUpdate(
-        { _id: id, account: owner.account, status: { $ne: 'cancelled' } },
+        { _id: id, account: owner.account, status: op.ne('cancelled') },
         { $set: { status: 'cancelled', cancelled_at: now, updated_at: now }, $inc: { rev: 1 } },
       );
       publicCache.delete(id);

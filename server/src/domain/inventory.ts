@@ -1,4 +1,4 @@
-import type { Collection, Filter, Update } from '../store/port.js';
+import { op, type Collection, type Filter, type Update } from '../store/port.js';
 import type { Clock } from './clock.js';
 import type { EventDoc } from './events.js';
 
@@ -83,13 +83,13 @@ function takeSeats(event: EventDoc, types: Record<string, number>, into: 'held' 
   const quantity = Object.values(types).reduce((a, b) => a + b, 0);
   // `rev` pins the read this plan came from: which types are capped changes only with an
   // organizer's edit, which bumps `rev`; holds do not, so they never contend on it.
-  const filter: Filter = { _id: event._id, rev: event.rev, 'inventory.available': { $gte: quantity } };
+  const filter: Filter = { _id: event._id, rev: event.rev, 'inventory.available': op.gte(quantity) };
   const inc: Record<string, number> = { 'inventory.available': -quantity, [`inventory.${into}`]: quantity };
   for (const [typeId, n] of Object.entries(types)) {
     inc[`inventory.types.${typeId}.${into}`] = n;
     const capped = event.ticket_types.find((t) => t.id === typeId)?.capacity != null;
     if (capped) {
-      filter[`inventory.types.${typeId}.available`] = { $gte: n };
+      filter[`inventory.types.${typeId}.available`] = op.gte(n);
       inc[`inventory.types.${typeId}.available`] = -n;
     }
   }
@@ -131,7 +131,7 @@ export function createInventory({ events, clock }: { events: Collection<EventDoc
         const now = clock.now();
         const result = await events.updateOne(
           // Buyers hold only while the event is on sale; organizers may issue to any event not cancelled.
-          { ...filter, status: as === 'held' ? 'published' : { $ne: 'cancelled' }, [entryPath(orderId)]: { $exists: false } },
+          { ...filter, status: as === 'held' ? 'published' : op.ne('cancelled'), [entryPath(orderId)]: op.exists(false) },
           { $inc: inc, $set: { [entryPath(orderId)]: as === 'held' ? heldEntry(now, types) : soldEntry(now) } },
         );
         if (result.matched === 1) return true;
@@ -185,7 +185,7 @@ export function createInventory({ events, clock }: { events: Collection<EventDoc
         } else {
           const { filter, inc } = takeSeats(current, perType(lines), 'sold');
           const reheld = await events.updateOne(
-            { ...filter, [entryPath(orderId)]: { $exists: false } },
+            { ...filter, [entryPath(orderId)]: op.exists(false) },
             { $inc: inc, $set: { [entryPath(orderId)]: soldEntry(clock.now()) } },
           );
           if (reheld.matched === 1) return true;

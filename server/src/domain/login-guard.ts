@@ -13,7 +13,7 @@
  * address.
  */
 import { createHash } from 'node:crypto';
-import { DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
+import { op, DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
 import type { AccountDoc, AccountService } from './accounts.js';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
@@ -82,10 +82,10 @@ export function createLoginGuard({ store, clock, limiter, accounts }: LoginGuard
     // Bounded: each round either counts, finds the lock, or clears a lapsed run / lost insert race.
     for (let round = 0; round < 3; round++) {
       // A run of failures that lapsed but was not swept yet must not be added to.
-      await failures.deleteOne({ _id: key, expires_at: { $lte: now } });
+      await failures.deleteOne({ _id: key, expires_at: op.lte(now) });
       try {
         const counted = await failures.findOneAndUpdate(
-          { _id: key, failures: { $lt: LOGIN_FAILURE_LIMIT } },
+          { _id: key, failures: op.lt(LOGIN_FAILURE_LIMIT) },
           { $inc: { failures: 1 }, $set: { expires_at: expires } },
           { upsert: true },
         );

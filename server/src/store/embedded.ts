@@ -25,6 +25,7 @@ import path from 'node:path';
 import nedbModule from '@seald-io/nedb';
 import { Query, update as applyUpdate } from 'mingo';
 import { aggregateInMemory } from './embedded-time-zones.js';
+import { checkFilter, checkPipeline } from './filter-check.js';
 import type { Collection, Doc, Filter, FindOptions, IndexSpec, Store, Update, UpdateResult } from './port.js';
 import { DuplicateKeyError } from './port.js';
 import {
@@ -32,7 +33,6 @@ import {
   isPlainObject,
   copyValue,
   equalityMatcher,
-  assertNoUndefined,
   checkUpdate,
   newDocumentId,
   indexHint,
@@ -149,7 +149,7 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
 
   /** Matching rows as nedb's own (shared, never mutated) objects, in candidate order; stops after `limit`. */
   async rows(filter: Filter, limit?: number): Promise<Row[]> {
-    assertNoUndefined(filter, '');
+    checkFilter(filter);
     // Most lookups are plain equalities (`{ _id }`, `{ account, livemode }`): decide those without
     // building a mingo Query per call, which costs more than the match itself on a hot path.
     const simple = equalityMatcher(filter);
@@ -233,6 +233,7 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
   /** Read the targets and replace them, inside the write queue so no other write can interleave. */
   private async apply(filter: Filter, update: Update, many: boolean, upsert: boolean): Promise<Applied> {
     await this.open();
+    checkFilter(filter);
     const modifier = checkUpdate(update);
     return this.writes.run(async () => {
       const targets = await this.rows(filter, many ? undefined : 1);
@@ -279,6 +280,7 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
 
   async aggregate<R = Record<string, unknown>>(pipeline: readonly Record<string, unknown>[]): Promise<R[]> {
     await this.open();
+    checkPipeline(pipeline);
     const [first] = pipeline;
     const match = first !== undefined && Object.keys(first).length === 1 && isPlainObject(first.$match) ? first.$match : undefined;
     const input = (await this.rows(match ?? {})).map((row) => copyValue(row) as Row);

@@ -22,6 +22,7 @@ import {
 } from 'mongodb';
 import type { Collection, Doc, Filter, FindOptions, IndexSpec, Store, Update, UpdateResult } from './port.js';
 import { DuplicateKeyError } from './port.js';
+import { checkFilter, checkPipeline } from './filter-check.js';
 
 /** Options for {@link createMongoStore}. */
 export interface MongoStoreOptions {
@@ -43,12 +44,6 @@ function isDuplicateKey(error: unknown): boolean {
   const { code, writeErrors } = (error ?? {}) as { code?: unknown; writeErrors?: unknown };
   if (code === DUPLICATE_KEY) return true;
   return Array.isArray(writeErrors) && writeErrors.some((e) => (e as { code?: unknown } | null)?.code === DUPLICATE_KEY);
-}
-
-function assertNoUndefined(value: unknown, where: string): void {
-  if (value === undefined) throw new TypeError(`Filter value at '${where}' is undefined`);
-  if (Array.isArray(value)) value.forEach((item, i) => assertNoUndefined(item, `${where}.${i}`));
-  else if (isPlainObject(value)) for (const [key, item] of Object.entries(value)) assertNoUndefined(item, where ? `${where}.${key}` : key);
 }
 
 function checkUpdate(update: Update): void {
@@ -87,7 +82,7 @@ class MongoStoreCollection<T extends Doc> implements Collection<T> {
   /** Runs one driver call after the closed check, mapping duplicate keys to `DuplicateKeyError`. */
   private async run<R>(call: () => Promise<R>, filter?: Filter): Promise<R> {
     if (this.isClosed()) throw new Error(`Store is closed (collection '${this.name}')`);
-    if (filter !== undefined) assertNoUndefined(filter, '');
+    if (filter !== undefined) checkFilter(filter);
     try {
       return await call();
     } catch (error) {
@@ -179,6 +174,7 @@ class MongoStoreCollection<T extends Doc> implements Collection<T> {
   }
 
   async aggregate<R = Record<string, unknown>>(pipeline: readonly Record<string, unknown>[]): Promise<R[]> {
+    checkPipeline(pipeline);
     return (await this.run(() => this.coll.aggregate([...pipeline]).toArray())) as R[];
   }
 

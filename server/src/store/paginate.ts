@@ -1,5 +1,5 @@
 import { AppError } from '../domain/errors.js';
-import type { Collection, Filter } from './port.js';
+import { op, type Collection, type Filter } from './port.js';
 
 export interface PageParams {
   /** 1–100. */
@@ -57,7 +57,7 @@ export async function paginate<T extends Paginated>(collection: Collection<T>, f
   if (params.cursor !== undefined) {
     const { t, id } = decodeCursor(params.cursor);
     const at = new Date(t);
-    query = { $and: [filter, { $or: [{ created_at: { $lt: at } }, { created_at: at, _id: { $lt: id } }] }] };
+    query = { $and: [filter, { $or: [{ created_at: op.lt(at) }, { created_at: at, _id: op.lt(id) }] }] };
   }
   const rows = await collection.find(query, { sort: { created_at: -1, _id: -1 }, limit: params.limit + 1 });
   const hasMore = rows.length > params.limit;

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EventDoc } from '../../src/domain/events.js';
+import { op } from '../../src/store/port.js';
 import { buildTestApp, eventBody, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
@@ -22,7 +23,7 @@ async function createEvent(overrides: Record<string, unknown> = {}, key = sk) {
  */
 async function takeSeats(eventId: string, typeId: string, seats: number, as: 'held' | 'sold' = 'held') {
   const result = await t.store.collection<EventDoc>('events').updateOne(
-    { _id: eventId, 'inventory.available': { $gte: seats } },
+    { _id: eventId, 'inventory.available': op.gte(seats) },
     { $inc: { 'inventory.available': -seats, [`inventory.${as}`]: seats, [`inventory.types.${typeId}.${as}`]: seats } },
   );
   expect(result.matched).toBe(1);
@@ -250,7 +251,7 @@ describe('events (errors)', () => {
     const events = t.store.collection<EventDoc>('events');
     const hold = () =>
       events.updateOne(
-        { _id: event.id, 'inventory.available': { $gte: 1 } },
+        { _id: event.id, 'inventory.available': op.gte(1) },
         { $inc: { 'inventory.available': -1, 'inventory.held': 1, [`inventory.types.${typeId}.held`]: 1 } },
       );
     const results = await Promise.all([
