@@ -5,6 +5,7 @@ import type { Clock } from './clock.js';
 import { AppError, notFound } from './errors.js';
 import { typeAvailable, type EventDoc, type Owner } from './events.js';
 import type { TicketDoc } from './tickets.js';
+import { canonicalTimeZone } from './zoned-time.js';
 
 /** Which attendees to show: by check-in state, and by a search over holder and ticket id. */
 export interface AttendeeFilters {
@@ -177,7 +178,8 @@ export function createAttendanceService({ store, clock }: AttendanceServiceDeps)
      */
     async stats(owner: Owner, eventId: string): Promise<EventStats> {
       const event = await ownEvent(owner, eventId);
-      const timezone = event.timezone;
+      // Events stored before names were canonicalised may say `asia/kolkata`, which MongoDB refuses.
+      const timezone = canonicalTimeZone(event.timezone) ?? event.timezone;
       const sold = { $match: { event: event._id, status: op.in([...ATTENDING]) } };
       const isCheckedIn = { $cond: [{ $eq: ['$status', 'checked_in'] }, 1, 0] };
       const [perType, perDay, perHour] = await Promise.all([

@@ -6,6 +6,7 @@ import { AppError, notFound, type FieldIssue } from './errors.js';
 import { newId } from './ids.js';
 import { TtlCache } from './ttl-cache.js';
 import type { InventoryLedger } from './inventory.js';
+import { canonicalTimeZone } from './zoned-time.js';
 
 export interface TicketTypeDoc {
   id: string;
@@ -177,7 +178,8 @@ function editableFields(e: EventInput) {
     venue: e.venue ?? null,
     starts_at: e.starts_at,
     ends_at: e.ends_at,
-    timezone: e.timezone ?? DEFAULT_TIMEZONE,
+    // MongoDB's $dateToString refuses `asia/kolkata`; stats bucket sales by this name.
+    timezone: canonicalTimeZone(e.timezone ?? DEFAULT_TIMEZONE) ?? DEFAULT_TIMEZONE,
     capacity: e.capacity,
     sales_start_at: e.sales_start_at ?? null,
     sales_end_at: e.sales_end_at ?? null,

@@ -432,6 +432,16 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
       expect(await orders.aggregate(top)).toEqual([{ amount: 5000 }]);
     });
 
+    it('refuses in $dateToString a time zone name MongoDB does not know: another case, or unknown', async () => {
+      const orders = fresh('zones');
+      await orders.insertOne({ _id: 'o1', created_at: at('2024-03-01T20:00:00.000Z') });
+      const byDay = (timezone: string) => [{ $project: { day: { $dateToString: { format: '%Y-%m-%d', date: '$created_at', timezone } } } }];
+      for (const timezone of ['asia/kolkata', 'utc', 'Mars/Olympus']) {
+        await expect(orders.aggregate(byDay(timezone)), timezone).rejects.toThrow(/time ?zone/i);
+      }
+      expect(await orders.aggregate(byDay('Asia/Kolkata'))).toEqual([{ _id: 'o1', day: '2024-03-02' }]);
+    });
+
     it(
       'removes a document once its TTL field is in the past',
       async () => {

@@ -22,8 +22,10 @@
  *   Read-then-write is a bug.
  * - Aggregation: `$match $group $sort $limit $project $unwind $count` and the expression
  *   operators `$sum $cond $eq $dateToString` (with `timezone`). The embedded driver runs
- *   pipelines with mingo after an indexed `$match`. `timezone` takes an IANA name
- *   (`Asia/Kolkata`) or an offset (`+05:30`); both drivers accept both.
+ *   pipelines with mingo after an indexed `$match`. `timezone` takes an IANA name spelled
+ *   as the tz database does (`Asia/Kolkata`, `UTC`: see `canonicalTimeZone`) or an offset
+ *   (`+05:30`); both drivers refuse `asia/kolkata`, `utc` and unknown names (MongoDB's
+ *   error 40485), the embedded one also old aliases such as `US/Eastern`.
  * - `undefined` is refused anywhere in a filter, an update's filter or a pipeline (TypeError):
  *   MongoDB would drop the key and `{ email: undefined }` would match every document. In
  *   documents and updates, fields set to `undefined` are not stored.

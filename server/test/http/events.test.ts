@@ -30,6 +30,16 @@ async function takeSeats(eventId: string, typeId: string, seats: number, as: 'he
 }
 
 describe('events (happy)', () => {
+  it('stores and returns a time zone sent in any case as the tz database spells it', async () => {
+    const event = await createEvent({ timezone: 'asia/kolkata' });
+    expect(event.timezone).toBe('Asia/Kolkata');
+    expect((await t.store.collection<EventDoc>('events').findOne({ _id: event.id }))?.timezone).toBe('Asia/Kolkata');
+    const edited = await t.call('PATCH', `/v1/events/${event.id}`, { key: sk, body: { timezone: 'utc' } });
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    expect(edited.body.timezone).toBe('UTC');
+    expect((await t.call('GET', `/v1/events/${event.id}/stats`, { key: sk })).body.timezone).toBe('UTC');
+  });
+
   it('creates an event with defaults and returns the Event Token', async () => {
     const event = await createEvent();
     expect(event.id).toMatch(/^evt_[0-9A-Za-z]{22}$/);
