@@ -12,7 +12,8 @@ import { TICKET_INDEXES } from './domain/tickets.js';
 import { WEBHOOK_INDEXES } from './domain/webhooks.js';
 import { IDEMPOTENCY_INDEXES } from './http/middleware/idempotency.js';
 import { TEST_GATEWAY_INDEXES } from './payments/test-gateway.js';
-import type { IndexSpec } from './store/port.js';
+import type { Logger } from './logger.js';
+import type { IndexConflict, IndexSpec, Store } from './store/port.js';
 
 /**
  * Every index the product needs, gathered from the modules that own the
@@ -35,3 +36,25 @@ export const INDEXES: readonly IndexSpec[] = [
   ...DASHBOARD_INDEXES,
   ...TICKET_MAIL_INDEXES,
 ];
+
+/**
+ * Creates the indexes at start. One whose options changed since it was created (made unique,
+ * given another TTL) is left as it is, and a warning names it and the way to migrate it, so
+ * the servers keep starting; docs/operations.md ("Changing an index") has the steps.
+ *
+ * @example
+ * await ensureIndexesOrWarn(store, INDEXES, logger);
+ */
+export async function ensureIndexesOrWarn(store: Store, specs: readonly IndexSpec[], logger: Logger): Promise<IndexConflict[]> {
+  const conflicts = await store.ensureIndexes(specs);
+  for (const conflict of conflicts) {
+    logger.warn(`index ${conflict.collection}.${conflict.name} exists with other options and was left unchanged`, {
+      collection: conflict.collection,
+      index: conflict.name,
+      keys: conflict.keys,
+      detail: conflict.detail,
+      migrate: `drop the old index (db.${conflict.collection}.dropIndex('${conflict.name}')) and restart, as docs/operations.md "Changing an index" describes`,
+    });
+  }
+  return conflicts;
+}

@@ -129,6 +129,19 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
       await expect(keys.insertOne({ _id: 'k2', hash: 'h' })).rejects.toBeInstanceOf(DuplicateKeyError);
     });
 
+    it('leaves an index whose options changed as it is, reports it by name, and still creates the others', async () => {
+      const docs = fresh('index_conflict');
+      await store.ensureIndexes([{ collection: docs.name, keys: { code: 1 } }]);
+      const conflicts = await store.ensureIndexes([
+        { collection: docs.name, keys: { code: 1 }, unique: true },
+        { collection: docs.name, keys: { ref: 1 }, unique: true },
+      ]);
+      expect(conflicts).toEqual([{ collection: docs.name, name: 'code_1', keys: { code: 1 }, detail: expect.any(String) }]);
+      await docs.insertMany([{ _id: 'a', code: 'x', ref: 'r1' }, { _id: 'b', code: 'x', ref: 'r2' }]);
+      await expect(docs.insertOne({ _id: 'c', code: 'y', ref: 'r1' })).rejects.toBeInstanceOf(DuplicateKeyError);
+      expect(await store.ensureIndexes([{ collection: docs.name, keys: { code: 1 } }])).toEqual([]);
+    });
+
     it('lets exactly 137 of 200 racing conditional decrements succeed, never going below zero', async () => {
       const inventory = fresh('race');
       await inventory.insertOne({ _id: 'inv', inventory: { available: 137, held: 0 } });

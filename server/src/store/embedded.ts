@@ -26,8 +26,8 @@ import nedbModule from '@seald-io/nedb';
 import { Query, update as applyUpdate } from 'mingo';
 import { aggregateInMemory } from './embedded-time-zones.js';
 import { checkFilter, checkPipeline } from './filter-check.js';
-import type { Collection, Doc, Filter, FindOptions, IndexSpec, Store, Update, UpdateResult } from './port.js';
-import { DuplicateKeyError } from './port.js';
+import type { Collection, Doc, Filter, FindOptions, IndexConflict, IndexSpec, Store, Update, UpdateResult } from './port.js';
+import { DuplicateKeyError, indexName } from './port.js';
 import {
   QUERY_OPTIONS,
   isPlainObject,
@@ -288,7 +288,8 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     return aggregateInMemory(stages, input, QUERY_OPTIONS) as R[];
   }
 
-  async ensureIndex(spec: IndexSpec): Promise<void> {
+  /** Creates the index unless it exists; one that exists with other options is left as it is and returned. */
+  async ensureIndex(spec: IndexSpec): Promise<IndexConflict | null> {
     await this.open();
     const fields = Object.keys(spec.keys);
     const ttl = spec.expireAfterSeconds;
@@ -296,7 +297,7 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     if (ttl !== undefined && (fields.length !== 1 || fields[0]?.includes('.'))) {
       throw new TypeError(`TTL index on '${this.name}' must be one top-level field (nedb checks doc[field] only)`);
     }
-    await this.writes.run(async () => {
+    return this.writes.run(async (): Promise<IndexConflict | null> => {
       const existing = this.internals.indexes[[...fields].sort().join(',')];
       const unique = spec.unique ?? false;
       const sparse = spec.sparse ?? false;
@@ -305,10 +306,13 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
         const fieldName = fields.length === 1 ? (fields[0] as string) : fields;
         await this.mapErrors(this.nedb.ensureIndexAsync({ fieldName, unique, sparse }));
       } else if (existing.unique !== unique || existing.sparse !== sparse || (armedTtl !== undefined && armedTtl !== ttl)) {
-        throw new Error(`An index on '${this.name}' (${fields.join(', ')}) already exists with different options`);
+        const was = `unique: ${existing.unique}, sparse: ${existing.sparse}${armedTtl === undefined ? '' : `, expireAfterSeconds: ${armedTtl}`}`;
+        const detail = `An index on '${this.name}' (${fields.join(', ')}) already exists with other options (${was})`;
+        return { collection: this.name, name: indexName(spec.keys), keys: spec.keys, detail };
       }
       // TTL settings live in memory only (as nedb's would), so every start re-declares them here.
       if (ttl !== undefined) this.ttl.set(fields[0] as string, ttl);
+      return null;
     });
   }
 }
@@ -355,8 +359,13 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions = {}): P
   return {
     driver: 'embedded',
     collection,
-    async ensureIndexes(specs: readonly IndexSpec[]): Promise<void> {
-      for (const spec of specs) await collection(spec.collection).ensureIndex(spec);
+    async ensureIndexes(specs: readonly IndexSpec[]): Promise<IndexConflict[]> {
+      const conflicts: IndexConflict[] = [];
+      for (const spec of specs) {
+        const conflict = await collection(spec.collection).ensureIndex(spec);
+        if (conflict) conflicts.push(conflict);
+      }
+      return conflicts;
     },
     async ping(): Promise<void> {
       if (closed) throw new Error('Store is closed');

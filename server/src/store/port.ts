@@ -112,13 +112,40 @@ export interface IndexSpec {
   expireAfterSeconds?: number;
 }
 
+/** An index that exists with other options than its `IndexSpec` declares, and was left unchanged. */
+export interface IndexConflict {
+  collection: string;
+  /** The index's name, as {@link indexName} gives it. */
+  name: string;
+  keys: IndexSpec['keys'];
+  /** What the store said about it. */
+  detail: string;
+}
+
+/**
+ * The name both drivers give an index: MongoDB's own default, `field_1_other_-1`.
+ *
+ * @example
+ * indexName({ account: 1, created_at: -1 }); // 'account_1_created_at_-1'
+ */
+export function indexName(keys: IndexSpec['keys']): string {
+  return Object.entries(keys)
+    .map(([field, direction]) => `${field}_${direction}`)
+    .join('_');
+}
+
 export type StoreDriverName = 'embedded' | 'mongodb';
 
 export interface Store {
   readonly driver: StoreDriverName;
   collection<T extends Doc>(name: string): Collection<T>;
-  /** Creates indexes that do not exist yet; safe to call at every start. */
-  ensureIndexes(specs: readonly IndexSpec[]): Promise<void>;
+  /**
+   * Creates indexes that do not exist yet; safe to call at every start. An index that exists
+   * with the same keys but other options (unique, sparse, TTL) is left as it is and returned
+   * as a conflict, while the other indexes are still created: one changed definition must not
+   * stop every server from starting (docs/operations.md says how to migrate it).
+   */
+  ensureIndexes(specs: readonly IndexSpec[]): Promise<IndexConflict[]>;
   /** Resolves when the store answers; rejects otherwise (for /readyz). */
   ping(): Promise<void>;
   /** Flushes and closes; the store is unusable afterwards. */
