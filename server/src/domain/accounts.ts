@@ -31,7 +31,8 @@ export interface ApiKeyDoc {
 export const ACCOUNT_INDEXES: readonly IndexSpec[] = [
   { collection: 'accounts', keys: { email: 1 }, unique: true },
   { collection: 'api_keys', keys: { hash: 1 }, unique: true },
-  { collection: 'api_keys', keys: { account: 1, created_at: -1 } },
+  // listKeys: an account's active keys, newest first.
+  { collection: 'api_keys', keys: { account: 1, revoked_at: 1, created_at: -1, _id: -1 } },
 ];
 
 /** The authenticated caller of an API request. */

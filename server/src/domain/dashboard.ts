@@ -33,9 +33,11 @@ export const DASHBOARD_INDEXES: readonly IndexSpec[] = [
   { collection: 'orders', keys: { account: 1, livemode: 1, created_at: -1 } },
   { collection: 'checkins', keys: { account: 1, livemode: 1, created_at: -1 } },
   // The activity feed picks its newest entries by the time it shows for each.
-  { collection: 'orders', keys: { account: 1, livemode: 1, status: 1, paid_at: -1 } },
-  { collection: 'orders', keys: { account: 1, livemode: 1, status: 1, updated_at: -1 } },
-  { collection: 'checkins', keys: { account: 1, livemode: 1, at: -1 } },
+  { collection: 'orders', keys: { account: 1, livemode: 1, status: 1, paid_at: -1, _id: -1 } },
+  { collection: 'orders', keys: { account: 1, livemode: 1, status: 1, updated_at: -1, _id: -1 } },
+  { collection: 'checkins', keys: { account: 1, livemode: 1, at: -1, _id: -1 } },
+  // Upcoming events, soonest first.
+  { collection: 'events', keys: { account: 1, livemode: 1, status: 1, starts_at: 1, _id: 1 } },
 ];
 
 /** A sale in the activity feed. */

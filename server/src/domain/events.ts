@@ -104,7 +104,8 @@ export interface Owner {
   livemode: boolean;
 }
 
-export const EVENT_INDEXES: readonly IndexSpec[] = [{ collection: 'events', keys: { account: 1, livemode: 1, created_at: -1 } }];
+/** The events list, paged newest first by (created_at, _id). */
+export const EVENT_INDEXES: readonly IndexSpec[] = [{ collection: 'events', keys: { account: 1, livemode: 1, created_at: -1, _id: -1 } }];
 
 /**
  * How long one server reuses an event it read for the public view. Availability shown to

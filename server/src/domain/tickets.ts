@@ -33,7 +33,8 @@ export interface TicketDoc {
 
 export const TICKET_INDEXES: readonly IndexSpec[] = [
   { collection: 'tickets', keys: { order: 1, index: 1 }, unique: true },
-  { collection: 'tickets', keys: { event: 1, created_at: -1 } },
+  // Attendees, paged newest first by (created_at, _id); a short `$in` on status merges in order.
+  { collection: 'tickets', keys: { event: 1, status: 1, created_at: -1, _id: -1 } },
 ];
 
 /** Where a ticket's hosted page and PDF live: the links in mail, PDFs and API objects. */

@@ -44,6 +44,9 @@ function decodeCursor(cursor: string): CursorPosition {
   ]);
 }
 
+/** The order of every paged list: newest first, ties broken by id. An index serving a paged list ends with these keys. */
+export const PAGE_SORT = { created_at: -1, _id: -1 } as const satisfies Record<string, 1 | -1>;
+
 /**
  * Newest-first keyset pagination over `(created_at, _id)`. Stable while items
  * are added: a page starts strictly after the previous page's last item, so no
@@ -59,7 +62,7 @@ export async function paginate<T extends Paginated>(collection: Collection<T>, f
     const at = new Date(t);
     query = { $and: [filter, { $or: [{ created_at: op.lt(at) }, { created_at: at, _id: op.lt(id) }] }] };
   }
-  const rows = await collection.find(query, { sort: { created_at: -1, _id: -1 }, limit: params.limit + 1 });
+  const rows = await collection.find(query, { sort: PAGE_SORT, limit: params.limit + 1 });
   const hasMore = rows.length > params.limit;
   const data = hasMore ? rows.slice(0, params.limit) : rows;
   const last = data.at(-1);
