@@ -31,6 +31,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://tickets.example.com/' }).publicUrl).toBe('https://tickets.example.com');
   });
 
+  it('asks MongoDB for majority-acknowledged writes unless MONGODB_WRITE_CONCERN says otherwise', () => {
+    expect(loadConfig({}).mongodbWriteConcern).toBe('majority');
+    expect(loadConfig({ MONGODB_WRITE_CONCERN: '2' }).mongodbWriteConcern).toBe(2);
+    expect(loadConfig({ MONGODB_WRITE_CONCERN: 'majority' }).mongodbWriteConcern).toBe('majority');
+    expect(problemsOf({ MONGODB_WRITE_CONCERN: 'all' })).toEqual(['MONGODB_WRITE_CONCERN: must be majority or a number of members from 1 to 50']);
+    expect(problemsOf({ MONGODB_WRITE_CONCERN: '0' })).toHaveLength(1);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ MONGODB_URI: '', SMTP_URL: '  ' })).toMatchObject({ mongodbUri: undefined, smtpUrl: undefined });
   });

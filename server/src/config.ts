@@ -12,6 +12,11 @@ export interface Config {
   publicUrl: string;
   dataDir: string;
   mongodbUri: string | undefined;
+  /**
+   * How many MongoDB members must have a write before it is acknowledged: `majority` (the
+   * default: an acknowledged sale survives a primary's failover) or a number of members.
+   */
+  mongodbWriteConcern: 'majority' | number;
   smtpUrl: string | undefined;
   mailFrom: string;
   razorpay: {
@@ -57,6 +62,9 @@ const EnvSchema = z.object({
   PUBLIC_URL: urlString(['http:', 'https:']),
   TTS_DATA_DIR: optionalString,
   MONGODB_URI: urlString(['mongodb:', 'mongodb+srv:']),
+  MONGODB_WRITE_CONCERN: z
+    .union([z.literal('majority'), z.coerce.number().int().min(1).max(50)], { error: 'must be majority or a number of members from 1 to 50' })
+    .default('majority'),
   SMTP_URL: urlString(['smtp:', 'smtps:']),
   MAIL_FROM: optionalString,
   RAZORPAY_KEY_ID: optionalString,
@@ -134,6 +142,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     publicUrl,
     dataDir: e.TTS_DATA_DIR ?? './.data',
     mongodbUri: e.MONGODB_URI,
+    mongodbWriteConcern: e.MONGODB_WRITE_CONCERN,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? 'Trendy Ticket Service <tickets@localhost>',
     razorpay: Object.freeze({

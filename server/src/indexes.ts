@@ -13,7 +13,9 @@ import { TICKET_INDEXES } from './domain/tickets.js';
 import { WEBHOOK_INDEXES } from './domain/webhooks.js';
 import { IDEMPOTENCY_INDEXES } from './http/middleware/idempotency.js';
 import { TEST_GATEWAY_INDEXES } from './payments/test-gateway.js';
-import type { IndexSpec } from './store/port.js';
+import type { Logger } from './logger.js';
+import { PAGE_SORT } from './store/paginate.js';
+import type { IndexConflict, IndexSpec, SortSpec, Store } from './store/port.js';
 
 /**
  * Every index the product needs, gathered from the modules that own the
@@ -37,3 +39,57 @@ export const INDEXES: readonly IndexSpec[] = [
   ...DASHBOARD_INDEXES,
   ...TICKET_MAIL_INDEXES,
 ];
+
+/** A list the product reads in a sort order, in pages or up to a limit. */
+export interface SortedList {
+  /** Where the query is, for a reader of a failing test. */
+  query: string;
+  /** The source file that runs it (a file calling `paginate` must have a row here). */
+  file: string;
+  collection: string;
+  /** The filter's fields compared by equality (or a short `$in`, which MongoDB merges in order). */
+  equality: readonly string[];
+  sort: SortSpec;
+}
+
+/**
+ * Every sorted list, each of which needs an index with its equality fields, then its sort
+ * fields in order: otherwise MongoDB sorts in memory, which slows as the data grows and fails
+ * past 100 MB. `test/indexes.test.ts` checks each against {@link INDEXES}.
+ */
+export const SORTED_LISTS: readonly SortedList[] = [
+  { query: 'events.list', file: 'domain/events.ts', collection: 'events', equality: ['account', 'livemode'], sort: PAGE_SORT },
+  { query: 'attendance.listAttendees and the CSV export', file: 'domain/attendance.ts', collection: 'tickets', equality: ['event', 'status'], sort: PAGE_SORT },
+  { query: 'checkins.list', file: 'domain/checkins.ts', collection: 'checkins', equality: ['account', 'event'], sort: PAGE_SORT },
+  { query: "checkins: a ticket's scans", file: 'domain/checkins.ts', collection: 'checkins', equality: ['ticket', 'account'], sort: PAGE_SORT },
+  { query: 'accounts.listKeys', file: 'domain/accounts.ts', collection: 'api_keys', equality: ['account', 'revoked_at'], sort: PAGE_SORT },
+  { query: "ticket mail: an order's deliveries", file: 'domain/ticket-mail.ts', collection: 'outbox', equality: ['payload.order', 'kind'], sort: PAGE_SORT },
+  { query: 'dashboard: recent sales', file: 'domain/dashboard.ts', collection: 'orders', equality: ['account', 'livemode', 'status'], sort: { paid_at: -1, _id: -1 } },
+  { query: 'dashboard: recent refunds', file: 'domain/dashboard.ts', collection: 'orders', equality: ['account', 'livemode', 'status'], sort: { updated_at: -1, _id: -1 } },
+  { query: 'dashboard: recent scans', file: 'domain/dashboard.ts', collection: 'checkins', equality: ['account', 'livemode'], sort: { at: -1, _id: -1 } },
+  { query: 'dashboard: upcoming events', file: 'domain/dashboard.ts', collection: 'events', equality: ['account', 'livemode', 'status'], sort: { starts_at: 1, _id: 1 } },
+  { query: 'outbox.list', file: 'delivery/outbox.ts', collection: 'outbox', equality: [], sort: { created_at: -1 } },
+  { query: 'outbox.list by state', file: 'delivery/outbox.ts', collection: 'outbox', equality: ['state'], sort: { created_at: -1 } },
+];
+
+/**
+ * Creates the indexes at start. One whose options changed since it was created (made unique,
+ * given another TTL) is left as it is, and a warning names it and the way to migrate it, so
+ * the servers keep starting; docs/operations.md ("Changing an index") has the steps.
+ *
+ * @example
+ * await ensureIndexesOrWarn(store, INDEXES, logger);
+ */
+export async function ensureIndexesOrWarn(store: Store, specs: readonly IndexSpec[], logger: Logger): Promise<IndexConflict[]> {
+  const conflicts = await store.ensureIndexes(specs);
+  for (const conflict of conflicts) {
+    logger.warn(`index ${conflict.collection}.${conflict.name} exists with other options and was left unchanged`, {
+      collection: conflict.collection,
+      index: conflict.name,
+      keys: conflict.keys,
+      detail: conflict.detail,
+      migrate: `drop the old index (db.${conflict.collection}.dropIndex('${conflict.name}')) and restart, as docs/operations.md "Changing an index" describes`,
+    });
+  }
+  return conflicts;
+}

@@ -13,7 +13,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { systemClock } from './domain/clock.js';
 import { createJsonLogger, type Logger } from './logger.js';
 import { createServices } from './services.js';
-import { INDEXES } from './indexes.js';
+import { ensureIndexesOrWarn, INDEXES } from './indexes.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/port.js';
 
@@ -106,8 +106,8 @@ async function main(): Promise<void> {
   const secret = await resolveSecret(config);
   const runtimeConfig: Readonly<Config> = Object.freeze({ ...config, secret });
 
-  const store = await openStore({ mongodbUri: config.mongodbUri, dataDir: resolve(config.dataDir) });
-  await store.ensureIndexes(INDEXES);
+  const store = await openStore({ mongodbUri: config.mongodbUri, mongodbWriteConcern: config.mongodbWriteConcern, dataDir: resolve(config.dataDir) });
+  await ensureIndexesOrWarn(store, INDEXES, logger);
   const services = createServices({ config: runtimeConfig, store, clock: systemClock });
   // Hold ledgers written by an earlier version have no sweep time yet: give them one.
   await services.fulfilment.scheduleUnscheduledLedgers();

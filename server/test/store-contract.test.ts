@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ensureIndexesOrWarn } from '../src/indexes.js';
+import { createMemoryLogger } from '../src/logger.js';
 import { describeStoreContract } from '../src/store/contract.js';
 import { createEmbeddedStore } from '../src/store/embedded.js';
 import { createMongoStore } from '../src/store/mongo.js';
@@ -95,6 +97,28 @@ describe('embedded store, file-backed, across a restart', () => {
     await store.close();
   });
 
+  it('starts with an index whose options changed in the code, warning with its name and how to migrate', async () => {
+    const dataDir = await tempDir();
+    const first = await createEmbeddedStore({ dataDir });
+    await first.ensureIndexes([{ collection: 'tickets', keys: { code: 1 } }]);
+    await first.close();
+
+    const second = await createEmbeddedStore({ dataDir });
+    const logger = createMemoryLogger();
+    const specs: IndexSpec[] = [
+      { collection: 'tickets', keys: { code: 1 }, unique: true },
+      { collection: 'tickets', keys: { order: 1, index: 1 }, unique: true },
+    ];
+    expect(await ensureIndexesOrWarn(second, specs, logger)).toMatchObject([{ collection: 'tickets', name: 'code_1' }]);
+    expect(logger.entries).toEqual([
+      expect.objectContaining({ level: 'warn', index: 'code_1', collection: 'tickets', migrate: expect.stringContaining("dropIndex('code_1')") }),
+    ]);
+    const tickets = second.collection<Doc & Record<string, unknown>>('tickets');
+    await tickets.insertOne({ _id: 't1', code: 'C1', order: 'o1', index: 0 });
+    await expect(tickets.insertOne({ _id: 't2', code: 'C2', order: 'o1', index: 0 })).rejects.toBeInstanceOf(DuplicateKeyError);
+    await second.close();
+  });
+
   it('reports an unreadable datafile on every operation instead of hanging', async () => {
     const dataDir = await tempDir();
     await writeFile(path.join(dataDir, 'orders.db'), 'not json\nstill not json\n');
@@ -116,7 +140,9 @@ async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 5_
   return value;
 }
 
-const mongoUri = process.env.TTS_TEST_MONGODB_URI ?? process.env.MONGODB_URI;
+// Only a variable meant for tests: MONGODB_URI may name a production database, and this suite
+// creates and drops a database wherever it points.
+const mongoUri = process.env.TTS_TEST_MONGODB_URI;
 if (mongoUri) {
   const dbName = `tts_contract_${randomBytes(6).toString('hex')}`;
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import type { EventDoc } from '../domain/events.js';
 import type { OrderDoc } from '../domain/orders.js';
 import { ticketUrls, type TicketDoc } from '../domain/tickets.js';
-import type { Store } from '../store/port.js';
+import { op, type Store } from '../store/port.js';
 import type { MailMessage } from './mailer.js';
 import { PermanentDeliveryError, type OutboxJob } from './outbox.js';
 import { refundNoticeMail, ticketsMail, verificationCodeMail, type MailContent } from './templates.js';
@@ -55,7 +55,7 @@ export function createMailRenderer({ store, publicUrl }: { store: Store; publicU
         if (typeof job.payload.code !== 'string') throw new PermanentDeliveryError(`the code of mail ${job._id} is no longer kept`);
         return verificationCodeMail({ code: job.payload.code, eventName: event.name, buyerName: order.buyer.name });
       case 'tickets': {
-        const issued = await tickets.find({ order: order._id, status: { $ne: 'voided' } }, { sort: { index: 1 } });
+        const issued = await tickets.find({ order: order._id, status: op.ne('voided') }, { sort: { index: 1 } });
         return ticketsMail({
           eventName: event.name,
           venue: event.venue,

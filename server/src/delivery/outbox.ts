@@ -18,7 +18,7 @@ import { hostname } from 'node:os';
 import { AppError, notFound } from '../domain/errors.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { newId, randomBase62 } from '../domain/ids.js';
-import { DuplicateKeyError, type Doc, type Filter, type IndexSpec, type Store } from '../store/port.js';
+import { op, DuplicateKeyError, type Doc, type Filter, type IndexSpec, type Store } from '../store/port.js';
 import type { MailMessage, Mailer } from './mailer.js';
 import { exponentialBackoff, isPermanentFailure, type Backoff } from './outbox-policy.js';
 
@@ -159,7 +159,7 @@ export function createOutbox(options: { store: Store; clock?: Clock }): Outbox {
     async retry(id) {
       const now = clock.now();
       const revived = await jobs.findOneAndUpdate(
-        { _id: id, state: { $in: ['dead', 'pending'] } },
+        { _id: id, state: op.in(['dead', 'pending']) },
         { $set: { state: 'pending', attempts: 0, next_attempt_at: now, updated_at: now } },
       );
       if (revived) return revived;
@@ -247,8 +247,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   /** Due: pending and its time has come, or sending with a lease that has run out. */
   const due = (now: Date): Filter => ({
     $or: [
-      { state: 'pending', next_attempt_at: { $lte: now } },
-      { state: 'sending', lease_until: { $lte: now } },
+      { state: 'pending', next_attempt_at: op.lte(now) },
+      { state: 'sending', lease_until: op.lte(now) },
     ],
   });
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import type { KeyKind, KeyMode } from '@trendy-tickets/sdk';
-import { DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
+import { op, DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
 import type { Clock } from './clock.js';
 import { AppError, notFound } from './errors.js';
 import { newId, randomBase62 } from './ids.js';
@@ -38,7 +38,8 @@ export interface ApiKeyDoc {
 export const ACCOUNT_INDEXES: readonly IndexSpec[] = [
   { collection: 'accounts', keys: { email: 1 }, unique: true },
   { collection: 'api_keys', keys: { hash: 1 }, unique: true },
-  { collection: 'api_keys', keys: { account: 1, created_at: -1 } },
+  // listKeys: an account's active keys, newest first.
+  { collection: 'api_keys', keys: { account: 1, revoked_at: 1, created_at: -1, _id: -1 } },
 ];
 
 /** The authenticated caller of an API request. */
@@ -197,7 +198,7 @@ export function createAccountService({ store, clock, hasher }: AccountServiceDep
       const minted = mintKey(account, kind, mode, clock.now(), roll);
       await keys.insertOne(minted.doc);
       await keys.updateMany(
-        { account, kind, mode, revoked_at: null, $or: [{ roll: { $lt: roll } }, { roll: { $exists: false } }] },
+        { account, kind, mode, revoked_at: null, $or: [{ roll: op.lt(roll) }, { roll: op.exists(false) }] },
         { $set: { revoked_at: clock.now() } },
       );
       keyCache.deleteWhere((auth) => auth.account._id === account && auth.key.kind === kind && auth.key.mode === mode);

@@ -1,10 +1,11 @@
 import type { EventStats } from '@trendy-tickets/sdk';
-import type { Collection, Filter, Store } from '../store/port.js';
+import { op, type Collection, type Filter, type Store } from '../store/port.js';
 import { paginate, type Page } from '../store/paginate.js';
 import type { Clock } from './clock.js';
 import { AppError, notFound } from './errors.js';
 import { typeAvailable, type EventDoc, type Owner } from './events.js';
 import type { TicketDoc } from './tickets.js';
+import { canonicalTimeZone } from './zoned-time.js';
 
 /** Which attendees to show: by check-in state, and by a search over holder and ticket id. */
 export interface AttendeeFilters {
@@ -79,7 +80,7 @@ function escapeRegex(text: string): string {
 function attendeeFilter(eventId: string, { checkedIn, q }: AttendeeFilters): Filter {
   const filter: Filter = {
     event: eventId,
-    status: checkedIn === undefined ? { $in: [...ATTENDING] } : checkedIn ? 'checked_in' : 'valid',
+    status: checkedIn === undefined ? op.in([...ATTENDING]) : checkedIn ? 'checked_in' : 'valid',
   };
   // Names are stored NFC (http/schemas/common.ts `text`), so the search is too, or "é" typed
   // as e + combining accent would never match.
@@ -164,7 +165,7 @@ export function createAttendanceService({ store, clock }: AttendanceServiceDeps)
       const event = await ownEvent(owner, eventId);
       const [checkedIn, total] = await Promise.all([
         tickets.count({ event: event._id, status: 'checked_in' }),
-        tickets.count({ event: event._id, status: { $in: [...ATTENDING] } }),
+        tickets.count({ event: event._id, status: op.in([...ATTENDING]) }),
       ]);
       return { checked_in: checkedIn, total };
     },
@@ -177,8 +178,9 @@ export function createAttendanceService({ store, clock }: AttendanceServiceDeps)
      */
     async stats(owner: Owner, eventId: string): Promise<EventStats> {
       const event = await ownEvent(owner, eventId);
-      const timezone = event.timezone;
-      const sold = { $match: { event: event._id, status: { $in: [...ATTENDING] } } };
+      // Events stored before names were canonicalised may say `asia/kolkata`, which MongoDB refuses.
+      const timezone = canonicalTimeZone(event.timezone) ?? event.timezone;
+      const sold = { $match: { event: event._id, status: op.in([...ATTENDING]) } };
       const isCheckedIn = { $cond: [{ $eq: ['$status', 'checked_in'] }, 1, 0] };
       const [perType, perDay, perHour] = await Promise.all([
         tickets.aggregate<{ _id: string; revenue: number; tickets: number; checked_in: number }>([
@@ -198,7 +200,7 @@ export function createAttendanceService({ store, clock }: AttendanceServiceDeps)
         ]),
         tickets.aggregate<{ _id: string; checkins: number }>([
           // A voided ticket may keep its checked_in_at; only tickets still checked in count.
-          { $match: { event: event._id, status: 'checked_in', checked_in_at: { $ne: null } } },
+          { $match: { event: event._id, status: 'checked_in', checked_in_at: op.ne(null) } },
           { $group: { _id: { $dateToString: { format: '%Y-%m-%dT%H:00', date: '$checked_in_at', timezone } }, checkins: { $sum: 1 } } },
           { $sort: { _id: 1 } },
         ]),

@@ -37,9 +37,10 @@ export interface CheckinDoc {
 
 export const CHECKIN_INDEXES: readonly IndexSpec[] = [
   { collection: 'checkins', keys: { nonce_key: 1 }, unique: true, sparse: true },
-  { collection: 'checkins', keys: { event: 1, created_at: -1 } },
+  // The scan log, paged newest first by (created_at, _id).
+  { collection: 'checkins', keys: { event: 1, account: 1, created_at: -1, _id: -1 } },
   // A ticket's own scans: its history in the console, and the admission an undo reverses.
-  { collection: 'checkins', keys: { ticket: 1, created_at: -1 } },
+  { collection: 'checkins', keys: { ticket: 1, account: 1, created_at: -1, _id: -1 } },
 ];
 
 export interface ScanInput {

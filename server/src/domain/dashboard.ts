@@ -4,7 +4,7 @@
  * aggregation subset so both drivers run it.
  */
 import type { CheckinReason, OrderStatus } from '@trendy-tickets/sdk';
-import type { IndexSpec, Store } from '../store/port.js';
+import { op, type IndexSpec, type Store } from '../store/port.js';
 import type { CheckinDoc } from './checkins.js';
 import type { Clock } from './clock.js';
 import type { EventDoc, Owner } from './events.js';
@@ -33,9 +33,11 @@ export const DASHBOARD_INDEXES: readonly IndexSpec[] = [
   { collection: 'orders', keys: { account: 1, livemode: 1, created_at: -1 } },
   { collection: 'checkins', keys: { account: 1, livemode: 1, created_at: -1 } },
   // The activity feed picks its newest entries by the time it shows for each.
-  { collection: 'orders', keys: { account: 1, livemode: 1, status: 1, paid_at: -1 } },
-  { collection: 'orders', keys: { account: 1, livemode: 1, status: 1, updated_at: -1 } },
-  { collection: 'checkins', keys: { account: 1, livemode: 1, at: -1 } },
+  { collection: 'orders', keys: { account: 1, livemode: 1, status: 1, paid_at: -1, _id: -1 } },
+  { collection: 'orders', keys: { account: 1, livemode: 1, status: 1, updated_at: -1, _id: -1 } },
+  { collection: 'checkins', keys: { account: 1, livemode: 1, at: -1, _id: -1 } },
+  // Upcoming events, soonest first.
+  { collection: 'events', keys: { account: 1, livemode: 1, status: 1, starts_at: 1, _id: 1 } },
 ];
 
 /** A sale in the activity feed. */
@@ -113,7 +115,7 @@ export function createDashboardService({ store, clock }: { store: Store; clock: 
 
   async function ticketsByEvent(owner: Owner) {
     return tickets.aggregate<{ _id: string; tickets: number; revenue: number; checked_in: number }>([
-      { $match: { account: owner.account, livemode: owner.livemode, status: { $in: [...ATTENDING] } } },
+      { $match: { account: owner.account, livemode: owner.livemode, status: op.in([...ATTENDING]) } },
       {
         $group: {
           _id: '$event',
@@ -129,7 +131,7 @@ export function createDashboardService({ store, clock }: { store: Store; clock: 
     const days = lastZonedDays(now, timezone, SALES_CHART_DAYS);
     const from = startOfZonedDay(new Date(now.getTime() - (SALES_CHART_DAYS - 1) * 24 * 60 * 60_000), timezone);
     const rows = await tickets.aggregate<{ _id: string; tickets: number; revenue: number }>([
-      { $match: { account: owner.account, livemode: owner.livemode, status: { $in: [...ATTENDING] }, created_at: { $gte: from } } },
+      { $match: { account: owner.account, livemode: owner.livemode, status: op.in([...ATTENDING]), created_at: op.gte(from) } },
       {
         $group: {
           _id: { $dateToString: { format: '%Y-%m-%d', date: '$created_at', timezone } },
@@ -158,8 +160,8 @@ export function createDashboardService({ store, clock }: { store: Store; clock: 
     const eventIds = [...new Set([...sales.map((o) => o.event), ...scans.flatMap((s) => (s.event ? [s.event] : []))])];
     const ticketIds = [...new Set(scans.flatMap((s) => (s.ticket ? [s.ticket] : [])))];
     const [eventDocs, ticketDocs] = await Promise.all([
-      eventIds.length > 0 ? events.find({ _id: { $in: eventIds }, account: owner.account }) : Promise.resolve([]),
-      ticketIds.length > 0 ? tickets.find({ _id: { $in: ticketIds }, account: owner.account }) : Promise.resolve([]),
+      eventIds.length > 0 ? events.find({ _id: op.in(eventIds), account: owner.account }) : Promise.resolve([]),
+      ticketIds.length > 0 ? tickets.find({ _id: op.in(ticketIds), account: owner.account }) : Promise.resolve([]),
     ]);
     const eventName = new Map(eventDocs.map((e) => [e._id, e.name]));
     const holder = new Map(ticketDocs.map((t) => [t._id, t.holder.name]));
@@ -202,7 +204,7 @@ export function createDashboardService({ store, clock }: { store: Store; clock: 
      */
     async summary(owner: Owner, { timezone }: { timezone: string }): Promise<DashboardSummary> {
       const now = clock.now();
-      const active = { account: owner.account, livemode: owner.livemode, status: 'published', ends_at: { $gt: now } };
+      const active = { account: owner.account, livemode: owner.livemode, status: 'published', ends_at: op.gt(now) };
       const [activeCount, upcoming, perEvent, checkinsToday, sales_by_day, recent] = await Promise.all([
         events.count(active),
         events.find(active, { sort: { starts_at: 1, _id: 1 }, limit: UPCOMING_EVENTS_LIMIT }),
@@ -211,7 +213,7 @@ export function createDashboardService({ store, clock }: { store: Store; clock: 
           account: owner.account,
           livemode: owner.livemode,
           status: 'checked_in',
-          checked_in_at: { $gte: startOfZonedDay(now, timezone) },
+          checked_in_at: op.gte(startOfZonedDay(now, timezone)),
         }),
         salesByDay(owner, now, timezone),
         recentActivity(owner),
@@ -224,7 +226,7 @@ export function createDashboardService({ store, clock }: { store: Store; clock: 
         revenue += row.revenue;
       }
       // Attendance is only meaningful for events whose doors have opened.
-      const started = perEvent.length === 0 ? [] : await events.find({ _id: { $in: perEvent.map((r) => r._id) }, account: owner.account, starts_at: { $lte: now } });
+      const started = perEvent.length === 0 ? [] : await events.find({ _id: op.in(perEvent.map((r) => r._id)), account: owner.account, starts_at: op.lte(now) });
       const startedIds = new Set(started.map((e) => e._id));
       let attendedTickets = 0;
       let attendedCheckedIn = 0;

@@ -1,11 +1,12 @@
 import type { EventStatus, OpenAmount } from '@trendy-tickets/sdk';
-import type { Filter, IndexSpec, Store, Update } from '../store/port.js';
+import { op, type Filter, type IndexSpec, type Store, type Update } from '../store/port.js';
 import { paginate, type Page, type PageParams } from '../store/paginate.js';
 import type { Clock } from './clock.js';
 import { AppError, notFound, type FieldIssue } from './errors.js';
 import { newId } from './ids.js';
 import { TtlCache } from './ttl-cache.js';
 import type { InventoryLedger } from './inventory.js';
+import { canonicalTimeZone } from './zoned-time.js';
 
 export interface TicketTypeDoc {
   id: string;
@@ -107,7 +108,8 @@ export interface Owner {
   livemode: boolean;
 }
 
-export const EVENT_INDEXES: readonly IndexSpec[] = [{ collection: 'events', keys: { account: 1, livemode: 1, created_at: -1 } }];
+/** The events list, paged newest first by (created_at, _id). */
+export const EVENT_INDEXES: readonly IndexSpec[] = [{ collection: 'events', keys: { account: 1, livemode: 1, created_at: -1, _id: -1 } }];
 
 /**
  * How long one server reuses an event it read for the public view. Availability shown to
@@ -181,7 +183,8 @@ function editableFields(e: EventInput) {
     venue: e.venue ?? null,
     starts_at: e.starts_at,
     ends_at: e.ends_at,
-    timezone: e.timezone ?? DEFAULT_TIMEZONE,
+    // MongoDB's $dateToString refuses `asia/kolkata`; stats bucket sales by this name.
+    timezone: canonicalTimeZone(e.timezone ?? DEFAULT_TIMEZONE) ?? DEFAULT_TIMEZONE,
     capacity: e.capacity,
     sales_start_at: e.sales_start_at ?? null,
     sales_end_at: e.sales_end_at ?? null,
@@ -232,7 +235,7 @@ function planEdit(current: EventDoc, next: EventInput, now: Date): { filter: Fil
     if (current.inventory.available < -capDelta) {
       conflicts.push({ field: 'capacity', message: `must be at least ${current.inventory.sold + current.inventory.held} (sold + held)` });
     }
-    filter['inventory.available'] = { $gte: -capDelta };
+    filter['inventory.available'] = op.gte(-capDelta);
   }
 
   const nextTypes = toTicketTypes(next.ticket_types);
@@ -262,7 +265,7 @@ function planEdit(current: EventDoc, next: EventInput, now: Date): { filter: Fil
     } else {
       const delta = t.capacity - before.capacity;
       inc[`${path}.available`] = delta;
-      if (delta < 0) filter[`${path}.available`] = { $gte: -delta };
+      if (delta < 0) filter[`${path}.available`] = op.gte(-delta);
     }
   });
   for (const removed of known.values()) {
@@ -388,7 +391,7 @@ export function createEventService({ store, clock }: EventServiceDeps) {
       await get(owner, id);
       const now = clock.now();
       const updated = await events.findOneAndUpdate(
-        { _id: id, account: owner.account, status: { $ne: 'cancelled' } },
+        { _id: id, account: owner.account, status: op.ne('cancelled') },
         { $set: { status: 'cancelled', cancelled_at: now, updated_at: now }, $inc: { rev: 1 } },
       );
       publicCache.delete(id);

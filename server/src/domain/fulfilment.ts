@@ -1,6 +1,6 @@
 import type { Outbox } from '../delivery/outbox.js';
 import { confirmPayment, verifyPaymentSignature, type GatewayPayment } from '../payments/gateway.js';
-import type { Store } from '../store/port.js';
+import { op, type Store } from '../store/port.js';
 import type { Clock } from './clock.js';
 import { AppError, notFound } from './errors.js';
 import { typeAvailable, type EventDoc, type Owner } from './events.js';
@@ -95,7 +95,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
    */
   async function refundUnfulfillable(order: OrderDoc): Promise<OrderDoc> {
     const claimed = await orderDocs.findOneAndUpdate(
-      { _id: order._id, status: 'paid', fulfilment: { $in: ['pending', 'refunding'] } },
+      { _id: order._id, status: 'paid', fulfilment: op.in(['pending', 'refunding']) },
       { $set: { fulfilment: 'refunding', updated_at: clock.now() } },
     );
     if (!claimed) return load(order._id);
@@ -139,7 +139,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
   async function completePayment(orderId: string, paymentId: string | null): Promise<OrderDoc> {
     const now = clock.now();
     const won = await orderDocs.findOneAndUpdate(
-      { _id: orderId, status: { $in: [...AWAITING, 'expired', 'cancelled'] } },
+      { _id: orderId, status: op.in([...AWAITING, 'expired', 'cancelled']) },
       {
         $set: {
           status: 'paid',
@@ -209,7 +209,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     const entries = Object.entries(inventory.ledger(event)).map(([orderId, raw]) => ({ orderId, raw, entry: inventory.parseEntry(raw) }));
     const due = entries.filter(({ entry }) => entry && entryDueAt(entry) < now);
     const orders = new Map(
-      due.length === 0 ? [] : (await orderDocs.find({ _id: { $in: due.map((d) => d.orderId) } })).map((order) => [order._id, order]),
+      due.length === 0 ? [] : (await orderDocs.find({ _id: op.in(due.map((d) => d.orderId)) })).map((order) => [order._id, order]),
     );
     for (const { orderId, raw, entry } of entries) {
       if (!entry) {
@@ -376,7 +376,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       // Least recently checked first (never-checked ones lead), so a backlog larger than one
       // round rotates instead of starving the newest orders behind the oldest.
       const candidates = await orderDocs.find(
-        { status: { $in: ['awaiting_payment', 'expired', 'cancelled'] }, 'payment.gateway_order_id': { $ne: null }, created_at: { $gte: since } },
+        { status: op.in(['awaiting_payment', 'expired', 'cancelled']), 'payment.gateway_order_id': op.ne(null), created_at: op.gte(since) },
         { sort: { reconciled_at: 1, created_at: 1 }, limit },
       );
       let completed = 0;
@@ -415,13 +415,13 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     async sweep(): Promise<{ fulfilled: number; released: number; forgotten: number }> {
       let fulfilled = 0;
       const before = new Date(clock.now().getTime() - ORPHAN_GRACE_MS);
-      const stuck = await orderDocs.find({ status: 'paid', fulfilment: 'pending', paid_at: { $lte: before } }, { limit: SWEEP_BATCH });
+      const stuck = await orderDocs.find({ status: 'paid', fulfilment: 'pending', paid_at: op.lte(before) }, { limit: SWEEP_BATCH });
       for (const order of stuck) if ((await fulfil(order)).fulfilment === 'done') fulfilled += 1;
       // Refunds cut short: claimed but not refunded yet, or refunded with tickets still standing.
-      for (const order of await orderDocs.find({ fulfilment: 'refunding', status: 'paid', updated_at: { $lte: before } }, { limit: SWEEP_BATCH })) {
+      for (const order of await orderDocs.find({ fulfilment: 'refunding', status: 'paid', updated_at: op.lte(before) }, { limit: SWEEP_BATCH })) {
         await refundUnfulfillable(order);
       }
-      for (const order of await orderDocs.find({ refund_settled: false, status: 'refunded', updated_at: { $lte: before } }, { limit: SWEEP_BATCH })) {
+      for (const order of await orderDocs.find({ refund_settled: false, status: 'refunded', updated_at: op.lte(before) }, { limit: SWEEP_BATCH })) {
         await settleRefund(order);
       }
       let released = 0;

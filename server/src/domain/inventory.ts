@@ -1,4 +1,4 @@
-import type { Collection, Filter, IndexSpec, Update } from '../store/port.js';
+import { op, type Collection, type Filter, type IndexSpec, type Update } from '../store/port.js';
 import type { Clock } from './clock.js';
 import type { EventDoc } from './events.js';
 
@@ -121,13 +121,13 @@ function takeSeats(event: EventDoc, types: Record<string, number>, into: 'held' 
   const quantity = Object.values(types).reduce((a, b) => a + b, 0);
   // `rev` pins the read this plan came from: which types are capped changes only with an
   // organizer's edit, which bumps `rev`; holds do not, so they never contend on it.
-  const filter: Filter = { _id: event._id, rev: event.rev, 'inventory.available': { $gte: quantity } };
+  const filter: Filter = { _id: event._id, rev: event.rev, 'inventory.available': op.gte(quantity) };
   const inc: Record<string, number> = { 'inventory.available': -quantity, [`inventory.${into}`]: quantity };
   for (const [typeId, n] of Object.entries(types)) {
     inc[`inventory.types.${typeId}.${into}`] = n;
     const capped = event.ticket_types.find((t) => t.id === typeId)?.capacity != null;
     if (capped) {
-      filter[`inventory.types.${typeId}.available`] = { $gte: n };
+      filter[`inventory.types.${typeId}.available`] = op.gte(n);
       inc[`inventory.types.${typeId}.available`] = -n;
     }
   }
@@ -169,7 +169,7 @@ export function createInventory({ events, clock }: { events: Collection<EventDoc
         const now = clock.now();
         const result = await events.updateOne(
           // Buyers hold only while the event is on sale; organizers may issue to any event not cancelled.
-          { ...filter, status: as === 'held' ? 'published' : { $ne: 'cancelled' }, [entryPath(orderId)]: { $exists: false } },
+          { ...filter, status: as === 'held' ? 'published' : op.ne('cancelled'), [entryPath(orderId)]: op.exists(false) },
           writeEntry(orderId, as === 'held' ? heldEntry(now, types) : soldEntry(now), inc),
         );
         if (result.matched === 1) return true;
@@ -223,7 +223,7 @@ export function createInventory({ events, clock }: { events: Collection<EventDoc
         } else {
           const { filter, inc } = takeSeats(current, perType(lines), 'sold');
           const reheld = await events.updateOne(
-            { ...filter, [entryPath(orderId)]: { $exists: false } },
+            { ...filter, [entryPath(orderId)]: op.exists(false) },
             writeEntry(orderId, soldEntry(clock.now()), inc),
           );
           if (reheld.matched === 1) return true;
@@ -265,7 +265,7 @@ export function createInventory({ events, clock }: { events: Collection<EventDoc
 
     /** Events whose ledger is due a look, earliest first: read through the index, so never more than are due. */
     async dueLedgers(limit: number): Promise<EventDoc[]> {
-      return events.find({ 'inventory.ledger_due_at': { $lt: clock.now() } }, { sort: { 'inventory.ledger_due_at': 1 }, limit });
+      return events.find({ 'inventory.ledger_due_at': op.lt(clock.now()) }, { sort: { 'inventory.ledger_due_at': 1 }, limit });
     },
 
     /**
@@ -280,7 +280,7 @@ export function createInventory({ events, clock }: { events: Collection<EventDoc
         next === null
           ? { $unset: { 'inventory.ledger_due_at': '', ...(emptied ? { 'inventory.holds': '' } : {}) } }
           : { $set: { 'inventory.ledger_due_at': new Date(next) } };
-      const filter = { _id: event._id, 'inventory.ledger_seq': seq ?? { $exists: false } };
+      const filter = { _id: event._id, 'inventory.ledger_seq': seq ?? op.exists(false) };
       return (await events.updateOne(filter, update)).matched === 1;
     },
 
@@ -290,7 +290,7 @@ export function createInventory({ events, clock }: { events: Collection<EventDoc
      */
     async scheduleUnscheduledLedgers(): Promise<number> {
       const result = await events.updateMany(
-        { 'inventory.holds': { $exists: true }, 'inventory.ledger_due_at': { $exists: false } },
+        { 'inventory.holds': op.exists(true), 'inventory.ledger_due_at': op.exists(false) },
         { $set: { 'inventory.ledger_due_at': clock.now() } },
       );
       return result.modified;

@@ -1,4 +1,4 @@
-import { DuplicateKeyError, type Doc, type Store } from '../store/port.js';
+import { op, DuplicateKeyError, type Doc, type Store } from '../store/port.js';
 import type { Clock } from './clock.js';
 
 /**
@@ -73,7 +73,7 @@ export function createLeases({ store, clock, holder }: LeaseDeps) {
       const now = clock.now();
       try {
         await leases.updateOne(
-          { _id: name, $or: [{ holder }, { expires_at: { $lte: now } }] },
+          { _id: name, $or: [{ holder }, { expires_at: op.lte(now) }] },
           { $set: { holder, expires_at: new Date(now.getTime() + durationMs), renewed_at: now } },
           { upsert: true },
         );
@@ -94,7 +94,7 @@ export function createLeases({ store, clock, holder }: LeaseDeps) {
 
     /** Who holds `name` now: null when nobody does or the lease has lapsed. */
     async holderOf(name: string): Promise<string | null> {
-      const lease = await leases.findOne({ _id: name, expires_at: { $gt: clock.now() } });
+      const lease = await leases.findOne({ _id: name, expires_at: op.gt(clock.now()) });
       return lease?.holder ?? null;
     },
   };

@@ -1,7 +1,7 @@
 import type { OrderStatus } from '@trendy-tickets/sdk';
 import type { Outbox } from '../delivery/outbox.js';
 import type { PaymentGateway } from '../payments/gateway.js';
-import type { Collection, IndexSpec, Store } from '../store/port.js';
+import { op, type Collection, type IndexSpec, type Store } from '../store/port.js';
 import { deriveClientSecret, hashClientSecret } from './client-secret.js';
 import type { Clock } from './clock.js';
 import { AppError, notFound, type FieldIssue } from './errors.js';
@@ -265,7 +265,7 @@ export function createOrderService(deps: OrderServiceDeps) {
    */
   async function releaseOrder(order: OrderDoc, to: 'expired' | 'cancelled'): Promise<OrderDoc | null> {
     const moved = await orders.findOneAndUpdate(
-      { _id: order._id, status: { $in: [...AWAITING] } },
+      { _id: order._id, status: op.in([...AWAITING]) },
       { $set: { status: to, updated_at: clock.now() } },
     );
     const current = moved ?? (await orders.findOne({ _id: order._id }));
@@ -374,7 +374,7 @@ export function createOrderService(deps: OrderServiceDeps) {
         throw new AppError('OTP_EXPIRED', 'The code has expired; ask for a new one.');
       }
       const claimed = await orders.findOneAndUpdate(
-        { _id: id, status: 'awaiting_verification', 'verification.code_id': v.code_id, 'verification.attempts': { $lt: MAX_CODE_ATTEMPTS } },
+        { _id: id, status: 'awaiting_verification', 'verification.code_id': v.code_id, 'verification.attempts': op.lt(MAX_CODE_ATTEMPTS) },
         { $inc: { 'verification.attempts': 1 } },
       );
       if (!claimed) throw new AppError('OTP_INVALID', 'Too many wrong codes; ask for a new one.', { attempts_left: 0 });
@@ -435,7 +435,7 @@ export function createOrderService(deps: OrderServiceDeps) {
 
     /** Expires every unpaid order whose hold has lapsed; returns how many. */
     async expireLapsedOrders(limit = 500): Promise<number> {
-      const lapsed = await orders.find({ status: { $in: [...AWAITING] }, expires_at: { $lte: clock.now() } }, { limit });
+      const lapsed = await orders.find({ status: op.in([...AWAITING]), expires_at: op.lte(clock.now()) }, { limit });
       let expired = 0;
       for (const order of lapsed) if (await releaseOrder(order, 'expired')) expired += 1;
       return expired;

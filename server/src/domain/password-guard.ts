@@ -20,7 +20,7 @@
  * number of failures as a real one. The counters hold hashes of the address, not the address.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
+import { op, DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
 import type { AccountDoc, PasswordHasher } from './accounts.js';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
@@ -151,10 +151,10 @@ export function createPasswordGuard({ store, clock, limiter, hasher, secret }: P
     // Bounded: each round either counts, finds the lock, or clears a lapsed run / loses a race.
     for (let round = 0; round < 3; round++) {
       // A run that lapsed but was not swept yet must not be added to.
-      await failures.deleteOne({ _id: key, expires_at: { $lte: now } });
+      await failures.deleteOne({ _id: key, expires_at: op.lte(now) });
       try {
         const counted = await failures.findOneAndUpdate(
-          { _id: key, failures: { $lt: PASSWORD_FAILURE_LIMIT } },
+          { _id: key, failures: op.lt(PASSWORD_FAILURE_LIMIT) },
           { $inc: { failures: 1 }, $set: { locked_until: firstLockEnds, expires_at: new Date(now.getTime() + PASSWORD_RUN_MS) } },
           { upsert: true },
         );
@@ -180,7 +180,7 @@ export function createPasswordGuard({ store, clock, limiter, hasher, secret }: P
       const lock = Math.min(PASSWORD_FIRST_LOCK_MS * 2 ** (record.failures + 1 - PASSWORD_FAILURE_LIMIT), PASSWORD_MAX_LOCK_MS);
       const lockedUntil = new Date(now.getTime() + lock);
       const claimed = await failures.findOneAndUpdate(
-        { _id: key, failures: record.failures, locked_until: { $lte: now } },
+        { _id: key, failures: record.failures, locked_until: op.lte(now) },
         { $set: { failures: record.failures + 1, locked_until: lockedUntil, expires_at: new Date(lockedUntil.getTime() + PASSWORD_LOCK_MEMORY_MS) } },
       );
       if (claimed) return 0;

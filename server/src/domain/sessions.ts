@@ -10,7 +10,7 @@
  * `expires_at` against the clock.
  */
 import { createHash } from 'node:crypto';
-import type { IndexSpec, Store } from '../store/port.js';
+import { op, type IndexSpec, type Store } from '../store/port.js';
 import type { Clock } from './clock.js';
 import { randomBase62 } from './ids.js';
 
@@ -95,12 +95,12 @@ export function createSessionService({ store, clock }: { store: Store; clock: Cl
       if (token === undefined || !TOKEN_PATTERN.test(token)) return null;
       const now = clock.now();
       const _id = hashSessionToken(token);
-      const session = await sessions.findOne({ _id, expires_at: { $gt: now } });
+      const session = await sessions.findOne({ _id, expires_at: op.gt(now) });
       if (!session) return null;
       if (now.getTime() - session.last_seen_at.getTime() < SESSION_TOUCH_MS) return session;
       const expires_at = new Date(now.getTime() + SESSION_IDLE_MS);
       // Conditional on still being live: a logout racing this touch must not be undone by it.
-      const slid = await sessions.findOneAndUpdate({ _id, expires_at: { $gt: now } }, { $set: { last_seen_at: now, expires_at } });
+      const slid = await sessions.findOneAndUpdate({ _id, expires_at: op.gt(now) }, { $set: { last_seen_at: now, expires_at } });
       return slid;
     },
 
@@ -112,7 +112,7 @@ export function createSessionService({ store, clock }: { store: Store; clock: Cl
 
     /** Switches the data a session shows between test and live. */
     async setMode(sessionId: string, livemode: boolean): Promise<SessionDoc | null> {
-      return sessions.findOneAndUpdate({ _id: sessionId, expires_at: { $gt: clock.now() } }, { $set: { livemode } });
+      return sessions.findOneAndUpdate({ _id: sessionId, expires_at: op.gt(clock.now()) }, { $set: { livemode } });
     },
   };
 }

@@ -22,7 +22,9 @@ export const DELIVERY_HISTORY_LIMIT = 5;
  * @example
  * await store.ensureIndexes([...INDEXES, ...TICKET_MAIL_INDEXES]);
  */
-export const TICKET_MAIL_INDEXES: readonly IndexSpec[] = [{ collection: OUTBOX_COLLECTION, keys: { 'payload.order': 1, created_at: -1 } }];
+export const TICKET_MAIL_INDEXES: readonly IndexSpec[] = [
+  { collection: OUTBOX_COLLECTION, keys: { 'payload.order': 1, kind: 1, created_at: -1, _id: -1 } },
+];
 
 /** One sending of a tickets mail, as the organizer sees it (no addresses of servers, no error text). */
 export interface TicketDelivery {

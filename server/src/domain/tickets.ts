@@ -1,5 +1,5 @@
 import type { TicketStatus } from '@trendy-tickets/sdk';
-import { DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
+import { op, DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
 import type { Clock } from './clock.js';
 import { notFound } from './errors.js';
 import type { EventDoc, Owner } from './events.js';
@@ -33,7 +33,8 @@ export interface TicketDoc {
 
 export const TICKET_INDEXES: readonly IndexSpec[] = [
   { collection: 'tickets', keys: { order: 1, index: 1 }, unique: true },
-  { collection: 'tickets', keys: { event: 1, created_at: -1 } },
+  // Attendees, paged newest first by (created_at, _id); a short `$in` on status merges in order.
+  { collection: 'tickets', keys: { event: 1, status: 1, created_at: -1, _id: -1 } },
 ];
 
 /** Where a ticket's hosted page and PDF live: the links in mail, PDFs and API objects. */
@@ -114,7 +115,7 @@ export function createTicketService({ store, clock, codes, inventory }: TicketSe
     /** Tickets by id, for lists that show the ticket of each entry. */
     async byIds(ids: readonly string[]): Promise<Map<string, TicketDoc>> {
       if (ids.length === 0) return new Map();
-      return new Map((await tickets.find({ _id: { $in: [...new Set(ids)] } })).map((t) => [t._id, t]));
+      return new Map((await tickets.find({ _id: op.in([...new Set(ids)]) })).map((t) => [t._id, t]));
     },
 
     /** A ticket by id alone: ticket ids are unguessable bearer links (≥ 128 random bits). */
@@ -133,7 +134,7 @@ export function createTicketService({ store, clock, codes, inventory }: TicketSe
       const ticket = await this.get(owner, id);
       if (ticket.status === 'voided') return ticket;
       const voided = await tickets.findOneAndUpdate(
-        { _id: id, status: { $ne: 'voided' } },
+        { _id: id, status: op.ne('voided') },
         { $set: { status: 'voided', voided_at: clock.now() } },
       );
       if (!voided) return this.get(owner, id);
@@ -147,8 +148,8 @@ export function createTicketService({ store, clock, codes, inventory }: TicketSe
      */
     async voidForOrder(order: { _id: string; event: string }): Promise<number> {
       let voided = 0;
-      for (const ticket of await tickets.find({ order: order._id, status: { $ne: 'voided' } })) {
-        const done = await tickets.findOneAndUpdate({ _id: ticket._id, status: { $ne: 'voided' } }, { $set: { status: 'voided', voided_at: clock.now() } });
+      for (const ticket of await tickets.find({ order: order._id, status: op.ne('voided') })) {
+        const done = await tickets.findOneAndUpdate({ _id: ticket._id, status: op.ne('voided') }, { $set: { status: 'voided', voided_at: clock.now() } });
         if (!done) continue;
         await inventory.unsell(order.event, { [ticket.ticket_type]: 1 });
         voided += 1;

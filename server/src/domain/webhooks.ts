@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { verifyWebhookSignature } from '../payments/gateway.js';
 import { parseRazorpayWebhook, type RazorpayWebhookEvent } from '../payments/razorpay-webhook.js';
-import { DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
+import { op, DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
 import type { Clock } from './clock.js';
 import { AppError } from './errors.js';
 import type { FulfilmentService } from './fulfilment.js';
@@ -47,7 +47,7 @@ export function createWebhookService({ store, clock, fulfilment, secret }: { sto
       if (!(err instanceof DuplicateKeyError)) throw err;
     }
     const takenOver = await seen.findOneAndUpdate(
-      { _id: id, state: 'processing', received_at: { $lt: new Date(now.getTime() - STALE_MS) } },
+      { _id: id, state: 'processing', received_at: op.lt(new Date(now.getTime() - STALE_MS)) },
       { $set: { received_at: now } },
     );
     if (takenOver) return true;

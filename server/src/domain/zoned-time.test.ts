@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instantToZonedWallTime, isTimeZone, lastZonedDays, startOfZonedDay, zonedDateKey, zonedWallTimeToInstant } from './zoned-time.js';
+import { canonicalTimeZone, instantToZonedWallTime, isTimeZone, lastZonedDays, startOfZonedDay, zonedDateKey, zonedWallTimeToInstant } from './zoned-time.js';
 
 describe('zoned wall time', () => {
   it('reads a form time at an Indian venue as IST, whatever the server zone', () => {
@@ -72,5 +72,23 @@ describe('zoned wall time', () => {
   it('knows real zones from made-up ones', () => {
     expect(isTimeZone('Asia/Kolkata')).toBe(true);
     expect(isTimeZone('Mars/Olympus_Mons')).toBe(false);
+  });
+});
+
+describe('canonicalTimeZone', () => {
+  it('spells a zone name as the tz database does, whatever case it was sent in', () => {
+    expect(canonicalTimeZone('asia/kolkata')).toBe('Asia/Kolkata');
+    expect(canonicalTimeZone('ASIA/KOLKATA')).toBe('Asia/Kolkata');
+    expect(canonicalTimeZone('utc')).toBe('UTC');
+    expect(canonicalTimeZone('etc/gmt-12')).toBe('Etc/GMT-12');
+    expect(canonicalTimeZone('america/argentina/buenos_aires')).toBe('America/Argentina/Buenos_Aires');
+    expect(canonicalTimeZone('america/port-au-prince')).toBe('America/Port-au-Prince');
+  });
+
+  it('keeps a name already spelled right, maps an old alias to its zone, and refuses unknown names', () => {
+    expect(canonicalTimeZone('Asia/Kolkata')).toBe('Asia/Kolkata');
+    expect(canonicalTimeZone('Europe/London')).toBe('Europe/London');
+    expect(canonicalTimeZone('us/eastern')).toBe('America/New_York');
+    expect(canonicalTimeZone('Mars/Olympus')).toBeNull();
   });
 });

@@ -173,3 +173,58 @@ export function lastZonedDays(instant: Date, timeZone: string, count: number): s
   }
   return days;
 }
+
+/**
+ * Current IANA names that the runtime's time zone data (ICU, which follows CLDR) knows only
+ * under an older id: `Intl` resolves `Asia/Kolkata` to `Asia/Calcutta`. Both are in the tz
+ * database, but organizers expect to read back the name they know.
+ */
+const CURRENT_NAMES = [
+  'Africa/Asmara',
+  'America/Argentina/Buenos_Aires',
+  'America/Argentina/Catamarca',
+  'America/Argentina/Cordoba',
+  'America/Argentina/Jujuy',
+  'America/Argentina/Mendoza',
+  'America/Atikokan',
+  'America/Indiana/Indianapolis',
+  'America/Kentucky/Louisville',
+  'America/Nuuk',
+  'Asia/Ho_Chi_Minh',
+  'Asia/Kathmandu',
+  'Asia/Kolkata',
+  'Asia/Yangon',
+  'Atlantic/Faroe',
+  'Europe/Kyiv',
+  'Pacific/Chuuk',
+  'Pacific/Kanton',
+  'Pacific/Pohnpei',
+];
+
+let namesByLowerCase: Map<string, string> | undefined;
+
+function knownNames(): Map<string, string> {
+  namesByLowerCase ??= new Map(
+    [...Intl.supportedValuesOf('timeZone'), ...CURRENT_NAMES.filter(isTimeZone), 'UTC'].map((name) => [name.toLowerCase(), name]),
+  );
+  return namesByLowerCase;
+}
+
+/**
+ * The tz database's own spelling of a time zone name, or null when the runtime does not know
+ * it. `Intl` takes names in any case, but MongoDB's `$dateToString` refuses `asia/kolkata` or
+ * `utc` (error 40485), so names are stored as this returns them. An old alias with no known
+ * spelling (`us/eastern`) becomes the zone's id in the runtime's data (`America/New_York`).
+ *
+ * @example
+ * canonicalTimeZone('asia/kolkata'); // 'Asia/Kolkata'
+ * canonicalTimeZone('utc'); // 'UTC'
+ * canonicalTimeZone('Mars/Olympus'); // null
+ */
+export function canonicalTimeZone(timeZone: string): string | null {
+  if (!isTimeZone(timeZone)) return null;
+  const known = knownNames().get(timeZone.toLowerCase());
+  if (known !== undefined) return known;
+  const resolved = partsFormatter(timeZone).resolvedOptions().timeZone;
+  return knownNames().get(resolved.toLowerCase()) ?? resolved;
+}

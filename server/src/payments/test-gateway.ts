@@ -11,7 +11,7 @@
 import type { Clock } from '../domain/clock.js';
 import { AppError } from '../domain/errors.js';
 import { randomBase62 } from '../domain/ids.js';
-import type { Doc, IndexSpec, Store } from '../store/port.js';
+import { op, type Doc, type IndexSpec, type Store } from '../store/port.js';
 import {
   assertOrderInput,
   paymentSignature,
@@ -179,7 +179,7 @@ export function createTestGateway(options: TestGatewayOptions): TestGateway {
         );
       }
       await orders.updateOne(
-        { _id: captured.order_id, status: { $ne: 'paid' } },
+        { _id: captured.order_id, status: op.ne('paid') },
         { $set: { status: 'paid', amount_paid: captured.amount } },
       );
       return toGatewayPayment(captured);
@@ -203,7 +203,7 @@ export function createTestGateway(options: TestGatewayOptions): TestGateway {
       // The filter is the invariant itself (never refund more than was captured), so
       // concurrent partial refunds both succeed when they fit and one fails when they don't.
       const updated = await payments.findOneAndUpdate(
-        { _id: paymentId, status: 'captured', amount_refunded: { $lte: payment.amount - refundAmount } },
+        { _id: paymentId, status: 'captured', amount_refunded: op.lte(payment.amount - refundAmount) },
         { $inc: { amount_refunded: refundAmount }, $push: { refunds: refund } },
       );
       if (!updated) throw new AppError('CONFLICT', 'The refund amount is greater than the amount not yet refunded');
@@ -238,7 +238,7 @@ export function createTestGateway(options: TestGatewayOptions): TestGateway {
       };
       await payments.insertOne(payment);
       await orders.updateOne(
-        { _id: order._id, status: { $ne: 'paid' } },
+        { _id: order._id, status: op.ne('paid') },
         captured
           ? { $set: { status: 'paid', amount_paid: payment.amount }, $inc: { attempts: 1 } }
           : { $set: { status: 'attempted' }, $inc: { attempts: 1 } },

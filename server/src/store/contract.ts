@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuplicateKeyError, type Collection, type Doc, type Filter, type IndexSpec, type Store, type Update } from './port.js';
+import { DuplicateKeyError, op, type Collection, type Doc, type Filter, type IndexSpec, type Store, type Update } from './port.js';
 
 /** How a driver differs in ways the contract allows. */
 export interface StoreContractOptions {
@@ -66,7 +66,7 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
       expect(Object.keys((await orders.findOne({ _id: 'ord_2' })) ?? {})).toEqual(['_id', 'amount']);
       expect(await orders.findOne({ _id: 'missing' })).toBeNull();
       expect(await orders.count({})).toBe(3);
-      expect(await orders.count({ amount: { $lt: 10 } })).toBe(2);
+      expect(await orders.count({ amount: op.lt(10) })).toBe(2);
     });
 
     it('hands out copies: changing an inserted or returned object leaves the stored one alone', async () => {
@@ -129,12 +129,25 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
       await expect(keys.insertOne({ _id: 'k2', hash: 'h' })).rejects.toBeInstanceOf(DuplicateKeyError);
     });
 
+    it('leaves an index whose options changed as it is, reports it by name, and still creates the others', async () => {
+      const docs = fresh('index_conflict');
+      await store.ensureIndexes([{ collection: docs.name, keys: { code: 1 } }]);
+      const conflicts = await store.ensureIndexes([
+        { collection: docs.name, keys: { code: 1 }, unique: true },
+        { collection: docs.name, keys: { ref: 1 }, unique: true },
+      ]);
+      expect(conflicts).toEqual([{ collection: docs.name, name: 'code_1', keys: { code: 1 }, detail: expect.any(String) }]);
+      await docs.insertMany([{ _id: 'a', code: 'x', ref: 'r1' }, { _id: 'b', code: 'x', ref: 'r2' }]);
+      await expect(docs.insertOne({ _id: 'c', code: 'y', ref: 'r1' })).rejects.toBeInstanceOf(DuplicateKeyError);
+      expect(await store.ensureIndexes([{ collection: docs.name, keys: { code: 1 } }])).toEqual([]);
+    });
+
     it('lets exactly 137 of 200 racing conditional decrements succeed, never going below zero', async () => {
       const inventory = fresh('race');
       await inventory.insertOne({ _id: 'inv', inventory: { available: 137, held: 0 } });
       const hold = { $inc: { 'inventory.available': -1, 'inventory.held': 1 } };
       const results = await Promise.all(
-        Array.from({ length: 200 }, () => inventory.updateOne({ _id: 'inv', 'inventory.available': { $gte: 1 } }, hold)),
+        Array.from({ length: 200 }, () => inventory.updateOne({ _id: 'inv', 'inventory.available': op.gte(1) }, hold)),
       );
       expect(results.filter((r) => r.modified === 1)).toHaveLength(137);
       expect(results.filter((r) => r.matched === 0 && r.modified === 0)).toHaveLength(63);
@@ -146,7 +159,7 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
       await inventory.insertOne({ _id: 'inv', available: 137, sold: 0 });
       const sell = { $inc: { available: -1, sold: 1 } };
       const after = await Promise.all(
-        Array.from({ length: 200 }, () => inventory.findOneAndUpdate({ _id: 'inv', available: { $gte: 1 } }, sell)),
+        Array.from({ length: 200 }, () => inventory.findOneAndUpdate({ _id: 'inv', available: op.gte(1) }, sell)),
       );
       const granted = after.filter((doc) => doc !== null);
       expect(granted).toHaveLength(137);
@@ -186,7 +199,7 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
 
     it('builds an upserted document from the filter’s equality fields, as MongoDB does', async () => {
       const limits = fresh('upsert_seed');
-      const filter = { _id: 'u1', 'scope.kind': 'ip', status: { $eq: 'open' }, hits: { $lt: 5 }, name: /x/ };
+      const filter = { _id: 'u1', 'scope.kind': 'ip', status: op.eq('open'), hits: op.lt(5), name: /x/ };
       const update = { $inc: { hits: 1 }, $set: { 'scope.value': '10.0.0.1' } };
       expect(await limits.updateOne(filter, update, { upsert: true })).toEqual({ matched: 0, modified: 0, upserted: true });
       expect(await limits.findOne({ _id: 'u1' })).toEqual({ _id: 'u1', scope: { kind: 'ip', value: '10.0.0.1' }, status: 'open', hits: 1 });
@@ -221,7 +234,7 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
       expect(await docs.updateOne({ status: 'nope' }, { $set: { flag: true } })).toEqual({ matched: 0, modified: 0, upserted: false });
       expect(await docs.deleteOne({ status: 'open' })).toBe(1);
       expect(await docs.deleteOne({ status: 'nope' })).toBe(0);
-      expect(await docs.deleteMany({ status: { $in: ['open', 'closed'] } })).toBe(4);
+      expect(await docs.deleteMany({ status: op.in(['open', 'closed']) })).toBe(4);
       expect(await docs.count({})).toBe(0);
     });
 
@@ -249,28 +262,28 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
         [{ tier: 'gold' }, ['p1', 'p3']],
         [{ 'refund.amount': 500 }, ['p3']],
         [{ tags: 'vip' }, ['p1']],
-        [{ score: { $gt: 75 } }, ['p1', 'p4']],
-        [{ score: { $gte: 75, $lt: 100 } }, ['p1', 'p2']],
-        [{ created_at: { $gte: minutes(2), $lte: minutes(3) } }, ['p2', 'p3']],
+        [{ score: op.gt(75) }, ['p1', 'p4']],
+        [{ score: op.and(op.gte(75), op.lt(100)) }, ['p1', 'p2']],
+        [{ created_at: op.and(op.gte(minutes(2)), op.lte(minutes(3))) }, ['p2', 'p3']],
         [{ created_at: minutes(4) }, ['p4']],
-        [{ tier: { $in: ['silver', 'bronze'] } }, ['p2']],
-        [{ _id: { $in: ['p1', 'p4', 'zz'] } }, ['p1', 'p4']],
-        [{ tier: { $nin: ['gold'] } }, ['p2', 'p4']],
-        [{ tags: { $nin: ['vip'] } }, ['p2', 'p3', 'p4']],
-        [{ tags: { $ne: 'early' } }, ['p3', 'p4']],
-        [{ tier: { $ne: 'gold' } }, ['p2', 'p4']],
-        [{ tier: { $exists: false } }, ['p4']],
-        [{ refund: { $exists: true } }, ['p1', 'p3']],
+        [{ tier: op.in(['silver', 'bronze']) }, ['p2']],
+        [{ _id: op.in(['p1', 'p4', 'zz']) }, ['p1', 'p4']],
+        [{ tier: op.nin(['gold']) }, ['p2', 'p4']],
+        [{ tags: op.nin(['vip']) }, ['p2', 'p3', 'p4']],
+        [{ tags: op.ne('early') }, ['p3', 'p4']],
+        [{ tier: op.ne('gold') }, ['p2', 'p4']],
+        [{ tier: op.exists(false) }, ['p4']],
+        [{ refund: op.exists(true) }, ['p1', 'p3']],
         [{ refund: null }, ['p1', 'p2', 'p4']],
-        [{ refund: { $ne: null } }, ['p3']],
+        [{ refund: op.ne(null) }, ['p3']],
         [{ email: /@EXAMPLE\.com$/i }, ['p1', 'p2', 'p4']],
-        [{ name: { $regex: /^a/i } }, ['p1']],
-        [{ name: { $regex: '^B', $options: 'i' } }, ['p2']],
-        [{ seats: { $elemMatch: { row: 'A', n: { $gt: 5 } } } }, ['p2']],
+        [{ name: op.regex(/^a/i) }, ['p1']],
+        [{ name: op.regex('^B', 'i') }, ['p2']],
+        [{ seats: op.elemMatch({ row: 'A', n: op.gt(5) }) }, ['p2']],
         [{ 'seats.row': 'B' }, ['p1']],
-        [{ $or: [{ tier: 'silver' }, { score: { $gte: 100 } }] }, ['p2', 'p4']],
-        [{ $and: [{ tier: 'gold' }, { score: { $lt: 80 } }] }, ['p3']],
-        [{ score: { $not: { $gt: 80 } } }, ['p2', 'p3']],
+        [{ $or: [{ tier: 'silver' }, { score: op.gte(100) }] }, ['p2', 'p4']],
+        [{ $and: [{ tier: 'gold' }, { score: op.lt(80) }] }, ['p3']],
+        [{ score: op.not(op.gt(80)) }, ['p2', 'p3']],
       ];
       for (const [filter, expected] of cases) {
         expect(idsOf(await people.find(filter, { sort: { _id: 1 } })), JSON.stringify(filter)).toEqual(expected);
@@ -278,6 +291,66 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
       await expect(people.findOne({ email: undefined })).rejects.toThrow(TypeError);
       await expect(people.updateOne({ _id: 'p1' }, { $rename: { name: 'n' } } as Update)).rejects.toThrow(TypeError);
       await expect(people.insertOne({ name: 'no id' } as unknown as Doc)).rejects.toThrow(TypeError);
+    });
+
+    it('refuses operator objects from outside where a plain value is expected, in every call that takes a filter', async () => {
+      const orders = fresh('injection');
+      await orders.insertMany([
+        { _id: 'o1', payment_id: 'pay_1', buyer: { email: 'a@x.in' }, tags: ['a'] },
+        { _id: 'o2', payment_id: 'pay_2', buyer: { email: 'b@x.in' }, tags: ['b'] },
+      ]);
+      // What a webhook body parsed with JSON.parse can carry: an object that looks like an operator.
+      const fromOutside: unknown = JSON.parse('{ "$gt": "" }');
+      const injected: Filter = { payment_id: fromOutside };
+      const refused = [
+        orders.find(injected),
+        orders.findOne(injected),
+        orders.count(injected),
+        orders.updateOne(injected, { $set: { state: 'paid' } }),
+        orders.updateOne(injected, { $set: { state: 'paid' } }, { upsert: true }),
+        orders.updateMany(injected, { $set: { state: 'paid' } }),
+        orders.findOneAndUpdate(injected, { $set: { state: 'paid' } }),
+        orders.deleteOne(injected),
+        orders.deleteMany(injected),
+        orders.find({ $or: [{ _id: 'o9' }, injected] }),
+        orders.aggregate([{ $match: injected }]),
+        orders.aggregate([{ $sort: { _id: 1 } }, { $match: injected }]),
+        // A copy of an operator made by op.* is no longer trusted.
+        orders.find({ payment_id: { ...op.gt('') } }),
+        // Operator arguments are plain values too.
+        orders.find({ payment_id: op.in([fromOutside as string]) }),
+        orders.find({ payment_id: op.ne(fromOutside as string) }),
+        // Subdocuments and arrays are matched by dot path and op.*, never as a whole value.
+        orders.find({ buyer: { email: 'a@x.in' } }),
+        orders.find({ tags: ['a'] }),
+        orders.find({ $where: 'true' }),
+      ];
+      for (const [i, call] of refused.entries()) await expect(call, `call ${i}`).rejects.toThrow(TypeError);
+      expect(await orders.find({}, { sort: { _id: 1 } })).toEqual([
+        { _id: 'o1', payment_id: 'pay_1', buyer: { email: 'a@x.in' }, tags: ['a'] },
+        { _id: 'o2', payment_id: 'pay_2', buyer: { email: 'b@x.in' }, tags: ['b'] },
+      ]);
+      expect(idsOf(await orders.find({ payment_id: op.gt('pay_1') }))).toEqual(['o2']);
+      expect(idsOf(await orders.find({ 'buyer.email': 'a@x.in', tags: 'a' }))).toEqual(['o1']);
+    });
+
+    it('refuses undefined in filters, update filters and every $match stage of a pipeline', async () => {
+      const tickets = fresh('undefined');
+      await tickets.insertMany([{ _id: 't1', account: 'acc_1' }, { _id: 't2', account: 'acc_2' }]);
+      const account: string | undefined = undefined;
+      const refused = [
+        tickets.find({ account }),
+        tickets.count({ $or: [{ account }] }),
+        tickets.find({ account: op.in([account as unknown as string]) }),
+        tickets.updateMany({ account }, { $set: { seen: true } }),
+        tickets.deleteMany({ account }),
+        tickets.aggregate([{ $match: { account } }]),
+        tickets.aggregate([{ $sort: { _id: 1 } }, { $match: { account } }, { $count: 'n' }]),
+        tickets.aggregate([{ $group: { _id: account, n: { $sum: 1 } } }]),
+      ];
+      for (const [i, call] of refused.entries()) await expect(call, `call ${i}`).rejects.toThrow(TypeError);
+      expect(await tickets.count({})).toBe(2);
+      expect(await tickets.aggregate([{ $match: { account: 'acc_1' } }, { $count: 'n' }])).toEqual([{ n: 1 }]);
     });
 
     it('sorts by Date, string and compound keys, with skip and limit, ranking a missing field with null', async () => {
@@ -308,7 +381,7 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
       let last: AnyDoc | undefined;
       for (let page = 0; page < 20; page += 1) {
         const filter = last
-          ? { $or: [{ created_at: { $lt: last.created_at } }, { created_at: last.created_at, _id: { $lt: last._id } }] }
+          ? { $or: [{ created_at: op.lt(last.created_at) }, { created_at: last.created_at, _id: op.lt(last._id) }] }
           : {};
         const batch = await events.find(filter, { sort: { created_at: -1, _id: -1 }, limit: 20 });
         if (batch.length === 0) break;
@@ -370,6 +443,16 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
       expect(await orders.aggregate([{ $unwind: '$codes' }, { $count: 'codes' }])).toEqual([{ codes: 6 }]);
       const top = [{ $match: { event: 'evt_a' } }, { $project: { _id: 0, amount: 1 } }, { $sort: { amount: -1 } }, { $limit: 1 }];
       expect(await orders.aggregate(top)).toEqual([{ amount: 5000 }]);
+    });
+
+    it('refuses in $dateToString a time zone name MongoDB does not know: another case, or unknown', async () => {
+      const orders = fresh('zones');
+      await orders.insertOne({ _id: 'o1', created_at: at('2024-03-01T20:00:00.000Z') });
+      const byDay = (timezone: string) => [{ $project: { day: { $dateToString: { format: '%Y-%m-%d', date: '$created_at', timezone } } } }];
+      for (const timezone of ['asia/kolkata', 'utc', 'Mars/Olympus']) {
+        await expect(orders.aggregate(byDay(timezone)), timezone).rejects.toThrow(/time ?zone/i);
+      }
+      expect(await orders.aggregate(byDay('Asia/Kolkata'))).toEqual([{ _id: 'o1', day: '2024-03-02' }]);
     });
 
     it(

@@ -57,15 +57,6 @@ export function equalityMatcher(filter: Filter): ((row: Row) => boolean | undefi
   };
 }
 
-/** `{ email: undefined }` would match every document on MongoDB (the key is dropped), so it is refused. */
-export function assertNoUndefined(value: unknown, where: string): void {
-  if (value === undefined) throw new TypeError(`Filter value at '${where}' is undefined`);
-  if (Array.isArray(value)) value.forEach((item, i) => assertNoUndefined(item, `${where}.${i}`));
-  else if (isPlainObject(value)) {
-    for (const [key, item] of Object.entries(value)) assertNoUndefined(item, where ? `${where}.${key}` : key);
-  }
-}
-
 export function checkUpdate(update: Update): RowModifier {
   const operators = Object.keys(update);
   if (operators.length === 0 || operators.some((op) => !UPDATE_OPERATORS.has(op))) {

@@ -14,7 +14,7 @@ import * as projection from 'mingo/operators/projection';
 import * as query from 'mingo/operators/query';
 import * as window from 'mingo/operators/window';
 import type { Options } from 'mingo/types';
-import { offsetAt } from '../domain/zoned-time.js';
+import { canonicalTimeZone, offsetAt } from '../domain/zoned-time.js';
 
 const mingoDateToString = expression.$dateToString;
 
@@ -35,9 +35,22 @@ export function zoneOffset(timeZone: string, date: Date): string {
 
 type Operator = typeof mingoDateToString;
 
+/**
+ * MongoDB refuses a zone name in any spelling but the tz database's (`asia/kolkata`, `utc`) and
+ * unknown names, with error 40485; `Intl` and mingo would take them, so the embedded store
+ * would pass what fails in production. It accepts a name only as `canonicalTimeZone` spells it,
+ * which is stricter than MongoDB for old aliases (`US/Eastern`, `Etc/UTC`): event time zones
+ * are stored canonical, so no pipeline of the product passes one.
+ */
+function checkZoneName(timezone: string): void {
+  if (OFFSET.test(timezone) || canonicalTimeZone(timezone) === timezone) return;
+  throw Object.assign(new Error(`$dateToString: unrecognized time zone identifier: "${timezone}"`), { code: 40485 });
+}
+
 const dateToString: Operator = (obj, expr, options) => {
   const args = evalExpr(obj, expr, options) as { date?: unknown; timezone?: unknown; format?: unknown; onNull?: unknown };
   const { timezone, date } = args;
+  if (typeof timezone === 'string') checkZoneName(timezone);
   if (typeof timezone !== 'string' || MINGO_ZONE_NAME.test(timezone) || OFFSET.test(timezone) || !(date instanceof Date)) {
     return mingoDateToString(obj, expr, options);
   }

@@ -25,14 +25,14 @@ import path from 'node:path';
 import nedbModule from '@seald-io/nedb';
 import { Query, update as applyUpdate } from 'mingo';
 import { aggregateInMemory } from './embedded-time-zones.js';
-import type { Collection, Doc, Filter, FindOptions, IndexSpec, Store, Update, UpdateResult } from './port.js';
-import { DuplicateKeyError } from './port.js';
+import { checkFilter, checkPipeline } from './filter-check.js';
+import type { Collection, Doc, Filter, FindOptions, IndexConflict, IndexSpec, Store, Update, UpdateResult } from './port.js';
+import { DuplicateKeyError, indexName } from './port.js';
 import {
   QUERY_OPTIONS,
   isPlainObject,
   copyValue,
   equalityMatcher,
-  assertNoUndefined,
   checkUpdate,
   newDocumentId,
   indexHint,
@@ -149,7 +149,7 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
 
   /** Matching rows as nedb's own (shared, never mutated) objects, in candidate order; stops after `limit`. */
   async rows(filter: Filter, limit?: number): Promise<Row[]> {
-    assertNoUndefined(filter, '');
+    checkFilter(filter);
     // Most lookups are plain equalities (`{ _id }`, `{ account, livemode }`): decide those without
     // building a mingo Query per call, which costs more than the match itself on a hot path.
     const simple = equalityMatcher(filter);
@@ -233,6 +233,7 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
   /** Read the targets and replace them, inside the write queue so no other write can interleave. */
   private async apply(filter: Filter, update: Update, many: boolean, upsert: boolean): Promise<Applied> {
     await this.open();
+    checkFilter(filter);
     const modifier = checkUpdate(update);
     return this.writes.run(async () => {
       const targets = await this.rows(filter, many ? undefined : 1);
@@ -279,6 +280,7 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
 
   async aggregate<R = Record<string, unknown>>(pipeline: readonly Record<string, unknown>[]): Promise<R[]> {
     await this.open();
+    checkPipeline(pipeline);
     const [first] = pipeline;
     const match = first !== undefined && Object.keys(first).length === 1 && isPlainObject(first.$match) ? first.$match : undefined;
     const input = (await this.rows(match ?? {})).map((row) => copyValue(row) as Row);
@@ -286,7 +288,8 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     return aggregateInMemory(stages, input, QUERY_OPTIONS) as R[];
   }
 
-  async ensureIndex(spec: IndexSpec): Promise<void> {
+  /** Creates the index unless it exists; one that exists with other options is left as it is and returned. */
+  async ensureIndex(spec: IndexSpec): Promise<IndexConflict | null> {
     await this.open();
     const fields = Object.keys(spec.keys);
     const ttl = spec.expireAfterSeconds;
@@ -294,7 +297,7 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     if (ttl !== undefined && (fields.length !== 1 || fields[0]?.includes('.'))) {
       throw new TypeError(`TTL index on '${this.name}' must be one top-level field (nedb checks doc[field] only)`);
     }
-    await this.writes.run(async () => {
+    return this.writes.run(async (): Promise<IndexConflict | null> => {
       const existing = this.internals.indexes[[...fields].sort().join(',')];
       const unique = spec.unique ?? false;
       const sparse = spec.sparse ?? false;
@@ -303,10 +306,13 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
         const fieldName = fields.length === 1 ? (fields[0] as string) : fields;
         await this.mapErrors(this.nedb.ensureIndexAsync({ fieldName, unique, sparse }));
       } else if (existing.unique !== unique || existing.sparse !== sparse || (armedTtl !== undefined && armedTtl !== ttl)) {
-        throw new Error(`An index on '${this.name}' (${fields.join(', ')}) already exists with different options`);
+        const was = `unique: ${existing.unique}, sparse: ${existing.sparse}${armedTtl === undefined ? '' : `, expireAfterSeconds: ${armedTtl}`}`;
+        const detail = `An index on '${this.name}' (${fields.join(', ')}) already exists with other options (${was})`;
+        return { collection: this.name, name: indexName(spec.keys), keys: spec.keys, detail };
       }
       // TTL settings live in memory only (as nedb's would), so every start re-declares them here.
       if (ttl !== undefined) this.ttl.set(fields[0] as string, ttl);
+      return null;
     });
   }
 }
@@ -353,8 +359,13 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions = {}): P
   return {
     driver: 'embedded',
     collection,
-    async ensureIndexes(specs: readonly IndexSpec[]): Promise<void> {
-      for (const spec of specs) await collection(spec.collection).ensureIndex(spec);
+    async ensureIndexes(specs: readonly IndexSpec[]): Promise<IndexConflict[]> {
+      const conflicts: IndexConflict[] = [];
+      for (const spec of specs) {
+        const conflict = await collection(spec.collection).ensureIndex(spec);
+        if (conflict) conflicts.push(conflict);
+      }
+      return conflicts;
     },
     async ping(): Promise<void> {
       if (closed) throw new Error('Store is closed');

@@ -7,6 +7,7 @@
  *   (https://www.mongodb.com/docs/manual/reference/method/db.collection.updateOne/#upsert-with-unique-index);
  * - an upsert whose filter names no `_id` gets a string `_id` through `$setOnInsert`, since the
  *   port promises string ids and the server would otherwise mint an ObjectId;
+ * - write concern `majority` unless told otherwise, so an acknowledged write survives a failover;
  * - `ignoreUndefined`, so `{ note: undefined }` stores no field (as the embedded driver does),
  *   and filters holding `undefined` are refused, because with `ignoreUndefined` the key would
  *   vanish and `{ email: undefined }` would match every document.
@@ -15,13 +16,14 @@ import { randomBytes } from 'node:crypto';
 import {
   MongoClient,
   type Collection as MongoCollection,
+  type CreateIndexesOptions,
   type Document,
-  type IndexDescription,
   type MongoClientOptions,
   type UpdateFilter,
 } from 'mongodb';
-import type { Collection, Doc, Filter, FindOptions, IndexSpec, Store, Update, UpdateResult } from './port.js';
-import { DuplicateKeyError } from './port.js';
+import type { Collection, Doc, Filter, FindOptions, IndexConflict, IndexSpec, Store, Update, UpdateResult } from './port.js';
+import { DuplicateKeyError, indexName } from './port.js';
+import { checkFilter, checkPipeline } from './filter-check.js';
 
 /** Options for {@link createMongoStore}. */
 export interface MongoStoreOptions {
@@ -29,11 +31,19 @@ export interface MongoStoreOptions {
   uri: string;
   /** Database name; defaults to the one in the URI, else `tts`. */
   dbName?: string;
+  /**
+   * Members that must have a write before it is acknowledged (default `majority`, so an
+   * acknowledged sale or check-in is not rolled back when the primary fails over). It takes
+   * precedence over a `w` in the URI.
+   */
+  writeConcern?: 'majority' | number;
   /** Extra driver options (timeouts, TLS); `ignoreUndefined` is always on. */
   clientOptions?: MongoClientOptions;
 }
 
 const DUPLICATE_KEY = 11000;
+const INDEX_OPTIONS_CONFLICT = 85;
+const INDEX_KEY_SPECS_CONFLICT = 86;
 const UPDATE_OPERATORS = new Set(['$set', '$unset', '$inc', '$push', '$min', '$max']);
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -43,12 +53,6 @@ function isDuplicateKey(error: unknown): boolean {
   const { code, writeErrors } = (error ?? {}) as { code?: unknown; writeErrors?: unknown };
   if (code === DUPLICATE_KEY) return true;
   return Array.isArray(writeErrors) && writeErrors.some((e) => (e as { code?: unknown } | null)?.code === DUPLICATE_KEY);
-}
-
-function assertNoUndefined(value: unknown, where: string): void {
-  if (value === undefined) throw new TypeError(`Filter value at '${where}' is undefined`);
-  if (Array.isArray(value)) value.forEach((item, i) => assertNoUndefined(item, `${where}.${i}`));
-  else if (isPlainObject(value)) for (const [key, item] of Object.entries(value)) assertNoUndefined(item, where ? `${where}.${key}` : key);
 }
 
 function checkUpdate(update: Update): void {
@@ -70,13 +74,6 @@ function databaseFromUri(uri: string): string | undefined {
   return match?.[1] ? decodeURIComponent(match[1]) : undefined;
 }
 
-/** MongoDB's own default index name: `field_1_other_-1`. */
-function indexName(keys: IndexSpec['keys']): string {
-  return Object.entries(keys)
-    .map(([field, direction]) => `${field}_${direction}`)
-    .join('_');
-}
-
 class MongoStoreCollection<T extends Doc> implements Collection<T> {
   constructor(
     readonly name: string,
@@ -87,7 +84,7 @@ class MongoStoreCollection<T extends Doc> implements Collection<T> {
   /** Runs one driver call after the closed check, mapping duplicate keys to `DuplicateKeyError`. */
   private async run<R>(call: () => Promise<R>, filter?: Filter): Promise<R> {
     if (this.isClosed()) throw new Error(`Store is closed (collection '${this.name}')`);
-    if (filter !== undefined) assertNoUndefined(filter, '');
+    if (filter !== undefined) checkFilter(filter);
     try {
       return await call();
     } catch (error) {
@@ -179,21 +176,34 @@ class MongoStoreCollection<T extends Doc> implements Collection<T> {
   }
 
   async aggregate<R = Record<string, unknown>>(pipeline: readonly Record<string, unknown>[]): Promise<R[]> {
+    checkPipeline(pipeline);
     return (await this.run(() => this.coll.aggregate([...pipeline]).toArray())) as R[];
   }
 
-  async createIndexes(specs: readonly IndexSpec[]): Promise<void> {
-    const descriptions = specs.map(
-      (spec): IndexDescription => ({
-        key: spec.keys,
-        name: indexName(spec.keys),
+  /**
+   * Creates each index on its own, so that one whose options changed (IndexOptionsConflict 85,
+   * IndexKeySpecsConflict 86: same keys or name, other options) is reported and the rest are
+   * still created. Identical definitions are a no-op on the server.
+   */
+  async createIndexes(specs: readonly IndexSpec[]): Promise<IndexConflict[]> {
+    const conflicts: IndexConflict[] = [];
+    for (const spec of specs) {
+      const name = indexName(spec.keys);
+      const options: CreateIndexesOptions = {
+        name,
         ...(spec.unique ? { unique: true } : {}),
         ...(spec.sparse ? { sparse: true } : {}),
         ...(spec.expireAfterSeconds === undefined ? {} : { expireAfterSeconds: spec.expireAfterSeconds }),
-      }),
-    );
-    // Identical definitions are a no-op on the server; conflicting ones fail (codes 85, 86).
-    await this.run(() => this.coll.createIndexes(descriptions));
+      };
+      try {
+        await this.run(() => this.coll.createIndex(spec.keys, options));
+      } catch (error) {
+        const code = (error as { code?: unknown } | null)?.code;
+        if (code !== INDEX_OPTIONS_CONFLICT && code !== INDEX_KEY_SPECS_CONFLICT) throw error;
+        conflicts.push({ collection: this.name, name, keys: spec.keys, detail: (error as Error).message });
+      }
+    }
+    return conflicts;
   }
 }
 
@@ -205,7 +215,11 @@ class MongoStoreCollection<T extends Doc> implements Collection<T> {
  * await store.ensureIndexes(INDEXES);
  */
 export async function createMongoStore(options: MongoStoreOptions): Promise<Store> {
-  const client = new MongoClient(options.uri, { ...options.clientOptions, ignoreUndefined: true });
+  const client = new MongoClient(options.uri, {
+    ...options.clientOptions,
+    writeConcern: { w: options.writeConcern ?? 'majority' },
+    ignoreUndefined: true,
+  });
   // Failing here, at start, beats failing on the first request; the half-open client is released.
   await client.connect().catch(async (error: unknown) => {
     await client.close().catch(() => undefined);
@@ -227,9 +241,11 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
   return {
     driver: 'mongodb',
     collection,
-    async ensureIndexes(specs: readonly IndexSpec[]): Promise<void> {
+    async ensureIndexes(specs: readonly IndexSpec[]): Promise<IndexConflict[]> {
       const names = [...new Set(specs.map((spec) => spec.collection))];
-      for (const name of names) await collection(name).createIndexes(specs.filter((spec) => spec.collection === name));
+      const conflicts: IndexConflict[] = [];
+      for (const name of names) conflicts.push(...(await collection(name).createIndexes(specs.filter((spec) => spec.collection === name))));
+      return conflicts;
     },
     async ping(): Promise<void> {
       if (closed) throw new Error('Store is closed');

@@ -6,6 +6,8 @@ import type { Store } from './port.js';
 export interface OpenStoreOptions {
   /** `MONGODB_URI`; when set, the MongoDB driver is used and `dataDir` is ignored. */
   mongodbUri?: string | undefined;
+  /** `MONGODB_WRITE_CONCERN`: `majority` unless set. */
+  mongodbWriteConcern?: 'majority' | number | undefined;
   /** `TTS_DATA_DIR` for the embedded store; unset keeps the embedded store in memory. */
   dataDir?: string | undefined;
 }
@@ -18,6 +20,6 @@ export interface OpenStoreOptions {
  * const store = await openStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
  */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
-  if (options.mongodbUri) return createMongoStore({ uri: options.mongodbUri });
+  if (options.mongodbUri) return createMongoStore({ uri: options.mongodbUri, writeConcern: options.mongodbWriteConcern ?? 'majority' });
   return createEmbeddedStore(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
 }

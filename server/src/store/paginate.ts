@@ -1,5 +1,5 @@
 import { AppError } from '../domain/errors.js';
-import type { Collection, Filter } from './port.js';
+import { op, type Collection, type Filter } from './port.js';
 
 export interface PageParams {
   /** 1–100. */
@@ -44,6 +44,9 @@ function decodeCursor(cursor: string): CursorPosition {
   ]);
 }
 
+/** The order of every paged list: newest first, ties broken by id. An index serving a paged list ends with these keys. */
+export const PAGE_SORT = { created_at: -1, _id: -1 } as const satisfies Record<string, 1 | -1>;
+
 /**
  * Newest-first keyset pagination over `(created_at, _id)`. Stable while items
  * are added: a page starts strictly after the previous page's last item, so no
@@ -57,9 +60,9 @@ export async function paginate<T extends Paginated>(collection: Collection<T>, f
   if (params.cursor !== undefined) {
     const { t, id } = decodeCursor(params.cursor);
     const at = new Date(t);
-    query = { $and: [filter, { $or: [{ created_at: { $lt: at } }, { created_at: at, _id: { $lt: id } }] }] };
+    query = { $and: [filter, { $or: [{ created_at: op.lt(at) }, { created_at: at, _id: op.lt(id) }] }] };
   }
-  const rows = await collection.find(query, { sort: { created_at: -1, _id: -1 }, limit: params.limit + 1 });
+  const rows = await collection.find(query, { sort: PAGE_SORT, limit: params.limit + 1 });
   const hasMore = rows.length > params.limit;
   const data = hasMore ? rows.slice(0, params.limit) : rows;
   const last = data.at(-1);

@@ -8,19 +8,28 @@
  * - Filters: equality (including dot-notation into nested objects), `$gt $gte $lt $lte
  *   $ne $in $nin $exists $regex $elemMatch $and $or $not`. No `$expr`, no `$where`,
  *   no text search.
+ * - A field's condition is a plain value (string, number, boolean, null, Date, RegExp) or an
+ *   operator built by `op.*` (`op.in(['paid'])`, `op.gte(2)`); any other object or array is
+ *   refused (TypeError), so a value from outside can never act as an operator
+ *   (`{ payment_id: { $gt: '' } }` would match every order). Subdocuments are matched field by
+ *   field with dot paths (`{ 'buyer.email': email }`), never as a whole. Top-level `$and` and
+ *   `$or` take lists of such filters. `$match` stages of pipelines follow the same rules.
  * - Updates: `$set $unset $inc $push $min $max`, with dot-notation paths. No positional
  *   `$`, no `$setOnInsert`, no pipelines. Upserts build the new document from the
  *   filter's equality fields plus the update, as both drivers do.
  * - Atomicity is per document: `updateOne` / `findOneAndUpdate` with a conditional filter
- *   is the only way to enforce an invariant (`{ 'inventory.available': { $gte: 2 } }`).
+ *   is the only way to enforce an invariant (`{ 'inventory.available': op.gte(2) }`).
  *   Read-then-write is a bug.
  * - Aggregation: `$match $group $sort $limit $project $unwind $count` and the expression
  *   operators `$sum $cond $eq $dateToString` (with `timezone`). The embedded driver runs
- *   pipelines with mingo after an indexed `$match`. `timezone` takes an IANA name
- *   (`Asia/Kolkata`) or an offset (`+05:30`); both drivers accept both.
- * - `undefined` is refused anywhere in a filter (TypeError): MongoDB would drop the key and
- *   `{ email: undefined }` would match every document. In documents and updates, fields
- *   set to `undefined` are not stored.
+ *   pipelines with mingo after an indexed `$match`. `timezone` takes an IANA name spelled
+ *   as the tz database does (`Asia/Kolkata`, `UTC`: see `canonicalTimeZone`) or an offset
+ *   (`+05:30`); both drivers refuse `asia/kolkata`, `utc` and unknown names (MongoDB's
+ *   error 40485), the embedded one also old aliases such as `US/Eastern`.
+ * - `undefined` is refused anywhere in a filter, an update's filter or a pipeline (TypeError):
+ *   MongoDB would drop the key and `{ email: undefined }` would match every document. In
+ *   documents and updates, fields set to `undefined` are not stored.
+ * - Both drivers check filters and pipelines with the same code (`filter-check.ts`).
  * - An upsert whose filter has no string `_id` gets a random string `_id`.
  * - Field names must not start with `$` or contain `.` (nedb refuses them). TTL fields are
  *   top-level, and the embedded driver re-arms TTL when `ensureIndexes` runs at start.
@@ -28,7 +37,9 @@
  * The shared contract suite (`store/contract.ts`) holds every driver to this.
  */
 
-/** A query filter in MongoDB syntax, restricted to the subset above. */
+export { op, type Operator } from './operators.js';
+
+/** A query filter in MongoDB syntax, restricted to the subset above (operators through `op`). */
 export type Filter = Record<string, unknown>;
 
 /** An update document in MongoDB syntax, restricted to the subset above. */
@@ -101,13 +112,40 @@ export interface IndexSpec {
   expireAfterSeconds?: number;
 }
 
+/** An index that exists with other options than its `IndexSpec` declares, and was left unchanged. */
+export interface IndexConflict {
+  collection: string;
+  /** The index's name, as {@link indexName} gives it. */
+  name: string;
+  keys: IndexSpec['keys'];
+  /** What the store said about it. */
+  detail: string;
+}
+
+/**
+ * The name both drivers give an index: MongoDB's own default, `field_1_other_-1`.
+ *
+ * @example
+ * indexName({ account: 1, created_at: -1 }); // 'account_1_created_at_-1'
+ */
+export function indexName(keys: IndexSpec['keys']): string {
+  return Object.entries(keys)
+    .map(([field, direction]) => `${field}_${direction}`)
+    .join('_');
+}
+
 export type StoreDriverName = 'embedded' | 'mongodb';
 
 export interface Store {
   readonly driver: StoreDriverName;
   collection<T extends Doc>(name: string): Collection<T>;
-  /** Creates indexes that do not exist yet; safe to call at every start. */
-  ensureIndexes(specs: readonly IndexSpec[]): Promise<void>;
+  /**
+   * Creates indexes that do not exist yet; safe to call at every start. An index that exists
+   * with the same keys but other options (unique, sparse, TTL) is left as it is and returned
+   * as a conflict, while the other indexes are still created: one changed definition must not
+   * stop every server from starting (docs/operations.md says how to migrate it).
+   */
+  ensureIndexes(specs: readonly IndexSpec[]): Promise<IndexConflict[]>;
   /** Resolves when the store answers; rejects otherwise (for /readyz). */
   ping(): Promise<void>;
   /** Flushes and closes; the store is unusable afterwards. */

@@ -126,6 +126,16 @@ describe('GET /v1/events/{id}/stats', () => {
     expect((await statsOf(t, sk, event.id)).sales_by_day).toEqual([{ date: '2030-06-02', tickets: 1, revenue: GENERAL }]);
   });
 
+  it('buckets by the tz database spelling of an event time zone stored in another case before names were canonical', async () => {
+    const t = await buildTestApp();
+    const { sk, pk, event, general } = await organizerWithEvent(t, { require_email_verification: false });
+    await buyAt(t, pk, event.id, [{ ticket_type: general, quantity: 1 }], '2030-06-01T20:00:00Z'); // 06-02 01:30 in Mumbai
+    await t.store.collection('events').updateOne({ _id: event.id }, { $set: { timezone: 'asia/kolkata' } });
+    const stats = await statsOf(t, sk, event.id);
+    expect(stats.timezone).toBe('Asia/Kolkata');
+    expect(stats.sales_by_day).toEqual([{ date: '2030-06-02', tickets: 1, revenue: GENERAL }]);
+  });
+
   it('reports zeros, not NaN, for an event with no tickets', async () => {
     const t = await buildTestApp();
     const { sk, event, general, vip } = await organizerWithEvent(t);

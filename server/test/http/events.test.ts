@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EventDoc } from '../../src/domain/events.js';
+import { op } from '../../src/store/port.js';
 import { buildTestApp, eventBody, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
@@ -22,13 +23,23 @@ async function createEvent(overrides: Record<string, unknown> = {}, key = sk) {
  */
 async function takeSeats(eventId: string, typeId: string, seats: number, as: 'held' | 'sold' = 'held') {
   const result = await t.store.collection<EventDoc>('events').updateOne(
-    { _id: eventId, 'inventory.available': { $gte: seats } },
+    { _id: eventId, 'inventory.available': op.gte(seats) },
     { $inc: { 'inventory.available': -seats, [`inventory.${as}`]: seats, [`inventory.types.${typeId}.${as}`]: seats } },
   );
   expect(result.matched).toBe(1);
 }
 
 describe('events (happy)', () => {
+  it('stores and returns a time zone sent in any case as the tz database spells it', async () => {
+    const event = await createEvent({ timezone: 'asia/kolkata' });
+    expect(event.timezone).toBe('Asia/Kolkata');
+    expect((await t.store.collection<EventDoc>('events').findOne({ _id: event.id }))?.timezone).toBe('Asia/Kolkata');
+    const edited = await t.call('PATCH', `/v1/events/${event.id}`, { key: sk, body: { timezone: 'utc' } });
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    expect(edited.body.timezone).toBe('UTC');
+    expect((await t.call('GET', `/v1/events/${event.id}/stats`, { key: sk })).body.timezone).toBe('UTC');
+  });
+
   it('creates an event with defaults and returns the Event Token', async () => {
     const event = await createEvent();
     expect(event.id).toMatch(/^evt_[0-9A-Za-z]{22}$/);
@@ -295,7 +306,7 @@ describe('events (errors)', () => {
     const events = t.store.collection<EventDoc>('events');
     const hold = () =>
       events.updateOne(
-        { _id: event.id, 'inventory.available': { $gte: 1 } },
+        { _id: event.id, 'inventory.available': op.gte(1) },
         { $inc: { 'inventory.available': -1, 'inventory.held': 1, [`inventory.types.${typeId}.held`]: 1 } },
       );
     const results = await Promise.all([

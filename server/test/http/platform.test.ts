@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { READINESS_TIMEOUT_MS } from '../../src/http/routes/health.js';
 import { createEmbeddedStore } from '../../src/store/embedded.js';
 import type { Store } from '../../src/store/port.js';
 import { buildTestApp, eventBody } from '../helpers/app.js';
@@ -19,6 +20,27 @@ describe('operations endpoints', () => {
     const res = await t.call('GET', '/readyz');
     expect(res.status).toBe(503);
     expect(res.body.status).toBe('unavailable');
+  });
+
+  it('answers 503 within 2 s when the store never answers a ping, as an unreachable MongoDB does', async () => {
+    const store = await createEmbeddedStore({});
+    const unreachable: Store = { ...store, driver: 'mongodb', ping: () => new Promise<void>(() => undefined) };
+    const t = await buildTestApp({ store: unreachable });
+    expect(READINESS_TIMEOUT_MS).toBeLessThanOrEqual(2_000);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let answered = false;
+      const pending = t.call('GET', '/readyz').finally(() => (answered = true));
+      await vi.advanceTimersByTimeAsync(READINESS_TIMEOUT_MS - 1);
+      expect(answered).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      const res = await pending;
+      expect(res.status).toBe(503);
+      expect(res.body).toEqual({ status: 'unavailable', store: 'mongodb' });
+    } finally {
+      vi.useRealTimers();
+      await store.close();
+    }
   });
 
   it('publishes an OpenAPI 3.1 document of every route', async () => {

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import { AppError } from '../../domain/errors.js';
-import { DuplicateKeyError, type Collection, type Doc, type IndexSpec } from '../../store/port.js';
+import { op, DuplicateKeyError, type Collection, type Doc, type IndexSpec } from '../../store/port.js';
 import type { AppEnv } from '../context.js';
 
 /** Options for {@link idempotency}. */
@@ -209,10 +209,10 @@ async function acquire(
     } catch (error) {
       if (!(error instanceof DuplicateKeyError)) throw error;
     }
-    const existing = await records.findOne({ _id, expires_at: { $gt: now } });
+    const existing = await records.findOne({ _id, expires_at: op.gt(now) });
     if (existing === null) {
       // Past its 24 h but not yet swept by the TTL monitor: start over in the same document.
-      const taken = await records.updateOne({ _id, expires_at: { $lte: now } }, { $set: fresh, $unset: { response: '' } });
+      const taken = await records.updateOne({ _id, expires_at: op.lte(now) }, { $set: fresh, $unset: { response: '' } });
       if (taken.matched === 1) return { owner };
       continue; // deleted meanwhile (a failed first run), or another request took it first
     }

@@ -17,12 +17,28 @@ const readyz = createRoute({
   path: '/readyz',
   tags: ['Operations'],
   summary: 'Readiness',
-  description: 'Ready when the store answers: load balancers should route traffic only to ready servers.',
+  description: 'Ready when the store answers within 2 s: load balancers should route traffic only to ready servers.',
   responses: {
     200: { description: 'Ready.', content: { 'application/json': { schema: ReadinessSchema } } },
-    503: { description: 'The store does not answer.', content: { 'application/json': { schema: ReadinessSchema } } },
+    503: { description: 'The store does not answer, or not within 2 s.', content: { 'application/json': { schema: ReadinessSchema } } },
   },
 });
+
+/** How long readiness waits for the store by default: well inside a load balancer's probe timeout. */
+export const READINESS_TIMEOUT_MS = 2_000;
+
+/**
+ * Settles like `ping`, or rejects after `ms`. An unreachable MongoDB makes a ping wait for
+ * server selection (30 s by default), longer than any probe waits; a late outcome is ignored.
+ */
+function pingWithin(ping: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`The store did not answer within ${ms} ms`)), ms);
+  });
+  ping.catch(() => undefined);
+  return Promise.race([ping, timeout]).finally(() => clearTimeout(timer));
+}
 
 /** Liveness and readiness probes. */
 export function healthRoutes() {
@@ -31,7 +47,7 @@ export function healthRoutes() {
     .openapi(readyz, async (c) => {
       const { store } = c.var.deps;
       try {
-        await store.ping();
+        await pingWithin(store.ping(), READINESS_TIMEOUT_MS);
         return c.json({ status: 'ready' as const, store: store.driver }, 200);
       } catch {
         return c.json({ status: 'unavailable' as const, store: store.driver }, 503);
