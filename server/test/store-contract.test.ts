@@ -10,6 +10,7 @@ import { describeStoreContract } from '../src/store/contract.js';
 import { createEmbeddedStore } from '../src/store/embedded.js';
 import { createMongoStore } from '../src/store/mongo.js';
 import { DuplicateKeyError, type Doc, type IndexSpec } from '../src/store/port.js';
+import { contractMongoUri } from './helpers/contract-target.js';
 
 const tempDirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -140,9 +141,17 @@ async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 5_
   return value;
 }
 
-// Only a variable meant for tests: MONGODB_URI may name a production database, and this suite
-// creates and drops a database wherever it points.
-const mongoUri = process.env.TTS_TEST_MONGODB_URI;
+describe('the contract suite’s MongoDB target', () => {
+  it('runs only against TTS_TEST_MONGODB_URI, never against a MONGODB_URI that may be production', () => {
+    expect(contractMongoUri({ MONGODB_URI: 'mongodb://prod.example.com/tts' })).toBeUndefined();
+    expect(contractMongoUri({ MONGODB_URI: 'mongodb://prod.example.com/tts', TTS_TEST_MONGODB_URI: ' ' })).toBeUndefined();
+    expect(contractMongoUri({ MONGODB_URI: 'mongodb://prod.example.com/tts', TTS_TEST_MONGODB_URI: 'mongodb://127.0.0.1:27017' })).toBe(
+      'mongodb://127.0.0.1:27017',
+    );
+  });
+});
+
+const mongoUri = contractMongoUri(process.env);
 if (mongoUri) {
   const dbName = `tts_contract_${randomBytes(6).toString('hex')}`;
   afterAll(async () => {
