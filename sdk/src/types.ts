@@ -210,8 +210,13 @@ export interface PublicEvent {
   timezone: string;
   currency: Currency;
   status: EventStatus;
-  ticket_types: Array<Pick<TicketType, 'id' | 'name' | 'price' | 'max_per_order' | 'available'>>;
+  /** `held`: seats of the type held by unpaid orders, which come back if those buyers do not pay. */
+  ticket_types: Array<Pick<TicketType, 'id' | 'name' | 'price' | 'max_per_order' | 'available' | 'held'>>;
   available: number;
+  /** Seats held by unpaid orders: not available now, but they come back if those buyers do not pay. */
+  held: number;
+  /** When the oldest hold runs out (its seats come back unless paid for); null when nothing is held. */
+  holds_expire_at: Timestamp | null;
   sales_open: boolean;
   sales_start_at: Timestamp | null;
   sales_end_at: Timestamp | null;
