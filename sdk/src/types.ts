@@ -43,6 +43,15 @@ export interface FieldIssue {
 }
 
 /** The body of every error response. */
+/**
+ * `details` of an `OTP_INVALID` error. `reason: 'locked'`: too many wrong codes, so even the
+ * right code is refused until a new one is sent (`resend-code`); `wrong_code`: try again.
+ */
+export interface OtpInvalidDetails {
+  attempts_left: number;
+  reason: 'wrong_code' | 'locked';
+}
+
 export interface ErrorBody {
   error: {
     code: ErrorCode;
