@@ -11,9 +11,15 @@ const en = {
   test: 'TEST MODE',
   testNote: 'No real money moves.',
   tickets: 'Choose tickets',
+  steps: 'Checkout steps',
+  sTickets: 'Tickets',
+  sDetails: 'Details',
+  sDone: 'Done',
   left: '{n} left',
   soldOut: 'Sold out',
   allSold: 'All tickets are sold.',
+  allHeld: 'Every seat left is held by buyers who have not paid yet. Some may free up at {time}; this list updates by itself.',
+  heldOut: 'Held',
   SALES_CLOSED: 'Ticket sales are closed.',
   opens: 'Ticket sales open on {date}.',
   add: 'Add one {name}',
@@ -84,9 +90,15 @@ const hi: Record<Key, string> = {
   test: 'टेस्ट मोड',
   testNote: 'कोई असली पैसा नहीं कटेगा।',
   tickets: 'टिकट चुनें',
+  steps: 'खरीद के चरण',
+  sTickets: 'टिकट',
+  sDetails: 'जानकारी',
+  sDone: 'पूरा',
   left: '{n} बचे',
   soldOut: 'बिक गए',
   allSold: 'सभी टिकट बिक गए।',
+  allHeld: 'बची सभी सीटें उन खरीदारों ने रोकी हैं जिन्होंने अभी भुगतान नहीं किया। {time} पर कुछ सीटें खाली हो सकती हैं; यह सूची अपने-आप अपडेट होती है।',
+  heldOut: 'रुकी हैं',
   SALES_CLOSED: 'टिकटों की बिक्री बंद है।',
   opens: 'बिक्री {date} को शुरू होगी।',
   add: 'एक {name} जोड़ें',
@@ -162,6 +174,8 @@ export interface I18n {
   money(paise: number): string;
   /** A timestamp in the event's time zone, e.g. `8 Jun 2030, 7:30 pm`. */
   date(iso: string, timeZone: string): string;
+  /** A timestamp's time of day in the event's time zone, e.g. `7:42 pm`. */
+  time(iso: string, timeZone: string): string;
   /** Seconds as `m:ss`. */
   clock(seconds: number): string;
 }
@@ -183,6 +197,7 @@ export function i18n(locale: string | null | undefined): I18n {
     t: (key, vars = {}) => words[key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name])),
     money: (paise) => rupees.format(paise / 100),
     date: (iso, timeZone) => new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso)),
+    time: (iso, timeZone) => new Intl.DateTimeFormat(tag, { timeStyle: 'short', timeZone }).format(new Date(iso)),
     clock: (seconds) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`,
   };
 }
