@@ -23,6 +23,7 @@ export function ticketPdfModel(ticket: TicketDoc, event: EventDoc, publicUrl: st
     validFrom: (ticket.valid_from ?? ticket.created_at).toISOString(),
     validUntil: (ticket.valid_until ?? event.ends_at).toISOString(),
     url: ticketUrls(publicUrl, ticket._id).url,
+    testMode: !ticket.livemode,
   };
 }
 
@@ -63,6 +64,8 @@ export function createMailRenderer({ store, publicUrl }: { store: Store; publicU
           timezone: event.timezone,
           buyerName: order.buyer.name,
           orderId: order._id,
+          testMode: !order.livemode,
+          findUrl: `${publicUrl}/tickets/find`,
           tickets: issued.map((t) => ({
             id: t._id,
             url: ticketUrls(publicUrl, t._id).url,

@@ -48,6 +48,10 @@ export interface TicketsMailInput {
   buyerName: string;
   orderId?: string;
   tickets: TicketsMailTicket[];
+  /** Test-mode tickets: the subject and the first line say TEST, so nobody takes them for real ones. */
+  testMode?: boolean;
+  /** The "Find my tickets" page, linked at the end for a buyer who loses this mail. */
+  findUrl?: string;
 }
 
 /** Input for {@link refundNoticeMail}. */
@@ -152,12 +156,14 @@ export function ticketsMail(input: TicketsMailInput): MailContent {
   const when = formatDateTime(input.startsAt, input.timezone);
   const where = input.venue ? oneLine(input.venue, 200) : '';
   const hello = greeting(input.buyerName);
-  const subject = `Your ${noun} for ${event}`;
+  const subject = `${input.testMode ? '[TEST] ' : ''}Your ${noun} for ${event}`;
+  const testNote = 'TEST TICKET: made in test mode, not valid for entry. No money was taken.';
   const attachments: MailAttachment[] = input.tickets.flatMap((t) =>
     t.pdf ? [{ filename: `ticket-${t.id}.pdf`, contentType: 'application/pdf', content: t.pdf }] : [],
   );
 
   const textLines = [
+    ...(input.testMode ? [testNote, ''] : []),
     hello.text,
     '',
     `Here ${count === 1 ? 'is your ticket' : `are your ${count} tickets`} for ${event}.`,
@@ -172,6 +178,7 @@ export function ticketsMail(input: TicketsMailInput): MailContent {
     ]),
     '',
     'Show the QR code on the ticket page or the attached PDF at the entrance. Each ticket admits one person, once.',
+    ...(input.findUrl ? ['', `Lost this email? Find all your tickets at ${input.findUrl}`] : []),
   ];
 
   const items = input.tickets
@@ -187,14 +194,20 @@ export function ticketsMail(input: TicketsMailInput): MailContent {
     .join('');
   const html = layout(
     subject,
-    `${hello.html}<p>Here ${count === 1 ? 'is your ticket' : `are your ${count} tickets`} for ` +
+    (input.testMode
+      ? `<p style="margin:0 0 16px;padding:8px 12px;border:2px solid #991b1b;background:#fee2e2;color:#991b1b;font-weight:700">${testNote}</p>`
+      : '') +
+      `${hello.html}<p>Here ${count === 1 ? 'is your ticket' : `are your ${count} tickets`} for ` +
       `<strong>${escapeHtml(event)}</strong>.</p>` +
       `<p style="margin:0">When: ${escapeHtml(when)}</p>` +
       (where ? `<p style="margin:0">Where: ${escapeHtml(where)}</p>` : '') +
       (input.orderId ? `<p style="margin:0;color:#4b5563">Order: ${escapeHtml(input.orderId)}</p>` : '') +
       `<ol style="padding-left:20px;margin:20px 0">${items}</ol>` +
       `<p>Show the QR code on the ticket page${attachments.length ? ' or the attached PDF' : ''} at the entrance. ` +
-      `Each ticket admits one person, once.</p>`,
+      `Each ticket admits one person, once.</p>` +
+      (input.findUrl && isWebUrl(input.findUrl)
+        ? `<p style="color:#4b5563">Lost this email? <a href="${escapeHtml(input.findUrl)}" style="${LINK}">Find all your tickets</a>.</p>`
+        : ''),
   );
   return {
     subject: oneLine(subject),
