@@ -7,6 +7,7 @@ import { LOGIN_GUARD_INDEXES } from './domain/login-guard.js';
 import { ORDER_INDEXES } from './domain/orders.js';
 import { RATE_LIMIT_INDEXES } from './domain/rate-limit.js';
 import { SESSION_INDEXES } from './domain/sessions.js';
+import { TICKET_FINDER_INDEXES } from './domain/ticket-finder.js';
 import { TICKET_MAIL_INDEXES } from './domain/ticket-mail.js';
 import { TICKET_INDEXES } from './domain/tickets.js';
 import { WEBHOOK_INDEXES } from './domain/webhooks.js';
@@ -34,4 +35,5 @@ export const INDEXES: readonly IndexSpec[] = [
   ...LOGIN_GUARD_INDEXES,
   ...DASHBOARD_INDEXES,
   ...TICKET_MAIL_INDEXES,
+  ...TICKET_FINDER_INDEXES,
 ];

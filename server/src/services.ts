@@ -15,6 +15,7 @@ import { createOrderService, type GatewayRouter } from './domain/orders.js';
 import { createRateLimiter } from './domain/rate-limit.js';
 import { createSessionService } from './domain/sessions.js';
 import { createTicketCodes } from './domain/ticket-codes.js';
+import { createTicketFinder } from './domain/ticket-finder.js';
 import { createTicketMailService } from './domain/ticket-mail.js';
 import { createTicketService } from './domain/tickets.js';
 import { createWebhookService } from './domain/webhooks.js';
@@ -101,6 +102,7 @@ export function createServices({ config, store, clock, hasher = bcryptHasher(con
     loginGuard: createLoginGuard({ store, clock, limiter, accounts }),
     dashboard: createDashboardService({ store, clock }),
     ticketMail: createTicketMailService({ store, clock, outbox, limiter }),
+    ticketFinder: createTicketFinder({ store, clock, outbox, limiter }),
   };
 }
 
