@@ -299,6 +299,11 @@ export class TtsCheckout extends BaseElement {
     if (changed.has('locale')) this.#i = i18n(this.locale);
     // A prompt belongs to the step it was asked on: a payment that finished meanwhile leaves none behind.
     if (changed.has('step')) this.asking = false;
+    if (changed.has('event')) {
+      // Another event: its own quantities, and its own kept order to resume.
+      this.qty = {};
+      this.#resumed = false;
+    }
     if ((changed.has('event') || changed.has('key') || changed.has('apiBase')) && this.event && this.key) void this.#load();
     if (changed.has('amount') && this.amount > 0) this.amountText = String(this.amount / 100);
     // A prefill fills its field when it is set, and leaves the buyer's own edits alone after.

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PUBLIC_EVENT_CACHE_MS } from '../../../server/src/domain/events.js';
+import { eventBody } from '../../../server/test/helpers/app.js';
 import { buyer, issueTickets, startOrder } from '../../../server/test/helpers/checkout.js';
 import { $, API, button, enterDetails, mount, root, setup, submit, text, type, until } from '../test-support/harness.js';
 
@@ -89,6 +90,16 @@ describe('tickets step', () => {
     await vi.waitFor(() => expect(root(el).querySelector('button[aria-label="Add one General"]')).not.toBeNull());
     expect(loads()).toBe(before + 1);
     vi.useRealTimers();
+  });
+
+  it('starts a newly set event afresh: `quantity` of its first type, not the last event’s choices', async () => {
+    const { el, t, org } = await setup({ attrs: { mode: 'page' } });
+    await until(() => expect(rows(el)[0]?.querySelector('output')?.textContent).toBe('1'));
+    const other = await t.call('POST', '/v1/events', { key: org.sk, body: eventBody({ name: 'Diwali Mela' }) });
+    el.setAttribute('event', other.body.id);
+    await until(() => expect(text(el)).toContain('Diwali Mela'));
+    expect(rows(el)[0]?.querySelector('output')?.textContent).toBe('1');
+    expect(button(el, 'Continue').hasAttribute('disabled')).toBe(false);
   });
 
   it('says when everything is sold out', async () => {
