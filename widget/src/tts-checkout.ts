@@ -124,9 +124,11 @@ const strip = ({ client_secret: _, ...order }: Order): Omit<Order, 'client_secre
  * @csspart dialog - The modal `<dialog>`.
  * @csspart panel - The checkout's surface (in both modes).
  * @csspart header - The event's name, venue and date.
+ * @csspart steps - The step indicator (tickets → details → code → pay → done).
  * @csspart close - The × button.
  * @csspart body - The current step.
- * @csspart footer - The order summary and the hold countdown.
+ * @csspart footer - The order summary, the hold countdown and Start again.
+ * @csspart summary - The pay step's itemised lines and total.
  * @csspart primary - Main actions (Continue, Pay, Download PDF).
  * @csspart secondary - Other actions (Back, Fail the payment, Open ticket).
  * @csspart ticket-type - One row of the ticket list.
