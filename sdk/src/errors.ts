@@ -65,10 +65,12 @@ export class TtsApiError extends TtsError {
 
 /**
  * 400: the request was malformed (`VALIDATION_FAILED`, with `details` naming the fields) or a
- * code was wrong (`OTP_INVALID`, `OTP_EXPIRED`).
+ * code was wrong (`OTP_INVALID`, `OTP_EXPIRED`). An `OTP_INVALID`'s `details` is an
+ * `OtpInvalidDetails`: `reason: 'locked'` means no code passes until a new one is sent.
  *
  * @example
  * if (err instanceof TtsBadRequestError) console.table(err.details);
+ * if (err instanceof TtsBadRequestError && err.code === 'OTP_INVALID' && (err.details as OtpInvalidDetails).reason === 'locked') await resend();
  */
 export class TtsBadRequestError extends TtsApiError {
   override name = 'TtsBadRequestError';

@@ -43,6 +43,15 @@ export interface FieldIssue {
 }
 
 /** The body of every error response. */
+/**
+ * `details` of an `OTP_INVALID` error. `reason: 'locked'`: too many wrong codes, so even the
+ * right code is refused until a new one is sent (`resend-code`); `wrong_code`: try again.
+ */
+export interface OtpInvalidDetails {
+  attempts_left: number;
+  reason: 'wrong_code' | 'locked';
+}
+
 export interface ErrorBody {
   error: {
     code: ErrorCode;
@@ -210,8 +219,13 @@ export interface PublicEvent {
   timezone: string;
   currency: Currency;
   status: EventStatus;
-  ticket_types: Array<Pick<TicketType, 'id' | 'name' | 'price' | 'max_per_order' | 'available'>>;
+  /** `held`: seats of the type held by unpaid orders, which come back if those buyers do not pay. */
+  ticket_types: Array<Pick<TicketType, 'id' | 'name' | 'price' | 'max_per_order' | 'available' | 'held'>>;
   available: number;
+  /** Seats held by unpaid orders: not available now, but they come back if those buyers do not pay. */
+  held: number;
+  /** When the oldest hold runs out (its seats come back unless paid for); null when nothing is held. */
+  holds_expire_at: Timestamp | null;
   sales_open: boolean;
   sales_start_at: Timestamp | null;
   sales_end_at: Timestamp | null;

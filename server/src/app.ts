@@ -17,6 +17,7 @@ import { checkoutRoutes } from './http/routes/checkout.js';
 import { demoRoutes } from './http/routes/demo.js';
 import { mailboxRoutes } from './http/routes/mailbox.js';
 import { seedCompatRoutes } from './http/routes/seed-compat.js';
+import { findTicketsRoutes } from './http/routes/find-tickets.js';
 import { ticketPageRoutes } from './http/routes/ticket-pages.js';
 import { eventRoutes } from './http/routes/events.js';
 import { healthRoutes } from './http/routes/health.js';
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', ticketRoutes());
   app.route('/', checkinRoutes());
   app.route('/', webhookRoutes());
+  app.route('/', findTicketsRoutes());
   app.route('/', ticketPageRoutes());
   app.route('/', checkoutRoutes());
   app.route('/', mailboxRoutes());

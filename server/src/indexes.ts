@@ -8,6 +8,7 @@ import { ORDER_INDEXES } from './domain/orders.js';
 import { PASSWORD_GUARD_INDEXES } from './domain/password-guard.js';
 import { RATE_LIMIT_INDEXES } from './domain/rate-limit.js';
 import { SESSION_INDEXES } from './domain/sessions.js';
+import { TICKET_FINDER_INDEXES } from './domain/ticket-finder.js';
 import { TICKET_MAIL_INDEXES } from './domain/ticket-mail.js';
 import { TICKET_INDEXES } from './domain/tickets.js';
 import { WEBHOOK_INDEXES } from './domain/webhooks.js';
@@ -38,6 +39,7 @@ export const INDEXES: readonly IndexSpec[] = [
   ...PASSWORD_GUARD_INDEXES,
   ...DASHBOARD_INDEXES,
   ...TICKET_MAIL_INDEXES,
+  ...TICKET_FINDER_INDEXES,
 ];
 
 /** A list the product reads in a sort order, in pages or up to a limit. */

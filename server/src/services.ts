@@ -18,6 +18,7 @@ import { createPasswordGuard } from './domain/password-guard.js';
 import { createRateLimiter } from './domain/rate-limit.js';
 import { createSessionService } from './domain/sessions.js';
 import { createTicketCodes } from './domain/ticket-codes.js';
+import { createTicketFinder } from './domain/ticket-finder.js';
 import { createTicketMailService } from './domain/ticket-mail.js';
 import { createTicketService } from './domain/tickets.js';
 import { createWebhookService } from './domain/webhooks.js';
@@ -115,6 +116,7 @@ export function createServices({ config, store, clock, hasher = bcryptHasher(con
     ticketMail: createTicketMailService({ store, clock, outbox, limiter }),
     // Which server runs each background job (background.ts).
     leases: createLeases({ store, clock, holder: instanceId }),
+    ticketFinder: createTicketFinder({ store, clock, outbox, limiter }),
   };
 }
 

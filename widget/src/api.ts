@@ -136,6 +136,8 @@ export function createApi(base: string, key: string) {
     // Keyed per click: each send replaces the code and counts against the address's five an
     // hour, so a retry after a lost answer must replay it, not mail a code that voids the first.
     resend: (id: string, secret: string, idempotency: IdempotencyKey) => order(id, 'resend-code', { client_secret: secret }, idempotency),
+    /** Gives the seats back: the buyer started again (no key: cancelling twice is harmless). */
+    cancel: (id: string, secret: string) => order(id, 'cancel', { client_secret: secret }),
     pay: (id: string, secret: string, p: { gateway_order_id: string; gateway_payment_id: string; signature: string }) => order(id, 'pay', { client_secret: secret, ...p }),
     // Keyed per click: a retry after a lost answer replays the simulated payment rather than
     // making a second one that nobody confirms.

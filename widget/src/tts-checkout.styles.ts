@@ -70,7 +70,8 @@ export const styles = css`
     border: 0;
     border-radius: var(--_r);
     width: min(30rem, 100vw - 2rem);
-    max-height: calc(100dvh - 2rem);
+    /* One height for every step: the modal never jumps; a long step scrolls inside. */
+    height: min(42rem, 100dvh - 2rem);
     box-shadow: 0 20px 50px #0005;
     animation: in 0.2s;
   }
@@ -97,6 +98,41 @@ export const styles = css`
       margin: 0;
       border-radius: 0;
     }
+  }
+  dialog .panel {
+    display: flex;
+    flex-direction: column;
+    height: 100%;
+  }
+  dialog .body {
+    flex: 1;
+    overflow-y: auto;
+  }
+  .steps {
+    display: flex;
+    gap: 0.25rem;
+    margin: 0;
+    padding: 0.5rem 1.25rem;
+    list-style: none;
+    font-size: 0.75rem;
+    color: var(--tts-muted, #4b5563);
+    border-bottom: var(--_line);
+  }
+  .steps li {
+    flex: 1;
+    border-top: 3px solid var(--tts-border, #d1d5db);
+    padding-top: 0.2rem;
+  }
+  .steps .on {
+    border-color: var(--_a);
+  }
+  [aria-current] {
+    color: var(--_fg);
+    font-weight: 700;
+  }
+  .sum {
+    margin-bottom: 1rem;
+    border-bottom: var(--_line);
   }
   .panel {
     background: var(--_bg);

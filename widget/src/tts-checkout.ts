@@ -1,9 +1,10 @@
-import type { FieldIssue, Order, PayOrderParams, PublicEvent, Ticket } from '@trendy-tickets/sdk';
+import type { FieldIssue, Order, OtpInvalidDetails, PayOrderParams, PublicEvent, Ticket } from '@trendy-tickets/sdk';
 import { html, nothing } from 'lit/html.js';
 import { CheckoutError, createApi, newIdempotencyKey, type CheckoutErrorCode, type IdempotencyKey } from './api.js';
 import { BaseElement, type PropertyDeclaration, type PropertyValues } from './base-element.js';
 import { i18n, MESSAGES, type I18n, type Key } from './i18n.js';
 import { loadRazorpay } from './razorpay-loader.js';
+import { keep, kept } from './resume.js';
 import type { BuyerField, StepContext } from './steps/context.js';
 import { toPaise } from './steps/context.js';
 import { checkBuyer, detailsStep } from './steps/details.js';
@@ -86,6 +87,16 @@ const SCRIPT_ORIGIN = (() => {
 
 /** Seconds between two code mails; the server also limits sends per hour. */
 const RESEND_COOLDOWN = 30;
+/** Milliseconds between availability checks while the tickets step is open (the server caches the answer too). */
+const POLL_MS = 15_000;
+/** The steps the indicator shows, in order, with their short names. */
+const STEPS: ReadonlyArray<[CheckoutStep, Key]> = [
+  ['tickets', 'sTickets'],
+  ['details', 'sDetails'],
+  ['verify', 'code'],
+  ['pay', 'pay'],
+  ['done', 'sDone'],
+];
 /** When the server asks for patience without saying how long. */
 const DEFAULT_WAIT = 60;
 /** Error codes that mean the embed itself is wrong (key, event, origin): the site owner must act. */
@@ -113,9 +124,11 @@ const strip = ({ client_secret: _, ...order }: Order): Omit<Order, 'client_secre
  * @csspart dialog - The modal `<dialog>`.
  * @csspart panel - The checkout's surface (in both modes).
  * @csspart header - The event's name, venue and date.
+ * @csspart steps - The step indicator (tickets → details → code → pay → done).
  * @csspart close - The × button.
  * @csspart body - The current step.
- * @csspart footer - The order summary and the hold countdown.
+ * @csspart footer - The order summary, the hold countdown and Start again.
+ * @csspart summary - The pay step's itemised lines and total.
  * @csspart primary - Main actions (Continue, Pay, Download PDF).
  * @csspart secondary - Other actions (Back, Fail the payment, Open ticket).
  * @csspart ticket-type - One row of the ticket list.
@@ -171,6 +184,7 @@ export class TtsCheckout extends BaseElement {
     order: { state: true },
     code: { state: true },
     attemptsLeft: { state: true },
+    locked: { state: true },
     tickets: { state: true },
     problem: { state: true },
     status: { state: true },
@@ -211,6 +225,8 @@ export class TtsCheckout extends BaseElement {
   private order: Order | null = null;
   private code = '';
   private attemptsLeft: number | null = null;
+  /** Five wrong codes: no code passes until a new one is sent. */
+  private locked = false;
   private tickets: Ticket[] = [];
   private problem: Problem | null = null;
   private status = '';
@@ -220,7 +236,10 @@ export class TtsCheckout extends BaseElement {
   private opened = false;
   private now = Date.now();
 
-  /** The order's client secret: in memory only, never logged, never in an event. */
+  /**
+   * The order's client secret: never logged, never in an event or the page; kept in the tab's
+   * sessionStorage with the order id so a reload resumes (see resume.ts).
+   */
   #secret = '';
   /**
    * The order request whose outcome is not known yet, with its `Idempotency-Key`: kept while a
@@ -233,6 +252,10 @@ export class TtsCheckout extends BaseElement {
   #creating: (IdempotencyKey & { body: string }) | null = null;
   #deadline = 0;
   #resendAt = 0;
+  /** When availability is next checked by itself (tickets step, checkout open). */
+  #pollAt = 0;
+  /** The kept order of this event was looked for (once per page load). */
+  #resumed = false;
   #timer: ReturnType<typeof setInterval> | undefined;
   /** True while Razorpay Checkout has the screen (our dialog is put away meanwhile). */
   #away = false;
@@ -276,6 +299,13 @@ export class TtsCheckout extends BaseElement {
 
   protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('locale')) this.#i = i18n(this.locale);
+    // A prompt belongs to the step it was asked on: a payment that finished meanwhile leaves none behind.
+    if (changed.has('step')) this.asking = false;
+    if (changed.has('event')) {
+      // Another event: its own quantities, and its own kept order to resume.
+      this.qty = {};
+      this.#resumed = false;
+    }
     if ((changed.has('event') || changed.has('key') || changed.has('apiBase')) && this.event && this.key) void this.#load();
     if (changed.has('amount') && this.amount > 0) this.amountText = String(this.amount / 100);
     // A prefill fills its field when it is set, and leaves the buyer's own edits alone after.
@@ -291,12 +321,18 @@ export class TtsCheckout extends BaseElement {
     // Opened before the event arrived: the first step takes focus once it appears.
     if (changed.has('ev') && !changed.get('ev') && this.opened) this.#focusStep();
     if (changed.has('asking') && this.asking) this.renderRoot.querySelector<HTMLElement>('.ask .primary')?.focus();
+    // The code field is disabled once locked: focus goes to the way out, a new code.
+    if (changed.has('locked') && this.locked) this.#focusStep();
   }
 
-  /** (Re)loads the event: availability, prices, whether sales are open. */
-  async #load(keepProblem = false): Promise<void> {
+  /**
+   * (Re)loads the event: availability, prices, whether sales are open. `quiet`: a check of its
+   * own (the poll), which says nothing when it fails; the next one may work.
+   */
+  async #load(keepProblem = false, quiet = false): Promise<void> {
     const id = this.event;
     if (!keepProblem) this.problem = null;
+    this.#pollAt = Date.now() + POLL_MS;
     try {
       const ev = await this.#api().event(id);
       if (id !== this.event) return;
@@ -313,9 +349,33 @@ export class TtsCheckout extends BaseElement {
       }
       this.qty = qty;
       this.#fire('tts-ready', { event: ev });
+      if (!this.#resumed) await this.#resume();
     } catch (err) {
-      this.#fail(err, () => void this.#load());
+      if (!quiet) this.#fail(err, () => void this.#load());
     }
+  }
+
+  /**
+   * After a reload: picks up the order this tab kept for the event, at the step it is at (its
+   * tickets, when paid), with the modal open again. A finished or unknown order is forgotten.
+   */
+  async #resume(): Promise<void> {
+    this.#resumed = true;
+    const saved = kept(this.event);
+    if (!saved) return;
+    let order: Order;
+    try {
+      order = await this.#api().retrieve(saved.id, saved.secret);
+    } catch (err) {
+      // Offline for now: keep it for the next load. Refused (another key, gone): forget it.
+      if (!(err instanceof CheckoutError && RETRYABLE.includes(err.code))) keep(this.event, null);
+      return;
+    }
+    if (order.status !== 'awaiting_verification' && order.status !== 'awaiting_payment' && order.status !== 'paid') return keep(this.event, null);
+    this.#secret = saved.secret;
+    this.#deadline = saved.deadline;
+    this.#advance(order);
+    void this.open();
   }
 
   #api() {
@@ -338,6 +398,10 @@ export class TtsCheckout extends BaseElement {
     const now = Date.now();
     const holding = this.step === 'verify' || this.step === 'pay';
     if (holding || (this.problem?.until ?? 0) > this.now) this.now = now;
+    // Held seats may come back: while the buyer looks at the tickets, check now and then.
+    if (this.step === 'tickets' && this.ev && (this.opened || this.mode === 'page') && !document.hidden && now >= this.#pollAt && !this.busy) {
+      void this.#load(true, true);
+    }
     if (holding && this.#deadline && now >= this.#deadline && !this.paying) {
       this.#end();
       this.#fire('tts-error', { code: 'HOLD_EXPIRED', message: 'The hold on the seats ran out before payment.', request_id: null });
@@ -379,9 +443,16 @@ export class TtsCheckout extends BaseElement {
         void this.#load(true);
         break;
       case 'OTP_INVALID': {
-        const left = (e.details as { attempts_left?: number } | undefined)?.attempts_left;
+        const details = e.details as Partial<OtpInvalidDetails> | undefined;
+        const left = details?.attempts_left;
         if (typeof left === 'number') this.attemptsLeft = left;
-        if (left === 0) problem.key = 'OTP_LOCKED';
+        if (details?.reason === 'locked' || left === 0) {
+          // No code will pass now, not even the right one: stop taking codes and offer a new
+          // one at once (the server still limits how many are sent).
+          problem.key = 'OTP_LOCKED';
+          this.locked = true;
+          this.#resendAt = 0;
+        }
         this.code = '';
         break;
       }
@@ -430,6 +501,7 @@ export class TtsCheckout extends BaseElement {
     this.order = order;
     this.now = Date.now();
     this.attemptsLeft = order.verification.attempts_left;
+    this.locked = order.status === 'awaiting_verification' && order.verification.attempts_left === 0;
     if (order.status === 'awaiting_verification') this.step = 'verify';
     else if (order.status === 'awaiting_payment') this.step = 'pay';
     else if (order.status === 'paid') {
@@ -445,10 +517,20 @@ export class TtsCheckout extends BaseElement {
     this.step = 'ended';
     this.#deadline = 0;
     this.paying = false;
+    keep(this.event, null);
   }
 
-  /** Back to the start with fresh availability; the buyer's details are kept. */
+  /**
+   * Back to the start with fresh availability; the buyer's details are kept. An order still
+   * holding seats is cancelled first, so starting again never holds a second set.
+   */
   #restart(): void {
+    if (this.paying) return;
+    const order = this.order;
+    const secret = this.#secret;
+    keep(this.event, null);
+    this.#deadline = 0;
+    this.locked = false;
     this.order = null;
     this.#secret = '';
     this.#creating = null;
@@ -456,7 +538,9 @@ export class TtsCheckout extends BaseElement {
     this.code = '';
     this.problem = null;
     this.step = 'tickets';
-    void this.#load();
+    this.#pollAt = Date.now() + POLL_MS;
+    const holding = order && (order.status === 'awaiting_verification' || order.status === 'awaiting_payment');
+    void (holding ? this.#api().cancel(order.id, secret).catch(() => null) : Promise.resolve()).then(() => this.#load());
   }
 
   #requestClose(source: TtsRequestCloseDetail['source']): void {
@@ -516,6 +600,7 @@ export class TtsCheckout extends BaseElement {
       // Count the hold down from its length, not the server's clock: the buyer's clock may be off.
       this.#deadline = sent + Date.parse(order.expires_at) - Date.parse(order.created_at);
       this.#resendAt = Date.now() + RESEND_COOLDOWN * 1000;
+      keep(ev.id, { id: order.id, secret: this.#secret, deadline: this.#deadline });
       this.#fire('tts-order-created', { order: strip(order) });
       this.#advance(order);
     };
@@ -547,7 +632,7 @@ export class TtsCheckout extends BaseElement {
 
   #verify(): void {
     const order = this.order;
-    if (!order || this.code.length !== 6) return;
+    if (!order || this.code.length !== 6 || this.locked) return;
     const code = this.code;
     void this.#run('loading', async () => {
       this.#advance(await this.#api().verify(order.id, this.#secret, code));
@@ -563,6 +648,7 @@ export class TtsCheckout extends BaseElement {
       const updated = await this.#api().resend(order.id, this.#secret, attempt);
       this.order = updated;
       this.attemptsLeft = updated.verification.attempts_left;
+      this.locked = false;
       this.code = '';
       this.#resendAt = Date.now() + RESEND_COOLDOWN * 1000;
       return this.#i.t('sentTo', { email: updated.verification.sent_to ?? updated.buyer.email });
@@ -672,6 +758,7 @@ export class TtsCheckout extends BaseElement {
       invalid: this.invalid,
       code: this.code,
       attemptsLeft: this.attemptsLeft,
+      locked: this.locked,
       resendIn: Math.max(0, Math.ceil((this.#resendAt - now) / 1000)),
       holdLeft: this.#deadline ? Math.max(0, Math.ceil((this.#deadline - now) / 1000)) : null,
       tickets: this.tickets,
@@ -720,7 +807,18 @@ export class TtsCheckout extends BaseElement {
     return html`<footer part="footer">
       <span>${order.items.map((x) => `${x.quantity} × ${x.name}`).join(', ')} · <b>${i.money(order.amount)}</b></span>
       <span role="timer">${i.t('held', { time: i.clock(holdLeft) })}</span>
+      <button class="link" aria-disabled=${this.paying} @click=${c.on.restart}>${i.t('restart')}</button>
     </footer>`;
+  }
+
+  /** Where the buyer is: tickets → details → email code (when asked) → pay → done. */
+  #steps(ev: PublicEvent) {
+    const i = this.#i;
+    const steps = STEPS.filter(([s]) => s !== 'verify' || ev.require_email_verification);
+    const at = steps.findIndex(([s]) => s === this.step);
+    return html`<ol class="steps" part="steps" aria-label=${i.t('steps')}>
+      ${steps.map(([s, key], n) => html`<li class=${n <= at ? 'on' : ''} aria-current=${s === this.step ? 'step' : nothing}>${i.t(key)}</li>`)}
+    </ol>`;
   }
 
   #problem() {
@@ -748,6 +846,7 @@ export class TtsCheckout extends BaseElement {
         ${ev ? html`<p class="muted">${[ev.venue, i.date(ev.starts_at, ev.timezone)].filter(Boolean).join(' · ')}</p>` : nothing}
         ${modal ? html`<button class="x" part="close" aria-label=${i.t('close')} @click=${() => this.#requestClose('close-button')}>×</button>` : nothing}
       </header>
+      ${ev ? this.#steps(ev) : nothing}
       <div class="body" part="body">
         ${this.asking
           ? html`<div class="ask" role="alert">

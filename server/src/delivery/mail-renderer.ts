@@ -1,10 +1,12 @@
+import { systemClock, type Clock } from '../domain/clock.js';
 import type { EventDoc } from '../domain/events.js';
+import { upcomingTickets } from '../domain/ticket-finder.js';
 import type { OrderDoc } from '../domain/orders.js';
 import { ticketUrls, type TicketDoc } from '../domain/tickets.js';
 import { op, type Store } from '../store/port.js';
 import type { MailMessage } from './mailer.js';
 import { PermanentDeliveryError, type OutboxJob } from './outbox.js';
-import { refundNoticeMail, ticketsMail, verificationCodeMail, type MailContent } from './templates.js';
+import { refundNoticeMail, ticketLinksMail, ticketsMail, verificationCodeMail, type MailContent } from './templates.js';
 import { renderTicketsPdf, type TicketPdfModel } from './ticket-pdf.js';
 
 /** A ticket as its PDF page shows it. */
@@ -23,6 +25,7 @@ export function ticketPdfModel(ticket: TicketDoc, event: EventDoc, publicUrl: st
     validFrom: (ticket.valid_from ?? ticket.created_at).toISOString(),
     validUntil: (ticket.valid_until ?? event.ends_at).toISOString(),
     url: ticketUrls(publicUrl, ticket._id).url,
+    testMode: !ticket.livemode,
   };
 }
 
@@ -34,7 +37,7 @@ export function ticketPdfModel(ticket: TicketDoc, event: EventDoc, publicUrl: st
  * @example
  * const worker = createOutboxWorker({ store, mailer, render: createMailRenderer({ store, publicUrl }) });
  */
-export function createMailRenderer({ store, publicUrl }: { store: Store; publicUrl: string }) {
+export function createMailRenderer({ store, publicUrl, clock = systemClock }: { store: Store; publicUrl: string; clock?: Clock }) {
   const orders = store.collection<OrderDoc>('orders');
   const events = store.collection<EventDoc>('events');
   const tickets = store.collection<TicketDoc>('tickets');
@@ -48,6 +51,22 @@ export function createMailRenderer({ store, publicUrl }: { store: Store; publicU
   }
 
   async function content(job: OutboxJob): Promise<MailContent> {
+    if (job.kind === 'ticket_links') {
+      // Listed as they are at send time: a ticket voided since the request is left out.
+      const found = await upcomingTickets({ store, clock }, String(job.payload.email));
+      if (found.length === 0) throw new PermanentDeliveryError(`the tickets of mail ${job._id} are no longer upcoming`);
+      return ticketLinksMail({
+        tickets: found.map(({ ticket, event }) => ({
+          url: ticketUrls(publicUrl, ticket._id).url,
+          eventName: event.name,
+          startsAt: event.starts_at.toISOString(),
+          timezone: event.timezone,
+          ticketTypeName: ticket.ticket_type_name,
+          holderName: ticket.holder.name,
+          testMode: !ticket.livemode,
+        })),
+      });
+    }
     const { order, event } = await orderAndEvent(job);
     switch (job.kind) {
       case 'verification_code':
@@ -63,6 +82,8 @@ export function createMailRenderer({ store, publicUrl }: { store: Store; publicU
           timezone: event.timezone,
           buyerName: order.buyer.name,
           orderId: order._id,
+          testMode: !order.livemode,
+          findUrl: `${publicUrl}/tickets/find`,
           tickets: issued.map((t) => ({
             id: t._id,
             url: ticketUrls(publicUrl, t._id).url,

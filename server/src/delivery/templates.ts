@@ -1,5 +1,5 @@
 /**
- * The three mails the product sends, each as a plain-text part and a simple HTML part.
+ * The mails the product sends, each as a plain-text part and a simple HTML part.
  *
  * HTML is deliberately plain: one column, inline styles (many mail clients drop `<style>`),
  * real text rather than images, `lang` set, and links that say where they go. Every
@@ -48,6 +48,22 @@ export interface TicketsMailInput {
   buyerName: string;
   orderId?: string;
   tickets: TicketsMailTicket[];
+  /** Test-mode tickets: the subject and the first line say TEST, so nobody takes them for real ones. */
+  testMode?: boolean;
+  /** The "Find my tickets" page, linked at the end for a buyer who loses this mail. */
+  findUrl?: string;
+}
+
+/** One ticket as the "find my tickets" mail lists it. */
+export interface TicketLinksMailTicket {
+  url: string;
+  eventName: string;
+  /** ISO-8601 instant, printed in `timezone`. */
+  startsAt: string;
+  timezone: string;
+  ticketTypeName: string;
+  holderName: string;
+  testMode: boolean;
 }
 
 /** Input for {@link refundNoticeMail}. */
@@ -152,12 +168,14 @@ export function ticketsMail(input: TicketsMailInput): MailContent {
   const when = formatDateTime(input.startsAt, input.timezone);
   const where = input.venue ? oneLine(input.venue, 200) : '';
   const hello = greeting(input.buyerName);
-  const subject = `Your ${noun} for ${event}`;
+  const subject = `${input.testMode ? '[TEST] ' : ''}Your ${noun} for ${event}`;
+  const testNote = 'TEST TICKET: made in test mode, not valid for entry. No money was taken.';
   const attachments: MailAttachment[] = input.tickets.flatMap((t) =>
     t.pdf ? [{ filename: `ticket-${t.id}.pdf`, contentType: 'application/pdf', content: t.pdf }] : [],
   );
 
   const textLines = [
+    ...(input.testMode ? [testNote, ''] : []),
     hello.text,
     '',
     `Here ${count === 1 ? 'is your ticket' : `are your ${count} tickets`} for ${event}.`,
@@ -172,6 +190,7 @@ export function ticketsMail(input: TicketsMailInput): MailContent {
     ]),
     '',
     'Show the QR code on the ticket page or the attached PDF at the entrance. Each ticket admits one person, once.',
+    ...(input.findUrl ? ['', `Lost this email? Find all your tickets at ${input.findUrl}`] : []),
   ];
 
   const items = input.tickets
@@ -187,14 +206,20 @@ export function ticketsMail(input: TicketsMailInput): MailContent {
     .join('');
   const html = layout(
     subject,
-    `${hello.html}<p>Here ${count === 1 ? 'is your ticket' : `are your ${count} tickets`} for ` +
+    (input.testMode
+      ? `<p style="margin:0 0 16px;padding:8px 12px;border:2px solid #991b1b;background:#fee2e2;color:#991b1b;font-weight:700">${testNote}</p>`
+      : '') +
+      `${hello.html}<p>Here ${count === 1 ? 'is your ticket' : `are your ${count} tickets`} for ` +
       `<strong>${escapeHtml(event)}</strong>.</p>` +
       `<p style="margin:0">When: ${escapeHtml(when)}</p>` +
       (where ? `<p style="margin:0">Where: ${escapeHtml(where)}</p>` : '') +
       (input.orderId ? `<p style="margin:0;color:#4b5563">Order: ${escapeHtml(input.orderId)}</p>` : '') +
       `<ol style="padding-left:20px;margin:20px 0">${items}</ol>` +
       `<p>Show the QR code on the ticket page${attachments.length ? ' or the attached PDF' : ''} at the entrance. ` +
-      `Each ticket admits one person, once.</p>`,
+      `Each ticket admits one person, once.</p>` +
+      (input.findUrl && isWebUrl(input.findUrl)
+        ? `<p style="color:#4b5563">Lost this email? <a href="${escapeHtml(input.findUrl)}" style="${LINK}">Find all your tickets</a>.</p>`
+        : ''),
   );
   return {
     subject: oneLine(subject),
@@ -202,6 +227,51 @@ export function ticketsMail(input: TicketsMailInput): MailContent {
     html,
     ...(attachments.length ? { attachments } : {}),
   };
+}
+
+/**
+ * The "find my tickets" mail: every upcoming ticket of one address, soonest first, each with
+ * its event, start and link; test tickets say TEST. No PDFs: the links lead to them.
+ *
+ * @example
+ * const mail = ticketLinksMail({ tickets });
+ */
+export function ticketLinksMail(input: { tickets: TicketLinksMailTicket[] }): MailContent {
+  const count = input.tickets.length;
+  const subject = count === 1 ? 'Your ticket' : `Your ${count} tickets`;
+  const intro = `You asked for the tickets held by this address. Here ${count === 1 ? 'is the one' : `are all ${count}`} for upcoming events:`;
+  const share = 'Each link opens the ticket with its QR code and PDF. Anyone with a link can show that ticket: share it only with the person attending.';
+  const ignore = 'If you did not ask for this, you can ignore this email: nobody else received it.';
+  const test = 'TEST, not valid for entry';
+  const text = [
+    'Hello,',
+    '',
+    intro,
+    '',
+    ...input.tickets.flatMap((t, i) => [
+      `${i + 1}. ${t.testMode ? `[${test}] ` : ''}${oneLine(t.eventName)}, ${formatDateTime(t.startsAt, t.timezone)}: ${oneLine(t.ticketTypeName)}, ${oneLine(t.holderName, 80)}`,
+      `   ${t.url}`,
+    ]),
+    '',
+    share,
+    ignore,
+  ].join('\n');
+  const items = input.tickets
+    .map((t) => {
+      const link = isWebUrl(t.url) ? `<a href="${escapeHtml(t.url)}" style="${LINK}">Open ticket</a>` : escapeHtml(t.url);
+      return (
+        `<li style="margin:0 0 12px">${t.testMode ? `<strong style="color:#991b1b">${test}</strong><br>` : ''}` +
+        `<strong>${escapeHtml(oneLine(t.eventName))}</strong>, ${escapeHtml(formatDateTime(t.startsAt, t.timezone))}<br>` +
+        `${escapeHtml(oneLine(t.ticketTypeName))}, ${escapeHtml(oneLine(t.holderName, 80))}<br>${link}</li>`
+      );
+    })
+    .join('');
+  const html = layout(
+    subject,
+    `<p>Hello,</p><p>${intro}</p><ol style="padding-left:20px;margin:20px 0">${items}</ol>` +
+      `<p>${share}</p><p style="color:#4b5563">${ignore}</p>`,
+  );
+  return { subject, text, html };
 }
 
 /**

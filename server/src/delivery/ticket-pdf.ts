@@ -31,6 +31,8 @@ export interface TicketPdfModel {
   validUntil: string;
   /** The hosted ticket page (`/tickets/:id`), linked from the footer when given. */
   url?: string | null;
+  /** A test-mode ticket: marked TEST across the top so it is never taken for a real one. */
+  testMode?: boolean;
 }
 
 // A6 portrait, millimetres.
@@ -41,6 +43,7 @@ const CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN;
 const QR_SIZE = 62; // including the quiet zone: ~0.95 mm modules for a version-10 code
 const GREY: [number, number, number] = [95, 99, 104];
 const INK: [number, number, number] = [17, 24, 39];
+const TEST_RED: [number, number, number] = [153, 27, 27];
 
 /**
  * Renders the tickets as one PDF, one page each, in the given order.
@@ -81,8 +84,16 @@ function drawTicketPage(doc: jsPDF, t: TicketPdfModel): void {
   const center = PAGE_WIDTH / 2;
   let y = MARGIN + 3;
 
-  text(doc, 'ADMIT ONE', MARGIN, y, { size: 7, color: GREY, bold: true });
-  y += 7;
+  if (t.testMode) {
+    // Where "ADMIT ONE" stands on a real ticket: a test ticket must never pass for one.
+    doc.setFillColor(...TEST_RED);
+    doc.rect(0, 0, PAGE_WIDTH, MARGIN + 5, 'F');
+    text(doc, 'TEST TICKET - NOT VALID FOR ENTRY', center, y + 1, { size: 9, color: [255, 255, 255], bold: true, align: 'center' });
+    y += 9;
+  } else {
+    text(doc, 'ADMIT ONE', MARGIN, y, { size: 7, color: GREY, bold: true });
+    y += 7;
+  }
 
   const title = wrap(doc, toWinAnsi(t.eventName) || 'Event', CONTENT_WIDTH, 15, true, 2);
   text(doc, title, MARGIN, y, { size: 15, bold: true });
@@ -108,7 +119,8 @@ function drawTicketPage(doc: jsPDF, t: TicketPdfModel): void {
   y += 9.5;
   const half = CONTENT_WIDTH / 2;
   field(doc, 'TICKET TYPE', toWinAnsi(t.ticketTypeName), MARGIN, y, half - 2, 9.5);
-  field(doc, 'PRICE', t.amount === 0 ? 'Free' : formatMoney(t.amount, t.currency ?? 'INR'), MARGIN + half, y, half, 9.5);
+  if (t.amount === 0 || (t.currency ?? 'INR') !== 'INR') field(doc, 'PRICE', t.amount === 0 ? 'Free' : formatMoney(t.amount, t.currency), MARGIN + half, y, half, 9.5);
+  else rupees(doc, t.amount, MARGIN + half, y, 9.5);
   y += 9;
   const from = toWinAnsi(formatDateTime(t.validFrom, t.timezone, 'short'));
   const until = toWinAnsi(formatDateTime(t.validUntil, t.timezone, 'short'));
@@ -125,12 +137,40 @@ function drawTicketPage(doc: jsPDF, t: TicketPdfModel): void {
   }
 }
 
+/**
+ * The PRICE field as `₹1,499.00`. The standard fonts have no rupee glyph, so the sign is drawn
+ * as a vector path (a few bytes, no font to embed), over an invisible placeholder letter whose
+ * `ActualText` is U+20B9: copy-paste, search and screen readers get a real ₹.
+ */
+function rupees(doc: jsPDF, amount: number, x: number, y: number, size: number): void {
+  text(doc, 'PRICE', x, y, { size: 6.5, color: GREY, bold: true });
+  const base = y + 4.3;
+  const h = size * 0.2534; // Helvetica's cap height (0.718 em) in mm at this size
+  const w = h * 0.72;
+  // jsPDF's `internal.write` (untyped) appends raw operators to the page's content stream.
+  const write = (doc.internal as unknown as { write(op: string): void }).write;
+  write('/Span <</ActualText <FEFF20B9>>> BDC');
+  text(doc, 'R', x, base, { size, bold: true, renderingMode: 'invisible' });
+  write('EMC');
+  doc.setDrawColor(...INK);
+  doc.setLineWidth(h * 0.13);
+  doc.setLineCap('butt');
+  const top = base - h;
+  doc.line(x, top, x + w, top);
+  doc.line(x, top + h * 0.3, x + w, top + h * 0.3);
+  // The bowl from the top bar round to the left edge, then the leg down to the baseline.
+  doc.lines([[w * 0.75, 0, w * 0.75, h * 0.52, 0, h * 0.52]], x + w * 0.05, top, [1, 1], 'S', false);
+  doc.line(x + w * 0.05, top + h * 0.52, x + w * 0.8, base);
+  text(doc, formatMoney(amount, 'INR').replace(/^INR /, ''), x + w + 0.6, base, { size, bold: true });
+}
+
 interface TextStyle {
   size: number;
   bold?: boolean;
   color?: [number, number, number];
   font?: 'helvetica' | 'courier';
   align?: 'left' | 'center';
+  renderingMode?: 'invisible';
 }
 
 function text(doc: jsPDF, value: string | string[], x: number, y: number, style: TextStyle): void {
@@ -138,7 +178,7 @@ function text(doc: jsPDF, value: string | string[], x: number, y: number, style:
   doc.setFontSize(style.size);
   const [r, g, b] = style.color ?? INK;
   doc.setTextColor(r, g, b);
-  doc.text(value, x, y, { align: style.align ?? 'left' });
+  doc.text(value, x, y, { align: style.align ?? 'left', ...(style.renderingMode ? { renderingMode: style.renderingMode } : {}) });
 }
 
 /** A small grey label above a value that is cut to the column width. */

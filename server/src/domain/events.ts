@@ -5,7 +5,7 @@ import type { Clock } from './clock.js';
 import { AppError, notFound, type FieldIssue } from './errors.js';
 import { newId } from './ids.js';
 import { TtlCache } from './ttl-cache.js';
-import type { InventoryLedger } from './inventory.js';
+import { parseEntry, type InventoryLedger } from './inventory.js';
 import { canonicalTimeZone } from './zoned-time.js';
 
 export interface TicketTypeDoc {
@@ -117,6 +117,20 @@ export const EVENT_INDEXES: readonly IndexSpec[] = [{ collection: 'events', keys
  * updates on the stored counters. The organizer's own edits clear it at once.
  */
 export const PUBLIC_EVENT_CACHE_MS = 1_000;
+
+/**
+ * When the first seat held by an unpaid order comes back if its buyer does not pay: the oldest
+ * hold in the ledger plus the event's hold length; null when nothing is held. Buyers who find
+ * every seat held are told this moment (the sweeper may release it a little later).
+ */
+export function earliestHoldExpiry(event: EventDoc): Date | null {
+  let oldest = Infinity;
+  for (const raw of Object.values(event.inventory.holds ?? {})) {
+    const entry = parseEntry(raw);
+    if (entry?.state === 'held' && entry.at < oldest) oldest = entry.at;
+  }
+  return Number.isFinite(oldest) ? new Date(oldest + event.hold_minutes * 60_000) : null;
+}
 
 export const DEFAULT_TIMEZONE = 'Asia/Kolkata';
 export const DEFAULT_MAX_PER_ORDER = 10;

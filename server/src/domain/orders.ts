@@ -377,10 +377,15 @@ export function createOrderService(deps: OrderServiceDeps) {
         { _id: id, status: 'awaiting_verification', 'verification.code_id': v.code_id, 'verification.attempts': op.lt(MAX_CODE_ATTEMPTS) },
         { $inc: { 'verification.attempts': 1 } },
       );
-      if (!claimed) throw new AppError('OTP_INVALID', 'Too many wrong codes; ask for a new one.', { attempts_left: 0 });
+      // `reason: 'locked'` tells the checkout that no code, not even the right one, will pass
+      // until a new one is sent, so it can stop sending and offer a new code at once.
+      if (!claimed) throw new AppError('OTP_INVALID', 'Too many wrong codes; ask for a new one.', { attempts_left: 0, reason: 'locked' });
       if (!sameDigest(hashCode(secret, id, v.code_id, code), v.code_hash)) {
         const left = MAX_CODE_ATTEMPTS - claimed.verification.attempts;
-        throw new AppError('OTP_INVALID', left > 0 ? 'That code is not right.' : 'Too many wrong codes; ask for a new one.', { attempts_left: left });
+        throw new AppError('OTP_INVALID', left > 0 ? 'That code is not right.' : 'Too many wrong codes; ask for a new one.', {
+          attempts_left: left,
+          reason: left > 0 ? 'wrong_code' : 'locked',
+        });
       }
       const now = clock.now();
       order =

@@ -1,7 +1,7 @@
 import type { Account, ApiKey, Checkin, Event, List, Order, PublicEvent, PublicTicket, Ticket } from '@trendy-tickets/sdk';
 import type { CheckinDoc } from '../domain/checkins.js';
 import type { AccountDoc, ApiKeyDoc } from '../domain/accounts.js';
-import { salesOpen, typeAvailable, type EventDoc } from '../domain/events.js';
+import { earliestHoldExpiry, salesOpen, typeAvailable, type EventDoc } from '../domain/events.js';
 import type { OrderDoc } from '../domain/orders.js';
 import { ticketUrls, type TicketDoc } from '../domain/tickets.js';
 import { MAX_CODE_ATTEMPTS } from '../domain/verification.js';
@@ -94,8 +94,11 @@ export function toPublicEventJson(doc: EventDoc, now: Date): PublicEvent {
       price: t.price,
       max_per_order: t.max_per_order,
       available: typeAvailable(doc, t.id),
+      held: doc.inventory.types[t.id]?.held ?? 0,
     })),
     available: doc.inventory.available,
+    held: doc.inventory.held,
+    holds_expire_at: isoOrNull(earliestHoldExpiry(doc)),
     sales_open: salesOpen(doc, now),
     sales_start_at: isoOrNull(doc.sales_start_at),
     sales_end_at: isoOrNull(doc.sales_end_at),

@@ -154,6 +154,11 @@ export const TicketPage: FC<TicketPageProps> = ({ ticket, event, publicUrl, now 
   return (
     <Layout title={`Ticket · ${event.name}`} referrer="no-referrer">
       <section class="card" aria-labelledby="event-name">
+        {ticket.livemode ? null : (
+          <div class="banner bad" role="note">
+            <strong>TEST TICKET</strong> · made in test mode, not valid for entry. No money was taken.
+          </div>
+        )}
         <p class="muted small">
           <strong>ADMIT ONE</strong> · {ticket.ticket_type_name}
           {ticket.livemode ? null : (
@@ -210,6 +215,9 @@ export const TicketPage: FC<TicketPageProps> = ({ ticket, event, publicUrl, now 
           Add to Google Calendar
         </a>
         <p class="muted small">Anyone with this page's link can show this ticket: share it only with the person attending.</p>
+        <p class="small">
+          <a href="/tickets/find">Find all my tickets</a>
+        </p>
       </section>
     </Layout>
   );

@@ -31,6 +31,15 @@ describe('email codes', () => {
     expect(JSON.stringify(stored)).not.toContain(code);
   });
 
+  it('says a wrong code may be tried again, and the fifth wrong code locks the code', async () => {
+    const { t, order, verify } = await setup();
+    const code = await readCode(t, order.buyer.email);
+    const reasons: string[] = [];
+    for (let n = 0; n < 5; n++) reasons.push((await verify(wrong(code))).body.error.details.reason);
+    expect(reasons).toEqual(['wrong_code', 'wrong_code', 'wrong_code', 'wrong_code', 'locked']);
+    expect((await verify(code)).body.error.details).toEqual({ attempts_left: 0, reason: 'locked' });
+  });
+
   it('counts down tries, and after five wrong codes refuses even the right one', async () => {
     const { t, order, verify } = await setup();
     const code = await readCode(t, order.buyer.email);

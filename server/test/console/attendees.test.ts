@@ -127,7 +127,7 @@ describe('a ticket', () => {
     expect(res.status).toBe(303);
     expect(res.location).toBe(`/console/tickets/${kavya.id}?notice=resent`);
     const mail = await deliverMail(t);
-    expect(mail.map((m) => [m.to, m.subject])).toEqual([['kavya@example.com', 'Your ticket for Monsoon Jazz Night']]);
+    expect(mail.map((m) => [m.to, m.subject])).toEqual([['kavya@example.com', '[TEST] Your ticket for Monsoon Jazz Night']]);
     const page = await browser.get(res.location!);
     expect(visibleText(page.text)).toContain('The tickets email is queued');
     expect(visibleText(page.text)).toContain('Sent Sent again to kavya@example.com');

@@ -50,6 +50,17 @@ describe('ticketsMail', () => {
     tickets,
   });
 
+  it('marks test-mode tickets TEST in the subject and above everything else, and links the find-my-tickets page', () => {
+    const test = ticketsMail({ eventName: 'Diwali Mela', startsAt: '2026-11-08T12:30:00Z', timezone: 'Asia/Kolkata', buyerName: 'Asha', tickets, testMode: true, findUrl: 'https://t.example/tickets/find' });
+    expect(test.subject).toBe('[TEST] Your tickets for Diwali Mela');
+    expect(test.text.split('\n')[0]).toBe('TEST TICKET: made in test mode, not valid for entry. No money was taken.');
+    expect(test.html).toContain('TEST TICKET: made in test mode, not valid for entry.');
+    expect(test.text).toContain('Lost this email? Find all your tickets at https://t.example/tickets/find');
+    expect(test.html).toContain('href="https://t.example/tickets/find"');
+    expect(mail.subject).not.toContain('TEST');
+    expect(mail.text).not.toContain('TEST TICKET');
+  });
+
   it('lists every ticket with its id, type, holder and link, and the start in the event time zone', () => {
     expect(mail.subject).toBe('Your tickets for Diwali Mela');
     for (const t of tickets) {

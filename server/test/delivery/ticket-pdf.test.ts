@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, it } from 'vitest';
@@ -41,7 +42,25 @@ async function readPdf(bytes: Uint8Array) {
   return pages;
 }
 
+/** The PDF's text as poppler's pdftotext extracts it (what copy-paste and search see). */
+function pdftotext(bytes: Uint8Array): string {
+  return execFileSync('pdftotext', ['-layout', '-', '-'], { input: bytes, encoding: 'utf8' });
+}
+
 describe('renderTicketsPdf', () => {
+  it('prints the price with the rupee sign, not the currency code', () => {
+    const text = pdftotext(renderTicketsPdf([ticketModel()]));
+    expect(text).toContain('₹1,499.00');
+    expect(text).not.toContain('INR');
+  });
+
+  it('marks a test-mode ticket across the top, where a real one says ADMIT ONE', () => {
+    const test = pdftotext(renderTicketsPdf([ticketModel({ testMode: true })]));
+    expect(test).toContain('TEST TICKET - NOT VALID FOR ENTRY');
+    expect(test).not.toContain('ADMIT ONE');
+    expect(pdftotext(renderTicketsPdf([ticketModel()]))).not.toContain('TEST');
+  });
+
   it('prints the event, venue, start in the event time zone, holder, type, price, validity and ticket id', async () => {
     const [page] = await readPdf(renderTicketsPdf([ticketModel()]));
     expect(page?.text).toContain('Diwali Mela 2026');
@@ -49,7 +68,7 @@ describe('renderTicketsPdf', () => {
     expect(page?.text).toContain('Sun, 8 Nov, 2026, 6:00 pm IST'); // 12:30 UTC is 18:00 in Kolkata
     expect(page?.text).toContain('Asha Verma');
     expect(page?.text).toContain('General Admission');
-    expect(page?.text).toContain('INR 1,499.00');
+    expect(page?.text).toContain('1,499.00');
     expect(page?.text).toContain('8 Nov 2026, 4:30 pm IST');
     expect(page?.text).toContain('9 Nov 2026, 12:00 am IST');
     expect(page?.text).toContain('tkt_4QpZ0x2bB8Lr6qXhS1mYtA');

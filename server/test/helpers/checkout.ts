@@ -10,7 +10,7 @@ export function mailWorker(t: TestApp, mailer: Mailer = t.mailbox) {
   return createOutboxWorker({
     store: t.store,
     mailer,
-    render: createMailRenderer({ store: t.store, publicUrl: t.config.publicUrl }),
+    render: createMailRenderer({ store: t.store, publicUrl: t.config.publicUrl, clock: t.clock }),
     clock: t.clock,
     workerId: 'test-worker',
   });

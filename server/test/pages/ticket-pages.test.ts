@@ -93,6 +93,15 @@ describe('ticket page (happy)', () => {
     expect(text).toContain('Asha Rao');
   });
 
+  it('marks a test-mode ticket TEST on its page and its PDF, and links the find-my-tickets page', async () => {
+    const { ticket } = await issueTicket();
+    const html = await (await t.app.request(`/tickets/${ticket._id}`)).text();
+    expect(html).toContain('<strong>TEST TICKET</strong> · made in test mode, not valid for entry.');
+    expect(html).toContain('href="/tickets/find"');
+    const pdf = await pdfText(new Uint8Array(await (await t.app.request(`/tickets/${ticket._id}.pdf`)).arrayBuffer()));
+    expect(pdf).toContain('TEST TICKET - NOT VALID FOR ENTRY');
+  });
+
   it('serves the QR as a well-formed SVG that other origins may embed', async () => {
     const { ticket } = await issueTicket();
     const res = await t.app.request(`/tickets/${ticket._id}/qr.svg`);

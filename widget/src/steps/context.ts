@@ -40,6 +40,8 @@ export interface StepContext {
   invalid: Readonly<Partial<Record<BuyerField, string>>>;
   code: string;
   attemptsLeft: number | null;
+  /** Five wrong codes: the field is off until a new code is sent. */
+  locked: boolean;
   /** Seconds until a new code may be asked for; 0 when it may. */
   resendIn: number;
   /** Seconds the seats are still held for, or null before there is an order. */

@@ -32,6 +32,10 @@ describe('done step', () => {
       expect(page.getAttribute('href')).toBe(ticket.url);
       expect(page.getAttribute('rel')).toBe('noopener');
     });
+    // For a buyer who loses the mail: the server's "Find my tickets" page.
+    const find = [...root(el).querySelectorAll('a')].find((a) => a.textContent === 'Lost them later? Find my tickets')!;
+    expect(find.getAttribute('href')).toBe('http://tickets.test/tickets/find');
+    expect((await t.app.request('/tickets/find')).status).toBe(200);
     // The QR image is the server's drawing of the ticket's signed code.
     const svg = await t.app.request(`/tickets/${tickets[0]!.id}/qr.svg`);
     expect(svg.headers.get('Content-Type')).toBe('image/svg+xml');

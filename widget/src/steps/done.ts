@@ -3,7 +3,7 @@ import type { StepContext } from './context.js';
 
 /**
  * Step 5: the tickets, each with its QR code (an SVG image the server draws from the signed
- * code), its page and its PDF; and where the email went.
+ * code), its page and its PDF; where the email went; and where to find them all again later.
  *
  * @example html`<div class="body">${doneStep(context)}</div>`
  */
@@ -26,5 +26,9 @@ export function doneStep(c: StepContext) {
             </div>
           </section>`,
         )}
+    ${tickets[0]
+      ? // The server's "Find my tickets" page sits next to the ticket pages: for a buyer who loses the mail.
+        html`<p><a class="link" href=${tickets[0].url.replace(/[^/]+$/, 'find')} target="_blank" rel="noopener">${i.t('find')}</a></p>`
+      : nothing}
     ${c.modal ? html`<button class="primary" part="primary" @click=${c.on.close}>${i.t('close')}</button>` : nothing}`;
 }

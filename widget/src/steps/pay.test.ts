@@ -16,7 +16,7 @@ async function atPay(options: Parameters<typeof setup>[0] = {}) {
   const s = await setup(options);
   const { code } = await toVerify(s.el, s.t);
   await enterCode(s.el, await code());
-  await until(() => expect(text(s.el)).toContain('Pay'));
+  await until(() => expect(text(s.el)).toMatch(/Pay ₹/));
   return s;
 }
 
@@ -101,6 +101,25 @@ describe('pay step, test mode', () => {
     expect(events.map((e) => e.type)).toContain('tts-close');
     gateway.release();
     await until(() => expect(events.map((e) => e.type)).toContain('tts-paid'));
+  });
+
+  it('clears the close prompt when the payment finishes while it is on screen (Esc while paying)', async () => {
+    const { el, route } = await atPay();
+    const gateway = route.hold(/test-gateway/);
+    button(el, /^Pay ₹/).click();
+    await gateway.reached;
+    dialog(el).dispatchEvent(new Event('cancel', { cancelable: true }));
+    await until(() => expect(text(el)).toContain('A payment is in progress. Close anyway?'));
+    gateway.release();
+    await until(() => expect(text(el)).toContain('You’re in!'));
+    expect(text(el)).not.toContain('Close anyway?');
+    expect(dialog(el).open).toBe(true);
+  });
+
+  it('itemises the order above the Pay button: each ticket line, its quantity and the total', async () => {
+    const { el } = await atPay({ attrs: { quantity: '2' } });
+    const summary = $(el, '[part="summary"]').textContent!.replace(/\s+/g, ' ').trim();
+    expect(summary).toBe('2 × General₹998.00 Total₹998.00');
   });
 
   it('issues free tickets without any payment step', async () => {

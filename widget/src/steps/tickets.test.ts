@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PUBLIC_EVENT_CACHE_MS } from '../../../server/src/domain/events.js';
-import { buyer, startOrder } from '../../../server/test/helpers/checkout.js';
+import { eventBody } from '../../../server/test/helpers/app.js';
+import { buyer, issueTickets, startOrder } from '../../../server/test/helpers/checkout.js';
 import { $, API, button, enterDetails, mount, root, setup, submit, text, type, until } from '../test-support/harness.js';
 
 afterEach(() => {
@@ -59,7 +60,7 @@ describe('tickets step', () => {
 
   it('marks a sold-out type, offers no stepper for it, and starts `quantity` on the first type on sale', async () => {
     const { el, t, org } = await setup({ event: { capacity: 100, ticket_types: [{ name: 'Early bird', price: 29_900, capacity: 2 }, { name: 'General', price: 49_900 }] }, attrs: { mode: 'page' } });
-    await startOrder(t, org.pk, org.event.id, [{ ticket_type: org.general, quantity: 2 }]);
+    await issueTickets(t, org.sk, org.event.id, org.general, { name: 'Ravi Kumar', email: 'ravi@example.com' }, 2);
     t.clock.advance(PUBLIC_VIEW_CACHED);
     el.remove();
     const fresh = await mount({ event: org.event.id, key: org.pk, 'api-base': API, mode: 'page' });
@@ -68,9 +69,42 @@ describe('tickets step', () => {
     expect(rows(fresh)[1]!.querySelector('output')?.textContent).toBe('1');
   });
 
+  it('says the seats left are held, not sold, and when they may free up, then offers them once they do', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+    const { el, t, org, route } = await setup({ event: { capacity: 1, hold_minutes: 10, ticket_types: [{ name: 'General', price: 49_900 }] } });
+    const other = await startOrder(t, org.pk, org.event.id, [{ ticket_type: org.general, quantity: 1 }]);
+    t.clock.advance(PUBLIC_VIEW_CACHED);
+    el.setAttribute('event', '');
+    el.setAttribute('event', org.event.id);
+    await el.open();
+    // The hold began at 10:00 (the test clock, UTC) and lasts 10 minutes: 3:40 pm in Kolkata.
+    await vi.waitFor(() => expect(text(el)).toContain('Every seat left is held by buyers who have not paid yet. Some may free up at 3:40 pm'));
+    expect(text(el)).not.toContain('All tickets are sold.');
+    await t.call('POST', `/v1/orders/${other.id}/cancel`, { key: org.pk, body: { client_secret: other.client_secret } });
+    t.clock.advance(PUBLIC_VIEW_CACHED);
+    const loads = () => route.calls.filter((c) => c.startsWith('GET /v1/public/events/')).length;
+    const before = loads();
+    vi.advanceTimersByTime(10_000);
+    expect(loads()).toBe(before); // no refresh storm: one check per 15 seconds
+    vi.advanceTimersByTime(6_000);
+    await vi.waitFor(() => expect(root(el).querySelector('button[aria-label="Add one General"]')).not.toBeNull());
+    expect(loads()).toBe(before + 1);
+    vi.useRealTimers();
+  });
+
+  it('starts a newly set event afresh: `quantity` of its first type, not the last event’s choices', async () => {
+    const { el, t, org } = await setup({ attrs: { mode: 'page' } });
+    await until(() => expect(rows(el)[0]?.querySelector('output')?.textContent).toBe('1'));
+    const other = await t.call('POST', '/v1/events', { key: org.sk, body: eventBody({ name: 'Diwali Mela' }) });
+    el.setAttribute('event', other.body.id);
+    await until(() => expect(text(el)).toContain('Diwali Mela'));
+    expect(rows(el)[0]?.querySelector('output')?.textContent).toBe('1');
+    expect(button(el, 'Continue').hasAttribute('disabled')).toBe(false);
+  });
+
   it('says when everything is sold out', async () => {
     const { el, t, org } = await setup({ event: { capacity: 1, ticket_types: [{ name: 'General', price: 49_900 }] } });
-    await startOrder(t, org.pk, org.event.id, [{ ticket_type: org.general, quantity: 1 }]);
+    await issueTickets(t, org.sk, org.event.id, org.general, { name: 'Ravi Kumar', email: 'ravi@example.com' }, 1);
     t.clock.advance(PUBLIC_VIEW_CACHED);
     el.setAttribute('event', '');
     el.setAttribute('event', org.event.id);

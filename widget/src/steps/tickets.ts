@@ -13,7 +13,10 @@ function closedReason(c: StepContext): string | null {
       ? i.t('opens', { date: i.date(e.sales_start_at, e.timezone) })
       : i.t('SALES_CLOSED');
   }
-  if (!e.open_amount && e.ticket_types.every((t) => t.available <= 0)) return i.t('allSold');
+  if (!e.open_amount && e.ticket_types.every((t) => t.available <= 0)) {
+    // Held is not sold: unpaid holds come back when they run out, and the checkout checks again by itself.
+    return e.held > 0 && e.holds_expire_at ? i.t('allHeld', { time: i.time(e.holds_expire_at, e.timezone) }) : i.t('allSold');
+  }
   return null;
 }
 
@@ -27,7 +30,8 @@ function closedReason(c: StepContext): string | null {
 export function ticketsStep(c: StepContext) {
   const { event: e, i } = c;
   const closed = closedReason(c);
-  if (closed) return html`<p class="notice" part="notice" data-focus tabindex="-1">${closed}</p>`;
+  // `role="status"`: a buyer waiting on held seats hears when the list changes.
+  if (closed) return html`<p class="notice" part="notice" role="status" data-focus tabindex="-1">${closed}</p>`;
   const paise = e.open_amount ? toPaise(c.amount) : null;
   const total = totalOf(c, paise);
   const chosen = e.open_amount ? paise !== null : Object.values(c.qty).some((n) => n > 0);
@@ -39,7 +43,7 @@ export function ticketsStep(c: StepContext) {
     : e.ticket_types.map((t) => {
         const n = c.qty[t.id] ?? 0;
         const max = Math.min(t.max_per_order, t.available);
-        const left = t.available <= 0 ? i.t('soldOut') : t.available <= FEW_LEFT ? i.t('left', { n: t.available }) : '';
+        const left = t.available <= 0 ? i.t(t.held > 0 ? 'heldOut' : 'soldOut') : t.available <= FEW_LEFT ? i.t('left', { n: t.available }) : '';
         return html`<div class="row" part="ticket-type">
           <div>
             <b id=${`n-${t.id}`}>${t.name}</b>

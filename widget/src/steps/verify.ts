@@ -1,4 +1,4 @@
-import { html } from 'lit/html.js';
+import { html, nothing } from 'lit/html.js';
 import { submit, type StepContext } from './context.js';
 
 /**
@@ -11,15 +11,18 @@ import { submit, type StepContext } from './context.js';
 export function verifyStep(c: StepContext) {
   const { i, order } = c;
   const email = order?.verification.sent_to ?? order?.buyer.email ?? '';
+  // Locked (five wrong codes): the field is off and a new code is the one way on, offered at once.
+  const locked = c.locked;
   return html`<h3>${i.t('verify')}</h3>
     <p>${i.t('sentTo', { email })}</p>
     <form novalidate @submit=${submit(c.on.verify)}>
       <label for="code">${i.t('code')}</label>
-      <input id="code" class="code" data-focus inputmode="numeric" autocomplete="one-time-code" .value=${c.code} aria-describedby="tries"
-        @input=${(e: InputEvent) => c.on.code((e.target as HTMLInputElement).value)} />
+      <input id="code" class="code" ?data-focus=${!locked} ?disabled=${locked} inputmode="numeric" autocomplete="one-time-code" .value=${c.code}
+        aria-describedby="tries" @input=${(e: InputEvent) => c.on.code((e.target as HTMLInputElement).value)} />
       <p id="tries" class="muted">${c.attemptsLeft === null ? '' : i.t('tries', { n: c.attemptsLeft })}</p>
-      <button class="primary" part="primary" aria-disabled=${c.busy || c.code.length !== 6}>${i.t('confirm')}</button>
-      <button type="button" class="link" aria-disabled=${c.busy || c.resendIn > 0} @click=${c.on.resend}>
+      ${locked ? nothing : html`<button class="primary" part="primary" aria-disabled=${c.busy || c.code.length !== 6}>${i.t('confirm')}</button>`}
+      <button type="button" id="resend" class=${locked ? 'primary' : 'link'} ?data-focus=${locked} aria-disabled=${c.busy || c.resendIn > 0}
+        @click=${c.on.resend}>
         ${c.resendIn > 0 ? i.t('resendIn', { time: i.clock(c.resendIn) }) : i.t('resend')}
       </button>
     </form>`;

@@ -126,9 +126,20 @@ export const PublicEventSchema = z
     currency: z.literal('INR'),
     status: z.enum(['draft', 'published', 'cancelled']),
     ticket_types: z.array(
-      z.object({ id: z.string(), name: z.string(), price: z.number().int(), max_per_order: z.number().int(), available: z.number().int() }),
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        price: z.number().int(),
+        max_per_order: z.number().int(),
+        available: z.number().int(),
+        held: z.number().int().openapi({ description: 'Seats of this type held by unpaid orders: they come back if those buyers do not pay.' }),
+      }),
     ),
     available: z.number().int(),
+    held: z.number().int().openapi({ description: 'Seats held by unpaid orders; not available now, but they come back if those buyers do not pay.' }),
+    holds_expire_at: timestampOut.nullable().openapi({
+      description: 'When the oldest hold runs out and its seats come back unless paid for; null when nothing is held.',
+    }),
     sales_open: z.boolean(),
     sales_start_at: timestampOut.nullable(),
     sales_end_at: timestampOut.nullable(),
