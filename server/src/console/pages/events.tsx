@@ -7,7 +7,7 @@ import type { TicketDoc } from '../../domain/tickets.js';
 import type { Page } from '../../store/paginate.js';
 import type { ConsoleUser } from '../context.js';
 import { eventFieldLabel, type EventForm, type TicketTypeRow } from '../event-form.js';
-import { count, percent, rupees, when } from '../format.js';
+import { count, percent, revenueNote, rupees, when } from '../format.js';
 import { scanView } from '../scan-view.js';
 import { Figure } from './dashboard.js';
 import { Checkbox, ErrorSummary, Field, Select, TextArea, type FieldErrors } from './fields.js';
@@ -398,7 +398,7 @@ export const EventPage: FC<EventPageProps> = ({ user, event, stats, scans, embed
       </div>
       <section class="figures" aria-label="Figures">
         <Figure id="fig-sold" label="Sold" value={`${count(stats.sold)} / ${count(stats.capacity)}`} note={`${count(stats.held)} held · ${count(stats.available)} left`} />
-        <Figure id="fig-revenue" label="Revenue" value={rupees(stats.revenue)} />
+        <Figure id="fig-revenue" label="Revenue" value={rupees(stats.revenue)} note={revenueNote(stats.issued)} />
         <Figure id="fig-checked-in" label="Checked in" value={`${count(stats.checked_in)} / ${count(tickets)}`} note={tickets === 0 ? 'no tickets yet' : `${percent(stats.attendance_rate)} attendance`} />
         <Figure id="fig-no-shows" label="Not checked in" value={count(stats.not_checked_in)} />
       </section>
