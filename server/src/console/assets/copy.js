@@ -36,18 +36,25 @@
     var button = document.createElement('button');
     button.type = 'button';
     button.className = 'btn secondary small copy';
-    button.textContent = 'Copy';
-    button.setAttribute('aria-label', 'Copy the ' + label);
+    // The visible word is the start of the accessible name ("Copy the script tag"), so a
+    // voice-control user can say what they see (WCAG 2.5.3, label in name).
+    var state = document.createElement('span');
+    state.textContent = 'Copy';
+    var what = document.createElement('span');
+    what.className = 'visually-hidden';
+    what.textContent = ' the ' + label;
+    button.appendChild(state);
+    button.appendChild(what);
     var timer = 0;
     button.addEventListener('click', function () {
       var text = block.textContent || '';
       var done = function (ok) {
-        button.textContent = ok ? 'Copied' : 'Press Ctrl+C';
+        state.textContent = ok ? 'Copied' : 'Press Ctrl+C to copy';
         status.textContent = ok ? 'The ' + label + ' is on the clipboard.' : 'The ' + label + ' is selected: press Ctrl+C (or ⌘C) to copy it.';
         if (!ok) select(block);
         clearTimeout(timer);
         timer = window.setTimeout(function () {
-          button.textContent = 'Copy';
+          state.textContent = 'Copy';
         }, CONFIRM_MS);
       };
       if (navigator.clipboard && window.isSecureContext) {
