@@ -78,11 +78,13 @@ describe.skipIf(!browserAvailable)('the first five minutes, in Chromium', () => 
     expect(landing?.status()).toBe(200);
     expect(await page.locator('h1').textContent()).toBe('Trendy Ticket Service');
     for (const name of ['Console', 'API reference', 'Demo page', 'Mailbox']) expect(await page.getByRole('link', { name, exact: true }).count()).toBe(1);
+    expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'first-run-landing');
 
     const missing = await page.goto(`${server.url}/no-such-page`);
     expect(missing?.status()).toBe(404);
     expect(await page.locator('h1').textContent()).toBe('Page not found');
+    expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'first-run-404');
     await page.getByRole('link', { name: 'Go to the start page' }).click();
     expect(page.url()).toBe(`${server.url}/`);
