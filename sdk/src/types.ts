@@ -378,6 +378,17 @@ export interface TestGatewayPayment {
  * event's own (`sold + held + available = capacity`); revenue and check-ins count
  * tickets not voided. Days and hours are local to the event's `timezone`.
  */
+/**
+ * Tickets issued through `POST /v1/tickets`, which add ₹0 to revenue: `comps` were issued
+ * without an `external_reference` (complimentary), `paid_elsewhere` with one (a payment you
+ * took yourself). `total` is their sum.
+ */
+export interface IssuedTicketCounts {
+  total: number;
+  comps: number;
+  paid_elsewhere: number;
+}
+
 export interface EventStats {
   object: 'event_stats';
   event: string;
@@ -391,8 +402,13 @@ export interface EventStats {
   sold: number;
   held: number;
   available: number;
-  /** Sum of the prices of tickets not voided, in paise. */
+  /**
+   * What buyers paid through checkout, in paise: the prices of tickets not voided. Tickets
+   * issued through `POST /v1/tickets` add nothing here; `issued` counts them.
+   */
   revenue: Amount;
+  /** Tickets (not voided) issued through `POST /v1/tickets` instead of sold through checkout. */
+  issued: IssuedTicketCounts;
   checked_in: number;
   /** Valid tickets not yet scanned: the no-shows once the doors close. */
   not_checked_in: number;

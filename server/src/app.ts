@@ -21,6 +21,7 @@ import { findTicketsRoutes } from './http/routes/find-tickets.js';
 import { ticketPageRoutes } from './http/routes/ticket-pages.js';
 import { eventRoutes } from './http/routes/events.js';
 import { healthRoutes } from './http/routes/health.js';
+import { htmlNotFound, landingRoutes, wantsHtmlPage } from './http/routes/landing.js';
 import { orderRoutes, replayClientSecret } from './http/routes/orders.js';
 import { ticketRoutes } from './http/routes/tickets.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
@@ -43,7 +44,8 @@ export const SIGNUPS_PER_HOUR = 20;
 export function createApp(deps: AppDeps) {
   const app = createRouter();
   app.onError(createErrorHandler(deps.logger));
-  app.notFound((c) => errorResponse(c, new AppError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`)));
+  // A browser gets a page it can read and leave; API clients (and all of /v1) keep the JSON error.
+  app.notFound((c) => (wantsHtmlPage(c) ? htmlNotFound(c) : errorResponse(c, new AppError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`))));
 
   app.use('*', requestContext(deps));
   // overwrite: false lets a handler set its own (e.g. the QR image's cross-origin resource policy).
@@ -61,6 +63,7 @@ export function createApp(deps: AppDeps) {
   // Sign-up runs bcrypt at cost 12 for anyone: cap it per client so it cannot be used to burn CPU.
   app.use('/v1/accounts', rateLimit({ name: 'signup', limit: SIGNUPS_PER_HOUR, windowSeconds: 3600, trustProxy: deps.config.trustProxy }));
 
+  app.route('/', landingRoutes());
   app.route('/', healthRoutes());
   app.route('/', accountRoutes());
   app.route('/', eventRoutes());

@@ -14,6 +14,7 @@ import { systemClock } from './domain/clock.js';
 import { createJsonLogger, type Logger } from './logger.js';
 import { createServices } from './services.js';
 import { ensureIndexesOrWarn, INDEXES } from './indexes.js';
+import { isAddressInUse, portInUseMessage, portIsFree } from './port-check.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/port.js';
 
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createJsonLogger(config.logLevel);
+  if (!(await portIsFree(config.port))) portInUse(config.port);
   await mkdir(config.dataDir, { recursive: true });
   const secret = await resolveSecret(config);
   const runtimeConfig: Readonly<Config> = Object.freeze({ ...config, secret });
@@ -120,7 +122,7 @@ async function main(): Promise<void> {
   const server = serve({ fetch: app.fetch, port: config.port }) as Server;
   await new Promise<void>((resolveListening, reject) => {
     server.once('listening', resolveListening);
-    server.once('error', reject);
+    server.once('error', (err) => (isAddressInUse(err) ? portInUse(config.port) : reject(err)));
   });
   const outboxWorker = createOutboxWorker({
     store,
@@ -133,6 +135,12 @@ async function main(): Promise<void> {
   installShutdown(server, store, logger, [outboxWorker, jobs], mailer);
   logger.info('listening', { port: config.port, store: store.driver, env: config.env });
   process.stdout.write(startupBanner(runtimeConfig, store, mailbox !== null, demo));
+}
+
+/** Says which port is taken and how to choose another, in one line, and exits: a stack trace would bury it. */
+function portInUse(port: number): never {
+  process.stderr.write(`${portInUseMessage(port)}\n`);
+  process.exit(1);
 }
 
 /** What `npm start` prints: where everything is, and the demo's keys on a development install. */

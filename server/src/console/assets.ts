@@ -24,6 +24,7 @@ const SOURCE_DIR = fileURLToPath(new URL('../../src/console/assets/', import.met
 const SOURCES: Record<string, { path: () => string; type: string }> = {
   'console.css': { path: () => `${SOURCE_DIR}console.css`, type: 'text/css; charset=utf-8' },
   'scanner.js': { path: () => `${SOURCE_DIR}scanner.js`, type: 'text/javascript; charset=utf-8' },
+  'copy.js': { path: () => `${SOURCE_DIR}copy.js`, type: 'text/javascript; charset=utf-8' },
   // The camera fallback decoder where BarcodeDetector is missing; fetched only then.
   'jsqr.js': { path: () => createRequire(import.meta.url).resolve('jsqr/dist/jsQR.js'), type: 'text/javascript; charset=utf-8' },
 };

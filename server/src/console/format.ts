@@ -1,3 +1,4 @@
+import type { IssuedTicketCounts } from '@trendy-tickets/sdk';
 import { formatDateTime } from '../delivery/format.js';
 import { rupees } from '../pages/layout.js';
 
@@ -54,4 +55,16 @@ export function percent(rate: number): string {
  */
 export function count(n: number): string {
   return n.toLocaleString('en-IN');
+}
+
+/**
+ * The note under a revenue figure: what it counts, and the tickets issued without a checkout
+ * payment that it leaves out, so they do not silently add nothing.
+ *
+ * @example
+ * revenueNote({ total: 3, comps: 1, paid_elsewhere: 2 }); // 'paid through checkout · issued: 3, of which comps: 1, paid elsewhere: 2'
+ */
+export function revenueNote(issued: IssuedTicketCounts): string {
+  if (issued.total === 0) return 'paid through checkout';
+  return `paid through checkout · issued: ${count(issued.total)}, of which comps: ${count(issued.comps)}, paid elsewhere: ${count(issued.paid_elsewhere)}`;
 }

@@ -161,6 +161,17 @@ export function createAccountService({ store, clock, hasher }: AccountServiceDep
       return accounts.findOne({ _id: id });
     },
 
+    /**
+     * The account with this email, or null. For the development server's demo sign-in only:
+     * never answer a caller who could use it to learn which emails have accounts.
+     *
+     * @example
+     * const demo = await accounts.findByEmail(DEMO_EMAIL);
+     */
+    async findByEmail(email: string): Promise<AccountDoc | null> {
+      return accounts.findOne({ email: email.toLowerCase() });
+    },
+
     /** Resolves a raw API key to its account, or null when unknown, malformed or revoked. */
     async authenticateKey(raw: string): Promise<KeyAuth | null> {
       if (!KEY_PATTERN.test(raw)) return null;

@@ -4,6 +4,7 @@ import { paginate, type Page } from '../store/paginate.js';
 import type { Clock } from './clock.js';
 import { AppError, notFound } from './errors.js';
 import { typeAvailable, type EventDoc, type Owner } from './events.js';
+import { issuedCounts } from './issued-counts.js';
 import type { TicketDoc } from './tickets.js';
 import { canonicalTimeZone } from './zoned-time.js';
 
@@ -182,7 +183,7 @@ export function createAttendanceService({ store, clock }: AttendanceServiceDeps)
       const timezone = canonicalTimeZone(event.timezone) ?? event.timezone;
       const sold = { $match: { event: event._id, status: op.in([...ATTENDING]) } };
       const isCheckedIn = { $cond: [{ $eq: ['$status', 'checked_in'] }, 1, 0] };
-      const [perType, perDay, perHour] = await Promise.all([
+      const [perType, perDay, perHour, perIssue] = await Promise.all([
         tickets.aggregate<{ _id: string; revenue: number; tickets: number; checked_in: number }>([
           sold,
           { $group: { _id: '$ticket_type', revenue: { $sum: '$price' }, tickets: { $sum: 1 }, checked_in: { $sum: isCheckedIn } } },
@@ -204,6 +205,7 @@ export function createAttendanceService({ store, clock }: AttendanceServiceDeps)
           { $group: { _id: { $dateToString: { format: '%Y-%m-%dT%H:00', date: '$checked_in_at', timezone } }, checkins: { $sum: 1 } } },
           { $sort: { _id: 1 } },
         ]),
+        issuedCounts(tickets, { event: event._id }),
       ]);
 
       const byType = new Map(perType.map((row) => [row._id, row]));
@@ -227,6 +229,7 @@ export function createAttendanceService({ store, clock }: AttendanceServiceDeps)
         held: event.inventory.held,
         available: event.inventory.available,
         revenue,
+        issued: perIssue,
         checked_in: checkedIn,
         not_checked_in: ticketCount - checkedIn,
         attendance_rate: ticketCount === 0 ? 0 : round4(checkedIn / ticketCount),

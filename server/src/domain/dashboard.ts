@@ -3,11 +3,12 @@
  * or live), computed from the same documents the API serves, through the store port's
  * aggregation subset so both drivers run it.
  */
-import type { CheckinReason, OrderStatus } from '@trendy-tickets/sdk';
+import type { CheckinReason, IssuedTicketCounts, OrderStatus } from '@trendy-tickets/sdk';
 import { op, type IndexSpec, type Store } from '../store/port.js';
 import type { CheckinDoc } from './checkins.js';
 import type { Clock } from './clock.js';
 import type { EventDoc, Owner } from './events.js';
+import { issuedCounts } from './issued-counts.js';
 import type { OrderDoc } from './orders.js';
 import type { TicketDoc } from './tickets.js';
 import { lastZonedDays, startOfZonedDay } from './zoned-time.js';
@@ -84,8 +85,10 @@ export interface DashboardSummary {
   active_events: number;
   /** Tickets that admit or admitted (not voided), across every event. */
   tickets_sold: number;
-  /** Paise, from those tickets. */
+  /** Paise paid through checkout, from those tickets; issued tickets add nothing. */
   revenue: number;
+  /** Of those tickets, the ones issued through `POST /v1/tickets`: comps and ones paid for elsewhere. */
+  issued: IssuedTicketCounts;
   /** Tickets checked in since midnight in `timezone`. */
   checkins_today: number;
   /** Over events that have started: the share of their tickets that were checked in; null before any. */
@@ -205,7 +208,7 @@ export function createDashboardService({ store, clock }: { store: Store; clock: 
     async summary(owner: Owner, { timezone }: { timezone: string }): Promise<DashboardSummary> {
       const now = clock.now();
       const active = { account: owner.account, livemode: owner.livemode, status: 'published', ends_at: op.gt(now) };
-      const [activeCount, upcoming, perEvent, checkinsToday, sales_by_day, recent] = await Promise.all([
+      const [activeCount, upcoming, perEvent, checkinsToday, sales_by_day, recent, issued] = await Promise.all([
         events.count(active),
         events.find(active, { sort: { starts_at: 1, _id: 1 }, limit: UPCOMING_EVENTS_LIMIT }),
         ticketsByEvent(owner),
@@ -217,6 +220,7 @@ export function createDashboardService({ store, clock }: { store: Store; clock: 
         }),
         salesByDay(owner, now, timezone),
         recentActivity(owner),
+        issuedCounts(tickets, { account: owner.account, livemode: owner.livemode }),
       ]);
 
       let ticketsSold = 0;
@@ -242,6 +246,7 @@ export function createDashboardService({ store, clock }: { store: Store; clock: 
         active_events: activeCount,
         tickets_sold: ticketsSold,
         revenue,
+        issued,
         checkins_today: checkinsToday,
         attendance: {
           checked_in: attendedCheckedIn,

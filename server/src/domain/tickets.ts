@@ -20,6 +20,12 @@ export interface TicketDoc {
   ticket_type: string;
   ticket_type_name: string;
   price: number;
+  /**
+   * Set on tickets issued through `POST /v1/tickets` (they carry a price of 0): `paid_elsewhere`
+   * when the organizer gave an `external_reference`, `comp` otherwise. Absent on tickets sold
+   * through checkout, and on tickets issued before the field existed (docs/domain-rules.md#figures).
+   */
+  issued_as?: IssuedAs;
   holder: { name: string; email: string };
   status: TicketStatus;
   code: string;
@@ -29,6 +35,21 @@ export interface TicketDoc {
   checked_in_by: string | null;
   voided_at: Date | null;
   created_at: Date;
+}
+
+/** How a ticket issued without a checkout payment was paid for: not at all, or outside this service. */
+export type IssuedAs = 'comp' | 'paid_elsewhere';
+
+/**
+ * What an order's tickets record as `issued_as`: nothing for a checkout sale; for an order
+ * issued directly, whether it names an outside payment.
+ *
+ * @example
+ * issuedAs(order); // 'paid_elsewhere' for POST /v1/tickets with an external_reference
+ */
+export function issuedAs(order: Pick<OrderDoc, 'source' | 'payment'>): IssuedAs | undefined {
+  if (order.source !== 'direct') return undefined;
+  return order.payment?.reference ? 'paid_elsewhere' : 'comp';
 }
 
 export const TICKET_INDEXES: readonly IndexSpec[] = [
@@ -73,6 +94,7 @@ export function createTicketService({ store, clock, codes, inventory }: TicketSe
       const existing = await tickets.find({ order: order._id }, { sort: { index: 1 } });
       const have = new Set(existing.map((t) => t.index));
       const { valid_from, valid_until } = validityOf(event);
+      const kind = issuedAs(order);
       let index = 0;
       for (const item of order.items) {
         for (let n = 0; n < item.quantity; n++, index++) {
@@ -88,6 +110,7 @@ export function createTicketService({ store, clock, codes, inventory }: TicketSe
             ticket_type: item.ticket_type,
             ticket_type_name: item.name,
             price: item.unit_price,
+            ...(kind ? { issued_as: kind } : {}),
             holder: { name: order.buyer.name, email: order.buyer.email },
             status: 'valid',
             code: await codes.sign(order.account, id, order.event),

@@ -58,6 +58,8 @@ input:focus,button:focus,a:focus{outline:3px solid #93c5fd;outline-offset:2px}
 .actions{display:grid;gap:.5rem}
 .actions .btn{margin-top:0}
 ul.errors{margin:.25rem 0 0;padding-left:1.25rem;font-weight:400}
+ul.links{margin:0;padding-left:1.25rem}
+ul.links li{margin:0 0 .5rem}
 footer{text-align:center;color:#4b5563;font-size:.8125rem;padding:0 1rem 2rem}
 `;
 

@@ -66,6 +66,7 @@ describe('GET /v1/events/{id}/stats', () => {
       held: 2,
       available: 90,
       revenue: 5 * GENERAL + 3 * VIP,
+      issued: { total: 0, comps: 0, paid_elsewhere: 0 },
       checked_in: 3,
       not_checked_in: 5,
       attendance_rate: 0.375,
@@ -134,6 +135,25 @@ describe('GET /v1/events/{id}/stats', () => {
     const stats = await statsOf(t, sk, event.id);
     expect(stats.timezone).toBe('Asia/Kolkata');
     expect(stats.sales_by_day).toEqual([{ date: '2030-06-02', tickets: 1, revenue: GENERAL }]);
+  });
+
+  it('counts paid revenue only, and labels tickets issued directly as comps or paid elsewhere', async () => {
+    const t = await buildTestApp();
+    const { sk, pk, event, general, vip } = await organizerWithEvent(t, { require_email_verification: false });
+    await buyAt(t, pk, event.id, [{ ticket_type: general, quantity: 1 }], '2030-06-01T12:00:00Z');
+    const issue = (body: Record<string, unknown>) =>
+      t.call('POST', '/v1/tickets', { key: sk, body: { event: event.id, holder: { name: 'Guest', email: 'guest@example.com' }, send_email: false, ...body } });
+    const comp = await issue({ ticket_type: vip, quantity: 1 });
+    expect(comp.status).toBe(201);
+    expect((await issue({ ticket_type: general, quantity: 2, external_reference: 'box-office-17' })).status).toBe(201);
+    expect((await issue({ ticket_type: general, quantity: 1, external_reference: 'box-office-18' })).status).toBe(201);
+
+    const stats = await statsOf(t, sk, event.id);
+    expect(stats).toMatchObject({ sold: 5, revenue: GENERAL, issued: { total: 4, comps: 1, paid_elsewhere: 3 }, not_checked_in: 5 });
+
+    // A voided comp drops out, as every figure leaves voided tickets out.
+    expect((await t.call('POST', `/v1/tickets/${comp.body.data[0].id}/void`, { key: sk })).status).toBe(200);
+    expect((await statsOf(t, sk, event.id)).issued).toEqual({ total: 3, comps: 0, paid_elsewhere: 3 });
   });
 
   it('reports zeros, not NaN, for an event with no tickets', async () => {

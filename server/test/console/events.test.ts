@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { assetUrl } from '../../src/console/assets.js';
+import { qrSvg } from '../../src/delivery/qr.js';
 import type { EventDoc } from '../../src/domain/events.js';
 import { eventBody } from '../helpers/app.js';
 import { issueTickets } from '../helpers/checkout.js';
@@ -247,6 +249,22 @@ describe('the Embed panel', () => {
     expect(page.text).not.toMatch(/sk_test_[0-9A-Za-z]{36}/); // no secret key on any page
   });
 
+  it('gives each snippet a copy button through the console’s own script, and shows the checkout link as a QR code', async () => {
+    const { browser, pk } = await consoleWithOrganizer();
+    const id = await createInConsole(browser);
+    const page = await browser.get(`/console/events/${id}`);
+    expect(page.text).toContain(`<script src="${assetUrl('copy.js')}" defer=""></script>`);
+    for (const label of ['script tag', 'SDK snippet', 'checkout link']) expect(page.text).toContain(`data-copy="${label}"`);
+    // The QR encodes exactly the link shown above it (the same drawing qrSvg makes of it).
+    const link = `http://tickets.test/checkout/${id}?key=${pk}`;
+    const path = /<path fill="#000" d="([^"]+)"/.exec(qrSvg(link, { size: 200 }))?.[1];
+    const qr = /<div class="checkout-qr" id="checkout-qr">([\s\S]*?)<\/div><\/div>/.exec(page.text)?.[1] ?? '';
+    expect(qr).toContain(`d="${path}"`);
+    expect(qr).toContain('aria-label="QR code of the checkout link for Monsoon Jazz Night"');
+    expect(qr).toContain('download="checkout-qr.svg"');
+    expect((await browser.t.app.request(assetUrl('copy.js'))).status).toBe(200);
+  });
+
   it('asks another browser for the key, and accepts only this account’s publishable key', async () => {
     const { t, browser, email, pk, sk } = await consoleWithOrganizer();
     const id = await createInConsole(browser);
@@ -256,6 +274,7 @@ describe('the Embed panel', () => {
     const page = await elsewhere.get(`/console/events/${id}`);
     expect(visibleText(page.text)).toContain(`Your newest one ends in ${pk.slice(-4)}.`);
     expect(visibleText(page.text)).toContain(`<tts-checkout event="${id}" key="pk_…">`);
+    expect(page.text).not.toContain('id="checkout-qr"'); // a QR of a link without its key would lead nowhere
 
     const secret = await elsewhere.post('/console/publishable-key', { publishable_key: sk, next: `/console/events/${id}#embed` });
     expect(secret.status).toBe(400);

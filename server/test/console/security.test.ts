@@ -117,7 +117,7 @@ describe('headers and scripts', () => {
 
   it('serves assets compressed and cached for a year under their content hash', async () => {
     const { t } = await consoleWithOrganizer();
-    for (const name of ['console.css', 'scanner.js', 'jsqr.js']) {
+    for (const name of ['console.css', 'scanner.js', 'copy.js', 'jsqr.js']) {
       const url = assetUrl(name);
       expect(url).toMatch(new RegExp(`^/console/assets/[0-9a-f]{16}/${name.replace('.', '\\.')}$`));
       const br = await t.app.request(url, { headers: { 'Accept-Encoding': 'gzip, deflate, br' } });
@@ -138,6 +138,7 @@ describe('headers and scripts', () => {
     // The scanner and styles stay small; the decoder is big, which is why it loads only on demand.
     expect(assetSizes()['scanner.js']!.brotli).toBeLessThan(8_000);
     expect(assetSizes()['console.css']!.brotli).toBeLessThan(6_000);
+    expect(assetSizes()['copy.js']!.brotli).toBeLessThan(1_500);
   });
 
   it('answers unknown console paths with a page, not the API’s JSON', async () => {

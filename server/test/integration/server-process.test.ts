@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { freePort, startServer, type ServerProcess } from '../helpers/server-process.js';
 
 /** The real server process on the file-backed embedded store: start, restart, shutdown. */
 
@@ -75,6 +77,23 @@ describe('the server process', () => {
       (e: Error) => e,
     );
     expect(String(error)).toMatch(/exited with 1[\s\S]*PORT: must be a port number[\s\S]*PUBLIC_URL: required in production/);
+  });
+
+  it('says in one line which port is taken and how to choose another, without a stack trace or touching the data', async () => {
+    const blocker = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(port, resolve));
+    const busyDir = join(dataDir, 'busy-port');
+    try {
+      const error = await startServer({ TTS_DATA_DIR: busyDir, PORT: String(port) }, { timeoutMs: 10_000 }).catch((e: Error) => e);
+      const output = String(error).split('before starting:\n')[1] ?? '';
+      expect(String(error)).toContain('exited with 1');
+      expect(output.trim()).toBe(`Port ${port} is already in use (is the server already running?). Stop that process, or start on another port: PORT=${port + 1} npm start`);
+      // Refused before the store was opened: a second server leaves the first one's data directory alone.
+      expect(existsSync(busyDir)).toBe(false);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
 
   it('lists every missing production setting in one message', async () => {

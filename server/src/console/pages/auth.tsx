@@ -10,20 +10,44 @@ export interface LoginPageProps {
   next: string;
   email?: string;
   flash?: Flash | undefined;
+  /** The demo organizer's sign-in, on a development server that has one; absent otherwise. */
+  demo?: { email: string; password: string } | null | undefined;
 }
 
 /**
+ * The development server's demo banner: who the demo organizer is, and a one-click sign-in
+ * (a POST with the sign-in form's CSRF token, like the form below it).
+ */
+const DemoBanner: FC<{ csrf: string; next: string; email: string; password: string }> = ({ csrf, next, email, password }) => (
+  <section class="banner info plain demo-banner" aria-labelledby="demo-title">
+    <h2 id="demo-title">Development server</h2>
+    <p>
+      A demo organizer with a test event is ready: <span class="mono">{email}</span> / <span class="mono">{password}</span>.
+    </p>
+    <form method="post" action="/console/login/demo">
+      <CsrfField token={csrf} />
+      <input type="hidden" name="next" value={next} />
+      <button type="submit" class="btn">
+        Sign in as the demo organizer
+      </button>
+    </form>
+  </section>
+);
+
+/**
  * `/console/login`: email and password. Every failure reads the same whether or not the
- * email has an account.
+ * email has an account. On a development server with the demo organizer, a banner above
+ * the form signs in as the demo in one click.
  *
  * @example
  * return renderConsole(c, <LoginPage csrf={token} next="/console" />);
  */
-export const LoginPage: FC<LoginPageProps> = ({ csrf, next, email, flash }) => (
+export const LoginPage: FC<LoginPageProps> = ({ csrf, next, email, flash, demo }) => (
   <Shell title="Sign in" flash={flash}>
     <section class="card auth">
       <p class="brand-line">Trendy Tickets</p>
       <h1>Sign in to the console</h1>
+      {demo ? <DemoBanner csrf={csrf} next={next} email={demo.email} password={demo.password} /> : null}
       <form method="post" action="/console/login" novalidate>
         <CsrfField token={csrf} />
         <input type="hidden" name="next" value={next} />

@@ -2,7 +2,7 @@
 import type { FC } from 'hono/jsx';
 import type { Activity, DashboardSummary } from '../../domain/dashboard.js';
 import type { ConsoleUser } from '../context.js';
-import { count, percent, rupees, when } from '../format.js';
+import { count, percent, revenueNote, rupees, when } from '../format.js';
 import { REASON_WORDS } from '../scan-view.js';
 import { SalesChart } from './chart.js';
 import { Shell, type Flash } from './layout.js';
@@ -86,7 +86,7 @@ export const DashboardPage: FC<{ user: ConsoleUser; summary: DashboardSummary; f
       <section class="figures" aria-label="Figures">
         <Figure id="fig-active" label="Active events" value={count(summary.active_events)} />
         <Figure id="fig-sold" label="Tickets sold" value={count(summary.tickets_sold)} />
-        <Figure id="fig-revenue" label="Revenue" value={rupees(summary.revenue)} />
+        <Figure id="fig-revenue" label="Revenue" value={rupees(summary.revenue)} note={revenueNote(summary.issued)} />
         <Figure id="fig-checkins" label="Check-ins today" value={count(summary.checkins_today)} />
         <Figure
           id="fig-attendance"

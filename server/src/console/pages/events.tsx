@@ -7,7 +7,8 @@ import type { TicketDoc } from '../../domain/tickets.js';
 import type { Page } from '../../store/paginate.js';
 import type { ConsoleUser } from '../context.js';
 import { eventFieldLabel, type EventForm, type TicketTypeRow } from '../event-form.js';
-import { count, percent, rupees, when } from '../format.js';
+import { qrSvg } from '../../delivery/qr.js';
+import { count, percent, revenueNote, rupees, when } from '../format.js';
 import { scanView } from '../scan-view.js';
 import { Figure } from './dashboard.js';
 import { Checkbox, ErrorSummary, Field, Select, TextArea, type FieldErrors } from './fields.js';
@@ -324,22 +325,22 @@ export const EmbedPanel: FC<{ event: EventDoc; embed: EmbedProps }> = ({ event, 
       )}
       <h3>Script tag</h3>
       <p class="muted small">Paste into any page: a button that opens the checkout in a modal.</p>
-      <pre class="snippet" id="snippet-script">{scriptTag}</pre>
+      <pre class="snippet" id="snippet-script" data-copy="script tag">
+        {scriptTag}
+      </pre>
       <h3>SDK</h3>
       <p class="muted small">
         With <code>npm install @trendy-tickets/sdk</code>, open the checkout from your own button.
       </p>
-      <pre class="snippet" id="snippet-sdk">{sdk}</pre>
+      <pre class="snippet" id="snippet-sdk" data-copy="SDK snippet">
+        {sdk}
+      </pre>
       <h3>Hosted checkout link</h3>
       <p class="muted small">Share it anywhere: email, WhatsApp, a QR code on a poster.</p>
-      <pre class="snippet" id="snippet-link">{link}</pre>
-      {pk ? (
-        <p>
-          <a href={link} rel="noopener" target="_blank">
-            Open the checkout page
-          </a>
-        </p>
-      ) : null}
+      <pre class="snippet" id="snippet-link" data-copy="checkout link">
+        {link}
+      </pre>
+      {pk ? <CheckoutQr eventName={event.name} link={link} /> : <p class="muted small">Its QR code for posters appears here once the publishable key is known.</p>}
       {event.allowed_origins.length > 0 ? (
         <p class="muted small">Sells only on: {event.allowed_origins.join(', ')}.</p>
       ) : (
@@ -348,6 +349,33 @@ export const EmbedPanel: FC<{ event: EventDoc; embed: EmbedProps }> = ({ event, 
     </section>
   );
 };
+
+/**
+ * The hosted checkout link as a QR code, for posters and flyers: an inline SVG (no image
+ * request, nothing for the CSP to allow) and the same SVG as a download.
+ */
+const CheckoutQr: FC<{ eventName: string; link: string }> = ({ eventName, link }) => {
+  const svg = qrSvg(link, { size: 200 }).replace('aria-label="QR code"', `aria-label="QR code of the checkout link for ${escapeAttr(eventName)}"`);
+  return (
+    <div class="checkout-qr" id="checkout-qr">
+      <div class="qr" dangerouslySetInnerHTML={{ __html: svg }} />
+      <p>
+        <a href={link} rel="noopener" target="_blank">
+          Open the checkout page
+        </a>
+        <br />
+        <a href={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`} download="checkout-qr.svg">
+          Download the QR code (SVG)
+        </a>
+      </p>
+    </div>
+  );
+};
+
+/** Escapes text for a double-quoted HTML attribute inside markup built as a string. */
+function escapeAttr(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
 
 /** Props of {@link EventPage}. */
 export interface EventPageProps {
@@ -373,7 +401,7 @@ export const EventPage: FC<EventPageProps> = ({ user, event, stats, scans, embed
   const tickets = stats.checked_in + stats.not_checked_in;
   const base = `/console/events/${event._id}`;
   return (
-    <Shell title={event.name} user={user} section="events" here={base} flash={flash}>
+    <Shell title={event.name} user={user} section="events" here={base} flash={flash} scripts={['copy.js']}>
       <div class="page-head">
         <div>
           <h1>{event.name}</h1>
@@ -398,7 +426,7 @@ export const EventPage: FC<EventPageProps> = ({ user, event, stats, scans, embed
       </div>
       <section class="figures" aria-label="Figures">
         <Figure id="fig-sold" label="Sold" value={`${count(stats.sold)} / ${count(stats.capacity)}`} note={`${count(stats.held)} held · ${count(stats.available)} left`} />
-        <Figure id="fig-revenue" label="Revenue" value={rupees(stats.revenue)} />
+        <Figure id="fig-revenue" label="Revenue" value={rupees(stats.revenue)} note={revenueNote(stats.issued)} />
         <Figure id="fig-checked-in" label="Checked in" value={`${count(stats.checked_in)} / ${count(tickets)}`} note={tickets === 0 ? 'no tickets yet' : `${percent(stats.attendance_rate)} attendance`} />
         <Figure id="fig-no-shows" label="Not checked in" value={count(stats.not_checked_in)} />
       </section>

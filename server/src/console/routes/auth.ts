@@ -1,13 +1,15 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { jsx } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DEMO_EMAIL, DEMO_PASSWORD } from '../../demo.js';
+import type { AccountDoc } from '../../domain/accounts.js';
 import { AppError } from '../../domain/errors.js';
 import type { RateLimitRule } from '../../domain/rate-limit.js';
 import { clientKey } from '../../http/client-ip.js';
 import { STATUS } from '../../http/errors.js';
 import { CreateAccountBody } from '../../http/schemas/accounts.js';
 import type { ConsoleEnv } from '../context.js';
-import { currentUser, formOf, renderConsole, requireSession, verifyCsrf, verifyLoginCsrf } from '../middleware.js';
+import { currentUser, formOf, refuse, renderConsole, requireSession, verifyCsrf, verifyLoginCsrf } from '../middleware.js';
 import { noticeFrom } from '../notice.js';
 import { checkPassword } from '../passwords.js';
 import { LoginPage, SignupPage, WelcomePage, type SignupValues } from '../pages/auth.js';
@@ -37,6 +39,15 @@ function sectionOf(next: string): string {
 }
 
 /**
+ * The demo organizer's account, on a server that is not in production and has one
+ * (`ensureDemo` creates it on a development server's first run); null otherwise.
+ */
+async function demoAccount(c: Context<ConsoleEnv>): Promise<AccountDoc | null> {
+  if (c.var.deps.config.env === 'production') return null;
+  return c.var.services.accounts.findByEmail(DEMO_EMAIL);
+}
+
+/**
  * Sign-in, sign-up, sign-out and the test / live switch.
  *
  * @example
@@ -48,7 +59,19 @@ export function authRoutes() {
   router.get('/console/login', async function loginPage(c) {
     const next = safeNext(c.req.query('next'));
     if (await currentUser(c)) return c.redirect(next, 302);
-    return renderConsole(c, jsx(LoginPage, { csrf: loginFormToken(c), next, flash: noticeFrom(NOTICES, c) }));
+    const demo = (await demoAccount(c)) ? { email: DEMO_EMAIL, password: DEMO_PASSWORD } : null;
+    return renderConsole(c, jsx(LoginPage, { csrf: loginFormToken(c), next, demo, flash: noticeFrom(NOTICES, c) }));
+  });
+
+  // The demo banner's button. A 404 wherever the banner is not shown, so production does not
+  // even reveal the route; CSRF-checked like the sign-in form, so no other site can sign a
+  // visitor into the demo account.
+  router.post('/console/login/demo', verifyLoginCsrf(), async function demoLogin(c) {
+    const account = await demoAccount(c);
+    if (!account) return refuse(c, 404, 'Not found', ['There is no demo organizer on this server.'], 'NOT_FOUND');
+    const form = await formOf(c);
+    await startSession(c, account);
+    return c.redirect(safeNext(form.next), 303);
   });
 
   router.post('/console/login', verifyLoginCsrf(), async function login(c) {

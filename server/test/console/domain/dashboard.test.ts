@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { RECENT_ACTIVITY_LIMIT, SALES_CHART_DAYS } from '../../../src/domain/dashboard.js';
 import { buildTestApp, eventBody, type TestApp } from '../../helpers/app.js';
 import { organizerWithEvent, payWithTestGateway, startOrder } from '../../helpers/checkout.js';
+import { signIn } from '../helpers.js';
 
 const IST = 'Asia/Kolkata';
 
@@ -24,6 +25,7 @@ describe('dashboard summary', () => {
       active_events: 0,
       tickets_sold: 0,
       revenue: 0,
+      issued: { total: 0, comps: 0, paid_elsewhere: 0 },
       checkins_today: 0,
       attendance: { checked_in: 0, tickets: 0, rate: null },
       recent: [],
@@ -32,6 +34,24 @@ describe('dashboard summary', () => {
     expect(summary.sales_by_day).toHaveLength(SALES_CHART_DAYS);
     expect(summary.sales_by_day.at(-1)).toEqual({ date: '2030-06-01', tickets: 0, revenue: 0 });
     expect(summary.sales_by_day[0]?.date).toBe('2030-05-03');
+  });
+
+  it('counts only checkout payments as revenue, and names the comps and tickets paid elsewhere, on the page too', async () => {
+    const t = await buildTestApp();
+    const { account, sk, pk, event, general, vip } = await organizerWithEvent(t, { require_email_verification: false });
+    await buyAt(t, pk, event.id, [{ ticket_type: vip, quantity: 1 }], '2030-06-01T09:00:00Z');
+    const holder = { name: 'Guest', email: 'guest@example.com' };
+    const issue = (body: Record<string, unknown>) => t.call('POST', '/v1/tickets', { key: sk, body: { event: event.id, ticket_type: general, holder, send_email: false, ...body } });
+    expect((await issue({ quantity: 1 })).status).toBe(201);
+    expect((await issue({ quantity: 2, external_reference: 'razorpay-link-42' })).status).toBe(201);
+
+    const summary = await t.services.dashboard.summary({ account: account.id, livemode: false }, { timezone: IST });
+    expect(summary).toMatchObject({ tickets_sold: 4, revenue: 149_900, issued: { total: 3, comps: 1, paid_elsewhere: 2 } });
+
+    const browser = await signIn(t, account.email);
+    const note = (html: string) => /<div class="figure" id="fig-revenue">.*?<span class="note">([^<]*)<\/span>/s.exec(html)?.[1];
+    expect(note((await browser.get('/console')).text)).toBe('paid through checkout · issued: 3, of which comps: 1, paid elsewhere: 2');
+    expect(note((await browser.get(`/console/events/${event.id}`)).text)).toBe('paid through checkout · issued: 3, of which comps: 1, paid elsewhere: 2');
   });
 
   it('adds up sales, revenue, check-ins and attendance across events, by the organizer’s day', async () => {
