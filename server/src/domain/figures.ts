@@ -87,8 +87,9 @@ export const FIGURES_INDEXES: readonly IndexSpec[] = [
   { collection: 'figures', keys: { account: 1, livemode: 1, kind: 1 } },
   // The recount visits accounts least recently recounted first.
   { collection: 'figures', keys: { kind: 1, recounted_at: 1 } },
-  // Transitions whose follow-up has not run (only those carry the field).
-  { collection: 'tickets', keys: { tally_due_at: 1 }, sparse: true },
+  // Transitions whose follow-up has not run (only those carry the field). Not sparse: the
+  // embedded store (nedb 4.1.2) finds nothing by a range over a sparse index.
+  { collection: 'tickets', keys: { tally_due_at: 1 } },
   // The recount pages over an account's tickets.
   { collection: 'tickets', keys: { account: 1, livemode: 1, created_at: -1, _id: -1 } },
 ];
