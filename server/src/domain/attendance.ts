@@ -5,7 +5,7 @@ import type { Clock } from './clock.js';
 import { AppError, notFound } from './errors.js';
 import { typeAvailable, type EventDoc, type Owner } from './events.js';
 import type { TicketDoc } from './tickets.js';
-import { eventZone, type FiguresService } from './figures.js';
+import { eventZone, yieldToEventLoop, type FiguresService } from './figures.js';
 
 /** Which attendees to show: by check-in state, and by a search over holder and ticket id. */
 export interface AttendeeFilters {
@@ -129,10 +129,13 @@ export function createAttendanceService({ store, clock, figures }: AttendanceSer
     yield csvLine(CSV_HEADER);
     let cursor: string | undefined;
     do {
-      // Keyset pages stay exact while tickets are being sold during the export.
+      // Keyset pages (after the last row sent, through the (event, status, created_at, _id) index)
+      // stay exact while tickets are sold during the export, and cost a page each, never a skip.
       const page = await paginate(tickets, filter, { limit: CSV_BATCH_SIZE, cursor });
       for (const ticket of page.data) yield csvLine(attendeeRow(ticket));
       cursor = page.nextCursor ?? undefined;
+      // Between pages, let door scans and other requests run: an export never holds the CPU for long.
+      if (cursor !== undefined) await yieldToEventLoop();
     } while (cursor !== undefined);
   }
 

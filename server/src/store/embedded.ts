@@ -163,9 +163,14 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     const found: Row[] = [];
     const nedbQuery: Record<string, unknown> = {};
     const indexed = Object.keys(this.internals.indexes);
-    for (const [key, condition] of Object.entries(filter)) {
-      const hint = indexed.includes(key) && !key.startsWith('$') ? indexHint(condition) : undefined;
-      if (hint !== undefined) nedbQuery[key] = hint;
+    // The members of a top-level `$and` must all hold too, so their fields narrow the candidates
+    // as well (a keyset page is `{ $and: [filter, after-the-cursor] }`).
+    const conjuncts = [filter, ...(Array.isArray(filter.$and) ? filter.$and.filter(isPlainObject) : [])];
+    for (const part of conjuncts) {
+      for (const [key, condition] of Object.entries(part)) {
+        const hint = indexed.includes(key) && !key.startsWith('$') && !(key in nedbQuery) ? indexHint(condition) : undefined;
+        if (hint !== undefined) nedbQuery[key] = hint;
+      }
     }
     // nedb calls $where inside its executor task, with `this` bound to the stored document.
     nedbQuery.$where = function (this: Row): boolean {
@@ -206,7 +211,7 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     if (![skip, limit].every((n) => Number.isInteger(n) && n >= 0)) throw new TypeError('skip and limit must be non-negative integers');
     const ordered = sort !== undefined && Object.keys(sort).length > 0;
     let rows = await this.rows(filter, !ordered && limit > 0 ? skip + limit : undefined);
-    if (ordered) rows = sortRows(rows, sort);
+    if (ordered) rows = sortRows(rows, sort, limit > 0 ? skip + limit : 0);
     // MongoDB reads limit 0 as "no limit".
     return rows.slice(skip, limit > 0 ? skip + limit : undefined).map((row) => copyValue(row) as T);
   }
@@ -305,6 +310,13 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
       if (existing === undefined) {
         const fieldName = fields.length === 1 ? (fields[0] as string) : fields;
         await this.mapErrors(this.nedb.ensureIndexAsync({ fieldName, unique, sparse }));
+        // nedb uses a compound index only for an equality on every one of its fields, while MongoDB
+        // serves any prefix: so the leading field gets an index of its own here, or a query by
+        // `event` alone would read every ticket of every event.
+        const [leading] = fields;
+        if (fields.length > 1 && leading !== undefined && this.internals.indexes[leading] === undefined) {
+          await this.nedb.ensureIndexAsync({ fieldName: leading, sparse });
+        }
       } else if (existing.unique !== unique || existing.sparse !== sparse || (armedTtl !== undefined && armedTtl !== ttl)) {
         const was = `unique: ${existing.unique}, sparse: ${existing.sparse}${armedTtl === undefined ? '' : `, expireAfterSeconds: ${armedTtl}`}`;
         const detail = `An index on '${this.name}' (${fields.join(', ')}) already exists with other options (${was})`;
