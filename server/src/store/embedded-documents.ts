@@ -225,22 +225,29 @@ export function sortRows(rows: Row[], sort: SortSpec, limit = 0): Row[] {
     return a === EMPTY_ARRAY || b === EMPTY_ARRAY ? Number(b === EMPTY_ARRAY) - Number(a === EMPTY_ARRAY) : compare(a, b);
   };
   type Keyed = { row: Row; keys: unknown[] };
-  const order = (x: Keyed, y: Keyed): number => {
+  const orderKeys = (x: readonly unknown[], y: readonly unknown[]): number => {
     for (let i = 0; i < fields.length; i += 1) {
-      const result = Math.sign(compareKeys(x.keys[i], y.keys[i])) * (fields[i]?.[1] ?? 1);
+      const result = Math.sign(compareKeys(x[i], y[i])) * (fields[i]?.[1] ?? 1);
       if (result !== 0) return result;
     }
     return 0;
   };
-  const keyOf = (row: Row): Keyed => ({ row, keys: fields.map(([field, direction]) => sortKey(row, field, direction)) });
-  if (limit <= 0 || rows.length <= limit * 2) return rows.map(keyOf).sort(order).map((entry) => entry.row);
+  const order = (x: Keyed, y: Keyed): number => orderKeys(x.keys, y.keys);
+  const keysOf = (row: Row): unknown[] => fields.map(([field, direction]) => sortKey(row, field, direction));
+  if (limit <= 0 || rows.length <= limit * 2) return rows.map((row) => ({ row, keys: keysOf(row) })).sort(order).map((entry) => entry.row);
   // A page of a long list: keep the first `limit` rows as they come (re-sorting a small buffer),
   // so a keyset page over many rows costs about one comparison per row, not a sort of them all.
   let kept: Keyed[] = [];
   // The last of the best `limit` rows seen at the latest trim: a row not before it cannot make the page.
   let threshold: Keyed | undefined;
+  const [first] = fields;
   for (const row of rows) {
-    const entry = keyOf(row);
+    // Most rows lose on the first sort key alone: decide those without building their keys.
+    if (threshold !== undefined && first !== undefined) {
+      const head = Math.sign(compareKeys(sortKey(row, first[0], first[1]), threshold.keys[0])) * first[1];
+      if (head > 0) continue;
+    }
+    const entry = { row, keys: keysOf(row) };
     if (threshold !== undefined && order(entry, threshold) >= 0) continue;
     kept.push(entry);
     if (kept.length >= limit * 2) {

@@ -7,7 +7,7 @@ import { organizerWithEvent } from '../helpers/checkout.js';
 const ROWS = 20_000;
 
 describe('the attendee CSV of a large event', () => {
-  it('streams 20,000 rows while other requests are answered between its pages', { timeout: 120_000 }, async () => {
+  it('streams 20,000 rows without holding the event loop, answering other requests meanwhile', { timeout: 120_000 }, async () => {
     const t = await buildTestApp();
     const { sk, event, general, account } = await organizerWithEvent(t, { capacity: ROWS });
     // Written straight to the store: issuing 20,000 tickets one order at a time would take minutes,
@@ -72,9 +72,8 @@ describe('the attendee CSV of a large event', () => {
     const lines = text.join('').split('\r\n').filter(Boolean);
     expect(lines).toHaveLength(ROWS + 1);
     expect(bytes).toBeGreaterThan(ROWS * 50);
-    // Other requests are served between pages. (The embedded store still scans an event's tickets
-    // for each page, in one go: tens of milliseconds at this size; MongoDB reads a page by index.)
+    // The tight figure (20 ms) is the bench's; this bound only has to hold on a busy two-core machine.
+    expect(delay.max / 1e6).toBeLessThan(100);
     expect(Math.max(...healthz)).toBeLessThan(100);
-    expect(delay.count).toBeGreaterThan(0);
   });
 });
