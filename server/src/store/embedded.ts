@@ -18,8 +18,9 @@
  * nedb runs every operation to completion through its executor (a promise chain:
  * lib/executor.js, lib/waterfall.js), so one call sees a consistent snapshot. Reads take the
  * candidates at once (a snapshot too: nedb replaces a document on update, never changes it)
- * and test them in slices that yield, so a read over many documents does not hold the event loop; a write here is a read plus a replace, so each
- * collection also has a write queue, making every conditional update atomic. Documents are
+ * and test them in slices that yield, so a read over many documents does not hold the event
+ * loop. A write here is a read plus a replace, so each collection also has a write queue,
+ * making every conditional update atomic. Documents are
  * copied on the way in and out (nedb's deepCopy keeps `Date` objects shared).
  */
 import { mkdir } from 'node:fs/promises';
