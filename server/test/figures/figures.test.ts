@@ -6,6 +6,8 @@ import type { Owner } from '../../src/domain/events.js';
 import type { TicketDoc } from '../../src/domain/tickets.js';
 import { instantToZonedWallTime, zonedDateKey } from '../../src/domain/zoned-time.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { countingStore } from '../helpers/counting-store.js';
+import { createEmbeddedStore } from '../../src/store/embedded.js';
 import { organizerWithEvent, payWithTestGateway, startOrder } from '../helpers/checkout.js';
 
 /** A small seeded generator (mulberry32), so a failing sequence can be replayed. */
@@ -233,5 +235,30 @@ describe('figures kept as counters', () => {
       { hour: '2030-11-03T01:00', checkins: 2 },
     ]);
     expect(stats).toMatchObject(await recountEvent(t, org.event.id, 'America/New_York'));
+  });
+
+  it('reads stats, door counts and the dashboard without reading a single ticket', async () => {
+    const counted = countingStore(await createEmbeddedStore());
+    const t = await buildTestApp({ store: counted.store });
+    const org = await organizer(t);
+    for (let day = 0; day < 3; day++) {
+      t.clock.advance(24 * 60 * 60_000);
+      await t.services.fulfilment.issue(org.owner, {
+        event: org.event.id,
+        ticket_type: org.general,
+        quantity: 100,
+        holder: { name: 'Guest', email: 'guest@example.com' },
+        send_email: false,
+      });
+    }
+    counted.reset();
+    const stats = await statsOf(t, org.sk, org.event.id);
+    expect(await t.services.attendance.doorCounts(org.owner, org.event.id)).toEqual({ checked_in: 0, total: 300 });
+    const summary = await t.services.dashboard.summary(org.owner, { timezone: 'Asia/Kolkata' });
+    expect(stats.sales_by_day.map((d) => d.tickets)).toEqual([100, 100, 100]);
+    expect(summary.tickets_sold).toBe(300);
+    expect(counted.read('tickets')).toBe(0);
+    // The event's and the account's totals, and their days: not one document per ticket.
+    expect(counted.read('figures') + counted.read('figure_days')).toBeLessThan(20);
   });
 });
