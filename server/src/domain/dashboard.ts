@@ -20,8 +20,6 @@ export const RECENT_ACTIVITY_LIMIT = 10;
 /** Upcoming events listed. */
 export const UPCOMING_EVENTS_LIMIT = 5;
 
-const ATTENDING = ['valid', 'checked_in'] as const;
-
 /**
  * The dashboard reads by account and mode, newest first; without these MongoDB would scan
  * every ticket, order and scan of every account.
