@@ -62,6 +62,7 @@ export interface FiguresDoc {
   /** Accounts: bumped by every follow-up before and after it claims, so a recount sees it was not alone. */
   seq?: number;
   updated_at?: Date;
+  /** Accounts: when the recount last visited (and recounted, unless its figures were moving). */
   recounted_at?: Date;
 }
 
@@ -450,15 +451,20 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
       const scope = accountScope(owner);
       const before = await figures.findOne({ _id: scope });
       const now = clock.now();
-      if (before?.updated_at && now.getTime() - before.updated_at.getTime() < RECOUNT_QUIET_MS) return { busy: true, drifts: [] };
+      // Stamped busy or not, so the rounds move on to other accounts instead of waiting on a busy one.
+      const visited = () =>
+        figures.updateOne({ _id: scope }, { $set: { kind: 'account', account: owner.account, livemode: owner.livemode, recounted_at: now } }, { upsert: true });
+      if (before?.updated_at && now.getTime() - before.updated_at.getTime() < RECOUNT_QUIET_MS) {
+        await visited();
+        return { busy: true, drifts: [] };
+      }
       const zones = before?.zones ?? [DASHBOARD_TIMEZONE];
       const seq = before?.seq ?? 0;
       // Any follow-up that began since `before` bumped `seq`: then the tickets read may be ahead of the counters.
       const stillQuiet = async () => ((await figures.findOne({ _id: scope }))?.seq ?? 0) === seq;
       const drifts = await reconcile(owner, { account: owner.account, livemode: owner.livemode }, () => true, { account: zones }, stillQuiet);
-      if (drifts === null) return { busy: true, drifts: [] };
-      await figures.updateOne({ _id: scope }, { $set: { kind: 'account', account: owner.account, livemode: owner.livemode, recounted_at: now } }, { upsert: true });
-      return { busy: false, drifts };
+      await visited();
+      return drifts === null ? { busy: true, drifts: [] } : { busy: false, drifts };
     },
 
     /** Accounts (with mode) least recently recounted first. */

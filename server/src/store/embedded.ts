@@ -57,7 +57,7 @@ interface NedbInternals {
 }
 
 /** Candidates a read tests before it lets other work run: a few milliseconds' worth. */
-const READ_SLICE = 2_000;
+const READ_SLICE = 1_000;
 
 /** Options for {@link createEmbeddedStore}. */
 export interface EmbeddedStoreOptions {
