@@ -3,6 +3,7 @@ import { ACCOUNT_INDEXES } from './domain/accounts.js';
 import { CHECKIN_INDEXES } from './domain/checkins.js';
 import { DASHBOARD_INDEXES } from './domain/dashboard.js';
 import { EVENT_INDEXES } from './domain/events.js';
+import { FIGURES_INDEXES } from './domain/figures.js';
 import { INVENTORY_INDEXES } from './domain/inventory.js';
 import { ORDER_INDEXES } from './domain/orders.js';
 import { PASSWORD_GUARD_INDEXES } from './domain/password-guard.js';
@@ -38,6 +39,7 @@ export const INDEXES: readonly IndexSpec[] = [
   ...SESSION_INDEXES,
   ...PASSWORD_GUARD_INDEXES,
   ...DASHBOARD_INDEXES,
+  ...FIGURES_INDEXES,
   ...TICKET_MAIL_INDEXES,
   ...TICKET_FINDER_INDEXES,
 ];
@@ -70,6 +72,10 @@ export const SORTED_LISTS: readonly SortedList[] = [
   { query: 'dashboard: recent refunds', file: 'domain/dashboard.ts', collection: 'orders', equality: ['account', 'livemode', 'status'], sort: { updated_at: -1, _id: -1 } },
   { query: 'dashboard: recent scans', file: 'domain/dashboard.ts', collection: 'checkins', equality: ['account', 'livemode'], sort: { at: -1, _id: -1 } },
   { query: 'dashboard: upcoming events', file: 'domain/dashboard.ts', collection: 'events', equality: ['account', 'livemode', 'status'], sort: { starts_at: 1, _id: 1 } },
+  { query: "figures: an account's tickets, recounted", file: 'domain/figures.ts', collection: 'tickets', equality: ['account', 'livemode'], sort: PAGE_SORT },
+  { query: 'figures: an event or account day by day', file: 'domain/figures.ts', collection: 'figure_days', equality: ['scope', 'zone'], sort: { date: 1 } },
+  { query: 'figures: transitions left to settle', file: 'domain/figures.ts', collection: 'tickets', equality: [], sort: { tally_due_at: 1 } },
+  { query: 'figures: accounts to recount', file: 'domain/figures.ts', collection: 'figures', equality: ['kind'], sort: { recounted_at: 1 } },
   { query: 'outbox.list', file: 'delivery/outbox.ts', collection: 'outbox', equality: [], sort: { created_at: -1 } },
   { query: 'outbox.list by state', file: 'delivery/outbox.ts', collection: 'outbox', equality: ['state'], sort: { created_at: -1 } },
 ];

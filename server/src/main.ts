@@ -113,6 +113,8 @@ async function main(): Promise<void> {
   const services = createServices({ config: runtimeConfig, store, clock: systemClock });
   // Hold ledgers written by an earlier version have no sweep time yet: give them one.
   await services.fulfilment.scheduleUnscheduledLedgers();
+  // Tickets sold before figures were counters: the figures job counts each one once.
+  await services.figures.scheduleUncounted();
   const { mailer, mailbox } = openMailer(runtimeConfig);
   const demo = await ensureDemo({ config: runtimeConfig, store, services });
   // /demo gets the demo's event and publishable key, never its secret key.
@@ -131,7 +133,7 @@ async function main(): Promise<void> {
     onError: (err, job) => logger.warn('mail not sent yet', { job: job?._id, kind: job?.kind, err }),
   });
   outboxWorker.start();
-  const jobs = startBackgroundJobs(backgroundJobs(services), { leases: services.leases, logger });
+  const jobs = startBackgroundJobs(backgroundJobs(services, logger), { leases: services.leases, logger });
   installShutdown(server, store, logger, [outboxWorker, jobs], mailer);
   logger.info('listening', { port: config.port, store: store.driver, env: config.env });
   process.stdout.write(startupBanner(runtimeConfig, store, mailbox !== null, demo));

@@ -9,6 +9,7 @@ import { createAttendanceService } from './domain/attendance.js';
 import type { Clock } from './domain/clock.js';
 import { AppError } from './domain/errors.js';
 import { createEventService, type EventDoc } from './domain/events.js';
+import { createFiguresService } from './domain/figures.js';
 import { createFulfilmentService } from './domain/fulfilment.js';
 import { randomBase62 } from './domain/ids.js';
 import { createInventory } from './domain/inventory.js';
@@ -76,7 +77,8 @@ export function createServices({ config, store, clock, hasher = bcryptHasher(con
   const outbox = createOutbox({ store, clock });
   const limiter = createRateLimiter({ store, clock });
   const codes = createTicketCodes({ store, clock, secret });
-  const tickets = createTicketService({ store, clock, codes, inventory });
+  const figures = createFiguresService({ store, clock });
+  const tickets = createTicketService({ store, clock, codes, inventory, figures });
   const fulfilment = createFulfilmentService({ store, clock, inventory, outbox, gateways, tickets });
   const orders = createOrderService({
     store,
@@ -98,13 +100,14 @@ export function createServices({ config, store, clock, hasher = bcryptHasher(con
     // Every password check (console sign-in, live keys in the console, crossing modes in the
     // API) goes through this one guard; the account service itself cannot check a password.
     passwords: createPasswordGuard({ store, clock, limiter, hasher, secret }),
-    attendance: createAttendanceService({ store, clock }),
+    attendance: createAttendanceService({ store, clock, figures }),
+    figures,
     events,
     orders,
     fulfilment,
     webhooks,
     tickets,
-    checkins: createCheckinService({ store, clock, codes, eventOf: (id) => events.findByIdCached(id) }),
+    checkins: createCheckinService({ store, clock, codes, figures, eventOf: (id) => events.findByIdCached(id) }),
     codes,
     outbox,
     limiter,
@@ -112,7 +115,7 @@ export function createServices({ config, store, clock, hasher = bcryptHasher(con
     gateways,
     // The console's own needs; its pages call the services above for everything else.
     sessions: createSessionService({ store, clock }),
-    dashboard: createDashboardService({ store, clock }),
+    dashboard: createDashboardService({ store, clock, figures }),
     ticketMail: createTicketMailService({ store, clock, outbox, limiter }),
     // Which server runs each background job (background.ts).
     leases: createLeases({ store, clock, holder: instanceId }),

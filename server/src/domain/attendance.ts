@@ -6,7 +6,7 @@ import { AppError, notFound } from './errors.js';
 import { typeAvailable, type EventDoc, type Owner } from './events.js';
 import { issuedCounts } from './issued-counts.js';
 import type { TicketDoc } from './tickets.js';
-import { canonicalTimeZone } from './zoned-time.js';
+import { eventZone, yieldToEventLoop, type FiguresService } from './figures.js';
 
 /** Which attendees to show: by check-in state, and by a search over holder and ticket id. */
 export interface AttendeeFilters {
@@ -102,19 +102,20 @@ const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
 export interface AttendanceServiceDeps {
   store: Store;
   clock: Clock;
+  figures: FiguresService;
 }
 
 /**
  * What an organizer watches (docs/domain-rules.md#figures): the attendee list with search, its
- * CSV export, and the event's sales and check-in figures. Reads only; the
- * figures come from aggregation pipelines both store drivers run.
+ * CSV export, and the event's sales and check-in figures. Reads only; the figures are the
+ * counters kept by domain/figures.ts.
  *
  * @example
- * const attendance = createAttendanceService({ store, clock });
+ * const attendance = createAttendanceService({ store, clock, figures });
  * const page = await attendance.listAttendees(owner, 'evt_…', { checkedIn: false, limit: 50 });
  * const stats = await attendance.stats(owner, 'evt_…');
  */
-export function createAttendanceService({ store, clock }: AttendanceServiceDeps) {
+export function createAttendanceService({ store, clock, figures }: AttendanceServiceDeps) {
   const events = store.collection<EventDoc>('events');
   const tickets: Collection<TicketDoc> = store.collection<TicketDoc>('tickets');
 
@@ -129,10 +130,13 @@ export function createAttendanceService({ store, clock }: AttendanceServiceDeps)
     yield csvLine(CSV_HEADER);
     let cursor: string | undefined;
     do {
-      // Keyset pages stay exact while tickets are being sold during the export.
+      // Keyset pages (after the last row sent, through the (event, status, created_at, _id) index)
+      // stay exact while tickets are sold during the export, and cost a page each, never a skip.
       const page = await paginate(tickets, filter, { limit: CSV_BATCH_SIZE, cursor });
       for (const ticket of page.data) yield csvLine(attendeeRow(ticket));
       cursor = page.nextCursor ?? undefined;
+      // Between pages, let door scans and other requests run: an export never holds the CPU for long.
+      if (cursor !== undefined) await yieldToEventLoop();
     } while (cursor !== undefined);
   }
 
@@ -157,66 +161,37 @@ export function createAttendanceService({ store, clock }: AttendanceServiceDeps)
 
     /**
      * The two numbers a door scanner shows after every scan: tickets checked in, and tickets
-     * that admit or admitted (voided ones left out). Two counts, far cheaper than `stats`.
+     * that admit or admitted (voided ones left out). One read of the event's counters.
      *
      * @example
      * const { checked_in, total } = await attendance.doorCounts(owner, 'evt_…');
      */
     async doorCounts(owner: Owner, eventId: string): Promise<{ checked_in: number; total: number }> {
       const event = await ownEvent(owner, eventId);
-      const [checkedIn, total] = await Promise.all([
-        tickets.count({ event: event._id, status: 'checked_in' }),
-        tickets.count({ event: event._id, status: op.in([...ATTENDING]) }),
-      ]);
-      return { checked_in: checkedIn, total };
+      const totals = await figures.event(event._id);
+      return { checked_in: totals?.checked_in ?? 0, total: totals?.tickets ?? 0 };
     },
 
     /**
-     * Sales and door figures (docs/domain-rules.md#figures), already in wire shape: a computed
-     * report, not a stored document. Counters come from the event's inventory;
-     * revenue, check-ins and the day and hour buckets from the tickets, bucketed
-     * in the event's own time zone so a sale at 01:30 in Mumbai is that day's.
+     * Sales and door figures (docs/domain-rules.md#figures), already in wire shape. Seats come
+     * from the event's inventory counters; revenue, check-ins and the day and hour buckets from
+     * the figures the ticket transitions keep (domain/figures.ts), bucketed in the event's own
+     * time zone so a sale at 01:30 in Mumbai is that day's. Costs the event's days, not its tickets.
      */
     async stats(owner: Owner, eventId: string): Promise<EventStats> {
       const event = await ownEvent(owner, eventId);
-      // Events stored before names were canonicalised may say `asia/kolkata`, which MongoDB refuses.
-      const timezone = canonicalTimeZone(event.timezone) ?? event.timezone;
-      const sold = { $match: { event: event._id, status: op.in([...ATTENDING]) } };
-      const isCheckedIn = { $cond: [{ $eq: ['$status', 'checked_in'] }, 1, 0] };
-      const [perType, perDay, perHour, perIssue] = await Promise.all([
-        tickets.aggregate<{ _id: string; revenue: number; tickets: number; checked_in: number }>([
-          sold,
-          { $group: { _id: '$ticket_type', revenue: { $sum: '$price' }, tickets: { $sum: 1 }, checked_in: { $sum: isCheckedIn } } },
-        ]),
-        tickets.aggregate<{ _id: string; revenue: number; tickets: number }>([
-          sold,
-          {
-            $group: {
-              _id: { $dateToString: { format: '%Y-%m-%d', date: '$created_at', timezone } },
-              revenue: { $sum: '$price' },
-              tickets: { $sum: 1 },
-            },
-          },
-          { $sort: { _id: 1 } },
-        ]),
-        tickets.aggregate<{ _id: string; checkins: number }>([
-          // A voided ticket may keep its checked_in_at; only tickets still checked in count.
-          { $match: { event: event._id, status: 'checked_in', checked_in_at: op.ne(null) } },
-          { $group: { _id: { $dateToString: { format: '%Y-%m-%dT%H:00', date: '$checked_in_at', timezone } }, checkins: { $sum: 1 } } },
-          { $sort: { _id: 1 } },
-        ]),
-        issuedCounts(tickets, { event: event._id }),
-      ]);
-
-      const byType = new Map(perType.map((row) => [row._id, row]));
-      let revenue = 0;
-      let ticketCount = 0;
-      let checkedIn = 0;
-      for (const row of perType) {
-        revenue += row.revenue;
-        ticketCount += row.tickets;
-        checkedIn += row.checked_in;
+      const timezone = eventZone(event);
+      const [totals, days] = await Promise.all([figures.event(event._id), figures.eventDays(event)]);
+      const issued = issuedCounts(totals);
+      const hours: Array<{ hour: string; checkins: number }> = [];
+      for (const day of days) {
+        for (const [hour, checkins] of Object.entries(day.hours ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+          if (checkins > 0) hours.push({ hour: `${day.date}T${hour}:00`, checkins });
+        }
       }
+      const revenue = totals?.revenue ?? 0;
+      const ticketCount = totals?.tickets ?? 0;
+      const checkedIn = totals?.checked_in ?? 0;
       return {
         object: 'event_stats',
         event: event._id,
@@ -229,13 +204,13 @@ export function createAttendanceService({ store, clock }: AttendanceServiceDeps)
         held: event.inventory.held,
         available: event.inventory.available,
         revenue,
-        issued: perIssue,
+        issued,
         checked_in: checkedIn,
         not_checked_in: ticketCount - checkedIn,
         attendance_rate: ticketCount === 0 ? 0 : round4(checkedIn / ticketCount),
         by_ticket_type: event.ticket_types.map((t) => {
           const counters = event.inventory.types[t.id] ?? { sold: 0, held: 0 };
-          const row = byType.get(t.id);
+          const row = totals?.types?.[t.id];
           return {
             ticket_type: t.id,
             name: t.name,
@@ -248,8 +223,8 @@ export function createAttendanceService({ store, clock }: AttendanceServiceDeps)
             checked_in: row?.checked_in ?? 0,
           };
         }),
-        sales_by_day: perDay.map((row) => ({ date: row._id, tickets: row.tickets, revenue: row.revenue })),
-        checkins_by_hour: perHour.map((row) => ({ hour: row._id, checkins: row.checkins })),
+        sales_by_day: days.filter((d) => (d.tickets ?? 0) > 0).map((d) => ({ date: d.date, tickets: d.tickets ?? 0, revenue: d.revenue ?? 0 })),
+        checkins_by_hour: hours,
       };
     },
   };

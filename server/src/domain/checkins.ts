@@ -4,6 +4,7 @@ import { DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js'
 import type { Clock } from './clock.js';
 import { AppError, notFound } from './errors.js';
 import type { EventDoc, Owner } from './events.js';
+import type { FiguresService } from './figures.js';
 import { newId } from './ids.js';
 import { parseTicketCode, type TicketCodes } from './ticket-codes.js';
 import type { TicketDoc } from './tickets.js';
@@ -94,10 +95,12 @@ export function createCheckinService({
   clock,
   codes,
   eventOf,
+  figures,
 }: {
   store: Store;
   clock: Clock;
   codes: TicketCodes;
+  figures: FiguresService;
   /** Reads the scanned ticket's event; may be a moment stale (a cancellation reaches other servers within the events cache's time). */
   eventOf: (id: string) => Promise<EventDoc | null>;
 }) {
@@ -148,7 +151,7 @@ export function createCheckinService({
 
     const admitted = await tickets.findOneAndUpdate(
       { _id: ticket._id, status: 'valid' },
-      { $set: { status: 'checked_in', checked_in_at: now, checked_in_by: input.by } },
+      { $set: { status: 'checked_in', checked_in_at: now, checked_in_by: input.by, tally_due_at: clock.now() } },
     );
     if (admitted) {
       return { event: ticket.event, ticket: ticket._id, result: 'accepted', reason: null, first_checkin: null, ticketDoc: admitted };
@@ -192,8 +195,11 @@ export function createCheckinService({
         if (!(err instanceof DuplicateKeyError) || nonceKey === undefined) throw err;
         const first = await checkins.findOne({ nonce_key: nonceKey });
         if (!first) throw err;
+        if (checkin.result === 'accepted' && ticketDoc) await figures.settle(ticketDoc);
         return { checkin: first, ticket: await loadTicket(first.ticket) };
       }
+      // After the log entry, so the scan answers as soon as it is decided; the figures follow.
+      if (checkin.result === 'accepted' && ticketDoc) await figures.settle(ticketDoc);
       return { checkin, ticket: ticketDoc };
     },
 
@@ -207,9 +213,10 @@ export function createCheckinService({
       if (checkin.undone_at) return { checkin, ticket: await loadTicket(checkin.ticket) };
       const reopened = await tickets.findOneAndUpdate(
         { _id: checkin.ticket, status: 'checked_in', checked_in_at: checkin.at },
-        { $set: { status: 'valid', checked_in_at: null, checked_in_by: null } },
+        { $set: { status: 'valid', checked_in_at: null, checked_in_by: null, tally_due_at: clock.now() } },
       );
       if (!reopened) throw new AppError('CONFLICT', 'The ticket is no longer checked in by this scan.');
+      await figures.settle(reopened);
       const undone = await checkins.findOneAndUpdate({ _id: id, undone_at: null }, { $set: { undone_at: clock.now(), undone_by: by } as Record<string, unknown> });
       return { checkin: undone ?? checkin, ticket: reopened };
     },

@@ -1,7 +1,7 @@
 /**
  * The organizer's dashboard: figures across all of an account's events in one mode (test
- * or live), computed from the same documents the API serves, through the store port's
- * aggregation subset so both drivers run it.
+ * or live), read from the counters the ticket transitions keep (domain/figures.ts), so a
+ * dashboard costs the events and days it shows, not the tickets ever sold.
  */
 import type { CheckinReason, IssuedTicketCounts, OrderStatus } from '@trendy-tickets/sdk';
 import { op, type IndexSpec, type Store } from '../store/port.js';
@@ -11,7 +11,8 @@ import type { EventDoc, Owner } from './events.js';
 import { issuedCounts } from './issued-counts.js';
 import type { OrderDoc } from './orders.js';
 import type { TicketDoc } from './tickets.js';
-import { lastZonedDays, startOfZonedDay } from './zoned-time.js';
+import type { FiguresService } from './figures.js';
+import { lastZonedDays, zonedDateKey } from './zoned-time.js';
 
 /** Days the sales chart covers, today included. */
 export const SALES_CHART_DAYS = 30;
@@ -19,8 +20,6 @@ export const SALES_CHART_DAYS = 30;
 export const RECENT_ACTIVITY_LIMIT = 10;
 /** Upcoming events listed. */
 export const UPCOMING_EVENTS_LIMIT = 5;
-
-const ATTENDING = ['valid', 'checked_in'] as const;
 
 /**
  * The dashboard reads by account and mode, newest first; without these MongoDB would scan
@@ -30,7 +29,6 @@ const ATTENDING = ['valid', 'checked_in'] as const;
  * await store.ensureIndexes([...INDEXES, ...DASHBOARD_INDEXES]);
  */
 export const DASHBOARD_INDEXES: readonly IndexSpec[] = [
-  { collection: 'tickets', keys: { account: 1, livemode: 1, created_at: -1 } },
   { collection: 'orders', keys: { account: 1, livemode: 1, created_at: -1 } },
   { collection: 'checkins', keys: { account: 1, livemode: 1, created_at: -1 } },
   // The activity feed picks its newest entries by the time it shows for each.
@@ -107,44 +105,20 @@ const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
  * Builds dashboard figures for an owner.
  *
  * @example
- * const dashboard = createDashboardService({ store, clock });
+ * const dashboard = createDashboardService({ store, clock, figures });
  * const summary = await dashboard.summary(owner, { timezone: 'Asia/Kolkata' });
  */
-export function createDashboardService({ store, clock }: { store: Store; clock: Clock }) {
+export function createDashboardService({ store, clock, figures }: { store: Store; clock: Clock; figures: FiguresService }) {
   const events = store.collection<EventDoc>('events');
   const tickets = store.collection<TicketDoc>('tickets');
   const orders = store.collection<OrderDoc>('orders');
   const checkins = store.collection<CheckinDoc>('checkins');
 
-  async function ticketsByEvent(owner: Owner) {
-    return tickets.aggregate<{ _id: string; tickets: number; revenue: number; checked_in: number }>([
-      { $match: { account: owner.account, livemode: owner.livemode, status: op.in([...ATTENDING]) } },
-      {
-        $group: {
-          _id: '$event',
-          tickets: { $sum: 1 },
-          revenue: { $sum: '$price' },
-          checked_in: { $sum: { $cond: [{ $eq: ['$status', 'checked_in'] }, 1, 0] } },
-        },
-      },
-    ]);
-  }
-
   async function salesByDay(owner: Owner, now: Date, timezone: string): Promise<SalesDay[]> {
-    const days = lastZonedDays(now, timezone, SALES_CHART_DAYS);
-    const from = startOfZonedDay(new Date(now.getTime() - (SALES_CHART_DAYS - 1) * 24 * 60 * 60_000), timezone);
-    const rows = await tickets.aggregate<{ _id: string; tickets: number; revenue: number }>([
-      { $match: { account: owner.account, livemode: owner.livemode, status: op.in([...ATTENDING]), created_at: op.gte(from) } },
-      {
-        $group: {
-          _id: { $dateToString: { format: '%Y-%m-%d', date: '$created_at', timezone } },
-          tickets: { $sum: 1 },
-          revenue: { $sum: '$price' },
-        },
-      },
-    ]);
-    const byDay = new Map(rows.map((r) => [r._id, r]));
-    return days.map((date) => ({ date, tickets: byDay.get(date)?.tickets ?? 0, revenue: byDay.get(date)?.revenue ?? 0 }));
+    const dates = lastZonedDays(now, timezone, SALES_CHART_DAYS);
+    const rows = await figures.accountDays(owner, timezone, dates[0] ?? '');
+    const byDay = new Map(rows.map((r) => [r.date, r]));
+    return dates.map((date) => ({ date, tickets: byDay.get(date)?.tickets ?? 0, revenue: byDay.get(date)?.revenue ?? 0 }));
   }
 
   async function recentActivity(owner: Owner): Promise<Activity[]> {
@@ -208,37 +182,26 @@ export function createDashboardService({ store, clock }: { store: Store; clock: 
     async summary(owner: Owner, { timezone }: { timezone: string }): Promise<DashboardSummary> {
       const now = clock.now();
       const active = { account: owner.account, livemode: owner.livemode, status: 'published', ends_at: op.gt(now) };
-      const [activeCount, upcoming, perEvent, checkinsToday, sales_by_day, recent, issued] = await Promise.all([
+      // Days first: reading a zone not kept yet builds its days, which the figures below then agree with.
+      const sales_by_day = await salesByDay(owner, now, timezone);
+      const [activeCount, upcoming, totals, today, started, recent] = await Promise.all([
         events.count(active),
         events.find(active, { sort: { starts_at: 1, _id: 1 }, limit: UPCOMING_EVENTS_LIMIT }),
-        ticketsByEvent(owner),
-        tickets.count({
-          account: owner.account,
-          livemode: owner.livemode,
-          status: 'checked_in',
-          checked_in_at: op.gte(startOfZonedDay(now, timezone)),
-        }),
-        salesByDay(owner, now, timezone),
+        figures.account(owner),
+        figures.accountDays(owner, timezone, zonedDateKey(now, timezone)),
+        events.find({ account: owner.account, livemode: owner.livemode, starts_at: op.lte(now) }),
         recentActivity(owner),
-        issuedCounts(tickets, { account: owner.account, livemode: owner.livemode }),
       ]);
-
-      let ticketsSold = 0;
-      let revenue = 0;
-      for (const row of perEvent) {
-        ticketsSold += row.tickets;
-        revenue += row.revenue;
-      }
       // Attendance is only meaningful for events whose doors have opened.
-      const started = perEvent.length === 0 ? [] : await events.find({ _id: op.in(perEvent.map((r) => r._id)), account: owner.account, starts_at: op.lte(now) });
-      const startedIds = new Set(started.map((e) => e._id));
       let attendedTickets = 0;
       let attendedCheckedIn = 0;
-      for (const row of perEvent) {
-        if (!startedIds.has(row._id)) continue;
-        attendedTickets += row.tickets;
-        attendedCheckedIn += row.checked_in;
+      for (const row of await figures.events(started.map((e) => e._id))) {
+        attendedTickets += row.tickets ?? 0;
+        attendedCheckedIn += row.checked_in ?? 0;
       }
+      const checkinsToday = today.find((d) => d.date === zonedDateKey(now, timezone))?.checkins ?? 0;
+      const ticketsSold = totals?.tickets ?? 0;
+      const revenue = totals?.revenue ?? 0;
 
       return {
         timezone,
@@ -246,7 +209,7 @@ export function createDashboardService({ store, clock }: { store: Store; clock: 
         active_events: activeCount,
         tickets_sold: ticketsSold,
         revenue,
-        issued,
+        issued: issuedCounts(totals),
         checkins_today: checkinsToday,
         attendance: {
           checked_in: attendedCheckedIn,

@@ -1,6 +1,7 @@
 import type { TicketStatus } from '@trendy-tickets/sdk';
 import { op, DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
 import type { Clock } from './clock.js';
+import type { FiguresService } from './figures.js';
 import { notFound } from './errors.js';
 import type { EventDoc, Owner } from './events.js';
 import { newId } from './ids.js';
@@ -35,6 +36,13 @@ export interface TicketDoc {
   checked_in_by: string | null;
   voided_at: Date | null;
   created_at: Date;
+  /**
+   * What the figures count this ticket as (domain/figures.ts): null before its issue is counted.
+   * Absent only on tickets from before counters were kept.
+   */
+  counted?: string | null;
+  /** Set by every change of state, cleared once the figures follow (absent when they have). */
+  tally_due_at?: Date;
 }
 
 /** How a ticket issued without a checkout payment was paid for: not at all, or outside this service. */
@@ -73,16 +81,17 @@ export interface TicketServiceDeps {
   clock: Clock;
   codes: TicketCodes;
   inventory: Inventory;
+  figures: FiguresService;
 }
 
 /**
  * Tickets: one per admission, each with a signed code.
  *
  * @example
- * const tickets = createTicketService({ store, clock, codes, inventory });
+ * const tickets = createTicketService({ store, clock, codes, inventory, figures });
  * const issued = await tickets.issueForOrder(order, event);
  */
-export function createTicketService({ store, clock, codes, inventory }: TicketServiceDeps) {
+export function createTicketService({ store, clock, codes, inventory, figures }: TicketServiceDeps) {
   const tickets = store.collection<TicketDoc>('tickets');
 
   return {
@@ -120,6 +129,8 @@ export function createTicketService({ store, clock, codes, inventory }: TicketSe
             checked_in_by: null,
             voided_at: null,
             created_at: clock.now(),
+            counted: null,
+            tally_due_at: clock.now(),
           };
           try {
             await tickets.insertOne(ticket);
@@ -128,6 +139,11 @@ export function createTicketService({ store, clock, codes, inventory }: TicketSe
           }
         }
       }
+      const issued = await tickets.find({ order: order._id }, { sort: { index: 1 } });
+      // Every racer settles what is still due; each ticket's claim lets only one count it.
+      const due = issued.filter((t) => t.tally_due_at !== undefined);
+      if (due.length === 0) return issued;
+      await figures.settleAll(due);
       return tickets.find({ order: order._id }, { sort: { index: 1 } });
     },
 
@@ -158,11 +174,12 @@ export function createTicketService({ store, clock, codes, inventory }: TicketSe
       if (ticket.status === 'voided') return ticket;
       const voided = await tickets.findOneAndUpdate(
         { _id: id, status: op.ne('voided') },
-        { $set: { status: 'voided', voided_at: clock.now() } },
+        { $set: { status: 'voided', voided_at: clock.now(), tally_due_at: clock.now() } },
       );
       if (!voided) return this.get(owner, id);
       await inventory.unsell(ticket.event, { [ticket.ticket_type]: 1 });
-      return voided;
+      await figures.settle(voided);
+      return (await tickets.findOne({ _id: id })) ?? voided;
     },
 
     /**
@@ -172,9 +189,13 @@ export function createTicketService({ store, clock, codes, inventory }: TicketSe
     async voidForOrder(order: { _id: string; event: string }): Promise<number> {
       let voided = 0;
       for (const ticket of await tickets.find({ order: order._id, status: op.ne('voided') })) {
-        const done = await tickets.findOneAndUpdate({ _id: ticket._id, status: op.ne('voided') }, { $set: { status: 'voided', voided_at: clock.now() } });
+        const done = await tickets.findOneAndUpdate(
+          { _id: ticket._id, status: op.ne('voided') },
+          { $set: { status: 'voided', voided_at: clock.now(), tally_due_at: clock.now() } },
+        );
         if (!done) continue;
         await inventory.unsell(order.event, { [ticket.ticket_type]: 1 });
+        await figures.settle(done);
         voided += 1;
       }
       return voided;

@@ -14,10 +14,13 @@
  *   so expiry is a sweep here instead, by the store's clock (`now`), as MongoDB's TTL monitor is.
  *
  * So nedb is asked only for candidates (through an index when the filter allows) and the
- * match itself is mingo's, run inside nedb's `$where` hook. nedb runs every operation to
- * completion through its executor (a promise chain: lib/executor.js, lib/waterfall.js), so
- * one call sees a consistent snapshot; a write here is a read plus a replace, so each
- * collection also has a write queue, making every conditional update atomic. Documents are
+ * match itself is ours (plain comparisons) or mingo's. Writes match inside nedb's `$where` hook;
+ * nedb runs every operation to completion through its executor (a promise chain:
+ * lib/executor.js, lib/waterfall.js), so one call sees a consistent snapshot. Reads take the
+ * candidates at once (a snapshot too: nedb replaces a document on update, never changes it)
+ * and test them in slices that yield, so a read over many documents does not hold the event
+ * loop. A write here is a read plus a replace, so each collection also has a write queue,
+ * making every conditional update atomic. Documents are
  * copied on the way in and out (nedb's deepCopy keeps `Date` objects shared).
  */
 import { mkdir } from 'node:fs/promises';
@@ -49,7 +52,12 @@ type Applied = { result: UpdateResult; after: Row | null };
 /** The nedb 4.1.2 internals read (index options). */
 interface NedbInternals {
   indexes: Record<string, { unique: boolean; sparse: boolean }>;
+  /** The documents an index offers for a query (all of them without one); synchronous. */
+  _getRawCandidates(query: Record<string, unknown>): unknown[];
 }
+
+/** Candidates a read tests before it lets other work run: a few milliseconds' worth. */
+const READ_SLICE = 1_000;
 
 /** Options for {@link createEmbeddedStore}. */
 export interface EmbeddedStoreOptions {
@@ -147,11 +155,16 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     await this.#ready;
   }
 
-  /** Matching rows as nedb's own (shared, never mutated) objects, in candidate order; stops after `limit`. */
-  async rows(filter: Filter, limit?: number): Promise<Row[]> {
+  /**
+   * Matching rows as nedb's own (shared, never mutated) objects, in candidate order; stops after
+   * `limit`. Reads (`yielding`) test their candidates in slices and let other work run between
+   * them, so a read over many rows never holds the event loop for long; writes test theirs in
+   * one go inside the write queue.
+   */
+  async rows(filter: Filter, limit?: number, yielding = false): Promise<Row[]> {
     checkFilter(filter);
-    // Most lookups are plain equalities (`{ _id }`, `{ account, livemode }`): decide those without
-    // building a mingo Query per call, which costs more than the match itself on a hot path.
+    // Most lookups are plain comparisons (`{ _id }`, `{ account, livemode }`, a keyset page): decide
+    // those without building a mingo Query per call, which costs more than the match itself.
     const simple = equalityMatcher(filter);
     let query: Query | undefined;
     const test = (row: Row): boolean => {
@@ -163,9 +176,27 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     const found: Row[] = [];
     const nedbQuery: Record<string, unknown> = {};
     const indexed = Object.keys(this.internals.indexes);
-    for (const [key, condition] of Object.entries(filter)) {
-      const hint = indexed.includes(key) && !key.startsWith('$') ? indexHint(condition) : undefined;
-      if (hint !== undefined) nedbQuery[key] = hint;
+    // The members of a top-level `$and` must all hold too, so their fields narrow the candidates
+    // as well (a keyset page is `{ $and: [filter, after-the-cursor] }`).
+    const conjuncts = [filter, ...(Array.isArray(filter.$and) ? filter.$and.filter(isPlainObject) : [])];
+    for (const part of conjuncts) {
+      for (const [key, condition] of Object.entries(part)) {
+        const hint = indexed.includes(key) && !key.startsWith('$') && !(key in nedbQuery) ? indexHint(condition) : undefined;
+        if (hint !== undefined) nedbQuery[key] = hint;
+      }
+    }
+    if (yielding) {
+      // nedb's in-memory state changes only synchronously, and an update replaces a document
+      // object rather than changing it, so the candidates taken here are one consistent snapshot
+      // however long their test takes.
+      const candidates = this.internals._getRawCandidates(nedbQuery);
+      for (let i = 0; i < candidates.length; i++) {
+        if (limit !== undefined && found.length >= limit) break;
+        const row = candidates[i] as Row;
+        if (test(row)) found.push(row);
+        if ((i + 1) % READ_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+      }
+      return found;
     }
     // nedb calls $where inside its executor task, with `this` bound to the stored document.
     nedbQuery.$where = function (this: Row): boolean {
@@ -205,15 +236,15 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     const { sort, skip = 0, limit = 0 } = options;
     if (![skip, limit].every((n) => Number.isInteger(n) && n >= 0)) throw new TypeError('skip and limit must be non-negative integers');
     const ordered = sort !== undefined && Object.keys(sort).length > 0;
-    let rows = await this.rows(filter, !ordered && limit > 0 ? skip + limit : undefined);
-    if (ordered) rows = sortRows(rows, sort);
+    let rows = await this.rows(filter, !ordered && limit > 0 ? skip + limit : undefined, true);
+    if (ordered) rows = sortRows(rows, sort, limit > 0 ? skip + limit : 0);
     // MongoDB reads limit 0 as "no limit".
     return rows.slice(skip, limit > 0 ? skip + limit : undefined).map((row) => copyValue(row) as T);
   }
 
   async count(filter: Filter): Promise<number> {
     await this.open();
-    return (await this.rows(filter)).length;
+    return (await this.rows(filter, undefined, true)).length;
   }
 
   async updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<UpdateResult> {
@@ -283,7 +314,7 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     checkPipeline(pipeline);
     const [first] = pipeline;
     const match = first !== undefined && Object.keys(first).length === 1 && isPlainObject(first.$match) ? first.$match : undefined;
-    const input = (await this.rows(match ?? {})).map((row) => copyValue(row) as Row);
+    const input = (await this.rows(match ?? {}, undefined, true)).map((row) => copyValue(row) as Row);
     const stages = (match === undefined ? pipeline : pipeline.slice(1)) as Record<string, unknown>[];
     return aggregateInMemory(stages, input, QUERY_OPTIONS) as R[];
   }
@@ -305,6 +336,13 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
       if (existing === undefined) {
         const fieldName = fields.length === 1 ? (fields[0] as string) : fields;
         await this.mapErrors(this.nedb.ensureIndexAsync({ fieldName, unique, sparse }));
+        // nedb uses a compound index only for an equality on every one of its fields, while MongoDB
+        // serves any prefix: so the leading field gets an index of its own here, or a query by
+        // `event` alone would read every ticket of every event.
+        const [leading] = fields;
+        if (fields.length > 1 && leading !== undefined && this.internals.indexes[leading] === undefined) {
+          await this.nedb.ensureIndexAsync({ fieldName: leading, sparse });
+        }
       } else if (existing.unique !== unique || existing.sparse !== sparse || (armedTtl !== undefined && armedTtl !== ttl)) {
         const was = `unique: ${existing.unique}, sparse: ${existing.sparse}${armedTtl === undefined ? '' : `, expireAfterSeconds: ${armedTtl}`}`;
         const detail = `An index on '${this.name}' (${fields.join(', ')}) already exists with other options (${was})`;

@@ -3,7 +3,7 @@ import type { Ticket } from '@trendy-tickets/sdk';
 import { CSV_BATCH_SIZE, createAttendanceService } from '../../src/domain/attendance.js';
 import type { FindOptions, Store } from '../../src/store/port.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
-import { issueTickets, organizerWithEvent } from '../helpers/checkout.js';
+import { checkInAt, issueTickets, organizerWithEvent } from '../helpers/checkout.js';
 
 const HEADER = ['ticket_id', 'holder_name', 'holder_email', 'ticket_type', 'status', 'checked_in_at', 'checked_in_by', 'order', 'issued_at'];
 
@@ -64,10 +64,7 @@ describe('GET /v1/events/{id}/attendees.csv', () => {
     const t = await buildTestApp();
     const { sk, event, general } = await organizerWithEvent(t);
     const [ticket] = await issueTickets(t, sk, event.id, general, { name: 'Asha Rao', email: 'asha@example.com' });
-    await t.store.collection('tickets').updateOne(
-      { _id: ticket!.id },
-      { $set: { status: 'checked_in', checked_in_at: new Date('2030-06-08T13:30:00.000Z'), checked_in_by: 'door-1' } },
-    );
+    await checkInAt(t, ticket!, '2030-06-08T13:30:00.000Z');
     const { res, bytes, text } = await download(t, sk, event.id);
     expect(res.status).toBe(200);
     expect(res.headers.get('Content-Type')).toBe('text/csv; charset=utf-8');
@@ -127,7 +124,7 @@ describe('GET /v1/events/{id}/attendees.csv', () => {
     const [ravi] = await issueTickets(t, sk, event.id, general, { name: 'Ravi Kumar', email: 'ravi@example.com' });
     const [gone] = await issueTickets(t, sk, event.id, general, { name: 'Asha Voided', email: 'void@example.com' });
     await t.call('POST', `/v1/tickets/${gone!.id}/void`, { key: sk });
-    await t.store.collection('tickets').updateOne({ _id: ravi!.id }, { $set: { status: 'checked_in', checked_in_at: new Date(), checked_in_by: 'door-1' } });
+    await checkInAt(t, ravi!, t.clock.now().toISOString());
     const idsOf = async (query: string) => parseCsv((await download(t, sk, event.id, query)).text.slice(1)).slice(1).map((row) => row[0]);
     expect((await idsOf('')).sort()).toEqual([asha!.id, ravi!.id].sort());
     expect(await idsOf('?checked_in=true')).toEqual([ravi!.id]);
@@ -178,7 +175,7 @@ describe('GET /v1/events/{id}/attendees.csv', () => {
         });
       },
     };
-    const attendance = createAttendanceService({ store: spying, clock: t.clock });
+    const attendance = createAttendanceService({ store: spying, clock: t.clock, figures: t.services.figures });
     const lines = (await attendance.attendeesCsv({ account: account.id, livemode: false }, event.id))[Symbol.asyncIterator]();
     await lines.next(); // the header: no tickets read yet
     expect(limits).toEqual([]);

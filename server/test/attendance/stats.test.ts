@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventStats, Ticket } from '@trendy-tickets/sdk';
 import { buildTestApp, eventBody, type TestApp } from '../helpers/app.js';
-import { organizerWithEvent, payWithTestGateway, startOrder } from '../helpers/checkout.js';
+import { checkInAt, organizerWithEvent, payWithTestGateway, startOrder } from '../helpers/checkout.js';
 
 const GENERAL = 49_900;
 const VIP = 149_900;
@@ -17,10 +17,7 @@ async function buyAt(t: TestApp, pk: string, event: string, items: Array<{ ticke
 }
 
 async function checkIn(t: TestApp, ticket: Ticket | undefined, at: string) {
-  const res = await t.store
-    .collection('tickets')
-    .updateOne({ _id: ticket!.id }, { $set: { status: 'checked_in', checked_in_at: new Date(at), checked_in_by: 'door-1' } });
-  expect(res.modified).toBe(1);
+  await checkInAt(t, ticket!, at);
 }
 
 async function statsOf(t: TestApp, sk: string, eventId: string): Promise<EventStats> {

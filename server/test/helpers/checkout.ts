@@ -88,3 +88,14 @@ export async function issueTickets(
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body.data;
 }
+
+/** Admits a ticket at `at` through the door service, as a scanner would (the figures follow). */
+export async function checkInAt(t: TestApp, ticket: { id: string; code: string }, at: string, by = 'door-1'): Promise<void> {
+  const stored = await t.services.tickets.findById(ticket.id);
+  expect(stored, ticket.id).not.toBeNull();
+  const before = t.clock.now();
+  t.clock.set(at);
+  const { checkin } = await t.services.checkins.scan({ account: stored!.account, livemode: stored!.livemode }, { code: ticket.code, by });
+  t.clock.set(before.toISOString());
+  expect(checkin.result, checkin.reason ?? '').toBe('accepted');
+}

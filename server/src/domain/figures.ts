@@ -1,0 +1,518 @@
+/**
+ * Figures kept as counters (docs/domain-rules.md#figures, decision 0018): what an organizer's
+ * stats, door counts and dashboard show, read in O(events shown), never by scanning tickets.
+ *
+ * Two collections:
+ *
+ * - `figures`: one document per event (`_id` is the event) and one per account and mode
+ *   (`_id` is `<account>:<test|live>`): `tickets`, `revenue`, `checked_in`, and per ticket type
+ *   for events.
+ * - `figure_days`: one document per scope, time zone and day (`<scope>:<zone>:<date>`),
+ *   upserted with `$inc`: `tickets` and `revenue` sold that day, `checkins` that day, and
+ *   `hours.<HH>` check-ins by local hour. Events keep their days in their own zone; accounts
+ *   in each zone their dashboard is read in.
+ *
+ * Each ticket says what the figures count it as (`counted`): nothing, `valid`, or
+ * `checked_in:<when>`. A ticket's change of state sets `tally_due_at` in the same update
+ * (one document, atomic). The follow-up {@link FiguresService.settle} then claims the
+ * transition, `counted: old → new` in one conditional update, so of any racers (the request,
+ * the sweeper) exactly one moves the counters, and then applies the difference with `$inc`.
+ * A crash before the claim leaves `tally_due_at` for the sweeper; the short window between
+ * the claim and the `$inc` is closed by the periodic recount, which compares the counters
+ * with what the tickets say they count and repairs the drift.
+ */
+import { DuplicateKeyError, op, type Collection, type Filter, type IndexSpec, type Store } from '../store/port.js';
+import type { Clock } from './clock.js';
+import { DEFAULT_TIMEZONE, type EventDoc, type Owner } from './events.js';
+import type { TicketDoc } from './tickets.js';
+import { canonicalTimeZone, instantToZonedWallTime } from './zoned-time.js';
+
+/** Tickets read per page when figures are recounted; the loop yields to other requests between pages. */
+export const RECOUNT_PAGE_SIZE = 500;
+/** A recount leaves an account alone while its figures moved this recently: a follow-up may be in flight. */
+export const RECOUNT_QUIET_MS = 2 * 60_000;
+/** A transition not settled after this long is settled by the sweeper (its request died, or is slow). */
+export const SETTLE_GRACE_MS = 30_000;
+/** The zone an account's dashboard days are kept in until it is read in another. */
+export const DASHBOARD_TIMEZONE = DEFAULT_TIMEZONE;
+
+/** Per ticket type counters of an event. */
+export interface TypeFigures {
+  tickets?: number;
+  revenue?: number;
+  checked_in?: number;
+}
+
+/** Totals of an event (`_id` is the event id) or of an account in one mode. */
+export interface FiguresDoc {
+  _id: string;
+  kind: 'event' | 'account' | 'migration';
+  account: string;
+  livemode: boolean;
+  /** Tickets that admit or admitted (not voided). */
+  tickets?: number;
+  /** Paise paid for those tickets. */
+  revenue?: number;
+  checked_in?: number;
+  /** Of `tickets`, those issued through `POST /v1/tickets`, by `issued_as`. */
+  issued?: { comp?: number; paid_elsewhere?: number };
+  types?: Record<string, TypeFigures>;
+  /** Events: the zone `figure_days` are kept in. Absent or another zone means they are rebuilt at the next read. */
+  days_zone?: string;
+  /** Accounts: the zones the dashboard's days are kept in (absent: {@link DASHBOARD_TIMEZONE}). */
+  zones?: string[];
+  /** Accounts: bumped by every follow-up before and after it claims, so a recount sees it was not alone. */
+  seq?: number;
+  updated_at?: Date;
+  /** Accounts: when the recount last visited (and recounted, unless its figures were moving). */
+  recounted_at?: Date;
+}
+
+/** One day of one scope in one zone. */
+export interface FigureDayDoc {
+  _id: string;
+  scope: string;
+  account: string;
+  livemode: boolean;
+  zone: string;
+  /** `YYYY-MM-DD` in `zone`. */
+  date: string;
+  tickets?: number;
+  revenue?: number;
+  checkins?: number;
+  /** Check-ins by local hour, `HH` → count. */
+  hours?: Record<string, number>;
+}
+
+export const FIGURES_INDEXES: readonly IndexSpec[] = [
+  { collection: 'figure_days', keys: { scope: 1, zone: 1, date: 1 } },
+  { collection: 'figure_days', keys: { account: 1, livemode: 1 } },
+  { collection: 'figures', keys: { account: 1, livemode: 1, kind: 1 } },
+  // The recount visits accounts least recently recounted first.
+  { collection: 'figures', keys: { kind: 1, recounted_at: 1 } },
+  // Transitions whose follow-up has not run (only those carry the field). Not sparse: the
+  // embedded store (nedb 4.1.2) finds nothing by a range over a sparse index.
+  { collection: 'tickets', keys: { tally_due_at: 1 } },
+  // The recount pages over an account's tickets.
+  { collection: 'tickets', keys: { account: 1, livemode: 1, created_at: -1, _id: -1 } },
+];
+
+/** The figures document of an account in one mode. */
+export function accountScope(owner: Owner): string {
+  return `${owner.account}:${owner.livemode ? 'live' : 'test'}`;
+}
+
+/**
+ * What the figures count a ticket as, in its present state: `valid`, `checked_in:<ISO time>`
+ * (empty time for a check-in that recorded none), or `voided` (nothing).
+ *
+ * @example
+ * countedAs({ status: 'checked_in', checked_in_at: new Date(0) }); // 'checked_in:1970-01-01T00:00:00.000Z'
+ */
+export function countedAs(ticket: Pick<TicketDoc, 'status' | 'checked_in_at'>): string {
+  if (ticket.status === 'checked_in') return `checked_in:${ticket.checked_in_at?.toISOString() ?? ''}`;
+  return ticket.status;
+}
+
+interface Target {
+  collection: 'figures' | 'figure_days';
+  id: string;
+  /** Identity fields written with every update (an upsert has no `$setOnInsert` in the port). */
+  set: Record<string, unknown>;
+  inc: Record<string, number>;
+}
+
+/** Increments to many documents, gathered before they are written. */
+export class Tally {
+  readonly targets = new Map<string, Target>();
+
+  add(collection: Target['collection'], id: string, set: Record<string, unknown>, path: string, n: number): void {
+    if (n === 0) return;
+    const key = `${collection}|${id}`;
+    let target = this.targets.get(key);
+    if (!target) this.targets.set(key, (target = { collection, id, set, inc: {} }));
+    target.inc[path] = (target.inc[path] ?? 0) + n;
+  }
+
+  /** Targets with at least one non-zero increment. */
+  nonZero(): Target[] {
+    const out: Target[] = [];
+    for (const target of this.targets.values()) {
+      for (const [path, n] of Object.entries(target.inc)) if (n === 0) delete target.inc[path];
+      if (Object.keys(target.inc).length > 0) out.push(target);
+    }
+    return out;
+  }
+}
+
+/** The zones a ticket's contribution is bucketed in. */
+export interface Zones {
+  event: string;
+  account: readonly string[];
+}
+
+const dayId = (scope: string, zone: string, date: string) => `${scope}:${zone}:${date}`;
+
+/**
+ * Adds (`sign` 1) or takes away (-1) what a ticket counted as `counted` contributes to every
+ * figure. A ticket's sale is bucketed on the day it was issued, its check-in on the day and
+ * hour it was checked in, each in the zone of the scope.
+ */
+export function contribute(tally: Tally, ticket: TicketDoc, counted: string | null | undefined, sign: 1 | -1, zones: Zones): void {
+  if (counted !== 'valid' && !counted?.startsWith('checked_in:')) return;
+  const owner = { account: ticket.account, livemode: ticket.livemode };
+  const scope = accountScope(owner);
+  const eventSet = { kind: 'event', ...owner };
+  const accountSet = { kind: 'account', ...owner };
+  const price = sign * ticket.price;
+  const type = `types.${ticket.ticket_type}`;
+  tally.add('figures', ticket.event, eventSet, 'tickets', sign);
+  tally.add('figures', ticket.event, eventSet, 'revenue', price);
+  tally.add('figures', ticket.event, eventSet, `${type}.tickets`, sign);
+  tally.add('figures', ticket.event, eventSet, `${type}.revenue`, price);
+  tally.add('figures', scope, accountSet, 'tickets', sign);
+  tally.add('figures', scope, accountSet, 'revenue', price);
+  if (ticket.issued_as) {
+    tally.add('figures', ticket.event, eventSet, `issued.${ticket.issued_as}`, sign);
+    tally.add('figures', scope, accountSet, `issued.${ticket.issued_as}`, sign);
+  }
+  const day = (s: string, zone: string, at: Date, path: string, n: number) => {
+    const date = instantToZonedWallTime(at, zone);
+    tally.add('figure_days', dayId(s, zone, date.slice(0, 10)), { scope: s, ...owner, zone, date: date.slice(0, 10) }, path, n);
+    return date;
+  };
+  day(ticket.event, zones.event, ticket.created_at, 'tickets', sign);
+  day(ticket.event, zones.event, ticket.created_at, 'revenue', price);
+  for (const zone of zones.account) {
+    day(scope, zone, ticket.created_at, 'tickets', sign);
+    day(scope, zone, ticket.created_at, 'revenue', price);
+  }
+  if (counted === 'valid') return;
+  tally.add('figures', ticket.event, eventSet, 'checked_in', sign);
+  tally.add('figures', ticket.event, eventSet, `${type}.checked_in`, sign);
+  tally.add('figures', scope, accountSet, 'checked_in', sign);
+  const at = counted.slice('checked_in:'.length);
+  if (!at) return;
+  const when = new Date(at);
+  const local = day(ticket.event, zones.event, when, 'checkins', sign);
+  day(ticket.event, zones.event, when, `hours.${local.slice(11, 13)}`, sign);
+  for (const zone of zones.account) day(scope, zone, when, 'checkins', sign);
+}
+
+/** An event's zone as the tz database spells it (older events may say `asia/kolkata`). */
+export function eventZone(event: Pick<EventDoc, 'timezone'>): string {
+  return canonicalTimeZone(event.timezone) ?? event.timezone;
+}
+
+/** Numeric leaves of a figures document by dot path, bookkeeping fields left out. */
+function numbers(doc: object, prefix = '', out: Record<string, number> = {}): Record<string, number> {
+  for (const [key, value] of Object.entries(doc)) {
+    if (prefix === '' && (key === 'seq' || key === '_id')) continue;
+    if (typeof value === 'number') out[`${prefix}${key}`] = value;
+    else if (value && typeof value === 'object' && !(value instanceof Date) && !Array.isArray(value)) numbers(value, `${prefix}${key}.`, out);
+  }
+  return out;
+}
+
+/** Lets other requests run between pages of a long read (one page must not hold the CPU for long). */
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** One figure a recount found wrong, and what it set it to. */
+export interface Drift {
+  collection: 'figures' | 'figure_days';
+  id: string;
+  field: string;
+  was: number;
+  now: number;
+}
+
+/** What one repair round did. */
+export interface RepairReport {
+  /** Transitions settled by the sweeper rather than by their own request. */
+  settled: number;
+  recounted: number;
+  /** Accounts left for a later round because their figures were moving. */
+  busy: number;
+  drifts: Array<Drift & Owner>;
+}
+
+/** The ports the figures read and write through. */
+export interface FiguresDeps {
+  store: Store;
+  clock: Clock;
+}
+
+/**
+ * Keeps and reads the counters.
+ *
+ * @example
+ * const figures = createFiguresService({ store, clock });
+ * await figures.settle(ticket); // after any write that changed a ticket's state
+ * const totals = await figures.event('evt_…');
+ */
+export function createFiguresService({ store, clock }: FiguresDeps) {
+  const figures: Collection<FiguresDoc> = store.collection<FiguresDoc>('figures');
+  const days: Collection<FigureDayDoc> = store.collection<FigureDayDoc>('figure_days');
+  const tickets = store.collection<TicketDoc>('tickets');
+  const events = store.collection<EventDoc>('events');
+
+  async function write(targets: readonly Target[]): Promise<void> {
+    for (const target of targets) {
+      const collection = target.collection === 'figures' ? figures : days;
+      await collection.updateOne({ _id: target.id }, { $set: target.set, $inc: target.inc }, { upsert: true });
+    }
+  }
+
+  /** Applies an event's totals, keeping `days_zone` as the zone a new document's days are in. */
+  async function writeEvent(target: Target, zone: string): Promise<void> {
+    const update = { $set: target.set, $inc: target.inc };
+    try {
+      await figures.updateOne({ _id: target.id, days_zone: zone }, update, { upsert: true });
+    } catch (err) {
+      // The document exists with days in another zone: the zone changed, and the next read rebuilds them.
+      if (!(err instanceof DuplicateKeyError)) throw err;
+      await figures.updateOne({ _id: target.id }, update);
+    }
+  }
+
+  /** Marks an account's figures as moving, and reads the zones its days are kept in. */
+  async function touchAccount(owner: Owner): Promise<string[]> {
+    const doc = await figures.findOneAndUpdate(
+      { _id: accountScope(owner) },
+      { $set: { kind: 'account', account: owner.account, livemode: owner.livemode, updated_at: clock.now() }, $inc: { seq: 1 } },
+      { upsert: true },
+    );
+    return doc?.zones ?? [DASHBOARD_TIMEZONE];
+  }
+
+  /**
+   * The follow-up of a ticket's change of state: claims it (`counted` old → new, one
+   * conditional update) and moves the counters by the difference. Idempotent: a transition
+   * already claimed by another caller is not counted again.
+   */
+  async function settle(given: TicketDoc): Promise<void> {
+    let ticket: TicketDoc | null = given;
+    const accountZones = await touchAccount(ticket);
+    const event = await events.findOne({ _id: ticket.event });
+    const zone = event ? eventZone(event) : DEFAULT_TIMEZONE;
+    for (let attempt = 0; attempt < 5 && ticket; attempt++) {
+      const to = countedAs(ticket);
+      const claimed = await tickets.findOneAndUpdate(
+        { _id: ticket._id, counted: ticket.counted ?? null, status: ticket.status, checked_in_at: ticket.checked_in_at },
+        { $set: { counted: to }, $unset: { tally_due_at: '' } },
+      );
+      if (claimed) {
+        const tally = new Tally();
+        contribute(tally, ticket, ticket.counted, -1, { event: zone, account: accountZones });
+        contribute(tally, ticket, to, 1, { event: zone, account: accountZones });
+        const targets = tally.nonZero();
+        for (const target of targets) {
+          if (target.collection === 'figures' && target.set.kind === 'event') await writeEvent(target, zone);
+        }
+        await write(targets.filter((t) => !(t.collection === 'figures' && t.set.kind === 'event')));
+        await touchAccount(ticket);
+        return;
+      }
+      // Changed meanwhile: look again; whoever changed it settles its own transition too.
+      ticket = await tickets.findOne({ _id: ticket._id });
+      if (ticket && ticket.tally_due_at === undefined && ticket.counted === countedAs(ticket)) return;
+    }
+  }
+
+  /**
+   * Rebuilds figures from the tickets, paging and yielding, and moves each counter that
+   * disagrees by the difference. `source` picks the tickets, `keep` the documents compared.
+   */
+  async function reconcile(
+    owner: Owner,
+    source: Filter,
+    keep: (collection: Target['collection'], id: string, set: Record<string, unknown>) => boolean,
+    zones: { account: readonly string[]; event?: (eventId: string) => string | undefined },
+    stillQuiet: () => Promise<boolean> = async () => true,
+  ): Promise<Drift[] | null> {
+    const want = new Tally();
+    const zoneOf = new Map<string, string>();
+    let cursor: { created_at: Date; _id: string } | undefined;
+    for (;;) {
+      const page = await tickets.find(
+        cursor === undefined ? source : { $and: [source, { $or: [{ created_at: op.lt(cursor.created_at) }, { created_at: cursor.created_at, _id: op.lt(cursor._id) }] }] },
+        { sort: { created_at: -1, _id: -1 }, limit: RECOUNT_PAGE_SIZE },
+      );
+      const missing = [...new Set(page.map((t) => t.event).filter((id) => !zoneOf.has(id)))];
+      if (missing.length > 0) {
+        for (const e of await events.find({ _id: op.in(missing) })) zoneOf.set(e._id, zones.event?.(e._id) ?? eventZone(e));
+      }
+      for (const ticket of page) {
+        contribute(want, ticket, ticket.counted, 1, { event: zoneOf.get(ticket.event) ?? DEFAULT_TIMEZONE, account: zones.account });
+      }
+      const last = page.at(-1);
+      if (!last || page.length < RECOUNT_PAGE_SIZE) break;
+      cursor = { created_at: last.created_at, _id: last._id };
+      await yieldToEventLoop();
+    }
+    const mine = { account: owner.account, livemode: owner.livemode };
+    const [haveTotals, haveDays] = await Promise.all([figures.find(mine), days.find(mine)]);
+    const fix = new Tally();
+    const drifts: Drift[] = [];
+    const seen = new Set<string>();
+    const compare = (collection: Target['collection'], id: string, set: Record<string, unknown>, wanted: Record<string, number>, have: Record<string, number>) => {
+      if (!keep(collection, id, set)) return;
+      seen.add(`${collection}|${id}`);
+      for (const field of new Set([...Object.keys(wanted), ...Object.keys(have)])) {
+        const diff = (wanted[field] ?? 0) - (have[field] ?? 0);
+        if (diff === 0) continue;
+        fix.add(collection, id, set, field, diff);
+        drifts.push({ collection, id, field, was: have[field] ?? 0, now: wanted[field] ?? 0 });
+      }
+    };
+    const haveOf = new Map<string, Record<string, number>>();
+    for (const doc of haveTotals) haveOf.set(`figures|${doc._id}`, numbers(doc));
+    for (const doc of haveDays) haveOf.set(`figure_days|${doc._id}`, numbers(doc));
+    for (const target of want.targets.values()) {
+      compare(target.collection, target.id, target.set, target.inc, haveOf.get(`${target.collection}|${target.id}`) ?? {});
+    }
+    for (const doc of haveTotals) {
+      if (!seen.has(`figures|${doc._id}`)) compare('figures', doc._id, { kind: doc.kind, ...mine }, {}, numbers(doc));
+    }
+    for (const doc of haveDays) {
+      if (!seen.has(`figure_days|${doc._id}`)) {
+        compare('figure_days', doc._id, { scope: doc.scope, ...mine, zone: doc.zone, date: doc.date }, {}, numbers(doc));
+      }
+    }
+    if (!(await stillQuiet())) return null;
+    await write(fix.nonZero());
+    return drifts;
+  }
+
+  /** The zones an account's dashboard days are kept in. */
+  async function accountZones(owner: Owner): Promise<string[]> {
+    return (await figures.findOne({ _id: accountScope(owner) }))?.zones ?? [DASHBOARD_TIMEZONE];
+  }
+
+  return {
+    settle,
+
+    /** Settles each ticket in turn (an order's tickets). */
+    async settleAll(list: readonly TicketDoc[]): Promise<void> {
+      for (const ticket of list) await settle(ticket);
+    },
+
+    /** An event's totals (zeros before its first ticket). */
+    async event(eventId: string): Promise<FiguresDoc | null> {
+      return figures.findOne({ _id: eventId });
+    },
+
+    /** Several events' totals by id. */
+    async events(eventIds: readonly string[]): Promise<FiguresDoc[]> {
+      return eventIds.length === 0 ? [] : figures.find({ _id: op.in([...eventIds]), kind: 'event' });
+    },
+
+    /** An account's totals in one mode. */
+    async account(owner: Owner): Promise<FiguresDoc | null> {
+      return figures.findOne({ _id: accountScope(owner) });
+    },
+
+    /**
+     * An event's days in its zone, oldest first. Days in a zone the event no longer has (its
+     * zone was changed) are rebuilt from its tickets first, once.
+     */
+    async eventDays(event: EventDoc): Promise<FigureDayDoc[]> {
+      const zone = eventZone(event);
+      const totals = await figures.findOne({ _id: event._id });
+      if (totals && totals.days_zone !== zone) {
+        const owner = { account: event.account, livemode: event.livemode };
+        await figures.updateOne({ _id: event._id }, { $set: { days_zone: zone } });
+        await reconcile(owner, { event: event._id }, (collection, id, set) => collection === 'figure_days' && set.scope === event._id, {
+          account: [],
+          event: () => zone,
+        });
+      }
+      return days.find({ scope: event._id, zone }, { sort: { date: 1 } });
+    },
+
+    /**
+     * An account's days in `zone` from `from` (a `YYYY-MM-DD`) on. A zone not kept yet is
+     * added, and its days built once from the account's tickets.
+     */
+    async accountDays(owner: Owner, zone: string, from: string): Promise<FigureDayDoc[]> {
+      const scope = accountScope(owner);
+      const zones = await accountZones(owner);
+      if (!zones.includes(zone)) {
+        // Follow-ups bucket in the new zone from now on; the rebuild adds what came before.
+        const identity = { kind: 'account', account: owner.account, livemode: owner.livemode };
+        await figures.updateOne({ _id: scope }, { $set: { ...identity, zones: [...zones, zone] } }, { upsert: true });
+        const mine = (collection: Target['collection'], _id: string, set: Record<string, unknown>) =>
+          collection === 'figure_days' && set.scope === scope && set.zone === zone;
+        await reconcile(owner, { account: owner.account, livemode: owner.livemode }, mine, { account: [zone] });
+      }
+      return days.find({ scope, zone, date: op.gte(from) }, { sort: { date: 1 } });
+    },
+
+    /**
+     * Recounts an account's figures from its tickets and repairs what drifted. Leaves the
+     * account alone (`busy`) while follow-ups move its figures: it would count a transition
+     * whose counters are about to move. Returns what it fixed.
+     */
+    async recount(owner: Owner): Promise<{ busy: boolean; drifts: Drift[] }> {
+      const scope = accountScope(owner);
+      const before = await figures.findOne({ _id: scope });
+      const now = clock.now();
+      // Stamped busy or not, so the rounds move on to other accounts instead of waiting on a busy one.
+      const visited = () =>
+        figures.updateOne({ _id: scope }, { $set: { kind: 'account', account: owner.account, livemode: owner.livemode, recounted_at: now } }, { upsert: true });
+      if (before?.updated_at && now.getTime() - before.updated_at.getTime() < RECOUNT_QUIET_MS) {
+        await visited();
+        return { busy: true, drifts: [] };
+      }
+      const zones = before?.zones ?? [DASHBOARD_TIMEZONE];
+      const seq = before?.seq ?? 0;
+      // Any follow-up that began since `before` bumped `seq`: then the tickets read may be ahead of the counters.
+      const stillQuiet = async () => ((await figures.findOne({ _id: scope }))?.seq ?? 0) === seq;
+      const drifts = await reconcile(owner, { account: owner.account, livemode: owner.livemode }, () => true, { account: zones }, stillQuiet);
+      await visited();
+      return drifts === null ? { busy: true, drifts: [] } : { busy: false, drifts };
+    },
+
+    /** Accounts (with mode) least recently recounted first. */
+    async accountsToRecount(limit: number): Promise<Owner[]> {
+      const docs = await figures.find({ kind: 'account' }, { sort: { recounted_at: 1 }, limit });
+      return docs.map((d) => ({ account: d.account, livemode: d.livemode }));
+    },
+
+    /** Tickets whose follow-up has not run within {@link SETTLE_GRACE_MS}, settled now. */
+    async settleOverdue(limit: number): Promise<number> {
+      const before = new Date(clock.now().getTime() - SETTLE_GRACE_MS);
+      const due = await tickets.find({ tally_due_at: op.lte(before) }, { sort: { tally_due_at: 1 }, limit });
+      for (const ticket of due) await settle(ticket);
+      return due.length;
+    },
+
+    /**
+     * One round of the repair job: settles overdue transitions, then recounts the accounts
+     * recounted longest ago. Returns what it fixed, for the job's log.
+     */
+    async repair({ settleLimit = 500, accounts = 5 } = {}): Promise<RepairReport> {
+      const settled = await this.settleOverdue(settleLimit);
+      const report: RepairReport = { settled, recounted: 0, busy: 0, drifts: [] };
+      for (const owner of await this.accountsToRecount(accounts)) {
+        const { busy, drifts } = await this.recount(owner);
+        if (busy) report.busy += 1;
+        else report.recounted += 1;
+        report.drifts.push(...drifts.map((d) => ({ ...d, account: owner.account, livemode: owner.livemode })));
+      }
+      return report;
+    },
+
+    /** Puts tickets from before counters existed on the sweeper's list (run at start; matches nothing afterwards). */
+    async scheduleUncounted(): Promise<number> {
+      // A marker, so that later starts do not read every ticket again to find none.
+      const marker = 'migration:counted';
+      if (await figures.findOne({ _id: marker })) return 0;
+      const result = await tickets.updateMany({ counted: op.exists(false) }, { $set: { counted: null, tally_due_at: new Date(0) } });
+      await figures.updateOne({ _id: marker }, { $set: { kind: 'migration', done_at: clock.now() } }, { upsert: true });
+      return result.modified;
+    },
+  };
+}
+
+export type FiguresService = ReturnType<typeof createFiguresService>;
