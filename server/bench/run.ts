@@ -2,16 +2,18 @@
  * `npm run bench`: the performance budgets (docs/operations.md#performance-budgets), measured on this machine and reported
  * as ratios (benchmarks, not timed tests: absolute figures depend on the machine).
  *
- * What it does, in about a minute:
+ * What it does (about a minute, then the scale series; see docs/operations.md#performance-budgets):
  * 1. Baseline. Starts `hello-server.ts` (a bare `node:http` JSON server) as a child process,
- *    warms it up, and measures GET throughput at 50 concurrent keep-alive connections for 5 s.
+ *    warms it up, and measures GET throughput at 50 concurrent keep-alive connections for 5 s,
+ *    and its CPU per request (every child reports `process.cpuUsage()` on SIGUSR2: cpu-probe.ts).
  * 2. The real server, as a child process: `node --import tsx server/src/main.ts` with a fresh
  *    temporary `TTS_DATA_DIR` (embedded store; `MONGODB_URI` and `SMTP_URL` cleared, so mail is
  *    captured), `LOG_LEVEL=warn`, `TTS_PASSWORD_COST=4` and a free port. One organizer signs up
  *    through the API (sign-ups are limited to 20 per IP per hour: a 429 is reported, not retried);
  *    then
  *    - public event read: `GET /v1/public/events/:id` with the publishable key, 50 concurrent,
- *      5 s; judged as requests/s ÷ baseline requests/s (budget ≥ 0.5);
+ *      5 s; judged as requests/s ÷ baseline requests/s (budget ≥ 0.8) and server CPU per
+ *      request ÷ the baseline's (budget ≤ 2); `/healthz` (the middleware alone) on CPU too;
  *    - check-in (see checkin.ts): 50 scanners for 10 s at 10 scans/s each, judged on p99
  *      (budget ≤ 20 ms); the same saturated, reported; and 100 scanners presenting one ticket
  *      at once (exactly one admitted: a correctness check);
@@ -21,10 +23,12 @@
  *      (`POST /v1/test-gateway/payments`, then `POST /v1/orders/:id/pay`). Run twice: over a
  *      256-socket agent (requests queue in the client, like buyers behind a load balancer)
  *      and with all 2,000 connections open at once. Judged: exactly 500 sold, 0 oversold
- *      (sold + held − capacity, from `GET /v1/events/:id`), 0 5xx, ≥ 500 orders/s, where
+ *      (sold + held − capacity, from `GET /v1/events/:id`), 0 5xx, ≥ 1,000 orders/s, where
  *      orders/s is order-creation requests answered per second from the start of the rush
  *      until the last one was answered.
- * 3. Ticket PDF: `benchPdf()` from `pdf.ts`, median render time and size against 5 ms / 20 KB.
+ * 3. The scale series (scale.ts): `BENCH_SCALE=10k,100k,1m` (default all three, `none` to skip),
+ *    bounded by `BENCH_SCALE_BUDGET_S`; `BENCH_ONLY=scale` runs only the series.
+ * 4. Ticket PDF: `benchPdf()` from `pdf.ts`, median render time and size against 5 ms / 20 KB.
  *
  * The load comes from this process, over 127.0.0.1 only; every server under test is a child
  * process, so client and server never share an event loop (on 2 cores, one each). Request

@@ -317,6 +317,5 @@ export function reportScale(results: SizeResult[]): void {
       judge(`  attendee CSV (${fmt(r.csvRows ?? 0)} rows)`, `${fmt(rate)} rows/s`, `≥ ${fmt(T.csvRowsPerSecond)}/s`, rate / T.csvRowsPerSecond, rate >= T.csvRowsPerSecond, ' × target');
     }
     for (const error of r.errors) info('  not answered 200', error);
-    // Only what was measured: a size cut short by the budget has no issuance rate, for instance.
   }
 }
