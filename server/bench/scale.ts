@@ -14,7 +14,7 @@
  * - scan p99 again while a dashboard and a CSV export run without pause.
  *
  * Every phase is bounded: seeding and starting have their own time limits, and the whole
- * series has a budget (`BENCH_SCALE_BUDGET_S`, default 420 s); a size that cannot be seeded or
+ * series has a budget (`BENCH_SCALE_BUDGET_S`, default 360 s); a size that cannot be seeded or
  * started in its time is reported as a MISS and the series stops there.
  */
 import { randomBytes } from 'node:crypto';
@@ -249,7 +249,7 @@ async function measure(server: ChildServer, manifest: SeedManifest, r: SizeResul
  * reportScale(await benchScale(scaleSizes('10k'), console.log));
  */
 export async function benchScale(sizes: Array<{ label: string; tickets: number }>, say: (m: string) => void): Promise<SizeResult[]> {
-  const budgetMs = Number(process.env.BENCH_SCALE_BUDGET_S ?? 420) * 1000;
+  const budgetMs = Number(process.env.BENCH_SCALE_BUDGET_S ?? 360) * 1000;
   const deadline = performance.now() + budgetMs;
   const left = () => Math.max(1_000, deadline - performance.now());
   const dir = tempDir('tts-bench-scale-');

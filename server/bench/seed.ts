@@ -46,6 +46,8 @@ export interface SeedManifest {
   /** Event ids; `events[0]` is the big event. */
   events: string[];
   ticketTypes: string[];
+  /** Each event's first ticket, issued by the domain: the template of its copies (`''` until issued). */
+  templates: string[];
   /** Tickets seeded so far. */
   tickets: number;
   /** An attendee-list cursor 90 % of the way into the big event's tickets. */
@@ -105,6 +107,7 @@ async function main(): Promise<void> {
       account: owner.account,
       events: events.map((e) => e._id),
       ticketTypes: events.map((e) => e.ticket_types[0]?.id ?? ''),
+      templates: events.map(() => ''),
       tickets: 0,
       deepCursor: null,
     };
@@ -134,12 +137,14 @@ async function main(): Promise<void> {
     const eventId = manifest.events[e] as string;
     const ticketType = manifest.ticketTypes[e] as string;
     // The template: the domain issues one order of one ticket for this event (the first time).
-    let template = await tickets.findOne({ event: eventId });
+    // Looked up by id: the tickets' indexes lead with (order) or (event, status), not (event) alone.
+    let template = manifest.templates[e] ? await tickets.findOne({ _id: manifest.templates[e] }) : null;
     if (!template) {
       const n = seeded;
-      await services.fulfilment.issue(owner, { event: eventId, ticket_type: ticketType, quantity: 1, holder: { name: `Attendee ${n}`, email: `attendee-${n}@example.com` }, send_email: false });
-      template = await tickets.findOne({ event: eventId });
+      const order = await services.fulfilment.issue(owner, { event: eventId, ticket_type: ticketType, quantity: 1, holder: { name: `Attendee ${n}`, email: `attendee-${n}@example.com` }, send_email: false });
+      template = await tickets.findOne({ order: order._id, index: 0 });
       if (!template) throw new Error(`fulfilment.issue wrote no ticket for ${eventId}`);
+      manifest.templates[e] = template._id;
       left -= 1;
       progress(1);
     }
