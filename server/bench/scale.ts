@@ -269,7 +269,7 @@ export async function benchScale(sizes: Array<{ label: string; tickets: number }
         seeded = tickets;
       } catch (err) {
         if (!(err instanceof StartError && err.reason === 'timeout')) throw err;
-        r.missed = `seeding did not finish within ${fmt(seedLimit / 1000)} s`;
+        r.missed = `seeding did not finish within ${fmt(seedLimit / 1000)} s${seedLimit < Math.max(LIMITS.seedMinMs, (tickets - seeded) * LIMITS.seedMsPerTicket) ? ' (what was left of the series budget)' : ''}`;
         break;
       }
       const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as SeedManifest;
@@ -327,9 +327,10 @@ export function reportScale(results: SizeResult[]): void {
     for (const { name, result, budgetMs } of r.latencies) {
       // A request that got no 200 (a timeout, above all) has no latency to rank: it fails the target.
       const failed = result.requests - (result.statuses[200] ?? 0);
-      const value = `${ms(result.p50)} / ${ms(result.p99)}${failed > 0 ? ` (${fmt(failed)} failed)` : ''}`;
+      const answered = failed < result.requests;
+      const value = `${answered ? `${ms(result.p50)} / ${ms(result.p99)}` : 'no answer'}${failed > 0 ? ` (${fmt(failed)} of ${fmt(result.requests)} failed)` : ''}`;
       if (budgetMs === null) info(`  ${name} p50 / p99`, value);
-      else judge(`  ${name} p50 / p99`, value, `p99 ≤ ${budgetMs} ms`, result.p99 / budgetMs, failed === 0 && result.p99 <= budgetMs, ' × target');
+      else judge(`  ${name} p50 / p99`, value, `p99 ≤ ${budgetMs} ms`, answered ? result.p99 / budgetMs : null, failed === 0 && result.p99 <= budgetMs, ' × target');
     }
     if (r.csvRowsPerSecond !== null) {
       const rate = r.csvRowsPerSecond;
