@@ -18,12 +18,12 @@
  * started in its time is reported as a MISS and the series stops there.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCH_DIR, removeTempDir, serverEnv, startChild, StartError, tempDir, type ChildServer } from './child.js';
 import { keepAliveAgent, runLoad, send, type LoadResult } from './load.js';
 import { fmt, info, judge, ms } from './report.js';
 import type { SeedManifest } from './seed.js';
-import { readFileSync } from 'node:fs';
 
 /** The figures the series is judged against (the product's targets at 1M tickets). */
 export const SCALE_TARGETS = {
