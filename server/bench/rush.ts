@@ -7,7 +7,7 @@ import type { Agent } from 'node:http';
 import { keepAliveAgent, runUsers, send, type Reply, type StepStats } from './load.js';
 import { fmt, info, judge, ms, mustHold } from './report.js';
 
-export const RUSH = { capacity: 500, buyers: 2_000, sockets: 256, minOrdersPerSecond: 500, timeoutMs: 45_000 } as const;
+export const RUSH = { capacity: 500, buyers: 2_000, sockets: 256, minOrdersPerSecond: 1_000, timeoutMs: 45_000 } as const;
 export const TICKET_PRICE = 49_900;
 
 export async function expectStatus(agent: Agent, base: string, spec: { method?: string; path: string; key: string; body?: unknown }, status: number): Promise<Reply> {

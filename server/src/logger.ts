@@ -7,6 +7,8 @@ export interface Logger {
   info(msg: string, fields?: LogFields): void;
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
+  /** Whether a line of `level` would be written: lets a hot path skip building its fields. */
+  enabled(level: LogLevel): boolean;
 }
 
 const RANK: Record<LogLevel | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
@@ -26,7 +28,7 @@ export function createJsonLogger(
     if (RANK[level] < RANK[minLevel]) return;
     write(`${JSON.stringify({ level, time: new Date().toISOString(), msg, ...serializeFields(fields) })}\n`);
   };
-  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
+  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error'), enabled: (level) => RANK[level] >= RANK[minLevel] };
 }
 
 /** Errors do not survive JSON.stringify; keep their name, message and stack. */
@@ -45,5 +47,5 @@ export function createMemoryLogger(): Logger & { entries: Array<LogFields & { le
   const keep = (level: LogLevel) => (msg: string, fields?: LogFields) => {
     entries.push({ level, msg, ...fields });
   };
-  return { entries, debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error') };
+  return { entries, debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error'), enabled: () => true };
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import type { KeyKind, KeyMode } from '@trendy-tickets/sdk';
 import { op, DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
@@ -81,7 +81,8 @@ const KEY_PATTERN = /^(sk|pk)_(test|live)_[0-9A-Za-z]{36}$/;
 
 /** SHA-256 hex of a raw API key: how keys are stored and looked up. */
 export function hashApiKey(raw: string): string {
-  return createHash('sha256').update(raw).digest('hex');
+  // One-shot `hash` skips building a Hash object: this runs on every keyed request.
+  return hash('sha256', raw, 'hex');
 }
 
 /** Builds a new key of a kind and mode; the raw key exists only in the return value. */

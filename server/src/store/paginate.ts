@@ -24,8 +24,8 @@ interface CursorPosition {
   id: string;
 }
 
-/** Encodes where a page ended: the last item's creation time and id (opaque to callers). */
-function encodeCursor(item: Paginated): string {
+/** Encodes where a page ended: the last item's creation time and id (opaque to callers; exported for the benchmark's seeds). */
+export function encodeCursor(item: Paginated): string {
   return Buffer.from(JSON.stringify({ t: item.created_at.getTime(), id: item._id } satisfies CursorPosition)).toString('base64url');
 }
 

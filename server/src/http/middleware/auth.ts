@@ -31,7 +31,8 @@ export function requireKey(requirement: KeyRequirement): MiddlewareHandler<AppEn
         'A secret key was sent from a browser. Secret keys belong on your server only: use your publishable key (pk_…) in web pages, and roll this secret key now.',
       );
     }
-    const auth = await c.var.services.accounts.authenticateKey(raw);
+    // c.get, not c.var: c.var copies every variable into a new object on each access.
+    const auth = await c.get('services').accounts.authenticateKey(raw);
     if (!auth) {
       throw new AppError('UNAUTHENTICATED', 'The API key is not valid: it is mistyped, or it was rolled.');
     }

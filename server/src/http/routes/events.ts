@@ -104,9 +104,12 @@ export function eventRoutes() {
       return c.json(toEventJson(event), 200);
     })
     .openapi(retrievePublicEvent, async (c) => {
-      const event = await c.var.services.events.readPublic(owner(c.var.auth), c.req.valid('param').id);
-      const { config, clock } = c.var.deps;
-      assertOriginAllowed(c.req.header('Origin'), event, new URL(config.publicUrl).origin);
+      // c.get, not c.var: c.var copies every variable into a new object on each access.
+      const event = await c.get('services').events.readPublic(owner(c.get('auth')), c.req.valid('param').id);
+      const { config, clock } = c.get('deps');
+      const origin = c.req.header('Origin');
+      // Servers send no Origin: parse our own URL only for browsers.
+      if (origin !== undefined) assertOriginAllowed(origin, event, new URL(config.publicUrl).origin);
       return c.json(toPublicEventJson(event, clock.now()), 200);
     });
 }
