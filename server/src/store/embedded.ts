@@ -20,7 +20,7 @@
  * collection also has a write queue, making every conditional update atomic. Documents are
  * copied on the way in and out (nedb's deepCopy keeps `Date` objects shared).
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import nedbModule from '@seald-io/nedb';
 import { Query, update as applyUpdate } from 'mingo';
@@ -366,6 +366,11 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions = {}): P
         if (conflict) conflicts.push(conflict);
       }
       return conflicts;
+    },
+    async listCollections(): Promise<string[]> {
+      if (closed) throw new Error('Store is closed');
+      const files = dataDir === undefined ? [] : (await readdir(dataDir)).filter((f) => f.endsWith('.db')).map((f) => f.slice(0, -3));
+      return [...new Set([...collections.keys(), ...files])].sort();
     },
     async ping(): Promise<void> {
       if (closed) throw new Error('Store is closed');

@@ -146,6 +146,8 @@ export interface Store {
    * stop every server from starting (docs/operations.md says how to migrate it).
    */
   ensureIndexes(specs: readonly IndexSpec[]): Promise<IndexConflict[]>;
+  /** The names of the collections that exist, sorted (for export: `store/transfer.ts`). */
+  listCollections(): Promise<string[]>;
   /** Resolves when the store answers; rejects otherwise (for /readyz). */
   ping(): Promise<void>;
   /** Flushes and closes; the store is unusable afterwards. */
