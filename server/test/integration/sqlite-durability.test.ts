@@ -34,7 +34,7 @@ async function json(url: string, init: RequestInit = {}) {
 }
 
 /** An organizer with one event, on a running server. */
-async function organizer(url: string) {
+async function organizer(url: string, capacity = 1000) {
   const signUp = await json(`${url}/v1/accounts`, {
     method: 'POST',
     body: JSON.stringify({ email: `org${Math.random().toString(36).slice(2)}@example.com`, password: 'correct horse battery', name: 'Durable Co' }),
@@ -48,7 +48,7 @@ async function organizer(url: string) {
       name: 'Rush night',
       starts_at: '2030-01-01T10:00:00Z',
       ends_at: '2030-01-01T12:00:00Z',
-      capacity: 1000,
+      capacity,
       ticket_types: [{ name: 'General', price: 50_000 }],
     }),
   });
@@ -133,5 +133,24 @@ describe('the server process on the SQLite store', () => {
       for (const ticket of tickets) expect((await json(`${restored.url}/v1/tickets/${ticket}`, { headers: org.auth })).status).toBe(200);
     }
     await restored.stop('SIGTERM');
+  });
+
+  it('lets two server processes share one data directory and sell a limited event without overselling', async () => {
+    const dataDir = await tempDir();
+    const first = await start(dataDir);
+    const org = await organizer(first.url, 30);
+    const second = await start(dataDir);
+    const issue = (url: string, n: number) =>
+      json(`${url}/v1/tickets`, {
+        method: 'POST',
+        headers: org.auth,
+        body: JSON.stringify({ event: org.event, ticket_type: org.ticketType, holder: { name: `B ${n}`, email: `s${n}@example.com` }, send_email: false }),
+      });
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, n) => issue(n % 2 === 0 ? first.url : second.url, n)));
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(30);
+    expect(answers.filter((a) => a.status !== 201).map((a) => a.body.error?.code)).toEqual(Array(20).fill('SOLD_OUT'));
+    const event = await json(`${second.url}/v1/events/${org.event}`, { headers: org.auth });
+    expect(event.body.ticket_types[0]).toMatchObject({ sold: 30 });
+    await Promise.all([first.stop('SIGTERM'), second.stop('SIGTERM')]);
   });
 });
