@@ -1,5 +1,6 @@
 /**
- * The embedded store driver: `@seald-io/nedb` keeps the documents, the indexes (unique,
+ * The earlier embedded store driver, kept to import an earlier version's data directory into
+ * SQLite (`nedb-import.ts`); the embedded store is now `sqlite.ts`. `@seald-io/nedb` keeps the documents, the indexes (unique,
  * sparse, compound), TTL expiry and the append-only datafile; `mingo` supplies MongoDB's
  * semantics for filters, update operators, sorting and aggregation, because nedb's own
  * differ from MongoDB's in ways repositories would notice (checked against nedb 4.1.2):
