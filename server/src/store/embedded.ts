@@ -1,9 +1,10 @@
 /**
  * The earlier embedded store driver, kept to import an earlier version's data directory into
- * SQLite (`nedb-import.ts`); the embedded store is now `sqlite.ts`. `@seald-io/nedb` keeps the documents, the indexes (unique,
- * sparse, compound), TTL expiry and the append-only datafile; `mingo` supplies MongoDB's
- * semantics for filters, update operators, sorting and aggregation, because nedb's own
- * differ from MongoDB's in ways repositories would notice (checked against nedb 4.1.2):
+ * SQLite (`nedb-import.ts`); the embedded store is now `sqlite.ts`. `@seald-io/nedb` keeps
+ * the documents, the indexes (unique, sparse, compound), TTL expiry and the append-only
+ * datafile; `mingo` supplies MongoDB's semantics for filters, update operators, sorting and
+ * aggregation, because nedb's own differ from MongoDB's in ways repositories would notice
+ * (checked against nedb 4.1.2):
  *
  * - matching: `{ x: null }` misses absent fields, `$ne`/`$nin` on arrays match when *any*
  *   element differs, `$not` is top-level only, `$regex` takes no string + `$options`;
