@@ -8,7 +8,8 @@ import { createEmbeddedStore } from '../src/store/embedded.js';
 import { openStore } from '../src/store/open-store.js';
 import { DuplicateKeyError, op, type Doc, type IndexSpec } from '../src/store/port.js';
 import { StoreDamagedError } from '../src/store/sqlite-file.js';
-import { toSql } from '../src/store/sqlite-filter.js';
+import { toOrderBy, toSql } from '../src/store/sqlite-filter.js';
+import { readKinds, sortsPlainly } from '../src/store/sqlite-kinds.js';
 import { createSqliteStore } from '../src/store/sqlite.js';
 import { exportStore, importStore } from '../src/store/transfer.js';
 
@@ -86,6 +87,46 @@ describe('SQLite store, file-backed', () => {
     const found = await store.collection<AnyDoc>('orders').find(filter, { sort: { created_at: -1 }, limit: 3 });
     expect(found.map((doc) => doc._id)).toEqual(['ord_0049', 'ord_0043', 'ord_0037']);
     expect(await store.collection('orders').count(filter)).toBe(7);
+    await store.close();
+  });
+
+  it('reads a page of a sorted list in index order, without sorting every match', async () => {
+    const file = path.join(await tempDir(), 'tts.sqlite');
+    const store = await createSqliteStore({ file });
+    await store.collection<AnyDoc>('orders').insertMany(Array.from({ length: 50 }, (_, i) => order(i)));
+    // Declared after the documents exist: the kinds they hold are recorded when the index is made.
+    await store.ensureIndexes(INDEXES);
+    const filter = { account: 'acc_2', livemode: true };
+    const sort = { created_at: -1 } as const;
+    const db = new Database(file, { readonly: true });
+    const orderBy = toOrderBy(sort, new Set(['items']), (p) => sortsPlainly(p, readKinds((sql) => db.prepare(sql), 'orders')));
+    const where = toSql(filter, new Set(['items']));
+    const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT _id FROM "orders" WHERE ${where.sql} ORDER BY ${orderBy} LIMIT 5`).all(...(where.params as unknown[]));
+    db.close();
+    const steps = (plan as { detail: string }[]).map((step) => step.detail).join('\n');
+    expect(steps).toMatch(/USING INDEX "?orders\.account_1_livemode_1_created_at_-1"?/);
+    expect(steps).not.toMatch(/TEMP B-TREE/);
+    const page = await store.collection<AnyDoc>('orders').find(filter, { sort, limit: 5 });
+    expect(page.map((doc) => doc._id)).toEqual(['ord_0044', 'ord_0038', 'ord_0032', 'ord_0026', 'ord_0020']);
+    await store.close();
+  });
+
+  it('sorts an indexed field holding several kinds of value in MongoDB’s type order', async () => {
+    const store = await createSqliteStore({});
+    await store.ensureIndexes([{ collection: 'mixed', keys: { v: 1 } }]);
+    const mixed = store.collection<AnyDoc>('mixed');
+    await mixed.insertMany([
+      { _id: 'date', v: new Date('2024-01-01T00:00:00Z') },
+      { _id: 'true', v: true },
+      { _id: 'text', v: 'abc' },
+      { _id: 'two', v: 2 },
+      { _id: 'object', v: { a: 1 } },
+      { _id: 'missing' },
+      { _id: 'one', v: 1.5 },
+      { _id: 'false', v: false },
+    ]);
+    expect((await mixed.find({}, { sort: { v: 1, _id: 1 } })).map((doc) => doc._id)).toEqual(['missing', 'one', 'two', 'text', 'object', 'false', 'true', 'date']);
+    expect((await mixed.find({}, { sort: { v: -1, _id: 1 }, limit: 3 })).map((doc) => doc._id)).toEqual(['date', 'true', 'false']);
     await store.close();
   });
 

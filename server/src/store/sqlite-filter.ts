@@ -168,9 +168,16 @@ export function toSql(filter: Filter, arrays: ReadonlySet<string>): SqlFilter {
  * ORDER BY terms giving MongoDB's order for a sort on plain paths, or null when a sort path has
  * held an array (MongoDB sorts those by their least or greatest element: done in memory). Types
  * rank as MongoDB ranks them (null and missing, numbers, strings, objects, booleans, dates),
- * then values compare within their type.
+ * then values compare within their type; when every sort path is `plain` (an indexed path that
+ * only ever held one kind of value, `sqlite-kinds.ts`), the value alone, so an index serves it.
  */
-export function toOrderBy(sort: SortSpec, arrays: ReadonlySet<string>): string | null {
+export function toOrderBy(sort: SortSpec, arrays: ReadonlySet<string>, plain: (path: string) => boolean = () => false): string | null {
+  const paths = Object.keys(sort);
+  if (paths.every((path) => path === '_id' || (!crossesArray(path, arrays) && sqlNameable(path) && plain(path)))) {
+    return Object.entries(sort)
+      .map(([path, direction]) => `${path === '_id' ? '_id' : fieldExpression(path)} ${direction === -1 ? 'DESC' : 'ASC'}`)
+      .join(', ');
+  }
   const terms: string[] = [];
   for (const [path, direction] of Object.entries(sort)) {
     const dir = direction === -1 ? 'DESC' : 'ASC';

@@ -6,11 +6,14 @@
  * - `$indexes`: each declared index with its options, so a changed declaration is reported as a
  *   conflict (`ensureIndexes`) and TTL settings survive a restart;
  * - `$array_paths`: each path that has held an array in a collection, so filters on it are
- *   left to mingo (`sqlite-filter.ts`).
+ *   left to mingo (`sqlite-filter.ts`);
+ * - `$kinds`: the kinds of value each indexed path has held, so sorts can follow an index
+ *   (`sqlite-kinds.ts`).
  */
 import type Database from 'better-sqlite3';
 import { DATE_TAG, AFTER_DATES, encodeDate } from './sqlite-codec.js';
 import { fieldExpression } from './sqlite-filter.js';
+import { trackPath } from './sqlite-kinds.js';
 import { DuplicateKeyError, indexName, type IndexConflict, type IndexSpec } from './port.js';
 
 type Db = Database.Database;
@@ -23,6 +26,7 @@ export function createMetaTables(db: Db): void {
   db.exec(`
     CREATE TABLE IF NOT EXISTS "$indexes" (collection TEXT NOT NULL, name TEXT NOT NULL, spec TEXT NOT NULL, PRIMARY KEY (collection, name));
     CREATE TABLE IF NOT EXISTS "$array_paths" (collection TEXT NOT NULL, path TEXT NOT NULL, PRIMARY KEY (collection, path));
+    CREATE TABLE IF NOT EXISTS "$kinds" (collection TEXT NOT NULL, path TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (collection, path, kind));
   `);
 }
 
@@ -91,6 +95,7 @@ export function ensureIndex(db: Db, spec: IndexSpec): IndexConflict | null {
   const where = wanted.sparse ? ` WHERE ${fields.map((field) => `${fieldExpression(field)} IS NOT NULL`).join(' OR ')}` : '';
   const ddl = `CREATE ${wanted.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quote(`${collection}.${name}`)} ON ${quote(collection)} (${columns.join(', ')})${where}`;
   mapUnique(collection, () => db.exec(ddl));
+  for (const field of fields) if (field !== '_id') trackPath(db, collection, field, quote(collection));
   db.prepare(`INSERT INTO "$indexes" (collection, name, spec) VALUES (?, ?, ?)`).run(collection, name, JSON.stringify(wanted));
   return null;
 }

@@ -24,6 +24,7 @@ import { checkFilter, checkPipeline } from './filter-check.js';
 import type { Collection, Doc, Filter, FindOptions, IndexConflict, IndexSpec, SortSpec, Store, Update, UpdateResult } from './port.js';
 import { arrayPaths, decodeDoc, encodeDoc } from './sqlite-codec.js';
 import { toOrderBy, toSql } from './sqlite-filter.js';
+import { noteKinds, readKinds, sortsPlainly, type Kinds } from './sqlite-kinds.js';
 import { openDatabase } from './sqlite-file.js';
 import { collectionNames, createCollectionTable, ensureIndex, mapUnique, quote, removeExpired, ttlIndexes } from './sqlite-schema.js';
 
@@ -75,7 +76,13 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     return new Set(rows.map((row) => row.path));
   }
 
-  private noteArrays(doc: Record<string, unknown>, known: Set<string>): void {
+  /** The kinds of value the indexed paths have held (read in the caller's transaction). */
+  private kinds(): Kinds {
+    return readKinds((sql) => this.store.statement(sql), this.name);
+  }
+
+  private notePaths(doc: Record<string, unknown>, known: Set<string>, kinds: Kinds): void {
+    noteKinds((sql) => this.store.statement(sql), this.name, doc, kinds);
     for (const path of arrayPaths(doc)) {
       if (known.has(path)) continue;
       this.store.statement(`INSERT OR IGNORE INTO "$array_paths" (collection, path) VALUES (?, ?)`).run(this.name, path);
@@ -91,7 +98,8 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     const arrays = this.arrays();
     const where = toSql(filter, arrays);
     const ordered = sort !== undefined && Object.keys(sort).length > 0;
-    const orderBy = ordered ? toOrderBy(sort, arrays) : 'rowid';
+    const kinds = ordered ? this.kinds() : new Map();
+    const orderBy = ordered ? toOrderBy(sort, arrays, (path) => sortsPlainly(path, kinds)) : 'rowid';
     const inSql = orderBy !== null;
     let sql = `SELECT _id, doc FROM ${quote(this.name)} WHERE ${where.sql}${inSql ? ` ORDER BY ${orderBy}` : ''}`;
     const params = [...where.params];
@@ -138,12 +146,13 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
   insertMany(docs: readonly T[]): Promise<void> {
     return this.write(() => {
       const known = this.arrays();
+      const kinds = this.kinds();
       const insert = this.store.statement(`INSERT INTO ${quote(this.name)} (_id, doc) VALUES (?, ?)`);
       for (const doc of docs) {
         if (typeof doc?._id !== 'string' || doc._id === '') throw new TypeError(`Documents need a string _id (in '${this.name}')`);
         const json = encodeDoc(doc);
         mapUnique(this.name, () => insert.run(doc._id, json));
-        this.noteArrays(doc as unknown as Record<string, unknown>, known);
+        this.notePaths(doc as unknown as Record<string, unknown>, known, kinds);
       }
     });
   }
@@ -190,6 +199,7 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
       checkFilter(filter);
       const modifier = checkUpdate(update);
       const known = this.arrays();
+      const kinds = this.kinds();
       const targets = this.select(filter, many ? {} : { limit: 1 });
       if (targets.length === 0 && upsert) {
         const seed = upsertSeed(filter);
@@ -197,7 +207,7 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
         if (typeof seed._id !== 'string') seed._id = newDocumentId();
         const json = encodeDoc(seed);
         mapUnique(this.name, () => this.store.statement(`INSERT INTO ${quote(this.name)} (_id, doc) VALUES (?, ?)`).run(seed._id, json));
-        this.noteArrays(seed, known);
+        this.notePaths(seed, known, kinds);
         return { result: { matched: 0, modified: 0, upserted: true }, after: decodeDoc<Row>(seed._id, json) };
       }
       const result: UpdateResult = { matched: 0, modified: 0, upserted: false };
@@ -211,7 +221,7 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
         after ??= target;
         if (changed.length === 0) continue;
         mapUnique(this.name, () => replace.run(encodeDoc(target), id));
-        this.noteArrays(target, known);
+        this.notePaths(target, known, kinds);
         result.modified += 1;
       }
       // `after` came from JSON.parse and was changed in place: it is this call's own copy.
