@@ -10,12 +10,12 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { loadConfig, type Config } from './config.js';
 import { INDEXES } from './indexes.js';
 import { importNedbDirectory } from './store/nedb-import.js';
 import { SQLITE_FILE, openStore } from './store/open-store.js';
 import type { Store } from './store/port.js';
-import { StoreDamagedError, backupDatabase } from './store/sqlite-file.js';
+import { backupDatabase } from './store/sqlite-file.js';
 import { exportStore, importStore } from './store/transfer.js';
 
 const USAGE = 'usage: cli.js backup <dest-file> | export <dir> | import <dir> | import-nedb';
@@ -43,6 +43,7 @@ export async function runCli(args: readonly string[], env: Record<string, string
     case 'backup': {
       if (!target) throw new Error(USAGE);
       if (config.mongodbUri) throw new Error('backup copies the embedded store; back up MongoDB with mongodump or your provider');
+      if (!existsSync(file)) throw new Error(`No embedded store at ${file}: check TTS_DATA_DIR`);
       if (existsSync(target)) throw new Error(`${target} exists: choose a new file`);
       await backupDatabase(file, target);
       return `backed up ${file} to ${target}`;
@@ -80,8 +81,9 @@ if (process.argv[1] && /cli\.[jt]s$/.test(process.argv[1])) {
   runCli(process.argv.slice(2), process.env).then(
     (message) => process.stdout.write(`${message}\n`),
     (err: unknown) => {
-      const plain = err instanceof ConfigError || err instanceof StoreDamagedError || (err instanceof Error && err.message === USAGE);
-      process.stderr.write(`${plain ? (err as Error).message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      // An operator reads the message; the stack only with LOG_LEVEL=debug.
+      const debug = process.env.LOG_LEVEL === 'debug' && err instanceof Error;
+      process.stderr.write(`${debug ? err.stack : err instanceof Error ? err.message : String(err)}\n`);
       process.exit(1);
     },
   );

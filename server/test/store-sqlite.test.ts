@@ -193,10 +193,11 @@ describe('SQLite store, moving data', () => {
   });
 
   it('backs up the data directory’s file with the backup command, and the copy opens as a store', async () => {
-    const dataDir = await tempDir();
+    const dataDir = path.join(await tempDir(), 'not', 'made', 'yet');
+    const dest = path.join(await tempDir(), 'backup.sqlite');
+    await expect(runCli(['backup', dest], { TTS_DATA_DIR: dataDir })).rejects.toThrow(/No embedded store at .*check TTS_DATA_DIR/);
     const store = await openStore({ dataDir });
     await store.collection<AnyDoc>('orders').insertMany(Array.from({ length: 100 }, (_, i) => order(i)));
-    const dest = path.join(await tempDir(), 'backup.sqlite');
     // The server keeps its connection open (and WAL content uncheckpointed) while the backup runs.
     expect(await runCli(['backup', dest], { TTS_DATA_DIR: dataDir })).toMatch(/backed up/);
     await expect(runCli(['backup', dest], { TTS_DATA_DIR: dataDir })).rejects.toThrow(/exists/);

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createMongoStore } from './mongo.js';
 import { importNedbDirectory, nedbCollections } from './nedb-import.js';
@@ -34,6 +35,7 @@ export interface OpenStoreOptions {
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   if (options.mongodbUri) return createMongoStore({ uri: options.mongodbUri, writeConcern: options.mongodbWriteConcern ?? 'majority' });
   if (options.dataDir === undefined) return createSqliteStore({});
+  await mkdir(options.dataDir, { recursive: true });
   const file = path.join(options.dataDir, SQLITE_FILE);
   if (!existsSync(file) && (await nedbCollections(options.dataDir)).length > 0) {
     const report = await importNedbDirectory(options.dataDir, file, (options.now ?? (() => new Date()))());
