@@ -8,7 +8,6 @@
  * where the original strings would (see `sqlite-filter.ts`).
  */
 import type { Doc } from './port.js';
-import { copyValue } from './embedded-documents.js';
 
 /** The first character of every tagged string. */
 export const TAG = '\u0001';
@@ -33,20 +32,41 @@ export function encodeScalar(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Copies a value as it is stored, in one pass: dates and tagged strings encoded, `undefined`
+ * fields dropped (in arrays: null, as MongoDB's driver does), anything else refused.
+ */
 function encodeValue(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(encodeValue);
-  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (typeof value === 'string') return value.startsWith(TAG) ? STRING_TAG + value.slice(1) : value;
+  if (value instanceof Date) return encodeDate(value);
+  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : encodeValue(item)));
+  if (typeof value === 'object' && !ArrayBuffer.isView(value) && !(value instanceof RegExp)) {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = encodeValue(item);
+    for (const key of Object.keys(value)) {
+      const item = (value as Record<string, unknown>)[key];
+      if (item !== undefined) out[key] = encodeValue(item);
+    }
     return out;
   }
-  return encodeScalar(value);
+  throw new TypeError(`The store cannot hold ${Object.prototype.toString.call(value)}`);
 }
 
 function decodeString(value: string): string | Date {
-  if (!value.startsWith(TAG)) return value;
   if (value.startsWith(DATE_TAG)) return new Date(Number(BigInt(value.slice(2)) - DATE_OFFSET));
   return TAG + value.slice(2);
+}
+
+/** Turns the tagged strings of a parsed document back into dates and strings, in place. */
+function decodeTagged(node: Record<string, unknown>): void {
+  for (const key of Object.keys(node)) {
+    const value = node[key];
+    if (typeof value === 'string') {
+      if (value.startsWith(TAG)) node[key] = decodeString(value);
+    } else if (value !== null && typeof value === 'object') {
+      decodeTagged(value as Record<string, unknown>);
+    }
+  }
 }
 
 /**
@@ -54,13 +74,15 @@ function decodeString(value: string): string | Date {
  * fields are dropped as the MongoDB driver's `ignoreUndefined` does; unsupported values throw.
  */
 export function encodeDoc(doc: Doc): string {
-  const { _id, ...rest } = copyValue(doc) as Doc & Record<string, unknown>;
+  const { _id, ...rest } = doc as Doc & Record<string, unknown>;
   return JSON.stringify(encodeValue(rest));
 }
 
 /** A document as stored, read back: `_id` first, then the fields in their stored order. */
 export function decodeDoc<T extends Doc>(id: string, json: string): T {
-  const fields = JSON.parse(json, (_key, value: unknown) => (typeof value === 'string' ? decodeString(value) : value)) as Record<string, unknown>;
+  const fields = JSON.parse(json) as Record<string, unknown>;
+  // Only tagged strings hold the character, which JSON.stringify writes as an escape.
+  if (json.includes('\\u0001')) decodeTagged(fields);
   return { _id: id, ...fields } as T;
 }
 
