@@ -92,6 +92,30 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('runs production on SQLite only when TTS_STORE=sqlite says so, with a named data directory', () => {
+    const production = {
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'https://tickets.example.com',
+      SMTP_URL: 'smtp://mail:587',
+      MAIL_FROM: 'Tickets <t@example.com>',
+      TTS_SECRET: 'x'.repeat(64),
+      RAZORPAY_KEY_ID: 'rzp_live_x',
+      RAZORPAY_KEY_SECRET: 'secret',
+      RAZORPAY_WEBHOOK_SECRET: 'whsec',
+    };
+    expect(problemsOf(production)).toEqual(['MONGODB_URI: required in production']);
+    expect(problemsOf({ ...production, TTS_STORE: 'sqlite' })).toEqual([
+      'TTS_DATA_DIR: required in production with TTS_STORE=sqlite (a directory on local disk)',
+    ]);
+    expect(loadConfig({ ...production, TTS_STORE: 'sqlite', TTS_DATA_DIR: '/var/lib/tts' })).toMatchObject({ store: 'sqlite', dataDir: '/var/lib/tts' });
+    expect(problemsOf({ ...production, TTS_STORE: 'sqlite', TTS_DATA_DIR: '/d', MONGODB_URI: 'mongodb://db/tts' })).toEqual([
+      'TTS_STORE and MONGODB_URI: TTS_STORE=sqlite uses no MongoDB; unset one',
+    ]);
+    expect(problemsOf({ TTS_STORE: 'postgres' })).toEqual(['TTS_STORE: must be sqlite or mongodb']);
+    expect(loadConfig({}).store).toBe('sqlite');
+    expect(loadConfig({ MONGODB_URI: 'mongodb://db/tts' }).store).toBe('mongodb');
+  });
+
   it('wants Razorpay key id and secret together', () => {
     expect(problemsOf({ RAZORPAY_KEY_ID: 'rzp_test_x' })).toEqual(['RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET: set both or neither']);
   });

@@ -11,6 +11,11 @@ export interface Config {
   /** Where the server is reached from outside, without a trailing slash. */
   publicUrl: string;
   dataDir: string;
+  /**
+   * `TTS_STORE`: `sqlite` (the embedded store in `dataDir`, one machine) or `mongodb`. Unset, it
+   * follows `MONGODB_URI`; production must choose SQLite explicitly (decision 0019).
+   */
+  store: 'sqlite' | 'mongodb';
   mongodbUri: string | undefined;
   /**
    * How many MongoDB members must have a write before it is acknowledged: `majority` (the
@@ -61,6 +66,7 @@ const EnvSchema = z.object({
   PORT: z.coerce.number({ error: 'must be a port number from 1 to 65535' }).int().min(1).max(65_535).default(8787),
   PUBLIC_URL: urlString(['http:', 'https:']),
   TTS_DATA_DIR: optionalString,
+  TTS_STORE: z.enum(['sqlite', 'mongodb'], { error: 'must be sqlite or mongodb' }).optional(),
   MONGODB_URI: urlString(['mongodb:', 'mongodb+srv:']),
   MONGODB_WRITE_CONCERN: z
     .union([z.literal('majority'), z.coerce.number().int().min(1).max(50)], { error: 'must be majority or a number of members from 1 to 50' })
@@ -118,10 +124,18 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsed = EnvSchema.safeParse(present);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  const sqliteChosen = present.TTS_STORE === 'sqlite';
+  if (sqliteChosen && present.MONGODB_URI !== undefined) problems.push('TTS_STORE and MONGODB_URI: TTS_STORE=sqlite uses no MongoDB; unset one');
+  if (present.TTS_STORE === 'mongodb' && present.MONGODB_URI === undefined && present.NODE_ENV !== 'production') {
+    problems.push('MONGODB_URI: required when TTS_STORE=mongodb');
+  }
   if (present.NODE_ENV === 'production') {
     for (const name of REQUIRED_IN_PRODUCTION) {
+      // One machine may run on SQLite when it says so; it then needs its data directory named.
+      if (name === 'MONGODB_URI' && sqliteChosen) continue;
       if (present[name] === undefined) problems.push(`${name}: required in production`);
     }
+    if (sqliteChosen && present.TTS_DATA_DIR === undefined) problems.push('TTS_DATA_DIR: required in production with TTS_STORE=sqlite (a directory on local disk)');
     if (present.TTS_PASSWORD_COST !== undefined && Number(present.TTS_PASSWORD_COST) < 12) {
       problems.push('TTS_PASSWORD_COST: must be at least 12 in production');
     }
@@ -141,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     port: e.PORT,
     publicUrl,
     dataDir: e.TTS_DATA_DIR ?? './.data',
+    store: e.TTS_STORE ?? (e.MONGODB_URI ? 'mongodb' : 'sqlite'),
     mongodbUri: e.MONGODB_URI,
     mongodbWriteConcern: e.MONGODB_WRITE_CONCERN,
     smtpUrl: e.SMTP_URL,

@@ -16,6 +16,7 @@ import { createServices } from './services.js';
 import { ensureIndexesOrWarn, INDEXES } from './indexes.js';
 import { isAddressInUse, portInUseMessage, portIsFree } from './port-check.js';
 import { openStore } from './store/open-store.js';
+import { StoreDamagedError } from './store/sqlite-file.js';
 import type { Store } from './store/port.js';
 
 /** How long a shutdown waits for in-flight requests before closing anyway. */
@@ -108,7 +109,12 @@ async function main(): Promise<void> {
   const secret = await resolveSecret(config);
   const runtimeConfig: Readonly<Config> = Object.freeze({ ...config, secret });
 
-  const store = await openStore({ mongodbUri: config.mongodbUri, mongodbWriteConcern: config.mongodbWriteConcern, dataDir: resolve(config.dataDir) });
+  const store = await openStore({
+    mongodbUri: config.mongodbUri,
+    mongodbWriteConcern: config.mongodbWriteConcern,
+    dataDir: resolve(config.dataDir),
+    onNotice: (message, fields) => logger.warn(message, fields),
+  });
   await ensureIndexesOrWarn(store, INDEXES, logger);
   const services = createServices({ config: runtimeConfig, store, clock: systemClock });
   // Hold ledgers written by an earlier version have no sweep time yet: give them one.
@@ -176,6 +182,11 @@ function startupBanner(config: Readonly<Config>, store: Store, capturingMail: bo
 }
 
 main().catch((err: unknown) => {
+  // The message says which file and what to do; a stack trace would only bury it.
+  if (err instanceof StoreDamagedError) {
+    process.stderr.write(`Failed to start: ${err.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`Failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

@@ -9,6 +9,7 @@ import { createMemoryLogger } from '../src/logger.js';
 import { describeStoreContract } from '../src/store/contract.js';
 import { createEmbeddedStore } from '../src/store/embedded.js';
 import { createMongoStore } from '../src/store/mongo.js';
+import { createSqliteStore } from '../src/store/sqlite.js';
 import { DuplicateKeyError, type Doc, type IndexSpec } from '../src/store/port.js';
 import { contractMongoUri } from './helpers/contract-target.js';
 
@@ -25,6 +26,10 @@ afterAll(async () => {
 // A fast sweep, so the TTL test (which polls, as it must for MongoDB's monitor) finishes quickly.
 describeStoreContract('embedded, in memory', () => createEmbeddedStore({ ttlSweepIntervalMs: 20 }), { ttl: 'background' });
 describeStoreContract('embedded, file-backed', async () => createEmbeddedStore({ dataDir: await tempDir(), ttlSweepIntervalMs: 20 }), { ttl: 'background' });
+describeStoreContract('sqlite, in memory', () => createSqliteStore({ ttlSweepIntervalMs: 20 }), { ttl: 'background' });
+describeStoreContract('sqlite, file-backed', async () => createSqliteStore({ file: path.join(await tempDir(), 'tts.sqlite'), ttlSweepIntervalMs: 20 }), {
+  ttl: 'background',
+});
 
 describe('embedded store, file-backed, across a restart', () => {
   interface Ticket extends Doc {

@@ -1,8 +1,10 @@
 /**
- * The embedded store driver: `@seald-io/nedb` keeps the documents, the indexes (unique,
- * sparse, compound), TTL expiry and the append-only datafile; `mingo` supplies MongoDB's
- * semantics for filters, update operators, sorting and aggregation, because nedb's own
- * differ from MongoDB's in ways repositories would notice (checked against nedb 4.1.2):
+ * The earlier embedded store driver, kept to import an earlier version's data directory into
+ * SQLite (`nedb-import.ts`); the embedded store is now `sqlite.ts`. `@seald-io/nedb` keeps
+ * the documents, the indexes (unique, sparse, compound), TTL expiry and the append-only
+ * datafile; `mingo` supplies MongoDB's semantics for filters, update operators, sorting and
+ * aggregation, because nedb's own differ from MongoDB's in ways repositories would notice
+ * (checked against nedb 4.1.2):
  *
  * - matching: `{ x: null }` misses absent fields, `$ne`/`$nin` on arrays match when *any*
  *   element differs, `$not` is top-level only, `$regex` takes no string + `$options`;
@@ -23,7 +25,7 @@
  * making every conditional update atomic. Documents are
  * copied on the way in and out (nedb's deepCopy keeps `Date` objects shared).
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import nedbModule from '@seald-io/nedb';
 import { Query, update as applyUpdate } from 'mingo';
@@ -404,6 +406,11 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions = {}): P
         if (conflict) conflicts.push(conflict);
       }
       return conflicts;
+    },
+    async listCollections(): Promise<string[]> {
+      if (closed) throw new Error('Store is closed');
+      const files = dataDir === undefined ? [] : (await readdir(dataDir)).filter((f) => f.endsWith('.db')).map((f) => f.slice(0, -3));
+      return [...new Set([...collections.keys(), ...files])].sort();
     },
     async ping(): Promise<void> {
       if (closed) throw new Error('Store is closed');

@@ -247,6 +247,12 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
       for (const name of names) conflicts.push(...(await collection(name).createIndexes(specs.filter((spec) => spec.collection === name))));
       return conflicts;
     },
+    async listCollections(): Promise<string[]> {
+      if (closed) throw new Error('Store is closed');
+      // nameOnly needs no lock on the collections; views and system collections are not data.
+      const infos = await db.listCollections({ type: 'collection' }, { nameOnly: true }).toArray();
+      return infos.map((info) => info.name).filter((name) => !name.startsWith('system.')).sort();
+    },
     async ping(): Promise<void> {
       if (closed) throw new Error('Store is closed');
       await db.command({ ping: 1 });

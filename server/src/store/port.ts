@@ -1,7 +1,8 @@
 /**
  * The store port: the one persistence interface every repository and service uses.
  *
- * It is the common subset of MongoDB and the embedded store (@seald-io/nedb + mingo),
+ * It is the common subset of MongoDB and the embedded store (SQLite + mingo, `sqlite.ts`;
+ * nedb + mingo, `embedded.ts`, kept to import an earlier version's data),
  * so code written against it runs unchanged on both drivers. The subset:
  *
  * - Documents have a string `_id` (our prefixed ids). Dates are stored as `Date`.
@@ -31,8 +32,9 @@
  *   documents and updates, fields set to `undefined` are not stored.
  * - Both drivers check filters and pipelines with the same code (`filter-check.ts`).
  * - An upsert whose filter has no string `_id` gets a random string `_id`.
- * - Field names must not start with `$` or contain `.` (nedb refuses them). TTL fields are
- *   top-level, and the embedded driver re-arms TTL when `ensureIndexes` runs at start.
+ * - Field names must not start with `$` or contain `.` (nedb refuses them, and export writes
+ *   dates as `{ $date }`). TTL fields are top-level; the SQLite driver keeps TTL settings in its
+ *   file, the nedb one re-arms them when `ensureIndexes` runs at start.
  *
  * The shared contract suite (`store/contract.ts`) holds every driver to this.
  */
@@ -146,6 +148,8 @@ export interface Store {
    * stop every server from starting (docs/operations.md says how to migrate it).
    */
   ensureIndexes(specs: readonly IndexSpec[]): Promise<IndexConflict[]>;
+  /** The names of the collections that exist, sorted (for export: `store/transfer.ts`). */
+  listCollections(): Promise<string[]>;
   /** Resolves when the store answers; rejects otherwise (for /readyz). */
   ping(): Promise<void>;
   /** Flushes and closes; the store is unusable afterwards. */

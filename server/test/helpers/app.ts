@@ -4,7 +4,7 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { createCapturedMailer } from '../../src/delivery/mailer.js';
 import { createMemoryLogger } from '../../src/logger.js';
 import { createServices } from '../../src/services.js';
-import { createEmbeddedStore } from '../../src/store/embedded.js';
+import { createSqliteStore } from '../../src/store/sqlite.js';
 import { INDEXES } from '../../src/indexes.js';
 import type { Store } from '../../src/store/port.js';
 
@@ -39,7 +39,7 @@ export async function buildTestApp(options: { env?: Record<string, string>; stor
   const config: Readonly<Config> = loadConfig({ ...TEST_ENV, ...options.env });
   const clock = options.clock ?? new ManualClock('2030-06-01T10:00:00.000Z');
   // TTL records (rate limits, idempotency keys) expire by the test's clock, not the wall clock.
-  const store = options.store ?? (await createEmbeddedStore({ now: () => clock.now() }));
+  const store = options.store ?? (await createSqliteStore({ now: () => clock.now() }));
   await store.ensureIndexes(INDEXES);
   const logger = createMemoryLogger();
   const services = createServices({ config, store, clock });

@@ -57,6 +57,7 @@ export function countingStore(inner: Store) {
       return wrapped.get(name) as unknown as Collection<T>;
     },
     ensureIndexes: (specs) => inner.ensureIndexes(specs),
+    listCollections: () => inner.listCollections(),
     ping: () => inner.ping(),
     close: () => inner.close(),
   };

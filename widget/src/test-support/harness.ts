@@ -120,6 +120,7 @@ export async function appWithPausableOrders() {
       });
     },
     ensureIndexes: (specs) => store.ensureIndexes(specs),
+    listCollections: () => store.listCollections(),
     ping: () => store.ping(),
     close: () => store.close(),
   };

@@ -1,0 +1,78 @@
+/**
+ * The SQLite file itself: opening it with the settings every process shares, refusing to start
+ * on a damaged file, and taking a consistent copy while servers keep writing.
+ */
+import { rm } from 'node:fs/promises';
+import Database from 'better-sqlite3';
+import { createMetaTables } from './sqlite-schema.js';
+
+/** The store file is damaged: starting would serve (and write) wrong data. */
+export class StoreDamagedError extends Error {
+  override readonly name = 'StoreDamagedError';
+
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(
+      `The data file ${file} is damaged (${detail}). The server will not start on it. ` +
+        'Stop every server using it, move it (with any -wal and -shm files beside it) aside, and restore the latest backup ' +
+        'to this path (docs/operations.md#restore-a-backup).',
+    );
+  }
+}
+
+const DAMAGE_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT_INDEX', 'SQLITE_CORRUPT_SEQUENCE', 'SQLITE_CORRUPT_VTAB']);
+
+/**
+ * Opens a connection with the settings every use of the file shares: WAL (readers never wait for
+ * the writer, and several processes on one machine can share the file), `synchronous=FULL` (a
+ * commit is on disk before the call returns, so a power cut loses no acknowledged write) and a
+ * busy timeout for other processes' write locks. A file is checked with `PRAGMA quick_check`
+ * first (it reads every page once: about a second per GB); damage throws `StoreDamagedError`.
+ *
+ * @example
+ * const db = openDatabase('./.data/tts.sqlite');
+ */
+export function openDatabase(file: string, busyTimeoutMs = 5_000): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file);
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+    if (file !== ':memory:') {
+      const problems = (db.pragma('quick_check(5)') as { quick_check: string }[]).map((row) => row.quick_check);
+      if (problems.join() !== 'ok') throw new StoreDamagedError(file, problems.join('; '));
+      db.pragma('journal_mode = WAL');
+    }
+    db.pragma('synchronous = FULL');
+    createMetaTables(db);
+    return db;
+  } catch (error) {
+    db?.close();
+    const code = (error as { code?: unknown } | null)?.code;
+    if (typeof code === 'string' && DAMAGE_CODES.has(code)) throw new StoreDamagedError(file, (error as Error).message);
+    throw error;
+  }
+}
+
+/**
+ * Writes a consistent copy of the store file to `dest` while servers keep reading and writing
+ * it: `VACUUM INTO` reads one snapshot (a WAL read transaction, which never blocks writers) and
+ * writes a compact file. Unlike SQLite's page-by-page backup API it does not restart when
+ * another process commits during the copy, so it finishes during a rush. `dest` must not exist.
+ *
+ * @example
+ * await backupDatabase('./.data/tts.sqlite', '/backups/tts-2024-03-01.sqlite');
+ */
+export async function backupDatabase(file: string, dest: string): Promise<void> {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.prepare('VACUUM INTO ?').run(dest);
+  } catch (error) {
+    await rm(dest, { force: true });
+    throw error;
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,339 @@
+/**
+ * The embedded store on SQLite (better-sqlite3): one file, nothing loaded into memory at start,
+ * indexes SQLite uses, and transactions that make every conditional update atomic.
+ *
+ * - Each collection is a table (`_id TEXT PRIMARY KEY, doc TEXT`), the document JSON-encoded
+ *   with dates tagged so they round-trip and sort (`sqlite-codec.ts`).
+ * - Filters become SQL where SQL says exactly what MongoDB means (`sqlite-filter.ts`); the rest
+ *   is matched by mingo over SQL's candidates, so an answer never depends on what was translated.
+ * - Every write runs in one `BEGIN IMMEDIATE` transaction: better-sqlite3 is synchronous, so no
+ *   other call of this process interleaves, and the write lock keeps other processes sharing the
+ *   file out until it commits (they wait up to `busyTimeoutMs`). A read runs in one deferred
+ *   transaction, so it sees one snapshot.
+ * - The file is in WAL mode with `synchronous=FULL`: a transaction is on disk when the call
+ *   returns, so neither a killed process nor a power cut loses an acknowledged write
+ *   (docs/operations.md#embedded-store).
+ * - TTL indexes expire documents by a periodic indexed delete by the store's clock (`now`), as
+ *   MongoDB's TTL monitor does; until then expired documents stay visible.
+ */
+import type Database from 'better-sqlite3';
+import { Query, update as applyUpdate } from 'mingo';
+import { aggregateInMemory } from './embedded-time-zones.js';
+import { QUERY_OPTIONS, checkUpdate, isPlainObject, newDocumentId, sortRows, upsertSeed, type Row } from './embedded-documents.js';
+import { checkFilter, checkPipeline } from './filter-check.js';
+import type { Collection, Doc, Filter, FindOptions, IndexConflict, IndexSpec, SortSpec, Store, Update, UpdateResult } from './port.js';
+import { arrayPaths, decodeDoc, encodeDoc } from './sqlite-codec.js';
+import { toOrderBy, toSql } from './sqlite-filter.js';
+import { noteKinds, readKinds, sortsPlainly, type Kinds } from './sqlite-kinds.js';
+import { openDatabase } from './sqlite-file.js';
+import { collectionNames, createCollectionTable, ensureIndex, mapUnique, quote, removeExpired, ttlIndexes } from './sqlite-schema.js';
+
+type Db = Database.Database;
+
+/** Options for {@link createSqliteStore}. */
+export interface SqliteStoreOptions {
+  /** The database file; `:memory:` (the default) keeps everything in memory, for tests. */
+  file?: string;
+  /** How often TTL indexes are swept (default 60 s, like MongoDB's monitor). */
+  ttlSweepIntervalMs?: number;
+  /** Receives failures of background TTL sweeps (default: ignored). */
+  onBackgroundError?: (error: unknown) => void;
+  /** The time TTL indexes expire documents by (default: the system clock). */
+  now?: () => Date;
+  /** How long a write waits for another process's write lock before failing (default 5 s). */
+  busyTimeoutMs?: number;
+}
+
+interface Selection {
+  sort?: SortSpec | undefined;
+  skip?: number;
+  limit?: number;
+}
+
+const COLLECTION_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,119}$/;
+const STATEMENT_CACHE = 256;
+
+class SqliteCollection<T extends Doc> implements Collection<T> {
+  #tableReady = false;
+
+  constructor(
+    readonly name: string,
+    private readonly store: SqliteStoreState,
+  ) {}
+
+  private get db(): Db {
+    if (this.store.closed) throw new Error(`Store is closed (collection '${this.name}')`);
+    if (!this.#tableReady) {
+      createCollectionTable(this.store.db, this.name);
+      this.#tableReady = true;
+    }
+    return this.store.db;
+  }
+
+  /** The paths that have held an array here (read in the caller's transaction). */
+  private arrays(): Set<string> {
+    const rows = this.store.statement(`SELECT path FROM "$array_paths" WHERE collection = ?`).all(this.name) as { path: string }[];
+    return new Set(rows.map((row) => row.path));
+  }
+
+  /** The kinds of value the indexed paths have held (read in the caller's transaction). */
+  private kinds(): Kinds {
+    return readKinds((sql) => this.store.statement(sql), this.name);
+  }
+
+  private notePaths(doc: Record<string, unknown>, known: Set<string>, kinds: Kinds): void {
+    noteKinds((sql) => this.store.statement(sql), this.name, doc, kinds);
+    for (const path of arrayPaths(doc)) {
+      if (known.has(path)) continue;
+      this.store.statement(`INSERT OR IGNORE INTO "$array_paths" (collection, path) VALUES (?, ?)`).run(this.name, path);
+      known.add(path);
+    }
+  }
+
+  /**
+   * The matching documents in the sort's order (or insertion order), after `skip`, at most
+   * `limit` (0: all). Sorting is SQLite's unless a sort path has held an array.
+   */
+  private select(filter: Filter, { sort, skip = 0, limit = 0 }: Selection = {}): Row[] {
+    const arrays = this.arrays();
+    const where = toSql(filter, arrays);
+    const ordered = sort !== undefined && Object.keys(sort).length > 0;
+    const kinds = ordered ? this.kinds() : new Map();
+    const orderBy = ordered ? toOrderBy(sort, arrays, (path) => sortsPlainly(path, kinds)) : 'rowid';
+    const inSql = orderBy !== null;
+    let sql = `SELECT _id, doc FROM ${quote(this.name)} WHERE ${where.sql}${inSql ? ` ORDER BY ${orderBy}` : ''}`;
+    const params = [...where.params];
+    if (where.exact && inSql && (limit > 0 || skip > 0)) {
+      sql += ' LIMIT ? OFFSET ?';
+      params.push(limit > 0 ? limit : -1, skip);
+    }
+    const query = where.exact ? null : new Query(filter, QUERY_OPTIONS);
+    const wanted = inSql && !where.exact && limit > 0 ? skip + limit : Infinity;
+    const found: Row[] = [];
+    for (const raw of this.store.statement(sql).iterate(...params) as Iterable<{ _id: string; doc: string }>) {
+      const row = decodeDoc<Row>(raw._id, raw.doc);
+      if (query !== null && !query.test(row)) continue;
+      found.push(row);
+      if (found.length >= wanted) break;
+    }
+    if (inSql && where.exact) return found;
+    const sorted = inSql ? found : sortRows(found, sort as SortSpec);
+    return sorted.slice(skip, limit > 0 ? skip + limit : undefined);
+  }
+
+  private read<R>(work: () => R): Promise<R> {
+    try {
+      const db = this.db;
+      return Promise.resolve(db.transaction(work).deferred());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private write<R>(work: () => R): Promise<R> {
+    try {
+      const db = this.db;
+      return Promise.resolve(db.transaction(work).immediate());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  insertOne(doc: T): Promise<void> {
+    return this.insertMany([doc]);
+  }
+
+  insertMany(docs: readonly T[]): Promise<void> {
+    return this.write(() => {
+      const known = this.arrays();
+      const kinds = this.kinds();
+      const insert = this.store.statement(`INSERT INTO ${quote(this.name)} (_id, doc) VALUES (?, ?)`);
+      for (const doc of docs) {
+        if (typeof doc?._id !== 'string' || doc._id === '') throw new TypeError(`Documents need a string _id (in '${this.name}')`);
+        const json = encodeDoc(doc);
+        mapUnique(this.name, () => insert.run(doc._id, json));
+        this.notePaths(doc as unknown as Record<string, unknown>, known, kinds);
+      }
+    });
+  }
+
+  async findOne(filter: Filter, options: Pick<FindOptions, 'sort'> = {}): Promise<T | null> {
+    const [first] = await this.find(filter, { ...options, limit: 1 });
+    return first ?? null;
+  }
+
+  find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
+    return this.read(() => {
+      checkFilter(filter);
+      const { sort, skip = 0, limit = 0 } = options;
+      if (![skip, limit].every((n) => Number.isInteger(n) && n >= 0)) throw new TypeError('skip and limit must be non-negative integers');
+      return this.select(filter, { sort, skip, limit }) as T[];
+    });
+  }
+
+  count(filter: Filter): Promise<number> {
+    return this.read(() => {
+      checkFilter(filter);
+      const where = toSql(filter, this.arrays());
+      if (!where.exact) return this.select(filter).length;
+      const row = this.store.statement(`SELECT count(*) AS n FROM ${quote(this.name)} WHERE ${where.sql}`).get(...where.params) as { n: number };
+      return row.n;
+    });
+  }
+
+  async updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<UpdateResult> {
+    return (await this.apply(filter, update, false, options.upsert ?? false)).result;
+  }
+
+  async updateMany(filter: Filter, update: Update): Promise<UpdateResult> {
+    return (await this.apply(filter, update, true, false)).result;
+  }
+
+  async findOneAndUpdate(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<T | null> {
+    return (await this.apply(filter, update, false, options.upsert ?? false)).after as T | null;
+  }
+
+  /** Reads the targets, applies the update and writes them back, all in one immediate transaction. */
+  private apply(filter: Filter, update: Update, many: boolean, upsert: boolean): Promise<{ result: UpdateResult; after: Row | null }> {
+    return this.write(() => {
+      checkFilter(filter);
+      const modifier = checkUpdate(update);
+      const known = this.arrays();
+      const kinds = this.kinds();
+      const targets = this.select(filter, many ? {} : { limit: 1 });
+      if (targets.length === 0 && upsert) {
+        const seed = upsertSeed(filter);
+        applyUpdate(seed, modifier);
+        if (typeof seed._id !== 'string') seed._id = newDocumentId();
+        const json = encodeDoc(seed);
+        mapUnique(this.name, () => this.store.statement(`INSERT INTO ${quote(this.name)} (_id, doc) VALUES (?, ?)`).run(seed._id, json));
+        this.notePaths(seed, known, kinds);
+        return { result: { matched: 0, modified: 0, upserted: true }, after: decodeDoc<Row>(seed._id, json) };
+      }
+      const result: UpdateResult = { matched: 0, modified: 0, upserted: false };
+      let after: Row | null = null;
+      const replace = this.store.statement(`UPDATE ${quote(this.name)} SET doc = ? WHERE _id = ?`);
+      for (const target of targets) {
+        const id = target._id;
+        const changed = applyUpdate(target, modifier);
+        if (target._id !== id) throw new Error(`Performing an update on '_id' would modify the immutable field '_id'`);
+        result.matched += 1;
+        after ??= target;
+        if (changed.length === 0) continue;
+        mapUnique(this.name, () => replace.run(encodeDoc(target), id));
+        this.notePaths(target, known, kinds);
+        result.modified += 1;
+      }
+      // `after` came from JSON.parse and was changed in place: it is this call's own copy.
+      return { result, after };
+    });
+  }
+
+  deleteOne = (filter: Filter): Promise<number> => this.remove(filter, false);
+  deleteMany = (filter: Filter): Promise<number> => this.remove(filter, true);
+
+  private remove(filter: Filter, many: boolean): Promise<number> {
+    return this.write(() => {
+      checkFilter(filter);
+      const where = toSql(filter, this.arrays());
+      if (where.exact && many) return this.store.statement(`DELETE FROM ${quote(this.name)} WHERE ${where.sql}`).run(...where.params).changes;
+      const remove = this.store.statement(`DELETE FROM ${quote(this.name)} WHERE _id = ?`);
+      return this.select(filter, many ? {} : { limit: 1 }).reduce((n, row) => n + remove.run(row._id).changes, 0);
+    });
+  }
+
+  aggregate<R = Record<string, unknown>>(pipeline: readonly Record<string, unknown>[]): Promise<R[]> {
+    return this.read(() => {
+      checkPipeline(pipeline);
+      const [first] = pipeline;
+      const match = first !== undefined && Object.keys(first).length === 1 && isPlainObject(first.$match) ? first.$match : undefined;
+      const input = this.select(match ?? {});
+      const stages = (match === undefined ? pipeline : pipeline.slice(1)) as Record<string, unknown>[];
+      return aggregateInMemory(stages, input, QUERY_OPTIONS) as R[];
+    });
+  }
+}
+
+/** What the collections of one store share: the connection, a statement cache and the closed flag. */
+class SqliteStoreState {
+  closed = false;
+  readonly #statements = new Map<string, Database.Statement>();
+
+  constructor(readonly db: Db) {}
+
+  /** A prepared statement for `sql`, cached (the SQL of a filter's shape repeats). */
+  statement(sql: string): Database.Statement {
+    let found = this.#statements.get(sql);
+    if (found === undefined) {
+      if (this.#statements.size >= STATEMENT_CACHE) this.#statements.clear();
+      found = this.db.prepare(sql);
+      this.#statements.set(sql, found);
+    }
+    return found;
+  }
+}
+
+/**
+ * Opens the SQLite store: in `file` (created if missing), or in memory when `file` is
+ * `:memory:` or unset. Nothing is read into memory at start.
+ *
+ * @example
+ * const store = await createSqliteStore({ file: './.data/tts.sqlite' });
+ * await store.collection<Order>('orders').insertOne(order);
+ * await store.close();
+ */
+export async function createSqliteStore(options: SqliteStoreOptions = {}): Promise<Store> {
+  const { file = ':memory:', ttlSweepIntervalMs = 60_000, onBackgroundError = () => undefined, now = () => new Date(), busyTimeoutMs } = options;
+  const state = new SqliteStoreState(openDatabase(file, busyTimeoutMs));
+  const collections = new Map<string, SqliteCollection<Doc>>();
+
+  const collection = <T extends Doc>(name: string): Collection<T> => {
+    let found = collections.get(name);
+    if (found === undefined) {
+      if (!COLLECTION_NAME.test(name)) throw new TypeError(`Invalid collection name '${name}'`);
+      found = new SqliteCollection<Doc>(name, state);
+      collections.set(name, found);
+    }
+    return found as unknown as Collection<T>;
+  };
+
+  // The embedded counterpart of MongoDB's TTL monitor.
+  const sweeping = setInterval(() => {
+    if (state.closed) return;
+    try {
+      const at = now();
+      for (const ttl of ttlIndexes(state.db)) state.db.transaction(() => removeExpired(state.db, ttl.collection, ttl.field, ttl.seconds, at)).immediate();
+    } catch (error) {
+      onBackgroundError(error);
+    }
+  }, ttlSweepIntervalMs).unref();
+
+  return {
+    driver: 'embedded',
+    collection,
+    async ensureIndexes(specs: readonly IndexSpec[]): Promise<IndexConflict[]> {
+      if (state.closed) throw new Error('Store is closed');
+      const conflicts: IndexConflict[] = [];
+      for (const spec of specs) {
+        if (!COLLECTION_NAME.test(spec.collection)) throw new TypeError(`Invalid collection name '${spec.collection}'`);
+        const conflict = state.db.transaction(() => ensureIndex(state.db, spec)).immediate();
+        if (conflict) conflicts.push(conflict);
+      }
+      return conflicts;
+    },
+    async listCollections(): Promise<string[]> {
+      if (state.closed) throw new Error('Store is closed');
+      return collectionNames(state.db);
+    },
+    async ping(): Promise<void> {
+      if (state.closed) throw new Error('Store is closed');
+      state.db.prepare('SELECT 1').get();
+    },
+    async close(): Promise<void> {
+      if (state.closed) return;
+      state.closed = true;
+      clearInterval(sweeping);
+      state.db.close();
+    },
+  };
+}
