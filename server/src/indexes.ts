@@ -7,6 +7,7 @@ import { INVENTORY_INDEXES } from './domain/inventory.js';
 import { ORDER_INDEXES } from './domain/orders.js';
 import { PASSWORD_GUARD_INDEXES } from './domain/password-guard.js';
 import { RATE_LIMIT_INDEXES } from './domain/rate-limit.js';
+import { REFUND_INDEXES } from './domain/refunds.js';
 import { SESSION_INDEXES } from './domain/sessions.js';
 import { TICKET_MAIL_INDEXES } from './domain/ticket-mail.js';
 import { TICKET_INDEXES } from './domain/tickets.js';
@@ -33,6 +34,7 @@ export const INDEXES: readonly IndexSpec[] = [
   ...RATE_LIMIT_INDEXES,
   ...IDEMPOTENCY_INDEXES,
   ...WEBHOOK_INDEXES,
+  ...REFUND_INDEXES,
   ...TEST_GATEWAY_INDEXES,
   ...SESSION_INDEXES,
   ...PASSWORD_GUARD_INDEXES,
@@ -68,6 +70,8 @@ export const SORTED_LISTS: readonly SortedList[] = [
   { query: 'dashboard: recent refunds', file: 'domain/dashboard.ts', collection: 'orders', equality: ['account', 'livemode', 'status'], sort: { updated_at: -1, _id: -1 } },
   { query: 'dashboard: recent scans', file: 'domain/dashboard.ts', collection: 'checkins', equality: ['account', 'livemode'], sort: { at: -1, _id: -1 } },
   { query: 'dashboard: upcoming events', file: 'domain/dashboard.ts', collection: 'events', equality: ['account', 'livemode', 'status'], sort: { starts_at: 1, _id: 1 } },
+  { query: 'refunds: due retries', file: 'domain/refunds.ts', collection: 'refunds', equality: [], sort: { next_attempt_at: 1 } },
+  { query: 'test gateway: an order by receipt', file: 'payments/test-gateway.ts', collection: 'test_gateway_orders', equality: ['receipt'], sort: { created_at: -1 } },
   { query: 'outbox.list', file: 'delivery/outbox.ts', collection: 'outbox', equality: [], sort: { created_at: -1 } },
   { query: 'outbox.list by state', file: 'delivery/outbox.ts', collection: 'outbox', equality: ['state'], sort: { created_at: -1 } },
 ];

@@ -73,7 +73,10 @@ export function createWebhookService({ store, clock, fulfilment, secret }: { sto
         await fulfilment.recordPaymentFailure(event.gatewayOrderId, event.reason);
         return;
       case 'refund_processed':
-        await fulfilment.refundByGatewayPayment(event.paymentId, event.refundedTotal);
+        await fulfilment.refundProcessed(event.paymentId, event.refundId, event.refundedTotal);
+        return;
+      case 'refund_failed':
+        await fulfilment.refundFailed(event.paymentId, event.refundId, event.reason);
         return;
       case 'ignored':
         return;
