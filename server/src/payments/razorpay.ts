@@ -86,7 +86,7 @@ export function createRazorpayGateway(options: RazorpayGatewayOptions): PaymentG
       assertOrderInput(input);
       const { amount, currency, receipt, notes } = input;
       const raw = await call('order', () => sdk.orders.create({ amount, currency, receipt, ...(notes ? { notes } : {}) }));
-      const order = toGatewayOrder(raw);
+      const { receipt: _receipt, ...order } = toGatewayOrder(raw);
       if (order.amount !== amount) throw unexpectedAnswer();
       return order;
     },

@@ -58,7 +58,7 @@ describe('happy path', () => {
     expect(fake.orders.get(created.gatewayOrderId)?.status).toBe('paid');
 
     const refund = await gateway.refundPayment(paymentId);
-    expect(refund).toEqual({ refundId: expect.stringMatching(/^rfnd_/), amount: 49_900, status: 'processed' });
+    expect(refund).toEqual({ refundId: expect.stringMatching(/^rfnd_/), paymentId, amount: 49_900, status: 'processed' });
     expect(await gateway.fetchPayment(paymentId)).toMatchObject({ status: 'refunded', amountRefunded: 49_900 });
   });
 
