@@ -1,5 +1,5 @@
 import type { Outbox } from '../delivery/outbox.js';
-import { confirmPayment, verifyPaymentSignature, type GatewayPayment } from '../payments/gateway.js';
+import { confirmPayment, refusalOf, verifyPaymentSignature, type GatewayPayment } from '../payments/gateway.js';
 import { op, type Store } from '../store/port.js';
 import type { Clock } from './clock.js';
 import { AppError, notFound } from './errors.js';
@@ -13,8 +13,19 @@ import type { TicketService } from './tickets.js';
 
 /** Paid orders, refunds and ledgers one sweep looks at at most; the rest wait for the next round. */
 const SWEEP_BATCH = 200;
-/** The reconciler looks at unpaid orders this far back, to catch payments that landed late. */
-const RECONCILE_WINDOW_MS = 24 * 60 * 60_000;
+/**
+ * The reconciler looks at unpaid orders this far back, to catch payments that landed late:
+ * Razorpay polls the bank for 3 days after a payment and may authorize it then, and refunds
+ * uncaptured ones within 5 (https://razorpay.com/docs/payments/payments/late-authorisation/).
+ */
+export const RECONCILE_WINDOW_MS = 5 * 24 * 60 * 60_000;
+/**
+ * Orders one reconcile round asks Razorpay about: one call each, plus a fetch and a capture
+ * for a payment found. The job runs once a minute, so this bounds its calls per minute well
+ * under Razorpay's per-key rate limit, leaving room for checkouts; a backlog rotates through
+ * (least recently checked first).
+ */
+export const RECONCILE_ORDERS_PER_ROUND = 60;
 
 export interface FulfilmentDeps {
   store: Store;
@@ -436,7 +447,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
      * Asks the gateway about unpaid orders (and recently lapsed ones) so that a
      * payment whose browser callback never arrived still issues tickets.
      */
-    async reconcile(limit = 200): Promise<number> {
+    async reconcile(limit = RECONCILE_ORDERS_PER_ROUND): Promise<number> {
       const failures: unknown[] = [];
       const since = new Date(clock.now().getTime() - RECONCILE_WINDOW_MS);
       // Least recently checked first (never-checked ones lead), so a backlog larger than one
@@ -463,6 +474,9 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
             }
           }
         } catch (err) {
+          // Asked to slow down (429): every further call this round would be refused too, and
+          // each refused one counts against the limit; the rest wait for the next round.
+          if (refusalOf(err) === 'rate_limited') break;
           // Razorpay unreachable: next round. Anything else is one order's problem: report it, go on.
           if (!(err instanceof AppError && err.code === 'UPSTREAM_UNAVAILABLE')) failures.push(err);
         }

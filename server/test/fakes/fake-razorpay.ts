@@ -145,6 +145,12 @@ export interface FakeRazorpay {
    * @see https://razorpay.com/docs/payments/payments/capture-settings/
    */
   autoCapture(paymentId: string): FakePayment;
+  /**
+   * A failed payment the bank authorizes late: Razorpay polls the bank for 3 days and then
+   * marks it `authorized` (and sends `payment.authorized`).
+   * @see https://razorpay.com/docs/payments/payments/late-authorisation/
+   */
+  lateAuthorize(paymentId: string): FakePayment;
   /** The attendee's payment fails: a failed payment and Checkout's `payment.failed` error. */
   fail(orderId: string): { paymentId: string; error: Record<string, unknown> };
   /** Posts a webhook as Razorpay does, signed with `secret` over the exact body sent. */
@@ -457,6 +463,14 @@ export async function startFakeRazorpay(
       const payment = payments.get(paymentId);
       if (!payment || payment.status !== 'authorized') throw new Error(`fake Razorpay: ${paymentId} is not an authorized payment`);
       settle(payment);
+      return payment;
+    },
+
+    lateAuthorize(paymentId) {
+      const payment = payments.get(paymentId);
+      if (!payment || payment.status !== 'failed') throw new Error(`fake Razorpay: ${paymentId} is not a failed payment`);
+      if (seconds() - payment.created_at > 3 * 24 * 60 * 60) throw new Error('fake Razorpay: Razorpay stops polling the bank after 3 days');
+      Object.assign(payment, { status: 'authorized', error_code: null, error_description: null, error_source: null, error_step: null, error_reason: null });
       return payment;
     },
 

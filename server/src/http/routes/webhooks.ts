@@ -8,7 +8,7 @@ const razorpayWebhook = createRoute({
   tags: ['Payments'],
   summary: 'Razorpay webhook',
   description:
-    'Point Razorpay’s webhook here with the secret set as `RAZORPAY_WEBHOOK_SECRET`, for `payment.captured`, `order.paid`, `payment.failed` and `refund.processed`. Verified over the raw body; each `x-razorpay-event-id` is processed once. Other events, and signed bodies that are not what Razorpay documents, are acknowledged with `ignored: true` and change nothing.',
+    'Point Razorpay’s webhook here with the secret set as `RAZORPAY_WEBHOOK_SECRET`, for `payment.authorized` (late authorizations), `payment.captured`, `order.paid`, `payment.failed`, `refund.processed` and `refund.failed`. Verified over the raw body; each `x-razorpay-event-id` is processed once. Other events, and signed bodies that are not what Razorpay documents, are acknowledged with `ignored: true` and change nothing.',
   responses: {
     200: { description: 'Received.', content: { 'application/json': { schema: z.object({ received: z.boolean(), duplicate: z.boolean(), ignored: z.boolean() }) } } },
     ...errorResponses(400, 401, 403, 409),
