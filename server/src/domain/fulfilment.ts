@@ -349,6 +349,22 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       return completed;
     },
 
+    /**
+     * Razorpay's redirect back after paying (`callback_url`, for in-app browsers): the same as
+     * `pay`, except that the signature is checked first in every case, because it is the only
+     * proof the caller has (no client secret comes with Razorpay's form post).
+     */
+    async payByRedirect(owner: Owner, id: string, input: PayInput): Promise<OrderDoc> {
+      const order = await findOrderFor(orderDocs, { owner }, id);
+      const stored = order.payment?.gateway_order_id;
+      const genuine =
+        !!stored &&
+        input.gateway_order_id === stored &&
+        verifyPaymentSignature({ gatewayOrderId: stored, paymentId: input.gateway_payment_id, signature: input.signature, secret: gateways(order.livemode).signingSecret });
+      if (!genuine) throw new AppError('PAYMENT_VERIFICATION_FAILED', 'The payment signature does not match this order.');
+      return this.pay({ owner }, id, input);
+    },
+
     /** Completes the order a gateway payment belongs to (webhooks); unknown orders are ignored. */
     async completeByGatewayOrder(gatewayOrderId: string, paymentId: string): Promise<OrderDoc | null> {
       const order = await orderDocs.findOne({ 'payment.gateway_order_id': gatewayOrderId });
