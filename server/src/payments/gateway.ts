@@ -28,7 +28,7 @@ export interface CreateGatewayOrderInput {
   currency: string;
   /** Our order id (`ord_…`), at most 40 characters, so the gateway dashboard links back to us. */
   receipt: string;
-  /** At most 15 string values of up to 256 characters (Razorpay's limit). */
+  /** At most 15 string values of up to 255 characters (Razorpay's documented limit is 256; one spare). */
   notes?: Record<string, string>;
 }
 
@@ -191,8 +191,8 @@ export function assertOrderInput(input: CreateGatewayOrderInput): void {
     throw new AppError('VALIDATION_FAILED', 'receipt must be 1 to 40 characters', [{ field: 'receipt', message: 'must be 1 to 40 characters' }]);
   }
   const entries = Object.values(notes);
-  if (entries.length > 15 || entries.some((v) => v.length > 256)) {
-    throw new AppError('VALIDATION_FAILED', 'at most 15 notes of 256 characters each', [{ field: 'notes', message: 'too many or too long' }]);
+  if (entries.length > 15 || entries.some((v) => v.length > 255)) {
+    throw new AppError('VALIDATION_FAILED', 'at most 15 notes of 255 characters each', [{ field: 'notes', message: 'too many or too long' }]);
   }
 }
 

@@ -21,6 +21,10 @@ export function webhookRoutes() {
     // The signature covers the exact bytes Razorpay sent: read the raw text, never re-serialised JSON.
     const raw = await c.req.text();
     const outcome = await c.var.services.webhooks.receive(raw, c.req.header('X-Razorpay-Signature'), c.req.header('X-Razorpay-Event-Id'));
+    if (outcome.ignored === null && outcome.unfinished) {
+      const requestId = c.var.requestId;
+      outcome.unfinished.catch((err: unknown) => c.var.deps.logger.error('Razorpay webhook work failed after it was answered', { request_id: requestId, err }));
+    }
     if (outcome.ignored === 'malformed') {
       c.var.deps.logger.warn('signed Razorpay webhook ignored: its body is not what Razorpay documents', { request_id: c.var.requestId, reason: outcome.reason });
     }
