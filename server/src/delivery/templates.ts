@@ -269,9 +269,9 @@ export function refundFailedMail(input: RefundFailedInput): MailContent {
   const subject = `Refund of ${amount} failed for order ${input.orderId}`;
   const lines = [
     `The refund of ${amount} for order ${input.orderId} (${oneLine(input.buyerName)}, ${event}) did not go through.`,
-    `Razorpay said: ${oneLine(input.reason)}`,
+    `Reason: ${oneLine(input.reason)}`,
     'The order is still paid, its tickets still admit, and the buyer has not been told of a refund.',
-    'Fix the cause (for example, add funds to your Razorpay balance) and refund the order again from the console.',
+    'Fix the cause (for example, add funds to your Razorpay balance) and refund the order again.',
   ];
   const html = layout(subject, lines.map((line) => `<p>${escapeHtml(line)}</p>`).join(''));
   return { subject: oneLine(subject), text: lines.join('\n'), html };

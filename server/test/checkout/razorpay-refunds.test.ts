@@ -6,6 +6,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RefundDoc } from '../../src/domain/refunds.js';
+import { signIn, visibleText } from '../console/helpers.js';
+import { deliverMail } from '../helpers/checkout.js';
 import { startLiveRazorpay, type LiveRazorpay } from '../helpers/live-razorpay.js';
 
 let live: LiveRazorpay;
@@ -35,7 +37,20 @@ describe('a refund Razorpay refuses', () => {
     expect(await live.mailJobs('refund_notice', order.id)).toHaveLength(0);
     const told = await live.mailJobs('refund_failed', order.id);
     expect(told).toEqual([expect.objectContaining({ to: org.email })]);
-    expect((await live.getOrder(org, order.id)).refund.status).toBe('failed');
+    const sent = (await deliverMail(live.t)).filter((m) => m.to === org.email);
+    expect(sent).toEqual([expect.objectContaining({ subject: `Refund of INR 998.00 failed for order ${order.id}` })]);
+    expect(sent[0]!.text).toMatch(/enough balance[\s\S]*still paid, its tickets still admit, and the buyer has not been told/);
+    expect((await deliverMail(live.t)).some((m) => m.to === order.buyer.email && /refund/i.test(m.subject))).toBe(false);
+    const failed = await live.getOrder(org, order.id);
+    expect(failed.refund.status).toBe('failed');
+
+    // The organizer's console shows it on the attendee's ticket.
+    const browser = await signIn(live.t, org.email);
+    await browser.get('/console');
+    expect((await browser.post('/console/mode', { mode: 'live' })).status).toBe(303);
+    const page = visibleText((await browser.get(`/console/tickets/${failed.tickets[0].id}`)).text);
+    expect(page).toContain('Refund failed');
+    expect(page).toMatch(/Razorpay refused the refund: Your account does not have enough balance.*still paid and this ticket still admits/);
 
     // The sweeper does not retry a refund that cannot work as asked.
     live.clock.advance(60 * 60_000);
