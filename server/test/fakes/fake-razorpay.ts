@@ -574,7 +574,9 @@ const CHECKOUT_PATH = '/v1/checkout/fake/';
  * `razorpay_payment_id`, `razorpay_order_id` and `razorpay_signature` (then the window closes),
  * or the `payment.failed` error (the window stays, as Razorpay's does). "Close (fake)" calls
  * `modal.ondismiss`. The options it was opened with are kept on `window.__razorpayOpened`.
- * No inline styles or eval: it runs under the strict policies the widget is tested under.
+ * Like the real `checkout.js`, it adds a `<style>` element to the page when it opens, so a page
+ * policy without `style-src 'unsafe-inline'` reports a violation here as it would with Razorpay's
+ * (docs/widget.md#content-security-policy). No eval.
  *
  * @example
  * await page.route(RAZORPAY_CHECKOUT_URL, (route) => route.fulfill({ contentType: 'text/javascript', body: fakeCheckoutScript() }));
@@ -597,6 +599,12 @@ export function fakeCheckoutScript(): string {
     }
     open() {
       const o = this.options;
+      if (!document.getElementById('razorpay-checkout-style')) {
+        const style = document.createElement('style');
+        style.id = 'razorpay-checkout-style';
+        style.textContent = '.razorpay-container { position: fixed; inset: 0; }';
+        document.head.append(style);
+      }
       window.__razorpayOpened.push({ key: o.key, order_id: o.order_id, amount: o.amount, currency: o.currency, name: o.name, description: o.description, prefill: o.prefill, theme: o.theme });
       const box = document.createElement('div');
       box.setAttribute('role', 'dialog');
