@@ -153,47 +153,63 @@ export function createRefunds(deps: { store: Store; clock: Clock; gateways: Gate
     });
   }
 
+  /**
+   * Requests running in this process, by refund id: a caller racing another one for the same
+   * payment waits for its answer instead of reporting the refund as still pending (callers on
+   * other servers see `pending`, which is true, and the record ends it either way).
+   */
+  const inflight = new Map<string, Promise<RefundDoc>>();
+
+  async function requestNow(input: RefundRequest, options: { retryFailed?: boolean }): Promise<RefundDoc> {
+    const now = clock.now();
+    const id = `rfq_${input.paymentId}`;
+    const doc: RefundDoc = {
+      _id: id,
+      order: input.order,
+      livemode: input.livemode,
+      payment_id: input.paymentId,
+      amount: input.amount,
+      purpose: input.purpose,
+      reason: input.reason,
+      status: 'pending',
+      gateway_refund_id: null,
+      failure_reason: null,
+      attempts: 0,
+      next_attempt_at: now,
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await refunds.insertOne(doc);
+      return await attempt(doc);
+    } catch (err) {
+      if (!(err instanceof DuplicateKeyError)) throw err;
+    }
+    const existing = await refunds.findOne({ _id: id });
+    if (!existing) throw new Error(`refund ${id} vanished`);
+    if (existing.status === 'failed' && options.retryFailed) {
+      const reopened = await refunds.findOneAndUpdate(
+        { _id: id, status: 'failed' },
+        { $set: { status: 'pending', reason: input.reason, failure_reason: null, attempts: 0, next_attempt_at: now, updated_at: now } },
+      );
+      return attempt(reopened ?? existing);
+    }
+    return existing.status === 'pending' && existing.next_attempt_at && existing.next_attempt_at <= now ? attempt(existing) : existing;
+  }
+
   return {
     /**
      * Starts the refund of a payment (or picks up the one already asked for) and makes one
      * attempt at once. A failed refund is asked for again only with `retryFailed`, when a
      * person decided to try again (after topping up the balance, say).
      */
-    async request(input: RefundRequest, options: { retryFailed?: boolean } = {}): Promise<RefundDoc> {
-      const now = clock.now();
+    request(input: RefundRequest, options: { retryFailed?: boolean } = {}): Promise<RefundDoc> {
       const id = `rfq_${input.paymentId}`;
-      const doc: RefundDoc = {
-        _id: id,
-        order: input.order,
-        livemode: input.livemode,
-        payment_id: input.paymentId,
-        amount: input.amount,
-        purpose: input.purpose,
-        reason: input.reason,
-        status: 'pending',
-        gateway_refund_id: null,
-        failure_reason: null,
-        attempts: 0,
-        next_attempt_at: now,
-        created_at: now,
-        updated_at: now,
-      };
-      try {
-        await refunds.insertOne(doc);
-        return await attempt(doc);
-      } catch (err) {
-        if (!(err instanceof DuplicateKeyError)) throw err;
-      }
-      const existing = await refunds.findOne({ _id: id });
-      if (!existing) throw new Error(`refund ${id} vanished`);
-      if (existing.status === 'failed' && options.retryFailed) {
-        const reopened = await refunds.findOneAndUpdate(
-          { _id: id, status: 'failed' },
-          { $set: { status: 'pending', reason: input.reason, failure_reason: null, attempts: 0, next_attempt_at: now, updated_at: now } },
-        );
-        return attempt(reopened ?? existing);
-      }
-      return existing.status === 'pending' && existing.next_attempt_at && existing.next_attempt_at <= now ? attempt(existing) : existing;
+      const running = inflight.get(id);
+      if (running) return running;
+      const started = requestNow(input, options).finally(() => inflight.delete(id));
+      inflight.set(id, started);
+      return started;
     },
 
     /** Asks the gateway again about refunds that are due (the sweeper); returns how many ended. */
