@@ -379,6 +379,10 @@ export async function startFakeRazorpay(
     if (down === 'html') return send(502, '<html><body><h1>502 Bad Gateway</h1></body></html>', 'text/html');
     if (down === 'throttle') return send(429, phpJson(rzpError('BAD_REQUEST_ERROR', 'Too many requests')));
     if (down === true) return send(503, phpJson(rzpError('SERVER_ERROR', 'The server encountered an error. The incident has been reported to admins.')));
+    if (path === `${CHECKOUT_PATH}redirect`) {
+      const [status, page] = redirectPage(new URLSearchParams(raw));
+      return send(status, page, 'text/html; charset=utf-8');
+    }
     if (path.startsWith(CHECKOUT_PATH)) {
       const [status, reply] = checkoutAction(path.slice(CHECKOUT_PATH.length), new URLSearchParams(raw));
       res.setHeader('access-control-allow-origin', '*');
@@ -411,6 +415,32 @@ export async function startFakeRazorpay(
     }
     if (action === 'fail') return [200, { error: fake.fail(orderId).error }];
     return [404, rzpError('BAD_REQUEST_ERROR', 'The requested URL was not found on the server.')];
+  }
+
+  /**
+   * Checkout's redirect flow (`redirect: true`): the page posts the attempt to Razorpay, which
+   * takes the payment and then posts `razorpay_payment_id`, `razorpay_order_id` and
+   * `razorpay_signature` (or `error[…]`) to the merchant's `callback_url` as a form, from its
+   * own page. This answers that page: a form that submits itself to `callback_url`.
+   * @see https://razorpay.com/docs/payments/payment-gateway/callback-url/
+   */
+  function redirectPage(form: URLSearchParams): [number, string] {
+    const escape = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    let callback: URL;
+    try {
+      callback = new URL(form.get('callback_url') ?? '');
+    } catch {
+      return [400, '<p>callback_url is not a URL</p>'];
+    }
+    if (!/^https?:$/.test(callback.protocol)) return [400, '<p>callback_url must be http(s)</p>'];
+    const [status, reply] = checkoutAction(form.get('outcome') === 'fail' ? 'fail' : 'pay', form);
+    if (status !== 200) return [status, `<p>${escape(JSON.stringify(reply))}</p>`];
+    const fields: Record<string, string> =
+      'error' in (reply as Record<string, unknown>)
+        ? Object.fromEntries(Object.entries((reply as { error: Record<string, unknown> }).error).map(([k, v]) => [`error[${k}]`, typeof v === 'string' ? v : JSON.stringify(v)]))
+        : (reply as Record<string, string>);
+    const inputs = Object.entries(fields).map(([k, v]) => `<input type="hidden" name="${escape(k)}" value="${escape(v)}">`).join('');
+    return [200, `<!doctype html><title>Razorpay (fake)</title><form id="f" method="post" action="${escape(callback.toString())}">${inputs}</form><script>document.getElementById('f').submit()</script>`];
   }
 
   function newPayment(orderId: string, amount?: number): FakePayment {
@@ -605,7 +635,7 @@ export function fakeCheckoutScript(): string {
         style.textContent = '.razorpay-container { position: fixed; inset: 0; }';
         document.head.append(style);
       }
-      window.__razorpayOpened.push({ key: o.key, order_id: o.order_id, amount: o.amount, currency: o.currency, name: o.name, description: o.description, prefill: o.prefill, theme: o.theme });
+      window.__razorpayOpened.push({ key: o.key, order_id: o.order_id, amount: o.amount, currency: o.currency, name: o.name, description: o.description, prefill: o.prefill, theme: o.theme, timeout: o.timeout, redirect: o.redirect, callback_url: o.callback_url });
       const box = document.createElement('div');
       box.setAttribute('role', 'dialog');
       box.setAttribute('aria-label', 'Razorpay Checkout (fake)');
@@ -628,6 +658,28 @@ export function fakeCheckoutScript(): string {
         b.addEventListener('click', run);
         panel.append(b);
       };
+      // The redirect flow: the page posts to Razorpay, whose page posts the result to callback_url.
+      const redirect = (outcome) => {
+        const form = document.createElement('form');
+        form.method = 'POST';
+        form.action = endpoint + 'redirect';
+        for (const [name, value] of Object.entries({ key_id: o.key, order_id: o.order_id, callback_url: o.callback_url, outcome })) {
+          const input = document.createElement('input');
+          input.type = 'hidden';
+          input.name = name;
+          input.value = value;
+          form.append(input);
+        }
+        document.body.append(form);
+        form.submit();
+      };
+      if (o.redirect && o.callback_url) {
+        button('Pay (fake)', () => redirect('pay'));
+        button('Fail (fake)', () => redirect('fail'));
+        box.append(panel);
+        document.body.append(box);
+        return;
+      }
       button('Pay (fake)', () => post('pay').then((paid) => { close(); o.handler(paid); }));
       button('Fail (fake)', () => post('fail').then((failure) => this.failed.forEach((f) => f(failure))));
       button('Close (fake)', () => { close(); if (o.modal && o.modal.ondismiss) o.modal.ondismiss(); });
