@@ -30,7 +30,7 @@ export interface RefundDoc {
   gateway_refund_id: string | null;
   failure_reason: string | null;
   attempts: number;
-  /** When the sweeper next asks the gateway; null once the refund has ended. */
+  /** When the sweeper next asks the gateway; null once the refund has ended and its end was acted on. */
   next_attempt_at: Date | null;
   created_at: Date;
   updated_at: Date;
@@ -128,13 +128,25 @@ export function createRefunds(deps: { store: Store; clock: Clock; gateways: Gate
     return end(refund._id, set);
   }
 
-  /** Writes what happened; when that ends a pending refund, runs `onEnded` (only the writer that ended it does). */
+  /**
+   * Writes what happened; when that ends a pending refund, runs `onEnded` (only the writer that
+   * ended it does). An ended refund keeps a `next_attempt_at` until `onEnded` has run, so a
+   * crash in between is finished by the sweeper (`retryDue`) rather than forgotten.
+   */
   async function end(id: string, set: Partial<RefundDoc>): Promise<RefundDoc> {
-    const updated = await refunds.findOneAndUpdate({ _id: id, status: 'pending' }, { $set: set });
+    const ending = set.status !== undefined && set.status !== 'pending';
+    const write = ending ? { ...set, next_attempt_at: new Date(clock.now().getTime() + ATTEMPT_LEASE_MS) } : set;
+    const updated = await refunds.findOneAndUpdate({ _id: id, status: 'pending' }, { $set: write });
     const current = updated ?? (await refunds.findOne({ _id: id }));
     if (!current) throw new Error(`refund ${id} vanished`);
-    if (updated && updated.status !== 'pending') await onEnded(updated);
+    if (updated && ending) return settled(updated);
     return current;
+  }
+
+  /** Runs `onEnded` for an ended refund, then takes it off the sweeper's schedule. */
+  async function settled(refund: RefundDoc): Promise<RefundDoc> {
+    await onEnded(refund);
+    return (await refunds.findOneAndUpdate({ _id: refund._id, status: refund.status }, { $set: { next_attempt_at: null } })) ?? refund;
   }
 
   /** The refund of one gateway payment, reported by the gateway (webhook): ends it if it was pending. */
@@ -216,7 +228,11 @@ export function createRefunds(deps: { store: Store; clock: Clock; gateways: Gate
     async retryDue(limit: number): Promise<number> {
       const due = await refunds.find({ next_attempt_at: op.lte(clock.now()) }, { sort: { next_attempt_at: 1 }, limit });
       let ended = 0;
-      for (const refund of due) if ((await attempt(refund)).status !== 'pending') ended += 1;
+      for (const refund of due) {
+        // An ended refund still scheduled is one whose `onEnded` a crash cut short.
+        if (refund.status !== 'pending') await settled(refund);
+        else if ((await attempt(refund)).status !== 'pending') ended += 1;
+      }
       return ended;
     },
 

@@ -153,6 +153,26 @@ describe('a refund Razorpay answers pending', () => {
   });
 });
 
+describe('a refund cut short by a crash', () => {
+  it('refunds the order on the next sweep when the refund ended but the order was never told', async () => {
+    const org = await live.organizer();
+    const order = await live.paidOrder(org);
+    live.fake.setRefundMode('pending');
+    await live.refund(org, order.id);
+    // The refund's end was written, then the process died before acting on it.
+    const refunds = live.t.store.collection<RefundDoc>('refunds');
+    const now = live.clock.now();
+    await refunds.updateOne({ order: order.id }, { $set: { status: 'processed', next_attempt_at: new Date(now.getTime() + 2 * 60_000), updated_at: now } });
+    expect((await live.getOrder(org, order.id)).status).toBe('paid');
+
+    live.clock.advance(3 * 60_000);
+    await live.t.services.fulfilment.sweep();
+    expect(await live.getOrder(org, order.id)).toMatchObject({ status: 'refunded', refund: { status: 'processed' } });
+    expect(await live.mailJobs('refund_notice', order.id)).toHaveLength(1);
+    expect((await refundsOf(order.id))[0]).toMatchObject({ next_attempt_at: null });
+  });
+});
+
 describe('captured money the order will not be fulfilled with', () => {
   it('refunds, and records, an auto-captured payment for another amount', async () => {
     const org = await live.organizer();
