@@ -273,6 +273,20 @@ export interface OrderPayment {
   currency: Currency;
 }
 
+/**
+ * A refund of an order's payment. The order turns `refunded` only once the refund is
+ * `processed`; while `pending` it stays `paid`, and a `failed` one leaves it `paid`.
+ */
+export interface OrderRefund {
+  status: 'pending' | 'processed' | 'failed';
+  amount: Amount;
+  reason: string;
+  /** Why the gateway refused or failed the refund; null unless `failed`. */
+  failure_reason: string | null;
+  requested_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Order {
   id: string;
   object: 'order';
@@ -291,6 +305,8 @@ export interface Order {
   client_secret?: string;
   verification: { required: boolean; sent_to: string | null; attempts_left: number | null };
   payment: OrderPayment | null;
+  /** The refund of the payment once one was asked for; null before. */
+  refund: OrderRefund | null;
   tickets: Ticket[];
 }
 

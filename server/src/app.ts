@@ -14,6 +14,7 @@ import { accountRoutes } from './http/routes/accounts.js';
 import { attendanceRoutes } from './http/routes/attendance.js';
 import { checkinRoutes } from './http/routes/checkins.js';
 import { checkoutRoutes } from './http/routes/checkout.js';
+import { razorpayCallbackRoutes } from './http/routes/razorpay-callback.js';
 import { demoRoutes } from './http/routes/demo.js';
 import { mailboxRoutes } from './http/routes/mailbox.js';
 import { seedCompatRoutes } from './http/routes/seed-compat.js';
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', findTicketsRoutes());
   app.route('/', ticketPageRoutes());
   app.route('/', checkoutRoutes());
+  app.route('/', razorpayCallbackRoutes());
   app.route('/', mailboxRoutes());
   app.route('/', seedCompatRoutes());
   app.route('/', widgetRoutes({ logger: deps.logger }));

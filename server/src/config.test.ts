@@ -116,6 +116,22 @@ describe('loadConfig', () => {
     expect(loadConfig({ MONGODB_URI: 'mongodb://db/tts' }).store).toBe('mongodb');
   });
 
+  it('refuses a Razorpay test key in production', () => {
+    const production = {
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'https://tickets.example.com',
+      MONGODB_URI: 'mongodb://db:27017/tts',
+      SMTP_URL: 'smtp://mail:587',
+      MAIL_FROM: 'Tickets <t@example.com>',
+      TTS_SECRET: 'x'.repeat(64),
+      RAZORPAY_KEY_ID: 'rzp_test_x',
+      RAZORPAY_KEY_SECRET: 'secret',
+      RAZORPAY_WEBHOOK_SECRET: 'whsec',
+    };
+    expect(problemsOf(production)).toEqual(['RAZORPAY_KEY_ID: a Razorpay test key (rzp_test_…) in production; use the live key (rzp_live_…)']);
+    expect(loadConfig({ ...production, NODE_ENV: 'development' }).razorpay.keyId).toBe('rzp_test_x');
+  });
+
   it('wants Razorpay key id and secret together', () => {
     expect(problemsOf({ RAZORPAY_KEY_ID: 'rzp_test_x' })).toEqual(['RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET: set both or neither']);
   });

@@ -28,6 +28,11 @@ export interface Config {
     keyId: string | undefined;
     keySecret: string | undefined;
     webhookSecret: string | undefined;
+    /**
+     * The webhook secret being replaced, accepted alongside `webhookSecret` while a rotation
+     * is under way (Razorpay signs with the new one once it is saved in its dashboard).
+     */
+    previousWebhookSecret: string | undefined;
     /** Test-only: point the Razorpay SDK at a fake server. */
     apiBase: string | undefined;
   };
@@ -76,6 +81,7 @@ const EnvSchema = z.object({
   RAZORPAY_KEY_ID: optionalString,
   RAZORPAY_KEY_SECRET: optionalString,
   RAZORPAY_WEBHOOK_SECRET: optionalString,
+  RAZORPAY_WEBHOOK_SECRET_PREVIOUS: optionalString,
   RAZORPAY_API_BASE: urlString(['http:', 'https:']),
   TTS_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
     message: 'must be at least 32 characters (use `openssl rand -hex 32`)',
@@ -142,6 +148,10 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     if (present.RAZORPAY_API_BASE !== undefined) {
       problems.push('RAZORPAY_API_BASE: a test-only setting, not allowed in production');
     }
+    // A test key takes no real money: live orders would "sell" tickets nobody paid for.
+    if (present.RAZORPAY_KEY_ID?.startsWith('rzp_test_')) {
+      problems.push('RAZORPAY_KEY_ID: a Razorpay test key (rzp_test_…) in production; use the live key (rzp_live_…)');
+    }
   }
   if ((present.RAZORPAY_KEY_ID === undefined) !== (present.RAZORPAY_KEY_SECRET === undefined)) {
     problems.push('RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET: set both or neither');
@@ -164,6 +174,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       keyId: e.RAZORPAY_KEY_ID,
       keySecret: e.RAZORPAY_KEY_SECRET,
       webhookSecret: e.RAZORPAY_WEBHOOK_SECRET,
+      previousWebhookSecret: e.RAZORPAY_WEBHOOK_SECRET_PREVIOUS,
       apiBase: e.RAZORPAY_API_BASE,
     }),
     secret: e.TTS_SECRET,

@@ -8,6 +8,7 @@ import { INVENTORY_INDEXES } from './domain/inventory.js';
 import { ORDER_INDEXES } from './domain/orders.js';
 import { PASSWORD_GUARD_INDEXES } from './domain/password-guard.js';
 import { RATE_LIMIT_INDEXES } from './domain/rate-limit.js';
+import { REFUND_INDEXES } from './domain/refunds.js';
 import { SESSION_INDEXES } from './domain/sessions.js';
 import { TICKET_FINDER_INDEXES } from './domain/ticket-finder.js';
 import { TICKET_MAIL_INDEXES } from './domain/ticket-mail.js';
@@ -35,6 +36,7 @@ export const INDEXES: readonly IndexSpec[] = [
   ...RATE_LIMIT_INDEXES,
   ...IDEMPOTENCY_INDEXES,
   ...WEBHOOK_INDEXES,
+  ...REFUND_INDEXES,
   ...TEST_GATEWAY_INDEXES,
   ...SESSION_INDEXES,
   ...PASSWORD_GUARD_INDEXES,
@@ -76,6 +78,8 @@ export const SORTED_LISTS: readonly SortedList[] = [
   { query: 'figures: an event or account day by day', file: 'domain/figures.ts', collection: 'figure_days', equality: ['scope', 'zone'], sort: { date: 1 } },
   { query: 'figures: transitions left to settle', file: 'domain/figures.ts', collection: 'tickets', equality: [], sort: { tally_due_at: 1 } },
   { query: 'figures: accounts to recount', file: 'domain/figures.ts', collection: 'figures', equality: ['kind'], sort: { recounted_at: 1 } },
+  { query: 'refunds: due retries', file: 'domain/refunds.ts', collection: 'refunds', equality: [], sort: { next_attempt_at: 1 } },
+  { query: 'test gateway: an order by receipt', file: 'payments/test-gateway.ts', collection: 'test_gateway_orders', equality: ['receipt'], sort: { created_at: -1 } },
   { query: 'outbox.list', file: 'delivery/outbox.ts', collection: 'outbox', equality: [], sort: { created_at: -1 } },
   { query: 'outbox.list by state', file: 'delivery/outbox.ts', collection: 'outbox', equality: ['state'], sort: { created_at: -1 } },
 ];

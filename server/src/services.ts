@@ -90,7 +90,13 @@ export function createServices({ config, store, clock, hasher = bcryptHasher(con
     gateways,
     completeUnpaid: (orderId) => fulfilment.completePayment(orderId, null),
   });
-  const webhooks = createWebhookService({ store, clock, fulfilment, secret: config.razorpay.webhookSecret });
+  const webhooks = createWebhookService({
+    store,
+    clock,
+    fulfilment,
+    secret: config.razorpay.webhookSecret,
+    previousSecret: config.razorpay.previousWebhookSecret,
+  });
 
   const events = createEventService({ store, clock });
   const accounts = createAccountService({ store, clock, hasher });

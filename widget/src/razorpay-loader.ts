@@ -29,6 +29,11 @@ export interface RazorpayOptions {
   description: string;
   prefill: { name: string; email: string; contact: string };
   theme: { color: string };
+  /** Seconds until Checkout stops taking the payment; tied to the seat hold. */
+  timeout?: number;
+  /** In-app browsers: Razorpay posts the result to `callback_url` instead of calling `handler`. */
+  redirect?: boolean;
+  callback_url?: string;
   handler(response: RazorpaySuccess): void;
   modal: { ondismiss(): void };
 }

@@ -3,6 +3,7 @@ import { html, nothing } from 'lit/html.js';
 import { CheckoutError, createApi, newIdempotencyKey, type CheckoutErrorCode, type IdempotencyKey } from './api.js';
 import { BaseElement, type PropertyDeclaration, type PropertyValues } from './base-element.js';
 import { i18n, MESSAGES, type I18n, type Key } from './i18n.js';
+import { isInAppBrowser, razorpayContact } from './in-app-browser.js';
 import { loadRazorpay } from './razorpay-loader.js';
 import { keep, kept } from './resume.js';
 import type { BuyerField, StepContext } from './steps/context.js';
@@ -706,6 +707,15 @@ export class TtsCheckout extends BaseElement {
       this.#focusStep();
     };
     const accent = getComputedStyle(this).getPropertyValue('--tts-accent').trim();
+    // Checkout stops taking the payment when the seats stop being held (Razorpay's minimum is 60 s).
+    const holdLeft = this.#deadline ? Math.floor((this.#deadline - Date.now()) / 1000) : 0;
+    // In-app browsers cannot run Checkout's popup: Razorpay posts the result to our server instead,
+    // which completes the order and shows the tickets on the order's hosted page.
+    const base = (this.apiBase || SCRIPT_ORIGIN).replace(/\/+$/, '');
+    const redirect = isInAppBrowser(navigator.userAgent)
+      ? { redirect: true, callback_url: `${base}/gateway/razorpay/callback/${encodeURIComponent(order.id)}?key=${encodeURIComponent(this.key)}` }
+      : {};
+    let failure: CheckoutError | null = null;
     const checkout = new Razorpay({
       key: payment.key_id ?? '',
       order_id: payment.gateway_order_id!,
@@ -713,8 +723,10 @@ export class TtsCheckout extends BaseElement {
       currency: payment.currency,
       name: this.ev?.name ?? '',
       description: order.items.map((i) => `${i.quantity} × ${i.name}`).join(', '),
-      prefill: { name: order.buyer.name, email: order.buyer.email, contact: order.buyer.phone ?? '' },
+      prefill: { name: order.buyer.name, email: order.buyer.email, contact: razorpayContact(order.buyer.phone) },
       theme: { color: /^#[\da-f]{3,8}$/i.test(accent) ? accent : '#1d4ed8' },
+      ...(holdLeft > 0 ? { timeout: Math.max(60, holdLeft) } : {}),
+      ...redirect,
       handler: (r) => {
         settled = true;
         comeBack();
@@ -731,10 +743,14 @@ export class TtsCheckout extends BaseElement {
           if (settled) return;
           this.paying = false;
           comeBack();
+          // Razorpay's window offers a retry after a failed attempt: it failed only once the buyer gives up.
+          if (failure) this.#fail(failure);
         },
       },
     });
-    checkout.on('payment.failed', (r) => this.#fail(new CheckoutError('PAYMENT_FAILED', r.error?.description ?? r.error?.reason ?? 'The payment was declined.')));
+    checkout.on('payment.failed', (r) => {
+      failure = new CheckoutError('PAYMENT_FAILED', r.error?.description ?? r.error?.reason ?? 'The payment was declined.');
+    });
     this.paying = true;
     if (this.mode !== 'page') {
       this.#away = true;

@@ -6,7 +6,7 @@ import { ticketUrls, type TicketDoc } from '../domain/tickets.js';
 import { op, type Store } from '../store/port.js';
 import type { MailMessage } from './mailer.js';
 import { PermanentDeliveryError, type OutboxJob } from './outbox.js';
-import { refundNoticeMail, ticketLinksMail, ticketsMail, verificationCodeMail, type MailContent } from './templates.js';
+import { refundFailedMail, refundNoticeMail, ticketLinksMail, ticketsMail, verificationCodeMail, type MailContent } from './templates.js';
 import { renderTicketsPdf, type TicketPdfModel } from './ticket-pdf.js';
 
 /** A ticket as its PDF page shows it. */
@@ -104,6 +104,15 @@ export function createMailRenderer({ store, publicUrl, clock = systemClock }: { 
           ticketIds: voided.map((t) => t._id),
         });
       }
+      case 'refund_failed':
+        return refundFailedMail({
+          eventName: event.name,
+          orderId: order._id,
+          buyerName: order.buyer.name,
+          amount: order.amount,
+          currency: order.currency,
+          reason: typeof job.payload.reason === 'string' ? job.payload.reason : 'The refund failed',
+        });
       default:
         throw new PermanentDeliveryError(`no template for mail kind '${job.kind}'`);
     }

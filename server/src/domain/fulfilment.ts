@@ -1,18 +1,31 @@
 import type { Outbox } from '../delivery/outbox.js';
-import { confirmPayment, verifyPaymentSignature, type GatewayPayment } from '../payments/gateway.js';
+import { confirmPayment, refusalOf, verifyPaymentSignature, type GatewayPayment } from '../payments/gateway.js';
 import { op, type Store } from '../store/port.js';
 import type { Clock } from './clock.js';
 import { AppError, notFound } from './errors.js';
 import { typeAvailable, type EventDoc, type Owner } from './events.js';
 import { newId } from './ids.js';
 import { entryDueAt, ORPHAN_GRACE_MS, type Inventory } from './inventory.js';
-import { AWAITING, findOrderFor, type GatewayRouter, type OrderAccess, type OrderDoc } from './orders.js';
+import type { AccountDoc } from './accounts.js';
+import { AWAITING, findOrderFor, type GatewayRouter, type OrderAccess, type OrderDoc, type OrderRefundDoc } from './orders.js';
+import { createRefunds, type RefundDoc } from './refunds.js';
 import type { TicketService } from './tickets.js';
 
 /** Paid orders, refunds and ledgers one sweep looks at at most; the rest wait for the next round. */
 const SWEEP_BATCH = 200;
-/** The reconciler looks at unpaid orders this far back, to catch payments that landed late. */
-const RECONCILE_WINDOW_MS = 24 * 60 * 60_000;
+/**
+ * The reconciler looks at unpaid orders this far back, to catch payments that landed late:
+ * Razorpay polls the bank for 3 days after a payment and may authorize it then, and refunds
+ * uncaptured ones within 5 (https://razorpay.com/docs/payments/payments/late-authorisation/).
+ */
+export const RECONCILE_WINDOW_MS = 5 * 24 * 60 * 60_000;
+/**
+ * Orders one reconcile round asks Razorpay about: one call each, plus a fetch and a capture
+ * for a payment found. The job runs once a minute, so this bounds its calls per minute well
+ * under Razorpay's per-key rate limit, leaving room for checkouts; a backlog rotates through
+ * (least recently checked first).
+ */
+export const RECONCILE_ORDERS_PER_ROUND = 60;
 
 export interface FulfilmentDeps {
   store: Store;
@@ -59,19 +72,93 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     return order;
   }
 
-  /** Refunds a gateway payment in full; one refunded already answers CONFLICT, and the money is back either way. */
-  async function refundAtGateway(livemode: boolean, paymentId: string): Promise<void> {
-    try {
-      await gateways(livemode).gateway.refundPayment(paymentId);
-    } catch (err) {
-      if (!(err instanceof AppError && err.code === 'CONFLICT')) throw err;
-    }
+  const accounts = store.collection<AccountDoc>('accounts');
+  const refunds = createRefunds({ store, clock, gateways, onEnded: refundEnded });
+
+  /** Mirrors a refund of the order's own payment onto the order, unless a newer state is there already. */
+  async function noteRefund(refund: RefundDoc): Promise<void> {
+    if (refund.purpose !== 'order') return;
+    const summary: OrderRefundDoc = {
+      status: refund.status,
+      amount: refund.amount,
+      reason: refund.reason,
+      failure_reason: refund.failure_reason,
+      requested_at: refund.created_at,
+      updated_at: refund.updated_at,
+    };
+    await orderDocs.updateOne({ _id: refund.order, 'refund.updated_at': op.not(op.gt(refund.updated_at)) }, { $set: { refund: summary } });
   }
 
-  async function refundPayment(order: OrderDoc): Promise<void> {
+  /**
+   * A refund of the order's payment ended at the gateway. Processed: the order is refunded
+   * (tickets voided, seats back, buyer told). Failed: the order stays paid, the organizer is
+   * told, the buyer is not (no money moved).
+   */
+  async function refundEnded(refund: RefundDoc): Promise<void> {
+    await noteRefund(refund);
+    if (refund.purpose !== 'order') return;
+    const order = await load(refund.order);
+    if (refund.status === 'processed') {
+      await markRefunded(order, refund.reason);
+      return;
+    }
+    const account = await accounts.findOne({ _id: order.account });
+    if (!account) return;
+    await outbox.enqueue({
+      kind: 'refund_failed',
+      to: account.email,
+      payload: { order: order._id, reason: refund.failure_reason ?? 'refund failed' },
+      dedupeKey: `refund_failed:${refund._id}:${refund.updated_at.getTime()}`,
+    });
+  }
+
+  /**
+   * Asks the gateway to refund the order's payment. The order turns `refunded` only when the
+   * gateway says the refund is processed (now or later, see `refundEnded`); orders paid
+   * outside the gateway, or not at all, are refunded at once.
+   */
+  async function refundOrderPayment(order: OrderDoc, reason: string, retryFailed: boolean): Promise<OrderDoc> {
     const paymentId = order.payment?.gateway_payment_id;
-    if (!paymentId || order.payment?.gateway === 'external' || order.amount === 0) return;
-    await refundAtGateway(order.livemode, paymentId);
+    if (!paymentId || order.payment?.gateway === 'external' || order.amount === 0) return markRefunded(order, reason);
+    const refund = await refunds.request(
+      { order: order._id, livemode: order.livemode, paymentId, amount: order.amount, purpose: 'order', reason },
+      { retryFailed },
+    );
+    await noteRefund(refund);
+    return load(order._id);
+  }
+
+  /** Records a refund the gateway made: the order is refunded, its tickets voided, its buyer told. */
+  async function markRefunded(order: OrderDoc, reason: string): Promise<OrderDoc> {
+    // Finish issuing first, so no ticket can appear after the refund has voided the others.
+    if (order.status === 'paid' && order.fulfilment === 'pending') await fulfil(order);
+    const refunded = await orderDocs.findOneAndUpdate(
+      { _id: order._id, status: 'paid' },
+      { $set: { status: 'refunded', refund_reason: reason, refund_settled: false, updated_at: clock.now() } },
+    );
+    const current = refunded ?? (await load(order._id));
+    return current.status === 'refunded' && current.refund_settled === false ? settleRefund(current) : current;
+  }
+
+  /**
+   * A captured payment this order will not be fulfilled with (a second payment, one for another
+   * amount): Razorpay captures automatically by default, so the money is ours to give back.
+   * Uncaptured ones are left alone; Razorpay returns those to the buyer itself.
+   * @see https://razorpay.com/docs/payments/payments/capture-settings/
+   */
+  async function refundUnwanted(order: OrderDoc, paymentId: string, reason: string): Promise<void> {
+    const gatewayOrderId = order.payment?.gateway_order_id;
+    if (!gatewayOrderId || order.payment?.gateway_payment_id === paymentId) return;
+    const payment = await gateways(order.livemode).gateway.fetchPayment(paymentId);
+    if (payment.orderId !== gatewayOrderId || payment.status !== 'captured' || payment.amountRefunded >= payment.amount) return;
+    await refunds.request({
+      order: order._id,
+      livemode: order.livemode,
+      paymentId,
+      amount: payment.amount - payment.amountRefunded,
+      purpose: 'unfulfilled',
+      reason,
+    });
   }
 
   /**
@@ -99,12 +186,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       { $set: { fulfilment: 'refunding', updated_at: clock.now() } },
     );
     if (!claimed) return load(order._id);
-    await refundPayment(claimed);
-    const refunded = await orderDocs.findOneAndUpdate(
-      { _id: order._id, status: 'paid', fulfilment: 'refunding' },
-      { $set: { status: 'refunded', refund_reason: 'sold_out', refund_settled: false, updated_at: clock.now() } },
-    );
-    return settleRefund(refunded ?? (await load(order._id)));
+    return refundOrderPayment(claimed, 'sold_out', false);
   }
 
   /** Seats, tickets, mail: each step idempotent, so any caller may run it, any number of times. */
@@ -158,27 +240,23 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
   /**
    * A second payment for an order that another payment already paid (two
    * Checkout tabs, say) is money we must not keep: refund it once it is captured.
-   * Uncaptured ones are left alone; Razorpay returns those to the buyer itself.
    */
-  async function refundIfDuplicate(order: OrderDoc, paymentId: string): Promise<void> {
-    const gatewayOrderId = order.payment?.gateway_order_id;
-    if (!gatewayOrderId || order.payment?.gateway_payment_id === paymentId) return;
-    const { gateway } = gateways(order.livemode);
-    const payment = await gateway.fetchPayment(paymentId);
-    if (payment.orderId !== gatewayOrderId || payment.status !== 'captured' || payment.amountRefunded >= payment.amount) return;
-    await refundAtGateway(order.livemode, paymentId);
+  function refundIfDuplicate(order: OrderDoc, paymentId: string): Promise<void> {
+    return refundUnwanted(order, paymentId, 'duplicate_payment');
   }
 
   /** Confirms a gateway payment for an order (fetch, match, capture) and completes it. */
   async function confirmAndComplete(order: OrderDoc, paymentId: string): Promise<OrderDoc> {
     const gatewayOrderId = order.payment?.gateway_order_id;
     if (!gatewayOrderId) throw new AppError('ORDER_NOT_PAYABLE', 'The order has no payment to confirm yet.');
-    const payment = await confirmPayment(gateways(order.livemode).gateway, {
-      gatewayOrderId,
-      paymentId,
-      expectedAmount: order.amount,
-      currency: order.currency,
-    });
+    let payment: GatewayPayment;
+    try {
+      payment = await confirmPayment(gateways(order.livemode).gateway, { gatewayOrderId, paymentId, expectedAmount: order.amount, currency: order.currency });
+    } catch (err) {
+      // Refused (another amount, say) but possibly captured already: give the money back.
+      if (err instanceof AppError && err.code === 'PAYMENT_VERIFICATION_FAILED') await refundUnwanted(order, paymentId, 'payment_rejected');
+      throw err;
+    }
     return completePayment(order._id, payment.id);
   }
 
@@ -271,6 +349,22 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       return completed;
     },
 
+    /**
+     * Razorpay's redirect back after paying (`callback_url`, for in-app browsers): the same as
+     * `pay`, except that the signature is checked first in every case, because it is the only
+     * proof the caller has (no client secret comes with Razorpay's form post).
+     */
+    async payByRedirect(owner: Owner, id: string, input: PayInput): Promise<OrderDoc> {
+      const order = await findOrderFor(orderDocs, { owner }, id);
+      const stored = order.payment?.gateway_order_id;
+      const genuine =
+        !!stored &&
+        input.gateway_order_id === stored &&
+        verifyPaymentSignature({ gatewayOrderId: stored, paymentId: input.gateway_payment_id, signature: input.signature, secret: gateways(order.livemode).signingSecret });
+      if (!genuine) throw new AppError('PAYMENT_VERIFICATION_FAILED', 'The payment signature does not match this order.');
+      return this.pay({ owner }, id, input);
+    },
+
     /** Completes the order a gateway payment belongs to (webhooks); unknown orders are ignored. */
     async completeByGatewayOrder(gatewayOrderId: string, paymentId: string): Promise<OrderDoc | null> {
       const order = await orderDocs.findOne({ 'payment.gateway_order_id': gatewayOrderId });
@@ -295,27 +389,26 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       const order = await findOrderFor(orderDocs, { owner }, id);
       if (order.status === 'refunded') return order.refund_settled === false ? settleRefund(order) : order;
       if (order.status !== 'paid') throw new AppError('ORDER_NOT_PAYABLE', `Only paid orders can be refunded; this one is ${order.status}.`);
-      await refundPayment(order);
-      return this.markRefunded(order, reason);
+      // A person asking again after a failed refund (the balance topped up, say) tries it again.
+      return refundOrderPayment(order, order.refund?.reason ?? reason, true);
     },
 
-    /** Records a refund the gateway already made (ours, or one made in Razorpay's dashboard). */
-    async markRefunded(order: OrderDoc, reason: string): Promise<OrderDoc> {
-      // Finish issuing first, so no ticket can appear after the refund has voided the others.
-      if (order.status === 'paid' && order.fulfilment === 'pending') await fulfil(order);
-      const refunded = await orderDocs.findOneAndUpdate(
-        { _id: order._id, status: 'paid' },
-        { $set: { status: 'refunded', refund_reason: reason, refund_settled: false, updated_at: clock.now() } },
-      );
-      const current = refunded ?? (await load(order._id));
-      return current.status === 'refunded' && current.refund_settled === false ? settleRefund(current) : current;
-    },
+    markRefunded,
 
-    /** A refund made at the gateway (e.g. in Razorpay's dashboard): a full one refunds the order. */
-    async refundByGatewayPayment(paymentId: string, refundedAmount: number): Promise<OrderDoc | null> {
+    /**
+     * Razorpay reports a refund processed (`refund.processed`): ours ends (and refunds the order
+     * if it was the order's); one made in Razorpay's dashboard refunds the order when it is full.
+     */
+    async refundProcessed(paymentId: string, refundId: string, refundedAmount: number): Promise<OrderDoc | null> {
+      if (await refunds.processed(paymentId, refundId)) return orderDocs.findOne({ 'payment.gateway_payment_id': paymentId });
       const order = await orderDocs.findOne({ 'payment.gateway_payment_id': paymentId });
       if (!order || refundedAmount < order.amount) return order;
-      return this.markRefunded(order, 'refunded_at_gateway');
+      return markRefunded(order, 'refunded_at_gateway');
+    },
+
+    /** Razorpay reports a refund failed (`refund.failed`): the order stays paid and its organizer is told. */
+    async refundFailed(paymentId: string, refundId: string, reason: string): Promise<void> {
+      await refunds.failed(paymentId, refundId, reason);
     },
 
     /** Tickets for a payment taken elsewhere, or complimentary ones (the seed's `payment: false`). */
@@ -370,7 +463,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
      * Asks the gateway about unpaid orders (and recently lapsed ones) so that a
      * payment whose browser callback never arrived still issues tickets.
      */
-    async reconcile(limit = 200): Promise<number> {
+    async reconcile(limit = RECONCILE_ORDERS_PER_ROUND): Promise<number> {
       const failures: unknown[] = [];
       const since = new Date(clock.now().getTime() - RECONCILE_WINDOW_MS);
       // Least recently checked first (never-checked ones lead), so a backlog larger than one
@@ -397,6 +490,9 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
             }
           }
         } catch (err) {
+          // Asked to slow down (429): every further call this round would be refused too, and
+          // each refused one counts against the limit; the rest wait for the next round.
+          if (refusalOf(err) === 'rate_limited') break;
           // Razorpay unreachable: next round. Anything else is one order's problem: report it, go on.
           if (!(err instanceof AppError && err.code === 'UPSTREAM_UNAVAILABLE')) failures.push(err);
         }
@@ -418,9 +514,11 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       const stuck = await orderDocs.find({ status: 'paid', fulfilment: 'pending', paid_at: op.lte(before) }, { limit: SWEEP_BATCH });
       for (const order of stuck) if ((await fulfil(order)).fulfilment === 'done') fulfilled += 1;
       // Refunds cut short: claimed but not refunded yet, or refunded with tickets still standing.
-      for (const order of await orderDocs.find({ fulfilment: 'refunding', status: 'paid', updated_at: op.lte(before) }, { limit: SWEEP_BATCH })) {
+      // (Those with a refund recorded are the refund ledger's to retry, below.)
+      for (const order of await orderDocs.find({ fulfilment: 'refunding', status: 'paid', refund: null, updated_at: op.lte(before) }, { limit: SWEEP_BATCH })) {
         await refundUnfulfillable(order);
       }
+      await refunds.retryDue(SWEEP_BATCH);
       for (const order of await orderDocs.find({ refund_settled: false, status: 'refunded', updated_at: op.lte(before) }, { limit: SWEEP_BATCH })) {
         await settleRefund(order);
       }

@@ -1,6 +1,6 @@
 import type { OrderStatus } from '@trendy-tickets/sdk';
 import type { Outbox } from '../delivery/outbox.js';
-import type { PaymentGateway } from '../payments/gateway.js';
+import { refusalOf, type CreateGatewayOrderInput, type GatewayOrder, type PaymentGateway } from '../payments/gateway.js';
 import { op, type Collection, type IndexSpec, type Store } from '../store/port.js';
 import { deriveClientSecret, hashClientSecret } from './client-secret.js';
 import type { Clock } from './clock.js';
@@ -72,11 +72,28 @@ export interface OrderDoc {
   refund_reason: string | null;
   /** False from the refund until its tickets are voided and seats returned (the sweeper finishes it). */
   refund_settled?: boolean;
+  /** The refund of the order's payment as the gateway last reported it; absent or null before any. */
+  refund?: OrderRefundDoc | null;
   /** When the reconciler last asked the gateway about this order. */
   reconciled_at?: Date;
   created_at: Date;
   updated_at: Date;
   paid_at: Date | null;
+}
+
+/**
+ * A refund of the order's payment. The order turns `refunded` only once the gateway says the
+ * refund is `processed`; while it is `pending` the order stays `paid`, and a `failed` one
+ * leaves it `paid` for the organizer to act on (docs/domain-rules.md#payments).
+ */
+export interface OrderRefundDoc {
+  status: 'pending' | 'processed' | 'failed';
+  amount: number;
+  reason: string;
+  /** Why the gateway refused or failed it, in words the organizer can act on. */
+  failure_reason: string | null;
+  requested_at: Date;
+  updated_at: Date;
 }
 
 export const ORDER_INDEXES: readonly IndexSpec[] = [
@@ -235,8 +252,25 @@ export function createOrderService(deps: OrderServiceDeps) {
   /** Creates the gateway order an order will be paid against (phase 1 of the gateway port). */
   async function newPayment(orderId: string, amount: number, eventId: string, livemode: boolean): Promise<NonNullable<OrderDoc['payment']>> {
     const { gateway } = gateways(livemode);
-    const created = await gateway.createOrder({ amount, currency: 'INR', receipt: orderId, notes: { order: orderId, event: eventId } });
+    const created = await createOrReuse(gateway, { amount, currency: 'INR', receipt: orderId, notes: { order: orderId, event: eventId } });
     return { gateway: gateway.name, key_id: gateway.keyId, gateway_order_id: created.gatewayOrderId, gateway_payment_id: null, reference: null };
+  }
+
+  /**
+   * Creates the gateway order, or reuses the one an earlier try made: the receipt is our order
+   * id, and accounts where Razorpay enforces unique receipts refuse a retried create whose first
+   * answer was lost ("An order with the same receipt value has already been created") for good.
+   * @see https://razorpay.com/docs/api/orders/fetch-all/
+   */
+  async function createOrReuse(gateway: PaymentGateway, input: CreateGatewayOrderInput): Promise<GatewayOrder> {
+    try {
+      return await gateway.createOrder(input);
+    } catch (err) {
+      if (refusalOf(err) !== 'receipt_taken') throw err;
+      const earlier = await gateway.findOrderByReceipt(input.receipt);
+      if (!earlier || earlier.amount !== input.amount || earlier.currency !== input.currency) throw err;
+      return earlier;
+    }
   }
 
   /**

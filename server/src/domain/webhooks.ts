@@ -19,9 +19,25 @@ interface WebhookEventDoc {
   expires_at: Date;
 }
 
+/**
+ * Razorpay waits 5 seconds for an answer and counts a slower one as a failed delivery
+ * (https://razorpay.com/docs/webhooks/#webhook-retries): a delivery whose work is not done by
+ * then is answered anyway, and the work finishes after the answer.
+ */
+export const ANSWER_WITHIN_MS = 3_000;
+
 /** What became of one delivery. */
 export type WebhookOutcome =
-  | { duplicate: boolean; ignored: null }
+  | {
+      duplicate: boolean;
+      ignored: null;
+      /**
+       * Set when the work outlasted the answer budget: it goes on after the answer, and its
+       * failure is the caller's to log (Razorpay will not redeliver; the reconciler and the
+       * refund ledger's retries find what it left undone).
+       */
+      unfinished?: Promise<void>;
+    }
   | { duplicate: false; ignored: 'malformed' | 'unsupported_event'; reason: string };
 
 export const WEBHOOK_INDEXES: readonly IndexSpec[] = [{ collection: 'webhook_events', keys: { expires_at: 1 }, expireAfterSeconds: 0 }];
@@ -34,7 +50,17 @@ export const WEBHOOK_INDEXES: readonly IndexSpec[] = [{ collection: 'webhook_eve
  * @example
  * const outcome = await webhooks.receive(rawBody, signature, eventId);
  */
-export function createWebhookService({ store, clock, fulfilment, secret }: { store: Store; clock: Clock; fulfilment: FulfilmentService; secret: string | undefined }) {
+export function createWebhookService(deps: {
+  store: Store;
+  clock: Clock;
+  fulfilment: FulfilmentService;
+  secret: string | undefined;
+  /** The secret being rotated out, accepted too until it is unset (docs/operations.md). */
+  previousSecret?: string | undefined;
+  /** How long a delivery's work may hold up its answer; see `ANSWER_WITHIN_MS`. */
+  answerWithinMs?: number;
+}) {
+  const { store, clock, fulfilment, secret, previousSecret, answerWithinMs = ANSWER_WITHIN_MS } = deps;
   const seen = store.collection<WebhookEventDoc>('webhook_events');
 
   /** Claims an event id for processing; false when it was already handled. */
@@ -73,7 +99,10 @@ export function createWebhookService({ store, clock, fulfilment, secret }: { sto
         await fulfilment.recordPaymentFailure(event.gatewayOrderId, event.reason);
         return;
       case 'refund_processed':
-        await fulfilment.refundByGatewayPayment(event.paymentId, event.refundedTotal);
+        await fulfilment.refundProcessed(event.paymentId, event.refundId, event.refundedTotal);
+        return;
+      case 'refund_failed':
+        await fulfilment.refundFailed(event.paymentId, event.refundId, event.reason);
         return;
       case 'ignored':
         return;
@@ -87,7 +116,8 @@ export function createWebhookService({ store, clock, fulfilment, secret }: { sto
      */
     async receive(rawBody: string, signature: string | undefined, eventId: string | undefined): Promise<WebhookOutcome> {
       if (!secret) throw new AppError('FORBIDDEN', 'Razorpay webhooks are not set up on this server: set RAZORPAY_WEBHOOK_SECRET.');
-      if (!verifyWebhookSignature(rawBody, signature, secret)) {
+      const secrets = previousSecret ? [secret, previousSecret] : [secret];
+      if (!secrets.some((key) => verifyWebhookSignature(rawBody, signature, key))) {
         throw new AppError('UNAUTHENTICATED', 'The webhook signature does not match its body.');
       }
       const parsed = parseRazorpayWebhook(rawBody);
@@ -100,13 +130,27 @@ export function createWebhookService({ store, clock, fulfilment, secret }: { sto
       if (event.kind === 'ignored') return { duplicate: false, ignored: 'unsupported_event', reason: `${event.event} is not acted on` };
       const id = `whe_${createHash('sha256').update(eventId ?? rawBody).digest('hex').slice(0, 32)}`;
       if (!(await claim(id, event.event))) return { duplicate: true, ignored: null };
+      const work = (async () => {
+        try {
+          await handle(event);
+        } catch (err) {
+          await seen.deleteOne({ _id: id, state: 'processing' }); // let Razorpay's retry process it again
+          throw err;
+        }
+        await seen.updateOne({ _id: id }, { $set: { state: 'done' } });
+      })();
+      // Work done in time answers with its result (a failure is a 5xx Razorpay retries); work
+      // still running is answered 2xx now, so a slow Razorpay call never turns into a failed delivery.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), answerWithinMs);
+        timer.unref?.();
+      });
       try {
-        await handle(event);
-      } catch (err) {
-        await seen.deleteOne({ _id: id, state: 'processing' }); // let Razorpay's retry process it again
-        throw err;
+        if ((await Promise.race([work.then(() => 'done' as const), late])) === 'late') return { duplicate: false, ignored: null, unfinished: work };
+      } finally {
+        clearTimeout(timer);
       }
-      await seen.updateOne({ _id: id }, { $set: { state: 'done' } });
       return { duplicate: false, ignored: null };
     },
   };

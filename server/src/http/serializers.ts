@@ -170,6 +170,16 @@ export function toOrderJson(doc: OrderDoc, tickets: readonly TicketDoc[], public
       amount: doc.amount,
       currency: doc.currency,
     },
+    refund: doc.refund
+      ? {
+          status: doc.refund.status,
+          amount: doc.refund.amount,
+          reason: doc.refund.reason,
+          failure_reason: doc.refund.failure_reason,
+          requested_at: iso(doc.refund.requested_at),
+          updated_at: iso(doc.refund.updated_at),
+        }
+      : null,
     tickets: tickets.map((t) => toTicketJson(t, publicUrl)),
   };
 }

@@ -12,7 +12,7 @@
  * @see https://razorpay.com/docs/payments/payment-gateway/web-integration/standard/
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { AppError } from '../domain/errors.js';
+import { AppError, type ErrorCode } from '../domain/errors.js';
 
 /** Which gateway an order is paid through; also the `payment.gateway` wire value (docs/domain-rules.md#payments). */
 export type GatewayName = 'razorpay' | 'test';
@@ -28,7 +28,7 @@ export interface CreateGatewayOrderInput {
   currency: string;
   /** Our order id (`ord_…`), at most 40 characters, so the gateway dashboard links back to us. */
   receipt: string;
-  /** At most 15 string values of up to 256 characters (Razorpay's limit). */
+  /** At most 15 string values of up to 255 characters (Razorpay's documented limit is 256; one spare). */
   notes?: Record<string, string>;
 }
 
@@ -56,11 +56,72 @@ export interface GatewayPayment {
   createdAt: Date;
 }
 
-/** The gateway's answer to a refund request. */
+/** The gateway's refund entity: only `processed` means the money is on its way back. */
 export interface GatewayRefund {
   refundId: string;
+  paymentId: string;
   amount: number;
   status: 'pending' | 'processed' | 'failed';
+}
+
+/**
+ * Why a gateway refused a request, precisely enough to decide what happens next: retry
+ * later (`in_progress`, `rate_limited`, `unavailable`, `auth_failed`), give up and tell a
+ * person (`insufficient_balance`, `too_old`, `not_found`, `invalid`, `refused`), or treat the
+ * request as already done once the gateway confirms it (`already_refunded`, `already_captured`,
+ * `receipt_taken`).
+ * @see https://razorpay.com/docs/errors/
+ * @see https://razorpay.com/docs/payments/refunds/errors/
+ */
+export type GatewayRefusal =
+  | 'already_refunded'
+  | 'already_captured'
+  | 'receipt_taken'
+  | 'insufficient_balance'
+  | 'too_old'
+  | 'in_progress'
+  | 'not_found'
+  | 'auth_failed'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'invalid'
+  | 'refused';
+
+/** The refusals worth trying again later, unchanged. */
+export const RETRYABLE_REFUSALS: readonly GatewayRefusal[] = ['in_progress', 'rate_limited', 'unavailable', 'auth_failed'];
+
+const CODE_FOR_REFUSAL: Record<GatewayRefusal, ErrorCode> = {
+  already_refunded: 'CONFLICT',
+  already_captured: 'CONFLICT',
+  receipt_taken: 'CONFLICT',
+  insufficient_balance: 'CONFLICT',
+  too_old: 'CONFLICT',
+  in_progress: 'UPSTREAM_UNAVAILABLE',
+  not_found: 'NOT_FOUND',
+  // Our keys are wrong: the operator's problem, never the API caller's.
+  auth_failed: 'INTERNAL',
+  rate_limited: 'UPSTREAM_UNAVAILABLE',
+  unavailable: 'UPSTREAM_UNAVAILABLE',
+  invalid: 'VALIDATION_FAILED',
+  refused: 'CONFLICT',
+};
+
+/**
+ * A gateway's refusal: an `AppError` (so the HTTP layer answers it) that also says exactly
+ * why (`refusal`), so refunds and captures can tell "already done" from "not possible".
+ */
+export class GatewayError extends AppError {
+  constructor(
+    readonly refusal: GatewayRefusal,
+    message: string,
+  ) {
+    super(CODE_FOR_REFUSAL[refusal], message);
+  }
+}
+
+/** The refusal behind an error thrown by a gateway, or null for any other error. */
+export function refusalOf(error: unknown): GatewayRefusal | null {
+  return error instanceof GatewayError ? error.refusal : null;
 }
 
 /**
@@ -80,6 +141,12 @@ export interface PaymentGateway {
    */
   createOrder(input: CreateGatewayOrderInput): Promise<GatewayOrder>;
   /**
+   * The gateway order made with `receipt`, or null. Read-only. Lets a create whose answer
+   * was lost be retried on accounts where receipts must be unique: the retry fails with
+   * `receipt_taken`, and the order it made the first time is found here.
+   */
+  findOrderByReceipt(receipt: string): Promise<GatewayOrder | null>;
+  /**
    * Phase 2, confirming. Read-only: MAY be called any number of times, from any caller,
    * MUST NOT change state. The answer is the truth; what the browser said is only a hint.
    */
@@ -96,10 +163,14 @@ export interface PaymentGateway {
    */
   capturePayment(paymentId: string, amount: number, currency: string): Promise<GatewayPayment>;
   /**
-   * Phase 4, refunding a `captured` payment, in full when `amount` is omitted. Moves money;
-   * refunding more than remains fails with `CONFLICT`, which makes a retried full refund safe.
+   * Phase 4, refunding a `captured` payment, in full when `amount` is omitted. Moves money.
+   * The answer is a refund entity whose `status` may still be `pending`; only `processed`
+   * means done. Refusals are `GatewayError`s: `already_refunded` (a retried full refund),
+   * `insufficient_balance` and `too_old` (never going to work as asked), `in_progress`.
    */
   refundPayment(paymentId: string, amount?: number): Promise<GatewayRefund>;
+  /** A refund's current state (for a refund answered `pending`). Read-only. */
+  fetchRefund(paymentId: string, refundId: string): Promise<GatewayRefund>;
 }
 
 /**
@@ -120,8 +191,8 @@ export function assertOrderInput(input: CreateGatewayOrderInput): void {
     throw new AppError('VALIDATION_FAILED', 'receipt must be 1 to 40 characters', [{ field: 'receipt', message: 'must be 1 to 40 characters' }]);
   }
   const entries = Object.values(notes);
-  if (entries.length > 15 || entries.some((v) => v.length > 256)) {
-    throw new AppError('VALIDATION_FAILED', 'at most 15 notes of 256 characters each', [{ field: 'notes', message: 'too many or too long' }]);
+  if (entries.length > 15 || entries.some((v) => v.length > 255)) {
+    throw new AppError('VALIDATION_FAILED', 'at most 15 notes of 255 characters each', [{ field: 'notes', message: 'too many or too long' }]);
   }
 }
 
@@ -233,7 +304,7 @@ export async function confirmPayment(gateway: PaymentGateway, input: ConfirmPaym
   } catch (error) {
     // Another confirmer (webhook, reconciler, a double-clicked Pay) may have captured it
     // between our fetch and our capture; Razorpay then answers 400 "already captured".
-    if (!(error instanceof AppError) || error.code !== 'CONFLICT') throw error;
+    if (refusalOf(error) !== 'already_captured' && !(error instanceof AppError && error.code === 'CONFLICT')) throw error;
     const again = await fetchOrRefuse(gateway, paymentId);
     assertPaysFor(again, { gatewayOrderId, paymentId, expectedAmount, currency });
     if (again.status === 'captured') return again;

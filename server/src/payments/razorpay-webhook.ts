@@ -15,7 +15,8 @@ import { z } from 'zod';
 export type RazorpayWebhookEvent =
   | { kind: 'payment_succeeded'; event: string; gatewayOrderId: string; paymentId: string }
   | { kind: 'payment_failed'; event: string; gatewayOrderId: string; reason: string }
-  | { kind: 'refund_processed'; event: string; paymentId: string; refundedTotal: number }
+  | { kind: 'refund_processed'; event: string; paymentId: string; refundId: string; refundedTotal: number }
+  | { kind: 'refund_failed'; event: string; paymentId: string; refundId: string; reason: string }
   | { kind: 'ignored'; event: string };
 
 /** The outcome of parsing: an event, or why the body was not one. */
@@ -42,8 +43,14 @@ const PaymentFailed = z.object({
 
 const RefundProcessed = z.object({
   payload: z.object({
-    refund: z.object({ entity: z.object({ payment_id: RazorpayId, amount: Paise }) }),
+    refund: z.object({ entity: z.object({ id: RazorpayId, payment_id: RazorpayId, amount: Paise }) }),
     payment: z.object({ entity: z.object({ id: RazorpayId, amount_refunded: Paise.optional() }) }).optional(),
+  }),
+});
+
+const RefundFailed = z.object({
+  payload: z.object({
+    refund: z.object({ entity: z.object({ id: RazorpayId, payment_id: RazorpayId, error_description: z.string().max(500).nullable().optional() }) }),
   }),
 });
 
@@ -89,7 +96,17 @@ export function parseRazorpayWebhook(rawBody: string): ParsedRazorpayWebhook {
     // The refund entity carries only this refund's amount; the payment's `amount_refunded` is the
     // running total, so a full refund made in parts is recognised when its last part lands.
     const runningTotal = payment?.entity.id === refund.entity.payment_id ? (payment.entity.amount_refunded ?? 0) : 0;
-    return { ok: true, value: { kind: 'refund_processed', event, paymentId: refund.entity.payment_id, refundedTotal: Math.max(refund.entity.amount, runningTotal) } };
+    return {
+      ok: true,
+      value: { kind: 'refund_processed', event, paymentId: refund.entity.payment_id, refundId: refund.entity.id, refundedTotal: Math.max(refund.entity.amount, runningTotal) },
+    };
+  }
+  if (event === 'refund.failed') {
+    // @see https://razorpay.com/docs/webhooks/refunds/ — a refund Razorpay could not complete; the money stays with the merchant.
+    const parsed = RefundFailed.safeParse(json);
+    if (!parsed.success) return { ok: false, reason: describe(parsed.error) };
+    const refund = parsed.data.payload.refund.entity;
+    return { ok: true, value: { kind: 'refund_failed', event, paymentId: refund.payment_id, refundId: refund.id, reason: refund.error_description || 'Razorpay could not complete the refund' } };
   }
   // Events we do not subscribe to are acknowledged and ignored.
   return { ok: true, value: { kind: 'ignored', event } };

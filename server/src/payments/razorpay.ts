@@ -7,9 +7,11 @@
  * @see https://razorpay.com/docs/api/
  */
 import Razorpay from 'razorpay';
-import { AppError, type ErrorCode } from '../domain/errors.js';
+import { AppError } from '../domain/errors.js';
 import {
   assertOrderInput,
+  GatewayError,
+  type GatewayRefusal,
   type CreateGatewayOrderInput,
   type GatewayOrder,
   type GatewayPayment,
@@ -44,16 +46,16 @@ export interface RazorpayErrorBody {
 }
 
 /**
- * An `AppError` raised from a Razorpay answer. `upstream` keeps Razorpay's status and error
+ * A `GatewayError` raised from a Razorpay answer. `upstream` keeps Razorpay's status and error
  * body for logs; only `message` is meant for the API caller.
  */
-export class RazorpayGatewayError extends AppError {
+export class RazorpayGatewayError extends GatewayError {
   constructor(
-    code: ErrorCode,
+    refusal: GatewayRefusal,
     message: string,
     readonly upstream: { status: number; error?: RazorpayErrorBody },
   ) {
-    super(code, message);
+    super(refusal, message);
   }
 }
 
@@ -84,14 +86,19 @@ export function createRazorpayGateway(options: RazorpayGatewayOptions): PaymentG
       assertOrderInput(input);
       const { amount, currency, receipt, notes } = input;
       const raw = await call('order', () => sdk.orders.create({ amount, currency, receipt, ...(notes ? { notes } : {}) }));
-      const order = raw as unknown as Record<string, unknown>;
-      if (typeof order.id !== 'string' || Number(order.amount) !== amount) throw unexpectedAnswer();
-      return {
-        gatewayOrderId: order.id,
-        amount,
-        currency: String(order.currency),
-        status: order.status as GatewayOrder['status'],
-      };
+      const { receipt: _receipt, ...order } = toGatewayOrder(raw);
+      if (order.amount !== amount) throw unexpectedAnswer();
+      return order;
+    },
+
+    async findOrderByReceipt(receipt: string): Promise<GatewayOrder | null> {
+      // GET /v1/orders?receipt=… lists the orders made with that receipt, newest first.
+      // @see https://razorpay.com/docs/api/orders/fetch-all/
+      const list = await call('order', () => sdk.orders.all({ receipt }));
+      if (!Array.isArray(list?.items)) throw unexpectedAnswer();
+      const mine = (list.items as unknown[]).map(toGatewayOrder).filter((o) => o.receipt === receipt);
+      const first = mine[0];
+      return first ? { gatewayOrderId: first.gatewayOrderId, amount: first.amount, currency: first.currency, status: first.status } : null;
     },
 
     async fetchPayment(paymentId: string): Promise<GatewayPayment> {
@@ -117,10 +124,13 @@ export function createRazorpayGateway(options: RazorpayGatewayOptions): PaymentG
       if (amount !== undefined && (!Number.isSafeInteger(amount) || amount <= 0)) {
         throw new AppError('VALIDATION_FAILED', 'refund amount must be a positive integer');
       }
-      const raw = await call('refund', () => sdk.payments.refund(paymentId, amount === undefined ? {} : { amount }));
-      const refund = raw as unknown as Record<string, unknown>;
-      if (typeof refund.id !== 'string') throw unexpectedAnswer();
-      return { refundId: refund.id, amount: Number(refund.amount), status: refund.status as GatewayRefund['status'] };
+      return toGatewayRefund(await call('refund', () => sdk.payments.refund(paymentId, amount === undefined ? {} : { amount })));
+    },
+
+    async fetchRefund(paymentId: string, refundId: string): Promise<GatewayRefund> {
+      assertId(paymentId, 'payment');
+      assertId(refundId, 'refund');
+      return toGatewayRefund(await call('refund', () => sdk.payments.fetchRefund(paymentId, refundId)));
     },
   };
 }
@@ -160,7 +170,7 @@ function hostUrlFor(apiBase: string): string {
 /** Ids go into URL paths: refuse anything that is not a plain Razorpay-style id before sending. */
 function assertId(id: string, what: string): void {
   if (typeof id !== 'string' || !/^[A-Za-z0-9_]{1,64}$/.test(id)) {
-    throw new AppError('NOT_FOUND', `Razorpay has no such ${what}`);
+    throw new GatewayError('not_found', `Razorpay has no such ${what}`);
   }
 }
 
@@ -173,10 +183,28 @@ async function call<T>(what: string, request: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Turns what the SDK rejects with (`{ statusCode, error }`, see `pointSdkAt`) into an
- * `AppError`: unreachable, 5xx and 429 → `UPSTREAM_UNAVAILABLE` (worth retrying); bad keys →
- * `INTERNAL` (our misconfiguration, not the caller's fault); unknown ids → `NOT_FOUND`;
- * a refused field → `VALIDATION_FAILED`; any other 4xx (wrong state) → `CONFLICT`.
+ * Razorpay answers every refusal with 400 `BAD_REQUEST_ERROR`; only the description tells an
+ * account short of balance from a payment refunded already. These patterns are Razorpay's
+ * documented descriptions, matched loosely (case, punctuation) since wording drifts.
+ * @see https://razorpay.com/docs/errors/
+ * @see https://razorpay.com/docs/payments/refunds/errors/
+ */
+const DESCRIBED: readonly [RegExp, GatewayRefusal][] = [
+  [/fully refunded already|already been fully refunded|total refund amount is greater/i, 'already_refunded'],
+  [/already been captured|already captured/i, 'already_captured'],
+  [/same receipt/i, 'receipt_taken'],
+  [/(not|doesn't|does not) have (enough|sufficient) balance|insufficient (account )?balance/i, 'insufficient_balance'],
+  [/more than 6 months old|older than (six|6) months/i, 'too_old'],
+  [/in progress/i, 'in_progress'],
+  [/does not exist|is not a valid id|requested url was not found/i, 'not_found'],
+];
+
+/**
+ * Turns what the SDK rejects with (`{ statusCode, error }`, see `pointSdkAt`) into a
+ * `GatewayError` whose `refusal` says exactly what happened: unreachable and 5xx →
+ * `unavailable`, 429 → `rate_limited` (both worth retrying); 401/403 → `auth_failed` (our
+ * keys); then Razorpay's documented descriptions (`DESCRIBED`); a refused field → `invalid`;
+ * any other 4xx → `refused`.
  * @see https://razorpay.com/docs/errors/
  */
 export function mapRazorpayError(rejection: unknown, what: string): AppError {
@@ -184,20 +212,43 @@ export function mapRazorpayError(rejection: unknown, what: string): AppError {
   const status = typeof r?.statusCode === 'number' ? r.statusCode : Number(r?.statusCode ?? Number.NaN);
   const error = r && typeof r.error === 'object' && r.error !== null ? r.error : undefined;
   const upstream = error ? { status, error } : { status };
-  if (!Number.isInteger(status) || status === 0 || status >= 500 || status === 429) {
-    return new RazorpayGatewayError('UPSTREAM_UNAVAILABLE', 'Razorpay is not reachable right now; please try again shortly', upstream);
+  const raise = (refusal: GatewayRefusal, message: string) => new RazorpayGatewayError(refusal, message, upstream);
+  if (!Number.isInteger(status) || status === 0 || status >= 500) {
+    return raise('unavailable', 'Razorpay is not reachable right now; please try again shortly');
   }
-  if (status === 401 || status === 403) {
-    return new RazorpayGatewayError('INTERNAL', 'Razorpay refused our API keys', upstream);
-  }
+  if (status === 429) return raise('rate_limited', 'Razorpay asked us to slow down; please try again shortly');
+  if (status === 401 || status === 403) return raise('auth_failed', 'Razorpay refused our API keys');
   const description = typeof error?.description === 'string' ? error.description : 'request refused';
-  if (status === 404 || /does not exist|is not a valid id/i.test(description)) {
-    return new RazorpayGatewayError('NOT_FOUND', `Razorpay has no such ${what}`, upstream);
+  if (status === 404) return raise('not_found', `Razorpay has no such ${what}`);
+  const described = DESCRIBED.find(([pattern]) => pattern.test(description))?.[1];
+  if (described === 'not_found') return raise('not_found', `Razorpay has no such ${what}`);
+  if (described) return raise(described, `Razorpay refused the ${what}: ${description}`);
+  if (error?.field) return raise('invalid', `Razorpay refused the ${what}: ${description}`);
+  return raise('refused', `Razorpay refused the ${what}: ${description}`);
+}
+
+/** Maps Razorpay's order entity. @see https://razorpay.com/docs/api/orders/entity/ */
+function toGatewayOrder(raw: unknown): GatewayOrder & { receipt: string | null } {
+  const o = raw as Record<string, unknown> | null;
+  if (!o || typeof o.id !== 'string' || !Number.isSafeInteger(Number(o.amount))) throw unexpectedAnswer();
+  return {
+    gatewayOrderId: o.id,
+    amount: Number(o.amount),
+    currency: String(o.currency),
+    status: o.status as GatewayOrder['status'],
+    receipt: typeof o.receipt === 'string' ? o.receipt : null,
+  };
+}
+
+const REFUND_STATUSES: readonly GatewayRefund['status'][] = ['pending', 'processed', 'failed'];
+
+/** Maps Razorpay's refund entity. @see https://razorpay.com/docs/api/refunds/entity/ */
+function toGatewayRefund(raw: unknown): GatewayRefund {
+  const r = raw as Record<string, unknown> | null;
+  if (!r || typeof r.id !== 'string' || typeof r.payment_id !== 'string' || !REFUND_STATUSES.includes(r.status as GatewayRefund['status'])) {
+    throw unexpectedAnswer();
   }
-  if (error?.field) {
-    return new RazorpayGatewayError('VALIDATION_FAILED', `Razorpay refused the ${what}: ${description}`, upstream);
-  }
-  return new RazorpayGatewayError('CONFLICT', `Razorpay refused the ${what}: ${description}`, upstream);
+  return { refundId: r.id, paymentId: r.payment_id, amount: Number(r.amount), status: r.status as GatewayRefund['status'] };
 }
 
 const PAYMENT_STATUSES: readonly GatewayPaymentStatus[] = ['created', 'authorized', 'captured', 'refunded', 'failed'];
@@ -226,7 +277,7 @@ function toGatewayPayment(raw: unknown): GatewayPayment {
 
 /** A 2xx whose body is not what Razorpay documents (a captive proxy, a truncated reply). */
 function unexpectedAnswer(): AppError {
-  return new RazorpayGatewayError('UPSTREAM_UNAVAILABLE', 'Razorpay gave an unexpected answer; please try again shortly', {
+  return new RazorpayGatewayError('unavailable', 'Razorpay gave an unexpected answer; please try again shortly', {
     status: 200,
   });
 }

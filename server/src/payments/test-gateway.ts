@@ -14,6 +14,7 @@ import { randomBase62 } from '../domain/ids.js';
 import { op, type Doc, type IndexSpec, type Store } from '../store/port.js';
 import {
   assertOrderInput,
+  GatewayError,
   paymentSignature,
   type CreateGatewayOrderInput,
   type GatewayOrder,
@@ -32,6 +33,7 @@ export const TEST_GATEWAY_COLLECTIONS = {
 /** Indexes for `store.ensureIndexes`: the reconciler lists payments by order. */
 export const TEST_GATEWAY_INDEXES: readonly IndexSpec[] = [
   { collection: TEST_GATEWAY_COLLECTIONS.payments, keys: { order_id: 1, created_at: 1 } },
+  { collection: TEST_GATEWAY_COLLECTIONS.orders, keys: { receipt: 1, created_at: -1 } },
 ];
 
 /** The key id handed to the browser in test mode; deliberately not `rzp_…`, so nothing loads Razorpay for it. */
@@ -126,7 +128,7 @@ export function createTestGateway(options: TestGatewayOptions): TestGateway {
 
   async function findPayment(paymentId: string): Promise<TestPaymentDoc> {
     const payment = isId(paymentId, 'pay_') ? await payments.findOne({ _id: paymentId }) : null;
-    if (!payment) throw new AppError('NOT_FOUND', 'The test gateway has no such payment');
+    if (!payment) throw new GatewayError('not_found', 'The test gateway has no such payment');
     return payment;
   }
 
@@ -151,6 +153,11 @@ export function createTestGateway(options: TestGatewayOptions): TestGateway {
       return { gatewayOrderId: doc._id, amount: doc.amount, currency: doc.currency, status: doc.status };
     },
 
+    async findOrderByReceipt(receipt: string): Promise<GatewayOrder | null> {
+      const [doc] = await orders.find({ receipt }, { sort: { created_at: -1 }, limit: 1 });
+      return doc ? { gatewayOrderId: doc._id, amount: doc.amount, currency: doc.currency, status: doc.status } : null;
+    },
+
     async fetchPayment(paymentId: string): Promise<GatewayPayment> {
       return toGatewayPayment(await findPayment(paymentId));
     },
@@ -173,10 +180,9 @@ export function createTestGateway(options: TestGatewayOptions): TestGateway {
       );
       if (!captured) {
         const now = await findPayment(paymentId);
-        throw new AppError(
-          'CONFLICT',
-          now.captured ? 'This payment has already been captured' : `A ${now.status} payment cannot be captured`,
-        );
+        throw now.captured
+          ? new GatewayError('already_captured', 'This payment has already been captured')
+          : new GatewayError('refused', `A ${now.status} payment cannot be captured`);
       }
       await orders.updateOne(
         { _id: captured.order_id, status: op.ne('paid') },
@@ -187,14 +193,12 @@ export function createTestGateway(options: TestGatewayOptions): TestGateway {
 
     async refundPayment(paymentId: string, amount?: number): Promise<GatewayRefund> {
       const payment = await findPayment(paymentId);
-      if (payment.status !== 'captured') {
-        throw new AppError('CONFLICT', `A ${payment.status} payment cannot be refunded`);
-      }
       // Nothing left to refund is a state, not a bad amount: Razorpay answers a second full
-      // refund with "fully refunded already", which the port reports as CONFLICT.
-      if (amount === undefined && payment.amount_refunded >= payment.amount) {
-        throw new AppError('CONFLICT', 'The payment has been fully refunded already');
+      // refund with "fully refunded already" (`already_refunded`).
+      if (payment.status === 'refunded' || (amount === undefined && payment.amount_refunded >= payment.amount)) {
+        throw new GatewayError('already_refunded', 'The payment has been fully refunded already');
       }
+      if (payment.status !== 'captured') throw new GatewayError('refused', `A ${payment.status} payment cannot be refunded`);
       const refundAmount = amount ?? payment.amount - payment.amount_refunded;
       if (!Number.isSafeInteger(refundAmount) || refundAmount <= 0) {
         throw new AppError('VALIDATION_FAILED', 'refund amount must be a positive integer');
@@ -206,11 +210,18 @@ export function createTestGateway(options: TestGatewayOptions): TestGateway {
         { _id: paymentId, status: 'captured', amount_refunded: op.lte(payment.amount - refundAmount) },
         { $inc: { amount_refunded: refundAmount }, $push: { refunds: refund } },
       );
-      if (!updated) throw new AppError('CONFLICT', 'The refund amount is greater than the amount not yet refunded');
+      if (!updated) throw new GatewayError('already_refunded', 'The refund amount is greater than the amount not yet refunded');
       if (updated.amount_refunded === updated.amount) {
         await payments.updateOne({ _id: paymentId, amount_refunded: updated.amount }, { $set: { status: 'refunded' } });
       }
-      return { refundId: refund.id, amount: refundAmount, status: 'processed' };
+      // The test gateway's refunds are processed at once, like most of Razorpay's normal-speed ones.
+      return { refundId: refund.id, paymentId, amount: refundAmount, status: 'processed' };
+    },
+
+    async fetchRefund(paymentId: string, refundId: string): Promise<GatewayRefund> {
+      const refund = (await findPayment(paymentId)).refunds.find((r) => r.id === refundId);
+      if (!refund) throw new GatewayError('not_found', 'The test gateway has no such refund');
+      return { refundId: refund.id, paymentId, amount: refund.amount, status: 'processed' };
     },
 
     async simulatePayment(input: SimulatePaymentInput): Promise<CheckoutSuccess | CheckoutFailure> {

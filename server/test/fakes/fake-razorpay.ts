@@ -2,9 +2,13 @@
  * A fake Razorpay API on 127.0.0.1 that speaks Razorpay's wire format, so tests run the
  * real `razorpay` SDK (pointed here through `RAZORPAY_API_BASE`) without the network.
  *
- * It covers what Trendy Ticket Service uses: Basic auth, orders, payments of an order,
- * payment fetch/capture/refund, plus the browser's part (`pay`, `fail`: what Checkout
- * would hand back) and Razorpay's part in webhooks (`sendWebhook`, correctly signed).
+ * It covers what Trendy Ticket Service uses: Basic auth, orders (and orders by receipt),
+ * payments of an order, payment fetch/capture/refund, refund fetch, plus the browser's part
+ * (`pay`, `fail`: what Checkout would hand back) and Razorpay's part in webhooks
+ * (`sendWebhook`, correctly signed). It refuses what Razorpay refuses, with Razorpay's error
+ * bodies: refunds beyond the account balance or of payments older than 6 months, a second
+ * capture on a paid order, a receipt used twice (`uniqueReceipts`), unknown URLs (400, as
+ * Razorpay answers, not 404); and refunds can stay `pending` until `finishRefund`.
  * It is written from Razorpay's API docs and deliberately shares no code with
  * `src/payments`, so a bug there can't hide behind the same bug here.
  * @see https://razorpay.com/docs/api/orders/  https://razorpay.com/docs/api/payments/
@@ -76,7 +80,8 @@ export interface FakeRefund {
   acquirer_data: { arn: null };
   created_at: number;
   batch_id: null;
-  status: 'processed';
+  /** @see https://razorpay.com/docs/api/refunds/ (a refund is `pending` until the bank takes it, then `processed` or `failed`) */
+  status: 'pending' | 'processed' | 'failed';
   speed_processed: 'normal';
   speed_requested: 'normal';
 }
@@ -91,13 +96,23 @@ export interface FakeRequest {
 }
 
 /** The webhook events the fake can send. */
-export type FakeWebhookEvent = 'payment.captured' | 'order.paid' | 'payment.failed' | 'refund.processed';
+export type FakeWebhookEvent = 'payment.authorized' | 'payment.captured' | 'order.paid' | 'payment.failed' | 'refund.processed' | 'refund.failed';
 
 /**
  * `true`: 503 with Razorpay's SERVER_ERROR body; `'html'`: a load balancer's 502 page;
- * `'drop'`: reset the connection; `'hang'`: never answer (until `close()`).
+ * `'drop'`: reset the connection; `'hang'`: never answer (until `close()`); `'throttle'`: 429
+ * (Razorpay rate-limits per key, https://razorpay.com/docs/api/understand/#rate-limits);
+ * `'lose-answer'`: do the request, then reset the connection instead of answering (a
+ * create whose answer was lost), once.
  */
-export type FakeDownMode = boolean | 'html' | 'drop' | 'hang';
+export type FakeDownMode = boolean | 'html' | 'drop' | 'hang' | 'throttle' | 'lose-answer';
+
+/**
+ * How the next refunds go: `processed` at once (Razorpay's usual answer for a normal-speed
+ * refund), `pending` until `finishRefund`, or refused because another operation is running
+ * on the payment (`in_progress`).
+ */
+export type FakeRefundMode = 'processed' | 'pending' | 'in_progress';
 
 /** What `sendWebhook` sent and what the receiver answered. */
 export interface SentWebhook {
@@ -124,6 +139,18 @@ export interface FakeRazorpay {
   readonly refunds: ReadonlyMap<string, FakeRefund>;
   /** The attendee pays in Checkout: an authorized (or auto-captured) payment and what the handler receives. */
   pay(orderId: string, options?: { capture?: boolean; amount?: number }): { paymentId: string; orderId: string; signature: string };
+  /**
+   * The account's automatic capture of an authorized payment: Razorpay's default, done by
+   * Razorpay itself, so the API's refusal of a second capture on a paid order does not apply.
+   * @see https://razorpay.com/docs/payments/payments/capture-settings/
+   */
+  autoCapture(paymentId: string): FakePayment;
+  /**
+   * A failed payment the bank authorizes late: Razorpay polls the bank for 3 days and then
+   * marks it `authorized` (and sends `payment.authorized`).
+   * @see https://razorpay.com/docs/payments/payments/late-authorisation/
+   */
+  lateAuthorize(paymentId: string): FakePayment;
   /** The attendee's payment fails: a failed payment and Checkout's `payment.failed` error. */
   fail(orderId: string): { paymentId: string; error: Record<string, unknown> };
   /** Posts a webhook as Razorpay does, signed with `secret` over the exact body sent. */
@@ -134,6 +161,12 @@ export interface FakeRazorpay {
     options: { secret: string; eventId?: string },
   ): Promise<SentWebhook>;
   setDown(mode: FakeDownMode): void;
+  /** How later refunds go (default `processed`). */
+  setRefundMode(mode: FakeRefundMode): void;
+  /** The account balance refunds are paid from, in paise; null (default) is unlimited. */
+  setBalance(paise: number | null): void;
+  /** Ends a pending refund, as the bank's answer would; send `refund.processed`/`refund.failed` after. */
+  finishRefund(refundId: string, status: 'processed' | 'failed'): FakeRefund;
   close(): Promise<void>;
 }
 
@@ -175,7 +208,18 @@ function phpJson(value: unknown): string {
  * const gateway = createRazorpayGateway({ keyId: fake.keyId, keySecret: fake.keySecret, apiBase: fake.apiBase });
  */
 export async function startFakeRazorpay(
-  options: { keyId?: string; keySecret?: string; accountId?: string; now?: () => number } = {},
+  options: {
+    keyId?: string;
+    keySecret?: string;
+    accountId?: string;
+    now?: () => number;
+    /**
+     * Refuse a second order with a receipt already used, as accounts with unique receipts do
+     * ("An order with the same receipt value has already been created").
+     * @see https://razorpay.com/docs/api/orders/create/
+     */
+    uniqueReceipts?: boolean;
+  } = {},
 ): Promise<FakeRazorpay> {
   const keyId = options.keyId ?? 'rzp_test_FakeKey0000001';
   const keySecret = options.keySecret ?? 'fake_key_secret_0123456789';
@@ -187,6 +231,8 @@ export async function startFakeRazorpay(
   const refunds = new Map<string, FakeRefund>();
   const requests: FakeRequest[] = [];
   let down: FakeDownMode = false;
+  let refundMode: FakeRefundMode = 'processed';
+  let balance: number | null = null;
 
   type Reply = [status: number, body: unknown];
   const bad = (description: string, field?: string): Reply => [400, rzpError('BAD_REQUEST_ERROR', description, field)];
@@ -202,6 +248,13 @@ export async function startFakeRazorpay(
     if (receipt !== null && (typeof receipt !== 'string' || receipt.length > 40)) {
       return bad('The receipt may not be greater than 40 characters.', 'receipt');
     }
+    if (options.uniqueReceipts && receipt !== null && [...orders.values()].some((o) => o.receipt === receipt)) {
+      return bad('An order with the same receipt value has already been created');
+    }
+    // @see https://razorpay.com/docs/api/orders/create/ — at most 15 notes of up to 256 characters.
+    if (notes && typeof notes === 'object' && (Object.keys(notes).length > 15 || Object.values(notes).some((v) => String(v).length > 256))) {
+      return bad('Notes should have at most 15 keys with values of at most 256 characters', 'notes');
+    }
     const order: FakeOrder = {
       id: newId('order'), entity: 'order', amount, amount_paid: 0, amount_due: amount, currency,
       receipt: receipt as string | null, offer_id: null, status: 'created', attempts: 0,
@@ -214,6 +267,9 @@ export async function startFakeRazorpay(
 
   function capture(payment: FakePayment, body: Record<string, unknown>): Reply {
     if (payment.status === 'captured' || payment.status === 'refunded') return bad('This payment has already been captured');
+    // An order is paid by one payment: a second authorized payment of a paid order is not captured
+    // (Razorpay refunds it to the buyer on its own). @see https://razorpay.com/docs/payments/orders/
+    if (orders.get(payment.order_id)?.status === 'paid') return bad('The order has already been paid; this payment cannot be captured');
     if (payment.status !== 'authorized') return bad('Only payments which have been authorized and not yet captured can be captured');
     if (Number(body.amount) !== payment.amount) return bad('Capture amount must be equal to the amount authorized', 'amount');
     if (body.currency !== undefined && body.currency !== payment.currency) return bad('The currency should be same as the payment currency', 'currency');
@@ -230,6 +286,12 @@ export async function startFakeRazorpay(
     if (order) Object.assign(order, { status: 'paid', amount_paid: payment.amount, amount_due: 0 });
   }
 
+  /**
+   * Razorpay's refund rules, each answered with its documented 400:
+   * @see https://razorpay.com/docs/api/refunds/create-normal/
+   * @see https://razorpay.com/docs/payments/refunds/errors/ (payments older than 6 months)
+   * @see https://razorpay.com/docs/payments/dashboard/account-settings/balances/ (refunds are paid from the balance)
+   */
   function refund(payment: FakePayment, body: Record<string, unknown>): Reply {
     if (payment.status === 'refunded') return bad('The payment has been fully refunded already');
     if (payment.status !== 'captured') return bad('Only captured payments can be refunded');
@@ -237,20 +299,40 @@ export async function startFakeRazorpay(
     const amount = body.amount === undefined ? remaining : Number(body.amount);
     if (!Number.isInteger(amount) || amount <= 0) return bad('The amount must be an integer.', 'amount');
     if (amount > remaining) return bad('The refund amount provided is greater than amount captured');
+    if (seconds() - payment.created_at > 180 * 24 * 60 * 60) {
+      return bad('Refund is not supported by the bank because the payment is more than 6 months old');
+    }
+    if (balance !== null && amount > balance) {
+      return bad('Your account does not have enough balance to carry out the refund operation. You can add funds to your account from your Razorpay dashboard or capture new payments.');
+    }
+    if (refundMode === 'in_progress') return bad('Another operation is in progress on the same payment. Please try again after some time.');
+    if (balance !== null) balance -= amount;
     payment.amount_refunded += amount;
     payment.refund_status = payment.amount_refunded === payment.amount ? 'full' : 'partial';
     if (payment.refund_status === 'full') payment.status = 'refunded';
     const entity: FakeRefund = {
       id: newId('rfnd'), entity: 'refund', amount, currency: payment.currency, payment_id: payment.id, notes: [],
-      receipt: null, acquirer_data: { arn: null }, created_at: seconds(), batch_id: null, status: 'processed',
+      receipt: null, acquirer_data: { arn: null }, created_at: seconds(), batch_id: null, status: refundMode === 'pending' ? 'pending' : 'processed',
       speed_processed: 'normal', speed_requested: 'normal',
     };
     refunds.set(entity.id, entity);
     return [200, entity];
   }
 
-  function route(method: string, path: string, body: Record<string, unknown>): Reply {
+  function route(method: string, path: string, body: Record<string, unknown>, query: URLSearchParams): Reply {
     if (method === 'POST' && path === '/v1/orders') return createOrder(body);
+    if (method === 'GET' && path === '/v1/orders') {
+      // @see https://razorpay.com/docs/api/orders/fetch-all/ — newest first, filterable by receipt.
+      const receipt = query.get('receipt');
+      const items = [...orders.values()].filter((o) => receipt === null || o.receipt === receipt).reverse();
+      return [200, { entity: 'collection', count: items.length, items }];
+    }
+    const r = /^\/v1\/payments\/([^/]+)\/refunds\/([^/]+)$/.exec(path);
+    if (r && method === 'GET') {
+      // @see https://razorpay.com/docs/api/refunds/fetch-specific-refund-payment/
+      const entity = refunds.get(r[2] ?? '');
+      return entity && entity.payment_id === r[1] ? [200, entity] : missing;
+    }
     let m = /^\/v1\/orders\/([^/]+)(\/payments)?$/.exec(path);
     if (m && method === 'GET') {
       const id = m[1] ?? '';
@@ -270,7 +352,8 @@ export async function startFakeRazorpay(
       if (m[2] === '/refund') return refund(payment, body);
       return [200, payment];
     }
-    return [404, rzpError('BAD_REQUEST_ERROR', 'The requested URL was not found on the server.')];
+    // Razorpay answers an unknown URL with 400, not 404. @see https://razorpay.com/docs/errors/
+    return bad('The requested URL was not found on the server.');
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -278,7 +361,8 @@ export async function startFakeRazorpay(
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     const method = req.method ?? 'GET';
-    const path = new URL(req.url ?? '/', 'http://fake').pathname;
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const path = url.pathname;
     let body: unknown;
     try {
       body = raw ? JSON.parse(raw) : {};
@@ -293,7 +377,12 @@ export async function startFakeRazorpay(
     if (down === 'hang') return;
     if (down === 'drop') return void req.socket.destroy();
     if (down === 'html') return send(502, '<html><body><h1>502 Bad Gateway</h1></body></html>', 'text/html');
-    if (down) return send(503, phpJson(rzpError('SERVER_ERROR', 'The server encountered an error. The incident has been reported to admins.')));
+    if (down === 'throttle') return send(429, phpJson(rzpError('BAD_REQUEST_ERROR', 'Too many requests')));
+    if (down === true) return send(503, phpJson(rzpError('SERVER_ERROR', 'The server encountered an error. The incident has been reported to admins.')));
+    if (path === `${CHECKOUT_PATH}redirect`) {
+      const [status, page] = redirectPage(new URLSearchParams(raw));
+      return send(status, page, 'text/html; charset=utf-8');
+    }
     if (path.startsWith(CHECKOUT_PATH)) {
       const [status, reply] = checkoutAction(path.slice(CHECKOUT_PATH.length), new URLSearchParams(raw));
       res.setHeader('access-control-allow-origin', '*');
@@ -303,7 +392,11 @@ export async function startFakeRazorpay(
     if (body === undefined || typeof body !== 'object' || body === null || Array.isArray(body)) {
       return send(400, phpJson(rzpError('BAD_REQUEST_ERROR', 'The request body is not valid JSON')));
     }
-    const [status, reply] = route(method, path, body as Record<string, unknown>);
+    const [status, reply] = route(method, path, body as Record<string, unknown>, url.searchParams);
+    if (down === 'lose-answer') {
+      down = false;
+      return void req.socket.destroy();
+    }
     send(status, phpJson(reply));
   }
 
@@ -322,6 +415,32 @@ export async function startFakeRazorpay(
     }
     if (action === 'fail') return [200, { error: fake.fail(orderId).error }];
     return [404, rzpError('BAD_REQUEST_ERROR', 'The requested URL was not found on the server.')];
+  }
+
+  /**
+   * Checkout's redirect flow (`redirect: true`): the page posts the attempt to Razorpay, which
+   * takes the payment and then posts `razorpay_payment_id`, `razorpay_order_id` and
+   * `razorpay_signature` (or `error[…]`) to the merchant's `callback_url` as a form, from its
+   * own page. This answers that page: a form that submits itself to `callback_url`.
+   * @see https://razorpay.com/docs/payments/payment-gateway/callback-url/
+   */
+  function redirectPage(form: URLSearchParams): [number, string] {
+    const escape = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    let callback: URL;
+    try {
+      callback = new URL(form.get('callback_url') ?? '');
+    } catch {
+      return [400, '<p>callback_url is not a URL</p>'];
+    }
+    if (!/^https?:$/.test(callback.protocol)) return [400, '<p>callback_url must be http(s)</p>'];
+    const [status, reply] = checkoutAction(form.get('outcome') === 'fail' ? 'fail' : 'pay', form);
+    if (status !== 200) return [status, `<p>${escape(JSON.stringify(reply))}</p>`];
+    const fields: Record<string, string> =
+      'error' in (reply as Record<string, unknown>)
+        ? Object.fromEntries(Object.entries((reply as { error: Record<string, unknown> }).error).map(([k, v]) => [`error[${k}]`, typeof v === 'string' ? v : JSON.stringify(v)]))
+        : (reply as Record<string, string>);
+    const inputs = Object.entries(fields).map(([k, v]) => `<input type="hidden" name="${escape(k)}" value="${escape(v)}">`).join('');
+    return [200, `<!doctype html><title>Razorpay (fake)</title><form id="f" method="post" action="${escape(callback.toString())}">${inputs}</form><script>document.getElementById('f').submit()</script>`];
   }
 
   function newPayment(orderId: string, amount?: number): FakePayment {
@@ -370,6 +489,21 @@ export async function startFakeRazorpay(
       return { paymentId: payment.id, orderId, signature };
     },
 
+    autoCapture(paymentId) {
+      const payment = payments.get(paymentId);
+      if (!payment || payment.status !== 'authorized') throw new Error(`fake Razorpay: ${paymentId} is not an authorized payment`);
+      settle(payment);
+      return payment;
+    },
+
+    lateAuthorize(paymentId) {
+      const payment = payments.get(paymentId);
+      if (!payment || payment.status !== 'failed') throw new Error(`fake Razorpay: ${paymentId} is not a failed payment`);
+      if (seconds() - payment.created_at > 3 * 24 * 60 * 60) throw new Error('fake Razorpay: Razorpay stops polling the bank after 3 days');
+      Object.assign(payment, { status: 'authorized', error_code: null, error_description: null, error_source: null, error_step: null, error_reason: null });
+      return payment;
+    },
+
     fail(orderId) {
       const payment = newPayment(orderId);
       const description = 'Payment was unsuccessful due to a temporary issue. If amount got deducted, it will be refunded within 5-7 working days.';
@@ -388,9 +522,15 @@ export async function startFakeRazorpay(
       const refundEntity = subject.refundId ? refunds.get(subject.refundId) : undefined;
       const payment = payments.get(subject.paymentId ?? refundEntity?.payment_id ?? '');
       const order = orders.get(subject.orderId ?? payment?.order_id ?? '');
-      if (!payment || (event === 'order.paid' && !order) || (event === 'refund.processed' && !refundEntity)) {
-        throw new Error(`fake Razorpay: ${event} needs a known payment${event === 'refund.processed' ? ' and refund' : ''}`);
+      const isRefund = event === 'refund.processed' || event === 'refund.failed';
+      if (!payment || (event === 'order.paid' && !order) || (isRefund && !refundEntity)) {
+        throw new Error(`fake Razorpay: ${event} needs a known payment${isRefund ? ' and refund' : ''}`);
       }
+      // @see https://razorpay.com/docs/webhooks/refunds/ — refund.processed / refund.failed carry the refund's final status.
+      if (event === 'refund.processed' && refundEntity?.status !== 'processed') throw new Error('fake Razorpay: the refund is not processed');
+      if (event === 'refund.failed' && refundEntity?.status !== 'failed') throw new Error('fake Razorpay: the refund has not failed');
+      // @see https://razorpay.com/docs/webhooks/payments/ — payment.authorized is sent for an authorized payment, before any capture.
+      if (event === 'payment.authorized' && payment.status === 'created') throw new Error('fake Razorpay: the payment is not authorized');
       const payload: Record<string, { entity: unknown }> = {};
       if (refundEntity) payload.refund = { entity: refundEntity };
       payload.payment = { entity: payment };
@@ -417,6 +557,31 @@ export async function startFakeRazorpay(
       down = mode;
     },
 
+    setRefundMode(mode) {
+      refundMode = mode;
+    },
+
+    setBalance(paise) {
+      balance = paise;
+    },
+
+    finishRefund(refundId, status) {
+      const entity = refunds.get(refundId);
+      if (!entity || entity.status !== 'pending') throw new Error(`fake Razorpay: no pending refund ${refundId}`);
+      entity.status = status;
+      if (status === 'failed') {
+        // A failed refund gives the money back to the merchant: the payment is captured again.
+        const payment = payments.get(entity.payment_id);
+        if (payment) {
+          payment.amount_refunded -= entity.amount;
+          payment.refund_status = payment.amount_refunded === 0 ? null : 'partial';
+          payment.status = 'captured';
+        }
+        if (balance !== null) balance += entity.amount;
+      }
+      return entity;
+    },
+
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
@@ -439,7 +604,9 @@ const CHECKOUT_PATH = '/v1/checkout/fake/';
  * `razorpay_payment_id`, `razorpay_order_id` and `razorpay_signature` (then the window closes),
  * or the `payment.failed` error (the window stays, as Razorpay's does). "Close (fake)" calls
  * `modal.ondismiss`. The options it was opened with are kept on `window.__razorpayOpened`.
- * No inline styles or eval: it runs under the strict policies the widget is tested under.
+ * Like the real `checkout.js`, it adds a `<style>` element to the page when it opens, so a page
+ * policy without `style-src 'unsafe-inline'` reports a violation here as it would with Razorpay's
+ * (docs/widget.md#content-security-policy). No eval.
  *
  * @example
  * await page.route(RAZORPAY_CHECKOUT_URL, (route) => route.fulfill({ contentType: 'text/javascript', body: fakeCheckoutScript() }));
@@ -462,7 +629,13 @@ export function fakeCheckoutScript(): string {
     }
     open() {
       const o = this.options;
-      window.__razorpayOpened.push({ key: o.key, order_id: o.order_id, amount: o.amount, currency: o.currency, name: o.name, description: o.description, prefill: o.prefill, theme: o.theme });
+      if (!document.getElementById('razorpay-checkout-style')) {
+        const style = document.createElement('style');
+        style.id = 'razorpay-checkout-style';
+        style.textContent = '.razorpay-container { position: fixed; inset: 0; }';
+        document.head.append(style);
+      }
+      window.__razorpayOpened.push({ key: o.key, order_id: o.order_id, amount: o.amount, currency: o.currency, name: o.name, description: o.description, prefill: o.prefill, theme: o.theme, timeout: o.timeout, redirect: o.redirect, callback_url: o.callback_url });
       const box = document.createElement('div');
       box.setAttribute('role', 'dialog');
       box.setAttribute('aria-label', 'Razorpay Checkout (fake)');
@@ -485,6 +658,28 @@ export function fakeCheckoutScript(): string {
         b.addEventListener('click', run);
         panel.append(b);
       };
+      // The redirect flow: the page posts to Razorpay, whose page posts the result to callback_url.
+      const redirect = (outcome) => {
+        const form = document.createElement('form');
+        form.method = 'POST';
+        form.action = endpoint + 'redirect';
+        for (const [name, value] of Object.entries({ key_id: o.key, order_id: o.order_id, callback_url: o.callback_url, outcome })) {
+          const input = document.createElement('input');
+          input.type = 'hidden';
+          input.name = name;
+          input.value = value;
+          form.append(input);
+        }
+        document.body.append(form);
+        form.submit();
+      };
+      if (o.redirect && o.callback_url) {
+        button('Pay (fake)', () => redirect('pay'));
+        button('Fail (fake)', () => redirect('fail'));
+        box.append(panel);
+        document.body.append(box);
+        return;
+      }
       button('Pay (fake)', () => post('pay').then((paid) => { close(); o.handler(paid); }));
       button('Fail (fake)', () => post('fail').then((failure) => this.failed.forEach((f) => f(failure))));
       button('Close (fake)', () => { close(); if (o.modal && o.modal.ondismiss) o.modal.ondismiss(); });

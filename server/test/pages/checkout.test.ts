@@ -343,7 +343,7 @@ describe('checkout (the widget in page mode)', () => {
     expect(html).toContain('<title>Tickets · Monsoon Jazz Night</title>');
     expect(html).not.toMatch(SECRET_KEY);
     const csp = res.headers.get('Content-Security-Policy') ?? '';
-    expect(csp).toContain("script-src 'self' https://checkout.razorpay.com;");
+    expect(csp).toContain("script-src 'self' https://checkout.razorpay.com https://cdn.razorpay.com;");
     expect(csp).toContain('frame-src https://api.razorpay.com');
     expect(csp).toContain("default-src 'none'");
     expect(csp).not.toContain('unsafe-eval');

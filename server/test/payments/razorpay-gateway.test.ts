@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { AppError } from '../../src/domain/errors.js';
-import { confirmPayment, verifyPaymentSignature, type PaymentGateway } from '../../src/payments/gateway.js';
+import { confirmPayment, refusalOf, verifyPaymentSignature, type PaymentGateway } from '../../src/payments/gateway.js';
 import { createRazorpayGateway, mapRazorpayError, RazorpayGatewayError } from '../../src/payments/razorpay.js';
 import { startFakeRazorpay, type FakeRazorpay } from '../fakes/fake-razorpay.js';
 
@@ -58,7 +58,7 @@ describe('happy path', () => {
     expect(fake.orders.get(created.gatewayOrderId)?.status).toBe('paid');
 
     const refund = await gateway.refundPayment(paymentId);
-    expect(refund).toEqual({ refundId: expect.stringMatching(/^rfnd_/), amount: 49_900, status: 'processed' });
+    expect(refund).toEqual({ refundId: expect.stringMatching(/^rfnd_/), paymentId, amount: 49_900, status: 'processed' });
     expect(await gateway.fetchPayment(paymentId)).toMatchObject({ status: 'refunded', amountRefunded: 49_900 });
   });
 
@@ -192,6 +192,65 @@ describe('refusals', () => {
     const misconfigured = createRazorpayGateway({ keyId: fake.keyId, keySecret: 'wrong', apiBase: fake.apiBase });
     expect(await codeOf(misconfigured.createOrder({ amount: 100, currency: 'INR', receipt: 'r' }))).toBe('INTERNAL');
     expect(fake.requests.at(-1)?.authorized).toBe(false);
+  });
+
+  it('tells each of Razorpay’s refusals apart, instead of taking every 400 for “already done”', async () => {
+    const refusal = (promise: Promise<unknown>) => promise.then(() => expect.fail('expected a refusal'), (e: unknown) => refusalOf(e));
+    const gatewayOrderId = await newOrder();
+    const { paymentId } = fake.pay(gatewayOrderId, { capture: true });
+
+    fake.setBalance(10_000);
+    expect(await refusal(gateway.refundPayment(paymentId))).toBe('insufficient_balance');
+    fake.setBalance(null);
+    fake.setRefundMode('in_progress');
+    expect(await refusal(gateway.refundPayment(paymentId))).toBe('in_progress');
+    fake.setRefundMode('processed');
+    fake.setDown('throttle');
+    expect(await refusal(gateway.refundPayment(paymentId))).toBe('rate_limited');
+    fake.setDown(false);
+    expect(fake.payments.get(paymentId)?.amount_refunded).toBe(0);
+    expect((await gateway.refundPayment(paymentId)).status).toBe('processed');
+    expect(await refusal(gateway.refundPayment(paymentId))).toBe('already_refunded');
+    expect(await refusal(gateway.refundPayment('pay_DoesNotExist01'))).toBe('not_found');
+    const misconfigured = createRazorpayGateway({ keyId: fake.keyId, keySecret: 'wrong', apiBase: fake.apiBase });
+    expect(await refusal(misconfigured.fetchPayment(paymentId))).toBe('auth_failed');
+
+    const old = fake.pay(await newOrder(), { capture: true });
+    clock.advance(181 * 24 * 60 * 60_000);
+    try {
+      expect(await refusal(gateway.refundPayment(old.paymentId))).toBe('too_old');
+    } finally {
+      clock.set('2026-03-01T10:00:00Z');
+    }
+  });
+
+  it('refuses a second capture on an order another payment paid', async () => {
+    const gatewayOrderId = await newOrder();
+    const first = fake.pay(gatewayOrderId);
+    const second = fake.pay(gatewayOrderId);
+    await gateway.capturePayment(first.paymentId, 49_900, 'INR');
+    const error = await gateway.capturePayment(second.paymentId, 49_900, 'INR').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'CONFLICT', refusal: 'refused', upstream: { status: 400, error: { code: 'BAD_REQUEST_ERROR', description: expect.stringMatching(/already been paid/) } } });
+    expect(fake.payments.get(second.paymentId)?.status).toBe('authorized');
+  });
+
+  it('answers an unknown URL with Razorpay’s 400, which reads as not found', async () => {
+    const res = await fetch(`${fake.apiBase}/no/such/thing`, { headers: { Authorization: `Basic ${Buffer.from(`${fake.keyId}:${fake.keySecret}`).toString('base64')}` } });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: 'BAD_REQUEST_ERROR', description: 'The requested URL was not found on the server.' } });
+    expect(refusalOf(mapRazorpayError({ statusCode: 400, error: { code: 'BAD_REQUEST_ERROR', description: 'The requested URL was not found on the server.' } }, 'payment'))).toBe('not_found');
+  });
+
+  it('finds the order made with a receipt, and refuses a reused receipt on accounts that want them unique', async () => {
+    await fake.close();
+    fake = await startFakeRazorpay({ now: () => clock.now().getTime(), uniqueReceipts: true });
+    gateway = createRazorpayGateway({ keyId: fake.keyId, keySecret: fake.keySecret, apiBase: fake.apiBase });
+    const first = await gateway.createOrder({ amount: 49_900, currency: 'INR', receipt: 'ord_Receipt0002' });
+    const again = await gateway.createOrder({ amount: 49_900, currency: 'INR', receipt: 'ord_Receipt0002' }).catch((e: unknown) => e);
+    expect(refusalOf(again)).toBe('receipt_taken');
+    expect(await gateway.findOrderByReceipt('ord_Receipt0002')).toEqual(first);
+    expect(await gateway.findOrderByReceipt('ord_Nobody')).toBeNull();
+    expect(fake.requests.at(-1)).toMatchObject({ method: 'GET', path: '/v1/orders' });
   });
 
   it('refuses an API base that does not end in /v1', () => {

@@ -37,8 +37,9 @@ function servePartnerSite(tts: string): Promise<Server> {
     `script-src 'self' ${tts} ${RAZORPAY_CSP.script}`,
     `connect-src ${tts} ${RAZORPAY_CSP.connect}`,
     `img-src 'self' data: ${tts} ${RAZORPAY_CSP.img}`,
-    "style-src 'self'",
+    `style-src 'self' ${RAZORPAY_CSP.style}`,
     `frame-src ${RAZORPAY_CSP.frame}`,
+    `form-action 'self' ${RAZORPAY_CSP.form}`,
   ].join('; ');
   const site = createServer(async (req, res) => {
     const file = { '/': 'index.html', '/styles.css': 'styles.css', '/partner.js': 'partner.js' }[req.url ?? ''];
@@ -152,7 +153,7 @@ describe.skipIf(!browserAvailable)('<tts-checkout> in live mode, in Chromium', (
       currency: 'INR',
       name: 'Monsoon Jazz Night',
       description: '1 × General',
-      prefill: { name: who.name, email: who.email, contact: who.phone },
+      prefill: { name: who.name, email: who.email, contact: who.phone.replace(/[^\d+]/g, '') },
       theme: { color: '#9d174d' },
     });
     expect(fake.orders.get(opened[0]!.order_id)).toMatchObject({ amount: 49_900, status: 'created' });
@@ -175,6 +176,40 @@ describe.skipIf(!browserAvailable)('<tts-checkout> in live mode, in Chromium', (
     expect(await page.locator('#thanks').textContent()).toBe('Thank you, Asha Rao! 1 ticket booked. See you at the show.');
     await screenshot(page, 'live-1280-5-done');
     expect(await cspViolations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('pays through Razorpay’s redirect flow inside an in-app browser and lands on the order page with the tickets', async () => {
+    const instagram = 'Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/UQ1A.240205.004; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/122.0.6261.105 Mobile Safari/537.36 Instagram 321.0.0.32.112 Android';
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, userAgent: instagram });
+    const page = await context.newPage();
+    await watchCsp(page);
+    await routeRazorpay(page);
+    const who = { name: 'Kavya Menon', email: `inapp-buyer-${Date.now()}@example.com` };
+
+    await page.goto(partnerUrl);
+    await page.getByRole('button', { name: 'Book tickets' }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('Full name').fill(who.name);
+    await page.getByLabel('Email').fill(who.email);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('Code').fill(await mailedCode(server.url, who.email));
+    await page.getByText('Paid securely through Razorpay.').waitFor();
+    await page.getByRole('button', { name: 'Pay ₹499.00' }).click();
+    const checkout = page.getByRole('dialog', { name: 'Razorpay Checkout (fake)' });
+    await checkout.waitFor();
+    const opened = await page.evaluate(() => (globalThis as unknown as { __razorpayOpened: Array<Record<string, any>> }).__razorpayOpened);
+    expect(opened[0]).toMatchObject({ redirect: true, callback_url: expect.stringMatching(new RegExp(`^${server.url}/gateway/razorpay/callback/ord_\\w+\\?key=pk_live_`)) });
+    expect(await cspViolations(page)).toEqual([]);
+
+    // Razorpay's page posts the payment to the callback, which lands the buyer on the order's page.
+    await checkout.getByRole('button', { name: 'Pay (fake)' }).click();
+    await page.waitForURL(new RegExp(`^${server.url}/checkout/orders/ord_\\w+\\?key=pk_live_`));
+    const captured = [...fake.payments.values()].filter((p) => p.order_id === opened[0]!.order_id && p.status === 'captured');
+    expect(captured).toHaveLength(1);
+    const ticketIds = async () => new Set((await page.locator('a[href*="/tickets/tkt_"]').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''))).map((href) => /tkt_\w+/.exec(href)?.[0]));
+    expect(await ticketIds()).toEqual(new Set([expect.stringMatching(/^tkt_/)]));
+    await screenshot(page, 'live-390-inapp-order-page');
     await context.close();
   });
 });

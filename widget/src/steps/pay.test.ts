@@ -190,9 +190,14 @@ describe('pay step, live mode (Razorpay Checkout against the fake Razorpay)', ()
       currency: 'INR',
       name: 'Monsoon Jazz Night',
       description: '1 × General',
-      prefill: { name: 'Asha Rao', contact: '+91 98765 43210' },
+      // Razorpay takes the phone as digits with the country code, nothing else.
+      prefill: { name: 'Asha Rao', contact: '+919876543210' },
       theme: { color: '#9d174d' },
     });
+    // Checkout gives up when the seats stop being held (a 15-minute hold, less the test's own time).
+    expect(options.timeout).toBeGreaterThan(800);
+    expect(options.timeout).toBeLessThanOrEqual(900);
+    expect(options).not.toHaveProperty('redirect');
     expect(fake.orders.get(options.order_id)?.amount).toBe(49_900);
     // A modal <dialog> would make Razorpay's own window inert: ours steps aside meanwhile.
     await until(() => expect(dialog(el).open).toBe(false));
@@ -220,6 +225,32 @@ describe('pay step, live mode (Razorpay Checkout against the fake Razorpay)', ()
     const again = fake.pay(opened[1]!.options.order_id);
     opened[1]!.options.handler({ razorpay_payment_id: again.paymentId, razorpay_order_id: again.orderId, razorpay_signature: again.signature });
     await until(() => expect(text(el)).toContain('You’re in!'));
+  });
+
+  it('fires PAYMENT_FAILED only when the buyer gives up on Razorpay’s window, not while it offers a retry', async () => {
+    const { el, events } = await liveCheckout();
+    button(el, 'Pay ₹499.00').click();
+    await until(() => expect(opened).toHaveLength(1));
+    const first = opened[0]!;
+    const failure = fake.fail(first.options.order_id);
+    first.failed?.({ error: failure.error as RazorpayFailure['error'] });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(events.map((e) => e.type)).not.toContain('tts-error');
+    // The buyer retries inside Razorpay's window and pays: no error was ever shown.
+    const paid = fake.pay(first.options.order_id);
+    first.options.handler({ razorpay_payment_id: paid.paymentId, razorpay_order_id: paid.orderId, razorpay_signature: paid.signature });
+    await until(() => expect(text(el)).toContain('You’re in!'));
+    expect(events.map((e) => e.type)).not.toContain('tts-error');
+  });
+
+  it('uses Razorpay’s redirect flow, back to our callback, inside an in-app browser', async () => {
+    vi.stubGlobal('navigator', { ...navigator, userAgent: 'Mozilla/5.0 (Linux; Android 14; wv) AppleWebKit/537.36 Instagram 312.0.0.32.112 Android' });
+    const { el } = await liveCheckout();
+    button(el, 'Pay ₹499.00').click();
+    await until(() => expect(opened).toHaveLength(1));
+    const { options } = opened[0]!;
+    expect(options.redirect).toBe(true);
+    expect(options.callback_url).toMatch(new RegExp(`^${API.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/gateway/razorpay/callback/ord_\\w+\\?key=pk_live_`));
   });
 
   it('comes back to the pay step when the buyer dismisses Razorpay without paying', async () => {

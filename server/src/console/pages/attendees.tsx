@@ -2,6 +2,7 @@
 import type { FC } from 'hono/jsx';
 import type { CheckinDoc } from '../../domain/checkins.js';
 import type { EventDoc } from '../../domain/events.js';
+import type { OrderRefundDoc } from '../../domain/orders.js';
 import type { TicketDelivery } from '../../domain/ticket-mail.js';
 import type { TicketDoc } from '../../domain/tickets.js';
 import type { Page } from '../../store/paginate.js';
@@ -149,6 +150,8 @@ export interface TicketPageProps {
   deliveries: TicketDelivery[];
   /** The admission an undo reverses, when the ticket is checked in. */
   admission: CheckinDoc | null;
+  /** The refund of the ticket's order, if one was asked for. */
+  refund?: OrderRefundDoc | null;
   flash?: Flash | undefined;
   voidError?: string | undefined;
 }
@@ -162,7 +165,9 @@ const DELIVERY_WORDS: Record<TicketDelivery['state'], string> = { pending: 'Queu
  * @example
  * return renderConsole(c, <TicketPage user={user} ticket={ticket} event={event} scans={scans} deliveries={deliveries} admission={null} />);
  */
-export const TicketPage: FC<TicketPageProps> = ({ user, ticket, event, scans, deliveries, admission, flash, voidError }) => {
+const REFUND_WORDS: Record<OrderRefundDoc['status'], string> = { pending: 'Refund pending', processed: 'Refunded', failed: 'Refund failed' };
+
+export const TicketPage: FC<TicketPageProps> = ({ user, ticket, event, scans, deliveries, admission, refund, flash, voidError }) => {
   const tz = event.timezone;
   const base = `/console/tickets/${ticket._id}`;
   return (
@@ -198,6 +203,21 @@ export const TicketPage: FC<TicketPageProps> = ({ user, ticket, event, scans, de
               </dd>
               <dt>Order</dt>
               <dd class="mono">{ticket.order}</dd>
+              {refund ? (
+                <>
+                  <dt>Refund</dt>
+                  <dd>
+                    <span class={`badge ${refund.status === 'failed' ? 'dead' : refund.status}`}>{REFUND_WORDS[refund.status]}</span> {rupees(refund.amount)} ·{' '}
+                    {when(refund.updated_at, tz)}
+                    {refund.status === 'failed' && refund.failure_reason ? (
+                      <p class="small">
+                        {refund.failure_reason} The order is still paid and this ticket still admits; the buyer was not told of a refund.
+                      </p>
+                    ) : null}
+                    {refund.status === 'pending' ? <p class="muted small">Razorpay has not finished it yet; the order stays paid until it has.</p> : null}
+                  </dd>
+                </>
+              ) : null}
               <dt>Issued</dt>
               <dd>{when(ticket.created_at, tz)}</dd>
               <dt>Admits</dt>

@@ -47,14 +47,15 @@ function filtersOf(c: ConsoleContext): { q: string; filter: AttendeeFilter; quer
 async function showTicket(c: ConsoleContext, extra: { flash?: Flash; voidError?: string; status?: ContentfulStatusCode } = {}) {
   const { user, services } = c.var;
   const ticket = await services.tickets.get(user.owner, idOf(c, TICKET_ID, 'ticket'));
-  const [event, scans, deliveries, admission] = await Promise.all([
+  const [event, scans, deliveries, admission, order] = await Promise.all([
     services.events.get(user.owner, ticket.event),
     services.checkins.listForTicket(user.owner, ticket._id, TICKET_SCANS),
     services.ticketMail.deliveries(user.owner, ticket._id),
     services.checkins.admissionOf(user.owner, ticket._id),
+    services.orders.retrieve({ owner: user.owner }, ticket.order).catch(() => null),
   ]);
   const flash = extra.flash ?? noticeFrom(NOTICES, c);
-  return renderConsole(c, jsx(TicketPage, { user, ticket, event, scans, deliveries, admission, flash, voidError: extra.voidError }), extra.status ?? 200);
+  return renderConsole(c, jsx(TicketPage, { user, ticket, event, scans, deliveries, admission, refund: order?.refund ?? null, flash, voidError: extra.voidError }), extra.status ?? 200);
 }
 
 /** Runs a ticket action and comes back to the ticket; a refusal (rate limit, conflict) shows on the ticket page. */

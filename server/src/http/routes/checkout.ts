@@ -38,6 +38,20 @@ const Buyer = z.object({
 
 const secretCookie = (orderId: string) => `tts_cs_${orderId}`;
 
+/**
+ * Lets this browser reopen the order's page (`/checkout/orders/:id`): its client secret in an
+ * HttpOnly cookie scoped to /checkout, never in a URL.
+ */
+export function rememberOrder(c: Context<AppEnv>, orderId: string, clientSecret: string): void {
+  setCookie(c, secretCookie(orderId), clientSecret, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    path: '/checkout',
+    secure: c.var.deps.config.publicUrl.startsWith('https:'),
+    maxAge: SECRET_COOKIE_SECONDS,
+  });
+}
+
 /** The posted form, or VALIDATION_FAILED for a body that is not one (a mangled multipart body throws). */
 async function formBody(c: Context<AppEnv>): Promise<Record<string, string | File>> {
   try {
@@ -54,7 +68,7 @@ const message = (c: Context<AppEnv>, status: ContentfulStatusCode, title: string
  * explaining what is wrong with it. A secret key is refused without being echoed:
  * it is already leaked by being in a URL, and the page must not spread it further.
  */
-async function ownerFromKey(c: Context<AppEnv>): Promise<{ owner: Owner; key: string } | Response> {
+export async function ownerFromKey(c: Context<AppEnv>): Promise<{ owner: Owner; key: string } | Response> {
   const key = c.req.query('key') ?? '';
   if (key === '') return message(c, 400, 'Checkout link incomplete', ['This checkout link has no key. Ask the organizer for the full link.']);
   if (key.startsWith('sk_')) {
@@ -151,7 +165,8 @@ async function showOrder(c: Context<AppEnv>, ctx: { access: OrderAccess; key: st
   return renderPage(c, jsx(OrderPage, props), extra.status ?? 200);
 }
 
-const orderUrl = (id: string, key: string, notice?: string) =>
+/** The hosted page of an order (its step, or its tickets once paid). */
+export const orderUrl = (id: string, key: string, notice?: string) =>
   `/checkout/orders/${id}?key=${encodeURIComponent(key)}${notice ? `&notice=${notice}` : ''}`;
 
 /**
@@ -229,13 +244,7 @@ export function checkoutRoutes() {
     if (!input) return page({ message: 'Please fix the form.', issues }, 400);
     try {
       const { order, clientSecret } = await c.var.services.orders.create(resolved.owner, input, { ip: clientKey(c, { trustProxy: c.var.deps.config.trustProxy }) });
-      setCookie(c, secretCookie(order._id), clientSecret, {
-        httpOnly: true,
-        sameSite: 'Lax',
-        path: '/checkout',
-        secure: c.var.deps.config.publicUrl.startsWith('https:'),
-        maxAge: SECRET_COOKIE_SECONDS,
-      });
+      rememberOrder(c, order._id, clientSecret);
       return c.redirect(orderUrl(order._id, resolved.key), 303);
     } catch (err) {
       const { error, status } = pageError(c, err);

@@ -117,7 +117,7 @@ const refundOrder = createRoute({
   path: '/v1/orders/{id}/refund',
   summary: 'Refund a paid order',
   description:
-    'Refunds the payment in full, voids the tickets and returns the seats to sale. The buyer is told by email. The body, if any, must be empty (`{}`): partial refunds are not offered. Refunding a refunded order returns it unchanged, however many calls race.',
+    'Asks Razorpay to refund the payment in full. Once Razorpay reports the refund `processed` (usually at once) the order is `refunded`: tickets voided, seats back on sale, the buyer told by email. Until then the order stays `paid` with `refund.status: pending`, and the server finishes it; a refund Razorpay refuses (too little balance, a payment older than 6 months) leaves the order `paid` with `refund.status: failed` and `refund.failure_reason`, mails the organizer, and tells the buyer nothing: call again to retry. The body, if any, must be empty (`{}`): partial refunds are not offered. Refunding a refunded order returns it unchanged, however many calls race.',
   request: { params: IdParam, body: { required: false, content: { 'application/json': { schema: RefundOrderBody } } } },
   responses: { 200: { description: 'The refunded order.', content: orderJson }, ...errorResponses(400, 401, 403, 404, 409, 503) },
 });

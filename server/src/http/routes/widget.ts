@@ -11,21 +11,34 @@ import type { AppEnv } from '../context.js';
 export const WIDGET_DIST = fileURLToPath(new URL('../../../../widget/dist/', import.meta.url));
 
 /**
- * What pages embedding the widget must allow for Razorpay Checkout in live mode: its script,
- * the iframe it opens, and the calls and images that iframe's page makes from the top page.
+ * What pages embedding the widget must allow for Razorpay Checkout in live mode: its script and
+ * the scripts it loads, the iframe it opens, the calls and images that iframe's page makes from
+ * the top page, the `<style>` element `checkout.js` injects into the top page, and the form it
+ * posts to Razorpay in the redirect flow (in-app browsers). The hosts are those Razorpay's own
+ * Magento plugin allows (its `etc/csp_whitelist.xml`: checkout and cdn scripts, cdn images, the
+ * api frame, lumberjack and lumberjack-metrics calls), plus checkout.razorpay.com framed.
+ * docs/widget.md#content-security-policy lists them for partners.
  * @see https://razorpay.com/docs/payments/payment-gateway/web-integration/standard/
+ * @see https://github.com/razorpay/razorpay-magento/blob/master/etc/csp_whitelist.xml
+ * @see https://razorpay.com/docs/payments/payment-gateway/callback-url/
  */
 export const RAZORPAY_CSP = {
-  script: 'https://checkout.razorpay.com',
+  script: 'https://checkout.razorpay.com https://cdn.razorpay.com',
   frame: 'https://api.razorpay.com https://checkout.razorpay.com',
-  connect: 'https://api.razorpay.com https://lumberjack.razorpay.com',
+  connect: 'https://api.razorpay.com https://lumberjack.razorpay.com https://lumberjack-metrics.razorpay.com',
   img: 'https://cdn.razorpay.com',
+  /** `checkout.js` adds an inline `<style>` to the page that opens it; `'self'` alone blocks it. */
+  style: "'unsafe-inline'",
+  /** The redirect flow submits a form from the page to Razorpay. */
+  form: 'https://api.razorpay.com',
 } as const;
 
 /**
  * The Content-Security-Policy of our pages that run the widget (`/demo`, `/checkout/:id`): our
  * own script and API, Razorpay Checkout, QR images from the public URL, and nothing else: no
- * `eval`, no inline script. `inlineStyles` allows the page's own `<style>` (the widget needs none).
+ * `eval`, no inline script. Inline styles are allowed because Razorpay's `checkout.js` injects
+ * a `<style>` element (the widget itself needs none); `inlineStyles` is kept for callers that
+ * say so explicitly.
  *
  * @example
  * c.header('Content-Security-Policy', widgetPageCsp('https://tickets.example.com', { inlineStyles: true }));
@@ -37,10 +50,10 @@ export function widgetPageCsp(publicUrl: string, { inlineStyles = false } = {}):
     `script-src 'self' ${RAZORPAY_CSP.script}`,
     `connect-src ${ours} ${RAZORPAY_CSP.connect}`,
     `img-src ${ours} data: ${RAZORPAY_CSP.img}`,
-    `style-src 'self'${inlineStyles ? " 'unsafe-inline'" : ''}`,
+    `style-src 'self' ${inlineStyles ? "'unsafe-inline'" : RAZORPAY_CSP.style}`,
     `frame-src ${RAZORPAY_CSP.frame}`,
     "base-uri 'none'",
-    "form-action 'self'",
+    `form-action 'self' ${RAZORPAY_CSP.form}`,
     "frame-ancestors 'none'",
   ].join('; ');
 }

@@ -141,6 +141,20 @@ export const OrderSchema = z
         currency: z.literal('INR'),
       })
       .nullable(),
+    refund: z
+      .object({
+        status: z.enum(['pending', 'processed', 'failed']),
+        amount: z.number().int(),
+        reason: z.string(),
+        failure_reason: z.string().nullable(),
+        requested_at: timestampOut,
+        updated_at: timestampOut,
+      })
+      .nullable()
+      .openapi({
+        description:
+          'The refund of the payment, once one was asked for. The order turns `refunded` only when Razorpay reports the refund `processed`; while `pending` it stays `paid`, and a `failed` refund (say, too little balance at Razorpay) leaves it `paid` with `failure_reason` saying why.',
+      }),
     tickets: z.array(TicketSchema),
   })
   .openapi('Order');

@@ -1,0 +1,247 @@
+import { refusalOf, RETRYABLE_REFUSALS, type GatewayRefund } from '../payments/gateway.js';
+import { DuplicateKeyError, op, type IndexSpec, type Store } from '../store/port.js';
+import type { Clock } from './clock.js';
+import type { GatewayRouter } from './orders.js';
+
+/**
+ * What a refund is for: `order`, the order's own payment (an organizer's refund, or seats gone
+ * by the time the money landed), after which the order is `refunded`; `unfulfilled`, a captured
+ * payment the order will never be fulfilled with (a second payment, a wrong amount), which is
+ * only recorded here.
+ */
+export type RefundPurpose = 'order' | 'unfulfilled';
+
+/**
+ * One refund to get done at the gateway, kept until the gateway says how it ended (an outbox
+ * for money). There is at most one per gateway payment, so any number of callers asking to
+ * refund the same payment make one refund.
+ */
+export interface RefundDoc {
+  /** `rfq_` + the gateway payment id. */
+  _id: string;
+  order: string;
+  livemode: boolean;
+  payment_id: string;
+  amount: number;
+  purpose: RefundPurpose;
+  reason: string;
+  status: 'pending' | 'processed' | 'failed';
+  /** The gateway's refund id once it made one (`rfnd_…`); null while none was made. */
+  gateway_refund_id: string | null;
+  failure_reason: string | null;
+  attempts: number;
+  /** When the sweeper next asks the gateway; null once the refund has ended and its end was acted on. */
+  next_attempt_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export const REFUND_INDEXES: readonly IndexSpec[] = [
+  // The sweeper's due refunds: only pending ones carry a time.
+  { collection: 'refunds', keys: { next_attempt_at: 1 } },
+  { collection: 'refunds', keys: { order: 1 } },
+];
+
+/** The first retry waits this long, doubling per attempt up to `MAX_BACKOFF_MS`. */
+const FIRST_BACKOFF_MS = 60_000;
+const MAX_BACKOFF_MS = 6 * 60 * 60_000;
+/** An attempt is claimed for this long, so two servers never ask the gateway at once. */
+const ATTEMPT_LEASE_MS = 2 * 60_000;
+
+export interface RefundRequest {
+  order: string;
+  livemode: boolean;
+  paymentId: string;
+  amount: number;
+  purpose: RefundPurpose;
+  reason: string;
+}
+
+/**
+ * Refunds at the gateway, recorded (docs/domain-rules.md#payments). A refund is done only
+ * when the gateway's refund entity says `processed` (in its answer, a later fetch, or the
+ * `refund.processed` webhook); a `pending` one is asked about again by the sweeper, a refusal
+ * worth retrying (rate limited, another operation in progress, unreachable) is retried with
+ * backoff, and one that will not work as asked (balance too low, payment too old) ends
+ * `failed` for a person to act on. `onEnded` runs once per refund that ended, from whichever
+ * caller saw it end.
+ *
+ * @example
+ * const refund = await refunds.request({ order: order._id, livemode, paymentId, amount, purpose: 'order', reason });
+ */
+export function createRefunds(deps: { store: Store; clock: Clock; gateways: GatewayRouter; onEnded: (refund: RefundDoc) => Promise<void> }) {
+  const { store, clock, gateways, onEnded } = deps;
+  const refunds = store.collection<RefundDoc>('refunds');
+
+  /** Asks the gateway once (refund, or fetch a pending refund) and records what it said. */
+  async function attempt(refund: RefundDoc): Promise<RefundDoc> {
+    const now = clock.now();
+    const claimed = await refunds.findOneAndUpdate(
+      { _id: refund._id, status: 'pending', next_attempt_at: op.lte(now) },
+      { $set: { next_attempt_at: new Date(now.getTime() + ATTEMPT_LEASE_MS), updated_at: now }, $inc: { attempts: 1 } },
+    );
+    if (!claimed) return (await refunds.findOne({ _id: refund._id })) ?? refund;
+    const { gateway } = gateways(claimed.livemode);
+    let answer: GatewayRefund | { failed: string } | { retry: string };
+    try {
+      answer = claimed.gateway_refund_id
+        ? await gateway.fetchRefund(claimed.payment_id, claimed.gateway_refund_id)
+        : await gateway.refundPayment(claimed.payment_id, claimed.amount);
+    } catch (err) {
+      answer = await explain(claimed, err);
+    }
+    return record(claimed, answer);
+  }
+
+  /** What a refusal means for this refund: done already, never going to work, or try later. */
+  async function explain(refund: RefundDoc, err: unknown): Promise<GatewayRefund | { failed: string } | { retry: string }> {
+    const refusal = refusalOf(err);
+    const message = err instanceof Error ? err.message : String(err);
+    if (refusal === 'already_refunded') {
+      // A retry of a refund whose answer was lost, or one made in the gateway's dashboard:
+      // done only if the gateway's payment says its money went back.
+      const payment = await gateways(refund.livemode).gateway.fetchPayment(refund.payment_id).catch(() => null);
+      if (payment && payment.amountRefunded >= refund.amount) {
+        return { refundId: refund.gateway_refund_id ?? '', paymentId: refund.payment_id, amount: refund.amount, status: 'processed' };
+      }
+      return { retry: message };
+    }
+    if (refusal === null || RETRYABLE_REFUSALS.includes(refusal)) return { retry: message };
+    return { failed: message };
+  }
+
+  async function record(refund: RefundDoc, answer: GatewayRefund | { failed: string } | { retry: string }): Promise<RefundDoc> {
+    const now = clock.now();
+    let set: Partial<RefundDoc>;
+    if ('retry' in answer || ('status' in answer && answer.status === 'pending')) {
+      const wait = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** Math.max(0, refund.attempts - 1));
+      set = { next_attempt_at: new Date(now.getTime() + wait), updated_at: now };
+      if ('refundId' in answer && answer.refundId) set.gateway_refund_id = answer.refundId;
+      if ('retry' in answer) set.failure_reason = null;
+    } else if ('failed' in answer || answer.status === 'failed') {
+      set = { status: 'failed', failure_reason: 'failed' in answer ? answer.failed : 'The gateway reported the refund as failed', next_attempt_at: null, updated_at: now };
+      if ('refundId' in answer && answer.refundId) set.gateway_refund_id = answer.refundId;
+    } else {
+      set = { status: 'processed', failure_reason: null, next_attempt_at: null, updated_at: now };
+      if (answer.refundId) set.gateway_refund_id = answer.refundId;
+    }
+    return end(refund._id, set);
+  }
+
+  /**
+   * Writes what happened; when that ends a pending refund, runs `onEnded` (only the writer that
+   * ended it does). An ended refund keeps a `next_attempt_at` until `onEnded` has run, so a
+   * crash in between is finished by the sweeper (`retryDue`) rather than forgotten.
+   */
+  async function end(id: string, set: Partial<RefundDoc>): Promise<RefundDoc> {
+    const ending = set.status !== undefined && set.status !== 'pending';
+    const write = ending ? { ...set, next_attempt_at: new Date(clock.now().getTime() + ATTEMPT_LEASE_MS) } : set;
+    const updated = await refunds.findOneAndUpdate({ _id: id, status: 'pending' }, { $set: write });
+    const current = updated ?? (await refunds.findOne({ _id: id }));
+    if (!current) throw new Error(`refund ${id} vanished`);
+    if (updated && ending) return settled(updated);
+    return current;
+  }
+
+  /** Runs `onEnded` for an ended refund, then takes it off the sweeper's schedule. */
+  async function settled(refund: RefundDoc): Promise<RefundDoc> {
+    await onEnded(refund);
+    return (await refunds.findOneAndUpdate({ _id: refund._id, status: refund.status }, { $set: { next_attempt_at: null } })) ?? refund;
+  }
+
+  /** The refund of one gateway payment, reported by the gateway (webhook): ends it if it was pending. */
+  async function reported(paymentId: string, refundId: string, status: 'processed' | 'failed', reason?: string): Promise<RefundDoc | null> {
+    const refund = await refunds.findOne({ _id: `rfq_${paymentId}` });
+    if (!refund) return null;
+    if (refund.status !== 'pending') return refund;
+    if (refund.gateway_refund_id && refund.gateway_refund_id !== refundId) return refund; // another refund of the payment
+    const now = clock.now();
+    return end(refund._id, {
+      status,
+      gateway_refund_id: refundId,
+      failure_reason: status === 'failed' ? (reason ?? 'The gateway reported the refund as failed') : null,
+      next_attempt_at: null,
+      updated_at: now,
+    });
+  }
+
+  /**
+   * Requests running in this process, by refund id: a caller racing another one for the same
+   * payment waits for its answer instead of reporting the refund as still pending (callers on
+   * other servers see `pending`, which is true, and the record ends it either way).
+   */
+  const inflight = new Map<string, Promise<RefundDoc>>();
+
+  async function requestNow(input: RefundRequest, options: { retryFailed?: boolean }): Promise<RefundDoc> {
+    const now = clock.now();
+    const id = `rfq_${input.paymentId}`;
+    const doc: RefundDoc = {
+      _id: id,
+      order: input.order,
+      livemode: input.livemode,
+      payment_id: input.paymentId,
+      amount: input.amount,
+      purpose: input.purpose,
+      reason: input.reason,
+      status: 'pending',
+      gateway_refund_id: null,
+      failure_reason: null,
+      attempts: 0,
+      next_attempt_at: now,
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await refunds.insertOne(doc);
+      return await attempt(doc);
+    } catch (err) {
+      if (!(err instanceof DuplicateKeyError)) throw err;
+    }
+    const existing = await refunds.findOne({ _id: id });
+    if (!existing) throw new Error(`refund ${id} vanished`);
+    if (existing.status === 'failed' && options.retryFailed) {
+      const reopened = await refunds.findOneAndUpdate(
+        { _id: id, status: 'failed' },
+        { $set: { status: 'pending', reason: input.reason, failure_reason: null, attempts: 0, next_attempt_at: now, updated_at: now } },
+      );
+      return attempt(reopened ?? existing);
+    }
+    return existing.status === 'pending' && existing.next_attempt_at && existing.next_attempt_at <= now ? attempt(existing) : existing;
+  }
+
+  return {
+    /**
+     * Starts the refund of a payment (or picks up the one already asked for) and makes one
+     * attempt at once. A failed refund is asked for again only with `retryFailed`, when a
+     * person decided to try again (after topping up the balance, say).
+     */
+    request(input: RefundRequest, options: { retryFailed?: boolean } = {}): Promise<RefundDoc> {
+      const id = `rfq_${input.paymentId}`;
+      const running = inflight.get(id);
+      if (running) return running;
+      const started = requestNow(input, options).finally(() => inflight.delete(id));
+      inflight.set(id, started);
+      return started;
+    },
+
+    /** Asks the gateway again about refunds that are due (the sweeper); returns how many ended. */
+    async retryDue(limit: number): Promise<number> {
+      const due = await refunds.find({ next_attempt_at: op.lte(clock.now()) }, { sort: { next_attempt_at: 1 }, limit });
+      let ended = 0;
+      for (const refund of due) {
+        // An ended refund still scheduled is one whose `onEnded` a crash cut short.
+        if (refund.status !== 'pending') await settled(refund);
+        else if ((await attempt(refund)).status !== 'pending') ended += 1;
+      }
+      return ended;
+    },
+
+    processed: (paymentId: string, refundId: string) => reported(paymentId, refundId, 'processed'),
+    failed: (paymentId: string, refundId: string, reason?: string) => reported(paymentId, refundId, 'failed', reason),
+
+    /** The refund of a gateway payment, if one was asked for. */
+    forPayment: (paymentId: string) => refunds.findOne({ _id: `rfq_${paymentId}` }),
+  };
+}
+
+export type Refunds = ReturnType<typeof createRefunds>;
