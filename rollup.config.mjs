@@ -154,6 +154,12 @@ export const widgetBuilds = [
     plugins: [widgetResolve(), widgetTranspile()],
     output: { file: join(widgetDist, 'tts-checkout.mjs'), format: 'es', plugins: [widgetTerser(true)] },
   },
+  // The Hindi words, fetched by `locale="hi"` checkouts only (widget/src/i18n.ts).
+  {
+    input: resolve(widget, 'src/locales/hi.ts'),
+    plugins: [widgetResolve(), widgetTranspile()],
+    output: { file: join(widgetDist, 'tts-checkout.hi.js'), format: 'es', plugins: [widgetTerser(true)] },
+  },
   {
     input: widgetInput,
     external: [/^lit(\/|$)/, /^lit-html(\/|$)/],

@@ -36,6 +36,7 @@ export const BUNDLE_OUTPUTS = [
   'sdk/dist/browser.cjs',
   'widget/dist/tts-checkout.js',
   'widget/dist/tts-checkout.mjs',
+  'widget/dist/tts-checkout.hi.js',
   'widget/dist/index.js',
 ];
 

@@ -84,88 +84,38 @@ const en = {
 /** A message id. */
 export type Key = keyof typeof en;
 
-const hi: Record<Key, string> = {
-  buy: 'टिकट खरीदें',
-  close: 'बंद करें',
-  loading: 'लोड हो रहा है…',
-  test: 'टेस्ट मोड',
-  testNote: 'कोई असली पैसा नहीं कटेगा।',
-  tickets: 'टिकट चुनें',
-  steps: 'खरीद के चरण',
-  sTickets: 'टिकट',
-  sDetails: 'जानकारी',
-  sDone: 'पूरा',
-  left: '{n} बचे',
-  soldOut: 'बिक गए',
-  allSold: 'सभी टिकट बिक गए।',
-  allHeld: 'बची सभी सीटें उन खरीदारों ने रोकी हैं जिन्होंने अभी भुगतान नहीं किया। {time} पर कुछ सीटें खाली हो सकती हैं; यह सूची अपने-आप अपडेट होती है।',
-  heldOut: 'रुकी हैं',
-  SALES_CLOSED: 'टिकटों की बिक्री बंद है।',
-  opens: 'बिक्री {date} को शुरू होगी।',
-  add: 'एक {name} जोड़ें',
-  remove: 'एक {name} हटाएँ',
-  amount: 'राशि ({min} – {max})',
-  amountBad: '{min} से {max} के बीच राशि लिखें।',
-  total: 'कुल',
-  free: 'मुफ़्त',
-  next: 'आगे बढ़ें',
-  back: 'वापस',
-  details: 'आपकी जानकारी',
-  name: 'पूरा नाम',
-  email: 'ईमेल',
-  phone: 'फ़ोन (वैकल्पिक)',
-  nameBad: 'अपना नाम लिखें।',
-  emailBad: 'सही ईमेल पता लिखें।',
-  phoneBad: 'फ़ोन नंबर लिखें, जैसे +91 98765 43210',
-  codeNote: 'पुष्टि के लिए हम एक कोड ईमेल करेंगे।',
-  holding: 'सीटें रोकी जा रही हैं…',
-  verify: 'अपना ईमेल देखें',
-  sentTo: '{email} पर भेजा गया 6 अंकों का कोड लिखें।',
-  code: 'कोड',
-  confirm: 'पुष्टि करें',
-  tries: 'बचे प्रयास: {n}',
-  resend: 'नया कोड भेजें',
-  resendIn: '{time} में नया कोड',
-  pay: 'भुगतान',
-  payAmount: '{amount} चुकाएँ',
-  fail: 'भुगतान विफल करें',
-  paying: 'भुगतान की पुष्टि हो रही है…',
-  held: 'सीटें {time} तक रुकी हैं',
-  secure: 'Razorpay से सुरक्षित भुगतान।',
-  done: 'टिकट तैयार हैं!',
-  paid: '{amount} का भुगतान मिला।',
-  sent: 'टिकट {email} पर भेजे जा रहे हैं।',
-  ticket: 'टिकट {n}/{total}',
-  qr: 'टिकट {n} का QR कोड',
-  open: 'टिकट खोलें',
-  pdf: 'PDF डाउनलोड करें',
-  issuing: 'टिकट ईमेल से आएँगे।',
-  find: 'बाद में न मिलें? मेरे टिकट खोजें',
-  retry: 'फिर कोशिश करें',
-  restart: 'फिर से शुरू करें',
-  expired: 'समय खत्म हुआ, सीटें छोड़ दी गईं। कोई पैसा नहीं कटा।',
-  leave: 'भुगतान चल रहा है। फिर भी बंद करें?',
-  stay: 'भुगतान जारी रखें',
-  SOLD_OUT: 'ये टिकट अभी बिक गए।',
-  OTP_INVALID: 'यह कोड सही नहीं है।',
-  OTP_LOCKED: 'बहुत गलत कोड। नया कोड मँगाएँ।',
-  OTP_EXPIRED: 'कोड की समय-सीमा खत्म। नया कोड मँगाएँ।',
-  RATE_LIMITED: 'बहुत कोशिशें हुईं। {time} रुकें।',
-  NETWORK_ERROR: 'संपर्क नहीं हो सका। इंटरनेट जाँचें।',
-  PAYMENT_FAILED: 'भुगतान नहीं हुआ: {reason}',
-  PAYMENT_VERIFICATION_FAILED: 'भुगतान की पुष्टि नहीं हो सकी। पैसे कटे हैं तो टिकट ईमेल से आएँगे।',
-  GATEWAY_UNAVAILABLE: 'भुगतान विंडो नहीं खुली।',
-  UPSTREAM_UNAVAILABLE: 'भुगतान सेवा अभी जवाब नहीं दे रही।',
-  SETUP: 'यहाँ टिकट नहीं बिक सकते। साइट के मालिक को बताएँ।',
-  VALIDATION_FAILED: 'चिह्नित जानकारी ठीक करें।',
-  INTERNAL: 'कुछ गड़बड़ हो गई।',
-};
 
 /** The languages the checkout speaks. */
 export type Locale = 'en' | 'hi';
 
-/** Every message of every locale, for tests that hold the two to the same placeholders. */
-export const MESSAGES: Readonly<Record<Locale, Readonly<Record<Key, string>>>> = { en, hi };
+/** The messages of one locale. */
+export type Messages = Readonly<Record<Key, string>>;
+
+/**
+ * The locales whose words are here. English ships in the bundle; Hindi is a file of its own
+ * (`locales/hi.ts`, served as `/widget/v1/tts-checkout.hi.js`), fetched only by a checkout
+ * with `locale="hi"`, so the script-tag bundle keeps within its size budget
+ * (docs/widget.md#languages).
+ */
+const loaded: Partial<Record<Locale, Messages>> = { en };
+
+/** The English messages, the ones every other locale must match key for key. */
+export const ENGLISH: Messages = en;
+
+/**
+ * Makes a locale's messages available to {@link i18n}.
+ *
+ * @example
+ * registerMessages('hi', (await import('./locales/hi.js')).hi);
+ */
+export function registerMessages(locale: Locale, messages: Messages): void {
+  loaded[locale] = messages;
+}
+
+/** Whether {@link i18n} can speak `locale` now (English always can). */
+export function hasMessages(locale: Locale): boolean {
+  return loaded[locale] !== undefined;
+}
 
 /** Words and formats for one locale. */
 export interface I18n {
@@ -183,15 +133,18 @@ export interface I18n {
 }
 
 /**
- * The words and formats for `locale` (anything but `hi` is English).
+ * The words and formats for `locale` (anything but `hi`, and `hi` before {@link registerMessages}
+ * has its words, is English).
  *
  * @example
+ * registerMessages('hi', hi);
  * const i = i18n('hi');
  * i.t('payAmount', { amount: i.money(99_800) }); // '₹998.00 का भुगतान करें'
  */
 export function i18n(locale: string | null | undefined): I18n {
-  const lang: Locale = locale === 'hi' ? 'hi' : 'en';
-  const words = MESSAGES[lang];
+  // Hindi until its file has arrived is English; the element asks again once it has.
+  const lang: Locale = locale === 'hi' && loaded.hi ? 'hi' : 'en';
+  const words = loaded[lang] ?? en;
   const tag = `${lang}-IN`;
   const rupees = new Intl.NumberFormat(tag, { style: 'currency', currency: 'INR' });
   return {

@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TtsCheckout } from './tts-checkout.js';
 import { $, API, button, mount, recordEvents, root, routeFetch, setup, text, until } from './test-support/harness.js';
 import { buildTestApp } from '../../server/test/helpers/app.js';
+import { registerMessages } from './i18n.js';
+import { hi } from './locales/hi.js';
 
 afterEach(() => {
   document.body.replaceChildren();
@@ -106,6 +108,8 @@ describe('<tts-checkout> (the element)', () => {
   });
 
   it('speaks Hindi with locale="hi", with rupees and dates formatted for India', async () => {
+    // The served file's words; the browser fetches them from /widget/v1/tts-checkout.hi.js (widget-route and e2e tests).
+    registerMessages('hi', hi);
     const { el } = await setup({ attrs: { locale: 'hi', mode: 'page' } });
     await until(() => expect(text(el)).toContain('टिकट चुनें'));
     expect(text(el)).toContain('₹499.00');

@@ -2,7 +2,7 @@ import type { FieldIssue, Order, OtpInvalidDetails, PayOrderParams, PublicEvent,
 import { html, nothing } from 'lit/html.js';
 import { CheckoutError, createApi, newIdempotencyKey, type CheckoutErrorCode, type IdempotencyKey } from './api.js';
 import { BaseElement, type PropertyDeclaration, type PropertyValues } from './base-element.js';
-import { i18n, MESSAGES, type I18n, type Key } from './i18n.js';
+import { ENGLISH, hasMessages, i18n, registerMessages, type I18n, type Key } from './i18n.js';
 import { isInAppBrowser, razorpayContact } from './in-app-browser.js';
 import { loadRazorpay } from './razorpay-loader.js';
 import { keep, kept } from './resume.js';
@@ -299,7 +299,10 @@ export class TtsCheckout extends BaseElement {
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    if (changed.has('locale')) this.#i = i18n(this.locale);
+    if (changed.has('locale')) {
+      this.#i = i18n(this.locale);
+      if (this.locale === 'hi' && !hasMessages('hi')) void this.#loadHindi();
+    }
     // A prompt belongs to the step it was asked on: a payment that finished meanwhile leaves none behind.
     if (changed.has('step')) this.asking = false;
     if (changed.has('event')) {
@@ -379,6 +382,24 @@ export class TtsCheckout extends BaseElement {
     void this.open();
   }
 
+  /**
+   * Fetches the Hindi words (a module of their own, so English pages do not carry them) and
+   * speaks Hindi once they arrive; until then, or if they never do, the checkout is English.
+   */
+  async #loadHindi(): Promise<void> {
+    const url = `${(this.apiBase || SCRIPT_ORIGIN).replace(/\/+$/, '')}/widget/v1/tts-checkout.hi.js`;
+    try {
+      const module = (await import(/* webpackIgnore: true */ url)) as { hi?: Parameters<typeof registerMessages>[1] };
+      if (module.hi) registerMessages('hi', module.hi);
+    } catch {
+      return;
+    }
+    if (this.locale === 'hi') {
+      this.#i = i18n('hi');
+      this.requestUpdate();
+    }
+  }
+
   #api() {
     return createApi((this.apiBase || SCRIPT_ORIGIN).replace(/\/+$/, ''), this.key);
   }
@@ -433,7 +454,7 @@ export class TtsCheckout extends BaseElement {
     const e = err instanceof CheckoutError ? err : new CheckoutError('INTERNAL', String(err));
     const code = e.code;
     this.#fire('tts-error', { code, message: e.message, request_id: e.requestId });
-    const problem: Problem = { code, key: code in MESSAGES.en ? (code as Key) : 'INTERNAL', retry: RETRYABLE.includes(code) ? retry : undefined };
+    const problem: Problem = { code, key: code in ENGLISH ? (code as Key) : 'INTERNAL', retry: RETRYABLE.includes(code) ? retry : undefined };
     switch (code) {
       case 'HOLD_EXPIRED':
         this.#end();

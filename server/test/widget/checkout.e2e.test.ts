@@ -117,6 +117,21 @@ describe.skipIf(!browserAvailable)('<tts-checkout> in Chromium', () => {
     expect(await cspViolations(page)).toEqual([]);
   });
 
+  it('fetches the Hindi words only for locale="hi", and speaks Hindi once they arrive', async () => {
+    const page = await newPage(1280, 800);
+    const fetched: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('tts-checkout.hi.js')) fetched.push(request.url());
+    });
+    await page.goto(`${server.url}/demo/`);
+    await page.getByRole('button', { name: 'Book tickets' }).waitFor();
+    expect(fetched).toEqual([]);
+    await page.locator('tts-checkout').evaluate((el) => el.setAttribute('locale', 'hi'));
+    await page.locator('tts-checkout').evaluate((el) => (el as unknown as { open(): Promise<void> }).open());
+    await page.getByRole('heading', { name: 'टिकट चुनें' }).waitFor();
+    expect(fetched).toEqual([`${server.url}/widget/v1/tts-checkout.hi.js`]);
+  });
+
   it('buys two tickets with the keyboard alone at 375 px: focus moves in, Esc closes and gives it back', async () => {
     const page = await newPage(375, 812);
     const who = newBuyer();

@@ -83,7 +83,19 @@ describe('GET /widget/v1/* (errors)', () => {
     }
   });
 
-  it('serves nothing but the two bundles from the folder', async () => {
+  it('serves the Hindi words as a module any site may import, kept out of the script-tag bundle', async () => {
+    const t = await buildTestApp();
+    const res = await t.app.request('/widget/v1/tts-checkout.hi.js');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('Content-Type')).toBe('text/javascript; charset=utf-8');
+    expect(res.headers.get('Access-Control-Allow-Origin')).toBe('*');
+    const body = Buffer.from(await res.arrayBuffer());
+    expect(body.equals(await built('tts-checkout.hi.js'))).toBe(true);
+    expect(body.toString('utf8')).toContain('टिकट चुनें');
+    expect((await built('tts-checkout.js')).toString('utf8')).not.toContain('टिकट चुनें');
+  });
+
+  it('serves nothing but the built bundles from the folder', async () => {
     const t = await buildTestApp();
     for (const path of ['/widget/v1/index.js', '/widget/v1/..%2F..%2Fpackage.json', '/widget/v1/tts-checkout.d.ts', '/widget/v2/tts-checkout.js']) {
       expect((await t.app.request(path)).status, path).toBe(404);
