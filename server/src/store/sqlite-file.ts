@@ -26,8 +26,10 @@ const DAMAGE_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT
 
 /**
  * Opens a connection with the settings every use of the file shares: WAL (readers never wait for
- * the writer, and several processes on one machine can share the file), `synchronous=FULL` (a
- * commit is on disk before the call returns, so a power cut loses no acknowledged write) and a
+ * the writer, and several processes on one machine can share the file), `synchronous=NORMAL` (a
+ * commit is in the write-ahead log before the call returns, so a killed process loses no
+ * acknowledged write; a power cut can lose the last unsynced commits, never the file, see
+ * docs/operations.md#embedded-store) and a
  * busy timeout for other processes' write locks. A file is checked with `PRAGMA quick_check`
  * first (it reads every page once: about a second per GB); damage throws `StoreDamagedError`.
  *
@@ -44,7 +46,7 @@ export function openDatabase(file: string, busyTimeoutMs = 5_000): Database.Data
       if (problems.join() !== 'ok') throw new StoreDamagedError(file, problems.join('; '));
       db.pragma('journal_mode = WAL');
     }
-    db.pragma('synchronous = FULL');
+    db.pragma('synchronous = NORMAL');
     createMetaTables(db);
     return db;
   } catch (error) {

@@ -10,9 +10,9 @@
  *   other call of this process interleaves, and the write lock keeps other processes sharing the
  *   file out until it commits (they wait up to `busyTimeoutMs`). A read runs in one deferred
  *   transaction, so it sees one snapshot.
- * - The file is in WAL mode with `synchronous=FULL`: a transaction is on disk when the call
- *   returns, so neither a killed process nor a power cut loses an acknowledged write
- *   (docs/operations.md#embedded-store).
+ * - The file is in WAL mode with `synchronous=NORMAL`: a transaction is in the write-ahead log
+ *   when the call returns, so a killed process loses no acknowledged write; a power cut can
+ *   lose the last unsynced commits, never the file (docs/operations.md#embedded-store).
  * - TTL indexes expire documents by a periodic indexed delete by the store's clock (`now`), as
  *   MongoDB's TTL monitor does; until then expired documents stay visible.
  */
