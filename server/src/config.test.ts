@@ -11,6 +11,19 @@ function problemsOf(env: Record<string, string>): string[] {
   throw new Error('expected a ConfigError');
 }
 
+/** A complete production environment on MongoDB; tests change one setting at a time. */
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  PUBLIC_URL: 'https://tickets.example.com',
+  MONGODB_URI: 'mongodb://db:27017/tts',
+  SMTP_URL: 'smtp://mail:587',
+  MAIL_FROM: 'Tickets <t@example.com>',
+  TTS_SECRET: 'x'.repeat(64),
+  RAZORPAY_KEY_ID: 'rzp_live_x',
+  RAZORPAY_KEY_SECRET: 'secret',
+  RAZORPAY_WEBHOOK_SECRET: 'whsec',
+};
+
 describe('loadConfig', () => {
   it('runs with no settings at all, on embedded defaults', () => {
     const config = loadConfig({});
@@ -74,17 +87,7 @@ describe('loadConfig', () => {
   });
 
   it('refuses a weak password cost and the fake-gateway setting in production', () => {
-    const production = {
-      NODE_ENV: 'production',
-      PUBLIC_URL: 'https://tickets.example.com',
-      MONGODB_URI: 'mongodb://db:27017/tts',
-      SMTP_URL: 'smtp://mail:587',
-      MAIL_FROM: 'Tickets <t@example.com>',
-      TTS_SECRET: 'x'.repeat(64),
-      RAZORPAY_KEY_ID: 'rzp_live_x',
-      RAZORPAY_KEY_SECRET: 'secret',
-      RAZORPAY_WEBHOOK_SECRET: 'whsec',
-    };
+    const production = PRODUCTION;
     expect(loadConfig(production).env).toBe('production');
     expect(problemsOf({ ...production, TTS_PASSWORD_COST: '10', RAZORPAY_API_BASE: 'http://127.0.0.1:9' })).toEqual([
       'TTS_PASSWORD_COST: must be at least 12 in production',
@@ -93,16 +96,7 @@ describe('loadConfig', () => {
   });
 
   it('runs production on SQLite only when TTS_STORE=sqlite says so, with a named data directory', () => {
-    const production = {
-      NODE_ENV: 'production',
-      PUBLIC_URL: 'https://tickets.example.com',
-      SMTP_URL: 'smtp://mail:587',
-      MAIL_FROM: 'Tickets <t@example.com>',
-      TTS_SECRET: 'x'.repeat(64),
-      RAZORPAY_KEY_ID: 'rzp_live_x',
-      RAZORPAY_KEY_SECRET: 'secret',
-      RAZORPAY_WEBHOOK_SECRET: 'whsec',
-    };
+    const { MONGODB_URI: _mongo, ...production } = PRODUCTION;
     expect(problemsOf(production)).toEqual(['MONGODB_URI: required in production']);
     expect(problemsOf({ ...production, TTS_STORE: 'sqlite' })).toEqual([
       'TTS_DATA_DIR: required in production with TTS_STORE=sqlite (a directory on local disk)',
@@ -117,17 +111,7 @@ describe('loadConfig', () => {
   });
 
   it('refuses a Razorpay test key in production', () => {
-    const production = {
-      NODE_ENV: 'production',
-      PUBLIC_URL: 'https://tickets.example.com',
-      MONGODB_URI: 'mongodb://db:27017/tts',
-      SMTP_URL: 'smtp://mail:587',
-      MAIL_FROM: 'Tickets <t@example.com>',
-      TTS_SECRET: 'x'.repeat(64),
-      RAZORPAY_KEY_ID: 'rzp_test_x',
-      RAZORPAY_KEY_SECRET: 'secret',
-      RAZORPAY_WEBHOOK_SECRET: 'whsec',
-    };
+    const production = { ...PRODUCTION, RAZORPAY_KEY_ID: 'rzp_test_x' };
     expect(problemsOf(production)).toEqual(['RAZORPAY_KEY_ID: a Razorpay test key (rzp_test_…) in production; use the live key (rzp_live_…)']);
     expect(loadConfig({ ...production, NODE_ENV: 'development' }).razorpay.keyId).toBe('rzp_test_x');
   });

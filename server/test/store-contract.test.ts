@@ -12,6 +12,7 @@ import { createMongoStore } from '../src/store/mongo.js';
 import { createSqliteStore } from '../src/store/sqlite.js';
 import { DuplicateKeyError, type Doc, type IndexSpec } from '../src/store/port.js';
 import { contractMongoUri } from './helpers/contract-target.js';
+import { eventually } from './helpers/eventually.js';
 
 const tempDirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -135,16 +136,6 @@ describe('embedded store, file-backed, across a restart', () => {
   });
 });
 
-/** Polls `read` until it equals `expected` (bounded: background sweeps run every few ms here). */
-async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (JSON.stringify(value) !== JSON.stringify(expected) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    value = await read();
-  }
-  return value;
-}
 
 describe('the contract suite’s MongoDB target', () => {
   it('runs only against TTS_TEST_MONGODB_URI, never against a MONGODB_URI that may be production', () => {

@@ -12,6 +12,7 @@ import { toOrderBy, toSql } from '../src/store/sqlite-filter.js';
 import { readKinds, sortsPlainly } from '../src/store/sqlite-kinds.js';
 import { createSqliteStore } from '../src/store/sqlite.js';
 import { exportStore, importStore } from '../src/store/transfer.js';
+import { eventually } from './helpers/eventually.js';
 
 type AnyDoc = Doc & Record<string, any>;
 
@@ -207,14 +208,3 @@ describe('SQLite store, moving data', () => {
     await copy.close();
   });
 });
-
-/** Polls `read` until it equals `expected` (bounded: the sweep runs every few ms here). */
-async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (JSON.stringify(value) !== JSON.stringify(expected) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    value = await read();
-  }
-  return value;
-}
