@@ -21,9 +21,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
-import { systemClock } from '../src/domain/clock.js';
+import { systemClock } from '../src/kernel/clock.js';
 import type { EventDoc } from '../src/domain/events.js';
-import { newId } from '../src/domain/ids.js';
+import { newId } from '../src/kernel/ids.js';
 import type { OrderDoc } from '../src/domain/orders.js';
 import { createInventory } from '../src/domain/inventory.js';
 import type { TicketDoc } from '../src/domain/tickets.js';

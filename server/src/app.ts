@@ -1,6 +1,6 @@
 import { secureHeaders } from 'hono/secure-headers';
 import { consoleRoutes } from './console/index.js';
-import { AppError } from './domain/errors.js';
+import { AppError } from './kernel/errors.js';
 import type { AppDeps, AppEnv } from './http/context.js';
 import { createErrorHandler, errorResponse } from './http/errors.js';
 import { limitBody } from './http/middleware/body-limit.js';

@@ -10,7 +10,7 @@ import { createCapturedMailer, createSmtpMailer, type CapturedMailer, type Maile
 import { createOutboxWorker } from './delivery/outbox.js';
 import { ensureDemo, type DemoSetup } from './demo.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { systemClock } from './domain/clock.js';
+import { systemClock } from './kernel/clock.js';
 import { createJsonLogger, type Logger } from './logger.js';
 import { createServices } from './services.js';
 import { ensureIndexesOrWarn, INDEXES } from './indexes.js';

@@ -6,12 +6,12 @@ import { bcryptHasher, createAccountService, type PasswordHasher } from './domai
 import { createCheckinService } from './domain/checkins.js';
 import { createDashboardService } from './domain/dashboard.js';
 import { createAttendanceService } from './domain/attendance.js';
-import type { Clock } from './domain/clock.js';
-import { AppError } from './domain/errors.js';
+import type { Clock } from './kernel/clock.js';
+import { AppError } from './kernel/errors.js';
 import { createEventService, type EventDoc } from './domain/events.js';
 import { createFiguresService } from './domain/figures.js';
 import { createFulfilmentService } from './domain/fulfilment.js';
-import { randomBase62 } from './domain/ids.js';
+import { randomBase62 } from './kernel/ids.js';
 import { createInventory } from './domain/inventory.js';
 import { createLeases } from './domain/leases.js';
 import { createOrderService, type GatewayRouter } from './domain/orders.js';

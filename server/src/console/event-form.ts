@@ -6,8 +6,8 @@
  */
 import type { z } from 'zod';
 import { DEFAULT_HOLD_MINUTES, DEFAULT_MAX_PER_ORDER, DEFAULT_TIMEZONE, type EventDoc, type TicketTypeInput } from '../domain/events.js';
-import type { FieldIssue } from '../domain/errors.js';
-import { instantToZonedWallTime, isTimeZone, zonedWallTimeToInstant } from '../domain/zoned-time.js';
+import type { FieldIssue } from '../kernel/errors.js';
+import { instantToZonedWallTime, isTimeZone, zonedWallTimeToInstant } from '../kernel/zoned-time.js';
 import { CreateEventBody, UpdateEventBody } from '../http/schemas/events.js';
 import { rupeesInput, toPaise } from './format.js';
 import type { FieldErrors } from './pages/fields.js';

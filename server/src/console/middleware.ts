@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { jsx, type Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { AppError } from '../domain/errors.js';
+import { AppError } from '../kernel/errors.js';
 import type { AppEnv } from '../http/context.js';
 import { STATUS } from '../http/errors.js';
 import { requireSameOrigin } from '../http/middleware/same-origin.js';

@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from '../domain/clock.js';
+import { systemClock, type Clock } from '../kernel/clock.js';
 import type { EventDoc } from '../domain/events.js';
 import { upcomingTickets } from '../domain/ticket-finder.js';
 import type { OrderDoc } from '../domain/orders.js';

@@ -9,8 +9,8 @@
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import nodemailer from 'nodemailer';
-import { systemClock, type Clock } from '../domain/clock.js';
-import { idPattern, newId } from '../domain/ids.js';
+import { systemClock, type Clock } from '../kernel/clock.js';
+import { idPattern, newId } from '../kernel/ids.js';
 
 /** A file attached to a message. */
 export interface MailAttachment {

@@ -15,9 +15,9 @@
  * bytes for over a minute could cause that.
  */
 import { hostname } from 'node:os';
-import { AppError, notFound } from '../domain/errors.js';
-import { systemClock, type Clock } from '../domain/clock.js';
-import { newId, randomBase62 } from '../domain/ids.js';
+import { AppError, notFound } from '../kernel/errors.js';
+import { systemClock, type Clock } from '../kernel/clock.js';
+import { newId, randomBase62 } from '../kernel/ids.js';
 import { op, DuplicateKeyError, type Doc, type Filter, type IndexSpec, type Store } from '../store/port.js';
 import type { MailMessage, Mailer } from './mailer.js';
 import { exponentialBackoff, isPermanentFailure, type Backoff } from './outbox-policy.js';

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createEmbeddedStore } from '../store/embedded.js';
 import { INDEXES } from '../indexes.js';
 import { bcryptHasher, createAccountService } from './accounts.js';
-import { ManualClock } from './clock.js';
-import { AppError } from './errors.js';
+import { ManualClock } from '../kernel/clock.js';
+import { AppError } from '../kernel/errors.js';
 
 async function setup() {
   const store = await createEmbeddedStore({});

@@ -2,9 +2,9 @@ import { hash } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import type { KeyKind, KeyMode } from '@trendy-tickets/sdk';
 import { op, DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
-import type { Clock } from './clock.js';
-import { AppError, notFound } from './errors.js';
-import { newId, randomBase62 } from './ids.js';
+import type { Clock } from '../kernel/clock.js';
+import { AppError, notFound } from '../kernel/errors.js';
+import { newId, randomBase62 } from '../kernel/ids.js';
 import { TtlCache } from './ttl-cache.js';
 
 export interface AccountDoc {

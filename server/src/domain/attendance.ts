@@ -1,8 +1,8 @@
 import type { EventStats } from '@trendy-tickets/sdk';
 import { op, type Collection, type Filter, type Store } from '../store/port.js';
 import { paginate, type Page } from '../store/paginate.js';
-import type { Clock } from './clock.js';
-import { AppError, notFound } from './errors.js';
+import type { Clock } from '../kernel/clock.js';
+import { AppError, notFound } from '../kernel/errors.js';
 import { typeAvailable, type EventDoc, type Owner } from './events.js';
 import { issuedCounts } from './issued-counts.js';
 import type { TicketDoc } from './tickets.js';

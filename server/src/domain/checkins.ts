@@ -1,11 +1,11 @@
 import type { CheckinReason } from '@trendy-tickets/sdk';
 import { paginate, type Page, type PageParams } from '../store/paginate.js';
 import { DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
-import type { Clock } from './clock.js';
-import { AppError, notFound } from './errors.js';
+import type { Clock } from '../kernel/clock.js';
+import { AppError, notFound } from '../kernel/errors.js';
 import type { EventDoc, Owner } from './events.js';
 import type { FiguresService } from './figures.js';
-import { newId } from './ids.js';
+import { newId } from '../kernel/ids.js';
 import { parseTicketCode, type TicketCodes } from './ticket-codes.js';
 import type { TicketDoc } from './tickets.js';
 

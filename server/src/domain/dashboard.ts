@@ -6,13 +6,13 @@
 import type { CheckinReason, IssuedTicketCounts, OrderStatus } from '@trendy-tickets/sdk';
 import { op, type IndexSpec, type Store } from '../store/port.js';
 import type { CheckinDoc } from './checkins.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../kernel/clock.js';
 import type { EventDoc, Owner } from './events.js';
 import { issuedCounts } from './issued-counts.js';
 import type { OrderDoc } from './orders.js';
 import type { TicketDoc } from './tickets.js';
 import type { FiguresService } from './figures.js';
-import { lastZonedDays, zonedDateKey } from './zoned-time.js';
+import { lastZonedDays, zonedDateKey } from '../kernel/zoned-time.js';
 
 /** Days the sales chart covers, today included. */
 export const SALES_CHART_DAYS = 30;

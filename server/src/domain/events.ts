@@ -1,12 +1,12 @@
 import type { EventStatus, OpenAmount } from '@trendy-tickets/sdk';
 import { op, type Filter, type IndexSpec, type Store, type Update } from '../store/port.js';
 import { paginate, type Page, type PageParams } from '../store/paginate.js';
-import type { Clock } from './clock.js';
-import { AppError, notFound, type FieldIssue } from './errors.js';
-import { newId } from './ids.js';
+import type { Clock } from '../kernel/clock.js';
+import { AppError, notFound, type FieldIssue } from '../kernel/errors.js';
+import { newId } from '../kernel/ids.js';
 import { TtlCache } from './ttl-cache.js';
 import { parseEntry, type InventoryLedger } from './inventory.js';
-import { canonicalTimeZone } from './zoned-time.js';
+import { canonicalTimeZone } from '../kernel/zoned-time.js';
 
 export interface TicketTypeDoc {
   id: string;

@@ -22,10 +22,10 @@
  * with what the tickets say they count and repairs the drift.
  */
 import { DuplicateKeyError, op, type Collection, type Filter, type IndexSpec, type Store } from '../store/port.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../kernel/clock.js';
 import { DEFAULT_TIMEZONE, type EventDoc, type Owner } from './events.js';
 import type { TicketDoc } from './tickets.js';
-import { canonicalTimeZone, instantToZonedWallTime } from './zoned-time.js';
+import { canonicalTimeZone, instantToZonedWallTime } from '../kernel/zoned-time.js';
 
 /** Tickets read per page when figures are recounted; the loop yields to other requests between pages. */
 export const RECOUNT_PAGE_SIZE = 500;

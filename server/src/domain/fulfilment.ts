@@ -1,10 +1,10 @@
 import type { Outbox } from '../delivery/outbox.js';
 import { confirmPayment, refusalOf, verifyPaymentSignature, type GatewayPayment } from '../payments/gateway.js';
 import { op, type Store } from '../store/port.js';
-import type { Clock } from './clock.js';
-import { AppError, notFound } from './errors.js';
+import type { Clock } from '../kernel/clock.js';
+import { AppError, notFound } from '../kernel/errors.js';
 import { typeAvailable, type EventDoc, type Owner } from './events.js';
-import { newId } from './ids.js';
+import { newId } from '../kernel/ids.js';
 import { entryDueAt, ORPHAN_GRACE_MS, type Inventory } from './inventory.js';
 import type { AccountDoc } from './accounts.js';
 import { AWAITING, findOrderFor, type GatewayRouter, type OrderAccess, type OrderDoc, type OrderRefundDoc } from './orders.js';

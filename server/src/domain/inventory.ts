@@ -1,5 +1,5 @@
 import { op, type Collection, type Filter, type IndexSpec, type Update } from '../store/port.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../kernel/clock.js';
 import type { EventDoc } from './events.js';
 
 /**

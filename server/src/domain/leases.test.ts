@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createEmbeddedStore } from '../store/embedded.js';
 import type { Store } from '../store/port.js';
-import { ManualClock } from './clock.js';
+import { ManualClock } from '../kernel/clock.js';
 import { createLeases, LEASES_COLLECTION, type LeaseDoc } from './leases.js';
 
 const MINUTE = 60_000;

@@ -1,5 +1,5 @@
 import { op, DuplicateKeyError, type Doc, type Store } from '../store/port.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../kernel/clock.js';
 
 /**
  * Leases: which server runs a piece of periodic work right now.

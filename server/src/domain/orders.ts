@@ -3,10 +3,10 @@ import type { Outbox } from '../delivery/outbox.js';
 import { refusalOf, type CreateGatewayOrderInput, type GatewayOrder, type PaymentGateway } from '../payments/gateway.js';
 import { op, type Collection, type IndexSpec, type Store } from '../store/port.js';
 import { deriveClientSecret, hashClientSecret } from './client-secret.js';
-import type { Clock } from './clock.js';
-import { AppError, notFound, type FieldIssue } from './errors.js';
+import type { Clock } from '../kernel/clock.js';
+import { AppError, notFound, type FieldIssue } from '../kernel/errors.js';
 import { salesOpen, typeAvailable, type EventDoc, type Owner } from './events.js';
-import { newId, randomBase62 } from './ids.js';
+import { newId, randomBase62 } from '../kernel/ids.js';
 import type { Inventory, SeatLine } from './inventory.js';
 import type { RateLimiter } from './rate-limit.js';
 import {

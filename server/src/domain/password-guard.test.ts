@@ -2,8 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createEmbeddedStore } from '../store/embedded.js';
 import type { Store } from '../store/port.js';
 import { bcryptHasher, createAccountService, type PasswordHasher } from './accounts.js';
-import { ManualClock } from './clock.js';
-import { AppError } from './errors.js';
+import { ManualClock } from '../kernel/clock.js';
+import { AppError } from '../kernel/errors.js';
 import {
   createPasswordGuard,
   KNOWN_DEVICE_MS,

@@ -22,9 +22,9 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { op, DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
 import type { AccountDoc, PasswordHasher } from './accounts.js';
-import type { Clock } from './clock.js';
-import { AppError } from './errors.js';
-import { randomBase62 } from './ids.js';
+import type { Clock } from '../kernel/clock.js';
+import { AppError } from '../kernel/errors.js';
+import { randomBase62 } from '../kernel/ids.js';
 import type { RateLimiter, RateLimitRule } from './rate-limit.js';
 
 /** Failures in a row that lock an email address (or one known device of it). */

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createEmbeddedStore } from '../store/embedded.js';
 import type { Store } from '../store/port.js';
-import { ManualClock } from './clock.js';
-import { AppError } from './errors.js';
+import { ManualClock } from '../kernel/clock.js';
+import { AppError } from '../kernel/errors.js';
 import { createRateLimiter, RATE_LIMIT_COLLECTION, RATE_LIMIT_INDEXES } from './rate-limit.js';
 
 // The embedded store's TTL sweep uses the real time, so the manual clock starts after it:

@@ -13,8 +13,8 @@
  */
 import { createHash } from 'node:crypto';
 import { DuplicateKeyError, type Doc, type IndexSpec, type Store } from '../store/port.js';
-import type { Clock } from './clock.js';
-import { AppError } from './errors.js';
+import type { Clock } from '../kernel/clock.js';
+import { AppError } from '../kernel/errors.js';
 
 /** How many hits one key may make per window. */
 export interface RateLimitRule {

@@ -1,6 +1,6 @@
 import { refusalOf, RETRYABLE_REFUSALS, type GatewayRefund } from '../payments/gateway.js';
 import { DuplicateKeyError, op, type IndexSpec, type Store } from '../store/port.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../kernel/clock.js';
 import type { GatewayRouter } from './orders.js';
 
 /**

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createEmbeddedStore } from '../store/embedded.js';
 import type { Store } from '../store/port.js';
-import { ManualClock } from './clock.js';
+import { ManualClock } from '../kernel/clock.js';
 import { createSessionService, hashSessionToken, SESSION_IDLE_MS, SESSION_INDEXES, SESSION_TOUCH_MS, SESSIONS_COLLECTION, type SessionDoc } from './sessions.js';
 
 const HOUR = 60 * 60_000;

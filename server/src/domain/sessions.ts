@@ -11,8 +11,8 @@
  */
 import { createHash } from 'node:crypto';
 import { op, type IndexSpec, type Store } from '../store/port.js';
-import type { Clock } from './clock.js';
-import { randomBase62 } from './ids.js';
+import type { Clock } from '../kernel/clock.js';
+import { randomBase62 } from '../kernel/ids.js';
 
 /** A session ends this long after its last use. */
 export const SESSION_IDLE_MS = 12 * 60 * 60_000;

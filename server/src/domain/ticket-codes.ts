@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import { DuplicateKeyError, type Store } from '../store/port.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../kernel/clock.js';
 
 /**
  * Signed ticket codes: what a ticket's QR code carries.

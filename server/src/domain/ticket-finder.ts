@@ -7,7 +7,7 @@
  */
 import type { Outbox } from '../delivery/outbox.js';
 import { op, type IndexSpec, type Store } from '../store/port.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../kernel/clock.js';
 import type { EventDoc } from './events.js';
 import type { RateLimiter, RateLimitRule } from './rate-limit.js';
 import type { TicketDoc } from './tickets.js';

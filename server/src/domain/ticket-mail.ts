@@ -5,8 +5,8 @@
  */
 import { OUTBOX_COLLECTION, type Outbox, type OutboxJob, type OutboxState } from '../delivery/outbox.js';
 import type { IndexSpec, Store } from '../store/port.js';
-import type { Clock } from './clock.js';
-import { AppError, notFound } from './errors.js';
+import type { Clock } from '../kernel/clock.js';
+import { AppError, notFound } from '../kernel/errors.js';
 import type { Owner } from './events.js';
 import type { RateLimiter, RateLimitRule } from './rate-limit.js';
 import type { TicketDoc } from './tickets.js';

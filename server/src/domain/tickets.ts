@@ -1,10 +1,10 @@
 import type { TicketStatus } from '@trendy-tickets/sdk';
 import { op, DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../kernel/clock.js';
 import type { FiguresService } from './figures.js';
-import { notFound } from './errors.js';
+import { notFound } from '../kernel/errors.js';
 import type { EventDoc, Owner } from './events.js';
-import { newId } from './ids.js';
+import { newId } from '../kernel/ids.js';
 import type { Inventory } from './inventory.js';
 import type { OrderDoc } from './orders.js';
 import type { TicketCodes } from './ticket-codes.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from './clock.js';
+import { ManualClock } from '../kernel/clock.js';
 import { TtlCache } from './ttl-cache.js';
 
 describe('TtlCache', () => {

@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { Clock } from '../kernel/clock.js';
 
 /**
  * A small per-process cache whose entries live `ttlMs` by the injected clock,

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { verifyWebhookSignature } from '../payments/gateway.js';
 import { parseRazorpayWebhook, type RazorpayWebhookEvent } from '../payments/razorpay-webhook.js';
 import { op, DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
-import type { Clock } from './clock.js';
-import { AppError } from './errors.js';
+import type { Clock } from '../kernel/clock.js';
+import { AppError } from '../kernel/errors.js';
 import type { FulfilmentService } from './fulfilment.js';
 
 /** Razorpay redelivers for up to 24 h; ids are kept a week so any redelivery is recognised. */

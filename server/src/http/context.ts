@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import type { KeyAuth } from '../domain/accounts.js';
 import type { CapturedMailer, Mailer } from '../delivery/mailer.js';
-import type { Clock } from '../domain/clock.js';
+import type { Clock } from '../kernel/clock.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services.js';
 import type { Store } from '../store/port.js';

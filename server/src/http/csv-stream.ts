@@ -45,7 +45,7 @@ export function csvStream(lines: AsyncIterable<string>): ReadableStream<Uint8Arr
 export function csvHeaders(filename: string): Record<string, string> {
   return {
     'Content-Type': 'text/csv; charset=utf-8',
-    // Ids are base62 (domain/ids.ts); the replace only keeps a stray character from breaking the header.
+    // Ids are base62 (kernel/ids.ts); the replace only keeps a stray character from breaking the header.
     'Content-Disposition': `attachment; filename="${filename.replace(/[^\w.-]/g, '_')}"`,
     'Cache-Control': 'no-store',
   };

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ErrorBody } from '@trendy-tickets/sdk';
-import { AppError, type ErrorCode } from '../domain/errors.js';
+import { AppError, type ErrorCode } from '../kernel/errors.js';
 import type { Logger } from '../logger.js';
 
 /** The one code → HTTP status table. A code missing here fails to compile. */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AppError, type FieldIssue } from '../domain/errors.js';
+import { AppError, type FieldIssue } from '../kernel/errors.js';
 
 /** Turns zod issues into the API's field list: one entry per bad or unknown field. */
 export function toFieldIssues(issues: readonly z.core.$ZodIssue[], target: string): FieldIssue[] {

@@ -3,7 +3,7 @@ import { html, raw } from 'hono/html';
 import type { FC } from 'hono/jsx';
 import { formatDateTime } from '../delivery/format.js';
 import { qrSvg } from '../delivery/qr.js';
-import type { FieldIssue } from '../domain/errors.js';
+import type { FieldIssue } from '../kernel/errors.js';
 import { salesOpen, typeAvailable, type EventDoc } from '../domain/events.js';
 import type { OrderDoc } from '../domain/orders.js';
 import type { TicketDoc } from '../domain/tickets.js';

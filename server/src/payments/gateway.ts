@@ -12,7 +12,7 @@
  * @see https://razorpay.com/docs/payments/payment-gateway/web-integration/standard/
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { AppError, type ErrorCode } from '../domain/errors.js';
+import { AppError, type ErrorCode } from '../kernel/errors.js';
 
 /** Which gateway an order is paid through; also the `payment.gateway` wire value (docs/domain-rules.md#payments). */
 export type GatewayName = 'razorpay' | 'test';

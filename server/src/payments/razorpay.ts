@@ -7,7 +7,7 @@
  * @see https://razorpay.com/docs/api/
  */
 import Razorpay from 'razorpay';
-import { AppError } from '../domain/errors.js';
+import { AppError } from '../kernel/errors.js';
 import {
   assertOrderInput,
   GatewayError,

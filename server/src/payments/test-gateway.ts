@@ -8,9 +8,9 @@
  * code that verifies a test payment is the code that verifies a live one.
  * @see https://razorpay.com/docs/payments/payment-gateway/web-integration/standard/build-integration/
  */
-import type { Clock } from '../domain/clock.js';
-import { AppError } from '../domain/errors.js';
-import { randomBase62 } from '../domain/ids.js';
+import type { Clock } from '../kernel/clock.js';
+import { AppError } from '../kernel/errors.js';
+import { randomBase62 } from '../kernel/ids.js';
 import { op, type Doc, type IndexSpec, type Store } from '../store/port.js';
 import {
   assertOrderInput,

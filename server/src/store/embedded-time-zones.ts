@@ -14,7 +14,7 @@ import * as projection from 'mingo/operators/projection';
 import * as query from 'mingo/operators/query';
 import * as window from 'mingo/operators/window';
 import type { Options } from 'mingo/types';
-import { canonicalTimeZone, offsetAt } from '../domain/zoned-time.js';
+import { canonicalTimeZone, offsetAt } from '../kernel/zoned-time.js';
 
 const mingoDateToString = expression.$dateToString;
 

@@ -1,4 +1,4 @@
-import { AppError } from '../domain/errors.js';
+import { AppError } from '../kernel/errors.js';
 import { op, type Collection, type Filter } from './port.js';
 
 export interface PageParams {

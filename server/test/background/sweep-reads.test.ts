@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/domain/clock.js';
+import { ManualClock } from '../../src/kernel/clock.js';
 import type { EventDoc } from '../../src/domain/events.js';
 import { createInventory } from '../../src/domain/inventory.js';
 import { createEmbeddedStore } from '../../src/store/embedded.js';

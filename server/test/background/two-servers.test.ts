@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backgroundJobs, createBackgroundRunner, LEASE_ROUNDS, type BackgroundRunner, type TickOutcome } from '../../src/background.js';
-import { ManualClock } from '../../src/domain/clock.js';
+import { ManualClock } from '../../src/kernel/clock.js';
 import { createEmbeddedStore } from '../../src/store/embedded.js';
 import { buildTestApp } from '../helpers/app.js';
 

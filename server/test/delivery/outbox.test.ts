@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/domain/clock.js';
-import { AppError } from '../../src/domain/errors.js';
+import { ManualClock } from '../../src/kernel/clock.js';
+import { AppError } from '../../src/kernel/errors.js';
 import { createCapturedMailer, createSmtpMailer, type MailMessage, type Mailer } from '../../src/delivery/mailer.js';
 import {
   createOutbox,

@@ -4,7 +4,7 @@ import { backgroundJobs, createBackgroundRunner } from '../../src/background.js'
 import { RECOUNT_QUIET_MS, SETTLE_GRACE_MS, type FiguresDoc } from '../../src/domain/figures.js';
 import type { Owner } from '../../src/domain/events.js';
 import type { TicketDoc } from '../../src/domain/tickets.js';
-import { instantToZonedWallTime, zonedDateKey } from '../../src/domain/zoned-time.js';
+import { instantToZonedWallTime, zonedDateKey } from '../../src/kernel/zoned-time.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { countingStore } from '../helpers/counting-store.js';
 import { createEmbeddedStore } from '../../src/store/embedded.js';

@@ -1,6 +1,6 @@
 import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { ManualClock } from '../../src/domain/clock.js';
+import { ManualClock } from '../../src/kernel/clock.js';
 import { createCapturedMailer } from '../../src/delivery/mailer.js';
 import { createMemoryLogger } from '../../src/logger.js';
 import { createServices } from '../../src/services.js';

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { expect } from 'vitest';
 import type { OutboxJob } from '../../src/delivery/outbox.js';
-import { ManualClock } from '../../src/domain/clock.js';
+import { ManualClock } from '../../src/kernel/clock.js';
 import type { TicketDoc } from '../../src/domain/tickets.js';
 import { startFakeRazorpay, type FakeRazorpay, type FakeWebhookEvent } from '../fakes/fake-razorpay.js';
 import { buildTestApp, eventBody, type TestApp } from './app.js';

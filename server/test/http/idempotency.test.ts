@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/domain/clock.js';
-import { AppError } from '../../src/domain/errors.js';
+import { ManualClock } from '../../src/kernel/clock.js';
+import { AppError } from '../../src/kernel/errors.js';
 import { IDEMPOTENCY_COLLECTION } from '../../src/http/middleware/idempotency.js';
 import type { Store } from '../../src/store/port.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/domain/clock.js';
-import { notFound } from '../../src/domain/errors.js';
+import { ManualClock } from '../../src/kernel/clock.js';
+import { notFound } from '../../src/kernel/errors.js';
 import { RATE_LIMIT_INDEXES } from '../../src/domain/rate-limit.js';
 import { clientIp, type ClientIpOptions } from '../../src/http/client-ip.js';
 import { rateLimit } from '../../src/http/middleware/rate-limit.js';

@@ -3,8 +3,8 @@
  * `apiBase`, talking HTTP on 127.0.0.1.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/domain/clock.js';
-import { AppError } from '../../src/domain/errors.js';
+import { ManualClock } from '../../src/kernel/clock.js';
+import { AppError } from '../../src/kernel/errors.js';
 import { confirmPayment, refusalOf, verifyPaymentSignature, type PaymentGateway } from '../../src/payments/gateway.js';
 import { createRazorpayGateway, mapRazorpayError, RazorpayGatewayError } from '../../src/payments/razorpay.js';
 import { startFakeRazorpay, type FakeRazorpay } from '../fakes/fake-razorpay.js';

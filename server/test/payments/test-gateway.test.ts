@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/domain/clock.js';
-import { AppError } from '../../src/domain/errors.js';
+import { ManualClock } from '../../src/kernel/clock.js';
+import { AppError } from '../../src/kernel/errors.js';
 import { confirmPayment, verifyPaymentSignature } from '../../src/payments/gateway.js';
 import {
   createTestGateway,

@@ -4,7 +4,7 @@
  * `Origin` header a browser on this page would send. No fetch doubles, no canned JSON.
  */
 import { expect, vi } from 'vitest';
-import { ManualClock } from '../../../server/src/domain/clock.js';
+import { ManualClock } from '../../../server/src/kernel/clock.js';
 import { createEmbeddedStore } from '../../../server/src/store/embedded.js';
 import type { Collection, Doc, Store } from '../../../server/src/store/port.js';
 import { buildTestApp, type TestApp } from '../../../server/test/helpers/app.js';

@@ -1,6 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Child, FC } from 'hono/jsx';
-import type { FieldIssue } from '../../domain/errors.js';
+import type { FieldIssue } from '../../kernel/errors.js';
 import { assetUrl } from '../assets.js';
 import type { ConsoleUser } from '../context.js';
 

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { jsx } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { AppError, notFound } from '../../domain/errors.js';
-import { idPattern } from '../../domain/ids.js';
+import { AppError, notFound } from '../../kernel/errors.js';
+import { idPattern } from '../../kernel/ids.js';
 import { csvHeaders, csvStream } from '../../http/csv-stream.js';
 import { STATUS } from '../../http/errors.js';
 import type { ConsoleContext, ConsoleEnv } from '../context.js';

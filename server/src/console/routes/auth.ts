@@ -3,7 +3,7 @@ import { jsx } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DEMO_EMAIL, DEMO_PASSWORD } from '../../demo.js';
 import type { AccountDoc } from '../../domain/accounts.js';
-import { AppError } from '../../domain/errors.js';
+import { AppError } from '../../kernel/errors.js';
 import type { RateLimitRule } from '../../domain/rate-limit.js';
 import { clientKey } from '../../http/client-ip.js';
 import { STATUS } from '../../http/errors.js';

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { AppError } from '../../domain/errors.js';
+import { AppError } from '../../kernel/errors.js';
 import type { EventDoc } from '../../domain/events.js';
 import type { AppEnv } from '../context.js';
 

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
-import { AppError } from '../../domain/errors.js';
+import { AppError } from '../../kernel/errors.js';
 import { op, DuplicateKeyError, type Collection, type Doc, type IndexSpec } from '../../store/port.js';
 import type { AppEnv } from '../context.js';
 

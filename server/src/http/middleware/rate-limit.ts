@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { AppError } from '../../domain/errors.js';
+import { AppError } from '../../kernel/errors.js';
 import { assertValidRule, createRateLimiter, type RateLimitDecision, type RateLimiter, type RateLimitRule } from '../../domain/rate-limit.js';
 import { clientKey } from '../client-ip.js';
 import type { AppDeps, AppEnv } from '../context.js';

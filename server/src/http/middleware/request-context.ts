@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { newId } from '../../domain/ids.js';
+import { newId } from '../../kernel/ids.js';
 import type { AppDeps, AppEnv } from '../context.js';
 
 /**

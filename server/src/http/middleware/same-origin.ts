@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { AppError } from '../../domain/errors.js';
+import { AppError } from '../../kernel/errors.js';
 import type { AppEnv } from '../context.js';
 
 /** Options for {@link requireSameOrigin}. */

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { jsx } from 'hono/jsx';
 import { z } from 'zod';
-import { AppError } from '../../domain/errors.js';
+import { AppError } from '../../kernel/errors.js';
 import { FindTicketsPage, type FindTicketsPageProps } from '../../pages/find-tickets.js';
 import { renderPage } from '../../pages/layout.js';
 import { clientKey } from '../client-ip.js';

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { jsx } from 'hono/jsx';
 import type { CapturedMailer, CapturedMessage } from '../../delivery/mailer.js';
-import { idPattern } from '../../domain/ids.js';
+import { idPattern } from '../../kernel/ids.js';
 import { renderPage } from '../../pages/layout.js';
 import { attachmentPath, MailboxList, MailboxMessage } from '../../pages/mailbox.js';
 import type { AppEnv } from '../context.js';

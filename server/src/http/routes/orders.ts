@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Order } from '@trendy-tickets/sdk';
 import type { Context } from 'hono';
-import { AppError } from '../../domain/errors.js';
+import { AppError } from '../../kernel/errors.js';
 import type { EventDoc } from '../../domain/events.js';
 import type { OrderAccess, OrderDoc } from '../../domain/orders.js';
 import { clientKey } from '../client-ip.js';

@@ -1,8 +1,8 @@
 import { Hono, type Context } from 'hono';
 import { jsx } from 'hono/jsx';
 import { z } from 'zod';
-import { AppError } from '../../domain/errors.js';
-import { idPattern } from '../../domain/ids.js';
+import { AppError } from '../../kernel/errors.js';
+import { idPattern } from '../../kernel/ids.js';
 import { MessagePage, renderPage } from '../../pages/layout.js';
 import type { AppEnv } from '../context.js';
 import { limitBody } from '../middleware/body-limit.js';

@@ -1,8 +1,8 @@
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { AppError } from '../../domain/errors.js';
+import { AppError } from '../../kernel/errors.js';
 import type { EventDoc } from '../../domain/events.js';
-import { idPattern } from '../../domain/ids.js';
+import { idPattern } from '../../kernel/ids.js';
 import { rupees } from '../../pages/layout.js';
 import type { AppEnv } from '../context.js';
 import { limitBody } from '../middleware/body-limit.js';

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { AppError, notFound } from '../../domain/errors.js';
+import { AppError, notFound } from '../../kernel/errors.js';
 import { isCheckoutFailure } from '../../payments/test-gateway.js';
 import { optionalKey, requireKey } from '../middleware/auth.js';
 import { bearer, createRouter } from '../router.js';

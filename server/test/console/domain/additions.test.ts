@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../src/domain/errors.js';
+import { AppError } from '../../../src/kernel/errors.js';
 import { KEY_CACHE_MS } from '../../../src/domain/accounts.js';
 import { SCAN_TIME_WINDOW } from '../../../src/domain/checkins.js';
 import { buildTestApp } from '../../helpers/app.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../src/domain/errors.js';
+import { AppError } from '../../../src/kernel/errors.js';
 import { RESEND_RULE } from '../../../src/domain/ticket-mail.js';
 import { buildTestApp } from '../../helpers/app.js';
 import { deliverMail, issueTickets, organizerWithEvent } from '../../helpers/checkout.js';
