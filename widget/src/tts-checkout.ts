@@ -2,7 +2,8 @@ import type { FieldIssue, Order, OtpInvalidDetails, PayOrderParams, PublicEvent,
 import { html, nothing } from 'lit/html.js';
 import { CheckoutError, createApi, newIdempotencyKey, type CheckoutErrorCode, type IdempotencyKey } from './api.js';
 import { BaseElement, type PropertyDeclaration, type PropertyValues } from './base-element.js';
-import { ENGLISH, hasMessages, i18n, registerMessages, type I18n, type Key } from './i18n.js';
+import { errorMessage, RETRYABLE } from './error-messages.js';
+import { hasMessages, i18n, registerMessages, type I18n, type Key } from './i18n.js';
 import { isInAppBrowser, razorpayContact } from './in-app-browser.js';
 import { loadRazorpay } from './razorpay-loader.js';
 import { keep, kept } from './resume.js';
@@ -100,10 +101,6 @@ const STEPS: ReadonlyArray<[CheckoutStep, Key]> = [
 ];
 /** When the server asks for patience without saying how long. */
 const DEFAULT_WAIT = 60;
-/** Error codes that mean the embed itself is wrong (key, event, origin): the site owner must act. */
-const SETUP_CODES: readonly CheckoutErrorCode[] = ['FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND'];
-/** Codes the buyer can simply try again after. */
-const RETRYABLE: readonly CheckoutErrorCode[] = ['NETWORK_ERROR', 'GATEWAY_UNAVAILABLE', 'UPSTREAM_UNAVAILABLE', 'PAYMENT_VERIFICATION_FAILED', 'RATE_LIMITED', 'INTERNAL', 'IDEMPOTENCY_IN_FLIGHT'];
 
 interface Problem {
   code: CheckoutErrorCode;
@@ -454,7 +451,7 @@ export class TtsCheckout extends BaseElement {
     const e = err instanceof CheckoutError ? err : new CheckoutError('INTERNAL', String(err));
     const code = e.code;
     this.#fire('tts-error', { code, message: e.message, request_id: e.requestId });
-    const problem: Problem = { code, key: code in ENGLISH ? (code as Key) : 'INTERNAL', retry: RETRYABLE.includes(code) ? retry : undefined };
+    const problem: Problem = { code, key: errorMessage(code), retry: RETRYABLE.includes(code) ? retry : undefined };
     switch (code) {
       case 'HOLD_EXPIRED':
         this.#end();
@@ -509,11 +506,8 @@ export class TtsCheckout extends BaseElement {
         return;
       }
       default:
-        if (SETUP_CODES.includes(code)) {
-          problem.key = 'SETUP';
-          // The buyer cannot fix this; the developer reading the console can.
-          console.warn(`<tts-checkout>: ${e.message}`);
-        }
+        // The embed itself is wrong (key, event, origin): the buyer cannot fix this; the developer reading the console can.
+        if (problem.key === 'SETUP') console.warn(`<tts-checkout>: ${e.message}`);
     }
     this.problem = problem;
   }
