@@ -4,11 +4,12 @@ import { createApi } from './api.js';
 import { BaseElement, type PropertyDeclaration, type PropertyValues } from './base-element.js';
 import { CheckoutFlow, type CheckoutStep } from './checkout-flow.js';
 import type { TtsCheckoutEventMap, TtsRequestCloseDetail } from './events.js';
-import { hasMessages, i18n, registerMessages, type I18n, type Key } from './i18n.js';
+import { hasMessages, i18n, registerMessages, type I18n } from './i18n.js';
 import { testGatewayHandler } from './pay-handler.js';
 import { razorpayHandler } from './razorpay-handler.js';
 import type { StepContext } from './steps/context.js';
 import { doneStep } from './steps/done.js';
+import { endedStep, holdFooter, problemBox, stepIndicator } from './steps/frame.js';
 import { detailsStep } from './steps/details.js';
 import { payStep } from './steps/pay.js';
 import { ticketsStep } from './steps/tickets.js';
@@ -46,15 +47,6 @@ const SCRIPT_ORIGIN = (() => {
     return '';
   }
 })();
-
-/** The steps the indicator shows, in order, with their short names. */
-const STEPS: ReadonlyArray<[CheckoutStep, Key]> = [
-  ['tickets', 'sTickets'],
-  ['details', 'sDetails'],
-  ['verify', 'code'],
-  ['pay', 'pay'],
-  ['done', 'sDone'],
-];
 
 /**
  * `<tts-checkout>`: the Trendy Ticket Service checkout. A button that opens a modal (or, with
@@ -363,44 +355,10 @@ export class TtsCheckout extends BaseElement {
       case 'done':
         return doneStep(c);
       case 'ended':
-        return html`<p class="notice" part="notice" data-focus tabindex="-1">${this.#i.t('expired')}</p>
-          <button class="primary" part="primary" @click=${c.on.restart}>${this.#i.t('restart')}</button>`;
+        return endedStep(c);
       default:
         return ticketsStep(c);
     }
-  }
-
-  /** While seats are held: what is being bought, and for how long the seats stay held. */
-  #footer(c: StepContext) {
-    const { order, holdLeft, i } = c;
-    if (!order || holdLeft === null || (this.#s.step !== 'verify' && this.#s.step !== 'pay')) return nothing;
-    return html`<footer part="footer">
-      <span>${order.items.map((x) => `${x.quantity} × ${x.name}`).join(', ')} · <b>${i.money(order.amount)}</b></span>
-      <span role="timer">${i.t('held', { time: i.clock(holdLeft) })}</span>
-      <button class="link" aria-disabled=${this.#s.paying} @click=${c.on.restart}>${i.t('restart')}</button>
-    </footer>`;
-  }
-
-  /** Where the buyer is: tickets → details → email code (when asked) → pay → done. */
-  #steps(ev: PublicEvent) {
-    const i = this.#i;
-    const steps = STEPS.filter(([s]) => s !== 'verify' || ev.require_email_verification);
-    const at = steps.findIndex(([s]) => s === this.#s.step);
-    return html`<ol class="steps" part="steps" aria-label=${i.t('steps')}>
-      ${steps.map(([s, key], n) => html`<li class=${n <= at ? 'on' : ''} aria-current=${s === this.#s.step ? 'step' : nothing}>${i.t(key)}</li>`)}
-    </ol>`;
-  }
-
-  #problem() {
-    const p = this.#s.problem;
-    if (!p) return nothing;
-    const i = this.#i;
-    const wait = p.until ? Math.max(0, Math.ceil((p.until - this.#s.now) / 1000)) : 0;
-    const text = p.key === 'RATE_LIMITED' ? i.t('RATE_LIMITED', { time: i.clock(wait) }) : i.t(p.key, { reason: p.reason ?? '' });
-    return html`<div class="error" part="error" role="alert">
-      ${text}
-      ${p.retry ? html`<br /><button class="secondary" aria-disabled=${wait > 0} @click=${() => wait <= 0 && p.retry?.()}>${i.t('retry')}</button>` : nothing}
-    </div>`;
   }
 
   #panel() {
@@ -416,7 +374,7 @@ export class TtsCheckout extends BaseElement {
         ${ev ? html`<p class="muted">${[ev.venue, i.date(ev.starts_at, ev.timezone)].filter(Boolean).join(' · ')}</p>` : nothing}
         ${modal ? html`<button class="x" part="close" aria-label=${i.t('close')} @click=${() => this.#requestClose('close-button')}>×</button>` : nothing}
       </header>
-      ${ev ? this.#steps(ev) : nothing}
+      ${ev ? stepIndicator(i, ev, this.#s.step) : nothing}
       <div class="body" part="body">
         ${this.asking
           ? html`<div class="ask" role="alert">
@@ -427,9 +385,9 @@ export class TtsCheckout extends BaseElement {
               </div>
             </div>`
           : nothing}
-        ${this.#problem()} ${c ? this.#body(c) : nothing}
+        ${problemBox(i, this.#s.problem, this.#s.now)} ${c ? this.#body(c) : nothing}
       </div>
-      ${c ? this.#footer(c) : nothing}
+      ${c ? holdFooter(c, this.#s.step, this.#s.paying) : nothing}
       <p class="sr" role="status">${this.#s.status}</p>
     </div>`;
   }
