@@ -44,7 +44,7 @@ async function setup(options: { key?: string; handlers?: (api: FlowHost['api']) 
     fire: (type, detail) => void fired.push({ type, detail }),
     resumed: () => {},
     invalidField: (f) => void invalid.push(f),
-    handlers: options.handlers?.(api) ?? { test: testGatewayHandler(api) },
+    handlers: options.handlers?.(api) ?? { test: testGatewayHandler(api), razorpay: null, external: null },
     now: () => t.clock.now().getTime(),
   });
   flow.setEvent(org.event.id);
@@ -126,6 +126,8 @@ describe('the checkout flow (no DOM)', () => {
             });
           },
         },
+        razorpay: null,
+        external: null,
       }),
     });
     const email = await toVerify(flow);

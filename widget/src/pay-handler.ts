@@ -38,8 +38,12 @@ export interface PayHandler {
   pay(order: Order, callbacks: PayCallbacks): void;
 }
 
-/** A handler for each gateway the checkout can pay through; an order of any other gateway has no Pay. */
-export type PayHandlers = Partial<Record<NonNullable<Order['payment']>['gateway'], PayHandler>>;
+/**
+ * The handler of every gateway an order can name, or `null` for one the checkout never pays
+ * through: a `Record` over the SDK's union, so a gateway added there does not compile until the
+ * element says how to pay through it.
+ */
+export type PayHandlers = Record<NonNullable<Order['payment']>['gateway'], PayHandler | null>;
 
 /**
  * The built-in test gateway (test mode): no window, the test panel's Pay or Fail button asks the

@@ -160,6 +160,8 @@ export class TtsCheckout extends BaseElement {
           this.#focusStep();
         },
       }),
+      // Paid outside the checkout (tickets the organizer issued): such an order is never payable here.
+      external: null,
     },
   });
   /** What the last render showed of the flow: a change of step, event or lock moves the focus. */
