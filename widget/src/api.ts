@@ -1,8 +1,20 @@
 /**
  * The slice of the Trendy Ticket Service API the checkout speaks, with the publishable key.
- * Types come from the SDK's wire contract (`import type` only: nothing of the SDK is bundled).
+ * Types come from the SDK's wire contract (`import type` only: nothing of the SDK is bundled), request
+ * bodies included, so a body the server would refuse does not compile.
  */
-import type { ErrorBody, ErrorCode, Order, PublicEvent, TestGatewayPayment } from '@trendy-tickets/sdk';
+import type {
+  ClientSecretParams,
+  CreateOrderParams,
+  ErrorBody,
+  ErrorCode,
+  Order,
+  PayOrderParams,
+  PublicEvent,
+  TestGatewayPayParams,
+  TestGatewayPayment,
+  VerifyOrderParams,
+} from '@trendy-tickets/sdk';
 
 /** Problems that happen in the browser rather than on the server. */
 export type ClientErrorCode = 'NETWORK_ERROR' | 'PAYMENT_FAILED' | 'GATEWAY_UNAVAILABLE';
@@ -119,29 +131,26 @@ export function createApi(base: string, key: string) {
       }
     }
   }
-  const order = (id: string, action: string, body: object, idempotency?: IdempotencyKey) => call<Order>('POST', `/v1/orders/${id}/${action}`, body, idempotency);
+  const order = <B extends ClientSecretParams>(id: string, action: string, body: B, idempotency?: IdempotencyKey) => call<Order>('POST', `/v1/orders/${id}/${action}`, body, idempotency);
 
   return {
     event: (id: string) => call<PublicEvent>('GET', `/v1/public/events/${encodeURIComponent(id)}`),
     /** Holds seats. Keyed: a retry after a lost answer gets the order already made, not a second hold. */
-    create: (
-      body: { event: string; items?: Array<{ ticket_type: string; quantity: number }>; amount?: number; buyer: { name: string; email: string; phone?: string } },
-      idempotency: IdempotencyKey,
-    ) => call<Order>('POST', '/v1/orders', body, idempotency),
+    create: (body: CreateOrderParams, idempotency: IdempotencyKey) => call<Order>('POST', '/v1/orders', body, idempotency),
     /** The API takes the client secret in this call's query (docs/api-conventions.md#keys); its access log records the path only. */
     retrieve: (id: string, secret: string) => call<Order>('GET', `/v1/orders/${id}?client_secret=${encodeURIComponent(secret)}`),
     // No key: the order's state makes a repeat harmless. A verified order answers a second
     // verify with itself, and a paid order answers the same payment again with itself.
-    verify: (id: string, secret: string, code: string) => order(id, 'verify', { client_secret: secret, code }),
+    verify: (id: string, secret: string, code: string) => order(id, 'verify', { client_secret: secret, code } satisfies VerifyOrderParams),
     // Keyed per click: each send replaces the code and counts against the address's five an
     // hour, so a retry after a lost answer must replay it, not mail a code that voids the first.
     resend: (id: string, secret: string, idempotency: IdempotencyKey) => order(id, 'resend-code', { client_secret: secret }, idempotency),
     /** Gives the seats back: the buyer started again (no key: cancelling twice is harmless). */
     cancel: (id: string, secret: string) => order(id, 'cancel', { client_secret: secret }),
-    pay: (id: string, secret: string, p: { gateway_order_id: string; gateway_payment_id: string; signature: string }) => order(id, 'pay', { client_secret: secret, ...p }),
+    pay: (id: string, secret: string, p: Omit<PayOrderParams, 'client_secret'>) => order(id, 'pay', { client_secret: secret, ...p } satisfies PayOrderParams),
     // Keyed per click: a retry after a lost answer replays the simulated payment rather than
     // making a second one that nobody confirms.
     testPay: (gatewayOrderId: string, outcome: 'success' | 'failure', idempotency: IdempotencyKey) =>
-      call<TestGatewayPayment>('POST', '/v1/test-gateway/payments', { gateway_order_id: gatewayOrderId, outcome }, idempotency),
+      call<TestGatewayPayment>('POST', '/v1/test-gateway/payments', { gateway_order_id: gatewayOrderId, outcome } satisfies TestGatewayPayParams, idempotency),
   };
 }

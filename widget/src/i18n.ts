@@ -78,12 +78,16 @@ const en = {
   UPSTREAM_UNAVAILABLE: 'Payments are not answering right now.',
   SETUP: 'Tickets cannot be sold here. Please tell the site owner.',
   VALIDATION_FAILED: 'Please correct the marked fields.',
+  PAYLOAD_TOO_LARGE: 'Your details are too long. Shorten them and try again.',
+  CONFLICT: 'Your order changed at the same moment. Please start again.',
+  ORDER_NOT_PAYABLE: 'This order can no longer be paid.',
+  IDEMPOTENCY_MISMATCH: 'Your request changed while it was being sent. Try again.',
+  IDEMPOTENCY_IN_FLIGHT: 'Your last request is still being handled. Try again in a moment.',
   INTERNAL: 'Something went wrong.',
 };
 
 /** A message id. */
 export type Key = keyof typeof en;
-
 
 /** The languages the checkout speaks. */
 export type Locale = 'en' | 'hi';

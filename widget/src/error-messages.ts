@@ -1,0 +1,49 @@
+/**
+ * What the buyer reads for each error code, and which codes a retry can help with. DOM-free:
+ * the checkout flow (checkout-flow.ts) uses it, and it is tested in plain Node.
+ */
+import type { CheckoutErrorCode } from './api.js';
+import type { Key } from './i18n.js';
+
+/**
+ * The message for every code a step can fail with: the API's (the SDK's `ErrorCode`) and the
+ * browser's own. A `Record` over the union, so a code added to the SDK does not compile until it
+ * has its words here, and through `Record<Key, string>` in every locale. A key the site owner
+ * must fix (key, event, origin) reads as `SETUP`: the buyer cannot act on it.
+ */
+export const ERROR_MESSAGES: Readonly<Record<CheckoutErrorCode, Key>> = {
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  UNAUTHENTICATED: 'SETUP',
+  FORBIDDEN: 'SETUP',
+  NOT_FOUND: 'SETUP',
+  OTP_INVALID: 'OTP_INVALID',
+  OTP_EXPIRED: 'OTP_EXPIRED',
+  PAYMENT_VERIFICATION_FAILED: 'PAYMENT_VERIFICATION_FAILED',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  CONFLICT: 'CONFLICT',
+  SOLD_OUT: 'SOLD_OUT',
+  SALES_CLOSED: 'SALES_CLOSED',
+  ORDER_NOT_PAYABLE: 'ORDER_NOT_PAYABLE',
+  HOLD_EXPIRED: 'expired',
+  IDEMPOTENCY_MISMATCH: 'IDEMPOTENCY_MISMATCH',
+  IDEMPOTENCY_IN_FLIGHT: 'IDEMPOTENCY_IN_FLIGHT',
+  RATE_LIMITED: 'RATE_LIMITED',
+  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  INTERNAL: 'INTERNAL',
+  NETWORK_ERROR: 'NETWORK_ERROR',
+  PAYMENT_FAILED: 'PAYMENT_FAILED',
+  GATEWAY_UNAVAILABLE: 'GATEWAY_UNAVAILABLE',
+};
+
+/**
+ * The message key for `code`. A code missing from the table can only come from a server newer
+ * than this script (a page holding an old copy): it reads as `INTERNAL`.
+ *
+ * @example errorMessage('FORBIDDEN') // 'SETUP'
+ */
+export function errorMessage(code: CheckoutErrorCode): Key {
+  return ERROR_MESSAGES[code] ?? 'INTERNAL';
+}
+
+/** Codes the buyer can simply try again after. */
+export const RETRYABLE: readonly CheckoutErrorCode[] = ['NETWORK_ERROR', 'GATEWAY_UNAVAILABLE', 'UPSTREAM_UNAVAILABLE', 'PAYMENT_VERIFICATION_FAILED', 'RATE_LIMITED', 'INTERNAL', 'IDEMPOTENCY_IN_FLIGHT'];
