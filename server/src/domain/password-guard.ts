@@ -132,8 +132,10 @@ export function createPasswordGuard({ store, clock, limiter, hasher, secret }: P
     const [, id = '', issued = '', mac = ''] = parts;
     const issuedMs = parseInt(issued, 36) * 1000;
     if (!(issuedMs <= now.getTime() + 60_000 && now.getTime() - issuedMs < KNOWN_DEVICE_MS)) return null;
-    const presented = Buffer.from(mac, 'base64url');
-    const expected = deviceMac(email, id, issued);
+    // Compared as text: decoding would ignore the spare bits of the last base64url character, so
+    // several spellings would pass for one MAC.
+    const presented = Buffer.from(mac);
+    const expected = Buffer.from(deviceMac(email, id, issued).toString('base64url'));
     return presented.length === expected.length && timingSafeEqual(presented, expected) ? id : null;
   }
 
