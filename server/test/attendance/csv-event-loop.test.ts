@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import type { TicketDoc } from '../../src/domain/tickets.js';
+import { CSV_BATCH_SIZE } from '../../src/domain/attendance.js';
 import { buildTestApp } from '../helpers/app.js';
 import { organizerWithEvent } from '../helpers/checkout.js';
 
@@ -52,6 +53,15 @@ describe('the attendee CSV of a large event', () => {
     text.push(decoder.decode(first.value, { stream: true }));
     const delay = monitorEventLoopDelay({ resolution: 5 });
     delay.enable();
+    // Turns of the event loop during the stream: an export that yields between pages gives at
+    // least one per page; one that runs to the end in one go gives none.
+    let turns = 0;
+    let counting = true;
+    const countTurns = () => {
+      turns++;
+      if (counting) setImmediate(countTurns);
+    };
+    setImmediate(countTurns);
     const healthz: number[] = [];
     const probe = (async () => {
       for (let i = 0; i < 20; i++) {
@@ -67,13 +77,16 @@ describe('the attendee CSV of a large event', () => {
       bytes += value.byteLength;
       text.push(decoder.decode(value, { stream: true }));
     }
+    counting = false;
     await probe;
     delay.disable();
     const lines = text.join('').split('\r\n').filter(Boolean);
     expect(lines).toHaveLength(ROWS + 1);
     expect(bytes).toBeGreaterThan(ROWS * 50);
-    // The tight figure (20 ms) is the bench's; this bound only has to hold on a busy two-core machine.
-    expect(delay.max / 1e6).toBeLessThan(100);
-    expect(Math.max(...healthz)).toBeLessThan(100);
+    expect(turns).toBeGreaterThanOrEqual(Math.floor(ROWS / CSV_BATCH_SIZE) - 1);
+    // The tight figure (20 ms) is the bench's. These bounds only catch a stream that holds the loop
+    // for a large part of the export, on a two-core machine that may be busy with other work.
+    expect(delay.max / 1e6).toBeLessThan(500);
+    expect(Math.max(...healthz)).toBeLessThan(500);
   });
 });
