@@ -51,8 +51,10 @@ describe('answering in time', () => {
 
     // Once Razorpay answers again, the next delivery for the payment completes the order.
     live.fake.setDown(false);
-    const done = webhooks.receive(body, signature, 'EvtSlow0000002');
-    await expect(done).resolves.toMatchObject({ ignored: null });
+    const done = await webhooks.receive(body, signature, 'EvtSlow0000002');
+    expect(done).toMatchObject({ ignored: null });
+    // On a busy machine even this delivery may outlast the 20 ms budget: its work then ends after the answer.
+    if ('unfinished' in done) await done.unfinished;
     expect((await live.getOrder(org, order.id)).status).toBe('paid');
   });
 });
