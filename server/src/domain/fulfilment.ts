@@ -1,4 +1,3 @@
-import type { Outbox } from '../delivery/outbox.js';
 import { confirmPayment, refusalOf, verifyPaymentSignature, type GatewayPayment } from '../payments/gateway.js';
 import { op, type Store } from '../store/port.js';
 import type { Clock } from '../kernel/clock.js';
@@ -10,6 +9,7 @@ import type { AccountDoc } from './accounts.js';
 import { AWAITING, findOrderFor, type GatewayRouter, type OrderAccess, type OrderDoc, type OrderRefundDoc } from './orders.js';
 import { createRefunds, type RefundDoc } from './refunds.js';
 import type { TicketService } from './tickets.js';
+import type { Outbox } from './ports.js';
 
 /** Paid orders, refunds and ledgers one sweep looks at at most; the rest wait for the next round. */
 const SWEEP_BATCH = 200;

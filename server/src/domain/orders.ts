@@ -1,5 +1,4 @@
 import type { OrderStatus } from '@trendy-tickets/sdk';
-import type { Outbox } from '../delivery/outbox.js';
 import { refusalOf, type CreateGatewayOrderInput, type GatewayOrder, type PaymentGateway } from '../payments/gateway.js';
 import { op, type Collection, type IndexSpec, type Store } from '../store/port.js';
 import { deriveClientSecret, hashClientSecret } from './client-secret.js';
@@ -18,6 +17,7 @@ import {
   newCode,
   sameDigest,
 } from './verification.js';
+import type { Outbox } from './ports.js';
 
 export const AWAITING: readonly OrderStatus[] = ['awaiting_verification', 'awaiting_payment'];
 
