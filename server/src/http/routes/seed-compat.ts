@@ -5,6 +5,7 @@ import type { EventDoc } from '../../domain/events.js';
 import { idPattern } from '../../kernel/ids.js';
 import { rupees } from '../../pages/layout.js';
 import type { AppEnv } from '../context.js';
+import { setCaller } from '../middleware/auth.js';
 import { limitBody } from '../middleware/body-limit.js';
 import { assertOriginAllowed } from '../middleware/cors.js';
 
@@ -85,7 +86,8 @@ export function seedCompatRoutes() {
       let event: EventDoc;
       try {
         if (typeof token !== 'string' || !EVENT_ID.test(token)) return fail(c, 404, INVALID);
-        event = await c.var.services.events.getPublic({ account: auth.account._id, livemode: auth.livemode }, token);
+        setCaller(c, auth);
+        event = await c.var.services.events.getPublic(c.get('owner'), token);
         assertOriginAllowed(c.req.header('Origin'), event, new URL(c.var.deps.config.publicUrl).origin);
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
