@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { requireKey } from '../middleware/auth.js';
-import { assertOriginAllowed } from '../middleware/cors.js';
+import { assertCanSellFrom } from '../../domain/events.js';
+import { foreignOrigin } from '../middleware/cors.js';
 import { bearer, createRouter } from '../router.js';
 import { CheckinListSchema, CheckinSchema, CreateCheckinBody, VerificationKeySchema } from '../schemas/checkins.js';
 import { errorResponses, IdParam, ListQuery } from '../schemas/common.js';
@@ -75,7 +76,7 @@ export function checkinRoutes() {
       const { services, deps } = c.var;
       const owner = c.get('owner');
       const event = c.var.auth.key.kind === 'secret' ? await services.events.get(owner, c.req.valid('param').id) : await services.events.getPublic(owner, c.req.valid('param').id);
-      assertOriginAllowed(c.req.header('Origin'), event, new URL(deps.config.publicUrl).origin);
+      assertCanSellFrom(event, foreignOrigin(c));
       const x = await services.codes.publicKey(owner.account);
       return c.json(
         {

@@ -1,5 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
-import { assertOriginAllowed } from '../middleware/cors.js';
+import { assertCanSellFrom } from '../../domain/events.js';
+import { foreignOrigin } from '../middleware/cors.js';
 import { requireKey } from '../middleware/auth.js';
 import { bearer, createRouter } from '../router.js';
 import { errorResponses, IdParam, ListQuery } from '../schemas/common.js';
@@ -103,10 +104,7 @@ export function eventRoutes() {
     .openapi(retrievePublicEvent, async (c) => {
       // c.get, not c.var: c.var copies every variable into a new object on each access.
       const event = await c.get('services').events.readPublic(c.get('owner'), c.req.valid('param').id);
-      const { config, clock } = c.get('deps');
-      const origin = c.req.header('Origin');
-      // Servers send no Origin: parse our own URL only for browsers.
-      if (origin !== undefined) assertOriginAllowed(origin, event, new URL(config.publicUrl).origin);
-      return c.json(toPublicEventJson(event, clock.now()), 200);
+      assertCanSellFrom(event, foreignOrigin(c));
+      return c.json(toPublicEventJson(event, c.get('deps').clock.now()), 200);
     });
 }

@@ -2,12 +2,11 @@ import { createRoute } from '@hono/zod-openapi';
 import type { Order } from '@trendy-tickets/sdk';
 import type { Context } from 'hono';
 import { AppError } from '../../kernel/errors.js';
-import type { EventDoc } from '../../domain/events.js';
 import type { OrderAccess, OrderDoc } from '../../domain/orders.js';
 import type { AppEnv } from '../context.js';
 import { requireKey } from '../middleware/auth.js';
 import type { ReplaySecret } from '../middleware/idempotency.js';
-import { assertOriginAllowed } from '../middleware/cors.js';
+import { foreignOrigin } from '../middleware/cors.js';
 import { bearer, createRouter } from '../router.js';
 import { errorResponses, IdParam } from '../schemas/common.js';
 import { ClientSecretBody, ClientSecretQuery, CreateOrderBody, OrderSchema, PayOrderBody, RefundOrderBody, VerifyOrderBody } from '../schemas/orders.js';
@@ -126,13 +125,9 @@ export function orderRoutes() {
   return createRouter()
     .openapi(createOrder, async (c) => {
       const input = c.req.valid('json');
-      const { auth, deps } = c.var;
-      const origin = c.req.header('Origin');
-      const ownOrigin = new URL(deps.config.publicUrl).origin;
-      const { order, clientSecret } = await c.var.services.orders.create(c.get('owner'), input, {
-        ip: c.get('clientKey'),
-        ...(auth.key.kind === 'publishable' ? { canSell: (event: EventDoc) => assertOriginAllowed(origin, event, ownOrigin) } : {}),
-      });
+      // Only publishable keys come from browsers: requireKey refuses a secret key sent with an Origin.
+      const origin = c.get('auth').key.kind === 'publishable' ? foreignOrigin(c) : undefined;
+      const { order, clientSecret } = await c.var.services.orders.create(c.get('owner'), input, { ip: c.get('clientKey'), origin });
       return c.json(await orderBody(c, order, clientSecret), 201);
     })
     .openapi(verifyOrder, async (c) => {

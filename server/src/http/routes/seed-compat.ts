@@ -1,13 +1,13 @@
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError } from '../../kernel/errors.js';
-import type { EventDoc } from '../../domain/events.js';
+import { assertCanSellFrom, type EventDoc } from '../../domain/events.js';
 import { idPattern } from '../../kernel/ids.js';
 import { rupees } from '../../pages/layout.js';
 import type { AppEnv } from '../context.js';
 import { setCaller } from '../middleware/auth.js';
 import { limitBody } from '../middleware/body-limit.js';
-import { assertOriginAllowed } from '../middleware/cors.js';
+import { foreignOrigin } from '../middleware/cors.js';
 
 const EVENT_ID = idPattern('evt');
 const MAX_BODY_BYTES = 4 * 1024;
@@ -88,7 +88,7 @@ export function seedCompatRoutes() {
         if (typeof token !== 'string' || !EVENT_ID.test(token)) return fail(c, 404, INVALID);
         setCaller(c, auth);
         event = await c.var.services.events.getPublic(c.get('owner'), token);
-        assertOriginAllowed(c.req.header('Origin'), event, new URL(c.var.deps.config.publicUrl).origin);
+        assertCanSellFrom(event, foreignOrigin(c));
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         return err.code === 'NOT_FOUND' ? fail(c, 404, INVALID) : fail(c, 403, err.message);
