@@ -17,6 +17,7 @@ import { createLeases } from './domain/leases.js';
 import { createOrderService, type GatewayRouter } from './domain/orders.js';
 import { createPasswordGuard } from './domain/password-guard.js';
 import { createRateLimiter } from './domain/rate-limit.js';
+import { createRepairService } from './domain/repair.js';
 import { createSessionService } from './domain/sessions.js';
 import { createTicketCodes } from './domain/ticket-codes.js';
 import { createTicketFinder } from './domain/ticket-finder.js';
@@ -111,6 +112,8 @@ export function createServices({ config, store, clock, hasher = bcryptHasher(con
     events,
     orders,
     fulfilment,
+    // The reconciler and the sweeper, run by background.ts.
+    repair: createRepairService({ store, clock, inventory, gateways, fulfilment }),
     webhooks,
     tickets,
     checkins: createCheckinService({ store, clock, codes, figures, eventOf: (id) => events.findByIdCached(id) }),
