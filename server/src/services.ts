@@ -25,6 +25,7 @@ import { createTicketMailService } from './domain/ticket-mail.js';
 import { createTicketService } from './domain/tickets.js';
 import { createWebhookService } from './domain/webhooks.js';
 import { createRazorpayGateway } from './payments/razorpay.js';
+import { createTestCheckout } from './payments/test-checkout.js';
 import { createTestGateway } from './payments/test-gateway.js';
 import type { Store } from './store/port.js';
 
@@ -121,6 +122,8 @@ export function createServices({ config, store, clock, hasher = bcryptHasher(con
     outbox,
     limiter,
     testGateway,
+    // Paying test orders at the test gateway, for the API and the hosted checkout.
+    testCheckout: createTestCheckout({ testGateway, orders, fulfilment }),
     gateways,
     // The console's own needs; its pages call the services above for everything else.
     sessions: createSessionService({ store, clock }),

@@ -7,7 +7,6 @@ import { AppError, type FieldIssue } from '../../kernel/errors.js';
 import type { EventDoc, Owner } from '../../domain/events.js';
 import { idPattern } from '../../kernel/ids.js';
 import type { CreateOrderInput, OrderAccess } from '../../domain/orders.js';
-import { isCheckoutFailure } from '../../payments/test-gateway.js';
 import { CheckoutPage, hostedCheckoutPage, OrderPage, type CheckoutFormValues, type PageError } from '../../pages/checkout.js';
 import { MessagePage, renderPage } from '../../pages/layout.js';
 import type { AppEnv } from '../context.js';
@@ -279,26 +278,8 @@ export function checkoutRoutes() {
   router.post(
     '/checkout/orders/:orderId/pay',
     orderAction(async (c, { access, id }) => {
-      const { services } = c.var;
-      const order = await services.orders.retrieve(access, id);
-      if (order.status !== 'awaiting_payment') return; // the order page explains the state it is in
-      if (order.livemode && order.amount > 0) throw new AppError('FORBIDDEN', 'Live payments go through the secure checkout window on the organizer’s site.');
-      // Creates the gateway order if missing; a free order is completed right here by the domain.
-      const withPayment = await services.orders.ensurePayment(order);
-      if (withPayment.status !== 'awaiting_payment') return;
-      const gatewayOrderId = withPayment.payment?.gateway_order_id;
-      if (!gatewayOrderId || withPayment.payment?.gateway !== 'test') throw new AppError('ORDER_NOT_PAYABLE', 'This order has no test payment to make.');
       const form = await formBody(c);
-      const result = await services.testGateway.simulatePayment({ gatewayOrderId, outcome: form.outcome === 'failure' ? 'failure' : 'success' });
-      if (isCheckoutFailure(result)) {
-        await services.fulfilment.recordPaymentFailure(gatewayOrderId, result.error.description);
-        return;
-      }
-      await services.fulfilment.pay(access, id, {
-        gateway_order_id: result.razorpay_order_id,
-        gateway_payment_id: result.razorpay_payment_id,
-        signature: result.razorpay_signature,
-      });
+      await c.var.services.testCheckout.payOrder(access, id, form.outcome === 'failure' ? 'failure' : 'success');
     }),
   );
 

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { AppError, notFound } from '../../kernel/errors.js';
+import { notFound } from '../../kernel/errors.js';
 import { isCheckoutFailure } from '../../payments/test-gateway.js';
 import { optionalKey, requireKey } from '../middleware/auth.js';
 import { bearer, createRouter } from '../router.js';
@@ -89,14 +89,9 @@ export function ticketRoutes() {
       return c.json(toTicketJson(ticket, c.var.deps.config.publicUrl), 200);
     })
     .openapi(simulatePayment, async (c) => {
-      const { auth, services } = c.var;
-      if (auth.livemode) throw new AppError('FORBIDDEN', 'The test gateway takes test keys only; live orders are paid through Razorpay Checkout.');
       const { gateway_order_id, outcome } = c.req.valid('json');
-      // Only this account's own test orders can be paid here.
-      const order = await services.orders.findByGatewayOrder(c.get('owner'), gateway_order_id);
-      const result = await services.testGateway.simulatePayment({ gatewayOrderId: gateway_order_id, outcome });
+      const result = await c.var.services.testCheckout.simulate(c.get('owner'), gateway_order_id, outcome);
       if (isCheckoutFailure(result)) {
-        await services.fulfilment.recordPaymentFailure(order.payment?.gateway_order_id ?? gateway_order_id, result.error.description);
         const { code, description, reason, metadata } = result.error;
         return c.json({ outcome: 'failure' as const, gateway_order_id, gateway_payment_id: metadata.payment_id, signature: null, error: { code, description, reason } }, 200);
       }
