@@ -68,9 +68,8 @@ export function checkinRoutes() {
     })
     .openapi(listCheckins, async (c) => {
       const { services, deps } = c.var;
-      const page = await services.checkins.list(c.get('owner'), c.req.valid('param').id, c.req.valid('query'));
-      const tickets = await services.tickets.byIds(page.data.flatMap((chk) => (chk.ticket ? [chk.ticket] : [])));
-      return c.json(toList(page, (chk) => toCheckinJson(chk, chk.ticket ? (tickets.get(chk.ticket) ?? null) : null, deps.config.publicUrl)), 200);
+      const page = await services.checkins.log(c.get('owner'), c.req.valid('param').id, c.req.valid('query'));
+      return c.json(toList(page, ({ checkin, ticket }) => toCheckinJson(checkin, ticket, deps.config.publicUrl)), 200);
     })
     .openapi(verificationKey, async (c) => {
       const { services, deps } = c.var;
