@@ -21,7 +21,7 @@ const fail = (c: Context<AppEnv>, status: ContentfulStatusCode, message: string)
  * sees "Invalid key or token" rather than an opaque CORS failure. Safe to reflect:
  * this endpoint honours no cookies and grants nothing a page could not build itself
  * (a checkout link with a publishable key); which sites may sell an event is decided
- * on the server by `assertOriginAllowed`, not by the browser.
+ * on the server by `canSellFrom` (domain/events.ts), not by the browser.
  */
 function allowOrigin(c: Context<AppEnv>): void {
   const origin = c.req.header('Origin');
