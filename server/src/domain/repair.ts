@@ -29,6 +29,7 @@ export const RECONCILE_WINDOW_MS = 5 * 24 * 60 * 60_000;
  */
 export const RECONCILE_ORDERS_PER_ROUND = 60;
 
+/** What the repair jobs work with: the same store, gateways and fulfilment steps as a checkout. */
 export interface RepairDeps {
   store: Store;
   clock: Clock;

@@ -14,6 +14,7 @@ import { isCheckoutFailure, type CheckoutFailure, type CheckoutSuccess, type Tes
 /** What the simulated buyer does at the test gateway. */
 export type TestPaymentOutcome = 'success' | 'failure';
 
+/** The test gateway, and the order and fulfilment steps a test payment goes through. */
 export interface TestCheckoutDeps {
   testGateway: TestGateway;
   orders: Pick<OrderService, 'findByGatewayOrder' | 'retrieve' | 'ensurePayment'>;
