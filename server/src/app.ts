@@ -62,7 +62,7 @@ export function createApp(deps: AppDeps) {
   app.use('/v1/*', requireJsonBody());
   app.use('/v1/*', idempotency({ secretFields: { client_secret: replayClientSecret } }));
   // Sign-up runs bcrypt at cost 12 for anyone: cap it per client so it cannot be used to burn CPU.
-  app.use('/v1/accounts', rateLimit({ name: 'signup', limit: SIGNUPS_PER_HOUR, windowSeconds: 3600, trustProxy: deps.config.trustProxy }));
+  app.use('/v1/accounts', rateLimit({ name: 'signup', limit: SIGNUPS_PER_HOUR, windowSeconds: 3600 }));
 
   app.route('/', landingRoutes());
   app.route('/', healthRoutes());

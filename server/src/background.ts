@@ -39,8 +39,8 @@ export interface BackgroundDeps {
 export function backgroundJobs(services: Services, logger?: Logger): BackgroundJob[] {
   return [
     { name: 'expire-holds', everyMs: 15_000, run: () => services.orders.expireLapsedOrders() },
-    { name: 'reconcile-payments', everyMs: 60_000, run: () => services.fulfilment.reconcile() },
-    { name: 'sweep', everyMs: 60_000, run: () => services.fulfilment.sweep() },
+    { name: 'reconcile-payments', everyMs: 60_000, run: () => services.repair.reconcile() },
+    { name: 'sweep', everyMs: 60_000, run: () => services.repair.sweep() },
     {
       name: 'figures',
       everyMs: 60_000,

@@ -11,7 +11,6 @@ import { RATE_LIMIT_INDEXES } from './domain/rate-limit.js';
 import { REFUND_INDEXES } from './domain/refunds.js';
 import { SESSION_INDEXES } from './domain/sessions.js';
 import { TICKET_FINDER_INDEXES } from './domain/ticket-finder.js';
-import { TICKET_MAIL_INDEXES } from './domain/ticket-mail.js';
 import { TICKET_INDEXES } from './domain/tickets.js';
 import { WEBHOOK_INDEXES } from './domain/webhooks.js';
 import { IDEMPOTENCY_INDEXES } from './http/middleware/idempotency.js';
@@ -42,7 +41,6 @@ export const INDEXES: readonly IndexSpec[] = [
   ...PASSWORD_GUARD_INDEXES,
   ...DASHBOARD_INDEXES,
   ...FIGURES_INDEXES,
-  ...TICKET_MAIL_INDEXES,
   ...TICKET_FINDER_INDEXES,
 ];
 
@@ -69,7 +67,7 @@ export const SORTED_LISTS: readonly SortedList[] = [
   { query: 'checkins.list', file: 'domain/checkins.ts', collection: 'checkins', equality: ['account', 'event'], sort: PAGE_SORT },
   { query: "checkins: a ticket's scans", file: 'domain/checkins.ts', collection: 'checkins', equality: ['ticket', 'account'], sort: PAGE_SORT },
   { query: 'accounts.listKeys', file: 'domain/accounts.ts', collection: 'api_keys', equality: ['account', 'revoked_at'], sort: PAGE_SORT },
-  { query: "ticket mail: an order's deliveries", file: 'domain/ticket-mail.ts', collection: 'outbox', equality: ['payload.order', 'kind'], sort: PAGE_SORT },
+  { query: "outbox.listForOrder: an order's deliveries", file: 'delivery/outbox.ts', collection: 'outbox', equality: ['payload.order', 'kind'], sort: PAGE_SORT },
   { query: 'dashboard: recent sales', file: 'domain/dashboard.ts', collection: 'orders', equality: ['account', 'livemode', 'status'], sort: { paid_at: -1, _id: -1 } },
   { query: 'dashboard: recent refunds', file: 'domain/dashboard.ts', collection: 'orders', equality: ['account', 'livemode', 'status'], sort: { updated_at: -1, _id: -1 } },
   { query: 'dashboard: recent scans', file: 'domain/dashboard.ts', collection: 'checkins', equality: ['account', 'livemode'], sort: { at: -1, _id: -1 } },

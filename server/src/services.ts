@@ -17,6 +17,7 @@ import { createLeases } from './domain/leases.js';
 import { createOrderService, type GatewayRouter } from './domain/orders.js';
 import { createPasswordGuard } from './domain/password-guard.js';
 import { createRateLimiter } from './domain/rate-limit.js';
+import { createRepairService } from './domain/repair.js';
 import { createSessionService } from './domain/sessions.js';
 import { createTicketCodes } from './domain/ticket-codes.js';
 import { createTicketFinder } from './domain/ticket-finder.js';
@@ -24,6 +25,7 @@ import { createTicketMailService } from './domain/ticket-mail.js';
 import { createTicketService } from './domain/tickets.js';
 import { createWebhookService } from './domain/webhooks.js';
 import { createRazorpayGateway } from './payments/razorpay.js';
+import { createTestCheckout } from './payments/test-checkout.js';
 import { createTestGateway } from './payments/test-gateway.js';
 import type { Store } from './store/port.js';
 
@@ -111,6 +113,8 @@ export function createServices({ config, store, clock, hasher = bcryptHasher(con
     events,
     orders,
     fulfilment,
+    // The reconciler and the sweeper, run by background.ts.
+    repair: createRepairService({ store, clock, inventory, gateways, fulfilment }),
     webhooks,
     tickets,
     checkins: createCheckinService({ store, clock, codes, figures, eventOf: (id) => events.findByIdCached(id) }),
@@ -118,6 +122,8 @@ export function createServices({ config, store, clock, hasher = bcryptHasher(con
     outbox,
     limiter,
     testGateway,
+    // Paying test orders at the test gateway, for the API and the hosted checkout.
+    testCheckout: createTestCheckout({ testGateway, orders, fulfilment }),
     gateways,
     // The console's own needs; its pages call the services above for everything else.
     sessions: createSessionService({ store, clock }),

@@ -1,7 +1,6 @@
 import { getCookie, setCookie } from 'hono/cookie';
 import type { AccountDoc } from '../domain/accounts.js';
 import { KNOWN_DEVICE_MS } from '../domain/password-guard.js';
-import { clientKey } from '../http/client-ip.js';
 import type { ConsoleContext } from './context.js';
 import { consoleCookie, DEVICE_COOKIE } from './security.js';
 
@@ -16,8 +15,7 @@ import { consoleCookie, DEVICE_COOKIE } from './security.js';
  */
 export async function checkPassword(c: ConsoleContext, email: string, password: string): Promise<AccountDoc> {
   const { services, deps } = c.var;
-  const client = clientKey(c, { trustProxy: deps.config.trustProxy });
-  const { account, device } = await services.passwords.authenticate(email, password, { client, device: getCookie(c, DEVICE_COOKIE) });
+  const { account, device } = await services.passwords.authenticate(email, password, { client: c.get('clientKey'), device: getCookie(c, DEVICE_COOKIE) });
   setCookie(c, DEVICE_COOKIE, device, consoleCookie(deps.config.publicUrl, KNOWN_DEVICE_MS / 1000));
   return account;
 }

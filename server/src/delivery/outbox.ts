@@ -19,46 +19,16 @@ import { AppError, notFound } from '../kernel/errors.js';
 import { systemClock, type Clock } from '../kernel/clock.js';
 import { newId, randomBase62 } from '../kernel/ids.js';
 import { op, DuplicateKeyError, type Doc, type Filter, type IndexSpec, type Store } from '../store/port.js';
+import { OUTBOX_STATES, type Outbox, type OutboxJob, type OutboxState } from '../domain/ports.js';
 import type { MailMessage, Mailer } from './mailer.js';
 import { exponentialBackoff, isPermanentFailure, type Backoff } from './outbox-policy.js';
 
 export { exponentialBackoff, PermanentDeliveryError, type Backoff } from './outbox-policy.js';
+// The port's types, for the worker's callers and the tests that read jobs.
+export { OUTBOX_STATES, type EnqueueInput, type Outbox, type OutboxJob, type OutboxState } from '../domain/ports.js';
 
 /** The collection every outbox job is stored in. */
 export const OUTBOX_COLLECTION = 'outbox';
-
-/** Where a job is in its life. */
-export type OutboxState = 'pending' | 'sending' | 'sent' | 'dead';
-
-/** Every state, in life order (for stats and console filters). */
-export const OUTBOX_STATES: readonly OutboxState[] = ['pending', 'sending', 'sent', 'dead'];
-
-/** A stored outbox job. */
-export interface OutboxJob extends Doc {
-  /** `mail_…` */
-  _id: string;
-  /** What to render, e.g. `verification_code`, `tickets`, `refund_notice`. */
-  kind: string;
-  to: string;
-  /** Ids and small facts the renderer needs; never rendered HTML or PDFs (they are built at send time). */
-  payload: Record<string, unknown>;
-  /** Absent when none was given, so the sparse unique index ignores the job. */
-  dedupe_key?: string;
-  /** Payload fields erased once the job ends (sent or dead), e.g. a one-time code. */
-  secret_fields?: string[];
-  state: OutboxState;
-  /** Send attempts started so far (a claim counts, so a crash mid-send counts too). */
-  attempts: number;
-  next_attempt_at: Date;
-  lease_owner?: string;
-  lease_token?: string;
-  lease_until?: Date;
-  last_error?: string;
-  message_id?: string;
-  created_at: Date;
-  updated_at: Date;
-  sent_at?: Date;
-}
 
 /**
  * The indexes the outbox needs; add them to the app's `ensureIndexes` list.
@@ -70,38 +40,12 @@ export const OUTBOX_INDEXES: readonly IndexSpec[] = [
   { collection: OUTBOX_COLLECTION, keys: { state: 1, lease_until: 1 } },
   { collection: OUTBOX_COLLECTION, keys: { state: 1, created_at: -1 } },
   { collection: OUTBOX_COLLECTION, keys: { created_at: -1 } },
+  // An order's mails of one kind, newest first (`listForOrder`: a ticket's delivery history).
+  { collection: OUTBOX_COLLECTION, keys: { 'payload.order': 1, kind: 1, created_at: -1, _id: -1 } },
 ];
 
-/** A mail to send later. */
-export interface EnqueueInput {
-  kind: string;
-  to: string;
-  payload: Record<string, unknown>;
-  /** Same key → same job: e.g. `tickets:ord_…`, so racing issuers produce one tickets mail. */
-  dedupeKey?: string;
-  /** Payload fields that must not outlive the job (erased when it is sent or dead). */
-  secretFields?: string[];
-}
-
-/** The console's and the services' view of the outbox. */
-export interface Outbox {
-  /** Stores a pending job; with a `dedupeKey` already used, returns that job and `created: false`. */
-  enqueue(input: EnqueueInput): Promise<{ job: OutboxJob; created: boolean }>;
-  /** @throws AppError NOT_FOUND */
-  get(id: string): Promise<OutboxJob>;
-  /** Newest first, optionally one state only. `limit` defaults to 50 (max 200). */
-  list(options?: { state?: OutboxState; limit?: number }): Promise<OutboxJob[]>;
-  /** How many jobs are in each state. */
-  stats(): Promise<Record<OutboxState, number>>;
-  /**
-   * Makes a dead (or waiting) job due now with a fresh attempt budget.
-   * @throws AppError NOT_FOUND, or CONFLICT for a job that is sending or sent.
-   */
-  retry(id: string): Promise<OutboxJob>;
-}
-
 /**
- * The outbox over a store.
+ * The outbox over a store: the domain's outbox port (`domain/ports.ts`).
  *
  * @example
  * const outbox = createOutbox({ store, clock });
@@ -149,6 +93,10 @@ export function createOutbox(options: { store: Store; clock?: Clock }): Outbox {
     async list({ state, limit = 50 } = {}) {
       const filter: Filter = state === undefined ? {} : { state };
       return jobs.find(filter, { sort: { created_at: -1 }, limit: Math.max(1, Math.min(limit, 200)) });
+    },
+
+    async listForOrder(orderId, kind, limit) {
+      return jobs.find({ 'payload.order': orderId, kind }, { sort: { created_at: -1, _id: -1 }, limit });
     },
 
     async stats() {

@@ -1,6 +1,6 @@
 import type { CheckinReason } from '@trendy-tickets/sdk';
 import { paginate, type Page, type PageParams } from '../store/paginate.js';
-import { DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
+import { DuplicateKeyError, op, type IndexSpec, type Store } from '../store/port.js';
 import type { Clock } from '../kernel/clock.js';
 import { AppError, notFound } from '../kernel/errors.js';
 import type { EventDoc, Owner } from './events.js';
@@ -73,6 +73,12 @@ function scanTime(claimed: Date | undefined, now: Date): Date {
   const age = now.getTime() - claimed.getTime();
   if (age > SCAN_TIME_WINDOW.maxAgeMs || age < -SCAN_TIME_WINDOW.maxSkewMs) return now;
   return age < 0 ? now : claimed;
+}
+
+/** One line of an event's scan log: the scan, and the ticket it was for (null for a code that matched none). */
+export interface ScanLogEntry {
+  checkin: CheckinDoc;
+  ticket: TicketDoc | null;
 }
 
 export interface ScanOutcome {
@@ -166,6 +172,12 @@ export function createCheckinService({
     return id ? tickets.findOne({ _id: id }) : null;
   }
 
+  async function list(owner: Owner, eventId: string, page: PageParams): Promise<Page<CheckinDoc>> {
+    const event = await events.findOne({ _id: eventId, account: owner.account, livemode: owner.livemode });
+    if (!event) throw notFound('event', eventId);
+    return paginate(checkins, { account: owner.account, event: eventId }, page);
+  }
+
   return {
     async scan(owner: Owner, input: ScanInput): Promise<ScanOutcome> {
       const nonceKey = input.nonce === undefined ? undefined : `${owner.account}:${input.nonce}`;
@@ -251,10 +263,18 @@ export function createCheckinService({
     },
 
     /** An event's scan log, newest first. */
-    async list(owner: Owner, eventId: string, page: PageParams): Promise<Page<CheckinDoc>> {
-      const event = await events.findOne({ _id: eventId, account: owner.account, livemode: owner.livemode });
-      if (!event) throw notFound('event', eventId);
-      return paginate(checkins, { account: owner.account, event: eventId }, page);
+    list,
+
+    /**
+     * An event's scan log with each scan's ticket, newest first, read in two queries: what the
+     * API's scan list and the console's event and scanner pages show.
+     * @throws AppError NOT_FOUND for an event of another account or mode
+     */
+    async log(owner: Owner, eventId: string, page: PageParams): Promise<Page<ScanLogEntry>> {
+      const scans = await list(owner, eventId, page);
+      const ids = [...new Set(scans.data.flatMap((chk) => (chk.ticket ? [chk.ticket] : [])))];
+      const found = new Map(ids.length === 0 ? [] : (await tickets.find({ _id: op.in(ids) })).map((t) => [t._id, t]));
+      return { ...scans, data: scans.data.map((checkin) => ({ checkin, ticket: checkin.ticket ? (found.get(checkin.ticket) ?? null) : null })) };
     },
   };
 }

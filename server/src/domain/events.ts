@@ -143,6 +143,32 @@ export function typeAvailable(event: EventDoc, typeId: string): number {
   return own === undefined ? event.inventory.available : Math.min(own, event.inventory.available);
 }
 
+/**
+ * Whether a web page at `origin` may sell the event: one of its `allowed_origins`; with none
+ * listed, any page in test mode and none in live mode. `origin` is undefined for a request
+ * that comes from no other site (a server, or our own hosted pages), which may always sell
+ * (docs/api-conventions.md#cors-and-allowed-origins).
+ *
+ * @example
+ * canSellFrom(event, 'https://shop.example.com');
+ */
+export function canSellFrom(event: Pick<EventDoc, 'allowed_origins' | 'livemode'>, origin: string | undefined): boolean {
+  if (origin === undefined || event.allowed_origins.includes(origin)) return true;
+  return event.allowed_origins.length === 0 && !event.livemode;
+}
+
+/**
+ * Refuses a sale from a page the event does not allow ({@link canSellFrom}).
+ * @throws AppError FORBIDDEN naming the origin and the event's allowed origins
+ */
+export function assertCanSellFrom(event: Pick<EventDoc, 'allowed_origins' | 'livemode'>, origin: string | undefined): void {
+  if (canSellFrom(event, origin)) return;
+  throw new AppError('FORBIDDEN', `The origin ${origin} may not sell this event. Add it to the event's allowed_origins.`, {
+    origin,
+    allowed_origins: event.allowed_origins,
+  });
+}
+
 /** Whether sales are open at `now`: published, inside the sales window, before the end. */
 export function salesOpen(event: EventDoc, now: Date): boolean {
   if (event.status !== 'published') return false;

@@ -54,7 +54,7 @@ export interface LeaseDeps {
  *
  * @example
  * const leases = createLeases({ store, clock, holder: 'web-1/4242/x9Kq' });
- * if (await leases.acquire('sweep', 180_000)) await fulfilment.sweep();
+ * if (await leases.acquire('sweep', 180_000)) await repair.sweep();
  * await leases.release('sweep'); // on shutdown
  */
 export function createLeases({ store, clock, holder }: LeaseDeps) {

@@ -1,11 +1,10 @@
 import type { OrderStatus } from '@trendy-tickets/sdk';
-import type { Outbox } from '../delivery/outbox.js';
 import { refusalOf, type CreateGatewayOrderInput, type GatewayOrder, type PaymentGateway } from '../payments/gateway.js';
 import { op, type Collection, type IndexSpec, type Store } from '../store/port.js';
 import { deriveClientSecret, hashClientSecret } from './client-secret.js';
 import type { Clock } from '../kernel/clock.js';
 import { AppError, notFound, type FieldIssue } from '../kernel/errors.js';
-import { salesOpen, typeAvailable, type EventDoc, type Owner } from './events.js';
+import { assertCanSellFrom, salesOpen, typeAvailable, type EventDoc, type Owner } from './events.js';
 import { newId, randomBase62 } from '../kernel/ids.js';
 import type { Inventory, SeatLine } from './inventory.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -18,6 +17,7 @@ import {
   newCode,
   sameDigest,
 } from './verification.js';
+import type { Outbox } from './ports.js';
 
 export const AWAITING: readonly OrderStatus[] = ['awaiting_verification', 'awaiting_payment'];
 
@@ -316,17 +316,18 @@ export function createOrderService(deps: OrderServiceDeps) {
     releaseOrder,
 
     /**
-     * `context.canSell` lets the caller refuse the event before anything is held (the HTTP
-     * layer checks the browser's origin against `allowed_origins`) without reading it twice.
+     * `context.origin` is the web page's origin for a browser request from another site
+     * (undefined for servers and our own pages): the event must allow it (`canSellFrom`),
+     * checked before anything is held.
      */
     async create(
       owner: Owner,
       input: CreateOrderInput,
-      context: { ip: string; canSell?: (event: EventDoc) => void },
+      context: { ip: string; origin?: string | undefined },
     ): Promise<{ order: OrderDoc; clientSecret: string }> {
       const event = await events.findOne({ _id: input.event, account: owner.account, livemode: owner.livemode });
       if (!event || event.status === 'draft') throw notFound('event', input.event);
-      context.canSell?.(event);
+      assertCanSellFrom(event, context.origin);
       const now = clock.now();
       if (!salesOpen(event, now)) throw holdRefusal(event, [], now);
       const items = priceOrder(event, input);

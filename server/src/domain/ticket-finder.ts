@@ -5,12 +5,12 @@
  * mailbox's owner learns it. The mail goes through the outbox like every mail
  * (docs/domain-rules.md#mail-delivery), never on the request path.
  */
-import type { Outbox } from '../delivery/outbox.js';
 import { op, type IndexSpec, type Store } from '../store/port.js';
 import type { Clock } from '../kernel/clock.js';
 import type { EventDoc } from './events.js';
 import type { RateLimiter, RateLimitRule } from './rate-limit.js';
 import type { TicketDoc } from './tickets.js';
+import type { Outbox } from './ports.js';
 
 /** Mails one address may be sent per hour: enough for a retry, too few to flood an inbox. */
 export const FIND_PER_EMAIL: RateLimitRule = { limit: 3, windowSeconds: 3600 };

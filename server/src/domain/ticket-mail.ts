@@ -3,11 +3,11 @@
  * when a buyer says it never came. Sending is the outbox's job, as for every mail
  * (docs/domain-rules.md#mail-delivery): this only enqueues, and reads the outbox's record of each attempt.
  */
-import { OUTBOX_COLLECTION, type Outbox, type OutboxJob, type OutboxState } from '../delivery/outbox.js';
-import type { IndexSpec, Store } from '../store/port.js';
+import type { Store } from '../store/port.js';
 import type { Clock } from '../kernel/clock.js';
 import { AppError, notFound } from '../kernel/errors.js';
 import type { Owner } from './events.js';
+import type { Outbox, OutboxJob, OutboxState } from './ports.js';
 import type { RateLimiter, RateLimitRule } from './rate-limit.js';
 import type { TicketDoc } from './tickets.js';
 
@@ -15,16 +15,6 @@ import type { TicketDoc } from './tickets.js';
 export const RESEND_RULE: RateLimitRule = { limit: 5, windowSeconds: 3600 };
 /** Deliveries shown for a ticket. */
 export const DELIVERY_HISTORY_LIMIT = 5;
-
-/**
- * The outbox is read by order to show a ticket's mail history.
- *
- * @example
- * await store.ensureIndexes([...INDEXES, ...TICKET_MAIL_INDEXES]);
- */
-export const TICKET_MAIL_INDEXES: readonly IndexSpec[] = [
-  { collection: OUTBOX_COLLECTION, keys: { 'payload.order': 1, kind: 1, created_at: -1, _id: -1 } },
-];
 
 /** One sending of a tickets mail, as the organizer sees it (no addresses of servers, no error text). */
 export interface TicketDelivery {
@@ -59,7 +49,6 @@ function toDelivery(job: OutboxJob): TicketDelivery {
  */
 export function createTicketMailService({ store, clock, outbox, limiter }: { store: Store; clock: Clock; outbox: Outbox; limiter: RateLimiter }) {
   const tickets = store.collection<TicketDoc>('tickets');
-  const jobs = store.collection<OutboxJob>(OUTBOX_COLLECTION);
 
   async function ownTicket(owner: Owner, id: string): Promise<TicketDoc> {
     const ticket = await tickets.findOne({ _id: id, account: owner.account, livemode: owner.livemode });
@@ -94,7 +83,7 @@ export function createTicketMailService({ store, clock, outbox, limiter }: { sto
     /** The latest sendings of the ticket's order's tickets mail, newest first. */
     async deliveries(owner: Owner, ticketId: string): Promise<TicketDelivery[]> {
       const ticket = await ownTicket(owner, ticketId);
-      const found = await jobs.find({ 'payload.order': ticket.order, kind: 'tickets' }, { sort: { created_at: -1, _id: -1 }, limit: DELIVERY_HISTORY_LIMIT });
+      const found = await outbox.listForOrder(ticket.order, 'tickets', DELIVERY_HISTORY_LIMIT);
       return found.map(toDelivery);
     },
   };

@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { KeyAuth } from '../domain/accounts.js';
+import type { Owner } from '../domain/events.js';
 import type { CapturedMailer, Mailer } from '../delivery/mailer.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Logger } from '../logger.js';
@@ -29,7 +30,14 @@ export interface AppEnv {
     requestId: string;
     services: Services;
     deps: AppDeps;
+    /**
+     * The caller's address as per-client limits count it (an IPv6 caller's /64), behind
+     * `TTS_TRUST_PROXY` proxies; set for every request by the request context.
+     */
+    clientKey: string;
     /** Set by the API-key middleware on authenticated routes. */
     auth: KeyAuth;
+    /** The key's account and mode, whose data the request may see; set with `auth`. */
+    owner: Owner;
   };
 }

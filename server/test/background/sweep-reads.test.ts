@@ -26,7 +26,7 @@ async function sweeperSetup() {
   const sweepAll = async () => {
     for (let round = 0; round < 20; round++) {
       counted.reset();
-      const { released, forgotten } = await t.services.fulfilment.sweep();
+      const { released, forgotten } = await t.services.repair.sweep();
       if (released + forgotten === 0 && counted.read('events') === 0) return;
     }
     throw new Error('the sweeper never settled');
@@ -60,7 +60,7 @@ describe('the sweeper’s reads', () => {
     await sweepAll(); // the rounds right after the rush look at each event once
 
     counted.reset();
-    expect(await t.services.fulfilment.sweep()).toEqual({ fulfilled: 0, released: 0, forgotten: 0 });
+    expect(await t.services.repair.sweep()).toEqual({ fulfilled: 0, released: 0, forgotten: 0 });
     expect(counted.read('events')).toBe(0);
     expect(counted.read()).toBe(0);
 
@@ -69,7 +69,7 @@ describe('the sweeper’s reads', () => {
     expect(await inventory.hold(victim, 'ord_crashedbeforewrite0000', [{ ticketType: org.general, quantity: 2 }])).toBe(true);
     clock.advance(MINUTE + 1);
     counted.reset();
-    expect((await t.services.fulfilment.sweep()).released).toBe(1);
+    expect((await t.services.repair.sweep()).released).toBe(1);
     expect(counted.read('events')).toBeLessThanOrEqual(2); // found as due, then read again by the conditional release
     expect(counted.read()).toBeLessThanOrEqual(3);
     expect((await events.findOne({ _id: victim._id }))!.inventory).toMatchObject({ held: 0, available: 10 });
@@ -80,19 +80,19 @@ describe('the sweeper’s reads', () => {
     const { order } = await t.services.orders.create(owner, { event: org.event.id, items: [{ ticket_type: org.general, quantity: 1 }], buyer: buyer() }, { ip: '10.0.0.1' });
     clock.advance(MINUTE + 1);
     counted.reset();
-    await t.services.fulfilment.sweep();
+    await t.services.repair.sweep();
     expect(counted.read('events')).toBe(1);
     expect(counted.read('orders')).toBe(1);
     for (let minute = 0; minute < 13; minute++) {
       clock.advance(MINUTE);
       counted.reset();
-      await t.services.fulfilment.sweep();
+      await t.services.repair.sweep();
       expect(counted.read('events'), `minute ${minute + 2}`).toBe(0);
     }
     // The expirer did not run (it crashed, say): once the hold has lapsed, the sweeper looks again.
     clock.advance(3 * MINUTE);
     counted.reset();
-    await t.services.fulfilment.sweep();
+    await t.services.repair.sweep();
     expect(counted.read('events')).toBeGreaterThan(0);
     expect((await t.store.collection('orders').findOne({ _id: order._id }))).toMatchObject({ status: 'awaiting_payment' });
   });
@@ -118,11 +118,11 @@ describe('the sweeper’s reads', () => {
       { _id: org.event.id },
       { $set: { 'inventory.holds.ord_oldversion000000000000': `h:${at}:${org.general}=2` }, $inc: { 'inventory.available': -2, 'inventory.held': 2 } },
     );
-    expect((await t.services.fulfilment.sweep()).released).toBe(0);
-    expect(await t.services.fulfilment.scheduleUnscheduledLedgers()).toBe(1);
+    expect((await t.services.repair.sweep()).released).toBe(0);
+    expect(await t.services.repair.scheduleUnscheduledLedgers()).toBe(1);
     clock.advance(1);
-    expect((await t.services.fulfilment.sweep()).released).toBe(1);
+    expect((await t.services.repair.sweep()).released).toBe(1);
     expect((await events.findOne({ _id: org.event.id }))!.inventory).toMatchObject({ held: 0, available: 10 });
-    expect(await t.services.fulfilment.scheduleUnscheduledLedgers()).toBe(0);
+    expect(await t.services.repair.scheduleUnscheduledLedgers()).toBe(0);
   });
 });

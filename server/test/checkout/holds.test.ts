@@ -136,12 +136,12 @@ describe('recovering from a crash', () => {
     expect(await inventoryOf(t, event.id)).toMatchObject({ available: 96, held: 4 });
 
     t.clock.advance(60_000);
-    expect((await t.services.fulfilment.sweep()).released).toBe(0); // still within the grace period
+    expect((await t.services.repair.sweep()).released).toBe(0); // still within the grace period
     t.clock.advance(1_000);
-    expect((await t.services.fulfilment.sweep()).released).toBe(1);
+    expect((await t.services.repair.sweep()).released).toBe(1);
     expect(await inventoryOf(t, event.id)).toMatchObject({ available: 100, held: 0 });
     expect((await inventoryOf(t, event.id)).holds).toBeUndefined(); // the emptied ledger is gone, off the sweeper's list
-    expect((await t.services.fulfilment.sweep()).released).toBe(0);
+    expect((await t.services.repair.sweep()).released).toBe(0);
   });
 
   it('issues the tickets of an order that was marked paid just before a crash', async () => {
@@ -154,10 +154,10 @@ describe('recovering from a crash', () => {
       { $set: { status: 'paid', fulfilment: 'pending', paid_at: t.clock.now(), 'payment.gateway_payment_id': 'pay_crashed' } },
     );
     t.clock.advance(61_000);
-    expect((await t.services.fulfilment.sweep()).fulfilled).toBe(1);
+    expect((await t.services.repair.sweep()).fulfilled).toBe(1);
     expect(await t.store.collection('tickets').count({ order: order.id })).toBe(2);
     expect(await inventoryOf(t, event.id)).toMatchObject({ available: 98, held: 0, sold: 2 });
-    expect((await t.services.fulfilment.sweep()).fulfilled).toBe(0);
+    expect((await t.services.repair.sweep()).fulfilled).toBe(0);
   });
 
   it('forgets settled sale entries after ten minutes, keeping the counters', async () => {
@@ -167,7 +167,7 @@ describe('recovering from a crash', () => {
     await payWithTestGateway(t, pk, order, order.payment.gateway_order_id);
     expect(Object.keys((await inventoryOf(t, event.id)).holds ?? {})).toEqual([order.id]);
     t.clock.advance(11 * 60_000);
-    expect((await t.services.fulfilment.sweep()).forgotten).toBe(1);
+    expect((await t.services.repair.sweep()).forgotten).toBe(1);
     expect(await inventoryOf(t, event.id)).toMatchObject({ sold: 1, held: 0, available: 99 });
     expect((await inventoryOf(t, event.id)).holds).toBeUndefined();
   });
@@ -218,7 +218,7 @@ describe('the reconciler', () => {
     await t.call('POST', '/v1/test-gateway/payments', { key: pk, body: { gateway_order_id: newest.payment.gateway_order_id, outcome: 'success' } });
     const completed = [];
     for (let round = 0; round < 3; round++) {
-      completed.push(await t.services.fulfilment.reconcile(2));
+      completed.push(await t.services.repair.reconcile(2));
       t.clock.advance(1_000);
     }
     expect(completed).toEqual([0, 0, 1]);

@@ -211,11 +211,11 @@ describe('completion by the reconciler alone', () => {
     const order = await payableOrder(org, 2);
     const { paymentId } = fake.pay(order.gatewayOrderId);
 
-    expect(await t.services.fulfilment.reconcile()).toBe(1);
+    expect(await t.services.repair.reconcile()).toBe(1);
     expect(await getOrder(org, order.id)).toMatchObject({ status: 'paid', payment: { gateway_payment_id: paymentId } });
     expect(await ticketsOf(order.id)).toHaveLength(2);
     expect(fake.payments.get(paymentId)?.status).toBe('captured');
-    expect(await t.services.fulfilment.reconcile()).toBe(0);
+    expect(await t.services.repair.reconcile()).toBe(0);
     expect(await ticketsOf(order.id)).toHaveLength(2);
     expect(await mailJobs('tickets', order.id)).toHaveLength(1);
   });
@@ -231,7 +231,7 @@ describe('completion by the reconciler alone', () => {
     expect(await getEvent(org)).toMatchObject({ held: 0, sold: 0, available: 100 });
 
     const { paymentId } = fake.pay(order.gatewayOrderId);
-    expect(await t.services.fulfilment.reconcile()).toBe(1);
+    expect(await t.services.repair.reconcile()).toBe(1);
     expect(await getOrder(org, order.id)).toMatchObject({ status: 'paid', payment: { gateway_payment_id: paymentId } });
     expect(await ticketsOf(order.id)).toHaveLength(2);
     expect(await getEvent(org)).toMatchObject({ held: 0, sold: 2, available: 98 });
@@ -248,7 +248,7 @@ describe('completion by the reconciler alone', () => {
     expect(await getEvent(org)).toMatchObject({ sold: 1, held: 0, available: 0 });
 
     const { paymentId } = fake.pay(late.gatewayOrderId);
-    expect(await t.services.fulfilment.reconcile()).toBe(0);
+    expect(await t.services.repair.reconcile()).toBe(0);
     expect(await getOrder(org, late.id)).toMatchObject({ status: 'refunded', tickets: [] });
     expect(fake.payments.get(paymentId)).toMatchObject({ status: 'refunded', amount_refunded: 49_900 });
     expect([...fake.refunds.values()].filter((r) => r.payment_id === paymentId)).toHaveLength(1);
@@ -265,13 +265,13 @@ describe('completion by the reconciler alone', () => {
     const sibling = await payableOrder(org, 1);
     const good = fake.pay(sibling.gatewayOrderId);
 
-    expect(await t.services.fulfilment.reconcile()).toBe(1);
+    expect(await t.services.repair.reconcile()).toBe(1);
     expect(await getOrder(org, order.id)).toMatchObject({ status: 'awaiting_payment', tickets: [] });
     expect(fake.payments.get(wrong.paymentId)?.status).toBe('authorized'); // never captured
     expect(await getOrder(org, sibling.id)).toMatchObject({ status: 'paid', payment: { gateway_payment_id: good.paymentId } });
 
     const retry = fake.pay(order.gatewayOrderId);
-    expect(await t.services.fulfilment.reconcile()).toBe(1);
+    expect(await t.services.repair.reconcile()).toBe(1);
     expect(await getOrder(org, order.id)).toMatchObject({ status: 'paid', payment: { gateway_payment_id: retry.paymentId } });
     expect(await ticketsOf(order.id)).toHaveLength(1);
   });
@@ -318,7 +318,7 @@ describe('racing confirmations', () => {
       const [paid, hook] = await Promise.all([
         payCall(org.pk, order, checkout),
         webhook('payment.captured', { paymentId: checkout.paymentId }),
-        t.services.fulfilment.reconcile(),
+        t.services.repair.reconcile(),
       ]);
       expect(paid.status, `round ${round}: ${JSON.stringify(paid.body)}`).toBe(200);
       expect(paid.body.status).toBe('paid');
@@ -555,7 +555,7 @@ describe('money that must not be kept, and runs that must not stop', () => {
     expect(tickets).toHaveLength(2);
     expect(tickets.every((ticket) => ticket.status === 'voided')).toBe(true);
     expect(await getEvent(org)).toMatchObject({ sold: 0, held: 0, available: 100 });
-    await t.services.fulfilment.sweep();
+    await t.services.repair.sweep();
     expect((await ticketsOf(order.id)).every((ticket) => ticket.status === 'voided')).toBe(true);
   });
 
@@ -566,7 +566,7 @@ describe('money that must not be kept, and runs that must not stop', () => {
     fake.pay(good.gatewayOrderId, { capture: true });
     // An order whose gateway order Razorpay does not know (say, created with other keys).
     await t.store.collection('orders').updateOne({ _id: broken.id }, { $set: { 'payment.gateway_order_id': 'order_UnknownToRazorpay' } });
-    await expect(t.services.fulfilment.reconcile()).rejects.toThrow(/reconciled 1 orders; 1 could not be checked/);
+    await expect(t.services.repair.reconcile()).rejects.toThrow(/reconciled 1 orders; 1 could not be checked/);
     expect((await getOrder(org, good.id)).status).toBe('paid');
     expect((await getOrder(org, broken.id)).status).toBe('awaiting_payment');
   });

@@ -63,7 +63,7 @@ describe('payments the bank authorizes late', () => {
     expect((await live.getOrder(org, order.id)).status).toBe('expired');
     live.fake.lateAuthorize(paymentId);
 
-    expect(await live.t.services.fulfilment.reconcile()).toBe(1);
+    expect(await live.t.services.repair.reconcile()).toBe(1);
     expect(await live.getOrder(org, order.id)).toMatchObject({ status: 'paid', tickets: [expect.objectContaining({ status: 'valid' })] });
   });
 });
@@ -76,11 +76,11 @@ describe('a Razorpay that asks us to slow down', () => {
     live.fake.setDown('throttle');
     const listed = () => live.fake.requests.filter((r) => /^\/v1\/orders\/[^/]+\/payments$/.test(r.path)).length;
 
-    expect(await live.t.services.fulfilment.reconcile()).toBe(0);
+    expect(await live.t.services.repair.reconcile()).toBe(0);
     expect(listed()).toBe(1);
 
     live.fake.setDown(false);
-    await live.t.services.fulfilment.reconcile();
+    await live.t.services.repair.reconcile();
     expect(listed()).toBe(4);
   });
 });

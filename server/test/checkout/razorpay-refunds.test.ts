@@ -54,7 +54,7 @@ describe('a refund Razorpay refuses', () => {
 
     // The sweeper does not retry a refund that cannot work as asked.
     live.clock.advance(60 * 60_000);
-    await live.t.services.fulfilment.sweep();
+    await live.t.services.repair.sweep();
     expect(live.fake.requests.filter((r) => r.path === `/v1/payments/${order.paymentId}/refund`)).toHaveLength(1);
 
     // Funds added: the organizer refunds again, and now it is done.
@@ -86,12 +86,12 @@ describe('a refund Razorpay refuses', () => {
     live.fake.setRefundMode('processed');
     live.fake.setDown('throttle');
     live.clock.advance(2 * 60_000);
-    await live.t.services.fulfilment.sweep();
+    await live.t.services.repair.sweep();
     expect((await live.getOrder(org, order.id)).refund.status).toBe('pending');
 
     live.fake.setDown(false);
     live.clock.advance(10 * 60_000);
-    await live.t.services.fulfilment.sweep();
+    await live.t.services.repair.sweep();
     expect(await live.getOrder(org, order.id)).toMatchObject({ status: 'refunded', refund: { status: 'processed' } });
     expect(await live.mailJobs('refund_notice', order.id)).toHaveLength(1);
     expect(await live.mailJobs('refund_failed', order.id)).toHaveLength(0);
@@ -142,12 +142,12 @@ describe('a refund Razorpay answers pending', () => {
     const [refund] = [...live.fake.refunds.values()];
 
     live.clock.advance(2 * 60_000);
-    await live.t.services.fulfilment.sweep();
+    await live.t.services.repair.sweep();
     expect((await live.getOrder(org, order.id)).refund.status).toBe('pending');
 
     live.fake.finishRefund(refund!.id, 'processed');
     live.clock.advance(10 * 60_000);
-    await live.t.services.fulfilment.sweep();
+    await live.t.services.repair.sweep();
     expect(await live.getOrder(org, order.id)).toMatchObject({ status: 'refunded', refund: { status: 'processed' } });
     expect(live.fake.requests.some((r) => r.method === 'GET' && r.path === `/v1/payments/${order.paymentId}/refunds/${refund!.id}`)).toBe(true);
   });
@@ -166,7 +166,7 @@ describe('a refund cut short by a crash', () => {
     expect((await live.getOrder(org, order.id)).status).toBe('paid');
 
     live.clock.advance(3 * 60_000);
-    await live.t.services.fulfilment.sweep();
+    await live.t.services.repair.sweep();
     expect(await live.getOrder(org, order.id)).toMatchObject({ status: 'refunded', refund: { status: 'processed' } });
     expect(await live.mailJobs('refund_notice', order.id)).toHaveLength(1);
     expect((await refundsOf(order.id))[0]).toMatchObject({ next_attempt_at: null });

@@ -304,12 +304,12 @@ describe('refunds that race or are cut short', () => {
     // The state a crash right after the refunded transition leaves.
     await t.store.collection('orders').updateOne({ _id: order.id }, { $set: { status: 'refunded', refund_reason: 'requested_by_organizer', refund_settled: false, updated_at: t.clock.now() } });
     t.clock.advance(61_000);
-    await t.services.fulfilment.sweep();
+    await t.services.repair.sweep();
     const after = await t.call('GET', `/v1/orders/${order.id}`, { key: sk });
     expect(after.body.tickets.map((x: { status: string }) => x.status)).toEqual(['voided', 'voided']);
     expect(await counters(t, sk, event.id)).toEqual({ sold: 0, held: 0, available: 5 });
     expect(await t.store.collection('outbox').count({ kind: 'refund_notice' })).toBe(1);
-    await t.services.fulfilment.sweep();
+    await t.services.repair.sweep();
     expect(await counters(t, sk, event.id)).toEqual({ sold: 0, held: 0, available: 5 });
   });
 

@@ -8,7 +8,7 @@ import type { Collection, Doc, Store } from '../../src/store/port.js';
  * @example
  * const counted = countingStore(await createEmbeddedStore());
  * counted.reset();
- * await fulfilment.sweep();
+ * await repair.sweep();
  * expect(counted.read('events')).toBeLessThan(5);
  */
 export function countingStore(inner: Store) {

@@ -5,7 +5,6 @@ import { DEMO_EMAIL, DEMO_PASSWORD } from '../../demo.js';
 import type { AccountDoc } from '../../domain/accounts.js';
 import { AppError } from '../../kernel/errors.js';
 import type { RateLimitRule } from '../../domain/rate-limit.js';
-import { clientKey } from '../../http/client-ip.js';
 import { STATUS } from '../../http/errors.js';
 import { CreateAccountBody } from '../../http/schemas/accounts.js';
 import type { ConsoleEnv } from '../context.js';
@@ -104,8 +103,7 @@ export function authRoutes() {
     const page = (errors: FieldErrors, status: ContentfulStatusCode, flash?: Flash) =>
       renderConsole(c, jsx(SignupPage, { csrf: loginFormToken(c), values, errors, flash }), status);
 
-    const client = clientKey(c, { trustProxy: deps.config.trustProxy });
-    const decision = await services.limiter.hit(`signup:${client}`, SIGNUP_RULE);
+    const decision = await services.limiter.hit(`signup:${c.get('clientKey')}`, SIGNUP_RULE);
     if (!decision.allowed) {
       c.header('Retry-After', String(decision.retryAfterSeconds));
       return page({}, 429, { tone: 'bad', message: 'Too many accounts were created from your network. Try again in an hour.' });

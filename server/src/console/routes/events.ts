@@ -51,11 +51,10 @@ async function showEvent(c: ConsoleContext, event: EventDoc, extra: { flash?: Fl
   const { user, services, deps } = c.var;
   const [stats, log, embed] = await Promise.all([
     services.attendance.stats(user.owner, event._id),
-    services.checkins.list(user.owner, event._id, { limit: LATEST_SCANS }),
+    services.checkins.log(user.owner, event._id, { limit: LATEST_SCANS }),
     embedProps(c),
   ]);
-  const tickets = await services.tickets.byIds(log.data.flatMap((chk) => (chk.ticket ? [chk.ticket] : [])));
-  const scans = log.data.map((checkin) => ({ checkin, ticket: checkin.ticket ? (tickets.get(checkin.ticket) ?? null) : null }));
+  const scans = log.data;
   const flash = extra.flash ?? noticeFrom(NOTICES, c);
   return renderConsole(
     c,

@@ -47,9 +47,8 @@ function eventIdOf(c: ConsoleContext): string {
 
 async function recentScans(c: ConsoleContext, event: EventDoc): Promise<ScanView[]> {
   const { user, services } = c.var;
-  const log = await services.checkins.list(user.owner, event._id, { limit: RECENT_SCANS });
-  const tickets = await services.tickets.byIds(log.data.flatMap((chk) => (chk.ticket ? [chk.ticket] : [])));
-  return log.data.map((chk) => scanView(chk, chk.ticket ? (tickets.get(chk.ticket) ?? null) : null, event.timezone));
+  const log = await services.checkins.log(user.owner, event._id, { limit: RECENT_SCANS });
+  return log.data.map(({ checkin, ticket }) => scanView(checkin, ticket, event.timezone));
 }
 
 async function showScanner(c: ConsoleContext, event: EventDoc, extra: { result?: ScanView; error?: string; status?: 200 | 400 } = {}) {

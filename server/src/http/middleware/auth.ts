@@ -1,5 +1,6 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { AppError } from '../../kernel/errors.js';
+import type { KeyAuth } from '../../domain/accounts.js';
 import type { AppEnv } from '../context.js';
 
 /** Which keys an endpoint takes: `secret` only, or either kind (`any`). */
@@ -8,7 +9,7 @@ export type KeyRequirement = 'secret' | 'any';
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /**
- * Authenticates `Authorization: Bearer <key>` and puts the caller on `c.var.auth`.
+ * Authenticates `Authorization: Bearer <key>` and puts the caller on the context (`auth`, `owner`).
  *
  * - no key, an unknown key or a rolled key → 401 UNAUTHENTICATED;
  * - a secret key sent by a browser (any request with an `Origin` header) → 403,
@@ -39,9 +40,21 @@ export function requireKey(requirement: KeyRequirement): MiddlewareHandler<AppEn
     if (requirement === 'secret' && auth.key.kind !== 'secret') {
       throw new AppError('FORBIDDEN', 'This endpoint needs a secret key (sk_…). Publishable keys (pk_…) can only read public event data and start orders.');
     }
-    c.set('auth', auth);
+    setCaller(c, auth);
     await next();
   };
+}
+
+/**
+ * Puts an authenticated key on the context: `auth`, and `owner`, the account and mode whose
+ * data the request may see. The one place a key becomes an owner.
+ *
+ * @example
+ * setCaller(c, auth); // then c.get('owner') in the handler
+ */
+export function setCaller(c: Context<AppEnv>, auth: KeyAuth): void {
+  c.set('auth', auth);
+  c.set('owner', { account: auth.account._id, livemode: auth.livemode });
 }
 
 /**

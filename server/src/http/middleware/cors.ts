@@ -1,6 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
-import { AppError } from '../../kernel/errors.js';
-import type { EventDoc } from '../../domain/events.js';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../context.js';
 
 const ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Key';
@@ -10,7 +8,7 @@ const EXPOSED_HEADERS = 'X-Request-Id, Retry-After';
  * CORS for `/v1`. Preflights are answered for any origin, because the browser
  * sends neither the key nor the body with them, so nothing is known yet to
  * decide on. The real request is decided where the event is known: publishable-key
- * routes call `assertOriginAllowed`, and secret keys from browsers are refused by
+ * routes pass `foreignOrigin(c)` to the domain's `canSellFrom`, and secret keys from browsers are refused by
  * the auth middleware. No cookies are ever honoured on `/v1` (keys are bearer
  * tokens), so reflecting the origin grants a page nothing it could not do itself;
  * and it lets the developer's JavaScript read our error messages.
@@ -36,18 +34,16 @@ export function apiCors(): MiddlewareHandler<AppEnv> {
 }
 
 /**
- * Refuses a browser request from an origin the event does not allow. Requests
- * without `Origin` (servers, same-origin GETs) and our own hosted pages pass.
- * An event with no `allowed_origins` sells from anywhere in test mode and from
- * nowhere but our hosted pages in live mode.
+ * The origin of the web page behind a browser request from another site, for the domain's
+ * `canSellFrom`: undefined for requests without `Origin` (servers) and for our own hosted
+ * pages, which may always sell.
+ *
+ * @example
+ * assertCanSellFrom(event, foreignOrigin(c));
  */
-export function assertOriginAllowed(origin: string | undefined, event: EventDoc, ownOrigin: string): void {
-  if (origin === undefined || origin === ownOrigin) return;
-  if (event.allowed_origins.includes(origin)) return;
-  if (event.allowed_origins.length === 0 && !event.livemode) return;
-  throw new AppError(
-    'FORBIDDEN',
-    `The origin ${origin} may not sell this event. Add it to the event's allowed_origins.`,
-    { origin, allowed_origins: event.allowed_origins },
-  );
+export function foreignOrigin(c: Context<AppEnv>): string | undefined {
+  const origin = c.req.header('Origin');
+  // Servers send no Origin: parse our own URL only for browsers.
+  if (origin === undefined) return undefined;
+  return origin === new URL(c.get('deps').config.publicUrl).origin ? undefined : origin;
 }

@@ -1,7 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { AppError } from '../../kernel/errors.js';
 import { assertValidRule, createRateLimiter, type RateLimitDecision, type RateLimiter, type RateLimitRule } from '../../domain/rate-limit.js';
-import { clientKey } from '../client-ip.js';
 import type { AppDeps, AppEnv } from '../context.js';
 
 /** Options for {@link rateLimit}. */
@@ -10,8 +9,6 @@ export interface RateLimitOptions extends RateLimitRule {
   name: string;
   /** What is counted; default: the client's IP address (an IPv6 client's /64 network). */
   key?: (c: Context<AppEnv>) => string | Promise<string>;
-  /** Passed to `clientIp` for the default key; see `ClientIpOptions.trustProxy`. */
-  trustProxy?: boolean | number;
   /** The 429 message; default: a generic "too many requests". */
   message?: string;
 }
@@ -42,14 +39,14 @@ function limiterFor(deps: AppDeps): RateLimiter {
  * app.use('/v1/orders/:id/resend-code', rateLimit({ name: 'otp-resend', limit: 5, windowSeconds: 3600, key: (c) => c.req.param('id') ?? '' }));
  */
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
-  const { name, key, trustProxy = false } = options;
+  const { name, key } = options;
   const rule: RateLimitRule = { limit: options.limit, windowSeconds: options.windowSeconds };
   const message = options.message ?? 'Too many requests. Wait for the time in the Retry-After header, then try again.';
   if (name === '') throw new TypeError('A rate limit needs a name');
   assertValidRule(rule);
 
   return async function rateLimitMiddleware(c, next) {
-    const subject = key === undefined ? clientKey(c, { trustProxy }) : await key(c);
+    const subject = key === undefined ? c.get('clientKey') : await key(c);
     const decision = await limiterFor(c.var.deps).hit(`${name}:${subject}`, rule);
     if (!decision.allowed) {
       // Prepared headers are kept by the error response that onError builds with c.json().

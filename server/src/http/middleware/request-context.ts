@@ -1,10 +1,12 @@
 import type { MiddlewareHandler } from 'hono';
 import { newId } from '../../kernel/ids.js';
+import { clientKey } from '../client-ip.js';
 import type { AppDeps, AppEnv } from '../context.js';
 
 /**
- * Gives each request an id (`X-Request-Id: req_…`, also in every error body),
- * makes the services reachable, and writes one structured access-log line.
+ * Gives each request an id (`X-Request-Id: req_…`, also in every error body), makes the
+ * services reachable, works out the caller's address once (`clientKey`, for rate limits),
+ * and writes one structured access-log line.
  * Ids are always ours: an inbound header could be forged to confuse the logs.
  */
 export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
@@ -14,6 +16,7 @@ export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
     c.set('requestId', requestId);
     c.set('services', deps.services);
     c.set('deps', deps);
+    c.set('clientKey', clientKey(c, { trustProxy: deps.config.trustProxy }));
     c.header('X-Request-Id', requestId);
     await next();
     // Building the line costs more than the rest of a health check: skip it when info is off.

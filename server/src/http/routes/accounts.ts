@@ -1,6 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
 import { AppError } from '../../kernel/errors.js';
-import { clientKey } from '../client-ip.js';
 import { requireKey } from '../middleware/auth.js';
 import { bearer, createRouter } from '../router.js';
 import { AccountCreatedSchema, AccountSchema, ApiKeyListSchema, ApiKeySchema, CreateAccountBody, RollKeyBody } from '../schemas/accounts.js';
@@ -87,9 +86,8 @@ export function accountRoutes() {
       if (target !== auth.key.mode) {
         const needsPassword = `Creating ${target} keys with a ${auth.key.mode} key needs the account password: send it as \`password\`.`;
         if (password === undefined) throw new AppError('FORBIDDEN', needsPassword);
-        const client = clientKey(c, { trustProxy: c.var.deps.config.trustProxy });
         try {
-          await services.passwords.authenticate(auth.account.email, password, { client });
+          await services.passwords.authenticate(auth.account.email, password, { client: c.get('clientKey') });
         } catch (err) {
           // RATE_LIMITED passes through with its Retry-After.
           if (err instanceof AppError && err.code === 'UNAUTHENTICATED') throw new AppError('FORBIDDEN', needsPassword);

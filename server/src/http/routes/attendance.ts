@@ -1,6 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { KeyAuth } from '../../domain/accounts.js';
-import type { Owner } from '../../domain/events.js';
 import { csvHeaders, csvStream } from '../csv-stream.js';
 import { requireKey } from '../middleware/auth.js';
 import { bearer, createRouter } from '../router.js';
@@ -9,7 +7,6 @@ import { errorResponses, IdParam } from '../schemas/common.js';
 import { TicketListSchema } from '../schemas/orders.js';
 import { toList, toTicketJson } from '../serializers.js';
 
-const owner = (auth: KeyAuth): Owner => ({ account: auth.account._id, livemode: auth.livemode });
 const secret = { security: bearer, middleware: [requireKey('secret')], tags: ['Attendance'] };
 
 
@@ -68,7 +65,7 @@ export function attendanceRoutes() {
   return createRouter()
     .openapi(listAttendees, async (c) => {
       const { checked_in, q, limit, cursor } = c.req.valid('query');
-      const page = await c.var.services.attendance.listAttendees(owner(c.var.auth), c.req.valid('param').id, {
+      const page = await c.var.services.attendance.listAttendees(c.get('owner'), c.req.valid('param').id, {
         checkedIn: checkedInFilter(checked_in),
         q,
         limit,
@@ -81,11 +78,11 @@ export function attendanceRoutes() {
       const { id } = c.req.valid('param');
       const { checked_in, q } = c.req.valid('query');
       // Resolves after the ownership check, so a 404 is still a JSON error, not a broken CSV.
-      const lines = await c.var.services.attendance.attendeesCsv(owner(c.var.auth), id, { checkedIn: checkedInFilter(checked_in), q });
+      const lines = await c.var.services.attendance.attendeesCsv(c.get('owner'), id, { checkedIn: checkedInFilter(checked_in), q });
       return c.body(csvStream(lines), 200, csvHeaders(`attendees-${id}.csv`));
     })
     .openapi(eventStats, async (c) => {
-      const stats = await c.var.services.attendance.stats(owner(c.var.auth), c.req.valid('param').id);
+      const stats = await c.var.services.attendance.stats(c.get('owner'), c.req.valid('param').id);
       return c.json(stats, 200);
     });
 }

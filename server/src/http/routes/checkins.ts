@@ -1,8 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import type { AppEnv } from '../context.js';
 import { requireKey } from '../middleware/auth.js';
-import { assertOriginAllowed } from '../middleware/cors.js';
+import { assertCanSellFrom } from '../../domain/events.js';
+import { foreignOrigin } from '../middleware/cors.js';
 import { bearer, createRouter } from '../router.js';
 import { CheckinListSchema, CheckinSchema, CreateCheckinBody, VerificationKeySchema } from '../schemas/checkins.js';
 import { errorResponses, IdParam, ListQuery } from '../schemas/common.js';
@@ -10,7 +9,6 @@ import { toCheckinJson, toList } from '../serializers.js';
 
 const json = <T>(schema: T) => ({ 'application/json': { schema } });
 const secret = { security: bearer, middleware: [requireKey('secret')], tags: ['Check-in'] };
-const ownerOf = (c: Context<AppEnv>) => ({ account: c.var.auth.account._id, livemode: c.var.auth.livemode });
 
 const scan = createRoute({
   ...secret,
@@ -60,25 +58,24 @@ export function checkinRoutes() {
     .openapi(scan, async (c) => {
       const { code, event, nonce, by } = c.req.valid('json');
       const { auth, services, deps } = c.var;
-      const outcome = await services.checkins.scan(ownerOf(c), { code, event, nonce, by: by ?? `API key ${auth.key.display}` });
+      const outcome = await services.checkins.scan(c.get('owner'), { code, event, nonce, by: by ?? `API key ${auth.key.display}` });
       return c.json(toCheckinJson(outcome.checkin, outcome.ticket, deps.config.publicUrl), 200);
     })
     .openapi(undo, async (c) => {
       const { auth, services, deps } = c.var;
-      const outcome = await services.checkins.undo(ownerOf(c), c.req.valid('param').id, `API key ${auth.key.display}`);
+      const outcome = await services.checkins.undo(c.get('owner'), c.req.valid('param').id, `API key ${auth.key.display}`);
       return c.json(toCheckinJson(outcome.checkin, outcome.ticket, deps.config.publicUrl), 200);
     })
     .openapi(listCheckins, async (c) => {
       const { services, deps } = c.var;
-      const page = await services.checkins.list(ownerOf(c), c.req.valid('param').id, c.req.valid('query'));
-      const tickets = await services.tickets.byIds(page.data.flatMap((chk) => (chk.ticket ? [chk.ticket] : [])));
-      return c.json(toList(page, (chk) => toCheckinJson(chk, chk.ticket ? (tickets.get(chk.ticket) ?? null) : null, deps.config.publicUrl)), 200);
+      const page = await services.checkins.log(c.get('owner'), c.req.valid('param').id, c.req.valid('query'));
+      return c.json(toList(page, ({ checkin, ticket }) => toCheckinJson(checkin, ticket, deps.config.publicUrl)), 200);
     })
     .openapi(verificationKey, async (c) => {
       const { services, deps } = c.var;
-      const owner = ownerOf(c);
+      const owner = c.get('owner');
       const event = c.var.auth.key.kind === 'secret' ? await services.events.get(owner, c.req.valid('param').id) : await services.events.getPublic(owner, c.req.valid('param').id);
-      assertOriginAllowed(c.req.header('Origin'), event, new URL(deps.config.publicUrl).origin);
+      assertCanSellFrom(event, foreignOrigin(c));
       const x = await services.codes.publicKey(owner.account);
       return c.json(
         {

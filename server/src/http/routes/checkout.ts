@@ -7,12 +7,11 @@ import { AppError, type FieldIssue } from '../../kernel/errors.js';
 import type { EventDoc, Owner } from '../../domain/events.js';
 import { idPattern } from '../../kernel/ids.js';
 import type { CreateOrderInput, OrderAccess } from '../../domain/orders.js';
-import { isCheckoutFailure } from '../../payments/test-gateway.js';
 import { CheckoutPage, hostedCheckoutPage, OrderPage, type CheckoutFormValues, type PageError } from '../../pages/checkout.js';
 import { MessagePage, renderPage } from '../../pages/layout.js';
-import { clientKey } from '../client-ip.js';
 import type { AppEnv } from '../context.js';
 import { STATUS } from '../errors.js';
+import { setCaller } from '../middleware/auth.js';
 import { limitBody } from '../middleware/body-limit.js';
 import { requireSameOrigin } from '../middleware/same-origin.js';
 import { text } from '../schemas/common.js';
@@ -81,7 +80,8 @@ export async function ownerFromKey(c: Context<AppEnv>): Promise<{ owner: Owner; 
   if (!auth || auth.key.kind !== 'publishable') {
     return message(c, 401, 'Checkout link not valid', ['The key in this link is not valid: it was mistyped or has been replaced. Ask the organizer for a new link.']);
   }
-  return { owner: { account: auth.account._id, livemode: auth.livemode }, key };
+  setCaller(c, auth);
+  return { owner: c.get('owner'), key };
 }
 
 async function loadEvent(c: Context<AppEnv>, owner: Owner, id: string): Promise<EventDoc | null> {
@@ -243,7 +243,7 @@ export function checkoutRoutes() {
       renderPage(c, jsx(CheckoutPage, { event, publishableKey: resolved.key, now: c.var.deps.clock.now(), values, error }), status);
     if (!input) return page({ message: 'Please fix the form.', issues }, 400);
     try {
-      const { order, clientSecret } = await c.var.services.orders.create(resolved.owner, input, { ip: clientKey(c, { trustProxy: c.var.deps.config.trustProxy }) });
+      const { order, clientSecret } = await c.var.services.orders.create(resolved.owner, input, { ip: c.get('clientKey') });
       rememberOrder(c, order._id, clientSecret);
       return c.redirect(orderUrl(order._id, resolved.key), 303);
     } catch (err) {
@@ -270,7 +270,7 @@ export function checkoutRoutes() {
   router.post(
     '/checkout/orders/:orderId/resend',
     orderAction(async (c, { access, id }) => {
-      await c.var.services.orders.resendCode(access, id, { ip: clientKey(c, { trustProxy: c.var.deps.config.trustProxy }) });
+      await c.var.services.orders.resendCode(access, id, { ip: c.get('clientKey') });
       return 'sent';
     }),
   );
@@ -278,26 +278,8 @@ export function checkoutRoutes() {
   router.post(
     '/checkout/orders/:orderId/pay',
     orderAction(async (c, { access, id }) => {
-      const { services } = c.var;
-      const order = await services.orders.retrieve(access, id);
-      if (order.status !== 'awaiting_payment') return; // the order page explains the state it is in
-      if (order.livemode && order.amount > 0) throw new AppError('FORBIDDEN', 'Live payments go through the secure checkout window on the organizer’s site.');
-      // Creates the gateway order if missing; a free order is completed right here by the domain.
-      const withPayment = await services.orders.ensurePayment(order);
-      if (withPayment.status !== 'awaiting_payment') return;
-      const gatewayOrderId = withPayment.payment?.gateway_order_id;
-      if (!gatewayOrderId || withPayment.payment?.gateway !== 'test') throw new AppError('ORDER_NOT_PAYABLE', 'This order has no test payment to make.');
       const form = await formBody(c);
-      const result = await services.testGateway.simulatePayment({ gatewayOrderId, outcome: form.outcome === 'failure' ? 'failure' : 'success' });
-      if (isCheckoutFailure(result)) {
-        await services.fulfilment.recordPaymentFailure(gatewayOrderId, result.error.description);
-        return;
-      }
-      await services.fulfilment.pay(access, id, {
-        gateway_order_id: result.razorpay_order_id,
-        gateway_payment_id: result.razorpay_payment_id,
-        signature: result.razorpay_signature,
-      });
+      await c.var.services.testCheckout.payOrder(access, id, form.outcome === 'failure' ? 'failure' : 'success');
     }),
   );
 

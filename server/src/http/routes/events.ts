@@ -1,14 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
-import type { Owner } from '../../domain/events.js';
-import type { KeyAuth } from '../../domain/accounts.js';
-import { assertOriginAllowed } from '../middleware/cors.js';
+import { assertCanSellFrom } from '../../domain/events.js';
+import { foreignOrigin } from '../middleware/cors.js';
 import { requireKey } from '../middleware/auth.js';
 import { bearer, createRouter } from '../router.js';
 import { errorResponses, IdParam, ListQuery } from '../schemas/common.js';
 import { CreateEventBody, EventListSchema, EventSchema, PublicEventSchema, UpdateEventBody } from '../schemas/events.js';
 import { toEventJson, toList, toPublicEventJson } from '../serializers.js';
 
-const owner = (auth: KeyAuth): Owner => ({ account: auth.account._id, livemode: auth.livemode });
 const eventJson = { 'application/json': { schema: EventSchema } };
 const secret = { security: bearer, middleware: [requireKey('secret')], tags: ['Events'] };
 
@@ -84,32 +82,29 @@ const retrievePublicEvent = createRoute({
 export function eventRoutes() {
   return createRouter()
     .openapi(createEvent, async (c) => {
-      const event = await c.var.services.events.create(owner(c.var.auth), c.req.valid('json'));
+      const event = await c.var.services.events.create(c.get('owner'), c.req.valid('json'));
       return c.json(toEventJson(event), 201);
     })
     .openapi(listEvents, async (c) => {
-      const page = await c.var.services.events.list(owner(c.var.auth), c.req.valid('query'));
+      const page = await c.var.services.events.list(c.get('owner'), c.req.valid('query'));
       return c.json(toList(page, toEventJson), 200);
     })
     .openapi(retrieveEvent, async (c) => {
-      const event = await c.var.services.events.get(owner(c.var.auth), c.req.valid('param').id);
+      const event = await c.var.services.events.get(c.get('owner'), c.req.valid('param').id);
       return c.json(toEventJson(event), 200);
     })
     .openapi(updateEvent, async (c) => {
-      const event = await c.var.services.events.update(owner(c.var.auth), c.req.valid('param').id, c.req.valid('json'));
+      const event = await c.var.services.events.update(c.get('owner'), c.req.valid('param').id, c.req.valid('json'));
       return c.json(toEventJson(event), 200);
     })
     .openapi(cancelEvent, async (c) => {
-      const event = await c.var.services.events.cancel(owner(c.var.auth), c.req.valid('param').id);
+      const event = await c.var.services.events.cancel(c.get('owner'), c.req.valid('param').id);
       return c.json(toEventJson(event), 200);
     })
     .openapi(retrievePublicEvent, async (c) => {
       // c.get, not c.var: c.var copies every variable into a new object on each access.
-      const event = await c.get('services').events.readPublic(owner(c.get('auth')), c.req.valid('param').id);
-      const { config, clock } = c.get('deps');
-      const origin = c.req.header('Origin');
-      // Servers send no Origin: parse our own URL only for browsers.
-      if (origin !== undefined) assertOriginAllowed(origin, event, new URL(config.publicUrl).origin);
-      return c.json(toPublicEventJson(event, clock.now()), 200);
+      const event = await c.get('services').events.readPublic(c.get('owner'), c.req.valid('param').id);
+      assertCanSellFrom(event, foreignOrigin(c));
+      return c.json(toPublicEventJson(event, c.get('deps').clock.now()), 200);
     });
 }

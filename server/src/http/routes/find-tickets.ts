@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { AppError } from '../../kernel/errors.js';
 import { FindTicketsPage, type FindTicketsPageProps } from '../../pages/find-tickets.js';
 import { renderPage } from '../../pages/layout.js';
-import { clientKey } from '../client-ip.js';
 import type { AppEnv } from '../context.js';
 import { requireSameOrigin } from '../middleware/same-origin.js';
 
@@ -39,9 +38,9 @@ export function findTicketsRoutes() {
     const typed = typeof (form as Record<string, unknown>).email === 'string' ? String((form as Record<string, unknown>).email) : '';
     const parsed = FindForm.safeParse({ email: typed });
     if (!parsed.success) return page(c, { error: 'Enter a valid email address.', email: typed.slice(0, 254) }, 400);
-    const { deps, services } = c.var;
+    const { services } = c.var;
     try {
-      await services.ticketFinder.request(parsed.data.email, clientKey(c, { trustProxy: deps.config.trustProxy }));
+      await services.ticketFinder.request(parsed.data.email, c.get('clientKey'));
     } catch (err) {
       if (!(err instanceof AppError && err.code === 'RATE_LIMITED')) throw err;
       const minutes = Math.max(1, Math.ceil((err.retryAfterSeconds ?? 3600) / 60));

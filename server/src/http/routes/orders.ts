@@ -2,13 +2,11 @@ import { createRoute } from '@hono/zod-openapi';
 import type { Order } from '@trendy-tickets/sdk';
 import type { Context } from 'hono';
 import { AppError } from '../../kernel/errors.js';
-import type { EventDoc } from '../../domain/events.js';
 import type { OrderAccess, OrderDoc } from '../../domain/orders.js';
-import { clientKey } from '../client-ip.js';
 import type { AppEnv } from '../context.js';
 import { requireKey } from '../middleware/auth.js';
 import type { ReplaySecret } from '../middleware/idempotency.js';
-import { assertOriginAllowed } from '../middleware/cors.js';
+import { foreignOrigin } from '../middleware/cors.js';
 import { bearer, createRouter } from '../router.js';
 import { errorResponses, IdParam } from '../schemas/common.js';
 import { ClientSecretBody, ClientSecretQuery, CreateOrderBody, OrderSchema, PayOrderBody, RefundOrderBody, VerifyOrderBody } from '../schemas/orders.js';
@@ -24,8 +22,8 @@ const body = <T>(schema: T) => ({ required: true, content: { 'application/json':
  * browser that created it).
  */
 function accessOf(c: Context<AppEnv>, clientSecret: string | undefined): OrderAccess {
-  const { auth } = c.var;
-  const owner = { account: auth.account._id, livemode: auth.livemode };
+  const auth = c.get('auth');
+  const owner = c.get('owner');
   if (auth.key.kind === 'secret') return { owner };
   if (clientSecret === undefined) {
     throw new AppError('VALIDATION_FAILED', 'With a publishable key, send the order’s client_secret.', [
@@ -127,14 +125,9 @@ export function orderRoutes() {
   return createRouter()
     .openapi(createOrder, async (c) => {
       const input = c.req.valid('json');
-      const { auth, deps } = c.var;
-      const owner = { account: auth.account._id, livemode: auth.livemode };
-      const origin = c.req.header('Origin');
-      const ownOrigin = new URL(deps.config.publicUrl).origin;
-      const { order, clientSecret } = await c.var.services.orders.create(owner, input, {
-        ip: clientKey(c, { trustProxy: deps.config.trustProxy }),
-        ...(auth.key.kind === 'publishable' ? { canSell: (event: EventDoc) => assertOriginAllowed(origin, event, ownOrigin) } : {}),
-      });
+      // Only publishable keys come from browsers: requireKey refuses a secret key sent with an Origin.
+      const origin = c.get('auth').key.kind === 'publishable' ? foreignOrigin(c) : undefined;
+      const { order, clientSecret } = await c.var.services.orders.create(c.get('owner'), input, { ip: c.get('clientKey'), origin });
       return c.json(await orderBody(c, order, clientSecret), 201);
     })
     .openapi(verifyOrder, async (c) => {
@@ -143,8 +136,7 @@ export function orderRoutes() {
     })
     .openapi(resendCode, async (c) => {
       const { client_secret } = (c.req.valid('json') ?? {}) as { client_secret?: string };
-      const ip = clientKey(c, { trustProxy: c.var.deps.config.trustProxy });
-      return c.json(await orderBody(c, await c.var.services.orders.resendCode(accessOf(c, client_secret), c.req.valid('param').id, { ip })), 200);
+      return c.json(await orderBody(c, await c.var.services.orders.resendCode(accessOf(c, client_secret), c.req.valid('param').id, { ip: c.get('clientKey') })), 200);
     })
     .openapi(payOrder, async (c) => {
       const { client_secret, ...payment } = c.req.valid('json');
@@ -160,6 +152,6 @@ export function orderRoutes() {
     })
     .openapi(refundOrder, async (c) => {
       const { auth } = c.var;
-      return c.json(await orderBody(c, await c.var.services.fulfilment.refund({ account: auth.account._id, livemode: auth.livemode }, c.req.valid('param').id)), 200);
+      return c.json(await orderBody(c, await c.var.services.fulfilment.refund(c.get('owner'), c.req.valid('param').id)), 200);
     });
 }

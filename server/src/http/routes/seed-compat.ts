@@ -1,12 +1,13 @@
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError } from '../../kernel/errors.js';
-import type { EventDoc } from '../../domain/events.js';
+import { assertCanSellFrom, type EventDoc } from '../../domain/events.js';
 import { idPattern } from '../../kernel/ids.js';
 import { rupees } from '../../pages/layout.js';
 import type { AppEnv } from '../context.js';
+import { setCaller } from '../middleware/auth.js';
 import { limitBody } from '../middleware/body-limit.js';
-import { assertOriginAllowed } from '../middleware/cors.js';
+import { foreignOrigin } from '../middleware/cors.js';
 
 const EVENT_ID = idPattern('evt');
 const MAX_BODY_BYTES = 4 * 1024;
@@ -20,7 +21,7 @@ const fail = (c: Context<AppEnv>, status: ContentfulStatusCode, message: string)
  * sees "Invalid key or token" rather than an opaque CORS failure. Safe to reflect:
  * this endpoint honours no cookies and grants nothing a page could not build itself
  * (a checkout link with a publishable key); which sites may sell an event is decided
- * on the server by `assertOriginAllowed`, not by the browser.
+ * on the server by `canSellFrom` (domain/events.ts), not by the browser.
  */
 function allowOrigin(c: Context<AppEnv>): void {
   const origin = c.req.header('Origin');
@@ -85,8 +86,9 @@ export function seedCompatRoutes() {
       let event: EventDoc;
       try {
         if (typeof token !== 'string' || !EVENT_ID.test(token)) return fail(c, 404, INVALID);
-        event = await c.var.services.events.getPublic({ account: auth.account._id, livemode: auth.livemode }, token);
-        assertOriginAllowed(c.req.header('Origin'), event, new URL(c.var.deps.config.publicUrl).origin);
+        setCaller(c, auth);
+        event = await c.var.services.events.getPublic(c.get('owner'), token);
+        assertCanSellFrom(event, foreignOrigin(c));
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         return err.code === 'NOT_FOUND' ? fail(c, 404, INVALID) : fail(c, 403, err.message);

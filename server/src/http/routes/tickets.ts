@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { AppError, notFound } from '../../kernel/errors.js';
+import { notFound } from '../../kernel/errors.js';
 import { isCheckoutFailure } from '../../payments/test-gateway.js';
 import { optionalKey, requireKey } from '../middleware/auth.js';
 import { bearer, createRouter } from '../router.js';
@@ -66,12 +66,9 @@ const simulatePayment = createRoute({
 export function ticketRoutes() {
   return createRouter()
     .openapi(issueTickets, async (c) => {
-      const { auth, deps } = c.var;
+      const { deps } = c.var;
       const input = c.req.valid('json');
-      const order = await c.var.services.fulfilment.issue(
-        { account: auth.account._id, livemode: auth.livemode },
-        { ...input, quantity: input.quantity ?? 1 },
-      );
+      const order = await c.var.services.fulfilment.issue(c.get('owner'), { ...input, quantity: input.quantity ?? 1 });
       const tickets = await c.var.services.tickets.listForOrder(order._id);
       return c.json({ object: 'list' as const, data: tickets.map((t) => toTicketJson(t, deps.config.publicUrl)), has_more: false, next_cursor: null }, 201);
     })
@@ -79,7 +76,7 @@ export function ticketRoutes() {
       const { id } = c.req.valid('param');
       const auth = c.get('auth') as typeof c.var.auth | undefined;
       if (auth?.key.kind === 'secret') {
-        const ticket = await c.var.services.tickets.get({ account: auth.account._id, livemode: auth.livemode }, id);
+        const ticket = await c.var.services.tickets.get(c.get('owner'), id);
         return c.json(toTicketJson(ticket, c.var.deps.config.publicUrl), 200);
       }
       const ticket = await c.var.services.tickets.findById(id);
@@ -88,19 +85,13 @@ export function ticketRoutes() {
       return c.json(toPublicTicketJson(ticket, event), 200);
     })
     .openapi(voidTicket, async (c) => {
-      const { auth } = c.var;
-      const ticket = await c.var.services.tickets.void({ account: auth.account._id, livemode: auth.livemode }, c.req.valid('param').id);
+      const ticket = await c.var.services.tickets.void(c.get('owner'), c.req.valid('param').id);
       return c.json(toTicketJson(ticket, c.var.deps.config.publicUrl), 200);
     })
     .openapi(simulatePayment, async (c) => {
-      const { auth, services } = c.var;
-      if (auth.livemode) throw new AppError('FORBIDDEN', 'The test gateway takes test keys only; live orders are paid through Razorpay Checkout.');
       const { gateway_order_id, outcome } = c.req.valid('json');
-      // Only this account's own test orders can be paid here.
-      const order = await services.orders.findByGatewayOrder({ account: auth.account._id, livemode: false }, gateway_order_id);
-      const result = await services.testGateway.simulatePayment({ gatewayOrderId: gateway_order_id, outcome });
+      const result = await c.var.services.testCheckout.simulate(c.get('owner'), gateway_order_id, outcome);
       if (isCheckoutFailure(result)) {
-        await services.fulfilment.recordPaymentFailure(order.payment?.gateway_order_id ?? gateway_order_id, result.error.description);
         const { code, description, reason, metadata } = result.error;
         return c.json({ outcome: 'failure' as const, gateway_order_id, gateway_payment_id: metadata.payment_id, signature: null, error: { code, description, reason } }, 200);
       }

@@ -1,0 +1,71 @@
+/**
+ * What the domain needs from the layers above it, as interfaces those layers implement.
+ *
+ * The domain only describes these; `delivery/outbox.ts` implements the outbox over the store
+ * and `services.ts` hands it in. So a domain module never imports `delivery/`, and a test can
+ * give a service any outbox that keeps this contract (docs/architecture.md, "Layers").
+ */
+import type { Doc } from '../store/port.js';
+
+/** Where an outbox job is in its life. */
+export type OutboxState = 'pending' | 'sending' | 'sent' | 'dead';
+
+/** Every state, in life order (for stats and console filters). */
+export const OUTBOX_STATES: readonly OutboxState[] = ['pending', 'sending', 'sent', 'dead'];
+
+/** A stored outbox job: one mail, from its queuing to its sending (docs/domain-rules.md#mail-delivery). */
+export interface OutboxJob extends Doc {
+  /** `mail_…` */
+  _id: string;
+  /** What to render, e.g. `verification_code`, `tickets`, `refund_notice`. */
+  kind: string;
+  to: string;
+  /** Ids and small facts the renderer needs; never rendered HTML or PDFs (they are built at send time). */
+  payload: Record<string, unknown>;
+  /** Absent when none was given, so the sparse unique index ignores the job. */
+  dedupe_key?: string;
+  /** Payload fields erased once the job ends (sent or dead), e.g. a one-time code. */
+  secret_fields?: string[];
+  state: OutboxState;
+  /** Send attempts started so far (a claim counts, so a crash mid-send counts too). */
+  attempts: number;
+  next_attempt_at: Date;
+  lease_owner?: string;
+  lease_token?: string;
+  lease_until?: Date;
+  last_error?: string;
+  message_id?: string;
+  created_at: Date;
+  updated_at: Date;
+  sent_at?: Date;
+}
+
+/** A mail to send later. */
+export interface EnqueueInput {
+  kind: string;
+  to: string;
+  payload: Record<string, unknown>;
+  /** Same key → same job: e.g. `tickets:ord_…`, so racing issuers produce one tickets mail. */
+  dedupeKey?: string;
+  /** Payload fields that must not outlive the job (erased when it is sent or dead). */
+  secretFields?: string[];
+}
+
+/** The outbox as the services and the console see it: they only enqueue and read; workers send. */
+export interface Outbox {
+  /** Stores a pending job; with a `dedupeKey` already used, returns that job and `created: false`. */
+  enqueue(input: EnqueueInput): Promise<{ job: OutboxJob; created: boolean }>;
+  /** @throws AppError NOT_FOUND */
+  get(id: string): Promise<OutboxJob>;
+  /** Newest first, optionally one state only. `limit` defaults to 50 (max 200). */
+  list(options?: { state?: OutboxState; limit?: number }): Promise<OutboxJob[]>;
+  /** One order's jobs of one kind (`payload.order`), newest first: e.g. every sending of its tickets mail. */
+  listForOrder(orderId: string, kind: string, limit: number): Promise<OutboxJob[]>;
+  /** How many jobs are in each state. */
+  stats(): Promise<Record<OutboxState, number>>;
+  /**
+   * Makes a dead (or waiting) job due now with a fresh attempt budget.
+   * @throws AppError NOT_FOUND, or CONFLICT for a job that is sending or sent.
+   */
+  retry(id: string): Promise<OutboxJob>;
+}

@@ -1,0 +1,189 @@
+/**
+ * Repair: the periodic jobs that finish what a crash, a lost browser callback or a late
+ * payment left undone (docs/architecture.md, "Checkout: from hold to ticket"). Each step
+ * is a conditional update or goes through fulfilment's idempotent steps, so two servers
+ * running a round at once change nothing twice.
+ */
+import { refusalOf, type GatewayPayment } from '../payments/gateway.js';
+import { op, type Store } from '../store/port.js';
+import type { Clock } from '../kernel/clock.js';
+import { AppError } from '../kernel/errors.js';
+import type { EventDoc } from './events.js';
+import type { FulfilmentService } from './fulfilment.js';
+import { entryDueAt, ORPHAN_GRACE_MS, type Inventory } from './inventory.js';
+import { AWAITING, type GatewayRouter, type OrderDoc } from './orders.js';
+
+/** Paid orders, refunds and ledgers one sweep looks at at most; the rest wait for the next round. */
+const SWEEP_BATCH = 200;
+/**
+ * The reconciler looks at unpaid orders this far back, to catch payments that landed late:
+ * Razorpay polls the bank for 3 days after a payment and may authorize it then, and refunds
+ * uncaptured ones within 5 (https://razorpay.com/docs/payments/payments/late-authorisation/).
+ */
+export const RECONCILE_WINDOW_MS = 5 * 24 * 60 * 60_000;
+/**
+ * Orders one reconcile round asks Razorpay about: one call each, plus a fetch and a capture
+ * for a payment found. The job runs once a minute, so this bounds its calls per minute well
+ * under Razorpay's per-key rate limit, leaving room for checkouts; a backlog rotates through
+ * (least recently checked first).
+ */
+export const RECONCILE_ORDERS_PER_ROUND = 60;
+
+/** What the repair jobs work with: the same store, gateways and fulfilment steps as a checkout. */
+export interface RepairDeps {
+  store: Store;
+  clock: Clock;
+  inventory: Inventory;
+  gateways: GatewayRouter;
+  fulfilment: FulfilmentService;
+}
+
+/**
+ * The reconciler (`reconcile-payments`, every minute) and the sweeper (`sweep`, every
+ * minute), as `background.ts` runs them.
+ *
+ * @example
+ * const repair = createRepairService({ store, clock, inventory, gateways, fulfilment });
+ * await repair.sweep();
+ */
+export function createRepairService(deps: RepairDeps) {
+  const { store, clock, inventory, gateways, fulfilment } = deps;
+  const orderDocs = store.collection<OrderDoc>('orders');
+
+  function isSettled(payment: GatewayPayment): boolean {
+    return payment.status === 'authorized' || payment.status === 'captured';
+  }
+
+  /**
+   * Releases the event's held entries whose order never got written or has ended, drops
+   * settled sale entries past their retention, and schedules the ledger's next look: at
+   * the earliest time one of the entries left may need it.
+   */
+  async function sweepLedger(event: EventDoc): Promise<{ released: number; forgotten: number }> {
+    const now = clock.now().getTime();
+    let released = 0;
+    let forgotten = 0;
+    let left = 0;
+    let next = Infinity;
+    const later = (at: number) => {
+      left += 1;
+      next = Math.min(next, at);
+    };
+    const entries = Object.entries(inventory.ledger(event)).map(([orderId, raw]) => ({ orderId, raw, entry: inventory.parseEntry(raw) }));
+    const due = entries.filter(({ entry }) => entry && entryDueAt(entry) < now);
+    const orders = new Map(
+      due.length === 0 ? [] : (await orderDocs.find({ _id: op.in(due.map((d) => d.orderId)) })).map((order) => [order._id, order]),
+    );
+    for (const { orderId, raw, entry } of entries) {
+      if (!entry) {
+        left += 1; // never written by this code: left for a person to look at
+        continue;
+      }
+      if (entryDueAt(entry) >= now) {
+        later(entryDueAt(entry));
+        continue;
+      }
+      const order = orders.get(orderId);
+      const retry = now + ORPHAN_GRACE_MS;
+      if (entry.state === 'held') {
+        // No order after the grace (a crash between the hold and the order), or one that ended.
+        // Unpaid orders are expired by the order service; paid ones convert their hold when fulfilled.
+        if (!order || order.status === 'expired' || order.status === 'cancelled' || order.status === 'refunded') {
+          if (await inventory.release(event._id, orderId, raw)) released += 1;
+          else later(retry);
+        } else if (AWAITING.includes(order.status)) {
+          later(Math.max(order.expires_at.getTime(), now) + ORPHAN_GRACE_MS);
+        } else {
+          later(retry);
+        }
+      } else if (!order || order.fulfilment === 'done' || order.status === 'refunded') {
+        if (await inventory.forgetSold(event._id, orderId, raw)) forgotten += 1;
+        else later(retry);
+      } else {
+        later(retry);
+      }
+    }
+    await inventory.reschedule(event, next === Infinity ? null : next, left === 0);
+    return { released, forgotten };
+  }
+
+  return {
+    /**
+     * Asks the gateway about unpaid orders (and recently lapsed ones) so that a
+     * payment whose browser callback never arrived still issues tickets.
+     */
+    async reconcile(limit = RECONCILE_ORDERS_PER_ROUND): Promise<number> {
+      const failures: unknown[] = [];
+      const since = new Date(clock.now().getTime() - RECONCILE_WINDOW_MS);
+      // Least recently checked first (never-checked ones lead), so a backlog larger than one
+      // round rotates instead of starving the newest orders behind the oldest.
+      const candidates = await orderDocs.find(
+        { status: op.in(['awaiting_payment', 'expired', 'cancelled']), 'payment.gateway_order_id': op.ne(null), created_at: op.gte(since) },
+        { sort: { reconciled_at: 1, created_at: 1 }, limit },
+      );
+      let completed = 0;
+      for (const order of candidates) {
+        const gatewayOrderId = order.payment?.gateway_order_id;
+        if (!gatewayOrderId) continue;
+        await orderDocs.updateOne({ _id: order._id }, { $set: { reconciled_at: clock.now() } });
+        try {
+          const payments = await gateways(order.livemode).gateway.listOrderPayments(gatewayOrderId);
+          for (const settled of payments.filter(isSettled)) {
+            try {
+              if ((await fulfilment.confirmAndComplete(order, settled.id)).status === 'paid') completed += 1;
+              break;
+            } catch (err) {
+              // A payment that does not pay for this order (another amount, already refunded) must
+              // neither stop the round for every other order nor hide a good payment made after it.
+              if (!(err instanceof AppError && err.code === 'PAYMENT_VERIFICATION_FAILED')) throw err;
+            }
+          }
+        } catch (err) {
+          // Asked to slow down (429): every further call this round would be refused too, and
+          // each refused one counts against the limit; the rest wait for the next round.
+          if (refusalOf(err) === 'rate_limited') break;
+          // Razorpay unreachable: next round. Anything else is one order's problem: report it, go on.
+          if (!(err instanceof AppError && err.code === 'UPSTREAM_UNAVAILABLE')) failures.push(err);
+        }
+      }
+      if (failures.length > 0) throw new AggregateError(failures, `reconciled ${completed} orders; ${failures.length} could not be checked`);
+      return completed;
+    },
+
+    /**
+     * Repairs what a crash can leave behind: paid orders whose tickets were not
+     * issued yet, refunds cut short, ledger entries whose order never got written or
+     * has ended, and settled sale entries old enough to drop. Each query reads only
+     * what is due (through an index), so a round costs what there is to repair, not
+     * what has ever been sold.
+     */
+    async sweep(): Promise<{ fulfilled: number; released: number; forgotten: number }> {
+      let fulfilled = 0;
+      const before = new Date(clock.now().getTime() - ORPHAN_GRACE_MS);
+      const stuck = await orderDocs.find({ status: 'paid', fulfilment: 'pending', paid_at: op.lte(before) }, { limit: SWEEP_BATCH });
+      for (const order of stuck) if ((await fulfilment.fulfil(order)).fulfilment === 'done') fulfilled += 1;
+      // Refunds cut short: claimed but not refunded yet, or refunded with tickets still standing.
+      // (Those with a refund recorded are the refund ledger's to retry, below.)
+      for (const order of await orderDocs.find({ fulfilment: 'refunding', status: 'paid', refund: null, updated_at: op.lte(before) }, { limit: SWEEP_BATCH })) {
+        await fulfilment.refundUnfulfillable(order);
+      }
+      await fulfilment.retryDueRefunds(SWEEP_BATCH);
+      for (const order of await orderDocs.find({ refund_settled: false, status: 'refunded', updated_at: op.lte(before) }, { limit: SWEEP_BATCH })) {
+        await fulfilment.settleRefund(order);
+      }
+      let released = 0;
+      let forgotten = 0;
+      for (const event of await inventory.dueLedgers(SWEEP_BATCH)) {
+        const swept = await sweepLedger(event);
+        released += swept.released;
+        forgotten += swept.forgotten;
+      }
+      return { fulfilled, released, forgotten };
+    },
+
+    /** Puts hold ledgers from before the sweeper's schedule on it (run once at start). */
+    scheduleUnscheduledLedgers: () => inventory.scheduleUnscheduledLedgers(),
+  };
+}
+
+export type RepairService = ReturnType<typeof createRepairService>;
