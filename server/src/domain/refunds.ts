@@ -200,9 +200,11 @@ export function createRefunds(deps: { store: Store; clock: Clock; gateways: Gate
     const existing = await refunds.findOne({ _id: id });
     if (!existing) throw new Error(`refund ${id} vanished`);
     if (existing.status === 'failed' && options.retryFailed) {
+      // A new refund at the gateway: the failed one stays failed there, so asking about it
+      // again would only repeat its failure.
       const reopened = await refunds.findOneAndUpdate(
         { _id: id, status: 'failed' },
-        { $set: { status: 'pending', reason: input.reason, failure_reason: null, attempts: 0, next_attempt_at: now, updated_at: now } },
+        { $set: { status: 'pending', reason: input.reason, gateway_refund_id: null, failure_reason: null, attempts: 0, next_attempt_at: now, updated_at: now } },
       );
       return attempt(reopened ?? existing);
     }

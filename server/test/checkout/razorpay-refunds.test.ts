@@ -132,6 +132,13 @@ describe('a refund Razorpay answers pending', () => {
     for (const ticket of after.tickets) expect(ticket.status).toBe('valid');
     expect(await live.mailJobs('refund_notice', order.id)).toHaveLength(0);
     expect(await live.mailJobs('refund_failed', order.id)).toEqual([expect.objectContaining({ to: org.email })]);
+
+    // Refunding again asks Razorpay for a new refund, rather than asking about the failed one.
+    live.fake.setRefundMode('processed');
+    const again = await live.refund(org, order.id);
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect(again.body).toMatchObject({ status: 'refunded', refund: { status: 'processed' } });
+    expect(live.fake.refunds.size).toBe(2);
   });
 
   it('finishes a pending refund by asking Razorpay when no webhook comes', async () => {
