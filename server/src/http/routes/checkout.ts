@@ -288,7 +288,11 @@ export function checkoutRoutes() {
       const gatewayOrderId = withPayment.payment?.gateway_order_id;
       if (!gatewayOrderId || withPayment.payment?.gateway !== 'test') throw new AppError('ORDER_NOT_PAYABLE', 'This order has no test payment to make.');
       const form = await formBody(c);
-      const result = await services.testGateway.simulatePayment({ gatewayOrderId, outcome: form.outcome === 'failure' ? 'failure' : 'success' });
+      const result = await services.testGateway.simulatePayment({
+        gatewayOrderId,
+        outcome: form.outcome === 'failure' ? 'failure' : 'success',
+        email: order.buyer.email,
+      });
       if (isCheckoutFailure(result)) {
         await services.fulfilment.recordPaymentFailure(gatewayOrderId, result.error.description);
         return;

@@ -57,7 +57,7 @@ const simulatePayment = createRoute({
   path: '/v1/test-gateway/payments',
   summary: 'Pay a test order',
   description:
-    'Test keys only. Plays the part of Razorpay Checkout: pays (or fails) the gateway order and returns what Checkout would hand your page, signed exactly as Razorpay signs. Pass it to `POST /v1/orders/{id}/pay`.',
+    'Test keys only. Plays the part of Razorpay Checkout: pays (or fails) the gateway order and returns what Checkout would hand your page, signed exactly as Razorpay signs. Pass it to `POST /v1/orders/{id}/pay`. The payment keeps the buyer’s email, which decides how a later refund ends: a buyer `refund-fails@…` has it refused (409 `REFUND_FAILED`), `refund-pending@…` pending (202) then processed a minute later, `refund-pending-fails@…` pending then failed; any other, processed at once.',
   request: { body: { required: true, content: json(TestGatewayBody) } },
   responses: { 200: { description: 'The simulated payment.', content: json(TestGatewayResultSchema) }, ...errorResponses(400, 401, 403, 404) },
 });
@@ -98,7 +98,7 @@ export function ticketRoutes() {
       const { gateway_order_id, outcome } = c.req.valid('json');
       // Only this account's own test orders can be paid here.
       const order = await services.orders.findByGatewayOrder({ account: auth.account._id, livemode: false }, gateway_order_id);
-      const result = await services.testGateway.simulatePayment({ gatewayOrderId: gateway_order_id, outcome });
+      const result = await services.testGateway.simulatePayment({ gatewayOrderId: gateway_order_id, outcome, email: order.buyer.email });
       if (isCheckoutFailure(result)) {
         await services.fulfilment.recordPaymentFailure(order.payment?.gateway_order_id ?? gateway_order_id, result.error.description);
         const { code, description, reason, metadata } = result.error;
