@@ -5,7 +5,7 @@ import { BaseElement, type PropertyDeclaration, type PropertyValues } from './ba
 import { ENGLISH, hasMessages, i18n, registerMessages, type I18n, type Key } from './i18n.js';
 import { isInAppBrowser, razorpayContact } from './in-app-browser.js';
 import { loadRazorpay } from './razorpay-loader.js';
-import { keep, kept } from './resume.js';
+import { awaitPayment, CONFIRM_FOR_MS, keep, kept, markPaying } from './resume.js';
 import type { BuyerField, StepContext } from './steps/context.js';
 import { toPaise } from './steps/context.js';
 import { checkBuyer, detailsStep } from './steps/details.js';
@@ -380,6 +380,21 @@ export class TtsCheckout extends BaseElement {
     this.#deadline = saved.deadline;
     this.#advance(order);
     void this.open();
+    // Reloaded while Checkout was open (a UPI app round trip): the payment may be on its way to
+    // the server without this page; say so and wait for it rather than offer Pay again.
+    if (order.status === 'awaiting_payment' && saved.paying) {
+      const until = Math.min(saved.deadline, Date.now() + CONFIRM_FOR_MS);
+      const alive = () => this.isConnected && this.order?.id === order.id && this.step === 'pay';
+      void this.#run('paying', async () => {
+        this.paying = true;
+        try {
+          const moved = await awaitPayment(() => this.#api().retrieve(order.id, saved.secret), { until, alive });
+          if (moved && alive()) this.#advance(moved);
+        } finally {
+          this.paying = false;
+        }
+      });
+    }
   }
 
   /**
@@ -762,6 +777,7 @@ export class TtsCheckout extends BaseElement {
       modal: {
         ondismiss: () => {
           if (settled) return;
+          markPaying(this.event, false);
           this.paying = false;
           comeBack();
           // Razorpay's window offers a retry after a failed attempt: it failed only once the buyer gives up.
@@ -773,6 +789,7 @@ export class TtsCheckout extends BaseElement {
       failure = new CheckoutError('PAYMENT_FAILED', r.error?.description ?? r.error?.reason ?? 'The payment was declined.');
     });
     this.paying = true;
+    markPaying(this.event, true);
     if (this.mode !== 'page') {
       this.#away = true;
       this.#dialog()?.close();
@@ -787,6 +804,7 @@ export class TtsCheckout extends BaseElement {
       event: ev,
       order: this.order,
       busy: this.busy,
+      confirming: this.busy && this.paying,
       modal: this.mode !== 'page',
       qty: this.qty,
       amount: this.amountText,
