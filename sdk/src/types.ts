@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'SALES_CLOSED'
   | 'ORDER_NOT_PAYABLE'
   | 'HOLD_EXPIRED'
+  | 'REFUND_FAILED'
   | 'IDEMPOTENCY_MISMATCH'
   | 'IDEMPOTENCY_IN_FLIGHT'
   | 'RATE_LIMITED'
@@ -51,6 +52,26 @@ export interface OtpInvalidDetails {
   attempts_left: number;
   reason: 'wrong_code' | 'locked';
 }
+
+/**
+ * Why Razorpay did not refund: `insufficient_balance` (the account's balance is below the
+ * refund; add funds and refund again), `too_old` (the payment is more than 6 months old: refund
+ * the buyer another way), `not_found` (Razorpay does not know the payment), `invalid` and
+ * `refused` (another refusal; `message` quotes Razorpay), `failed_at_gateway` (Razorpay took the
+ * refund and later reported it failed).
+ */
+export type RefundFailureReason = 'insufficient_balance' | 'too_old' | 'not_found' | 'invalid' | 'refused' | 'failed_at_gateway';
+
+/**
+ * `details` of a `REFUND_FAILED` error (409 from `POST /v1/orders/{id}/refund`): the reason as
+ * a code, and the order as it now stands: still `paid`, its tickets still valid, `refund.status`
+ * `failed` with `refund.failure_reason`. The buyer was told nothing. A type rather than an
+ * interface, so `err.details as RefundFailedDetails` compiles (interfaces have no index signature).
+ */
+export type RefundFailedDetails = {
+  reason: RefundFailureReason;
+  order: Order;
+};
 
 export interface ErrorBody {
   error: {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TtsAuthenticationError, verifyTicketCode, type Event, type Order } from '../src/index.js';
+import { TtsAuthenticationError, TtsConflictError, verifyTicketCode, type Event, type Order, type RefundFailedDetails } from '../src/index.js';
 import { buildTestApp, buyer, eventParams, organizer, readCode, type TestApp } from './helpers.js';
 
 let t: TestApp;
@@ -13,8 +13,8 @@ beforeAll(async () => {
 });
 
 /** Creates, verifies and pays an order the way a partner page does, with the publishable key. */
-async function buyTwo(): Promise<Order> {
-  const order = await org.browser.orders.create({ event: event.id, items: [{ ticket_type: event.ticket_types[0]!.id, quantity: 2 }], buyer: buyer() });
+async function buyTwo(who: { name: string; email: string; phone?: string } = buyer()): Promise<Order> {
+  const order = await org.browser.orders.create({ event: event.id, items: [{ ticket_type: event.ticket_types[0]!.id, quantity: 2 }], buyer: who });
   const client_secret = order.client_secret!;
   const verified = await org.browser.orders.verify(order.id, { client_secret, code: await readCode(t, order.buyer.email) });
   const payment = await org.browser.testGateway.pay({ gateway_order_id: verified.payment!.gateway_order_id! });
@@ -91,6 +91,23 @@ describe('orders and the test gateway', () => {
     const refunded = await org.tts.orders.refund(paid.id);
     expect(refunded.status).toBe('refunded');
     expect(refunded.tickets.every((tk) => tk.status === 'voided')).toBe(true);
+  });
+
+  it('resolves a refund still pending (202) with the paid order, and throws REFUND_FAILED with the order when refused', async () => {
+    const pending = await org.tts.orders.refund((await buyTwo({ name: 'Asha Rao', email: 'refund-pending+sdk@example.com' })).id);
+    expect(pending).toMatchObject({ status: 'paid', refund: { status: 'pending' } });
+
+    const paid = await buyTwo({ name: 'Asha Rao', email: 'refund-fails+sdk@example.com' });
+    const refused = await org.tts.orders.refund(paid.id).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(refused).toBeInstanceOf(TtsConflictError);
+    const error = refused as TtsConflictError;
+    expect(error).toMatchObject({ status: 409, code: 'REFUND_FAILED' });
+    const details = error.details as RefundFailedDetails;
+    expect(details.reason).toBe('insufficient_balance');
+    expect(details.order).toMatchObject({ id: paid.id, status: 'paid', refund: { status: 'failed' } });
   });
 
   it('resends a code and cancels an unpaid order with the client secret', async () => {

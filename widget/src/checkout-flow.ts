@@ -10,7 +10,7 @@ import { errorMessage, RETRYABLE } from './error-messages.js';
 import type { TtsCheckoutEventMap } from './events.js';
 import { i18n, type I18n, type Key } from './i18n.js';
 import type { PayCallbacks, PayHandlers } from './pay-handler.js';
-import { keep, kept } from './resume.js';
+import { awaitPayment, CONFIRM_FOR_MS, keep, kept, markPaying } from './resume.js';
 import type { BuyerField } from './steps/context.js';
 import { toPaise } from './steps/context.js';
 import { checkBuyer } from './steps/details.js';
@@ -249,6 +249,21 @@ export class CheckoutFlow {
     this.#deadline = saved.deadline;
     this.#advance(order);
     this.#host.resumed();
+    // Reloaded while a gateway's window was open (a UPI app round trip): the payment may be on its
+    // way to the server without this page; say so and wait for it rather than offer Pay again.
+    if (order.status === 'awaiting_payment' && saved.paying) {
+      const until = Math.min(saved.deadline, this.#now() + CONFIRM_FOR_MS);
+      const alive = () => this.#s.order?.id === order.id && this.#s.step === 'pay';
+      void this.#run('paying', async () => {
+        this.#set({ paying: true });
+        try {
+          const moved = await awaitPayment(() => this.#host.api().retrieve(order.id, saved.secret), { until, alive });
+          if (moved && alive()) this.#advance(moved);
+        } finally {
+          this.#set({ paying: false });
+        }
+      });
+    }
   }
 
   /**
@@ -502,7 +517,11 @@ export class CheckoutFlow {
             this.#set({ paying: false });
           }
         }),
-      paying: (on) => this.#set({ paying: on }),
+      paying: (on) => {
+        this.#set({ paying: on });
+        // Kept with the order: a reload while the window is open waits for the payment (resume.ts).
+        markPaying(this.eventId, on);
+      },
       loading: (on) => this.#set({ busy: on, status: on ? this.i.t('loading') : '', ...(on ? { problem: null } : {}) }),
       fail: (error, retry) => this.#fail(error, retry),
     };

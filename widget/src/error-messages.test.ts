@@ -27,6 +27,7 @@ const EVERY_CODE: Record<ErrorCode | ClientErrorCode, true> = {
   ORDER_NOT_PAYABLE: true,
   HOLD_EXPIRED: true,
   IDEMPOTENCY_MISMATCH: true,
+  REFUND_FAILED: true,
   IDEMPOTENCY_IN_FLIGHT: true,
   RATE_LIMITED: true,
   UPSTREAM_UNAVAILABLE: true,

@@ -26,6 +26,8 @@ export const ERROR_MESSAGES: Readonly<Record<CheckoutErrorCode, Key>> = {
   ORDER_NOT_PAYABLE: 'ORDER_NOT_PAYABLE',
   HOLD_EXPIRED: 'expired',
   IDEMPOTENCY_MISMATCH: 'IDEMPOTENCY_MISMATCH',
+  // Refunds take a secret key, which a checkout never has: only a misbuilt page could meet it.
+  REFUND_FAILED: 'SETUP',
   IDEMPOTENCY_IN_FLIGHT: 'IDEMPOTENCY_IN_FLIGHT',
   RATE_LIMITED: 'RATE_LIMITED',
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { $, API, button, enterCode, mount, root, setup, text, toVerify, until } from './test-support/harness.js';
+import { awaitPayment, keep, kept, markPaying } from './resume.js';
 
 afterEach(() => {
   document.body.replaceChildren();
@@ -59,5 +60,38 @@ describe('reloading mid-checkout', () => {
     await until(() => expect(text(fresh)).toContain('Buy tickets'));
     await new Promise((r) => setTimeout(r, 50));
     expect(dialogOpen(fresh)).toBe(false);
+  });
+});
+
+describe('waiting for a payment made while the tab was away', () => {
+  const order = (status: string) => ({ id: 'ord_1', status }) as unknown as import('@trendy-tickets/sdk').Order;
+
+  it('asks again after a failed read and returns the order once it is no longer awaiting payment', async () => {
+    const answers: Array<() => Promise<ReturnType<typeof order>>> = [
+      async () => order('awaiting_payment'),
+      async () => Promise.reject(new Error('offline')),
+      async () => order('paid'),
+    ];
+    const paid = await awaitPayment(() => answers.shift()!(), { until: Date.now() + 1_000, every: 1 });
+    expect(paid?.status).toBe('paid');
+    expect(answers).toHaveLength(0);
+  });
+
+  it('gives up when its time is over or the element is gone, so the buyer may pay again', async () => {
+    let reads = 0;
+    const retrieve = async () => (reads++, order('awaiting_payment'));
+    expect(await awaitPayment(retrieve, { until: Date.now() + 20, every: 5 })).toBeNull();
+    expect(reads).toBeGreaterThan(1);
+    expect(await awaitPayment(retrieve, { until: Date.now() + 60_000, every: 5, alive: () => false })).toBeNull();
+  });
+
+  it('remembers that Checkout was opened for the kept order, and forgets it when Checkout closes unpaid', () => {
+    keep('evt_1', { id: 'ord_1', secret: 's', deadline: 1 });
+    markPaying('evt_1', true);
+    expect(kept('evt_1')).toEqual({ id: 'ord_1', secret: 's', deadline: 1, paying: true });
+    markPaying('evt_1', false);
+    expect(kept('evt_1')?.paying).toBe(false);
+    markPaying('evt_2', true);
+    expect(kept('evt_2')).toBeNull();
   });
 });

@@ -313,6 +313,7 @@ export class TtsCheckout extends BaseElement {
       event: ev,
       order: s.order,
       busy: s.busy,
+      confirming: s.busy && s.paying,
       modal: this.mode !== 'page',
       qty: s.qty,
       amount: s.amountText,

@@ -77,9 +77,13 @@ export class OrdersResource {
 
   /**
    * Refunds a paid order in full (secret key); its tickets are voided and the seats return to sale.
+   * Resolves with the `refunded` order, or, while Razorpay has not finished the refund (HTTP 202),
+   * with the order still `paid` and `refund.status: 'pending'`; it turns `refunded` by itself.
+   * A refund Razorpay refuses throws `TtsConflictError` with code `REFUND_FAILED` and
+   * `RefundFailedDetails` (`reason`, and the order as it stands); call again once the cause is fixed.
    *
    * @example
-   * const refunded = await tts.orders.refund('ord_…'); // status: 'refunded'
+   * const order = await tts.orders.refund('ord_…'); // status: 'refunded', or 'paid' with refund.status 'pending'
    */
   refund(id: string, options?: RequestOptions): Promise<Order> {
     return this.client.request<Order>({ ...options, method: 'POST', path: path(id, '/refund') });

@@ -67,6 +67,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       amount: refund.amount,
       reason: refund.reason,
       failure_reason: refund.failure_reason,
+      failure_code: refund.failure_code ?? null,
       requested_at: refund.created_at,
       updated_at: refund.updated_at,
     };

@@ -8,6 +8,7 @@ import { assertCanSellFrom, salesOpen, typeAvailable, type EventDoc, type Owner 
 import { newId, randomBase62 } from '../kernel/ids.js';
 import type { Inventory, SeatLine } from './inventory.js';
 import type { RateLimiter } from './rate-limit.js';
+import type { RefundFailureCode } from './refunds.js';
 import {
   CODE_TTL_MS,
   hashCode,
@@ -92,6 +93,8 @@ export interface OrderRefundDoc {
   reason: string;
   /** Why the gateway refused or failed it, in words the organizer can act on. */
   failure_reason: string | null;
+  /** The same as a code (`insufficient_balance`, `too_old`, `failed_at_gateway`, …); absent on older orders. */
+  failure_code?: RefundFailureCode | null;
   requested_at: Date;
   updated_at: Date;
 }

@@ -1,4 +1,4 @@
-import { refusalOf, RETRYABLE_REFUSALS, type GatewayRefund } from '../payments/gateway.js';
+import { refusalOf, RETRYABLE_REFUSALS, type GatewayRefund, type GatewayRefusal } from '../payments/gateway.js';
 import { DuplicateKeyError, op, type IndexSpec, type Store } from '../store/port.js';
 import type { Clock } from '../kernel/clock.js';
 import type { GatewayRouter } from './orders.js';
@@ -10,6 +10,13 @@ import type { GatewayRouter } from './orders.js';
  * only recorded here.
  */
 export type RefundPurpose = 'order' | 'unfulfilled';
+
+/**
+ * Why a refund failed, for code to act on: the gateway's refusal (`insufficient_balance`,
+ * `too_old`, `not_found`, `invalid`, `refused`, …), or `failed_at_gateway` for a refund the
+ * gateway took and later reported failed (`refund.failed`, or a fetch that says so).
+ */
+export type RefundFailureCode = GatewayRefusal | 'failed_at_gateway';
 
 /**
  * One refund to get done at the gateway, kept until the gateway says how it ended (an outbox
@@ -29,6 +36,8 @@ export interface RefundDoc {
   /** The gateway's refund id once it made one (`rfnd_…`); null while none was made. */
   gateway_refund_id: string | null;
   failure_reason: string | null;
+  /** Set with `failure_reason`; absent on refunds recorded before it existed. */
+  failure_code?: RefundFailureCode | null;
   attempts: number;
   /** When the sweeper next asks the gateway; null once the refund has ended and its end was acted on. */
   next_attempt_at: Date | null;
@@ -47,6 +56,9 @@ const FIRST_BACKOFF_MS = 60_000;
 const MAX_BACKOFF_MS = 6 * 60 * 60_000;
 /** An attempt is claimed for this long, so two servers never ask the gateway at once. */
 const ATTEMPT_LEASE_MS = 2 * 60_000;
+
+/** What one attempt learnt: the gateway's refund entity, a refusal for good, or one worth retrying. */
+type Answer = GatewayRefund | { failed: string; code: GatewayRefusal } | { retry: string };
 
 export interface RefundRequest {
   order: string;
@@ -82,7 +94,7 @@ export function createRefunds(deps: { store: Store; clock: Clock; gateways: Gate
     );
     if (!claimed) return (await refunds.findOne({ _id: refund._id })) ?? refund;
     const { gateway } = gateways(claimed.livemode);
-    let answer: GatewayRefund | { failed: string } | { retry: string };
+    let answer: Answer;
     try {
       answer = claimed.gateway_refund_id
         ? await gateway.fetchRefund(claimed.payment_id, claimed.gateway_refund_id)
@@ -94,7 +106,7 @@ export function createRefunds(deps: { store: Store; clock: Clock; gateways: Gate
   }
 
   /** What a refusal means for this refund: done already, never going to work, or try later. */
-  async function explain(refund: RefundDoc, err: unknown): Promise<GatewayRefund | { failed: string } | { retry: string }> {
+  async function explain(refund: RefundDoc, err: unknown): Promise<Answer> {
     const refusal = refusalOf(err);
     const message = err instanceof Error ? err.message : String(err);
     if (refusal === 'already_refunded') {
@@ -107,22 +119,31 @@ export function createRefunds(deps: { store: Store; clock: Clock; gateways: Gate
       return { retry: message };
     }
     if (refusal === null || RETRYABLE_REFUSALS.includes(refusal)) return { retry: message };
-    return { failed: message };
+    return { failed: message, code: refusal };
   }
 
-  async function record(refund: RefundDoc, answer: GatewayRefund | { failed: string } | { retry: string }): Promise<RefundDoc> {
+  async function record(refund: RefundDoc, answer: Answer): Promise<RefundDoc> {
     const now = clock.now();
     let set: Partial<RefundDoc>;
     if ('retry' in answer || ('status' in answer && answer.status === 'pending')) {
       const wait = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** Math.max(0, refund.attempts - 1));
       set = { next_attempt_at: new Date(now.getTime() + wait), updated_at: now };
       if ('refundId' in answer && answer.refundId) set.gateway_refund_id = answer.refundId;
-      if ('retry' in answer) set.failure_reason = null;
+      if ('retry' in answer) {
+        set.failure_reason = null;
+        set.failure_code = null;
+      }
     } else if ('failed' in answer || answer.status === 'failed') {
-      set = { status: 'failed', failure_reason: 'failed' in answer ? answer.failed : 'The gateway reported the refund as failed', next_attempt_at: null, updated_at: now };
+      set = {
+        status: 'failed',
+        failure_reason: 'failed' in answer ? answer.failed : 'The gateway reported the refund as failed',
+        failure_code: 'failed' in answer ? answer.code : 'failed_at_gateway',
+        next_attempt_at: null,
+        updated_at: now,
+      };
       if ('refundId' in answer && answer.refundId) set.gateway_refund_id = answer.refundId;
     } else {
-      set = { status: 'processed', failure_reason: null, next_attempt_at: null, updated_at: now };
+      set = { status: 'processed', failure_reason: null, failure_code: null, next_attempt_at: null, updated_at: now };
       if (answer.refundId) set.gateway_refund_id = answer.refundId;
     }
     return end(refund._id, set);
@@ -160,6 +181,7 @@ export function createRefunds(deps: { store: Store; clock: Clock; gateways: Gate
       status,
       gateway_refund_id: refundId,
       failure_reason: status === 'failed' ? (reason ?? 'The gateway reported the refund as failed') : null,
+      failure_code: status === 'failed' ? 'failed_at_gateway' : null,
       next_attempt_at: null,
       updated_at: now,
     });
@@ -186,6 +208,7 @@ export function createRefunds(deps: { store: Store; clock: Clock; gateways: Gate
       status: 'pending',
       gateway_refund_id: null,
       failure_reason: null,
+      failure_code: null,
       attempts: 0,
       next_attempt_at: now,
       created_at: now,
@@ -200,9 +223,22 @@ export function createRefunds(deps: { store: Store; clock: Clock; gateways: Gate
     const existing = await refunds.findOne({ _id: id });
     if (!existing) throw new Error(`refund ${id} vanished`);
     if (existing.status === 'failed' && options.retryFailed) {
+      // A new refund at the gateway: the failed one stays failed there, so asking about it
+      // again would only repeat its failure.
       const reopened = await refunds.findOneAndUpdate(
         { _id: id, status: 'failed' },
-        { $set: { status: 'pending', reason: input.reason, failure_reason: null, attempts: 0, next_attempt_at: now, updated_at: now } },
+        {
+          $set: {
+            status: 'pending',
+            reason: input.reason,
+            gateway_refund_id: null,
+            failure_reason: null,
+            failure_code: null,
+            attempts: 0,
+            next_attempt_at: now,
+            updated_at: now,
+          },
+        },
       );
       return attempt(reopened ?? existing);
     }

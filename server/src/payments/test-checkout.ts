@@ -30,8 +30,9 @@ export interface TestCheckoutDeps {
  */
 export function createTestCheckout({ testGateway, orders, fulfilment }: TestCheckoutDeps) {
   /** The gateway pays (or fails) the gateway order; a failure is recorded on our order. */
-  async function payAtGateway(gatewayOrderId: string, outcome: TestPaymentOutcome): Promise<CheckoutSuccess | CheckoutFailure> {
-    const result = await testGateway.simulatePayment({ gatewayOrderId, outcome });
+  async function payAtGateway(gatewayOrderId: string, outcome: TestPaymentOutcome, email: string): Promise<CheckoutSuccess | CheckoutFailure> {
+    // The buyer's email picks how a later test refund ends (docs/domain-rules.md#trying-refunds-in-test-mode).
+    const result = await testGateway.simulatePayment({ gatewayOrderId, outcome, email });
     if (isCheckoutFailure(result)) await fulfilment.recordPaymentFailure(gatewayOrderId, result.error.description);
     return result;
   }
@@ -46,7 +47,7 @@ export function createTestCheckout({ testGateway, orders, fulfilment }: TestChec
       if (owner.livemode) throw new AppError('FORBIDDEN', 'The test gateway takes test keys only; live orders are paid through Razorpay Checkout.');
       // Only this account's own test orders can be paid here.
       const order = await orders.findByGatewayOrder(owner, gatewayOrderId);
-      return payAtGateway(order.payment?.gateway_order_id ?? gatewayOrderId, outcome);
+      return payAtGateway(order.payment?.gateway_order_id ?? gatewayOrderId, outcome, order.buyer.email);
     },
 
     /**
@@ -64,7 +65,7 @@ export function createTestCheckout({ testGateway, orders, fulfilment }: TestChec
       if (withPayment.status !== 'awaiting_payment') return;
       const gatewayOrderId = withPayment.payment?.gateway_order_id;
       if (!gatewayOrderId || withPayment.payment?.gateway !== 'test') throw new AppError('ORDER_NOT_PAYABLE', 'This order has no test payment to make.');
-      const result = await payAtGateway(gatewayOrderId, outcome);
+      const result = await payAtGateway(gatewayOrderId, outcome, order.buyer.email);
       if (isCheckoutFailure(result)) return;
       await fulfilment.pay(access, orderId, {
         gateway_order_id: result.razorpay_order_id,

@@ -6,6 +6,11 @@
  * (`test_gateway_orders`, `test_gateway_payments`), so any number of servers behind one
  * database see the same state. Ids and Checkout answers have Razorpay's shapes, so the
  * code that verifies a test payment is the code that verifies a live one.
+ *
+ * Refunds are processed at once, unless the buyer's email asks for another ending
+ * (`testRefundOutcome`): refused as for a low balance, or pending and then processed or
+ * failed a minute later, as Razorpay's refunds can be. Nothing pushes that ending: the
+ * sweeper finds it by asking again, as it does for Razorpay when a webhook is missed.
  * @see https://razorpay.com/docs/payments/payment-gateway/web-integration/standard/build-integration/
  */
 import type { Clock } from '../kernel/clock.js';
@@ -28,7 +33,36 @@ import {
 export const TEST_GATEWAY_COLLECTIONS = {
   orders: 'test_gateway_orders',
   payments: 'test_gateway_payments',
+  refunds: 'test_gateway_refunds',
 } as const;
+
+/**
+ * How a test refund ends, chosen by the buyer's email (docs/domain-rules.md#trying-refunds-in-test-mode):
+ * the part before `@` (and before any `+tag`) is `refund-fails` (refused at once, as Razorpay
+ * refuses a refund when the balance is too low), `refund-pending` (pending, then processed a
+ * minute later) or `refund-pending-fails` (pending, then failed a minute later). Any other
+ * email: processed at once.
+ */
+export type TestRefundOutcome = 'processed' | 'fails' | 'pending' | 'pending-fails';
+
+const REFUND_MARKERS: Readonly<Record<string, TestRefundOutcome>> = {
+  'refund-fails': 'fails',
+  'refund-pending': 'pending',
+  'refund-pending-fails': 'pending-fails',
+};
+
+/** A pending test refund ends this long after it was made: the sweeper's first second look. */
+export const TEST_REFUND_PENDING_MS = 60_000;
+
+/**
+ * The refund ending a buyer's email asks for.
+ *
+ * @example testRefundOutcome('refund-pending+asha@example.com') // 'pending'
+ */
+export function testRefundOutcome(email: string | null | undefined): TestRefundOutcome {
+  const local = (email ?? '').toLowerCase().split('@')[0]!.split('+')[0]!;
+  return REFUND_MARKERS[local] ?? 'processed';
+}
 
 /** Indexes for `store.ensureIndexes`: the reconciler lists payments by order. */
 export const TEST_GATEWAY_INDEXES: readonly IndexSpec[] = [
@@ -58,10 +92,23 @@ interface TestPaymentDoc extends Doc {
   captured: boolean;
   amount_refunded: number;
   refunds: { id: string; amount: number; created_at: Date }[];
+  /** The payer's email, as Razorpay's payment entity has it; decides how its refunds end. */
+  email?: string | null;
   error_code: string | null;
   error_description: string | null;
   created_at: Date;
   captured_at?: Date;
+}
+
+/** A refund as the test gateway keeps it, so a pending one can end later, once. */
+interface TestRefundDoc extends Doc {
+  payment_id: string;
+  amount: number;
+  status: GatewayRefund['status'];
+  /** When a pending refund ends, and how; null for one that ended at once. */
+  settles_at: Date | null;
+  ends_as: 'processed' | 'failed' | null;
+  created_at: Date;
 }
 
 /** What Razorpay Checkout's `handler` receives after a successful payment. */
@@ -89,6 +136,8 @@ export interface SimulatePaymentInput {
   outcome: 'success' | 'failure';
   /** Capture at once (Razorpay's auto-capture); by default the payment stays `authorized` until `confirmPayment`. */
   capture?: boolean;
+  /** The buyer's email, which Checkout prefills and Razorpay keeps on the payment; see `testRefundOutcome`. */
+  email?: string | null;
 }
 
 /** The test gateway: the port plus the one thing Razorpay Checkout would do in the browser. */
@@ -125,11 +174,26 @@ export function createTestGateway(options: TestGatewayOptions): TestGateway {
   if (!secret) throw new Error('the test gateway needs a secret to sign payments');
   const orders = store.collection<TestOrderDoc>(TEST_GATEWAY_COLLECTIONS.orders);
   const payments = store.collection<TestPaymentDoc>(TEST_GATEWAY_COLLECTIONS.payments);
+  const refunds = store.collection<TestRefundDoc>(TEST_GATEWAY_COLLECTIONS.refunds);
 
   async function findPayment(paymentId: string): Promise<TestPaymentDoc> {
     const payment = isId(paymentId, 'pay_') ? await payments.findOne({ _id: paymentId }) : null;
     if (!payment) throw new GatewayError('not_found', 'The test gateway has no such payment');
     return payment;
+  }
+
+  /**
+   * Ends a pending refund whose time has come, once (one conditional update): a failed one
+   * gives the money back to the payment, as Razorpay's do.
+   */
+  async function settle(doc: TestRefundDoc): Promise<TestRefundDoc> {
+    if (doc.status !== 'pending' || !doc.settles_at || !doc.ends_as || doc.settles_at > clock.now()) return doc;
+    const ended = await refunds.findOneAndUpdate({ _id: doc._id, status: 'pending' }, { $set: { status: doc.ends_as } });
+    if (!ended) return (await refunds.findOne({ _id: doc._id })) ?? doc;
+    if (ended.status === 'failed') {
+      await payments.updateOne({ _id: doc.payment_id }, { $inc: { amount_refunded: -doc.amount }, $set: { status: 'captured' } });
+    }
+    return ended;
   }
 
   return {
@@ -203,6 +267,14 @@ export function createTestGateway(options: TestGatewayOptions): TestGateway {
       if (!Number.isSafeInteger(refundAmount) || refundAmount <= 0) {
         throw new AppError('VALIDATION_FAILED', 'refund amount must be a positive integer');
       }
+      const outcome = testRefundOutcome(payment.email);
+      if (outcome === 'fails') {
+        // Razorpay's answer when the balance is short. @see https://razorpay.com/docs/payments/refunds/errors/
+        throw new GatewayError(
+          'insufficient_balance',
+          'The test gateway refused the refund, as Razorpay does when your balance is too low: Your account does not have enough balance to carry out the refund operation. (Test mode: the buyer’s email starts with refund-fails.)',
+        );
+      }
       const refund = { id: `rfnd_${randomBase62(14)}`, amount: refundAmount, created_at: clock.now() };
       // The filter is the invariant itself (never refund more than was captured), so
       // concurrent partial refunds both succeed when they fit and one fails when they don't.
@@ -214,18 +286,32 @@ export function createTestGateway(options: TestGatewayOptions): TestGateway {
       if (updated.amount_refunded === updated.amount) {
         await payments.updateOne({ _id: paymentId, amount_refunded: updated.amount }, { $set: { status: 'refunded' } });
       }
-      // The test gateway's refunds are processed at once, like most of Razorpay's normal-speed ones.
-      return { refundId: refund.id, paymentId, amount: refundAmount, status: 'processed' };
+      // Processed at once, like most of Razorpay's normal-speed refunds, unless the buyer's
+      // email asks for one that stays pending (as refunds to some banks do) and ends later.
+      const pending = outcome === 'pending' || outcome === 'pending-fails';
+      await refunds.insertOne({
+        _id: refund.id,
+        payment_id: paymentId,
+        amount: refundAmount,
+        status: pending ? 'pending' : 'processed',
+        settles_at: pending ? new Date(refund.created_at.getTime() + TEST_REFUND_PENDING_MS) : null,
+        ends_as: pending ? (outcome === 'pending' ? 'processed' : 'failed') : null,
+        created_at: refund.created_at,
+      });
+      return { refundId: refund.id, paymentId, amount: refundAmount, status: pending ? 'pending' : 'processed' };
     },
 
     async fetchRefund(paymentId: string, refundId: string): Promise<GatewayRefund> {
+      const doc = isId(refundId, 'rfnd_') ? await refunds.findOne({ _id: refundId, payment_id: paymentId }) : null;
+      if (doc) return toGatewayRefund(await settle(doc));
+      // Refunds made before they had their own collection were all processed at once.
       const refund = (await findPayment(paymentId)).refunds.find((r) => r.id === refundId);
       if (!refund) throw new GatewayError('not_found', 'The test gateway has no such refund');
       return { refundId: refund.id, paymentId, amount: refund.amount, status: 'processed' };
     },
 
     async simulatePayment(input: SimulatePaymentInput): Promise<CheckoutSuccess | CheckoutFailure> {
-      const { gatewayOrderId, outcome, capture = false } = input;
+      const { gatewayOrderId, outcome, capture = false, email = null } = input;
       const order = isId(gatewayOrderId, 'order_') ? await orders.findOne({ _id: gatewayOrderId }) : null;
       if (!order) throw new AppError('NOT_FOUND', 'The test gateway has no such order');
       // Checkout refuses to open for a paid order; so do we.
@@ -242,6 +328,7 @@ export function createTestGateway(options: TestGatewayOptions): TestGateway {
         captured,
         amount_refunded: 0,
         refunds: [],
+        email,
         error_code: failed ? 'BAD_REQUEST_ERROR' : null,
         error_description: failed ? 'Payment failed (simulated by the test gateway)' : null,
         created_at: now,
@@ -278,6 +365,10 @@ export function createTestGateway(options: TestGatewayOptions): TestGateway {
 /** Only plain ids reach a store filter: a JSON object here would be a query operator. */
 function isId(id: unknown, prefix: string): id is string {
   return typeof id === 'string' && id.startsWith(prefix) && /^[A-Za-z0-9_]{1,64}$/.test(id);
+}
+
+function toGatewayRefund(doc: TestRefundDoc): GatewayRefund {
+  return { refundId: doc._id, paymentId: doc.payment_id, amount: doc.amount, status: doc.status };
 }
 
 function toGatewayPayment(doc: TestPaymentDoc): GatewayPayment {

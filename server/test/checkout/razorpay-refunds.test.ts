@@ -29,10 +29,12 @@ describe('a refund Razorpay refuses', () => {
     live.fake.setBalance(0);
 
     const res = await live.refund(org, order.id);
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body.status).toBe('paid');
-    expect(res.body.refund).toMatchObject({ status: 'failed', amount: order.amount, failure_reason: expect.stringMatching(/enough balance/) });
-    for (const ticket of res.body.tickets) expect(ticket.status).toBe('valid');
+    expect(res.status, JSON.stringify(res.body)).toBe(409);
+    expect(res.body.error).toMatchObject({ code: 'REFUND_FAILED', message: expect.stringMatching(/enough balance/), details: { reason: 'insufficient_balance' } });
+    const stands = res.body.error.details.order;
+    expect(stands.status).toBe('paid');
+    expect(stands.refund).toMatchObject({ status: 'failed', amount: order.amount, failure_reason: expect.stringMatching(/enough balance/) });
+    for (const ticket of stands.tickets) expect(ticket.status).toBe('valid');
     expect(live.fake.payments.get(order.paymentId)).toMatchObject({ status: 'captured', amount_refunded: 0 });
     expect(await live.mailJobs('refund_notice', order.id)).toHaveLength(0);
     const told = await live.mailJobs('refund_failed', order.id);
@@ -60,6 +62,7 @@ describe('a refund Razorpay refuses', () => {
     // Funds added: the organizer refunds again, and now it is done.
     live.fake.setBalance(null);
     const again = await live.refund(org, order.id);
+    expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ status: 'refunded', refund: { status: 'processed', failure_reason: null } });
     for (const ticket of again.body.tickets) expect(ticket.status).toBe('voided');
     expect(await live.mailJobs('refund_notice', order.id)).toHaveLength(1);
@@ -71,7 +74,11 @@ describe('a refund Razorpay refuses', () => {
     live.clock.advance(181 * 24 * 60 * 60_000);
 
     const res = await live.refund(org, order.id);
-    expect(res.body).toMatchObject({ status: 'paid', refund: { status: 'failed', failure_reason: expect.stringMatching(/more than 6 months old/) } });
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({
+      code: 'REFUND_FAILED',
+      details: { reason: 'too_old', order: { status: 'paid', refund: { status: 'failed', failure_reason: expect.stringMatching(/more than 6 months old/) } } },
+    });
     expect(await live.mailJobs('refund_notice', order.id)).toHaveLength(0);
     expect(await live.mailJobs('refund_failed', order.id)).toHaveLength(1);
   });
@@ -81,6 +88,7 @@ describe('a refund Razorpay refuses', () => {
     const order = await live.paidOrder(org);
     live.fake.setRefundMode('in_progress');
     const res = await live.refund(org, order.id);
+    expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ status: 'paid', refund: { status: 'pending' } });
 
     live.fake.setRefundMode('processed');
@@ -105,10 +113,13 @@ describe('a refund Razorpay answers pending', () => {
     live.fake.setRefundMode('pending');
 
     const res = await live.refund(org, order.id);
+    expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ status: 'paid', refund: { status: 'pending', amount: order.amount } });
     expect(await live.mailJobs('refund_notice', order.id)).toHaveLength(0);
     // Asking again while it is pending makes no second refund.
-    expect((await live.refund(org, order.id)).body.refund.status).toBe('pending');
+    const repeat = await live.refund(org, order.id);
+    expect(repeat.status).toBe(202);
+    expect(repeat.body.refund.status).toBe('pending');
     expect(live.fake.refunds.size).toBe(1);
 
     const [refund] = [...live.fake.refunds.values()];
@@ -132,6 +143,13 @@ describe('a refund Razorpay answers pending', () => {
     for (const ticket of after.tickets) expect(ticket.status).toBe('valid');
     expect(await live.mailJobs('refund_notice', order.id)).toHaveLength(0);
     expect(await live.mailJobs('refund_failed', order.id)).toEqual([expect.objectContaining({ to: org.email })]);
+
+    // Refunding again asks Razorpay for a new refund, rather than asking about the failed one.
+    live.fake.setRefundMode('processed');
+    const again = await live.refund(org, order.id);
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect(again.body).toMatchObject({ status: 'refunded', refund: { status: 'processed' } });
+    expect(live.fake.refunds.size).toBe(2);
   });
 
   it('finishes a pending refund by asking Razorpay when no webhook comes', async () => {

@@ -29,6 +29,7 @@ let browser: Browser;
 let partner: Server;
 let partnerUrl: string;
 let live: { pk: string; eventId: string };
+const WEBHOOK_SECRET = 'whsec_widget_live_0123456789abcdef';
 
 /** The example partner page, edited as a partner would: their event, their key, our server. */
 function servePartnerSite(tts: string): Promise<Server> {
@@ -65,7 +66,7 @@ beforeAll(async () => {
       RAZORPAY_KEY_ID: fake.keyId,
       RAZORPAY_KEY_SECRET: fake.keySecret,
       RAZORPAY_API_BASE: fake.apiBase,
-      RAZORPAY_WEBHOOK_SECRET: 'whsec_widget_live_0123456789abcdef',
+      RAZORPAY_WEBHOOK_SECRET: WEBHOOK_SECRET,
     }),
     launchBrowser(),
   ]);
@@ -178,6 +179,47 @@ describe.skipIf(!browserAvailable)('<tts-checkout> in live mode, in Chromium', (
     expect(await cspViolations(page)).toEqual([]);
     await context.close();
   });
+
+  it('resumes after the tab reloads while the buyer pays in a UPI app: confirming at once, then the tickets when Razorpay reports the payment', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await watchCsp(page);
+    await routeRazorpay(page);
+    const who = { name: 'Rohan Das', email: `upi-buyer-${Date.now()}@example.com` };
+
+    await page.goto(partnerUrl);
+    await page.getByRole('button', { name: 'Book tickets' }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('Full name').fill(who.name);
+    await page.getByLabel('Email').fill(who.email);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('Code').fill(await mailedCode(server.url, who.email));
+    await page.getByRole('button', { name: 'Pay ₹499.00' }).click();
+    await page.getByRole('dialog', { name: 'Razorpay Checkout (fake)' }).waitFor();
+    const opened = await page.evaluate(() => (globalThis as unknown as { __razorpayOpened: Array<Record<string, any>> }).__razorpayOpened);
+    const gatewayOrderId = opened[0]!.order_id as string;
+
+    // The buyer approves in their UPI app, and Razorpay captures the payment; meanwhile the
+    // phone reloads the tab, so Checkout's handler never runs and the page never calls /pay.
+    const paid = fake.pay(gatewayOrderId, { capture: true });
+    await page.reload();
+
+    // The widget picks the order up at once and says it is confirming, with no Pay button to press twice.
+    await page.locator('tts-checkout .confirming').getByText('Confirming your payment…').waitFor();
+    expect(await dialogOpen(page)).toBe(true);
+    expect(await page.getByRole('button', { name: 'Pay ₹499.00' }).getAttribute('aria-disabled')).toBe('true');
+    await screenshot(page, 'live-390-upi-reload-confirming');
+
+    // Razorpay's webhook arrives; the widget shows the tickets without the buyer doing anything.
+    const delivered = await fake.sendWebhook(`${server.url}/v1/gateway/razorpay/webhook`, 'payment.captured', { paymentId: paid.paymentId }, { secret: WEBHOOK_SECRET });
+    expect(delivered.status, delivered.responseBody).toBe(200);
+    await page.getByRole('heading', { name: 'You’re in!' }).waitFor({ timeout: 15_000 });
+    await expect.poll(() => page.locator('tts-checkout [part="ticket"]').count()).toBe(1);
+    expect([...fake.payments.values()].filter((p) => p.order_id === gatewayOrderId && p.status === 'captured')).toHaveLength(1);
+    await screenshot(page, 'live-390-upi-reload-tickets');
+    expect(await cspViolations(page)).toEqual([]);
+    await context.close();
+  }, 45_000);
 
   it('pays through Razorpay’s redirect flow inside an in-app browser and lands on the order page with the tickets', async () => {
     const instagram = 'Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/UQ1A.240205.004; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/122.0.6261.105 Mobile Safari/537.36 Instagram 321.0.0.32.112 Android';

@@ -31,6 +31,8 @@ export interface StepContext {
   event: PublicEvent;
   order: Order | null;
   busy: boolean;
+  /** The payment is being confirmed (after Checkout, or after a reload while it was open): shown, not only announced. */
+  confirming?: boolean;
   /** Modal (a dialog with a close button) or page mode. */
   modal: boolean;
   qty: Readonly<Record<string, number>>;

@@ -26,5 +26,6 @@ export function payStep(c: StepContext) {
           <button class="secondary" part="secondary" aria-disabled=${c.busy} @click=${() => c.on.pay('failure')}>${i.t('fail')}</button>
         </div>`
       : html`<p class="muted">${i.t('secure')}</p>
+          ${c.confirming ? html`<p class="confirming">${i.t('paying')}</p>` : ''}
           <button class="primary" part="primary" aria-disabled=${c.busy} @click=${() => c.on.pay()}>${label}</button>`}`;
 }

@@ -214,7 +214,11 @@ export const TicketPage: FC<TicketPageProps> = ({ user, ticket, event, scans, de
                         {refund.failure_reason} The order is still paid and this ticket still admits; the buyer was not told of a refund.
                       </p>
                     ) : null}
-                    {refund.status === 'pending' ? <p class="muted small">Razorpay has not finished it yet; the order stays paid until it has.</p> : null}
+                    {refund.status === 'pending' ? (
+                      <p class="muted small">
+                        {ticket.livemode ? 'Razorpay' : 'The test gateway'} has not finished it yet; the order stays paid until it has.
+                      </p>
+                    ) : null}
                   </dd>
                 </>
               ) : null}

@@ -145,6 +145,24 @@ export const DevelopersPage: FC<DevelopersPageProps> = ({ user, keys, publicUrl,
         <p class="muted small">Lists your {mode} events. Use your full secret key, on your server only.</p>
         <pre class="snippet" id="curl">{`curl ${publicUrl}/v1/events \\\n  -H "Authorization: Bearer ${secret}"`}</pre>
       </section>
+      {live ? null : (
+        <section class="card" aria-labelledby="refunds-h" id="test-refunds">
+          <h2 id="refunds-h">Test refunds</h2>
+          <p>
+            Test refunds are processed at once. To see how your integration and this console show the other endings Razorpay has, buy
+            with one of these buyer emails (any domain, any <code>+tag</code>), then refund the order:
+          </p>
+          <dl class="facts">
+            <dt class="mono">refund-fails@…</dt>
+            <dd>Refused at once, as for a balance too low: the API answers 409 REFUND_FAILED, the order stays paid, you are mailed.</dd>
+            <dt class="mono">refund-pending@…</dt>
+            <dd>Pending (the API answers 202), then processed about a minute later: the order is refunded and the buyer mailed.</dd>
+            <dt class="mono">refund-pending-fails@…</dt>
+            <dd>Pending, then failed about a minute later: the order stays paid and you are mailed.</dd>
+          </dl>
+          <p class="muted small">The refund shows on each ticket of the order, under Attendees.</p>
+        </section>
+      )}
       {mailboxUrl ? (
         <section class="card" aria-labelledby="mail-h">
           <h2 id="mail-h">Test mail</h2>

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import type { Order } from '@trendy-tickets/sdk';
+import type { Order, RefundFailedDetails, RefundFailureReason } from '@trendy-tickets/sdk';
 import type { Context } from 'hono';
 import { AppError } from '../../kernel/errors.js';
 import type { OrderAccess, OrderDoc } from '../../domain/orders.js';
@@ -115,10 +115,28 @@ const refundOrder = createRoute({
   path: '/v1/orders/{id}/refund',
   summary: 'Refund a paid order',
   description:
-    'Asks Razorpay to refund the payment in full. Once Razorpay reports the refund `processed` (usually at once) the order is `refunded`: tickets voided, seats back on sale, the buyer told by email. Until then the order stays `paid` with `refund.status: pending`, and the server finishes it; a refund Razorpay refuses (too little balance, a payment older than 6 months) leaves the order `paid` with `refund.status: failed` and `refund.failure_reason`, mails the organizer, and tells the buyer nothing: call again to retry. The body, if any, must be empty (`{}`): partial refunds are not offered. Refunding a refunded order returns it unchanged, however many calls race.',
-  request: { params: IdParam, body: { required: false, content: { 'application/json': { schema: RefundOrderBody } } } },
-  responses: { 200: { description: 'The refunded order.', content: orderJson }, ...errorResponses(400, 401, 403, 404, 409, 503) },
+    'Asks Razorpay to refund the payment in full. **200**: Razorpay processed the refund (usually at once), so the order is `refunded`: tickets voided, seats back on sale, the buyer told by email; a repeated or racing call on a refunded order answers the same. **202**: Razorpay took the refund but has not finished it; the order stays `paid` with `refund.status: pending` until it ends (by Razorpay’s webhook or the server asking again), then turns `refunded`, or keeps `paid` with `refund.status: failed`. **409 `REFUND_FAILED`**: Razorpay refused it (too little balance, a payment older than 6 months); the order stays `paid`, its tickets valid, `details.reason` names why and `details.order` is the order as it stands; the organizer is mailed and the buyer told nothing. Call again to retry (after adding funds, say). The body, if any, must be empty (`{}`): partial refunds are not offered.',  request: { params: IdParam, body: { required: false, content: { 'application/json': { schema: RefundOrderBody } } } },
+  responses: {
+    200: { description: 'The refunded order.', content: orderJson },
+    202: { description: 'The paid order, its refund pending at Razorpay.', content: orderJson },
+    ...errorResponses(400, 401, 403, 404, 409, 503),
+  },
 });
+
+/** The wire reasons of `REFUND_FAILED`; any other refusal of the gateway is `refused`. */
+const REFUND_FAILURE_REASONS: readonly RefundFailureReason[] = ['insufficient_balance', 'too_old', 'not_found', 'invalid', 'refused', 'failed_at_gateway'];
+
+/**
+ * The answer to a refund call, by where the refund stands (docs/decisions/0022): 200 done, 202
+ * pending at the gateway, 409 `REFUND_FAILED` refused. The order is written either way.
+ */
+function refundAnswer(order: OrderDoc, body: Order): { status: 200 | 202 } | AppError {
+  if (order.status === 'refunded' || !order.refund) return { status: 200 };
+  if (order.refund.status === 'pending') return { status: 202 };
+  const code = order.refund.failure_code ?? 'refused';
+  const details: RefundFailedDetails = { reason: REFUND_FAILURE_REASONS.find((r) => r === code) ?? 'refused', order: body };
+  return new AppError('REFUND_FAILED', order.refund.failure_reason ?? 'The payment gateway did not refund the payment.', { ...details });
+}
 
 /** Attendee checkout: orders from hold to payment, and refunds. */
 export function orderRoutes() {
@@ -151,7 +169,10 @@ export function orderRoutes() {
       return c.json(await orderBody(c, await c.var.services.orders.cancel(accessOf(c, client_secret), c.req.valid('param').id)), 200);
     })
     .openapi(refundOrder, async (c) => {
-      const { auth } = c.var;
-      return c.json(await orderBody(c, await c.var.services.fulfilment.refund(c.get('owner'), c.req.valid('param').id)), 200);
+      const order = await c.var.services.fulfilment.refund(c.get('owner'), c.req.valid('param').id);
+      const body = await orderBody(c, order);
+      const answer = refundAnswer(order, body);
+      if (answer instanceof AppError) throw answer;
+      return c.json(body, answer.status);
     });
 }

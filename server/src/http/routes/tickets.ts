@@ -57,7 +57,7 @@ const simulatePayment = createRoute({
   path: '/v1/test-gateway/payments',
   summary: 'Pay a test order',
   description:
-    'Test keys only. Plays the part of Razorpay Checkout: pays (or fails) the gateway order and returns what Checkout would hand your page, signed exactly as Razorpay signs. Pass it to `POST /v1/orders/{id}/pay`.',
+    'Test keys only. Plays the part of Razorpay Checkout: pays (or fails) the gateway order and returns what Checkout would hand your page, signed exactly as Razorpay signs. Pass it to `POST /v1/orders/{id}/pay`. The payment keeps the buyer’s email, which decides how a later refund ends: a buyer `refund-fails@…` has it refused (409 `REFUND_FAILED`), `refund-pending@…` pending (202) then processed a minute later, `refund-pending-fails@…` pending then failed; any other, processed at once.',
   request: { body: { required: true, content: json(TestGatewayBody) } },
   responses: { 200: { description: 'The simulated payment.', content: json(TestGatewayResultSchema) }, ...errorResponses(400, 401, 403, 404) },
 });
