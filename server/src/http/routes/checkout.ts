@@ -1,3 +1,4 @@
+import { toPaise } from '@trendy-tickets/sdk';
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { jsx } from 'hono/jsx';
@@ -100,12 +101,6 @@ function pageError(c: Context<AppEnv>, err: unknown): { error: PageError; status
   if (err.retryAfterSeconds !== undefined) c.header('Retry-After', String(Math.ceil(err.retryAfterSeconds)));
   const issues = Array.isArray(err.details) ? err.details : undefined;
   return { error: { message: err.message, ...(issues ? { issues } : {}) }, status: STATUS[err.code] };
-}
-
-/** Rupees as typed (`500`, `1,499.50`) to integer paise, without floating point; null if not money. */
-function toPaise(typed: string): number | null {
-  const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(typed.replace(/[,\s₹]/g, ''));
-  return m ? Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0')) : null;
 }
 
 /** The form as an order request, or every problem with it. */
