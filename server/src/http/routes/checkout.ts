@@ -16,7 +16,7 @@ import type { AppEnv } from '../context.js';
 import { STATUS } from '../errors.js';
 import { limitBody } from '../middleware/body-limit.js';
 import { requireSameOrigin } from '../middleware/same-origin.js';
-import { text } from '../schemas/common.js';
+import { phone, text } from '../schemas/common.js';
 import { widgetPageCsp } from './widget.js';
 
 const EVENT_ID = idPattern('evt');
@@ -34,7 +34,7 @@ const Buyer = z.object({
     .string()
     .trim()
     .transform((v) => (v === '' ? null : v))
-    .pipe(z.string().regex(/^\+?[0-9][0-9 ()-]{6,19}$/, 'must be a phone number such as +91 98765 43210').nullable()),
+    .pipe(phone.nullable()),
 });
 
 const secretCookie = (orderId: string) => `tts_cs_${orderId}`;

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { PHONE_MESSAGE, PHONE_PATTERN } from '@trendy-tickets/sdk';
 
 /** Lone UTF-16 surrogates: valid in JSON, but not text; MongoDB's BSON refuses them. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -39,6 +40,12 @@ export const amount = z
   .min(0, 'must not be negative')
   .max(1_000_000_000, 'must be at most 1,000,000,000 paise (₹1 crore)')
   .openapi({ description: 'Amount in paise (₹1 = 100).', example: 149_900 });
+
+/**
+ * A buyer's phone number, trimmed: the SDK's `PHONE_PATTERN`, the one rule the API, the hosted
+ * checkout form and (through shared test cases) the widget apply.
+ */
+export const phone = z.string().trim().regex(PHONE_PATTERN, PHONE_MESSAGE);
 
 function isTimeZone(value: string): boolean {
   try {

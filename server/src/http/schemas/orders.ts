@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Order, PublicTicket, Ticket } from '@trendy-tickets/sdk';
-import { amount, type Exact, text, timestampOut } from './common.js';
+import { amount, type Exact, phone, text, timestampOut } from './common.js';
 
 const id = (example: string) => z.string().min(1).max(64).openapi({ example });
 const clientSecret = z.string().max(200).optional().openapi({ description: 'Required with a publishable key: the `client_secret` the order was created with.' });
@@ -19,12 +19,7 @@ export const CreateOrderBody = z
     buyer: z.strictObject({
       name: text(200).openapi({ example: 'Asha Rao' }),
       email: email.openapi({ example: 'asha@example.com' }),
-      phone: z
-        .string()
-        .trim()
-        .regex(/^\+?[0-9][0-9 ()-]{6,19}$/, 'must be a phone number such as +91 98765 43210')
-        .nullable()
-        .optional(),
+      phone: phone.nullable().optional(),
     }),
   })
   .openapi('CreateOrderParams');
