@@ -1,5 +1,15 @@
 import { z } from '@hono/zod-openapi';
-import type { Order, PublicTicket, Ticket } from '@trendy-tickets/sdk';
+import type {
+  ClientSecretParams,
+  CreateOrderParams,
+  IssueTicketsParams,
+  Order,
+  PayOrderParams,
+  PublicTicket,
+  TestGatewayPayParams,
+  Ticket,
+  VerifyOrderParams,
+} from '@trendy-tickets/sdk';
 import { amount, type Exact, phone, text, timestampOut } from './common.js';
 
 const id = (example: string) => z.string().min(1).max(64).openapi({ example });
@@ -159,3 +169,18 @@ export const orderSchemasMatchWireTypes: [
   Exact<z.infer<typeof TicketSchema>, Ticket>,
   Exact<z.infer<typeof PublicTicketSchema>, PublicTicket>,
 ] = [true, true, true];
+
+
+/**
+ * Request bodies take exactly the SDK's parameter types: what a partner can send is what the API
+ * reads. The test gateway's `outcome` is optional in the SDK only because the SDK sends `success`
+ * when it is left out; the API itself wants it said.
+ */
+export const orderBodiesMatchWireTypes: [
+  Exact<z.input<typeof CreateOrderBody>, CreateOrderParams>,
+  Exact<z.input<typeof VerifyOrderBody>, VerifyOrderParams>,
+  Exact<z.input<typeof ClientSecretBody>, ClientSecretParams>,
+  Exact<z.input<typeof PayOrderBody>, PayOrderParams>,
+  Exact<z.input<typeof IssueTicketsBody>, IssueTicketsParams>,
+  Exact<z.input<typeof TestGatewayBody>, Required<TestGatewayPayParams>>,
+] = [true, true, true, true, true, true];
