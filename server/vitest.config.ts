@@ -1,7 +1,11 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
+  // `source` resolves @trendy-tickets/sdk (types, and the money and phone helpers the server runs)
+  // to its TypeScript sources. Tests run on vite's server-side pipeline, which takes its conditions
+  // from `ssr.resolve`: without it the SDK would need a built dist/ (a fresh clone has none).
   resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'] } },
   test: {
     name: 'server',
     environment: 'node',

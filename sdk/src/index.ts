@@ -30,6 +30,8 @@ export {
   type TtsApiErrorInit,
 } from './errors.js';
 export { verifyTicketCode, type TicketCodeVerification } from './verify.js';
+export { toPaise, rupeesInput, formatMoney, formatRupees } from './money.js';
+export { PHONE_PATTERN, PHONE_MESSAGE } from './phone.js';
 export { AccountResource } from './resources/account.js';
 export { KeysResource } from './resources/keys.js';
 export { EventsResource } from './resources/events.js';

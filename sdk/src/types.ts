@@ -127,6 +127,8 @@ export interface RollKeyParams {
   kind: KeyKind;
   /** Defaults to the mode of the key making the request. */
   mode?: KeyMode;
+  /** The account password: needed to create keys of the other mode (e.g. live keys with a test key). */
+  password?: string;
 }
 
 /** An API key as listed: never the full key, except in `secret` right after creation. */

@@ -13,8 +13,11 @@ import { fileURLToPath } from 'node:url';
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(BENCH_DIR, '..', '..');
 export const HOST = '127.0.0.1';
-/** Node arguments that run TypeScript and install the SIGUSR2 CPU report (cpu-probe.ts). */
-export const NODE_ARGS = ['--import', 'tsx', '--import', join(BENCH_DIR, 'cpu-probe.ts')];
+/**
+ * Node arguments that run TypeScript and install the SIGUSR2 CPU report (cpu-probe.ts);
+ * `source` resolves `@trendy-tickets/sdk` (the server's money helpers) to its sources, no build needed.
+ */
+export const NODE_ARGS = ['--conditions=source', '--import', 'tsx', '--import', join(BENCH_DIR, 'cpu-probe.ts')];
 
 const STOP_TIMEOUT_MS = 8_000;
 const CPU_REPORT_TIMEOUT_MS = 5_000;

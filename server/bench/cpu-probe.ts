@@ -1,5 +1,5 @@
 /**
- * Preloaded into every server the benchmark starts (`node --import tsx --import ./cpu-probe.ts`):
+ * Preloaded into every server the benchmark starts (`node --conditions=source --import tsx --import ./cpu-probe.ts`):
  * on SIGUSR2 the process writes its own CPU time so far, `process.cpuUsage()`, as one stdout
  * line `bench-cpu {"user":…,"system":…}` (microseconds). The benchmark signals before and
  * after a load window and divides the difference by the requests answered: server CPU per

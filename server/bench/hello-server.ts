@@ -3,7 +3,7 @@
  * The benchmark runs it as a child process on the same machine, in the same run, and judges
  * the real server's public event read as a ratio of this server's requests per second.
  *
- * Run alone: `node --import tsx server/bench/hello-server.ts [port]` (or `PORT=…`); prints
+ * Run alone: `node --conditions=source --import tsx server/bench/hello-server.ts [port]` (or `PORT=…`); prints
  * `listening <port>` once it accepts connections, and stops on SIGTERM or SIGINT.
  */
 import http from 'node:http';

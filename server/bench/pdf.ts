@@ -2,7 +2,7 @@
  * Ticket PDF benchmark: ≤ 5 ms median and ≤ 20 KB for one ticket (docs/operations.md#performance-budgets).
  * A benchmark, not a timed test: timings depend on the machine, so the runner reports them.
  *
- * Run alone: `node --import tsx server/bench/pdf.ts`
+ * Run alone: `node --conditions=source --import tsx server/bench/pdf.ts`
  */
 import { pathToFileURL } from 'node:url';
 import { renderTicketsPdf, type TicketPdfModel } from '../src/delivery/ticket-pdf.js';

@@ -6,7 +6,7 @@
  * 1. Baseline. Starts `hello-server.ts` (a bare `node:http` JSON server) as a child process,
  *    warms it up, and measures GET throughput at 50 concurrent keep-alive connections for 5 s,
  *    and its CPU per request (every child reports `process.cpuUsage()` on SIGUSR2: cpu-probe.ts).
- * 2. The real server, as a child process: `node --import tsx server/src/main.ts` with a fresh
+ * 2. The real server, as a child process: `node --conditions=source --import tsx server/src/main.ts` with a fresh
  *    temporary `TTS_DATA_DIR` (embedded store; `MONGODB_URI` and `SMTP_URL` cleared, so mail is
  *    captured), `LOG_LEVEL=warn`, `TTS_PASSWORD_COST=4` and a free port. One organizer signs up
  *    through the API (sign-ups are limited to 20 per IP per hour: a 429 is reported, not retried);

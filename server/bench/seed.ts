@@ -14,7 +14,7 @@
  * before, so the series grows one directory 10k → 100k → 1M instead of seeding each size anew.
  *
  * Run as a child of the benchmark, never next to a running server (the embedded store has one
- * writer): `node --import tsx server/bench/seed.ts --data-dir DIR --manifest FILE --from 0 --to 10000`,
+ * writer): `node --conditions=source --import tsx server/bench/seed.ts --data-dir DIR --manifest FILE --from 0 --to 10000`,
  * with `TTS_SECRET` set to the server's secret. Prints `seeded <count>` lines as it goes and
  * writes the manifest (keys, ids, a deep attendee cursor) as JSON when done.
  */

@@ -126,7 +126,7 @@ export interface I18n {
   locale: Locale;
   /** The message, with `{name}` placeholders filled from `vars`. */
   t(key: Key, vars?: Record<string, string | number>): string;
-  /** Paise as rupees: `₹1,499.00`, Indian digit grouping. */
+  /** Paise as rupees: `₹1,499.00`, Indian digit grouping (as the SDK's `formatRupees`; see shared-rules.test.ts). */
   money(paise: number): string;
   /** A timestamp in the event's time zone, e.g. `8 Jun 2030, 7:30 pm`. */
   date(iso: string, timeZone: string): string;

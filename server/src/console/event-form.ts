@@ -4,12 +4,12 @@
  * /v1/events/:id` take, then checked by the API's own schemas, so the console can never
  * accept what the API refuses. Every problem comes back keyed by the form field it is about.
  */
+import { rupeesInput, toPaise } from '@trendy-tickets/sdk';
 import type { z } from 'zod';
 import { DEFAULT_HOLD_MINUTES, DEFAULT_MAX_PER_ORDER, DEFAULT_TIMEZONE, type EventDoc, type TicketTypeInput } from '../domain/events.js';
 import type { FieldIssue } from '../kernel/errors.js';
 import { instantToZonedWallTime, isTimeZone, zonedWallTimeToInstant } from '../kernel/zoned-time.js';
 import { CreateEventBody, UpdateEventBody } from '../http/schemas/events.js';
-import { rupeesInput, toPaise } from './format.js';
 import type { FieldErrors } from './pages/fields.js';
 
 /** The form's fields as typed; checkboxes are `'on'` or `''`. */

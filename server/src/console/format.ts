@@ -15,29 +15,6 @@ export function when(date: Date | null | undefined, timeZone: string): string {
 }
 
 /**
- * Paise as the rupees a form field shows: `499`, `499.50`.
- *
- * @example
- * rupeesInput(49_950); // '499.50'
- */
-export function rupeesInput(paise: number): string {
-  const whole = Math.floor(paise / 100);
-  const cents = paise % 100;
-  return cents === 0 ? String(whole) : `${whole}.${String(cents).padStart(2, '0')}`;
-}
-
-/**
- * Rupees as typed (`500`, `1,499.50`, `₹ 99`) to integer paise without floating point; null if not money.
- *
- * @example
- * toPaise('1,499.5'); // 149_950
- */
-export function toPaise(typed: string): number | null {
-  const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(typed.replace(/[,\s₹]/g, ''));
-  return m ? Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0')) : null;
-}
-
-/**
  * A share as a percentage with at most one decimal: `0.875` → `87.5%`.
  *
  * @example

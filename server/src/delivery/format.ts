@@ -1,31 +1,8 @@
 /**
- * Human-facing formatting shared by the ticket PDF and the mail templates, so a price or a
- * start time reads the same on paper and in the inbox.
+ * Human-facing date formatting shared by the ticket PDF and the mail templates, so a start
+ * time reads the same on paper and in the inbox. Money is formatted by the SDK's
+ * `formatMoney` / `formatRupees` (`sdk/src/money.ts`), which every package shares.
  */
-
-/**
- * Writes an amount in minor units as `"INR 1,499.00"`, with Indian digit grouping
- * (`"INR 1,00,000.00"`), the way Indian invoices and Razorpay receipts print it.
- * The ISO code rather than `₹` because the PDF standard fonts have no rupee glyph.
- * Integer arithmetic only: dividing paise by 100 in floating point can print 14.989999.
- *
- * @example formatMoney(149_900, 'INR') // 'INR 1,499.00'
- */
-export function formatMoney(amount: number, currency = 'INR'): string {
-  const sign = amount < 0 ? '-' : '';
-  const minor = Math.abs(Math.trunc(amount));
-  const major = Math.floor(minor / 100);
-  const cents = String(minor % 100).padStart(2, '0');
-  return `${currency} ${sign}${groupIndian(major)}.${cents}`;
-}
-
-function groupIndian(n: number): string {
-  const digits = String(n);
-  if (digits.length <= 3) return digits;
-  const last3 = digits.slice(-3);
-  const rest = digits.slice(0, -3).replace(/\B(?=(\d{2})+(?!\d))/g, ',');
-  return `${rest},${last3}`;
-}
 
 /** `long` names the weekday (for the event start); `short` leaves it out (validity windows). */
 export type DateStyle = 'long' | 'short';

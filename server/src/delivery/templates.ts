@@ -6,8 +6,9 @@
  * interpolated value passes through `escapeHtml`: holder and event names are typed by
  * strangers, and a mail is rendered by clients that may still run or fetch things.
  */
+import { formatMoney } from '@trendy-tickets/sdk';
 import type { MailAttachment } from './mailer.js';
-import { formatDateTime, formatMoney } from './format.js';
+import { formatDateTime } from './format.js';
 
 /** A rendered mail without its recipient; the outbox adds `to`. */
 export interface MailContent {

@@ -3,8 +3,9 @@
  * an A4 sheet. Vector QR, standard fonts, compressed streams, no images: a single ticket is
  * ~4 KB and renders in ~1–2 ms, inside the 20 KB / 5 ms budget (docs/operations.md#performance-budgets).
  */
+import { formatMoney } from '@trendy-tickets/sdk';
 import { jsPDF } from 'jspdf';
-import { formatDateTime, formatMoney } from './format.js';
+import { formatDateTime } from './format.js';
 import { toWinAnsi } from './pdf-text.js';
 import { drawQrInPdf } from './qr.js';
 

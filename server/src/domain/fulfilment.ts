@@ -6,6 +6,7 @@ import { typeAvailable, type EventDoc, type Owner } from './events.js';
 import { newId } from '../kernel/ids.js';
 import type { Inventory } from './inventory.js';
 import type { AccountDoc } from './accounts.js';
+import { newOrderDocument } from './order-document.js';
 import { AWAITING, findOrderFor, type GatewayRouter, type OrderAccess, type OrderDoc, type OrderRefundDoc } from './orders.js';
 import { createRefunds, type RefundDoc } from './refunds.js';
 import type { TicketService } from './tickets.js';
@@ -353,30 +354,24 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       const soldOut = (left: EventDoc) =>
         new AppError('SOLD_OUT', `Only ${Math.min(left.inventory.available, left.inventory.types[type.id]?.available ?? Infinity)} ${type.name} tickets are left.`);
       if (typeAvailable(event, type.id) < input.quantity) throw soldOut(event);
-      const order: OrderDoc = {
-        _id: id,
-        account: owner.account,
-        livemode: owner.livemode,
+      const order = newOrderDocument({
+        id,
+        owner,
         event: event._id,
         status: 'paid',
         items: [{ ticket_type: type.id, name: type.name, quantity: input.quantity, unit_price: 0 }],
-        quantity: input.quantity,
-        amount: 0,
-        currency: 'INR',
         buyer: { name: input.holder.name, email: input.holder.email.toLowerCase(), phone: null },
-        client_secret_hash: '',
-        expires_at: now,
-        verification: { required: false, sent_to: null, code_id: null, code_hash: null, code_expires_at: null, attempts: 0, verified_at: null },
+        // Issued tickets have no buyer session: nothing can present a client secret for them.
+        clientSecretHash: '',
+        expiresAt: now,
+        verificationRequired: false,
         payment: { gateway: 'external', key_id: null, gateway_order_id: null, gateway_payment_id: null, reference: input.external_reference ?? null },
         fulfilment: 'pending',
         source: 'direct',
-        send_email: input.send_email ?? true,
-        last_payment_error: null,
-        refund_reason: null,
-        created_at: now,
-        updated_at: now,
-        paid_at: now,
-      };
+        sendEmail: input.send_email ?? true,
+        now,
+        paidAt: now,
+      });
       // The order is written before the seats are taken: a crash in between leaves a paid order
       // that the sweeper fulfils, never seats sold to nobody.
       await orderDocs.insertOne(order);

@@ -7,6 +7,7 @@ import { AppError, notFound, type FieldIssue } from '../kernel/errors.js';
 import { assertCanSellFrom, salesOpen, typeAvailable, type EventDoc, type Owner } from './events.js';
 import { newId, randomBase62 } from '../kernel/ids.js';
 import type { Inventory, SeatLine } from './inventory.js';
+import { newOrderDocument } from './order-document.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { RefundFailureCode } from './refunds.js';
 import {
@@ -366,30 +367,23 @@ export function createOrderService(deps: OrderServiceDeps) {
       }
 
       const clientSecret = deriveClientSecret(secret, id);
-      const order: OrderDoc = {
-        _id: id,
-        account: owner.account,
-        livemode: owner.livemode,
+      const order = newOrderDocument({
+        id,
+        owner,
         event: event._id,
         status: required ? 'awaiting_verification' : 'awaiting_payment',
         items,
-        quantity,
-        amount,
-        currency: 'INR',
         buyer,
-        client_secret_hash: hashClientSecret(clientSecret),
-        expires_at: expiresAt,
-        verification: { required, sent_to: null, code_id: null, code_hash: null, code_expires_at: null, attempts: 0, verified_at: null },
+        clientSecretHash: hashClientSecret(clientSecret),
+        expiresAt,
+        verificationRequired: required,
         payment,
         fulfilment: 'none',
         source: 'checkout',
-        send_email: true,
-        last_payment_error: null,
-        refund_reason: null,
-        created_at: now,
-        updated_at: now,
-        paid_at: null,
-      };
+        sendEmail: true,
+        now,
+        paidAt: null,
+      });
       await orders.insertOne(order);
       if (!required) return { order: amount === 0 ? await completeUnpaid(id) : order, clientSecret };
       try {

@@ -1,9 +1,17 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ErrorBody } from '@trendy-tickets/sdk';
+import type { ErrorBody, ErrorCode as WireErrorCode } from '@trendy-tickets/sdk';
 import { AppError, type ErrorCode } from '../kernel/errors.js';
 import type { Logger } from '../logger.js';
+import type { Exact } from './schemas/common.js';
+
+/**
+ * The server's error codes are exactly the SDK's (`ErrorCode` in `sdk/src/types.ts`): a code
+ * added on one side only fails to compile here, so a partner's typed client, and the widget's
+ * message for each code, never meet a code they do not know.
+ */
+export const errorCodesMatchWireTypes: Exact<ErrorCode, WireErrorCode> = true;
 
 /** The one code → HTTP status table. A code missing here fails to compile. */
 export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {

@@ -2,7 +2,6 @@
 import type { Context } from 'hono';
 import type { Child, FC } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { formatMoney } from '../delivery/format.js';
 
 /**
  * The policy of every hosted page: no script at all, inline styles only (the one
@@ -142,11 +141,10 @@ export const MessagePage: FC<{ title: string; lines: string[]; tone?: 'bad' | 'i
 );
 
 /**
- * Paise as rupees for a web page: `₹1,499.00` with Indian grouping. Pages can use
- * the rupee sign; the PDF's standard fonts cannot, hence `formatMoney`'s `INR`.
+ * Paise as rupees for a web page: `₹1,499.00` with Indian grouping (the SDK's `formatRupees`,
+ * so pages, the console and the widget print prices alike). Pages can use the rupee sign; the
+ * PDF's standard fonts cannot, hence `formatMoney`'s `INR` there.
  *
  * @example rupees(149_900) // '₹1,499.00'
  */
-export function rupees(paise: number): string {
-  return formatMoney(paise, 'INR').replace(/^INR /, '₹');
-}
+export { formatRupees as rupees } from '@trendy-tickets/sdk';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, formatMoney } from '../../src/delivery/format.js';
+import { formatMoney } from '@trendy-tickets/sdk';
+import { formatDateTime } from '../../src/delivery/format.js';
 import { toWinAnsi } from '../../src/delivery/pdf-text.js';
 
 describe('toWinAnsi', () => {

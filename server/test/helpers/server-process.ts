@@ -30,7 +30,8 @@ export interface ServerProcess {
  */
 export async function startServer(env: Record<string, string>, { timeoutMs = 20_000 } = {}): Promise<ServerProcess> {
   const port = env.PORT ?? String(await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  // `source` resolves @trendy-tickets/sdk (the server's money helpers) to its sources, no build needed.
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN], {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', TTS_PASSWORD_COST: '4', ...env, PORT: port },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

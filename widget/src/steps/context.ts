@@ -64,6 +64,8 @@ export function totalOf(c: Pick<StepContext, 'event' | 'qty'>, amountPaise: numb
 
 /**
  * Rupees as typed (`500`, `1,499.50`, `₹ 999`) to integer paise without floating point; null if not money.
+ * The SDK's `toPaise`, copied so the bundle need not carry the SDK; `shared-rules.test.ts` holds
+ * both to the same cases.
  *
  * @example toPaise('1,499.5') // 149950
  */

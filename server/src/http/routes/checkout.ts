@@ -1,3 +1,4 @@
+import { toPaise } from '@trendy-tickets/sdk';
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { jsx } from 'hono/jsx';
@@ -14,7 +15,7 @@ import { STATUS } from '../errors.js';
 import { setCaller } from '../middleware/auth.js';
 import { limitBody } from '../middleware/body-limit.js';
 import { requireSameOrigin } from '../middleware/same-origin.js';
-import { text } from '../schemas/common.js';
+import { phone, text } from '../schemas/common.js';
 import { widgetPageCsp } from './widget.js';
 
 const EVENT_ID = idPattern('evt');
@@ -32,7 +33,7 @@ const Buyer = z.object({
     .string()
     .trim()
     .transform((v) => (v === '' ? null : v))
-    .pipe(z.string().regex(/^\+?[0-9][0-9 ()-]{6,19}$/, 'must be a phone number such as +91 98765 43210').nullable()),
+    .pipe(phone.nullable()),
 });
 
 const secretCookie = (orderId: string) => `tts_cs_${orderId}`;
@@ -100,12 +101,6 @@ function pageError(c: Context<AppEnv>, err: unknown): { error: PageError; status
   if (err.retryAfterSeconds !== undefined) c.header('Retry-After', String(Math.ceil(err.retryAfterSeconds)));
   const issues = Array.isArray(err.details) ? err.details : undefined;
   return { error: { message: err.message, ...(issues ? { issues } : {}) }, status: STATUS[err.code] };
-}
-
-/** Rupees as typed (`500`, `1,499.50`) to integer paise, without floating point; null if not money. */
-function toPaise(typed: string): number | null {
-  const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(typed.replace(/[,\s₹]/g, ''));
-  return m ? Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0')) : null;
 }
 
 /** The form as an order request, or every problem with it. */

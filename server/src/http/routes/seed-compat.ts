@@ -33,8 +33,11 @@ function allowOrigin(c: Context<AppEnv>): void {
 /**
  * The seed's `amount` is rupees as a float (`parseFloat(input.value)`); paise are an
  * integer, rounded to the nearest paisa so `499.99` does not become 49998.99999.
+ * Not the SDK's `toPaise`, which reads rupees as a person types them: seed pages send a
+ * JSON number (or its string), which may carry more decimals or an exponent, and have done so
+ * since before this API existed.
  */
-function toPaise(amount: unknown): number | null {
+function seedAmountToPaise(amount: unknown): number | null {
   if (typeof amount === 'string' && amount.trim() !== '') amount = Number(amount);
   if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0) return null;
   return Math.round(amount * 100);
@@ -104,7 +107,7 @@ export function seedCompatRoutes() {
 
       let redirect = `/checkout/${event._id}?key=${encodeURIComponent(key as string)}`;
       if (event.open_amount && body.amount !== undefined && body.amount !== null) {
-        const paise = toPaise(body.amount);
+        const paise = seedAmountToPaise(body.amount);
         const { min, max } = event.open_amount;
         if (paise === null || paise < min || paise > max) {
           return fail(c, 400, `The amount must be between ${rupees(min)} and ${rupees(max)}.`);

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import type { Account, AccountCreated, ApiKey } from '@trendy-tickets/sdk';
+import type { Account, AccountCreated, ApiKey, CreateAccountParams, RollKeyParams } from '@trendy-tickets/sdk';
 import { type Exact, text, timestampOut } from './common.js';
 
 /** bcrypt reads only the first 72 bytes of a password; longer ones would be silently cut. */
@@ -68,3 +68,9 @@ export const accountSchemasMatchWireTypes: [
   Exact<z.infer<typeof AccountCreatedSchema>, AccountCreated>,
   Exact<z.infer<typeof ApiKeySchema>, ApiKey>,
 ] = [true, true, true];
+
+/** Request bodies take exactly the SDK's parameter types: what a partner can send is what the API reads. */
+export const accountBodiesMatchWireTypes: [Exact<z.input<typeof CreateAccountBody>, CreateAccountParams>, Exact<z.input<typeof RollKeyBody>, RollKeyParams>] = [
+  true,
+  true,
+];

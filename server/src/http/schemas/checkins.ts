@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import type { Checkin, VerificationKey } from '@trendy-tickets/sdk';
+import type { Checkin, CreateCheckinParams, VerificationKey } from '@trendy-tickets/sdk';
 import { type Exact, text, timestampOut } from './common.js';
 import { TicketSchema } from './orders.js';
 
@@ -50,3 +50,6 @@ export const VerificationKeySchema = z
   .openapi('VerificationKey');
 
 export const checkinSchemasMatchWireTypes: [Exact<z.infer<typeof CheckinSchema>, Checkin>, Exact<z.infer<typeof VerificationKeySchema>, VerificationKey>] = [true, true];
+
+/** The request body takes exactly the SDK's parameter type: what a partner can send is what the API reads. */
+export const checkinBodiesMatchWireTypes: [Exact<z.input<typeof CreateCheckinBody>, CreateCheckinParams>] = [true];

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { PHONE_MESSAGE, PHONE_PATTERN } from '@trendy-tickets/sdk';
 
 /** Lone UTF-16 surrogates: valid in JSON, but not text; MongoDB's BSON refuses them. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -39,6 +40,12 @@ export const amount = z
   .min(0, 'must not be negative')
   .max(1_000_000_000, 'must be at most 1,000,000,000 paise (₹1 crore)')
   .openapi({ description: 'Amount in paise (₹1 = 100).', example: 149_900 });
+
+/**
+ * A buyer's phone number, trimmed: the SDK's `PHONE_PATTERN`, the one rule the API, the hosted
+ * checkout form and (through shared test cases) the widget apply.
+ */
+export const phone = z.string().trim().regex(PHONE_PATTERN, PHONE_MESSAGE);
 
 function isTimeZone(value: string): boolean {
   try {
@@ -120,5 +127,24 @@ export function errorResponses(...statuses: Array<400 | 401 | 402 | 403 | 404 | 
   );
 }
 
-/** Compile-time proof that two types are the same (response schema vs. wire type). */
-export type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/**
+ * Compile-time proof that two types are the same (a schema vs. the SDK's wire type): each is
+ * assignable to the other, and they name the same properties at every depth. Assignability
+ * alone would let an optional field exist on one side only (`{ a?: 1 }` and `{}` accept each other).
+ */
+export type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? SameKeys<A, B> : false) : false;
+
+/** `true` when `A` and `B` have the same property names, recursively through objects, arrays and nullables. */
+type SameKeys<A, B> = [A] extends [readonly (infer X)[]]
+  ? [B] extends [readonly (infer Y)[]]
+    ? SameKeys<X, Y>
+    : false
+  : [A] extends [object]
+    ? [B] extends [object]
+      ? [Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A>] extends [never]
+        ? false extends { [K in keyof A & keyof B]-?: SameKeys<NonNullable<A[K]>, NonNullable<B[K]>> }[keyof A & keyof B]
+          ? false
+          : true
+        : false
+      : false
+    : true;

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import type { Event, PublicEvent, TicketType } from '@trendy-tickets/sdk';
+import type { CreateEventParams, Event, PublicEvent, TicketType, TicketTypeParams, UpdateEventParams } from '@trendy-tickets/sdk';
 import { amount, type Exact, listOf, origin, text, timestamp, timestampOut, timeZone } from './common.js';
 
 const capacity = z.number().int('must be a whole number').min(1, 'must be at least 1').max(1_000_000, 'must be at most 1,000,000');
@@ -152,4 +152,11 @@ export const eventSchemasMatchWireTypes: [
   Exact<z.infer<typeof EventSchema>, Event>,
   Exact<z.infer<typeof TicketTypeSchema>, TicketType>,
   Exact<z.infer<typeof PublicEventSchema>, PublicEvent>,
+] = [true, true, true];
+
+/** Request bodies take exactly the SDK's parameter types: what a partner can send is what the API reads. */
+export const eventBodiesMatchWireTypes: [
+  Exact<z.input<typeof CreateEventBody>, CreateEventParams>,
+  Exact<z.input<typeof UpdateEventBody>, UpdateEventParams>,
+  Exact<z.input<typeof TicketTypeParamsSchema>, TicketTypeParams>,
 ] = [true, true, true];

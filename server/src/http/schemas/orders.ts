@@ -1,6 +1,16 @@
 import { z } from '@hono/zod-openapi';
-import type { Order, PublicTicket, Ticket } from '@trendy-tickets/sdk';
-import { amount, type Exact, text, timestampOut } from './common.js';
+import type {
+  ClientSecretParams,
+  CreateOrderParams,
+  IssueTicketsParams,
+  Order,
+  PayOrderParams,
+  PublicTicket,
+  TestGatewayPayParams,
+  Ticket,
+  VerifyOrderParams,
+} from '@trendy-tickets/sdk';
+import { amount, type Exact, phone, text, timestampOut } from './common.js';
 
 const id = (example: string) => z.string().min(1).max(64).openapi({ example });
 const clientSecret = z.string().max(200).optional().openapi({ description: 'Required with a publishable key: the `client_secret` the order was created with.' });
@@ -19,12 +29,7 @@ export const CreateOrderBody = z
     buyer: z.strictObject({
       name: text(200).openapi({ example: 'Asha Rao' }),
       email: email.openapi({ example: 'asha@example.com' }),
-      phone: z
-        .string()
-        .trim()
-        .regex(/^\+?[0-9][0-9 ()-]{6,19}$/, 'must be a phone number such as +91 98765 43210')
-        .nullable()
-        .optional(),
+      phone: phone.nullable().optional(),
     }),
   })
   .openapi('CreateOrderParams');
@@ -164,3 +169,18 @@ export const orderSchemasMatchWireTypes: [
   Exact<z.infer<typeof TicketSchema>, Ticket>,
   Exact<z.infer<typeof PublicTicketSchema>, PublicTicket>,
 ] = [true, true, true];
+
+
+/**
+ * Request bodies take exactly the SDK's parameter types: what a partner can send is what the API
+ * reads. The test gateway's `outcome` is optional in the SDK only because the SDK sends `success`
+ * when it is left out; the API itself wants it said.
+ */
+export const orderBodiesMatchWireTypes: [
+  Exact<z.input<typeof CreateOrderBody>, CreateOrderParams>,
+  Exact<z.input<typeof VerifyOrderBody>, VerifyOrderParams>,
+  Exact<z.input<typeof ClientSecretBody>, ClientSecretParams>,
+  Exact<z.input<typeof PayOrderBody>, PayOrderParams>,
+  Exact<z.input<typeof IssueTicketsBody>, IssueTicketsParams>,
+  Exact<z.input<typeof TestGatewayBody>, Required<TestGatewayPayParams>>,
+] = [true, true, true, true, true, true];
