@@ -2,7 +2,7 @@
 // browser entry; and type declarations for both ESM (.d.ts) and CJS (.d.cts) consumers.
 // Then @trendy-tickets/widget into widget/dist: the script-tag file (one minified IIFE that
 // registers <tts-checkout>, Lit's templates included), the same as a self-contained ES module
-// (served as .mjs), and an ES module with Lit left as an import for bundlers, with declarations.
+// (served as .mjs), and the npm package: ES module and CommonJS with Lit left as an import, with declarations.
 // Run with `npm run build` (or `npx rollup -c`). The SDK has no runtime dependencies to bundle.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -119,17 +119,36 @@ function widgetTranspile() {
   };
 }
 
-/** Writes the ESM build's `.d.ts` files (from `src/index.ts`) with the TypeScript API. */
+/** Where the package's declarations go: `dist/types/`, apart from the script-tag files served by the server. */
+const widgetTypes = join(widgetDist, 'types');
+
+/**
+ * Writes the package's declarations with the TypeScript API: `x.d.ts` for `import` and `x.d.cts`
+ * (relative `./y.js` specifiers rewritten to `./y.cjs`) for `require`, as for the SDK. The widget
+ * uses the SDK's wire types, and the SDK is not one of its dependencies (the bundle carries the
+ * little SDK code it runs), so those types ship inside the package as `sdk-types.d.ts` and every
+ * `'@trendy-tickets/sdk'` specifier points there: an installed widget type-checks on its own.
+ */
 function widgetDeclarations() {
+  let done = false;
   return {
     name: 'tts-widget-declarations',
     generateBundle() {
-      const options = { ...widgetOptions(), noEmit: false, declaration: true, emitDeclarationOnly: true, declarationMap: false, outDir: widgetDist, rootDir: join(widget, 'src') };
-      const program = ts.createProgram([join(widget, 'src/index.ts')], options);
-      program.emit(undefined, (file, text) => {
+      if (done) return;
+      done = true;
+      rmSync(widgetTypes, { recursive: true, force: true });
+      const write = (file, text) => {
         mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(file, text);
-      });
+        const local = relative(dirname(file), join(widgetTypes, 'sdk-types.js')).replaceAll('\\', '/');
+        const esm = text.replace(/(from\s+)['"]@trendy-tickets\/sdk['"]/g, `$1'${local.startsWith('.') ? local : `./${local}`}'`);
+        writeFileSync(file, esm);
+        writeFileSync(file.replace(/\.d\.ts$/, '.d.cts'), esm.replace(/(from\s+['"]\.{1,2}\/[^'"]+)\.js(['"])/g, '$1.cjs$2'));
+      };
+      const options = { ...widgetOptions(), noEmit: false, declaration: true, emitDeclarationOnly: true, declarationMap: false, outDir: widgetTypes, rootDir: join(widget, 'src') };
+      const program = ts.createProgram([join(widget, 'src/index.ts')], options);
+      program.emit(undefined, write);
+      const types = ts.sys.readFile(join(sdk, 'src/types.ts'));
+      write(join(widgetTypes, 'sdk-types.d.ts'), ts.transpileDeclaration(types, { fileName: 'types.ts', compilerOptions: options }).outputText);
     },
   };
 }
@@ -162,9 +181,14 @@ export const widgetBuilds = [
   },
   {
     input: widgetInput,
+    // The npm package (`import '@trendy-tickets/widget'`): Lit stays an import, so a partner's
+    // bundler shares one copy of it with the rest of their page.
     external: [/^lit(\/|$)/, /^lit-html(\/|$)/],
     plugins: [widgetTranspile(), widgetDeclarations()],
-    output: { file: join(widgetDist, 'index.js'), format: 'es' },
+    output: [
+      { file: join(widgetDist, 'index.js'), format: 'es' },
+      { file: join(widgetDist, 'index.cjs'), format: 'cjs' },
+    ],
   },
 ];
 
