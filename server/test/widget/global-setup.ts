@@ -16,7 +16,7 @@ const CONFIG = fileURLToPath(new URL('../../../rollup.config.mjs', import.meta.u
 export default async function buildWidget(): Promise<void> {
   const { default: builds } = (await import(CONFIG)) as { default: RollupOptions[] };
   for (const options of builds) {
-    const bundle = await rollup({ ...options, onwarn: () => {} });
+    const bundle = await rollup(options);
     try {
       for (const output of [options.output ?? []].flat() as OutputOptions[]) {
         const dir = output.dir ?? dirname(output.file!);
