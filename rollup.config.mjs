@@ -123,11 +123,12 @@ function widgetTranspile() {
 const widgetTypes = join(widgetDist, 'types');
 
 /**
- * Writes the package's declarations with the TypeScript API: `x.d.ts` for `import` and `x.d.cts`
- * (relative `./y.js` specifiers rewritten to `./y.cjs`) for `require`, as for the SDK. The widget
- * uses the SDK's wire types, and the SDK is not one of its dependencies (the bundle carries the
- * little SDK code it runs), so those types ship inside the package as `sdk-types.d.ts` and every
- * `'@trendy-tickets/sdk'` specifier points there: an installed widget type-checks on its own.
+ * Writes the package's declarations with the TypeScript API into `dist/types/`. The widget uses
+ * the SDK's wire types, and the SDK is not one of its dependencies (the bundle carries the little
+ * SDK code it runs), so those types ship inside the package as `sdk-types.d.ts` and every
+ * `'@trendy-tickets/sdk'` specifier points there. `lit-html` is Lit's own dependency, not ours,
+ * so the declarations name Lit's `lit/html.js`, which re-exports it: an installed widget
+ * type-checks on its own, under any package manager.
  */
 function widgetDeclarations() {
   let done = false;
@@ -140,17 +141,47 @@ function widgetDeclarations() {
       const write = (file, text) => {
         mkdirSync(dirname(file), { recursive: true });
         const local = relative(dirname(file), join(widgetTypes, 'sdk-types.js')).replaceAll('\\', '/');
-        const esm = text.replace(/(from\s+)['"]@trendy-tickets\/sdk['"]/g, `$1'${local.startsWith('.') ? local : `./${local}`}'`);
-        writeFileSync(file, esm);
-        writeFileSync(file.replace(/\.d\.ts$/, '.d.cts'), esm.replace(/(from\s+['"]\.{1,2}\/[^'"]+)\.js(['"])/g, '$1.cjs$2'));
+        writeFileSync(
+          file,
+          text
+            .replace(/(from\s+)['"]@trendy-tickets\/sdk['"]/g, `$1'${local.startsWith('.') ? local : `./${local}`}'`)
+            .replace(/import\((['"])lit-html\1\)/g, "import('lit/html.js')"),
+        );
       };
       const options = { ...widgetOptions(), noEmit: false, declaration: true, emitDeclarationOnly: true, declarationMap: false, outDir: widgetTypes, rootDir: join(widget, 'src') };
       const program = ts.createProgram([join(widget, 'src/index.ts')], options);
       program.emit(undefined, write);
       const types = ts.sys.readFile(join(sdk, 'src/types.ts'));
       write(join(widgetTypes, 'sdk-types.d.ts'), ts.transpileDeclaration(types, { fileName: 'types.ts', compilerOptions: options }).outputText);
+      writeFileSync(join(widgetTypes, 'index.d.cts'), commonJsDeclarations(program, join(widget, 'src/index.ts')));
     },
   };
+}
+
+/**
+ * `index.d.cts`, for `require('@trendy-tickets/widget')`: the ES module's declarations, named
+ * again. Not a second copy of them: the element class and its global entries
+ * (`HTMLElementTagNameMap`, the `tts-*` events) must be declared once, or a program that sees
+ * both copies fails to compile, and Lit's declarations are ES modules that a CommonJS file may
+ * only import by type, with `resolution-mode`.
+ */
+function commonJsDeclarations(program, entry) {
+  const checker = program.getTypeChecker();
+  const exports = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)));
+  const values = [];
+  const types = [];
+  for (const symbol of exports) {
+    const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+    (target.flags & ts.SymbolFlags.Value ? values : types).push(symbol.name);
+  }
+  const from = "from './index.js' with { 'resolution-mode': 'import' }";
+  return [
+    '// For require(): the ES module\'s declarations, named again, so that the element and its global entries are declared once.',
+    ...values.map((name) => `import type { ${name} as Esm${name} } ${from};`),
+    `export type { ${types.join(', ')} } ${from};`,
+    ...values.flatMap((name) => [`export declare const ${name}: typeof Esm${name};`, `export type ${name} = Esm${name};`]),
+    '',
+  ].join('\n');
 }
 
 /**
