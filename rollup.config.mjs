@@ -2,7 +2,7 @@
 // browser entry; and type declarations for both ESM (.d.ts) and CJS (.d.cts) consumers.
 // Then @trendy-tickets/widget into widget/dist: the script-tag file (one minified IIFE that
 // registers <tts-checkout>, Lit's templates included), the same as a self-contained ES module
-// (served as .mjs), and an ES module with Lit left as an import for bundlers, with declarations.
+// (served as .mjs), and the npm package: ES module and CommonJS with Lit left as an import, with declarations.
 // Run with `npm run build` (or `npx rollup -c`). The SDK has no runtime dependencies to bundle.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -119,19 +119,69 @@ function widgetTranspile() {
   };
 }
 
-/** Writes the ESM build's `.d.ts` files (from `src/index.ts`) with the TypeScript API. */
+/** Where the package's declarations go: `dist/types/`, apart from the script-tag files served by the server. */
+const widgetTypes = join(widgetDist, 'types');
+
+/**
+ * Writes the package's declarations with the TypeScript API into `dist/types/`. The widget uses
+ * the SDK's wire types, and the SDK is not one of its dependencies (the bundle carries the little
+ * SDK code it runs), so those types ship inside the package as `sdk-types.d.ts` and every
+ * `'@trendy-tickets/sdk'` specifier points there. `lit-html` is Lit's own dependency, not ours,
+ * so the declarations name Lit's `lit/html.js`, which re-exports it: an installed widget
+ * type-checks on its own, under any package manager.
+ */
 function widgetDeclarations() {
+  let done = false;
   return {
     name: 'tts-widget-declarations',
     generateBundle() {
-      const options = { ...widgetOptions(), noEmit: false, declaration: true, emitDeclarationOnly: true, declarationMap: false, outDir: widgetDist, rootDir: join(widget, 'src') };
-      const program = ts.createProgram([join(widget, 'src/index.ts')], options);
-      program.emit(undefined, (file, text) => {
+      if (done) return;
+      done = true;
+      rmSync(widgetTypes, { recursive: true, force: true });
+      const write = (file, text) => {
         mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(file, text);
-      });
+        const local = relative(dirname(file), join(widgetTypes, 'sdk-types.js')).replaceAll('\\', '/');
+        writeFileSync(
+          file,
+          text
+            .replace(/(from\s+)['"]@trendy-tickets\/sdk['"]/g, `$1'${local.startsWith('.') ? local : `./${local}`}'`)
+            .replace(/import\((['"])lit-html\1\)/g, "import('lit/html.js')"),
+        );
+      };
+      const options = { ...widgetOptions(), noEmit: false, declaration: true, emitDeclarationOnly: true, declarationMap: false, outDir: widgetTypes, rootDir: join(widget, 'src') };
+      const program = ts.createProgram([join(widget, 'src/index.ts')], options);
+      program.emit(undefined, write);
+      const types = ts.sys.readFile(join(sdk, 'src/types.ts'));
+      write(join(widgetTypes, 'sdk-types.d.ts'), ts.transpileDeclaration(types, { fileName: 'types.ts', compilerOptions: options }).outputText);
+      writeFileSync(join(widgetTypes, 'index.d.cts'), commonJsDeclarations(program, join(widget, 'src/index.ts')));
     },
   };
+}
+
+/**
+ * `index.d.cts`, for `require('@trendy-tickets/widget')`: the ES module's declarations, named
+ * again. Not a second copy of them: the element class and its global entries
+ * (`HTMLElementTagNameMap`, the `tts-*` events) must be declared once, or a program that sees
+ * both copies fails to compile, and Lit's declarations are ES modules that a CommonJS file may
+ * only import by type, with `resolution-mode`.
+ */
+function commonJsDeclarations(program, entry) {
+  const checker = program.getTypeChecker();
+  const exports = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)));
+  const values = [];
+  const types = [];
+  for (const symbol of exports) {
+    const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+    (target.flags & ts.SymbolFlags.Value ? values : types).push(symbol.name);
+  }
+  const from = "from './index.js' with { 'resolution-mode': 'import' }";
+  return [
+    '// For require(): the ES module\'s declarations, named again, so that the element and its global entries are declared once.',
+    ...values.map((name) => `import type { ${name} as Esm${name} } ${from};`),
+    `export type { ${types.join(', ')} } ${from};`,
+    ...values.flatMap((name) => [`export declare const ${name}: typeof Esm${name};`, `export type ${name} = Esm${name};`]),
+    '',
+  ].join('\n');
 }
 
 /**
@@ -162,9 +212,14 @@ export const widgetBuilds = [
   },
   {
     input: widgetInput,
+    // The npm package (`import '@trendy-tickets/widget'`): Lit stays an import, so a partner's
+    // bundler shares one copy of it with the rest of their page.
     external: [/^lit(\/|$)/, /^lit-html(\/|$)/],
     plugins: [widgetTranspile(), widgetDeclarations()],
-    output: { file: join(widgetDist, 'index.js'), format: 'es' },
+    output: [
+      { file: join(widgetDist, 'index.js'), format: 'es' },
+      { file: join(widgetDist, 'index.cjs'), format: 'cjs' },
+    ],
   },
 ];
 

@@ -4,12 +4,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const sdk = join(dirname(fileURLToPath(import.meta.url)), '..');
 const root = join(sdk, '..');
 const dist = join(sdk, 'dist');
+// dist/ is built from source before any test runs (server/test/widget/global-setup.ts).
 const BROWSER_BUDGET = 5 * 1024;
 
 const gz = (file: string) => gzipSync(readFileSync(join(dist, file)), { level: 9 }).length;
@@ -21,11 +22,6 @@ interface Conditions {
 function targets(node: string | Conditions): string[] {
   return typeof node === 'string' ? [node] : Object.values(node).flatMap(targets);
 }
-
-beforeAll(async () => {
-  // Build the current source with the root rollup config, as `npm run build` does.
-  await run(process.execPath, [join(root, 'node_modules/rollup/dist/bin/rollup'), '-c', join(root, 'rollup.config.mjs')], { cwd: root });
-}, 120_000);
 
 describe('the built package', () => {
   it('keeps the browser entry within 5 KB min+gzip', () => {
@@ -57,7 +53,7 @@ describe('the built package', () => {
 
   it('points every `exports` condition at a file that exists, with `source` first', () => {
     const pkg = JSON.parse(readFileSync(join(sdk, 'package.json'), 'utf8'));
-    expect(pkg.files).toEqual(['dist']);
+    expect(pkg.files).toEqual(['dist', 'browser/package.json', 'CHANGELOG.md']);
     for (const [entry, conditions] of Object.entries<Conditions | string>(pkg.exports)) {
       if (typeof conditions === 'object') expect(Object.keys(conditions)[0], entry).toBe('source');
       for (const target of targets(conditions)) expect(existsSync(join(sdk, target)), `${entry} → ${target}`).toBe(true);

@@ -26,6 +26,7 @@ import { htmlNotFound, landingRoutes, wantsHtmlPage } from './http/routes/landin
 import { orderRoutes, replayClientSecret } from './http/routes/orders.js';
 import { ticketRoutes } from './http/routes/tickets.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
+import { packageRoutes } from './http/routes/packages.js';
 import { widgetRoutes } from './http/routes/widget.js';
 import { ApiReference } from './pages/api-reference.js';
 
@@ -80,6 +81,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', mailboxRoutes());
   app.route('/', seedCompatRoutes());
   app.route('/', widgetRoutes({ logger: deps.logger }));
+  app.route('/', packageRoutes());
   app.route('/', demoRoutes());
   app.route('/', consoleRoutes());
 

@@ -17,6 +17,14 @@ describe('API keys (test mode)', () => {
     expect(text).toContain(`curl http://tickets.test/v1/events \\ -H "Authorization: Bearer sk_test_…${sk.slice(-4)}"`);
   });
 
+  it('says the SDK and the widget are not on the registry yet, and how to install them from this server', async () => {
+    const { browser } = await consoleWithOrganizer();
+    const text = visibleText((await browser.get('/console/developers')).text);
+    expect(text).toContain('are not on the npm registry yet. Until they are, install them from this server:');
+    expect(text).toContain('npm install http://tickets.test/packages/trendy-tickets-sdk-latest.tgz');
+    expect(text).toContain('npm install http://tickets.test/packages/trendy-tickets-widget-latest.tgz');
+  });
+
   it('creates another secret key, shown once, working beside the first', async () => {
     const { t, browser, sk } = await consoleWithOrganizer();
     await browser.get('/console/developers');

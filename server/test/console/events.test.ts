@@ -246,6 +246,10 @@ describe('the Embed panel', () => {
     expect(text).toContain(`<script src="http://tickets.test/widget/v1/tts-checkout.js" async></script> <tts-checkout event="${id}" key="${pk}"></tts-checkout>`);
     expect(text).toContain(`loadCheckout({ publishableKey: '${pk}', baseUrl: 'http://tickets.test' })`);
     expect(text).toContain(`http://tickets.test/checkout/${id}?key=${pk}`);
+    // The package is not on the registry: the panel installs it from this server, and says why.
+    expect(text).toContain('The SDK is not on the npm registry yet; until it is, install it from this server:');
+    expect(text).toContain('npm install http://tickets.test/packages/trendy-tickets-sdk-latest.tgz');
+    expect(text).not.toContain('npm install @trendy-tickets/sdk');
     expect(page.text).not.toMatch(/sk_test_[0-9A-Za-z]{36}/); // no secret key on any page
   });
 
@@ -254,7 +258,7 @@ describe('the Embed panel', () => {
     const id = await createInConsole(browser);
     const page = await browser.get(`/console/events/${id}`);
     expect(page.text).toContain(`<script src="${assetUrl('copy.js')}" defer=""></script>`);
-    for (const label of ['script tag', 'SDK snippet', 'checkout link']) expect(page.text).toContain(`data-copy="${label}"`);
+    for (const label of ['script tag', 'install command', 'SDK snippet', 'checkout link']) expect(page.text).toContain(`data-copy="${label}"`);
     // The QR encodes exactly the link shown above it (the same drawing qrSvg makes of it).
     const link = `http://tickets.test/checkout/${id}?key=${pk}`;
     const path = /<path fill="#000" d="([^"]+)"/.exec(qrSvg(link, { size: 200 }))?.[1];

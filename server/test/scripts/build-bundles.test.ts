@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BUNDLE_INPUTS, BUNDLE_OUTPUTS, staleReason } from '../../../scripts/build-bundles.js';
+import { BUNDLE_INPUTS, BUNDLE_OUTPUTS, packageInputs, staleReason } from '../../../scripts/build-bundles.js';
 
 let root: string;
 const inputs = ['widget/src', 'rollup.config.mjs'];
@@ -50,5 +50,10 @@ describe('build-bundles: when to run rollup', () => {
   it('watches the SDK and widget sources and every bundle rollup writes', () => {
     expect(BUNDLE_INPUTS).toEqual(expect.arrayContaining(['sdk/src', 'widget/src', 'rollup.config.mjs', 'package-lock.json']));
     expect(BUNDLE_OUTPUTS).toEqual(expect.arrayContaining(['sdk/dist/index.js', 'sdk/dist/browser.js', 'widget/dist/tts-checkout.js', 'widget/dist/tts-checkout.mjs']));
+  });
+
+  it('repacks a package when its build or anything else that goes into its tarball changed', () => {
+    expect(packageInputs('sdk')).toEqual(['sdk/dist', 'sdk/package.json', 'sdk/README.md', 'sdk/CHANGELOG.md', 'sdk/LICENSE']);
+    expect(BUNDLE_OUTPUTS).toEqual(expect.arrayContaining(['widget/dist/index.cjs', 'widget/dist/types/index.d.ts']));
   });
 });

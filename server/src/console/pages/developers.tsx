@@ -163,6 +163,16 @@ export const DevelopersPage: FC<DevelopersPageProps> = ({ user, keys, publicUrl,
           <p class="muted small">The refund shows on each ticket of the order, under Attendees.</p>
         </section>
       )}
+      <section class="card" aria-labelledby="packages-h">
+        <h2 id="packages-h">SDK and widget packages</h2>
+        <p class="muted small">
+          <code>@trendy-tickets/sdk</code> (the typed client) and <code>@trendy-tickets/widget</code> (the checkout element for bundlers) are not on the npm
+          registry yet. Until they are, install them from this server:
+        </p>
+        <pre class="snippet" id="install-packages">
+          {`npm install ${publicUrl}/packages/trendy-tickets-sdk-latest.tgz\nnpm install ${publicUrl}/packages/trendy-tickets-widget-latest.tgz`}
+        </pre>
+      </section>
       {mailboxUrl ? (
         <section class="card" aria-labelledby="mail-h">
           <h2 id="mail-h">Test mail</h2>

@@ -285,6 +285,7 @@ export const EmbedPanel: FC<{ event: EventDoc; embed: EmbedProps }> = ({ event, 
   const scriptTag = `<script src="${embed.publicUrl}/widget/v1/tts-checkout.js" async></script>\n<tts-checkout event="${event._id}" key="${key}"></tts-checkout>`;
   const sdk = `import { loadCheckout } from '@trendy-tickets/sdk/browser';\n\nconst checkout = await loadCheckout({ publishableKey: '${key}', baseUrl: '${embed.publicUrl}' });\nconst result = await checkout?.open({ event: '${event._id}' });\nif (result?.status === 'paid') console.log(result.tickets);`;
   const link = `${embed.publicUrl}/checkout/${event._id}?key=${key}`;
+  const install = `npm install ${embed.publicUrl}/packages/trendy-tickets-sdk-latest.tgz`;
   return (
     <section class="card" id="embed" aria-labelledby="embed-h">
       <h2 id="embed-h">Embed</h2>
@@ -330,8 +331,11 @@ export const EmbedPanel: FC<{ event: EventDoc; embed: EmbedProps }> = ({ event, 
       </pre>
       <h3>SDK</h3>
       <p class="muted small">
-        With <code>npm install @trendy-tickets/sdk</code>, open the checkout from your own button.
+        Open the checkout from your own button. The SDK is not on the npm registry yet; until it is, install it from this server:
       </p>
+      <pre class="snippet" id="snippet-sdk-install" data-copy="install command">
+        {install}
+      </pre>
       <pre class="snippet" id="snippet-sdk" data-copy="SDK snippet">
         {sdk}
       </pre>
