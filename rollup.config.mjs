@@ -69,7 +69,13 @@ function minifyTemplates(context) {
   const { factory } = context;
   const squeeze = {
     html: (t) => t.replace(/\s*\n\s*/g, (run, at, all) => (all[at - 1] === '>' || all[at + run.length] === '<' ? '' : ' ')),
-    css: (t) => t.replace(/\s+/g, ' ').replace(/\s*([{};,>])\s*/g, '$1').replace(/:\s+/g, ':').replace(/;}/g, '}').replace(/([^\w.-])0\.(\d)/g, '$1.$2'),
+    css: (t) =>
+      t
+        .replace(/\s+/g, ' ')
+        .replace(/\s*([{};,>])\s*/g, '$1')
+        .replace(/:\s+/g, ':')
+        .replace(/;}/g, '}')
+        .replace(/([^\w.-])0\.(\d)/g, '$1.$2'),
   };
   const visit = (node) => {
     if (ts.isTaggedTemplateExpression(node) && ts.isIdentifier(node.tag) && node.tag.text in squeeze) {

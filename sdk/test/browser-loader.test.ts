@@ -100,10 +100,7 @@ describe('loadCheckout', () => {
   });
 
   it('injects the script once however often it is called', async () => {
-    const [a, b] = await Promise.all([
-      loadCheckout({ publishableKey: 'pk_test_abc', baseUrl: base }),
-      loadCheckout({ publishableKey: 'pk_test_other', baseUrl: base }),
-    ]);
+    const [a, b] = await Promise.all([loadCheckout({ publishableKey: 'pk_test_abc', baseUrl: base }), loadCheckout({ publishableKey: 'pk_test_other', baseUrl: base })]);
     expect(a).not.toBeNull();
     expect(b).not.toBeNull();
     expect(scripts()).toHaveLength(1);

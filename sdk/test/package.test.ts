@@ -72,11 +72,30 @@ describe('the built package', () => {
   });
 
   it('loads in Node through both import and require', async () => {
-    const esm = await run(process.execPath, ['--input-type=module', '-e', "import('@trendy-tickets/sdk').then((m) => console.log(typeof m.TrendyTickets, typeof m.verifyTicketCode))"], { cwd: root });
+    const esm = await run(
+      process.execPath,
+      ['--input-type=module', '-e', "import('@trendy-tickets/sdk').then((m) => console.log(typeof m.TrendyTickets, typeof m.verifyTicketCode))"],
+      { cwd: root },
+    );
     expect(esm.stdout.trim()).toBe('function function');
-    const cjs = await run(process.execPath, ['-e', "const m = require('@trendy-tickets/sdk'); console.log(typeof m.TrendyTickets, new m.TtsNotFoundError({status: 404, code: 'NOT_FOUND', message: 'm', requestId: null}) instanceof m.TtsApiError)"], { cwd: root });
+    const cjs = await run(
+      process.execPath,
+      [
+        '-e',
+        "const m = require('@trendy-tickets/sdk'); console.log(typeof m.TrendyTickets, new m.TtsNotFoundError({status: 404, code: 'NOT_FOUND', message: 'm', requestId: null}) instanceof m.TtsApiError)",
+      ],
+      { cwd: root },
+    );
     expect(cjs.stdout.trim()).toBe('function true');
-    const browser = await run(process.execPath, ['--input-type=module', '-e', "import('@trendy-tickets/sdk/browser').then(async (m) => console.log(await m.loadCheckout({ publishableKey: 'pk_test_x', baseUrl: 'http://x' })))"], { cwd: root });
+    const browser = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "import('@trendy-tickets/sdk/browser').then(async (m) => console.log(await m.loadCheckout({ publishableKey: 'pk_test_x', baseUrl: 'http://x' })))",
+      ],
+      { cwd: root },
+    );
     expect(browser.stdout.trim()).toBe('null');
   });
 });

@@ -105,7 +105,13 @@ describe('pagination over 250 items', () => {
 
     const event = await big.tts.events.create(eventParams({ capacity: 300 }));
     for (let i = 0; i < 5; i += 1) {
-      await big.tts.tickets.issue({ event: event.id, ticket_type: event.ticket_types[0]!.id, quantity: 50, holder: { name: `Holder ${i}`, email: `h${i}@example.com` }, send_email: false });
+      await big.tts.tickets.issue({
+        event: event.id,
+        ticket_type: event.ticket_types[0]!.id,
+        quantity: 50,
+        holder: { name: `Holder ${i}`, email: `h${i}@example.com` },
+        send_email: false,
+      });
     }
     const pages: number[] = [];
     for await (const page of client.events.attendees(event.id, { limit: 100 }).pages()) pages.push(page.data.length);

@@ -127,9 +127,7 @@ export abstract class BaseElement extends HTMLElement {
   }
 
   attributeChangedCallback(attribute: string, _old: string | null, value: string | null): void {
-    const entry = Object.entries((this.constructor as typeof BaseElement).properties).find(
-      ([name, d]) => !d.state && (d.attribute ?? name.toLowerCase()) === attribute,
-    );
+    const entry = Object.entries((this.constructor as typeof BaseElement).properties).find(([name, d]) => !d.state && (d.attribute ?? name.toLowerCase()) === attribute);
     if (entry) (this as Record<string, unknown>)[entry[0]] = entry[1].type === Number ? Number(value ?? 0) : (value ?? '');
   }
 

@@ -84,7 +84,6 @@ const en = {
 /** A message id. */
 export type Key = keyof typeof en;
 
-
 /** The languages the checkout speaks. */
 export type Locale = 'en' | 'hi';
 

@@ -103,7 +103,15 @@ const DEFAULT_WAIT = 60;
 /** Error codes that mean the embed itself is wrong (key, event, origin): the site owner must act. */
 const SETUP_CODES: readonly CheckoutErrorCode[] = ['FORBIDDEN', 'UNAUTHENTICATED', 'NOT_FOUND'];
 /** Codes the buyer can simply try again after. */
-const RETRYABLE: readonly CheckoutErrorCode[] = ['NETWORK_ERROR', 'GATEWAY_UNAVAILABLE', 'UPSTREAM_UNAVAILABLE', 'PAYMENT_VERIFICATION_FAILED', 'RATE_LIMITED', 'INTERNAL', 'IDEMPOTENCY_IN_FLIGHT'];
+const RETRYABLE: readonly CheckoutErrorCode[] = [
+  'NETWORK_ERROR',
+  'GATEWAY_UNAVAILABLE',
+  'UPSTREAM_UNAVAILABLE',
+  'PAYMENT_VERIFICATION_FAILED',
+  'RATE_LIMITED',
+  'INTERNAL',
+  'IDEMPOTENCY_IN_FLIGHT',
+];
 
 interface Problem {
   code: CheckoutErrorCode;
@@ -562,7 +570,13 @@ export class TtsCheckout extends BaseElement {
     this.step = 'tickets';
     this.#pollAt = Date.now() + POLL_MS;
     const holding = order && (order.status === 'awaiting_verification' || order.status === 'awaiting_payment');
-    void (holding ? this.#api().cancel(order.id, secret).catch(() => null) : Promise.resolve()).then(() => this.#load());
+    void (
+      holding
+        ? this.#api()
+            .cancel(order.id, secret)
+            .catch(() => null)
+        : Promise.resolve()
+    ).then(() => this.#load());
   }
 
   #requestClose(source: TtsRequestCloseDetail['source']): void {
@@ -885,15 +899,17 @@ export class TtsCheckout extends BaseElement {
       </header>
       ${ev ? this.#steps(ev) : nothing}
       <div class="body" part="body">
-        ${this.asking
-          ? html`<div class="ask" role="alert">
+        ${
+          this.asking
+            ? html`<div class="ask" role="alert">
               ${i.t('leave')}
               <div class="actions">
                 <button class="primary" @click=${() => (this.asking = false)}>${i.t('stay')}</button>
                 <button class="secondary" @click=${() => this.close()}>${i.t('close')}</button>
               </div>
             </div>`
-          : nothing}
+            : nothing
+        }
         ${this.#problem()} ${c ? this.#body(c) : nothing}
       </div>
       ${c ? this.#footer(c) : nothing}
@@ -909,7 +925,5 @@ export class TtsCheckout extends BaseElement {
       <dialog part="dialog" aria-labelledby="title" @cancel=${this.#onCancel} @close=${this.#onClose}>${this.opened ? this.#panel() : nothing}</dialog>`;
   }
 }
-
-
 
 if (!customElements.get('tts-checkout')) customElements.define('tts-checkout', TtsCheckout);

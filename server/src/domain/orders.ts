@@ -9,15 +9,7 @@ import { salesOpen, typeAvailable, type EventDoc, type Owner } from './events.js
 import { newId, randomBase62 } from '../kernel/ids.js';
 import type { Inventory, SeatLine } from './inventory.js';
 import type { RateLimiter } from './rate-limit.js';
-import {
-  CODE_TTL_MS,
-  hashCode,
-  MAX_CODE_ATTEMPTS,
-  MAX_SENDS_PER_EMAIL_PER_HOUR,
-  MAX_SENDS_PER_IP_PER_HOUR,
-  newCode,
-  sameDigest,
-} from './verification.js';
+import { CODE_TTL_MS, hashCode, MAX_CODE_ATTEMPTS, MAX_SENDS_PER_EMAIL_PER_HOUR, MAX_SENDS_PER_IP_PER_HOUR, newCode, sameDigest } from './verification.js';
 
 export const AWAITING: readonly OrderStatus[] = ['awaiting_verification', 'awaiting_payment'];
 
@@ -298,10 +290,7 @@ export function createOrderService(deps: OrderServiceDeps) {
    * which its fulfilment turns into a sale.
    */
   async function releaseOrder(order: OrderDoc, to: 'expired' | 'cancelled'): Promise<OrderDoc | null> {
-    const moved = await orders.findOneAndUpdate(
-      { _id: order._id, status: op.in([...AWAITING]) },
-      { $set: { status: to, updated_at: clock.now() } },
-    );
+    const moved = await orders.findOneAndUpdate({ _id: order._id, status: op.in([...AWAITING]) }, { $set: { status: to, updated_at: clock.now() } });
     const current = moved ?? (await orders.findOne({ _id: order._id }));
     if (current?.status !== 'expired' && current?.status !== 'cancelled') return moved;
     const event = await events.findOne({ _id: order.event });
@@ -319,11 +308,7 @@ export function createOrderService(deps: OrderServiceDeps) {
      * `context.canSell` lets the caller refuse the event before anything is held (the HTTP
      * layer checks the browser's origin against `allowed_origins`) without reading it twice.
      */
-    async create(
-      owner: Owner,
-      input: CreateOrderInput,
-      context: { ip: string; canSell?: (event: EventDoc) => void },
-    ): Promise<{ order: OrderDoc; clientSecret: string }> {
+    async create(owner: Owner, input: CreateOrderInput, context: { ip: string; canSell?: (event: EventDoc) => void }): Promise<{ order: OrderDoc; clientSecret: string }> {
       const event = await events.findOne({ _id: input.event, account: owner.account, livemode: owner.livemode });
       if (!event || event.status === 'draft') throw notFound('event', input.event);
       context.canSell?.(event);

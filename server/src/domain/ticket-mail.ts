@@ -22,9 +22,7 @@ export const DELIVERY_HISTORY_LIMIT = 5;
  * @example
  * await store.ensureIndexes([...INDEXES, ...TICKET_MAIL_INDEXES]);
  */
-export const TICKET_MAIL_INDEXES: readonly IndexSpec[] = [
-  { collection: OUTBOX_COLLECTION, keys: { 'payload.order': 1, kind: 1, created_at: -1, _id: -1 } },
-];
+export const TICKET_MAIL_INDEXES: readonly IndexSpec[] = [{ collection: OUTBOX_COLLECTION, keys: { 'payload.order': 1, kind: 1, created_at: -1, _id: -1 } }];
 
 /** One sending of a tickets mail, as the organizer sees it (no addresses of servers, no error text). */
 export interface TicketDelivery {
@@ -76,11 +74,7 @@ export function createTicketMailService({ store, clock, outbox, limiter }: { sto
     async resend(owner: Owner, ticketId: string): Promise<TicketDelivery> {
       const ticket = await ownTicket(owner, ticketId);
       if (ticket.status === 'voided') throw new AppError('CONFLICT', 'This ticket is voided, so it is not sent again.');
-      await limiter.assertAllowed(
-        `ticket-resend:${ticket.order}`,
-        RESEND_RULE,
-        `These tickets were sent again ${RESEND_RULE.limit} times in the last hour. Try again later.`,
-      );
+      await limiter.assertAllowed(`ticket-resend:${ticket.order}`, RESEND_RULE, `These tickets were sent again ${RESEND_RULE.limit} times in the last hour. Try again later.`);
       const minute = Math.floor(clock.now().getTime() / 60_000);
       const { job } = await outbox.enqueue({
         kind: 'tickets',

@@ -41,9 +41,7 @@ const LinkedText: FC<{ text: string }> = ({ text }) => (
 );
 
 const DevNote: FC = () => (
-  <p class="banner test small">
-    Development mailbox: mail is captured here instead of being sent because SMTP_URL is not set. It never exists in production.
-  </p>
+  <p class="banner test small">Development mailbox: mail is captured here instead of being sent because SMTP_URL is not set. It never exists in production.</p>
 );
 
 /**
@@ -144,12 +142,7 @@ export const MailboxMessage: FC<{ message: CapturedMessage }> = ({ message }) =>
       </section>
       <section class="card">
         <h2>HTML</h2>
-        <iframe
-          title="HTML part of the message"
-          sandbox=""
-          srcdoc={message.html}
-          style="width:100%;height:32rem;border:1px solid #d1d5db;border-radius:8px;background:#fff"
-        />
+        <iframe title="HTML part of the message" sandbox="" srcdoc={message.html} style="width:100%;height:32rem;border:1px solid #d1d5db;border-radius:8px;background:#fff" />
       </section>
     </Layout>
   );

@@ -104,7 +104,13 @@ describe('CSV download', () => {
     const api = await t.app.request(`/v1/events/${event.id}/attendees.csv`, { headers: { Authorization: `Bearer ${sk}` } });
     expect(new Uint8Array(await api.arrayBuffer())).toEqual(bytes);
     const missed = await (await t.app.request(`/console/events/${event.id}/attendees.csv?filter=missed`, { headers: { Cookie: browser.cookieHeader() } })).text();
-    expect(missed.trim().split('\r\n').slice(1).map((l) => l.split(',')[1])).toEqual(['Kavya Menon']);
+    expect(
+      missed
+        .trim()
+        .split('\r\n')
+        .slice(1)
+        .map((l) => l.split(',')[1]),
+    ).toEqual(['Kavya Menon']);
   });
 });
 

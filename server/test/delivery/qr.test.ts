@@ -36,7 +36,12 @@ describe('qrRuns and qrRects', () => {
     const runs = qrRuns(matrix);
     const rects = qrRects(matrix);
     const dark = matrix.data.reduce((sum, bit) => sum + bit, 0);
-    expect(rasterise(matrix.size, runs.map((r) => ({ ...r, width: r.length, height: 1 }))).data).toEqual(matrix.data);
+    expect(
+      rasterise(
+        matrix.size,
+        runs.map((r) => ({ ...r, width: r.length, height: 1 })),
+      ).data,
+    ).toEqual(matrix.data);
     expect(rasterise(matrix.size, rects).data).toEqual(matrix.data);
     expect(runs.length).toBeLessThan(dark / 1.5);
     expect(rects.length).toBeLessThan(runs.length);

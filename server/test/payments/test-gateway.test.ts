@@ -30,7 +30,10 @@ async function pay(gatewayOrderId: string, capture = false): Promise<CheckoutSuc
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => expect.fail('expected a rejection'), (e: unknown) => e);
+  const error = await promise.then(
+    () => expect.fail('expected a rejection'),
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(AppError);
   return (error as AppError).code;
 }
@@ -127,16 +130,12 @@ describe('test gateway on the embedded store', () => {
       expect(await gateway.listOrderPayments(await newOrder())).toEqual([]);
     });
 
-    it("refuses a payment of another order, or of another amount, without capturing it", async () => {
+    it('refuses a payment of another order, or of another amount, without capturing it', async () => {
       const cheap = await newOrder(100);
       const sameAmount = await newOrder(100);
       const { razorpay_payment_id: paymentId } = await pay(cheap);
-      expect(await codeOf(confirmPayment(gateway, { gatewayOrderId: sameAmount, paymentId, expectedAmount: 100, currency: 'INR' }))).toBe(
-        'PAYMENT_VERIFICATION_FAILED',
-      );
-      expect(await codeOf(confirmPayment(gateway, { gatewayOrderId: cheap, paymentId, expectedAmount: 99_900, currency: 'INR' }))).toBe(
-        'PAYMENT_VERIFICATION_FAILED',
-      );
+      expect(await codeOf(confirmPayment(gateway, { gatewayOrderId: sameAmount, paymentId, expectedAmount: 100, currency: 'INR' }))).toBe('PAYMENT_VERIFICATION_FAILED');
+      expect(await codeOf(confirmPayment(gateway, { gatewayOrderId: cheap, paymentId, expectedAmount: 99_900, currency: 'INR' }))).toBe('PAYMENT_VERIFICATION_FAILED');
       expect((await gateway.fetchPayment(paymentId)).status).toBe('authorized');
     });
 

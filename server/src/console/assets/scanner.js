@@ -90,7 +90,11 @@
   function newNonce() {
     var bytes = new Uint8Array(16);
     crypto.getRandomValues(bytes);
-    return Array.prototype.map.call(bytes, function (b) { return (b < 16 ? '0' : '') + b.toString(16); }).join('');
+    return Array.prototype.map
+      .call(bytes, function (b) {
+        return (b < 16 ? '0' : '') + b.toString(16);
+      })
+      .join('');
   }
 
   /** @param {string} code */
@@ -342,7 +346,15 @@
         var ctx = /** @type {AudioContext} */ (audio);
         if (ctx.state === 'suspended') ctx.resume();
         // Admitted: one bright beep. Refused: two low buzzes. Queued: one mid tone.
-        var tones = ok === true ? [[880, 0, 0.12]] : ok === false ? [[220, 0, 0.18], [220, 0.26, 0.18]] : [[520, 0, 0.1]];
+        var tones =
+          ok === true
+            ? [[880, 0, 0.12]]
+            : ok === false
+              ? [
+                  [220, 0, 0.18],
+                  [220, 0.26, 0.18],
+                ]
+              : [[520, 0, 0.1]];
         tones.forEach(function (tone) {
           var osc = ctx.createOscillator();
           var gain = ctx.createGain();
@@ -399,7 +411,9 @@
       var script = document.createElement('script');
       script.src = src;
       script.async = true;
-      script.onload = function () { resolve(undefined); };
+      script.onload = function () {
+        resolve(undefined);
+      };
       script.onerror = function () {
         script.remove();
         reject(new Error('could not load the QR decoder'));
@@ -422,7 +436,9 @@
               });
             };
           },
-          function () { return null; },
+          function () {
+            return null;
+          },
         )
       : Promise.resolve(null);
     return native.then(function (found) {
@@ -482,7 +498,10 @@
 
   function stopCamera() {
     running = false;
-    if (stream) stream.getTracks().forEach(function (track) { track.stop(); });
+    if (stream)
+      stream.getTracks().forEach(function (track) {
+        track.stop();
+      });
     stream = null;
     video.srcObject = null;
     video.hidden = true;

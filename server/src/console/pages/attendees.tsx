@@ -176,8 +176,7 @@ export const TicketPage: FC<TicketPageProps> = ({ user, ticket, event, scans, de
         <div>
           <h1>{ticket.holder.name}</h1>
           <p class="sub">
-            <span class={`badge ${ticket.status}`}>{STATUS_WORDS[ticket.status]}</span> {ticket.ticket_type_name} ·{' '}
-            <a href={`/console/events/${event._id}`}>{event.name}</a>
+            <span class={`badge ${ticket.status}`}>{STATUS_WORDS[ticket.status]}</span> {ticket.ticket_type_name} · <a href={`/console/events/${event._id}`}>{event.name}</a>
           </p>
         </div>
         <div class="actions">
@@ -210,9 +209,7 @@ export const TicketPage: FC<TicketPageProps> = ({ user, ticket, event, scans, de
                     <span class={`badge ${refund.status === 'failed' ? 'dead' : refund.status}`}>{REFUND_WORDS[refund.status]}</span> {rupees(refund.amount)} ·{' '}
                     {when(refund.updated_at, tz)}
                     {refund.status === 'failed' && refund.failure_reason ? (
-                      <p class="small">
-                        {refund.failure_reason} The order is still paid and this ticket still admits; the buyer was not told of a refund.
-                      </p>
+                      <p class="small">{refund.failure_reason} The order is still paid and this ticket still admits; the buyer was not told of a refund.</p>
                     ) : null}
                     {refund.status === 'pending' ? <p class="muted small">Razorpay has not finished it yet; the order stays paid until it has.</p> : null}
                   </dd>

@@ -57,11 +57,7 @@ async function showEvent(c: ConsoleContext, event: EventDoc, extra: { flash?: Fl
   const tickets = await services.tickets.byIds(log.data.flatMap((chk) => (chk.ticket ? [chk.ticket] : [])));
   const scans = log.data.map((checkin) => ({ checkin, ticket: checkin.ticket ? (tickets.get(checkin.ticket) ?? null) : null }));
   const flash = extra.flash ?? noticeFrom(NOTICES, c);
-  return renderConsole(
-    c,
-    jsx(EventPage, { user, event, stats, scans, embed: { ...embed, pasteError: extra.pasteError }, now: deps.clock.now(), flash }),
-    extra.status ?? 200,
-  );
+  return renderConsole(c, jsx(EventPage, { user, event, stats, scans, embed: { ...embed, pasteError: extra.pasteError }, now: deps.clock.now(), flash }), extra.status ?? 200);
 }
 
 /**

@@ -45,9 +45,5 @@ export function assertOriginAllowed(origin: string | undefined, event: EventDoc,
   if (origin === undefined || origin === ownOrigin) return;
   if (event.allowed_origins.includes(origin)) return;
   if (event.allowed_origins.length === 0 && !event.livemode) return;
-  throw new AppError(
-    'FORBIDDEN',
-    `The origin ${origin} may not sell this event. Add it to the event's allowed_origins.`,
-    { origin, allowed_origins: event.allowed_origins },
-  );
+  throw new AppError('FORBIDDEN', `The origin ${origin} may not sell this event. Add it to the event's allowed_origins.`, { origin, allowed_origins: event.allowed_origins });
 }

@@ -72,7 +72,10 @@ export function checkinRoutes() {
       const { services, deps } = c.var;
       const page = await services.checkins.list(ownerOf(c), c.req.valid('param').id, c.req.valid('query'));
       const tickets = await services.tickets.byIds(page.data.flatMap((chk) => (chk.ticket ? [chk.ticket] : [])));
-      return c.json(toList(page, (chk) => toCheckinJson(chk, chk.ticket ? (tickets.get(chk.ticket) ?? null) : null, deps.config.publicUrl)), 200);
+      return c.json(
+        toList(page, (chk) => toCheckinJson(chk, chk.ticket ? (tickets.get(chk.ticket) ?? null) : null, deps.config.publicUrl)),
+        200,
+      );
     })
     .openapi(verificationKey, async (c) => {
       const { services, deps } = c.var;

@@ -33,7 +33,12 @@ const Buyer = z.object({
     .string()
     .trim()
     .transform((v) => (v === '' ? null : v))
-    .pipe(z.string().regex(/^\+?[0-9][0-9 ()-]{6,19}$/, 'must be a phone number such as +91 98765 43210').nullable()),
+    .pipe(
+      z
+        .string()
+        .regex(/^\+?[0-9][0-9 ()-]{6,19}$/, 'must be a phone number such as +91 98765 43210')
+        .nullable(),
+    ),
 });
 
 const secretCookie = (orderId: string) => `tts_cs_${orderId}`;
@@ -60,8 +65,7 @@ async function formBody(c: Context<AppEnv>): Promise<Record<string, string | Fil
     throw new AppError('VALIDATION_FAILED', 'That form could not be read. Please send it again.');
   }
 }
-const message = (c: Context<AppEnv>, status: ContentfulStatusCode, title: string, lines: string[]) =>
-  renderPage(c, jsx(MessagePage, { title, lines, tone: 'bad' }), status);
+const message = (c: Context<AppEnv>, status: ContentfulStatusCode, title: string, lines: string[]) => renderPage(c, jsx(MessagePage, { title, lines, tone: 'bad' }), status);
 
 /**
  * The publishable key from `?key=`, resolved to its account and mode, or the page
@@ -166,8 +170,7 @@ async function showOrder(c: Context<AppEnv>, ctx: { access: OrderAccess; key: st
 }
 
 /** The hosted page of an order (its step, or its tickets once paid). */
-export const orderUrl = (id: string, key: string, notice?: string) =>
-  `/checkout/orders/${id}?key=${encodeURIComponent(key)}${notice ? `&notice=${notice}` : ''}`;
+export const orderUrl = (id: string, key: string, notice?: string) => `/checkout/orders/${id}?key=${encodeURIComponent(key)}${notice ? `&notice=${notice}` : ''}`;
 
 /**
  * Wraps an order action: resolve access, run it, then Post/Redirect/Get back to the

@@ -28,9 +28,7 @@ function accessOf(c: Context<AppEnv>, clientSecret: string | undefined): OrderAc
   const owner = { account: auth.account._id, livemode: auth.livemode };
   if (auth.key.kind === 'secret') return { owner };
   if (clientSecret === undefined) {
-    throw new AppError('VALIDATION_FAILED', 'With a publishable key, send the order’s client_secret.', [
-      { field: 'client_secret', message: 'is required with a publishable key' },
-    ]);
+    throw new AppError('VALIDATION_FAILED', 'With a publishable key, send the order’s client_secret.', [{ field: 'client_secret', message: 'is required with a publishable key' }]);
   }
   return { owner, clientSecret };
 }
@@ -45,8 +43,7 @@ async function orderBody(c: Context<AppEnv>, order: OrderDoc, clientSecret?: str
  * The `client_secret` of a replayed `POST /v1/orders`, derived again: the idempotency record
  * stores the order without it (see `idempotency({ secretFields })`).
  */
-export const replayClientSecret: ReplaySecret = async (c, body) =>
-  typeof body.id === 'string' && body.object === 'order' ? c.var.services.orders.clientSecretOf(body.id) : null;
+export const replayClientSecret: ReplaySecret = async (c, body) => (typeof body.id === 'string' && body.object === 'order' ? c.var.services.orders.clientSecretOf(body.id) : null);
 
 const createOrder = createRoute({
   ...anyKey,

@@ -68,10 +68,7 @@ export function ticketRoutes() {
     .openapi(issueTickets, async (c) => {
       const { auth, deps } = c.var;
       const input = c.req.valid('json');
-      const order = await c.var.services.fulfilment.issue(
-        { account: auth.account._id, livemode: auth.livemode },
-        { ...input, quantity: input.quantity ?? 1 },
-      );
+      const order = await c.var.services.fulfilment.issue({ account: auth.account._id, livemode: auth.livemode }, { ...input, quantity: input.quantity ?? 1 });
       const tickets = await c.var.services.tickets.listForOrder(order._id);
       return c.json({ object: 'list' as const, data: tickets.map((t) => toTicketJson(t, deps.config.publicUrl)), has_more: false, next_cursor: null }, 201);
     })
@@ -104,9 +101,6 @@ export function ticketRoutes() {
         const { code, description, reason, metadata } = result.error;
         return c.json({ outcome: 'failure' as const, gateway_order_id, gateway_payment_id: metadata.payment_id, signature: null, error: { code, description, reason } }, 200);
       }
-      return c.json(
-        { outcome: 'success' as const, gateway_order_id, gateway_payment_id: result.razorpay_payment_id, signature: result.razorpay_signature, error: null },
-        200,
-      );
+      return c.json({ outcome: 'success' as const, gateway_order_id, gateway_payment_id: result.razorpay_payment_id, signature: result.razorpay_signature, error: null }, 200);
     });
 }

@@ -49,11 +49,7 @@ function isTimeZone(value: string): boolean {
   }
 }
 
-export const timeZone = z
-  .string()
-  .max(64)
-  .refine(isTimeZone, 'must be an IANA time zone such as Asia/Kolkata')
-  .openapi({ example: 'Asia/Kolkata' });
+export const timeZone = z.string().max(64).refine(isTimeZone, 'must be an IANA time zone such as Asia/Kolkata').openapi({ example: 'Asia/Kolkata' });
 
 function isOrigin(value: string): boolean {
   try {
@@ -99,7 +95,12 @@ export const ListQuery = z.strictObject({
   cursor: z.string().max(512).optional().openapi({ description: '`next_cursor` from the previous page.' }),
 });
 
-export const IdParam = z.object({ id: z.string().max(64).openapi({ param: { name: 'id', in: 'path' } }) });
+export const IdParam = z.object({
+  id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 
 /** JSON error responses every route may give, for the OpenAPI document. */
 export function errorResponses(...statuses: Array<400 | 401 | 402 | 403 | 404 | 409 | 413 | 422 | 429 | 503>) {
@@ -115,9 +116,7 @@ export function errorResponses(...statuses: Array<400 | 401 | 402 | 403 | 404 | 
     429: 'Rate limited; see Retry-After.',
     503: 'An upstream service is unavailable.',
   };
-  return Object.fromEntries(
-    statuses.map((s) => [s, { description: descriptions[s] ?? 'Error', content: { 'application/json': { schema: ErrorSchema } } }]),
-  );
+  return Object.fromEntries(statuses.map((s) => [s, { description: descriptions[s] ?? 'Error', content: { 'application/json': { schema: ErrorSchema } } }]));
 }
 
 /** Compile-time proof that two types are the same (response schema vs. wire type). */

@@ -52,9 +52,7 @@ export const PayOrderBody = z
   })
   .openapi('PayOrderParams');
 
-export const TestGatewayBody = z
-  .strictObject({ gateway_order_id: z.string().min(1).max(100), outcome: z.enum(['success', 'failure']) })
-  .openapi('TestGatewayPaymentParams');
+export const TestGatewayBody = z.strictObject({ gateway_order_id: z.string().min(1).max(100), outcome: z.enum(['success', 'failure']) }).openapi('TestGatewayPaymentParams');
 
 export const TestGatewayResultSchema = z
   .object({
