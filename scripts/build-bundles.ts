@@ -42,7 +42,7 @@ export const BUNDLE_OUTPUTS = [
 
 /** The modification times of a file, or of every file under a folder; none for a missing path. */
 function mtimes(path: string): number[] {
-  let stat;
+  let stat: ReturnType<typeof statSync>;
   try {
     stat = statSync(path);
   } catch {

@@ -68,7 +68,9 @@ const scripts = () => Array.from(document.querySelectorAll('script')).filter((s)
 
 describe('loadCheckout', () => {
   // A paid checkout stays open until the buyer closes it: close any a test left behind.
-  afterEach(() => document.querySelectorAll<HTMLElement & { close(): void }>('tts-checkout').forEach((el) => el.close()));
+  afterEach(() => {
+    for (const el of document.querySelectorAll<HTMLElement & { close(): void }>('tts-checkout')) el.close();
+  });
 
   it('refuses anything but a publishable key', async () => {
     await expect(loadCheckout({ publishableKey: 'sk_test_oops', baseUrl: base })).rejects.toThrow(/publishable key/);

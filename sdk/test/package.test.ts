@@ -67,8 +67,8 @@ describe('the built package', () => {
   it('resolves types for ESM and CJS consumers under node16 resolution', async () => {
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
     const result = await run(process.execPath, [tsc, '-p', join(sdk, 'test/consumers/tsconfig.json'), '--traceResolution'], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
-    expect(result.stdout).toContain("'@trendy-tickets/sdk' was successfully resolved to '" + join(dist, 'index.d.ts'));
-    expect(result.stdout).toContain("'@trendy-tickets/sdk' was successfully resolved to '" + join(dist, 'index.d.cts'));
+    expect(result.stdout).toContain(`'@trendy-tickets/sdk' was successfully resolved to '${join(dist, 'index.d.ts')}`);
+    expect(result.stdout).toContain(`'@trendy-tickets/sdk' was successfully resolved to '${join(dist, 'index.d.cts')}`);
   });
 
   it('loads in Node through both import and require', async () => {

@@ -13,7 +13,10 @@ describe('API client', () => {
     const org = await organizerWithEvent(t);
     routeFetch(t);
     const routed = globalThis.fetch;
-    vi.stubGlobal('fetch', (url: string, init: RequestInit) => (seen.push(init), routed(url, init)));
+    vi.stubGlobal('fetch', (url: string, init: RequestInit) => {
+      seen.push(init);
+      return routed(url, init);
+    });
     const event = await createApi(API, org.pk).event(org.event.id);
     expect(event.id).toBe(org.event.id);
     expect(seen[0]).toMatchObject({ method: 'GET', credentials: 'omit', headers: { Authorization: `Bearer ${org.pk}` } });

@@ -48,7 +48,9 @@ export abstract class BaseElement extends HTMLElement {
    */
   static get observedAttributes(): string[] {
     const attributes: string[] = [];
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass being defined, whose properties and prototype these are.
     for (const [name, declaration] of Object.entries(this.properties)) {
+      // biome-ignore lint/complexity/noThisInStatic: as above.
       Object.defineProperty(this.prototype, name, {
         configurable: true,
         get(this: BaseElement) {

@@ -723,7 +723,7 @@ export class TtsCheckout extends BaseElement {
     this.busy = true;
     this.problem = null;
     this.status = this.#i.t('loading');
-    let Razorpay;
+    let Razorpay: Awaited<ReturnType<typeof loadRazorpay>>;
     try {
       Razorpay = await loadRazorpay();
     } catch (err) {

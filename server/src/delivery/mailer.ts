@@ -226,7 +226,8 @@ export function createCapturedMailer(options: CapturedMailerOptions): CapturedMa
         created_at: clock.now().toISOString(),
         attachments: [],
       };
-      const seq = (sequence = (sequence + 1) % 1_000_000);
+      sequence = (sequence + 1) % 1_000_000;
+      const seq = sequence;
       const dir = root === null ? null : join(root, folderName(captured, seq));
       captured.attachments = (message.attachments ?? []).map((a, i) => ({
         filename: names[i] ?? 'attachment',
@@ -236,7 +237,9 @@ export function createCapturedMailer(options: CapturedMailerOptions): CapturedMa
       }));
       if (dir === null) {
         const files = new Map<string, Uint8Array>();
-        (message.attachments ?? []).forEach((a, i) => files.set(names[i] ?? 'attachment', Uint8Array.from(a.content)));
+        (message.attachments ?? []).forEach((a, i) => {
+          files.set(names[i] ?? 'attachment', Uint8Array.from(a.content));
+        });
         memory.push({ message: captured, files });
       } else {
         await mkdir(dir, { recursive: true });

@@ -92,6 +92,7 @@ export function escapeHtml(value: string): string {
  * nodemailer folds them too, but the captured mailbox stores subjects verbatim.
  */
 function oneLine(value: string, max = 120): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
   const flat = value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

@@ -130,7 +130,10 @@ export class Tally {
     if (n === 0) return;
     const key = `${collection}|${id}`;
     let target = this.targets.get(key);
-    if (!target) this.targets.set(key, (target = { collection, id, set, inc: {} }));
+    if (!target) {
+      target = { collection, id, set, inc: {} };
+      this.targets.set(key, target);
+    }
     target.inc[path] = (target.inc[path] ?? 0) + n;
   }
 
@@ -422,7 +425,7 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
       if (totals && totals.days_zone !== zone) {
         const owner = { account: event.account, livemode: event.livemode };
         await figures.updateOne({ _id: event._id }, { $set: { days_zone: zone } });
-        await reconcile(owner, { event: event._id }, (collection, id, set) => collection === 'figure_days' && set.scope === event._id, {
+        await reconcile(owner, { event: event._id }, (collection, _id, set) => collection === 'figure_days' && set.scope === event._id, {
           account: [],
           event: () => zone,
         });

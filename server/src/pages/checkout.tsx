@@ -1,6 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { html, raw } from 'hono/html';
-import type { FC } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
 import { formatDateTime } from '../delivery/format.js';
 import { qrSvg } from '../delivery/qr.js';
 import type { FieldIssue } from '../kernel/errors.js';
@@ -229,7 +229,7 @@ const TicketCards: FC<{ tickets: TicketDoc[] }> = ({ tickets }) => (
  *
  * @example return renderPage(c, <OrderPage order={order} event={event} publishableKey={pk} tickets={[]} now={now} />);
  */
-export const OrderPage: FC<OrderPageProps> = ({ order, event, publishableKey, tickets, now, notice, error }) => {
+export const OrderPage: FC<OrderPageProps> = ({ order, event, publishableKey, tickets, notice, error }) => {
   const base = `/checkout/orders/${order._id}`;
   const q = `?key=${encodeURIComponent(publishableKey)}`;
   const restart = `/checkout/${event._id}/basic${q}`;
@@ -241,7 +241,7 @@ export const OrderPage: FC<OrderPageProps> = ({ order, event, publishableKey, ti
       </button>
     </form>
   );
-  let step;
+  let step: Child;
   switch (order.status) {
     case 'awaiting_verification': {
       const left = Math.max(0, MAX_CODE_ATTEMPTS - order.verification.attempts);

@@ -75,8 +75,10 @@ export const MailboxList: FC<{ messages: CapturedMessage[] }> = ({ messages }) =
                 </div>
               </div>
               {code ? (
-                <span class="mono" style="font-weight:700;font-size:1.25rem;white-space:nowrap" aria-label={`code ${code.split('').join(' ')}`}>
-                  {code}
+                <span class="mono" style="font-weight:700;font-size:1.25rem;white-space:nowrap">
+                  {/* Screen readers ignore aria-label on a plain span: they read the code from hidden text, one digit at a time. */}
+                  <span aria-hidden="true">{code}</span>
+                  <span style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap">{`code ${code.split('').join(' ')}`}</span>
                 </span>
               ) : null}
             </div>

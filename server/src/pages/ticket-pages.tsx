@@ -50,11 +50,14 @@ function icsTime(date: Date): string {
     .replace(/\.\d{3}/, '');
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const ICS_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f]/g;
+
 /** TEXT values escape `\ ; ,` and newlines (RFC 5545 §3.3.11); other controls are dropped. */
 function icsText(value: string): string {
   return value
     .replace(/\r\n?/g, '\n')
-    .replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, '')
+    .replace(ICS_CONTROL, '')
     .replace(/[\\;,]/g, (ch) => `\\${ch}`)
     .replace(/\n/g, '\\n');
 }

@@ -36,7 +36,10 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
     const runId = randomBytes(3).toString('hex');
     let store: Store;
     let serial = 0;
-    const fresh = <T extends Doc = AnyDoc>(topic: string): Collection<T> => store.collection<T>(`c${runId}_${(serial += 1)}_${topic}`);
+    const fresh = <T extends Doc = AnyDoc>(topic: string): Collection<T> => {
+      serial += 1;
+      return store.collection<T>(`c${runId}_${serial}_${topic}`);
+    };
 
     beforeAll(async () => {
       store = await makeStore();

@@ -196,7 +196,8 @@ export function upsertSeed(filter: Filter): Row {
       const parts = key.split('.');
       let node = seed;
       for (const part of parts.slice(0, -1)) {
-        const next = node[part] ?? (node[part] = {});
+        node[part] ??= {};
+        const next = node[part];
         if (!isPlainObject(next)) throw new Error(`Upsert filter paths conflict at '${key}'`);
         node = next;
       }

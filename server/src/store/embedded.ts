@@ -379,7 +379,9 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions = {}): P
   };
 
   const every = (ms: number, task: (c: EmbeddedCollection<Doc>) => Promise<unknown> | undefined) =>
-    setInterval(() => [...collections.values()].forEach((c) => task(c)?.catch(onBackgroundError)), ms).unref();
+    setInterval(() => {
+      for (const c of [...collections.values()]) task(c)?.catch(onBackgroundError);
+    }, ms).unref();
   // The embedded counterpart of MongoDB's TTL monitor.
   const sweeping = every(ttlSweepIntervalMs, (c) => (c.ttl.size > 0 ? c.removeExpired() : undefined));
   // nedb's own setAutocompactionInterval timer is not unref'd and would keep the process alive.

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Ticket } from '@trendy-tickets/sdk';
 import { CSV_BATCH_SIZE, createAttendanceService } from '../../src/domain/attendance.js';
 import type { FindOptions, Store } from '../../src/store/port.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';

@@ -123,7 +123,7 @@ describe('a ticket', () => {
     expect(text).toContain('Checked in 1 Jun 2030, 3:30 pm IST by Gate 1');
     expect(text).toContain('No tickets email was sent for this order');
     expect(page.text).toContain(`href="/console/events/${event.id}"`);
-    expect(page.text).toContain('action="/console/tickets/' + asha.id + '/undo"');
+    expect(page.text).toContain(`action="/console/tickets/${asha.id}/undo"`);
   });
 
   it('resends the tickets email, and says when it has been resent too often', async () => {

@@ -443,7 +443,7 @@ export async function startFakeRazorpay(
    * @see https://razorpay.com/docs/payments/payment-gateway/callback-url/
    */
   function redirectPage(form: URLSearchParams): [number, string] {
-    const escape = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    const escapeHtml = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
     let callback: URL;
     try {
       callback = new URL(form.get('callback_url') ?? '');
@@ -452,17 +452,17 @@ export async function startFakeRazorpay(
     }
     if (!/^https?:$/.test(callback.protocol)) return [400, '<p>callback_url must be http(s)</p>'];
     const [status, reply] = checkoutAction(form.get('outcome') === 'fail' ? 'fail' : 'pay', form);
-    if (status !== 200) return [status, `<p>${escape(JSON.stringify(reply))}</p>`];
+    if (status !== 200) return [status, `<p>${escapeHtml(JSON.stringify(reply))}</p>`];
     const fields: Record<string, string> =
       'error' in (reply as Record<string, unknown>)
         ? Object.fromEntries(Object.entries((reply as { error: Record<string, unknown> }).error).map(([k, v]) => [`error[${k}]`, typeof v === 'string' ? v : JSON.stringify(v)]))
         : (reply as Record<string, string>);
     const inputs = Object.entries(fields)
-      .map(([k, v]) => `<input type="hidden" name="${escape(k)}" value="${escape(v)}">`)
+      .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
       .join('');
     return [
       200,
-      `<!doctype html><title>Razorpay (fake)</title><form id="f" method="post" action="${escape(callback.toString())}">${inputs}</form><script>document.getElementById('f').submit()</script>`,
+      `<!doctype html><title>Razorpay (fake)</title><form id="f" method="post" action="${escapeHtml(callback.toString())}">${inputs}</form><script>document.getElementById('f').submit()</script>`,
     ];
   }
 
@@ -537,14 +537,14 @@ export async function startFakeRazorpay(
 
     autoCapture(paymentId) {
       const payment = payments.get(paymentId);
-      if (!payment || payment.status !== 'authorized') throw new Error(`fake Razorpay: ${paymentId} is not an authorized payment`);
+      if (payment?.status !== 'authorized') throw new Error(`fake Razorpay: ${paymentId} is not an authorized payment`);
       settle(payment);
       return payment;
     },
 
     lateAuthorize(paymentId) {
       const payment = payments.get(paymentId);
-      if (!payment || payment.status !== 'failed') throw new Error(`fake Razorpay: ${paymentId} is not a failed payment`);
+      if (payment?.status !== 'failed') throw new Error(`fake Razorpay: ${paymentId} is not a failed payment`);
       if (seconds() - payment.created_at > 3 * 24 * 60 * 60) throw new Error('fake Razorpay: Razorpay stops polling the bank after 3 days');
       Object.assign(payment, { status: 'authorized', error_code: null, error_description: null, error_source: null, error_step: null, error_reason: null });
       return payment;
@@ -627,7 +627,7 @@ export async function startFakeRazorpay(
 
     finishRefund(refundId, status) {
       const entity = refunds.get(refundId);
-      if (!entity || entity.status !== 'pending') throw new Error(`fake Razorpay: no pending refund ${refundId}`);
+      if (entity?.status !== 'pending') throw new Error(`fake Razorpay: no pending refund ${refundId}`);
       entity.status = status;
       if (status === 'failed') {
         // A failed refund gives the money back to the merchant: the payment is captured again.

@@ -58,7 +58,7 @@
     try {
       var parsed = JSON.parse(localStorage.getItem(queueKey) || '[]');
       return Array.isArray(parsed) ? parsed : [];
-    } catch (err) {
+    } catch (_err) {
       return [];
     }
   }
@@ -74,7 +74,7 @@
   function saveQueue() {
     try {
       localStorage.setItem(queueKey, JSON.stringify(queue));
-    } catch (err) {
+    } catch (_err) {
       // Storage full or off: the scans still live as long as the page; the next write retries.
     }
     showQueued(queue.length);
@@ -369,7 +369,7 @@
           osc.stop(start + tone[2] + 0.02);
         });
       }
-    } catch (err) {
+    } catch (_err) {
       // No sound is no reason to stop scanning.
     }
     if (navigator.vibrate) navigator.vibrate(ok === true ? 120 : ok === false ? [200, 100, 200] : 60);

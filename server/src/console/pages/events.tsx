@@ -203,22 +203,20 @@ export const EventFormPage: FC<EventFormPageProps> = ({ user, event, form, error
             <Field name="starts_at" label="Starts" type="datetime-local" value={v.starts_at} errors={errors} required />
             <Field name="ends_at" label="Ends" type="datetime-local" value={v.ends_at} errors={errors} required />
           </div>
-          <>
-            <Field
-              name="timezone"
-              label="Time zone"
-              value={v.timezone}
-              errors={errors}
-              list="zones"
-              autocomplete="off"
-              hint="The venue's time zone: the times above are read in it."
-            />
-            <datalist id="zones">
-              {ZONES.map((z) => (
-                <option value={z} />
-              ))}
-            </datalist>
-          </>
+          <Field
+            name="timezone"
+            label="Time zone"
+            value={v.timezone}
+            errors={errors}
+            list="zones"
+            autocomplete="off"
+            hint="The venue's time zone: the times above are read in it."
+          />
+          <datalist id="zones">
+            {ZONES.map((z) => (
+              <option value={z} />
+            ))}
+          </datalist>
         </fieldset>
         <fieldset>
           <legend>Tickets</legend>

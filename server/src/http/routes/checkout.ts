@@ -82,7 +82,7 @@ export async function ownerFromKey(c: Context<AppEnv>): Promise<{ owner: Owner; 
     ]);
   }
   const auth = await c.var.services.accounts.authenticateKey(key);
-  if (!auth || auth.key.kind !== 'publishable') {
+  if (auth?.key.kind !== 'publishable') {
     return message(c, 401, 'Checkout link not valid', ['The key in this link is not valid: it was mistyped or has been replaced. Ask the organizer for a new link.']);
   }
   return { owner: { account: auth.account._id, livemode: auth.livemode }, key };
@@ -155,7 +155,7 @@ async function orderAccess(c: Context<AppEnv>): Promise<{ access: OrderAccess; k
 /** Renders the order in its current step, with an optional message for the step. */
 async function showOrder(c: Context<AppEnv>, ctx: { access: OrderAccess; key: string; id: string }, extra: { error?: PageError; status?: ContentfulStatusCode } = {}) {
   const { services, deps } = c.var;
-  let order;
+  let order: Awaited<ReturnType<typeof services.orders.retrieve>>;
   try {
     order = await services.orders.retrieve(ctx.access, ctx.id);
   } catch (err) {

@@ -78,7 +78,7 @@ export function seedCompatRoutes() {
       return fail(c, 403, 'That is a secret key. Secret keys belong on your server only: use your publishable key (pk_…) in web pages, and roll this secret key now.');
     }
     const auth = typeof key === 'string' ? await c.var.services.accounts.authenticateKey(key) : null;
-    if (!auth || auth.key.kind !== 'publishable') return fail(c, 401, INVALID);
+    if (auth?.key.kind !== 'publishable') return fail(c, 401, INVALID);
     let event: EventDoc;
     try {
       if (typeof token !== 'string' || !EVENT_ID.test(token)) return fail(c, 404, INVALID);

@@ -3,7 +3,9 @@ import { z } from '@hono/zod-openapi';
 /** Lone UTF-16 surrogates: valid in JSON, but not text; MongoDB's BSON refuses them. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // Control characters hide text and break CSV, mail headers and PDFs.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL_SINGLE_LINE = /[\u0000-\u001F\u007F]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL_MULTI_LINE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /**
