@@ -160,8 +160,10 @@
    * @returns {Promise<void>}
    */
   function sendNext(tried) {
-    var scan = queue[0];
-    if (!scan || tried.has(scan.nonce)) return Promise.resolve();
+    var next = queue[0];
+    if (!next || tried.has(next.nonce)) return Promise.resolve();
+    /** @type {QueuedScan} */
+    var scan = next;
     tried.add(scan.nonce);
     return fetch(endpoint, {
       method: 'POST',
@@ -346,6 +348,7 @@
         var ctx = /** @type {AudioContext} */ (audio);
         if (ctx.state === 'suspended') ctx.resume();
         // Admitted: one bright beep. Refused: two low buzzes. Queued: one mid tone.
+        /** @type {Array<[number, number, number]>} */
         var tones =
           ok === true
             ? [[880, 0, 0.12]]
@@ -432,7 +435,7 @@
             var detector = new Detector({ formats: ['qr_code'] });
             return function () {
               return detector.detect(video).then(function (/** @type {Array<{ rawValue: string }>} */ codes) {
-                return codes.length > 0 ? codes[0].rawValue : null;
+                return codes[0] ? codes[0].rawValue : null;
               });
             };
           },
