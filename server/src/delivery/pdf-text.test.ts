@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, formatMoney } from '../../src/delivery/format.js';
-import { toWinAnsi } from '../../src/delivery/pdf-text.js';
+import { formatDateTime, formatMoney } from './format.js';
+import { toWinAnsi } from './pdf-text.js';
 
 describe('toWinAnsi', () => {
   it('keeps everything Windows-1252 can print, including smart punctuation and the euro', () => {

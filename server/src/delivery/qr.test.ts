@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
 import type { jsPDF } from 'jspdf';
 import { describe, expect, it } from 'vitest';
-import { drawQrInPdf, qrMatrix, qrRects, qrRuns, qrSvg, QR_QUIET_ZONE, type QrMatrix } from '../../src/delivery/qr.js';
+import { drawQrInPdf, qrMatrix, qrRects, qrRuns, qrSvg, QR_QUIET_ZONE, type QrMatrix } from './qr.js';
 
 const CODE = `tts1.evt_4QpZ0x2bB8Lr6qXhS1mYtA.tkt_9xYwVu8TsRq7PoNm6LkJiH.${'Sg'.repeat(43)}`;
 

@@ -2,8 +2,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/kernel/clock.js';
-import { createCapturedMailer, safeFilename, type CapturedMailer } from '../../src/delivery/mailer.js';
+import { ManualClock } from '../kernel/clock.js';
+import { createCapturedMailer, safeFilename, type CapturedMailer } from './mailer.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

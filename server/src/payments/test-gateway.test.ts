@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/kernel/clock.js';
-import { AppError } from '../../src/kernel/errors.js';
-import { confirmPayment, verifyPaymentSignature } from '../../src/payments/gateway.js';
+import { ManualClock } from '../kernel/clock.js';
+import { AppError } from '../kernel/errors.js';
+import { confirmPayment, verifyPaymentSignature } from './gateway.js';
 import {
   createTestGateway,
   isCheckoutFailure,
@@ -10,9 +10,9 @@ import {
   type CheckoutFailure,
   type CheckoutSuccess,
   type TestGateway,
-} from '../../src/payments/test-gateway.js';
-import { createEmbeddedStore } from '../../src/store/embedded.js';
-import type { Store } from '../../src/store/port.js';
+} from './test-gateway.js';
+import { createEmbeddedStore } from '../store/embedded.js';
+import type { Store } from '../store/port.js';
 
 const secret = 'install_test_secret_0123456789';
 let store: Store;

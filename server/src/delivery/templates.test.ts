@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, refundNoticeMail, ticketsMail, verificationCodeMail } from '../../src/delivery/templates.js';
+import { escapeHtml, refundNoticeMail, ticketsMail, verificationCodeMail } from './templates.js';
 
 const HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>';
 
