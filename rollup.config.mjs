@@ -69,7 +69,13 @@ function minifyTemplates(context) {
   const { factory } = context;
   const squeeze = {
     html: (t) => t.replace(/\s*\n\s*/g, (run, at, all) => (all[at - 1] === '>' || all[at + run.length] === '<' ? '' : ' ')),
-    css: (t) => t.replace(/\s+/g, ' ').replace(/\s*([{};,>])\s*/g, '$1').replace(/:\s+/g, ':').replace(/;}/g, '}').replace(/([^\w.-])0\.(\d)/g, '$1.$2'),
+    css: (t) =>
+      t
+        .replace(/\s+/g, ' ')
+        .replace(/\s*([{};,>])\s*/g, '$1')
+        .replace(/:\s+/g, ':')
+        .replace(/;}/g, '}')
+        .replace(/([^\w.-])0\.(\d)/g, '$1.$2'),
   };
   const visit = (node) => {
     if (ts.isTaggedTemplateExpression(node) && ts.isIdentifier(node.tag) && node.tag.text in squeeze) {
@@ -176,7 +182,7 @@ function commonJsDeclarations(program, entry) {
   }
   const from = "from './index.js' with { 'resolution-mode': 'import' }";
   return [
-    '// For require(): the ES module\'s declarations, named again, so that the element and its global entries are declared once.',
+    "// For require(): the ES module's declarations, named again, so that the element and its global entries are declared once.",
     ...values.map((name) => `import type { ${name} as Esm${name} } ${from};`),
     `export type { ${types.join(', ')} } ${from};`,
     ...values.flatMap((name) => [`export declare const ${name}: typeof Esm${name};`, `export type ${name} = Esm${name};`]),

@@ -51,7 +51,7 @@ export const packageInputs = (dir: string): string[] => ['dist', 'package.json',
 
 /** The modification times of a file, or of every file under a folder; none for a missing path. */
 function mtimes(path: string): number[] {
-  let stat;
+  let stat: ReturnType<typeof statSync>;
   try {
     stat = statSync(path);
   } catch {

@@ -47,7 +47,11 @@ type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 /** `exports` without the `source` condition, which points into `src/` for the workspace's own tools and would dangle in a tarball. */
 function withoutSource(node: Json): Json {
   if (typeof node !== 'object' || node === null || Array.isArray(node)) return node;
-  return Object.fromEntries(Object.entries(node).filter(([key]) => key !== 'source').map(([key, value]) => [key, withoutSource(value)]));
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key]) => key !== 'source')
+      .map(([key, value]) => [key, withoutSource(value)]),
+  );
 }
 
 /**
@@ -115,7 +119,11 @@ export interface CheckResult {
 /** Runs a Node CLI from the root's node_modules and keeps what it printed, whether it passed or not. */
 async function cli(tool: string, bin: string, args: string[], cwd: string): Promise<CheckResult> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'node_modules', bin), ...args], { cwd, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+    const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'node_modules', bin), ...args], {
+      cwd,
+      maxBuffer: 16 * 1024 * 1024,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    });
     return { tool, ok: true, output: `${stdout}${stderr}`.trim() };
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };

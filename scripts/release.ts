@@ -19,7 +19,9 @@ async function main(): Promise<void> {
   let failed = false;
   for (const dir of PACKAGE_DIRS) {
     const packed = await packPackage({ root: ROOT, dir, out });
-    process.stdout.write(`\n${packed.name}@${packed.version}: ${PACKAGES_OUT}/${packed.file}, ${packed.size} B (${packed.unpackedSize} B unpacked, ${packed.files.length} files)\n`);
+    process.stdout.write(
+      `\n${packed.name}@${packed.version}: ${PACKAGES_OUT}/${packed.file}, ${packed.size} B (${packed.unpackedSize} B unpacked, ${packed.files.length} files)\n`,
+    );
     for (const check of await checkTarball(packed.path)) {
       process.stdout.write(`  ${check.ok ? 'ok  ' : 'FAIL'} ${check.tool}\n`);
       if (!check.ok) failed = true;

@@ -17,10 +17,7 @@ const baseUrl = process.env.TTS_BASE_URL ?? 'http://localhost:8787';
 /** The organizer's keys: from the environment, or a new test account. */
 async function keys() {
   if (process.env.TTS_API_KEY) return { secretKey: process.env.TTS_API_KEY, publishableKey: process.env.TTS_PUBLISHABLE_KEY };
-  const created = await TrendyTickets.createAccount(
-    { email: `node-example-${Date.now()}@example.com`, password: 'correct horse battery', name: 'Node Example Co' },
-    { baseUrl },
-  );
+  const created = await TrendyTickets.createAccount({ email: `node-example-${Date.now()}@example.com`, password: 'correct horse battery', name: 'Node Example Co' }, { baseUrl });
   return { secretKey: created.secret_key, publishableKey: created.publishable_key };
 }
 

@@ -1,5 +1,5 @@
 import { TtsError } from './errors.js';
-import { send, type ApiRequest, type Fetch, type RequestOptions, type Transport } from './internal/http.js';
+import { send, systemClock, type ApiRequest, type Fetch, type RequestOptions, type RetryClock, type Transport } from './internal/http.js';
 import { PagedList } from './pagination.js';
 import { AccountResource } from './resources/account.js';
 import { CheckinsResource } from './resources/checkins.js';
@@ -35,6 +35,8 @@ export interface ClientOptions {
   maxRetries?: number | undefined;
   /** Milliseconds per attempt before a `TtsTimeoutError` (default 30 000). */
   timeout?: number | undefined;
+  /** Where retries read the time and wait (default: `Date.now` and `setTimeout`); tests pass one that returns at once. */
+  clock?: RetryClock | undefined;
   /**
    * Allow a secret key in a browser. Never do this on a public page: anyone could read the key
    * and act as you. Meant for internal tools on trusted machines.
@@ -110,6 +112,7 @@ export class TrendyTickets {
       fetch: fetchImpl,
       maxRetries: options.maxRetries ?? 2,
       timeout: options.timeout ?? 30_000,
+      clock: options.clock ?? systemClock,
     };
     this.account = new AccountResource(this);
     this.keys = new KeysResource(this);

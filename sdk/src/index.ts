@@ -11,7 +11,7 @@
  * for await (const event of tts.events.list()) console.log(event.id, event.name);
  */
 export { TrendyTickets, DEFAULT_BASE_URL, type ClientOptions } from './client.js';
-export type { ApiRequest, Fetch, RequestOptions } from './internal/http.js';
+export type { ApiRequest, Fetch, RequestOptions, RetryClock } from './internal/http.js';
 export { PagedList, type PageFetcher } from './pagination.js';
 export {
   TtsError,

@@ -84,6 +84,7 @@ export class PagedList<T> implements AsyncIterable<T>, PromiseLike<List<T>> {
    * @example
    * const { data, has_more } = await tts.events.list();
    */
+  // biome-ignore lint/suspicious/noThenProperty: a list is deliberately thenable, so awaiting it gives its first page.
   then<R1 = List<T>, R2 = never>(
     onfulfilled?: ((value: List<T>) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,

@@ -473,15 +473,7 @@ export interface EventStats {
 
 // ── Check-in ──────────────────────────────────────────────────────────────
 
-export type CheckinReason =
-  | 'already_checked_in'
-  | 'invalid_code'
-  | 'not_found'
-  | 'wrong_event'
-  | 'not_yet_valid'
-  | 'expired'
-  | 'voided'
-  | 'event_cancelled';
+export type CheckinReason = 'already_checked_in' | 'invalid_code' | 'not_found' | 'wrong_event' | 'not_yet_valid' | 'expired' | 'voided' | 'event_cancelled';
 
 /** One scan at the door. Both outcomes are HTTP 200: read `result`. */
 export interface Checkin {

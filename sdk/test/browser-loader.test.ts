@@ -68,7 +68,9 @@ const scripts = () => Array.from(document.querySelectorAll('script')).filter((s)
 
 describe('loadCheckout', () => {
   // A paid checkout stays open until the buyer closes it: close any a test left behind.
-  afterEach(() => document.querySelectorAll<HTMLElement & { close(): void }>('tts-checkout').forEach((el) => el.close()));
+  afterEach(() => {
+    for (const el of document.querySelectorAll<HTMLElement & { close(): void }>('tts-checkout')) el.close();
+  });
 
   it('refuses anything but a publishable key', async () => {
     await expect(loadCheckout({ publishableKey: 'sk_test_oops', baseUrl: base })).rejects.toThrow(/publishable key/);
@@ -100,10 +102,7 @@ describe('loadCheckout', () => {
   });
 
   it('injects the script once however often it is called', async () => {
-    const [a, b] = await Promise.all([
-      loadCheckout({ publishableKey: 'pk_test_abc', baseUrl: base }),
-      loadCheckout({ publishableKey: 'pk_test_other', baseUrl: base }),
-    ]);
+    const [a, b] = await Promise.all([loadCheckout({ publishableKey: 'pk_test_abc', baseUrl: base }), loadCheckout({ publishableKey: 'pk_test_other', baseUrl: base })]);
     expect(a).not.toBeNull();
     expect(b).not.toBeNull();
     expect(scripts()).toHaveLength(1);

@@ -14,7 +14,12 @@ describe('docs quote the examples verbatim', () => {
       expect(samples.length).toBeGreaterThan(0);
       for (const [, file, code] of samples) {
         const source = readFileSync(join(root, file!), 'utf8');
-        const lines = (s: string) => s.split('\n').map((l) => l.trim()).filter(Boolean).join('\n');
+        const lines = (s: string) =>
+          s
+            .split('\n')
+            .map((l) => l.trim())
+            .filter(Boolean)
+            .join('\n');
         expect(lines(source), `${doc} sample from ${file}`).toContain(lines(code!));
       }
     });

@@ -39,7 +39,9 @@ describe('API errors from the real server, one class per status family', () => {
   });
 
   it('401 for an unknown key', async () => {
-    const err = await sdkFor(t, 'sk_test_doesnotexist0000000000').account.retrieve().catch((e: unknown) => e);
+    const err = await sdkFor(t, 'sk_test_doesnotexist0000000000')
+      .account.retrieve()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TtsAuthenticationError);
     expect(err).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
   });
@@ -56,7 +58,10 @@ describe('API errors from the real server, one class per status family', () => {
   });
 
   it('403 when a publishable key calls a secret-key endpoint', async () => {
-    const err = await org.browser.events.list().page().catch((e: unknown) => e);
+    const err = await org.browser.events
+      .list()
+      .page()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TtsPermissionError);
     expect(err).toMatchObject({ status: 403, code: 'FORBIDDEN' });
   });
@@ -88,7 +93,10 @@ describe('API errors from the real server, one class per status family', () => {
     const order = await org.browser.orders.create({ event: event.id, items: [{ ticket_type: event.ticket_types[0]!.id, quantity: 1 }], buyer: buyer() });
     let err: unknown;
     for (let i = 0; i < 10 && err === undefined; i += 1) {
-      err = await org.browser.orders.resendCode(order.id, { client_secret: order.client_secret! }).then(() => undefined, (e: unknown) => e);
+      err = await org.browser.orders.resendCode(order.id, { client_secret: order.client_secret! }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     }
     expect(err).toBeInstanceOf(TtsRateLimitError);
     expect(err).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
@@ -98,7 +106,9 @@ describe('API errors from the real server, one class per status family', () => {
 
   it('5xx becomes TtsServerError after the retries', async () => {
     const { fetch, sent } = scriptedFetch(t, [errorResponse(500, 'INTERNAL'), errorResponse(503, 'UPSTREAM_UNAVAILABLE')]);
-    const err = await sdkFor(t, org.secret_key, { fetch, maxRetries: 1 }).account.retrieve().catch((e: unknown) => e);
+    const err = await sdkFor(t, org.secret_key, { fetch, maxRetries: 1 })
+      .account.retrieve()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TtsServerError);
     expect(err).toMatchObject({ status: 503, code: 'UPSTREAM_UNAVAILABLE', requestId: 'req_injected' });
     expect(sent).toHaveLength(2);
@@ -108,7 +118,9 @@ describe('API errors from the real server, one class per status family', () => {
 describe('transport errors', () => {
   it('a dropped connection is retried, then thrown as TtsConnectionError', async () => {
     const { fetch, sent } = scriptedFetch(t, ['network', 'network', 'network']);
-    const err = await sdkFor(t, org.secret_key, { fetch }).account.retrieve().catch((e: unknown) => e);
+    const err = await sdkFor(t, org.secret_key, { fetch })
+      .account.retrieve()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TtsConnectionError);
     expect((err as Error).cause).toBeInstanceOf(TypeError);
     expect(sent).toHaveLength(3);
@@ -117,7 +129,9 @@ describe('transport errors', () => {
   it('a request slower than `timeout` is TtsTimeoutError', async () => {
     const hang = (_: string, init: RequestInit) =>
       new Promise<Response>((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
-    const err = await sdkFor(t, org.secret_key, { fetch: hang, timeout: 20, maxRetries: 0 }).account.retrieve().catch((e: unknown) => e);
+    const err = await sdkFor(t, org.secret_key, { fetch: hang, timeout: 20, maxRetries: 0 })
+      .account.retrieve()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TtsTimeoutError);
     expect(err).toBeInstanceOf(TtsConnectionError);
   });
@@ -126,7 +140,9 @@ describe('transport errors', () => {
     const controller = new AbortController();
     const { fetch, sent } = scriptedFetch(t, []);
     controller.abort();
-    const err = await sdkFor(t, org.secret_key, { fetch }).account.retrieve({ signal: controller.signal }).catch((e: unknown) => e);
+    const err = await sdkFor(t, org.secret_key, { fetch })
+      .account.retrieve({ signal: controller.signal })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TtsError);
     expect(err).not.toBeInstanceOf(TtsConnectionError);
     expect(sent.length).toBeLessThanOrEqual(1);

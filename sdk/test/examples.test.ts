@@ -69,7 +69,10 @@ describe('examples/node-integration', () => {
 
 describe('examples/own-payment', () => {
   it('takes payment itself, issues tickets once per checkout and mails them', async () => {
-    const created = await TrendyTickets.createAccount({ email: `shop-${Date.now()}@example.com`, password: 'correct horse battery', name: 'Partner Shop' }, { baseUrl: server.url });
+    const created = await TrendyTickets.createAccount(
+      { email: `shop-${Date.now()}@example.com`, password: 'correct horse battery', name: 'Partner Shop' },
+      { baseUrl: server.url },
+    );
     const tts = new TrendyTickets({ apiKey: created.secret_key, baseUrl: server.url });
     const start = new Date(Date.now() + 7 * 24 * 3600 * 1000);
     const event = await tts.events.create({
@@ -112,9 +115,19 @@ describe('examples/own-payment', () => {
     const created = await TrendyTickets.createAccount({ email: `shop2-${Date.now()}@example.com`, password: 'correct horse battery', name: 'Shop Two' }, { baseUrl: server.url });
     const tts = new TrendyTickets({ apiKey: created.secret_key, baseUrl: server.url });
     const start = new Date(Date.now() + 7 * 24 * 3600 * 1000);
-    const event = await tts.events.create({ name: 'Book Launch', starts_at: start.toISOString(), ends_at: new Date(start.getTime() + 3600e3).toISOString(), capacity: 20, ticket_types: [{ name: 'Seat', price: 20_000 }] });
+    const event = await tts.events.create({
+      name: 'Book Launch',
+      starts_at: start.toISOString(),
+      ends_at: new Date(start.getTime() + 3600e3).toISOString(),
+      capacity: 20,
+      ticket_types: [{ name: 'Seat', price: 20_000 }],
+    });
     const port = await freePort();
-    const run = runNode(['examples/own-payment/server.mjs'], { TTS_API_KEY: created.secret_key, TTS_BASE_URL: server.url, TTS_EVENT: event.id, PORT: String(port) }, { until: 'Partner shop on' });
+    const run = runNode(
+      ['examples/own-payment/server.mjs'],
+      { TTS_API_KEY: created.secret_key, TTS_BASE_URL: server.url, TTS_EVENT: event.id, PORT: String(port) },
+      { until: 'Partner shop on' },
+    );
     try {
       await run.ready;
       const page = await fetch(`http://127.0.0.1:${port}/`);

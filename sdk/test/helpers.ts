@@ -12,9 +12,26 @@ export function appFetch(t: TestApp): Fetch {
   return async (input, init) => t.app.request(input, init);
 }
 
-/** The real SDK wired to the real app. */
+/**
+ * A clock for the SDK's retries that never waits: `sleep` records the wait, moves `now` on by it
+ * and returns at once, so a test sees exactly how long the client would have waited.
+ */
+export function manualClock(start = Date.parse('2030-01-01T00:00:00Z')) {
+  const clock = {
+    at: start,
+    slept: [] as number[],
+    now: () => clock.at,
+    sleep: async (ms: number) => {
+      clock.slept.push(ms);
+      clock.at += ms;
+    },
+  };
+  return clock;
+}
+
+/** The real SDK wired to the real app, retrying on a clock that never waits unless given another. */
 export function sdkFor(t: TestApp, apiKey: string, options: ClientOptions = {}): TrendyTickets {
-  return new TrendyTickets({ apiKey, baseUrl: BASE_URL, fetch: appFetch(t), ...options });
+  return new TrendyTickets({ apiKey, baseUrl: BASE_URL, fetch: appFetch(t), clock: manualClock(), ...options });
 }
 
 let accounts = 0;

@@ -63,16 +63,35 @@ describe('the built package', () => {
   it('resolves types for ESM and CJS consumers under node16 resolution', async () => {
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
     const result = await run(process.execPath, [tsc, '-p', join(sdk, 'test/consumers/tsconfig.json'), '--traceResolution'], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
-    expect(result.stdout).toContain("'@trendy-tickets/sdk' was successfully resolved to '" + join(dist, 'index.d.ts'));
-    expect(result.stdout).toContain("'@trendy-tickets/sdk' was successfully resolved to '" + join(dist, 'index.d.cts'));
+    expect(result.stdout).toContain(`'@trendy-tickets/sdk' was successfully resolved to '${join(dist, 'index.d.ts')}`);
+    expect(result.stdout).toContain(`'@trendy-tickets/sdk' was successfully resolved to '${join(dist, 'index.d.cts')}`);
   });
 
   it('loads in Node through both import and require', async () => {
-    const esm = await run(process.execPath, ['--input-type=module', '-e', "import('@trendy-tickets/sdk').then((m) => console.log(typeof m.TrendyTickets, typeof m.verifyTicketCode))"], { cwd: root });
+    const esm = await run(
+      process.execPath,
+      ['--input-type=module', '-e', "import('@trendy-tickets/sdk').then((m) => console.log(typeof m.TrendyTickets, typeof m.verifyTicketCode))"],
+      { cwd: root },
+    );
     expect(esm.stdout.trim()).toBe('function function');
-    const cjs = await run(process.execPath, ['-e', "const m = require('@trendy-tickets/sdk'); console.log(typeof m.TrendyTickets, new m.TtsNotFoundError({status: 404, code: 'NOT_FOUND', message: 'm', requestId: null}) instanceof m.TtsApiError)"], { cwd: root });
+    const cjs = await run(
+      process.execPath,
+      [
+        '-e',
+        "const m = require('@trendy-tickets/sdk'); console.log(typeof m.TrendyTickets, new m.TtsNotFoundError({status: 404, code: 'NOT_FOUND', message: 'm', requestId: null}) instanceof m.TtsApiError)",
+      ],
+      { cwd: root },
+    );
     expect(cjs.stdout.trim()).toBe('function true');
-    const browser = await run(process.execPath, ['--input-type=module', '-e', "import('@trendy-tickets/sdk/browser').then(async (m) => console.log(await m.loadCheckout({ publishableKey: 'pk_test_x', baseUrl: 'http://x' })))"], { cwd: root });
+    const browser = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "import('@trendy-tickets/sdk/browser').then(async (m) => console.log(await m.loadCheckout({ publishableKey: 'pk_test_x', baseUrl: 'http://x' })))",
+      ],
+      { cwd: root },
+    );
     expect(browser.stdout.trim()).toBe('null');
   });
 });

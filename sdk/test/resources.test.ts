@@ -73,7 +73,12 @@ describe('events', () => {
   it('publishes a verification key that verifies real ticket codes and refuses edited ones', async () => {
     const key = await org.browser.events.verificationKey(event.id);
     expect(key).toMatchObject({ object: 'verification_key', algorithm: 'Ed25519', event: event.id });
-    const { data } = await org.tts.tickets.issue({ event: event.id, ticket_type: event.ticket_types[0]!.id, holder: { name: 'Meera Iyer', email: 'meera@example.com' }, send_email: false });
+    const { data } = await org.tts.tickets.issue({
+      event: event.id,
+      ticket_type: event.ticket_types[0]!.id,
+      holder: { name: 'Meera Iyer', email: 'meera@example.com' },
+      send_email: false,
+    });
     const code = data[0]!.code;
     expect(await verifyTicketCode(code, key.public_key)).toEqual({ valid: true, ticketId: data[0]!.id, eventId: event.id });
     const forged = code.replace(data[0]!.id, 'tkt_AAAAAAAAAAAAAAAAAAAAAA');
@@ -143,7 +148,12 @@ describe('tickets, check-in and attendance', () => {
   });
 
   it('admits once, refuses the second scan, undoes, and logs every scan', async () => {
-    const { data } = await org.tts.tickets.issue({ event: event.id, ticket_type: event.ticket_types[0]!.id, holder: { name: 'Asha Rao', email: 'asha@example.com' }, send_email: false });
+    const { data } = await org.tts.tickets.issue({
+      event: event.id,
+      ticket_type: event.ticket_types[0]!.id,
+      holder: { name: 'Asha Rao', email: 'asha@example.com' },
+      send_email: false,
+    });
     const first = await org.tts.checkins.create({ code: data[0]!.code, event: event.id, by: 'Gate 1' });
     expect(first).toMatchObject({ result: 'accepted', reason: null });
     const second = await org.tts.checkins.create({ code: data[0]!.code, event: event.id, by: 'Gate 2' });
@@ -156,7 +166,12 @@ describe('tickets, check-in and attendance', () => {
   });
 
   it('lists attendees with filters, exports CSV text and reports stats', async () => {
-    const { data } = await org.tts.tickets.issue({ event: event.id, ticket_type: event.ticket_types[0]!.id, holder: { name: 'Zoya Khan', email: 'zoya@example.com' }, send_email: false });
+    const { data } = await org.tts.tickets.issue({
+      event: event.id,
+      ticket_type: event.ticket_types[0]!.id,
+      holder: { name: 'Zoya Khan', email: 'zoya@example.com' },
+      send_email: false,
+    });
     await org.tts.checkins.create({ code: data[0]!.code, event: event.id });
     const admitted = await org.tts.events.attendees(event.id, { checked_in: true }).toArray();
     expect(admitted.map((tk) => tk.id)).toContain(data[0]!.id);

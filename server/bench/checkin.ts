@@ -90,7 +90,9 @@ export async function benchCheckins(base: string, secretKey: string): Promise<Ch
         send(agent, { method: 'POST', url: `${base}/v1/checkins`, headers: { authorization: `Bearer ${secretKey}` }, body: { code, by: `Door ${i}` } }),
       ),
     );
-    const bodies = answers.map((a) => (a.status === 200 ? a.json<{ result: string; reason: string | null; at: string; by: string; first_checkin: { at: string; by: string } | null }>() : null));
+    const bodies = answers.map((a) =>
+      a.status === 200 ? a.json<{ result: string; reason: string | null; at: string; by: string; first_checkin: { at: string; by: string } | null }>() : null,
+    );
     const winner = bodies.find((b) => b?.result === 'accepted');
     const already = bodies.filter((b) => b?.reason === 'already_checked_in');
     return {
@@ -129,5 +131,11 @@ export function reportCheckins(r: CheckinBench): void {
   mustHold('  5xx or failed scans', failed, '0', failed === 0, `${failed} check-in requests failed`);
   const same = r.sameInstant;
   mustHold(`${CHECKIN.sameInstant} scanners, one ticket: admitted`, same.accepted, '= 1', same.accepted === 1, `${same.accepted} scanners admitted one ticket`);
-  mustHold('  refused already_checked_in, naming the first scan', same.alreadyCheckedIn, `= ${CHECKIN.sameInstant - 1}`, same.alreadyCheckedIn === CHECKIN.sameInstant - 1 && same.namedFirstScan && same.other === 0, 'refusals did not all name the first scan');
+  mustHold(
+    '  refused already_checked_in, naming the first scan',
+    same.alreadyCheckedIn,
+    `= ${CHECKIN.sameInstant - 1}`,
+    same.alreadyCheckedIn === CHECKIN.sameInstant - 1 && same.namedFirstScan && same.other === 0,
+    'refusals did not all name the first scan',
+  );
 }

@@ -152,8 +152,7 @@ export async function startChild(options: StartOptions): Promise<ChildServer> {
   child.stdout?.on('data', (chunk: Buffer) => {
     keep(chunk);
     pending += chunk.toString('utf8');
-    let newline: number;
-    while ((newline = pending.indexOf('\n')) >= 0) {
+    for (let newline = pending.indexOf('\n'); newline >= 0; newline = pending.indexOf('\n')) {
       const line = pending.slice(0, newline);
       pending = pending.slice(newline + 1);
       if (line.startsWith('bench-cpu ')) cpuWaiters.shift()?.(JSON.parse(line.slice('bench-cpu '.length)) as CpuTime);

@@ -271,7 +271,10 @@ export async function runUsers<R>(options: UsersOptions<R>): Promise<UsersResult
 
   const record = (step: string) => {
     let entry = raw.get(step);
-    if (entry === undefined) raw.set(step, (entry = { latencies: [], statuses: {}, errors: 0, lastEnd: 0 }));
+    if (entry === undefined) {
+      entry = { latencies: [], statuses: {}, errors: 0, lastEnd: 0 };
+      raw.set(step, entry);
+    }
     return entry;
   };
 

@@ -179,7 +179,6 @@ async function pdfBudgets(): Promise<void> {
   judge('ticket PDF median render', ms(pdf.median_ms), `≤ ${PDF_BUDGET.medianMs} ms`, pdf.median_vs_budget, pdf.median_vs_budget <= 1, ' × budget');
   info('  p95', ms(pdf.p95_ms));
   judge('ticket PDF size', `${fmt(pdf.bytes)} B`, `≤ ${fmt(PDF_BUDGET.bytes)} B`, pdf.bytes_vs_budget, pdf.bytes_vs_budget <= 1, ' × budget');
-
 }
 
 function summarize(started: number): void {

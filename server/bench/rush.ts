@@ -178,7 +178,14 @@ export async function ticketRush(base: string, keys: { secret: string; publishab
 export function reportRush(r: RushResult): void {
   const title = `rush (${fmt(RUSH.buyers)} buyers, ${fmt(r.sockets)} sockets)`;
   const ordersPerSecond = r.create.rate;
-  judge(`${title}: order creation`, `${fmt(ordersPerSecond)} orders/s`, `≥ ${RUSH.minOrdersPerSecond} orders/s`, ordersPerSecond / RUSH.minOrdersPerSecond, ordersPerSecond >= RUSH.minOrdersPerSecond, ' × budget');
+  judge(
+    `${title}: order creation`,
+    `${fmt(ordersPerSecond)} orders/s`,
+    `≥ ${RUSH.minOrdersPerSecond} orders/s`,
+    ordersPerSecond / RUSH.minOrdersPerSecond,
+    ordersPerSecond >= RUSH.minOrdersPerSecond,
+    ' × budget',
+  );
   info('  order creation p50 / p99', `${ms(r.create.p50)} / ${ms(r.create.p99)}`);
   info('  last order answered after', ms(r.create.spanMs));
   info('  completed purchases', `${fmt((r.paid / r.durationMs) * 1000)} /s (${fmt(r.paid)} in ${ms(r.durationMs)})`);

@@ -52,13 +52,18 @@ const LIMITS = { seedMsPerTicket: 2, seedMinMs: 60_000, startMs: 60_000, csvMs: 
  * scaleSizes('10k'); // [{ label: '10k', tickets: 10000 }]
  */
 export function scaleSizes(spec: string | undefined): Array<{ label: string; tickets: number }> {
-  const wanted = (spec ?? '10k,100k,1m').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const wanted = (spec ?? '10k,100k,1m')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   if (wanted.length === 1 && wanted[0] === 'none') return [];
-  return wanted.map((label) => {
-    const tickets = SIZES[label];
-    if (tickets === undefined) throw new Error(`BENCH_SCALE: unknown size '${label}' (use ${Object.keys(SIZES).join(', ')} or none)`);
-    return { label, tickets };
-  }).sort((a, b) => a.tickets - b.tickets);
+  return wanted
+    .map((label) => {
+      const tickets = SIZES[label];
+      if (tickets === undefined) throw new Error(`BENCH_SCALE: unknown size '${label}' (use ${Object.keys(SIZES).join(', ')} or none)`);
+      return { label, tickets };
+    })
+    .sort((a, b) => a.tickets - b.tickets);
 }
 
 /** What one size measured; `missed` says why the size stopped early (seed or start too slow). */
@@ -197,7 +202,8 @@ async function measure(server: ChildServer, manifest: SeedManifest, r: SizeResul
   const record = (name: string, result: LoadResult, budgetMs: number | null) => {
     r.latencies.push({ name, result, budgetMs });
     const failed = result.requests - (result.statuses[200] ?? 0);
-    if (failed > 0) r.errors.push(`${name}: ${failed} of ${result.requests} (${JSON.stringify(result.statuses)}${result.errorSamples[0] ? `; ${result.errorSamples[0]}` : ''})`.slice(0, 110));
+    if (failed > 0)
+      r.errors.push(`${name}: ${failed} of ${result.requests} (${JSON.stringify(result.statuses)}${result.errorSamples[0] ? `; ${result.errorSamples[0]}` : ''})`.slice(0, 110));
   };
 
   say(`scale ${r.label}: issuance, public read, stats, dashboard, attendee pages`);
@@ -205,13 +211,19 @@ async function measure(server: ChildServer, manifest: SeedManifest, r: SizeResul
   const issued = await issuance(base, manifest.secretKey, manifest.events[1] as string, manifest.ticketTypes[1] as string);
   r.issuancePerSecond = issued.perSecond;
   if (issued.result.ok < issued.result.requests) {
-    r.errors.push(`POST /v1/tickets: ${issued.result.requests - issued.result.ok} of ${issued.result.requests} (${JSON.stringify(issued.result.statuses)}${issued.result.errorSamples[0] ? `; ${issued.result.errorSamples[0]}` : ''})`.slice(0, 110));
+    r.errors.push(
+      `POST /v1/tickets: ${issued.result.requests - issued.result.ok} of ${issued.result.requests} (${JSON.stringify(issued.result.statuses)}${issued.result.errorSamples[0] ? `; ${issued.result.errorSamples[0]}` : ''})`.slice(
+        0,
+        110,
+      ),
+    );
   }
   record('public event read', await latency(`${base}/v1/public/events/${big}`, { authorization: `Bearer ${manifest.publishableKey}` }), null);
   record('event stats', await latency(`${base}/v1/events/${big}/stats`, secret), SCALE_TARGETS.readP99Ms);
   record('console dashboard', await latency(`${base}/console`, cookie, 2), SCALE_TARGETS.readP99Ms);
   record('attendee page, first', await latency(`${base}/v1/events/${big}/attendees?limit=50`, secret), SCALE_TARGETS.readP99Ms);
-  if (manifest.deepCursor) record('attendee page, deep', await latency(`${base}/v1/events/${big}/attendees?limit=50&cursor=${manifest.deepCursor}`, secret), SCALE_TARGETS.readP99Ms);
+  if (manifest.deepCursor)
+    record('attendee page, deep', await latency(`${base}/v1/events/${big}/attendees?limit=50&cursor=${manifest.deepCursor}`, secret), SCALE_TARGETS.readP99Ms);
 
   say(`scale ${r.label}: attendee CSV, scans, scans during a dashboard and an export`);
   const csvAgent = keepAliveAgent(1);
@@ -278,7 +290,13 @@ export async function benchScale(sizes: Array<{ label: string; tickets: number }
       const spawned = performance.now();
       let server: ChildServer;
       try {
-        server = await startChild({ name: `server on ${label}`, args: [join(BENCH_DIR, '..', 'src', 'main.ts')], env: serverEnv(dataDir, secret), ready: { readyz: true }, timeoutMs: startLimit });
+        server = await startChild({
+          name: `server on ${label}`,
+          args: [join(BENCH_DIR, '..', 'src', 'main.ts')],
+          env: serverEnv(dataDir, secret),
+          ready: { readyz: true },
+          timeoutMs: startLimit,
+        });
       } catch (err) {
         if (!(err instanceof StartError && err.reason === 'timeout')) throw err;
         r.missed = `did not start within ${fmt(startLimit / 1000)} s`;
@@ -312,7 +330,13 @@ export function reportScale(results: SizeResult[]): void {
     info(title, r.seedMs === null ? '' : `seeded in ${fmt(r.seedMs / 1000, 1)} s`);
     if (r.startMs !== null) judge('  start (spawn → /readyz 200)', ms(r.startMs), `≤ ${fmt(T.startMs)} ms`, r.startMs / T.startMs, r.startMs <= T.startMs, ' × target');
     if (r.missed !== null) {
-      judge(r.startMs === null && r.seedMs !== null ? '  start (spawn → /readyz 200)' : '  seeding', r.missed, r.seedMs === null ? 'within the series budget' : `≤ ${fmt(T.startMs)} ms`, null, false);
+      judge(
+        r.startMs === null && r.seedMs !== null ? '  start (spawn → /readyz 200)' : '  seeding',
+        r.missed,
+        r.seedMs === null ? 'within the series budget' : `≤ ${fmt(T.startMs)} ms`,
+        null,
+        false,
+      );
       continue;
     }
     if (r.rssBytes !== null) judge('  peak RSS (VmHWM)', mb(r.rssBytes), `≤ ${mb(T.rssBytes)}`, r.rssBytes / T.rssBytes, r.rssBytes <= T.rssBytes, ' × target');
@@ -334,7 +358,14 @@ export function reportScale(results: SizeResult[]): void {
     }
     if (r.csvRowsPerSecond !== null) {
       const rate = r.csvRowsPerSecond;
-      judge(`  attendee CSV (${r.csvRows === null ? 'no answer' : `${fmt(r.csvRows)} rows`})`, `${fmt(rate)} rows/s`, `≥ ${fmt(T.csvRowsPerSecond)}/s`, rate / T.csvRowsPerSecond, rate >= T.csvRowsPerSecond, ' × target');
+      judge(
+        `  attendee CSV (${r.csvRows === null ? 'no answer' : `${fmt(r.csvRows)} rows`})`,
+        `${fmt(rate)} rows/s`,
+        `≥ ${fmt(T.csvRowsPerSecond)}/s`,
+        rate / T.csvRowsPerSecond,
+        rate >= T.csvRowsPerSecond,
+        ' × target',
+      );
     }
     for (const error of r.errors) info('  not answered 200', error);
   }

@@ -141,7 +141,13 @@ async function main(): Promise<void> {
     let template = manifest.templates[e] ? await tickets.findOne({ _id: manifest.templates[e] }) : null;
     if (!template) {
       const n = seeded;
-      const order = await services.fulfilment.issue(owner, { event: eventId, ticket_type: ticketType, quantity: 1, holder: { name: `Attendee ${n}`, email: `attendee-${n}@example.com` }, send_email: false });
+      const order = await services.fulfilment.issue(owner, {
+        event: eventId,
+        ticket_type: ticketType,
+        quantity: 1,
+        holder: { name: `Attendee ${n}`, email: `attendee-${n}@example.com` },
+        send_email: false,
+      });
       template = await tickets.findOne({ order: order._id, index: 0 });
       if (!template) throw new Error(`fulfilment.issue wrote no ticket for ${eventId}`);
       manifest.templates[e] = template._id;

@@ -95,8 +95,7 @@ export function createApp(deps: AppDeps) {
     info: {
       title: 'Trendy Ticket Service API',
       version: API_VERSION,
-      description:
-        'Host events, sell tickets through Razorpay, and admit each ticket exactly once. JSON in snake_case; money in paise; timestamps in UTC.',
+      description: 'Host events, sell tickets through Razorpay, and admit each ticket exactly once. JSON in snake_case; money in paise; timestamps in UTC.',
     },
     servers: [{ url: deps.config.publicUrl }],
   };

@@ -120,11 +120,7 @@ export function createBackgroundRunner(jobs: readonly BackgroundJob[], { leases,
       stopped = true;
       for (const timer of timers) clearInterval(timer);
       await Promise.all(running);
-      await Promise.all(
-        [...held].map((name) =>
-          leases.release(name).catch((err: unknown) => logger.warn('background job lease not released; it will lapse', { job: name, err })),
-        ),
-      );
+      await Promise.all([...held].map((name) => leases.release(name).catch((err: unknown) => logger.warn('background job lease not released; it will lapse', { job: name, err }))));
       held.clear();
     },
   };

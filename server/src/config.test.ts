@@ -98,9 +98,7 @@ describe('loadConfig', () => {
   it('runs production on SQLite only when TTS_STORE=sqlite says so, with a named data directory', () => {
     const { MONGODB_URI: _mongo, ...production } = PRODUCTION;
     expect(problemsOf(production)).toEqual(['MONGODB_URI: required in production']);
-    expect(problemsOf({ ...production, TTS_STORE: 'sqlite' })).toEqual([
-      'TTS_DATA_DIR: required in production with TTS_STORE=sqlite (a directory on local disk)',
-    ]);
+    expect(problemsOf({ ...production, TTS_STORE: 'sqlite' })).toEqual(['TTS_DATA_DIR: required in production with TTS_STORE=sqlite (a directory on local disk)']);
     expect(loadConfig({ ...production, TTS_STORE: 'sqlite', TTS_DATA_DIR: '/var/lib/tts' })).toMatchObject({ store: 'sqlite', dataDir: '/var/lib/tts' });
     expect(problemsOf({ ...production, TTS_STORE: 'sqlite', TTS_DATA_DIR: '/d', MONGODB_URI: 'mongodb://db/tts' })).toEqual([
       'TTS_STORE and MONGODB_URI: TTS_STORE=sqlite uses no MongoDB; unset one',

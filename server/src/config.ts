@@ -87,27 +87,13 @@ const EnvSchema = z.object({
     message: 'must be at least 32 characters (use `openssl rand -hex 32`)',
   }),
   TTS_PASSWORD_COST: z.coerce.number({ error: 'must be a whole number from 4 to 15' }).int().min(4).max(15).optional(),
-  TTS_MAX_BODY_BYTES: z.coerce
-    .number({ error: 'must be a number of bytes from 1024 to 10485760' })
-    .int()
-    .min(1024)
-    .max(10_485_760)
-    .default(102_400),
+  TTS_MAX_BODY_BYTES: z.coerce.number({ error: 'must be a number of bytes from 1024 to 10485760' }).int().min(1024).max(10_485_760).default(102_400),
   TTS_TRUST_PROXY: z.coerce.number({ error: 'must be the number of proxies in front of the server, 0–10' }).int().min(0).max(10).default(0),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
 /** Settings a production deployment must set; each is listed when missing. */
-const REQUIRED_IN_PRODUCTION = [
-  'PUBLIC_URL',
-  'MONGODB_URI',
-  'SMTP_URL',
-  'MAIL_FROM',
-  'TTS_SECRET',
-  'RAZORPAY_KEY_ID',
-  'RAZORPAY_KEY_SECRET',
-  'RAZORPAY_WEBHOOK_SECRET',
-] as const;
+const REQUIRED_IN_PRODUCTION = ['PUBLIC_URL', 'MONGODB_URI', 'SMTP_URL', 'MAIL_FROM', 'TTS_SECRET', 'RAZORPAY_KEY_ID', 'RAZORPAY_KEY_SECRET', 'RAZORPAY_WEBHOOK_SECRET'] as const;
 
 /** Thrown by `loadConfig` with every problem at once, so one restart fixes them all. */
 export class ConfigError extends Error {

@@ -20,10 +20,7 @@ const RANK: Record<LogLevel | 'silent', number> = { debug: 10, info: 20, warn: 3
  * const log = createJsonLogger('info');
  * log.info('listening', { port: 8787 });
  */
-export function createJsonLogger(
-  minLevel: LogLevel | 'silent',
-  write: (line: string) => void = (line) => process.stdout.write(line),
-): Logger {
+export function createJsonLogger(minLevel: LogLevel | 'silent', write: (line: string) => void = (line) => process.stdout.write(line)): Logger {
   const emit = (level: LogLevel) => (msg: string, fields?: LogFields) => {
     if (RANK[level] < RANK[minLevel]) return;
     write(`${JSON.stringify({ level, time: new Date().toISOString(), msg, ...serializeFields(fields) })}\n`);

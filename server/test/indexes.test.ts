@@ -26,9 +26,7 @@ function serves(index: IndexSpec, list: SortedList): boolean {
 
 async function sourceFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries
-    .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.test.ts'))
-    .map((e) => path.relative(SRC, path.join(e.parentPath, e.name)));
+  return entries.filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')).map((e) => path.relative(SRC, path.join(e.parentPath, e.name)));
 }
 
 describe('indexes for sorted lists', () => {

@@ -117,9 +117,7 @@ describe('embedded store, file-backed, across a restart', () => {
       { collection: 'tickets', keys: { order: 1, index: 1 }, unique: true },
     ];
     expect(await ensureIndexesOrWarn(second, specs, logger)).toMatchObject([{ collection: 'tickets', name: 'code_1' }]);
-    expect(logger.entries).toEqual([
-      expect.objectContaining({ level: 'warn', index: 'code_1', collection: 'tickets', migrate: expect.stringContaining("dropIndex('code_1')") }),
-    ]);
+    expect(logger.entries).toEqual([expect.objectContaining({ level: 'warn', index: 'code_1', collection: 'tickets', migrate: expect.stringContaining("dropIndex('code_1')") })]);
     const tickets = second.collection<Doc & Record<string, unknown>>('tickets');
     await tickets.insertOne({ _id: 't1', code: 'C1', order: 'o1', index: 0 });
     await expect(tickets.insertOne({ _id: 't2', code: 'C2', order: 'o1', index: 0 })).rejects.toBeInstanceOf(DuplicateKeyError);
@@ -136,14 +134,11 @@ describe('embedded store, file-backed, across a restart', () => {
   });
 });
 
-
 describe('the contract suite’s MongoDB target', () => {
   it('runs only against TTS_TEST_MONGODB_URI, never against a MONGODB_URI that may be production', () => {
     expect(contractMongoUri({ MONGODB_URI: 'mongodb://prod.example.com/tts' })).toBeUndefined();
     expect(contractMongoUri({ MONGODB_URI: 'mongodb://prod.example.com/tts', TTS_TEST_MONGODB_URI: ' ' })).toBeUndefined();
-    expect(contractMongoUri({ MONGODB_URI: 'mongodb://prod.example.com/tts', TTS_TEST_MONGODB_URI: 'mongodb://127.0.0.1:27017' })).toBe(
-      'mongodb://127.0.0.1:27017',
-    );
+    expect(contractMongoUri({ MONGODB_URI: 'mongodb://prod.example.com/tts', TTS_TEST_MONGODB_URI: 'mongodb://127.0.0.1:27017' })).toBe('mongodb://127.0.0.1:27017');
   });
 });
 

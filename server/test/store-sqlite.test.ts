@@ -100,7 +100,12 @@ describe('SQLite store, file-backed', () => {
     const filter = { account: 'acc_2', livemode: true };
     const sort = { created_at: -1 } as const;
     const db = new Database(file, { readonly: true });
-    const orderBy = toOrderBy(sort, new Set(['items']), (p) => sortsPlainly(p, readKinds((sql) => db.prepare(sql), 'orders')));
+    const orderBy = toOrderBy(sort, new Set(['items']), (p) =>
+      sortsPlainly(
+        p,
+        readKinds((sql) => db.prepare(sql), 'orders'),
+      ),
+    );
     const where = toSql(filter, new Set(['items']));
     const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT _id FROM "orders" WHERE ${where.sql} ORDER BY ${orderBy} LIMIT 5`).all(...(where.params as unknown[]));
     db.close();
@@ -162,9 +167,7 @@ describe('SQLite store, moving data', () => {
     expect(await store.collection<AnyDoc>('orders').findOne({ _id: 'ord_0007' })).toEqual(order(7));
     expect(await store.collection<AnyDoc>('tickets').findOne({ code: 'C1' })).toEqual({ _id: 't1', code: 'C1', issued_at: new Date('2024-03-01T10:00:00Z') });
     await store.close();
-    expect(notices).toEqual([
-      { message: expect.stringMatching(/may be deleted/), fields: expect.objectContaining({ counts: { orders: 30, tickets: 1 } }) },
-    ]);
+    expect(notices).toEqual([{ message: expect.stringMatching(/may be deleted/), fields: expect.objectContaining({ counts: { orders: 30, tickets: 1 } }) }]);
     expect((await readdir(dataDir)).sort()).toEqual(expect.arrayContaining(['nedb-imported-2024-05-01', 'tts.sqlite']));
     expect((await readdir(dataDir)).filter((name) => name.endsWith('.db'))).toEqual([]);
     expect((await readdir(path.join(dataDir, 'nedb-imported-2024-05-01'))).sort()).toEqual(['orders.db', 'tickets.db']);

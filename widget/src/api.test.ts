@@ -13,7 +13,10 @@ describe('API client', () => {
     const org = await organizerWithEvent(t);
     routeFetch(t);
     const routed = globalThis.fetch;
-    vi.stubGlobal('fetch', (url: string, init: RequestInit) => (seen.push(init), routed(url, init)));
+    vi.stubGlobal('fetch', (url: string, init: RequestInit) => {
+      seen.push(init);
+      return routed(url, init);
+    });
     const event = await createApi(API, org.pk).event(org.event.id);
     expect(event.id).toBe(org.event.id);
     expect(seen[0]).toMatchObject({ method: 'GET', credentials: 'omit', headers: { Authorization: `Bearer ${org.pk}` } });
@@ -31,7 +34,10 @@ describe('API client', () => {
   });
 
   it('reads Retry-After on a 429, and calls a refused connection NETWORK_ERROR', async () => {
-    vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'Slow down.', request_id: 'req_1' } }), { status: 429, headers: { 'Retry-After': '42' } }));
+    vi.stubGlobal(
+      'fetch',
+      async () => new Response(JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'Slow down.', request_id: 'req_1' } }), { status: 429, headers: { 'Retry-After': '42' } }),
+    );
     await expect(createApi(API, 'pk_test_x').event('evt_x')).rejects.toMatchObject({ code: 'RATE_LIMITED', retryAfter: 42, requestId: 'req_1' });
     vi.stubGlobal('fetch', async () => {
       throw new TypeError('Failed to fetch');
@@ -71,7 +77,10 @@ describe('API client', () => {
     });
     expect(first.status).toBe(201);
     const used = attempt.key;
-    const order = await createApi(API, org.pk).create({ event: org.event.id, items: [{ ticket_type: org.vip, quantity: 2 }], buyer: { name: 'Asha', email: 'asha@example.com' } }, attempt);
+    const order = await createApi(API, org.pk).create(
+      { event: org.event.id, items: [{ ticket_type: org.vip, quantity: 2 }], buyer: { name: 'Asha', email: 'asha@example.com' } },
+      attempt,
+    );
     expect(order).toMatchObject({ quantity: 2, buyer: { name: 'Asha' } });
     expect(order.id).not.toBe(first.body.id);
     expect(attempt.key).not.toBe(used);

@@ -131,7 +131,8 @@ export function createApi(base: string, key: string) {
       }
     }
   }
-  const order = <B extends ClientSecretParams>(id: string, action: string, body: B, idempotency?: IdempotencyKey) => call<Order>('POST', `/v1/orders/${id}/${action}`, body, idempotency);
+  const order = <B extends ClientSecretParams>(id: string, action: string, body: B, idempotency?: IdempotencyKey) =>
+    call<Order>('POST', `/v1/orders/${id}/${action}`, body, idempotency);
 
   return {
     event: (id: string) => call<PublicEvent>('GET', `/v1/public/events/${encodeURIComponent(id)}`),

@@ -43,7 +43,12 @@ describe('BaseElement', () => {
     el.hidden2 = true;
     await el.updateComplete;
     expect(el.renders).toBe(2);
-    expect(el.seen.at(-1)).toEqual(new Map<string, unknown>([['count', 0], ['hidden2', false]]));
+    expect(el.seen.at(-1)).toEqual(
+      new Map<string, unknown>([
+        ['count', 0],
+        ['hidden2', false],
+      ]),
+    );
     // Set in willUpdate, rendered in the same update.
     expect(el.shadowRoot!.textContent).toBe('hello 2');
   });

@@ -48,7 +48,9 @@ export abstract class BaseElement extends HTMLElement {
    */
   static get observedAttributes(): string[] {
     const attributes: string[] = [];
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass being defined, whose properties and prototype these are.
     for (const [name, declaration] of Object.entries(this.properties)) {
+      // biome-ignore lint/complexity/noThisInStatic: as above.
       Object.defineProperty(this.prototype, name, {
         configurable: true,
         get(this: BaseElement) {
@@ -127,9 +129,7 @@ export abstract class BaseElement extends HTMLElement {
   }
 
   attributeChangedCallback(attribute: string, _old: string | null, value: string | null): void {
-    const entry = Object.entries((this.constructor as typeof BaseElement).properties).find(
-      ([name, d]) => !d.state && (d.attribute ?? name.toLowerCase()) === attribute,
-    );
+    const entry = Object.entries((this.constructor as typeof BaseElement).properties).find(([name, d]) => !d.state && (d.attribute ?? name.toLowerCase()) === attribute);
     if (entry) (this as Record<string, unknown>)[entry[0]] = entry[1].type === Number ? Number(value ?? 0) : (value ?? '');
   }
 

@@ -402,7 +402,14 @@ export class CheckoutFlow {
     this.#pollAt = this.#now() + POLL_MS;
     this.#set({ locked: false, order: null, tickets: [], code: '', problem: null, step: 'tickets' });
     const holding = order && (order.status === 'awaiting_verification' || order.status === 'awaiting_payment');
-    void (holding ? this.#host.api().cancel(order.id, secret).catch(() => null) : Promise.resolve()).then(() => this.load());
+    void (
+      holding
+        ? this.#host
+            .api()
+            .cancel(order.id, secret)
+            .catch(() => null)
+        : Promise.resolve()
+    ).then(() => this.load());
   }
 
   /** From the tickets to the details, once an open amount is within the event's range. */
@@ -427,7 +434,10 @@ export class CheckoutFlow {
     const invalid = checkBuyer(this.#s.buyer, this.i);
     this.#set({ invalid });
     const first = (Object.keys(invalid) as BuyerField[])[0];
-    if (first) return this.#host.invalidField(first);
+    if (first) {
+      this.#host.invalidField(first);
+      return;
+    }
     const { name, email, phone } = this.#s.buyer;
     const items = Object.entries(this.#s.qty)
       .filter(([, n]) => n > 0)

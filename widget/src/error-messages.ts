@@ -48,4 +48,12 @@ export function errorMessage(code: CheckoutErrorCode): Key {
 }
 
 /** Codes the buyer can simply try again after. */
-export const RETRYABLE: readonly CheckoutErrorCode[] = ['NETWORK_ERROR', 'GATEWAY_UNAVAILABLE', 'UPSTREAM_UNAVAILABLE', 'PAYMENT_VERIFICATION_FAILED', 'RATE_LIMITED', 'INTERNAL', 'IDEMPOTENCY_IN_FLIGHT'];
+export const RETRYABLE: readonly CheckoutErrorCode[] = [
+  'NETWORK_ERROR',
+  'GATEWAY_UNAVAILABLE',
+  'UPSTREAM_UNAVAILABLE',
+  'PAYMENT_VERIFICATION_FAILED',
+  'RATE_LIMITED',
+  'INTERNAL',
+  'IDEMPOTENCY_IN_FLIGHT',
+];

@@ -79,7 +79,10 @@ describe('waiting for a payment made while the tab was away', () => {
 
   it('gives up when its time is over or the element is gone, so the buyer may pay again', async () => {
     let reads = 0;
-    const retrieve = async () => (reads++, order('awaiting_payment'));
+    const retrieve = async () => {
+      reads++;
+      return order('awaiting_payment');
+    };
     expect(await awaitPayment(retrieve, { until: Date.now() + 20, every: 5 })).toBeNull();
     expect(reads).toBeGreaterThan(1);
     expect(await awaitPayment(retrieve, { until: Date.now() + 60_000, every: 5, alive: () => false })).toBeNull();

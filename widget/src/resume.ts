@@ -73,10 +73,7 @@ export const CONFIRM_FOR_MS = 2 * 60_000;
  * @example
  * const order = await awaitPayment(() => api.retrieve(id, secret), { until: Date.now() + CONFIRM_FOR_MS, alive: () => el.isConnected });
  */
-export async function awaitPayment(
-  retrieve: () => Promise<Order>,
-  options: { until: number; alive?: () => boolean; every?: number },
-): Promise<Order | null> {
+export async function awaitPayment(retrieve: () => Promise<Order>, options: { until: number; alive?: () => boolean; every?: number }): Promise<Order | null> {
   const { until, alive = () => true, every = CONFIRM_EVERY_MS } = options;
   while (alive()) {
     try {

@@ -55,7 +55,14 @@ describe('<tts-checkout> (the element)', () => {
     const org = await organizerWithEvent(t);
     routeFetch(t);
     const el = document.createElement('tts-checkout');
-    for (const [name, value] of Object.entries({ event: org.event.id, key: org.pk, 'api-base': API, 'prefill-name': 'Asha Rao', 'prefill-email': 'asha@example.com', 'prefill-phone': '+91 98765 43210' })) {
+    for (const [name, value] of Object.entries({
+      event: org.event.id,
+      key: org.pk,
+      'api-base': API,
+      'prefill-name': 'Asha Rao',
+      'prefill-email': 'asha@example.com',
+      'prefill-phone': '+91 98765 43210',
+    })) {
       el.setAttribute(name, value);
     }
     document.body.append(el);

@@ -379,15 +379,17 @@ export class TtsCheckout extends BaseElement {
       </header>
       ${ev ? stepIndicator(i, ev, this.#s.step) : nothing}
       <div class="body" part="body">
-        ${this.asking
-          ? html`<div class="ask" role="alert">
+        ${
+          this.asking
+            ? html`<div class="ask" role="alert">
               ${i.t('leave')}
               <div class="actions">
                 <button class="primary" @click=${() => (this.asking = false)}>${i.t('stay')}</button>
                 <button class="secondary" @click=${() => this.close()}>${i.t('close')}</button>
               </div>
             </div>`
-          : nothing}
+            : nothing
+        }
         ${problemBox(i, this.#s.problem, this.#s.now)} ${c ? this.#body(c) : nothing}
       </div>
       ${c ? holdFooter(c, this.#s.step, this.#s.paying) : nothing}

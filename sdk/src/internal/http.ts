@@ -45,10 +45,37 @@ export interface ApiRequest extends RequestOptions {
 }
 
 /**
+ * Where retries read the time and wait. The default is the platform's (`Date.now`,
+ * `setTimeout`); a test passes one whose `sleep` returns at once, so a retry costs no wall time.
+ *
+ * @example
+ * let now = Date.parse('2030-01-01T00:00:00Z');
+ * const clock: RetryClock = { now: () => now, sleep: async (ms) => { now += ms; } };
+ * const tts = new TrendyTickets({ apiKey, clock });
+ */
+export interface RetryClock {
+  /** Milliseconds since the epoch: what a `Retry-After` date is measured from. */
+  now(): number;
+  /** Resolves after `ms` milliseconds: the wait before a retry. */
+  sleep(ms: number): Promise<void>;
+}
+
+/**
+ * The platform's clock and timers: what the client waits with unless given a `clock`.
+ *
+ * @example
+ * await systemClock.sleep(500);
+ */
+export const systemClock: RetryClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+};
+
+/**
  * What the request core needs from the client.
  *
  * @example
- * await send({ apiKey, baseUrl, fetch, maxRetries: 2, timeout: 30_000 }, { method: 'GET', path: '/v1/account' });
+ * await send({ apiKey, baseUrl, fetch, maxRetries: 2, timeout: 30_000, clock: systemClock }, { method: 'GET', path: '/v1/account' });
  */
 export interface Transport {
   apiKey: string;
@@ -56,6 +83,7 @@ export interface Transport {
   fetch: Fetch;
   maxRetries: number;
   timeout: number;
+  clock: RetryClock;
 }
 
 const MAX_BACKOFF_MS = 8_000;
@@ -111,8 +139,6 @@ function buildUrl(baseUrl: string, path: string, query: ApiRequest['query']): st
   return search ? `${url}?${search}` : url;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * Sends one API call with retries. Every attempt of a POST carries the same
  * `Idempotency-Key` and the same body bytes, so the server runs it at most once
@@ -143,7 +169,7 @@ export async function send<T>(transport: Transport, request: ApiRequest): Promis
       if (attempt >= maxRetries || request.signal?.aborted) throw error;
       if (error instanceof TtsApiError) {
         if (!isRetryable(error)) throw error;
-        const after = retryAfterSeconds(error.headers);
+        const after = retryAfterSeconds(error.headers, transport.clock.now());
         if (after !== null && after > MAX_RETRY_AFTER_S) throw error;
         waitMs = after !== null ? after * 1000 : backoffMs(attempt);
       } else if (error instanceof TtsConnectionError) {
@@ -152,7 +178,7 @@ export async function send<T>(transport: Transport, request: ApiRequest): Promis
         throw error;
       }
     }
-    await sleep(waitMs);
+    await transport.clock.sleep(waitMs);
   }
 }
 

@@ -8,16 +8,7 @@ import { STATUS } from '../http/errors.js';
 import { requireSameOrigin } from '../http/middleware/same-origin.js';
 import type { ConsoleEnv, ConsoleUser } from './context.js';
 import { MessageShell } from './pages/layout.js';
-import {
-  CONSOLE_CSP,
-  CONSOLE_PERMISSIONS,
-  LOGIN_COOKIE,
-  loginCsrfToken,
-  safeNext,
-  sameToken,
-  SESSION_COOKIE,
-  sessionCsrfToken,
-} from './security.js';
+import { CONSOLE_CSP, CONSOLE_PERMISSIONS, LOGIN_COOKIE, loginCsrfToken, safeNext, sameToken, SESSION_COOKIE, sessionCsrfToken } from './security.js';
 
 /**
  * Sends a console page. Its headers (CSP, no-store, no framing) come from {@link consoleHeaders}.
@@ -92,8 +83,7 @@ export function consoleHeaders(): MiddlewareHandler<ConsoleEnv> {
  */
 export function consoleSameOrigin(): MiddlewareHandler<ConsoleEnv> {
   const check = requireSameOrigin({
-    onRefuse: (c) =>
-      refuse(c, 403, 'Request refused', ['This request came from another website, so it was refused.', 'Open the console again and retry from there.']),
+    onRefuse: (c) => refuse(c, 403, 'Request refused', ['This request came from another website, so it was refused.', 'Open the console again and retry from there.']),
   });
   // The console's context only adds `user` to the app's, which the check never reads.
   return (c, next) => check(c as unknown as Context<AppEnv>, next);

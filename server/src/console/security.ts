@@ -117,6 +117,7 @@ export function safeNext(raw: string | undefined | null): string {
   const fallback = CONSOLE_PATH;
   if (!raw || raw.length > 2000 || !raw.startsWith(CONSOLE_PATH)) return fallback;
   // Browsers treat a backslash as a slash, and control characters can split a header.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
   if (/[\\\u0000-\u001f\u007f]/.test(raw)) return fallback;
   const base = 'http://console.invalid';
   let url: URL;

@@ -203,8 +203,7 @@ export function createCapturedMailer(options: CapturedMailerOptions): CapturedMa
   const memory: { message: CapturedMessage; files: Map<string, Uint8Array> }[] = [];
   let sequence = 0;
 
-  const folderName = (message: CapturedMessage, seq: number): string =>
-    `${String(Date.parse(message.created_at)).padStart(15, '0')}-${String(seq).padStart(6, '0')}-${message.id}`;
+  const folderName = (message: CapturedMessage, seq: number): string => `${String(Date.parse(message.created_at)).padStart(15, '0')}-${String(seq).padStart(6, '0')}-${message.id}`;
 
   async function findFolder(dir: string, id: string): Promise<string | null> {
     const entries = await readdir(dir).catch(() => [] as string[]);
@@ -227,7 +226,8 @@ export function createCapturedMailer(options: CapturedMailerOptions): CapturedMa
         created_at: clock.now().toISOString(),
         attachments: [],
       };
-      const seq = (sequence = (sequence + 1) % 1_000_000);
+      sequence = (sequence + 1) % 1_000_000;
+      const seq = sequence;
       const dir = root === null ? null : join(root, folderName(captured, seq));
       captured.attachments = (message.attachments ?? []).map((a, i) => ({
         filename: names[i] ?? 'attachment',
@@ -237,13 +237,13 @@ export function createCapturedMailer(options: CapturedMailerOptions): CapturedMa
       }));
       if (dir === null) {
         const files = new Map<string, Uint8Array>();
-        (message.attachments ?? []).forEach((a, i) => files.set(names[i] ?? 'attachment', Uint8Array.from(a.content)));
+        (message.attachments ?? []).forEach((a, i) => {
+          files.set(names[i] ?? 'attachment', Uint8Array.from(a.content));
+        });
         memory.push({ message: captured, files });
       } else {
         await mkdir(dir, { recursive: true });
-        await Promise.all(
-          (message.attachments ?? []).map((a, i) => writeFile(join(dir, names[i] ?? 'attachment'), a.content)),
-        );
+        await Promise.all((message.attachments ?? []).map((a, i) => writeFile(join(dir, names[i] ?? 'attachment'), a.content)));
         // Written last: a folder without message.json is an interrupted capture and is skipped.
         await writeFile(join(dir, MESSAGE_FILE), JSON.stringify(captured, null, 2));
       }

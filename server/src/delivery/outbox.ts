@@ -18,7 +18,7 @@ import { hostname } from 'node:os';
 import { AppError, notFound } from '../kernel/errors.js';
 import { systemClock, type Clock } from '../kernel/clock.js';
 import { newId, randomBase62 } from '../kernel/ids.js';
-import { op, DuplicateKeyError, type Doc, type Filter, type IndexSpec, type Store } from '../store/port.js';
+import { op, DuplicateKeyError, type Filter, type IndexSpec, type Store } from '../store/port.js';
 import { OUTBOX_STATES, type Outbox, type OutboxJob, type OutboxState } from '../domain/ports.js';
 import type { MailMessage, Mailer } from './mailer.js';
 import { exponentialBackoff, isPermanentFailure, type Backoff } from './outbox-policy.js';

@@ -93,6 +93,7 @@ export function escapeHtml(value: string): string {
  * nodemailer folds them too, but the captured mailbox stores subjects verbatim.
  */
 function oneLine(value: string, max = 120): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
   const flat = value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
@@ -171,9 +172,7 @@ export function ticketsMail(input: TicketsMailInput): MailContent {
   const hello = greeting(input.buyerName);
   const subject = `${input.testMode ? '[TEST] ' : ''}Your ${noun} for ${event}`;
   const testNote = 'TEST TICKET: made in test mode, not valid for entry. No money was taken.';
-  const attachments: MailAttachment[] = input.tickets.flatMap((t) =>
-    t.pdf ? [{ filename: `ticket-${t.id}.pdf`, contentType: 'application/pdf', content: t.pdf }] : [],
-  );
+  const attachments: MailAttachment[] = input.tickets.flatMap((t) => (t.pdf ? [{ filename: `ticket-${t.id}.pdf`, contentType: 'application/pdf', content: t.pdf }] : []));
 
   const textLines = [
     ...(input.testMode ? [testNote, ''] : []),
@@ -184,11 +183,7 @@ export function ticketsMail(input: TicketsMailInput): MailContent {
     ...(where ? [`Where: ${where}`] : []),
     ...(input.orderId ? [`Order: ${input.orderId}`] : []),
     '',
-    ...input.tickets.flatMap((t, i) => [
-      `${i + 1}. ${oneLine(t.ticketTypeName)}, ${oneLine(t.holderName, 80)}`,
-      `   Ticket ${t.id}`,
-      `   ${t.url}`,
-    ]),
+    ...input.tickets.flatMap((t, i) => [`${i + 1}. ${oneLine(t.ticketTypeName)}, ${oneLine(t.holderName, 80)}`, `   Ticket ${t.id}`, `   ${t.url}`]),
     '',
     'Show the QR code on the ticket page or the attached PDF at the entrance. Each ticket admits one person, once.',
     ...(input.findUrl ? ['', `Lost this email? Find all your tickets at ${input.findUrl}`] : []),
@@ -196,20 +191,13 @@ export function ticketsMail(input: TicketsMailInput): MailContent {
 
   const items = input.tickets
     .map((t) => {
-      const link = isWebUrl(t.url)
-        ? `<a href="${escapeHtml(t.url)}" style="${LINK}">View ticket ${escapeHtml(t.id)}</a>`
-        : `Ticket ${escapeHtml(t.id)}`;
-      return (
-        `<li style="margin:0 0 12px"><strong>${escapeHtml(oneLine(t.ticketTypeName))}</strong>, ` +
-        `${escapeHtml(oneLine(t.holderName, 80))}<br>${link}</li>`
-      );
+      const link = isWebUrl(t.url) ? `<a href="${escapeHtml(t.url)}" style="${LINK}">View ticket ${escapeHtml(t.id)}</a>` : `Ticket ${escapeHtml(t.id)}`;
+      return `<li style="margin:0 0 12px"><strong>${escapeHtml(oneLine(t.ticketTypeName))}</strong>, ` + `${escapeHtml(oneLine(t.holderName, 80))}<br>${link}</li>`;
     })
     .join('');
   const html = layout(
     subject,
-    (input.testMode
-      ? `<p style="margin:0 0 16px;padding:8px 12px;border:2px solid #991b1b;background:#fee2e2;color:#991b1b;font-weight:700">${testNote}</p>`
-      : '') +
+    (input.testMode ? `<p style="margin:0 0 16px;padding:8px 12px;border:2px solid #991b1b;background:#fee2e2;color:#991b1b;font-weight:700">${testNote}</p>` : '') +
       `${hello.html}<p>Here ${count === 1 ? 'is your ticket' : `are your ${count} tickets`} for ` +
       `<strong>${escapeHtml(event)}</strong>.</p>` +
       `<p style="margin:0">When: ${escapeHtml(when)}</p>` +
@@ -267,11 +255,7 @@ export function ticketLinksMail(input: { tickets: TicketLinksMailTicket[] }): Ma
       );
     })
     .join('');
-  const html = layout(
-    subject,
-    `<p>Hello,</p><p>${intro}</p><ol style="padding-left:20px;margin:20px 0">${items}</ol>` +
-      `<p>${share}</p><p style="color:#4b5563">${ignore}</p>`,
-  );
+  const html = layout(subject, `<p>Hello,</p><p>${intro}</p><ol style="padding-left:20px;margin:20px 0">${items}</ol>` + `<p>${share}</p><p style="color:#4b5563">${ignore}</p>`);
   return { subject, text, html };
 }
 
@@ -290,11 +274,7 @@ export function refundNoticeMail(input: RefundNoticeInput): MailContent {
   const timing = 'Refunds usually reach your account within 5–7 working days, depending on your bank.';
   const n = input.ticketIds.length;
   const voided =
-    n === 0
-      ? ''
-      : n === 1
-        ? `Ticket ${input.ticketIds[0]} has been cancelled and will not be admitted.`
-        : `These ${n} tickets have been cancelled and will not be admitted:`;
+    n === 0 ? '' : n === 1 ? `Ticket ${input.ticketIds[0]} has been cancelled and will not be admitted.` : `These ${n} tickets have been cancelled and will not be admitted:`;
   const text = [
     hello.text,
     '',
@@ -303,10 +283,7 @@ export function refundNoticeMail(input: RefundNoticeInput): MailContent {
     ...(voided ? ['', voided] : []),
     ...(n > 1 ? input.ticketIds.map((id) => `- ${id}`) : []),
   ].join('\n');
-  const list =
-    n > 1
-      ? `<ul style="padding-left:20px">${input.ticketIds.map((id) => `<li>${escapeHtml(id)}</li>`).join('')}</ul>`
-      : '';
+  const list = n > 1 ? `<ul style="padding-left:20px">${input.ticketIds.map((id) => `<li>${escapeHtml(id)}</li>`).join('')}</ul>` : '';
   const html = layout(
     subject,
     `${hello.html}<p>We have refunded <strong>${escapeHtml(amount)}</strong> for your order ` +

@@ -3,7 +3,7 @@ import { createEmbeddedStore } from '../store/embedded.js';
 import { INDEXES } from '../indexes.js';
 import { bcryptHasher, createAccountService } from './accounts.js';
 import { ManualClock } from '../kernel/clock.js';
-import { AppError } from '../kernel/errors.js';
+import type { AppError } from '../kernel/errors.js';
 
 async function setup() {
   const store = await createEmbeddedStore({});

@@ -209,10 +209,7 @@ export function createAccountService({ store, clock, hasher }: AccountServiceDep
       const roll = claimed.key_rolls?.[counter] ?? 1;
       const minted = mintKey(account, kind, mode, clock.now(), roll);
       await keys.insertOne(minted.doc);
-      await keys.updateMany(
-        { account, kind, mode, revoked_at: null, $or: [{ roll: op.lt(roll) }, { roll: op.exists(false) }] },
-        { $set: { revoked_at: clock.now() } },
-      );
+      await keys.updateMany({ account, kind, mode, revoked_at: null, $or: [{ roll: op.lt(roll) }, { roll: op.exists(false) }] }, { $set: { revoked_at: clock.now() } });
       keyCache.deleteWhere((auth) => auth.account._id === account && auth.key.kind === kind && auth.key.mode === mode);
       const latest = (await accounts.findOne({ _id: account }))?.key_rolls?.[counter] ?? roll;
       if (latest !== roll) {

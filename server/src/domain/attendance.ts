@@ -60,17 +60,7 @@ export function csvLine(cells: readonly string[]): string {
 }
 
 function attendeeRow(t: TicketDoc): string[] {
-  return [
-    t._id,
-    t.holder.name,
-    t.holder.email,
-    t.ticket_type_name,
-    t.status,
-    t.checked_in_at?.toISOString() ?? '',
-    t.checked_in_by ?? '',
-    t.order,
-    t.created_at.toISOString(),
-  ];
+  return [t._id, t.holder.name, t.holder.email, t.ticket_type_name, t.status, t.checked_in_at?.toISOString() ?? '', t.checked_in_by ?? '', t.order, t.created_at.toISOString()];
 }
 
 function escapeRegex(text: string): string {

@@ -130,11 +130,14 @@ export function createCheckinService({
     if (!(await codes.verify(owner.account, parsed))) return { reason: 'invalid_code' };
     if (!ticket) return { reason: 'not_found' };
     return { reason: 'invalid_code' }; // signed, but not the code this ticket carries
-    
   }
 
   /** Decides a scan and applies it; the admission itself is the one conditional update. */
-  async function decide(owner: Owner, input: ScanInput, now: Date): Promise<Omit<CheckinDoc, '_id' | 'account' | 'livemode' | 'at' | 'by' | 'nonce' | 'undone_at' | 'created_at'> & { ticketDoc: TicketDoc | null }> {
+  async function decide(
+    owner: Owner,
+    input: ScanInput,
+    now: Date,
+  ): Promise<Omit<CheckinDoc, '_id' | 'account' | 'livemode' | 'at' | 'by' | 'nonce' | 'undone_at' | 'created_at'> & { ticketDoc: TicketDoc | null }> {
     // Logged under the door's event when the scanner names one: that is whose log staff read.
     const reject = (reason: CheckinReason, ticket: TicketDoc | null, first: CheckinDoc['first_checkin'] = null) => ({
       event: input.event ?? ticket?.event ?? null,

@@ -385,9 +385,7 @@ export function createEventService({ store, clock }: EventServiceDeps) {
           sold: 0,
           held: 0,
           available: input.capacity,
-          types: Object.fromEntries(
-            ticketTypes.map((t) => [t.id, t.capacity === null ? { sold: 0, held: 0 } : { sold: 0, held: 0, available: t.capacity }]),
-          ),
+          types: Object.fromEntries(ticketTypes.map((t) => [t.id, t.capacity === null ? { sold: 0, held: 0 } : { sold: 0, held: 0, available: t.capacity }])),
         },
         rev: 0,
         created_at: now,

@@ -130,7 +130,10 @@ export class Tally {
     if (n === 0) return;
     const key = `${collection}|${id}`;
     let target = this.targets.get(key);
-    if (!target) this.targets.set(key, (target = { collection, id, set, inc: {} }));
+    if (!target) {
+      target = { collection, id, set, inc: {} };
+      this.targets.set(key, target);
+    }
     target.inc[path] = (target.inc[path] ?? 0) + n;
   }
 
@@ -422,7 +425,7 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
       if (totals && totals.days_zone !== zone) {
         const owner = { account: event.account, livemode: event.livemode };
         await figures.updateOne({ _id: event._id }, { $set: { days_zone: zone } });
-        await reconcile(owner, { event: event._id }, (collection, id, set) => collection === 'figure_days' && set.scope === event._id, {
+        await reconcile(owner, { event: event._id }, (collection, _id, set) => collection === 'figure_days' && set.scope === event._id, {
           account: [],
           event: () => zone,
         });
@@ -441,8 +444,7 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
         // Follow-ups bucket in the new zone from now on; the rebuild adds what came before.
         const identity = { kind: 'account', account: owner.account, livemode: owner.livemode };
         await figures.updateOne({ _id: scope }, { $set: { ...identity, zones: [...zones, zone] } }, { upsert: true });
-        const mine = (collection: Target['collection'], _id: string, set: Record<string, unknown>) =>
-          collection === 'figure_days' && set.scope === scope && set.zone === zone;
+        const mine = (collection: Target['collection'], _id: string, set: Record<string, unknown>) => collection === 'figure_days' && set.scope === scope && set.zone === zone;
         await reconcile(owner, { account: owner.account, livemode: owner.livemode }, mine, { account: [zone] });
       }
       return days.find({ scope, zone, date: op.gte(from) }, { sort: { date: 1 } });
@@ -458,8 +460,7 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
       const before = await figures.findOne({ _id: scope });
       const now = clock.now();
       // Stamped busy or not, so the rounds move on to other accounts instead of waiting on a busy one.
-      const visited = () =>
-        figures.updateOne({ _id: scope }, { $set: { kind: 'account', account: owner.account, livemode: owner.livemode, recounted_at: now } }, { upsert: true });
+      const visited = () => figures.updateOne({ _id: scope }, { $set: { kind: 'account', account: owner.account, livemode: owner.livemode, recounted_at: now } }, { upsert: true });
       if (before?.updated_at && now.getTime() - before.updated_at.getTime() < RECOUNT_QUIET_MS) {
         await visited();
         return { busy: true, drifts: [] };

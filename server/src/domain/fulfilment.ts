@@ -106,10 +106,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
   async function refundOrderPayment(order: OrderDoc, reason: string, retryFailed: boolean): Promise<OrderDoc> {
     const paymentId = order.payment?.gateway_payment_id;
     if (!paymentId || order.payment?.gateway === 'external' || order.amount === 0) return markRefunded(order, reason);
-    const refund = await refunds.request(
-      { order: order._id, livemode: order.livemode, paymentId, amount: order.amount, purpose: 'order', reason },
-      { retryFailed },
-    );
+    const refund = await refunds.request({ order: order._id, livemode: order.livemode, paymentId, amount: order.amount, purpose: 'order', reason }, { retryFailed });
     await noteRefund(refund);
     return load(order._id);
   }
@@ -180,13 +177,14 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     if (order.status !== 'paid' || order.fulfilment !== 'pending') return order;
     const event = await events.findOne({ _id: order.event });
     if (!event) throw notFound('event', order.event);
-    const sold = await inventory.sell(event, order._id, order.items.map((i) => ({ ticketType: i.ticket_type, quantity: i.quantity })));
+    const sold = await inventory.sell(
+      event,
+      order._id,
+      order.items.map((i) => ({ ticketType: i.ticket_type, quantity: i.quantity })),
+    );
     if (!sold) return refundUnfulfillable(order);
     await tickets.issueForOrder(order, event);
-    const done = await orderDocs.findOneAndUpdate(
-      { _id: order._id, status: 'paid', fulfilment: 'pending' },
-      { $set: { fulfilment: 'done', updated_at: clock.now() } },
-    );
+    const done = await orderDocs.findOneAndUpdate({ _id: order._id, status: 'paid', fulfilment: 'pending' }, { $set: { fulfilment: 'done', updated_at: clock.now() } });
     if (!done) {
       // A sold-out refund claimed the order meanwhile: the tickets just issued must not stand.
       const current = await load(order._id);

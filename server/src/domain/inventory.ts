@@ -46,9 +46,7 @@ export interface SeatLine {
 export type LedgerEntry = string;
 export type InventoryLedger = Record<string, LedgerEntry>;
 
-export type ParsedEntry =
-  | { state: 'held'; at: number; types: Record<string, number>; quantity: number }
-  | { state: 'sold'; at: number };
+export type ParsedEntry = { state: 'held'; at: number; types: Record<string, number>; quantity: number } | { state: 'sold'; at: number };
 
 /** Sold entries stay this long, so a late racer still sees "already sold"; then the sweeper drops them. */
 export const SOLD_ENTRY_RETENTION_MS = 10 * 60_000;
@@ -86,7 +84,9 @@ function perType(lines: readonly SeatLine[]): Record<string, number> {
 }
 
 function heldEntry(at: Date, types: Record<string, number>): LedgerEntry {
-  return `h:${at.getTime().toString(36)}:${Object.entries(types).map(([type, n]) => `${type}=${n}`).join(',')}`;
+  return `h:${at.getTime().toString(36)}:${Object.entries(types)
+    .map(([type, n]) => `${type}=${n}`)
+    .join(',')}`;
 }
 
 function soldEntry(at: Date): LedgerEntry {
@@ -197,10 +197,7 @@ export function createInventory({ events, clock }: { events: Collection<EventDoc
         for (const typeId of Object.keys(held.types)) {
           if (event.inventory.types[typeId]?.available === undefined) delete update[`inventory.types.${typeId}.available`];
         }
-        const result = await events.updateOne(
-          { _id: eventId, rev: event.rev, [entryPath(orderId)]: raw },
-          { $inc: update, $unset: { [entryPath(orderId)]: '' } },
-        );
+        const result = await events.updateOne({ _id: eventId, rev: event.rev, [entryPath(orderId)]: raw }, { $inc: update, $unset: { [entryPath(orderId)]: '' } });
         if (result.matched === 1) return true;
       }
       return false;
@@ -222,10 +219,7 @@ export function createInventory({ events, clock }: { events: Collection<EventDoc
           if (await convert(event._id, orderId, raw)) return true;
         } else {
           const { filter, inc } = takeSeats(current, perType(lines), 'sold');
-          const reheld = await events.updateOne(
-            { ...filter, [entryPath(orderId)]: op.exists(false) },
-            writeEntry(orderId, soldEntry(clock.now()), inc),
-          );
+          const reheld = await events.updateOne({ ...filter, [entryPath(orderId)]: op.exists(false) }, writeEntry(orderId, soldEntry(clock.now()), inc));
           if (reheld.matched === 1) return true;
         }
         // Released, converted or sold out meanwhile: look again.
@@ -277,9 +271,7 @@ export function createInventory({ events, clock }: { events: Collection<EventDoc
     async reschedule(event: EventDoc, next: number | null, emptied: boolean): Promise<boolean> {
       const seq = event.inventory.ledger_seq;
       const update: Update =
-        next === null
-          ? { $unset: { 'inventory.ledger_due_at': '', ...(emptied ? { 'inventory.holds': '' } : {}) } }
-          : { $set: { 'inventory.ledger_due_at': new Date(next) } };
+        next === null ? { $unset: { 'inventory.ledger_due_at': '', ...(emptied ? { 'inventory.holds': '' } : {}) } } : { $set: { 'inventory.ledger_due_at': new Date(next) } };
       const filter = { _id: event._id, 'inventory.ledger_seq': seq ?? op.exists(false) };
       return (await events.updateOne(filter, update)).matched === 1;
     },

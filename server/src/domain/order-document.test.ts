@@ -41,6 +41,16 @@ describe('newOrderDocument', () => {
 
   it('writes the owner and the caller-given fields as given', () => {
     const order = newOrderDocument({ ...checkout, status: 'paid', fulfilment: 'pending', source: 'direct', sendEmail: false, paidAt: now });
-    expect(order).toMatchObject({ _id: 'ord_1', account: 'acct_1', livemode: false, event: 'evt_1', status: 'paid', fulfilment: 'pending', source: 'direct', send_email: false, paid_at: now });
+    expect(order).toMatchObject({
+      _id: 'ord_1',
+      account: 'acct_1',
+      livemode: false,
+      event: 'evt_1',
+      status: 'paid',
+      fulfilment: 'pending',
+      source: 'direct',
+      send_email: false,
+      paid_at: now,
+    });
   });
 });

@@ -10,15 +10,7 @@ import type { Inventory, SeatLine } from './inventory.js';
 import { newOrderDocument } from './order-document.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { RefundFailureCode } from './refunds.js';
-import {
-  CODE_TTL_MS,
-  hashCode,
-  MAX_CODE_ATTEMPTS,
-  MAX_SENDS_PER_EMAIL_PER_HOUR,
-  MAX_SENDS_PER_IP_PER_HOUR,
-  newCode,
-  sameDigest,
-} from './verification.js';
+import { CODE_TTL_MS, hashCode, MAX_CODE_ATTEMPTS, MAX_SENDS_PER_EMAIL_PER_HOUR, MAX_SENDS_PER_IP_PER_HOUR, newCode, sameDigest } from './verification.js';
 import type { Outbox } from './ports.js';
 
 export const AWAITING: readonly OrderStatus[] = ['awaiting_verification', 'awaiting_payment'];
@@ -302,10 +294,7 @@ export function createOrderService(deps: OrderServiceDeps) {
    * which its fulfilment turns into a sale.
    */
   async function releaseOrder(order: OrderDoc, to: 'expired' | 'cancelled'): Promise<OrderDoc | null> {
-    const moved = await orders.findOneAndUpdate(
-      { _id: order._id, status: op.in([...AWAITING]) },
-      { $set: { status: to, updated_at: clock.now() } },
-    );
+    const moved = await orders.findOneAndUpdate({ _id: order._id, status: op.in([...AWAITING]) }, { $set: { status: to, updated_at: clock.now() } });
     const current = moved ?? (await orders.findOne({ _id: order._id }));
     if (current?.status !== 'expired' && current?.status !== 'cancelled') return moved;
     const event = await events.findOne({ _id: order.event });
@@ -324,11 +313,7 @@ export function createOrderService(deps: OrderServiceDeps) {
      * (undefined for servers and our own pages): the event must allow it (`canSellFrom`),
      * checked before anything is held.
      */
-    async create(
-      owner: Owner,
-      input: CreateOrderInput,
-      context: { ip: string; origin?: string | undefined },
-    ): Promise<{ order: OrderDoc; clientSecret: string }> {
+    async create(owner: Owner, input: CreateOrderInput, context: { ip: string; origin?: string | undefined }): Promise<{ order: OrderDoc; clientSecret: string }> {
       const event = await events.findOne({ _id: input.event, account: owner.account, livemode: owner.livemode });
       if (!event || event.status === 'draft') throw notFound('event', input.event);
       assertCanSellFrom(event, context.origin);

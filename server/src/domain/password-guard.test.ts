@@ -216,7 +216,7 @@ describe('password guard', () => {
       const [id, issued, mac] = device.split('.') as [string, string, string];
       const forged = `${id}.${issued}.${mac.startsWith('A') ? 'B' : 'A'}${mac.slice(1)}`;
       // The last character of a 32-byte MAC carries two spare bits: flipping one decodes to the same bytes.
-      const respelled = `${id}.${issued}.${mac.slice(0, -1)}${'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.charAt(('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.indexOf(mac.slice(-1)) ^ 1))}`;
+      const respelled = `${id}.${issued}.${mac.slice(0, -1)}${'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.charAt('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.indexOf(mac.slice(-1)) ^ 1)}`;
       const otherId = `${other.split('.')[0]}.${issued}.${mac}`;
       const later = `${id}.${(parseInt(issued, 36) + 1).toString(36)}.${mac}`;
       for (const token of [forged, respelled, otherId, later, 'not-a-token', '']) {

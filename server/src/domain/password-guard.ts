@@ -216,11 +216,7 @@ export function createPasswordGuard({ store, clock, limiter, hasher, secret }: P
       const deviceId = knownDevice(address, device, now);
       // A known device can only ever guess this one address, and has its own count below.
       if (deviceId === null) {
-        await limiter.assertAllowed(
-          `password:ip:${client}`,
-          PASSWORD_ATTEMPTS_PER_ADDRESS,
-          'Too many password attempts from your network. Wait a few minutes, then try again.',
-        );
+        await limiter.assertAllowed(`password:ip:${client}`, PASSWORD_ATTEMPTS_PER_ADDRESS, 'Too many password attempts from your network. Wait a few minutes, then try again.');
       }
       const scope = deviceId === null ? `password:${address}` : `password:${address}:device:${deviceId}`;
       const key = createHash('sha256').update(scope).digest('hex');

@@ -25,7 +25,12 @@ describe('createRateLimiter', () => {
     const decisions = await Promise.all(Array.from({ length: 100 }, () => limiter.hit('ip:203.0.113.7', RULE)));
     expect(decisions.filter((d) => d.allowed)).toHaveLength(10);
     expect(decisions.filter((d) => !d.allowed).every((d) => d.remaining === 0 && d.retryAfterSeconds === 60)).toBe(true);
-    expect(decisions.map((d) => d.remaining).sort((a, b) => b - a).slice(0, 10)).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+    expect(
+      decisions
+        .map((d) => d.remaining)
+        .sort((a, b) => b - a)
+        .slice(0, 10),
+    ).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
   });
 
   it('counts down remaining and starts again when the window rolls over', async () => {

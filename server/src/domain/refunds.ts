@@ -112,7 +112,9 @@ export function createRefunds(deps: { store: Store; clock: Clock; gateways: Gate
     if (refusal === 'already_refunded') {
       // A retry of a refund whose answer was lost, or one made in the gateway's dashboard:
       // done only if the gateway's payment says its money went back.
-      const payment = await gateways(refund.livemode).gateway.fetchPayment(refund.payment_id).catch(() => null);
+      const payment = await gateways(refund.livemode)
+        .gateway.fetchPayment(refund.payment_id)
+        .catch(() => null);
       if (payment && payment.amountRefunded >= refund.amount) {
         return { refundId: refund.gateway_refund_id ?? '', paymentId: refund.payment_id, amount: refund.amount, status: 'processed' };
       }

@@ -71,9 +71,7 @@ export function createRepairService(deps: RepairDeps) {
     };
     const entries = Object.entries(inventory.ledger(event)).map(([orderId, raw]) => ({ orderId, raw, entry: inventory.parseEntry(raw) }));
     const due = entries.filter(({ entry }) => entry && entryDueAt(entry) < now);
-    const orders = new Map(
-      due.length === 0 ? [] : (await orderDocs.find({ _id: op.in(due.map((d) => d.orderId)) })).map((order) => [order._id, order]),
-    );
+    const orders = new Map(due.length === 0 ? [] : (await orderDocs.find({ _id: op.in(due.map((d) => d.orderId)) })).map((order) => [order._id, order]));
     for (const { orderId, raw, entry } of entries) {
       if (!entry) {
         left += 1; // never written by this code: left for a person to look at

@@ -45,9 +45,7 @@ export interface SessionDoc {
  * @example
  * await store.ensureIndexes([...INDEXES, ...SESSION_INDEXES]);
  */
-export const SESSION_INDEXES: readonly IndexSpec[] = [
-  { collection: SESSIONS_COLLECTION, keys: { expires_at: 1 }, expireAfterSeconds: 0 },
-];
+export const SESSION_INDEXES: readonly IndexSpec[] = [{ collection: SESSIONS_COLLECTION, keys: { expires_at: 1 }, expireAfterSeconds: 0 }];
 
 /**
  * The stored id of a session token.

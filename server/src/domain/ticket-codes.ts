@@ -27,7 +27,6 @@ interface SigningKeyDoc {
   created_at: Date;
 }
 
-
 export interface DecodedCode {
   ticketId: string;
   eventId: string;

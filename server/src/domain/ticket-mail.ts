@@ -65,11 +65,7 @@ export function createTicketMailService({ store, clock, outbox, limiter }: { sto
     async resend(owner: Owner, ticketId: string): Promise<TicketDelivery> {
       const ticket = await ownTicket(owner, ticketId);
       if (ticket.status === 'voided') throw new AppError('CONFLICT', 'This ticket is voided, so it is not sent again.');
-      await limiter.assertAllowed(
-        `ticket-resend:${ticket.order}`,
-        RESEND_RULE,
-        `These tickets were sent again ${RESEND_RULE.limit} times in the last hour. Try again later.`,
-      );
+      await limiter.assertAllowed(`ticket-resend:${ticket.order}`, RESEND_RULE, `These tickets were sent again ${RESEND_RULE.limit} times in the last hour. Try again later.`);
       const minute = Math.floor(clock.now().getTime() / 60_000);
       const { job } = await outbox.enqueue({
         kind: 'tickets',

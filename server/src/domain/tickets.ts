@@ -9,7 +9,6 @@ import type { Inventory } from './inventory.js';
 import type { OrderDoc } from './orders.js';
 import type { TicketCodes } from './ticket-codes.js';
 
-
 export interface TicketDoc {
   _id: string;
   account: string;
@@ -172,10 +171,7 @@ export function createTicketService({ store, clock, codes, inventory, figures }:
     async void(owner: Owner, id: string): Promise<TicketDoc> {
       const ticket = await this.get(owner, id);
       if (ticket.status === 'voided') return ticket;
-      const voided = await tickets.findOneAndUpdate(
-        { _id: id, status: op.ne('voided') },
-        { $set: { status: 'voided', voided_at: clock.now(), tally_due_at: clock.now() } },
-      );
+      const voided = await tickets.findOneAndUpdate({ _id: id, status: op.ne('voided') }, { $set: { status: 'voided', voided_at: clock.now(), tally_due_at: clock.now() } });
       if (!voided) return this.get(owner, id);
       await inventory.unsell(ticket.event, { [ticket.ticket_type]: 1 });
       await figures.settle(voided);

@@ -72,10 +72,7 @@ export function createWebhookService(deps: {
     } catch (err) {
       if (!(err instanceof DuplicateKeyError)) throw err;
     }
-    const takenOver = await seen.findOneAndUpdate(
-      { _id: id, state: 'processing', received_at: op.lt(new Date(now.getTime() - STALE_MS)) },
-      { $set: { received_at: now } },
-    );
+    const takenOver = await seen.findOneAndUpdate({ _id: id, state: 'processing', received_at: op.lt(new Date(now.getTime() - STALE_MS)) }, { $set: { received_at: now } });
     if (takenOver) return true;
     const existing = await seen.findOne({ _id: id });
     if (existing?.state === 'processing') throw new AppError('IDEMPOTENCY_IN_FLIGHT', 'This webhook is being processed; deliver it again later.', undefined, 5);
@@ -128,7 +125,10 @@ export function createWebhookService(deps: {
       if (!parsed.ok) return { duplicate: false, ignored: 'malformed', reason: parsed.reason };
       const event = parsed.value;
       if (event.kind === 'ignored') return { duplicate: false, ignored: 'unsupported_event', reason: `${event.event} is not acted on` };
-      const id = `whe_${createHash('sha256').update(eventId ?? rawBody).digest('hex').slice(0, 32)}`;
+      const id = `whe_${createHash('sha256')
+        .update(eventId ?? rawBody)
+        .digest('hex')
+        .slice(0, 32)}`;
       if (!(await claim(id, event.event))) return { duplicate: true, ignored: null };
       const work = (async () => {
         try {

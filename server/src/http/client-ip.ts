@@ -34,7 +34,10 @@ export const UNKNOWN_CLIENT_IP = 'unknown';
 export function clientIp(c: Context, options: ClientIpOptions = {}): string {
   const hops = options.trustProxy === true ? 1 : options.trustProxy === false || options.trustProxy === undefined ? 0 : Math.max(0, Math.floor(options.trustProxy));
   if (hops > 0) {
-    const chain = (c.req.header('X-Forwarded-For') ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+    const chain = (c.req.header('X-Forwarded-For') ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
     const candidate = chain.length >= hops ? normalizeIp(chain[chain.length - hops] as string) : undefined;
     if (candidate !== undefined) return candidate;
   }
@@ -73,7 +76,10 @@ export function ipBucket(ip: string): string {
   const left = groups(head);
   const right = tail === undefined ? [] : groups(tail);
   const full = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
-  return `${full.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${full
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 /**

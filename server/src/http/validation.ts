@@ -17,9 +17,7 @@ export function toFieldIssues(issues: readonly z.core.$ZodIssue[], target: strin
  * The validation hook every route uses: a failed check throws VALIDATION_FAILED
  * naming each field, and the app's error handler shapes the response.
  */
-export function validationHook(
-  result: { target: string } & ({ success: true } | { success: false; error: z.ZodError }),
-): undefined {
+export function validationHook(result: { target: string } & ({ success: true } | { success: false; error: z.ZodError })): undefined {
   if (!result.success) {
     throw new AppError('VALIDATION_FAILED', 'The request has invalid fields.', toFieldIssues(result.error.issues, result.target));
   }

@@ -204,9 +204,7 @@ const CURRENT_NAMES = [
 let namesByLowerCase: Map<string, string> | undefined;
 
 function knownNames(): Map<string, string> {
-  namesByLowerCase ??= new Map(
-    [...Intl.supportedValuesOf('timeZone'), ...CURRENT_NAMES.filter(isTimeZone), 'UTC'].map((name) => [name.toLowerCase(), name]),
-  );
+  namesByLowerCase ??= new Map([...Intl.supportedValuesOf('timeZone'), ...CURRENT_NAMES.filter(isTimeZone), 'UTC'].map((name) => [name.toLowerCase(), name]));
   return namesByLowerCase;
 }
 

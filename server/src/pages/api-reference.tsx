@@ -24,7 +24,12 @@ function resolve(doc: Json, schema: unknown): Json {
   const s = asObject(schema);
   const ref = s.$ref;
   if (typeof ref !== 'string' || !ref.startsWith('#/')) return s;
-  return asObject(ref.slice(2).split('/').reduce<unknown>((node, key) => asObject(node)[key], doc));
+  return asObject(
+    ref
+      .slice(2)
+      .split('/')
+      .reduce<unknown>((node, key) => asObject(node)[key], doc),
+  );
 }
 
 function typeLabel(doc: Json, schema: unknown): string {
@@ -124,8 +129,7 @@ const OperationBlock: FC<{ doc: Json; operation: Operation }> = ({ doc, operatio
           const schema = asObject(asObject(asObject(asObject(response).content)['application/json']).schema);
           return (
             <li>
-              <code>{status}</code> {String(asObject(response).description ?? '')}{' '}
-              {Object.keys(schema).length > 0 ? <span class="type">→ {typeLabel(doc, schema)}</span> : null}
+              <code>{status}</code> {String(asObject(response).description ?? '')} {Object.keys(schema).length > 0 ? <span class="type">→ {typeLabel(doc, schema)}</span> : null}
             </li>
           );
         })}

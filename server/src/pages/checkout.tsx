@@ -1,6 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { html, raw } from 'hono/html';
-import type { FC } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
 import { formatDateTime } from '../delivery/format.js';
 import { qrSvg } from '../delivery/qr.js';
 import type { FieldIssue } from '../kernel/errors.js';
@@ -146,7 +146,11 @@ export const CheckoutPage: FC<CheckoutPageProps> = ({ event, publishableKey, now
             Phone <span class="muted small">(optional)</span>
           </label>
           <input id="phone" name="phone" type="tel" autocomplete="tel" maxlength={24} value={values?.phone ?? ''} />
-          {event.require_email_verification ? <p class="muted small" style="margin-top:.75rem">We will email you a 6-digit code to confirm your address; your tickets go to the same address.</p> : null}
+          {event.require_email_verification ? (
+            <p class="muted small" style="margin-top:.75rem">
+              We will email you a 6-digit code to confirm your address; your tickets go to the same address.
+            </p>
+          ) : null}
           <button class="btn" type="submit">
             Continue
           </button>
@@ -191,7 +195,10 @@ const TicketCards: FC<{ tickets: TicketDoc[] }> = ({ tickets }) => (
     {tickets.map((t, n) => (
       <section class="card" aria-label={`Ticket ${n + 1}`}>
         <p class="muted small">
-          <strong>Ticket {n + 1} of {tickets.length}</strong> · {t.ticket_type_name} · {t.holder.name}
+          <strong>
+            Ticket {n + 1} of {tickets.length}
+          </strong>{' '}
+          · {t.ticket_type_name} · {t.holder.name}
         </p>
         {t.status === 'voided' ? (
           <div class="banner bad">Voided: this ticket will not admit.</div>
@@ -222,7 +229,7 @@ const TicketCards: FC<{ tickets: TicketDoc[] }> = ({ tickets }) => (
  *
  * @example return renderPage(c, <OrderPage order={order} event={event} publishableKey={pk} tickets={[]} now={now} />);
  */
-export const OrderPage: FC<OrderPageProps> = ({ order, event, publishableKey, tickets, now, notice, error }) => {
+export const OrderPage: FC<OrderPageProps> = ({ order, event, publishableKey, tickets, notice, error }) => {
   const base = `/checkout/orders/${order._id}`;
   const q = `?key=${encodeURIComponent(publishableKey)}`;
   const restart = `/checkout/${event._id}/basic${q}`;
@@ -234,7 +241,7 @@ export const OrderPage: FC<OrderPageProps> = ({ order, event, publishableKey, ti
       </button>
     </form>
   );
-  let step;
+  let step: Child;
   switch (order.status) {
     case 'awaiting_verification': {
       const left = Math.max(0, MAX_CODE_ATTEMPTS - order.verification.attempts);
@@ -242,7 +249,11 @@ export const OrderPage: FC<OrderPageProps> = ({ order, event, publishableKey, ti
         <section class="card">
           <h2>Check your email</h2>
           <ErrorBanner error={error} />
-          {notice ? <div class="banner ok" role="status">{notice}</div> : null}
+          {notice ? (
+            <div class="banner ok" role="status">
+              {notice}
+            </div>
+          ) : null}
           <p>
             We sent a 6-digit code to <strong>{order.verification.sent_to ?? order.buyer.email}</strong>. It works for 10 minutes.
           </p>
@@ -279,8 +290,8 @@ export const OrderPage: FC<OrderPageProps> = ({ order, event, publishableKey, ti
             </form>
           ) : order.livemode ? (
             <div class="banner info">
-              Paying {rupees(order.amount)} needs the secure checkout window, which this page cannot open. Go back to the organizer's site and buy from its ticket
-              button, or ask the organizer for the checkout link.
+              Paying {rupees(order.amount)} needs the secure checkout window, which this page cannot open. Go back to the organizer's site and buy from its ticket button, or ask
+              the organizer for the checkout link.
             </div>
           ) : (
             <div class="banner test">
@@ -308,7 +319,11 @@ export const OrderPage: FC<OrderPageProps> = ({ order, event, publishableKey, ti
               {order.amount === 0 ? 'You are in!' : `Payment of ${rupees(order.amount)} received.`} Your tickets are below, and we have sent them to{' '}
               <strong>{order.buyer.email}</strong>.
             </div>
-            {tickets.length === 0 ? <p>Your tickets are being issued. Refresh this page in a moment.</p> : <p class="muted small">Show a QR code at the entrance; each admits one person once.</p>}
+            {tickets.length === 0 ? (
+              <p>Your tickets are being issued. Refresh this page in a moment.</p>
+            ) : (
+              <p class="muted small">Show a QR code at the entrance; each admits one person once.</p>
+            )}
           </section>
           <TicketCards tickets={tickets} />
         </>

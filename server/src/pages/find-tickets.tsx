@@ -23,8 +23,7 @@ export const FindTicketsPage: FC<FindTicketsPageProps> = ({ sent, error, email }
       <h1 id="find-title">Find my tickets</h1>
       {sent ? (
         <div class="banner ok" role="status">
-          If this address holds tickets for upcoming events, we have sent it one email with links to all of them. It should arrive
-          within a few minutes; check your spam folder too.
+          If this address holds tickets for upcoming events, we have sent it one email with links to all of them. It should arrive within a few minutes; check your spam folder too.
         </div>
       ) : (
         <p>Enter the email address you bought the tickets with. We will send it one email with links to all its tickets for upcoming events.</p>

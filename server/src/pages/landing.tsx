@@ -25,8 +25,8 @@ export const LandingPage: FC<LandingPageProps> = ({ publicUrl, demo, mailbox }) 
     <section class="card">
       <h1>Trendy Ticket Service</h1>
       <p>
-        This server sells tickets for events: an HTTP API for organizers' servers, an embeddable checkout for their web pages, hosted
-        ticket pages for buyers, and a console for organizers.
+        This server sells tickets for events: an HTTP API for organizers' servers, an embeddable checkout for their web pages, hosted ticket pages for buyers, and a console for
+        organizers.
       </p>
       <p class="muted small">
         API base: <span class="mono">{`${publicUrl}/v1`}</span>

@@ -9,8 +9,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
  * only back to us, and no framing. A page that needs more states it explicitly.
  * @see https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Content-Security-Policy
  */
-export const PAGE_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 // Colours are picked for WCAG AA (≥ 4.5:1) against the background they sit on:
 // ink #111827 on white 17:1, muted #4b5563 7.6:1, accent #1d4ed8 6.7:1 (white on it too),

@@ -41,9 +41,7 @@ const LinkedText: FC<{ text: string }> = ({ text }) => (
 );
 
 const DevNote: FC = () => (
-  <p class="banner test small">
-    Development mailbox: mail is captured here instead of being sent because SMTP_URL is not set. It never exists in production.
-  </p>
+  <p class="banner test small">Development mailbox: mail is captured here instead of being sent because SMTP_URL is not set. It never exists in production.</p>
 );
 
 /**
@@ -77,8 +75,10 @@ export const MailboxList: FC<{ messages: CapturedMessage[] }> = ({ messages }) =
                 </div>
               </div>
               {code ? (
-                <span class="mono" style="font-weight:700;font-size:1.25rem;white-space:nowrap" aria-label={`code ${code.split('').join(' ')}`}>
-                  {code}
+                <span class="mono" style="font-weight:700;font-size:1.25rem;white-space:nowrap">
+                  {/* Screen readers ignore aria-label on a plain span: they read the code from hidden text, one digit at a time. */}
+                  <span aria-hidden="true">{code}</span>
+                  <span style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap">{`code ${code.split('').join(' ')}`}</span>
                 </span>
               ) : null}
             </div>
@@ -144,12 +144,7 @@ export const MailboxMessage: FC<{ message: CapturedMessage }> = ({ message }) =>
       </section>
       <section class="card">
         <h2>HTML</h2>
-        <iframe
-          title="HTML part of the message"
-          sandbox=""
-          srcdoc={message.html}
-          style="width:100%;height:32rem;border:1px solid #d1d5db;border-radius:8px;background:#fff"
-        />
+        <iframe title="HTML part of the message" sandbox="" srcdoc={message.html} style="width:100%;height:32rem;border:1px solid #d1d5db;border-radius:8px;background:#fff" />
       </section>
     </Layout>
   );

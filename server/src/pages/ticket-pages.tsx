@@ -44,14 +44,20 @@ export function ticketState(ticket: TicketDoc, event: EventDoc, now: Date): Tick
 
 /** `20260608T140000Z`: the UTC DATE-TIME form of RFC 5545 §3.3.5 (and of Google's `dates`). */
 function icsTime(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const ICS_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f]/g;
 
 /** TEXT values escape `\ ; ,` and newlines (RFC 5545 §3.3.11); other controls are dropped. */
 function icsText(value: string): string {
   return value
     .replace(/\r\n?/g, '\n')
-    .replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, '')
+    .replace(ICS_CONTROL, '')
     .replace(/[\\;,]/g, (ch) => `\\${ch}`)
     .replace(/\n/g, '\\n');
 }
@@ -232,9 +238,6 @@ export const TicketNotFound: FC = () => (
   <MessagePage
     title="Ticket not found"
     tone="bad"
-    lines={[
-      'We could not find a ticket at this address.',
-      'Open the link from your ticket email again; if your mail app split it over two lines, copy the whole link.',
-    ]}
+    lines={['We could not find a ticket at this address.', 'Open the link from your ticket email again; if your mail app split it over two lines, copy the whole link.']}
   />
 );

@@ -180,9 +180,7 @@ export interface PaymentGateway {
 export function assertOrderInput(input: CreateGatewayOrderInput): void {
   const { amount, currency, receipt, notes = {} } = input;
   if (!Number.isSafeInteger(amount) || amount < 100) {
-    throw new AppError('VALIDATION_FAILED', 'amount must be an integer of at least 100 (minor units)', [
-      { field: 'amount', message: 'must be an integer ≥ 100' },
-    ]);
+    throw new AppError('VALIDATION_FAILED', 'amount must be an integer of at least 100 (minor units)', [{ field: 'amount', message: 'must be an integer ≥ 100' }]);
   }
   if (!/^[A-Z]{3}$/.test(currency)) {
     throw new AppError('VALIDATION_FAILED', 'currency must be an ISO 4217 code', [{ field: 'currency', message: 'e.g. INR' }]);
@@ -230,12 +228,7 @@ function hexDigestMatches(expected: Buffer, claimed: unknown): boolean {
  *   throw new AppError('PAYMENT_VERIFICATION_FAILED', 'The payment signature is not valid');
  * }
  */
-export function verifyPaymentSignature(input: {
-  gatewayOrderId: string;
-  paymentId: string;
-  signature: string;
-  secret: string;
-}): boolean {
+export function verifyPaymentSignature(input: { gatewayOrderId: string; paymentId: string; signature: string; secret: string }): boolean {
   const { gatewayOrderId, paymentId, signature, secret } = input;
   if (!isUsableId(gatewayOrderId) || !isUsableId(paymentId) || typeof secret !== 'string' || secret === '') return false;
   const expected = createHmac('sha256', secret).update(`${gatewayOrderId}|${paymentId}`).digest();
@@ -257,11 +250,7 @@ function isUsableId(id: unknown): id is string {
  * const raw = await c.req.text();
  * if (!verifyWebhookSignature(raw, c.req.header('x-razorpay-signature'), config.razorpayWebhookSecret)) …
  */
-export function verifyWebhookSignature(
-  rawBody: string | Uint8Array,
-  signatureHeader: string | null | undefined,
-  webhookSecret: string,
-): boolean {
+export function verifyWebhookSignature(rawBody: string | Uint8Array, signatureHeader: string | null | undefined, webhookSecret: string): boolean {
   if (typeof webhookSecret !== 'string' || webhookSecret === '') return false;
   if (typeof rawBody !== 'string' && !(rawBody instanceof Uint8Array)) return false;
   const expected = createHmac('sha256', webhookSecret).update(rawBody).digest();

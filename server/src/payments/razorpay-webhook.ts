@@ -106,7 +106,10 @@ export function parseRazorpayWebhook(rawBody: string): ParsedRazorpayWebhook {
     const parsed = RefundFailed.safeParse(json);
     if (!parsed.success) return { ok: false, reason: describe(parsed.error) };
     const refund = parsed.data.payload.refund.entity;
-    return { ok: true, value: { kind: 'refund_failed', event, paymentId: refund.payment_id, refundId: refund.id, reason: refund.error_description || 'Razorpay could not complete the refund' } };
+    return {
+      ok: true,
+      value: { kind: 'refund_failed', event, paymentId: refund.payment_id, refundId: refund.id, reason: refund.error_description || 'Razorpay could not complete the refund' },
+    };
   }
   // Events we do not subscribe to are acknowledged and ignored.
   return { ok: true, value: { kind: 'ignored', event } };

@@ -238,20 +238,14 @@ export function createTestGateway(options: TestGatewayOptions): TestGateway {
         throw new AppError('VALIDATION_FAILED', 'Capture amount must be equal to the amount authorized');
       }
       // One conditional update, so racing captures settle the payment once.
-      const captured = await payments.findOneAndUpdate(
-        { _id: paymentId, status: 'authorized' },
-        { $set: { status: 'captured', captured: true, captured_at: clock.now() } },
-      );
+      const captured = await payments.findOneAndUpdate({ _id: paymentId, status: 'authorized' }, { $set: { status: 'captured', captured: true, captured_at: clock.now() } });
       if (!captured) {
         const now = await findPayment(paymentId);
         throw now.captured
           ? new GatewayError('already_captured', 'This payment has already been captured')
           : new GatewayError('refused', `A ${now.status} payment cannot be captured`);
       }
-      await orders.updateOne(
-        { _id: captured.order_id, status: op.ne('paid') },
-        { $set: { status: 'paid', amount_paid: captured.amount } },
-      );
+      await orders.updateOne({ _id: captured.order_id, status: op.ne('paid') }, { $set: { status: 'paid', amount_paid: captured.amount } });
       return toGatewayPayment(captured);
     },
 
@@ -337,9 +331,7 @@ export function createTestGateway(options: TestGatewayOptions): TestGateway {
       await payments.insertOne(payment);
       await orders.updateOne(
         { _id: order._id, status: op.ne('paid') },
-        captured
-          ? { $set: { status: 'paid', amount_paid: payment.amount }, $inc: { attempts: 1 } }
-          : { $set: { status: 'attempted' }, $inc: { attempts: 1 } },
+        captured ? { $set: { status: 'paid', amount_paid: payment.amount }, $inc: { attempts: 1 } } : { $set: { status: 'attempted' }, $inc: { attempts: 1 } },
       );
       if (failed) {
         return {

@@ -36,7 +36,10 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
     const runId = randomBytes(3).toString('hex');
     let store: Store;
     let serial = 0;
-    const fresh = <T extends Doc = AnyDoc>(topic: string): Collection<T> => store.collection<T>(`c${runId}_${(serial += 1)}_${topic}`);
+    const fresh = <T extends Doc = AnyDoc>(topic: string): Collection<T> => {
+      serial += 1;
+      return store.collection<T>(`c${runId}_${serial}_${topic}`);
+    };
 
     beforeAll(async () => {
       store = await makeStore();
@@ -53,11 +56,17 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
         paid: true,
         refund: null,
         buyer: { name: 'Asha', email: 'asha@example.com', tags: ['vip', 'early'] },
-        items: [{ sku: 'ga', qty: 2, scanned_at: at('2024-03-01T10:00:00.000Z') }, { sku: 'vip', qty: 1, scanned_at: null }],
+        items: [
+          { sku: 'ga', qty: 2, scanned_at: at('2024-03-01T10:00:00.000Z') },
+          { sku: 'vip', qty: 1, scanned_at: null },
+        ],
         created_at: at('2024-03-01T09:30:00.123Z'),
       };
       await orders.insertOne(order);
-      await orders.insertMany([{ _id: 'ord_2', amount: 1, skipped: undefined }, { _id: 'ord_3', amount: 2 }]);
+      await orders.insertMany([
+        { _id: 'ord_2', amount: 1, skipped: undefined },
+        { _id: 'ord_3', amount: 2 },
+      ]);
       const found = await orders.findOne({ _id: 'ord_1' });
       expect(found).toEqual(order);
       expect(found?.created_at).toBeInstanceOf(Date);
@@ -92,7 +101,10 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
       await expect(duplicate).rejects.toBeInstanceOf(DuplicateKeyError);
       await expect(duplicate).rejects.toMatchObject({ name: 'DuplicateKeyError', collection: accounts.name });
       await expect(accounts.insertOne({ _id: 'acc_1', email: 'c@x.in' })).rejects.toBeInstanceOf(DuplicateKeyError);
-      const batch = [{ _id: 'acc_4', email: 'd@x.in' }, { _id: 'acc_5', email: 'b@x.in' }];
+      const batch = [
+        { _id: 'acc_4', email: 'd@x.in' },
+        { _id: 'acc_5', email: 'b@x.in' },
+      ];
       await expect(accounts.insertMany(batch)).rejects.toBeInstanceOf(DuplicateKeyError);
       await expect(accounts.updateOne({ _id: 'acc_2' }, { $set: { email: 'a@x.in' } })).rejects.toBeInstanceOf(DuplicateKeyError);
       expect(await accounts.findOne({ _id: 'acc_2' })).toEqual({ _id: 'acc_2', email: 'b@x.in' });
@@ -137,7 +149,10 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
         { collection: docs.name, keys: { ref: 1 }, unique: true },
       ]);
       expect(conflicts).toEqual([{ collection: docs.name, name: 'code_1', keys: { code: 1 }, detail: expect.any(String) }]);
-      await docs.insertMany([{ _id: 'a', code: 'x', ref: 'r1' }, { _id: 'b', code: 'x', ref: 'r2' }]);
+      await docs.insertMany([
+        { _id: 'a', code: 'x', ref: 'r1' },
+        { _id: 'b', code: 'x', ref: 'r2' },
+      ]);
       await expect(docs.insertOne({ _id: 'c', code: 'y', ref: 'r1' })).rejects.toBeInstanceOf(DuplicateKeyError);
       expect(await store.ensureIndexes([{ collection: docs.name, keys: { code: 1 } }])).toEqual([]);
     });
@@ -146,9 +161,7 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
       const inventory = fresh('race');
       await inventory.insertOne({ _id: 'inv', inventory: { available: 137, held: 0 } });
       const hold = { $inc: { 'inventory.available': -1, 'inventory.held': 1 } };
-      const results = await Promise.all(
-        Array.from({ length: 200 }, () => inventory.updateOne({ _id: 'inv', 'inventory.available': op.gte(1) }, hold)),
-      );
+      const results = await Promise.all(Array.from({ length: 200 }, () => inventory.updateOne({ _id: 'inv', 'inventory.available': op.gte(1) }, hold)));
       expect(results.filter((r) => r.modified === 1)).toHaveLength(137);
       expect(results.filter((r) => r.matched === 0 && r.modified === 0)).toHaveLength(63);
       expect(await inventory.findOne({ _id: 'inv' })).toEqual({ _id: 'inv', inventory: { available: 0, held: 137 } });
@@ -158,9 +171,7 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
       const inventory = fresh('race_fau');
       await inventory.insertOne({ _id: 'inv', available: 137, sold: 0 });
       const sell = { $inc: { available: -1, sold: 1 } };
-      const after = await Promise.all(
-        Array.from({ length: 200 }, () => inventory.findOneAndUpdate({ _id: 'inv', available: op.gte(1) }, sell)),
-      );
+      const after = await Promise.all(Array.from({ length: 200 }, () => inventory.findOneAndUpdate({ _id: 'inv', available: op.gte(1) }, sell)));
       const granted = after.filter((doc) => doc !== null);
       expect(granted).toHaveLength(137);
       expect(granted.every((doc) => doc.available >= 0 && doc.available + doc.sold === 137)).toBe(true);
@@ -183,17 +194,13 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
       await store.ensureIndexes([{ collection: counters.name, keys: { key: 1 }, unique: true }]);
       const seen = at('2024-03-01T10:00:00.000Z');
       const hit = { $inc: { count: 1 }, $set: { last_seen: seen } };
-      const results = await Promise.all(
-        Array.from({ length: 100 }, () => counters.updateOne({ key: 'ip:10.0.0.1' }, hit, { upsert: true })),
-      );
+      const results = await Promise.all(Array.from({ length: 100 }, () => counters.updateOne({ key: 'ip:10.0.0.1' }, hit, { upsert: true })));
       expect(results.filter((r) => r.upserted)).toHaveLength(1);
       const docs = await counters.find({ key: 'ip:10.0.0.1' });
       expect(docs).toHaveLength(1);
       expect(docs[0]).toMatchObject({ key: 'ip:10.0.0.1', count: 100, last_seen: seen });
       expect(typeof docs[0]?._id).toBe('string');
-      const buckets = await Promise.all(
-        Array.from({ length: 50 }, () => counters.findOneAndUpdate({ _id: 'bucket', key: 'b' }, { $inc: { count: 1 } }, { upsert: true })),
-      );
+      const buckets = await Promise.all(Array.from({ length: 50 }, () => counters.findOneAndUpdate({ _id: 'bucket', key: 'b' }, { $inc: { count: 1 } }, { upsert: true })));
       expect(buckets.map((doc) => doc?.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     });
 
@@ -243,7 +250,14 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
       await people.insertMany([
         {
           ...{ _id: 'p1', name: 'Asha Rao', email: 'ASHA@example.com', tier: 'gold', score: 90, tags: ['vip', 'early'] },
-          ...{ seats: [{ row: 'A', n: 1 }, { row: 'B', n: 7 }], created_at: minutes(1), refund: null },
+          ...{
+            seats: [
+              { row: 'A', n: 1 },
+              { row: 'B', n: 7 },
+            ],
+            created_at: minutes(1),
+            refund: null,
+          },
         },
         {
           ...{ _id: 'p2', name: 'bilal', email: 'bilal@example.com', tier: 'silver', score: 75, tags: ['early'] },
@@ -336,7 +350,10 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
 
     it('refuses undefined in filters, update filters and every $match stage of a pipeline', async () => {
       const tickets = fresh('undefined');
-      await tickets.insertMany([{ _id: 't1', account: 'acc_1' }, { _id: 't2', account: 'acc_2' }]);
+      await tickets.insertMany([
+        { _id: 't1', account: 'acc_1' },
+        { _id: 't2', account: 'acc_2' },
+      ]);
       const account: string | undefined = undefined;
       const refused = [
         tickets.find({ account }),
@@ -374,15 +391,11 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
       const events = fresh('paging');
       const docs = Array.from({ length: 250 }, (_, i) => ({ _id: `evt_${randomBytes(6).toString('hex')}`, created_at: minutes(i % 25) }));
       await events.insertMany(docs);
-      const expected = [...docs]
-        .sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || (a._id < b._id ? 1 : -1))
-        .map((doc) => doc._id);
+      const expected = [...docs].sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || (a._id < b._id ? 1 : -1)).map((doc) => doc._id);
       const seen: string[] = [];
       let last: AnyDoc | undefined;
       for (let page = 0; page < 20; page += 1) {
-        const filter = last
-          ? { $or: [{ created_at: op.lt(last.created_at) }, { created_at: last.created_at, _id: op.lt(last._id) }] }
-          : {};
+        const filter = last ? { $or: [{ created_at: op.lt(last.created_at) }, { created_at: last.created_at, _id: op.lt(last._id) }] } : {};
         const batch = await events.find(filter, { sort: { created_at: -1, _id: -1 }, limit: 20 });
         if (batch.length === 0) break;
         expect(batch.length).toBeLessThanOrEqual(20);
@@ -395,7 +408,13 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
     it('aggregates for stats: $group with $sum and $cond, by day in a time zone, then $sort', async () => {
       const orders = fresh('stats');
       const order = (id: string, event: string, type: string, amount: number, status: string, iso: string, codes: string[]) => ({
-        _id: id, event, ticket_type: type, amount, status, created_at: at(iso), codes,
+        _id: id,
+        event,
+        ticket_type: type,
+        amount,
+        status,
+        created_at: at(iso),
+        codes,
       });
       await orders.insertMany([
         order('o1', 'evt_a', 'ga', 1000, 'paid', '2024-03-01T10:00:00.000Z', ['x', 'y']),
@@ -426,10 +445,16 @@ export function describeStoreContract(label: string, makeStore: () => Promise<St
         },
         { $sort: { _id: 1 } },
       ];
-      const ist = [{ _id: '2024-03-01', revenue: 1000, orders: 1 }, { _id: '2024-03-02', revenue: 10000, orders: 2 }];
+      const ist = [
+        { _id: '2024-03-01', revenue: 1000, orders: 1 },
+        { _id: '2024-03-02', revenue: 10000, orders: 2 },
+      ];
       expect(await orders.aggregate(byDay('Asia/Kolkata'))).toEqual(ist);
       expect(await orders.aggregate(byDay('+05:30'))).toEqual(ist);
-      const utc = [{ _id: '2024-03-01', revenue: 6000, orders: 2 }, { _id: '2024-03-02', revenue: 5000, orders: 1 }];
+      const utc = [
+        { _id: '2024-03-01', revenue: 6000, orders: 2 },
+        { _id: '2024-03-02', revenue: 5000, orders: 1 },
+      ];
       expect(await orders.aggregate(byDay())).toEqual(utc);
       expect(await orders.aggregate(byDay('UTC'))).toEqual(utc);
       // Etc/GMT-12 is UTC+12 (POSIX signs): o3 (20:00Z) falls on 2 March there, o4 (12:00Z) on 3 March.

@@ -44,7 +44,11 @@ describe('embedded store matching and sorting shortcuts', () => {
       const list = rows(next, 200 + Math.floor(next() * 800));
       const limit = 1 + Math.floor(next() * 60);
       const sort: SortSpec = next() < 0.5 ? { x: -1, _id: -1 } : { y: 1, _id: 1 };
-      expect(sortRows(list, sort, limit).map((r) => r._id)).toEqual(sortRows(list, sort).slice(0, limit).map((r) => r._id));
+      expect(sortRows(list, sort, limit).map((r) => r._id)).toEqual(
+        sortRows(list, sort)
+          .slice(0, limit)
+          .map((r) => r._id),
+      );
     }
   });
 

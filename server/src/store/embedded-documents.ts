@@ -4,7 +4,7 @@
  * functions over plain objects; `embedded.ts` uses them around nedb.
  */
 import { randomBytes } from 'node:crypto';
-import { update as applyUpdate } from 'mingo';
+import type { update as applyUpdate } from 'mingo';
 import { compare, resolve } from 'mingo/util';
 import type { Doc, Filter, SortSpec, Update } from './port.js';
 
@@ -162,8 +162,7 @@ export function newDocumentId(): string {
   return randomBytes(12).toString('hex');
 }
 
-export const isIndexScalar = (value: unknown): boolean =>
-  typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date;
+export const isIndexScalar = (value: unknown): boolean => typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date;
 
 /**
  * The part of one filter condition nedb may use to pick candidates from an index. It must
@@ -197,7 +196,8 @@ export function upsertSeed(filter: Filter): Row {
       const parts = key.split('.');
       let node = seed;
       for (const part of parts.slice(0, -1)) {
-        const next = node[part] ?? (node[part] = {});
+        node[part] ??= {};
+        const next = node[part];
         if (!isPlainObject(next)) throw new Error(`Upsert filter paths conflict at '${key}'`);
         node = next;
       }
@@ -234,7 +234,11 @@ export function sortRows(rows: Row[], sort: SortSpec, limit = 0): Row[] {
   };
   const order = (x: Keyed, y: Keyed): number => orderKeys(x.keys, y.keys);
   const keysOf = (row: Row): unknown[] => fields.map(([field, direction]) => sortKey(row, field, direction));
-  if (limit <= 0 || rows.length <= limit * 2) return rows.map((row) => ({ row, keys: keysOf(row) })).sort(order).map((entry) => entry.row);
+  if (limit <= 0 || rows.length <= limit * 2)
+    return rows
+      .map((row) => ({ row, keys: keysOf(row) }))
+      .sort(order)
+      .map((entry) => entry.row);
   // A page of a long list: keep the first `limit` rows as they come (re-sorting a small buffer),
   // so a keyset page over many rows costs about one comparison per row, not a sort of them all.
   let kept: Keyed[] = [];
@@ -255,5 +259,8 @@ export function sortRows(rows: Row[], sort: SortSpec, limit = 0): Row[] {
       threshold = kept[limit - 1];
     }
   }
-  return kept.sort(order).slice(0, limit).map((entry) => entry.row);
+  return kept
+    .sort(order)
+    .slice(0, limit)
+    .map((entry) => entry.row);
 }

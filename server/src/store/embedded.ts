@@ -33,18 +33,7 @@ import { aggregateInMemory } from './embedded-time-zones.js';
 import { checkFilter, checkPipeline } from './filter-check.js';
 import type { Collection, Doc, Filter, FindOptions, IndexConflict, IndexSpec, Store, Update, UpdateResult } from './port.js';
 import { DuplicateKeyError, indexName } from './port.js';
-import {
-  QUERY_OPTIONS,
-  isPlainObject,
-  copyValue,
-  equalityMatcher,
-  checkUpdate,
-  newDocumentId,
-  indexHint,
-  upsertSeed,
-  sortRows,
-  type Row,
-} from './embedded-documents.js';
+import { QUERY_OPTIONS, isPlainObject, copyValue, equalityMatcher, checkUpdate, newDocumentId, indexHint, upsertSeed, sortRows, type Row } from './embedded-documents.js';
 
 // The typings declare an ES default export but the package is CommonJS (module.exports = Datastore).
 const Datastore = ('default' in nedbModule ? nedbModule.default : nedbModule) as typeof nedbModule.default;
@@ -390,7 +379,9 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions = {}): P
   };
 
   const every = (ms: number, task: (c: EmbeddedCollection<Doc>) => Promise<unknown> | undefined) =>
-    setInterval(() => [...collections.values()].forEach((c) => task(c)?.catch(onBackgroundError)), ms).unref();
+    setInterval(() => {
+      for (const c of [...collections.values()]) task(c)?.catch(onBackgroundError);
+    }, ms).unref();
   // The embedded counterpart of MongoDB's TTL monitor.
   const sweeping = every(ttlSweepIntervalMs, (c) => (c.ttl.size > 0 ? c.removeExpired() : undefined));
   // nedb's own setAutocompactionInterval timer is not unref'd and would keep the process alive.
@@ -424,7 +415,13 @@ export async function createEmbeddedStore(options: EmbeddedStoreOptions = {}): P
       if (dataDir === undefined) return;
       await Promise.all(
         [...collections.values()].map(async (c) => {
-          if (await c.nedb.autoloadPromise?.then(() => true, () => false)) await c.nedb.compactDatafileAsync();
+          if (
+            await c.nedb.autoloadPromise?.then(
+              () => true,
+              () => false,
+            )
+          )
+            await c.nedb.compactDatafileAsync();
         }),
       );
     },

@@ -13,8 +13,7 @@
  */
 import { isOperator } from './operators.js';
 
-const isScalar = (value: unknown): boolean =>
-  value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date;
+const isScalar = (value: unknown): boolean => value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof RegExp);
@@ -36,7 +35,9 @@ function checkScalar(value: unknown, where: string, also: (v: unknown) => boolea
 
 function checkList(value: unknown, where: string): void {
   if (!Array.isArray(value)) refuse(where, `must be a list, not ${describe(value)}`);
-  value.forEach((item, i) => checkScalar(item, `${where}.${i}`, (v) => v instanceof RegExp));
+  value.forEach((item, i) => {
+    checkScalar(item, `${where}.${i}`, (v) => v instanceof RegExp);
+  });
 }
 
 function checkOperator(condition: Record<string, unknown>, where: string): void {
@@ -80,8 +81,8 @@ function checkOperator(condition: Record<string, unknown>, where: string): void 
 
 /** Checks one field's condition: a plain value, a RegExp, or an operator made by `op.*`. */
 function checkCondition(value: unknown, where: string): void {
-  if (isOperator(value)) return checkOperator(value, where);
-  checkScalar(value, where, (v) => v instanceof RegExp);
+  if (isOperator(value)) checkOperator(value, where);
+  else checkScalar(value, where, (v) => v instanceof RegExp);
 }
 
 /**
@@ -97,7 +98,9 @@ export function checkFilter(filter: unknown, where = ''): void {
     const at = where ? `${where}.${key}` : key;
     if (key === '$and' || key === '$or') {
       if (!Array.isArray(value) || value.length === 0) refuse(at, 'must be a non-empty list of filters');
-      value.forEach((clause, i) => checkFilter(clause, `${at}.${i}`));
+      value.forEach((clause, i) => {
+        checkFilter(clause, `${at}.${i}`);
+      });
     } else if (key.startsWith('$')) {
       refuse(at, `${key} is not a top-level operator of the store port`);
     } else {
@@ -108,8 +111,11 @@ export function checkFilter(filter: unknown, where = ''): void {
 
 function checkNoUndefined(value: unknown, where: string): void {
   if (value === undefined) refuse(where, 'is undefined (MongoDB would drop the key)');
-  if (Array.isArray(value)) value.forEach((item, i) => checkNoUndefined(item, `${where}.${i}`));
-  else if (isRecord(value)) for (const [key, item] of Object.entries(value)) checkNoUndefined(item, where ? `${where}.${key}` : key);
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => {
+      checkNoUndefined(item, `${where}.${i}`);
+    });
+  } else if (isRecord(value)) for (const [key, item] of Object.entries(value)) checkNoUndefined(item, where ? `${where}.${key}` : key);
 }
 
 /**

@@ -13,14 +13,7 @@
  *   vanish and `{ email: undefined }` would match every document.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  MongoClient,
-  type Collection as MongoCollection,
-  type CreateIndexesOptions,
-  type Document,
-  type MongoClientOptions,
-  type UpdateFilter,
-} from 'mongodb';
+import { MongoClient, type Collection as MongoCollection, type CreateIndexesOptions, type Document, type MongoClientOptions, type UpdateFilter } from 'mongodb';
 import type { Collection, Doc, Filter, FindOptions, IndexConflict, IndexSpec, Store, Update, UpdateResult } from './port.js';
 import { DuplicateKeyError, indexName } from './port.js';
 import { checkFilter, checkPipeline } from './filter-check.js';
@@ -138,10 +131,7 @@ class MongoStoreCollection<T extends Doc> implements Collection<T> {
 
   async updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<UpdateResult> {
     const upsert = options.upsert ?? false;
-    const result = await this.run(
-      () => this.upsertOnce(upsert, () => this.coll.updateOne(filter, this.modifier(filter, update, upsert), { upsert })),
-      filter,
-    );
+    const result = await this.run(() => this.upsertOnce(upsert, () => this.coll.updateOne(filter, this.modifier(filter, update, upsert), { upsert })), filter);
     return { matched: result.matchedCount, modified: result.modifiedCount, upserted: result.upsertedCount > 0 };
   }
 
@@ -251,7 +241,10 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
       if (closed) throw new Error('Store is closed');
       // nameOnly needs no lock on the collections; views and system collections are not data.
       const infos = await db.listCollections({ type: 'collection' }, { nameOnly: true }).toArray();
-      return infos.map((info) => info.name).filter((name) => !name.startsWith('system.')).sort();
+      return infos
+        .map((info) => info.name)
+        .filter((name) => !name.startsWith('system.'))
+        .sort();
     },
     async ping(): Promise<void> {
       if (closed) throw new Error('Store is closed');

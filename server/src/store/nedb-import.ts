@@ -26,7 +26,10 @@ const BATCH = 1_000;
 /** The nedb datafiles in `dataDir` (`*.db`), as collection names. */
 export async function nedbCollections(dataDir: string): Promise<string[]> {
   const names = await readdir(dataDir).catch(() => [] as string[]);
-  return names.filter((name) => name.endsWith('.db')).map((name) => name.slice(0, -3)).sort();
+  return names
+    .filter((name) => name.endsWith('.db'))
+    .map((name) => name.slice(0, -3))
+    .sort();
 }
 
 /**

@@ -53,8 +53,7 @@ export const op = {
   nin: (values: readonly (Scalar | RegExp)[]): Operator => brand({ $nin: list(values) }),
   exists: (present: boolean): Operator => brand({ $exists: present }),
   /** Matches the pattern; a string pattern takes MongoDB's `$options` letters. */
-  regex: (pattern: string | RegExp, options?: string): Operator =>
-    brand(options === undefined ? { $regex: pattern } : { $regex: pattern, $options: options }),
+  regex: (pattern: string | RegExp, options?: string): Operator => brand(options === undefined ? { $regex: pattern } : { $regex: pattern, $options: options }),
   /** An element of an array field matches every condition of `filter` (itself checked like any filter). */
   elemMatch: (filter: Record<string, unknown>): Operator => brand({ $elemMatch: filter }),
   /** The field does not match `condition`. */

@@ -39,9 +39,7 @@ function decodeCursor(cursor: string): CursorPosition {
   } catch {
     // Fall through to the uniform error below.
   }
-  throw new AppError('VALIDATION_FAILED', 'The cursor is not valid; pass next_cursor from a previous page.', [
-    { field: 'cursor', message: 'is not a cursor this API returned' },
-  ]);
+  throw new AppError('VALIDATION_FAILED', 'The cursor is not valid; pass next_cursor from a previous page.', [{ field: 'cursor', message: 'is not a cursor this API returned' }]);
 }
 
 /** The order of every paged list: newest first, ties broken by id. An index serving a paged list ends with these keys. */

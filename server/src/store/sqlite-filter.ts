@@ -120,7 +120,12 @@ function operatorCondition(path: string, name: string, arg: unknown): SqlFilter 
       return range(path, name, arg);
     case '$in':
       if (!Array.isArray(arg) || arg.some((v) => v instanceof RegExp)) return ANY;
-      return arg.length === 0 ? NONE : all(arg.map((v) => equals(path, v)), 'OR');
+      return arg.length === 0
+        ? NONE
+        : all(
+            arg.map((v) => equals(path, v)),
+            'OR',
+          );
     case '$exists':
       return { sql: `${fieldExpression(path, 'json_type')} IS ${arg ? 'NOT ' : ''}NULL`, params: [], exact: true };
     case '$ne':

@@ -56,13 +56,7 @@ describe('server layering (docs/architecture.md, "Layers")', () => {
       '// import { not } from "../http/errors.js";',
     ].join('\n');
     const known = new Set(['kernel/errors.ts', 'domain/events.ts', 'store/port.ts', 'delivery/outbox.ts']);
-    expect(importsOf('domain/x.ts', source, (f) => known.has(f)).map((e) => e.to)).toEqual([
-      'kernel/errors.ts',
-      'domain/events.ts',
-      'store/port.ts',
-      'delivery/outbox.ts',
-      'hono',
-    ]);
+    expect(importsOf('domain/x.ts', source, (f) => known.has(f)).map((e) => e.to)).toEqual(['kernel/errors.ts', 'domain/events.ts', 'store/port.ts', 'delivery/outbox.ts', 'hono']);
   });
 
   it('lets each layer import only layers listed before it', () => {

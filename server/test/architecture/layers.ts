@@ -21,20 +21,7 @@ export interface Layer {
   mayImport: readonly string[];
 }
 
-const ALL_BELOW_COMPOSITION = [
-  'kernel',
-  'store port',
-  'store drivers',
-  'payment port',
-  'domain',
-  'payments',
-  'delivery',
-  'config',
-  'services',
-  'pages',
-  'http',
-  'console',
-];
+const ALL_BELOW_COMPOSITION = ['kernel', 'store port', 'store drivers', 'payment port', 'domain', 'payments', 'delivery', 'config', 'services', 'pages', 'http', 'console'];
 
 /** The server's layers, lowest first. */
 export const LAYERS: readonly Layer[] = [
@@ -73,18 +60,7 @@ export const LAYERS: readonly Layer[] = [
  * Packages that would tie a lower layer to a framework or a driver: the domain and the
  * kernel get these through ports, as arguments.
  */
-export const DRIVER_PACKAGES: readonly string[] = [
-  'hono',
-  '@hono/',
-  'mongodb',
-  'better-sqlite3',
-  '@seald-io/nedb',
-  'mingo',
-  'nodemailer',
-  'razorpay',
-  'jspdf',
-  'qrcode',
-];
+export const DRIVER_PACKAGES: readonly string[] = ['hono', '@hono/', 'mongodb', 'better-sqlite3', '@seald-io/nedb', 'mingo', 'nodemailer', 'razorpay', 'jspdf', 'qrcode'];
 
 /** The layers that may import none of {@link DRIVER_PACKAGES}. */
 const DRIVER_FREE = new Set(['kernel', 'store port', 'payment port', 'domain']);

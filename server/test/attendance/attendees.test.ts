@@ -3,8 +3,6 @@ import type { Ticket } from '@trendy-tickets/sdk';
 import { buildTestApp, eventBody, type TestApp } from '../helpers/app.js';
 import { checkInAt, issueTickets, organizerWithEvent } from '../helpers/checkout.js';
 
-
-
 /** Admits a ticket through the door service, so the figures follow as they do in production. */
 async function checkIn(t: TestApp, id: string, at = '2030-06-08T13:30:00.000Z') {
   const ticket = await t.services.tickets.findById(id);
@@ -50,8 +48,7 @@ describe('GET /v1/events/{id}/attendees', () => {
 
   it('searches the holder name and email in any case, and finds a ticket by its exact id', async () => {
     const { t, sk, event, asha, ravi, meera } = await withAttendees();
-    const search = async (q: string, extra = '') =>
-      ids((await t.call('GET', `/v1/events/${event.id}/attendees?q=${encodeURIComponent(q)}${extra}`, { key: sk })).body);
+    const search = async (q: string, extra = '') => ids((await t.call('GET', `/v1/events/${event.id}/attendees?q=${encodeURIComponent(q)}${extra}`, { key: sk })).body);
     expect(await search('RAVI')).toEqual([ravi.id]);
     expect(await search('nair')).toEqual([meera.id]);
     expect(await search('@EXAMPLE.COM')).toEqual([meera.id, asha.id]);
@@ -130,7 +127,10 @@ describe('GET /v1/events/{id}/attendees', () => {
       const res = await t.call('GET', `/v1/events/${event.id}/attendees?${query}`, { key: sk });
       expect(res.status, query).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
-      expect(res.body.error.details.map((d: { field: string }) => d.field), query).toContain(field);
+      expect(
+        res.body.error.details.map((d: { field: string }) => d.field),
+        query,
+      ).toContain(field);
     }
   });
 });

@@ -19,7 +19,7 @@ describe('the attendee CSV of a large event', () => {
       account: account.id,
       livemode: false,
       event: eventId,
-      order: `ord_${String(Math.floor(i / 4)).padStart(12, "0")}${eventId.slice(-4)}`,
+      order: `ord_${String(Math.floor(i / 4)).padStart(12, '0')}${eventId.slice(-4)}`,
       index: i % 4,
       ticket_type: general,
       ticket_type_name: 'General',

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Ticket } from '@trendy-tickets/sdk';
 import { CSV_BATCH_SIZE, createAttendanceService } from '../../src/domain/attendance.js';
 import type { FindOptions, Store } from '../../src/store/port.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
@@ -50,8 +49,6 @@ function parseCsv(text: string): string[][] {
   return records;
 }
 
-
-
 async function download(t: TestApp, sk: string, eventId: string, query = '') {
   const res = await t.app.request(`/v1/events/${eventId}/attendees.csv${query}`, { headers: { Authorization: `Bearer ${sk}` } });
   const bytes = new Uint8Array(await res.arrayBuffer());
@@ -76,8 +73,7 @@ describe('GET /v1/events/{id}/attendees.csv', () => {
     const body = text.slice(1);
     expect(body.replaceAll('\r\n', '')).not.toMatch(/[\r\n]/);
     expect(body).toBe(
-      `${HEADER.join(',')}\r\n` +
-        `${ticket!.id},Asha Rao,asha@example.com,General,checked_in,2030-06-08T13:30:00.000Z,door-1,${ticket!.order},2030-06-01T10:00:00.000Z\r\n`,
+      `${HEADER.join(',')}\r\n` + `${ticket!.id},Asha Rao,asha@example.com,General,checked_in,2030-06-08T13:30:00.000Z,door-1,${ticket!.order},2030-06-01T10:00:00.000Z\r\n`,
     );
   });
 
@@ -125,7 +121,10 @@ describe('GET /v1/events/{id}/attendees.csv', () => {
     const [gone] = await issueTickets(t, sk, event.id, general, { name: 'Asha Voided', email: 'void@example.com' });
     await t.call('POST', `/v1/tickets/${gone!.id}/void`, { key: sk });
     await checkInAt(t, ravi!, t.clock.now().toISOString());
-    const idsOf = async (query: string) => parseCsv((await download(t, sk, event.id, query)).text.slice(1)).slice(1).map((row) => row[0]);
+    const idsOf = async (query: string) =>
+      parseCsv((await download(t, sk, event.id, query)).text.slice(1))
+        .slice(1)
+        .map((row) => row[0]);
     expect((await idsOf('')).sort()).toEqual([asha!.id, ravi!.id].sort());
     expect(await idsOf('?checked_in=true')).toEqual([ravi!.id]);
     expect(await idsOf('?checked_in=false')).toEqual([asha!.id]);

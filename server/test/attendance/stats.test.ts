@@ -6,7 +6,6 @@ import { checkInAt, organizerWithEvent, payWithTestGateway, startOrder } from '.
 const GENERAL = 49_900;
 const VIP = 149_900;
 
-
 /** Buys and pays at `at` through the test gateway, so the tickets carry real prices and that issue time. */
 async function buyAt(t: TestApp, pk: string, event: string, items: Array<{ ticket_type: string; quantity: number }>, at: string): Promise<Ticket[]> {
   t.clock.set(at);
@@ -33,7 +32,16 @@ describe('GET /v1/events/{id}/stats', () => {
     //                                                                       UTC day     IST (+05:30)
     const [g1, g2] = await buyAt(t, pk, event.id, [{ ticket_type: general, quantity: 2 }], '2030-06-01T10:00:00Z'); // 06-01 15:30
     const [v1] = await buyAt(t, pk, event.id, [{ ticket_type: vip, quantity: 1 }], '2030-06-01T18:29:00Z'); // 06-01 23:59
-    const [g3, v2] = await buyAt(t, pk, event.id, [{ ticket_type: general, quantity: 1 }, { ticket_type: vip, quantity: 1 }], '2030-06-01T20:00:00Z'); // 06-02 01:30
+    const [g3, v2] = await buyAt(
+      t,
+      pk,
+      event.id,
+      [
+        { ticket_type: general, quantity: 1 },
+        { ticket_type: vip, quantity: 1 },
+      ],
+      '2030-06-01T20:00:00Z',
+    ); // 06-02 01:30
     const [g4, g5, g6] = await buyAt(t, pk, event.id, [{ ticket_type: general, quantity: 3 }], '2030-06-02T18:45:00Z'); // 06-03 00:15
     const [v3, v4] = await buyAt(t, pk, event.id, [{ ticket_type: vip, quantity: 2 }], '2030-06-03T05:00:00Z'); // 06-03 10:30
     expect([g1, g2, v1, g3, v2, g4, g5, g6, v3, v4].every(Boolean)).toBe(true);

@@ -94,7 +94,7 @@ describe('the sweeper’s reads', () => {
     counted.reset();
     await t.services.repair.sweep();
     expect(counted.read('events')).toBeGreaterThan(0);
-    expect((await t.store.collection('orders').findOne({ _id: order._id }))).toMatchObject({ status: 'awaiting_payment' });
+    expect(await t.store.collection('orders').findOne({ _id: order._id })).toMatchObject({ status: 'awaiting_payment' });
   });
 
   it('keeps a hold written while it was sweeping the same event on its schedule', async () => {

@@ -39,7 +39,9 @@ async function twoServers() {
     servers.push({ name, clock, runner: createBackgroundRunner(jobs, { leases: t.services.leases, logger: t.logger }) });
   }
   /** Both servers' clocks move together, as real ones (roughly) do. */
-  const advance = (ms: number) => clocks.forEach((c) => c.advance(ms));
+  const advance = (ms: number) => {
+    for (const c of clocks) c.advance(ms);
+  };
   /** Every job ticks on each listed server at the same moment, as their timers would fire. */
   const tickAll = async (on: readonly Server[]) => {
     ran.length = 0;

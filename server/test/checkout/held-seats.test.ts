@@ -6,7 +6,12 @@ import { buyer, organizerWithEvent, startOrder } from '../helpers/checkout.js';
 describe('held seats in the public event', () => {
   it('says how many seats are held and when the oldest hold runs out', async () => {
     const t = await buildTestApp();
-    const { pk, event, general } = await organizerWithEvent(t, { capacity: 3, hold_minutes: 10, require_email_verification: false, ticket_types: [{ name: 'General', price: 49_900 }] });
+    const { pk, event, general } = await organizerWithEvent(t, {
+      capacity: 3,
+      hold_minutes: 10,
+      require_email_verification: false,
+      ticket_types: [{ name: 'General', price: 49_900 }],
+    });
     const first = await startOrder(t, pk, event.id, [{ ticket_type: general, quantity: 2 }], buyer());
     t.clock.advance(60_000);
     await startOrder(t, pk, event.id, [{ ticket_type: general, quantity: 1 }], buyer());

@@ -41,7 +41,11 @@ describe('holding seats under concurrency', () => {
     expect(results.every((r) => r.status === 201 || r.body.error?.code === 'SOLD_OUT')).toBe(true);
     const inventory = await inventoryOf(t, event.id);
     const orders = await t.store.collection<OrderDoc>('orders').find({});
-    const heldFor = (type: string) => orders.flatMap((o) => o.items).filter((i) => i.ticket_type === type).reduce((n, i) => n + i.quantity, 0);
+    const heldFor = (type: string) =>
+      orders
+        .flatMap((o) => o.items)
+        .filter((i) => i.ticket_type === type)
+        .reduce((n, i) => n + i.quantity, 0);
     expect(inventory.held).toBe(heldFor(general) + heldFor(vip));
     expect(inventory.held + inventory.available).toBe(60);
     expect(inventory.types[vip]).toMatchObject({ held: heldFor(vip), available: 20 - heldFor(vip) });
@@ -149,10 +153,9 @@ describe('recovering from a crash', () => {
     const { pk, event, general } = await organizerWithEvent(t, { require_email_verification: false });
     const order = await startOrder(t, pk, event.id, [{ ticket_type: general, quantity: 2 }]);
     // The state a crash right after the paid transition leaves: paid, nothing fulfilled.
-    await t.store.collection<OrderDoc>('orders').updateOne(
-      { _id: order.id },
-      { $set: { status: 'paid', fulfilment: 'pending', paid_at: t.clock.now(), 'payment.gateway_payment_id': 'pay_crashed' } },
-    );
+    await t.store
+      .collection<OrderDoc>('orders')
+      .updateOne({ _id: order.id }, { $set: { status: 'paid', fulfilment: 'pending', paid_at: t.clock.now(), 'payment.gateway_payment_id': 'pay_crashed' } });
     t.clock.advance(61_000);
     expect((await t.services.repair.sweep()).fulfilled).toBe(1);
     expect(await t.store.collection('tickets').count({ order: order.id })).toBe(2);

@@ -111,7 +111,13 @@ describe('the browser callback', () => {
     expect(verified.body.status).toBe('awaiting_payment');
     expect(verified.body.payment).toMatchObject({ gateway: 'razorpay', key_id: fake.keyId, amount: 149_700, currency: 'INR', gateway_payment_id: null });
     const gatewayOrderId = verified.body.payment.gateway_order_id as string;
-    expect(fake.orders.get(gatewayOrderId)).toMatchObject({ amount: 149_700, currency: 'INR', receipt: started.id, status: 'created', notes: { order: started.id, event: org.event.id } });
+    expect(fake.orders.get(gatewayOrderId)).toMatchObject({
+      amount: 149_700,
+      currency: 'INR',
+      receipt: started.id,
+      status: 'created',
+      notes: { order: started.id, event: org.event.id },
+    });
     expect(fake.requests.find((r) => r.path === '/v1/orders')?.authorized).toBe(true);
 
     const checkout = fake.pay(gatewayOrderId);
@@ -315,11 +321,7 @@ describe('racing confirmations', () => {
       const order = { ...started, gatewayOrderId: started.payment.gateway_order_id } as PayableOrder;
       // Half the payments arrive captured (auto-capture), half only authorized, so captures race too.
       const checkout = fake.pay(order.gatewayOrderId, { capture: round % 2 === 0 });
-      const [paid, hook] = await Promise.all([
-        payCall(org.pk, order, checkout),
-        webhook('payment.captured', { paymentId: checkout.paymentId }),
-        t.services.repair.reconcile(),
-      ]);
+      const [paid, hook] = await Promise.all([payCall(org.pk, order, checkout), webhook('payment.captured', { paymentId: checkout.paymentId }), t.services.repair.reconcile()]);
       expect(paid.status, `round ${round}: ${JSON.stringify(paid.body)}`).toBe(200);
       expect(paid.body.status).toBe('paid');
       expect(hook.status, `round ${round}: ${hook.responseBody}`).toBe(200);
@@ -545,10 +547,9 @@ describe('money that must not be kept, and runs that must not stop', () => {
     const order = await payableOrder(org, 2);
     const { paymentId } = fake.pay(order.gatewayOrderId, { capture: true });
     // The state a crash right after the paid transition leaves: paid, no tickets yet.
-    await t.store.collection('orders').updateOne(
-      { _id: order.id },
-      { $set: { status: 'paid', fulfilment: 'pending', paid_at: t.clock.now(), 'payment.gateway_payment_id': paymentId } },
-    );
+    await t.store
+      .collection('orders')
+      .updateOne({ _id: order.id }, { $set: { status: 'paid', fulfilment: 'pending', paid_at: t.clock.now(), 'payment.gateway_payment_id': paymentId } });
     const refunded = await t.call('POST', `/v1/orders/${order.id}/refund`, { key: org.sk });
     expect(refunded.body.status).toBe('refunded');
     const tickets = await ticketsOf(order.id);

@@ -151,13 +151,23 @@ describe('paying in test mode (errors)', () => {
     const paidOther = await t.call('POST', '/v1/test-gateway/payments', { key: pk, body: { gateway_order_id: other.payment.gateway_order_id, outcome: 'success' } });
     const res = await t.call('POST', `/v1/orders/${order.id}/pay`, {
       key: pk,
-      body: { client_secret: order.client_secret, gateway_order_id: other.payment.gateway_order_id, gateway_payment_id: paidOther.body.gateway_payment_id, signature: paidOther.body.signature },
+      body: {
+        client_secret: order.client_secret,
+        gateway_order_id: other.payment.gateway_order_id,
+        gateway_payment_id: paidOther.body.gateway_payment_id,
+        signature: paidOther.body.signature,
+      },
     });
     expect(res.status).toBe(402);
     expect(res.body.error.code).toBe('PAYMENT_VERIFICATION_FAILED');
     const spliced = await t.call('POST', `/v1/orders/${order.id}/pay`, {
       key: pk,
-      body: { client_secret: order.client_secret, gateway_order_id: order.payment.gateway_order_id, gateway_payment_id: paidOther.body.gateway_payment_id, signature: paidOther.body.signature },
+      body: {
+        client_secret: order.client_secret,
+        gateway_order_id: order.payment.gateway_order_id,
+        gateway_payment_id: paidOther.body.gateway_payment_id,
+        signature: paidOther.body.signature,
+      },
     });
     expect(spliced.status).toBe(402);
     expect(await t.store.collection('tickets').count({})).toBe(0);
@@ -302,7 +312,9 @@ describe('refunds that race or are cut short', () => {
   it('finishes a refund cut short after the order was marked refunded', async () => {
     const { t, sk, event, order } = await paidOrder();
     // The state a crash right after the refunded transition leaves.
-    await t.store.collection('orders').updateOne({ _id: order.id }, { $set: { status: 'refunded', refund_reason: 'requested_by_organizer', refund_settled: false, updated_at: t.clock.now() } });
+    await t.store
+      .collection('orders')
+      .updateOne({ _id: order.id }, { $set: { status: 'refunded', refund_reason: 'requested_by_organizer', refund_settled: false, updated_at: t.clock.now() } });
     t.clock.advance(61_000);
     await t.services.repair.sweep();
     const after = await t.call('GET', `/v1/orders/${order.id}`, { key: sk });
@@ -316,10 +328,7 @@ describe('refunds that race or are cut short', () => {
   it('returns each seat once when a refund races a single-ticket void, 20 times over', async () => {
     for (let round = 0; round < 20; round++) {
       const { t, sk, event, order, tickets } = await paidOrder(1);
-      await Promise.all([
-        t.call('POST', `/v1/orders/${order.id}/refund`, { key: sk }),
-        t.call('POST', `/v1/tickets/${tickets[0]!.id}/void`, { key: sk }),
-      ]);
+      await Promise.all([t.call('POST', `/v1/orders/${order.id}/refund`, { key: sk }), t.call('POST', `/v1/tickets/${tickets[0]!.id}/void`, { key: sk })]);
       expect(await counters(t, sk, event.id)).toEqual({ sold: 0, held: 0, available: 5 });
     }
   });
@@ -329,10 +338,7 @@ describe('refunds that race or are cut short', () => {
     const order = await startOrder(t, pk, event.id, [{ ticket_type: general, quantity: 2 }]);
     await t.call('POST', '/v1/test-gateway/payments', { key: pk, body: { gateway_order_id: order.payment.gateway_order_id, outcome: 'success' } });
     // A fulfilment read the order as paid and pending; meanwhile a refund claimed it.
-    const stale = await t.store.collection<OrderDoc>('orders').findOneAndUpdate(
-      { _id: order.id },
-      { $set: { status: 'paid', fulfilment: 'pending', paid_at: t.clock.now() } },
-    );
+    const stale = await t.store.collection<OrderDoc>('orders').findOneAndUpdate({ _id: order.id }, { $set: { status: 'paid', fulfilment: 'pending', paid_at: t.clock.now() } });
     await t.store.collection('orders').updateOne({ _id: order.id }, { $set: { fulfilment: 'refunding' } });
     await t.services.fulfilment.fulfil(stale!);
     const tickets = await t.store.collection<{ _id: string; status: string }>('tickets').find({ order: order.id });

@@ -104,7 +104,13 @@ describe('CSV download', () => {
     const api = await t.app.request(`/v1/events/${event.id}/attendees.csv`, { headers: { Authorization: `Bearer ${sk}` } });
     expect(new Uint8Array(await api.arrayBuffer())).toEqual(bytes);
     const missed = await (await t.app.request(`/console/events/${event.id}/attendees.csv?filter=missed`, { headers: { Cookie: browser.cookieHeader() } })).text();
-    expect(missed.trim().split('\r\n').slice(1).map((l) => l.split(',')[1])).toEqual(['Kavya Menon']);
+    expect(
+      missed
+        .trim()
+        .split('\r\n')
+        .slice(1)
+        .map((l) => l.split(',')[1]),
+    ).toEqual(['Kavya Menon']);
   });
 });
 
@@ -117,7 +123,7 @@ describe('a ticket', () => {
     expect(text).toContain('Checked in 1 Jun 2030, 3:30 pm IST by Gate 1');
     expect(text).toContain('No tickets email was sent for this order');
     expect(page.text).toContain(`href="/console/events/${event.id}"`);
-    expect(page.text).toContain('action="/console/tickets/' + asha.id + '/undo"');
+    expect(page.text).toContain(`action="/console/tickets/${asha.id}/undo"`);
   });
 
   it('resends the tickets email, and says when it has been resent too often', async () => {

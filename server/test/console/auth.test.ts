@@ -201,7 +201,12 @@ describe('no account enumeration', () => {
       return { status: locked.status, retryAfter: locked.headers.get('Retry-After'), message: banner(locked.text), signedIn: browser.cookies.has('tts_session') };
     };
     const real = await lockOut(email);
-    expect(real).toEqual({ status: 429, retryAfter: '900', message: 'Too many wrong passwords for this email address. Try again in 15 minutes, or from a browser that signed in to this account before.', signedIn: false });
+    expect(real).toEqual({
+      status: 429,
+      retryAfter: '900',
+      message: 'Too many wrong passwords for this email address. Try again in 15 minutes, or from a browser that signed in to this account before.',
+      signedIn: false,
+    });
     expect(await lockOut('nobody@example.com')).toEqual(real);
     t.clock.advance(15 * 60_000);
     await signIn(t, email);
@@ -288,7 +293,10 @@ describe('open redirects', () => {
 describe('test and live data', () => {
   it('switches the whole console between test and live data, visibly', async () => {
     const { t, browser, owner } = await consoleWithOrganizer();
-    await t.services.events.create({ ...owner, livemode: true }, { name: 'Live gig', starts_at: new Date('2030-07-01T14:00:00Z'), ends_at: new Date('2030-07-01T18:00:00Z'), capacity: 10, ticket_types: [{ name: 'GA', price: 100 }] });
+    await t.services.events.create(
+      { ...owner, livemode: true },
+      { name: 'Live gig', starts_at: new Date('2030-07-01T14:00:00Z'), ends_at: new Date('2030-07-01T18:00:00Z'), capacity: 10, ticket_types: [{ name: 'GA', price: 100 }] },
+    );
     const test = await browser.get('/console/events');
     expect(visibleText(test.text)).toContain('Test data: nothing here moves real money.');
     expect(test.text).not.toContain('Live gig');

@@ -98,7 +98,11 @@ function indiaWallTime(days: number, hour: number): string {
  * Signs up in the console as a new organizer and issues free tickets through the API for a
  * new event, so a scanner test starts with tickets to scan.
  */
-async function organizerWithFreeTickets(page: Page, org: string, quantity: number): Promise<{ sk: string; email: string; eventId: string; tickets: Array<{ id: string; code: string }> }> {
+async function organizerWithFreeTickets(
+  page: Page,
+  org: string,
+  quantity: number,
+): Promise<{ sk: string; email: string; eventId: string; tickets: Array<{ id: string; code: string }> }> {
   const slug = org.toLowerCase().replace(/\W+/g, '-');
   const email = `${slug}-${Date.now()}@example.com`;
   await page.goto(`${server.url}/console/signup`);

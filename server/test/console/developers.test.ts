@@ -41,7 +41,10 @@ describe('API keys (test mode)', () => {
 
   it('rolls publishable keys: the old one stops, and the Embed panel gets the new one', async () => {
     const { t, browser, pk, sk } = await consoleWithOrganizer();
-    const event = await t.call('POST', '/v1/events', { key: sk, body: { name: 'Gig', starts_at: '2030-07-01T14:00:00Z', ends_at: '2030-07-01T18:00:00Z', capacity: 5, ticket_types: [{ name: 'GA', price: 0 }] } });
+    const event = await t.call('POST', '/v1/events', {
+      key: sk,
+      body: { name: 'Gig', starts_at: '2030-07-01T14:00:00Z', ends_at: '2030-07-01T18:00:00Z', capacity: 5, ticket_types: [{ name: 'GA', price: 0 }] },
+    });
     await browser.get('/console/developers');
     const res = await browser.post('/console/developers/keys', { action: 'roll:publishable' });
     const raw = revealed(res.text)!;

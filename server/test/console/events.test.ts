@@ -68,7 +68,9 @@ describe('creating an event', () => {
       status: 'published',
       livemode: false,
     });
-    expect(api.ticket_types.map((tt: { name: string; price: number; capacity: number | null; max_per_order: number }) => [tt.name, tt.price, tt.capacity, tt.max_per_order])).toEqual([
+    expect(
+      api.ticket_types.map((tt: { name: string; price: number; capacity: number | null; max_per_order: number }) => [tt.name, tt.price, tt.capacity, tt.max_per_order]),
+    ).toEqual([
       ['General', 99_900, null, 6],
       ['Front rows', 249_950, 40, 10],
     ]);
@@ -121,7 +123,17 @@ describe('creating an event', () => {
   it('asks for at least one ticket type', async () => {
     const { browser } = await consoleWithOrganizer();
     await browser.get('/console/events/new');
-    const res = await browser.post('/console/events', eventForm({ 'ticket_types.0.name': '', 'ticket_types.0.price': '', 'ticket_types.0.max_per_order': '', 'ticket_types.1.name': '', 'ticket_types.1.price': '', 'ticket_types.1.capacity': '' }));
+    const res = await browser.post(
+      '/console/events',
+      eventForm({
+        'ticket_types.0.name': '',
+        'ticket_types.0.price': '',
+        'ticket_types.0.max_per_order': '',
+        'ticket_types.1.name': '',
+        'ticket_types.1.price': '',
+        'ticket_types.1.capacity': '',
+      }),
+    );
     expect(res.status).toBe(400);
     expect(fieldError(res.text, 'ticket_types.0.name')).toBe('add at least one ticket type');
   });
@@ -210,7 +222,10 @@ describe('editing an event', () => {
     await issueTickets(t, sk, id, event.ticket_types[0].id, { name: 'Kavya Menon', email: 'kavya@example.com' }, 5);
     const form = await browser.get(`/console/events/${id}/edit`);
     expect(form.text).toContain('5 sold or held: this type can be renamed or repriced, not removed.');
-    const res = await browser.post(`/console/events/${id}/edit`, eventForm({ capacity: '3', 'ticket_types.0.id': event.ticket_types[0].id, 'ticket_types.1.id': event.ticket_types[1].id, 'ticket_types.1.capacity': '' }));
+    const res = await browser.post(
+      `/console/events/${id}/edit`,
+      eventForm({ capacity: '3', 'ticket_types.0.id': event.ticket_types[0].id, 'ticket_types.1.id': event.ticket_types[1].id, 'ticket_types.1.capacity': '' }),
+    );
     expect(res.status).toBe(409);
     expect(fieldError(res.text, 'capacity')).toBe('must be at least 5 (sold + held)');
     expect((await t.call('GET', `/v1/events/${id}`, { key: sk })).body.capacity).toBe(300);

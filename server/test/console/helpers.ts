@@ -131,5 +131,8 @@ export function visibleText(html: string): string {
 export function fieldError(html: string, field: string): string | undefined {
   const id = `f-${field.replace(/[^A-Za-z0-9_-]/g, '-')}-error`;
   const m = new RegExp(`<p class="field-error" id="${id}">([^<]*)</p>`).exec(html);
-  return m?.[1]?.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  return m?.[1]
+    ?.replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 }

@@ -8,7 +8,14 @@ const HOSTILE = `<script>alert("x")</script> & "Friends"`;
 /** Every console page of an account, by path. */
 function pagesOf(event?: string, ticket?: string): string[] {
   const pages = ['/console', '/console/events', '/console/events/new', '/console/developers'];
-  if (event) pages.push(`/console/events/${event}`, `/console/events/${event}/edit`, `/console/events/${event}/cancel`, `/console/events/${event}/attendees`, `/console/events/${event}/scan`);
+  if (event)
+    pages.push(
+      `/console/events/${event}`,
+      `/console/events/${event}/edit`,
+      `/console/events/${event}/cancel`,
+      `/console/events/${event}/attendees`,
+      `/console/events/${event}/scan`,
+    );
   if (ticket) pages.push(`/console/tickets/${ticket}`);
   return pages;
 }
@@ -56,7 +63,12 @@ describe('every page', () => {
       expect(res.text, path).not.toContain('<script>alert');
       expect(res.text, path).not.toContain('<b>bold</b>');
     }
-    for (const path of [`/console/events/${draft.body.id}`, `/console/events/${cancelled.body.id}`, `/console/events/${cancelled.body.id}/scan`, `/console/tickets/${tickets[4].id}`]) {
+    for (const path of [
+      `/console/events/${draft.body.id}`,
+      `/console/events/${cancelled.body.id}`,
+      `/console/events/${cancelled.body.id}/scan`,
+      `/console/tickets/${tickets[4].id}`,
+    ]) {
       expect((await browser.get(path)).status, path).toBe(200);
     }
 

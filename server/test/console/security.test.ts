@@ -86,7 +86,16 @@ describe('cross-site requests', () => {
 describe('headers and scripts', () => {
   it('sends every console page with the strict CSP, no-store and no framing', async () => {
     const { browser, event, ticket } = await withEvent();
-    const pages = ['/console', '/console/events', '/console/events/new', `/console/events/${event.id}`, `/console/events/${event.id}/edit`, `/console/events/${event.id}/attendees`, `/console/tickets/${ticket.id}`, `/console/developers`];
+    const pages = [
+      '/console',
+      '/console/events',
+      '/console/events/new',
+      `/console/events/${event.id}`,
+      `/console/events/${event.id}/edit`,
+      `/console/events/${event.id}/attendees`,
+      `/console/tickets/${ticket.id}`,
+      `/console/developers`,
+    ];
     for (const path of pages) {
       const res = await browser.get(path);
       expect(res.status, path).toBe(200);
@@ -156,13 +165,27 @@ describe('one organizer never sees another’s objects', () => {
     const intruder = await signUpInConsole(t, 'Intruder');
     const b = intruder.browser;
     await b.get('/console');
-    const gets = [`/console/events/${event.id}`, `/console/events/${event.id}/edit`, `/console/events/${event.id}/cancel`, `/console/events/${event.id}/attendees`, `/console/events/${event.id}/attendees.csv`, `/console/events/${event.id}/scan`, `/console/tickets/${ticket.id}`];
+    const gets = [
+      `/console/events/${event.id}`,
+      `/console/events/${event.id}/edit`,
+      `/console/events/${event.id}/cancel`,
+      `/console/events/${event.id}/attendees`,
+      `/console/events/${event.id}/attendees.csv`,
+      `/console/events/${event.id}/scan`,
+      `/console/tickets/${ticket.id}`,
+    ];
     for (const path of gets) {
       const res = await b.get(path);
       expect(res.status, path).toBe(404);
       expect(res.text, path).not.toContain('Kavya');
     }
-    const posts = [`/console/events/${event.id}/edit`, `/console/events/${event.id}/cancel`, `/console/tickets/${ticket.id}/void`, `/console/tickets/${ticket.id}/resend`, `/console/tickets/${ticket.id}/undo`];
+    const posts = [
+      `/console/events/${event.id}/edit`,
+      `/console/events/${event.id}/cancel`,
+      `/console/tickets/${ticket.id}/void`,
+      `/console/tickets/${ticket.id}/resend`,
+      `/console/tickets/${ticket.id}/undo`,
+    ];
     for (const path of posts) expect((await b.post(path, { confirm: 'on', name: 'Mine now' })).status, path).toBe(404);
     expect((await b.postJson(`/console/events/${event.id}/scan`, { code: ticket.id })).status).toBe(404);
     // Scanning the other organizer's ticket at one's own door finds nothing either.
@@ -170,7 +193,10 @@ describe('one organizer never sees another’s objects', () => {
     await b.get(`/console/events/${own.body.id}/scan`);
     const scan = await b.postJson(`/console/events/${own.body.id}/scan`, { code: ticket.code });
     expect(JSON.parse(scan.text).scan).toMatchObject({ result: 'rejected', reason: 'invalid_code', holder: null });
-    expect((await t.store.collection<{ _id: string; status: string; voided_at: Date | null }>('tickets').findOne({ _id: ticket.id }))).toMatchObject({ status: 'valid', voided_at: null });
+    expect(await t.store.collection<{ _id: string; status: string; voided_at: Date | null }>('tickets').findOne({ _id: ticket.id })).toMatchObject({
+      status: 'valid',
+      voided_at: null,
+    });
   });
 
   it('answers 404 for ids that are not ids at all', async () => {

@@ -76,9 +76,7 @@ describe('outbox enqueue', () => {
   });
 
   it('enqueues a dedupe key once, even when five callers race', async () => {
-    const results = await Promise.all(
-      [1, 2, 3, 4, 5].map(() => outbox.enqueue({ kind: 'tickets', to: 'a@example.in', payload: {}, dedupeKey: 'tickets:ord_1' })),
-    );
+    const results = await Promise.all([1, 2, 3, 4, 5].map(() => outbox.enqueue({ kind: 'tickets', to: 'a@example.in', payload: {}, dedupeKey: 'tickets:ord_1' })));
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.job._id)).size).toBe(1);
     expect(await store.collection('outbox').count({})).toBe(1);

@@ -74,7 +74,11 @@ function samplesOf(page: string, text: string): Sample[] {
 function declarationsOnly(given: string): boolean {
   const file = ts.createSourceFile('given.ts', given, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
   return file.statements.every(
-    (s) => ts.isTypeAliasDeclaration(s) || ts.isInterfaceDeclaration(s) || (ts.canHaveModifiers(s) && ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword)) || (ts.isImportDeclaration(s) && s.importClause?.isTypeOnly === true),
+    (s) =>
+      ts.isTypeAliasDeclaration(s) ||
+      ts.isInterfaceDeclaration(s) ||
+      (ts.canHaveModifiers(s) && ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword)) ||
+      (ts.isImportDeclaration(s) && s.importClause?.isTypeOnly === true),
   );
 }
 

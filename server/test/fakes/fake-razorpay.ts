@@ -171,8 +171,7 @@ export interface FakeRazorpay {
 }
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const newId = (prefix: string): string =>
-  `${prefix}_${Array.from(randomBytes(14), (b) => BASE62[b % 62]).join('')}`;
+const newId = (prefix: string): string => `${prefix}_${Array.from(randomBytes(14), (b) => BASE62[b % 62]).join('')}`;
 const ID = { order: /^order_[0-9A-Za-z]{14}$/, pay: /^pay_[0-9A-Za-z]{14}$/ };
 
 /** Razorpay's error body. @see https://razorpay.com/docs/errors/ */
@@ -236,8 +235,7 @@ export async function startFakeRazorpay(
 
   type Reply = [status: number, body: unknown];
   const bad = (description: string, field?: string): Reply => [400, rzpError('BAD_REQUEST_ERROR', description, field)];
-  const idError = (id: string, pattern: RegExp): Reply | null =>
-    !pattern.test(id) ? bad(`${id} is not a valid id`) : null;
+  const idError = (id: string, pattern: RegExp): Reply | null => (!pattern.test(id) ? bad(`${id} is not a valid id`) : null);
   const missing = bad('The id provided does not exist');
 
   function createOrder(body: Record<string, unknown>): Reply {
@@ -256,8 +254,16 @@ export async function startFakeRazorpay(
       return bad('Notes should have at most 15 keys with values of at most 256 characters', 'notes');
     }
     const order: FakeOrder = {
-      id: newId('order'), entity: 'order', amount, amount_paid: 0, amount_due: amount, currency,
-      receipt: receipt as string | null, offer_id: null, status: 'created', attempts: 0,
+      id: newId('order'),
+      entity: 'order',
+      amount,
+      amount_paid: 0,
+      amount_due: amount,
+      currency,
+      receipt: receipt as string | null,
+      offer_id: null,
+      status: 'created',
+      attempts: 0,
       notes: notes && typeof notes === 'object' && Object.keys(notes).length > 0 ? (notes as Record<string, string>) : [],
       created_at: seconds(),
     };
@@ -303,7 +309,9 @@ export async function startFakeRazorpay(
       return bad('Refund is not supported by the bank because the payment is more than 6 months old');
     }
     if (balance !== null && amount > balance) {
-      return bad('Your account does not have enough balance to carry out the refund operation. You can add funds to your account from your Razorpay dashboard or capture new payments.');
+      return bad(
+        'Your account does not have enough balance to carry out the refund operation. You can add funds to your account from your Razorpay dashboard or capture new payments.',
+      );
     }
     if (refundMode === 'in_progress') return bad('Another operation is in progress on the same payment. Please try again after some time.');
     if (balance !== null) balance -= amount;
@@ -311,9 +319,19 @@ export async function startFakeRazorpay(
     payment.refund_status = payment.amount_refunded === payment.amount ? 'full' : 'partial';
     if (payment.refund_status === 'full') payment.status = 'refunded';
     const entity: FakeRefund = {
-      id: newId('rfnd'), entity: 'refund', amount, currency: payment.currency, payment_id: payment.id, notes: [],
-      receipt: null, acquirer_data: { arn: null }, created_at: seconds(), batch_id: null, status: refundMode === 'pending' ? 'pending' : 'processed',
-      speed_processed: 'normal', speed_requested: 'normal',
+      id: newId('rfnd'),
+      entity: 'refund',
+      amount,
+      currency: payment.currency,
+      payment_id: payment.id,
+      notes: [],
+      receipt: null,
+      acquirer_data: { arn: null },
+      created_at: seconds(),
+      batch_id: null,
+      status: refundMode === 'pending' ? 'pending' : 'processed',
+      speed_processed: 'normal',
+      speed_requested: 'normal',
     };
     refunds.set(entity.id, entity);
     return [200, entity];
@@ -425,7 +443,7 @@ export async function startFakeRazorpay(
    * @see https://razorpay.com/docs/payments/payment-gateway/callback-url/
    */
   function redirectPage(form: URLSearchParams): [number, string] {
-    const escape = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    const escapeHtml = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
     let callback: URL;
     try {
       callback = new URL(form.get('callback_url') ?? '');
@@ -434,13 +452,18 @@ export async function startFakeRazorpay(
     }
     if (!/^https?:$/.test(callback.protocol)) return [400, '<p>callback_url must be http(s)</p>'];
     const [status, reply] = checkoutAction(form.get('outcome') === 'fail' ? 'fail' : 'pay', form);
-    if (status !== 200) return [status, `<p>${escape(JSON.stringify(reply))}</p>`];
+    if (status !== 200) return [status, `<p>${escapeHtml(JSON.stringify(reply))}</p>`];
     const fields: Record<string, string> =
       'error' in (reply as Record<string, unknown>)
         ? Object.fromEntries(Object.entries((reply as { error: Record<string, unknown> }).error).map(([k, v]) => [`error[${k}]`, typeof v === 'string' ? v : JSON.stringify(v)]))
         : (reply as Record<string, string>);
-    const inputs = Object.entries(fields).map(([k, v]) => `<input type="hidden" name="${escape(k)}" value="${escape(v)}">`).join('');
-    return [200, `<!doctype html><title>Razorpay (fake)</title><form id="f" method="post" action="${escape(callback.toString())}">${inputs}</form><script>document.getElementById('f').submit()</script>`];
+    const inputs = Object.entries(fields)
+      .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
+      .join('');
+    return [
+      200,
+      `<!doctype html><title>Razorpay (fake)</title><form id="f" method="post" action="${escapeHtml(callback.toString())}">${inputs}</form><script>document.getElementById('f').submit()</script>`,
+    ];
   }
 
   function newPayment(orderId: string, amount?: number): FakePayment {
@@ -451,12 +474,35 @@ export async function startFakeRazorpay(
     order.attempts += 1;
     order.status = 'attempted';
     const payment: FakePayment = {
-      id: newId('pay'), entity: 'payment', amount: amount ?? order.amount, currency: order.currency, status: 'authorized',
-      order_id: order.id, invoice_id: null, international: false, method: 'upi', amount_refunded: 0, refund_status: null,
-      captured: false, description: null, card_id: null, bank: null, wallet: null, vpa: 'success@razorpay',
-      email: 'void@razorpay.com', contact: '+919999999999', notes: order.notes, fee: null, tax: null,
-      error_code: null, error_description: null, error_source: null, error_step: null, error_reason: null,
-      acquirer_data: { rrn: String(100_000_000_000 + payments.size) }, created_at: seconds(),
+      id: newId('pay'),
+      entity: 'payment',
+      amount: amount ?? order.amount,
+      currency: order.currency,
+      status: 'authorized',
+      order_id: order.id,
+      invoice_id: null,
+      international: false,
+      method: 'upi',
+      amount_refunded: 0,
+      refund_status: null,
+      captured: false,
+      description: null,
+      card_id: null,
+      bank: null,
+      wallet: null,
+      vpa: 'success@razorpay',
+      email: 'void@razorpay.com',
+      contact: '+919999999999',
+      notes: order.notes,
+      fee: null,
+      tax: null,
+      error_code: null,
+      error_description: null,
+      error_source: null,
+      error_step: null,
+      error_reason: null,
+      acquirer_data: { rrn: String(100_000_000_000 + payments.size) },
+      created_at: seconds(),
     };
     payments.set(payment.id, payment);
     return payment;
@@ -491,14 +537,14 @@ export async function startFakeRazorpay(
 
     autoCapture(paymentId) {
       const payment = payments.get(paymentId);
-      if (!payment || payment.status !== 'authorized') throw new Error(`fake Razorpay: ${paymentId} is not an authorized payment`);
+      if (payment?.status !== 'authorized') throw new Error(`fake Razorpay: ${paymentId} is not an authorized payment`);
       settle(payment);
       return payment;
     },
 
     lateAuthorize(paymentId) {
       const payment = payments.get(paymentId);
-      if (!payment || payment.status !== 'failed') throw new Error(`fake Razorpay: ${paymentId} is not a failed payment`);
+      if (payment?.status !== 'failed') throw new Error(`fake Razorpay: ${paymentId} is not a failed payment`);
       if (seconds() - payment.created_at > 3 * 24 * 60 * 60) throw new Error('fake Razorpay: Razorpay stops polling the bank after 3 days');
       Object.assign(payment, { status: 'authorized', error_code: null, error_description: null, error_source: null, error_step: null, error_reason: null });
       return payment;
@@ -508,11 +554,20 @@ export async function startFakeRazorpay(
       const payment = newPayment(orderId);
       const description = 'Payment was unsuccessful due to a temporary issue. If amount got deducted, it will be refunded within 5-7 working days.';
       Object.assign(payment, {
-        status: 'failed', vpa: 'failure@razorpay', error_code: 'BAD_REQUEST_ERROR', error_description: description,
-        error_source: 'gateway', error_step: 'payment_response', error_reason: 'payment_failed',
+        status: 'failed',
+        vpa: 'failure@razorpay',
+        error_code: 'BAD_REQUEST_ERROR',
+        error_description: description,
+        error_source: 'gateway',
+        error_step: 'payment_response',
+        error_reason: 'payment_failed',
       });
       const error = {
-        code: 'BAD_REQUEST_ERROR', description, source: 'gateway', step: 'payment_response', reason: 'payment_failed',
+        code: 'BAD_REQUEST_ERROR',
+        description,
+        source: 'gateway',
+        step: 'payment_response',
+        reason: 'payment_failed',
         metadata: { order_id: orderId, payment_id: payment.id },
       };
       return { paymentId: payment.id, error };
@@ -536,7 +591,12 @@ export async function startFakeRazorpay(
       payload.payment = { entity: payment };
       if (event === 'order.paid') payload.order = { entity: order };
       const body = phpJson({
-        entity: 'event', account_id: accountId, event, contains: Object.keys(payload), payload, created_at: seconds(),
+        entity: 'event',
+        account_id: accountId,
+        event,
+        contains: Object.keys(payload),
+        payload,
+        created_at: seconds(),
       });
       // @see https://razorpay.com/docs/webhooks/validate-test/ — HMAC-SHA256 hex of the raw body.
       const signature = createHmac('sha256', secret).update(body).digest('hex');
@@ -567,7 +627,7 @@ export async function startFakeRazorpay(
 
     finishRefund(refundId, status) {
       const entity = refunds.get(refundId);
-      if (!entity || entity.status !== 'pending') throw new Error(`fake Razorpay: no pending refund ${refundId}`);
+      if (entity?.status !== 'pending') throw new Error(`fake Razorpay: no pending refund ${refundId}`);
       entity.status = status;
       if (status === 'failed') {
         // A failed refund gives the money back to the merchant: the payment is captured again.

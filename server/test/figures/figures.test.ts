@@ -148,9 +148,7 @@ describe('figures kept as counters', () => {
     expect(await statsOf(t, org.sk, org.event.id)).toMatchObject({ revenue: right.revenue, by_ticket_type: right.by_ticket_type });
     const logged = t.logger.entries.find((e) => e.msg === 'figures repaired');
     expect(logged?.level).toBe('warn');
-    expect(logged?.drifts).toContainEqual(
-      expect.objectContaining({ collection: 'figures', id: org.event.id, field: 'revenue', was: 2 * 149_900 + 500, now: 2 * 149_900 }),
-    );
+    expect(logged?.drifts).toContainEqual(expect.objectContaining({ collection: 'figures', id: org.event.id, field: 'revenue', was: 2 * 149_900 + 500, now: 2 * 149_900 }));
   });
 
   it("repairs a crash between a ticket's write and its counters' update", async () => {
@@ -164,10 +162,7 @@ describe('figures kept as counters', () => {
     // Only the first write of each transition happens: the process dies before the figures follow.
     t.clock.advance(60_000);
     await tickets.updateOne({ _id: voided!.id }, { $set: { status: 'voided', voided_at: t.clock.now(), tally_due_at: t.clock.now() } });
-    await tickets.updateOne(
-      { _id: admitted!.id },
-      { $set: { status: 'checked_in', checked_in_at: t.clock.now(), checked_in_by: 'Gate 1', tally_due_at: t.clock.now() } },
-    );
+    await tickets.updateOne({ _id: admitted!.id }, { $set: { status: 'checked_in', checked_in_at: t.clock.now(), checked_in_by: 'Gate 1', tally_due_at: t.clock.now() } });
     const unsettled = await statsOf(t, org.sk, org.event.id);
     expect({ revenue: unsettled.revenue, checked_in: unsettled.checked_in }).toEqual({ revenue: 3 * 49_900, checked_in: 0 });
 

@@ -76,14 +76,7 @@ export async function payWithTestGateway(t: TestApp, pk: string, order: { id: st
 }
 
 /** Issues tickets directly (payment taken elsewhere), without mail: the quickest way to make attendees. */
-export async function issueTickets(
-  t: TestApp,
-  sk: string,
-  event: string,
-  ticketType: string,
-  holder: { name: string; email: string },
-  quantity = 1,
-): Promise<Ticket[]> {
+export async function issueTickets(t: TestApp, sk: string, event: string, ticketType: string, holder: { name: string; email: string }, quantity = 1): Promise<Ticket[]> {
   const res = await t.call('POST', '/v1/tickets', { key: sk, body: { event, ticket_type: ticketType, quantity, holder, send_email: false } });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body.data;

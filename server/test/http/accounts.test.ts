@@ -89,7 +89,10 @@ describe('GET /v1/account and keys', () => {
     const { sk, pk } = await t.signUp();
     const rolled = await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'publishable' } });
     expect(rolled.body.secret).toMatch(/^pk_test_/);
-    const event = await t.call('POST', '/v1/events', { key: sk, body: { name: 'x', starts_at: '2030-07-01T10:00:00Z', ends_at: '2030-07-01T12:00:00Z', capacity: 5, ticket_types: [{ name: 'A', price: 0 }] } });
+    const event = await t.call('POST', '/v1/events', {
+      key: sk,
+      body: { name: 'x', starts_at: '2030-07-01T10:00:00Z', ends_at: '2030-07-01T12:00:00Z', capacity: 5, ticket_types: [{ name: 'A', price: 0 }] },
+    });
     expect((await t.call('GET', `/v1/public/events/${event.body.id}`, { key: pk })).status).toBe(401);
     expect((await t.call('GET', `/v1/public/events/${event.body.id}`, { key: rolled.body.secret })).status).toBe(200);
   });

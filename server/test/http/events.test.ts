@@ -22,10 +22,12 @@ async function createEvent(overrides: Record<string, unknown> = {}, key = sk) {
  * to test the rules that depend on sold and held seats.
  */
 async function takeSeats(eventId: string, typeId: string, seats: number, as: 'held' | 'sold' = 'held') {
-  const result = await t.store.collection<EventDoc>('events').updateOne(
-    { _id: eventId, 'inventory.available': op.gte(seats) },
-    { $inc: { 'inventory.available': -seats, [`inventory.${as}`]: seats, [`inventory.types.${typeId}.${as}`]: seats } },
-  );
+  const result = await t.store
+    .collection<EventDoc>('events')
+    .updateOne(
+      { _id: eventId, 'inventory.available': op.gte(seats) },
+      { $inc: { 'inventory.available': -seats, [`inventory.${as}`]: seats, [`inventory.types.${typeId}.${as}`]: seats } },
+    );
   expect(result.matched).toBe(1);
 }
 
@@ -135,7 +137,12 @@ describe('events (happy)', () => {
     const [general, vip] = event.ticket_types;
     const res = await t.call('PATCH', `/v1/events/${event.id}`, {
       key: sk,
-      body: { ticket_types: [{ id: general.id, name: 'General', price: 59_900 }, { name: 'Student', price: 19_900, capacity: 10 }] },
+      body: {
+        ticket_types: [
+          { id: general.id, name: 'General', price: 59_900 },
+          { name: 'Student', price: 19_900, capacity: 10 },
+        ],
+      },
     });
     expect(res.status).toBe(200);
     expect(res.body.ticket_types.map((tt: { id: string; name: string; price: number }) => [tt.name, tt.price])).toEqual([
@@ -154,7 +161,12 @@ describe('events (happy)', () => {
     await takeSeats(event.id, general.id, 7, 'sold');
     const res = await t.call('PATCH', `/v1/events/${event.id}`, {
       key: sk,
-      body: { ticket_types: [{ id: general.id, name: 'General', price: 49_900, capacity: 30 }, { id: event.ticket_types[1].id, name: 'VIP', price: 149_900, capacity: 20, max_per_order: 4 }] },
+      body: {
+        ticket_types: [
+          { id: general.id, name: 'General', price: 49_900, capacity: 30 },
+          { id: event.ticket_types[1].id, name: 'VIP', price: 149_900, capacity: 20, max_per_order: 4 },
+        ],
+      },
     });
     expect(res.status).toBe(200);
     expect(res.body.ticket_types[0]).toMatchObject({ capacity: 30, sold: 7, available: 23 });
@@ -179,7 +191,10 @@ describe('events (errors)', () => {
         starts_at: '2030-06-08T18:00:00Z',
         ends_at: '2030-06-08T14:00:00Z',
         capacity: 10,
-        ticket_types: [{ name: 'A', price: 100, capacity: 11 }, { name: 'a', price: 100 }],
+        ticket_types: [
+          { name: 'A', price: 100, capacity: 11 },
+          { name: 'a', price: 100 },
+        ],
         open_amount: { min: 500, max: 100 },
       }),
     });
@@ -246,7 +261,12 @@ describe('events (errors)', () => {
     await takeSeats(event.id, vip.id, 5, 'sold');
     const lower = await t.call('PATCH', `/v1/events/${event.id}`, {
       key: sk,
-      body: { ticket_types: [{ id: general.id, name: 'General', price: 1 }, { id: vip.id, name: 'VIP', price: 1, capacity: 4 }] },
+      body: {
+        ticket_types: [
+          { id: general.id, name: 'General', price: 1 },
+          { id: vip.id, name: 'VIP', price: 1, capacity: 4 },
+        ],
+      },
     });
     expect(lower.status).toBe(409);
     expect(lower.body.error.details).toEqual([{ field: 'ticket_types.1.capacity', message: 'must be at least 5 (sold + held)' }]);
@@ -287,11 +307,23 @@ describe('events (errors)', () => {
         () => null,
         (err: { code: string; details: unknown }) => ({ code: err.code, details: err.details }),
       );
-    expect(await edit([{ id: general.id, name: 'General', price: 1 }, { id: vip.id, name: 'VIP', price: 1 }, { id: vip.id, name: 'VIP 2', price: 1, capacity: 30 }])).toEqual({
+    expect(
+      await edit([
+        { id: general.id, name: 'General', price: 1 },
+        { id: vip.id, name: 'VIP', price: 1 },
+        { id: vip.id, name: 'VIP 2', price: 1, capacity: 30 },
+      ]),
+    ).toEqual({
       code: 'VALIDATION_FAILED',
       details: [{ field: 'ticket_types.2.id', message: 'appears more than once; send each ticket type once' }],
     });
-    expect(await edit([{ id: general.id, name: 'General', price: 1 }, { id: vip.id, name: 'VIP', price: 1 }, { id: 'tt_unknown', name: 'Student', price: 1 }])).toEqual({
+    expect(
+      await edit([
+        { id: general.id, name: 'General', price: 1 },
+        { id: vip.id, name: 'VIP', price: 1 },
+        { id: 'tt_unknown', name: 'Student', price: 1 },
+      ]),
+    ).toEqual({
       code: 'VALIDATION_FAILED',
       details: [{ field: 'ticket_types.2.id', message: 'is not a ticket type of this event' }],
     });
@@ -305,10 +337,7 @@ describe('events (errors)', () => {
     const typeId = event.ticket_types[0].id;
     const events = t.store.collection<EventDoc>('events');
     const hold = () =>
-      events.updateOne(
-        { _id: event.id, 'inventory.available': op.gte(1) },
-        { $inc: { 'inventory.available': -1, 'inventory.held': 1, [`inventory.types.${typeId}.held`]: 1 } },
-      );
+      events.updateOne({ _id: event.id, 'inventory.available': op.gte(1) }, { $inc: { 'inventory.available': -1, 'inventory.held': 1, [`inventory.types.${typeId}.held`]: 1 } });
     const results = await Promise.all([
       ...Array.from({ length: 60 }, hold),
       t.call('PATCH', `/v1/events/${event.id}`, { key: sk, body: { capacity: 50 } }),

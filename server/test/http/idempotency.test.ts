@@ -213,7 +213,7 @@ describe('idempotency: scope, expiry and servers', () => {
 
   it('replays for 24 hours and runs the request afresh after, even before the TTL sweep', async () => {
     const clock = new ManualClock(START);
-    const { t, state } = await setup({ clock });
+    const { t } = await setup({ clock });
     await post(t, { amount: 1 }, { 'Idempotency-Key': 'k-ttl' });
     clock.advance(DAY_MS - 1);
     expect((await post(t, { amount: 1 }, { 'Idempotency-Key': 'k-ttl' })).json.id).toBe('ord_1');

@@ -132,7 +132,13 @@ describe('request ids, errors and headers', () => {
       collection: (name) => {
         const collection = real.collection(name);
         if (name !== 'events') return collection as never;
-        return { ...collection, name, find: async () => { throw new Error('disk on fire at /var/lib/secret'); } } as never;
+        return {
+          ...collection,
+          name,
+          find: async () => {
+            throw new Error('disk on fire at /var/lib/secret');
+          },
+        } as never;
       },
     };
     const t = await buildTestApp({ store: failing });

@@ -57,7 +57,16 @@ function fill(route: string, value: string): string {
 
 describe('names from Object.prototype', () => {
   it('finds every GET route with a path parameter to walk', () => {
-    for (const expected of ['/widget/v1/:file', '/demo/:file', '/console/assets/:hash/:name', '/dev/mailbox/:id/attachments/:filename', '/tickets/*', '/checkout/:eventId', '/v1/events/:id', '/console/events/:id']) {
+    for (const expected of [
+      '/widget/v1/:file',
+      '/demo/:file',
+      '/console/assets/:hash/:name',
+      '/dev/mailbox/:id/attachments/:filename',
+      '/tickets/*',
+      '/checkout/:eventId',
+      '/v1/events/:id',
+      '/console/events/:id',
+    ]) {
       expect(getRoutes).toContain(expected);
     }
   });

@@ -6,7 +6,6 @@ let sk: string;
 let pk: string;
 let account: string;
 
-
 beforeEach(async () => {
   t = await buildTestApp();
   const keys = await t.signUp();
@@ -21,8 +20,7 @@ async function createEvent(overrides: Record<string, unknown> = {}) {
 }
 
 /** What the seed's snippet sends: JSON, from the partner's page. */
-const seedPost = (body: unknown, origin = 'https://partner.example') =>
-  t.call('POST', '/payment', { body, headers: { Origin: origin, Accept: 'application/json' } });
+const seedPost = (body: unknown, origin = 'https://partner.example') => t.call('POST', '/payment', { body, headers: { Origin: origin, Accept: 'application/json' } });
 
 describe('POST /payment (happy)', () => {
   it('answers the seed snippet with a redirect to the hosted checkout', async () => {

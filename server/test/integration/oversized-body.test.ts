@@ -100,22 +100,26 @@ function sendOversized(path: string, framing: 'content-length' | 'chunked'): Pro
 }
 
 describe('a body over the limit', () => {
-  it.each(['content-length', 'chunked'] as const)(`gets a complete 413 with the JSON error, ${ROUNDS} times in a row, never a reset (%s)`, async (framing) => {
-    const problems: string[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const reply = await sendOversized('/v1/events', framing);
-      let code: unknown;
-      try {
-        code = (JSON.parse(reply.body) as { error?: { code?: string } }).error?.code;
-      } catch {
-        code = `unparsable body: ${reply.body.slice(0, 80)}`;
+  it.each(['content-length', 'chunked'] as const)(
+    `gets a complete 413 with the JSON error, ${ROUNDS} times in a row, never a reset (%s)`,
+    async (framing) => {
+      const problems: string[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const reply = await sendOversized('/v1/events', framing);
+        let code: unknown;
+        try {
+          code = (JSON.parse(reply.body) as { error?: { code?: string } }).error?.code;
+        } catch {
+          code = `unparsable body: ${reply.body.slice(0, 80)}`;
+        }
+        if (reply.error !== null || reply.status !== 413 || code !== 'PAYLOAD_TOO_LARGE') {
+          problems.push(`round ${round}: status ${reply.status}, code ${String(code)}, socket error ${reply.error}`);
+        }
       }
-      if (reply.error !== null || reply.status !== 413 || code !== 'PAYLOAD_TOO_LARGE') {
-        problems.push(`round ${round}: status ${reply.status}, code ${String(code)}, socket error ${reply.error}`);
-      }
-    }
-    expect(problems).toEqual([]);
-  }, 120_000);
+      expect(problems).toEqual([]);
+    },
+    120_000,
+  );
 
   it('keeps serving other requests afterwards', async () => {
     const res = await fetch(`${server.url}/healthz`);

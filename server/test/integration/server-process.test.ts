@@ -73,9 +73,7 @@ describe('the server process', () => {
   });
 
   it('refuses to start with bad settings and lists every problem', async () => {
-    const error = await startServer({ TTS_DATA_DIR: dataDir, NODE_ENV: 'production', PORT: 'not-a-port' }, { timeoutMs: 10_000 }).catch(
-      (e: Error) => e,
-    );
+    const error = await startServer({ TTS_DATA_DIR: dataDir, NODE_ENV: 'production', PORT: 'not-a-port' }, { timeoutMs: 10_000 }).catch((e: Error) => e);
     expect(String(error)).toMatch(/exited with 1[\s\S]*PORT: must be a port number[\s\S]*PUBLIC_URL: required in production/);
   });
 

@@ -109,7 +109,10 @@ describe('the server process on the SQLite store', () => {
     let rushing = true;
     let n = 0;
     const worker = async () => {
-      while (rushing) acknowledged.push(await paidOrder(server.url, org, (n += 1)));
+      while (rushing) {
+        n += 1;
+        acknowledged.push(await paidOrder(server.url, org, n));
+      }
     };
     const rush = Promise.all([worker(), worker(), worker(), worker()]);
     while (acknowledged.length < 40) await new Promise((resolve) => setTimeout(resolve, 10));

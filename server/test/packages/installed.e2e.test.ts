@@ -89,7 +89,10 @@ describe('the packages installed in a project of their own', () => {
     console.log(`Tarballs: ${sdk.file} ${sdk.size} B (${sdk.unpackedSize} B unpacked), ${widget.file} ${widget.size} B (${widget.unpackedSize} B unpacked)`);
     for (const pkg of packed) {
       expect(pkg.files, pkg.name).toEqual(expect.arrayContaining(['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE']));
-      expect(pkg.files.filter((f) => f.startsWith('src/') || f.includes('.test.') || f.endsWith('.map')), pkg.name).toEqual([]);
+      expect(
+        pkg.files.filter((f) => f.startsWith('src/') || f.includes('.test.') || f.endsWith('.map')),
+        pkg.name,
+      ).toEqual([]);
     }
     // The script-tag build is the server's to serve; the package is for bundlers.
     expect(widget.files.filter((f) => f.startsWith('dist/tts-checkout'))).toEqual([]);
@@ -151,12 +154,24 @@ export const client = new TrendyTickets({ apiKey: 'sk_test_x', baseUrl: 'http://
 export const isApiError = (e: unknown): e is TtsApiError => e instanceof TtsApiError;
 export type Paid = TtsPaidDetail['order']['status'];
 `;
-    const base = { strict: true, noEmit: true, skipLibCheck: false, types: [], lib: ['ES2022', 'DOM', 'DOM.Iterable'], target: 'ES2022', exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true };
+    const base = {
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+      types: [],
+      lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+      target: 'ES2022',
+      exactOptionalPropertyTypes: true,
+      noUncheckedIndexedAccess: true,
+    };
     await mkdir(join(project, 'node16'), { recursive: true });
     await mkdir(join(project, 'bundler'), { recursive: true });
     await writeFile(join(project, 'node16/consumer.mts'), consumer);
     await writeFile(join(project, 'node16/consumer.cts'), cjsConsumer);
-    await writeFile(join(project, 'node16/tsconfig.json'), JSON.stringify({ compilerOptions: { ...base, module: 'node16', moduleResolution: 'node16' }, include: ['*.mts', '*.cts'] }));
+    await writeFile(
+      join(project, 'node16/tsconfig.json'),
+      JSON.stringify({ compilerOptions: { ...base, module: 'node16', moduleResolution: 'node16' }, include: ['*.mts', '*.cts'] }),
+    );
     await writeFile(join(project, 'bundler/consumer.ts'), consumer);
     await writeFile(join(project, 'bundler/tsconfig.json'), JSON.stringify({ compilerOptions: { ...base, module: 'esnext', moduleResolution: 'bundler' }, include: ['*.ts'] }));
     const node16 = await inProject(process.execPath, [TSC, '-p', 'node16/tsconfig.json', '--listFiles']);
@@ -183,9 +198,10 @@ describe.skipIf(!browserAvailable)('the widget bundled into a partner page', () 
     if (site) await new Promise<void>((resolve) => site.close(() => resolve()));
   });
 
-  it('bundles `import \'@trendy-tickets/widget\'` with rollup and sells a ticket through it in Chromium', async () => {
+  it("bundles `import '@trendy-tickets/widget'` with rollup and sells a ticket through it in Chromium", async () => {
     await writeFile(
       join(project, 'page.js'),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the page's own source, with its template literal
       "import '@trendy-tickets/widget';\n\ndocument.addEventListener('tts-paid', (event) => {\n  document.getElementById('paid').textContent = `${event.detail.order.status}: ${event.detail.tickets.length}`;\n});\n",
     );
     const bundle = await rollup({ input: join(project, 'page.js'), plugins: [nodeResolve({ browser: true, rootDir: project })] });

@@ -12,7 +12,6 @@ let sk: string;
 let pk: string;
 let account: string;
 
-
 beforeEach(async () => {
   t = await buildTestApp();
   const keys = await t.signUp();
@@ -172,7 +171,11 @@ describe('checkout (happy, the no-script /basic flow)', () => {
       ends_at: new Date(body.ends_at),
       ticket_types: [{ name: 'General', price: 49_900 }],
     });
-    const { order, clientSecret } = await t.services.orders.create(owner, { event: event._id, items: [{ ticket_type: event.ticket_types[0]!.id, quantity: 1 }], buyer: BUYER }, { ip: 'test' });
+    const { order, clientSecret } = await t.services.orders.create(
+      owner,
+      { event: event._id, items: [{ ticket_type: event.ticket_types[0]!.id, quantity: 1 }], buyer: BUYER },
+      { ip: 'test' },
+    );
     // Verifying would create a Razorpay order; the page only needs the state.
     await t.store.collection('orders').updateOne({ _id: order._id }, { $set: { status: 'awaiting_payment' } });
     const html = await (await get(`/checkout/orders/${order._id}?key=${live.raw}`, `tts_cs_${order._id}=${clientSecret}`)).text();

@@ -78,9 +78,7 @@ describe('mailbox (happy)', () => {
     const [latest, older] = res.body;
     expect(Object.keys(latest).sort()).toEqual(['attachments', 'created_at', 'html', 'id', 'subject', 'text', 'to']);
     expect(latest).toMatchObject({ to: 'asha@example.com', subject: 'Your tickets', created_at: '2030-06-01T10:00:01.000Z' });
-    expect(latest.attachments).toEqual([
-      { filename: 'ticket.pdf', content_type: 'application/pdf', url: `http://tickets.test/dev/mailbox/${latest.id}/attachments/ticket.pdf` },
-    ]);
+    expect(latest.attachments).toEqual([{ filename: 'ticket.pdf', content_type: 'application/pdf', url: `http://tickets.test/dev/mailbox/${latest.id}/attachments/ticket.pdf` }]);
     expect(older.subject).toBe('111111 is your code for Monsoon Jazz Night');
   });
 

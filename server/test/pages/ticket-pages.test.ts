@@ -13,7 +13,6 @@ let t: TestApp;
 let sk: string;
 let owner: Owner;
 
-
 beforeEach(async () => {
   t = await buildTestApp();
   const keys = await t.signUp();

@@ -195,7 +195,11 @@ describe('refusals', () => {
   });
 
   it('tells each of Razorpay’s refusals apart, instead of taking every 400 for “already done”', async () => {
-    const refusal = (promise: Promise<unknown>) => promise.then(() => expect.fail('expected a refusal'), (e: unknown) => refusalOf(e));
+    const refusal = (promise: Promise<unknown>) =>
+      promise.then(
+        () => expect.fail('expected a refusal'),
+        (e: unknown) => refusalOf(e),
+      );
     const gatewayOrderId = await newOrder();
     const { paymentId } = fake.pay(gatewayOrderId, { capture: true });
 
@@ -230,7 +234,11 @@ describe('refusals', () => {
     const second = fake.pay(gatewayOrderId);
     await gateway.capturePayment(first.paymentId, 49_900, 'INR');
     const error = await gateway.capturePayment(second.paymentId, 49_900, 'INR').catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'CONFLICT', refusal: 'refused', upstream: { status: 400, error: { code: 'BAD_REQUEST_ERROR', description: expect.stringMatching(/already been paid/) } } });
+    expect(error).toMatchObject({
+      code: 'CONFLICT',
+      refusal: 'refused',
+      upstream: { status: 400, error: { code: 'BAD_REQUEST_ERROR', description: expect.stringMatching(/already been paid/) } },
+    });
     expect(fake.payments.get(second.paymentId)?.status).toBe('authorized');
   });
 
@@ -238,7 +246,9 @@ describe('refusals', () => {
     const res = await fetch(`${fake.apiBase}/no/such/thing`, { headers: { Authorization: `Basic ${Buffer.from(`${fake.keyId}:${fake.keySecret}`).toString('base64')}` } });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: { code: 'BAD_REQUEST_ERROR', description: 'The requested URL was not found on the server.' } });
-    expect(refusalOf(mapRazorpayError({ statusCode: 400, error: { code: 'BAD_REQUEST_ERROR', description: 'The requested URL was not found on the server.' } }, 'payment'))).toBe('not_found');
+    expect(refusalOf(mapRazorpayError({ statusCode: 400, error: { code: 'BAD_REQUEST_ERROR', description: 'The requested URL was not found on the server.' } }, 'payment'))).toBe(
+      'not_found',
+    );
   });
 
   it('finds the order made with a receipt, and refuses a reused receipt on accounts that want them unique', async () => {
@@ -268,9 +278,7 @@ describe('Razorpay unavailable', () => {
     const { paymentId } = fake.pay(gatewayOrderId);
     fake.setDown(mode);
     expect(await codeOf(gateway.createOrder({ amount: 100, currency: 'INR', receipt: 'r' }))).toBe('UPSTREAM_UNAVAILABLE');
-    expect(await codeOf(confirmPayment(gateway, { gatewayOrderId, paymentId, expectedAmount: 49_900, currency: 'INR' }))).toBe(
-      'UPSTREAM_UNAVAILABLE',
-    );
+    expect(await codeOf(confirmPayment(gateway, { gatewayOrderId, paymentId, expectedAmount: 49_900, currency: 'INR' }))).toBe('UPSTREAM_UNAVAILABLE');
     expect(await codeOf(gateway.listOrderPayments(gatewayOrderId))).toBe('UPSTREAM_UNAVAILABLE');
     fake.setDown(false);
     expect((await gateway.fetchPayment(paymentId)).status).toBe('authorized');

@@ -78,9 +78,7 @@ describe('query operators inside a signed webhook', () => {
 
   it('writes into no order when payment.failed names its order with an operator', async () => {
     const { order } = await victimAwaitingPayment();
-    const res = await deliver(
-      JSON.stringify({ event: 'payment.failed', payload: { payment: { entity: { id: 'pay_X', order_id: { $ne: null }, error_description: 'pwned' } } } }),
-    );
+    const res = await deliver(JSON.stringify({ event: 'payment.failed', payload: { payment: { entity: { id: 'pay_X', order_id: { $ne: null }, error_description: 'pwned' } } } }));
 
     expect(res.status).toBe(200);
     expect(res.body.ignored).toBe(true);
@@ -112,8 +110,14 @@ describe('signed bodies of the wrong shape', () => {
     ['not JSON', 'payment.captured'],
     ['an event that is not a string', JSON.stringify({ event: { $ne: null } })],
     ['a payment.failed without a payload', JSON.stringify({ event: 'payment.failed' })],
-    ['a payment.failed whose error_description is not a string', JSON.stringify({ event: 'payment.failed', payload: { payment: { entity: { order_id: 'order_Known', error_description: { text: 'x' } } } } })],
-    ['a payment.failed whose error_description is a number', JSON.stringify({ event: 'payment.failed', payload: { payment: { entity: { order_id: 'order_Known', error_description: 42 } } } })],
+    [
+      'a payment.failed whose error_description is not a string',
+      JSON.stringify({ event: 'payment.failed', payload: { payment: { entity: { order_id: 'order_Known', error_description: { text: 'x' } } } } }),
+    ],
+    [
+      'a payment.failed whose error_description is a number',
+      JSON.stringify({ event: 'payment.failed', payload: { payment: { entity: { order_id: 'order_Known', error_description: 42 } } } }),
+    ],
     ['a refund.processed whose amount is text', JSON.stringify({ event: 'refund.processed', payload: { refund: { entity: { payment_id: 'pay_Known', amount: '1e9' } } } })],
     ['a payment.captured whose payload is null', JSON.stringify({ event: 'payment.captured', payload: null })],
   ])('acknowledges %s without acting on it, never a 500', async (_name, body) => {
@@ -130,7 +134,10 @@ describe('signed bodies of the wrong shape', () => {
     const { order } = await victimAwaitingPayment();
     const gatewayOrderId = order.payment.gateway_order_id as string;
     const res = await deliver(
-      JSON.stringify({ event: 'payment.failed', payload: { payment: { entity: { id: 'pay_F1', order_id: gatewayOrderId, error_description: 'Card declined', extra: { any: 'thing' } } } } }),
+      JSON.stringify({
+        event: 'payment.failed',
+        payload: { payment: { entity: { id: 'pay_F1', order_id: gatewayOrderId, error_description: 'Card declined', extra: { any: 'thing' } } } },
+      }),
     );
 
     expect(res).toEqual({ status: 200, body: { received: true, duplicate: false, ignored: false } });

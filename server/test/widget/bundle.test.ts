@@ -21,7 +21,9 @@ describe('the built widget', () => {
     const gzip = gzipSync(code, { level: 9 }).length;
     const br = brotliCompressSync(code).length;
     const kb = (n: number) => `${(n / 1024).toFixed(2)} KB`;
-    console.info(`widget/dist/tts-checkout.js: ${kb(code.length)} minified, ${kb(gzip)} gzip, ${kb(br)} brotli; budget ${kb(BUDGET_BYTES)} gzip (${Math.round((gzip / BUDGET_BYTES) * 100)}%)`);
+    console.info(
+      `widget/dist/tts-checkout.js: ${kb(code.length)} minified, ${kb(gzip)} gzip, ${kb(br)} brotli; budget ${kb(BUDGET_BYTES)} gzip (${Math.round((gzip / BUDGET_BYTES) * 100)}%)`,
+    );
     expect(gzip, `tts-checkout.js is ${kb(gzip)} min+gzip, over the ${kb(BUDGET_BYTES)} budget`).toBeLessThanOrEqual(BUDGET_BYTES);
   });
 

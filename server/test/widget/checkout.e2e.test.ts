@@ -100,7 +100,11 @@ describe.skipIf(!browserAvailable)('<tts-checkout> in Chromium', () => {
     await page.getByRole('heading', { name: 'You’re in!' }).waitFor();
     await expect.poll(() => page.locator('tts-checkout [part="qr"]').count()).toBe(2);
     await expect
-      .poll(() => page.locator('tts-checkout [part="qr"]').evaluateAll((imgs) => (imgs as unknown as Array<{ complete: boolean; naturalWidth: number }>).every((i) => i.complete && i.naturalWidth > 0)))
+      .poll(() =>
+        page
+          .locator('tts-checkout [part="qr"]')
+          .evaluateAll((imgs) => (imgs as unknown as Array<{ complete: boolean; naturalWidth: number }>).every((i) => i.complete && i.naturalWidth > 0)),
+      )
       .toBe(true);
     expect(await lowContrast(page)).toEqual([]);
     await screenshot(page, 'widget-1280-5-done');
@@ -280,7 +284,9 @@ document.getElementById('buy').addEventListener('click', async () => {
     await page.getByRole('button', { name: 'Pay ₹999.00' }).click();
     await page.getByRole('heading', { name: 'You’re in!' }).waitFor();
     // Resolved at payment, while the buyer still looks at the tickets in the open modal.
-    const result = await page.evaluate(() => (globalThis as unknown as { __result: { status: string; order: { status: string; client_secret?: string }; tickets: unknown[] } }).__result);
+    const result = await page.evaluate(
+      () => (globalThis as unknown as { __result: { status: string; order: { status: string; client_secret?: string }; tickets: unknown[] } }).__result,
+    );
     expect(result).toMatchObject({ status: 'paid', order: { status: 'paid' }, tickets: [expect.objectContaining({ object: 'ticket' })] });
     expect(result.order.client_secret).toBeUndefined();
     expect(await page.locator('tts-checkout').count()).toBe(1);

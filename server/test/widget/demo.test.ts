@@ -77,9 +77,7 @@ describe('/demo (security)', () => {
     expect(directives['script-src']).toBe("'self' https://checkout.razorpay.com https://cdn.razorpay.com");
     // Razorpay's checkout.js injects a <style> element into the page that opens it.
     expect(directives['style-src']).toBe("'self' 'unsafe-inline'");
-    expect(directives['connect-src']).toBe(
-      "'self' http://tickets.test https://api.razorpay.com https://lumberjack.razorpay.com https://lumberjack-metrics.razorpay.com",
-    );
+    expect(directives['connect-src']).toBe("'self' http://tickets.test https://api.razorpay.com https://lumberjack.razorpay.com https://lumberjack-metrics.razorpay.com");
     expect(directives['img-src']).toContain('https://cdn.razorpay.com');
     expect(directives['frame-src']).toBe('https://api.razorpay.com https://checkout.razorpay.com');
     // The redirect flow (in-app browsers) posts a form from the page to Razorpay.

@@ -5,7 +5,11 @@ import { WIDGET_DIST } from '../../src/http/routes/widget.js';
 
 const ROOT = new URL('../../../', import.meta.url);
 const read = (path: string) => readFile(new URL(path, ROOT), 'utf8');
-const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
+const lines = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 
 /** Whether `block`'s lines appear one after another, in order, somewhere in `file` (indentation aside). */
 function appearsIn(block: string, file: string): boolean {

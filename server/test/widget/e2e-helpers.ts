@@ -97,7 +97,10 @@ export function lowContrast(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
     const lum = ([r = 0, g = 0, b = 0]: number[]) => {
-      const ch = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      const ch = (byte: number) => {
+        const v = byte / 255;
+        return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+      };
       return 0.2126 * ch(r) + 0.7152 * ch(g) + 0.0722 * ch(b);
     };
     /** The first opaque background behind the element, through shadow roots. */

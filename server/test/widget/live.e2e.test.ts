@@ -170,7 +170,9 @@ describe.skipIf(!browserAvailable)('<tts-checkout> in live mode, in Chromium', (
     await checkout.getByRole('button', { name: 'Pay (fake)' }).click();
     await page.getByRole('heading', { name: 'You’re in!' }).waitFor();
     expect(razorpay.scriptLoads()).toBe(1);
-    await expect.poll(() => page.locator('tts-checkout [part="qr"]').evaluateAll((imgs) => imgs.length === 1 && (imgs[0] as unknown as { naturalWidth: number }).naturalWidth > 0)).toBe(true);
+    await expect
+      .poll(() => page.locator('tts-checkout [part="qr"]').evaluateAll((imgs) => imgs.length === 1 && (imgs[0] as unknown as { naturalWidth: number }).naturalWidth > 0))
+      .toBe(true);
     const captured = [...fake.payments.values()].filter((p) => p.status === 'captured');
     expect(captured).toHaveLength(1);
     expect(captured[0]).toMatchObject({ order_id: opened[0]!.order_id, amount: 49_900 });
@@ -222,7 +224,8 @@ describe.skipIf(!browserAvailable)('<tts-checkout> in live mode, in Chromium', (
   }, 45_000);
 
   it('pays through Razorpay’s redirect flow inside an in-app browser and lands on the order page with the tickets', async () => {
-    const instagram = 'Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/UQ1A.240205.004; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/122.0.6261.105 Mobile Safari/537.36 Instagram 321.0.0.32.112 Android';
+    const instagram =
+      'Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/UQ1A.240205.004; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/122.0.6261.105 Mobile Safari/537.36 Instagram 321.0.0.32.112 Android';
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, userAgent: instagram });
     const page = await context.newPage();
     await watchCsp(page);
@@ -249,7 +252,8 @@ describe.skipIf(!browserAvailable)('<tts-checkout> in live mode, in Chromium', (
     await page.waitForURL(new RegExp(`^${server.url}/checkout/orders/ord_\\w+\\?key=pk_live_`));
     const captured = [...fake.payments.values()].filter((p) => p.order_id === opened[0]!.order_id && p.status === 'captured');
     expect(captured).toHaveLength(1);
-    const ticketIds = async () => new Set((await page.locator('a[href*="/tickets/tkt_"]').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''))).map((href) => /tkt_\w+/.exec(href)?.[0]));
+    const ticketIds = async () =>
+      new Set((await page.locator('a[href*="/tickets/tkt_"]').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''))).map((href) => /tkt_\w+/.exec(href)?.[0]));
     expect(await ticketIds()).toEqual(new Set([expect.stringMatching(/^tkt_/)]));
     await screenshot(page, 'live-390-inapp-order-page');
     await context.close();

@@ -166,7 +166,11 @@ describe.skipIf(!browserAvailable)('no buyer is stranded (Chromium)', () => {
   it('says seats held by others are held, not sold, with when they may free up, and offers them by itself once they do', async () => {
     const page = await newPage();
     const event = await newEvent({ capacity: 2, require_email_verification: false, hold_minutes: 10 });
-    const other = await api('POST', '/v1/orders', keys.pk, { event: event.id, items: [{ ticket_type: event.general, quantity: 2 }], buyer: { name: 'Ravi Kumar', email: 'ravi@example.com' } });
+    const other = await api('POST', '/v1/orders', keys.pk, {
+      event: event.id,
+      items: [{ ticket_type: event.general, quantity: 2 }],
+      buyer: { name: 'Ravi Kumar', email: 'ravi@example.com' },
+    });
     expect(other.status).toBe(201);
     await partnerPage(page, event.id);
     await page.getByRole('button', { name: 'Book tickets' }).click();
@@ -315,10 +319,13 @@ describe.skipIf(!browserAvailable)('no buyer is stranded (Chromium)', () => {
     await ticketPage.getByText('If this address holds tickets for upcoming events, we have sent it one email').waitFor();
     await screenshot(ticketPage, 'stranded-find-my-tickets-sent');
     await expect
-      .poll(async () => {
-        const mail = (await (await fetch(`${server.url}/dev/mailbox.json`)).json()) as Array<{ to: string; subject: string; text: string }>;
-        return mail.find((m) => m.to === who.email && m.subject === 'Your ticket')?.text ?? '';
-      }, { timeout: 15_000 })
+      .poll(
+        async () => {
+          const mail = (await (await fetch(`${server.url}/dev/mailbox.json`)).json()) as Array<{ to: string; subject: string; text: string }>;
+          return mail.find((m) => m.to === who.email && m.subject === 'Your ticket')?.text ?? '';
+        },
+        { timeout: 15_000 },
+      )
       .toContain(ticketUrl);
   });
 });

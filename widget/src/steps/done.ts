@@ -13,10 +13,11 @@ export function doneStep(c: StepContext) {
     <p class="ok" part="success">
       ${order?.amount ? `${i.t('paid', { amount: i.money(order.amount) })} ` : ''}${i.t('sent', { email: order?.buyer.email ?? '' })}
     </p>
-    ${tickets.length === 0
-      ? html`<p>${i.t('issuing')}</p>`
-      : tickets.map(
-          (t, n) => html`<section class="ticket" part="ticket">
+    ${
+      tickets.length === 0
+        ? html`<p>${i.t('issuing')}</p>`
+        : tickets.map(
+            (t, n) => html`<section class="ticket" part="ticket">
             <p class="muted">${i.t('ticket', { n: n + 1, total: tickets.length })} · ${t.ticket_type_name} · ${t.holder.name}</p>
             <img part="qr" src=${`${t.url}/qr.svg`} alt=${i.t('qr', { n: n + 1 })} width="200" height="200" />
             <p class="muted">${t.id}</p>
@@ -25,10 +26,13 @@ export function doneStep(c: StepContext) {
               <a class="primary" part="primary" href=${t.pdf_url} target="_blank" rel="noopener" download>${i.t('pdf')}</a>
             </div>
           </section>`,
-        )}
-    ${tickets[0]
-      ? // The server's "Find my tickets" page sits next to the ticket pages: for a buyer who loses the mail.
-        html`<p><a class="link" href=${tickets[0].url.replace(/[^/]+$/, 'find')} target="_blank" rel="noopener">${i.t('find')}</a></p>`
-      : nothing}
+          )
+    }
+    ${
+      tickets[0]
+        ? // The server's "Find my tickets" page sits next to the ticket pages: for a buyer who loses the mail.
+          html`<p><a class="link" href=${tickets[0].url.replace(/[^/]+$/, 'find')} target="_blank" rel="noopener">${i.t('find')}</a></p>`
+        : nothing
+    }
     ${c.modal ? html`<button class="primary" part="primary" @click=${c.on.close}>${i.t('close')}</button>` : nothing}`;
 }

@@ -206,7 +206,11 @@ describe('pay step, live mode (Razorpay Checkout against the fake Razorpay)', ()
     options.handler({ razorpay_payment_id: paid.paymentId, razorpay_order_id: paid.orderId, razorpay_signature: paid.signature });
     expect(dialog(el).open).toBe(true);
     await until(() => expect(text(el)).toContain('You’re in!'));
-    expect(events.find((e) => e.type === 'tts-paid')?.detail.order).toMatchObject({ status: 'paid', livemode: true, payment: { gateway: 'razorpay', gateway_payment_id: paid.paymentId } });
+    expect(events.find((e) => e.type === 'tts-paid')?.detail.order).toMatchObject({
+      status: 'paid',
+      livemode: true,
+      payment: { gateway: 'razorpay', gateway_payment_id: paid.paymentId },
+    });
   });
 
   it('shows Razorpay’s failure once the buyer closes its window, and lets them pay again', async () => {

@@ -18,14 +18,16 @@ export function payStep(c: StepContext) {
       ${lines}
       <p class="row"><b>${i.t('total')}</b><b>${i.money(order?.amount ?? 0)}</b></p>
     </div>
-    ${payment?.gateway === 'test'
-      ? html`<div class="test" part="test-mode" role="group" aria-labelledby="tm">
+    ${
+      payment?.gateway === 'test'
+        ? html`<div class="test" part="test-mode" role="group" aria-labelledby="tm">
           <strong id="tm">${i.t('test')}</strong>
           <p>${i.t('testNote')}</p>
           <button class="primary" part="primary" aria-disabled=${c.busy} @click=${() => c.on.pay('success')}>${label}</button>
           <button class="secondary" part="secondary" aria-disabled=${c.busy} @click=${() => c.on.pay('failure')}>${i.t('fail')}</button>
         </div>`
-      : html`<p class="muted">${i.t('secure')}</p>
+        : html`<p class="muted">${i.t('secure')}</p>
           ${c.confirming ? html`<p class="confirming">${i.t('paying')}</p>` : ''}
-          <button class="primary" part="primary" aria-disabled=${c.busy} @click=${() => c.on.pay()}>${label}</button>`}`;
+          <button class="primary" part="primary" aria-disabled=${c.busy} @click=${() => c.on.pay()}>${label}</button>`
+    }`;
 }

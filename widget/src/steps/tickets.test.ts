@@ -59,7 +59,16 @@ describe('tickets step', () => {
   });
 
   it('marks a sold-out type, offers no stepper for it, and starts `quantity` on the first type on sale', async () => {
-    const { el, t, org } = await setup({ event: { capacity: 100, ticket_types: [{ name: 'Early bird', price: 29_900, capacity: 2 }, { name: 'General', price: 49_900 }] }, attrs: { mode: 'page' } });
+    const { el, t, org } = await setup({
+      event: {
+        capacity: 100,
+        ticket_types: [
+          { name: 'Early bird', price: 29_900, capacity: 2 },
+          { name: 'General', price: 49_900 },
+        ],
+      },
+      attrs: { mode: 'page' },
+    });
     await issueTickets(t, org.sk, org.event.id, org.general, { name: 'Ravi Kumar', email: 'ravi@example.com' }, 2);
     t.clock.advance(PUBLIC_VIEW_CACHED);
     el.remove();

@@ -49,13 +49,15 @@ export function ticketsStep(c: StepContext) {
             <b id=${`n-${t.id}`}>${t.name}</b>
             <span class="muted">${t.price ? i.money(t.price) : i.t('free')}${left ? ` · ${left}` : ''}</span>
           </div>
-          ${t.available <= 0
-            ? nothing
-            : html`<div class="stepper" role="group" aria-labelledby=${`n-${t.id}`}>
+          ${
+            t.available <= 0
+              ? nothing
+              : html`<div class="stepper" role="group" aria-labelledby=${`n-${t.id}`}>
                 <button type="button" aria-label=${i.t('remove', { name: t.name })} aria-disabled=${n <= 0} @click=${() => n > 0 && c.on.qty(t.id, n - 1)}>−</button>
                 <output aria-live="polite">${n}</output>
                 <button type="button" aria-label=${i.t('add', { name: t.name })} aria-disabled=${n >= max} @click=${() => n < max && c.on.qty(t.id, n + 1)}>+</button>
-              </div>`}
+              </div>`
+          }
         </div>`;
       });
   return html`<h3 data-focus tabindex="-1">${i.t('tickets')}</h3>

@@ -21,7 +21,10 @@
   status.setAttribute('role', 'status');
   document.body.appendChild(status);
 
-  /** Selects the block's text, so a browser without the clipboard API still leaves it one Ctrl+C away. */
+  /**
+   * Selects the block's text, so a browser without the clipboard API still leaves it one Ctrl+C away.
+   * @param {Element} block
+   */
   function select(block) {
     var range = document.createRange();
     range.selectNodeContents(block);
@@ -48,6 +51,7 @@
     var timer = 0;
     button.addEventListener('click', function () {
       var text = block.textContent || '';
+      /** @param {boolean} ok whether the text reached the clipboard */
       var done = function (ok) {
         state.textContent = ok ? 'Copied' : 'Press Ctrl+C to copy';
         status.textContent = ok ? 'The ' + label + ' is on the clipboard.' : 'The ' + label + ' is selected: press Ctrl+C (or ⌘C) to copy it.';

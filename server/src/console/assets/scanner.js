@@ -58,7 +58,7 @@
     try {
       var parsed = JSON.parse(localStorage.getItem(queueKey) || '[]');
       return Array.isArray(parsed) ? parsed : [];
-    } catch (err) {
+    } catch (_err) {
       return [];
     }
   }
@@ -74,7 +74,7 @@
   function saveQueue() {
     try {
       localStorage.setItem(queueKey, JSON.stringify(queue));
-    } catch (err) {
+    } catch (_err) {
       // Storage full or off: the scans still live as long as the page; the next write retries.
     }
     showQueued(queue.length);
@@ -90,7 +90,11 @@
   function newNonce() {
     var bytes = new Uint8Array(16);
     crypto.getRandomValues(bytes);
-    return Array.prototype.map.call(bytes, function (b) { return (b < 16 ? '0' : '') + b.toString(16); }).join('');
+    return Array.prototype.map
+      .call(bytes, function (b) {
+        return (b < 16 ? '0' : '') + b.toString(16);
+      })
+      .join('');
   }
 
   /** @param {string} code */
@@ -156,8 +160,10 @@
    * @returns {Promise<void>}
    */
   function sendNext(tried) {
-    var scan = queue[0];
-    if (!scan || tried.has(scan.nonce)) return Promise.resolve();
+    var next = queue[0];
+    if (!next || tried.has(next.nonce)) return Promise.resolve();
+    /** @type {QueuedScan} */
+    var scan = next;
     tried.add(scan.nonce);
     return fetch(endpoint, {
       method: 'POST',
@@ -342,7 +348,16 @@
         var ctx = /** @type {AudioContext} */ (audio);
         if (ctx.state === 'suspended') ctx.resume();
         // Admitted: one bright beep. Refused: two low buzzes. Queued: one mid tone.
-        var tones = ok === true ? [[880, 0, 0.12]] : ok === false ? [[220, 0, 0.18], [220, 0.26, 0.18]] : [[520, 0, 0.1]];
+        /** @type {Array<[number, number, number]>} */
+        var tones =
+          ok === true
+            ? [[880, 0, 0.12]]
+            : ok === false
+              ? [
+                  [220, 0, 0.18],
+                  [220, 0.26, 0.18],
+                ]
+              : [[520, 0, 0.1]];
         tones.forEach(function (tone) {
           var osc = ctx.createOscillator();
           var gain = ctx.createGain();
@@ -357,7 +372,7 @@
           osc.stop(start + tone[2] + 0.02);
         });
       }
-    } catch (err) {
+    } catch (_err) {
       // No sound is no reason to stop scanning.
     }
     if (navigator.vibrate) navigator.vibrate(ok === true ? 120 : ok === false ? [200, 100, 200] : 60);
@@ -399,7 +414,9 @@
       var script = document.createElement('script');
       script.src = src;
       script.async = true;
-      script.onload = function () { resolve(undefined); };
+      script.onload = function () {
+        resolve(undefined);
+      };
       script.onerror = function () {
         script.remove();
         reject(new Error('could not load the QR decoder'));
@@ -418,11 +435,13 @@
             var detector = new Detector({ formats: ['qr_code'] });
             return function () {
               return detector.detect(video).then(function (/** @type {Array<{ rawValue: string }>} */ codes) {
-                return codes.length > 0 ? codes[0].rawValue : null;
+                return codes[0] ? codes[0].rawValue : null;
               });
             };
           },
-          function () { return null; },
+          function () {
+            return null;
+          },
         )
       : Promise.resolve(null);
     return native.then(function (found) {
@@ -482,7 +501,10 @@
 
   function stopCamera() {
     running = false;
-    if (stream) stream.getTracks().forEach(function (track) { track.stop(); });
+    if (stream)
+      stream.getTracks().forEach(function (track) {
+        track.stop();
+      });
     stream = null;
     video.srcObject = null;
     video.hidden = true;

@@ -61,7 +61,13 @@ export const SalesChart: FC<{ days: SalesDay[] }> = ({ days }) => {
           {days.map((d, i) => {
             const h = d.tickets === 0 ? 2 : Math.max(2, (d.tickets / top) * HEIGHT);
             return (
-              <rect class={d.tickets === 0 ? 'bar zero' : 'bar'} x={(i * slot + (slot - barW) / 2).toFixed(1)} y={(HEIGHT - h).toFixed(1)} width={barW.toFixed(1)} height={h.toFixed(1)}>
+              <rect
+                class={d.tickets === 0 ? 'bar zero' : 'bar'}
+                x={(i * slot + (slot - barW) / 2).toFixed(1)}
+                y={(HEIGHT - h).toFixed(1)}
+                width={barW.toFixed(1)}
+                height={h.toFixed(1)}
+              >
                 <title>{`${shortDate(d.date)}: ${count(d.tickets)} ticket${d.tickets === 1 ? '' : 's'}, ${rupees(d.revenue)}`}</title>
               </rect>
             );

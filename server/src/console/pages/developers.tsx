@@ -149,8 +149,8 @@ export const DevelopersPage: FC<DevelopersPageProps> = ({ user, keys, publicUrl,
         <section class="card" aria-labelledby="refunds-h" id="test-refunds">
           <h2 id="refunds-h">Test refunds</h2>
           <p>
-            Test refunds are processed at once. To see how your integration and this console show the other endings Razorpay has, buy
-            with one of these buyer emails (any domain, any <code>+tag</code>), then refund the order:
+            Test refunds are processed at once. To see how your integration and this console show the other endings Razorpay has, buy with one of these buyer emails (any domain,
+            any <code>+tag</code>), then refund the order:
           </p>
           <dl class="facts">
             <dt class="mono">refund-fails@…</dt>
@@ -166,8 +166,8 @@ export const DevelopersPage: FC<DevelopersPageProps> = ({ user, keys, publicUrl,
       <section class="card" aria-labelledby="packages-h">
         <h2 id="packages-h">SDK and widget packages</h2>
         <p class="muted small">
-          <code>@trendy-tickets/sdk</code> (the typed client) and <code>@trendy-tickets/widget</code> (the checkout element for bundlers) are not on the npm
-          registry yet. Until they are, install them from this server:
+          <code>@trendy-tickets/sdk</code> (the typed client) and <code>@trendy-tickets/widget</code> (the checkout element for bundlers) are not on the npm registry yet. Until
+          they are, install them from this server:
         </p>
         <pre class="snippet" id="install-packages">
           {`npm install ${publicUrl}/packages/trendy-tickets-sdk-latest.tgz\nnpm install ${publicUrl}/packages/trendy-tickets-widget-latest.tgz`}

@@ -15,7 +15,19 @@ import { Checkbox, ErrorSummary, Field, Select, TextArea, type FieldErrors } fro
 import { CsrfField, Shell, type Flash } from './layout.js';
 
 /** Common zones, offered as suggestions; any IANA zone is accepted. */
-const ZONES = ['Asia/Kolkata', 'Asia/Dubai', 'Asia/Singapore', 'Asia/Kathmandu', 'Asia/Dhaka', 'Asia/Colombo', 'Europe/London', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'Australia/Sydney'];
+const ZONES = [
+  'Asia/Kolkata',
+  'Asia/Dubai',
+  'Asia/Singapore',
+  'Asia/Kathmandu',
+  'Asia/Dhaka',
+  'Asia/Colombo',
+  'Europe/London',
+  'Europe/Berlin',
+  'America/New_York',
+  'America/Los_Angeles',
+  'Australia/Sydney',
+];
 
 /**
  * The state of an event in one word, for its badge.
@@ -115,7 +127,14 @@ const TypeRow: FC<{ row: TicketTypeRow; index: number; errors: FieldErrors; sold
     <div class="ticket-type">
       {row.id ? <input type="hidden" name={name('id')} value={row.id} /> : null}
       <div class="fields">
-        <Field name={name('name')} label={row.id ? `Type ${index + 1}` : `New type ${index + 1}`} value={row.name} errors={errors} maxlength={100} placeholder="General admission" />
+        <Field
+          name={name('name')}
+          label={row.id ? `Type ${index + 1}` : `New type ${index + 1}`}
+          value={row.name}
+          errors={errors}
+          maxlength={100}
+          placeholder="General admission"
+        />
         <Field name={name('price')} label="Price (₹)" value={row.price} errors={errors} inputmode="decimal" placeholder="499" />
         <Field name={name('capacity')} label="Seats" value={row.capacity} errors={errors} inputmode="numeric" placeholder="shared" />
         <Field name={name('max_per_order')} label="Most per order" value={row.max_per_order} errors={errors} inputmode="numeric" placeholder="10" />
@@ -184,21 +203,25 @@ export const EventFormPage: FC<EventFormPageProps> = ({ user, event, form, error
             <Field name="starts_at" label="Starts" type="datetime-local" value={v.starts_at} errors={errors} required />
             <Field name="ends_at" label="Ends" type="datetime-local" value={v.ends_at} errors={errors} required />
           </div>
-          <>
-            <Field name="timezone" label="Time zone" value={v.timezone} errors={errors} list="zones" autocomplete="off" hint="The venue's time zone: the times above are read in it." />
-            <datalist id="zones">
-              {ZONES.map((z) => (
-                <option value={z} />
-              ))}
-            </datalist>
-          </>
+          <Field
+            name="timezone"
+            label="Time zone"
+            value={v.timezone}
+            errors={errors}
+            list="zones"
+            autocomplete="off"
+            hint="The venue's time zone: the times above are read in it."
+          />
+          <datalist id="zones">
+            {ZONES.map((z) => (
+              <option value={z} />
+            ))}
+          </datalist>
         </fieldset>
         <fieldset>
           <legend>Tickets</legend>
           <Field name="capacity" label="Capacity" value={v.capacity} errors={errors} inputmode="numeric" required hint="Seats in total, across every ticket type." />
-          <p class="hint">
-            Leave a row empty to skip it. Seats per type are optional: without them a type shares the event's capacity.
-          </p>
+          <p class="hint">Leave a row empty to skip it. Seats per type are optional: without them a type shares the event's capacity.</p>
           {form.ticketTypes.map((row, i) => (
             <TypeRow row={row} index={i} errors={errors} sold={row.id ? soldOf(row.id) : 0} />
           ))}
@@ -211,7 +234,14 @@ export const EventFormPage: FC<EventFormPageProps> = ({ user, event, form, error
             <Field name="valid_from" label="Tickets admit from" type="datetime-local" value={v.valid_from} errors={errors} hint="Empty: from when sales open." />
             <Field name="valid_until" label="Tickets admit until" type="datetime-local" value={v.valid_until} errors={errors} hint="Empty: until the event ends." />
           </div>
-          <Field name="hold_minutes" label="Hold time (minutes)" value={v.hold_minutes} errors={errors} inputmode="numeric" hint="How long an unpaid order keeps its seats: 5 to 120." />
+          <Field
+            name="hold_minutes"
+            label="Hold time (minutes)"
+            value={v.hold_minutes}
+            errors={errors}
+            inputmode="numeric"
+            hint="How long an unpaid order keeps its seats: 5 to 120."
+          />
           <Checkbox name="require_email_verification" label="Buyers confirm their email with a one-time code" checked={v.require_email_verification === 'on'} errors={errors} />
         </fieldset>
         <fieldset>
@@ -330,9 +360,7 @@ export const EmbedPanel: FC<{ event: EventDoc; embed: EmbedProps }> = ({ event, 
         {scriptTag}
       </pre>
       <h3>SDK</h3>
-      <p class="muted small">
-        Open the checkout from your own button. The SDK is not on the npm registry yet; until it is, install it from this server:
-      </p>
+      <p class="muted small">Open the checkout from your own button. The SDK is not on the npm registry yet; until it is, install it from this server:</p>
       <pre class="snippet" id="snippet-sdk-install" data-copy="install command">
         {install}
       </pre>
@@ -348,7 +376,11 @@ export const EmbedPanel: FC<{ event: EventDoc; embed: EmbedProps }> = ({ event, 
       {event.allowed_origins.length > 0 ? (
         <p class="muted small">Sells only on: {event.allowed_origins.join(', ')}.</p>
       ) : (
-        <p class="muted small">{event.livemode ? 'No allowed origins yet: live checkout works only on the hosted page until you add your site.' : 'Any site may embed this test event. Add allowed origins before going live.'}</p>
+        <p class="muted small">
+          {event.livemode
+            ? 'No allowed origins yet: live checkout works only on the hosted page until you add your site.'
+            : 'Any site may embed this test event. Add allowed origins before going live.'}
+        </p>
       )}
     </section>
   );
@@ -431,7 +463,12 @@ export const EventPage: FC<EventPageProps> = ({ user, event, stats, scans, embed
       <section class="figures" aria-label="Figures">
         <Figure id="fig-sold" label="Sold" value={`${count(stats.sold)} / ${count(stats.capacity)}`} note={`${count(stats.held)} held · ${count(stats.available)} left`} />
         <Figure id="fig-revenue" label="Revenue" value={rupees(stats.revenue)} note={revenueNote(stats.issued)} />
-        <Figure id="fig-checked-in" label="Checked in" value={`${count(stats.checked_in)} / ${count(tickets)}`} note={tickets === 0 ? 'no tickets yet' : `${percent(stats.attendance_rate)} attendance`} />
+        <Figure
+          id="fig-checked-in"
+          label="Checked in"
+          value={`${count(stats.checked_in)} / ${count(tickets)}`}
+          note={tickets === 0 ? 'no tickets yet' : `${percent(stats.attendance_rate)} attendance`}
+        />
         <Figure id="fig-no-shows" label="Not checked in" value={count(stats.not_checked_in)} />
       </section>
       <div class="columns">
@@ -523,7 +560,7 @@ export const EventPage: FC<EventPageProps> = ({ user, event, stats, scans, embed
               </dd>
               <dt>Tickets admit</dt>
               <dd>
-                {event.valid_from ?? event.sales_start_at ? when(event.valid_from ?? event.sales_start_at, tz) : 'any time'} to {when(event.valid_until ?? event.ends_at, tz)}
+                {(event.valid_from ?? event.sales_start_at) ? when(event.valid_from ?? event.sales_start_at, tz) : 'any time'} to {when(event.valid_until ?? event.ends_at, tz)}
               </dd>
               <dt>Email code</dt>
               <dd>{event.require_email_verification ? 'Required' : 'Off'}</dd>
@@ -562,9 +599,7 @@ export const CancelEventPage: FC<{ user: ConsoleUser; event: EventDoc; error?: s
   <Shell title={`Cancel ${event.name}`} user={user} section="events" here={`/console/events/${event._id}`}>
     <section class="card narrow">
       <h1>Cancel {event.name}?</h1>
-      <p>
-        Sales stop for good, and every one of its {count(event.inventory.sold)} tickets sold is refused at the door with “Event is cancelled”. This cannot be undone.
-      </p>
+      <p>Sales stop for good, and every one of its {count(event.inventory.sold)} tickets sold is refused at the door with “Event is cancelled”. This cannot be undone.</p>
       <form method="post" action={`/console/events/${event._id}/cancel`}>
         <CsrfField token={user.csrf} />
         <Checkbox name="confirm" label={`Yes, cancel ${event.name}`} checked={false} required errors={error ? { confirm: error } : undefined} />
@@ -580,4 +615,3 @@ export const CancelEventPage: FC<{ user: ConsoleUser; event: EventDoc; error?: s
     </section>
   </Shell>
 );
-

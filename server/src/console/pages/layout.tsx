@@ -82,7 +82,13 @@ const TopBar: FC<{ user: ConsoleUser; section: Section; here: string }> = ({ use
           <form method="post" action="/console/mode" class="inline">
             <CsrfField token={user.csrf} />
             <input type="hidden" name="next" value={here} />
-            <button type="submit" name="mode" value={live ? 'test' : 'live'} class="mode-switch" aria-label={`Viewing ${live ? 'live' : 'test'} data. Switch to ${live ? 'test' : 'live'} data`}>
+            <button
+              type="submit"
+              name="mode"
+              value={live ? 'test' : 'live'}
+              class="mode-switch"
+              aria-label={`Viewing ${live ? 'live' : 'test'} data. Switch to ${live ? 'test' : 'live'} data`}
+            >
               <span class={`dot ${live ? 'live' : 'test'}`} aria-hidden="true" />
               {live ? 'Live' : 'Test'} data · switch
             </button>

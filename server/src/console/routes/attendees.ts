@@ -43,7 +43,6 @@ function filtersOf(c: ConsoleContext): { q: string; filter: AttendeeFilter; quer
   return { q, filter, query: params.toString() };
 }
 
-
 async function showTicket(c: ConsoleContext, extra: { flash?: Flash; voidError?: string; status?: ContentfulStatusCode } = {}) {
   const { user, services } = c.var;
   const ticket = await services.tickets.get(user.owner, idOf(c, TICKET_ID, 'ticket'));
@@ -55,7 +54,11 @@ async function showTicket(c: ConsoleContext, extra: { flash?: Flash; voidError?:
     services.orders.retrieve({ owner: user.owner }, ticket.order).catch(() => null),
   ]);
   const flash = extra.flash ?? noticeFrom(NOTICES, c);
-  return renderConsole(c, jsx(TicketPage, { user, ticket, event, scans, deliveries, admission, refund: order?.refund ?? null, flash, voidError: extra.voidError }), extra.status ?? 200);
+  return renderConsole(
+    c,
+    jsx(TicketPage, { user, ticket, event, scans, deliveries, admission, refund: order?.refund ?? null, flash, voidError: extra.voidError }),
+    extra.status ?? 200,
+  );
 }
 
 /** Runs a ticket action and comes back to the ticket; a refusal (rate limit, conflict) shows on the ticket page. */

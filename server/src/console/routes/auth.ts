@@ -77,8 +77,7 @@ export function authRoutes() {
     const form = await formOf(c);
     const email = (form.email ?? '').trim().slice(0, 254);
     const next = safeNext(form.next);
-    const page = (flash: Flash, status: ContentfulStatusCode) =>
-      renderConsole(c, jsx(LoginPage, { csrf: loginFormToken(c), next, email, flash }), status);
+    const page = (flash: Flash, status: ContentfulStatusCode) => renderConsole(c, jsx(LoginPage, { csrf: loginFormToken(c), next, email, flash }), status);
     if (!email || !form.password) return page({ tone: 'bad', message: 'Enter your email and password.' }, 400);
     try {
       const account = await checkPassword(c, email, form.password);

@@ -37,7 +37,11 @@ async function showDevelopers(c: ConsoleContext, extra: { revealed?: RevealedKey
  * needs the account password, checked through the password guard so it cannot be guessed
  * here either. Returns the problem to show, or null when the change may go ahead.
  */
-async function passwordProblem(c: ConsoleContext, live: boolean, password: string | undefined): Promise<{ errors?: FieldErrors; flash?: Flash; status: ContentfulStatusCode } | null> {
+async function passwordProblem(
+  c: ConsoleContext,
+  live: boolean,
+  password: string | undefined,
+): Promise<{ errors?: FieldErrors; flash?: Flash; status: ContentfulStatusCode } | null> {
   if (!live) return null;
   if (!password) return { errors: { password: 'enter your password to change live keys' }, status: 400 };
   const { user } = c.var;

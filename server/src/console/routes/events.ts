@@ -56,11 +56,7 @@ async function showEvent(c: ConsoleContext, event: EventDoc, extra: { flash?: Fl
   ]);
   const scans = log.data;
   const flash = extra.flash ?? noticeFrom(NOTICES, c);
-  return renderConsole(
-    c,
-    jsx(EventPage, { user, event, stats, scans, embed: { ...embed, pasteError: extra.pasteError }, now: deps.clock.now(), flash }),
-    extra.status ?? 200,
-  );
+  return renderConsole(c, jsx(EventPage, { user, event, stats, scans, embed: { ...embed, pasteError: extra.pasteError }, now: deps.clock.now(), flash }), extra.status ?? 200);
 }
 
 /**

@@ -103,9 +103,7 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
     const key = c.req.header('Idempotency-Key');
     if (c.req.method !== 'POST' || key === undefined) return next();
     if (!KEY_PATTERN.test(key)) {
-      throw new AppError('VALIDATION_FAILED', 'The Idempotency-Key header is malformed.', [
-        { field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' },
-      ]);
+      throw new AppError('VALIDATION_FAILED', 'The Idempotency-Key header is malformed.', [{ field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' }]);
     }
     const authorization = c.req.header('Authorization');
     const scope = authorization === undefined ? 'anonymous' : sha256(authorization);
@@ -136,10 +134,7 @@ export function idempotency(options: IdempotencyOptions = {}): MiddlewareHandler
       await records.deleteOne({ _id, owner: claim.owner });
       return;
     }
-    const response = redactSecrets(
-      { status: c.res.status, body: await c.res.clone().text(), content_type: c.res.headers.get('Content-Type') },
-      Object.keys(secretFields),
-    );
+    const response = redactSecrets({ status: c.res.status, body: await c.res.clone().text(), content_type: c.res.headers.get('Content-Type') }, Object.keys(secretFields));
     try {
       await records.updateOne({ _id, owner: claim.owner }, { $set: { state: 'completed', response } });
     } catch (err) {
@@ -217,10 +212,7 @@ async function acquire(
       continue; // deleted meanwhile (a failed first run), or another request took it first
     }
     if (existing.fingerprint !== fingerprint) {
-      throw new AppError(
-        'IDEMPOTENCY_MISMATCH',
-        'This Idempotency-Key was already used with a different request. Use a new key for a new request.',
-      );
+      throw new AppError('IDEMPOTENCY_MISMATCH', 'This Idempotency-Key was already used with a different request. Use a new key for a new request.');
     }
     if (existing.state === 'completed' && existing.response !== undefined) return { replay: existing.response };
     if (existing.lease_until > now) {

@@ -71,10 +71,7 @@ export function accountRoutes() {
     .openapi(signUp, async (c) => {
       const created = await c.var.services.accounts.signUp(c.req.valid('json'));
       c.header('Cache-Control', 'no-store'); // carries keys: never cached, never replayed
-      return c.json(
-        { account: toAccountJson(created.account), secret_key: created.secretKey, publishable_key: created.publishableKey },
-        201,
-      );
+      return c.json({ account: toAccountJson(created.account), secret_key: created.secretKey, publishable_key: created.publishableKey }, 201);
     })
     .openapi(retrieveAccount, (c) => c.json(toAccountJson(c.var.auth.account), 200))
     .openapi(rollKey, async (c) => {

@@ -9,7 +9,6 @@ import { toList, toTicketJson } from '../serializers.js';
 
 const secret = { security: bearer, middleware: [requireKey('secret')], tags: ['Attendance'] };
 
-
 const listAttendees = createRoute({
   ...secret,
   method: 'get',
@@ -29,7 +28,7 @@ const exportAttendees = createRoute({
   path: '/v1/events/{id}/attendees.csv',
   summary: 'Export attendees as CSV',
   description:
-    'Every attendee (same filters as the list, never paged), streamed as RFC 4180 CSV in UTF-8 with a BOM. Cells that a spreadsheet would run as a formula (starting with = + - @, tab or CR) are prefixed with `\'`.',
+    "Every attendee (same filters as the list, never paged), streamed as RFC 4180 CSV in UTF-8 with a BOM. Cells that a spreadsheet would run as a formula (starting with = + - @, tab or CR) are prefixed with `'`.",
   request: { params: IdParam, query: AttendeesCsvQuery },
   responses: {
     200: {
@@ -53,7 +52,6 @@ const eventStats = createRoute({
   },
 });
 
-
 /**
  * The organizer's view of who is coming (docs/domain-rules.md#figures): the attendee list, its
  * CSV export and the event's stats. Secret key only.
@@ -72,7 +70,10 @@ export function attendanceRoutes() {
         cursor,
       });
       const publicUrl = c.var.deps.config.publicUrl;
-      return c.json(toList(page, (t) => toTicketJson(t, publicUrl)), 200);
+      return c.json(
+        toList(page, (t) => toTicketJson(t, publicUrl)),
+        200,
+      );
     })
     .openapi(exportAttendees, async (c) => {
       const { id } = c.req.valid('param');

@@ -69,10 +69,13 @@ export function checkinRoutes() {
     .openapi(listCheckins, async (c) => {
       const { services, deps } = c.var;
       const page = await services.checkins.log(c.get('owner'), c.req.valid('param').id, c.req.valid('query'));
-      return c.json(toList(page, ({ checkin, ticket }) => toCheckinJson(checkin, ticket, deps.config.publicUrl)), 200);
+      return c.json(
+        toList(page, ({ checkin, ticket }) => toCheckinJson(checkin, ticket, deps.config.publicUrl)),
+        200,
+      );
     })
     .openapi(verificationKey, async (c) => {
-      const { services, deps } = c.var;
+      const { services } = c.var;
       const owner = c.get('owner');
       const event = c.var.auth.key.kind === 'secret' ? await services.events.get(owner, c.req.valid('param').id) : await services.events.getPublic(owner, c.req.valid('param').id);
       assertCanSellFrom(event, foreignOrigin(c));

@@ -60,8 +60,7 @@ async function formBody(c: Context<AppEnv>): Promise<Record<string, string | Fil
     throw new AppError('VALIDATION_FAILED', 'That form could not be read. Please send it again.');
   }
 }
-const message = (c: Context<AppEnv>, status: ContentfulStatusCode, title: string, lines: string[]) =>
-  renderPage(c, jsx(MessagePage, { title, lines, tone: 'bad' }), status);
+const message = (c: Context<AppEnv>, status: ContentfulStatusCode, title: string, lines: string[]) => renderPage(c, jsx(MessagePage, { title, lines, tone: 'bad' }), status);
 
 /**
  * The publishable key from `?key=`, resolved to its account and mode, or the page
@@ -78,7 +77,7 @@ export async function ownerFromKey(c: Context<AppEnv>): Promise<{ owner: Owner; 
     ]);
   }
   const auth = await c.var.services.accounts.authenticateKey(key);
-  if (!auth || auth.key.kind !== 'publishable') {
+  if (auth?.key.kind !== 'publishable') {
     return message(c, 401, 'Checkout link not valid', ['The key in this link is not valid: it was mistyped or has been replaced. Ask the organizer for a new link.']);
   }
   setCaller(c, auth);
@@ -146,7 +145,7 @@ async function orderAccess(c: Context<AppEnv>): Promise<{ access: OrderAccess; k
 /** Renders the order in its current step, with an optional message for the step. */
 async function showOrder(c: Context<AppEnv>, ctx: { access: OrderAccess; key: string; id: string }, extra: { error?: PageError; status?: ContentfulStatusCode } = {}) {
   const { services, deps } = c.var;
-  let order;
+  let order: Awaited<ReturnType<typeof services.orders.retrieve>>;
   try {
     order = await services.orders.retrieve(ctx.access, ctx.id);
   } catch (err) {
@@ -161,8 +160,7 @@ async function showOrder(c: Context<AppEnv>, ctx: { access: OrderAccess; key: st
 }
 
 /** The hosted page of an order (its step, or its tickets once paid). */
-export const orderUrl = (id: string, key: string, notice?: string) =>
-  `/checkout/orders/${id}?key=${encodeURIComponent(key)}${notice ? `&notice=${notice}` : ''}`;
+export const orderUrl = (id: string, key: string, notice?: string) => `/checkout/orders/${id}?key=${encodeURIComponent(key)}${notice ? `&notice=${notice}` : ''}`;
 
 /**
  * Wraps an order action: resolve access, run it, then Post/Redirect/Get back to the

@@ -26,9 +26,7 @@ function accessOf(c: Context<AppEnv>, clientSecret: string | undefined): OrderAc
   const owner = c.get('owner');
   if (auth.key.kind === 'secret') return { owner };
   if (clientSecret === undefined) {
-    throw new AppError('VALIDATION_FAILED', 'With a publishable key, send the order’s client_secret.', [
-      { field: 'client_secret', message: 'is required with a publishable key' },
-    ]);
+    throw new AppError('VALIDATION_FAILED', 'With a publishable key, send the order’s client_secret.', [{ field: 'client_secret', message: 'is required with a publishable key' }]);
   }
   return { owner, clientSecret };
 }
@@ -43,8 +41,7 @@ async function orderBody(c: Context<AppEnv>, order: OrderDoc, clientSecret?: str
  * The `client_secret` of a replayed `POST /v1/orders`, derived again: the idempotency record
  * stores the order without it (see `idempotency({ secretFields })`).
  */
-export const replayClientSecret: ReplaySecret = async (c, body) =>
-  typeof body.id === 'string' && body.object === 'order' ? c.var.services.orders.clientSecretOf(body.id) : null;
+export const replayClientSecret: ReplaySecret = async (c, body) => (typeof body.id === 'string' && body.object === 'order' ? c.var.services.orders.clientSecretOf(body.id) : null);
 
 const createOrder = createRoute({
   ...anyKey,
@@ -115,7 +112,8 @@ const refundOrder = createRoute({
   path: '/v1/orders/{id}/refund',
   summary: 'Refund a paid order',
   description:
-    'Asks Razorpay to refund the payment in full. **200**: Razorpay processed the refund (usually at once), so the order is `refunded`: tickets voided, seats back on sale, the buyer told by email; a repeated or racing call on a refunded order answers the same. **202**: Razorpay took the refund but has not finished it; the order stays `paid` with `refund.status: pending` until it ends (by Razorpay’s webhook or the server asking again), then turns `refunded`, or keeps `paid` with `refund.status: failed`. **409 `REFUND_FAILED`**: Razorpay refused it (too little balance, a payment older than 6 months); the order stays `paid`, its tickets valid, `details.reason` names why and `details.order` is the order as it stands; the organizer is mailed and the buyer told nothing. Call again to retry (after adding funds, say). The body, if any, must be empty (`{}`): partial refunds are not offered.',  request: { params: IdParam, body: { required: false, content: { 'application/json': { schema: RefundOrderBody } } } },
+    'Asks Razorpay to refund the payment in full. **200**: Razorpay processed the refund (usually at once), so the order is `refunded`: tickets voided, seats back on sale, the buyer told by email; a repeated or racing call on a refunded order answers the same. **202**: Razorpay took the refund but has not finished it; the order stays `paid` with `refund.status: pending` until it ends (by Razorpay’s webhook or the server asking again), then turns `refunded`, or keeps `paid` with `refund.status: failed`. **409 `REFUND_FAILED`**: Razorpay refused it (too little balance, a payment older than 6 months); the order stays `paid`, its tickets valid, `details.reason` names why and `details.order` is the order as it stands; the organizer is mailed and the buyer told nothing. Call again to retry (after adding funds, say). The body, if any, must be empty (`{}`): partial refunds are not offered.',
+  request: { params: IdParam, body: { required: false, content: { 'application/json': { schema: RefundOrderBody } } } },
   responses: {
     200: { description: 'The refunded order.', content: orderJson },
     202: { description: 'The paid order, its refund pending at Razorpay.', content: orderJson },

@@ -80,7 +80,8 @@ export function packageRoutes(options: PackageRoutesOptions = {}) {
     const found = version === 'latest' ? available[0] : available.find((t) => t.version === version);
     if (!found) {
       c.header('Cache-Control', 'no-store');
-      const why = available.length === 0 ? 'No package is built on this server. Run `npm run build` (it writes dist/packages).' : `No such release; the newest is ${available[0]!.file}.`;
+      const why =
+        available.length === 0 ? 'No package is built on this server. Run `npm run build` (it writes dist/packages).' : `No such release; the newest is ${available[0]!.file}.`;
       return c.text(why, 404);
     }
     const body = await readFile(join(dir, found.file));

@@ -27,8 +27,7 @@ const Failed = z.object({
 /** Where an in-app browser lands after paying: see `razorpayCallbackRoutes`. */
 export const razorpayCallbackPath = (orderId: string) => `/gateway/razorpay/callback/${orderId}`;
 
-const page = (c: Context<AppEnv>, status: 400 | 402 | 404, title: string, lines: string[]) =>
-  renderPage(c, jsx(MessagePage, { title, lines, tone: 'bad' }), status);
+const page = (c: Context<AppEnv>, status: 400 | 402 | 404, title: string, lines: string[]) => renderPage(c, jsx(MessagePage, { title, lines, tone: 'bad' }), status);
 
 /**
  * Razorpay Checkout's redirect flow (docs/widget.md#in-app-browsers). Checkout's modal and its

@@ -67,57 +67,53 @@ export function seedCompatRoutes() {
     });
   });
 
-  router.post(
-    '/payment',
-    limitBody<AppEnv>({ maxBytes: MAX_BODY_BYTES, onTooLarge: (c) => fail(c, 413, 'The request body is too large.') }),
-    async function seedPayment(c) {
-      allowOrigin(c);
-      let body: Record<string, unknown>;
-      try {
-        const parsed: unknown = await c.req.json();
-        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new TypeError('not an object');
-        body = parsed as Record<string, unknown>;
-      } catch {
-        return fail(c, 400, 'Send a JSON object: {"amount": 500, "payment": true, "token": "evt_…", "key": "pk_test_…"}.');
-      }
-      const { key, token, payment } = body;
-      if (typeof key === 'string' && key.startsWith('sk_')) {
-        return fail(c, 403, 'That is a secret key. Secret keys belong on your server only: use your publishable key (pk_…) in web pages, and roll this secret key now.');
-      }
-      const auth = typeof key === 'string' ? await c.var.services.accounts.authenticateKey(key) : null;
-      if (!auth || auth.key.kind !== 'publishable') return fail(c, 401, INVALID);
-      let event: EventDoc;
-      try {
-        if (typeof token !== 'string' || !EVENT_ID.test(token)) return fail(c, 404, INVALID);
-        setCaller(c, auth);
-        event = await c.var.services.events.getPublic(c.get('owner'), token);
-        assertCanSellFrom(event, foreignOrigin(c));
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err;
-        return err.code === 'NOT_FOUND' ? fail(c, 404, INVALID) : fail(c, 403, err.message);
-      }
-      if (payment === false) {
-        return fail(
-          c,
-          400,
-          'payment: false means you take the payment yourself. Then issue the tickets from your server with POST /v1/tickets and your secret key (never from the browser); we email them to the buyer.',
-        );
-      }
-      if (payment !== true) return fail(c, 400, 'payment must be true (we take the payment) or false (you take it).');
+  router.post('/payment', limitBody<AppEnv>({ maxBytes: MAX_BODY_BYTES, onTooLarge: (c) => fail(c, 413, 'The request body is too large.') }), async function seedPayment(c) {
+    allowOrigin(c);
+    let body: Record<string, unknown>;
+    try {
+      const parsed: unknown = await c.req.json();
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new TypeError('not an object');
+      body = parsed as Record<string, unknown>;
+    } catch {
+      return fail(c, 400, 'Send a JSON object: {"amount": 500, "payment": true, "token": "evt_…", "key": "pk_test_…"}.');
+    }
+    const { key, token, payment } = body;
+    if (typeof key === 'string' && key.startsWith('sk_')) {
+      return fail(c, 403, 'That is a secret key. Secret keys belong on your server only: use your publishable key (pk_…) in web pages, and roll this secret key now.');
+    }
+    const auth = typeof key === 'string' ? await c.var.services.accounts.authenticateKey(key) : null;
+    if (auth?.key.kind !== 'publishable') return fail(c, 401, INVALID);
+    let event: EventDoc;
+    try {
+      if (typeof token !== 'string' || !EVENT_ID.test(token)) return fail(c, 404, INVALID);
+      setCaller(c, auth);
+      event = await c.var.services.events.getPublic(c.get('owner'), token);
+      assertCanSellFrom(event, foreignOrigin(c));
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      return err.code === 'NOT_FOUND' ? fail(c, 404, INVALID) : fail(c, 403, err.message);
+    }
+    if (payment === false) {
+      return fail(
+        c,
+        400,
+        'payment: false means you take the payment yourself. Then issue the tickets from your server with POST /v1/tickets and your secret key (never from the browser); we email them to the buyer.',
+      );
+    }
+    if (payment !== true) return fail(c, 400, 'payment must be true (we take the payment) or false (you take it).');
 
-      let redirect = `/checkout/${event._id}?key=${encodeURIComponent(key as string)}`;
-      if (event.open_amount && body.amount !== undefined && body.amount !== null) {
-        const paise = seedAmountToPaise(body.amount);
-        const { min, max } = event.open_amount;
-        if (paise === null || paise < min || paise > max) {
-          return fail(c, 400, `The amount must be between ${rupees(min)} and ${rupees(max)}.`);
-        }
-        redirect += `&amount=${paise}`;
+    let redirect = `/checkout/${event._id}?key=${encodeURIComponent(key as string)}`;
+    if (event.open_amount && body.amount !== undefined && body.amount !== null) {
+      const paise = seedAmountToPaise(body.amount);
+      const { min, max } = event.open_amount;
+      if (paise === null || paise < min || paise > max) {
+        return fail(c, 400, `The amount must be between ${rupees(min)} and ${rupees(max)}.`);
       }
-      // Fixed-price events ignore the browser's amount: prices come from the server (docs/domain-rules.md#money).
-      return c.json({ success: true as const, redirect_url: redirect });
-    },
-  );
+      redirect += `&amount=${paise}`;
+    }
+    // Fixed-price events ignore the browser's amount: prices come from the server (docs/domain-rules.md#money).
+    return c.json({ success: true as const, redirect_url: redirect });
+  });
 
   return router;
 }

@@ -95,9 +95,6 @@ export function ticketRoutes() {
         const { code, description, reason, metadata } = result.error;
         return c.json({ outcome: 'failure' as const, gateway_order_id, gateway_payment_id: metadata.payment_id, signature: null, error: { code, description, reason } }, 200);
       }
-      return c.json(
-        { outcome: 'success' as const, gateway_order_id, gateway_payment_id: result.razorpay_payment_id, signature: result.razorpay_signature, error: null },
-        200,
-      );
+      return c.json({ outcome: 'success' as const, gateway_order_id, gateway_payment_id: result.razorpay_payment_id, signature: result.razorpay_signature, error: null }, 200);
     });
 }

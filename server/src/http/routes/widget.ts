@@ -120,7 +120,14 @@ function pickEncoding(accept: string | undefined): Encoding {
 function matches(ifNoneMatch: string | undefined, asset: Asset): boolean {
   if (!ifNoneMatch) return false;
   if (ifNoneMatch.trim() === '*') return true;
-  return ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '').replace(/^"|"$/g, '').replace(/-(br|gzip)$/, '') === asset.tag);
+  return ifNoneMatch.split(',').some(
+    (t) =>
+      t
+        .trim()
+        .replace(/^W\//, '')
+        .replace(/^"|"$/g, '')
+        .replace(/-(br|gzip)$/, '') === asset.tag,
+  );
 }
 
 /** Options for {@link widgetRoutes}. */
@@ -153,7 +160,10 @@ export function widgetRoutes(options: WidgetRoutesOptions) {
       pending = readAsset(dir, file);
       loaded.set(file, pending);
       // Not built yet: look again next time, so building while the server runs is enough.
-      void pending.then((a) => a ?? loaded.delete(file), () => loaded.delete(file));
+      void pending.then(
+        (a) => a ?? loaded.delete(file),
+        () => loaded.delete(file),
+      );
     }
     return pending;
   }

@@ -39,11 +39,7 @@ export const RollKeyBody = z
   .strictObject({
     kind: z.enum(['secret', 'publishable']),
     mode: z.enum(['test', 'live']).optional().openapi({ description: 'Defaults to the mode of the key making the request.' }),
-    password: z
-      .string()
-      .max(200)
-      .optional()
-      .openapi({ description: 'The account password: needed to create keys of the other mode (e.g. live keys with a test key).' }),
+    password: z.string().max(200).optional().openapi({ description: 'The account password: needed to create keys of the other mode (e.g. live keys with a test key).' }),
   })
   .openapi('RollKeyParams');
 
@@ -70,7 +66,4 @@ export const accountSchemasMatchWireTypes: [
 ] = [true, true, true];
 
 /** Request bodies take exactly the SDK's parameter types: what a partner can send is what the API reads. */
-export const accountBodiesMatchWireTypes: [Exact<z.input<typeof CreateAccountBody>, CreateAccountParams>, Exact<z.input<typeof RollKeyBody>, RollKeyParams>] = [
-  true,
-  true,
-];
+export const accountBodiesMatchWireTypes: [Exact<z.input<typeof CreateAccountBody>, CreateAccountParams>, Exact<z.input<typeof RollKeyBody>, RollKeyParams>] = [true, true];

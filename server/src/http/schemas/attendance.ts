@@ -5,10 +5,7 @@ import { type Exact, ListQuery, timestampOut } from './common.js';
 
 const attendeeFilters = {
   // Query strings carry text: coercing would read any non-empty value, even "false", as true.
-  checked_in: z
-    .enum(['true', 'false'], 'must be true or false')
-    .optional()
-    .openapi({ description: '`true`: only checked in; `false`: only not yet checked in; omit for both.' }),
+  checked_in: z.enum(['true', 'false'], 'must be true or false').optional().openapi({ description: '`true`: only checked in; `false`: only not yet checked in; omit for both.' }),
   q: z
     .string()
     .trim()
@@ -43,13 +40,12 @@ export const EventStatsSchema = z
     sold: count,
     held: count,
     available: count,
-    revenue: count.openapi({ description: 'Paise paid through checkout: the prices of every ticket not voided. Tickets issued through POST /v1/tickets add nothing; `issued` counts them.' }),
-    issued: z
-      .object({ total: count, comps: count, paid_elsewhere: count })
-      .openapi({
-        description:
-          'Tickets (not voided) issued through POST /v1/tickets: `comps` without an `external_reference`, `paid_elsewhere` with one; `total` is their sum.',
-      }),
+    revenue: count.openapi({
+      description: 'Paise paid through checkout: the prices of every ticket not voided. Tickets issued through POST /v1/tickets add nothing; `issued` counts them.',
+    }),
+    issued: z.object({ total: count, comps: count, paid_elsewhere: count }).openapi({
+      description: 'Tickets (not voided) issued through POST /v1/tickets: `comps` without an `external_reference`, `paid_elsewhere` with one; `total` is their sum.',
+    }),
     checked_in: count,
     not_checked_in: count.openapi({ description: 'Valid tickets not yet scanned.' }),
     attendance_rate: z.number().min(0).max(1).openapi({ description: 'checked_in / (checked_in + not_checked_in), 4 decimals.', example: 0.375 }),

@@ -4,7 +4,9 @@ import { PHONE_MESSAGE, PHONE_PATTERN } from '@trendy-tickets/sdk';
 /** Lone UTF-16 surrogates: valid in JSON, but not text; MongoDB's BSON refuses them. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // Control characters hide text and break CSV, mail headers and PDFs.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL_SINGLE_LINE = /[\u0000-\u001F\u007F]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL_MULTI_LINE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /**
@@ -56,11 +58,7 @@ function isTimeZone(value: string): boolean {
   }
 }
 
-export const timeZone = z
-  .string()
-  .max(64)
-  .refine(isTimeZone, 'must be an IANA time zone such as Asia/Kolkata')
-  .openapi({ example: 'Asia/Kolkata' });
+export const timeZone = z.string().max(64).refine(isTimeZone, 'must be an IANA time zone such as Asia/Kolkata').openapi({ example: 'Asia/Kolkata' });
 
 function isOrigin(value: string): boolean {
   try {
@@ -106,7 +104,12 @@ export const ListQuery = z.strictObject({
   cursor: z.string().max(512).optional().openapi({ description: '`next_cursor` from the previous page.' }),
 });
 
-export const IdParam = z.object({ id: z.string().max(64).openapi({ param: { name: 'id', in: 'path' } }) });
+export const IdParam = z.object({
+  id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 
 /** JSON error responses every route may give, for the OpenAPI document. */
 export function errorResponses(...statuses: Array<400 | 401 | 402 | 403 | 404 | 409 | 413 | 422 | 429 | 503>) {
@@ -122,9 +125,7 @@ export function errorResponses(...statuses: Array<400 | 401 | 402 | 403 | 404 | 
     429: 'Rate limited; see Retry-After.',
     503: 'An upstream service is unavailable.',
   };
-  return Object.fromEntries(
-    statuses.map((s) => [s, { description: descriptions[s] ?? 'Error', content: { 'application/json': { schema: ErrorSchema } } }]),
-  );
+  return Object.fromEntries(statuses.map((s) => [s, { description: descriptions[s] ?? 'Error', content: { 'application/json': { schema: ErrorSchema } } }]));
 }
 
 /**

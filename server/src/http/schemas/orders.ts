@@ -57,9 +57,7 @@ export const PayOrderBody = z
   })
   .openapi('PayOrderParams');
 
-export const TestGatewayBody = z
-  .strictObject({ gateway_order_id: z.string().min(1).max(100), outcome: z.enum(['success', 'failure']) })
-  .openapi('TestGatewayPaymentParams');
+export const TestGatewayBody = z.strictObject({ gateway_order_id: z.string().min(1).max(100), outcome: z.enum(['success', 'failure']) }).openapi('TestGatewayPaymentParams');
 
 export const TestGatewayResultSchema = z
   .object({
@@ -169,7 +167,6 @@ export const orderSchemasMatchWireTypes: [
   Exact<z.infer<typeof TicketSchema>, Ticket>,
   Exact<z.infer<typeof PublicTicketSchema>, PublicTicket>,
 ] = [true, true, true];
-
 
 /**
  * Request bodies take exactly the SDK's parameter types: what a partner can send is what the API

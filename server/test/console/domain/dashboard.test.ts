@@ -41,7 +41,8 @@ describe('dashboard summary', () => {
     const { account, sk, pk, event, general, vip } = await organizerWithEvent(t, { require_email_verification: false });
     await buyAt(t, pk, event.id, [{ ticket_type: vip, quantity: 1 }], '2030-06-01T09:00:00Z');
     const holder = { name: 'Guest', email: 'guest@example.com' };
-    const issue = (body: Record<string, unknown>) => t.call('POST', '/v1/tickets', { key: sk, body: { event: event.id, ticket_type: general, holder, send_email: false, ...body } });
+    const issue = (body: Record<string, unknown>) =>
+      t.call('POST', '/v1/tickets', { key: sk, body: { event: event.id, ticket_type: general, holder, send_email: false, ...body } });
     expect((await issue({ quantity: 1 })).status).toBe(201);
     expect((await issue({ quantity: 2, external_reference: 'razorpay-link-42' })).status).toBe(201);
 

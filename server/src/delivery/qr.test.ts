@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
 import type { jsPDF } from 'jspdf';
 import { describe, expect, it } from 'vitest';
-import { drawQrInPdf, qrMatrix, qrRects, qrRuns, qrSvg, QR_QUIET_ZONE, type QrMatrix } from '../../src/delivery/qr.js';
+import { drawQrInPdf, qrMatrix, qrRects, qrRuns, qrSvg, QR_QUIET_ZONE, type QrMatrix } from './qr.js';
 
 const CODE = `tts1.evt_4QpZ0x2bB8Lr6qXhS1mYtA.tkt_9xYwVu8TsRq7PoNm6LkJiH.${'Sg'.repeat(43)}`;
 
@@ -36,7 +36,12 @@ describe('qrRuns and qrRects', () => {
     const runs = qrRuns(matrix);
     const rects = qrRects(matrix);
     const dark = matrix.data.reduce((sum, bit) => sum + bit, 0);
-    expect(rasterise(matrix.size, runs.map((r) => ({ ...r, width: r.length, height: 1 }))).data).toEqual(matrix.data);
+    expect(
+      rasterise(
+        matrix.size,
+        runs.map((r) => ({ ...r, width: r.length, height: 1 })),
+      ).data,
+    ).toEqual(matrix.data);
     expect(rasterise(matrix.size, rects).data).toEqual(matrix.data);
     expect(runs.length).toBeLessThan(dark / 1.5);
     expect(rects.length).toBeLessThan(runs.length);

@@ -2,8 +2,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/kernel/clock.js';
-import { createCapturedMailer, safeFilename, type CapturedMailer } from '../../src/delivery/mailer.js';
+import { ManualClock } from '../kernel/clock.js';
+import { createCapturedMailer, safeFilename, type CapturedMailer } from './mailer.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -67,9 +67,7 @@ for (const mode of ['on disk', 'in memory'] as const) {
         created_at: '2026-11-08T10:00:01.000Z',
       });
       expect(second?.id).toMatch(/^mail_[0-9A-Za-z]{22}$/);
-      expect(second?.attachments).toEqual([
-        expect.objectContaining({ filename: 'ticket.pdf', content_type: 'application/pdf', size: 12 }),
-      ]);
+      expect(second?.attachments).toEqual([expect.objectContaining({ filename: 'ticket.pdf', content_type: 'application/pdf', size: 12 })]);
       const file = await mailer.readAttachment(second?.id ?? '', 'ticket.pdf');
       expect(new TextDecoder().decode(file?.content)).toBe('%PDF-1.3 one');
       expect(file?.content_type).toBe('application/pdf');

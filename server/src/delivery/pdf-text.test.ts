@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatMoney } from '@trendy-tickets/sdk';
-import { formatDateTime } from '../../src/delivery/format.js';
-import { toWinAnsi } from '../../src/delivery/pdf-text.js';
+import { formatDateTime } from './format.js';
+import { toWinAnsi } from './pdf-text.js';
 
 describe('toWinAnsi', () => {
   it('keeps everything Windows-1252 can print, including smart punctuation and the euro', () => {

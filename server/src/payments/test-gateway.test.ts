@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/kernel/clock.js';
-import { AppError } from '../../src/kernel/errors.js';
-import { confirmPayment, verifyPaymentSignature } from '../../src/payments/gateway.js';
+import { ManualClock } from '../kernel/clock.js';
+import { AppError } from '../kernel/errors.js';
+import { confirmPayment, verifyPaymentSignature } from './gateway.js';
 import {
   createTestGateway,
   isCheckoutFailure,
@@ -10,9 +10,9 @@ import {
   type CheckoutFailure,
   type CheckoutSuccess,
   type TestGateway,
-} from '../../src/payments/test-gateway.js';
-import { createEmbeddedStore } from '../../src/store/embedded.js';
-import type { Store } from '../../src/store/port.js';
+} from './test-gateway.js';
+import { createEmbeddedStore } from '../store/embedded.js';
+import type { Store } from '../store/port.js';
 
 const secret = 'install_test_secret_0123456789';
 let store: Store;
@@ -30,7 +30,10 @@ async function pay(gatewayOrderId: string, capture = false): Promise<CheckoutSuc
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => expect.fail('expected a rejection'), (e: unknown) => e);
+  const error = await promise.then(
+    () => expect.fail('expected a rejection'),
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(AppError);
   return (error as AppError).code;
 }
@@ -127,16 +130,12 @@ describe('test gateway on the embedded store', () => {
       expect(await gateway.listOrderPayments(await newOrder())).toEqual([]);
     });
 
-    it("refuses a payment of another order, or of another amount, without capturing it", async () => {
+    it('refuses a payment of another order, or of another amount, without capturing it', async () => {
       const cheap = await newOrder(100);
       const sameAmount = await newOrder(100);
       const { razorpay_payment_id: paymentId } = await pay(cheap);
-      expect(await codeOf(confirmPayment(gateway, { gatewayOrderId: sameAmount, paymentId, expectedAmount: 100, currency: 'INR' }))).toBe(
-        'PAYMENT_VERIFICATION_FAILED',
-      );
-      expect(await codeOf(confirmPayment(gateway, { gatewayOrderId: cheap, paymentId, expectedAmount: 99_900, currency: 'INR' }))).toBe(
-        'PAYMENT_VERIFICATION_FAILED',
-      );
+      expect(await codeOf(confirmPayment(gateway, { gatewayOrderId: sameAmount, paymentId, expectedAmount: 100, currency: 'INR' }))).toBe('PAYMENT_VERIFICATION_FAILED');
+      expect(await codeOf(confirmPayment(gateway, { gatewayOrderId: cheap, paymentId, expectedAmount: 99_900, currency: 'INR' }))).toBe('PAYMENT_VERIFICATION_FAILED');
       expect((await gateway.fetchPayment(paymentId)).status).toBe('authorized');
     });
 

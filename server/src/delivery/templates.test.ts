@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, refundNoticeMail, ticketsMail, verificationCodeMail } from '../../src/delivery/templates.js';
+import { escapeHtml, refundNoticeMail, ticketsMail, verificationCodeMail } from './templates.js';
 
 const HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>';
 
@@ -51,7 +51,15 @@ describe('ticketsMail', () => {
   });
 
   it('marks test-mode tickets TEST in the subject and above everything else, and links the find-my-tickets page', () => {
-    const test = ticketsMail({ eventName: 'Diwali Mela', startsAt: '2026-11-08T12:30:00Z', timezone: 'Asia/Kolkata', buyerName: 'Asha', tickets, testMode: true, findUrl: 'https://t.example/tickets/find' });
+    const test = ticketsMail({
+      eventName: 'Diwali Mela',
+      startsAt: '2026-11-08T12:30:00Z',
+      timezone: 'Asia/Kolkata',
+      buyerName: 'Asha',
+      tickets,
+      testMode: true,
+      findUrl: 'https://t.example/tickets/find',
+    });
     expect(test.subject).toBe('[TEST] Your tickets for Diwali Mela');
     expect(test.text.split('\n')[0]).toBe('TEST TICKET: made in test mode, not valid for entry. No money was taken.');
     expect(test.html).toContain('TEST TICKET: made in test mode, not valid for entry.');
