@@ -12,6 +12,7 @@ import { REFUND_INDEXES } from './domain/refunds.js';
 import { SESSION_INDEXES } from './domain/sessions.js';
 import { TICKET_FINDER_INDEXES } from './domain/ticket-finder.js';
 import { TICKET_INDEXES } from './domain/tickets.js';
+import { WEBHOOK_ENDPOINT_INDEXES } from './domain/webhook-endpoints.js';
 import { WEBHOOK_INDEXES } from './domain/webhooks.js';
 import { IDEMPOTENCY_INDEXES } from './http/middleware/idempotency.js';
 import { TEST_GATEWAY_INDEXES } from './payments/test-gateway.js';
@@ -35,6 +36,7 @@ export const INDEXES: readonly IndexSpec[] = [
   ...RATE_LIMIT_INDEXES,
   ...IDEMPOTENCY_INDEXES,
   ...WEBHOOK_INDEXES,
+  ...WEBHOOK_ENDPOINT_INDEXES,
   ...REFUND_INDEXES,
   ...TEST_GATEWAY_INDEXES,
   ...SESSION_INDEXES,
