@@ -64,7 +64,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   createWebhookReceiver({
     secret,
     onEvent: (event) => {
-      if (event.type === 'order.paid') console.log('paid', event.data.object.id, event.data.object.total);
+      if (event.type === 'order.paid') console.log('paid', event.data.object.id, event.data.object.amount);
       else console.log(event.type, event.id);
     },
   }).listen(port, '127.0.0.1', () => console.log(`Receiving webhooks at http://127.0.0.1:${port}/webhooks`));

@@ -548,7 +548,7 @@ export interface WebhookEventObjects {
  * when it happened. Narrow on `type` to get the object's type.
  *
  * @example
- * if (event.type === 'order.paid') console.log(event.data.object.total);
+ * if (event.type === 'order.paid') console.log(event.data.object.amount);
  */
 export type WebhookEvent = {
   [T in WebhookEventType]: {

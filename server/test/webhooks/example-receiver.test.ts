@@ -15,7 +15,7 @@ const event = {
   type: 'order.paid',
   created_at: '2030-06-01T10:00:00.000Z',
   livemode: false,
-  data: { object: { id: 'ord_1', object: 'order', total: 99_800 } },
+  data: { object: { id: 'ord_1', object: 'order', amount: 99_800 } },
 };
 const eventJson = JSON.stringify(event);
 const clock = new ManualClock('2030-06-01T10:00:00.000Z');
