@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Config } from './config.js';
 import { createOutbox } from './delivery/outbox.js';
-import { systemResolve } from './delivery/webhook-delivery.js';
+import { createWebhookSender, systemResolve } from './delivery/webhook-delivery.js';
 import { bcryptHasher, createAccountService, type PasswordHasher } from './domain/accounts.js';
 import { createCheckinService } from './domain/checkins.js';
 import { createDashboardService } from './domain/dashboard.js';
@@ -105,6 +105,7 @@ export function createServices({ config, store, clock, hasher = bcryptHasher(con
     previousSecret: config.razorpay.previousWebhookSecret,
   });
 
+  const webhookEndpoints = createWebhookEndpointService({ store, clock, secret, resolve: resolveHost });
   const events = createEventService({ store, clock });
   const accounts = createAccountService({ store, clock, hasher });
 
@@ -122,7 +123,9 @@ export function createServices({ config, store, clock, hasher = bcryptHasher(con
     repair: createRepairService({ store, clock, inventory, gateways, fulfilment }),
     webhooks,
     // Organizers' own endpoints, which outbound events are POSTed to.
-    webhookEndpoints: createWebhookEndpointService({ store, clock, secret, resolve: resolveHost }),
+    webhookEndpoints,
+    // One webhook delivery attempt, recorded: what the job queue's webhook jobs call.
+    sendWebhook: createWebhookSender({ endpoints: webhookEndpoints, clock, resolve: resolveHost }),
     tickets,
     checkins: createCheckinService({ store, clock, codes, figures, eventOf: (id) => events.findByIdCached(id) }),
     codes,

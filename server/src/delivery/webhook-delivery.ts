@@ -161,3 +161,29 @@ export async function deliverWebhook(endpoint: WebhookTarget, eventJson: string,
     request.end(body);
   });
 }
+
+/** The endpoint service's part a sender needs (`domain/webhook-endpoints.ts`). */
+export interface WebhookEndpointsForDelivery {
+  deliveryTarget(endpointId: string): Promise<WebhookTarget | null>;
+  recordDelivery(endpointId: string, event: { id: string; type: string }, attempt: DeliveryAttempt): Promise<unknown>;
+}
+
+/**
+ * What the job queue calls for one webhook job: reads the endpoint as it is now, makes one
+ * attempt, and records it for the console. Resolves `null` when the endpoint was deleted or
+ * disabled since the job was queued (end the job: nothing to send); otherwise the attempt,
+ * whose `ok: false` means "retry later with backoff".
+ *
+ * @example
+ * const send = createWebhookSender({ endpoints: services.webhookEndpoints, clock });
+ * const attempt = await send('we_…', { id: event.id, type: event.type }, JSON.stringify(event));
+ */
+export function createWebhookSender({ endpoints, ...deps }: DeliveryDeps & { endpoints: WebhookEndpointsForDelivery }) {
+  return async function sendWebhook(endpointId: string, event: { id: string; type: string }, eventJson: string): Promise<DeliveryAttempt | null> {
+    const target = await endpoints.deliveryTarget(endpointId);
+    if (!target) return null;
+    const attempt = await deliverWebhook(target, eventJson, deps);
+    await endpoints.recordDelivery(endpointId, event, attempt);
+    return attempt;
+  };
+}

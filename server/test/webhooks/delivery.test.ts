@@ -148,3 +148,22 @@ describe('signing secrets through a roll', () => {
     expect(stored).not.toContain(shown.slice('whsec_'.length));
   });
 });
+
+describe('services.sendWebhook, what the job queue calls', () => {
+  it('delivers to the endpoint as it is now, records the attempt, and sends nothing once it is disabled', async () => {
+    const t = await buildTestApp();
+    const { account } = await t.signUp();
+    const owner = { account: account.id, livemode: false };
+    const r = await receiver((_req, res) => res.writeHead(503).end('busy'));
+    const { endpoint } = await t.services.webhookEndpoints.create(owner, { url: r.url, enabled_events: ['*'] });
+
+    const attempt = await t.services.sendWebhook(endpoint._id, { id: event.id, type: event.type }, eventJson);
+    expect(attempt).toMatchObject({ ok: false, status: 503, response_excerpt: 'busy' });
+    const [recorded] = await t.services.webhookEndpoints.recentDeliveries(owner, endpoint._id);
+    expect(recorded).toMatchObject({ event: event.id, type: 'order.paid', ok: false, status: 503, response_excerpt: 'busy' });
+
+    await t.services.webhookEndpoints.update(owner, endpoint._id, { disabled: true });
+    expect(await t.services.sendWebhook(endpoint._id, { id: event.id, type: event.type }, eventJson)).toBeNull();
+    expect(r.received).toHaveLength(1);
+  });
+});
