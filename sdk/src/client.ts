@@ -8,6 +8,7 @@ import { KeysResource } from './resources/keys.js';
 import { OrdersResource } from './resources/orders.js';
 import { TestGatewayResource } from './resources/test-gateway.js';
 import { TicketsResource } from './resources/tickets.js';
+import { WebhookEndpointsResource } from './resources/webhook-endpoints.js';
 import type { AccountCreated, CreateAccountParams, List } from './types.js';
 
 /**
@@ -89,6 +90,8 @@ export class TrendyTickets {
   readonly checkins: CheckinsResource;
   /** Test mode's stand-in for Razorpay Checkout. */
   readonly testGateway: TestGatewayResource;
+  /** Where events are POSTed; check each delivery with `webhooks.constructEvent`. */
+  readonly webhookEndpoints: WebhookEndpointsResource;
 
   readonly #transport: Transport;
 
@@ -121,6 +124,7 @@ export class TrendyTickets {
     this.tickets = new TicketsResource(this);
     this.checkins = new CheckinsResource(this);
     this.testGateway = new TestGatewayResource(this);
+    this.webhookEndpoints = new WebhookEndpointsResource(this);
   }
 
   /** The server this client talks to. */

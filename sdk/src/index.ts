@@ -30,6 +30,7 @@ export {
   type TtsApiErrorInit,
 } from './errors.js';
 export { verifyTicketCode, type TicketCodeVerification } from './verify.js';
+export { webhooks, constructEvent, TtsSignatureVerificationError, DEFAULT_TOLERANCE_SECONDS, type ConstructEventOptions } from './webhooks.js';
 export { toPaise, rupeesInput, formatMoney, formatRupees } from './money.js';
 export { PHONE_PATTERN, PHONE_MESSAGE } from './phone.js';
 export { AccountResource } from './resources/account.js';
@@ -39,4 +40,5 @@ export { OrdersResource } from './resources/orders.js';
 export { TicketsResource } from './resources/tickets.js';
 export { CheckinsResource } from './resources/checkins.js';
 export { TestGatewayResource } from './resources/test-gateway.js';
+export { WebhookEndpointsResource } from './resources/webhook-endpoints.js';
 export type * from './types.js';

@@ -517,6 +517,90 @@ export interface VerificationKey {
   code_format: string;
 }
 
+// ── Webhooks ──────────────────────────────────────────────────────────────
+
+/** Every event type a webhook endpoint can subscribe to (docs/webhooks.md#event-types). */
+export type WebhookEventType =
+  | 'order.created'
+  | 'order.verified'
+  | 'order.paid'
+  | 'order.expired'
+  | 'order.cancelled'
+  | 'order.refunded'
+  | 'ticket.issued'
+  | 'ticket.voided'
+  | 'checkin.created'
+  | 'checkin.deleted'
+  | 'event.created'
+  | 'event.updated'
+  | 'event.cancelled';
+
+/** The object each event type carries in `data.object`: the type's prefix names it. */
+export interface WebhookEventObjects {
+  order: Order;
+  ticket: Ticket;
+  checkin: Checkin;
+  event: Event;
+}
+
+/**
+ * One thing that happened, as webhooks deliver it: `data.object` is a snapshot of the object
+ * when it happened. Narrow on `type` to get the object's type.
+ *
+ * @example
+ * if (event.type === 'order.paid') console.log(event.data.object.amount);
+ */
+export type WebhookEvent = {
+  [T in WebhookEventType]: {
+    /** `ev_…`: the same for every delivery of this event; keep it to skip a repeated delivery. */
+    id: string;
+    object: 'event';
+    type: T;
+    created_at: Timestamp;
+    livemode: boolean;
+    data: { object: WebhookEventObjects[T extends `${infer Prefix extends keyof WebhookEventObjects}.${string}` ? Prefix : never] };
+  };
+}[WebhookEventType];
+
+/** Where the service POSTs events (secret key only). */
+export interface WebhookEndpoint {
+  /** `we_…` */
+  id: string;
+  object: 'webhook_endpoint';
+  created_at: Timestamp;
+  livemode: boolean;
+  url: string;
+  /** The event types sent to it; `['*']` for all of them, including types added later. */
+  enabled_events: Array<WebhookEventType | '*'>;
+  description: string | null;
+  /** A disabled endpoint receives nothing. */
+  disabled: boolean;
+  /** `whsec_…`: only in the answer that created it or rolled its secret. */
+  secret?: string;
+}
+
+export interface CreateWebhookEndpointParams {
+  /** `https://` in live mode; test mode also takes `http://` and loopback addresses. */
+  url: string;
+  enabled_events: Array<WebhookEventType | '*'>;
+  description?: string;
+  disabled?: boolean;
+}
+
+export interface UpdateWebhookEndpointParams {
+  url?: string;
+  enabled_events?: Array<WebhookEventType | '*'>;
+  /** `null` clears it. */
+  description?: string | null;
+  disabled?: boolean;
+}
+
+export interface DeletedWebhookEndpoint {
+  id: string;
+  object: 'webhook_endpoint';
+  deleted: true;
+}
+
 // ── SDK request parameters (added for the client; the wire shapes above are unchanged) ──
 
 /** `client_secret` proves a publishable-key caller is the order's buyer; omit it with a secret key. */

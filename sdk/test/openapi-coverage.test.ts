@@ -54,6 +54,12 @@ describe('the SDK covers the API', () => {
       tts.testGateway.pay(body),
       tts.checkins.create(body),
       tts.checkins.undo(ID),
+      tts.webhookEndpoints.create(body),
+      tts.webhookEndpoints.list().page(),
+      tts.webhookEndpoints.retrieve(ID),
+      tts.webhookEndpoints.update(ID, body),
+      tts.webhookEndpoints.del(ID),
+      tts.webhookEndpoints.rollSecret(ID),
     ]);
     expect([...called].sort()).toEqual(documented);
   });

@@ -25,6 +25,7 @@ import { healthRoutes } from './http/routes/health.js';
 import { htmlNotFound, landingRoutes, wantsHtmlPage } from './http/routes/landing.js';
 import { orderRoutes, replayClientSecret } from './http/routes/orders.js';
 import { ticketRoutes } from './http/routes/tickets.js';
+import { webhookEndpointRoutes } from './http/routes/webhook-endpoints.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
 import { packageRoutes } from './http/routes/packages.js';
 import { widgetRoutes } from './http/routes/widget.js';
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', ticketRoutes());
   app.route('/', checkinRoutes());
   app.route('/', webhookRoutes());
+  app.route('/', webhookEndpointRoutes());
   app.route('/', findTicketsRoutes());
   app.route('/', ticketPageRoutes());
   app.route('/', checkoutRoutes());

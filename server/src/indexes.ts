@@ -12,6 +12,7 @@ import { REFUND_INDEXES } from './domain/refunds.js';
 import { SESSION_INDEXES } from './domain/sessions.js';
 import { TICKET_FINDER_INDEXES } from './domain/ticket-finder.js';
 import { TICKET_INDEXES } from './domain/tickets.js';
+import { WEBHOOK_ENDPOINT_INDEXES } from './domain/webhook-endpoints.js';
 import { WEBHOOK_INDEXES } from './domain/webhooks.js';
 import { IDEMPOTENCY_INDEXES } from './http/middleware/idempotency.js';
 import { TEST_GATEWAY_INDEXES } from './payments/test-gateway.js';
@@ -35,6 +36,7 @@ export const INDEXES: readonly IndexSpec[] = [
   ...RATE_LIMIT_INDEXES,
   ...IDEMPOTENCY_INDEXES,
   ...WEBHOOK_INDEXES,
+  ...WEBHOOK_ENDPOINT_INDEXES,
   ...REFUND_INDEXES,
   ...TEST_GATEWAY_INDEXES,
   ...SESSION_INDEXES,
@@ -67,6 +69,14 @@ export const SORTED_LISTS: readonly SortedList[] = [
   { query: 'checkins.list', file: 'domain/checkins.ts', collection: 'checkins', equality: ['account', 'event'], sort: PAGE_SORT },
   { query: "checkins: a ticket's scans", file: 'domain/checkins.ts', collection: 'checkins', equality: ['ticket', 'account'], sort: PAGE_SORT },
   { query: 'accounts.listKeys', file: 'domain/accounts.ts', collection: 'api_keys', equality: ['account', 'revoked_at'], sort: PAGE_SORT },
+  { query: 'webhookEndpoints.list', file: 'domain/webhook-endpoints.ts', collection: 'webhook_endpoints', equality: ['account', 'livemode'], sort: PAGE_SORT },
+  {
+    query: "webhookEndpoints.recentDeliveries: an endpoint's attempts",
+    file: 'domain/webhook-endpoints.ts',
+    collection: 'webhook_deliveries',
+    equality: ['endpoint'],
+    sort: PAGE_SORT,
+  },
   { query: "outbox.listForOrder: an order's deliveries", file: 'delivery/outbox.ts', collection: 'outbox', equality: ['payload.order', 'kind'], sort: PAGE_SORT },
   { query: 'dashboard: recent sales', file: 'domain/dashboard.ts', collection: 'orders', equality: ['account', 'livemode', 'status'], sort: { paid_at: -1, _id: -1 } },
   { query: 'dashboard: recent refunds', file: 'domain/dashboard.ts', collection: 'orders', equality: ['account', 'livemode', 'status'], sort: { updated_at: -1, _id: -1 } },

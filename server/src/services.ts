@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Config } from './config.js';
 import { createOutbox } from './delivery/outbox.js';
+import { createWebhookSender, systemResolve } from './delivery/webhook-delivery.js';
 import { bcryptHasher, createAccountService, type PasswordHasher } from './domain/accounts.js';
 import { createCheckinService } from './domain/checkins.js';
 import { createDashboardService } from './domain/dashboard.js';
@@ -23,6 +24,8 @@ import { createTicketCodes } from './domain/ticket-codes.js';
 import { createTicketFinder } from './domain/ticket-finder.js';
 import { createTicketMailService } from './domain/ticket-mail.js';
 import { createTicketService } from './domain/tickets.js';
+import { createWebhookEndpointService } from './domain/webhook-endpoints.js';
+import type { ResolveHost } from './domain/webhook-url.js';
 import { createWebhookService } from './domain/webhooks.js';
 import { createRazorpayGateway } from './payments/razorpay.js';
 import { createTestCheckout } from './payments/test-checkout.js';
@@ -37,6 +40,8 @@ export interface ServiceDeps {
   hasher?: PasswordHasher;
   /** Names this server in the leases it holds (default: host, pid and a random suffix, unique per process). */
   instanceId?: string;
+  /** Resolves webhook endpoint hosts (default: the system resolver); tests point names anywhere. */
+  resolveHost?: ResolveHost;
 }
 
 /** A name for this server instance that no other process shares, readable in the `leases` collection. */
@@ -59,7 +64,7 @@ export function testGatewaySecret(secret: string): string {
  * @example
  * const services = createServices({ config, store, clock });
  */
-export function createServices({ config, store, clock, hasher = bcryptHasher(config.passwordCost), instanceId = newInstanceId() }: ServiceDeps) {
+export function createServices({ config, store, clock, hasher = bcryptHasher(config.passwordCost), instanceId = newInstanceId(), resolveHost = systemResolve }: ServiceDeps) {
   const secret = config.secret;
   if (!secret) throw new Error('createServices needs config.secret (main.ts resolves TTS_SECRET before building services)');
 
@@ -100,6 +105,7 @@ export function createServices({ config, store, clock, hasher = bcryptHasher(con
     previousSecret: config.razorpay.previousWebhookSecret,
   });
 
+  const webhookEndpoints = createWebhookEndpointService({ store, clock, secret, resolve: resolveHost });
   const events = createEventService({ store, clock });
   const accounts = createAccountService({ store, clock, hasher });
 
@@ -116,6 +122,10 @@ export function createServices({ config, store, clock, hasher = bcryptHasher(con
     // The reconciler and the sweeper, run by background.ts.
     repair: createRepairService({ store, clock, inventory, gateways, fulfilment }),
     webhooks,
+    // Organizers' own endpoints, which outbound events are POSTed to.
+    webhookEndpoints,
+    // One webhook delivery attempt, recorded: what the job queue's webhook jobs call.
+    sendWebhook: createWebhookSender({ endpoints: webhookEndpoints, clock, resolve: resolveHost }),
     tickets,
     checkins: createCheckinService({ store, clock, codes, figures, eventOf: (id) => events.findByIdCached(id) }),
     codes,

@@ -11,6 +11,7 @@ import { dashboardRoutes } from './routes/dashboard.js';
 import { developerRoutes } from './routes/developers.js';
 import { eventRoutes } from './routes/events.js';
 import { scannerRoutes } from './routes/scanner.js';
+import { webhookConsoleRoutes } from './routes/webhooks.js';
 
 /** The largest console form: an event with 50 ticket types is about 8 KB. */
 export const MAX_CONSOLE_BODY_BYTES = 64 * 1024;
@@ -49,6 +50,7 @@ export function consoleRoutes() {
   router.route('/', scannerRoutes());
   router.route('/', attendeeRoutes());
   router.route('/', developerRoutes());
+  router.route('/', webhookConsoleRoutes());
 
   router.get('/console/', (c) => c.redirect('/console', 301));
   router.all('/console/*', async function consoleNotFound(c) {

@@ -1,10 +1,11 @@
-import type { Account, ApiKey, Checkin, Event, List, Order, PublicEvent, PublicTicket, Ticket } from '@trendy-tickets/sdk';
+import type { Account, ApiKey, Checkin, Event, List, Order, PublicEvent, PublicTicket, Ticket, WebhookEndpoint } from '@trendy-tickets/sdk';
 import type { CheckinDoc } from '../domain/checkins.js';
 import type { AccountDoc, ApiKeyDoc } from '../domain/accounts.js';
 import { earliestHoldExpiry, salesOpen, typeAvailable, type EventDoc } from '../domain/events.js';
 import type { OrderDoc } from '../domain/orders.js';
 import { ticketUrls, type TicketDoc } from '../domain/tickets.js';
 import { MAX_CODE_ATTEMPTS } from '../domain/verification.js';
+import type { WebhookEndpointDoc } from '../domain/webhook-endpoints.js';
 import type { Page } from '../store/paginate.js';
 
 /** Stored documents → wire objects (docs/api-conventions.md#wire-format). The only place that knows both shapes. */
@@ -199,5 +200,20 @@ export function toCheckinJson(doc: CheckinDoc, ticket: TicketDoc | null, publicU
     first_checkin: doc.first_checkin ? { at: iso(doc.first_checkin.at), by: doc.first_checkin.by } : null,
     nonce: doc.nonce ?? null,
     undone_at: isoOrNull(doc.undone_at),
+  };
+}
+
+/** A webhook endpoint; `secret` only in the answer that created it or rolled its secret. */
+export function toWebhookEndpointJson(doc: WebhookEndpointDoc, secret?: string): WebhookEndpoint {
+  return {
+    id: doc._id,
+    object: 'webhook_endpoint',
+    created_at: iso(doc.created_at),
+    livemode: doc.livemode,
+    url: doc.url,
+    enabled_events: doc.enabled_events,
+    description: doc.description,
+    disabled: doc.disabled,
+    ...(secret === undefined ? {} : { secret }),
   };
 }

@@ -7,6 +7,7 @@ import { createServices } from '../../src/services.js';
 import { createSqliteStore } from '../../src/store/sqlite.js';
 import { INDEXES } from '../../src/indexes.js';
 import type { Store } from '../../src/store/port.js';
+import type { ResolveHost } from '../../src/domain/webhook-url.js';
 
 /** Test settings: a fixed secret and a low bcrypt cost (tests create hundreds of accounts). */
 export const TEST_ENV = {
@@ -35,14 +36,14 @@ export interface CallResult<T = any> {
  * The real app on the real embedded store (in memory), with a manual clock and a
  * memory logger. `call` sends a request through `app.request()`: no port, no sleep.
  */
-export async function buildTestApp(options: { env?: Record<string, string>; store?: Store; clock?: ManualClock } = {}) {
+export async function buildTestApp(options: { env?: Record<string, string>; store?: Store; clock?: ManualClock; resolveHost?: ResolveHost } = {}) {
   const config: Readonly<Config> = loadConfig({ ...TEST_ENV, ...options.env });
   const clock = options.clock ?? new ManualClock('2030-06-01T10:00:00.000Z');
   // TTL records (rate limits, idempotency keys) expire by the test's clock, not the wall clock.
   const store = options.store ?? (await createSqliteStore({ now: () => clock.now() }));
   await store.ensureIndexes(INDEXES);
   const logger = createMemoryLogger();
-  const services = createServices({ config, store, clock });
+  const services = createServices({ config, store, clock, ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}) });
   const mailbox = createCapturedMailer({ from: config.mailFrom, clock });
   const app = createApp({ config, store, clock, logger, services, mailer: mailbox, mailbox });
 

@@ -79,6 +79,9 @@ describe('operations endpoints', () => {
         '/v1/tickets',
         '/v1/tickets/{id}',
         '/v1/tickets/{id}/void',
+        '/v1/webhook_endpoints',
+        '/v1/webhook_endpoints/{id}',
+        '/v1/webhook_endpoints/{id}/roll_secret',
       ].sort(),
     );
     expect(res.body.components.schemas.Event.properties.ticket_types).toBeDefined();

@@ -61,6 +61,9 @@ export const DevelopersPage: FC<DevelopersPageProps> = ({ user, keys, publicUrl,
           <p class="sub">{live ? 'Live keys: they take real payments through Razorpay.' : 'Test keys: orders are paid with the built-in test gateway, no real money moves.'}</p>
         </div>
         <div class="actions">
+          <a class="btn secondary" href="/console/developers/webhooks">
+            Webhooks
+          </a>
           <a class="btn secondary" href="/docs">
             API reference
           </a>
