@@ -337,8 +337,14 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
     for (const target of targets) {
       if (target.collection === 'figures' && target.set.kind === 'event') await writeEvent(target, zoneOf.get(target.id) ?? DEFAULT_TIMEZONE);
     }
-    await write(targets.filter((t) => !(t.collection === 'figures' && t.set.kind === 'event')));
-    await touchAccount(first);
+    const scope = accountScope(first);
+    const isAccount = (t: Target) => t.collection === 'figures' && t.id === scope;
+    await write(targets.filter((t) => !(t.collection === 'figures' && t.set.kind === 'event') && !isAccount(t)));
+    // The bump after the claims rides on the account's own totals when they move, written
+    // last so it still follows every other counter (one write fewer per scan or sale).
+    const account = targets.find(isAccount);
+    if (account) await figures.updateOne({ _id: scope }, { $set: { ...account.set, updated_at: clock.now() }, $inc: { ...account.inc, seq: 1 } }, { upsert: true });
+    else await touchAccount(first);
   }
 
   /** The follow-up of one ticket's change of state (see {@link settleMany}). */

@@ -271,6 +271,9 @@ describe('figures kept as counters', () => {
     await issue(10);
     const forTen = counted.updates('figures') + counted.updates('figure_days');
     expect(forTen).toBe(forOne);
+    // Before the claim the account is marked as moving; after, its totals carry the second mark:
+    // the event's and the account's totals and their days, and that first mark.
+    expect(forOne).toBe(5);
     // Each ticket's own claim is still one conditional update on it.
     expect(counted.updates('tickets')).toBe(10);
     const stats = await statsOf(t, org.sk, org.event.id);
