@@ -75,6 +75,20 @@ describe('zoned wall time', () => {
   });
 });
 
+describe('instantToZonedWallTime, formatted again', () => {
+  it('gives each zone its own wall minute for instants of one UTC minute, and old instants their offsets to the second', () => {
+    const minute = Date.UTC(2030, 5, 8, 14, 59);
+    expect(instantToZonedWallTime(new Date(minute), 'Asia/Kathmandu')).toBe('2030-06-08T20:44');
+    expect(instantToZonedWallTime(new Date(minute + 59_999), 'Asia/Kathmandu')).toBe('2030-06-08T20:44');
+    expect(instantToZonedWallTime(new Date(minute + 30_000), 'UTC')).toBe('2030-06-08T14:59');
+    expect(instantToZonedWallTime(new Date(minute + 60_000), 'Asia/Kathmandu')).toBe('2030-06-08T20:45');
+    // Liberia was 44 min 30 s behind UTC until 1972: one UTC minute spans two of its wall minutes.
+    const liberia = Date.UTC(1970, 0, 1, 12, 0);
+    expect(instantToZonedWallTime(new Date(liberia), 'Africa/Monrovia')).toBe('1970-01-01T11:15');
+    expect(instantToZonedWallTime(new Date(liberia + 45_000), 'Africa/Monrovia')).toBe('1970-01-01T11:16');
+  });
+});
+
 describe('canonicalTimeZone', () => {
   it('spells a zone name as the tz database does, whatever case it was sent in', () => {
     expect(canonicalTimeZone('asia/kolkata')).toBe('Asia/Kolkata');

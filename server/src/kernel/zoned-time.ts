@@ -132,9 +132,30 @@ function resolveWallTime(asUtc: number, timeZone: string): number {
  * instantToZonedWallTime(new Date('2030-06-08T14:00:00Z'), 'Asia/Kolkata'); // '2030-06-08T19:30'
  */
 export function instantToZonedWallTime(instant: Date, timeZone: string): string {
+  const ms = instant.getTime();
+  // Every zone's offset has been a whole number of minutes since long before this date (some
+  // had seconds in the early 1970s), so every instant of one UTC minute shows the same wall minute.
+  const cacheable = ms >= WHOLE_MINUTE_OFFSETS_SINCE;
+  const key = cacheable ? `${timeZone}|${Math.floor(ms / 60_000)}` : '';
+  const cached = cacheable ? wallMinutes.get(key) : undefined;
+  if (cached !== undefined) return cached;
   const p = wallParts(instant, timeZone);
-  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
+  const wall = `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
+  if (cacheable) {
+    if (wallMinutes.size >= WALL_MINUTES_KEPT) wallMinutes.clear();
+    wallMinutes.set(key, wall);
+  }
+  return wall;
 }
+
+/**
+ * Wall minutes already formatted, by zone and UTC minute. Formatting one costs ~10 µs; the
+ * figures bucket every ticket by day in two or more zones, and a recount does it for all of
+ * an account's tickets, which are mostly sold in a few busy minutes.
+ */
+const wallMinutes = new Map<string, string>();
+const WALL_MINUTES_KEPT = 10_000;
+const WHOLE_MINUTE_OFFSETS_SINCE = Date.UTC(1980, 0, 1);
 
 /**
  * The calendar date in `timeZone` at `instant`, as `YYYY-MM-DD`.

@@ -17,13 +17,14 @@
  *   MongoDB's TTL monitor does; until then expired documents stay visible.
  */
 import type Database from 'better-sqlite3';
-import { Query, update as applyUpdate } from 'mingo';
+import { Query } from 'mingo';
 import { aggregateInMemory } from './embedded-time-zones.js';
 import { QUERY_OPTIONS, checkUpdate, isPlainObject, newDocumentId, sortRows, upsertSeed, type Row } from './embedded-documents.js';
 import { checkFilter, checkPipeline } from './filter-check.js';
 import type { Collection, Doc, Filter, FindOptions, IndexConflict, IndexSpec, SortSpec, Store, Update, UpdateResult } from './port.js';
 import { arrayPaths, decodeDoc, encodeDoc } from './sqlite-codec.js';
 import { toOrderBy, toSql } from './sqlite-filter.js';
+import { updateDocument } from './update-document.js';
 import { noteKinds, readKinds, sortsPlainly, type Kinds } from './sqlite-kinds.js';
 import { openDatabase } from './sqlite-file.js';
 import { collectionNames, createCollectionTable, ensureIndex, mapUnique, quote, removeExpired, ttlIndexes } from './sqlite-schema.js';
@@ -203,7 +204,7 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
       const targets = this.select(filter, many ? {} : { limit: 1 });
       if (targets.length === 0 && upsert) {
         const seed = upsertSeed(filter);
-        applyUpdate(seed, modifier);
+        updateDocument(seed, modifier);
         if (typeof seed._id !== 'string') seed._id = newDocumentId();
         const json = encodeDoc(seed);
         mapUnique(this.name, () => this.store.statement(`INSERT INTO ${quote(this.name)} (_id, doc) VALUES (?, ?)`).run(seed._id, json));
@@ -215,7 +216,7 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
       const replace = this.store.statement(`UPDATE ${quote(this.name)} SET doc = ? WHERE _id = ?`);
       for (const target of targets) {
         const id = target._id;
-        const changed = applyUpdate(target, modifier);
+        const changed = updateDocument(target, modifier);
         if (target._id !== id) throw new Error(`Performing an update on '_id' would modify the immutable field '_id'`);
         result.matched += 1;
         after ??= target;

@@ -256,4 +256,27 @@ describe('figures kept as counters', () => {
     // The event's and the account's totals, and their days: not one document per ticket.
     expect(counted.read('figures') + counted.read('figure_days')).toBeLessThan(20);
   });
+
+  it("settles an order's tickets with one write per counter document, however many tickets it has", async () => {
+    const counted = countingStore(await createEmbeddedStore());
+    const t = await buildTestApp({ store: counted.store });
+    const org = await organizer(t);
+    const issue = (quantity: number) =>
+      t.services.fulfilment.issue(org.owner, { event: org.event.id, ticket_type: org.general, quantity, holder: { name: 'Guest', email: 'guest@example.com' }, send_email: false });
+    await issue(1);
+    counted.reset();
+    await issue(1);
+    const forOne = counted.updates('figures') + counted.updates('figure_days');
+    counted.reset();
+    await issue(10);
+    const forTen = counted.updates('figures') + counted.updates('figure_days');
+    expect(forTen).toBe(forOne);
+    // Before the claim the account is marked as moving; after, its totals carry the second mark:
+    // the event's and the account's totals and their days, and that first mark.
+    expect(forOne).toBe(5);
+    // Each ticket's own claim is still one conditional update on it.
+    expect(counted.updates('tickets')).toBe(10);
+    const stats = await statsOf(t, org.sk, org.event.id);
+    expect(stats.not_checked_in).toBe(12);
+  });
 });

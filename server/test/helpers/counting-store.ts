@@ -13,7 +13,9 @@ import type { Collection, Doc, Store } from '../../src/store/port.js';
  */
 export function countingStore(inner: Store) {
   const reads = new Map<string, number>();
+  const writes = new Map<string, number>();
   const add = (name: string, n: number) => reads.set(name, (reads.get(name) ?? 0) + n);
+  const wrote = (name: string) => writes.set(name, (writes.get(name) ?? 0) + 1);
   const wrapped = new Map<string, Collection<Doc>>();
 
   function counted<T extends Doc>(name: string): Collection<T> {
@@ -23,8 +25,14 @@ export function countingStore(inner: Store) {
       insertOne: (doc) => real.insertOne(doc),
       insertMany: (docs) => real.insertMany(docs),
       count: (filter) => real.count(filter),
-      updateOne: (filter, update, options) => real.updateOne(filter, update, options),
-      updateMany: (filter, update) => real.updateMany(filter, update),
+      updateOne: (filter, update, options) => {
+        wrote(name);
+        return real.updateOne(filter, update, options);
+      },
+      updateMany: (filter, update) => {
+        wrote(name);
+        return real.updateMany(filter, update);
+      },
       deleteOne: (filter) => real.deleteOne(filter),
       deleteMany: (filter) => real.deleteMany(filter),
       async find(filter, options) {
@@ -38,6 +46,7 @@ export function countingStore(inner: Store) {
         return doc;
       },
       async findOneAndUpdate(filter, update, options) {
+        wrote(name);
         const doc = await real.findOneAndUpdate(filter, update, options);
         add(name, doc ? 1 : 0);
         return doc;
@@ -68,8 +77,13 @@ export function countingStore(inner: Store) {
     read(collection?: string): number {
       return collection === undefined ? [...reads.values()].reduce((a, b) => a + b, 0) : (reads.get(collection) ?? 0);
     },
+    /** Update calls (`updateOne`, `updateMany`, `findOneAndUpdate`) made on `collection` since the last reset. */
+    updates(collection: string): number {
+      return writes.get(collection) ?? 0;
+    },
     reset(): void {
       reads.clear();
+      writes.clear();
     },
   };
 }
