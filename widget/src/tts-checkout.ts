@@ -309,9 +309,8 @@ export class TtsCheckout extends BaseElement {
    * speaks Hindi once they arrive; until then, or if they never do, the checkout is English.
    */
   async #loadHindi(): Promise<void> {
-    const url = `${this.#base()}/widget/v1/tts-checkout.hi.js`;
     try {
-      const module = (await import(/* webpackIgnore: true */ url)) as { hi?: Parameters<typeof registerMessages>[1] };
+      const module = (await parts.load(this.#base(), 'tts-checkout.hi.js')) as { hi?: Parameters<typeof registerMessages>[1] };
       if (module.hi) registerMessages('hi', module.hi);
     } catch {
       return;
