@@ -210,6 +210,18 @@ export const widgetBuilds = [
     plugins: [widgetResolve(), widgetTranspile()],
     output: { file: join(widgetDist, 'tts-checkout.mjs'), format: 'es', plugins: [widgetTerser(true)] },
   },
+  // The page's options (items, ticket-types, tracking, open()'s), fetched only by checkouts that use them (widget/src/options.ts).
+  {
+    input: resolve(widget, 'src/options.ts'),
+    plugins: [widgetResolve(), widgetTranspile()],
+    output: { file: join(widgetDist, 'tts-checkout.options.js'), format: 'es', plugins: [widgetTerser(true)] },
+  },
+  // Razorpay's handler, fetched on a live checkout's first Pay press (widget/src/pay-handler.ts `lazyHandler`).
+  {
+    input: resolve(widget, 'src/razorpay-handler.ts'),
+    plugins: [widgetResolve(), widgetTranspile()],
+    output: { file: join(widgetDist, 'tts-checkout.razorpay.js'), format: 'es', plugins: [widgetTerser(true)] },
+  },
   // The Hindi words, fetched by `locale="hi"` checkouts only (widget/src/i18n.ts).
   {
     input: resolve(widget, 'src/locales/hi.ts'),

@@ -330,7 +330,22 @@ export interface Order {
   payment: OrderPayment | null;
   /** The refund of the payment once one was asked for; null before. */
   refund: OrderRefund | null;
+  /** The campaign the buyer came from, as the checkout sent it; null when it sent none. */
+  tracking: OrderTracking | null;
   tickets: Ticket[];
+}
+
+/**
+ * Where a buyer came from: the `utm_*` parameters of the page the checkout ran on (without
+ * the `utm_` prefix), or what the partner set. Each value is 1–100 characters; stats count
+ * sales per `campaign`.
+ */
+export interface OrderTracking {
+  source?: string;
+  medium?: string;
+  campaign?: string;
+  term?: string;
+  content?: string;
 }
 
 export interface CreateOrderParams {
@@ -342,6 +357,8 @@ export interface CreateOrderParams {
   /** With `amount`: the ticket type to issue (default: the event's first). */
   ticket_type?: string;
   buyer: { name: string; email: string; phone?: string | null };
+  /** The campaign the buyer came from (the page's `utm_*` parameters); stored on the order. */
+  tracking?: OrderTracking;
 }
 
 export interface PayOrderParams {
@@ -371,6 +388,8 @@ export interface Ticket {
   valid_from: Timestamp | null;
   valid_until: Timestamp | null;
   checked_in_at: Timestamp | null;
+  /** The order's `tracking.campaign` when it was sold; null without one. */
+  campaign: string | null;
   /** The ticket page. */
   url: string;
   pdf_url: string;
@@ -469,6 +488,11 @@ export interface EventStats {
   sales_by_day: Array<{ date: string; tickets: number; revenue: Amount }>;
   /** Check-ins by local hour (`YYYY-MM-DDTHH:00`), oldest first; hours without check-ins are left out. */
   checkins_by_hour: Array<{ hour: string; checkins: number }>;
+  /**
+   * Tickets (not voided) and their revenue by the `tracking.campaign` of the order that bought
+   * them, most tickets first; tickets sold without a campaign are left out.
+   */
+  by_campaign: Array<{ campaign: string; tickets: number; revenue: Amount }>;
 }
 
 // ── Check-in ──────────────────────────────────────────────────────────────

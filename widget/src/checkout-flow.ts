@@ -4,7 +4,7 @@
  * the buyer (error-messages.ts). `<tts-checkout>` renders {@link CheckoutFlow.state} and forwards
  * the buyer's actions here; payments go through a {@link PayHandler} per gateway.
  */
-import type { CreateOrderParams, FieldIssue, Order, OtpInvalidDetails, PublicEvent, Ticket } from '@trendy-tickets/sdk';
+import type { CreateOrderParams, FieldIssue, Order, OrderTracking, OtpInvalidDetails, PublicEvent, Ticket } from '@trendy-tickets/sdk';
 import { CheckoutError, newIdempotencyKey, type CheckoutApi, type CheckoutErrorCode, type IdempotencyKey } from './api.js';
 import { errorMessage, RETRYABLE } from './error-messages.js';
 import type { TtsCheckoutEventMap } from './events.js';
@@ -97,8 +97,16 @@ export class CheckoutFlow {
   i: I18n = i18n('en');
   /** The Event Token of the event on sale. */
   eventId = '';
-  /** Tickets of the first type on sale chosen when the event loads. */
+  /** Tickets of the first type on sale chosen when the event loads (without `items`). */
   quantity = 1;
+  /** Tickets chosen per type when the event loads; replaces `quantity` when it names any. */
+  items: Record<string, number> = {};
+  /** The only ticket types shown (empty: all). */
+  ticketTypes: string[] = [];
+  /** Sent with the order (options.ts `orderTracking`); null: none. */
+  tracking: OrderTracking | null = null;
+  /** Settles once the page's options are applied (options.ts, fetched when used): the event waits for them. */
+  ready: Promise<void> = Promise.resolve();
 
   #s: FlowState;
   readonly #host: FlowHost;
@@ -177,6 +185,16 @@ export class CheckoutFlow {
     this.#set({ qty: {} });
   }
 
+  /**
+   * Starts over with what the page chose (tickets, types shown): the choice is made afresh when
+   * the event loads, so a call before the event arrives waits for it. Not while an order is under way.
+   */
+  choose(): void {
+    if (this.#s.order) return;
+    this.#set({ qty: {}, step: 'tickets' });
+    void this.load();
+  }
+
   /** Sets what the buyer typed (or the page prefilled); `check` checks the field now, as on leaving it. */
   field(f: BuyerField, value: string, check = false): void {
     const buyer = { ...this.#s.buyer, [f]: value };
@@ -208,13 +226,19 @@ export class CheckoutFlow {
     if (!keepProblem) this.#set({ problem: null });
     this.#pollAt = this.#now() + POLL_MS;
     try {
-      const ev = await this.#host.api().event(id);
+      await this.ready;
+      const all = await this.#host.api().event(id);
       if (id !== this.eventId) return;
+      const only = this.ticketTypes;
+      const ev = only.length > 0 ? { ...all, ticket_types: all.ticket_types.filter((t) => only.includes(t.id)) } : all;
       const qty: Record<string, number> = {};
-      let first = Object.keys(this.#s.qty).length === 0;
+      const fresh = Object.keys(this.#s.qty).length === 0;
+      const preset = fresh && Object.keys(this.items).length > 0;
+      let first = fresh && !preset;
       for (const t of ev.ticket_types) {
         const max = Math.max(0, Math.min(t.max_per_order, t.available));
-        qty[t.id] = Math.min(this.#s.qty[t.id] ?? 0, max);
+        // Chosen in advance but fewer left: as many as there are, never more than the buyer may take.
+        qty[t.id] = Math.min(preset ? (this.items[t.id] ?? 0) : (this.#s.qty[t.id] ?? 0), max);
         if (first && max > 0) {
           qty[t.id] = Math.min(Math.max(0, this.quantity), max);
           first = false;
@@ -447,6 +471,7 @@ export class CheckoutFlow {
       event: ev.id,
       ...(ev.open_amount ? { amount: paise } : { items }),
       buyer: { name: name.trim(), email: email.trim(), ...(phone.trim() ? { phone: phone.trim() } : {}) },
+      ...(this.tracking ? { tracking: this.tracking } : {}),
     };
     const json = JSON.stringify(body);
     if (this.#creating?.body !== json) this.#creating = { body: json, key: newIdempotencyKey() };

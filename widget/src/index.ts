@@ -11,6 +11,7 @@
  */
 export {
   TtsCheckout,
+  type CheckoutOptions,
   type CheckoutStep,
   type TtsCheckoutEventMap,
   type TtsErrorDetail,

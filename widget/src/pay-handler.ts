@@ -65,3 +65,33 @@ export function testGatewayHandler(api: () => CheckoutApi): PayHandler {
     },
   };
 }
+
+/**
+ * A handler whose code is fetched on the first Pay press (a gateway's module of its own, as
+ * Razorpay's is: `/widget/v1/tts-checkout.razorpay.js`), so pages that never take a live payment
+ * do not carry it. A failed fetch is offered again ("Try again" fetches anew). Errors from the
+ * fetched module are made this bundle's own, so the flow still tells their codes apart.
+ *
+ * @example const handlers = { razorpay: lazyHandler(() => import(url).then((m) => m.razorpayHandler(host))) };
+ */
+export function lazyHandler(load: () => Promise<PayHandler>): PayHandler {
+  let handler: Promise<PayHandler> | undefined;
+  const lazy: PayHandler = {
+    pay(order, callbacks) {
+      callbacks.loading(true);
+      handler ??= load();
+      handler.then(
+        (h) => {
+          callbacks.loading(false);
+          h.pay(order, { ...callbacks, fail: (e, retry) => callbacks.fail(new CheckoutError(e.code, e.message, e.requestId, e.details, e.retryAfter), retry) });
+        },
+        (err: unknown) => {
+          handler = undefined;
+          callbacks.loading(false);
+          callbacks.fail(new CheckoutError('GATEWAY_UNAVAILABLE', String(err)), () => lazy.pay(order, callbacks));
+        },
+      );
+    },
+  };
+  return lazy;
+}

@@ -21,7 +21,7 @@ export const styles = css`
     display: inline-block;
     font-family: var(--tts-font, system-ui, sans-serif);
   }
-  :host([mode='page']) {
+  :host([mode='page']),:host([mode='inline']) {
     display: block;
   }
   * {
@@ -140,7 +140,7 @@ export const styles = css`
     line-height: 1.5;
     overflow-wrap: anywhere;
   }
-  :host([mode='page']) .panel {
+  :host([mode='page']) .panel,:host([mode='inline']) .panel {
     border: var(--_line);
     border-radius: var(--_r);
   }

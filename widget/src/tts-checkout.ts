@@ -5,9 +5,11 @@ import { BaseElement, type PropertyDeclaration, type PropertyValues } from './ba
 import { CheckoutFlow, type CheckoutStep } from './checkout-flow.js';
 import type { TtsCheckoutEventMap, TtsRequestCloseDetail } from './events.js';
 import { hasMessages, i18n, registerMessages, type I18n } from './i18n.js';
-import { testGatewayHandler } from './pay-handler.js';
-import { razorpayHandler } from './razorpay-handler.js';
-import type { StepContext } from './steps/context.js';
+import type { CheckoutOptions, configure } from './options.js';
+import { parts } from './parts.js';
+import { lazyHandler, testGatewayHandler } from './pay-handler.js';
+import type { razorpayHandler } from './razorpay-handler.js';
+import type { BuyerField, StepContext } from './steps/context.js';
 import { doneStep } from './steps/done.js';
 import { endedStep, holdFooter, problemBox, stepIndicator } from './steps/frame.js';
 import { detailsStep } from './steps/details.js';
@@ -17,6 +19,7 @@ import { verifyStep } from './steps/verify.js';
 import { styles } from './tts-checkout.styles.js';
 
 export type { CheckoutStep } from './checkout-flow.js';
+export type { CheckoutOptions } from './options.js';
 export type { TtsCheckoutEventMap, TtsErrorDetail, TtsOrderCreatedDetail, TtsPaidDetail, TtsReadyDetail, TtsRequestCloseDetail } from './events.js';
 
 declare global {
@@ -50,7 +53,9 @@ const SCRIPT_ORIGIN = (() => {
 
 /**
  * `<tts-checkout>`: the Trendy Ticket Service checkout. A button that opens a modal (or, with
- * `mode="page"`, the checkout itself inline): tickets → details → email code → pay → tickets.
+ * `mode="inline"`, the checkout itself in the page): tickets → details → email code → pay → tickets.
+ * The page may choose tickets (`items`), the types shown (`ticket-types`), fill in the buyer
+ * (`buyer-*`) and name the campaign (`tracking`; the page's `utm_*` by default): docs/widget.md.
  *
  * @slot - The button's content (default: the `label` attribute, or "Buy tickets").
  * @csspart button - The button that opens the checkout.
@@ -102,6 +107,12 @@ export class TtsCheckout extends BaseElement {
     label: {},
     locale: {},
     quantity: { type: Number },
+    items: {},
+    ticketTypes: { attribute: 'ticket-types' },
+    buyerName: { attribute: 'buyer-name' },
+    buyerEmail: { attribute: 'buyer-email' },
+    buyerPhone: { attribute: 'buyer-phone' },
+    tracking: {},
     prefillName: { attribute: 'prefill-name' },
     prefillEmail: { attribute: 'prefill-email' },
     prefillPhone: { attribute: 'prefill-phone' },
@@ -121,15 +132,26 @@ export class TtsCheckout extends BaseElement {
   label = '';
   /** `en` (default) or `hi`. */
   locale = 'en';
-  /** Tickets of the first type on sale chosen when the checkout opens (default 1). */
+  /** Tickets of the first type on sale chosen when the checkout opens (default 1), without `items`. */
   quantity = 1;
+  /** Tickets chosen in advance: `tt_a:2,tt_b:1`. */
+  items = '';
+  /** Only these ticket types are shown: `tt_a,tt_b`. */
+  ticketTypes = '';
+  /** The buyer's details, filled in (the buyer may change them). */
+  buyerName = '';
+  buyerEmail = '';
+  buyerPhone = '';
+  /** The campaign, as query text (`campaign=diwali&source=mail`); overrides the page's `utm_*` field by field. */
+  tracking = '';
+  /** Older names of `buyer-name`, `buyer-email`, `buyer-phone`; the `buyer-*` one wins when both are set. */
   prefillName = '';
   prefillEmail = '';
   prefillPhone = '';
   /** For open-amount events: the amount (paise) to start from. */
   amount = 0;
-  /** `modal` (default): a button and a dialog. `page`: the checkout inline, for hosted pages. */
-  mode: 'modal' | 'page' = 'modal';
+  /** `modal` (default): a button and a dialog. `inline`: the checkout itself in the page (`page` is its older name). */
+  mode: 'modal' | 'inline' | 'page' = 'modal';
 
   /** The buyer asked to close while paying: "Close anyway?" shows. */
   private asking = false;
@@ -144,22 +166,27 @@ export class TtsCheckout extends BaseElement {
     invalidField: (f) => void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#${f}`)?.focus()),
     handlers: {
       test: testGatewayHandler(() => createApi(this.#base(), this.key)),
-      razorpay: razorpayHandler({
-        base: () => this.#base(),
-        key: () => this.key,
-        accent: () => getComputedStyle(this).getPropertyValue('--tts-accent').trim(),
-        away: () => {
-          if (this.mode === 'page') return;
-          this.#away = true;
-          this.#dialog()?.close();
-        },
-        back: () => {
-          this.#away = false;
-          const dialog = this.#dialog();
-          if (this.mode !== 'page' && this.opened && dialog && !dialog.open) dialog.showModal();
-          this.#focusStep();
-        },
-      }),
+      // Fetched on the first live Pay press, with Razorpay's own script: test mode and free events never need it.
+      razorpay: lazyHandler(() =>
+        (parts.load(this.#base(), 'tts-checkout.razorpay.js') as Promise<{ razorpayHandler: typeof razorpayHandler }>).then((m) =>
+          m.razorpayHandler({
+            base: () => this.#base(),
+            key: () => this.key,
+            accent: () => getComputedStyle(this).getPropertyValue('--tts-accent').trim(),
+            away: () => {
+              if (this.#inline) return;
+              this.#away = true;
+              this.#dialog()?.close();
+            },
+            back: () => {
+              this.#away = false;
+              const dialog = this.#dialog();
+              if (!this.#inline && this.opened && dialog && !dialog.open) dialog.showModal();
+              this.#focusStep();
+            },
+          }),
+        ),
+      ),
       // Paid outside the checkout (tickets the organizer issued): such an order is never payable here.
       external: null,
     },
@@ -170,6 +197,8 @@ export class TtsCheckout extends BaseElement {
   /** True while Razorpay Checkout has the screen (our dialog is put away meanwhile). */
   #away = false;
   #returnTo: HTMLElement | null = null;
+  /** What `open()` was last given, kept over later attribute changes. */
+  #options: CheckoutOptions | undefined;
   #i: I18n = i18n('en');
 
   /** The flow's state, to render. */
@@ -177,9 +206,21 @@ export class TtsCheckout extends BaseElement {
     return this.#flow.state;
   }
 
-  /** Opens the checkout modal (no-op in page mode). Safe to call before the element has rendered. */
-  async open(): Promise<void> {
-    if (this.mode === 'page') return;
+  /** Inline (`mode="inline"`, or its older name `page`): no button, no dialog. */
+  get #inline(): boolean {
+    return this.mode === 'inline' || this.mode === 'page';
+  }
+
+  /**
+   * Opens the checkout modal; `options` set it up first as the attributes do, and win over
+   * them (inline, they apply and nothing opens). Safe to call before the element has rendered.
+   *
+   * @example
+   * checkout.open({ items: { tt_a: 2 }, buyer: { email: 'asha@example.com' }, tracking: { campaign: 'diwali' } });
+   */
+  async open(options?: CheckoutOptions): Promise<void> {
+    if (options) await this.#configure(options);
+    if (this.#inline) return;
     let active = document.activeElement;
     while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
     this.#returnTo = active instanceof HTMLElement ? active : null;
@@ -192,6 +233,21 @@ export class TtsCheckout extends BaseElement {
     if (!ev && problem) void this.#flow.load();
     this.#focusStep();
     this.#fire('tts-open', null);
+  }
+
+  /**
+   * Applies the page's options (attributes, then `open()`'s), fetching the module that reads
+   * them on first use. Without any, and without `utm_*` on the page, nothing is fetched. If the
+   * module never arrives the checkout works as if none were set: the buyer chooses.
+   */
+  #configure(options?: CheckoutOptions): Promise<void> {
+    const attributes = { items: this.items, ticketTypes: this.ticketTypes, tracking: this.tracking };
+    if (options) this.#options = { ...this.#options, ...options };
+    if (!this.#options && !attributes.items && !attributes.ticketTypes && !attributes.tracking && !location.search.includes('utm_')) return this.#flow.ready;
+    this.#flow.ready = (parts.load(this.#base(), 'tts-checkout.options.js') as Promise<{ configure: typeof configure }>)
+      .then((m) => m.configure(this.#flow, location.search, attributes, this.#options))
+      .catch(() => undefined);
+    return this.#flow.ready;
   }
 
   /** Closes the modal at once, even with a payment in flight (the buyer's own close asks first). */
@@ -222,13 +278,16 @@ export class TtsCheckout extends BaseElement {
     // A prompt belongs to the step it was asked on: a payment that finished meanwhile leaves none behind.
     if (flow.state.step !== this.#shown.step) this.asking = false;
     flow.quantity = this.quantity;
+    if (changed.has('items') || changed.has('ticketTypes') || changed.has('tracking') || changed.has('event')) void this.#configure();
     if (changed.has('event')) flow.setEvent(this.event);
     if ((changed.has('event') || changed.has('key') || changed.has('apiBase')) && this.event && this.key) void flow.load();
     if (changed.has('amount') && this.amount > 0) flow.setAmount(String(this.amount / 100));
     // A prefill fills its field when it is set, and leaves the buyer's own edits alone after.
-    if (changed.has('prefillName') && this.prefillName) flow.field('name', this.prefillName);
-    if (changed.has('prefillEmail') && this.prefillEmail) flow.field('email', this.prefillEmail);
-    if (changed.has('prefillPhone') && this.prefillPhone) flow.field('phone', this.prefillPhone);
+    const self = this as unknown as Record<string, string>;
+    for (const f of ['Name', 'Email', 'Phone']) {
+      const value = self[`buyer${f}`] || self[`prefill${f}`];
+      if ((changed.has(`buyer${f}`) || changed.has(`prefill${f}`)) && value) flow.field(f.toLowerCase() as BuyerField, value);
+    }
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -250,9 +309,8 @@ export class TtsCheckout extends BaseElement {
    * speaks Hindi once they arrive; until then, or if they never do, the checkout is English.
    */
   async #loadHindi(): Promise<void> {
-    const url = `${this.#base()}/widget/v1/tts-checkout.hi.js`;
     try {
-      const module = (await import(/* webpackIgnore: true */ url)) as { hi?: Parameters<typeof registerMessages>[1] };
+      const module = (await parts.load(this.#base(), 'tts-checkout.hi.js')) as { hi?: Parameters<typeof registerMessages>[1] };
       if (module.hi) registerMessages('hi', module.hi);
     } catch {
       return;
@@ -281,7 +339,7 @@ export class TtsCheckout extends BaseElement {
   }
 
   // Availability is checked only while the tickets are on screen.
-  readonly #tick = (): void => this.#flow.tick((this.opened || this.mode === 'page') && !document.hidden);
+  readonly #tick = (): void => this.#flow.tick((this.opened || this.#inline) && !document.hidden);
 
   #requestClose(source: TtsRequestCloseDetail['source']): void {
     if (!this.#fire('tts-request-close', { source }, true)) return;
@@ -314,7 +372,7 @@ export class TtsCheckout extends BaseElement {
       order: s.order,
       busy: s.busy,
       confirming: s.busy && s.paying,
-      modal: this.mode !== 'page',
+      modal: !this.#inline,
       qty: s.qty,
       amount: s.amountText,
       amountError: s.amountError,
@@ -368,7 +426,7 @@ export class TtsCheckout extends BaseElement {
     const i = this.#i;
     const ev = this.#s.ev;
     const c = ev && this.#context(ev);
-    const modal = this.mode !== 'page';
+    const modal = !this.#inline;
     // `lang` so a screen reader reads Hindi as Hindi on an English page.
     return html`<div class="panel" part="panel" lang=${i.locale} aria-busy=${this.#s.busy}>
       <header part="header">
@@ -398,7 +456,7 @@ export class TtsCheckout extends BaseElement {
   }
 
   protected override render() {
-    if (this.mode === 'page') return this.#panel();
+    if (this.#inline) return this.#panel();
     return html`<button class="trigger" part="button" type="button" aria-haspopup="dialog" @click=${() => void this.open()}>
         <slot>${this.label || this.#i.t('buy')}</slot>
       </button>

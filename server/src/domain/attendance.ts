@@ -27,7 +27,7 @@ export const MAX_QUERY_LENGTH = 100;
 /** Tickets read per round trip by the CSV export: bounded memory however big the event. */
 export const CSV_BATCH_SIZE = 500;
 /** The export's columns, in order: a stable contract for organizers' spreadsheets and scripts. */
-export const CSV_HEADER = ['ticket_id', 'holder_name', 'holder_email', 'ticket_type', 'status', 'checked_in_at', 'checked_in_by', 'order', 'issued_at'] as const;
+export const CSV_HEADER = ['ticket_id', 'holder_name', 'holder_email', 'ticket_type', 'status', 'checked_in_at', 'checked_in_by', 'order', 'issued_at', 'campaign'] as const;
 
 // Spreadsheets run a cell beginning with these as a formula (=HYPERLINK exfiltrates, =cmd executes):
 // https://owasp.org/www-community/attacks/CSV_Injection
@@ -60,7 +60,18 @@ export function csvLine(cells: readonly string[]): string {
 }
 
 function attendeeRow(t: TicketDoc): string[] {
-  return [t._id, t.holder.name, t.holder.email, t.ticket_type_name, t.status, t.checked_in_at?.toISOString() ?? '', t.checked_in_by ?? '', t.order, t.created_at.toISOString()];
+  return [
+    t._id,
+    t.holder.name,
+    t.holder.email,
+    t.ticket_type_name,
+    t.status,
+    t.checked_in_at?.toISOString() ?? '',
+    t.checked_in_by ?? '',
+    t.order,
+    t.created_at.toISOString(),
+    t.campaign ?? '',
+  ];
 }
 
 function escapeRegex(text: string): string {
@@ -215,6 +226,10 @@ export function createAttendanceService({ store, clock, figures }: AttendanceSer
         }),
         sales_by_day: days.filter((d) => (d.tickets ?? 0) > 0).map((d) => ({ date: d.date, tickets: d.tickets ?? 0, revenue: d.revenue ?? 0 })),
         checkins_by_hour: hours,
+        by_campaign: Object.entries(totals?.campaigns ?? {})
+          .map(([key, c]) => ({ campaign: decodeURIComponent(key), tickets: c.tickets ?? 0, revenue: c.revenue ?? 0 }))
+          .filter((c) => c.tickets > 0)
+          .sort((a, b) => b.tickets - a.tickets || a.campaign.localeCompare(b.campaign)),
       };
     },
   };

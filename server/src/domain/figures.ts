@@ -58,6 +58,8 @@ export interface FiguresDoc {
   /** Of `tickets`, those issued through `POST /v1/tickets`, by `issued_as`. */
   issued?: { comp?: number; paid_elsewhere?: number };
   types?: Record<string, TypeFigures>;
+  /** Events: tickets and revenue per campaign, keyed by {@link campaignKey}. */
+  campaigns?: Record<string, { tickets?: number; revenue?: number }>;
   /** Events: the zone `figure_days` are kept in. Absent or another zone means they are rebuilt at the next read. */
   days_zone?: string;
   /** Accounts: the zones the dashboard's days are kept in (absent: {@link DASHBOARD_TIMEZONE}). */
@@ -101,6 +103,17 @@ export const FIGURES_INDEXES: readonly IndexSpec[] = [
 /** The figures document of an account in one mode. */
 export function accountScope(owner: Owner): string {
   return `${owner.account}:${owner.livemode ? 'live' : 'test'}`;
+}
+
+/**
+ * A campaign name as a counter's field name: a stored field name may not hold `.` or begin
+ * with `$`, and a campaign is the buyer's page's text, so it is percent-encoded (and `.` too).
+ *
+ * @example
+ * campaignKey('diwali.2030'); // 'diwali%2E2030'
+ */
+export function campaignKey(campaign: string): string {
+  return encodeURIComponent(campaign).replaceAll('.', '%2E');
 }
 
 /**
@@ -176,6 +189,11 @@ export function contribute(tally: Tally, ticket: TicketDoc, counted: string | nu
   tally.add('figures', ticket.event, eventSet, `${type}.revenue`, price);
   tally.add('figures', scope, accountSet, 'tickets', sign);
   tally.add('figures', scope, accountSet, 'revenue', price);
+  if (ticket.campaign) {
+    const campaign = `campaigns.${campaignKey(ticket.campaign)}`;
+    tally.add('figures', ticket.event, eventSet, `${campaign}.tickets`, sign);
+    tally.add('figures', ticket.event, eventSet, `${campaign}.revenue`, price);
+  }
   if (ticket.issued_as) {
     tally.add('figures', ticket.event, eventSet, `issued.${ticket.issued_as}`, sign);
     tally.add('figures', scope, accountSet, `issued.${ticket.issued_as}`, sign);

@@ -12,6 +12,8 @@ export interface NewOrder {
   status: OrderDoc['status'];
   items: OrderItemDoc[];
   buyer: OrderDoc['buyer'];
+  /** Checkout only: the campaign the buyer came from (default: none). */
+  tracking?: OrderDoc['tracking'];
   clientSecretHash: string;
   expiresAt: Date;
   /** Whether the buyer must confirm their email with a code before paying. */
@@ -44,6 +46,7 @@ export function newOrderDocument(o: NewOrder): OrderDoc {
     amount: o.items.reduce((sum, i) => sum + i.quantity * i.unit_price, 0),
     currency: 'INR',
     buyer: o.buyer,
+    tracking: o.tracking ?? null,
     client_secret_hash: o.clientSecretHash,
     expires_at: o.expiresAt,
     verification: { required: o.verificationRequired, sent_to: null, code_id: null, code_hash: null, code_expires_at: null, attempts: 0, verified_at: null },

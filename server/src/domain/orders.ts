@@ -33,6 +33,8 @@ export interface OrderDoc {
   amount: number;
   currency: 'INR';
   buyer: { name: string; email: string; phone: string | null };
+  /** Where the buyer came from (docs/domain-rules.md#campaign-tracking); absent on orders from before it, null without one. */
+  tracking?: OrderTracking | null;
   /**
    * SHA-256 of the client secret (derived from TTS_SECRET and the id, see client-secret.ts):
    * the secret itself is shown to the order's creator, and to a replay of the creating request.
@@ -115,6 +117,22 @@ export interface CreateOrderInput {
   amount?: number | undefined;
   ticket_type?: string | undefined;
   buyer: { name: string; email: string; phone?: string | null | undefined };
+  tracking?: { [K in keyof OrderTracking]?: string | undefined } | undefined;
+}
+
+/** What an order keeps of the campaign its buyer came from; each value already checked (1–100 characters). */
+export interface OrderTracking {
+  source?: string;
+  medium?: string;
+  campaign?: string;
+  term?: string;
+  content?: string;
+}
+
+/** The tracking fields that were given, or null when none were. */
+export function keptTracking(given: CreateOrderInput['tracking']): OrderTracking | null {
+  const kept = Object.fromEntries(Object.entries(given ?? {}).filter(([, v]) => typeof v === 'string' && v !== '')) as OrderTracking;
+  return Object.keys(kept).length > 0 ? kept : null;
 }
 
 /** Who is reaching an order: its organizer (secret key) or its buyer (publishable key + client secret). */
@@ -359,6 +377,7 @@ export function createOrderService(deps: OrderServiceDeps) {
         status: required ? 'awaiting_verification' : 'awaiting_payment',
         items,
         buyer,
+        tracking: keptTracking(input.tracking),
         clientSecretHash: hashClientSecret(clientSecret),
         expiresAt,
         verificationRequired: required,

@@ -27,6 +27,11 @@ export interface TicketDoc {
    */
   issued_as?: IssuedAs;
   holder: { name: string; email: string };
+  /**
+   * The order's `tracking.campaign`, copied at issue so the figures count sales per campaign
+   * from the ticket alone (domain/figures.ts). Absent without one.
+   */
+  campaign?: string;
   status: TicketStatus;
   code: string;
   valid_from: Date | null;
@@ -120,6 +125,7 @@ export function createTicketService({ store, clock, codes, inventory, figures }:
             price: item.unit_price,
             ...(kind ? { issued_as: kind } : {}),
             holder: { name: order.buyer.name, email: order.buyer.email },
+            ...(order.tracking?.campaign ? { campaign: order.tracking.campaign } : {}),
             status: 'valid',
             code: await codes.sign(order.account, id, order.event),
             valid_from,

@@ -124,6 +124,7 @@ export function toTicketJson(doc: TicketDoc, publicUrl: string): Ticket {
     valid_from: isoOrNull(doc.valid_from),
     valid_until: isoOrNull(doc.valid_until),
     checked_in_at: isoOrNull(doc.checked_in_at),
+    campaign: doc.campaign ?? null,
     ...ticketUrls(publicUrl, doc._id),
   };
 }
@@ -181,6 +182,7 @@ export function toOrderJson(doc: OrderDoc, tickets: readonly TicketDoc[], public
           updated_at: iso(doc.refund.updated_at),
         }
       : null,
+    tracking: doc.tracking ?? null,
     tickets: tickets.map((t) => toTicketJson(t, publicUrl)),
   };
 }

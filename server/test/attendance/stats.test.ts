@@ -88,6 +88,7 @@ describe('GET /v1/events/{id}/stats', () => {
         { hour: '2030-06-08T18:00', checkins: 2 },
         { hour: '2030-06-08T19:00', checkins: 1 },
       ],
+      by_campaign: [],
     });
   });
 

@@ -37,7 +37,9 @@ describe('the built widget', () => {
 
   it('contains no secret key in any bundle', async () => {
     const all = await bundles();
-    expect(all.map((b) => b.file).sort()).toEqual(expect.arrayContaining(['index.js', 'tts-checkout.js', 'tts-checkout.mjs']));
+    expect(all.map((b) => b.file).sort()).toEqual(
+      expect.arrayContaining(['index.js', 'tts-checkout.js', 'tts-checkout.mjs', 'tts-checkout.options.js', 'tts-checkout.razorpay.js']),
+    );
     for (const { file, code } of all) expect(code, file).not.toMatch(SECRET_KEY);
   });
 
@@ -49,8 +51,21 @@ describe('the built widget', () => {
     }
   });
 
-  it('loads Razorpay Checkout only from its official address', async () => {
-    const code = await readFile(join(WIDGET_DIST, 'tts-checkout.js'), 'utf8');
-    expect(code.match(/https:\/\/[a-z.]*razorpay\.com[^"'`]*/g)).toEqual(['https://checkout.razorpay.com/v1/checkout.js']);
+  it('loads Razorpay Checkout only from its official address, from the part fetched on a live Pay press', async () => {
+    const razorpay = await readFile(join(WIDGET_DIST, 'tts-checkout.razorpay.js'), 'utf8');
+    expect(razorpay.match(/https:\/\/[a-z.]*razorpay\.com[^"'`]*/g)).toEqual(['https://checkout.razorpay.com/v1/checkout.js']);
+    const main = await readFile(join(WIDGET_DIST, 'tts-checkout.js'), 'utf8');
+    expect(main).not.toMatch(/razorpay\.com/);
+  });
+
+  it('keeps the parts fetched only when needed small, and says how big they are', async () => {
+    for (const [file, budget] of [
+      ['tts-checkout.options.js', 1024],
+      ['tts-checkout.razorpay.js', 2 * 1024],
+    ] as const) {
+      const gzip = gzipSync(await readFile(join(WIDGET_DIST, file)), { level: 9 }).length;
+      console.info(`widget/dist/${file}: ${(gzip / 1024).toFixed(2)} KB gzip`);
+      expect(gzip, file).toBeLessThanOrEqual(budget);
+    }
   });
 });

@@ -106,6 +106,7 @@ export const AttendeesPage: FC<AttendeesPageProps> = ({ user, event, page, q, fi
                     <th scope="col">Type</th>
                     <th scope="col">Status</th>
                     <th scope="col">Checked in</th>
+                    <th scope="col">Campaign</th>
                     <th scope="col" class="hide-sm">
                       Ticket
                     </th>
@@ -125,6 +126,7 @@ export const AttendeesPage: FC<AttendeesPageProps> = ({ user, event, page, q, fi
                       <td data-label="Checked in" class="nowrap">
                         {t.checked_in_at ? when(t.checked_in_at, event.timezone) : '—'}
                       </td>
+                      <td data-label="Campaign">{t.campaign ?? '—'}</td>
                       <td class="mono small hide-sm">{t._id}</td>
                     </tr>
                   ))}

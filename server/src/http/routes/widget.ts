@@ -81,6 +81,8 @@ const FILES = new Map([
   ['tts-checkout.js', 'tts-checkout.js'],
   ['tts-checkout.mjs', 'tts-checkout.mjs'],
   ['tts-checkout.hi.js', 'tts-checkout.hi.js'],
+  ['tts-checkout.options.js', 'tts-checkout.options.js'],
+  ['tts-checkout.razorpay.js', 'tts-checkout.razorpay.js'],
 ]);
 
 async function readAsset(dir: string, file: string): Promise<Asset | null> {
@@ -139,7 +141,9 @@ export interface WidgetRoutesOptions {
 
 /**
  * Serves the built `<tts-checkout>` at `/widget/v1/tts-checkout.js` (the script-tag IIFE) and
- * `/widget/v1/tts-checkout.mjs` (the ES module), and `/widget/v1/tts-checkout.hi.js` (the Hindi words). Each file is read once and kept with its gzip
+ * `/widget/v1/tts-checkout.mjs` (the ES module), and the parts fetched only when needed:
+ * `tts-checkout.hi.js` (the Hindi words), `tts-checkout.options.js` (the page's options),
+ * `tts-checkout.razorpay.js` (live payments). Each file is read once and kept with its gzip
  * and brotli forms. Partner pages load it from their own origin, so it is public to all:
  * `Cross-Origin-Resource-Policy: cross-origin` and `Access-Control-Allow-Origin: *` (module
  * scripts are fetched with CORS). Five minutes of caching, then a cheap revalidation by a strong

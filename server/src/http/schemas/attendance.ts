@@ -68,6 +68,9 @@ export const EventStatsSchema = z
     checkins_by_hour: z
       .array(z.object({ hour: z.string().openapi({ example: '2030-06-08T18:00' }), checkins: count }))
       .openapi({ description: 'By the local hour (event time zone) of the check-in; hours without check-ins are left out.' }),
+    by_campaign: z
+      .array(z.object({ campaign: z.string().openapi({ example: 'diwali' }), tickets: count, revenue: count }))
+      .openapi({ description: 'Tickets (not voided) and revenue by the `tracking.campaign` of their order, most tickets first; tickets without a campaign are left out.' }),
   })
   .openapi('EventStats');
 

@@ -15,6 +15,14 @@ import { amount, type Exact, phone, text, timestampOut } from './common.js';
 const id = (example: string) => z.string().min(1).max(64).openapi({ example });
 const clientSecret = z.string().max(200).optional().openapi({ description: 'Required with a publishable key: the `client_secret` the order was created with.' });
 const email = z.string().trim().max(254).pipe(z.email('must be an email address'));
+/** The longest tracking value kept: campaign names are short, and each one is a stats row. */
+export const MAX_TRACKING_LENGTH = 100;
+const trackingValue = text(MAX_TRACKING_LENGTH).optional();
+
+/** Where the buyer came from (the page's `utm_*` parameters, without the prefix). */
+export const OrderTrackingSchema = z
+  .strictObject({ source: trackingValue, medium: trackingValue, campaign: trackingValue, term: trackingValue, content: trackingValue })
+  .openapi('OrderTracking', { description: 'The campaign the buyer came from: the `utm_*` parameters of the page, without `utm_`. Each value 1–100 characters.' });
 
 export const CreateOrderBody = z
   .strictObject({
@@ -30,6 +38,10 @@ export const CreateOrderBody = z
       name: text(200).openapi({ example: 'Asha Rao' }),
       email: email.openapi({ example: 'asha@example.com' }),
       phone: phone.nullable().optional(),
+    }),
+    tracking: OrderTrackingSchema.optional().openapi({
+      description: 'Stored on the order; `campaign` is counted in the event stats.',
+      example: { source: 'newsletter', campaign: 'diwali' },
     }),
   })
   .openapi('CreateOrderParams');
@@ -96,6 +108,7 @@ export const TicketSchema = z
     valid_from: timestampOut.nullable(),
     valid_until: timestampOut.nullable(),
     checked_in_at: timestampOut.nullable(),
+    campaign: z.string().nullable().openapi({ description: 'The `tracking.campaign` of the order that bought it.' }),
     url: z.string(),
     pdf_url: z.string(),
   })
@@ -158,6 +171,10 @@ export const OrderSchema = z
         description:
           'The refund of the payment, once one was asked for. The order turns `refunded` only when Razorpay reports the refund `processed`; while `pending` it stays `paid`, and a `failed` refund (say, too little balance at Razorpay) leaves it `paid` with `failure_reason` saying why.',
       }),
+    tracking: z
+      .object({ source: z.string().optional(), medium: z.string().optional(), campaign: z.string().optional(), term: z.string().optional(), content: z.string().optional() })
+      .nullable()
+      .openapi({ description: 'The campaign the buyer came from, as sent when the order was created; null when none was.' }),
     tickets: z.array(TicketSchema),
   })
   .openapi('Order');
