@@ -69,3 +69,25 @@ export interface Outbox {
    */
   retry(id: string): Promise<OutboxJob>;
 }
+
+/**
+ * Who hears about an event in the events log (`domain/domain-events.ts`): the organizer's
+ * webhook endpoints. The log calls it after every recording, also when the event already
+ * existed, so a crash between recording and queuing is finished by the next recording.
+ * Until webhook endpoints exist, {@link noWebhookFanout} subscribes nobody.
+ */
+export interface WebhookFanout {
+  /** Ids of the account's enabled endpoints, in that mode, that take events of this type. */
+  endpointsFor(account: string, livemode: boolean, type: string): Promise<readonly string[]>;
+  /**
+   * Queues one delivery of the event to the endpoint. Must be idempotent on `dedupeKey`
+   * (`webhook:<event id>:<endpoint id>`): the same event is handed over more than once.
+   */
+  enqueueDelivery(input: { event: string; endpoint: string; dedupeKey: string }): Promise<void>;
+}
+
+/** Subscribes nobody: the events log's fan-out before webhook endpoints are wired in. */
+export const noWebhookFanout: WebhookFanout = {
+  endpointsFor: async () => [],
+  enqueueDelivery: async () => undefined,
+};
