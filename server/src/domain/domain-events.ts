@@ -97,7 +97,9 @@ export const DOMAIN_EVENT_INDEXES: readonly IndexSpec[] = [
  * domainEventId('ord_123', 'order.paid') // 'ev_…' (always the same)
  */
 export function domainEventId(objectId: string, type: DomainEventType, sequence?: number | string): string {
-  const digest = createHash('sha256').update(`${objectId}\n${type}\n${sequence ?? ''}`).digest('hex');
+  const digest = createHash('sha256')
+    .update(`${objectId}\n${type}\n${sequence ?? ''}`)
+    .digest('hex');
   return `ev_${digest.slice(0, 24)}`;
 }
 
