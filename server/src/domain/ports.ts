@@ -13,11 +13,20 @@ export type OutboxState = 'pending' | 'sending' | 'sent' | 'dead';
 /** Every state, in life order (for stats and console filters). */
 export const OUTBOX_STATES: readonly OutboxState[] = ['pending', 'sending', 'sent', 'dead'];
 
-/** A stored outbox job: one mail, from its queuing to its sending (docs/domain-rules.md#mail-delivery). */
+/**
+ * The job queue's channels, each with its own worker: `mail` (jobs stored without a channel,
+ * as before there were others) and `webhook` (one delivery of an events-log entry to an
+ * organizer's endpoint). A channel without a worker in `main.ts` would never run.
+ */
+export type JobChannel = 'mail' | 'webhook';
+
+/** A stored job of the queue: one mail or one webhook delivery, from its queuing to its end (docs/domain-rules.md#mail-delivery). */
 export interface OutboxJob extends Doc {
   /** `mail_…` */
   _id: string;
-  /** What to render, e.g. `verification_code`, `tickets`, `refund_notice`. */
+  /** Absent for mail; otherwise the channel whose worker runs it. */
+  channel?: Exclude<JobChannel, 'mail'>;
+  /** What to render, e.g. `verification_code`, `tickets`, `refund_notice`; `webhook` for deliveries. */
   kind: string;
   to: string;
   /** Ids and small facts the renderer needs; never rendered HTML or PDFs (they are built at send time). */
@@ -49,6 +58,8 @@ export interface EnqueueInput {
   dedupeKey?: string;
   /** Payload fields that must not outlive the job (erased when it is sent or dead). */
   secretFields?: string[];
+  /** Leave out for mail. */
+  channel?: Exclude<JobChannel, 'mail'>;
 }
 
 /** The outbox as the services and the console see it: they only enqueue and read; workers send. */
