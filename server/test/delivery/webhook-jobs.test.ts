@@ -102,7 +102,14 @@ describe('the job queue’s webhook channel', () => {
     const mailbox = createCapturedMailer({ from: 'tickets@tts.test', clock });
     const mail = createOutboxWorker({ store, clock, mailer: mailbox, render: async (job: OutboxJob) => ({ to: job.to, subject: job.kind, text: 'x', html: 'x' }) });
     const delivered: string[] = [];
-    const hooks = createWebhookWorker({ store, clock, deliver: async (job) => (delivered.push(job.payload.event), {}) });
+    const hooks = createWebhookWorker({
+      store,
+      clock,
+      deliver: async (job) => {
+        delivered.push(job.payload.event);
+        return {};
+      },
+    });
 
     expect(await mail.runOnce()).toMatchObject({ sent: 1, dead: 0 });
     expect(await hooks.runOnce()).toMatchObject({ sent: 1, dead: 0 });
