@@ -84,6 +84,7 @@ export const SORTED_LISTS: readonly SortedList[] = [
   { query: 'domainEvents.list', file: 'domain/domain-events.ts', collection: 'domain_events', equality: ['account', 'livemode'], sort: PAGE_SORT },
   { query: 'domainEvents.list of one type', file: 'domain/domain-events.ts', collection: 'domain_events', equality: ['account', 'livemode', 'type'], sort: PAGE_SORT },
   { query: 'domainEvents.list of one object', file: 'domain/domain-events.ts', collection: 'domain_events', equality: ['account', 'livemode', 'object_id'], sort: PAGE_SORT },
+  { query: "outbox.listFailed: an account's failed jobs", file: 'delivery/outbox.ts', collection: 'outbox', equality: ['account', 'livemode', 'state'], sort: { created_at: -1 } },
   { query: 'outbox.list by state', file: 'delivery/outbox.ts', collection: 'outbox', equality: ['state'], sort: { created_at: -1 } },
 ];
 

@@ -10,6 +10,7 @@ import { authRoutes } from './routes/auth.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { developerRoutes } from './routes/developers.js';
 import { eventRoutes } from './routes/events.js';
+import { jobRoutes } from './routes/jobs.js';
 import { scannerRoutes } from './routes/scanner.js';
 
 /** The largest console form: an event with 50 ticket types is about 8 KB. */
@@ -49,6 +50,7 @@ export function consoleRoutes() {
   router.route('/', scannerRoutes());
   router.route('/', attendeeRoutes());
   router.route('/', developerRoutes());
+  router.route('/', jobRoutes());
 
   router.get('/console/', (c) => c.redirect('/console', 301));
   router.all('/console/*', async function consoleNotFound(c) {

@@ -40,6 +40,8 @@ export const OUTBOX_INDEXES: readonly IndexSpec[] = [
   { collection: OUTBOX_COLLECTION, keys: { state: 1, lease_until: 1 } },
   { collection: OUTBOX_COLLECTION, keys: { state: 1, created_at: -1 } },
   { collection: OUTBOX_COLLECTION, keys: { created_at: -1 } },
+  // An account's failed jobs in one mode, newest first (the console's failed-jobs page).
+  { collection: OUTBOX_COLLECTION, keys: { account: 1, livemode: 1, state: 1, created_at: -1 } },
   // An order's mails of one kind, newest first (`listForOrder`: a ticket's delivery history).
   { collection: OUTBOX_COLLECTION, keys: { 'payload.order': 1, kind: 1, created_at: -1, _id: -1 } },
 ];
@@ -72,6 +74,7 @@ export function createOutbox(options: { store: Store; clock?: Clock }): Outbox {
         ...(input.dedupeKey === undefined ? {} : { dedupe_key: input.dedupeKey }),
         ...(input.secretFields === undefined ? {} : { secret_fields: input.secretFields }),
         ...(input.channel === undefined ? {} : { channel: input.channel }),
+        ...(input.owner === undefined ? {} : { account: input.owner.account, livemode: input.owner.livemode }),
         state: 'pending',
         attempts: 0,
         next_attempt_at: now,
@@ -98,6 +101,19 @@ export function createOutbox(options: { store: Store; clock?: Clock }): Outbox {
 
     async listForOrder(orderId, kind, limit) {
       return jobs.find({ 'payload.order': orderId, kind }, { sort: { created_at: -1, _id: -1 }, limit });
+    },
+
+    async listFailed(owner, limit) {
+      return jobs.find(
+        { account: owner.account, livemode: owner.livemode, state: op.in(['dead', 'pending']), last_error: op.exists(true) },
+        { sort: { created_at: -1 }, limit: Math.max(1, Math.min(limit, 200)) },
+      );
+    },
+
+    async retryFor(owner, id) {
+      const job = await jobs.findOne({ _id: id, account: owner.account, livemode: owner.livemode });
+      if (!job) throw notFound('job', id);
+      return this.retry(id);
     },
 
     async stats() {

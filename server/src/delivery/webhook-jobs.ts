@@ -17,8 +17,8 @@ import { exponentialBackoff } from './outbox-policy.js';
 export function createWebhookFanout(options: { outbox: Outbox; endpointsFor: WebhookFanout['endpointsFor'] }): WebhookFanout {
   return {
     endpointsFor: options.endpointsFor,
-    async enqueueDelivery({ event, endpoint, dedupeKey }) {
-      await options.outbox.enqueue({ channel: 'webhook', kind: 'webhook', to: endpoint, payload: { event, endpoint }, dedupeKey });
+    async enqueueDelivery({ event, endpoint, dedupeKey, account, livemode }) {
+      await options.outbox.enqueue({ channel: 'webhook', kind: 'webhook', to: endpoint, payload: { event, endpoint }, dedupeKey, owner: { account, livemode } });
     },
   };
 }

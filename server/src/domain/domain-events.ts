@@ -154,7 +154,7 @@ export function createDomainEvents({ store, clock, fanout = noWebhookFanout }: D
   async function fanOut(event: DomainEventDoc): Promise<void> {
     const endpoints = await fanout.endpointsFor(event.account, event.livemode, event.type);
     for (const endpoint of endpoints) {
-      await fanout.enqueueDelivery({ event: event._id, endpoint, dedupeKey: `webhook:${event._id}:${endpoint}` });
+      await fanout.enqueueDelivery({ event: event._id, endpoint, dedupeKey: `webhook:${event._id}:${endpoint}`, account: event.account, livemode: event.livemode });
     }
   }
 

@@ -24,6 +24,9 @@ export type JobChannel = 'mail' | 'webhook';
 export interface OutboxJob extends Doc {
   /** `mail_…` */
   _id: string;
+  /** The account and mode the job works for, where it has one: the console shows the account its failed jobs. */
+  account?: string;
+  livemode?: boolean;
   /** Absent for mail; otherwise the channel whose worker runs it. */
   channel?: Exclude<JobChannel, 'mail'>;
   /** What to render, e.g. `verification_code`, `tickets`, `refund_notice`; `webhook` for deliveries. */
@@ -60,6 +63,8 @@ export interface EnqueueInput {
   secretFields?: string[];
   /** Leave out for mail. */
   channel?: Exclude<JobChannel, 'mail'>;
+  /** Whose job it is: its failures are shown to that account in the console. */
+  owner?: { account: string; livemode: boolean };
 }
 
 /** The outbox as the services and the console see it: they only enqueue and read; workers send. */
@@ -72,6 +77,16 @@ export interface Outbox {
   list(options?: { state?: OutboxState; limit?: number }): Promise<OutboxJob[]>;
   /** One order's jobs of one kind (`payload.order`), newest first: e.g. every sending of its tickets mail. */
   listForOrder(orderId: string, kind: string, limit: number): Promise<OutboxJob[]>;
+  /**
+   * An account's jobs in one mode that failed: dead, or waiting to retry after a failure;
+   * newest first, at most `limit`.
+   */
+  listFailed(owner: { account: string; livemode: boolean }, limit: number): Promise<OutboxJob[]>;
+  /**
+   * `retry`, for a job of this account and mode only.
+   * @throws AppError NOT_FOUND for another's job, CONFLICT for one sending or sent.
+   */
+  retryFor(owner: { account: string; livemode: boolean }, id: string): Promise<OutboxJob>;
   /** How many jobs are in each state. */
   stats(): Promise<Record<OutboxState, number>>;
   /**
@@ -94,7 +109,7 @@ export interface WebhookFanout {
    * Queues one delivery of the event to the endpoint. Must be idempotent on `dedupeKey`
    * (`webhook:<event id>:<endpoint id>`): the same event is handed over more than once.
    */
-  enqueueDelivery(input: { event: string; endpoint: string; dedupeKey: string }): Promise<void>;
+  enqueueDelivery(input: { event: string; endpoint: string; dedupeKey: string; account: string; livemode: boolean }): Promise<void>;
 }
 
 /** Subscribes nobody: the events log's fan-out before webhook endpoints are wired in. */

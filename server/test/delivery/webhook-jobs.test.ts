@@ -6,6 +6,8 @@ import { ManualClock } from '../../src/kernel/clock.js';
 import { createEmbeddedStore } from '../../src/store/embedded.js';
 import type { Store } from '../../src/store/port.js';
 
+const OWNER = { account: 'acct_1', livemode: false };
+
 /** 1 s doubling with up to half of each delay taken off by jitter; `random` is pinned per test. */
 function backoffWith(random: () => number) {
   return exponentialBackoff({ baseMs: 1000, maxMs: 60_000, jitter: 0.5, random });
@@ -27,15 +29,15 @@ describe('the job queue’s webhook channel', () => {
 
   it('queues one delivery per entry and endpoint however often the entry is handed over', async () => {
     const f = fanout();
-    await f.enqueueDelivery({ event: 'ev_1', endpoint: 'we_a', dedupeKey: 'webhook:ev_1:we_a' });
-    await f.enqueueDelivery({ event: 'ev_1', endpoint: 'we_a', dedupeKey: 'webhook:ev_1:we_a' });
+    await f.enqueueDelivery({ event: 'ev_1', endpoint: 'we_a', dedupeKey: 'webhook:ev_1:we_a', ...OWNER });
+    await f.enqueueDelivery({ event: 'ev_1', endpoint: 'we_a', dedupeKey: 'webhook:ev_1:we_a', ...OWNER });
     const jobs = await outbox.list();
     expect(jobs).toHaveLength(1);
     expect(jobs[0]).toMatchObject({ channel: 'webhook', kind: 'webhook', to: 'we_a', payload: { event: 'ev_1', endpoint: 'we_a' }, state: 'pending' });
   });
 
   it('retries a failing delivery on the backoff schedule, jitter included, until it succeeds', async () => {
-    await fanout().enqueueDelivery({ event: 'ev_1', endpoint: 'we_a', dedupeKey: 'k' });
+    await fanout().enqueueDelivery({ event: 'ev_1', endpoint: 'we_a', dedupeKey: 'k', ...OWNER });
     const randoms = [0, 1, 0.5];
     const attempts: Date[] = [];
     const worker = createWebhookWorker({
@@ -68,7 +70,7 @@ describe('the job queue’s webhook channel', () => {
   });
 
   it('moves a delivery that fails every attempt to dead, and a manual retry gives it a fresh budget', async () => {
-    await fanout().enqueueDelivery({ event: 'ev_1', endpoint: 'we_a', dedupeKey: 'k' });
+    await fanout().enqueueDelivery({ event: 'ev_1', endpoint: 'we_a', dedupeKey: 'k', ...OWNER });
     let up = false;
     const worker = createWebhookWorker({
       store,
@@ -97,7 +99,7 @@ describe('the job queue’s webhook channel', () => {
   });
 
   it('leaves webhook jobs to their worker: the mail worker does not take them, and the webhook worker takes no mail', async () => {
-    await fanout().enqueueDelivery({ event: 'ev_1', endpoint: 'we_a', dedupeKey: 'k' });
+    await fanout().enqueueDelivery({ event: 'ev_1', endpoint: 'we_a', dedupeKey: 'k', ...OWNER });
     await outbox.enqueue({ kind: 'tickets', to: 'buyer@example.com', payload: { order: 'ord_1' } });
     const mailbox = createCapturedMailer({ from: 'tickets@tts.test', clock });
     const mail = createOutboxWorker({ store, clock, mailer: mailbox, render: async (job: OutboxJob) => ({ to: job.to, subject: job.kind, text: 'x', html: 'x' }) });
