@@ -4,6 +4,7 @@ import { createEmbeddedStore } from '../store/embedded.js';
 import type { Store } from '../store/port.js';
 import { createDomainEvents, DOMAIN_EVENTS_COLLECTION, domainEventId } from './domain-events.js';
 import type { EventDoc } from './events.js';
+import type { OrderDoc } from './orders.js';
 import type { WebhookFanout } from './ports.js';
 
 const owner = { account: 'acct_1', livemode: false };
@@ -40,6 +41,15 @@ describe('the events log', () => {
     expect(again.created).toBe(false);
     expect(again.event.created_at).toEqual(first.event.created_at);
     expect(await store.collection(DOMAIN_EVENTS_COLLECTION).count({})).toBe(1);
+  });
+
+  it('keeps no secret of an order in its snapshot', async () => {
+    const log = createDomainEvents({ store, clock });
+    const order = { _id: 'ord_1', account: owner.account, livemode: false, client_secret_hash: 'h1', verification: { code_hash: 'h2', attempts: 0 } } as unknown as OrderDoc;
+    const { event } = await log.record({ type: 'order.created', ...owner, snapshot: { kind: 'order', order, tickets: [] } });
+    const stored = JSON.stringify(await store.collection(DOMAIN_EVENTS_COLLECTION).findOne({ _id: event._id }));
+    expect(stored).not.toContain('h1');
+    expect(stored).not.toContain('h2');
   });
 
   it('keeps no hold ledger in an event snapshot', async () => {

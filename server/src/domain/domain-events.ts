@@ -104,10 +104,15 @@ export function domainEventId(objectId: string, type: DomainEventType, sequence?
 }
 
 /**
- * What is kept of a snapshot: an event's hold ledger (one entry per order, and private) is
- * left out; the seat counters beside it are all the wire object shows.
+ * What is kept of a snapshot: no secret outlives its order in the log (the client secret's
+ * hash, the email code's HMAC), and an event's hold ledger (one entry per order, and private)
+ * is left out; the seat counters beside it are all the wire object shows.
  */
 function compact(snapshot: DomainEventSnapshot): DomainEventSnapshot {
+  if (snapshot.kind === 'order') {
+    const order = { ...snapshot.order, client_secret_hash: '', verification: { ...snapshot.order.verification, code_hash: null } };
+    return { ...snapshot, order };
+  }
   if (snapshot.kind !== 'event') return snapshot;
   const { holds: _holds, ...inventory } = snapshot.event.inventory;
   return { kind: 'event', event: { ...snapshot.event, inventory } };
