@@ -4,6 +4,7 @@ import { PagedList } from './pagination.js';
 import { AccountResource } from './resources/account.js';
 import { CheckinsResource } from './resources/checkins.js';
 import { EventsResource } from './resources/events.js';
+import { EventsLogResource } from './resources/events-log.js';
 import { KeysResource } from './resources/keys.js';
 import { OrdersResource } from './resources/orders.js';
 import { TestGatewayResource } from './resources/test-gateway.js';
@@ -82,6 +83,8 @@ export class TrendyTickets {
   readonly keys: KeysResource;
   /** Events, their stats, attendees and scan log. */
   readonly events: EventsResource;
+  /** What happened to the account's orders, tickets, scans and events. */
+  readonly eventsLog: EventsLogResource;
   /** Orders from hold to payment, and refunds. */
   readonly orders: OrdersResource;
   /** Tickets issued for payments taken elsewhere, and voiding. */
@@ -120,6 +123,7 @@ export class TrendyTickets {
     this.account = new AccountResource(this);
     this.keys = new KeysResource(this);
     this.events = new EventsResource(this);
+    this.eventsLog = new EventsLogResource(this);
     this.orders = new OrdersResource(this);
     this.tickets = new TicketsResource(this);
     this.checkins = new CheckinsResource(this);

@@ -36,6 +36,7 @@ export { PHONE_PATTERN, PHONE_MESSAGE } from './phone.js';
 export { AccountResource } from './resources/account.js';
 export { KeysResource } from './resources/keys.js';
 export { EventsResource } from './resources/events.js';
+export { EventsLogResource } from './resources/events-log.js';
 export { OrdersResource } from './resources/orders.js';
 export { TicketsResource } from './resources/tickets.js';
 export { CheckinsResource } from './resources/checkins.js';

@@ -652,3 +652,47 @@ export interface TestGatewayPayParams {
   /** Default `success`. */
   outcome?: 'success' | 'failure';
 }
+
+// ── Events log ────────────────────────────────────────────────────────────
+
+/** Every type of entry in the events log, by the object it is about. */
+export interface EventLogObjects {
+  'order.created': Order;
+  'order.verified': Order;
+  'order.paid': Order;
+  'order.expired': Order;
+  'order.cancelled': Order;
+  'order.refunded': Order;
+  'ticket.issued': Ticket;
+  'ticket.voided': Ticket;
+  'checkin.created': Checkin;
+  'checkin.deleted': Checkin;
+  'event.created': Event;
+  'event.updated': Event;
+  'event.cancelled': Event;
+}
+
+export type EventLogType = keyof EventLogObjects;
+
+/**
+ * One thing that happened to an account's order, ticket, scan or event (`ev_…`), with the
+ * object as it was then in `data.object`. Narrow on `type`:
+ * `if (entry.type === 'order.paid') entry.data.object.amount`.
+ */
+export type EventLogEntry = {
+  [T in EventLogType]: {
+    id: string;
+    object: 'event_log_entry';
+    type: T;
+    created_at: Timestamp;
+    livemode: boolean;
+    account: string;
+    data: { object: EventLogObjects[T] };
+  };
+}[EventLogType];
+
+export interface EventLogListParams extends ListParams {
+  type?: EventLogType;
+  /** An object's id (`ord_…`, `tkt_…`, `chk_…`, `evt_…`): only the entries about it. */
+  object?: string;
+}

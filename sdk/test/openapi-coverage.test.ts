@@ -40,6 +40,8 @@ describe('the SDK covers the API', () => {
       tts.events.attendeesCsv(ID),
       tts.events.stats(ID),
       tts.events.checkins(ID).page(),
+      tts.eventsLog.list({ type: 'order.paid', object: ID }).page(),
+      tts.eventsLog.retrieve(ID),
       tts.events.verificationKey(ID),
       tts.orders.create(body),
       tts.orders.verify(ID, body),

@@ -13,6 +13,7 @@ import { createRouter } from './http/router.js';
 import { accountRoutes } from './http/routes/accounts.js';
 import { attendanceRoutes } from './http/routes/attendance.js';
 import { checkinRoutes } from './http/routes/checkins.js';
+import { eventsLogRoutes } from './http/routes/events-log.js';
 import { checkoutRoutes } from './http/routes/checkout.js';
 import { razorpayCallbackRoutes } from './http/routes/razorpay-callback.js';
 import { demoRoutes } from './http/routes/demo.js';
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', orderRoutes());
   app.route('/', ticketRoutes());
   app.route('/', checkinRoutes());
+  app.route('/', eventsLogRoutes());
   app.route('/', webhookRoutes());
   app.route('/', webhookEndpointRoutes());
   app.route('/', findTicketsRoutes());

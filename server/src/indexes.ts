@@ -1,6 +1,7 @@
 import { OUTBOX_INDEXES } from './delivery/outbox.js';
 import { ACCOUNT_INDEXES } from './domain/accounts.js';
 import { CHECKIN_INDEXES } from './domain/checkins.js';
+import { DOMAIN_EVENT_INDEXES } from './domain/domain-events.js';
 import { DASHBOARD_INDEXES } from './domain/dashboard.js';
 import { EVENT_INDEXES } from './domain/events.js';
 import { FIGURES_INDEXES } from './domain/figures.js';
@@ -44,6 +45,7 @@ export const INDEXES: readonly IndexSpec[] = [
   ...DASHBOARD_INDEXES,
   ...FIGURES_INDEXES,
   ...TICKET_FINDER_INDEXES,
+  ...DOMAIN_EVENT_INDEXES,
 ];
 
 /** A list the product reads in a sort order, in pages or up to a limit. */
@@ -89,6 +91,10 @@ export const SORTED_LISTS: readonly SortedList[] = [
   { query: 'refunds: due retries', file: 'domain/refunds.ts', collection: 'refunds', equality: [], sort: { next_attempt_at: 1 } },
   { query: 'test gateway: an order by receipt', file: 'payments/test-gateway.ts', collection: 'test_gateway_orders', equality: ['receipt'], sort: { created_at: -1 } },
   { query: 'outbox.list', file: 'delivery/outbox.ts', collection: 'outbox', equality: [], sort: { created_at: -1 } },
+  { query: 'domainEvents.list', file: 'domain/domain-events.ts', collection: 'domain_events', equality: ['account', 'livemode'], sort: PAGE_SORT },
+  { query: 'domainEvents.list of one type', file: 'domain/domain-events.ts', collection: 'domain_events', equality: ['account', 'livemode', 'type'], sort: PAGE_SORT },
+  { query: 'domainEvents.list of one object', file: 'domain/domain-events.ts', collection: 'domain_events', equality: ['account', 'livemode', 'object_id'], sort: PAGE_SORT },
+  { query: "outbox.listFailed: an account's failed jobs", file: 'delivery/outbox.ts', collection: 'outbox', equality: ['account', 'livemode', 'state'], sort: { created_at: -1 } },
   { query: 'outbox.list by state', file: 'delivery/outbox.ts', collection: 'outbox', equality: ['state'], sort: { created_at: -1 } },
 ];
 

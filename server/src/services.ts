@@ -10,6 +10,8 @@ import { createAttendanceService } from './domain/attendance.js';
 import type { Clock } from './kernel/clock.js';
 import { AppError } from './kernel/errors.js';
 import { createEventService, type EventDoc } from './domain/events.js';
+import { createDomainEvents } from './domain/domain-events.js';
+import type { WebhookFanout } from './domain/ports.js';
 import { createFiguresService } from './domain/figures.js';
 import { createFulfilmentService } from './domain/fulfilment.js';
 import { randomBase62 } from './kernel/ids.js';
@@ -42,6 +44,8 @@ export interface ServiceDeps {
   instanceId?: string;
   /** Resolves webhook endpoint hosts (default: the system resolver); tests point names anywhere. */
   resolveHost?: ResolveHost;
+  /** Who hears about events in the log: the organizers' webhook endpoints (default: nobody). */
+  webhookFanout?: WebhookFanout;
 }
 
 /** A name for this server instance that no other process shares, readable in the `leases` collection. */
@@ -64,7 +68,15 @@ export function testGatewaySecret(secret: string): string {
  * @example
  * const services = createServices({ config, store, clock });
  */
-export function createServices({ config, store, clock, hasher = bcryptHasher(config.passwordCost), instanceId = newInstanceId(), resolveHost = systemResolve }: ServiceDeps) {
+export function createServices({
+  config,
+  store,
+  clock,
+  hasher = bcryptHasher(config.passwordCost),
+  instanceId = newInstanceId(),
+  resolveHost = systemResolve,
+  webhookFanout,
+}: ServiceDeps) {
   const secret = config.secret;
   if (!secret) throw new Error('createServices needs config.secret (main.ts resolves TTS_SECRET before building services)');
 
@@ -80,13 +92,15 @@ export function createServices({ config, store, clock, hasher = bcryptHasher(con
     return { gateway: razorpay, signingSecret: keySecret };
   };
 
+  // One events log for every service, so each records through the same fan-out.
+  const domainEvents = createDomainEvents({ store, clock, ...(webhookFanout ? { fanout: webhookFanout } : {}) });
   const inventory = createInventory({ events: store.collection<EventDoc>('events'), clock });
   const outbox = createOutbox({ store, clock });
   const limiter = createRateLimiter({ store, clock });
   const codes = createTicketCodes({ store, clock, secret });
   const figures = createFiguresService({ store, clock });
-  const tickets = createTicketService({ store, clock, codes, inventory, figures });
-  const fulfilment = createFulfilmentService({ store, clock, inventory, outbox, gateways, tickets });
+  const tickets = createTicketService({ store, clock, codes, inventory, figures, domainEvents });
+  const fulfilment = createFulfilmentService({ store, clock, inventory, outbox, gateways, tickets, domainEvents });
   const orders = createOrderService({
     store,
     clock,
@@ -96,6 +110,7 @@ export function createServices({ config, store, clock, hasher = bcryptHasher(con
     limiter,
     gateways,
     completeUnpaid: (orderId) => fulfilment.completePayment(orderId, null),
+    domainEvents,
   });
   const webhooks = createWebhookService({
     store,
@@ -106,11 +121,12 @@ export function createServices({ config, store, clock, hasher = bcryptHasher(con
   });
 
   const webhookEndpoints = createWebhookEndpointService({ store, clock, secret, resolve: resolveHost });
-  const events = createEventService({ store, clock });
+  const events = createEventService({ store, clock, domainEvents });
   const accounts = createAccountService({ store, clock, hasher });
 
   return {
     accounts,
+    domainEvents,
     // Every password check (console sign-in, live keys in the console, crossing modes in the
     // API) goes through this one guard; the account service itself cannot check a password.
     passwords: createPasswordGuard({ store, clock, limiter, hasher, secret }),
@@ -120,14 +136,14 @@ export function createServices({ config, store, clock, hasher = bcryptHasher(con
     orders,
     fulfilment,
     // The reconciler and the sweeper, run by background.ts.
-    repair: createRepairService({ store, clock, inventory, gateways, fulfilment }),
+    repair: createRepairService({ store, clock, inventory, gateways, fulfilment, domainEvents }),
     webhooks,
     // Organizers' own endpoints, which outbound events are POSTed to.
     webhookEndpoints,
     // One webhook delivery attempt, recorded: what the job queue's webhook jobs call.
     sendWebhook: createWebhookSender({ endpoints: webhookEndpoints, clock, resolve: resolveHost }),
     tickets,
-    checkins: createCheckinService({ store, clock, codes, figures, eventOf: (id) => events.findByIdCached(id) }),
+    checkins: createCheckinService({ store, clock, codes, figures, eventOf: (id) => events.findByIdCached(id), domainEvents }),
     codes,
     outbox,
     limiter,

@@ -10,6 +10,7 @@ import { authRoutes } from './routes/auth.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { developerRoutes } from './routes/developers.js';
 import { eventRoutes } from './routes/events.js';
+import { jobRoutes } from './routes/jobs.js';
 import { scannerRoutes } from './routes/scanner.js';
 import { webhookConsoleRoutes } from './routes/webhooks.js';
 
@@ -51,6 +52,7 @@ export function consoleRoutes() {
   router.route('/', attendeeRoutes());
   router.route('/', developerRoutes());
   router.route('/', webhookConsoleRoutes());
+  router.route('/', jobRoutes());
 
   router.get('/console/', (c) => c.redirect('/console', 301));
   router.all('/console/*', async function consoleNotFound(c) {

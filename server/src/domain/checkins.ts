@@ -8,6 +8,7 @@ import type { FiguresService } from './figures.js';
 import { newId } from '../kernel/ids.js';
 import { parseTicketCode, type TicketCodes } from './ticket-codes.js';
 import type { TicketDoc } from './tickets.js';
+import { createDomainEvents, type DomainEvents } from './domain-events.js';
 
 /** One scan at the door, accepted or not: every scan is kept (docs/domain-rules.md#check-in). */
 export interface CheckinDoc {
@@ -102,6 +103,7 @@ export function createCheckinService({
   codes,
   eventOf,
   figures,
+  domainEvents = createDomainEvents({ store, clock }),
 }: {
   store: Store;
   clock: Clock;
@@ -109,7 +111,13 @@ export function createCheckinService({
   figures: FiguresService;
   /** Reads the scanned ticket's event; may be a moment stale (a cancellation reaches other servers within the events cache's time). */
   eventOf: (id: string) => Promise<EventDoc | null>;
+  /** The events log (default: one over the same store). */
+  domainEvents?: DomainEvents;
 }) {
+  /** A scan's event; a replayed scan records it again, so one cut short by a crash gets it on the retry. */
+  const recordScan = (type: 'checkin.created' | 'checkin.deleted', checkin: CheckinDoc, ticket: TicketDoc | null) =>
+    domainEvents.record({ type, account: checkin.account, livemode: checkin.livemode, snapshot: { kind: 'checkin', checkin, ticket } });
+
   const checkins = store.collection<CheckinDoc>('checkins');
   const tickets = store.collection<TicketDoc>('tickets');
   const events = store.collection<EventDoc>('events');
@@ -186,7 +194,11 @@ export function createCheckinService({
       const nonceKey = input.nonce === undefined ? undefined : `${owner.account}:${input.nonce}`;
       if (nonceKey !== undefined) {
         const replay = await checkins.findOne({ nonce_key: nonceKey });
-        if (replay) return { checkin: replay, ticket: await loadTicket(replay.ticket) };
+        if (replay) {
+          const ticket = await loadTicket(replay.ticket);
+          await recordScan('checkin.created', replay, ticket);
+          return { checkin: replay, ticket };
+        }
       }
       const now = clock.now();
       const at = scanTime(input.at, now);
@@ -211,9 +223,12 @@ export function createCheckinService({
         const first = await checkins.findOne({ nonce_key: nonceKey });
         if (!first) throw err;
         if (checkin.result === 'accepted' && ticketDoc) await figures.settle(ticketDoc);
-        return { checkin: first, ticket: await loadTicket(first.ticket) };
+        const firstTicket = await loadTicket(first.ticket);
+        await recordScan('checkin.created', first, firstTicket);
+        return { checkin: first, ticket: firstTicket };
       }
       // After the log entry, so the scan answers as soon as it is decided; the figures follow.
+      await recordScan('checkin.created', checkin, ticketDoc);
       if (checkin.result === 'accepted' && ticketDoc) await figures.settle(ticketDoc);
       return { checkin, ticket: ticketDoc };
     },
@@ -225,7 +240,11 @@ export function createCheckinService({
       if (checkin.result !== 'accepted' || !checkin.ticket) {
         throw new AppError('CONFLICT', 'Only an accepted check-in can be undone.');
       }
-      if (checkin.undone_at) return { checkin, ticket: await loadTicket(checkin.ticket) };
+      if (checkin.undone_at) {
+        const ticket = await loadTicket(checkin.ticket);
+        await recordScan('checkin.deleted', checkin, ticket);
+        return { checkin, ticket };
+      }
       const reopened = await tickets.findOneAndUpdate(
         { _id: checkin.ticket, status: 'checked_in', checked_in_at: checkin.at },
         { $set: { status: 'valid', checked_in_at: null, checked_in_by: null, tally_due_at: clock.now() } },
@@ -233,7 +252,9 @@ export function createCheckinService({
       if (!reopened) throw new AppError('CONFLICT', 'The ticket is no longer checked in by this scan.');
       await figures.settle(reopened);
       const undone = await checkins.findOneAndUpdate({ _id: id, undone_at: null }, { $set: { undone_at: clock.now(), undone_by: by } as Record<string, unknown> });
-      return { checkin: undone ?? checkin, ticket: reopened };
+      const result = undone ?? checkin;
+      await recordScan('checkin.deleted', result, reopened);
+      return { checkin: result, ticket: reopened };
     },
 
     /**

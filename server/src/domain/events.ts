@@ -4,6 +4,7 @@ import { paginate, type Page, type PageParams } from '../store/paginate.js';
 import type { Clock } from '../kernel/clock.js';
 import { AppError, notFound, type FieldIssue } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
+import { createDomainEvents, type DomainEvents } from './domain-events.js';
 import { TtlCache } from './ttl-cache.js';
 import { parseEntry, type InventoryLedger } from './inventory.js';
 import { canonicalTimeZone } from '../kernel/zoned-time.js';
@@ -329,6 +330,8 @@ function planEdit(current: EventDoc, next: EventInput, now: Date): { filter: Fil
 export interface EventServiceDeps {
   store: Store;
   clock: Clock;
+  /** The events log (default: one over the same store). */
+  domainEvents?: DomainEvents;
 }
 
 /**
@@ -338,8 +341,10 @@ export interface EventServiceDeps {
  * const events = createEventService({ store, clock });
  * const event = await events.create({ account, livemode: false }, input);
  */
-export function createEventService({ store, clock }: EventServiceDeps) {
+export function createEventService({ store, clock, domainEvents = createDomainEvents({ store, clock }) }: EventServiceDeps) {
   const events = store.collection<EventDoc>('events');
+  const recordEvent = (type: 'event.created' | 'event.updated' | 'event.cancelled', event: EventDoc, sequence?: number) =>
+    domainEvents.record({ type, account: event.account, livemode: event.livemode, snapshot: { kind: 'event', event }, ...(sequence === undefined ? {} : { sequence }) });
   const publicCache = new TtlCache<string, EventDoc>(clock, PUBLIC_EVENT_CACHE_MS, 1_000);
 
   async function get(owner: Owner, id: string): Promise<EventDoc> {
@@ -393,6 +398,7 @@ export function createEventService({ store, clock }: EventServiceDeps) {
         cancelled_at: null,
       };
       await events.insertOne(doc);
+      await recordEvent('event.created', doc);
       return doc;
     },
 
@@ -417,6 +423,8 @@ export function createEventService({ store, clock }: EventServiceDeps) {
         const updated = await events.findOneAndUpdate(filter, update);
         if (updated) {
           publicCache.delete(id);
+          // One event per revision: the revision number tells two edits apart.
+          await recordEvent('event.updated', updated, updated.rev);
           return updated;
         }
         // Someone else edited, or holds took the seats we were removing: read again and re-plan.
@@ -433,7 +441,10 @@ export function createEventService({ store, clock }: EventServiceDeps) {
         { $set: { status: 'cancelled', cancelled_at: now, updated_at: now }, $inc: { rev: 1 } },
       );
       publicCache.delete(id);
-      return updated ?? get(owner, id);
+      // Also when it was cancelled already: cancelling again after a crash records the event.
+      const cancelled = updated ?? (await get(owner, id));
+      await recordEvent('event.cancelled', cancelled);
+      return cancelled;
     },
 
     /** An event as a publishable key may see it: drafts do not exist publicly. */

@@ -11,6 +11,7 @@ import { AWAITING, findOrderFor, type GatewayRouter, type OrderAccess, type Orde
 import { createRefunds, type RefundDoc } from './refunds.js';
 import type { TicketService } from './tickets.js';
 import type { Outbox } from './ports.js';
+import { createDomainEvents, type DomainEvents } from './domain-events.js';
 
 export interface FulfilmentDeps {
   store: Store;
@@ -19,6 +20,8 @@ export interface FulfilmentDeps {
   outbox: Outbox;
   gateways: GatewayRouter;
   tickets: TicketService;
+  /** The events log (default: one over the same store). */
+  domainEvents?: DomainEvents;
 }
 
 export interface PayInput {
@@ -48,6 +51,7 @@ export interface IssueInput {
  */
 export function createFulfilmentService(deps: FulfilmentDeps) {
   const { store, clock, inventory, outbox, gateways, tickets } = deps;
+  const domainEvents = deps.domainEvents ?? createDomainEvents({ store, clock });
   const orderDocs = store.collection<OrderDoc>('orders');
   const events = store.collection<EventDoc>('events');
 
@@ -150,6 +154,8 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
    * later call or by the sweeper.
    */
   async function settleRefund(order: OrderDoc): Promise<OrderDoc> {
+    // Settling runs until `refund_settled`, so recording here survives a crash after the refund.
+    await domainEvents.recordOrder('order.refunded', order, await tickets.listForOrder(order._id));
     await tickets.voidForOrder(order);
     if (order.source !== 'direct') {
       const reason = order.refund_reason ?? 'refunded';
@@ -182,8 +188,18 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       order._id,
       order.items.map((i) => ({ ticketType: i.ticket_type, quantity: i.quantity })),
     );
-    if (!sold) return refundUnfulfillable(order);
-    await tickets.issueForOrder(order, event);
+    // The events are recorded while the order is still `fulfilment: pending`, so a crash before
+    // `done` leaves them to the sweeper, which runs this again (repair.ts).
+    await domainEvents.recordOrderHistory(order);
+    if (!sold) {
+      await domainEvents.recordOrder('order.paid', order, [], order.paid_at ?? undefined);
+      return refundUnfulfillable(order);
+    }
+    const issued = await tickets.issueForOrder(order, event);
+    await domainEvents.recordOrder('order.paid', order, issued, order.paid_at ?? undefined);
+    for (const ticket of issued) {
+      await domainEvents.record({ type: 'ticket.issued', account: ticket.account, livemode: ticket.livemode, snapshot: { kind: 'ticket', ticket } });
+    }
     const done = await orderDocs.findOneAndUpdate({ _id: order._id, status: 'paid', fulfilment: 'pending' }, { $set: { fulfilment: 'done', updated_at: clock.now() } });
     if (!done) {
       // A sold-out refund claimed the order meanwhile: the tickets just issued must not stand.

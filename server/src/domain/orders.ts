@@ -12,6 +12,7 @@ import type { RateLimiter } from './rate-limit.js';
 import type { RefundFailureCode } from './refunds.js';
 import { CODE_TTL_MS, hashCode, MAX_CODE_ATTEMPTS, MAX_SENDS_PER_EMAIL_PER_HOUR, MAX_SENDS_PER_IP_PER_HOUR, newCode, sameDigest } from './verification.js';
 import type { Outbox } from './ports.js';
+import { createDomainEvents, type DomainEvents } from './domain-events.js';
 
 export const AWAITING: readonly OrderStatus[] = ['awaiting_verification', 'awaiting_payment'];
 
@@ -148,6 +149,8 @@ export interface OrderServiceDeps {
   gateways: GatewayRouter;
   /** Completes an order with nothing to pay (free tickets): fulfilment's `completePayment`. */
   completeUnpaid: (orderId: string) => Promise<OrderDoc>;
+  /** The events log (default: one over the same store). */
+  domainEvents?: DomainEvents;
 }
 
 /**
@@ -222,6 +225,7 @@ function holdRefusal(event: EventDoc, items: readonly OrderItemDoc[], now: Date)
  */
 export function createOrderService(deps: OrderServiceDeps) {
   const { store, clock, secret, inventory, outbox, limiter, gateways, completeUnpaid } = deps;
+  const domainEvents = deps.domainEvents ?? createDomainEvents({ store, clock });
   const orders = store.collection<OrderDoc>('orders');
   const events = store.collection<EventDoc>('events');
 
@@ -315,6 +319,9 @@ export function createOrderService(deps: OrderServiceDeps) {
     const moved = await orders.findOneAndUpdate({ _id: order._id, status: op.in([...AWAITING]) }, { $set: { status: to, updated_at: clock.now() } });
     const current = moved ?? (await orders.findOne({ _id: order._id }));
     if (current?.status !== 'expired' && current?.status !== 'cancelled') return moved;
+    // Recorded before the seats are freed: a crash in between leaves the hold, and the ledger
+    // sweep that frees it records the event (repair.ts).
+    await domainEvents.recordOrderEnded(current);
     const event = await events.findOne({ _id: order.event });
     const entry = event?.inventory.holds?.[order._id];
     if (entry !== undefined) await inventory.release(order.event, order._id, entry); // a no-op unless still held
@@ -389,6 +396,7 @@ export function createOrderService(deps: OrderServiceDeps) {
         paidAt: null,
       });
       await orders.insertOne(order);
+      await domainEvents.recordOrder('order.created', order, [], order.created_at);
       if (!required) return { order: amount === 0 ? await completeUnpaid(id) : order, clientSecret };
       try {
         return { order: await sendCode(order), clientSecret };
@@ -402,7 +410,11 @@ export function createOrderService(deps: OrderServiceDeps) {
     /** Checks the buyer's email code; on success the order awaits payment. */
     async verify(access: OrderAccess, id: string, code: string): Promise<OrderDoc> {
       let order = await expireIfLapsed(await get(access, id));
-      if (order.status === 'awaiting_payment') return ensurePayment(order);
+      if (order.status === 'awaiting_payment') {
+        // A verify repeated after a crash finishes what the first one left: the events.
+        await domainEvents.recordOrderHistory(order);
+        return ensurePayment(order);
+      }
       if (order.status === 'expired') throw new AppError('HOLD_EXPIRED', 'The seats were held for this order too long and have been released; start again.');
       if (order.status !== 'awaiting_verification') throw new AppError('ORDER_NOT_PAYABLE', `The order is ${order.status}.`);
       const v = order.verification;
@@ -430,6 +442,7 @@ export function createOrderService(deps: OrderServiceDeps) {
           { $set: { status: 'awaiting_payment', 'verification.verified_at': now, 'verification.code_hash': null, updated_at: now } },
         )) ?? (await get(access, id));
       if (order.status !== 'awaiting_payment') throw new AppError('ORDER_NOT_PAYABLE', `The order is ${order.status}.`);
+      await domainEvents.recordOrderHistory(order);
       return ensurePayment(order);
     },
 

@@ -13,11 +13,23 @@ export type OutboxState = 'pending' | 'sending' | 'sent' | 'dead';
 /** Every state, in life order (for stats and console filters). */
 export const OUTBOX_STATES: readonly OutboxState[] = ['pending', 'sending', 'sent', 'dead'];
 
-/** A stored outbox job: one mail, from its queuing to its sending (docs/domain-rules.md#mail-delivery). */
+/**
+ * The job queue's channels, each with its own worker: `mail` (jobs stored without a channel,
+ * as before there were others) and `webhook` (one delivery of an events-log entry to an
+ * organizer's endpoint). A channel without a worker in `main.ts` would never run.
+ */
+export type JobChannel = 'mail' | 'webhook';
+
+/** A stored job of the queue: one mail or one webhook delivery, from its queuing to its end (docs/domain-rules.md#mail-delivery). */
 export interface OutboxJob extends Doc {
   /** `mail_…` */
   _id: string;
-  /** What to render, e.g. `verification_code`, `tickets`, `refund_notice`. */
+  /** The account and mode the job works for, where it has one: the console shows the account its failed jobs. */
+  account?: string;
+  livemode?: boolean;
+  /** Absent for mail; otherwise the channel whose worker runs it. */
+  channel?: Exclude<JobChannel, 'mail'>;
+  /** What to render, e.g. `verification_code`, `tickets`, `refund_notice`; `webhook` for deliveries. */
   kind: string;
   to: string;
   /** Ids and small facts the renderer needs; never rendered HTML or PDFs (they are built at send time). */
@@ -49,6 +61,10 @@ export interface EnqueueInput {
   dedupeKey?: string;
   /** Payload fields that must not outlive the job (erased when it is sent or dead). */
   secretFields?: string[];
+  /** Leave out for mail. */
+  channel?: Exclude<JobChannel, 'mail'>;
+  /** Whose job it is: its failures are shown to that account in the console. */
+  owner?: { account: string; livemode: boolean };
 }
 
 /** The outbox as the services and the console see it: they only enqueue and read; workers send. */
@@ -61,6 +77,16 @@ export interface Outbox {
   list(options?: { state?: OutboxState; limit?: number }): Promise<OutboxJob[]>;
   /** One order's jobs of one kind (`payload.order`), newest first: e.g. every sending of its tickets mail. */
   listForOrder(orderId: string, kind: string, limit: number): Promise<OutboxJob[]>;
+  /**
+   * An account's jobs in one mode that failed: dead, or waiting to retry after a failure;
+   * newest first, at most `limit`.
+   */
+  listFailed(owner: { account: string; livemode: boolean }, limit: number): Promise<OutboxJob[]>;
+  /**
+   * `retry`, for a job of this account and mode only.
+   * @throws AppError NOT_FOUND for another's job, CONFLICT for one sending or sent.
+   */
+  retryFor(owner: { account: string; livemode: boolean }, id: string): Promise<OutboxJob>;
   /** How many jobs are in each state. */
   stats(): Promise<Record<OutboxState, number>>;
   /**
@@ -69,3 +95,25 @@ export interface Outbox {
    */
   retry(id: string): Promise<OutboxJob>;
 }
+
+/**
+ * Who hears about an event in the events log (`domain/domain-events.ts`): the organizer's
+ * webhook endpoints. The log calls it after every recording, also when the event already
+ * existed, so a crash between recording and queuing is finished by the next recording.
+ * Until webhook endpoints exist, {@link noWebhookFanout} subscribes nobody.
+ */
+export interface WebhookFanout {
+  /** Ids of the account's enabled endpoints, in that mode, that take events of this type. */
+  endpointsFor(account: string, livemode: boolean, type: string): Promise<readonly string[]>;
+  /**
+   * Queues one delivery of the event to the endpoint. Must be idempotent on `dedupeKey`
+   * (`webhook:<event id>:<endpoint id>`): the same event is handed over more than once.
+   */
+  enqueueDelivery(input: { event: string; endpoint: string; dedupeKey: string; account: string; livemode: boolean }): Promise<void>;
+}
+
+/** Subscribes nobody: the events log's fan-out before webhook endpoints are wired in. */
+export const noWebhookFanout: WebhookFanout = {
+  endpointsFor: async () => [],
+  enqueueDelivery: async () => undefined,
+};

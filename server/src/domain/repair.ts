@@ -11,6 +11,7 @@ import { AppError } from '../kernel/errors.js';
 import type { EventDoc } from './events.js';
 import type { FulfilmentService } from './fulfilment.js';
 import { entryDueAt, ORPHAN_GRACE_MS, type Inventory } from './inventory.js';
+import { createDomainEvents, type DomainEvents } from './domain-events.js';
 import { AWAITING, type GatewayRouter, type OrderDoc } from './orders.js';
 
 /** Paid orders, refunds and ledgers one sweep looks at at most; the rest wait for the next round. */
@@ -36,6 +37,8 @@ export interface RepairDeps {
   inventory: Inventory;
   gateways: GatewayRouter;
   fulfilment: FulfilmentService;
+  /** The events log (default: one over the same store). */
+  domainEvents?: DomainEvents;
 }
 
 /**
@@ -49,6 +52,7 @@ export interface RepairDeps {
 export function createRepairService(deps: RepairDeps) {
   const { store, clock, inventory, gateways, fulfilment } = deps;
   const orderDocs = store.collection<OrderDoc>('orders');
+  const domainEvents = deps.domainEvents ?? createDomainEvents({ store, clock });
 
   function isSettled(payment: GatewayPayment): boolean {
     return payment.status === 'authorized' || payment.status === 'captured';
@@ -87,6 +91,8 @@ export function createRepairService(deps: RepairDeps) {
         // No order after the grace (a crash between the hold and the order), or one that ended.
         // Unpaid orders are expired by the order service; paid ones convert their hold when fulfilled.
         if (!order || order.status === 'expired' || order.status === 'cancelled' || order.status === 'refunded') {
+          // An order that ended unpaid and still holds seats may have lost its event to a crash.
+          if (order) await domainEvents.recordOrderEnded(order);
           if (await inventory.release(event._id, orderId, raw)) released += 1;
           else later(retry);
         } else if (AWAITING.includes(order.status)) {

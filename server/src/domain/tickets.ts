@@ -8,6 +8,7 @@ import { newId } from '../kernel/ids.js';
 import type { Inventory } from './inventory.js';
 import type { OrderDoc } from './orders.js';
 import type { TicketCodes } from './ticket-codes.js';
+import { createDomainEvents, type DomainEvents } from './domain-events.js';
 
 export interface TicketDoc {
   _id: string;
@@ -86,6 +87,8 @@ export interface TicketServiceDeps {
   codes: TicketCodes;
   inventory: Inventory;
   figures: FiguresService;
+  /** The events log (default: one over the same store). */
+  domainEvents?: DomainEvents;
 }
 
 /**
@@ -95,8 +98,13 @@ export interface TicketServiceDeps {
  * const tickets = createTicketService({ store, clock, codes, inventory, figures });
  * const issued = await tickets.issueForOrder(order, event);
  */
-export function createTicketService({ store, clock, codes, inventory, figures }: TicketServiceDeps) {
+export function createTicketService({ store, clock, codes, inventory, figures, domainEvents = createDomainEvents({ store, clock }) }: TicketServiceDeps) {
   const tickets = store.collection<TicketDoc>('tickets');
+
+  /** `ticket.voided` for a voided ticket; called again by a retried void, so a crash after the void still records it. */
+  async function recordVoided(ticket: TicketDoc): Promise<void> {
+    await domainEvents.record({ type: 'ticket.voided', account: ticket.account, livemode: ticket.livemode, snapshot: { kind: 'ticket', ticket } });
+  }
 
   return {
     /**
@@ -176,9 +184,13 @@ export function createTicketService({ store, clock, codes, inventory, figures }:
     /** Voids a ticket and frees its seat. Voiding a voided ticket returns it unchanged. */
     async void(owner: Owner, id: string): Promise<TicketDoc> {
       const ticket = await this.get(owner, id);
-      if (ticket.status === 'voided') return ticket;
+      if (ticket.status === 'voided') {
+        await recordVoided(ticket);
+        return ticket;
+      }
       const voided = await tickets.findOneAndUpdate({ _id: id, status: op.ne('voided') }, { $set: { status: 'voided', voided_at: clock.now(), tally_due_at: clock.now() } });
       if (!voided) return this.get(owner, id);
+      await recordVoided(voided);
       await inventory.unsell(ticket.event, { [ticket.ticket_type]: 1 });
       await figures.settle(voided);
       return (await tickets.findOne({ _id: id })) ?? voided;
@@ -189,6 +201,11 @@ export function createTicketService({ store, clock, codes, inventory, figures }:
      * tickets this call voided: re-running it, or racing a single-ticket void, returns no seat twice.
      */
     async voidForOrder(order: { _id: string; event: string }): Promise<number> {
+      // Every voided ticket of the order gets its event, also those a run cut short voided:
+      // the refund's settling (which calls this until it is done) is what finishes them.
+      const recordAll = async () => {
+        for (const ticket of await tickets.find({ order: order._id, status: 'voided' })) await recordVoided(ticket);
+      };
       let voided = 0;
       for (const ticket of await tickets.find({ order: order._id, status: op.ne('voided') })) {
         const done = await tickets.findOneAndUpdate(
@@ -200,6 +217,7 @@ export function createTicketService({ store, clock, codes, inventory, figures }:
         await figures.settle(done);
         voided += 1;
       }
+      await recordAll();
       return voided;
     },
   };

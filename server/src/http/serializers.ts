@@ -1,4 +1,5 @@
-import type { Account, ApiKey, Checkin, Event, List, Order, PublicEvent, PublicTicket, Ticket, WebhookEndpoint } from '@trendy-tickets/sdk';
+import type { Account, ApiKey, Checkin, Event, EventLogEntry, List, Order, PublicEvent, PublicTicket, Ticket, WebhookEndpoint } from '@trendy-tickets/sdk';
+import type { DomainEventDoc } from '../domain/domain-events.js';
 import type { CheckinDoc } from '../domain/checkins.js';
 import type { AccountDoc, ApiKeyDoc } from '../domain/accounts.js';
 import { earliestHoldExpiry, salesOpen, typeAvailable, type EventDoc } from '../domain/events.js';
@@ -218,4 +219,24 @@ export function toWebhookEndpointJson(doc: WebhookEndpointDoc, secret?: string):
     disabled: doc.disabled,
     ...(secret === undefined ? {} : { secret }),
   };
+}
+
+/**
+ * An events-log entry: the stored snapshot through the same serializer as the object's own
+ * endpoint, so `data.object` is what `GET` of that object answered at the time.
+ */
+export function toEventLogEntryJson(doc: DomainEventDoc, publicUrl: string): EventLogEntry {
+  const base = { id: doc._id, object: 'event_log_entry' as const, created_at: iso(doc.created_at), livemode: doc.livemode, account: doc.account };
+  const snapshot = doc.snapshot;
+  // Each branch pairs a type with the object its snapshot holds; the cast says so to the union.
+  switch (snapshot.kind) {
+    case 'order':
+      return { ...base, type: doc.type, data: { object: toOrderJson(snapshot.order, snapshot.tickets, publicUrl) } } as EventLogEntry;
+    case 'ticket':
+      return { ...base, type: doc.type, data: { object: toTicketJson(snapshot.ticket, publicUrl) } } as EventLogEntry;
+    case 'checkin':
+      return { ...base, type: doc.type, data: { object: toCheckinJson(snapshot.checkin, snapshot.ticket, publicUrl) } } as EventLogEntry;
+    case 'event':
+      return { ...base, type: doc.type, data: { object: toEventJson(snapshot.event) } } as EventLogEntry;
+  }
 }

@@ -64,6 +64,8 @@ describe('operations endpoints', () => {
         '/v1/events/{id}/checkins',
         '/v1/events/{id}/stats',
         '/v1/events/{id}/verification-key',
+        '/v1/events_log',
+        '/v1/events_log/{id}',
         '/v1/gateway/razorpay/webhook',
         '/v1/keys',
         '/v1/keys/roll',

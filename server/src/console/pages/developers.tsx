@@ -176,6 +176,12 @@ export const DevelopersPage: FC<DevelopersPageProps> = ({ user, keys, publicUrl,
           {`npm install ${publicUrl}/packages/trendy-tickets-sdk-latest.tgz\nnpm install ${publicUrl}/packages/trendy-tickets-widget-latest.tgz`}
         </pre>
       </section>
+      <section class="card" aria-labelledby="jobs-h">
+        <h2 id="jobs-h">Failed jobs</h2>
+        <p>
+          Webhook deliveries that failed, with their errors and a Retry button: <a href="/console/developers/jobs">failed jobs</a>.
+        </p>
+      </section>
       {mailboxUrl ? (
         <section class="card" aria-labelledby="mail-h">
           <h2 id="mail-h">Test mail</h2>

@@ -1,0 +1,238 @@
+/**
+ * The events log: what happened to an account's orders, tickets, check-ins and events, one
+ * record per transition (docs/domain-events.md).
+ *
+ * Recording is as reliable as the change it describes, without transactions:
+ * - the id is derived from the transition (`ev_` + a hash of the object id, the transition and
+ *   its sequence number), so recording the same transition twice stores it once;
+ * - it is written after the change (no event without its change), and every path that finishes
+ *   a transition after a crash (fulfilment, settling a refund, the repair jobs) records it again,
+ *   so a process killed between the change and its event leaves the event to the next runner.
+ *
+ * The snapshot is the stored document (order, ticket, check-in, event) as it was when the event
+ * was recorded. The HTTP layer turns it into the API's wire JSON when the log is read, with the
+ * same serializers as the objects' own endpoints: the domain cannot import those (they belong
+ * to http/), and serializing late means a field added to the wire object later shows in old
+ * events too.
+ */
+import { createHash } from 'node:crypto';
+import type { Clock } from '../kernel/clock.js';
+import { notFound } from '../kernel/errors.js';
+import { paginate, PAGE_SORT, type Page, type PageParams } from '../store/paginate.js';
+import { DuplicateKeyError, type Filter, type IndexSpec, type Store } from '../store/port.js';
+import type { CheckinDoc } from './checkins.js';
+import type { EventDoc, Owner } from './events.js';
+import type { OrderDoc } from './orders.js';
+import type { TicketDoc } from './tickets.js';
+import { noWebhookFanout, type WebhookFanout } from './ports.js';
+
+/** Every event type the log can hold. */
+export const DOMAIN_EVENT_TYPES = [
+  'order.created',
+  'order.verified',
+  'order.paid',
+  'order.expired',
+  'order.cancelled',
+  'order.refunded',
+  'ticket.issued',
+  'ticket.voided',
+  'checkin.created',
+  'checkin.deleted',
+  'event.created',
+  'event.updated',
+  'event.cancelled',
+] as const;
+
+export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];
+
+/** The stored object an event is about, by the kind its type starts with. */
+export type DomainEventSnapshot =
+  | { kind: 'order'; order: OrderDoc; tickets: TicketDoc[] }
+  | { kind: 'ticket'; ticket: TicketDoc }
+  | { kind: 'checkin'; checkin: CheckinDoc; ticket: TicketDoc | null }
+  | { kind: 'event'; event: EventDoc };
+
+/** A stored event (collection `domain_events`). */
+export interface DomainEventDoc {
+  /** `ev_…`, derived from the transition (see {@link domainEventId}). */
+  _id: string;
+  type: DomainEventType;
+  account: string;
+  livemode: boolean;
+  created_at: Date;
+  /** The id of the object the event is about (`ord_`, `tkt_`, `chk_`, `evt_`), for filtering. */
+  object_id: string;
+  snapshot: DomainEventSnapshot;
+}
+
+/** What a caller records: the type, the object's stored snapshot and, for repeatable transitions, a sequence. */
+export interface RecordInput {
+  type: DomainEventType;
+  account: string;
+  livemode: boolean;
+  snapshot: DomainEventSnapshot;
+  /**
+   * Tells apart transitions of one type on one object: the event's `rev` for `event.updated`.
+   * Transitions that happen once per object (an order is paid once) leave it out.
+   */
+  sequence?: number | string;
+  /** When it happened, if not now: a transition recorded late by a repair keeps its own time. */
+  at?: Date;
+}
+
+export const DOMAIN_EVENTS_COLLECTION = 'domain_events';
+
+/** The log's lists: an account and mode, newest first, optionally of one type or one object. */
+export const DOMAIN_EVENT_INDEXES: readonly IndexSpec[] = [
+  { collection: DOMAIN_EVENTS_COLLECTION, keys: { account: 1, livemode: 1, ...PAGE_SORT } },
+  { collection: DOMAIN_EVENTS_COLLECTION, keys: { account: 1, livemode: 1, type: 1, ...PAGE_SORT } },
+  { collection: DOMAIN_EVENTS_COLLECTION, keys: { account: 1, livemode: 1, object_id: 1, ...PAGE_SORT } },
+];
+
+/**
+ * The id of a transition's event: the same transition always gets the same id, so a retried
+ * or repaired transition records its event once. Hex of SHA-256, 24 characters (96 bits).
+ *
+ * @example
+ * domainEventId('ord_123', 'order.paid') // 'ev_…' (always the same)
+ */
+export function domainEventId(objectId: string, type: DomainEventType, sequence?: number | string): string {
+  const digest = createHash('sha256')
+    .update(`${objectId}\n${type}\n${sequence ?? ''}`)
+    .digest('hex');
+  return `ev_${digest.slice(0, 24)}`;
+}
+
+/**
+ * What is kept of a snapshot: no secret outlives its order in the log (the client secret's
+ * hash, the email code's HMAC), and an event's hold ledger (one entry per order, and private)
+ * is left out; the seat counters beside it are all the wire object shows.
+ */
+function compact(snapshot: DomainEventSnapshot): DomainEventSnapshot {
+  if (snapshot.kind === 'order') {
+    const order = { ...snapshot.order, client_secret_hash: '', verification: { ...snapshot.order.verification, code_hash: null } };
+    return { ...snapshot, order };
+  }
+  if (snapshot.kind !== 'event') return snapshot;
+  const { holds: _holds, ...inventory } = snapshot.event.inventory;
+  return { kind: 'event', event: { ...snapshot.event, inventory } };
+}
+
+function objectIdOf(snapshot: DomainEventSnapshot): string {
+  switch (snapshot.kind) {
+    case 'order':
+      return snapshot.order._id;
+    case 'ticket':
+      return snapshot.ticket._id;
+    case 'checkin':
+      return snapshot.checkin._id;
+    case 'event':
+      return snapshot.event._id;
+  }
+}
+
+/** Filters of the log's list. */
+export interface DomainEventQuery extends PageParams {
+  type?: DomainEventType | undefined;
+  /** An object's id: only the events about it. */
+  object?: string | undefined;
+}
+
+export interface DomainEventsDeps {
+  store: Store;
+  clock: Clock;
+  /** Who hears about each event; none until webhook endpoints are wired in. */
+  fanout?: WebhookFanout;
+}
+
+/**
+ * The events log over a store.
+ *
+ * @example
+ * const log = createDomainEvents({ store, clock });
+ * await log.record({ type: 'order.paid', account, livemode, snapshot: { kind: 'order', order, tickets: [] } });
+ */
+export function createDomainEvents({ store, clock, fanout = noWebhookFanout }: DomainEventsDeps) {
+  const log = store.collection<DomainEventDoc>(DOMAIN_EVENTS_COLLECTION);
+
+  /** Hands an event to every subscribed endpoint; each job is keyed by event and endpoint, so repeating this is harmless. */
+  async function fanOut(event: DomainEventDoc): Promise<void> {
+    const endpoints = await fanout.endpointsFor(event.account, event.livemode, event.type);
+    for (const endpoint of endpoints) {
+      await fanout.enqueueDelivery({ event: event._id, endpoint, dedupeKey: `webhook:${event._id}:${endpoint}`, account: event.account, livemode: event.livemode });
+    }
+  }
+
+  return {
+    /**
+     * Records a transition's event once, however often it is called; returns the stored event
+     * and whether this call stored it. Subscribers are told every time (idempotently), so a
+     * crash between recording and fan-out is finished by the next call.
+     */
+    async record(input: RecordInput): Promise<{ event: DomainEventDoc; created: boolean }> {
+      const objectId = objectIdOf(input.snapshot);
+      const event: DomainEventDoc = {
+        _id: domainEventId(objectId, input.type, input.sequence),
+        type: input.type,
+        account: input.account,
+        livemode: input.livemode,
+        created_at: input.at ?? clock.now(),
+        object_id: objectId,
+        snapshot: compact(input.snapshot),
+      };
+      let stored = event;
+      let created = true;
+      try {
+        await log.insertOne(event);
+      } catch (error) {
+        if (!(error instanceof DuplicateKeyError)) throw error;
+        const existing = await log.findOne({ _id: event._id });
+        if (!existing) throw error;
+        stored = existing;
+        created = false;
+      }
+      await fanOut(stored);
+      return { event: stored, created };
+    },
+
+    /** Records an order's event with its tickets as they are now. */
+    recordOrder(type: Extract<DomainEventType, `order.${string}`>, order: OrderDoc, tickets: TicketDoc[] = [], at?: Date) {
+      return this.record({ type, account: order.account, livemode: order.livemode, snapshot: { kind: 'order', order, tickets }, ...(at ? { at } : {}) });
+    },
+
+    /**
+     * Records the order's earlier transitions (`order.created`, and `order.verified` if it was),
+     * at the times they happened. Each later transition calls this first, so an order whose
+     * process died right after creating or verifying it still gets those events, once.
+     */
+    async recordOrderHistory(order: OrderDoc): Promise<void> {
+      await this.recordOrder('order.created', order, [], order.created_at);
+      const verifiedAt = order.verification.verified_at;
+      if (verifiedAt) await this.recordOrder('order.verified', order, [], verifiedAt);
+    },
+
+    /** `order.expired` or `order.cancelled` for an order that ended unpaid, after its earlier events. */
+    async recordOrderEnded(order: OrderDoc): Promise<void> {
+      if (order.status !== 'expired' && order.status !== 'cancelled') return;
+      await this.recordOrderHistory(order);
+      await this.recordOrder(order.status === 'expired' ? 'order.expired' : 'order.cancelled', order);
+    },
+
+    /** One event of the caller's account and mode. @throws AppError NOT_FOUND */
+    async get(owner: Owner, id: string): Promise<DomainEventDoc> {
+      const event = await log.findOne({ _id: id, account: owner.account, livemode: owner.livemode });
+      if (!event) throw notFound('event log entry', id);
+      return event;
+    },
+
+    /** The caller's events, newest first, optionally of one type or about one object. */
+    async list(owner: Owner, query: DomainEventQuery): Promise<Page<DomainEventDoc>> {
+      const filter: Filter = { account: owner.account, livemode: owner.livemode };
+      if (query.type !== undefined) filter.type = query.type;
+      if (query.object !== undefined) filter.object_id = query.object;
+      return paginate(log, filter, { limit: query.limit, cursor: query.cursor });
+    },
+  };
+}
+
+export type DomainEvents = ReturnType<typeof createDomainEvents>;
