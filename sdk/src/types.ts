@@ -543,48 +543,18 @@ export interface VerificationKey {
 
 // ── Webhooks ──────────────────────────────────────────────────────────────
 
-/** Every event type a webhook endpoint can subscribe to (docs/webhooks.md#event-types). */
-export type WebhookEventType =
-  | 'order.created'
-  | 'order.verified'
-  | 'order.paid'
-  | 'order.expired'
-  | 'order.cancelled'
-  | 'order.refunded'
-  | 'ticket.issued'
-  | 'ticket.voided'
-  | 'checkin.created'
-  | 'checkin.deleted'
-  | 'event.created'
-  | 'event.updated'
-  | 'event.cancelled';
-
-/** The object each event type carries in `data.object`: the type's prefix names it. */
-export interface WebhookEventObjects {
-  order: Order;
-  ticket: Ticket;
-  checkin: Checkin;
-  event: Event;
-}
+/** Every event type a webhook endpoint can subscribe to (docs/webhooks.md#event-types): every type of the events log. */
+export type WebhookEventType = EventLogType;
 
 /**
- * One thing that happened, as webhooks deliver it: `data.object` is a snapshot of the object
- * when it happened. Narrow on `type` to get the object's type.
+ * One thing that happened, as webhooks deliver it: the events-log entry itself, exactly as
+ * `GET /v1/events_log/{id}` answers it, so a missed delivery can be read back from the log.
+ * `data.object` is a snapshot of the object when it happened. Narrow on `type`.
  *
  * @example
  * if (event.type === 'order.paid') console.log(event.data.object.amount);
  */
-export type WebhookEvent = {
-  [T in WebhookEventType]: {
-    /** `ev_…`: the same for every delivery of this event; keep it to skip a repeated delivery. */
-    id: string;
-    object: 'event';
-    type: T;
-    created_at: Timestamp;
-    livemode: boolean;
-    data: { object: WebhookEventObjects[T extends `${infer Prefix extends keyof WebhookEventObjects}.${string}` ? Prefix : never] };
-  };
-}[WebhookEventType];
+export type WebhookEvent = EventLogEntry;
 
 /** Where the service POSTs events (secret key only). */
 export interface WebhookEndpoint {

@@ -8,11 +8,12 @@ const nowMs = Date.parse('2030-06-01T10:00:00Z');
 const t0 = nowMs / 1000;
 const now = () => nowMs;
 const body = JSON.stringify({
-  id: 'ev_4QpZ0x2bB8Lr6qXhS1mYtA',
-  object: 'event',
+  id: 'ev_4f0c2a9be31d77a05c6e1b84',
+  object: 'event_log_entry',
   type: 'ticket.issued',
   created_at: '2030-06-01T10:00:00.000Z',
   livemode: false,
+  account: 'acct_1',
   data: { object: { id: 'tkt_1', object: 'ticket' } },
 });
 
@@ -28,7 +29,7 @@ describe('webhooks.constructEvent', () => {
 
   it('accepts the body as bytes, and any one of several v1 signatures (a secret roll)', async () => {
     const header = `t=${t0},v1=${sign(body, 'whsec_other', t0)},v1=${sign(body, secret, t0)}`;
-    await expect(constructEvent(new TextEncoder().encode(body), header, secret, { now })).resolves.toMatchObject({ object: 'event' });
+    await expect(constructEvent(new TextEncoder().encode(body), header, secret, { now })).resolves.toMatchObject({ object: 'event_log_entry' });
   });
 
   it('refuses a signature made with another secret', async () => {

@@ -1,4 +1,6 @@
 import type { Leases } from './domain/leases.js';
+import type { OutboxJob } from './domain/ports.js';
+import { toEventLogEntryJson } from './http/serializers.js';
 import type { Logger } from './logger.js';
 import type { Services } from './services.js';
 
@@ -33,6 +35,29 @@ export interface BackgroundRunner {
 export interface BackgroundDeps {
   leases: Leases;
   logger: Logger;
+}
+
+/** A `webhook` job: which events-log entry goes to which endpoint (delivery/webhook-jobs.ts). */
+export type WebhookJob = OutboxJob & { payload: { event: string; endpoint: string } };
+
+/**
+ * Runs one `webhook` job: the events-log entry as `GET /v1/events_log/{id}` shows it, signed and
+ * posted to the endpoint as it is now (delivery/webhook-delivery.ts). Anything but a 2xx throws,
+ * so the job queue tries again with backoff for about three days (docs/webhooks.md). A job whose
+ * endpoint was deleted or disabled meanwhile ends without sending.
+ *
+ * @example createWebhookWorker({ store, deliver: webhookDeliverer(services, config.publicUrl) }).start();
+ */
+export function webhookDeliverer(services: Services, publicUrl: string) {
+  return async (job: WebhookJob): Promise<Record<string, unknown>> => {
+    if (job.account === undefined || job.livemode === undefined) throw new Error(`webhook job ${job._id} names no account`);
+    const entry = await services.domainEvents.get({ account: job.account, livemode: job.livemode }, job.payload.event);
+    const body = JSON.stringify(toEventLogEntryJson(entry, publicUrl));
+    const attempt = await services.sendWebhook(job.payload.endpoint, { id: entry._id, type: entry.type }, body);
+    if (!attempt) return { skipped: 'endpoint deleted or disabled' };
+    if (!attempt.ok) throw new Error(attempt.error ?? `the endpoint answered ${attempt.status}`);
+    return { status: attempt.status, latency_ms: attempt.latency_ms };
+  };
 }
 
 /** The periodic work of the installation; each job runs on one server at a time (see `domain/leases.ts`). */

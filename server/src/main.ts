@@ -4,10 +4,11 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
-import { backgroundJobs, startBackgroundJobs } from './background.js';
+import { backgroundJobs, startBackgroundJobs, webhookDeliverer } from './background.js';
 import { createMailRenderer } from './delivery/mail-renderer.js';
 import { createCapturedMailer, createSmtpMailer, type CapturedMailer, type Mailer } from './delivery/mailer.js';
 import { createOutboxWorker } from './delivery/outbox.js';
+import { createWebhookWorker } from './delivery/webhook-jobs.js';
 import { ensureDemo, type DemoSetup } from './demo.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { systemClock } from './kernel/clock.js';
@@ -139,8 +140,14 @@ async function main(): Promise<void> {
     onError: (err, job) => logger.warn('mail not sent yet', { job: job?._id, kind: job?.kind, err }),
   });
   outboxWorker.start();
+  const webhookWorker = createWebhookWorker({
+    store,
+    deliver: webhookDeliverer(services, config.publicUrl),
+    onError: (err, job) => logger.warn('webhook not delivered yet', { job: job?._id, err }),
+  });
+  webhookWorker.start();
   const jobs = startBackgroundJobs(backgroundJobs(services, logger), { leases: services.leases, logger });
-  installShutdown(server, store, logger, [outboxWorker, jobs], mailer);
+  installShutdown(server, store, logger, [outboxWorker, webhookWorker, jobs], mailer);
   logger.info('listening', { port: config.port, store: store.driver, env: config.env });
   process.stdout.write(startupBanner(runtimeConfig, store, mailbox !== null, demo));
 }

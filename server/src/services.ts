@@ -1,8 +1,10 @@
+import type { WebhookEventType } from '@trendy-tickets/sdk';
 import { createHmac } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Config } from './config.js';
 import { createOutbox } from './delivery/outbox.js';
 import { createWebhookSender, systemResolve } from './delivery/webhook-delivery.js';
+import { createWebhookFanout } from './delivery/webhook-jobs.js';
 import { bcryptHasher, createAccountService, type PasswordHasher } from './domain/accounts.js';
 import { createCheckinService } from './domain/checkins.js';
 import { createDashboardService } from './domain/dashboard.js';
@@ -92,10 +94,17 @@ export function createServices({
     return { gateway: razorpay, signingSecret: keySecret };
   };
 
-  // One events log for every service, so each records through the same fan-out.
-  const domainEvents = createDomainEvents({ store, clock, ...(webhookFanout ? { fanout: webhookFanout } : {}) });
-  const inventory = createInventory({ events: store.collection<EventDoc>('events'), clock });
   const outbox = createOutbox({ store, clock });
+  // One events log for every service, so each records through the same fan-out: a `webhook` job
+  // per subscribed endpoint, run by the webhook worker (background.ts, docs/webhooks.md).
+  const fanout =
+    webhookFanout ??
+    createWebhookFanout({
+      outbox,
+      endpointsFor: async (account, livemode, type) => (await webhookEndpoints.subscribedTo(account, livemode, type as WebhookEventType)).map((e) => e._id),
+    });
+  const domainEvents = createDomainEvents({ store, clock, fanout });
+  const inventory = createInventory({ events: store.collection<EventDoc>('events'), clock });
   const limiter = createRateLimiter({ store, clock });
   const codes = createTicketCodes({ store, clock, secret });
   const figures = createFiguresService({ store, clock });

@@ -11,11 +11,12 @@ const clock = new ManualClock('2030-06-01T10:00:00.000Z');
 const now = () => clock.now().getTime();
 const secret = 'whsec_0123456789abcdefghijABCDEFGHIJ01';
 const event = {
-  id: 'ev_4QpZ0x2bB8Lr6qXhS1mYtA',
-  object: 'event',
+  id: 'ev_4f0c2a9be31d77a05c6e1b84',
+  object: 'event_log_entry',
   type: 'order.paid',
   created_at: '2030-06-01T10:00:00.000Z',
   livemode: false,
+  account: 'acct_1',
   data: { object: { id: 'ord_1', object: 'order' } },
 };
 const eventJson = JSON.stringify(event);
