@@ -1,3 +1,4 @@
+import type { OrderTracking } from '@trendy-tickets/sdk';
 import type { OrderStatus } from '@trendy-tickets/sdk';
 import { refusalOf, type CreateGatewayOrderInput, type GatewayOrder, type PaymentGateway } from '../payments/gateway.js';
 import { op, type Collection, type IndexSpec, type Store } from '../store/port.js';
@@ -121,14 +122,8 @@ export interface CreateOrderInput {
   tracking?: { [K in keyof OrderTracking]?: string | undefined } | undefined;
 }
 
-/** What an order keeps of the campaign its buyer came from; each value already checked (1–100 characters). */
-export interface OrderTracking {
-  source?: string;
-  medium?: string;
-  campaign?: string;
-  term?: string;
-  content?: string;
-}
+// What an order keeps of the campaign its buyer came from is the wire type, each value already checked (1–100 characters).
+export type { OrderTracking };
 
 /** The tracking fields that were given, or null when none were. */
 export function keptTracking(given: CreateOrderInput['tracking']): OrderTracking | null {

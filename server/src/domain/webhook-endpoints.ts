@@ -12,24 +12,14 @@ import { paginate, type Page, type PageParams } from '../store/paginate.js';
 import { DuplicateKeyError, op, type IndexSpec, type Store } from '../store/port.js';
 import type { Owner } from './events.js';
 import { checkWebhookUrl, type ResolveHost } from './webhook-url.js';
+import { DOMAIN_EVENT_TYPES } from './domain-events.js';
 import { createSecretBox, newSigningSecret } from './webhook-secrets.js';
 
-/** Every event type an endpoint can subscribe to; `webhookEventTypesMatchWireTypes` holds it to the SDK's `WebhookEventType`. */
-export const WEBHOOK_EVENT_TYPES = [
-  'order.created',
-  'order.verified',
-  'order.paid',
-  'order.expired',
-  'order.cancelled',
-  'order.refunded',
-  'ticket.issued',
-  'ticket.voided',
-  'checkin.created',
-  'checkin.deleted',
-  'event.created',
-  'event.updated',
-  'event.cancelled',
-] as const satisfies readonly WebhookEventType[];
+/**
+ * Every event type an endpoint can subscribe to: every type of the events log, one list.
+ * `webhookEventTypesMatchWireTypes` holds it to the SDK's `WebhookEventType`.
+ */
+export const WEBHOOK_EVENT_TYPES = DOMAIN_EVENT_TYPES satisfies readonly WebhookEventType[];
 
 /** At most this many endpoints per account and mode: each event is one delivery per endpoint. */
 export const MAX_ENDPOINTS_PER_MODE = 16;
