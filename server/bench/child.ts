@@ -166,7 +166,8 @@ export async function startChild(options: StartOptions): Promise<ChildServer> {
 
   const deadline = performance.now() + timeoutMs;
   for (;;) {
-    if (exitedEarly) {
+    // A seeder prints its ready line and exits: on a fast run both land within one poll.
+    if (exitedEarly && !sawReadyLine) {
       children.delete(child);
       throw new StartError(`${name} exited before it was ready (code ${child.exitCode}, signal ${child.signalCode}):\n${tail}`, 'exited');
     }
