@@ -5,20 +5,12 @@ import type { WebhookTarget } from '../../src/domain/webhook-endpoints.js';
 import type { ResolveHost } from '../../src/domain/webhook-url.js';
 import { ManualClock } from '../../src/kernel/clock.js';
 import { buildTestApp } from '../helpers/app.js';
-import { closedPort, startReceiver } from './receiver.js';
+import { closedPort, SAMPLE_SECRET, sampleEntry, startReceiver } from './receiver.js';
 
 const clock = new ManualClock('2030-06-01T10:00:00.000Z');
 const now = () => clock.now().getTime();
-const secret = 'whsec_0123456789abcdefghijABCDEFGHIJ01';
-const event = {
-  id: 'ev_4f0c2a9be31d77a05c6e1b84',
-  object: 'event_log_entry',
-  type: 'order.paid',
-  created_at: '2030-06-01T10:00:00.000Z',
-  livemode: false,
-  account: 'acct_1',
-  data: { object: { id: 'ord_1', object: 'order' } },
-};
+const secret = SAMPLE_SECRET;
+const event = sampleEntry({ id: 'ord_1', object: 'order' });
 const eventJson = JSON.stringify(event);
 const noNames: ResolveHost = async () => [];
 

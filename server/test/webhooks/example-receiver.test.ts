@@ -7,17 +7,10 @@ import { createWebhookReceiver } from '../../../examples/webhook-receiver/server
 import { deliverWebhook } from '../../src/delivery/webhook-delivery.js';
 import type { WebhookTarget } from '../../src/domain/webhook-endpoints.js';
 import { ManualClock } from '../../src/kernel/clock.js';
+import { SAMPLE_SECRET, sampleEntry } from './receiver.js';
 
-const secret = 'whsec_0123456789abcdefghijABCDEFGHIJ01';
-const event = {
-  id: 'ev_4f0c2a9be31d77a05c6e1b84',
-  object: 'event_log_entry',
-  type: 'order.paid',
-  created_at: '2030-06-01T10:00:00.000Z',
-  livemode: false,
-  account: 'acct_1',
-  data: { object: { id: 'ord_1', object: 'order', amount: 99_800 } },
-};
+const secret = SAMPLE_SECRET;
+const event = sampleEntry({ id: 'ord_1', object: 'order', amount: 99_800 });
 const eventJson = JSON.stringify(event);
 const clock = new ManualClock('2030-06-01T10:00:00.000Z');
 const noNames = async () => [];

@@ -42,3 +42,15 @@ export async function closedPort(): Promise<number> {
   await receiver.close();
   return receiver.port;
 }
+
+/** A signing secret and an events-log entry as webhooks deliver it, for tests that sign and verify by hand. */
+export const SAMPLE_SECRET = 'whsec_0123456789abcdefghijABCDEFGHIJ01';
+export const sampleEntry = (object: Record<string, unknown>) => ({
+  id: 'ev_4f0c2a9be31d77a05c6e1b84',
+  object: 'event_log_entry',
+  type: 'order.paid',
+  created_at: '2030-06-01T10:00:00.000Z',
+  livemode: false,
+  account: 'acct_1',
+  data: { object },
+});

@@ -100,6 +100,17 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
+/** Opens the partner page's checkout and walks a buyer to the pay step: one ticket, details, the mailed code. */
+async function toPayStep(page: Page, who: { name: string; email: string }): Promise<void> {
+  await page.goto(partnerUrl);
+  await page.getByRole('button', { name: 'Book tickets' }).click();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('Full name').fill(who.name);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('Code').fill(await mailedCode(server.url, who.email));
+}
+
 /** Routes Razorpay's script to the fake Checkout, and its API calls to the fake Razorpay; counts script loads. */
 async function routeRazorpay(page: Page): Promise<{ scriptLoads: () => number }> {
   let loads = 0;
@@ -189,13 +200,7 @@ describe.skipIf(!browserAvailable)('<tts-checkout> in live mode, in Chromium', (
     await routeRazorpay(page);
     const who = { name: 'Rohan Das', email: `upi-buyer-${Date.now()}@example.com` };
 
-    await page.goto(partnerUrl);
-    await page.getByRole('button', { name: 'Book tickets' }).click();
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByLabel('Full name').fill(who.name);
-    await page.getByLabel('Email').fill(who.email);
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByLabel('Code').fill(await mailedCode(server.url, who.email));
+    await toPayStep(page, who);
     await page.getByRole('button', { name: 'Pay ₹499.00' }).click();
     await page.getByRole('dialog', { name: 'Razorpay Checkout (fake)' }).waitFor();
     const opened = await page.evaluate(() => (globalThis as unknown as { __razorpayOpened: Array<Record<string, any>> }).__razorpayOpened);
@@ -232,13 +237,7 @@ describe.skipIf(!browserAvailable)('<tts-checkout> in live mode, in Chromium', (
     await routeRazorpay(page);
     const who = { name: 'Kavya Menon', email: `inapp-buyer-${Date.now()}@example.com` };
 
-    await page.goto(partnerUrl);
-    await page.getByRole('button', { name: 'Book tickets' }).click();
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByLabel('Full name').fill(who.name);
-    await page.getByLabel('Email').fill(who.email);
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByLabel('Code').fill(await mailedCode(server.url, who.email));
+    await toPayStep(page, who);
     await page.getByText('Paid securely through Razorpay.').waitFor();
     await page.getByRole('button', { name: 'Pay ₹499.00' }).click();
     const checkout = page.getByRole('dialog', { name: 'Razorpay Checkout (fake)' });
