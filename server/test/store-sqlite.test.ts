@@ -136,6 +136,42 @@ describe('SQLite store, file-backed', () => {
     await store.close();
   });
 
+  it('matches arrays by element after another process sharing the file first stored one there', async () => {
+    const file = path.join(await tempDir(), 'shared.sqlite');
+    const first = await createSqliteStore({ file });
+    const second = await createSqliteStore({ file });
+    // The second process has read the collection (and knows its shapes) before any array is stored.
+    await second.collection<AnyDoc>('things').insertOne({ _id: 'plain', tags: 'x' });
+    expect((await second.collection<AnyDoc>('things').find({ tags: 'x' })).map((doc) => doc._id)).toEqual(['plain']);
+    await first.collection<AnyDoc>('things').insertOne({ _id: 'listed', tags: ['x', 'y'] });
+    expect((await second.collection<AnyDoc>('things').find({ tags: 'x' }, { sort: { _id: 1 } })).map((doc) => doc._id)).toEqual(['listed', 'plain']);
+    await Promise.all([first.close(), second.close()]);
+  });
+
+  it('records an array path again after the write that first held it was rolled back', async () => {
+    const file = path.join(await tempDir(), 'rollback.sqlite');
+    const writer = await createSqliteStore({ file });
+    const things = writer.collection<AnyDoc>('things');
+    await things.insertOne({ _id: 'taken', tags: 'plain' });
+    await expect(things.insertMany([{ _id: 'new', tags: ['x'] }, { _id: 'taken' }])).rejects.toBeInstanceOf(DuplicateKeyError);
+    await things.insertOne({ _id: 'later', tags: ['x'] });
+    // A process that opens the file afterwards learns the array path from the file alone.
+    const reader = await createSqliteStore({ file });
+    expect((await reader.collection<AnyDoc>('things').find({ tags: 'x' })).map((doc) => doc._id)).toEqual(['later']);
+    await Promise.all([writer.close(), reader.close()]);
+  });
+
+  it('records an array that an update puts below an existing field', async () => {
+    const file = path.join(await tempDir(), 'nested.sqlite');
+    const writer = await createSqliteStore({ file });
+    const things = writer.collection<AnyDoc>('things');
+    await things.insertOne({ _id: 'a', buyer: { name: 'Asha' } });
+    await things.updateOne({ _id: 'a' }, { $set: { buyer: { name: 'Asha', seats: ['A1', 'A2'] } } });
+    const reader = await createSqliteStore({ file });
+    expect((await reader.collection<AnyDoc>('things').find({ 'buyer.seats': 'A2' })).map((doc) => doc._id)).toEqual(['a']);
+    await Promise.all([writer.close(), reader.close()]);
+  });
+
   it('refuses to open a damaged file, naming it and saying how to restore', async () => {
     const dir = await tempDir();
     const file = path.join(dir, 'tts.sqlite');

@@ -103,3 +103,21 @@ export function arrayPaths(doc: Record<string, unknown>, prefix = ''): string[] 
   }
   return found;
 }
+
+/**
+ * The array paths at and below `path` in `doc`: what {@link arrayPaths} lists for the part of
+ * a document that one update path changed.
+ *
+ * @example
+ * arrayPathsAt({ buyer: { seats: [] } }, 'buyer'); // ['buyer.seats']
+ */
+export function arrayPathsAt(doc: Record<string, unknown>, path: string): string[] {
+  let node: unknown = doc;
+  for (const part of path.split('.')) {
+    if (node === null || typeof node !== 'object' || Array.isArray(node) || node instanceof Date) return [];
+    node = (node as Record<string, unknown>)[part];
+  }
+  if (Array.isArray(node)) return [path];
+  if (node !== null && typeof node === 'object' && !(node instanceof Date)) return arrayPaths(node as Record<string, unknown>, path);
+  return [];
+}

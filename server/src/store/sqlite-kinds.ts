@@ -43,15 +43,18 @@ function resolvePath(doc: Record<string, unknown>, path: string): unknown {
   return node;
 }
 
-/** Records the kind of each indexed path's value in `doc` that is not recorded yet. */
-export function noteKinds(statement: Statement, collection: string, doc: Record<string, unknown>, kinds: Kinds): void {
+/** Records the kind of each indexed path's value in `doc` that is not recorded yet; true when it recorded one. */
+export function noteKinds(statement: Statement, collection: string, doc: Record<string, unknown>, kinds: Kinds): boolean {
+  let noted = false;
   for (const [path, seen] of kinds) {
     if (!seen.has('indexed')) continue;
     const kind = valueKind(resolvePath(doc, path));
     if (kind === null || seen.has(kind)) continue;
     statement(`INSERT OR IGNORE INTO "$kinds" (collection, path, kind) VALUES (?, ?, ?)`).run(collection, path, kind);
     seen.add(kind);
+    noted = true;
   }
+  return noted;
 }
 
 /** Marks `path` as indexed and records the kinds its documents hold already (one scan, at index creation). */

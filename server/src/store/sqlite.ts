@@ -22,7 +22,7 @@ import { aggregateInMemory } from './embedded-time-zones.js';
 import { QUERY_OPTIONS, checkUpdate, isPlainObject, newDocumentId, sortRows, upsertSeed, type Row } from './embedded-documents.js';
 import { checkFilter, checkPipeline } from './filter-check.js';
 import type { Collection, Doc, Filter, FindOptions, IndexConflict, IndexSpec, SortSpec, Store, Update, UpdateResult } from './port.js';
-import { arrayPaths, decodeDoc, encodeDoc } from './sqlite-codec.js';
+import { arrayPaths, arrayPathsAt, decodeDoc, encodeDoc } from './sqlite-codec.js';
 import { toOrderBy, toSql } from './sqlite-filter.js';
 import { updateDocument } from './update-document.js';
 import { noteKinds, readKinds, sortsPlainly, type Kinds } from './sqlite-kinds.js';
@@ -62,32 +62,52 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     private readonly store: SqliteStoreState,
   ) {}
 
-  private get db(): Db {
+  /** Throws once the store is closed; creates the collection's table on first use. */
+  private ready(): void {
     if (this.store.closed) throw new Error(`Store is closed (collection '${this.name}')`);
     if (!this.#tableReady) {
       createCollectionTable(this.store.db, this.name);
       this.#tableReady = true;
     }
-    return this.store.db;
   }
 
-  /** The paths that have held an array here (read in the caller's transaction). */
+  /**
+   * The paths that have held an array here, as of the caller's transaction: cached, and read
+   * again only after another connection committed (`SqliteStoreState.begin`).
+   */
   private arrays(): Set<string> {
-    const rows = this.store.statement(`SELECT path FROM "$array_paths" WHERE collection = ?`).all(this.name) as { path: string }[];
-    return new Set(rows.map((row) => row.path));
+    let found = this.store.arrays.get(this.name);
+    if (found === undefined) {
+      const rows = this.store.statement(`SELECT path FROM "$array_paths" WHERE collection = ?`).all(this.name) as { path: string }[];
+      found = new Set(rows.map((row) => row.path));
+      this.store.arrays.set(this.name, found);
+    }
+    return found;
   }
 
-  /** The kinds of value the indexed paths have held (read in the caller's transaction). */
+  /** The kinds of value the indexed paths have held, cached as {@link arrays} is. */
   private kinds(): Kinds {
-    return readKinds((sql) => this.store.statement(sql), this.name);
+    let found = this.store.kinds.get(this.name);
+    if (found === undefined) {
+      found = readKinds((sql) => this.store.statement(sql), this.name);
+      this.store.kinds.set(this.name, found);
+    }
+    return found;
   }
 
-  private notePaths(doc: Record<string, unknown>, known: Set<string>, kinds: Kinds): void {
-    noteKinds((sql) => this.store.statement(sql), this.name, doc, kinds);
-    for (const path of arrayPaths(doc)) {
+  /**
+   * Records the array paths and indexed kinds `doc` holds that are not recorded yet. `changed`
+   * (an update's changed paths) limits the walk for arrays to what the update touched: a
+   * document rewritten by every sale must not cost a walk of all its fields.
+   */
+  private notePaths(doc: Record<string, unknown>, known: Set<string>, kinds: Kinds, changed?: readonly string[]): void {
+    if (noteKinds((sql) => this.store.statement(sql), this.name, doc, kinds)) this.store.shapesNoted = true;
+    const paths = changed === undefined ? arrayPaths(doc) : changed.flatMap((path) => arrayPathsAt(doc, path));
+    for (const path of paths) {
       if (known.has(path)) continue;
       this.store.statement(`INSERT OR IGNORE INTO "$array_paths" (collection, path) VALUES (?, ?)`).run(this.name, path);
       known.add(path);
+      this.store.shapesNoted = true;
     }
   }
 
@@ -124,8 +144,8 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
 
   private read<R>(work: () => R): Promise<R> {
     try {
-      const db = this.db;
-      return Promise.resolve(db.transaction(work).deferred());
+      this.ready();
+      return Promise.resolve(this.store.transaction('deferred', work));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -133,8 +153,8 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
 
   private write<R>(work: () => R): Promise<R> {
     try {
-      const db = this.db;
-      return Promise.resolve(db.transaction(work).immediate());
+      this.ready();
+      return Promise.resolve(this.store.transaction('immediate', work));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -222,7 +242,7 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
         after ??= target;
         if (changed.length === 0) continue;
         mapUnique(this.name, () => replace.run(encodeDoc(target), id));
-        this.notePaths(target, known, kinds);
+        this.notePaths(target, known, kinds, changed);
         result.modified += 1;
       }
       // `after` came from JSON.parse and was changed in place: it is this call's own copy.
@@ -259,8 +279,62 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
 class SqliteStoreState {
   closed = false;
   readonly #statements = new Map<string, Database.Statement>();
+  /** Per collection, the paths that have held arrays and the kinds of indexed values (`$array_paths`, `$kinds`). */
+  readonly arrays = new Map<string, Set<string>>();
+  readonly kinds = new Map<string, Kinds>();
+  /** `PRAGMA data_version` when the caches above were last known good; it changes when another connection commits. */
+  #seenVersion: number | null = null;
+  /** Set when the open transaction recorded a new shape, which a rollback takes back out of the file. */
+  shapesNoted = false;
+  readonly #begin: Record<'deferred' | 'immediate', Database.Statement>;
+  readonly #commit: Database.Statement;
+  readonly #rollback: Database.Statement;
+  readonly #dataVersion: Database.Statement;
 
-  constructor(readonly db: Db) {}
+  constructor(readonly db: Db) {
+    this.#begin = { deferred: db.prepare('BEGIN DEFERRED'), immediate: db.prepare('BEGIN IMMEDIATE') };
+    this.#commit = db.prepare('COMMIT');
+    this.#rollback = db.prepare('ROLLBACK');
+    this.#dataVersion = db.prepare('PRAGMA data_version').pluck();
+  }
+
+  /** Forgets the cached array paths and kinds, to be read again from the file. */
+  forgetShapes(): void {
+    this.arrays.clear();
+    this.kinds.clear();
+    this.#seenVersion = null;
+  }
+
+  /**
+   * Runs `work` in one transaction (inside the caller's when one is open). The statements are
+   * prepared once: better-sqlite3's `db.transaction(fn)` builds a new wrapper per call, which
+   * cost more than the reads it wrapped. Another process's commit since the last transaction
+   * drops the shape caches; so does a rolled-back write that recorded a shape, which the
+   * rollback took out of the file while the caches still hold it.
+   */
+  transaction<R>(mode: 'deferred' | 'immediate', work: () => R): R {
+    if (this.db.inTransaction) return work();
+    this.#begin[mode].run();
+    this.shapesNoted = false;
+    let committed = false;
+    try {
+      const version = this.#dataVersion.get() as number;
+      if (version !== this.#seenVersion) {
+        this.arrays.clear();
+        this.kinds.clear();
+        this.#seenVersion = version;
+      }
+      const result = work();
+      this.#commit.run();
+      committed = true;
+      return result;
+    } finally {
+      if (!committed) {
+        if (this.db.inTransaction) this.#rollback.run();
+        if (this.shapesNoted) this.forgetShapes();
+      }
+    }
+  }
 
   /** A prepared statement for `sql`, cached (the SQL of a filter's shape repeats). */
   statement(sql: string): Database.Statement {
@@ -317,7 +391,9 @@ export async function createSqliteStore(options: SqliteStoreOptions = {}): Promi
       const conflicts: IndexConflict[] = [];
       for (const spec of specs) {
         if (!COLLECTION_NAME.test(spec.collection)) throw new TypeError(`Invalid collection name '${spec.collection}'`);
-        const conflict = state.db.transaction(() => ensureIndex(state.db, spec)).immediate();
+        const conflict = state.transaction('immediate', () => ensureIndex(state.db, spec));
+        // Creating an index records which kinds its path holds.
+        state.forgetShapes();
         if (conflict) conflicts.push(conflict);
       }
       return conflicts;
