@@ -172,6 +172,24 @@ describe('SQLite store, file-backed', () => {
     await Promise.all([writer.close(), reader.close()]);
   });
 
+  it('commits the writes of one turn together, each all or nothing, and acknowledges them only once committed', async () => {
+    const file = path.join(await tempDir(), 'batch.sqlite');
+    const writer = await createSqliteStore({ file });
+    const reader = await createSqliteStore({ file });
+    const things = writer.collection<AnyDoc>('things');
+    await things.insertOne({ _id: 'taken', n: 0 });
+    // Issued in one turn: a failing insert of two documents sits between two good writes.
+    const writes = [things.insertOne({ _id: 'first' }), things.insertMany([{ _id: 'half' }, { _id: 'taken' }]), things.updateOne({ _id: 'taken' }, { $inc: { n: 1 } })];
+    // Not acknowledged yet, so not in the file yet.
+    expect(await reader.collection<AnyDoc>('things').findOne({ _id: 'first' })).toBeNull();
+    const settled = await Promise.allSettled(writes);
+    expect(settled.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((settled[1] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateKeyError);
+    const stored = await reader.collection<AnyDoc>('things').find({}, { sort: { _id: 1 } });
+    expect(stored).toEqual([{ _id: 'first' }, { _id: 'taken', n: 1 }]);
+    await Promise.all([writer.close(), reader.close()]);
+  });
+
   it('refuses to open a damaged file, naming it and saying how to restore', async () => {
     const dir = await tempDir();
     const file = path.join(dir, 'tts.sqlite');

@@ -30,8 +30,12 @@ export function createMetaTables(db: Db): void {
   `);
 }
 
-/** Creates a collection's table if missing. */
+/**
+ * Creates a collection's table if missing. Looks first: `CREATE TABLE IF NOT EXISTS` takes the
+ * write lock even when the table exists, and would wait for another process's open batch.
+ */
 export function createCollectionTable(db: Db, collection: string): void {
+  if (db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?`).get(collection) !== undefined) return;
   db.exec(`CREATE TABLE IF NOT EXISTS ${quote(collection)} (_id TEXT PRIMARY KEY NOT NULL, doc TEXT NOT NULL)`);
 }
 

@@ -6,16 +6,19 @@
  *   with dates tagged so they round-trip and sort (`sqlite-codec.ts`).
  * - Filters become SQL where SQL says exactly what MongoDB means (`sqlite-filter.ts`); the rest
  *   is matched by mingo over SQL's candidates, so an answer never depends on what was translated.
- * - Every write runs in one `BEGIN IMMEDIATE` transaction: better-sqlite3 is synchronous, so no
- *   other call of this process interleaves, and the write lock keeps other processes sharing the
- *   file out until it commits (they wait up to `busyTimeoutMs`). A read runs in one deferred
- *   transaction, so it sees one snapshot.
- * - The file is in WAL mode with `synchronous=NORMAL`: a transaction is in the write-ahead log
- *   when the call returns, so a killed process loses no acknowledged write; a power cut can
- *   lose the last unsynced commits, never the file (docs/operations.md#embedded-store).
+ * - Every write runs atomically in a savepoint of one `BEGIN IMMEDIATE` transaction shared by
+ *   the writes of one turn of the event loop, committed at the end of the turn (group commit,
+ *   docs/decisions/0028-group-commit.md). better-sqlite3 is synchronous, so no other call of this
+ *   process interleaves, and the write lock keeps other processes sharing the file out until
+ *   the commit (they wait up to `busyTimeoutMs`). A read runs in one deferred transaction, or
+ *   in the open batch, so it sees one snapshot.
+ * - The file is in WAL mode with `synchronous=NORMAL`: a write's promise resolves only once its
+ *   batch is in the write-ahead log, so a killed process loses no acknowledged write; a power
+ *   cut can lose the last unsynced commits, never the file (docs/operations.md#embedded-store).
  * - TTL indexes expire documents by a periodic indexed delete by the store's clock (`now`), as
  *   MongoDB's TTL monitor does; until then expired documents stay visible.
  */
+import { setImmediate } from 'node:timers';
 import type Database from 'better-sqlite3';
 import { Query } from 'mingo';
 import { aggregateInMemory } from './embedded-time-zones.js';
@@ -154,7 +157,7 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
   private write<R>(work: () => R): Promise<R> {
     try {
       this.ready();
-      return Promise.resolve(this.store.transaction('immediate', work));
+      return this.store.write(work);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -289,12 +292,20 @@ class SqliteStoreState {
   readonly #begin: Record<'deferred' | 'immediate', Database.Statement>;
   readonly #commit: Database.Statement;
   readonly #rollback: Database.Statement;
+  readonly #savepoint: Database.Statement;
+  readonly #release: Database.Statement;
+  readonly #rollbackTo: Database.Statement;
   readonly #dataVersion: Database.Statement;
+  /** The writes of the open batch, answered when it commits; null when no batch is open. */
+  #batch: Array<{ resolve: () => void; reject: (error: unknown) => void }> | null = null;
 
   constructor(readonly db: Db) {
     this.#begin = { deferred: db.prepare('BEGIN DEFERRED'), immediate: db.prepare('BEGIN IMMEDIATE') };
     this.#commit = db.prepare('COMMIT');
     this.#rollback = db.prepare('ROLLBACK');
+    this.#savepoint = db.prepare('SAVEPOINT one_call');
+    this.#release = db.prepare('RELEASE one_call');
+    this.#rollbackTo = db.prepare('ROLLBACK TO one_call');
     this.#dataVersion = db.prepare('PRAGMA data_version').pluck();
   }
 
@@ -305,25 +316,28 @@ class SqliteStoreState {
     this.#seenVersion = null;
   }
 
+  /** Drops the shape caches when another connection committed since they were read (call inside a transaction). */
+  #checkVersion(): void {
+    const version = this.#dataVersion.get() as number;
+    if (version !== this.#seenVersion) {
+      this.arrays.clear();
+      this.kinds.clear();
+      this.#seenVersion = version;
+    }
+  }
+
   /**
-   * Runs `work` in one transaction (inside the caller's when one is open). The statements are
-   * prepared once: better-sqlite3's `db.transaction(fn)` builds a new wrapper per call, which
-   * cost more than the reads it wrapped. Another process's commit since the last transaction
-   * drops the shape caches; so does a rolled-back write that recorded a shape, which the
-   * rollback took out of the file while the caches still hold it.
+   * Runs `work` atomically, by itself: in its own transaction, or as a savepoint of the open
+   * write batch, which it then sees. The statements are prepared once: better-sqlite3's
+   * `db.transaction(fn)` builds a new wrapper per call, which cost more than the reads it wrapped.
    */
   transaction<R>(mode: 'deferred' | 'immediate', work: () => R): R {
-    if (this.db.inTransaction) return work();
+    if (this.db.inTransaction) return mode === 'deferred' ? work() : this.#atomically(work);
     this.#begin[mode].run();
-    this.shapesNoted = false;
     let committed = false;
     try {
-      const version = this.#dataVersion.get() as number;
-      if (version !== this.#seenVersion) {
-        this.arrays.clear();
-        this.kinds.clear();
-        this.#seenVersion = version;
-      }
+      this.#checkVersion();
+      this.shapesNoted = false;
       const result = work();
       this.#commit.run();
       committed = true;
@@ -333,6 +347,68 @@ class SqliteStoreState {
         if (this.db.inTransaction) this.#rollback.run();
         if (this.shapesNoted) this.forgetShapes();
       }
+    }
+  }
+
+  /**
+   * Runs one write in the open batch, opening one if none is, and resolves once the batch is
+   * committed: group commit (docs/decisions/0028-group-commit.md). Every call of one turn of the
+   * event loop shares one `BEGIN IMMEDIATE … COMMIT`, each inside its own savepoint, so a
+   * failing call takes back only its own changes. A write is acknowledged only after its
+   * commit, so `kill -9` still loses no acknowledged write; reads of the same process during
+   * the turn see the batch's writes a moment before they are acknowledged.
+   */
+  write<R>(work: () => R): Promise<R> {
+    if (this.#batch === null) {
+      this.#begin.immediate.run();
+      try {
+        this.#checkVersion();
+      } catch (error) {
+        this.#rollback.run();
+        throw error;
+      }
+      this.#batch = [];
+      setImmediate(() => this.commitBatch());
+    }
+    let result: R;
+    try {
+      result = this.#atomically(work);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const batch = this.#batch;
+    return new Promise<R>((resolve, reject) => batch.push({ resolve: () => resolve(result), reject }));
+  }
+
+  /** Commits the open batch and answers its writes (all rejected when the commit fails). */
+  commitBatch(): void {
+    const waiting = this.#batch;
+    if (waiting === null) return;
+    this.#batch = null;
+    try {
+      this.#commit.run();
+    } catch (error) {
+      if (this.db.inTransaction) this.#rollback.run();
+      this.forgetShapes();
+      for (const call of waiting) call.reject(error);
+      return;
+    }
+    for (const call of waiting) call.resolve();
+  }
+
+  /** `work` inside a savepoint of the open transaction: all of it, or none of it when it throws. */
+  #atomically<R>(work: () => R): R {
+    this.#savepoint.run();
+    this.shapesNoted = false;
+    try {
+      const result = work();
+      this.#release.run();
+      return result;
+    } catch (error) {
+      this.#rollbackTo.run();
+      this.#release.run();
+      if (this.shapesNoted) this.forgetShapes();
+      throw error;
     }
   }
 
@@ -377,7 +453,7 @@ export async function createSqliteStore(options: SqliteStoreOptions = {}): Promi
     if (state.closed) return;
     try {
       const at = now();
-      for (const ttl of ttlIndexes(state.db)) state.db.transaction(() => removeExpired(state.db, ttl.collection, ttl.field, ttl.seconds, at)).immediate();
+      for (const ttl of ttlIndexes(state.db)) state.transaction('immediate', () => removeExpired(state.db, ttl.collection, ttl.field, ttl.seconds, at));
     } catch (error) {
       onBackgroundError(error);
     }
@@ -410,6 +486,7 @@ export async function createSqliteStore(options: SqliteStoreOptions = {}): Promi
       if (state.closed) return;
       state.closed = true;
       clearInterval(sweeping);
+      state.commitBatch();
       state.db.close();
     },
   };

@@ -126,7 +126,8 @@ TrendyTickets.createAccount({ email, password: 'correct horse battery', name: 'S
     expect(cjs).toEqual({ same: true, email: true, from: `${project}/node_modules/@trendy-tickets/sdk/dist/index.cjs` });
   });
 
-  it('type-checks a strict TypeScript consumer under node16 (ESM and CJS files) and bundler resolution, and catches a wrong type', async () => {
+  // Four compiler runs in fresh projects: allow for a busy machine.
+  it('type-checks a strict TypeScript consumer under node16 (ESM and CJS files) and bundler resolution, and catches a wrong type', { timeout: 120_000 }, async () => {
     const consumer = `import { TrendyTickets, TtsConflictError, type Event } from '@trendy-tickets/sdk';
 import { loadCheckout } from '@trendy-tickets/sdk/browser';
 import { TtsCheckout, type TtsCheckoutEventMap } from '@trendy-tickets/widget';
