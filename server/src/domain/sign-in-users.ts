@@ -34,11 +34,14 @@ function fromAccount(account: AccountDoc): SignInUser {
  */
 export function createSignInUsers({ store }: { store: Store }) {
   const accounts = store.collection<AccountDoc>('accounts');
+
+  async function byId(id: string): Promise<SignInUser | null> {
+    const account = await accounts.findOne({ _id: id });
+    return account ? fromAccount(account) : null;
+  }
+
   return {
-    async byId(id: string): Promise<SignInUser | null> {
-      const account = await accounts.findOne({ _id: id });
-      return account ? fromAccount(account) : null;
-    },
+    byId,
 
     async byEmail(email: string): Promise<SignInUser | null> {
       const account = await accounts.findOne({ email: email.trim().toLowerCase() });
@@ -47,7 +50,7 @@ export function createSignInUsers({ store }: { store: Store }) {
 
     /** The sign-in user a console session belongs to (sessions store the user's id). */
     ofSession(session: { account: string }): Promise<SignInUser | null> {
-      return this.byId(session.account);
+      return byId(session.account);
     },
 
     /** Replaces the password hash; false when the user is gone. */

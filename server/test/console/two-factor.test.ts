@@ -146,6 +146,21 @@ describe('two-step sign-in: signing in', () => {
   });
 });
 
+describe('two-step sign-in: a new password', () => {
+  it('ends a sign-in that was waiting for its code', async () => {
+    const { t, browser, email } = await consoleWithOrganizer();
+    const { secret } = await enrol(t, browser);
+    t.clock.advance(STEP_MS);
+    const waiting = (await passwordStep(t, email)).browser;
+    await t.services.passwordReset.request(email, { client: 'test' });
+    const [job] = await t.store.collection<{ _id: string; payload: { token?: string } }>('outbox').find({ kind: 'password_reset' });
+    await t.services.passwordReset.complete(job!.payload.token!, 'a brand new passphrase');
+    const late = await waiting.post('/console/login/two-factor', { code: codeAt(t, secret), next: '/console' });
+    expect(late.location).toBe('/console/login?notice=two_factor_over');
+    expect(waiting.cookies.has('tts_session')).toBe(false);
+  });
+});
+
 describe('two-step sign-in: turning it off', () => {
   it('needs the password and a code', async () => {
     const { t, browser, email } = await consoleWithOrganizer();
