@@ -3,16 +3,20 @@ import { ACCOUNT_INDEXES } from './domain/accounts.js';
 import { CHECKIN_INDEXES } from './domain/checkins.js';
 import { DOMAIN_EVENT_INDEXES } from './domain/domain-events.js';
 import { DASHBOARD_INDEXES } from './domain/dashboard.js';
+import { EMAIL_VERIFICATION_INDEXES } from './domain/email-verification.js';
 import { EVENT_INDEXES } from './domain/events.js';
 import { FIGURES_INDEXES } from './domain/figures.js';
 import { INVENTORY_INDEXES } from './domain/inventory.js';
 import { ORDER_INDEXES } from './domain/orders.js';
 import { PASSWORD_GUARD_INDEXES } from './domain/password-guard.js';
+import { PASSWORD_RESET_INDEXES } from './domain/password-reset-store.js';
 import { RATE_LIMIT_INDEXES } from './domain/rate-limit.js';
 import { REFUND_INDEXES } from './domain/refunds.js';
+import { SESSION_LIST_INDEXES } from './domain/session-list.js';
 import { SESSION_INDEXES } from './domain/sessions.js';
 import { TICKET_FINDER_INDEXES } from './domain/ticket-finder.js';
 import { TICKET_INDEXES } from './domain/tickets.js';
+import { TWO_FACTOR_INDEXES } from './domain/two-factor.js';
 import { WEBHOOK_ENDPOINT_INDEXES } from './domain/webhook-endpoints.js';
 import { WEBHOOK_INDEXES } from './domain/webhooks.js';
 import { IDEMPOTENCY_INDEXES } from './http/middleware/idempotency.js';
@@ -46,6 +50,10 @@ export const INDEXES: readonly IndexSpec[] = [
   ...FIGURES_INDEXES,
   ...TICKET_FINDER_INDEXES,
   ...DOMAIN_EVENT_INDEXES,
+  ...SESSION_LIST_INDEXES,
+  ...PASSWORD_RESET_INDEXES,
+  ...EMAIL_VERIFICATION_INDEXES,
+  ...TWO_FACTOR_INDEXES,
 ];
 
 /** A list the product reads in a sort order, in pages or up to a limit. */

@@ -8,6 +8,7 @@ import { createWebhookFanout } from './delivery/webhook-jobs.js';
 import { bcryptHasher, createAccountService, type PasswordHasher } from './domain/accounts.js';
 import { createCheckinService } from './domain/checkins.js';
 import { createDashboardService } from './domain/dashboard.js';
+import { createEmailVerification } from './domain/email-verification.js';
 import { createAttendanceService } from './domain/attendance.js';
 import type { Clock } from './kernel/clock.js';
 import { AppError } from './kernel/errors.js';
@@ -19,15 +20,21 @@ import { createFulfilmentService } from './domain/fulfilment.js';
 import { randomBase62 } from './kernel/ids.js';
 import { createInventory } from './domain/inventory.js';
 import { createLeases } from './domain/leases.js';
+import { createLiveModeGate } from './domain/live-mode-gate.js';
+import { createNewPassword } from './domain/new-password.js';
 import { createOrderService, type GatewayRouter } from './domain/orders.js';
 import { createPasswordGuard } from './domain/password-guard.js';
+import { createPasswordReset } from './domain/password-reset.js';
 import { createRateLimiter } from './domain/rate-limit.js';
 import { createRepairService } from './domain/repair.js';
+import { createSessionList } from './domain/session-list.js';
 import { createSessionService } from './domain/sessions.js';
+import { createSignInUsers } from './domain/sign-in-users.js';
 import { createTicketCodes } from './domain/ticket-codes.js';
 import { createTicketFinder } from './domain/ticket-finder.js';
 import { createTicketMailService } from './domain/ticket-mail.js';
 import { createTicketService } from './domain/tickets.js';
+import { createTwoFactor } from './domain/two-factor.js';
 import { createWebhookEndpointService } from './domain/webhook-endpoints.js';
 import type { ResolveHost } from './domain/webhook-url.js';
 import { createWebhookService } from './domain/webhooks.js';
@@ -132,6 +139,12 @@ export function createServices({
   const webhookEndpoints = createWebhookEndpointService({ store, clock, secret, resolve: resolveHost });
   const events = createEventService({ store, clock, domainEvents });
   const accounts = createAccountService({ store, clock, hasher });
+  // Account security, keyed on whoever signs in (domain/sign-in-users.ts; docs/account-security.md).
+  const users = createSignInUsers({ store });
+  const sessionList = createSessionList({ store, clock });
+  const setNewPassword = createNewPassword({ store, hasher, users, sessionList });
+  const emailVerification = createEmailVerification({ store, clock, outbox, limiter, users });
+  const twoFactor = createTwoFactor({ store, clock, limiter, secret });
 
   return {
     accounts,
@@ -162,6 +175,14 @@ export function createServices({
     gateways,
     // The console's own needs; its pages call the services above for everything else.
     sessions: createSessionService({ store, clock }),
+    users,
+    sessionList,
+    setNewPassword,
+    passwordReset: createPasswordReset({ store, clock, outbox, limiter, users, setNewPassword }),
+    emailVerification,
+    twoFactor,
+    // Asked by the console's mode switch and by POST /v1/keys/roll into live mode.
+    liveModeGate: createLiveModeGate({ users, emailVerification, twoFactor }),
     dashboard: createDashboardService({ store, clock, figures }),
     ticketMail: createTicketMailService({ store, clock, outbox, limiter }),
     // Which server runs each background job (background.ts).

@@ -5,6 +5,8 @@ import type { ConsoleEnv } from './context.js';
 import { limitBody } from '../http/middleware/body-limit.js';
 import { consoleErrorHandler, consoleHeaders, consoleSameOrigin, currentUser, refuse, renderConsole, requireSession, verifyCsrf } from './middleware.js';
 import { MessageShell } from './pages/layout.js';
+import { accountRecoveryRoutes } from './routes/account-recovery.js';
+import { accountSecurityRoutes } from './routes/account-security.js';
 import { attendeeRoutes } from './routes/attendees.js';
 import { authRoutes } from './routes/auth.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -18,7 +20,17 @@ import { webhookConsoleRoutes } from './routes/webhooks.js';
 export const MAX_CONSOLE_BODY_BYTES = 64 * 1024;
 
 /** Paths that need a signed-in organizer, and a CSRF token on every POST. */
-const SIGNED_IN = ['/console', '/console/events', '/console/events/*', '/console/tickets/*', '/console/developers', '/console/developers/*', '/console/publishable-key'];
+const SIGNED_IN = [
+  '/console',
+  '/console/events',
+  '/console/events/*',
+  '/console/tickets/*',
+  '/console/developers',
+  '/console/developers/*',
+  '/console/publishable-key',
+  '/console/account',
+  '/console/account/*',
+];
 
 /**
  * The admin console (`/console`): server-rendered pages over the same domain services as
@@ -45,6 +57,7 @@ export function consoleRoutes() {
   router.use('/console/*', consoleSameOrigin());
 
   router.route('/', authRoutes());
+  router.route('/', accountRecoveryRoutes());
   for (const path of SIGNED_IN) router.use(path, requireSession(), verifyCsrf());
   router.route('/', dashboardRoutes());
   router.route('/', eventRoutes());
@@ -53,6 +66,7 @@ export function consoleRoutes() {
   router.route('/', developerRoutes());
   router.route('/', webhookConsoleRoutes());
   router.route('/', jobRoutes());
+  router.route('/', accountSecurityRoutes());
 
   router.get('/console/', (c) => c.redirect('/console', 301));
   router.all('/console/*', async function consoleNotFound(c) {

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AccountDoc } from '../domain/accounts.js';
+import { clientIp } from '../http/client-ip.js';
 import type { ConsoleEnv, ConsoleUser } from './context.js';
 import { CONSOLE_PATH, consoleCookie, LOGIN_COOKIE, loginCsrfToken, newLoginSeed, publishableKeyCookie, SESSION_COOKIE, sessionCsrfToken } from './security.js';
 
@@ -36,7 +37,11 @@ export function loginFormToken(c: Context<ConsoleEnv>): string {
 export async function startSession(c: Context<ConsoleEnv>, account: AccountDoc): Promise<ConsoleUser> {
   const { services, deps } = c.var;
   await services.sessions.destroy(getCookie(c, SESSION_COOKIE));
-  const { session, token } = await services.sessions.create(account._id);
+  // The browser and address are what the Account security page's sessions list shows.
+  const { session, token } = await services.sessions.create(account._id, {
+    userAgent: c.req.header('User-Agent'),
+    ip: clientIp(c, { trustProxy: deps.config.trustProxy }),
+  });
   setCookie(c, SESSION_COOKIE, token, consoleCookie(deps.config.publicUrl));
   deleteCookie(c, LOGIN_COOKIE, { path: CONSOLE_PATH });
   return { session, account, owner: { account: account._id, livemode: session.livemode }, csrf: sessionCsrfToken(deps.config.secret as string, session._id) };

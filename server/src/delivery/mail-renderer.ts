@@ -6,7 +6,17 @@ import { ticketUrls, type TicketDoc } from '../domain/tickets.js';
 import { op, type Store } from '../store/port.js';
 import type { MailMessage } from './mailer.js';
 import { PermanentDeliveryError, type OutboxJob } from './outbox.js';
-import { refundFailedMail, refundNoticeMail, ticketLinksMail, ticketsMail, verificationCodeMail, type MailContent } from './templates.js';
+import {
+  emailVerificationMail,
+  passwordResetMail,
+  passwordResetUnknownMail,
+  refundFailedMail,
+  refundNoticeMail,
+  ticketLinksMail,
+  ticketsMail,
+  verificationCodeMail,
+  type MailContent,
+} from './templates.js';
 import { renderTicketsPdf, type TicketPdfModel } from './ticket-pdf.js';
 
 /** A ticket as its PDF page shows it. */
@@ -50,7 +60,17 @@ export function createMailRenderer({ store, publicUrl, clock = systemClock }: { 
     return { order, event };
   }
 
+  /** The console link a job's token opens; the token is erased once the job ends, so a revived job cannot mail it. */
+  function tokenLink(job: OutboxJob, path: string): string {
+    if (typeof job.payload.token !== 'string') throw new PermanentDeliveryError(`the link of mail ${job._id} is no longer kept`);
+    return `${publicUrl}${path}?token=${encodeURIComponent(job.payload.token)}`;
+  }
+
   async function content(job: OutboxJob): Promise<MailContent> {
+    // Console sign-in mails: no order behind them.
+    if (job.kind === 'password_reset') return passwordResetMail({ url: tokenLink(job, '/console/reset-password') });
+    if (job.kind === 'password_reset_unknown') return passwordResetUnknownMail({ signupUrl: `${publicUrl}/console/signup` });
+    if (job.kind === 'email_verification') return emailVerificationMail({ url: tokenLink(job, '/console/verify-email') });
     if (job.kind === 'ticket_links') {
       // Listed as they are at send time: a ticket voided since the request is left out.
       const found = await upcomingTickets({ store, clock }, String(job.payload.email));

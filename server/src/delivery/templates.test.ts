@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, refundNoticeMail, ticketsMail, verificationCodeMail } from './templates.js';
+import { emailVerificationMail, escapeHtml, passwordResetMail, passwordResetUnknownMail, refundNoticeMail, ticketsMail, verificationCodeMail } from './templates.js';
 
 const HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>';
 
@@ -119,5 +119,27 @@ describe('refundNoticeMail', () => {
 describe('escapeHtml', () => {
   it('escapes the five HTML-significant characters', () => {
     expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&#60;a href=&#34;x&#34; title=&#39;y&#39;&#62;&#38;&#60;/a&#62;');
+  });
+});
+
+describe('console sign-in mails', () => {
+  it('gives the reset link, its 30-minute single use, and what to do if it was not you', () => {
+    const mail = passwordResetMail({ url: 'https://tickets.example.com/console/reset-password?token=pwr_abc' });
+    expect(mail.subject).toBe('Reset your Trendy Tickets password');
+    expect(mail.text).toContain('https://tickets.example.com/console/reset-password?token=pwr_abc');
+    expect(mail.text).toContain('The link works once, for 30 minutes.');
+    expect(mail.html).toContain('href="https://tickets.example.com/console/reset-password?token=pwr_abc"');
+  });
+
+  it('never links a reset or verification URL that is not a web address', () => {
+    for (const mail of [passwordResetMail({ url: 'javascript:alert(1)' }), emailVerificationMail({ url: 'javascript:alert(1)' })]) {
+      expect(mail.html).not.toContain('href="javascript');
+    }
+  });
+
+  it('tells an address without an account so, with no link that changes anything', () => {
+    const mail = passwordResetUnknownMail({ signupUrl: 'https://tickets.example.com/console/signup' });
+    expect(mail.text).toContain('no account uses it');
+    expect(mail.text).not.toContain('token');
   });
 });

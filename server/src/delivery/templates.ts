@@ -324,3 +324,68 @@ export function refundFailedMail(input: RefundFailedInput): MailContent {
   const html = layout(subject, lines.map((line) => `<p>${escapeHtml(line)}</p>`).join(''));
   return { subject: oneLine(subject), text: lines.join('\n'), html };
 }
+
+/** A mail with one link the reader is asked to open, for console sign-in users. */
+function linkMail({ subject, lead, link, label, after }: { subject: string; lead: string; link: string; label: string; after: string[] }): MailContent {
+  const text = ['Hello,', '', lead, '', `${label}:`, link, '', ...after].join('\n');
+  const button = isWebUrl(link)
+    ? `<p style="margin:20px 0"><a href="${escapeHtml(link)}" style="${LINK};font-weight:600">${escapeHtml(label)}</a></p>` +
+      `<p style="font-size:13px;color:#4b5563;word-break:break-all">${escapeHtml(link)}</p>`
+    : '';
+  const html = layout(subject, `<p>Hello,</p><p>${escapeHtml(lead)}</p>${button}${after.map((line) => `<p style="color:#4b5563">${escapeHtml(line)}</p>`).join('')}`);
+  return { subject: oneLine(subject), text, html };
+}
+
+/**
+ * The password reset mail: a link that works once, for 30 minutes
+ * (docs/account-security.md#password-reset).
+ *
+ * @example
+ * const mail = passwordResetMail({ url: `${publicUrl}/console/reset-password?token=${token}` });
+ */
+export function passwordResetMail({ url, expiresInMinutes = 30 }: { url: string; expiresInMinutes?: number }): MailContent {
+  return linkMail({
+    subject: 'Reset your Trendy Tickets password',
+    lead: 'Someone, hopefully you, asked to reset the password of your Trendy Tickets console account.',
+    link: url,
+    label: 'Choose a new password',
+    after: [
+      `The link works once, for ${expiresInMinutes} minutes. Setting a new password signs you out everywhere.`,
+      'If you did not ask for this, ignore this email: your password stays as it is.',
+    ],
+  });
+}
+
+/**
+ * The answer to a reset request for an address nobody signs in with: the same request gets a
+ * mail either way, so the page that asked cannot tell which addresses have accounts.
+ *
+ * @example
+ * const mail = passwordResetUnknownMail({ signupUrl: `${publicUrl}/console/signup` });
+ */
+export function passwordResetUnknownMail({ signupUrl }: { signupUrl: string }): MailContent {
+  return linkMail({
+    subject: 'Your Trendy Tickets password reset request',
+    lead: 'Someone asked to reset the password of a Trendy Tickets console account for this address, but no account uses it. Perhaps you signed up with another address.',
+    link: signupUrl,
+    label: 'Create an organizer account',
+    after: ['If you did not ask for this, ignore this email.'],
+  });
+}
+
+/**
+ * The link that proves a console user reads their email, needed before live mode
+ * (docs/account-security.md#email-verification).
+ *
+ * @example
+ * const mail = emailVerificationMail({ url: `${publicUrl}/console/verify-email?token=${token}` });
+ */
+export function emailVerificationMail({ url }: { url: string }): MailContent {
+  return linkMail({
+    subject: 'Verify your email for Trendy Tickets',
+    lead: 'Confirm that this is your address to finish setting up your Trendy Tickets console account. Live payments wait for it.',
+    link: url,
+    label: 'Verify my email address',
+    after: ['The link works once, for 24 hours. If you did not sign up, ignore this email.'],
+  });
+}

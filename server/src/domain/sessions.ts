@@ -37,6 +37,10 @@ export interface SessionDoc {
   created_at: Date;
   last_seen_at: Date;
   expires_at: Date;
+  /** The browser's `User-Agent` when the session started (cut to 300 characters), for the sessions list. */
+  user_agent?: string;
+  /** The client address when the session started, for the sessions list. */
+  ip?: string;
 }
 
 /**
@@ -69,8 +73,14 @@ export function createSessionService({ store, clock }: { store: Store; clock: Cl
   const sessions = store.collection<SessionDoc>(SESSIONS_COLLECTION);
 
   return {
-    /** Starts a session for an account, in test mode unless told otherwise; the token exists only in the return value. */
-    async create(account: string, { livemode = false }: { livemode?: boolean } = {}): Promise<{ session: SessionDoc; token: string }> {
+    /**
+     * Starts a session for an account, in test mode unless told otherwise; the token exists
+     * only in the return value. The browser and address are kept to show in the sessions list.
+     */
+    async create(
+      account: string,
+      { livemode = false, userAgent, ip }: { livemode?: boolean; userAgent?: string | undefined; ip?: string | undefined } = {},
+    ): Promise<{ session: SessionDoc; token: string }> {
       const token = `sess_${randomBase62(TOKEN_RANDOM_CHARS)}`;
       const now = clock.now();
       const session: SessionDoc = {
@@ -80,6 +90,8 @@ export function createSessionService({ store, clock }: { store: Store; clock: Cl
         created_at: now,
         last_seen_at: now,
         expires_at: new Date(now.getTime() + SESSION_IDLE_MS),
+        ...(userAgent ? { user_agent: userAgent.slice(0, 300) } : {}),
+        ...(ip ? { ip } : {}),
       };
       await sessions.insertOne(session);
       return { session, token };

@@ -20,6 +20,7 @@ import type { PaymentGateway } from '../../src/payments/gateway.js';
 import { startFakeRazorpay, type FakeRazorpay, type FakeWebhookEvent } from '../fakes/fake-razorpay.js';
 import { buildTestApp, eventBody, type TestApp } from '../helpers/app.js';
 import { buyer, deliverMail, readCode, startOrder } from '../helpers/checkout.js';
+import { readyForLive } from '../helpers/account-security.js';
 
 const WEBHOOK_SECRET = 'whsec_live_test_0123456789abcdef';
 const WEBHOOK_PATH = '/v1/gateway/razorpay/webhook';
@@ -59,7 +60,8 @@ type PayableOrder = { id: string; client_secret: string; quantity: number; amoun
 
 /** A fresh organizer with live keys and one live event. */
 async function liveOrganizer(overrides: Record<string, unknown> = {}): Promise<Organizer> {
-  const { sk: testSk } = await t.signUp();
+  const { sk: testSk, account } = await t.signUp();
+  await readyForLive(t, account.id);
   const sk = (await t.call('POST', '/v1/keys/roll', { key: testSk, body: { kind: 'secret', mode: 'live', password: 'correct horse battery' } })).body.secret as string;
   const pk = (await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'publishable' } })).body.secret as string;
   expect(sk).toMatch(/^sk_live_/);

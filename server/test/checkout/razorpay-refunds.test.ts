@@ -47,7 +47,7 @@ describe('a refund Razorpay refuses', () => {
     expect(failed.refund.status).toBe('failed');
 
     // The organizer's console shows it on the attendee's ticket.
-    const browser = await signIn(live.t, org.email);
+    const browser = await signIn(live.t, org.email, undefined, { totpSecret: org.totpSecret });
     await browser.get('/console');
     expect((await browser.post('/console/mode', { mode: 'live' })).status).toBe(303);
     const page = visibleText((await browser.get(`/console/tickets/${failed.tickets[0].id}`)).text);

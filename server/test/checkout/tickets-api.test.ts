@@ -7,6 +7,7 @@ import { IDEMPOTENCY_COLLECTION } from '../../src/http/middleware/idempotency.js
 import { TEST_GATEWAY_COLLECTIONS } from '../../src/payments/test-gateway.js';
 import { buildTestApp } from '../helpers/app.js';
 import { buyer, deliverMail, organizerWithEvent, payWithTestGateway, startOrder } from '../helpers/checkout.js';
+import { readyForLiveByKey } from '../helpers/account-security.js';
 
 describe('POST /v1/tickets (payment taken elsewhere, or comps)', () => {
   it('issues tickets to a holder, takes the seats and mails them', async () => {
@@ -231,6 +232,7 @@ describe('paying in test mode (errors)', () => {
     const other = await t.signUp();
     const foreign = await t.call('POST', '/v1/test-gateway/payments', { key: other.pk, body: { gateway_order_id: order.payment.gateway_order_id, outcome: 'success' } });
     expect(foreign.status).toBe(404);
+    await readyForLiveByKey(t, sk);
     const liveSk = (await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'secret', mode: 'live', password: 'correct horse battery' } })).body.secret;
     const livePk = (await t.call('POST', '/v1/keys/roll', { key: liveSk, body: { kind: 'publishable' } })).body.secret;
     const live = await t.call('POST', '/v1/test-gateway/payments', { key: livePk, body: { gateway_order_id: order.payment.gateway_order_id, outcome: 'success' } });

@@ -3,6 +3,7 @@ import { SESSION_IDLE_MS } from '../../src/domain/sessions.js';
 import { PASSWORD_FAILURE_LIMIT } from '../../src/domain/password-guard.js';
 import { SIGNUPS_PER_HOUR } from '../../src/app.js';
 import { SIGNUP_RULE } from '../../src/console/routes/auth.js';
+import { readyForLiveBySession } from '../helpers/account-security.js';
 import { buildTestApp } from '../helpers/app.js';
 import { ConsoleBrowser, consoleWithOrganizer, PASSWORD, signIn, signUpInConsole, visibleText } from './helpers.js';
 
@@ -238,6 +239,7 @@ describe('password guessing by strangers', () => {
     await browser.get('/console/login', owner);
     expect((await browser.post('/console/login', { email, password: PASSWORD }, { headers: { 'X-Forwarded-For': '192.0.2.44' } })).status).toBe(303);
     await browser.get('/console', owner);
+    await readyForLiveBySession(t, browser.cookies.get('tts_session'));
     await browser.post('/console/mode', { mode: 'live', next: '/console/developers' }, owner);
     await browser.get('/console/developers', owner);
     const live = await browser.post('/console/developers/keys', { action: 'create:secret', password: PASSWORD }, owner);
@@ -300,6 +302,7 @@ describe('test and live data', () => {
     const test = await browser.get('/console/events');
     expect(visibleText(test.text)).toContain('Test data: nothing here moves real money.');
     expect(test.text).not.toContain('Live gig');
+    await readyForLiveBySession(t, browser.cookies.get('tts_session'));
     const switched = await browser.post('/console/mode', { mode: 'live', next: '/console/events/evt_whatever' });
     expect(switched.status).toBe(303);
     expect(switched.location).toBe('/console/events'); // an object page may not exist in the other mode

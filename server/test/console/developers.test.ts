@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { PASSWORD_FAILURE_LIMIT } from '../../src/domain/password-guard.js';
 import { ConsoleBrowser, consoleWithOrganizer, fieldError, PASSWORD, visibleText } from './helpers.js';
+import { readyForLiveBySession } from '../helpers/account-security.js';
 
 const revealed = (html: string) => /<p class="secret mono" id="revealed-key">([^<]+)<\/p>/.exec(html)?.[1];
 
@@ -85,6 +86,7 @@ describe('API keys (test mode)', () => {
 describe('API keys (live mode)', () => {
   it('needs the account password, as the API does', async () => {
     const { t, browser } = await consoleWithOrganizer();
+    await readyForLiveBySession(t, browser.cookies.get('tts_session'));
     await browser.get('/console');
     await browser.post('/console/mode', { mode: 'live', next: '/console/developers' });
     const page = await browser.get('/console/developers');
@@ -111,6 +113,7 @@ describe('API keys (live mode)', () => {
 
   it('counts wrong passwords here toward the sign-in lockout', async () => {
     const { t, browser, email } = await consoleWithOrganizer();
+    await readyForLiveBySession(t, browser.cookies.get('tts_session'));
     await browser.get('/console');
     await browser.post('/console/mode', { mode: 'live', next: '/console/developers' });
     await browser.get('/console/developers');

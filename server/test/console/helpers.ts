@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { totpCode, totpStep } from '../../src/domain/totp.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 
 export const ORIGIN = 'http://tickets.test';
@@ -98,12 +99,22 @@ export async function signUpInConsole(t: TestApp, name = 'Asha Events') {
   return { browser, email, sk, pk, account: account._id, owner: { account: account._id, livemode: false }, welcome };
 }
 
-/** A console browser signed in by the login form. */
-export async function signIn(t: TestApp, email: string, password = PASSWORD): Promise<ConsoleBrowser> {
+/**
+ * A console browser signed in by the login form; with `totpSecret`, through the two-step code
+ * (computed for the test clock) when the account asks for one.
+ */
+export async function signIn(t: TestApp, email: string, password = PASSWORD, { totpSecret }: { totpSecret?: string | null } = {}): Promise<ConsoleBrowser> {
   const browser = new ConsoleBrowser(t);
   await browser.get('/console/login');
   const res = await browser.post('/console/login', { email, password, next: '/console' });
   expect(res.status, res.text.slice(0, 300)).toBe(303);
+  if (res.location?.startsWith('/console/login/two-factor')) {
+    expect(totpSecret, 'the account asks for a two-step code: pass its secret').toBeTruthy();
+    await browser.follow(res);
+    // The next step's code (accepted: one step of drift): the current one may have been spent at enrolment.
+    const coded = await browser.post('/console/login/two-factor', { code: totpCode(totpSecret!, totpStep(t.clock.now()) + 1), next: '/console' });
+    expect(coded.status, coded.text.slice(0, 300)).toBe(303);
+  }
   return browser;
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { eventBody } from '../helpers/app.js';
 import { issueTickets } from '../helpers/checkout.js';
 import { consoleWithOrganizer, visibleText } from './helpers.js';
+import { readyForLiveBySession } from '../helpers/account-security.js';
 
 /** A signed-in organizer at the door of an event with three tickets. */
 async function atTheDoor(overrides: Record<string, unknown> = {}) {
@@ -172,6 +173,7 @@ describe('scanning (errors)', () => {
 
   it('answers 404 for an event of the other mode', async () => {
     const { browser, event } = await atTheDoor();
+    await readyForLiveBySession(browser.t, browser.cookies.get('tts_session'));
     await browser.post('/console/mode', { mode: 'live', next: '/console' });
     expect((await browser.get(`/console/events/${event.id}/scan`)).status).toBe(404);
   });

@@ -13,11 +13,12 @@ import type { TicketDoc } from '../../src/domain/tickets.js';
 import { startFakeRazorpay, type FakeRazorpay, type FakeWebhookEvent } from '../fakes/fake-razorpay.js';
 import { buildTestApp, eventBody, type TestApp } from './app.js';
 import { buyer, readCode, startOrder } from './checkout.js';
+import { readyForLive } from './account-security.js';
 
 export const WEBHOOK_SECRET = 'whsec_live_test_0123456789abcdef';
 export const WEBHOOK_PATH = '/v1/gateway/razorpay/webhook';
 
-export type LiveOrganizer = { sk: string; pk: string; email: string; event: any; general: string };
+export type LiveOrganizer = { sk: string; pk: string; email: string; event: any; general: string; totpSecret: string | null };
 export type PayableOrder = { id: string; client_secret: string; amount: number; gatewayOrderId: string; buyer: { email: string } };
 
 /**
@@ -48,11 +49,12 @@ export async function startLiveRazorpay(options: { uniqueReceipts?: boolean; env
   /** A fresh organizer with live keys and one live event of ₹499 tickets. */
   async function organizer(): Promise<LiveOrganizer> {
     const { sk: testSk, account } = await t.signUp();
+    const { totpSecret } = await readyForLive(t, account.id);
     const sk = (await t.call('POST', '/v1/keys/roll', { key: testSk, body: { kind: 'secret', mode: 'live', password: 'correct horse battery' } })).body.secret as string;
     const pk = (await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'publishable' } })).body.secret as string;
     const res = await t.call('POST', '/v1/events', { key: sk, body: eventBody() });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    return { sk, pk, email: account.email as string, event: res.body, general: res.body.ticket_types[0].id as string };
+    return { sk, pk, email: account.email as string, event: res.body, general: res.body.ticket_types[0].id as string, totpSecret };
   }
 
   /** Starts an order and verifies the buyer's email: the order awaits payment at Razorpay. */

@@ -3,6 +3,7 @@ import { hashApiKey } from '../../src/domain/accounts.js';
 import { PASSWORD_ATTEMPTS_PER_ADDRESS, PASSWORD_FAILURE_LIMIT, PASSWORD_FIRST_LOCK_MS } from '../../src/domain/password-guard.js';
 import { ConsoleBrowser } from '../console/helpers.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { readyForLive, readyForLiveByKey } from '../helpers/account-security.js';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -110,7 +111,8 @@ describe('GET /v1/account and keys', () => {
   });
 
   it('creates live keys on request; live keys see only live data', async () => {
-    const { sk } = await t.signUp();
+    const { sk, account } = await t.signUp();
+    await readyForLive(t, account.id);
     const live = await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'secret', mode: 'live', password: 'correct horse battery' } });
     expect(live.body.secret).toMatch(/^sk_live_/);
     expect((await t.call('GET', '/v1/account', { key: sk })).status).toBe(200);
@@ -229,7 +231,8 @@ describe('POST /v1/keys/roll (security): password guessing', () => {
   const toLive = (password: string) => ({ kind: 'secret', mode: 'live', password });
 
   it('answers 429 with Retry-After once the account’s limit is reached, and refuses even the right password until the wait has passed', async () => {
-    const { sk } = await t.signUp();
+    const { sk, account } = await t.signUp();
+    await readyForLive(t, account.id);
     const answers = [];
     for (let i = 0; i < 40; i++) answers.push(await t.call('POST', '/v1/keys/roll', { key: sk, body: toLive(`guess ${i}`) }));
     expect(answers.slice(0, PASSWORD_FAILURE_LIMIT).map((a) => a.status)).toEqual(Array(PASSWORD_FAILURE_LIMIT).fill(403));
@@ -273,6 +276,7 @@ describe('POST /v1/keys/roll (security): password guessing', () => {
       expect((await proxied.call('POST', '/v1/keys/roll', { key, body: toLive('not the password'), headers: from('203.0.113.7') })).status).toBe(403);
     }
     const fresh = keys.at(-1)!;
+    await readyForLiveByKey(proxied, fresh);
     const limited = await proxied.call('POST', '/v1/keys/roll', { key: fresh, body: toLive('correct horse battery'), headers: from('203.0.113.7') });
     expect(limited.status).toBe(429);
     expect(limited.body.error.message).toContain('from your network');

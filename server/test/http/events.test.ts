@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { EventDoc } from '../../src/domain/events.js';
 import { op } from '../../src/store/port.js';
 import { buildTestApp, eventBody, type TestApp } from '../helpers/app.js';
+import { readyForLiveByKey } from '../helpers/account-security.js';
 
 let t: TestApp;
 let sk: string;
@@ -391,6 +392,7 @@ describe('events (security)', () => {
   });
 
   it('keeps test and live events apart', async () => {
+    await readyForLiveByKey(t, sk);
     const live = await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'secret', mode: 'live', password: 'correct horse battery' } });
     const liveEvent = await createEvent({}, live.body.secret);
     expect(liveEvent.livemode).toBe(true);
@@ -451,6 +453,7 @@ describe('GET /v1/public/events/:id', () => {
   it('with no allowed origins: any origin in test mode, none in live mode', async () => {
     const testEvent = await createEvent();
     expect((await t.call('GET', `/v1/public/events/${testEvent.id}`, { key: pk, headers: { Origin: 'https://any.example' } })).status).toBe(200);
+    await readyForLiveByKey(t, sk);
     const liveSk = (await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'secret', mode: 'live', password: 'correct horse battery' } })).body.secret;
     const livePk = (await t.call('POST', '/v1/keys/roll', { key: liveSk, body: { kind: 'publishable' } })).body.secret;
     const liveEvent = await createEvent({}, liveSk);

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { MAX_ENDPOINTS_PER_MODE } from '../../src/domain/webhook-endpoints.js';
 import type { ResolveHost } from '../../src/domain/webhook-url.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
+import { readyForLiveByKey } from '../helpers/account-security.js';
 
 // Names resolve here only through this table, as an attacker's DNS would answer.
 const resolveHost: ResolveHost = async (host) =>
@@ -20,6 +21,7 @@ let liveSk: string;
 beforeEach(async () => {
   t = await buildTestApp({ resolveHost });
   sk = (await t.signUp()).sk;
+  await readyForLiveByKey(t, sk);
   const live = await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'secret', mode: 'live', password: 'correct horse battery' } });
   liveSk = live.body.secret;
 });

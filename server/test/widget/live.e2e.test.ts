@@ -19,6 +19,7 @@ import { browserAvailable, launchBrowser, screenshot } from '../helpers/browser.
 import { eventBody } from '../helpers/app.js';
 import { freePort, startServer, type ServerProcess } from '../helpers/server-process.js';
 import { cspViolations, mailedCode, watchCsp } from './e2e-helpers.js';
+import { readyForLiveOverHttp } from '../helpers/account-security.js';
 
 const RAZORPAY_CHECKOUT_URL = 'https://checkout.razorpay.com/v1/checkout.js';
 
@@ -85,6 +86,8 @@ beforeAll(async () => {
     return json;
   };
   const account = await call('/v1/accounts', null, { email: `live-${Date.now()}@example.com`, password: 'correct horse battery', name: 'Marine Drive Music Society' });
+  // Live keys wait for a verified email and two-step sign-in (docs/account-security.md#before-live-mode).
+  await readyForLiveOverHttp(server.url, account.account.email, 'correct horse battery');
   const sk = (await call('/v1/keys/roll', account.secret_key, { kind: 'secret', mode: 'live', password: 'correct horse battery' })).secret as string;
   const pk = (await call('/v1/keys/roll', sk, { kind: 'publishable' })).secret as string;
   const event = await call('/v1/events', sk, eventBody({ starts_at: '2031-01-10T14:00:00Z', ends_at: '2031-01-10T18:00:00Z', allowed_origins: [partnerUrl] }));

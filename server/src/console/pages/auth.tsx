@@ -58,6 +58,9 @@ export const LoginPage: FC<LoginPageProps> = ({ csrf, next, email, flash, demo }
         </button>
       </form>
       <p class="muted small">
+        <a href="/console/forgot-password">Forgot password?</a>
+      </p>
+      <p class="muted small">
         New here? <a href="/console/signup">Create an organizer account</a>.
       </p>
     </section>

@@ -93,7 +93,9 @@ const TopBar: FC<{ user: ConsoleUser; section: Section; here: string }> = ({ use
               {live ? 'Live' : 'Test'} data · switch
             </button>
           </form>
-          <span class="email">{user.account.email}</span>
+          <a class="email" href="/console/account/security" title="Account security">
+            {user.account.email}
+          </a>
           <form method="post" action="/console/logout" class="inline">
             <CsrfField token={user.csrf} />
             <button type="submit" class="linkbtn light">

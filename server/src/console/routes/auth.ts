@@ -13,9 +13,10 @@ import { noticeFrom } from '../notice.js';
 import { checkPassword } from '../passwords.js';
 import { LoginPage, SignupPage, WelcomePage, type SignupValues } from '../pages/auth.js';
 import type { FieldErrors } from '../pages/fields.js';
-import type { Flash } from '../pages/layout.js';
+import { MessageShell, type Flash } from '../pages/layout.js';
 import { safeNext } from '../security.js';
 import { endSession, loginFormToken, rememberPublishableKey, startSession } from '../sessions.js';
+import { finishPasswordSignIn } from '../sign-in.js';
 
 /**
  * Sign-ups per client address per hour: the same counter and rule as `POST /v1/accounts`
@@ -26,6 +27,8 @@ export const SIGNUP_RULE: RateLimitRule = { limit: 20, windowSeconds: 3600 };
 const NOTICES: Record<string, Flash> = {
   signed_out: { tone: 'info', message: 'You are signed out.' },
   expired: { tone: 'info', message: 'Your session ended. Sign in again to continue.' },
+  password_reset: { tone: 'ok', message: 'Your new password is set, and every browser was signed out. Sign in with it.' },
+  two_factor_over: { tone: 'info', message: 'That sign-in timed out or had too many wrong codes. Sign in again.' },
 };
 
 /**
@@ -81,8 +84,7 @@ export function authRoutes() {
     if (!email || !form.password) return page({ tone: 'bad', message: 'Enter your email and password.' }, 400);
     try {
       const account = await checkPassword(c, email, form.password);
-      await startSession(c, account);
-      return c.redirect(next, 303);
+      return await finishPasswordSignIn(c, account, next);
     } catch (err) {
       if (!(err instanceof AppError) || (err.code !== 'UNAUTHENTICATED' && err.code !== 'RATE_LIMITED')) throw err;
       if (err.retryAfterSeconds !== undefined) c.header('Retry-After', String(err.retryAfterSeconds));
@@ -115,6 +117,8 @@ export function authRoutes() {
     }
     try {
       const created = await services.accounts.signUp(parsed.data);
+      // Live mode waits for the address to be proved (docs/account-security.md#email-verification).
+      await services.emailVerification.send(created.account._id);
       const user = await startSession(c, created.account);
       rememberPublishableKey(c, false, created.publishableKey);
       return renderConsole(c, jsx(WelcomePage, { user, secretKey: created.secretKey, publishableKey: created.publishableKey, publicUrl: deps.config.publicUrl }));
@@ -132,6 +136,18 @@ export function authRoutes() {
   router.post('/console/mode', requireSession(), verifyCsrf(), async function switchMode(c) {
     const form = await formOf(c);
     const livemode = form.mode === 'live';
+    if (livemode && !c.var.user.session.livemode) {
+      const user = await c.var.services.users.ofSession(c.var.user.session);
+      const problem = user ? await c.var.services.liveModeGate.problem(user.id) : 'Sign in again.';
+      if (problem) {
+        const lines = [problem];
+        return renderConsole(
+          c,
+          jsx(MessageShell, { title: 'Not yet: live mode', lines, user: c.var.user, link: { href: '/console/account/security', label: 'Go to Account security' } }),
+          403,
+        );
+      }
+    }
     if (!(await c.var.services.sessions.setMode(c.var.user.session._id, livemode))) return c.redirect('/console/login?notice=expired', 303);
     return c.redirect(sectionOf(safeNext(form.next)), 303);
   });

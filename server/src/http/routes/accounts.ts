@@ -39,7 +39,7 @@ const rollKey = createRoute({
   summary: 'Roll a key',
   description: [
     'Issues a new key of the kind and mode and revokes the old ones at once. The new key is shown only here.',
-    'Keys of the other mode (live keys from a test key) need the account `password`. Password attempts share the console sign-in limits, per client address and per account: past them the answer is 429 `RATE_LIMITED` with `Retry-After`, even for the right password.',
+    'Keys of the other mode (live keys from a test key) need the account `password`. Live keys also need a verified account email and, for the owner, two-step sign-in on (403 `FORBIDDEN` says which is missing). Password attempts share the console sign-in limits, per client address and per account: past them the answer is 429 `RATE_LIMITED` with `Retry-After`, even for the right password.',
     'Rolls of the same kind and mode that overlap do not revoke each other: the last to start wins and answers 201; each other one answers 409 `CONFLICT` and issued no key. Afterwards exactly one key of that kind and mode from the rolls is active.',
   ].join('\n\n'),
   security: bearer,
@@ -90,6 +90,7 @@ export function accountRoutes() {
           if (err instanceof AppError && err.code === 'UNAUTHENTICATED') throw new AppError('FORBIDDEN', needsPassword);
           throw err;
         }
+        if (target === 'live') await services.liveModeGate.assertMayGoLive(auth.account._id);
       }
       const rolled = await services.accounts.rollKey(auth.account._id, kind, target);
       c.header('Cache-Control', 'no-store'); // carries the new key: never cached, never replayed
