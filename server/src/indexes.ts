@@ -6,6 +6,7 @@ import { DASHBOARD_INDEXES } from './domain/dashboard.js';
 import { EVENT_INDEXES } from './domain/events.js';
 import { FIGURES_INDEXES } from './domain/figures.js';
 import { INVENTORY_INDEXES } from './domain/inventory.js';
+import { LOG_REPAIR_INDEXES } from './domain/log-repair.js';
 import { ORDER_INDEXES } from './domain/orders.js';
 import { PASSWORD_GUARD_INDEXES } from './domain/password-guard.js';
 import { RATE_LIMIT_INDEXES } from './domain/rate-limit.js';
@@ -46,6 +47,7 @@ export const INDEXES: readonly IndexSpec[] = [
   ...FIGURES_INDEXES,
   ...TICKET_FINDER_INDEXES,
   ...DOMAIN_EVENT_INDEXES,
+  ...LOG_REPAIR_INDEXES,
 ];
 
 /** A list the product reads in a sort order, in pages or up to a limit. */
@@ -95,6 +97,9 @@ export const SORTED_LISTS: readonly SortedList[] = [
   { query: 'domainEvents.list of one type', file: 'domain/domain-events.ts', collection: 'domain_events', equality: ['account', 'livemode', 'type'], sort: PAGE_SORT },
   { query: 'domainEvents.list of one object', file: 'domain/domain-events.ts', collection: 'domain_events', equality: ['account', 'livemode', 'object_id'], sort: PAGE_SORT },
   { query: "outbox.listFailed: an account's failed jobs", file: 'delivery/outbox.ts', collection: 'outbox', equality: ['account', 'livemode', 'state'], sort: { created_at: -1 } },
+  { query: 'log repair: events changed since the last pass', file: 'domain/log-repair.ts', collection: 'events', equality: [], sort: { updated_at: 1, _id: 1 } },
+  { query: 'log repair: scans logged since the last pass', file: 'domain/log-repair.ts', collection: 'checkins', equality: [], sort: { created_at: 1, _id: 1 } },
+  { query: 'log repair: scans undone since the last pass', file: 'domain/log-repair.ts', collection: 'checkins', equality: [], sort: { undone_at: 1, _id: 1 } },
   { query: 'outbox.list by state', file: 'delivery/outbox.ts', collection: 'outbox', equality: ['state'], sort: { created_at: -1 } },
 ];
 
