@@ -191,8 +191,9 @@ export function createRepairService(deps: RepairDeps) {
     /**
      * Records the events-log entries of event and scan changes that a crash left without one
      * (`repair-events-log`, every minute; see log-repair.ts), and says how many of each type.
-     * Its own job rather than a step of `sweep`: it reads the changes of the last minute even
-     * when nothing is due, and a failure of one must not hold up the other.
+     * Its own job rather than a step of `sweep`: it reads the latest changes every round, even
+     * when nothing was lost (the sweep reads only what is due), and a failure of one must not
+     * hold up the other.
      */
     repairLog: (): Promise<LogRepairReport> => logRepair.pass(),
 
