@@ -67,6 +67,16 @@ export function backgroundJobs(services: Services, logger?: Logger): BackgroundJ
     { name: 'reconcile-payments', everyMs: 60_000, run: () => services.repair.reconcile() },
     { name: 'sweep', everyMs: 60_000, run: () => services.repair.sweep() },
     {
+      name: 'repair-events-log',
+      everyMs: 60_000,
+      run: async () => {
+        const recorded = await services.repair.repairLog();
+        // Anything recorded here was lost by a process killed between a change and its entry.
+        if (Object.keys(recorded).length > 0) logger?.warn('events log repaired', { recorded });
+        return recorded;
+      },
+    },
+    {
       name: 'figures',
       everyMs: 60_000,
       run: async () => {

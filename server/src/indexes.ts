@@ -7,6 +7,7 @@ import { EMAIL_VERIFICATION_INDEXES } from './domain/email-verification.js';
 import { EVENT_INDEXES } from './domain/events.js';
 import { FIGURES_INDEXES } from './domain/figures.js';
 import { INVENTORY_INDEXES } from './domain/inventory.js';
+import { LOG_REPAIR_INDEXES } from './domain/log-repair.js';
 import { ORDER_INDEXES } from './domain/orders.js';
 import { PASSWORD_GUARD_INDEXES } from './domain/password-guard.js';
 import { PASSWORD_RESET_INDEXES } from './domain/password-reset-store.js';
@@ -54,6 +55,7 @@ export const INDEXES: readonly IndexSpec[] = [
   ...PASSWORD_RESET_INDEXES,
   ...EMAIL_VERIFICATION_INDEXES,
   ...TWO_FACTOR_INDEXES,
+  ...LOG_REPAIR_INDEXES,
 ];
 
 /** A list the product reads in a sort order, in pages or up to a limit. */
@@ -103,6 +105,9 @@ export const SORTED_LISTS: readonly SortedList[] = [
   { query: 'domainEvents.list of one type', file: 'domain/domain-events.ts', collection: 'domain_events', equality: ['account', 'livemode', 'type'], sort: PAGE_SORT },
   { query: 'domainEvents.list of one object', file: 'domain/domain-events.ts', collection: 'domain_events', equality: ['account', 'livemode', 'object_id'], sort: PAGE_SORT },
   { query: "outbox.listFailed: an account's failed jobs", file: 'delivery/outbox.ts', collection: 'outbox', equality: ['account', 'livemode', 'state'], sort: { created_at: -1 } },
+  { query: 'log repair: events changed since the last pass', file: 'domain/log-repair.ts', collection: 'events', equality: [], sort: { updated_at: 1, _id: 1 } },
+  { query: 'log repair: scans logged since the last pass', file: 'domain/log-repair.ts', collection: 'checkins', equality: [], sort: { created_at: 1, _id: 1 } },
+  { query: 'log repair: scans undone since the last pass', file: 'domain/log-repair.ts', collection: 'checkins', equality: [], sort: { undone_at: 1, _id: 1 } },
   { query: 'outbox.list by state', file: 'delivery/outbox.ts', collection: 'outbox', equality: ['state'], sort: { created_at: -1 } },
 ];
 

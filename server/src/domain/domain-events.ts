@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../kernel/clock.js';
 import { notFound } from '../kernel/errors.js';
 import { paginate, PAGE_SORT, type Page, type PageParams } from '../store/paginate.js';
-import { DuplicateKeyError, type Filter, type IndexSpec, type Store } from '../store/port.js';
+import { DuplicateKeyError, op, type Filter, type IndexSpec, type Store } from '../store/port.js';
 import type { CheckinDoc } from './checkins.js';
 import type { EventDoc, Owner } from './events.js';
 import type { OrderDoc } from './orders.js';
@@ -156,12 +156,15 @@ export function createDomainEvents({ store, clock, fanout = noWebhookFanout }: D
   const log = store.collection<DomainEventDoc>(DOMAIN_EVENTS_COLLECTION);
 
   /** Hands an event to every subscribed endpoint; each job is keyed by event and endpoint, so repeating this is harmless. */
-  async function fanOut(event: DomainEventDoc): Promise<void> {
-    const endpoints = await fanout.endpointsFor(event.account, event.livemode, event.type);
+  async function fanOut(event: DomainEventDoc, endpointsFor = fanout.endpointsFor): Promise<void> {
+    const endpoints = await endpointsFor(event.account, event.livemode, event.type);
     for (const endpoint of endpoints) {
       await fanout.enqueueDelivery({ event: event._id, endpoint, dedupeKey: `webhook:${event._id}:${endpoint}`, account: event.account, livemode: event.livemode });
     }
   }
+
+  /** The id the entry of `input` gets. */
+  const idOf = (input: RecordInput) => domainEventId(objectIdOf(input.snapshot), input.type, input.sequence);
 
   return {
     /**
@@ -172,7 +175,7 @@ export function createDomainEvents({ store, clock, fanout = noWebhookFanout }: D
     async record(input: RecordInput): Promise<{ event: DomainEventDoc; created: boolean }> {
       const objectId = objectIdOf(input.snapshot);
       const event: DomainEventDoc = {
-        _id: domainEventId(objectId, input.type, input.sequence),
+        _id: idOf(input),
         type: input.type,
         account: input.account,
         livemode: input.livemode,
@@ -193,6 +196,44 @@ export function createDomainEvents({ store, clock, fanout = noWebhookFanout }: D
       }
       await fanOut(stored);
       return { event: stored, created };
+    },
+
+    /**
+     * Records those of `inputs` whose entry does not exist, in one read of the log by id: what a
+     * repair calls for transitions whose entry a crash may have lost. Only the entries it records
+     * are handed to subscribers; `existing` are the ones it found, for a caller that hands them
+     * over again with {@link announce}.
+     *
+     * @example
+     * const { recorded } = await log.recordMissing([{ type: 'event.created', account, livemode, snapshot: { kind: 'event', event }, at: event.created_at }]);
+     */
+    async recordMissing(inputs: readonly RecordInput[]): Promise<{ recorded: DomainEventDoc[]; existing: DomainEventDoc[] }> {
+      if (inputs.length === 0) return { recorded: [], existing: [] };
+      const existing = await log.find({ _id: op.in([...new Set(inputs.map(idOf))]) });
+      const found = new Set(existing.map((entry) => entry._id));
+      const recorded: DomainEventDoc[] = [];
+      for (const input of inputs) {
+        if (found.has(idOf(input))) continue;
+        const { event, created } = await this.record(input);
+        found.add(event._id);
+        if (created) recorded.push(event);
+      }
+      return { recorded, existing };
+    },
+
+    /**
+     * Hands stored entries to their subscribers again (idempotent per entry and endpoint),
+     * asking once per account, mode and type who subscribes.
+     */
+    async announce(entries: readonly DomainEventDoc[]): Promise<void> {
+      const asked = new Map<string, Promise<readonly string[]>>();
+      const endpointsFor: WebhookFanout['endpointsFor'] = (account, livemode, type) => {
+        const key = `${account}\n${livemode}\n${type}`;
+        const endpoints = asked.get(key) ?? fanout.endpointsFor(account, livemode, type);
+        asked.set(key, endpoints);
+        return endpoints;
+      };
+      for (const entry of entries) await fanOut(entry, endpointsFor);
     },
 
     /** Records an order's event with its tickets as they are now. */

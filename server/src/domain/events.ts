@@ -4,7 +4,7 @@ import { paginate, type Page, type PageParams } from '../store/paginate.js';
 import type { Clock } from '../kernel/clock.js';
 import { AppError, notFound, type FieldIssue } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
-import { createDomainEvents, type DomainEvents } from './domain-events.js';
+import { createDomainEvents, type DomainEvents, type RecordInput } from './domain-events.js';
 import { TtlCache } from './ttl-cache.js';
 import { parseEntry, type InventoryLedger } from './inventory.js';
 import { canonicalTimeZone } from '../kernel/zoned-time.js';
@@ -131,6 +131,31 @@ export function earliestHoldExpiry(event: EventDoc): Date | null {
     if (entry?.state === 'held' && entry.at < oldest) oldest = entry.at;
   }
   return Number.isFinite(oldest) ? new Date(oldest + event.hold_minutes * 60_000) : null;
+}
+
+/**
+ * The events-log entries an event as stored implies, each at the time it happened: its
+ * `event.created`, and the entry of its latest change, `event.cancelled` for a cancelled event
+ * (cancelling is the last change an event can have) or `event.updated` of its current revision.
+ * An earlier revision's entry cannot be derived from the event any more; the next edit or the
+ * cancellation records it first (see `update` and `cancel`), while the event is still at it.
+ *
+ * @example
+ * await domainEvents.recordMissing(eventLogInputs(event));
+ */
+export function eventLogInputs(event: EventDoc): RecordInput[] {
+  const entry = (type: RecordInput['type'], at: Date, sequence?: number): RecordInput => ({
+    type,
+    account: event.account,
+    livemode: event.livemode,
+    snapshot: { kind: 'event', event },
+    at,
+    ...(sequence === undefined ? {} : { sequence }),
+  });
+  const inputs = [entry('event.created', event.created_at)];
+  if (event.status === 'cancelled') inputs.push(entry('event.cancelled', event.cancelled_at ?? event.updated_at));
+  else if (event.rev > 0) inputs.push(entry('event.updated', event.updated_at, event.rev));
+  return inputs;
 }
 
 export const DEFAULT_TIMEZONE = 'Asia/Kolkata';
@@ -420,6 +445,9 @@ export function createEventService({ store, clock, domainEvents = createDomainEv
         const next: EventInput = { ...docToInput(current), ...definedOnly(patch) };
         checkEventRules(next);
         const { filter, update } = planEdit(current, next, clock.now());
+        // The revision being replaced keeps its entry: one lost to a crash right after its edit
+        // can only be recorded while the event is still at that revision.
+        await domainEvents.recordMissing(eventLogInputs(current));
         const updated = await events.findOneAndUpdate(filter, update);
         if (updated) {
           publicCache.delete(id);
@@ -434,7 +462,9 @@ export function createEventService({ store, clock, domainEvents = createDomainEv
 
     /** Stops sales for good. Cancelling a cancelled event returns it unchanged. */
     async cancel(owner: Owner, id: string): Promise<EventDoc> {
-      await get(owner, id);
+      const current = await get(owner, id);
+      // As for an edit: the last revision's entry, if a crash lost it, before the event moves on.
+      if (current.status !== 'cancelled') await domainEvents.recordMissing(eventLogInputs(current));
       const now = clock.now();
       const updated = await events.findOneAndUpdate(
         { _id: id, account: owner.account, status: op.ne('cancelled') },

@@ -12,6 +12,7 @@ import type { EventDoc } from './events.js';
 import type { FulfilmentService } from './fulfilment.js';
 import { entryDueAt, ORPHAN_GRACE_MS, type Inventory } from './inventory.js';
 import { createDomainEvents, type DomainEvents } from './domain-events.js';
+import { createLogRepair, type LogRepairReport } from './log-repair.js';
 import { AWAITING, type GatewayRouter, type OrderDoc } from './orders.js';
 
 /** Paid orders, refunds and ledgers one sweep looks at at most; the rest wait for the next round. */
@@ -42,8 +43,9 @@ export interface RepairDeps {
 }
 
 /**
- * The reconciler (`reconcile-payments`, every minute) and the sweeper (`sweep`, every
- * minute), as `background.ts` runs them.
+ * The reconciler (`reconcile-payments`, every minute), the sweeper (`sweep`, every
+ * minute) and the events-log repair (`repair-events-log`, every minute), as `background.ts`
+ * runs them.
  *
  * @example
  * const repair = createRepairService({ store, clock, inventory, gateways, fulfilment });
@@ -53,6 +55,7 @@ export function createRepairService(deps: RepairDeps) {
   const { store, clock, inventory, gateways, fulfilment } = deps;
   const orderDocs = store.collection<OrderDoc>('orders');
   const domainEvents = deps.domainEvents ?? createDomainEvents({ store, clock });
+  const logRepair = createLogRepair({ store, clock, domainEvents });
 
   function isSettled(payment: GatewayPayment): boolean {
     return payment.status === 'authorized' || payment.status === 'captured';
@@ -184,6 +187,15 @@ export function createRepairService(deps: RepairDeps) {
       }
       return { fulfilled, released, forgotten };
     },
+
+    /**
+     * Records the events-log entries of event and scan changes that a crash left without one
+     * (`repair-events-log`, every minute; see log-repair.ts), and says how many of each type.
+     * Its own job rather than a step of `sweep`: it reads the latest changes every round, even
+     * when nothing was lost (the sweep reads only what is due), and a failure of one must not
+     * hold up the other.
+     */
+    repairLog: (): Promise<LogRepairReport> => logRepair.pass(),
 
     /** Puts hold ledgers from before the sweeper's schedule on it (run once at start). */
     scheduleUnscheduledLedgers: () => inventory.scheduleUnscheduledLedgers(),

@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
+/** A preload that kills the server with SIGKILL just before it writes an entry of `TTS_TEST_KILL_BEFORE_ENTRY` (kill-before-entry.ts). */
+export const KILL_BEFORE_ENTRY = new URL('./kill-before-entry.ts', import.meta.url).href;
+
 /** A port the OS says is free right now. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -28,10 +31,11 @@ export interface ServerProcess {
  * Starts the real server (`server/src/main.ts`) as a child process and resolves
  * once it prints that it is running. Used by tests of start-up, restart and shutdown.
  */
-export async function startServer(env: Record<string, string>, { timeoutMs = 20_000 } = {}): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string>, { timeoutMs = 20_000, preload = [] as readonly string[] } = {}): Promise<ServerProcess> {
   const port = env.PORT ?? String(await freePort());
   // `source` resolves @trendy-tickets/sdk (the server's money helpers) to its sources, no build needed.
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN], {
+  // `preload`: modules (file URLs) the process imports before the server, such as KILL_BEFORE_ENTRY.
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', ...preload.flatMap((url) => ['--import', url]), MAIN], {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', TTS_PASSWORD_COST: '4', ...env, PORT: port },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

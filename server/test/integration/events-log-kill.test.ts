@@ -3,14 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { DOMAIN_EVENTS_COLLECTION, type DomainEventDoc } from '../../src/domain/domain-events.js';
+import type { CheckinDoc } from '../../src/domain/checkins.js';
+import { DOMAIN_EVENTS_COLLECTION, domainEventId, type DomainEventDoc } from '../../src/domain/domain-events.js';
+import type { EventDoc } from '../../src/domain/events.js';
 import type { OrderDoc } from '../../src/domain/orders.js';
 import type { TicketDoc } from '../../src/domain/tickets.js';
 import { ManualClock } from '../../src/kernel/clock.js';
 import { createServices } from '../../src/services.js';
+import { op } from '../../src/store/port.js';
 import { createSqliteStore } from '../../src/store/sqlite.js';
 import { TEST_ENV } from '../helpers/app.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { KILL_BEFORE_ENTRY, startServer, type ServerProcess } from '../helpers/server-process.js';
 
 /**
  * The real server on a SQLite file, killed with SIGKILL while it issues tickets: whatever
@@ -112,4 +115,58 @@ describe('the events log across a kill -9', () => {
       await store.close();
     }
   }, 60_000);
+
+  it('records the entry of an edit and of a scan whose server was killed with SIGKILL right after storing them', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'tts-events-kill-'));
+    dirs.push(dataDir);
+    const env = { TTS_DATA_DIR: dataDir, TTS_SECRET: TEST_ENV.TTS_SECRET };
+    // Each server dies at the write of its first entry of one type, after the change is stored.
+    const editor = await startServer({ ...env, TTS_TEST_KILL_BEFORE_ENTRY: 'event.updated' }, { preload: [KILL_BEFORE_ENTRY] });
+    running.push(editor);
+    const signUp = await json(`${editor.url}/v1/accounts`, {
+      method: 'POST',
+      body: JSON.stringify({ email: 'kill-edit@example.com', password: 'correct horse battery', name: 'Kill Edit Co' }),
+    });
+    const auth = { Authorization: `Bearer ${signUp.body.secret_key}`, 'Content-Type': 'application/json' };
+    const event = await json(`${editor.url}/v1/events`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({
+        name: 'Before',
+        starts_at: '2031-01-01T10:00:00Z',
+        ends_at: '2031-01-01T12:00:00Z',
+        capacity: 100,
+        ticket_types: [{ name: 'General', price: 50_000 }],
+      }),
+    });
+    expect(event.status).toBe(201);
+    await expect(fetch(`${editor.url}/v1/events/${event.body.id}`, { method: 'PATCH', headers: auth, body: JSON.stringify({ name: 'After' }) })).rejects.toThrow();
+    expect(await editor.stop('SIGKILL')).toBeNull();
+
+    const door = await startServer({ ...env, TTS_TEST_KILL_BEFORE_ENTRY: 'checkin.created' }, { preload: [KILL_BEFORE_ENTRY] });
+    running.push(door);
+    await expect(fetch(`${door.url}/v1/checkins`, { method: 'POST', headers: auth, body: JSON.stringify({ code: 'tkt_00000000000000000000' }) })).rejects.toThrow();
+    expect(await door.stop('SIGKILL')).toBeNull();
+
+    // The next process: the same file, its events-log repair run once the settle delay has passed.
+    const clock = new ManualClock(new Date(Date.now() + 5 * 60_000));
+    const store = await createSqliteStore({ file: join(dataDir, 'tts.sqlite'), now: () => clock.now() });
+    try {
+      const log = store.collection<DomainEventDoc>(DOMAIN_EVENTS_COLLECTION);
+      const [stored] = await store.collection<EventDoc>('events').find({ _id: event.body.id });
+      const [scan] = await store.collection<CheckinDoc>('checkins').find({});
+      expect(stored).toMatchObject({ name: 'After', rev: 1 });
+      expect(scan).toMatchObject({ result: 'rejected', reason: 'not_found' });
+      expect(await log.find({ type: op.in(['event.updated', 'checkin.created']) })).toEqual([]);
+
+      const services = createServices({ config: loadConfig({ ...TEST_ENV, TTS_DATA_DIR: dataDir }), store, clock });
+      expect(await services.repair.repairLog()).toEqual({ 'event.updated': 1, 'checkin.created': 1 });
+      expect(await services.repair.repairLog()).toEqual({});
+      const updated = await log.find({ type: 'event.updated' });
+      expect(updated.map((e) => [e._id, e.snapshot.kind === 'event' && e.snapshot.event.name])).toEqual([[domainEventId(stored!._id, 'event.updated', 1), 'After']]);
+      expect((await log.find({ type: 'checkin.created' })).map((e) => e.object_id)).toEqual([scan!._id]);
+    } finally {
+      await store.close();
+    }
+  }, 90_000);
 });
