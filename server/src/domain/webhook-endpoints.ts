@@ -10,7 +10,10 @@ import { AppError, notFound } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
 import { paginate, type Page, type PageParams } from '../store/paginate.js';
 import { DuplicateKeyError, op, type IndexSpec, type Store } from '../store/port.js';
+import type { AccountDoc } from './accounts.js';
 import type { Owner } from './events.js';
+import type { Outbox } from './ports.js';
+import { createEndpointHealth } from './webhook-endpoint-health.js';
 import { checkWebhookUrl, type ResolveHost } from './webhook-url.js';
 import { DOMAIN_EVENT_TYPES } from './domain-events.js';
 import { createSecretBox, newSigningSecret } from './webhook-secrets.js';
@@ -47,6 +50,16 @@ export interface WebhookEndpointDoc {
   enabled_events: Array<WebhookEventType | '*'>;
   description: string | null;
   disabled: boolean;
+  /**
+   * Since when every attempt has failed: set by the first failure after a success (or ever),
+   * cleared by any success and by enabling the endpoint again. Absent on endpoints stored before it.
+   */
+  failing_since?: Date | null;
+  /** When it was last disabled, and whether by the organizer or for three days of failures (`webhook-endpoint-health.ts`). */
+  disabled_at?: Date | null;
+  disabled_reason?: 'organizer' | 'failing' | null;
+  /** The error of the attempt that disabled it, for the console. */
+  disabled_error?: string | null;
   /** Newest first; the current secret, then rolled ones still inside their overlap. */
   secrets: StoredSecret[];
   /** Rolls so far: a roll is one update conditional on this, so two racing rolls cannot both win. */
@@ -128,14 +141,15 @@ function normaliseEvents(events: Array<WebhookEventType | '*'>): Array<WebhookEv
  * The webhook endpoint service.
  *
  * @example
- * const endpoints = createWebhookEndpointService({ store, clock, secret: config.secret, resolve });
+ * const endpoints = createWebhookEndpointService({ store, clock, secret: config.secret, resolve, outbox });
  * const { endpoint, secret } = await endpoints.create(owner, { url, enabled_events: ['order.paid'] });
  */
-export function createWebhookEndpointService({ store, clock, secret, resolve }: { store: Store; clock: Clock; secret: string; resolve: ResolveHost }) {
+export function createWebhookEndpointService({ store, clock, secret, resolve, outbox }: { store: Store; clock: Clock; secret: string; resolve: ResolveHost; outbox: Outbox }) {
   const endpoints = store.collection<WebhookEndpointDoc>('webhook_endpoints');
   const quotas = store.collection<QuotaDoc>('webhook_endpoint_quotas');
   const deliveries = store.collection<WebhookDeliveryDoc>('webhook_deliveries');
   const box = createSecretBox(secret);
+  const health = createEndpointHealth({ endpoints, accounts: store.collection<AccountDoc>('accounts'), outbox, clock, onDisabled: () => undefined });
 
   async function get(owner: Owner, id: string): Promise<WebhookEndpointDoc> {
     const doc = await endpoints.findOne({ _id: id, account: owner.account, livemode: owner.livemode });
@@ -203,15 +217,20 @@ export function createWebhookEndpointService({ store, clock, secret, resolve }: 
 
     get,
 
-    /** Changes the fields given; a new URL is checked as at creation. */
+    /**
+     * Changes the fields given; a new URL is checked as at creation. Enabling an endpoint starts
+     * its failure record afresh, so one disabled for failing gets three more days.
+     */
     async update(owner: Owner, id: string, patch: WebhookEndpointPatch): Promise<WebhookEndpointDoc> {
-      await get(owner, id);
+      const current = await get(owner, id);
       if (patch.url !== undefined) await checkWebhookUrl(patch.url, { livemode: owner.livemode, resolve });
-      const $set: Partial<WebhookEndpointDoc> = { updated_at: clock.now() };
+      const now = clock.now();
+      const $set: Partial<WebhookEndpointDoc> = { updated_at: now };
       if (patch.url !== undefined) $set.url = patch.url;
       if (patch.enabled_events !== undefined) $set.enabled_events = normaliseEvents(patch.enabled_events);
       if (patch.description !== undefined) $set.description = patch.description;
-      if (patch.disabled !== undefined) $set.disabled = patch.disabled;
+      if (patch.disabled === false) Object.assign($set, { disabled: false, failing_since: null, disabled_at: null, disabled_reason: null, disabled_error: null });
+      if (patch.disabled === true && !current.disabled) Object.assign($set, { disabled: true, disabled_at: now, disabled_reason: 'organizer', disabled_error: null });
       const updated = await endpoints.findOneAndUpdate({ _id: id, account: owner.account, livemode: owner.livemode }, { $set });
       if (!updated) throw notFound('webhook endpoint', id);
       return updated;
@@ -262,7 +281,11 @@ export function createWebhookEndpointService({ store, clock, secret, resolve }: 
       return { id: doc._id, url: doc.url, livemode: doc.livemode, secrets: openSecrets(doc, clock.now()) };
     },
 
-    /** Keeps one delivery attempt for the console's list of recent deliveries. */
+    /**
+     * Keeps one delivery attempt for the console's list of recent deliveries, and notes it in the
+     * endpoint's failure record: three days of failures disable the endpoint and mail the organizer
+     * (`webhook-endpoint-health.ts`).
+     */
     async recordDelivery(endpointId: string, event: { id: string; type: string }, attempt: DeliveryAttempt): Promise<WebhookDeliveryDoc | null> {
       const endpoint = await endpoints.findOne({ _id: endpointId });
       if (!endpoint) return null;
@@ -276,6 +299,7 @@ export function createWebhookEndpointService({ store, clock, secret, resolve }: 
         created_at: clock.now(),
       };
       await deliveries.insertOne(doc);
+      await health.noteAttempt(endpoint, attempt);
       return doc;
     },
 

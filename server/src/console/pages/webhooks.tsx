@@ -93,7 +93,7 @@ export const WebhooksPage: FC<{
                       <a href={`${BASE}/${e._id}`}>{e.url}</a>
                     </td>
                     <td>{e.enabled_events.includes('*') ? 'all' : e.enabled_events.join(', ')}</td>
-                    <td>{e.disabled ? 'disabled' : 'enabled'}</td>
+                    <td>{e.disabled ? (e.disabled_reason === 'failing' ? 'disabled (kept failing)' : 'disabled') : 'enabled'}</td>
                     <td class="nowrap">{when(e.created_at, TZ)}</td>
                   </tr>
                 ))}
@@ -154,6 +154,12 @@ export const WebhookEndpointPage: FC<{
           </a>
         </div>
       </div>
+      {endpoint.disabled && endpoint.disabled_reason === 'failing' ? (
+        <div class="banner warn" id="auto-disabled">
+          Disabled automatically on {endpoint.disabled_at ? when(endpoint.disabled_at, TZ) : 'an earlier day'} after failing for 3 days
+          {endpoint.disabled_error ? `: ${endpoint.disabled_error}` : '.'} Fix the receiver, then untick Disabled and save to send again.
+        </div>
+      ) : null}
       {rolledSecret ? <SecretCard secret={rolledSecret} heading="New signing secret (the previous one also signs for 24 hours)" /> : null}
       <section class="card" aria-labelledby="edit-h">
         <h2 id="edit-h">Settings</h2>
