@@ -129,7 +129,7 @@ export function createServices({
     previousSecret: config.razorpay.previousWebhookSecret,
   });
 
-  const webhookEndpoints = createWebhookEndpointService({ store, clock, secret, resolve: resolveHost, outbox });
+  const webhookEndpoints = createWebhookEndpointService({ store, clock, secret, resolve: resolveHost, outbox, fanout });
   const events = createEventService({ store, clock, domainEvents });
   const accounts = createAccountService({ store, clock, hasher });
 

@@ -12,7 +12,7 @@ import { paginate, type Page, type PageParams } from '../store/paginate.js';
 import { DuplicateKeyError, op, type IndexSpec, type Store } from '../store/port.js';
 import type { AccountDoc } from './accounts.js';
 import type { Owner } from './events.js';
-import type { Outbox } from './ports.js';
+import type { Outbox, WebhookFanout } from './ports.js';
 import { createEndpointHealth } from './webhook-endpoint-health.js';
 import { checkWebhookUrl, type ResolveHost } from './webhook-url.js';
 import { DOMAIN_EVENT_TYPES } from './domain-events.js';
@@ -141,10 +141,25 @@ function normaliseEvents(events: Array<WebhookEventType | '*'>): Array<WebhookEv
  * The webhook endpoint service.
  *
  * @example
- * const endpoints = createWebhookEndpointService({ store, clock, secret: config.secret, resolve, outbox });
+ * const endpoints = createWebhookEndpointService({ store, clock, secret: config.secret, resolve, outbox, fanout });
  * const { endpoint, secret } = await endpoints.create(owner, { url, enabled_events: ['order.paid'] });
  */
-export function createWebhookEndpointService({ store, clock, secret, resolve, outbox }: { store: Store; clock: Clock; secret: string; resolve: ResolveHost; outbox: Outbox }) {
+export function createWebhookEndpointService({
+  store,
+  clock,
+  secret,
+  resolve,
+  outbox,
+  fanout,
+}: {
+  store: Store;
+  clock: Clock;
+  secret: string;
+  resolve: ResolveHost;
+  outbox: Outbox;
+  /** Queues deliveries: the events log's fan-out, also used to resend one. */
+  fanout: Pick<WebhookFanout, 'enqueueDelivery'>;
+}) {
   const endpoints = store.collection<WebhookEndpointDoc>('webhook_endpoints');
   const quotas = store.collection<QuotaDoc>('webhook_endpoint_quotas');
   const deliveries = store.collection<WebhookDeliveryDoc>('webhook_deliveries');
@@ -301,6 +316,27 @@ export function createWebhookEndpointService({ store, clock, secret, resolve, ou
       await deliveries.insertOne(doc);
       await health.noteAttempt(endpoint, attempt);
       return doc;
+    },
+
+    /**
+     * Queues the event of one past delivery attempt to its endpoint again, as a new job of the
+     * webhook channel (same event, same `id`). The job's key names the attempt, so resending the
+     * same attempt twice (a double click) queues it once.
+     * @throws AppError NOT_FOUND for another account's endpoint or attempt, CONFLICT for a disabled endpoint.
+     */
+    async resend(owner: Owner, endpointId: string, deliveryId: string): Promise<WebhookDeliveryDoc> {
+      const endpoint = await get(owner, endpointId);
+      const attempt = await deliveries.findOne({ _id: deliveryId, endpoint: endpoint._id });
+      if (!attempt) throw notFound('webhook delivery', deliveryId);
+      if (endpoint.disabled) throw new AppError('CONFLICT', 'This endpoint is disabled, so nothing is sent to it: enable it first, then resend.');
+      await fanout.enqueueDelivery({
+        event: attempt.event,
+        endpoint: endpoint._id,
+        dedupeKey: `webhook:${attempt.event}:${endpoint._id}:resend:${attempt._id}`,
+        account: owner.account,
+        livemode: owner.livemode,
+      });
+      return attempt;
     },
 
     /** An endpoint's latest delivery attempts, newest first. */

@@ -191,6 +191,9 @@ export const WebhookEndpointPage: FC<{
                   <th scope="col">Result</th>
                   <th scope="col">Time</th>
                   <th scope="col">Answer</th>
+                  <th scope="col">
+                    <span class="visually-hidden">Resend</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -203,6 +206,14 @@ export const WebhookEndpointPage: FC<{
                     <td>{d.ok ? `delivered (${d.status})` : `failed${d.status === null ? '' : ` (${d.status})`}: ${d.error ?? ''}`}</td>
                     <td class="nowrap">{d.latency_ms} ms</td>
                     <td class="mono small">{d.response_excerpt.slice(0, 200)}</td>
+                    <td>
+                      <form method="post" action={`${here}/deliveries/${d._id}/resend`}>
+                        <CsrfField token={user.csrf} />
+                        <button type="submit" class="btn secondary small">
+                          Resend
+                        </button>
+                      </form>
+                    </td>
                   </tr>
                 ))}
               </tbody>
