@@ -13,6 +13,7 @@ import { DuplicateKeyError, op, type IndexSpec, type Store } from '../store/port
 import type { AccountDoc } from './accounts.js';
 import type { Owner } from './events.js';
 import type { Outbox, WebhookFanout } from './ports.js';
+import { TtlCache } from './ttl-cache.js';
 import { createEndpointHealth } from './webhook-endpoint-health.js';
 import { checkWebhookUrl, type ResolveHost } from './webhook-url.js';
 import { DOMAIN_EVENT_TYPES } from './domain-events.js';
@@ -29,6 +30,16 @@ export const MAX_ENDPOINTS_PER_MODE = 16;
 
 /** How long a rolled secret keeps signing, so receivers can switch without missing a delivery. */
 export const ROLLED_SECRET_OVERLAP_MS = 24 * 60 * 60_000;
+
+/**
+ * How long this process trusts its list of an account's enabled endpoints. Every events-log entry
+ * asks for that list; changes made on this process drop it at once, changes made by another
+ * server process are seen within this time (docs/webhooks.md#delivery).
+ */
+export const SUBSCRIBERS_TTL_MS = 5_000;
+
+/** How many account-and-mode lists the process keeps at most. */
+const SUBSCRIBERS_CACHE_ENTRIES = 10_000;
 
 /** How long delivery attempts are kept for the console. */
 const DELIVERY_RETENTION_SECONDS = 30 * 24 * 60 * 60;
@@ -91,6 +102,9 @@ export interface WebhookDeliveryDoc {
   error: string | null;
   created_at: Date;
 }
+
+/** An enabled endpoint as the fan-out needs it: who, and which types. */
+export type SubscribedEndpoint = Pick<WebhookEndpointDoc, '_id' | 'enabled_events'>;
 
 /** What a delivery of an event's JSON needs: where, and the secrets to sign with. */
 export interface WebhookTarget {
@@ -164,7 +178,17 @@ export function createWebhookEndpointService({
   const quotas = store.collection<QuotaDoc>('webhook_endpoint_quotas');
   const deliveries = store.collection<WebhookDeliveryDoc>('webhook_deliveries');
   const box = createSecretBox(secret);
-  const health = createEndpointHealth({ endpoints, accounts: store.collection<AccountDoc>('accounts'), outbox, clock, onDisabled: () => undefined });
+  // The enabled endpoints of each account and mode, for the fan-out every events-log entry goes through.
+  const enabledByMode = new TtlCache<string, SubscribedEndpoint[]>(clock, SUBSCRIBERS_TTL_MS, SUBSCRIBERS_CACHE_ENTRIES);
+  const modeKey = (account: string, livemode: boolean) => `${account}:${livemode ? 'live' : 'test'}`;
+  // Bumped by every change, so a list read while a change was being made is not kept.
+  let changes = 0;
+  /** Drops the cached list after a change on this process, so the next entry sees the change. */
+  const forget = (owner: Owner) => {
+    changes++;
+    enabledByMode.delete(modeKey(owner.account, owner.livemode));
+  };
+  const health = createEndpointHealth({ endpoints, accounts: store.collection<AccountDoc>('accounts'), outbox, clock, onDisabled: forget });
 
   async function get(owner: Owner, id: string): Promise<WebhookEndpointDoc> {
     const doc = await endpoints.findOne({ _id: id, account: owner.account, livemode: owner.livemode });
@@ -222,6 +246,7 @@ export function createWebhookEndpointService({
         await quotas.updateOne({ _id: slot }, { $inc: { count: -1 } });
         throw err;
       }
+      forget(owner);
       return { endpoint, secret: signing };
     },
 
@@ -247,6 +272,7 @@ export function createWebhookEndpointService({
       if (patch.disabled === false) Object.assign($set, { disabled: false, failing_since: null, disabled_at: null, disabled_reason: null, disabled_error: null });
       if (patch.disabled === true && !current.disabled) Object.assign($set, { disabled: true, disabled_at: now, disabled_reason: 'organizer', disabled_error: null });
       const updated = await endpoints.findOneAndUpdate({ _id: id, account: owner.account, livemode: owner.livemode }, { $set });
+      forget(owner);
       if (!updated) throw notFound('webhook endpoint', id);
       return updated;
     },
@@ -254,6 +280,7 @@ export function createWebhookEndpointService({
     /** Deletes an endpoint (nothing more is sent to it) and frees its slot. */
     async remove(owner: Owner, id: string): Promise<void> {
       const removed = await endpoints.deleteOne({ _id: id, account: owner.account, livemode: owner.livemode });
+      forget(owner);
       if (removed === 0) throw notFound('webhook endpoint', id);
       await quotas.updateOne({ _id: `${owner.account}:${owner.livemode ? 'live' : 'test'}` }, { $inc: { count: -1 } });
     },
@@ -276,13 +303,24 @@ export function createWebhookEndpointService({
         { _id: id, account: owner.account, livemode: owner.livemode, secret_rolls: current.secret_rolls },
         { $set: { secrets, updated_at: now }, $inc: { secret_rolls: 1 } },
       );
+      forget(owner);
       if (!updated) throw new AppError('CONFLICT', 'The secret was rolled by another request at the same time; that roll stands.');
       return { endpoint: updated, secret: signing };
     },
 
-    /** The enabled endpoints of the account and mode subscribed to the event type (for the job queue's fan-out). */
-    async subscribedTo(account: string, livemode: boolean, type: WebhookEventType): Promise<WebhookEndpointDoc[]> {
-      const all = await endpoints.find({ account, livemode, disabled: false });
+    /**
+     * The enabled endpoints of the account and mode subscribed to the event type (for the job
+     * queue's fan-out). Read through a per-process cache: at most one store read per account and
+     * mode every {@link SUBSCRIBERS_TTL_MS}, however many entries are recorded.
+     */
+    async subscribedTo(account: string, livemode: boolean, type: WebhookEventType): Promise<SubscribedEndpoint[]> {
+      const key = modeKey(account, livemode);
+      let all = enabledByMode.get(key);
+      if (!all) {
+        const before = changes;
+        all = (await endpoints.find({ account, livemode, disabled: false })).map((e) => ({ _id: e._id, enabled_events: e.enabled_events }));
+        if (changes === before) enabledByMode.set(key, all);
+      }
       return all.filter((e) => e.enabled_events.includes('*') || e.enabled_events.includes(type));
     },
 
