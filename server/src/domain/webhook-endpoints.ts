@@ -269,7 +269,9 @@ export function createWebhookEndpointService({
       if (patch.url !== undefined) $set.url = patch.url;
       if (patch.enabled_events !== undefined) $set.enabled_events = normaliseEvents(patch.enabled_events);
       if (patch.description !== undefined) $set.description = patch.description;
-      if (patch.disabled === false) Object.assign($set, { disabled: false, failing_since: null, disabled_at: null, disabled_reason: null, disabled_error: null });
+      // Only a real re-enabling starts afresh: a form saving `disabled: false` with another change must not hide a failing receiver.
+      if (patch.disabled === false && current.disabled)
+        Object.assign($set, { disabled: false, failing_since: null, disabled_at: null, disabled_reason: null, disabled_error: null });
       if (patch.disabled === true && !current.disabled) Object.assign($set, { disabled: true, disabled_at: now, disabled_reason: 'organizer', disabled_error: null });
       const updated = await endpoints.findOneAndUpdate({ _id: id, account: owner.account, livemode: owner.livemode }, { $set });
       forget(owner);

@@ -129,6 +129,16 @@ describe('an endpoint that keeps failing', () => {
     expect(await disabledMails(f.t)).toBe(1);
   });
 
+  it('keeps counting when an enabled endpoint is saved with other changes', async () => {
+    const f = await failingEndpoint(() => 500);
+    const start = f.t.clock.now();
+    await f.deliverNewEntry();
+    f.t.clock.advance(DAY);
+    const saved = await f.t.call('PATCH', `/v1/webhook_endpoints/${f.id}`, { key: f.keys.sk, body: { description: 'Fulfilment', disabled: false } });
+    expect(saved.status).toBe(200);
+    expect((await f.endpoint()).failing_since).toEqual(start);
+  });
+
   it('clears the failure record when the organizer enables the endpoint again', async () => {
     const f = await failingEndpoint(() => 500);
     await f.deliverNewEntry();
