@@ -54,6 +54,7 @@ async function failingEndpoint(status: () => number) {
   };
 }
 
+const webhookJobs = async (t: TestApp) => (await t.store.collection<OutboxJob>('outbox').find({ channel: 'webhook' })).length;
 const disabledMails = async (t: TestApp) => (await t.store.collection<OutboxJob>('outbox').find({ kind: ENDPOINT_DISABLED_MAIL })).length;
 
 describe('an endpoint that keeps failing', () => {
@@ -74,12 +75,17 @@ describe('an endpoint that keeps failing', () => {
     const disabledAt = f.t.clock.now();
     expect(await f.endpoint()).toMatchObject({ disabled: true, disabled_reason: 'failing', disabled_at: disabledAt, failing_since: start });
     const attempts = f.receiver.received.length;
+    const queued = await webhookJobs(f.t);
+    // At once, not only after the fan-out's cache time: this server dropped its list of enabled endpoints.
+    await f.deliverNewEntry();
+    expect(await webhookJobs(f.t), 'no delivery queued right after the disabling').toBe(queued);
 
-    // Nothing more is sent, retries included, and no second mail is queued.
+    // Nothing more is queued or sent, retries included, and no second mail is queued.
     for (let day = 0; day < 3; day++) {
       f.t.clock.advance(DAY);
       await f.deliverNewEntry();
     }
+    expect(await webhookJobs(f.t), 'no delivery queued for entries after the disabling').toBe(queued);
     expect(f.receiver.received).toHaveLength(attempts);
     expect(await disabledMails(f.t)).toBe(1);
 
