@@ -29,6 +29,8 @@
  * 3. The scale series (scale.ts): `BENCH_SCALE=10k,100k,1m` (default all three, `none` to skip),
  *    bounded by `BENCH_SCALE_BUDGET_S`; `BENCH_ONLY=scale` runs only the series.
  * 4. Ticket PDF: `benchPdf()` from `pdf.ts`, median render time and size against 5 ms / 20 KB.
+ * 5. Webhooks (webhooks.ts): the ticket rush without and with 5 webhook endpoints subscribed to
+ *    every event, completed purchases/s within 10 %; `BENCH_ONLY=webhooks` runs only this series.
  *
  * The load comes from this process, over 127.0.0.1 only; every server under test is a child
  * process, so client and server never share an event loop (on 2 cores, one each). Request
@@ -51,6 +53,7 @@ import { createEvent, reportRush, RUSH, ticketRush } from './rush.js';
 import { benchPdf, PDF_BUDGET } from './pdf.js';
 import { correctnessFailures, fmt, info, judge, ms, printTable, rows } from './report.js';
 import { benchScale, reportScale, scaleSizes } from './scale.js';
+import { benchWebhooks, reportWebhooks } from './webhooks.js';
 
 /**
  * Public read: requests/s at least `minRatio` × the bare baseline's, and server CPU per
@@ -111,10 +114,13 @@ async function main(): Promise<void> {
   const started = performance.now();
   const sizes = scaleSizes(process.env.BENCH_SCALE);
   say(`${process.version}, load from this process (pid ${process.pid}), servers as child processes on ${HOST}`);
-  if (process.env.BENCH_ONLY !== 'scale') await budgets();
+  const only = process.env.BENCH_ONLY || undefined;
+  if (only === undefined) await budgets();
   // 3. The scale series, each size on its own seeded data directory.
-  if (sizes.length > 0) reportScale(await benchScale(sizes, say));
-  if (process.env.BENCH_ONLY !== 'scale') await pdfBudgets();
+  if (sizes.length > 0 && (only === undefined || only === 'scale')) reportScale(await benchScale(sizes, say));
+  if (only === undefined) await pdfBudgets();
+  // 5. Webhooks, last: the worker's deliveries must not overlap another series.
+  if (only === undefined || only === 'webhooks') reportWebhooks(await benchWebhooks(say));
   summarize(started);
 }
 

@@ -44,6 +44,11 @@ export interface Config {
   maxBodyBytes: number;
   /** How many reverse proxies append to X-Forwarded-For in front of the server (0: trust none). */
   trustProxy: number;
+  /**
+   * How long a webhook worker's claim on a delivery holds: after a crash mid-delivery, the job is
+   * tried again once it lapses. Longer than a delivery's 10 s timeout, so no live send is taken over.
+   */
+  webhookLeaseMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
 
@@ -89,6 +94,12 @@ const EnvSchema = z.object({
   TTS_PASSWORD_COST: z.coerce.number({ error: 'must be a whole number from 4 to 15' }).int().min(4).max(15).optional(),
   TTS_MAX_BODY_BYTES: z.coerce.number({ error: 'must be a number of bytes from 1024 to 10485760' }).int().min(1024).max(10_485_760).default(102_400),
   TTS_TRUST_PROXY: z.coerce.number({ error: 'must be the number of proxies in front of the server, 0–10' }).int().min(0).max(10).default(0),
+  TTS_WEBHOOK_LEASE_SECONDS: z.coerce
+    .number({ error: 'must be a whole number of seconds from 11 to 3600' })
+    .int()
+    .min(11, 'must be at least 11: longer than a webhook delivery may take (10 s)')
+    .max(3600)
+    .default(60),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -167,6 +178,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     passwordCost: e.TTS_PASSWORD_COST ?? 12,
     maxBodyBytes: e.TTS_MAX_BODY_BYTES,
     trustProxy: e.TTS_TRUST_PROXY,
+    webhookLeaseMs: e.TTS_WEBHOOK_LEASE_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -142,6 +142,7 @@ async function main(): Promise<void> {
   outboxWorker.start();
   const webhookWorker = createWebhookWorker({
     store,
+    leaseMs: config.webhookLeaseMs,
     deliver: webhookDeliverer(services, config.publicUrl),
     onError: (err, job) => logger.warn('webhook not delivered yet', { job: job?._id, err }),
   });

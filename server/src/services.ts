@@ -136,7 +136,7 @@ export function createServices({
     previousSecret: config.razorpay.previousWebhookSecret,
   });
 
-  const webhookEndpoints = createWebhookEndpointService({ store, clock, secret, resolve: resolveHost });
+  const webhookEndpoints = createWebhookEndpointService({ store, clock, secret, resolve: resolveHost, outbox, fanout });
   const events = createEventService({ store, clock, domainEvents });
   const accounts = createAccountService({ store, clock, hasher });
   // Account security, keyed on whoever signs in (domain/sign-in-users.ts; docs/account-security.md).

@@ -3,6 +3,8 @@ import type { EventDoc } from '../domain/events.js';
 import { upcomingTickets } from '../domain/ticket-finder.js';
 import type { OrderDoc } from '../domain/orders.js';
 import { ticketUrls, type TicketDoc } from '../domain/tickets.js';
+import { ENDPOINT_DISABLED_MAIL } from '../domain/webhook-endpoint-health.js';
+import type { WebhookEndpointDoc } from '../domain/webhook-endpoints.js';
 import { op, type Store } from '../store/port.js';
 import type { MailMessage } from './mailer.js';
 import { PermanentDeliveryError, type OutboxJob } from './outbox.js';
@@ -15,6 +17,7 @@ import {
   ticketLinksMail,
   ticketsMail,
   verificationCodeMail,
+  webhookEndpointDisabledMail,
   type MailContent,
 } from './templates.js';
 import { renderTicketsPdf, type TicketPdfModel } from './ticket-pdf.js';
@@ -60,6 +63,21 @@ export function createMailRenderer({ store, publicUrl, clock = systemClock }: { 
     return { order, event };
   }
 
+  async function endpointDisabled(job: OutboxJob): Promise<MailContent> {
+    const endpoint = await store.collection<WebhookEndpointDoc>('webhook_endpoints').findOne({ _id: String(job.payload.endpoint) });
+    // Deleted since: the organizer has dealt with it.
+    if (!endpoint) throw new PermanentDeliveryError(`the endpoint of mail ${job._id} is gone`);
+    return webhookEndpointDisabledMail({
+      url: endpoint.url,
+      error: String(job.payload.error),
+      failingSince: String(job.payload.failing_since),
+      disabledAt: String(job.payload.disabled_at),
+      timezone: 'Asia/Kolkata',
+      consoleUrl: `${publicUrl}/console/developers/webhooks/${endpoint._id}`,
+      testMode: !endpoint.livemode,
+    });
+  }
+
   /** The console link a job's token opens; the token is erased once the job ends, so a revived job cannot mail it. */
   function tokenLink(job: OutboxJob, path: string): string {
     if (typeof job.payload.token !== 'string') throw new PermanentDeliveryError(`the link of mail ${job._id} is no longer kept`);
@@ -71,6 +89,7 @@ export function createMailRenderer({ store, publicUrl, clock = systemClock }: { 
     if (job.kind === 'password_reset') return passwordResetMail({ url: tokenLink(job, '/console/reset-password') });
     if (job.kind === 'password_reset_unknown') return passwordResetUnknownMail({ signupUrl: `${publicUrl}/console/signup` });
     if (job.kind === 'email_verification') return emailVerificationMail({ url: tokenLink(job, '/console/verify-email') });
+    if (job.kind === ENDPOINT_DISABLED_MAIL) return endpointDisabled(job);
     if (job.kind === 'ticket_links') {
       // Listed as they are at send time: a ticket voided since the request is left out.
       const found = await upcomingTickets({ store, clock }, String(job.payload.email));

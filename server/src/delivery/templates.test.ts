@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { emailVerificationMail, escapeHtml, passwordResetMail, passwordResetUnknownMail, refundNoticeMail, ticketsMail, verificationCodeMail } from './templates.js';
+import {
+  emailVerificationMail,
+  escapeHtml,
+  passwordResetMail,
+  passwordResetUnknownMail,
+  refundNoticeMail,
+  ticketsMail,
+  verificationCodeMail,
+  webhookEndpointDisabledMail,
+} from './templates.js';
 
 const HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>';
 
@@ -141,5 +150,34 @@ describe('console sign-in mails', () => {
     const mail = passwordResetUnknownMail({ signupUrl: 'https://tickets.example.com/console/signup' });
     expect(mail.text).toContain('no account uses it');
     expect(mail.text).not.toContain('token');
+  });
+});
+
+describe('webhookEndpointDisabledMail', () => {
+  const input = {
+    url: 'https://example.com/tts/hooks',
+    error: 'Answered 500; only a 2xx status counts as delivered.',
+    failingSince: '2030-06-01T10:00:00Z',
+    disabledAt: '2030-06-04T10:05:00Z',
+    timezone: 'Asia/Kolkata',
+    consoleUrl: 'https://tickets.example/console/developers/webhooks/we_1',
+    testMode: false,
+  };
+
+  it('names the endpoint, the last error and links its console page in both parts', () => {
+    const mail = webhookEndpointDisabledMail(input);
+    expect(mail.subject).toBe('Webhook endpoint disabled: https://example.com/tts/hooks');
+    for (const part of [mail.text, mail.html]) {
+      expect(part).toContain('live-mode webhook endpoint https://example.com/tts/hooks failed every delivery since');
+      expect(part).toContain('Answered 500; only a 2xx status counts as delivered.');
+    }
+    expect(mail.text).toContain(input.consoleUrl);
+    expect(mail.html).toContain(`<a href="${input.consoleUrl}"`);
+  });
+
+  it('escapes a hostile error and URL and keeps the subject on one line', () => {
+    const mail = webhookEndpointDisabledMail({ ...input, url: `https://x.test/\r\nBcc: v@example.com${HOSTILE}`, error: HOSTILE });
+    expectInert(mail.html);
+    expect(mail.subject).not.toMatch(/[\r\n]/);
   });
 });

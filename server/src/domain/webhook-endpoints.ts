@@ -10,7 +10,11 @@ import { AppError, notFound } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
 import { paginate, type Page, type PageParams } from '../store/paginate.js';
 import { DuplicateKeyError, op, type IndexSpec, type Store } from '../store/port.js';
+import type { AccountDoc } from './accounts.js';
 import type { Owner } from './events.js';
+import type { Outbox, WebhookFanout } from './ports.js';
+import { TtlCache } from './ttl-cache.js';
+import { createEndpointHealth } from './webhook-endpoint-health.js';
 import { checkWebhookUrl, type ResolveHost } from './webhook-url.js';
 import { DOMAIN_EVENT_TYPES } from './domain-events.js';
 import { createSecretBox, newSigningSecret } from './webhook-secrets.js';
@@ -26,6 +30,16 @@ export const MAX_ENDPOINTS_PER_MODE = 16;
 
 /** How long a rolled secret keeps signing, so receivers can switch without missing a delivery. */
 export const ROLLED_SECRET_OVERLAP_MS = 24 * 60 * 60_000;
+
+/**
+ * How long this process trusts its list of an account's enabled endpoints. Every events-log entry
+ * asks for that list; changes made on this process drop it at once, changes made by another
+ * server process are seen within this time (docs/webhooks.md#delivery).
+ */
+export const SUBSCRIBERS_TTL_MS = 5_000;
+
+/** How many account-and-mode lists the process keeps at most. */
+const SUBSCRIBERS_CACHE_ENTRIES = 10_000;
 
 /** How long delivery attempts are kept for the console. */
 const DELIVERY_RETENTION_SECONDS = 30 * 24 * 60 * 60;
@@ -47,6 +61,16 @@ export interface WebhookEndpointDoc {
   enabled_events: Array<WebhookEventType | '*'>;
   description: string | null;
   disabled: boolean;
+  /**
+   * Since when every attempt has failed: set by the first failure after a success (or ever),
+   * cleared by any success and by enabling the endpoint again. Absent on endpoints stored before it.
+   */
+  failing_since?: Date | null;
+  /** When it was last disabled, and whether by the organizer or for three days of failures (`webhook-endpoint-health.ts`). */
+  disabled_at?: Date | null;
+  disabled_reason?: 'organizer' | 'failing' | null;
+  /** The error of the attempt that disabled it, for the console. */
+  disabled_error?: string | null;
   /** Newest first; the current secret, then rolled ones still inside their overlap. */
   secrets: StoredSecret[];
   /** Rolls so far: a roll is one update conditional on this, so two racing rolls cannot both win. */
@@ -78,6 +102,9 @@ export interface WebhookDeliveryDoc {
   error: string | null;
   created_at: Date;
 }
+
+/** An enabled endpoint as the fan-out needs it: who, and which types. */
+export type SubscribedEndpoint = Pick<WebhookEndpointDoc, '_id' | 'enabled_events'>;
 
 /** What a delivery of an event's JSON needs: where, and the secrets to sign with. */
 export interface WebhookTarget {
@@ -128,14 +155,40 @@ function normaliseEvents(events: Array<WebhookEventType | '*'>): Array<WebhookEv
  * The webhook endpoint service.
  *
  * @example
- * const endpoints = createWebhookEndpointService({ store, clock, secret: config.secret, resolve });
+ * const endpoints = createWebhookEndpointService({ store, clock, secret: config.secret, resolve, outbox, fanout });
  * const { endpoint, secret } = await endpoints.create(owner, { url, enabled_events: ['order.paid'] });
  */
-export function createWebhookEndpointService({ store, clock, secret, resolve }: { store: Store; clock: Clock; secret: string; resolve: ResolveHost }) {
+export function createWebhookEndpointService({
+  store,
+  clock,
+  secret,
+  resolve,
+  outbox,
+  fanout,
+}: {
+  store: Store;
+  clock: Clock;
+  secret: string;
+  resolve: ResolveHost;
+  outbox: Outbox;
+  /** Queues deliveries: the events log's fan-out, also used to resend one. */
+  fanout: Pick<WebhookFanout, 'enqueueDelivery'>;
+}) {
   const endpoints = store.collection<WebhookEndpointDoc>('webhook_endpoints');
   const quotas = store.collection<QuotaDoc>('webhook_endpoint_quotas');
   const deliveries = store.collection<WebhookDeliveryDoc>('webhook_deliveries');
   const box = createSecretBox(secret);
+  // The enabled endpoints of each account and mode, for the fan-out every events-log entry goes through.
+  const enabledByMode = new TtlCache<string, SubscribedEndpoint[]>(clock, SUBSCRIBERS_TTL_MS, SUBSCRIBERS_CACHE_ENTRIES);
+  const modeKey = (account: string, livemode: boolean) => `${account}:${livemode ? 'live' : 'test'}`;
+  // Bumped by every change, so a list read while a change was being made is not kept.
+  let changes = 0;
+  /** Drops the cached list after a change on this process, so the next entry sees the change. */
+  const forget = (owner: Owner) => {
+    changes++;
+    enabledByMode.delete(modeKey(owner.account, owner.livemode));
+  };
+  const health = createEndpointHealth({ endpoints, accounts: store.collection<AccountDoc>('accounts'), outbox, clock, onDisabled: forget });
 
   async function get(owner: Owner, id: string): Promise<WebhookEndpointDoc> {
     const doc = await endpoints.findOne({ _id: id, account: owner.account, livemode: owner.livemode });
@@ -193,6 +246,7 @@ export function createWebhookEndpointService({ store, clock, secret, resolve }: 
         await quotas.updateOne({ _id: slot }, { $inc: { count: -1 } });
         throw err;
       }
+      forget(owner);
       return { endpoint, secret: signing };
     },
 
@@ -203,16 +257,24 @@ export function createWebhookEndpointService({ store, clock, secret, resolve }: 
 
     get,
 
-    /** Changes the fields given; a new URL is checked as at creation. */
+    /**
+     * Changes the fields given; a new URL is checked as at creation. Enabling an endpoint starts
+     * its failure record afresh, so one disabled for failing gets three more days.
+     */
     async update(owner: Owner, id: string, patch: WebhookEndpointPatch): Promise<WebhookEndpointDoc> {
-      await get(owner, id);
+      const current = await get(owner, id);
       if (patch.url !== undefined) await checkWebhookUrl(patch.url, { livemode: owner.livemode, resolve });
-      const $set: Partial<WebhookEndpointDoc> = { updated_at: clock.now() };
+      const now = clock.now();
+      const $set: Partial<WebhookEndpointDoc> = { updated_at: now };
       if (patch.url !== undefined) $set.url = patch.url;
       if (patch.enabled_events !== undefined) $set.enabled_events = normaliseEvents(patch.enabled_events);
       if (patch.description !== undefined) $set.description = patch.description;
-      if (patch.disabled !== undefined) $set.disabled = patch.disabled;
+      // Only a real re-enabling starts afresh: a form saving `disabled: false` with another change must not hide a failing receiver.
+      if (patch.disabled === false && current.disabled)
+        Object.assign($set, { disabled: false, failing_since: null, disabled_at: null, disabled_reason: null, disabled_error: null });
+      if (patch.disabled === true && !current.disabled) Object.assign($set, { disabled: true, disabled_at: now, disabled_reason: 'organizer', disabled_error: null });
       const updated = await endpoints.findOneAndUpdate({ _id: id, account: owner.account, livemode: owner.livemode }, { $set });
+      forget(owner);
       if (!updated) throw notFound('webhook endpoint', id);
       return updated;
     },
@@ -220,6 +282,7 @@ export function createWebhookEndpointService({ store, clock, secret, resolve }: 
     /** Deletes an endpoint (nothing more is sent to it) and frees its slot. */
     async remove(owner: Owner, id: string): Promise<void> {
       const removed = await endpoints.deleteOne({ _id: id, account: owner.account, livemode: owner.livemode });
+      forget(owner);
       if (removed === 0) throw notFound('webhook endpoint', id);
       await quotas.updateOne({ _id: `${owner.account}:${owner.livemode ? 'live' : 'test'}` }, { $inc: { count: -1 } });
     },
@@ -242,13 +305,24 @@ export function createWebhookEndpointService({ store, clock, secret, resolve }: 
         { _id: id, account: owner.account, livemode: owner.livemode, secret_rolls: current.secret_rolls },
         { $set: { secrets, updated_at: now }, $inc: { secret_rolls: 1 } },
       );
+      forget(owner);
       if (!updated) throw new AppError('CONFLICT', 'The secret was rolled by another request at the same time; that roll stands.');
       return { endpoint: updated, secret: signing };
     },
 
-    /** The enabled endpoints of the account and mode subscribed to the event type (for the job queue's fan-out). */
-    async subscribedTo(account: string, livemode: boolean, type: WebhookEventType): Promise<WebhookEndpointDoc[]> {
-      const all = await endpoints.find({ account, livemode, disabled: false });
+    /**
+     * The enabled endpoints of the account and mode subscribed to the event type (for the job
+     * queue's fan-out). Read through a per-process cache: at most one store read per account and
+     * mode every {@link SUBSCRIBERS_TTL_MS}, however many entries are recorded.
+     */
+    async subscribedTo(account: string, livemode: boolean, type: WebhookEventType): Promise<SubscribedEndpoint[]> {
+      const key = modeKey(account, livemode);
+      let all = enabledByMode.get(key);
+      if (!all) {
+        const before = changes;
+        all = (await endpoints.find({ account, livemode, disabled: false })).map((e) => ({ _id: e._id, enabled_events: e.enabled_events }));
+        if (changes === before) enabledByMode.set(key, all);
+      }
       return all.filter((e) => e.enabled_events.includes('*') || e.enabled_events.includes(type));
     },
 
@@ -262,7 +336,11 @@ export function createWebhookEndpointService({ store, clock, secret, resolve }: 
       return { id: doc._id, url: doc.url, livemode: doc.livemode, secrets: openSecrets(doc, clock.now()) };
     },
 
-    /** Keeps one delivery attempt for the console's list of recent deliveries. */
+    /**
+     * Keeps one delivery attempt for the console's list of recent deliveries, and notes it in the
+     * endpoint's failure record: three days of failures disable the endpoint and mail the organizer
+     * (`webhook-endpoint-health.ts`).
+     */
     async recordDelivery(endpointId: string, event: { id: string; type: string }, attempt: DeliveryAttempt): Promise<WebhookDeliveryDoc | null> {
       const endpoint = await endpoints.findOne({ _id: endpointId });
       if (!endpoint) return null;
@@ -276,7 +354,29 @@ export function createWebhookEndpointService({ store, clock, secret, resolve }: 
         created_at: clock.now(),
       };
       await deliveries.insertOne(doc);
+      await health.noteAttempt(endpoint, attempt);
       return doc;
+    },
+
+    /**
+     * Queues the event of one past delivery attempt to its endpoint again, as a new job of the
+     * webhook channel (same event, same `id`). The job's key names the attempt, so resending the
+     * same attempt twice (a double click) queues it once.
+     * @throws AppError NOT_FOUND for another account's endpoint or attempt, CONFLICT for a disabled endpoint.
+     */
+    async resend(owner: Owner, endpointId: string, deliveryId: string): Promise<WebhookDeliveryDoc> {
+      const endpoint = await get(owner, endpointId);
+      const attempt = await deliveries.findOne({ _id: deliveryId, endpoint: endpoint._id });
+      if (!attempt) throw notFound('webhook delivery', deliveryId);
+      if (endpoint.disabled) throw new AppError('CONFLICT', 'This endpoint is disabled, so nothing is sent to it: enable it first, then resend.');
+      await fanout.enqueueDelivery({
+        event: attempt.event,
+        endpoint: endpoint._id,
+        dedupeKey: `webhook:${attempt.event}:${endpoint._id}:resend:${attempt._id}`,
+        account: owner.account,
+        livemode: owner.livemode,
+      });
+      return attempt;
     },
 
     /** An endpoint's latest delivery attempts, newest first. */

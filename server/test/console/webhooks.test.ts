@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { consoleWithOrganizer, visibleText } from './helpers.js';
+import { AUTO_DISABLE_AFTER_MS } from '../../src/domain/webhook-endpoint-health.js';
+import { consoleWithOrganizer, signIn, visibleText } from './helpers.js';
 
 const secretOn = (html: string) => /<p class="secret mono" id="revealed-secret">([^<]+)<\/p>/.exec(html)?.[1];
 const BASE = '/console/developers/webhooks';
@@ -74,6 +75,27 @@ describe('webhook endpoints in the console', () => {
     );
     const text = visibleText((await browser.get(`${BASE}/${endpoint._id}`)).text);
     expect(text).toContain('order.paid ev_1 failed (500): Answered 500. 42 ms database down');
+  });
+
+  it('says when and why an endpoint was disabled for failing, and enabling it again clears its failure record', async () => {
+    const { t, endpoint, owner, email } = await withEndpoint();
+    const failed = { ok: false, status: 503, latency_ms: 5, response_excerpt: '', error: 'Answered 503; only a 2xx status counts as delivered.' };
+    await t.services.webhookEndpoints.recordDelivery(endpoint._id, { id: 'ev_1', type: 'order.paid' }, failed);
+    t.clock.advance(AUTO_DISABLE_AFTER_MS);
+    await t.services.webhookEndpoints.recordDelivery(endpoint._id, { id: 'ev_2', type: 'order.paid' }, failed);
+    // Three days on, the console session has lapsed: sign in again.
+    const browser = await signIn(t, email);
+
+    const page = visibleText((await browser.get(`${BASE}/${endpoint._id}`)).text);
+    expect(page).toContain('Disabled automatically on 4 Jun 2030');
+    expect(page).toContain('after failing for 3 days: Answered 503; only a 2xx status counts as delivered.');
+    expect(visibleText((await browser.get(BASE)).text)).toContain('disabled (kept failing)');
+
+    await browser.get(`${BASE}/${endpoint._id}`);
+    const saved = await browser.post(`${BASE}/${endpoint._id}`, { url: endpoint.url, 'event:*': 'on' });
+    expect(saved.status).toBe(303);
+    expect(await t.services.webhookEndpoints.get(owner, endpoint._id)).toMatchObject({ disabled: false, failing_since: null, disabled_reason: null });
+    expect(visibleText((await browser.follow(saved)).text)).not.toContain('Disabled automatically');
   });
 
   it('deletes an endpoint only when confirmed', async () => {

@@ -93,7 +93,7 @@ export const WebhooksPage: FC<{
                       <a href={`${BASE}/${e._id}`}>{e.url}</a>
                     </td>
                     <td>{e.enabled_events.includes('*') ? 'all' : e.enabled_events.join(', ')}</td>
-                    <td>{e.disabled ? 'disabled' : 'enabled'}</td>
+                    <td>{e.disabled ? (e.disabled_reason === 'failing' ? 'disabled (kept failing)' : 'disabled') : 'enabled'}</td>
                     <td class="nowrap">{when(e.created_at, TZ)}</td>
                   </tr>
                 ))}
@@ -154,6 +154,12 @@ export const WebhookEndpointPage: FC<{
           </a>
         </div>
       </div>
+      {endpoint.disabled && endpoint.disabled_reason === 'failing' ? (
+        <div class="banner warn" id="auto-disabled">
+          Disabled automatically on {endpoint.disabled_at ? when(endpoint.disabled_at, TZ) : 'an earlier day'} after failing for 3 days
+          {endpoint.disabled_error ? `: ${endpoint.disabled_error}` : '.'} Fix the receiver, then untick Disabled and save to send again.
+        </div>
+      ) : null}
       {rolledSecret ? <SecretCard secret={rolledSecret} heading="New signing secret (the previous one also signs for 24 hours)" /> : null}
       <section class="card" aria-labelledby="edit-h">
         <h2 id="edit-h">Settings</h2>
@@ -185,6 +191,9 @@ export const WebhookEndpointPage: FC<{
                   <th scope="col">Result</th>
                   <th scope="col">Time</th>
                   <th scope="col">Answer</th>
+                  <th scope="col">
+                    <span class="visually-hidden">Resend</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -197,6 +206,14 @@ export const WebhookEndpointPage: FC<{
                     <td>{d.ok ? `delivered (${d.status})` : `failed${d.status === null ? '' : ` (${d.status})`}: ${d.error ?? ''}`}</td>
                     <td class="nowrap">{d.latency_ms} ms</td>
                     <td class="mono small">{d.response_excerpt.slice(0, 200)}</td>
+                    <td>
+                      <form method="post" action={`${here}/deliveries/${d._id}/resend`}>
+                        <CsrfField token={user.csrf} />
+                        <button type="submit" class="btn secondary small">
+                          Resend
+                        </button>
+                      </form>
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -17,10 +17,12 @@ import { type EndpointFormValues, WebhookEndpointPage, WebhooksPage } from '../p
 
 const BASE = '/console/developers/webhooks';
 const ENDPOINT_ID = idPattern('we');
+const DELIVERY_ID = idPattern('whd');
 const EMPTY: EndpointFormValues = { url: '', description: '', events: [], disabled: false };
 const NOTICES: Record<string, Flash> = {
   saved: { tone: 'ok', message: 'Endpoint saved.' },
   deleted: { tone: 'info', message: 'Endpoint deleted: nothing more is sent to it.' },
+  resent: { tone: 'ok', message: 'Queued to send again: the event goes out within a few seconds, with the same id, and shows below as a new attempt.' },
 };
 
 /** The endpoint form as sent: each event type is its own checkbox (`event:order.paid`), so no field repeats. */
@@ -68,7 +70,7 @@ async function showEndpoint(c: ConsoleContext, endpoint: WebhookEndpointDoc, ext
 
 /**
  * Webhook endpoints in the console: list and add (the secret shown once), edit, disable, roll
- * the secret, delete, and each endpoint's recent delivery attempts. The same service as
+ * the secret, delete, and each endpoint's recent delivery attempts, each of which can be resent. The same service as
  * `/v1/webhook_endpoints`, so the URL rules and the limit are the API's.
  *
  * @example
@@ -122,6 +124,19 @@ export function webhookConsoleRoutes() {
     } catch (err) {
       return showEndpoint(c, endpoint, problemOf(err));
     }
+  });
+
+  router.post(`${BASE}/:id/deliveries/:delivery/resend`, async function resendDelivery(c) {
+    const endpoint = await endpointOf(c);
+    await formOf(c);
+    const delivery = c.req.param('delivery');
+    if (!DELIVERY_ID.test(delivery)) throw notFound('webhook delivery', delivery);
+    try {
+      await c.var.services.webhookEndpoints.resend(c.var.user.owner, endpoint._id, delivery);
+    } catch (err) {
+      return showEndpoint(c, endpoint, problemOf(err));
+    }
+    return c.redirect(`${BASE}/${endpoint._id}?notice=resent#deliveries`, 303);
   });
 
   router.post(`${BASE}/:id/delete`, async function deleteEndpoint(c) {
