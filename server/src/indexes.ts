@@ -6,6 +6,8 @@ import { DASHBOARD_INDEXES } from './domain/dashboard.js';
 import { EVENT_INDEXES } from './domain/events.js';
 import { FIGURES_INDEXES } from './domain/figures.js';
 import { INVENTORY_INDEXES } from './domain/inventory.js';
+import { INVITATION_INDEXES } from './domain/invitations.js';
+import { MEMBER_INDEXES } from './domain/members.js';
 import { ORDER_INDEXES } from './domain/orders.js';
 import { PASSWORD_GUARD_INDEXES } from './domain/password-guard.js';
 import { RATE_LIMIT_INDEXES } from './domain/rate-limit.js';
@@ -28,6 +30,8 @@ import type { IndexConflict, IndexSpec, SortSpec, Store } from './store/port.js'
  */
 export const INDEXES: readonly IndexSpec[] = [
   ...ACCOUNT_INDEXES,
+  ...MEMBER_INDEXES,
+  ...INVITATION_INDEXES,
   ...EVENT_INDEXES,
   ...INVENTORY_INDEXES,
   ...ORDER_INDEXES,

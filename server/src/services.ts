@@ -19,6 +19,7 @@ import { createFulfilmentService } from './domain/fulfilment.js';
 import { randomBase62 } from './kernel/ids.js';
 import { createInventory } from './domain/inventory.js';
 import { createLeases } from './domain/leases.js';
+import { createMemberService } from './domain/members.js';
 import { createOrderService, type GatewayRouter } from './domain/orders.js';
 import { createPasswordGuard } from './domain/password-guard.js';
 import { createRateLimiter } from './domain/rate-limit.js';
@@ -132,9 +133,12 @@ export function createServices({
   const webhookEndpoints = createWebhookEndpointService({ store, clock, secret, resolve: resolveHost });
   const events = createEventService({ store, clock, domainEvents });
   const accounts = createAccountService({ store, clock, hasher });
+  const members = createMemberService({ store, clock, hasher, outbox });
 
   return {
     accounts,
+    // The account's team: members with roles, and invitations (docs/teams.md).
+    members,
     domainEvents,
     // Every password check (console sign-in, live keys in the console, crossing modes in the
     // API) goes through this one guard; the account service itself cannot check a password.

@@ -1,12 +1,14 @@
 import { systemClock, type Clock } from '../kernel/clock.js';
+import type { AccountDoc } from '../domain/accounts.js';
 import type { EventDoc } from '../domain/events.js';
+import { INVITATION_MAIL_KIND, INVITATIONS_COLLECTION, invitationPath, type InvitationDoc } from '../domain/invitations.js';
 import { upcomingTickets } from '../domain/ticket-finder.js';
 import type { OrderDoc } from '../domain/orders.js';
 import { ticketUrls, type TicketDoc } from '../domain/tickets.js';
 import { op, type Store } from '../store/port.js';
 import type { MailMessage } from './mailer.js';
 import { PermanentDeliveryError, type OutboxJob } from './outbox.js';
-import { refundFailedMail, refundNoticeMail, ticketLinksMail, ticketsMail, verificationCodeMail, type MailContent } from './templates.js';
+import { refundFailedMail, refundNoticeMail, teamInvitationMail, ticketLinksMail, ticketsMail, verificationCodeMail, type MailContent } from './templates.js';
 import { renderTicketsPdf, type TicketPdfModel } from './ticket-pdf.js';
 
 /** A ticket as its PDF page shows it. */
@@ -50,7 +52,22 @@ export function createMailRenderer({ store, publicUrl, clock = systemClock }: { 
     return { order, event };
   }
 
+  async function invitationMail(job: OutboxJob): Promise<MailContent> {
+    const invitation = await store.collection<InvitationDoc>(INVITATIONS_COLLECTION).findOne({ _id: String(job.payload.invitation) });
+    // Erased when the job ended, and never stored elsewhere: a revived job cannot mail a link that is gone.
+    if (!invitation || typeof job.payload.token !== 'string' || job.payload.token === '') throw new PermanentDeliveryError(`the invitation of mail ${job._id} is gone`);
+    if (invitation.accepted_at !== null) throw new PermanentDeliveryError(`the invitation of mail ${job._id} was already accepted`);
+    const account = await store.collection<AccountDoc>('accounts').findOne({ _id: invitation.account });
+    return teamInvitationMail({
+      accountName: account?.name ?? 'a team',
+      role: invitation.role,
+      url: `${publicUrl}${invitationPath(job.payload.token)}`,
+      expiresAt: invitation.expires_at.toISOString(),
+    });
+  }
+
   async function content(job: OutboxJob): Promise<MailContent> {
+    if (job.kind === INVITATION_MAIL_KIND) return invitationMail(job);
     if (job.kind === 'ticket_links') {
       // Listed as they are at send time: a ticket voided since the request is left out.
       const found = await upcomingTickets({ store, clock }, String(job.payload.email));

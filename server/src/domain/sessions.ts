@@ -32,6 +32,8 @@ export interface SessionDoc {
   /** SHA-256 (hex) of the token. */
   _id: string;
   account: string;
+  /** The team member signed in (`mem_…`); absent for the account's own sign-in, which is its first owner. */
+  member?: string;
   /** Which data the console shows: test (false) or live (true). */
   livemode: boolean;
   created_at: Date;
@@ -69,13 +71,14 @@ export function createSessionService({ store, clock }: { store: Store; clock: Cl
   const sessions = store.collection<SessionDoc>(SESSIONS_COLLECTION);
 
   return {
-    /** Starts a session for an account, in test mode unless told otherwise; the token exists only in the return value. */
-    async create(account: string, { livemode = false }: { livemode?: boolean } = {}): Promise<{ session: SessionDoc; token: string }> {
+    /** Starts a session for an account (as one of its members), in test mode unless told otherwise; the token exists only in the return value. */
+    async create(account: string, { livemode = false, member }: { livemode?: boolean; member?: string | undefined } = {}): Promise<{ session: SessionDoc; token: string }> {
       const token = `sess_${randomBase62(TOKEN_RANDOM_CHARS)}`;
       const now = clock.now();
       const session: SessionDoc = {
         _id: hashSessionToken(token),
         account,
+        ...(member === undefined ? {} : { member }),
         livemode,
         created_at: now,
         last_seen_at: now,
