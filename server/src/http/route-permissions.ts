@@ -24,7 +24,8 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'POST /v1/checkins': 'checkins:write',
   'DELETE /v1/checkins/{id}': 'checkins:write',
   'GET /v1/events/{id}/checkins': 'attendees:read',
-  'GET /v1/events/{id}/verification-key': 'signed-in',
+  // A publishable key reads a published event's key; a secret one reads any of its events'.
+  'GET /v1/events/{id}/verification-key': 'events:read',
   'GET /v1/events_log': 'events_log:read',
   'GET /v1/events_log/{id}': 'events_log:read',
   'POST /v1/events': 'events:write',
@@ -55,6 +56,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'POST /v1/gateway/razorpay/webhook': 'public',
 
   // The console
+  'GET /console/': 'public',
   'GET /console/assets/:hash/:name': 'public',
   'GET /console/login': 'public',
   'POST /console/login': 'public',

@@ -78,6 +78,7 @@ function navFor(user: ConsoleUser) {
   return NAV.filter((item) => {
     if (item.section === 'dashboard') return can(grant, 'reports:read');
     if (item.section === 'door') return user.actor.role === 'door';
+    if (item.section === 'events' && user.actor.role === 'door') return false;
     return mayUse(user.actor, 'GET', item.href);
   });
 }

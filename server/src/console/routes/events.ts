@@ -73,6 +73,8 @@ export function eventRoutes() {
   const router = new Hono<ConsoleEnv>();
 
   router.get('/console/events', async function eventsList(c) {
+    // A door member sees only their assigned events, listed on their own page.
+    if (c.var.user.actor.events !== null) return c.redirect('/console/door', 302);
     const { user, services, deps } = c.var;
     const cursor = c.req.query('cursor') || undefined;
     const page = await services.events.list(user.owner, { limit: PAGE_SIZE, cursor });
