@@ -1,6 +1,6 @@
 /**
  * Invitations to an account's team: a single-use link valid for {@link INVITATION_TTL_MS}.
- * The link carries a random token (`inv_…` id, a dot, 43 base62 characters); the store keeps
+ * The link carries a random token (`tinv_…` id, a dot, 43 base62 characters); the store keeps
  * only its SHA-256, so a copy of the database opens no invitation. The raw token lives only in
  * the invitation mail's job, which erases it once the mail is sent (`secretFields`).
  */
@@ -15,7 +15,7 @@ export const INVITATIONS_COLLECTION = 'invitations';
 /** The mail kind that carries the link (`delivery/mail-renderer.ts`). */
 export const INVITATION_MAIL_KIND = 'team_invitation';
 
-const TOKEN_PATTERN = /^(inv_[0-9A-Za-z]{22})\.([0-9A-Za-z]{43})$/;
+const TOKEN_PATTERN = /^(tinv_[0-9A-Za-z]{22})\.([0-9A-Za-z]{43})$/;
 
 /** A stored invitation; the token itself is never stored. */
 export interface InvitationDoc {
@@ -46,7 +46,7 @@ export const INVITATION_INDEXES: readonly IndexSpec[] = [
  * const { id, token, tokenHash } = mintInvitationToken();
  */
 export function mintInvitationToken(): { id: string; token: string; tokenHash: string } {
-  const id = newId('inv');
+  const id = newId('tinv');
   const token = `${id}.${randomBase62(43)}`;
   return { id, token, tokenHash: hashInvitationToken(token) };
 }
@@ -60,7 +60,7 @@ export function hashInvitationToken(token: string): string {
  * The invitation id a token claims to be for, or null when it is not shaped like a token.
  *
  * @example
- * invitationIdOf('inv_….abc…'); // 'inv_…'
+ * invitationIdOf('tinv_….abc…'); // 'tinv_…'
  */
 export function invitationIdOf(token: string): string | null {
   return TOKEN_PATTERN.exec(token)?.[1] ?? null;

@@ -15,7 +15,7 @@ import type { Flash } from '../pages/layout.js';
 import { TeamPage } from '../pages/team.js';
 
 const MEMBER_ID = idPattern('mem');
-const INVITATION_ID = idPattern('inv');
+const INVITATION_ID = idPattern('tinv');
 const EVENT_ID = idPattern('evt');
 /** Events offered for door assignment: the newest of the current mode. */
 const ASSIGNABLE_EVENTS = 50;
