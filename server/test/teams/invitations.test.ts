@@ -148,3 +148,19 @@ describe('removing a member or changing their role', () => {
     expect(await t.store.collection('members').findOne({ _id: firstOwner })).not.toBeNull();
   });
 });
+
+describe('what a door member sees', () => {
+  it('lists attendees of their event without links to ticket pages they may not open', async () => {
+    const { t, owner, event } = await teamWithEvent();
+    const door = await addMember(t, owner.browser, 'door', [event.id]);
+    await t.call('POST', '/v1/tickets', {
+      key: owner.sk,
+      body: { event: event.id, ticket_type: event.ticket_types[0]!.id, holder: { name: 'Meera Iyer', email: 'meera@example.com' }, send_email: false },
+    });
+    const list = await door.browser.get(`/console/events/${event.id}/attendees`);
+    expect(list.status).toBe(200);
+    expect(visibleText(list.text)).toContain('Meera Iyer');
+    expect(list.text).not.toContain('href="/console/tickets/');
+    expect((await owner.browser.get(`/console/events/${event.id}/attendees`)).text).toContain('href="/console/tickets/');
+  });
+});
