@@ -97,7 +97,7 @@ describe.skipIf(!browserAvailable)('a door member in Chromium', () => {
     await ownerPage.goto(`${server.url}/console/team`);
     await ownerPage.getByLabel('Email').fill(doorEmail);
     await ownerPage.locator('#f-role').selectOption('door');
-    await ownerPage.locator('form[action="/console/team/invitations"] input[name="events"][value="' + assigned.id + '"]').check();
+    await ownerPage.locator(`form[action="/console/team/invitations"] input[name="events"][value="${assigned.id}"]`).check();
     await ownerPage.getByRole('button', { name: 'Send invitation' }).click();
     await expect.poll(() => ownerPage.locator('[data-invitation]').count()).toBe(1);
 
