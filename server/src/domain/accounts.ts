@@ -160,6 +160,10 @@ export function createAccountService({ store, clock, hasher }: AccountServiceDep
         password_hash: await hasher.hash(input.password),
         created_at: clock.now(),
       };
+      // Sign-in is by email alone: a team member's email cannot also open an account of its own.
+      if (await store.collection<{ _id: string; email: string }>('members').findOne({ email: account.email })) {
+        throw new AppError('CONFLICT', 'An account with this email already exists.', { field: 'email' });
+      }
       try {
         await accounts.insertOne(account);
       } catch (err) {

@@ -164,3 +164,13 @@ describe('what a door member sees', () => {
     expect((await owner.browser.get(`/console/events/${event.id}/attendees`)).text).toContain('href="/console/tickets/');
   });
 });
+
+describe('one email, one sign-in', () => {
+  it('refuses a new account for the email of a team member', async () => {
+    const { t, owner } = await teamWithEvent();
+    const { email } = await addMember(t, owner.browser, 'finance');
+    const res = await t.call('POST', '/v1/accounts', { body: { email, password: 'correct horse battery', name: 'Second' } });
+    expect(res.status).toBe(409);
+    expect((await signIn(t, email)).cookies.size).toBeGreaterThan(0);
+  });
+});
