@@ -48,7 +48,7 @@ describe('team invitations', () => {
 
     const again = await signIn(t, 'ravi@crew.example.com');
     const home = await again.get('/console');
-    expect(visibleText(home.text)).toContain('ravi@crew.example.com · finance');
+    expect(visibleText(home.text)).toContain('ravi@crew.example.com finance');
     const team = await owner.browser.get('/console/team');
     expect(visibleText(team.text)).toContain('Ravi Kumar ravi@crew.example.com finance');
   });

@@ -113,9 +113,8 @@ const TopBar: FC<{ user: ConsoleUser; section: Section; here: string }> = ({ use
               {live ? 'Live' : 'Test'} data · switch
             </button>
           </form>
-          <span class="email">
-            {user.member.email} · {user.member.role}
-          </span>
+          <span class="email">{user.member.email}</span>
+          <span class="role">{user.member.role}</span>
           <form method="post" action="/console/logout" class="inline">
             <CsrfField token={user.csrf} />
             <button type="submit" class="linkbtn light">
