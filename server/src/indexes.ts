@@ -74,6 +74,8 @@ export const SORTED_LISTS: readonly SortedList[] = [
   { query: 'attendance.listAttendees and the CSV export', file: 'domain/attendance.ts', collection: 'tickets', equality: ['event', 'status'], sort: PAGE_SORT },
   { query: 'checkins.list', file: 'domain/checkins.ts', collection: 'checkins', equality: ['account', 'event'], sort: PAGE_SORT },
   { query: "checkins: a ticket's scans", file: 'domain/checkins.ts', collection: 'checkins', equality: ['ticket', 'account'], sort: PAGE_SORT },
+  { query: 'members.list', file: 'domain/members.ts', collection: 'members', equality: ['account'], sort: { created_at: 1, _id: 1 } },
+  { query: 'members.invitations', file: 'domain/members.ts', collection: 'invitations', equality: ['account'], sort: { created_at: -1 } },
   { query: 'accounts.listKeys', file: 'domain/accounts.ts', collection: 'api_keys', equality: ['account', 'revoked_at'], sort: PAGE_SORT },
   { query: 'webhookEndpoints.list', file: 'domain/webhook-endpoints.ts', collection: 'webhook_endpoints', equality: ['account', 'livemode'], sort: PAGE_SORT },
   {

@@ -36,6 +36,7 @@ export interface InvitationDoc {
 
 export const INVITATION_INDEXES: readonly IndexSpec[] = [
   { collection: INVITATIONS_COLLECTION, keys: { token_hash: 1 }, unique: true },
+  // members.invitations: an account's open invitations, newest first.
   { collection: INVITATIONS_COLLECTION, keys: { account: 1, created_at: -1 } },
 ];
 

@@ -36,7 +36,8 @@ export interface MemberDoc {
 export const MEMBER_INDEXES: readonly IndexSpec[] = [
   // Sign-in is by email alone, so an email belongs to one member anywhere.
   { collection: MEMBERS_COLLECTION, keys: { email: 1 }, unique: true },
-  { collection: MEMBERS_COLLECTION, keys: { account: 1, created_at: 1 } },
+  // list: an account's team, first owner first.
+  { collection: MEMBERS_COLLECTION, keys: { account: 1, created_at: 1, _id: 1 } },
   { collection: SESSIONS_COLLECTION, keys: { member: 1 }, sparse: true },
 ];
 
