@@ -244,14 +244,6 @@ export function createMemberService({ store, clock, hasher, outbox }: { store: S
       return updated;
     },
 
-    /** Sets the events a door member may scan for; takes effect on their next request. */
-    async assignEvents(owner: Owner, by: Actor, memberId: string, events: string[]): Promise<MemberDoc> {
-      await target(owner, by, memberId);
-      const updated = await members.findOneAndUpdate({ _id: memberId, account: owner.account, role: 'door' }, { $set: { events: [...new Set(events)] } });
-      if (!updated) throw new AppError('CONFLICT', 'Only door members are assigned to events.');
-      return updated;
-    },
-
     /** Removes a member; their open sessions end at once. */
     async remove(owner: Owner, by: Actor, memberId: string): Promise<void> {
       await target(owner, by, memberId);

@@ -65,7 +65,6 @@ export const SERVICE_PERMISSIONS: Readonly<Record<string, MethodRule>> = {
   'members.invitations': { permission: 'team:manage' },
   'members.revokeInvitation': { permission: 'team:manage' },
   'members.changeRole': { permission: 'team:manage' },
-  'members.assignEvents': { permission: 'team:manage' },
   'members.remove': { permission: 'team:manage' },
   'orders.create': { permission: 'orders:write' },
   'orders.verify': { permission: 'orders:write' },
