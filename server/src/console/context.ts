@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { AccountDoc } from '../domain/accounts.js';
-import type { MemberActor } from '../domain/actors.js';
+import { actorLabel, type MemberActor } from '../domain/actors.js';
 import type { MemberDoc } from '../domain/members.js';
 import type { Owner } from '../domain/events.js';
 import type { SessionDoc } from '../domain/sessions.js';
@@ -35,5 +35,5 @@ export type ConsoleContext = Context<ConsoleEnv>;
  * await services.checkins.scan(user.owner, { code, event, by: actor(user) });
  */
 export function actor(user: ConsoleUser): string {
-  return user.member.email;
+  return actorLabel(user.actor);
 }
