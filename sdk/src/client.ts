@@ -27,7 +27,7 @@ export const DEFAULT_BASE_URL = 'http://localhost:8787';
  * const tts = new TrendyTickets({ apiKey: 'sk_test_…', baseUrl: 'https://tickets.example.com', maxRetries: 3, timeout: 10_000 });
  */
 export interface ClientOptions {
-  /** A secret (`sk_…`) or publishable (`pk_…`) key. Default: `TTS_API_KEY` in Node. */
+  /** A secret (`sk_…`), restricted (`rk_…`, a secret key limited to chosen permissions) or publishable (`pk_…`) key. Default: `TTS_API_KEY` in Node. */
   apiKey?: string | undefined;
   /** The server, without `/v1`. Default: `TTS_BASE_URL` in Node, else `http://localhost:8787`. */
   baseUrl?: string | undefined;

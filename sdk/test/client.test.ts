@@ -41,6 +41,7 @@ describe('configuration', () => {
     vi.stubGlobal('window', {});
     expect(() => new TrendyTickets({ apiKey: 'sk_test_secret' })).toThrow(TtsError);
     expect(() => new TrendyTickets({ apiKey: 'sk_test_secret' })).toThrow(/publishable key/);
+    expect(() => new TrendyTickets({ apiKey: 'rk_test_restricted' })).toThrow(/publishable key/);
     expect(() => new TrendyTickets({ apiKey: 'sk_test_secret', dangerouslyAllowBrowser: true })).not.toThrow();
     expect(() => new TrendyTickets({ apiKey: 'pk_test_public' })).not.toThrow();
   });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TtsAuthenticationError, TtsConflictError, verifyTicketCode, type Event, type Order, type RefundFailedDetails } from '../src/index.js';
-import { buildTestApp, buyer, eventParams, organizer, readCode, type TestApp } from './helpers.js';
+import { TtsAuthenticationError, TtsConflictError, TtsPermissionError, verifyTicketCode, type Event, type Order, type RefundFailedDetails } from '../src/index.js';
+import { buildTestApp, buyer, eventParams, organizer, readCode, sdkFor, type TestApp } from './helpers.js';
 
 let t: TestApp;
 let org: Awaited<ReturnType<typeof organizer>>;
@@ -41,6 +41,15 @@ describe('account and keys', () => {
     const rolled = await other.tts.keys.roll({ kind: 'publishable' });
     expect(rolled.secret).toMatch(/^pk_test_/);
     await expect(other.browser.events.retrievePublic(event.id)).rejects.toBeInstanceOf(TtsAuthenticationError);
+  });
+
+  it('takes a restricted key, which reads what it may and throws TtsPermissionError naming the permission it lacks', async () => {
+    const { raw } = await t.services.accounts.createRestrictedKey(org.account.id, 'test', { name: 'Read-only', permissions: ['events:read'] });
+    const readOnly = sdkFor(t, raw);
+    expect((await readOnly.events.retrieve(event.id)).id).toBe(event.id);
+    const refused = readOnly.events.create(eventParams());
+    await expect(refused).rejects.toBeInstanceOf(TtsPermissionError);
+    await expect(refused).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'This needs the events:write permission; this restricted key does not have it.' });
   });
 });
 

@@ -7,7 +7,9 @@ import { EMAIL_VERIFICATION_INDEXES } from './domain/email-verification.js';
 import { EVENT_INDEXES } from './domain/events.js';
 import { FIGURES_INDEXES } from './domain/figures.js';
 import { INVENTORY_INDEXES } from './domain/inventory.js';
+import { INVITATION_INDEXES } from './domain/invitations.js';
 import { LOG_REPAIR_INDEXES } from './domain/log-repair.js';
+import { MEMBER_INDEXES } from './domain/members.js';
 import { ORDER_INDEXES } from './domain/orders.js';
 import { PASSWORD_GUARD_INDEXES } from './domain/password-guard.js';
 import { PASSWORD_RESET_INDEXES } from './domain/password-reset-store.js';
@@ -33,6 +35,8 @@ import type { IndexConflict, IndexSpec, SortSpec, Store } from './store/port.js'
  */
 export const INDEXES: readonly IndexSpec[] = [
   ...ACCOUNT_INDEXES,
+  ...MEMBER_INDEXES,
+  ...INVITATION_INDEXES,
   ...EVENT_INDEXES,
   ...INVENTORY_INDEXES,
   ...ORDER_INDEXES,
@@ -80,6 +84,8 @@ export const SORTED_LISTS: readonly SortedList[] = [
   { query: 'attendance.listAttendees and the CSV export', file: 'domain/attendance.ts', collection: 'tickets', equality: ['event', 'status'], sort: PAGE_SORT },
   { query: 'checkins.list', file: 'domain/checkins.ts', collection: 'checkins', equality: ['account', 'event'], sort: PAGE_SORT },
   { query: "checkins: a ticket's scans", file: 'domain/checkins.ts', collection: 'checkins', equality: ['ticket', 'account'], sort: PAGE_SORT },
+  { query: 'members.list', file: 'domain/members.ts', collection: 'members', equality: ['account'], sort: { created_at: 1, _id: 1 } },
+  { query: 'members.invitations', file: 'domain/members.ts', collection: 'invitations', equality: ['account'], sort: { created_at: -1 } },
   { query: 'accounts.listKeys', file: 'domain/accounts.ts', collection: 'api_keys', equality: ['account', 'revoked_at'], sort: PAGE_SORT },
   { query: 'webhookEndpoints.list', file: 'domain/webhook-endpoints.ts', collection: 'webhook_endpoints', equality: ['account', 'livemode'], sort: PAGE_SORT },
   {

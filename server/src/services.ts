@@ -21,6 +21,7 @@ import { randomBase62 } from './kernel/ids.js';
 import { createInventory } from './domain/inventory.js';
 import { createLeases } from './domain/leases.js';
 import { createLiveModeGate } from './domain/live-mode-gate.js';
+import { createMemberService } from './domain/members.js';
 import { createNewPassword } from './domain/new-password.js';
 import { createOrderService, type GatewayRouter } from './domain/orders.js';
 import { createPasswordGuard } from './domain/password-guard.js';
@@ -145,9 +146,12 @@ export function createServices({
   const setNewPassword = createNewPassword({ store, hasher, users, sessionList });
   const emailVerification = createEmailVerification({ store, clock, outbox, limiter, users });
   const twoFactor = createTwoFactor({ store, clock, limiter, secret });
+  const members = createMemberService({ store, clock, hasher, outbox });
 
   return {
     accounts,
+    // The account's team: members with roles, and invitations (docs/teams.md).
+    members,
     domainEvents,
     // Every password check (console sign-in, live keys in the console, crossing modes in the
     // API) goes through this one guard; the account service itself cannot check a password.

@@ -11,20 +11,26 @@ import { attendeeRoutes } from './routes/attendees.js';
 import { authRoutes } from './routes/auth.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { developerRoutes } from './routes/developers.js';
+import { doorRoutes } from './routes/door.js';
 import { eventRoutes } from './routes/events.js';
+import { invitationRoutes } from './routes/invitations.js';
 import { jobRoutes } from './routes/jobs.js';
 import { scannerRoutes } from './routes/scanner.js';
+import { teamRoutes } from './routes/team.js';
 import { webhookConsoleRoutes } from './routes/webhooks.js';
 
 /** The largest console form: an event with 50 ticket types is about 8 KB. */
 export const MAX_CONSOLE_BODY_BYTES = 64 * 1024;
 
-/** Paths that need a signed-in organizer, and a CSRF token on every POST. */
+/** Paths that need a signed-in member (and a role that may use them), and a CSRF token on every POST. */
 const SIGNED_IN = [
   '/console',
+  '/console/door',
   '/console/events',
   '/console/events/*',
   '/console/tickets/*',
+  '/console/team',
+  '/console/team/*',
   '/console/developers',
   '/console/developers/*',
   '/console/publishable-key',
@@ -58,6 +64,7 @@ export function consoleRoutes() {
 
   router.route('/', authRoutes());
   router.route('/', accountRecoveryRoutes());
+  router.route('/', invitationRoutes());
   for (const path of SIGNED_IN) router.use(path, requireSession(), verifyCsrf());
   router.route('/', dashboardRoutes());
   router.route('/', eventRoutes());
@@ -67,6 +74,8 @@ export function consoleRoutes() {
   router.route('/', webhookConsoleRoutes());
   router.route('/', jobRoutes());
   router.route('/', accountSecurityRoutes());
+  router.route('/', teamRoutes());
+  router.route('/', doorRoutes());
 
   router.get('/console/', (c) => c.redirect('/console', 301));
   router.all('/console/*', async function consoleNotFound(c) {

@@ -6,6 +6,9 @@ import { AppError } from '../kernel/errors.js';
 import type { AppEnv } from '../http/context.js';
 import { STATUS } from '../http/errors.js';
 import { requireSameOrigin } from '../http/middleware/same-origin.js';
+import { memberActor } from '../domain/members.js';
+import { guardServices } from '../domain/service-permissions.js';
+import { assertMayUse } from '../http/route-permissions.js';
 import type { ConsoleEnv, ConsoleUser } from './context.js';
 import { MessageShell } from './pages/layout.js';
 import { CONSOLE_CSP, CONSOLE_PERMISSIONS, LOGIN_COOKIE, loginCsrfToken, safeNext, sameToken, SESSION_COOKIE, sessionCsrfToken } from './security.js';
@@ -118,9 +121,14 @@ export async function currentUser(c: Context<ConsoleEnv>): Promise<ConsoleUser |
   if (!session) return null;
   const account = await services.accounts.get(session.account);
   if (!account) return null;
+  // A removed member's session opens nothing, even before the store has deleted it.
+  const member = await services.members.forSession(session, account);
+  if (!member) return null;
   return {
     session,
     account,
+    member,
+    actor: memberActor(member),
     owner: { account: account._id, livemode: session.livemode },
     csrf: sessionCsrfToken(deps.config.secret as string, session._id),
   };
@@ -139,8 +147,10 @@ export function loginUrl(c: Context): string {
 }
 
 /**
- * Lets through only signed-in organizers, and puts them on `c.var.user`. A page asked for
- * without a session redirects to sign-in and comes back after; a script gets 401.
+ * Lets through only signed-in members, and puts them on `c.var.user` and `c.var.actor`, with
+ * `c.var.services` guarded for them. A page asked for without a session redirects to sign-in
+ * and comes back after; a script gets 401. A page the member's role may not use is refused
+ * with 403, naming the permission (`ROUTE_PERMISSIONS`).
  *
  * @example
  * router.use('/console/events/*', requireSession());
@@ -153,6 +163,9 @@ export function requireSession(): MiddlewareHandler<ConsoleEnv> {
       return c.redirect(c.req.method === 'GET' || c.req.method === 'HEAD' ? loginUrl(c) : '/console/login', c.req.method === 'GET' ? 302 : 303);
     }
     c.set('user', user);
+    c.set('actor', user.actor);
+    c.set('services', guardServices(c.var.services, user.actor));
+    assertMayUse(user.actor, c.req.method, c.req.path);
     await next();
   };
 }

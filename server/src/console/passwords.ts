@@ -1,5 +1,6 @@
 import { getCookie, setCookie } from 'hono/cookie';
 import type { AccountDoc } from '../domain/accounts.js';
+import type { MemberDoc } from '../domain/members.js';
 import { KNOWN_DEVICE_MS } from '../domain/password-guard.js';
 import type { ConsoleContext } from './context.js';
 import { consoleCookie, DEVICE_COOKIE } from './security.js';
@@ -11,11 +12,11 @@ import { consoleCookie, DEVICE_COOKIE } from './security.js';
  * @throws AppError RATE_LIMITED or UNAUTHENTICATED, as `PasswordGuard.authenticate` does
  *
  * @example
- * const account = await checkPassword(c, form.email, form.password);
+ * const { account, member } = await checkPassword(c, form.email, form.password);
  */
-export async function checkPassword(c: ConsoleContext, email: string, password: string): Promise<AccountDoc> {
+export async function checkPassword(c: ConsoleContext, email: string, password: string): Promise<{ account: AccountDoc; member?: MemberDoc }> {
   const { services, deps } = c.var;
-  const { account, device } = await services.passwords.authenticate(email, password, { client: c.get('clientKey'), device: getCookie(c, DEVICE_COOKIE) });
+  const { account, member, device } = await services.passwords.authenticate(email, password, { client: c.get('clientKey'), device: getCookie(c, DEVICE_COOKIE) });
   setCookie(c, DEVICE_COOKIE, device, consoleCookie(deps.config.publicUrl, KNOWN_DEVICE_MS / 1000));
-  return account;
+  return member ? { account, member } : { account };
 }

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AccountDoc } from '../domain/accounts.js';
+import { memberActor, type MemberDoc } from '../domain/members.js';
 import { clientIp } from '../http/client-ip.js';
 import type { ConsoleEnv, ConsoleUser } from './context.js';
 import { CONSOLE_PATH, consoleCookie, LOGIN_COOKIE, loginCsrfToken, newLoginSeed, publishableKeyCookie, SESSION_COOKIE, sessionCsrfToken } from './security.js';
@@ -28,23 +29,34 @@ export function loginFormToken(c: Context<ConsoleEnv>): string {
 }
 
 /**
- * Signs an account in: ends the session the browser had (if any) and starts a new one
- * under a new token, so a token planted before sign-in (session fixation) is worthless.
+ * Signs a member in (the account's first owner when no member is given): ends the session
+ * the browser had (if any) and starts a new one under a new token, so a token planted
+ * before sign-in (session fixation) is worthless.
  *
  * @example
- * const user = await startSession(c, account);
+ * const user = await startSession(c, account, member);
  */
-export async function startSession(c: Context<ConsoleEnv>, account: AccountDoc): Promise<ConsoleUser> {
+export async function startSession(c: Context<ConsoleEnv>, account: AccountDoc, signedIn?: MemberDoc): Promise<ConsoleUser> {
   const { services, deps } = c.var;
   await services.sessions.destroy(getCookie(c, SESSION_COOKIE));
   // The browser and address are what the Account security page's sessions list shows.
   const { session, token } = await services.sessions.create(account._id, {
+    member: signedIn?._id,
     userAgent: c.req.header('User-Agent'),
     ip: clientIp(c, { trustProxy: deps.config.trustProxy }),
   });
+  const member = signedIn ?? (await services.members.forSession(session, account));
+  if (!member) throw new Error(`no member for the session of account ${account._id}`);
   setCookie(c, SESSION_COOKIE, token, consoleCookie(deps.config.publicUrl));
   deleteCookie(c, LOGIN_COOKIE, { path: CONSOLE_PATH });
-  return { session, account, owner: { account: account._id, livemode: session.livemode }, csrf: sessionCsrfToken(deps.config.secret as string, session._id) };
+  return {
+    session,
+    account,
+    member,
+    actor: memberActor(member),
+    owner: { account: account._id, livemode: session.livemode },
+    csrf: sessionCsrfToken(deps.config.secret as string, session._id),
+  };
 }
 
 /**

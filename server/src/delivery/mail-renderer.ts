@@ -1,5 +1,7 @@
 import { systemClock, type Clock } from '../kernel/clock.js';
+import type { AccountDoc } from '../domain/accounts.js';
 import type { EventDoc } from '../domain/events.js';
+import { INVITATION_MAIL_KIND, INVITATIONS_COLLECTION, invitationPath, type InvitationDoc } from '../domain/invitations.js';
 import { upcomingTickets } from '../domain/ticket-finder.js';
 import type { OrderDoc } from '../domain/orders.js';
 import { ticketUrls, type TicketDoc } from '../domain/tickets.js';
@@ -14,6 +16,7 @@ import {
   passwordResetUnknownMail,
   refundFailedMail,
   refundNoticeMail,
+  teamInvitationMail,
   ticketLinksMail,
   ticketsMail,
   verificationCodeMail,
@@ -84,12 +87,27 @@ export function createMailRenderer({ store, publicUrl, clock = systemClock }: { 
     return `${publicUrl}${path}?token=${encodeURIComponent(job.payload.token)}`;
   }
 
+  async function invitationMail(job: OutboxJob): Promise<MailContent> {
+    const invitation = await store.collection<InvitationDoc>(INVITATIONS_COLLECTION).findOne({ _id: String(job.payload.invitation) });
+    // Erased when the job ended, and never stored elsewhere: a revived job cannot mail a link that is gone.
+    if (!invitation || typeof job.payload.token !== 'string' || job.payload.token === '') throw new PermanentDeliveryError(`the invitation of mail ${job._id} is gone`);
+    if (invitation.accepted_at !== null) throw new PermanentDeliveryError(`the invitation of mail ${job._id} was already accepted`);
+    const account = await store.collection<AccountDoc>('accounts').findOne({ _id: invitation.account });
+    return teamInvitationMail({
+      accountName: account?.name ?? 'a team',
+      role: invitation.role,
+      url: `${publicUrl}${invitationPath(job.payload.token)}`,
+      expiresAt: invitation.expires_at.toISOString(),
+    });
+  }
+
   async function content(job: OutboxJob): Promise<MailContent> {
     // Console sign-in mails: no order behind them.
     if (job.kind === 'password_reset') return passwordResetMail({ url: tokenLink(job, '/console/reset-password') });
     if (job.kind === 'password_reset_unknown') return passwordResetUnknownMail({ signupUrl: `${publicUrl}/console/signup` });
     if (job.kind === 'email_verification') return emailVerificationMail({ url: tokenLink(job, '/console/verify-email') });
     if (job.kind === ENDPOINT_DISABLED_MAIL) return endpointDisabled(job);
+    if (job.kind === INVITATION_MAIL_KIND) return invitationMail(job);
     if (job.kind === 'ticket_links') {
       // Listed as they are at send time: a ticket voided since the request is left out.
       const found = await upcomingTickets({ store, clock }, String(job.payload.email));

@@ -6,6 +6,7 @@ import type { Clock } from '../kernel/clock.js';
 import { AppError, notFound } from '../kernel/errors.js';
 import { newId, randomBase62 } from '../kernel/ids.js';
 import { TtlCache } from './ttl-cache.js';
+import type { Permission } from './permissions.js';
 
 export interface AccountDoc {
   _id: string;
@@ -33,6 +34,13 @@ export interface ApiKeyDoc {
   revoked_at: Date | null;
   /** The account's roll number that made this key; absent for keys made by sign-up or `createKey`. */
   roll?: number;
+  /**
+   * A restricted key (`rk_…`, a secret key limited to these permissions); absent for a full
+   * key. Rolling the full secret key leaves restricted keys alone.
+   */
+  permissions?: Permission[];
+  /** What the organizer called a restricted key ("Door scanners"). */
+  name?: string;
 }
 
 export const ACCOUNT_INDEXES: readonly IndexSpec[] = [
@@ -77,7 +85,7 @@ export const KEY_CACHE_MS = 2_000;
 
 /** 36 base62 characters ≈ 214 bits, above the 24 random bytes the contract asks for. */
 const KEY_RANDOM_CHARS = 36;
-const KEY_PATTERN = /^(sk|pk)_(test|live)_[0-9A-Za-z]{36}$/;
+const KEY_PATTERN = /^(sk|pk|rk)_(test|live)_[0-9A-Za-z]{36}$/;
 
 /** SHA-256 hex of a raw API key: how keys are stored and looked up. */
 export function hashApiKey(raw: string): string {
@@ -85,9 +93,15 @@ export function hashApiKey(raw: string): string {
   return hash('sha256', raw, 'hex');
 }
 
-/** Builds a new key of a kind and mode; the raw key exists only in the return value. */
-function mintKey(account: string, kind: KeyKind, mode: KeyMode, now: Date, roll?: number): { doc: ApiKeyDoc; raw: string } {
-  const prefix = `${KEY_PREFIX[kind]}_${mode}_`;
+/** What a restricted key is limited to. */
+export interface Restriction {
+  permissions: Permission[];
+  name: string;
+}
+
+/** Builds a new key of a kind and mode (restricted when given one); the raw key exists only in the return value. */
+function mintKey(account: string, kind: KeyKind, mode: KeyMode, now: Date, roll?: number, restriction?: Restriction): { doc: ApiKeyDoc; raw: string } {
+  const prefix = `${restriction ? 'rk' : KEY_PREFIX[kind]}_${mode}_`;
   const raw = prefix + randomBase62(KEY_RANDOM_CHARS);
   return {
     raw,
@@ -101,6 +115,7 @@ function mintKey(account: string, kind: KeyKind, mode: KeyMode, now: Date, roll?
       created_at: now,
       revoked_at: null,
       ...(roll === undefined ? {} : { roll }),
+      ...(restriction ? { permissions: [...new Set(restriction.permissions)], name: restriction.name } : {}),
     },
   };
 }
@@ -145,6 +160,10 @@ export function createAccountService({ store, clock, hasher }: AccountServiceDep
         password_hash: await hasher.hash(input.password),
         created_at: clock.now(),
       };
+      // Sign-in is by email alone: a team member's email cannot also open an account of its own.
+      if (await store.collection<{ _id: string; email: string }>('members').findOne({ email: account.email })) {
+        throw new AppError('CONFLICT', 'An account with this email already exists.', { field: 'email' });
+      }
       try {
         await accounts.insertOne(account);
       } catch (err) {
@@ -209,8 +228,11 @@ export function createAccountService({ store, clock, hasher }: AccountServiceDep
       const roll = claimed.key_rolls?.[counter] ?? 1;
       const minted = mintKey(account, kind, mode, clock.now(), roll);
       await keys.insertOne(minted.doc);
-      await keys.updateMany({ account, kind, mode, revoked_at: null, $or: [{ roll: op.lt(roll) }, { roll: op.exists(false) }] }, { $set: { revoked_at: clock.now() } });
-      keyCache.deleteWhere((auth) => auth.account._id === account && auth.key.kind === kind && auth.key.mode === mode);
+      await keys.updateMany(
+        { account, kind, mode, revoked_at: null, permissions: op.exists(false), $or: [{ roll: op.lt(roll) }, { roll: op.exists(false) }] },
+        { $set: { revoked_at: clock.now() } },
+      );
+      keyCache.deleteWhere((auth) => auth.account._id === account && auth.key.kind === kind && auth.key.mode === mode && auth.key.permissions === undefined);
       const latest = (await accounts.findOne({ _id: account }))?.key_rolls?.[counter] ?? roll;
       if (latest !== roll) {
         await keys.updateOne({ _id: minted.doc._id, revoked_at: null }, { $set: { revoked_at: clock.now() } });
@@ -237,6 +259,39 @@ export function createAccountService({ store, clock, hasher }: AccountServiceDep
      */
     async createKey(account: string, kind: KeyKind, mode: KeyMode): Promise<{ key: ApiKeyDoc; raw: string }> {
       const minted = await insertKey(account, kind, mode);
+      return { key: minted.doc, raw: minted.raw };
+    },
+
+    /**
+     * Issues a restricted key (`rk_test_…`, `rk_live_…`): a secret key that can do only what
+     * its permissions allow. The raw key exists only in the return value.
+     * @throws AppError VALIDATION_FAILED without any permission
+     *
+     * @example
+     * const { raw } = await accounts.createRestrictedKey(account._id, 'live', { name: 'Door', permissions: ['checkins:write'] });
+     */
+    async createRestrictedKey(account: string, mode: KeyMode, restriction: Restriction): Promise<{ key: ApiKeyDoc; raw: string }> {
+      if (restriction.permissions.length === 0)
+        throw new AppError('VALIDATION_FAILED', 'Choose at least one permission for a restricted key.', [{ field: 'permissions', message: 'choose at least one' }]);
+      const minted = mintKey(account, 'secret', mode, clock.now(), undefined, restriction);
+      await keys.insertOne(minted.doc);
+      return { key: minted.doc, raw: minted.raw };
+    },
+
+    /**
+     * Rolls one restricted key: a new key with the same name and permissions, and the old one
+     * revoked (only if it was still active, so two rolls of one key leave one new key working).
+     * @throws AppError NOT_FOUND for a key of another account, a full key, or a revoked one
+     *
+     * @example
+     * const { raw } = await accounts.rollRestrictedKey(account._id, 'key_…');
+     */
+    async rollRestrictedKey(account: string, keyId: string): Promise<{ key: ApiKeyDoc; raw: string }> {
+      const old = await keys.findOneAndUpdate({ _id: keyId, account, revoked_at: null, permissions: op.exists(true) }, { $set: { revoked_at: clock.now() } });
+      keyCache.deleteWhere((auth) => auth.key._id === keyId);
+      if (!old?.permissions) throw notFound('restricted key', keyId);
+      const minted = mintKey(account, 'secret', old.mode, clock.now(), undefined, { permissions: old.permissions, name: old.name ?? 'Restricted key' });
+      await keys.insertOne(minted.doc);
       return { key: minted.doc, raw: minted.raw };
     },
 

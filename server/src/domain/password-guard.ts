@@ -22,6 +22,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { op, DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
 import type { AccountDoc, PasswordHasher } from './accounts.js';
+import { MEMBERS_COLLECTION, type MemberDoc } from './members.js';
 import type { Clock } from '../kernel/clock.js';
 import { AppError } from '../kernel/errors.js';
 import { randomBase62 } from '../kernel/ids.js';
@@ -78,6 +79,8 @@ export interface PasswordAttempt {
 /** A successful password check. */
 export interface PasswordCheck {
   account: AccountDoc;
+  /** The team member who signed in with their own password; absent for the account's own (its first owner). */
+  member?: MemberDoc;
   /** A (renewed) known-device token for this client and email, to keep for {@link KNOWN_DEVICE_MS}. */
   device: string;
 }
@@ -111,6 +114,7 @@ function minutes(seconds: number): string {
 export function createPasswordGuard({ store, clock, limiter, hasher, secret }: PasswordGuardDeps) {
   const failures = store.collection<PasswordFailureDoc>(PASSWORD_FAILURES_COLLECTION);
   const accounts = store.collection<AccountDoc>('accounts');
+  const members = store.collection<MemberDoc>(MEMBERS_COLLECTION);
   const deviceKey = createHmac('sha256', secret).update('tts:password-guard:known-device').digest();
   // Hashed once, lazily: checking a password against it makes an attempt on an unknown
   // email cost what one on a known email costs (no enumeration by timing).
@@ -192,15 +196,21 @@ export function createPasswordGuard({ store, clock, limiter, hasher, secret }: P
     return 1;
   }
 
-  /** The account when the password is right, else null; the same bcrypt work either way. */
-  async function verify(email: string, password: string): Promise<AccountDoc | null> {
+  /**
+   * The account (and the team member, for a member's own password) when the password is
+   * right, else null; the same bcrypt work either way.
+   */
+  async function verify(email: string, password: string): Promise<{ account: AccountDoc; member?: MemberDoc } | null> {
     const account = await accounts.findOne({ email });
-    if (!account) {
+    if (account) return (await hasher.verify(password, account.password_hash)) ? { account } : null;
+    const member = await members.findOne({ email, password_hash: op.ne(null) });
+    const memberAccount = member ? await accounts.findOne({ _id: member.account }) : null;
+    if (!member?.password_hash || !memberAccount) {
       dummyHash ??= hasher.hash('not-a-real-password-at-all');
       await hasher.verify(password, await dummyHash);
       return null;
     }
-    return (await hasher.verify(password, account.password_hash)) ? account : null;
+    return (await hasher.verify(password, member.password_hash)) ? { account: memberAccount, member } : null;
   }
 
   return {
@@ -231,11 +241,11 @@ export function createPasswordGuard({ store, clock, limiter, hasher, secret }: P
           wait,
         );
       }
-      const account = await verify(address, password);
+      const found = await verify(address, password);
       // The attempt was counted before the check, so a failure needs no second write.
-      if (!account) throw new AppError('UNAUTHENTICATED', WRONG);
+      if (!found) throw new AppError('UNAUTHENTICATED', WRONG);
       await failures.deleteOne({ _id: key });
-      return { account, device: issueDevice(address, deviceId ?? randomBase62(22), now) };
+      return { ...found, device: issueDevice(address, deviceId ?? randomBase62(22), now) };
     },
   };
 }

@@ -43,11 +43,16 @@ export function sessionRef(sessionId: string): string {
  */
 export function createSessionList({ store, clock }: { store: Store; clock: Clock }) {
   const sessions = store.collection<SessionDoc>(SESSIONS_COLLECTION);
+  /**
+   * A user's sessions: a team member's carry their id (`mem_…`); the account's own sign-in
+   * has sessions of the account with no member, so its list never shows or ends the team's.
+   */
+  const ofUser = (userId: string) => (userId.startsWith('mem_') ? { member: userId } : { account: userId, member: op.exists(false) });
 
   return {
     /** The user's live sessions, most recently used first, the current one marked. */
     async list(userId: string, currentSessionId: string): Promise<ListedSession[]> {
-      const found = await sessions.find({ account: userId, expires_at: op.gt(clock.now()) }, { sort: { last_seen_at: -1 } });
+      const found = await sessions.find({ ...ofUser(userId), expires_at: op.gt(clock.now()) }, { sort: { last_seen_at: -1 } });
       return found.map((s) => ({
         ref: sessionRef(s._id),
         current: s._id === currentSessionId,
@@ -60,20 +65,20 @@ export function createSessionList({ store, clock }: { store: Store; clock: Clock
 
     /** Ends one of the user's sessions by its {@link sessionRef}; false when none matches. */
     async end(userId: string, ref: string): Promise<boolean> {
-      const found = await sessions.find({ account: userId });
+      const found = await sessions.find(ofUser(userId));
       const session = found.find((s) => sessionRef(s._id) === ref);
       if (!session) return false;
-      return (await sessions.deleteOne({ _id: session._id, account: userId })) === 1;
+      return (await sessions.deleteOne({ _id: session._id, ...ofUser(userId) })) === 1;
     },
 
     /** Ends every session of the user but one ("sign out everywhere else"); returns how many ended. */
     async endOthers(userId: string, keepSessionId: string): Promise<number> {
-      return sessions.deleteMany({ account: userId, _id: op.ne(keepSessionId) });
+      return sessions.deleteMany({ ...ofUser(userId), _id: op.ne(keepSessionId) });
     },
 
     /** Ends every session of the user (a new password from a reset link). */
     async endAll(userId: string): Promise<number> {
-      return sessions.deleteMany({ account: userId });
+      return sessions.deleteMany(ofUser(userId));
     },
   };
 }

@@ -32,6 +32,8 @@ export interface SessionDoc {
   /** SHA-256 (hex) of the token. */
   _id: string;
   account: string;
+  /** The team member signed in (`mem_…`); absent for the account's own sign-in, which is its first owner. */
+  member?: string;
   /** Which data the console shows: test (false) or live (true). */
   livemode: boolean;
   created_at: Date;
@@ -74,18 +76,20 @@ export function createSessionService({ store, clock }: { store: Store; clock: Cl
 
   return {
     /**
-     * Starts a session for an account, in test mode unless told otherwise; the token exists
-     * only in the return value. The browser and address are kept to show in the sessions list.
+     * Starts a session for an account (as one of its members), in test mode unless told
+     * otherwise; the token exists only in the return value. The browser and address are kept
+     * to show in the sessions list.
      */
     async create(
       account: string,
-      { livemode = false, userAgent, ip }: { livemode?: boolean; userAgent?: string | undefined; ip?: string | undefined } = {},
+      { livemode = false, member, userAgent, ip }: { livemode?: boolean; member?: string | undefined; userAgent?: string | undefined; ip?: string | undefined } = {},
     ): Promise<{ session: SessionDoc; token: string }> {
       const token = `sess_${randomBase62(TOKEN_RANDOM_CHARS)}`;
       const now = clock.now();
       const session: SessionDoc = {
         _id: hashSessionToken(token),
         account,
+        ...(member === undefined ? {} : { member }),
         livemode,
         created_at: now,
         last_seen_at: now,

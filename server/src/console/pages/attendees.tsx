@@ -5,6 +5,7 @@ import type { EventDoc } from '../../domain/events.js';
 import type { OrderRefundDoc } from '../../domain/orders.js';
 import type { TicketDelivery } from '../../domain/ticket-mail.js';
 import type { TicketDoc } from '../../domain/tickets.js';
+import { mayUse } from '../../http/route-permissions.js';
 import type { Page } from '../../store/paginate.js';
 import type { ConsoleUser } from '../context.js';
 import { count, rupees, when } from '../format.js';
@@ -39,6 +40,8 @@ export interface AttendeesPageProps {
  * return renderConsole(c, <AttendeesPage user={user} event={event} page={page} q="" filter="all" paged={false} query="" />);
  */
 export const AttendeesPage: FC<AttendeesPageProps> = ({ user, event, page, q, filter, paged, query, flash }) => {
+  // A door member looks attendees up here; a ticket's page (orders, mail, refunds) is not theirs.
+  const ticketPages = mayUse(user.actor, 'GET', '/console/tickets/tkt_x');
   const base = `/console/events/${event._id}/attendees`;
   const searching = q !== '' || filter !== 'all';
   const withQuery = (extra: string) => `${base}?${[query, extra].filter(Boolean).join('&')}`;
@@ -116,7 +119,7 @@ export const AttendeesPage: FC<AttendeesPageProps> = ({ user, event, page, q, fi
                   {page.data.map((t) => (
                     <tr>
                       <td>
-                        <a href={`/console/tickets/${t._id}`}>{t.holder.name}</a>
+                        {ticketPages ? <a href={`/console/tickets/${t._id}`}>{t.holder.name}</a> : t.holder.name}
                         <div class="muted small">{t.holder.email}</div>
                       </td>
                       <td data-label="Type">{t.ticket_type_name}</td>

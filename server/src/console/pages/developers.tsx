@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { FC } from 'hono/jsx';
 import type { ApiKeyDoc } from '../../domain/accounts.js';
+import { PERMISSION_LABELS, PERMISSIONS } from '../../domain/permissions.js';
 import type { ConsoleUser } from '../context.js';
 import { when } from '../format.js';
 import { Checkbox, Field, type FieldErrors } from './fields.js';
@@ -11,7 +12,7 @@ const KIND_WORDS: Record<ApiKeyDoc['kind'], string> = { secret: 'Secret', publis
 
 /** A key just made, shown this once. */
 export interface RevealedKey {
-  kind: ApiKeyDoc['kind'];
+  kind: ApiKeyDoc['kind'] | 'restricted';
   raw: string;
   rolled: boolean;
 }
@@ -52,7 +53,7 @@ const PasswordField: FC<{ live: boolean; errors?: FieldErrors | undefined }> = (
 export const DevelopersPage: FC<DevelopersPageProps> = ({ user, keys, publicUrl, mailboxUrl, revealed, errors, flash }) => {
   const live = user.owner.livemode;
   const mode = live ? 'live' : 'test';
-  const secret = revealed?.kind === 'secret' ? revealed.raw : (keys.find((k) => k.kind === 'secret')?.display ?? `sk_${mode}_…`);
+  const secret = revealed?.kind === 'secret' ? revealed.raw : (keys.find((k) => k.kind === 'secret' && !k.permissions)?.display ?? `sk_${mode}_…`);
   return (
     <Shell title="Developers" user={user} section="developers" here="/console/developers" flash={flash}>
       <div class="page-head">
@@ -103,14 +104,33 @@ export const DevelopersPage: FC<DevelopersPageProps> = ({ user, keys, publicUrl,
               </thead>
               <tbody>
                 {keys.map((k) => (
-                  <tr>
-                    <td>{KIND_WORDS[k.kind]}</td>
+                  <tr data-key={k._id}>
+                    <td>
+                      {k.permissions ? (
+                        <>
+                          Restricted: {k.name}
+                          <br />
+                          <span class="muted small">{k.permissions.join(', ')}</span>
+                        </>
+                      ) : (
+                        KIND_WORDS[k.kind]
+                      )}
+                    </td>
                     <td class="mono">{k.display}</td>
                     <td class="nowrap">{when(k.created_at, TZ)}</td>
                     <td>
                       <a href={`/console/developers/keys/${k._id}/revoke`} aria-label={`Revoke ${k.display}`}>
                         Revoke
                       </a>
+                      {k.permissions ? (
+                        <form method="post" action={`/console/developers/keys/${k._id}/roll`} class="inline">
+                          <CsrfField token={user.csrf} />
+                          {live ? <input type="password" name="password" aria-label="Your password" autocomplete="current-password" required /> : null}
+                          <button type="submit" class="linkbtn" aria-label={`Roll ${k.display}`}>
+                            Roll
+                          </button>
+                        </form>
+                      ) : null}
                     </td>
                   </tr>
                 ))}
@@ -141,6 +161,30 @@ export const DevelopersPage: FC<DevelopersPageProps> = ({ user, keys, publicUrl,
               Roll publishable keys
             </button>
           </div>
+        </form>
+      </section>
+      <section class="card" aria-labelledby="restricted-h">
+        <h2 id="restricted-h">Restricted keys</h2>
+        <p class="muted small">
+          A restricted key (<code>rk_{mode}_…</code>) is a secret key that can do only what you tick: a door scanner needs only check-ins, a reporting job only reads. Using it for
+          anything else answers 403 naming the permission it lacks.
+        </p>
+        <form method="post" action="/console/developers/restricted-keys">
+          <CsrfField token={user.csrf} />
+          <Field name="name" label="Name" errors={errors} required maxlength={80} hint="What it is for, e.g. Door scanners." />
+          <fieldset class="choices">
+            <legend>Permissions</legend>
+            {PERMISSIONS.filter((p) => !p.startsWith('team:')).map((p) => (
+              <label>
+                <input type="checkbox" name="permissions" value={p} /> <span class="mono">{p}</span> · {PERMISSION_LABELS[p]}
+              </label>
+            ))}
+          </fieldset>
+          {errors?.permissions ? <p class="field-error">{errors.permissions}</p> : null}
+          <PasswordField live={live} errors={errors} />
+          <button type="submit" class="btn secondary">
+            Create restricted key
+          </button>
         </form>
       </section>
       <section class="card" aria-labelledby="curl-h">

@@ -1,11 +1,14 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Child, FC } from 'hono/jsx';
+import { grantOf } from '../../domain/actors.js';
+import { can } from '../../domain/permissions.js';
+import { mayUse } from '../../http/route-permissions.js';
 import type { FieldIssue } from '../../kernel/errors.js';
 import { assetUrl } from '../assets.js';
 import type { ConsoleUser } from '../context.js';
 
 /** Which top-level section a page belongs to, for the navigation's `aria-current`. */
-export type Section = 'dashboard' | 'events' | 'developers' | null;
+export type Section = 'dashboard' | 'door' | 'events' | 'team' | 'developers' | null;
 
 /** A one-line message above the page: a notice after an action, or an error. */
 export interface Flash {
@@ -59,9 +62,26 @@ export const FlashBanner: FC<{ flash?: Flash | undefined }> = ({ flash }) =>
 
 const NAV: Array<{ section: Exclude<Section, null>; href: string; label: string }> = [
   { section: 'dashboard', href: '/console', label: 'Dashboard' },
+  { section: 'door', href: '/console/door', label: 'Scanner' },
   { section: 'events', href: '/console/events', label: 'Events' },
+  { section: 'team', href: '/console/team', label: 'Team' },
   { section: 'developers', href: '/console/developers', label: 'Developers' },
 ];
+
+/**
+ * The sections a member's role may open, from the route table (`ROUTE_PERMISSIONS`): the
+ * console shows no link that would answer 403. The dashboard shows sales figures, and the
+ * scanner list is for door members (everyone else reaches the scanner from an event).
+ */
+function navFor(user: ConsoleUser) {
+  const grant = grantOf(user.actor);
+  return NAV.filter((item) => {
+    if (item.section === 'dashboard') return can(grant, 'reports:read');
+    if (item.section === 'door') return user.actor.role === 'door';
+    if (item.section === 'events' && user.actor.role === 'door') return false;
+    return mayUse(user.actor, 'GET', item.href);
+  });
+}
 
 const TopBar: FC<{ user: ConsoleUser; section: Section; here: string }> = ({ user, section, here }) => {
   const live = user.owner.livemode;
@@ -72,7 +92,7 @@ const TopBar: FC<{ user: ConsoleUser; section: Section; here: string }> = ({ use
           Trendy Tickets
         </a>
         <nav aria-label="Console">
-          {NAV.map((item) => (
+          {navFor(user).map((item) => (
             <a href={item.href} aria-current={item.section === section ? 'page' : undefined}>
               {item.label}
             </a>
@@ -94,8 +114,9 @@ const TopBar: FC<{ user: ConsoleUser; section: Section; here: string }> = ({ use
             </button>
           </form>
           <a class="email" href="/console/account/security" title="Account security">
-            {user.account.email}
+            {user.member.email}
           </a>
+          <span class="role">{user.member.role}</span>
           <form method="post" action="/console/logout" class="inline">
             <CsrfField token={user.csrf} />
             <button type="submit" class="linkbtn light">

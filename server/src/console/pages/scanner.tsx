@@ -76,7 +76,7 @@ export const ScannerPage: FC<ScannerPageProps> = ({ user, event, counts, recent,
   return (
     <Shell title={`Door · ${event.name}`} bodyClass="scanner-page" scripts={['scanner.js']}>
       <header class="scanbar">
-        <a href={`/console/events/${event._id}`}>← Event</a>
+        {user.actor.role === 'door' ? <a href="/console/door">← Your events</a> : <a href={`/console/events/${event._id}`}>← Event</a>}
         <span class="event-name">{event.name}</span>
         {event.livemode ? null : <span class="badge test">TEST</span>}
         <span class="counts" aria-live="polite">

@@ -122,9 +122,11 @@ export function accountRecoveryRoutes() {
       const { userId } = await services.twoFactor.answerChallenge(challengeToken(c), form.code ?? '');
       const user = await services.users.byId(userId);
       const account = user ? await services.accounts.get(user.account) : null;
-      if (!account) return refuse(c, 401, 'Signed out', ['This account no longer exists.'], 'UNAUTHENTICATED');
+      // A team member signs in as themselves; the account's own sign-in is its first owner.
+      const member = user?.member && account ? await services.members.forSession({ member: user.member }, account) : undefined;
+      if (!account || member === null) return refuse(c, 401, 'Signed out', ['This account no longer exists.'], 'UNAUTHENTICATED');
       clearChallenge(c);
-      await startSession(c, account);
+      await startSession(c, account, member);
       return c.redirect(next, 303);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;

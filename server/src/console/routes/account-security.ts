@@ -74,8 +74,10 @@ async function passwordProblem(
   if (!password) return { errors: { [field]: 'enter your password' }, status: 400 };
   try {
     const user = await signedInUser(c);
-    const account = await checkPassword(c, user.email, password);
-    return account._id === user.account ? null : { errors: { [field]: 'that is not your password' }, status: 403 };
+    const { account, member } = await checkPassword(c, user.email, password);
+    // The password must be this user's own: the account's, or this team member's.
+    const same = account._id === user.account && (member?._id ?? undefined) === user.member;
+    return same ? null : { errors: { [field]: 'that is not your password' }, status: 403 };
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
     if (err.code === 'UNAUTHENTICATED') return { errors: { [field]: 'that is not your password' }, status: 403 };

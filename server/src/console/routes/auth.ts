@@ -83,8 +83,8 @@ export function authRoutes() {
     const page = (flash: Flash, status: ContentfulStatusCode) => renderConsole(c, jsx(LoginPage, { csrf: loginFormToken(c), next, email, flash }), status);
     if (!email || !form.password) return page({ tone: 'bad', message: 'Enter your email and password.' }, 400);
     try {
-      const account = await checkPassword(c, email, form.password);
-      return await finishPasswordSignIn(c, account, next);
+      const { account, member } = await checkPassword(c, email, form.password);
+      return await finishPasswordSignIn(c, account, next, member);
     } catch (err) {
       if (!(err instanceof AppError) || (err.code !== 'UNAUTHENTICATED' && err.code !== 'RATE_LIMITED')) throw err;
       if (err.retryAfterSeconds !== undefined) c.header('Retry-After', String(err.retryAfterSeconds));

@@ -1,9 +1,19 @@
 import { Hono } from 'hono';
 import { jsx } from 'hono/jsx';
+import { grantOf, type MemberActor } from '../../domain/actors.js';
 import { DEFAULT_TIMEZONE } from '../../domain/events.js';
+import { can } from '../../domain/permissions.js';
 import type { ConsoleEnv } from '../context.js';
 import { renderConsole } from '../middleware.js';
 import { DashboardPage } from '../pages/dashboard.js';
+
+/** Where a member without the dashboard starts: door members at their scanner list, the rest at their first section. */
+function homeOf(actor: MemberActor): string {
+  if (actor.role === 'door') return '/console/door';
+  const grant = grantOf(actor);
+  if (can(grant, 'events:read') && actor.role !== 'developer') return '/console/events';
+  return '/console/developers';
+}
 
 /**
  * `/console`: the dashboard, in India's time (the product's default zone) for "today" and
@@ -16,6 +26,8 @@ export function dashboardRoutes() {
   const router = new Hono<ConsoleEnv>();
   router.get('/console', async function dashboard(c) {
     const { user, services } = c.var;
+    // Sales figures are for roles that read reports; the others start where their work is.
+    if (!can(grantOf(user.actor), 'reports:read')) return c.redirect(homeOf(user.actor), 302);
     const summary = await services.dashboard.summary(user.owner, { timezone: DEFAULT_TIMEZONE });
     return renderConsole(c, jsx(DashboardPage, { user, summary }));
   });

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { PERMISSIONS } from '../../domain/permissions.js';
 import type { KeyKind } from '@trendy-tickets/sdk';
 import { Hono } from 'hono';
 import { jsx } from 'hono/jsx';
@@ -15,6 +17,15 @@ import { checkPassword } from '../passwords.js';
 import { rememberPublishableKey } from '../sessions.js';
 
 const KEY_ID = idPattern('key');
+
+/** A restricted key's form: a name, and at least one permission (team permissions are for people, not keys). */
+const RestrictedKeyForm = z.object({
+  name: z.string().trim().min(1, 'give it a name').max(80, 'is too long'),
+  permissions: z
+    .array(z.enum(PERMISSIONS).refine((p) => !p.startsWith('team:'), 'is for team members, not keys'))
+    .min(1, 'tick at least one')
+    .max(PERMISSIONS.length),
+});
 const ACTION = /^(create|roll):(secret|publishable)$/;
 
 const NOTICES: Record<string, Flash> = { revoked: { tone: 'info', message: 'Key revoked: requests with it are refused from now on.' } };
@@ -46,7 +57,7 @@ async function passwordProblem(
   if (!password) return { errors: { password: 'enter your password to change live keys' }, status: 400 };
   const { user } = c.var;
   try {
-    const account = await checkPassword(c, user.account.email, password);
+    const { account } = await checkPassword(c, user.member.email, password);
     return account._id === user.account._id ? null : { errors: { password: 'that is not your password' }, status: 403 };
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
@@ -91,6 +102,33 @@ export function developerRoutes() {
     }
     if (kind === 'publishable') rememberPublishableKey(c, user.owner.livemode, made.raw);
     return showDevelopers(c, { revealed: { kind, raw: made.raw, rolled } });
+  });
+
+  router.post('/console/developers/restricted-keys', async function createRestrictedKey(c) {
+    const { user, services } = c.var;
+    const body = await c.req.parseBody({ all: true });
+    const chosen = body.permissions === undefined ? [] : Array.isArray(body.permissions) ? body.permissions : [body.permissions];
+    const parsed = RestrictedKeyForm.safeParse({ name: typeof body.name === 'string' ? body.name : '', permissions: chosen });
+    if (!parsed.success) {
+      const errors: FieldErrors = {};
+      for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'name')] ??= issue.message;
+      return showDevelopers(c, { errors, status: 400 });
+    }
+    const problem = await passwordProblem(c, user.owner.livemode, typeof body.password === 'string' ? body.password : undefined);
+    if (problem) return showDevelopers(c, problem);
+    const made = await services.accounts.createRestrictedKey(user.owner.account, user.owner.livemode ? 'live' : 'test', parsed.data);
+    return showDevelopers(c, { revealed: { kind: 'restricted', raw: made.raw, rolled: false } });
+  });
+
+  router.post('/console/developers/keys/:id/roll', async function rollRestrictedKey(c) {
+    const { user, services } = c.var;
+    const id = c.req.param('id');
+    const apiKey = KEY_ID.test(id) ? (await services.accounts.listKeys(user.owner.account)).find((k) => k._id === id && k.permissions) : undefined;
+    if (!apiKey) throw notFound('restricted key', id);
+    const problem = await passwordProblem(c, apiKey.mode === 'live', (await formOf(c)).password);
+    if (problem) return showDevelopers(c, problem);
+    const made = await services.accounts.rollRestrictedKey(user.owner.account, apiKey._id);
+    return showDevelopers(c, { revealed: { kind: 'restricted', raw: made.raw, rolled: true } });
   });
 
   router.get('/console/developers/keys/:id/revoke', async function revokeKeyPage(c) {

@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import { jsx } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { EventDoc } from '../../domain/events.js';
+import { grantOf } from '../../domain/actors.js';
+import { can } from '../../domain/permissions.js';
 import { AppError, notFound } from '../../kernel/errors.js';
 import { idPattern } from '../../kernel/ids.js';
 import { STATUS } from '../../http/errors.js';
@@ -42,7 +44,8 @@ function fieldProblems(err: unknown, typeRows: number[]): { errors: FieldErrors;
 
 async function embedProps(c: ConsoleContext): Promise<EmbedProps> {
   const { user, services, deps } = c.var;
-  const keys = await services.accounts.listKeys(user.owner.account);
+  // Only who may see keys is shown the key's name; the Embed panel works without it.
+  const keys = can(grantOf(user.actor), 'keys:manage') ? await services.accounts.listKeys(user.owner.account) : [];
   const newest = keys.find((k) => k.kind === 'publishable' && k.mode === (user.owner.livemode ? 'live' : 'test'));
   return { publicUrl: deps.config.publicUrl, publishableKey: await rememberedPublishableKey(c, user), keyDisplay: newest?.display ?? null, csrf: user.csrf };
 }
@@ -70,6 +73,8 @@ export function eventRoutes() {
   const router = new Hono<ConsoleEnv>();
 
   router.get('/console/events', async function eventsList(c) {
+    // A door member sees only their assigned events, listed on their own page.
+    if (c.var.user.actor.events !== null) return c.redirect('/console/door', 302);
     const { user, services, deps } = c.var;
     const cursor = c.req.query('cursor') || undefined;
     const page = await services.events.list(user.owner, { limit: PAGE_SIZE, cursor });

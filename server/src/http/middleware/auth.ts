@@ -1,6 +1,9 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { AppError } from '../../kernel/errors.js';
 import type { KeyAuth } from '../../domain/accounts.js';
+import type { KeyActor } from '../../domain/actors.js';
+import { guardServices } from '../../domain/service-permissions.js';
+import { assertMayUse } from '../route-permissions.js';
 import type { AppEnv } from '../context.js';
 
 /** Which keys an endpoint takes: `secret` only, or either kind (`any`). */
@@ -26,7 +29,7 @@ export function requireKey(requirement: KeyRequirement): MiddlewareHandler<AppEn
     if (!raw) {
       throw new AppError('UNAUTHENTICATED', 'Missing API key. Send it as `Authorization: Bearer <key>`.');
     }
-    if (raw.startsWith('sk_') && c.req.header('Origin') !== undefined) {
+    if ((raw.startsWith('sk_') || raw.startsWith('rk_')) && c.req.header('Origin') !== undefined) {
       throw new AppError(
         'FORBIDDEN',
         'A secret key was sent from a browser. Secret keys belong on your server only: use your publishable key (pk_…) in web pages, and roll this secret key now.',
@@ -46,15 +49,22 @@ export function requireKey(requirement: KeyRequirement): MiddlewareHandler<AppEn
 }
 
 /**
- * Puts an authenticated key on the context: `auth`, and `owner`, the account and mode whose
- * data the request may see. The one place a key becomes an owner.
+ * Puts an authenticated key on the context: `auth`, `owner` (the account and mode whose data
+ * the request may see) and `actor`, and guards `services` for it. The one place a key becomes
+ * an owner. A restricted key (`rk_…`) using a route beyond its permissions is refused here,
+ * naming the permission; the guarded services refuse the same in the domain.
+ * @throws AppError FORBIDDEN
  *
  * @example
  * setCaller(c, auth); // then c.get('owner') in the handler
  */
 export function setCaller(c: Context<AppEnv>, auth: KeyAuth): void {
+  const actor: KeyActor = { kind: 'key', account: auth.account._id, key: auth.key._id, permissions: auth.key.permissions ?? null };
+  assertMayUse(actor, c.req.method, c.req.path);
   c.set('auth', auth);
   c.set('owner', { account: auth.account._id, livemode: auth.livemode });
+  c.set('actor', actor);
+  c.set('services', guardServices(c.get('services'), actor));
 }
 
 /**

@@ -1,0 +1,57 @@
+/**
+ * Who is acting in a request: a team member signed in to the console, or an API key. The
+ * console and the API put one on the request context (`c.get('actor')`), the domain's
+ * service guard checks it against the permission table, and whatever records "who did it"
+ * (the check-in log's `by`, an audit trail) reads it.
+ */
+import { PERMISSIONS, ROLE_PERMISSIONS, type Grant, type Permission, type Role } from './permissions.js';
+
+/** A team member signed in to the console. */
+export interface MemberActor {
+  kind: 'member';
+  account: string;
+  /** The member's id (`mem_…`). */
+  member: string;
+  email: string;
+  role: Role;
+  /** For the door role: the events the member is assigned to. Null for every other role. */
+  events: readonly string[] | null;
+}
+
+/** An API key: a full secret or publishable key, or a restricted key with chosen permissions. */
+export interface KeyActor {
+  kind: 'key';
+  account: string;
+  /** The key's id (`key_…`), never the key. */
+  key: string;
+  /** Null for a full key (everything its kind allows); the chosen permissions for a restricted key (`rk_…`). */
+  permissions: readonly Permission[] | null;
+}
+
+export type Actor = MemberActor | KeyActor;
+
+const ALL: ReadonlySet<Permission> = new Set(PERMISSIONS);
+
+/**
+ * What an actor may do, for `can` and `requirePermission`.
+ *
+ * @example
+ * requirePermission(grantOf(actor), 'orders:refund');
+ */
+export function grantOf(actor: Actor): Grant {
+  if (actor.kind === 'member') {
+    return { permissions: new Set(ROLE_PERMISSIONS[actor.role]), who: `your role (${actor.role})`, events: actor.role === 'door' ? (actor.events ?? []) : null };
+  }
+  if (actor.permissions === null) return { permissions: ALL, who: 'this key', events: null };
+  return { permissions: new Set(actor.permissions), who: 'this restricted key', events: null };
+}
+
+/**
+ * How a log names the actor: the member's email, or the key's id.
+ *
+ * @example
+ * actorLabel(actor); // 'door@example.com' or 'key_…'
+ */
+export function actorLabel(actor: Actor): string {
+  return actor.kind === 'member' ? actor.email : actor.key;
+}

@@ -1,0 +1,187 @@
+/**
+ * The one guard in front of the domain services for a request made by someone: every call a
+ * route makes through `c.get('services')` after sign-in or key check passes here, so the
+ * console and the API are held to the same permission table (docs/teams.md).
+ */
+import { AppError } from '../kernel/errors.js';
+import { grantOf, type Actor } from './actors.js';
+import { requirePermission, type Permission } from './permissions.js';
+
+/**
+ * What one service method needs: a permission (and, for event-scoped roles, where the event
+ * id is in its arguments), or `open` for calls any signed-in caller may make (sessions, the
+ * rate limiter, public reads).
+ */
+export type MethodRule = 'open' | { permission: Permission; event?: (args: readonly unknown[]) => unknown };
+
+const eventArg = (args: readonly unknown[]) => args[1];
+const scanEvent = (args: readonly unknown[]) => (args[1] as { event?: unknown } | undefined)?.event;
+
+/**
+ * `service.method` → what it needs. A method missing here is refused to everyone but an
+ * owner or a full key, so a new method is closed until it is placed in this table.
+ */
+export const SERVICE_PERMISSIONS: Readonly<Record<string, MethodRule>> = {
+  'accounts.authenticateKey': 'open',
+  'accounts.get': 'open',
+  'accounts.findByEmail': 'open',
+  'accounts.listKeys': { permission: 'keys:manage' },
+  'accounts.createKey': { permission: 'keys:manage' },
+  'accounts.createRestrictedKey': { permission: 'keys:manage' },
+  'accounts.rollKey': { permission: 'keys:manage' },
+  'accounts.rollRestrictedKey': { permission: 'keys:manage' },
+  'accounts.revokeKey': { permission: 'keys:manage' },
+  'attendance.listAttendees': { permission: 'attendees:read', event: eventArg },
+  'attendance.attendeesCsv': { permission: 'attendees:read', event: eventArg },
+  'attendance.doorCounts': { permission: 'attendees:read', event: eventArg },
+  'attendance.stats': { permission: 'reports:read' },
+  'checkins.scan': { permission: 'checkins:write', event: scanEvent },
+  'checkins.undo': { permission: 'checkins:write' },
+  'checkins.log': { permission: 'attendees:read', event: eventArg },
+  'checkins.listForTicket': { permission: 'attendees:read' },
+  'checkins.admissionOf': { permission: 'attendees:read' },
+  'codes.publicKey': 'open',
+  'dashboard.summary': { permission: 'reports:read' },
+  'domainEvents.get': { permission: 'events_log:read' },
+  'domainEvents.list': { permission: 'events_log:read' },
+  'events.get': { permission: 'events:read', event: eventArg },
+  'events.list': { permission: 'events:read' },
+  'events.findById': { permission: 'events:read' },
+  'events.getPublic': 'open',
+  'events.create': { permission: 'events:write' },
+  'events.update': { permission: 'events:write' },
+  'events.cancel': { permission: 'events:write' },
+  'fulfilment.issue': { permission: 'orders:write' },
+  'fulfilment.pay': 'open',
+  'fulfilment.payByRedirect': 'open',
+  'fulfilment.refund': { permission: 'orders:refund' },
+  'limiter.hit': 'open',
+  'members.forSession': 'open',
+  'members.findForSignIn': 'open',
+  'members.checkInvitation': 'open',
+  'members.accept': 'open',
+  'members.list': { permission: 'team:manage' },
+  'members.invite': { permission: 'team:manage' },
+  'members.invitations': { permission: 'team:manage' },
+  'members.revokeInvitation': { permission: 'team:manage' },
+  'members.changeRole': { permission: 'team:manage' },
+  'members.remove': { permission: 'team:manage' },
+  'orders.create': { permission: 'orders:write' },
+  'orders.verify': { permission: 'orders:write' },
+  'orders.resendCode': { permission: 'orders:write' },
+  'orders.cancel': { permission: 'orders:write' },
+  'orders.clientSecretOf': { permission: 'orders:write' },
+  'orders.retrieve': { permission: 'orders:read' },
+  'outbox.listFailed': { permission: 'webhooks:manage' },
+  'outbox.retryFor': { permission: 'webhooks:manage' },
+  'passwords.authenticate': 'open',
+  'sessions.create': 'open',
+  'sessions.resolve': 'open',
+  'sessions.destroy': 'open',
+  'sessions.setMode': 'open',
+  'testCheckout.payOrder': { permission: 'orders:write' },
+  'testCheckout.simulate': { permission: 'orders:write' },
+  'ticketFinder.request': 'open',
+  'ticketMail.deliveries': { permission: 'orders:read' },
+  'ticketMail.resend': { permission: 'orders:write' },
+  'tickets.get': { permission: 'attendees:read' },
+  'tickets.findById': { permission: 'attendees:read' },
+  'tickets.listForOrder': { permission: 'orders:read' },
+  'tickets.void': { permission: 'orders:refund' },
+  'webhookEndpoints.list': { permission: 'webhooks:manage' },
+  'webhookEndpoints.get': { permission: 'webhooks:manage' },
+  'webhookEndpoints.create': { permission: 'webhooks:manage' },
+  'webhookEndpoints.update': { permission: 'webhooks:manage' },
+  'webhookEndpoints.remove': { permission: 'webhooks:manage' },
+  'webhookEndpoints.rollSecret': { permission: 'webhooks:manage' },
+  'webhookEndpoints.recentDeliveries': { permission: 'webhooks:manage' },
+  'webhookEndpoints.resend': { permission: 'webhooks:manage' },
+  'webhooks.receive': 'open',
+  // Account security acts on the signed-in user's own sign-in (the routes pass
+  // `users.ofSession(session).id`), so any member may use it for themselves.
+  'users.byId': 'open',
+  'users.byEmail': 'open',
+  'users.ofSession': 'open',
+  'users.setPasswordHash': 'open',
+  'sessionList.list': 'open',
+  'sessionList.end': 'open',
+  'sessionList.endOthers': 'open',
+  'sessionList.endAll': 'open',
+  'passwordReset.request': 'open',
+  'passwordReset.check': 'open',
+  'passwordReset.complete': 'open',
+  'emailVerification.isVerified': 'open',
+  'emailVerification.send': 'open',
+  'emailVerification.confirm': 'open',
+  'twoFactor.status': 'open',
+  'twoFactor.startEnrolment': 'open',
+  'twoFactor.pendingSecret': 'open',
+  'twoFactor.confirmEnrolment': 'open',
+  'twoFactor.verifyCode': 'open',
+  'twoFactor.disable': 'open',
+  'twoFactor.startChallenge': 'open',
+  'twoFactor.challengeOpen': 'open',
+  'twoFactor.answerChallenge': 'open',
+  'liveModeGate.problem': 'open',
+  'liveModeGate.assertMayGoLive': 'open',
+};
+
+/**
+ * Checks one call against {@link SERVICE_PERMISSIONS} for an actor.
+ * @throws AppError FORBIDDEN naming the missing permission
+ *
+ * @example
+ * checkCall(actor, 'fulfilment', 'refund', [owner, 'ord_…']);
+ */
+export function checkCall(actor: Actor, service: string, method: string, args: readonly unknown[]): void {
+  const rule = SERVICE_PERMISSIONS[`${service}.${method}`];
+  if (rule === 'open') return;
+  const grant = grantOf(actor);
+  if (rule === undefined) {
+    if (grant.permissions.has('team:owners')) return;
+    throw new AppError('FORBIDDEN', `Only an owner or a full secret key may do this (${service}.${method}); ${grant.who} may not.`);
+  }
+  const event = rule.event?.(args);
+  requirePermission(grant, rule.permission, { event: typeof event === 'string' ? event : undefined });
+}
+
+/**
+ * The services as one actor may use them: each method call is checked by {@link checkCall}
+ * before it runs. Values that are not objects of methods pass through unchanged.
+ *
+ * @example
+ * c.set('services', guardServices(services, actor));
+ */
+export function guardServices<S extends object>(services: S, actor: Actor): S {
+  const guarded = new Map<PropertyKey, unknown>();
+  return new Proxy(services, {
+    get(target, name, receiver) {
+      const value: unknown = Reflect.get(target, name, receiver);
+      if (typeof name !== 'string' || value === null || typeof value !== 'object') return value;
+      let wrapped = guarded.get(name);
+      if (wrapped === undefined) {
+        wrapped = guardService(value, actor, name);
+        guarded.set(name, wrapped);
+      }
+      return wrapped;
+    },
+  });
+}
+
+function guardService(service: object, actor: Actor, serviceName: string): object {
+  return new Proxy(service, {
+    get(target, name, receiver) {
+      const value: unknown = Reflect.get(target, name, receiver);
+      if (typeof name !== 'string' || typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        try {
+          checkCall(actor, serviceName, name, args);
+        } catch (err) {
+          // The services are async: a refusal arrives the way their own errors do.
+          return Promise.reject(err);
+        }
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
