@@ -6,6 +6,7 @@ import { AppError } from '../kernel/errors.js';
 import type { AppEnv } from '../http/context.js';
 import { STATUS } from '../http/errors.js';
 import { requireSameOrigin } from '../http/middleware/same-origin.js';
+import { userActor } from '../domain/actors.js';
 import type { ConsoleEnv, ConsoleUser } from './context.js';
 import { MessageShell } from './pages/layout.js';
 import { CONSOLE_CSP, CONSOLE_PERMISSIONS, LOGIN_COOKIE, loginCsrfToken, safeNext, sameToken, SESSION_COOKIE, sessionCsrfToken } from './security.js';
@@ -153,6 +154,9 @@ export function requireSession(): MiddlewareHandler<ConsoleEnv> {
       return c.redirect(c.req.method === 'GET' || c.req.method === 'HEAD' ? loginUrl(c) : '/console/login', c.req.method === 'GET' ? 302 : 303);
     }
     c.set('user', user);
+    // The same names the API's key middleware sets, so the audit context is built one way for both.
+    c.set('owner', user.owner);
+    c.set('actor', userActor(user.account));
     await next();
   };
 }

@@ -11,6 +11,7 @@ import { newId } from '../kernel/ids.js';
 import { paginate, type Page, type PageParams } from '../store/paginate.js';
 import { DuplicateKeyError, op, type IndexSpec, type Store } from '../store/port.js';
 import type { Owner } from './events.js';
+import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
 import { checkWebhookUrl, type ResolveHost } from './webhook-url.js';
 import { DOMAIN_EVENT_TYPES } from './domain-events.js';
 import { createSecretBox, newSigningSecret } from './webhook-secrets.js';
@@ -124,6 +125,9 @@ function normaliseEvents(events: Array<WebhookEventType | '*'>): Array<WebhookEv
   return events.includes('*') ? ['*'] : [...new Set(events)];
 }
 
+/** What the audit log compares of an endpoint: never its sealed secrets. */
+const ENDPOINT_AUDIT_FIELDS = ['url', 'enabled_events', 'description', 'disabled'] as const satisfies readonly (keyof WebhookEndpointDoc)[];
+
 /**
  * The webhook endpoint service.
  *
@@ -131,7 +135,20 @@ function normaliseEvents(events: Array<WebhookEventType | '*'>): Array<WebhookEv
  * const endpoints = createWebhookEndpointService({ store, clock, secret: config.secret, resolve });
  * const { endpoint, secret } = await endpoints.create(owner, { url, enabled_events: ['order.paid'] });
  */
-export function createWebhookEndpointService({ store, clock, secret, resolve }: { store: Store; clock: Clock; secret: string; resolve: ResolveHost }) {
+export function createWebhookEndpointService({
+  store,
+  clock,
+  secret,
+  resolve,
+  auditLog = createAuditLog({ store, clock }),
+}: {
+  store: Store;
+  clock: Clock;
+  secret: string;
+  resolve: ResolveHost;
+  /** The audit log (default: one over the same store). */
+  auditLog?: AuditLog;
+}) {
   const endpoints = store.collection<WebhookEndpointDoc>('webhook_endpoints');
   const quotas = store.collection<QuotaDoc>('webhook_endpoint_quotas');
   const deliveries = store.collection<WebhookDeliveryDoc>('webhook_deliveries');
@@ -168,7 +185,7 @@ export function createWebhookEndpointService({ store, clock, secret, resolve }: 
      * Saves an endpoint after checking its URL for the mode, and returns it with its signing
      * secret: the only time the secret is shown.
      */
-    async create(owner: Owner, input: WebhookEndpointInput): Promise<{ endpoint: WebhookEndpointDoc; secret: string }> {
+    async create(owner: Owner, input: WebhookEndpointInput, audit?: AuditContext): Promise<{ endpoint: WebhookEndpointDoc; secret: string }> {
       const enabled = normaliseEvents(input.enabled_events);
       await checkWebhookUrl(input.url, { livemode: owner.livemode, resolve });
       const slot = await takeSlot(owner);
@@ -193,6 +210,10 @@ export function createWebhookEndpointService({ store, clock, secret, resolve }: 
         await quotas.updateOne({ _id: slot }, { $inc: { count: -1 } });
         throw err;
       }
+      if (audit) {
+        const changes = changesBetween(null, endpoint, ENDPOINT_AUDIT_FIELDS);
+        await auditLog.record(audit, { action: 'webhook_endpoint.created', target: { type: 'webhook_endpoint', id: endpoint._id }, changes });
+      }
       return { endpoint, secret: signing };
     },
 
@@ -204,8 +225,8 @@ export function createWebhookEndpointService({ store, clock, secret, resolve }: 
     get,
 
     /** Changes the fields given; a new URL is checked as at creation. */
-    async update(owner: Owner, id: string, patch: WebhookEndpointPatch): Promise<WebhookEndpointDoc> {
-      await get(owner, id);
+    async update(owner: Owner, id: string, patch: WebhookEndpointPatch, audit?: AuditContext): Promise<WebhookEndpointDoc> {
+      const before = await get(owner, id);
       if (patch.url !== undefined) await checkWebhookUrl(patch.url, { livemode: owner.livemode, resolve });
       const $set: Partial<WebhookEndpointDoc> = { updated_at: clock.now() };
       if (patch.url !== undefined) $set.url = patch.url;
@@ -214,14 +235,24 @@ export function createWebhookEndpointService({ store, clock, secret, resolve }: 
       if (patch.disabled !== undefined) $set.disabled = patch.disabled;
       const updated = await endpoints.findOneAndUpdate({ _id: id, account: owner.account, livemode: owner.livemode }, { $set });
       if (!updated) throw notFound('webhook endpoint', id);
+      if (audit) {
+        const changes = changesBetween(before, updated, ENDPOINT_AUDIT_FIELDS);
+        await auditLog.record(audit, { action: 'webhook_endpoint.updated', target: { type: 'webhook_endpoint', id }, changes });
+      }
       return updated;
     },
 
     /** Deletes an endpoint (nothing more is sent to it) and frees its slot. */
-    async remove(owner: Owner, id: string): Promise<void> {
+    async remove(owner: Owner, id: string, audit?: AuditContext): Promise<void> {
+      // Read first only to say in the audit log what was deleted; the delete below decides.
+      const before = audit ? await endpoints.findOne({ _id: id, account: owner.account, livemode: owner.livemode }) : null;
       const removed = await endpoints.deleteOne({ _id: id, account: owner.account, livemode: owner.livemode });
       if (removed === 0) throw notFound('webhook endpoint', id);
       await quotas.updateOne({ _id: `${owner.account}:${owner.livemode ? 'live' : 'test'}` }, { $inc: { count: -1 } });
+      if (audit) {
+        const changes = changesBetween(before, null, ENDPOINT_AUDIT_FIELDS);
+        await auditLog.record(audit, { action: 'webhook_endpoint.deleted', target: { type: 'webhook_endpoint', id }, changes });
+      }
     },
 
     /**
@@ -229,7 +260,7 @@ export function createWebhookEndpointService({ store, clock, secret, resolve }: 
      * carrying a signature by both, so a receiver can deploy the new secret without missing one.
      * Two rolls racing: one wins, the other answers 409 CONFLICT and issued nothing.
      */
-    async rollSecret(owner: Owner, id: string): Promise<{ endpoint: WebhookEndpointDoc; secret: string }> {
+    async rollSecret(owner: Owner, id: string, audit?: AuditContext): Promise<{ endpoint: WebhookEndpointDoc; secret: string }> {
       const current = await get(owner, id);
       const now = clock.now();
       const overlapEnd = new Date(now.getTime() + ROLLED_SECRET_OVERLAP_MS);
@@ -243,6 +274,11 @@ export function createWebhookEndpointService({ store, clock, secret, resolve }: 
         { $set: { secrets, updated_at: now }, $inc: { secret_rolls: 1 } },
       );
       if (!updated) throw new AppError('CONFLICT', 'The secret was rolled by another request at the same time; that roll stands.');
+      // The secret itself is never named: only that it was rolled, and how many rolls there have been.
+      if (audit) {
+        const changes = { rolls: { before: current.secret_rolls, after: updated.secret_rolls } };
+        await auditLog.record(audit, { action: 'webhook_endpoint.secret_rolled', target: { type: 'webhook_endpoint', id }, changes });
+      }
       return { endpoint: updated, secret: signing };
     },
 

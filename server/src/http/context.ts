@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { KeyAuth } from '../domain/accounts.js';
+import type { Actor } from '../domain/actors.js';
 import type { Owner } from '../domain/events.js';
 import type { CapturedMailer, Mailer } from '../delivery/mailer.js';
 import type { Clock } from '../kernel/clock.js';
@@ -39,5 +40,7 @@ export interface AppEnv {
     auth: KeyAuth;
     /** The key's account and mode, whose data the request may see; set with `auth`. */
     owner: Owner;
+    /** Who is acting: the API key (set with `auth`) or the console's signed-in user (set by `requireSession`). */
+    actor: Actor;
   };
 }

@@ -46,8 +46,9 @@ export function requireKey(requirement: KeyRequirement): MiddlewareHandler<AppEn
 }
 
 /**
- * Puts an authenticated key on the context: `auth`, and `owner`, the account and mode whose
- * data the request may see. The one place a key becomes an owner.
+ * Puts an authenticated key on the context: `auth`, `owner`, the account and mode whose
+ * data the request may see, and `actor`, the key as the audit log names it. The one place a
+ * key becomes an owner.
  *
  * @example
  * setCaller(c, auth); // then c.get('owner') in the handler
@@ -55,6 +56,7 @@ export function requireKey(requirement: KeyRequirement): MiddlewareHandler<AppEn
 export function setCaller(c: Context<AppEnv>, auth: KeyAuth): void {
   c.set('auth', auth);
   c.set('owner', { account: auth.account._id, livemode: auth.livemode });
+  c.set('actor', { type: 'api_key', id: auth.key._id, label: auth.key.display });
 }
 
 /**
