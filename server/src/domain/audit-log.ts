@@ -17,6 +17,7 @@ import { newId } from '../kernel/ids.js';
 import { paginate, type Page, type PageParams } from '../store/paginate.js';
 import { op, type Filter, type IndexSpec, type Operator, type Store } from '../store/port.js';
 import type { Actor } from './actors.js';
+import { csvLine } from './attendance.js';
 import { yieldToEventLoop } from './figures.js';
 
 export type { Actor };
@@ -161,6 +162,41 @@ export interface AuditLogQuery extends AuditLogFilters, PageParams {}
 /** Entries read per round trip by the CSV export. */
 export const AUDIT_CSV_BATCH_SIZE = 500;
 
+/** The CSV export's columns, in order. */
+export const AUDIT_CSV_HEADER = [
+  'created_at',
+  'action',
+  'actor_type',
+  'actor_id',
+  'actor_label',
+  'target_type',
+  'target_id',
+  'changes',
+  'domain_event',
+  'ip',
+  'user_agent',
+  'request_id',
+  'livemode',
+] as const;
+
+function csvRow(entry: AuditEntryDoc): string[] {
+  return [
+    entry.created_at.toISOString(),
+    entry.action,
+    entry.actor.type,
+    entry.actor.id,
+    entry.actor.label,
+    entry.target.type,
+    entry.target.id,
+    JSON.stringify(entry.changes),
+    entry.domain_event ?? '',
+    entry.ip,
+    entry.user_agent ?? '',
+    entry.request_id,
+    String(entry.livemode),
+  ];
+}
+
 /** What one action records besides who and where. */
 export interface AuditRecord {
   action: AuditAction;
@@ -239,6 +275,16 @@ export function createAuditLog({ store, clock }: AuditLogDeps) {
         cursor = page.nextCursor ?? undefined;
         if (cursor !== undefined) await yieldToEventLoop();
       } while (cursor !== undefined);
+    },
+
+    /**
+     * The matching entries as CSV lines (header first, CRLF endings), every cell neutralised
+     * against spreadsheet formulas as the attendee export's are (`csvLine`): a user agent or an
+     * event name is the caller's to write.
+     */
+    async *csv(account: string, filters: AuditLogFilters): AsyncGenerator<string> {
+      yield csvLine(AUDIT_CSV_HEADER);
+      for await (const entry of this.entries(account, filters)) yield csvLine(csvRow(entry));
     },
   };
 }
