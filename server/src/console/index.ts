@@ -6,6 +6,7 @@ import { limitBody } from '../http/middleware/body-limit.js';
 import { consoleErrorHandler, consoleHeaders, consoleSameOrigin, currentUser, refuse, renderConsole, requireSession, verifyCsrf } from './middleware.js';
 import { MessageShell } from './pages/layout.js';
 import { attendeeRoutes } from './routes/attendees.js';
+import { auditLogRoutes } from './routes/audit-log.js';
 import { authRoutes } from './routes/auth.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { developerRoutes } from './routes/developers.js';
@@ -53,6 +54,7 @@ export function consoleRoutes() {
   router.route('/', developerRoutes());
   router.route('/', webhookConsoleRoutes());
   router.route('/', jobRoutes());
+  router.route('/', auditLogRoutes());
 
   router.get('/console/', (c) => c.redirect('/console', 301));
   router.all('/console/*', async function consoleNotFound(c) {
