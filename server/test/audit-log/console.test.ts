@@ -80,6 +80,9 @@ describe('the audit log of console changes', () => {
     await browser.post(`/console/tickets/${voided.id}/void`, { confirm: 'on' }, { headers: FROM });
     await browser.post(`/console/tickets/${scanned.id}/undo`, {}, { headers: FROM });
     const cancelled = await browser.post(`/console/events/${event.id}/cancel`, { confirm: 'on' }, { headers: FROM });
+    const revoked = (await t.services.accounts.listKeys(user.id)).find((k) => k.kind === 'secret')!;
+    await browser.get(`/console/developers/keys/${revoked._id}/revoke`);
+    await browser.post(`/console/developers/keys/${revoked._id}/revoke`, { confirm: 'on' }, { headers: FROM });
 
     for (const action of [
       'api_key.created',
@@ -95,6 +98,7 @@ describe('the audit log of console changes', () => {
       expect(entries[0], action).toMatchObject({ actor: user, ip: '203.0.113.9', user_agent: 'Mozilla/5.0 (Test)', livemode: false });
     }
     expect((await log('event.cancelled'))[0]?.request_id).toBe(cancelled.headers.get('X-Request-Id'));
+    expect((await log('api_key.revoked'))[0]?.target).toEqual({ type: 'api_key', id: revoked._id });
     expect((await log('ticket.voided'))[0]).toMatchObject({ target: { id: voided.id }, changes: { status: { before: 'valid', after: 'voided' } } });
 
     const secrets = [createdKey, rolledKey, /whsec_[0-9A-Za-z]{32}/.exec(added.text)?.[0], /whsec_[0-9A-Za-z]{32}/.exec(secretRoll.text)?.[0]];
