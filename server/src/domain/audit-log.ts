@@ -17,8 +17,7 @@ import { newId } from '../kernel/ids.js';
 import { paginate, type Page, type PageParams } from '../store/paginate.js';
 import { op, type Filter, type IndexSpec, type Operator, type Store } from '../store/port.js';
 import type { Actor } from './actors.js';
-import { csvLine } from './attendance.js';
-import { yieldToEventLoop } from './figures.js';
+import { csvLine } from './csv.js';
 
 export type { Actor };
 
@@ -158,6 +157,9 @@ export interface AuditLogFilters {
 }
 
 export interface AuditLogQuery extends AuditLogFilters, PageParams {}
+
+/** Lets other requests run between the export's pages (figures.ts has the same; importing it would make an import cycle through events.ts). */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Entries read per round trip by the CSV export. */
 export const AUDIT_CSV_BATCH_SIZE = 500;
