@@ -2,6 +2,7 @@ import { TtsError } from './errors.js';
 import { send, systemClock, type ApiRequest, type Fetch, type RequestOptions, type RetryClock, type Transport } from './internal/http.js';
 import { PagedList } from './pagination.js';
 import { AccountResource } from './resources/account.js';
+import { AuditLogsResource } from './resources/audit-logs.js';
 import { CheckinsResource } from './resources/checkins.js';
 import { EventsResource } from './resources/events.js';
 import { EventsLogResource } from './resources/events-log.js';
@@ -85,6 +86,8 @@ export class TrendyTickets {
   readonly events: EventsResource;
   /** What happened to the account's orders, tickets, scans and events. */
   readonly eventsLog: EventsLogResource;
+  /** Who changed what in the account, when and from where. */
+  readonly auditLogs: AuditLogsResource;
   /** Orders from hold to payment, and refunds. */
   readonly orders: OrdersResource;
   /** Tickets issued for payments taken elsewhere, and voiding. */
@@ -124,6 +127,7 @@ export class TrendyTickets {
     this.keys = new KeysResource(this);
     this.events = new EventsResource(this);
     this.eventsLog = new EventsLogResource(this);
+    this.auditLogs = new AuditLogsResource(this);
     this.orders = new OrdersResource(this);
     this.tickets = new TicketsResource(this);
     this.checkins = new CheckinsResource(this);

@@ -666,3 +666,70 @@ export interface EventLogListParams extends ListParams {
   /** An object's id (`ord_…`, `tkt_…`, `chk_…`, `evt_…`): only the entries about it. */
   object?: string;
 }
+
+// ── Audit log ─────────────────────────────────────────────────────────────
+
+/** Every action the audit log records (docs/audit-log.md says when). */
+export type AuditAction =
+  | 'event.created'
+  | 'event.updated'
+  | 'event.cancelled'
+  | 'order.refund_requested'
+  | 'ticket.voided'
+  | 'checkin.undone'
+  | 'api_key.created'
+  | 'api_key.rolled'
+  | 'api_key.revoked'
+  | 'webhook_endpoint.created'
+  | 'webhook_endpoint.updated'
+  | 'webhook_endpoint.deleted'
+  | 'webhook_endpoint.secret_rolled'
+  | 'account.created'
+  | 'session.signed_in'
+  | 'session.sign_in_failed'
+  | 'session.signed_out';
+
+/** Who acted: a person signed in to the console (their team member id `mem_…`, their email) or an API key (`key_…`, its masked prefix). */
+export interface AuditActor {
+  type: 'user' | 'api_key';
+  id: string;
+  label: string;
+}
+
+/** What an action was done to. */
+export interface AuditTarget {
+  type: 'event' | 'order' | 'ticket' | 'checkin' | 'api_key' | 'webhook_endpoint' | 'account';
+  id: string;
+}
+
+/**
+ * One change to the account (`aud_…`): who made it, when, from where, and the fields it changed
+ * (`before` is `null` for a created object, `after` for a deleted one). Secrets never appear.
+ * `domain_event` names the events-log entry of the same change (`ev_…`), where there is one.
+ */
+export interface AuditLogEntry {
+  id: string;
+  object: 'audit_log_entry';
+  created_at: Timestamp;
+  livemode: boolean;
+  account: string;
+  action: AuditAction;
+  actor: AuditActor;
+  target: AuditTarget;
+  /** The fields changed, each as JSON (timestamps as ISO-8601 strings). */
+  changes: Record<string, { before: unknown; after: unknown }>;
+  domain_event: string | null;
+  request: { id: string; ip: string; user_agent: string | null };
+}
+
+export interface AuditLogListParams extends ListParams {
+  action?: AuditAction;
+  /** An actor's id (`mem_…` or `key_…`): only what they did. */
+  actor?: string;
+  /** An object's id: only the actions on it. */
+  target?: string;
+  /** Only entries at or after this time. */
+  created_gte?: Timestamp;
+  /** Only entries before this time. */
+  created_lt?: Timestamp;
+}

@@ -42,6 +42,8 @@ describe('the SDK covers the API', () => {
       tts.events.checkins(ID).page(),
       tts.eventsLog.list({ type: 'order.paid', object: ID }).page(),
       tts.eventsLog.retrieve(ID),
+      tts.auditLogs.list({ action: 'event.updated', actor: ID }).page(),
+      tts.auditLogs.csv({ target: ID }),
       tts.events.verificationKey(ID),
       tts.orders.create(body),
       tts.orders.verify(ID, body),

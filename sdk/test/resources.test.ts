@@ -196,3 +196,23 @@ describe('tickets, check-in and attendance', () => {
     expect(stats.checked_in).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe('audit log', () => {
+  it('lists who changed what with filters and auto-pagination, and exports CSV text', async () => {
+    const other = await organizer(t);
+    const created = await other.tts.events.create(eventParams());
+    for (const name of ['First', 'Second', 'Third']) await other.tts.events.update(created.id, { name });
+
+    const edits = await other.tts.auditLogs.list({ action: 'event.updated', limit: 2 }).toArray();
+    expect(edits.map((e) => e.changes.name?.after)).toEqual(expect.arrayContaining(['First', 'Second', 'Third']));
+    expect(edits).toHaveLength(3);
+    expect(edits[0]).toMatchObject({ object: 'audit_log_entry', actor: { type: 'api_key' }, target: { type: 'event', id: created.id } });
+
+    const about = await other.tts.auditLogs.list({ target: created.id }).page();
+    expect(about.data.map((e) => e.action)).toContain('event.created');
+
+    const csv = await other.tts.auditLogs.csv({ action: 'event.created' });
+    expect(csv.startsWith('\uFEFFcreated_at,action,')).toBe(true);
+    expect(csv).toContain(created.id);
+  });
+});

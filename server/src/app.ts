@@ -12,6 +12,7 @@ import { requestContext } from './http/middleware/request-context.js';
 import { createRouter } from './http/router.js';
 import { accountRoutes } from './http/routes/accounts.js';
 import { attendanceRoutes } from './http/routes/attendance.js';
+import { auditLogRoutes } from './http/routes/audit-logs.js';
 import { checkinRoutes } from './http/routes/checkins.js';
 import { eventsLogRoutes } from './http/routes/events-log.js';
 import { checkoutRoutes } from './http/routes/checkout.js';
@@ -76,6 +77,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', ticketRoutes());
   app.route('/', checkinRoutes());
   app.route('/', eventsLogRoutes());
+  app.route('/', auditLogRoutes());
   app.route('/', webhookRoutes());
   app.route('/', webhookEndpointRoutes());
   app.route('/', findTicketsRoutes());

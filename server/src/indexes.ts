@@ -1,5 +1,6 @@
 import { OUTBOX_INDEXES } from './delivery/outbox.js';
 import { ACCOUNT_INDEXES } from './domain/accounts.js';
+import { AUDIT_LOG_INDEXES } from './domain/audit-log.js';
 import { CHECKIN_INDEXES } from './domain/checkins.js';
 import { DOMAIN_EVENT_INDEXES } from './domain/domain-events.js';
 import { DASHBOARD_INDEXES } from './domain/dashboard.js';
@@ -60,6 +61,7 @@ export const INDEXES: readonly IndexSpec[] = [
   ...EMAIL_VERIFICATION_INDEXES,
   ...TWO_FACTOR_INDEXES,
   ...LOG_REPAIR_INDEXES,
+  ...AUDIT_LOG_INDEXES,
 ];
 
 /** A list the product reads in a sort order, in pages or up to a limit. */
@@ -110,6 +112,10 @@ export const SORTED_LISTS: readonly SortedList[] = [
   { query: 'domainEvents.list', file: 'domain/domain-events.ts', collection: 'domain_events', equality: ['account', 'livemode'], sort: PAGE_SORT },
   { query: 'domainEvents.list of one type', file: 'domain/domain-events.ts', collection: 'domain_events', equality: ['account', 'livemode', 'type'], sort: PAGE_SORT },
   { query: 'domainEvents.list of one object', file: 'domain/domain-events.ts', collection: 'domain_events', equality: ['account', 'livemode', 'object_id'], sort: PAGE_SORT },
+  { query: 'auditLog.list and the CSV export', file: 'domain/audit-log.ts', collection: 'audit_log', equality: ['account'], sort: PAGE_SORT },
+  { query: 'auditLog.list of one action', file: 'domain/audit-log.ts', collection: 'audit_log', equality: ['account', 'action'], sort: PAGE_SORT },
+  { query: 'auditLog.list of one actor', file: 'domain/audit-log.ts', collection: 'audit_log', equality: ['account', 'actor.id'], sort: PAGE_SORT },
+  { query: 'auditLog.list of one target', file: 'domain/audit-log.ts', collection: 'audit_log', equality: ['account', 'target.id'], sort: PAGE_SORT },
   { query: "outbox.listFailed: an account's failed jobs", file: 'delivery/outbox.ts', collection: 'outbox', equality: ['account', 'livemode', 'state'], sort: { created_at: -1 } },
   { query: 'log repair: events changed since the last pass', file: 'domain/log-repair.ts', collection: 'events', equality: [], sort: { updated_at: 1, _id: 1 } },
   { query: 'log repair: scans logged since the last pass', file: 'domain/log-repair.ts', collection: 'checkins', equality: [], sort: { created_at: 1, _id: 1 } },

@@ -10,6 +10,7 @@ import { createCheckinService } from './domain/checkins.js';
 import { createDashboardService } from './domain/dashboard.js';
 import { createEmailVerification } from './domain/email-verification.js';
 import { createAttendanceService } from './domain/attendance.js';
+import { createAuditLog } from './domain/audit-log.js';
 import type { Clock } from './kernel/clock.js';
 import { AppError } from './kernel/errors.js';
 import { createEventService, type EventDoc } from './domain/events.js';
@@ -112,12 +113,14 @@ export function createServices({
       endpointsFor: async (account, livemode, type) => (await webhookEndpoints.subscribedTo(account, livemode, type as WebhookEventType)).map((e) => e._id),
     });
   const domainEvents = createDomainEvents({ store, clock, fanout });
+  // One audit log for every service that records who changed what (docs/audit-log.md).
+  const auditLog = createAuditLog({ store, clock });
   const inventory = createInventory({ events: store.collection<EventDoc>('events'), clock });
   const limiter = createRateLimiter({ store, clock });
   const codes = createTicketCodes({ store, clock, secret });
   const figures = createFiguresService({ store, clock });
-  const tickets = createTicketService({ store, clock, codes, inventory, figures, domainEvents });
-  const fulfilment = createFulfilmentService({ store, clock, inventory, outbox, gateways, tickets, domainEvents });
+  const tickets = createTicketService({ store, clock, codes, inventory, figures, domainEvents, auditLog });
+  const fulfilment = createFulfilmentService({ store, clock, inventory, outbox, gateways, tickets, domainEvents, auditLog });
   const orders = createOrderService({
     store,
     clock,
@@ -137,9 +140,9 @@ export function createServices({
     previousSecret: config.razorpay.previousWebhookSecret,
   });
 
-  const webhookEndpoints = createWebhookEndpointService({ store, clock, secret, resolve: resolveHost, outbox, fanout });
-  const events = createEventService({ store, clock, domainEvents });
-  const accounts = createAccountService({ store, clock, hasher });
+  const webhookEndpoints = createWebhookEndpointService({ store, clock, secret, resolve: resolveHost, outbox, fanout, auditLog });
+  const events = createEventService({ store, clock, domainEvents, auditLog });
+  const accounts = createAccountService({ store, clock, hasher, auditLog });
   // Account security, keyed on whoever signs in (domain/sign-in-users.ts; docs/account-security.md).
   const users = createSignInUsers({ store });
   const sessionList = createSessionList({ store, clock });
@@ -153,6 +156,7 @@ export function createServices({
     // The account's team: members with roles, and invitations (docs/teams.md).
     members,
     domainEvents,
+    auditLog,
     // Every password check (console sign-in, live keys in the console, crossing modes in the
     // API) goes through this one guard; the account service itself cannot check a password.
     passwords: createPasswordGuard({ store, clock, limiter, hasher, secret }),
@@ -169,7 +173,7 @@ export function createServices({
     // One webhook delivery attempt, recorded: what the job queue's webhook jobs call.
     sendWebhook: createWebhookSender({ endpoints: webhookEndpoints, clock, resolve: resolveHost }),
     tickets,
-    checkins: createCheckinService({ store, clock, codes, figures, eventOf: (id) => events.findByIdCached(id), domainEvents }),
+    checkins: createCheckinService({ store, clock, codes, figures, eventOf: (id) => events.findByIdCached(id), domainEvents, auditLog }),
     codes,
     outbox,
     limiter,

@@ -8,6 +8,7 @@ import { MessageShell } from './pages/layout.js';
 import { accountRecoveryRoutes } from './routes/account-recovery.js';
 import { accountSecurityRoutes } from './routes/account-security.js';
 import { attendeeRoutes } from './routes/attendees.js';
+import { auditLogRoutes } from './routes/audit-log.js';
 import { authRoutes } from './routes/auth.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { developerRoutes } from './routes/developers.js';
@@ -76,6 +77,7 @@ export function consoleRoutes() {
   router.route('/', accountSecurityRoutes());
   router.route('/', teamRoutes());
   router.route('/', doorRoutes());
+  router.route('/', auditLogRoutes());
 
   router.get('/console/', (c) => c.redirect('/console', 301));
   router.all('/console/*', async function consoleNotFound(c) {

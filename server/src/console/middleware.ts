@@ -163,6 +163,8 @@ export function requireSession(): MiddlewareHandler<ConsoleEnv> {
       return c.redirect(c.req.method === 'GET' || c.req.method === 'HEAD' ? loginUrl(c) : '/console/login', c.req.method === 'GET' ? 302 : 303);
     }
     c.set('user', user);
+    // The same names the API's key middleware sets, so the audit context is built one way for both.
+    c.set('owner', user.owner);
     c.set('actor', user.actor);
     c.set('services', guardServices(c.var.services, user.actor));
     assertMayUse(user.actor, c.req.method, c.req.path);

@@ -1,8 +1,10 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AccountDoc } from '../domain/accounts.js';
+import { auditActorOf } from '../domain/actors.js';
 import { memberActor, type MemberDoc } from '../domain/members.js';
 import { clientIp } from '../http/client-ip.js';
+import { auditContext } from '../http/audit-context.js';
 import type { ConsoleEnv, ConsoleUser } from './context.js';
 import { CONSOLE_PATH, consoleCookie, LOGIN_COOKIE, loginCsrfToken, newLoginSeed, publishableKeyCookie, SESSION_COOKIE, sessionCsrfToken } from './security.js';
 
@@ -31,7 +33,9 @@ export function loginFormToken(c: Context<ConsoleEnv>): string {
 /**
  * Signs a member in (the account's first owner when no member is given): ends the session
  * the browser had (if any) and starts a new one under a new token, so a token planted
- * before sign-in (session fixation) is worthless.
+ * before sign-in (session fixation) is worthless. Every way in (the form, the demo button,
+ * sign-up, an accepted invitation, the two-step code) goes through here, so each sign-in is
+ * in the audit log.
  *
  * @example
  * const user = await startSession(c, account, member);
@@ -49,24 +53,29 @@ export async function startSession(c: Context<ConsoleEnv>, account: AccountDoc, 
   if (!member) throw new Error(`no member for the session of account ${account._id}`);
   setCookie(c, SESSION_COOKIE, token, consoleCookie(deps.config.publicUrl));
   deleteCookie(c, LOGIN_COOKIE, { path: CONSOLE_PATH });
+  const owner = { account: account._id, livemode: session.livemode };
+  const actor = memberActor(member);
+  await services.auditLog.record(auditContext(c, { actor: auditActorOf(actor), owner }), { action: 'session.signed_in', target: { type: 'account', id: account._id } });
   return {
     session,
     account,
     member,
-    actor: memberActor(member),
-    owner: { account: account._id, livemode: session.livemode },
+    actor,
+    owner,
     csrf: sessionCsrfToken(deps.config.secret as string, session._id),
   };
 }
 
 /**
- * Signs the browser out: the session ends in the store, and the cookie is cleared.
+ * Signs the browser out: the session ends in the store, and the cookie is cleared. Runs after
+ * `requireSession`, so the audit log names who signed out.
  *
  * @example
  * await endSession(c);
  */
 export async function endSession(c: Context<ConsoleEnv>): Promise<void> {
   await c.var.services.sessions.destroy(getCookie(c, SESSION_COOKIE));
+  await c.var.services.auditLog.record(auditContext(c), { action: 'session.signed_out', target: { type: 'account', id: c.var.user.account._id } });
   deleteCookie(c, SESSION_COOKIE, consoleCookie(c.var.deps.config.publicUrl));
 }
 

@@ -5,6 +5,7 @@ import { op, DuplicateKeyError, type IndexSpec, type Store } from '../store/port
 import type { Clock } from '../kernel/clock.js';
 import { AppError, notFound } from '../kernel/errors.js';
 import { newId, randomBase62 } from '../kernel/ids.js';
+import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
 import { TtlCache } from './ttl-cache.js';
 import type { Permission } from './permissions.js';
 
@@ -130,7 +131,12 @@ export interface AccountServiceDeps {
   store: Store;
   clock: Clock;
   hasher: PasswordHasher;
+  /** The audit log (default: one over the same store). */
+  auditLog?: AuditLog;
 }
+
+/** What the audit log keeps of a key: never its hash, and the raw key never reaches the service's docs. */
+const KEY_AUDIT_FIELDS = ['kind', 'mode', 'display', 'revoked_at'] as const satisfies readonly (keyof ApiKeyDoc)[];
 
 /**
  * Accounts, passwords and API keys.
@@ -139,7 +145,7 @@ export interface AccountServiceDeps {
  * const accounts = createAccountService({ store, clock, hasher: bcryptHasher(12) });
  * const { account, secretKey } = await accounts.signUp({ email, password, name });
  */
-export function createAccountService({ store, clock, hasher }: AccountServiceDeps) {
+export function createAccountService({ store, clock, hasher, auditLog = createAuditLog({ store, clock }) }: AccountServiceDeps) {
   const accounts = store.collection<AccountDoc>('accounts');
   const keys = store.collection<ApiKeyDoc>('api_keys');
   const keyCache = new TtlCache<string, KeyAuth>(clock, KEY_CACHE_MS, 10_000);
@@ -221,7 +227,7 @@ export function createAccountService({ store, clock, hasher }: AccountServiceDep
      * @example
      * const { raw } = await accounts.rollKey(account._id, 'secret', 'test');
      */
-    async rollKey(account: string, kind: KeyKind, mode: KeyMode): Promise<{ key: ApiKeyDoc; raw: string }> {
+    async rollKey(account: string, kind: KeyKind, mode: KeyMode, audit?: AuditContext): Promise<{ key: ApiKeyDoc; raw: string }> {
       const counter = `${kind}_${mode}` as const;
       const claimed = await accounts.findOneAndUpdate({ _id: account }, { $inc: { [`key_rolls.${counter}`]: 1 } });
       if (!claimed) throw notFound('Account', account);
@@ -242,6 +248,8 @@ export function createAccountService({ store, clock, hasher }: AccountServiceDep
           { kind, mode },
         );
       }
+      if (audit)
+        await auditLog.record(audit, { action: 'api_key.rolled', target: { type: 'api_key', id: minted.doc._id }, changes: changesBetween(null, minted.doc, KEY_AUDIT_FIELDS) });
       return { key: minted.doc, raw: minted.raw };
     },
 
@@ -257,8 +265,10 @@ export function createAccountService({ store, clock, hasher }: AccountServiceDep
      * @example
      * const { key, raw } = await accounts.createKey(account._id, 'secret', 'test');
      */
-    async createKey(account: string, kind: KeyKind, mode: KeyMode): Promise<{ key: ApiKeyDoc; raw: string }> {
+    async createKey(account: string, kind: KeyKind, mode: KeyMode, audit?: AuditContext): Promise<{ key: ApiKeyDoc; raw: string }> {
       const minted = await insertKey(account, kind, mode);
+      if (audit)
+        await auditLog.record(audit, { action: 'api_key.created', target: { type: 'api_key', id: minted.doc._id }, changes: changesBetween(null, minted.doc, KEY_AUDIT_FIELDS) });
       return { key: minted.doc, raw: minted.raw };
     },
 
@@ -304,10 +314,18 @@ export function createAccountService({ store, clock, hasher }: AccountServiceDep
      * @example
      * await accounts.revokeKey(account._id, 'key_…');
      */
-    async revokeKey(account: string, keyId: string): Promise<ApiKeyDoc> {
+    async revokeKey(account: string, keyId: string, audit?: AuditContext): Promise<ApiKeyDoc> {
       const revoked = await keys.findOneAndUpdate({ _id: keyId, account, revoked_at: null }, { $set: { revoked_at: clock.now() } });
       keyCache.deleteWhere((auth) => auth.key._id === keyId);
-      if (revoked) return revoked;
+      if (revoked) {
+        if (audit)
+          await auditLog.record(audit, {
+            action: 'api_key.revoked',
+            target: { type: 'api_key', id: keyId },
+            changes: { revoked_at: { before: null, after: revoked.revoked_at?.toISOString() ?? null } },
+          });
+        return revoked;
+      }
       const existing = await keys.findOne({ _id: keyId, account });
       if (!existing) throw notFound('API key', keyId);
       return existing;

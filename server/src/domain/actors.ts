@@ -4,6 +4,7 @@
  * service guard checks it against the permission table, and whatever records "who did it"
  * (the check-in log's `by`, an audit trail) reads it.
  */
+import { ownerMemberId } from './members.js';
 import { PERMISSIONS, ROLE_PERMISSIONS, type Grant, type Permission, type Role } from './permissions.js';
 
 /** A team member signed in to the console. */
@@ -54,4 +55,37 @@ export function grantOf(actor: Actor): Grant {
  */
 export function actorLabel(actor: Actor): string {
   return actor.kind === 'member' ? actor.email : actor.key;
+}
+
+/**
+ * Who acted, as the audit log stores it (docs/audit-log.md): a person (a team member, or an
+ * account signing in or up before it has a session) or a program holding an API key.
+ */
+export interface AuditActor {
+  type: 'user' | 'api_key';
+  /** The member's id (`mem_…`; an account's own sign-in is its first owner's) or the key's id (`key_…`). */
+  id: string;
+  /** What a person reads in a list: the email for a user, the key's masked prefix (`sk_test_…a1b2`) for a key. */
+  label: string;
+}
+
+/**
+ * A request's actor as the audit log names it; `keyLabel` is the key's masked prefix, when known.
+ *
+ * @example
+ * auditActorOf(c.get('actor'), c.get('auth')?.key.display);
+ */
+export function auditActorOf(actor: Actor, keyLabel?: string): AuditActor {
+  return actor.kind === 'member' ? { type: 'user', id: actor.member, label: actor.email } : { type: 'api_key', id: actor.key, label: keyLabel ?? actor.key };
+}
+
+/**
+ * An account signing in or up before any session exists, as the audit log names it: its first
+ * owner, the member every later action of that sign-in is recorded as.
+ *
+ * @example
+ * recordFailedSignIn(auditContext(c, { actor: userActor(account), owner }));
+ */
+export function userActor(account: { _id: string; email: string }): AuditActor {
+  return { type: 'user', id: ownerMemberId(account._id), label: account.email };
 }

@@ -6,6 +6,7 @@ import { AppError, notFound } from '../kernel/errors.js';
 import { typeAvailable, type EventDoc, type Owner } from './events.js';
 import { issuedCounts } from './issued-counts.js';
 import type { TicketDoc } from './tickets.js';
+import { csvLine } from './csv.js';
 import { eventZone, yieldToEventLoop, type FiguresService } from './figures.js';
 
 /** Which attendees to show: by check-in state, and by a search over holder and ticket id. */
@@ -29,35 +30,7 @@ export const CSV_BATCH_SIZE = 500;
 /** The export's columns, in order: a stable contract for organizers' spreadsheets and scripts. */
 export const CSV_HEADER = ['ticket_id', 'holder_name', 'holder_email', 'ticket_type', 'status', 'checked_in_at', 'checked_in_by', 'order', 'issued_at', 'campaign'] as const;
 
-// Spreadsheets run a cell beginning with these as a formula (=HYPERLINK exfiltrates, =cmd executes):
-// https://owasp.org/www-community/attacks/CSV_Injection
-const FORMULA_TRIGGER = /^[=+\-@\t\r]/;
-// RFC 4180 §2.6: fields holding a quote, comma or line break must be enclosed in quotes.
-const NEEDS_QUOTES = /[",\r\n]/;
 const ATTENDING = ['valid', 'checked_in'] as const;
-
-/**
- * One CSV cell: neutralised against formula injection with a leading `'`, which
- * Excel, LibreOffice and Google Sheets show as text, then quoted per RFC 4180.
- *
- * @example
- * csvCell('=SUM(A1)'); // "'=SUM(A1)"
- * csvCell('Rao, Asha'); // '"Rao, Asha"'
- */
-export function csvCell(value: string): string {
-  const safe = FORMULA_TRIGGER.test(value) ? `'${value}` : value;
-  return NEEDS_QUOTES.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
-/**
- * One CSV record with its CRLF terminator (RFC 4180 §2.1).
- *
- * @example
- * csvLine(['a', 'b,c']); // 'a,"b,c"\r\n'
- */
-export function csvLine(cells: readonly string[]): string {
-  return `${cells.map(csvCell).join(',')}\r\n`;
-}
 
 function attendeeRow(t: TicketDoc): string[] {
   return [

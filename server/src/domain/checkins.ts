@@ -8,7 +8,8 @@ import type { FiguresService } from './figures.js';
 import { newId } from '../kernel/ids.js';
 import { parseTicketCode, type TicketCodes } from './ticket-codes.js';
 import type { TicketDoc } from './tickets.js';
-import { createDomainEvents, type DomainEvents } from './domain-events.js';
+import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
+import { createDomainEvents, domainEventId, type DomainEvents } from './domain-events.js';
 
 /** One scan at the door, accepted or not: every scan is kept (docs/domain-rules.md#check-in). */
 export interface CheckinDoc {
@@ -104,6 +105,7 @@ export function createCheckinService({
   eventOf,
   figures,
   domainEvents = createDomainEvents({ store, clock }),
+  auditLog = createAuditLog({ store, clock }),
 }: {
   store: Store;
   clock: Clock;
@@ -113,6 +115,8 @@ export function createCheckinService({
   eventOf: (id: string) => Promise<EventDoc | null>;
   /** The events log (default: one over the same store). */
   domainEvents?: DomainEvents;
+  /** The audit log (default: one over the same store). */
+  auditLog?: AuditLog;
 }) {
   /** A scan's event; a replayed scan records it again, so one cut short by a crash gets it on the retry. */
   const recordScan = (type: 'checkin.created' | 'checkin.deleted', checkin: CheckinDoc, ticket: TicketDoc | null) =>
@@ -233,8 +237,8 @@ export function createCheckinService({
       return { checkin, ticket: ticketDoc };
     },
 
-    /** Undoes an admission (a mistaken scan): the ticket admits again. */
-    async undo(owner: Owner, id: string, by: string): Promise<ScanOutcome> {
+    /** Undoes an admission (a mistaken scan): the ticket admits again. `audit` names who did it, for the audit log. */
+    async undo(owner: Owner, id: string, by: string, audit?: AuditContext): Promise<ScanOutcome> {
       const checkin = await checkins.findOne({ _id: id, account: owner.account, livemode: owner.livemode });
       if (!checkin) throw notFound('check-in', id);
       if (checkin.result !== 'accepted' || !checkin.ticket) {
@@ -254,6 +258,10 @@ export function createCheckinService({
       const undone = await checkins.findOneAndUpdate({ _id: id, undone_at: null }, { $set: { undone_at: clock.now(), undone_by: by } as Record<string, unknown> });
       const result = undone ?? checkin;
       await recordScan('checkin.deleted', result, reopened);
+      if (audit && undone) {
+        const changes = changesBetween(checkin, undone, ['undone_at']);
+        await auditLog.record(audit, { action: 'checkin.undone', target: { type: 'checkin', id }, changes, domainEvent: domainEventId(id, 'checkin.deleted') });
+      }
       return { checkin: result, ticket: reopened };
     },
 

@@ -4,7 +4,8 @@ import { paginate, type Page, type PageParams } from '../store/paginate.js';
 import type { Clock } from '../kernel/clock.js';
 import { AppError, notFound, type FieldIssue } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
-import { createDomainEvents, type DomainEvents, type RecordInput } from './domain-events.js';
+import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
+import { createDomainEvents, domainEventId, type DomainEvents, type RecordInput } from './domain-events.js';
 import { TtlCache } from './ttl-cache.js';
 import { parseEntry, type InventoryLedger } from './inventory.js';
 import { canonicalTimeZone } from '../kernel/zoned-time.js';
@@ -357,7 +358,30 @@ export interface EventServiceDeps {
   clock: Clock;
   /** The events log (default: one over the same store). */
   domainEvents?: DomainEvents;
+  /** The audit log (default: one over the same store). */
+  auditLog?: AuditLog;
 }
+
+/** The fields of an event an organizer changes, as the audit log compares them (never the ledger or counters). */
+const EVENT_AUDIT_FIELDS = [
+  'name',
+  'description',
+  'venue',
+  'starts_at',
+  'ends_at',
+  'timezone',
+  'capacity',
+  'status',
+  'ticket_types',
+  'sales_start_at',
+  'sales_end_at',
+  'valid_from',
+  'valid_until',
+  'allowed_origins',
+  'open_amount',
+  'require_email_verification',
+  'hold_minutes',
+] as const satisfies readonly (keyof EventDoc)[];
 
 /**
  * Events and their seat inventory.
@@ -366,8 +390,20 @@ export interface EventServiceDeps {
  * const events = createEventService({ store, clock });
  * const event = await events.create({ account, livemode: false }, input);
  */
-export function createEventService({ store, clock, domainEvents = createDomainEvents({ store, clock }) }: EventServiceDeps) {
+export function createEventService({ store, clock, domainEvents = createDomainEvents({ store, clock }), auditLog = createAuditLog({ store, clock }) }: EventServiceDeps) {
   const events = store.collection<EventDoc>('events');
+  /** Records who made an event change (when a person or key made it), naming its events-log entry. */
+  const auditChange = async (
+    context: AuditContext | undefined,
+    action: 'event.created' | 'event.updated' | 'event.cancelled',
+    before: EventDoc | null,
+    after: EventDoc,
+    sequence?: number,
+  ) => {
+    if (!context) return;
+    const changes = changesBetween(before, after, EVENT_AUDIT_FIELDS);
+    await auditLog.record(context, { action, target: { type: 'event', id: after._id }, changes, domainEvent: domainEventId(after._id, action, sequence) });
+  };
   const recordEvent = (type: 'event.created' | 'event.updated' | 'event.cancelled', event: EventDoc, sequence?: number) =>
     domainEvents.record({ type, account: event.account, livemode: event.livemode, snapshot: { kind: 'event', event }, ...(sequence === undefined ? {} : { sequence }) });
   const publicCache = new TtlCache<string, EventDoc>(clock, PUBLIC_EVENT_CACHE_MS, 1_000);
@@ -394,7 +430,8 @@ export function createEventService({ store, clock, domainEvents = createDomainEv
       return event ? publicCache.set(id, event) : null;
     },
 
-    async create(owner: Owner, input: EventInput): Promise<EventDoc> {
+    /** Creates an event; `audit` names who did it, for the audit log. */
+    async create(owner: Owner, input: EventInput, audit?: AuditContext): Promise<EventDoc> {
       const withId = input.ticket_types.findIndex((t) => t.id !== undefined);
       if (withId >= 0) {
         throw new AppError('VALIDATION_FAILED', 'The event is not valid.', [
@@ -424,6 +461,7 @@ export function createEventService({ store, clock, domainEvents = createDomainEv
       };
       await events.insertOne(doc);
       await recordEvent('event.created', doc);
+      await auditChange(audit, 'event.created', null, doc);
       return doc;
     },
 
@@ -436,7 +474,7 @@ export function createEventService({ store, clock, domainEvents = createDomainEv
      * list: entries with an `id` keep that type, entries without one are added,
      * and missing types are removed (only while none are sold or held).
      */
-    async update(owner: Owner, id: string, patch: EventPatch): Promise<EventDoc> {
+    async update(owner: Owner, id: string, patch: EventPatch, audit?: AuditContext): Promise<EventDoc> {
       for (let attempt = 0; attempt < MAX_EDIT_ATTEMPTS; attempt++) {
         const current = await get(owner, id);
         if (current.status === 'cancelled') throw new AppError('CONFLICT', 'A cancelled event cannot be changed.');
@@ -453,6 +491,7 @@ export function createEventService({ store, clock, domainEvents = createDomainEv
           publicCache.delete(id);
           // One event per revision: the revision number tells two edits apart.
           await recordEvent('event.updated', updated, updated.rev);
+          await auditChange(audit, 'event.updated', current, updated, updated.rev);
           return updated;
         }
         // Someone else edited, or holds took the seats we were removing: read again and re-plan.
@@ -461,10 +500,10 @@ export function createEventService({ store, clock, domainEvents = createDomainEv
     },
 
     /** Stops sales for good. Cancelling a cancelled event returns it unchanged. */
-    async cancel(owner: Owner, id: string): Promise<EventDoc> {
-      const current = await get(owner, id);
+    async cancel(owner: Owner, id: string, audit?: AuditContext): Promise<EventDoc> {
+      const before = await get(owner, id);
       // As for an edit: the last revision's entry, if a crash lost it, before the event moves on.
-      if (current.status !== 'cancelled') await domainEvents.recordMissing(eventLogInputs(current));
+      if (before.status !== 'cancelled') await domainEvents.recordMissing(eventLogInputs(before));
       const now = clock.now();
       const updated = await events.findOneAndUpdate(
         { _id: id, account: owner.account, status: op.ne('cancelled') },
@@ -474,6 +513,8 @@ export function createEventService({ store, clock, domainEvents = createDomainEv
       // Also when it was cancelled already: cancelling again after a crash records the event.
       const cancelled = updated ?? (await get(owner, id));
       await recordEvent('event.cancelled', cancelled);
+      // Only the request that cancelled it: cancelling again changes nothing, so it audits nothing.
+      if (updated) await auditChange(audit, 'event.cancelled', before, updated);
       return cancelled;
     },
 

@@ -11,7 +11,8 @@ import { AWAITING, findOrderFor, type GatewayRouter, type OrderAccess, type Orde
 import { createRefunds, type RefundDoc } from './refunds.js';
 import type { TicketService } from './tickets.js';
 import type { Outbox } from './ports.js';
-import { createDomainEvents, type DomainEvents } from './domain-events.js';
+import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
+import { createDomainEvents, domainEventId, type DomainEvents } from './domain-events.js';
 
 export interface FulfilmentDeps {
   store: Store;
@@ -22,6 +23,8 @@ export interface FulfilmentDeps {
   tickets: TicketService;
   /** The events log (default: one over the same store). */
   domainEvents?: DomainEvents;
+  /** The audit log (default: one over the same store). */
+  auditLog?: AuditLog;
 }
 
 export interface PayInput {
@@ -52,6 +55,7 @@ export interface IssueInput {
 export function createFulfilmentService(deps: FulfilmentDeps) {
   const { store, clock, inventory, outbox, gateways, tickets } = deps;
   const domainEvents = deps.domainEvents ?? createDomainEvents({ store, clock });
+  const auditLog = deps.auditLog ?? createAuditLog({ store, clock });
   const orderDocs = store.collection<OrderDoc>('orders');
   const events = store.collection<EventDoc>('events');
 
@@ -328,12 +332,18 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     },
 
     /** Refunds a paid order in full: money back, tickets voided, seats returned. */
-    async refund(owner: Owner, id: string, reason = 'requested_by_organizer'): Promise<OrderDoc> {
+    async refund(owner: Owner, id: string, reason = 'requested_by_organizer', audit?: AuditContext): Promise<OrderDoc> {
       const order = await findOrderFor(orderDocs, { owner }, id);
       if (order.status === 'refunded') return order.refund_settled === false ? settleRefund(order) : order;
       if (order.status !== 'paid') throw new AppError('ORDER_NOT_PAYABLE', `Only paid orders can be refunded; this one is ${order.status}.`);
       // A person asking again after a failed refund (the balance topped up, say) tries it again.
-      return refundOrderPayment(order, order.refund?.reason ?? reason, true);
+      const after = await refundOrderPayment(order, order.refund?.reason ?? reason, true);
+      if (audit) {
+        // `order.refunded` is recorded when the gateway settles the refund, now or later; its id is known already.
+        const changes = changesBetween(order, after, ['status', 'refund', 'refund_reason']);
+        await auditLog.record(audit, { action: 'order.refund_requested', target: { type: 'order', id }, changes, domainEvent: domainEventId(id, 'order.refunded') });
+      }
+      return after;
     },
 
     markRefunded,

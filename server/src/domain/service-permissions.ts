@@ -96,6 +96,9 @@ export const SERVICE_PERMISSIONS: Readonly<Record<string, MethodRule>> = {
   'webhookEndpoints.rollSecret': { permission: 'webhooks:manage' },
   'webhookEndpoints.recentDeliveries': { permission: 'webhooks:manage' },
   'webhookEndpoints.resend': { permission: 'webhooks:manage' },
+  // Whoever acts is recorded; reading who did what is for those who run the team.
+  'auditLog.record': 'open',
+  'auditLog.list': { permission: 'team:manage' },
   'webhooks.receive': 'open',
   // Account security acts on the signed-in user's own sign-in (the routes pass
   // `users.ofSession(session).id`), so any member may use it for themselves.

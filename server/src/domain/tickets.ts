@@ -8,7 +8,8 @@ import { newId } from '../kernel/ids.js';
 import type { Inventory } from './inventory.js';
 import type { OrderDoc } from './orders.js';
 import type { TicketCodes } from './ticket-codes.js';
-import { createDomainEvents, type DomainEvents } from './domain-events.js';
+import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
+import { createDomainEvents, domainEventId, type DomainEvents } from './domain-events.js';
 
 export interface TicketDoc {
   _id: string;
@@ -89,6 +90,8 @@ export interface TicketServiceDeps {
   figures: FiguresService;
   /** The events log (default: one over the same store). */
   domainEvents?: DomainEvents;
+  /** The audit log (default: one over the same store). */
+  auditLog?: AuditLog;
 }
 
 /**
@@ -98,7 +101,15 @@ export interface TicketServiceDeps {
  * const tickets = createTicketService({ store, clock, codes, inventory, figures });
  * const issued = await tickets.issueForOrder(order, event);
  */
-export function createTicketService({ store, clock, codes, inventory, figures, domainEvents = createDomainEvents({ store, clock }) }: TicketServiceDeps) {
+export function createTicketService({
+  store,
+  clock,
+  codes,
+  inventory,
+  figures,
+  domainEvents = createDomainEvents({ store, clock }),
+  auditLog = createAuditLog({ store, clock }),
+}: TicketServiceDeps) {
   const tickets = store.collection<TicketDoc>('tickets');
 
   /** `ticket.voided` for a voided ticket; called again by a retried void, so a crash after the void still records it. */
@@ -181,8 +192,8 @@ export function createTicketService({ store, clock, codes, inventory, figures, d
       return ticket;
     },
 
-    /** Voids a ticket and frees its seat. Voiding a voided ticket returns it unchanged. */
-    async void(owner: Owner, id: string): Promise<TicketDoc> {
+    /** Voids a ticket and frees its seat. Voiding a voided ticket returns it unchanged (and audits nothing). */
+    async void(owner: Owner, id: string, audit?: AuditContext): Promise<TicketDoc> {
       const ticket = await this.get(owner, id);
       if (ticket.status === 'voided') {
         await recordVoided(ticket);
@@ -191,6 +202,10 @@ export function createTicketService({ store, clock, codes, inventory, figures, d
       const voided = await tickets.findOneAndUpdate({ _id: id, status: op.ne('voided') }, { $set: { status: 'voided', voided_at: clock.now(), tally_due_at: clock.now() } });
       if (!voided) return this.get(owner, id);
       await recordVoided(voided);
+      if (audit) {
+        const changes = changesBetween(ticket, voided, ['status', 'voided_at']);
+        await auditLog.record(audit, { action: 'ticket.voided', target: { type: 'ticket', id }, changes, domainEvent: domainEventId(id, 'ticket.voided') });
+      }
       await inventory.unsell(ticket.event, { [ticket.ticket_type]: 1 });
       await figures.settle(voided);
       return (await tickets.findOne({ _id: id })) ?? voided;

@@ -15,6 +15,7 @@ import type { Owner } from './events.js';
 import type { Outbox, WebhookFanout } from './ports.js';
 import { TtlCache } from './ttl-cache.js';
 import { createEndpointHealth } from './webhook-endpoint-health.js';
+import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
 import { checkWebhookUrl, type ResolveHost } from './webhook-url.js';
 import { DOMAIN_EVENT_TYPES } from './domain-events.js';
 import { createSecretBox, newSigningSecret } from './webhook-secrets.js';
@@ -151,6 +152,9 @@ function normaliseEvents(events: Array<WebhookEventType | '*'>): Array<WebhookEv
   return events.includes('*') ? ['*'] : [...new Set(events)];
 }
 
+/** What the audit log compares of an endpoint: never its sealed secrets. */
+const ENDPOINT_AUDIT_FIELDS = ['url', 'enabled_events', 'description', 'disabled'] as const satisfies readonly (keyof WebhookEndpointDoc)[];
+
 /**
  * The webhook endpoint service.
  *
@@ -165,6 +169,7 @@ export function createWebhookEndpointService({
   resolve,
   outbox,
   fanout,
+  auditLog = createAuditLog({ store, clock }),
 }: {
   store: Store;
   clock: Clock;
@@ -173,6 +178,8 @@ export function createWebhookEndpointService({
   outbox: Outbox;
   /** Queues deliveries: the events log's fan-out, also used to resend one. */
   fanout: Pick<WebhookFanout, 'enqueueDelivery'>;
+  /** The audit log (default: one over the same store). */
+  auditLog?: AuditLog;
 }) {
   const endpoints = store.collection<WebhookEndpointDoc>('webhook_endpoints');
   const quotas = store.collection<QuotaDoc>('webhook_endpoint_quotas');
@@ -221,7 +228,7 @@ export function createWebhookEndpointService({
      * Saves an endpoint after checking its URL for the mode, and returns it with its signing
      * secret: the only time the secret is shown.
      */
-    async create(owner: Owner, input: WebhookEndpointInput): Promise<{ endpoint: WebhookEndpointDoc; secret: string }> {
+    async create(owner: Owner, input: WebhookEndpointInput, audit?: AuditContext): Promise<{ endpoint: WebhookEndpointDoc; secret: string }> {
       const enabled = normaliseEvents(input.enabled_events);
       await checkWebhookUrl(input.url, { livemode: owner.livemode, resolve });
       const slot = await takeSlot(owner);
@@ -247,6 +254,10 @@ export function createWebhookEndpointService({
         throw err;
       }
       forget(owner);
+      if (audit) {
+        const changes = changesBetween(null, endpoint, ENDPOINT_AUDIT_FIELDS);
+        await auditLog.record(audit, { action: 'webhook_endpoint.created', target: { type: 'webhook_endpoint', id: endpoint._id }, changes });
+      }
       return { endpoint, secret: signing };
     },
 
@@ -261,7 +272,7 @@ export function createWebhookEndpointService({
      * Changes the fields given; a new URL is checked as at creation. Enabling an endpoint starts
      * its failure record afresh, so one disabled for failing gets three more days.
      */
-    async update(owner: Owner, id: string, patch: WebhookEndpointPatch): Promise<WebhookEndpointDoc> {
+    async update(owner: Owner, id: string, patch: WebhookEndpointPatch, audit?: AuditContext): Promise<WebhookEndpointDoc> {
       const current = await get(owner, id);
       if (patch.url !== undefined) await checkWebhookUrl(patch.url, { livemode: owner.livemode, resolve });
       const now = clock.now();
@@ -276,15 +287,25 @@ export function createWebhookEndpointService({
       const updated = await endpoints.findOneAndUpdate({ _id: id, account: owner.account, livemode: owner.livemode }, { $set });
       forget(owner);
       if (!updated) throw notFound('webhook endpoint', id);
+      if (audit) {
+        const changes = changesBetween(current, updated, ENDPOINT_AUDIT_FIELDS);
+        await auditLog.record(audit, { action: 'webhook_endpoint.updated', target: { type: 'webhook_endpoint', id }, changes });
+      }
       return updated;
     },
 
     /** Deletes an endpoint (nothing more is sent to it) and frees its slot. */
-    async remove(owner: Owner, id: string): Promise<void> {
+    async remove(owner: Owner, id: string, audit?: AuditContext): Promise<void> {
+      // Read first only to say in the audit log what was deleted; the delete below decides.
+      const before = audit ? await endpoints.findOne({ _id: id, account: owner.account, livemode: owner.livemode }) : null;
       const removed = await endpoints.deleteOne({ _id: id, account: owner.account, livemode: owner.livemode });
       forget(owner);
       if (removed === 0) throw notFound('webhook endpoint', id);
       await quotas.updateOne({ _id: `${owner.account}:${owner.livemode ? 'live' : 'test'}` }, { $inc: { count: -1 } });
+      if (audit) {
+        const changes = changesBetween(before, null, ENDPOINT_AUDIT_FIELDS);
+        await auditLog.record(audit, { action: 'webhook_endpoint.deleted', target: { type: 'webhook_endpoint', id }, changes });
+      }
     },
 
     /**
@@ -292,7 +313,7 @@ export function createWebhookEndpointService({
      * carrying a signature by both, so a receiver can deploy the new secret without missing one.
      * Two rolls racing: one wins, the other answers 409 CONFLICT and issued nothing.
      */
-    async rollSecret(owner: Owner, id: string): Promise<{ endpoint: WebhookEndpointDoc; secret: string }> {
+    async rollSecret(owner: Owner, id: string, audit?: AuditContext): Promise<{ endpoint: WebhookEndpointDoc; secret: string }> {
       const current = await get(owner, id);
       const now = clock.now();
       const overlapEnd = new Date(now.getTime() + ROLLED_SECRET_OVERLAP_MS);
@@ -307,6 +328,11 @@ export function createWebhookEndpointService({
       );
       forget(owner);
       if (!updated) throw new AppError('CONFLICT', 'The secret was rolled by another request at the same time; that roll stands.');
+      // The secret itself is never named: only that it was rolled, and how many rolls there have been.
+      if (audit) {
+        const changes = { rolls: { before: current.secret_rolls, after: updated.secret_rolls } };
+        await auditLog.record(audit, { action: 'webhook_endpoint.secret_rolled', target: { type: 'webhook_endpoint', id }, changes });
+      }
       return { endpoint: updated, secret: signing };
     },
 

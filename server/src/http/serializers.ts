@@ -1,4 +1,5 @@
-import type { Account, ApiKey, Checkin, Event, EventLogEntry, List, Order, PublicEvent, PublicTicket, Ticket, WebhookEndpoint } from '@trendy-tickets/sdk';
+import type { Account, ApiKey, AuditLogEntry, Checkin, Event, EventLogEntry, List, Order, PublicEvent, PublicTicket, Ticket, WebhookEndpoint } from '@trendy-tickets/sdk';
+import type { AuditEntryDoc } from '../domain/audit-log.js';
 import type { DomainEventDoc } from '../domain/domain-events.js';
 import type { CheckinDoc } from '../domain/checkins.js';
 import type { AccountDoc, ApiKeyDoc } from '../domain/accounts.js';
@@ -239,4 +240,21 @@ export function toEventLogEntryJson(doc: DomainEventDoc, publicUrl: string): Eve
     case 'event':
       return { ...base, type: doc.type, data: { object: toEventJson(snapshot.event) } } as EventLogEntry;
   }
+}
+
+/** An audit-log entry as the API shows it; the stored request fields are grouped under `request`. */
+export function toAuditLogEntryJson(doc: AuditEntryDoc): AuditLogEntry {
+  return {
+    id: doc._id,
+    object: 'audit_log_entry',
+    created_at: iso(doc.created_at),
+    livemode: doc.livemode,
+    account: doc.account,
+    action: doc.action,
+    actor: { type: doc.actor.type, id: doc.actor.id, label: doc.actor.label },
+    target: { type: doc.target.type, id: doc.target.id },
+    changes: doc.changes,
+    domain_event: doc.domain_event,
+    request: { id: doc.request_id, ip: doc.ip, user_agent: doc.user_agent },
+  };
 }

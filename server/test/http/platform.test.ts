@@ -54,6 +54,8 @@ describe('operations endpoints', () => {
         '/readyz',
         '/v1/account',
         '/v1/accounts',
+        '/v1/audit_logs',
+        '/v1/audit_logs.csv',
         '/v1/checkins',
         '/v1/checkins/{id}',
         '/v1/events',

@@ -226,6 +226,12 @@ export const DevelopersPage: FC<DevelopersPageProps> = ({ user, keys, publicUrl,
           Webhook deliveries that failed, with their errors and a Retry button: <a href="/console/developers/jobs">failed jobs</a>.
         </p>
       </section>
+      <section class="card" aria-labelledby="audit-h">
+        <h2 id="audit-h">Audit log</h2>
+        <p>
+          Who changed what, when and from where, and every sign-in: the <a href="/console/developers/audit-log">audit log</a>.
+        </p>
+      </section>
       {mailboxUrl ? (
         <section class="card" aria-labelledby="mail-h">
           <h2 id="mail-h">Test mail</h2>

@@ -18,7 +18,7 @@ interface InputProps {
   value?: string | undefined;
   errors?: FieldErrors | undefined;
   hint?: string | undefined;
-  type?: 'text' | 'email' | 'password' | 'number' | 'search' | 'datetime-local' | 'url';
+  type?: 'text' | 'email' | 'password' | 'number' | 'search' | 'datetime-local' | 'date' | 'url';
   required?: boolean;
   autocomplete?: string;
   inputmode?: 'text' | 'decimal' | 'numeric' | 'email' | 'url';

@@ -1,3 +1,4 @@
+import { auditContext } from '../../http/audit-context.js';
 import { Hono } from 'hono';
 import { jsx } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -125,7 +126,7 @@ export function attendeeRoutes() {
     '/console/tickets/:id/void',
     ticketAction(async (c, id) => {
       if ((await formOf(c)).confirm !== 'on') return showTicket(c, { voidError: 'Tick the box to confirm.', status: 400 });
-      await c.var.services.tickets.void(c.var.user.owner, id);
+      await c.var.services.tickets.void(c.var.user.owner, id, auditContext(c));
       return 'voided';
     }),
   );
@@ -136,7 +137,7 @@ export function attendeeRoutes() {
       const { user, services } = c.var;
       const admission = await services.checkins.admissionOf(user.owner, id);
       if (!admission) throw new AppError('CONFLICT', 'This ticket is not checked in, so there is nothing to undo.');
-      await services.checkins.undo(user.owner, admission._id, actor(user));
+      await services.checkins.undo(user.owner, admission._id, actor(user), auditContext(c));
       return 'undone';
     }),
   );

@@ -5,6 +5,9 @@ import { DEMO_EMAIL, DEMO_PASSWORD } from '../../demo.js';
 import type { AccountDoc } from '../../domain/accounts.js';
 import { AppError } from '../../kernel/errors.js';
 import type { RateLimitRule } from '../../domain/rate-limit.js';
+import { userActor } from '../../domain/actors.js';
+import { auditContext } from '../../http/audit-context.js';
+import { recordSignUp } from '../../http/audit-sign-up.js';
 import { STATUS } from '../../http/errors.js';
 import { CreateAccountBody } from '../../http/schemas/accounts.js';
 import type { ConsoleEnv } from '../context.js';
@@ -50,6 +53,18 @@ async function demoAccount(c: Context<ConsoleEnv>): Promise<AccountDoc | null> {
 }
 
 /**
+ * A refused sign-in (wrong password, or too many tries), in the audit log of the account whose
+ * email was typed. An email without an account has no log to go in, and nothing is shown to
+ * the caller either way, so this reveals no more than the refusal already did.
+ */
+async function recordFailedSignIn(c: Context<ConsoleEnv>, email: string): Promise<void> {
+  const account = await c.var.services.accounts.findByEmail(email);
+  if (!account) return;
+  const context = auditContext(c, { actor: userActor(account), owner: { account: account._id, livemode: false } });
+  await c.var.services.auditLog.record(context, { action: 'session.sign_in_failed', target: { type: 'account', id: account._id } });
+}
+
+/**
  * Sign-in, sign-up, sign-out and the test / live switch.
  *
  * @example
@@ -87,6 +102,7 @@ export function authRoutes() {
       return await finishPasswordSignIn(c, account, next, member);
     } catch (err) {
       if (!(err instanceof AppError) || (err.code !== 'UNAUTHENTICATED' && err.code !== 'RATE_LIMITED')) throw err;
+      await recordFailedSignIn(c, email);
       if (err.retryAfterSeconds !== undefined) c.header('Retry-After', String(err.retryAfterSeconds));
       return page({ tone: 'bad', message: err.message }, STATUS[err.code]);
     }
@@ -119,6 +135,7 @@ export function authRoutes() {
       const created = await services.accounts.signUp(parsed.data);
       // Live mode waits for the address to be proved (docs/account-security.md#email-verification).
       await services.emailVerification.send(created.account._id);
+      await recordSignUp(c, created.account);
       const user = await startSession(c, created.account);
       rememberPublishableKey(c, false, created.publishableKey);
       return renderConsole(c, jsx(WelcomePage, { user, secretKey: created.secretKey, publishableKey: created.publishableKey, publicUrl: deps.config.publicUrl }));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PERMISSIONS } from '../../domain/permissions.js';
+import { auditContext } from '../../http/audit-context.js';
 import type { KeyKind } from '@trendy-tickets/sdk';
 import { Hono } from 'hono';
 import { jsx } from 'hono/jsx';
@@ -94,7 +95,9 @@ export function developerRoutes() {
     const rolled = action[1] === 'roll';
     let made: Awaited<ReturnType<typeof services.accounts.createKey>>;
     try {
-      made = rolled ? await services.accounts.rollKey(user.owner.account, kind, mode) : await services.accounts.createKey(user.owner.account, kind, mode);
+      made = rolled
+        ? await services.accounts.rollKey(user.owner.account, kind, mode, auditContext(c))
+        : await services.accounts.createKey(user.owner.account, kind, mode, auditContext(c));
     } catch (err) {
       // Another roll overtook this one (another tab, or the API): its key is the one that works.
       if (err instanceof AppError && err.code === 'CONFLICT') return showDevelopers(c, { flash: { tone: 'bad', message: err.message }, status: 409 });
@@ -149,7 +152,7 @@ export function developerRoutes() {
     const problem = await passwordProblem(c, apiKey.mode === 'live', form.password);
     if (problem) return again(problem.errors ?? {}, problem.status, problem.flash);
     try {
-      await services.accounts.revokeKey(user.owner.account, apiKey._id);
+      await services.accounts.revokeKey(user.owner.account, apiKey._id, auditContext(c));
     } catch (err) {
       if (err instanceof AppError && STATUS[err.code] < 500) return again({}, STATUS[err.code], { tone: 'bad', message: err.message });
       throw err;

@@ -1,3 +1,4 @@
+import { auditContext } from '../../http/audit-context.js';
 import { Hono } from 'hono';
 import { jsx } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -94,7 +95,7 @@ export function eventRoutes() {
     const checked = checkEventForm(form, 'create');
     if (!checked.input) return again(checked.errors, 400);
     try {
-      const event = await services.events.create(user.owner, checked.input);
+      const event = await services.events.create(user.owner, checked.input, auditContext(c));
       return c.redirect(`/console/events/${event._id}?notice=created`, 303);
     } catch (err) {
       const problems = fieldProblems(err, checked.typeRows);
@@ -124,7 +125,7 @@ export function eventRoutes() {
     const checked = checkEventForm(form, 'update');
     if (!checked.input) return again(checked.errors, 400);
     try {
-      await services.events.update(user.owner, event._id, checked.input);
+      await services.events.update(user.owner, event._id, checked.input, auditContext(c));
       return c.redirect(`/console/events/${event._id}?notice=saved`, 303);
     } catch (err) {
       const problems = fieldProblems(err, checked.typeRows);
@@ -147,7 +148,7 @@ export function eventRoutes() {
     if ((await formOf(c)).confirm !== 'on') {
       return renderConsole(c, jsx(CancelEventPage, { user, event, error: 'Tick the box to confirm.' }), 400);
     }
-    await services.events.cancel(user.owner, event._id);
+    await services.events.cancel(user.owner, event._id, auditContext(c));
     return c.redirect(`/console/events/${event._id}?notice=cancelled`, 303);
   });
 

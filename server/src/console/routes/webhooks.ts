@@ -1,3 +1,4 @@
+import { auditContext } from '../../http/audit-context.js';
 import type { z } from 'zod';
 import { Hono } from 'hono';
 import { jsx } from 'hono/jsx';
@@ -89,7 +90,7 @@ export function webhookConsoleRoutes() {
         enabled_events: values.events,
         ...(values.description ? { description: values.description } : {}),
       });
-      const created = await c.var.services.webhookEndpoints.create(c.var.user.owner, body);
+      const created = await c.var.services.webhookEndpoints.create(c.var.user.owner, body, auditContext(c));
       return showList(c, { revealed: { endpoint: created.endpoint, secret: created.secret }, status: 201 });
     } catch (err) {
       return showList(c, { values, ...problemOf(err) });
@@ -108,7 +109,7 @@ export function webhookConsoleRoutes() {
         description: values.description || null,
         disabled: values.disabled,
       });
-      await c.var.services.webhookEndpoints.update(c.var.user.owner, endpoint._id, patch);
+      await c.var.services.webhookEndpoints.update(c.var.user.owner, endpoint._id, patch, auditContext(c));
     } catch (err) {
       return showEndpoint(c, endpoint, { values, ...problemOf(err) });
     }
@@ -119,7 +120,7 @@ export function webhookConsoleRoutes() {
     const endpoint = await endpointOf(c);
     await formOf(c);
     try {
-      const rolled = await c.var.services.webhookEndpoints.rollSecret(c.var.user.owner, endpoint._id);
+      const rolled = await c.var.services.webhookEndpoints.rollSecret(c.var.user.owner, endpoint._id, auditContext(c));
       return showEndpoint(c, rolled.endpoint, { rolledSecret: rolled.secret });
     } catch (err) {
       return showEndpoint(c, endpoint, problemOf(err));
@@ -143,7 +144,7 @@ export function webhookConsoleRoutes() {
     const endpoint = await endpointOf(c);
     const form = await formOf(c);
     if (form.confirm !== 'on') return showEndpoint(c, endpoint, { errors: { confirm: 'Tick the box to confirm.' }, status: 400 });
-    await c.var.services.webhookEndpoints.remove(c.var.user.owner, endpoint._id);
+    await c.var.services.webhookEndpoints.remove(c.var.user.owner, endpoint._id, auditContext(c));
     return c.redirect(`${BASE}?notice=deleted`, 303);
   });
 

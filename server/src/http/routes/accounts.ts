@@ -1,3 +1,5 @@
+import { recordSignUp } from '../audit-sign-up.js';
+import { auditContext } from '../audit-context.js';
 import { createRoute } from '@hono/zod-openapi';
 import { AppError } from '../../kernel/errors.js';
 import { requireKey } from '../middleware/auth.js';
@@ -70,6 +72,7 @@ export function accountRoutes() {
   return createRouter()
     .openapi(signUp, async (c) => {
       const created = await c.var.services.accounts.signUp(c.req.valid('json'));
+      await recordSignUp(c, created.account);
       c.header('Cache-Control', 'no-store'); // carries keys: never cached, never replayed
       return c.json({ account: toAccountJson(created.account), secret_key: created.secretKey, publishable_key: created.publishableKey }, 201);
     })
@@ -92,7 +95,7 @@ export function accountRoutes() {
         }
         if (target === 'live') await services.liveModeGate.assertMayGoLive(auth.account._id);
       }
-      const rolled = await services.accounts.rollKey(auth.account._id, kind, target);
+      const rolled = await services.accounts.rollKey(auth.account._id, kind, target, auditContext(c));
       c.header('Cache-Control', 'no-store'); // carries the new key: never cached, never replayed
       return c.json(toApiKeyJson(rolled.key, rolled.raw), 201);
     })

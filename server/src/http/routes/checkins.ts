@@ -1,3 +1,4 @@
+import { auditContext } from '../audit-context.js';
 import { createRoute } from '@hono/zod-openapi';
 import { requireKey } from '../middleware/auth.js';
 import { assertCanSellFrom } from '../../domain/events.js';
@@ -63,7 +64,7 @@ export function checkinRoutes() {
     })
     .openapi(undo, async (c) => {
       const { auth, services, deps } = c.var;
-      const outcome = await services.checkins.undo(c.get('owner'), c.req.valid('param').id, `API key ${auth.key.display}`);
+      const outcome = await services.checkins.undo(c.get('owner'), c.req.valid('param').id, `API key ${auth.key.display}`, auditContext(c));
       return c.json(toCheckinJson(outcome.checkin, outcome.ticket, deps.config.publicUrl), 200);
     })
     .openapi(listCheckins, async (c) => {

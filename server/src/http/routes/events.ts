@@ -1,3 +1,4 @@
+import { auditContext } from '../audit-context.js';
 import { createRoute } from '@hono/zod-openapi';
 import { assertCanSellFrom } from '../../domain/events.js';
 import { foreignOrigin } from '../middleware/cors.js';
@@ -82,7 +83,7 @@ const retrievePublicEvent = createRoute({
 export function eventRoutes() {
   return createRouter()
     .openapi(createEvent, async (c) => {
-      const event = await c.var.services.events.create(c.get('owner'), c.req.valid('json'));
+      const event = await c.var.services.events.create(c.get('owner'), c.req.valid('json'), auditContext(c));
       return c.json(toEventJson(event), 201);
     })
     .openapi(listEvents, async (c) => {
@@ -94,11 +95,11 @@ export function eventRoutes() {
       return c.json(toEventJson(event), 200);
     })
     .openapi(updateEvent, async (c) => {
-      const event = await c.var.services.events.update(c.get('owner'), c.req.valid('param').id, c.req.valid('json'));
+      const event = await c.var.services.events.update(c.get('owner'), c.req.valid('param').id, c.req.valid('json'), auditContext(c));
       return c.json(toEventJson(event), 200);
     })
     .openapi(cancelEvent, async (c) => {
-      const event = await c.var.services.events.cancel(c.get('owner'), c.req.valid('param').id);
+      const event = await c.var.services.events.cancel(c.get('owner'), c.req.valid('param').id, auditContext(c));
       return c.json(toEventJson(event), 200);
     })
     .openapi(retrievePublicEvent, async (c) => {

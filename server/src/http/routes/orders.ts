@@ -1,3 +1,4 @@
+import { auditContext } from '../audit-context.js';
 import { createRoute } from '@hono/zod-openapi';
 import type { Order, RefundFailedDetails, RefundFailureReason } from '@trendy-tickets/sdk';
 import type { Context } from 'hono';
@@ -167,7 +168,7 @@ export function orderRoutes() {
       return c.json(await orderBody(c, await c.var.services.orders.cancel(accessOf(c, client_secret), c.req.valid('param').id)), 200);
     })
     .openapi(refundOrder, async (c) => {
-      const order = await c.var.services.fulfilment.refund(c.get('owner'), c.req.valid('param').id);
+      const order = await c.var.services.fulfilment.refund(c.get('owner'), c.req.valid('param').id, undefined, auditContext(c));
       const body = await orderBody(c, order);
       const answer = refundAnswer(order, body);
       if (answer instanceof AppError) throw answer;

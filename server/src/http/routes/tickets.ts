@@ -1,3 +1,4 @@
+import { auditContext } from '../audit-context.js';
 import { createRoute, z } from '@hono/zod-openapi';
 import { notFound } from '../../kernel/errors.js';
 import { isCheckoutFailure } from '../../payments/test-gateway.js';
@@ -85,7 +86,7 @@ export function ticketRoutes() {
       return c.json(toPublicTicketJson(ticket, event), 200);
     })
     .openapi(voidTicket, async (c) => {
-      const ticket = await c.var.services.tickets.void(c.get('owner'), c.req.valid('param').id);
+      const ticket = await c.var.services.tickets.void(c.get('owner'), c.req.valid('param').id, auditContext(c));
       return c.json(toTicketJson(ticket, c.var.deps.config.publicUrl), 200);
     })
     .openapi(simulatePayment, async (c) => {

@@ -1,3 +1,4 @@
+import { auditContext } from '../audit-context.js';
 import { createRoute } from '@hono/zod-openapi';
 import { requireKey } from '../middleware/auth.js';
 import { bearer, createRouter } from '../router.js';
@@ -84,7 +85,7 @@ const rollSecret = createRoute({
 export function webhookEndpointRoutes() {
   return createRouter()
     .openapi(createEndpoint, async (c) => {
-      const { endpoint, secret } = await c.var.services.webhookEndpoints.create(c.get('owner'), c.req.valid('json'));
+      const { endpoint, secret } = await c.var.services.webhookEndpoints.create(c.get('owner'), c.req.valid('json'), auditContext(c));
       c.header('Cache-Control', 'no-store'); // carries the signing secret: never cached
       return c.json(toWebhookEndpointJson(endpoint, secret), 201);
     })
@@ -100,16 +101,16 @@ export function webhookEndpointRoutes() {
       return c.json(toWebhookEndpointJson(endpoint), 200);
     })
     .openapi(updateEndpoint, async (c) => {
-      const endpoint = await c.var.services.webhookEndpoints.update(c.get('owner'), c.req.valid('param').id, c.req.valid('json'));
+      const endpoint = await c.var.services.webhookEndpoints.update(c.get('owner'), c.req.valid('param').id, c.req.valid('json'), auditContext(c));
       return c.json(toWebhookEndpointJson(endpoint), 200);
     })
     .openapi(deleteEndpoint, async (c) => {
       const { id } = c.req.valid('param');
-      await c.var.services.webhookEndpoints.remove(c.get('owner'), id);
+      await c.var.services.webhookEndpoints.remove(c.get('owner'), id, auditContext(c));
       return c.json({ id, object: 'webhook_endpoint' as const, deleted: true as const }, 200);
     })
     .openapi(rollSecret, async (c) => {
-      const { endpoint, secret } = await c.var.services.webhookEndpoints.rollSecret(c.get('owner'), c.req.valid('param').id);
+      const { endpoint, secret } = await c.var.services.webhookEndpoints.rollSecret(c.get('owner'), c.req.valid('param').id, auditContext(c));
       c.header('Cache-Control', 'no-store');
       return c.json(toWebhookEndpointJson(endpoint, secret), 200);
     });
