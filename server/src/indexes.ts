@@ -7,6 +7,7 @@ import { EVENT_INDEXES } from './domain/events.js';
 import { FIGURES_INDEXES } from './domain/figures.js';
 import { INVENTORY_INDEXES } from './domain/inventory.js';
 import { ORDER_INDEXES } from './domain/orders.js';
+import { GATEWAY_CONFIG_INDEXES } from './domain/payment-accounts.js';
 import { PASSWORD_GUARD_INDEXES } from './domain/password-guard.js';
 import { RATE_LIMIT_INDEXES } from './domain/rate-limit.js';
 import { REFUND_INDEXES } from './domain/refunds.js';
@@ -31,6 +32,7 @@ export const INDEXES: readonly IndexSpec[] = [
   ...EVENT_INDEXES,
   ...INVENTORY_INDEXES,
   ...ORDER_INDEXES,
+  ...GATEWAY_CONFIG_INDEXES,
   ...TICKET_INDEXES,
   ...CHECKIN_INDEXES,
   ...OUTBOX_INDEXES,

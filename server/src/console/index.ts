@@ -12,13 +12,24 @@ import { developerRoutes } from './routes/developers.js';
 import { eventRoutes } from './routes/events.js';
 import { jobRoutes } from './routes/jobs.js';
 import { scannerRoutes } from './routes/scanner.js';
+import { settingsRoutes } from './routes/settings.js';
 import { webhookConsoleRoutes } from './routes/webhooks.js';
 
 /** The largest console form: an event with 50 ticket types is about 8 KB. */
 export const MAX_CONSOLE_BODY_BYTES = 64 * 1024;
 
 /** Paths that need a signed-in organizer, and a CSRF token on every POST. */
-const SIGNED_IN = ['/console', '/console/events', '/console/events/*', '/console/tickets/*', '/console/developers', '/console/developers/*', '/console/publishable-key'];
+const SIGNED_IN = [
+  '/console',
+  '/console/events',
+  '/console/events/*',
+  '/console/tickets/*',
+  '/console/developers',
+  '/console/developers/*',
+  '/console/publishable-key',
+  '/console/settings',
+  '/console/settings/*',
+];
 
 /**
  * The admin console (`/console`): server-rendered pages over the same domain services as
@@ -53,6 +64,7 @@ export function consoleRoutes() {
   router.route('/', developerRoutes());
   router.route('/', webhookConsoleRoutes());
   router.route('/', jobRoutes());
+  router.route('/', settingsRoutes());
 
   router.get('/console/', (c) => c.redirect('/console', 301));
   router.all('/console/*', async function consoleNotFound(c) {

@@ -131,11 +131,24 @@ function normaliseEvents(events: Array<WebhookEventType | '*'>): Array<WebhookEv
  * const endpoints = createWebhookEndpointService({ store, clock, secret: config.secret, resolve });
  * const { endpoint, secret } = await endpoints.create(owner, { url, enabled_events: ['order.paid'] });
  */
-export function createWebhookEndpointService({ store, clock, secret, resolve }: { store: Store; clock: Clock; secret: string; resolve: ResolveHost }) {
+export function createWebhookEndpointService({
+  store,
+  clock,
+  secret,
+  previousSecrets = [],
+  resolve,
+}: {
+  store: Store;
+  clock: Clock;
+  secret: string;
+  /** Earlier TTS_SECRETs, so secrets sealed before a rotation still open. */
+  previousSecrets?: readonly string[];
+  resolve: ResolveHost;
+}) {
   const endpoints = store.collection<WebhookEndpointDoc>('webhook_endpoints');
   const quotas = store.collection<QuotaDoc>('webhook_endpoint_quotas');
   const deliveries = store.collection<WebhookDeliveryDoc>('webhook_deliveries');
-  const box = createSecretBox(secret);
+  const box = createSecretBox(secret, { previousSecrets });
 
   async function get(owner: Owner, id: string): Promise<WebhookEndpointDoc> {
     const doc = await endpoints.findOne({ _id: id, account: owner.account, livemode: owner.livemode });

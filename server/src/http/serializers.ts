@@ -1,9 +1,10 @@
-import type { Account, ApiKey, Checkin, Event, EventLogEntry, List, Order, PublicEvent, PublicTicket, Ticket, WebhookEndpoint } from '@trendy-tickets/sdk';
+import type { Account, ApiKey, PaymentSettings, Checkin, Event, EventLogEntry, List, Order, PublicEvent, PublicTicket, Ticket, WebhookEndpoint } from '@trendy-tickets/sdk';
 import type { DomainEventDoc } from '../domain/domain-events.js';
 import type { CheckinDoc } from '../domain/checkins.js';
 import type { AccountDoc, ApiKeyDoc } from '../domain/accounts.js';
 import { earliestHoldExpiry, salesOpen, typeAvailable, type EventDoc } from '../domain/events.js';
 import type { OrderDoc } from '../domain/orders.js';
+import type { Collector, GatewayConfigDoc } from '../domain/payment-accounts.js';
 import { ticketUrls, type TicketDoc } from '../domain/tickets.js';
 import { MAX_CODE_ATTEMPTS } from '../domain/verification.js';
 import type { WebhookEndpointDoc } from '../domain/webhook-endpoints.js';
@@ -239,4 +240,30 @@ export function toEventLogEntryJson(doc: DomainEventDoc, publicUrl: string): Eve
     case 'event':
       return { ...base, type: doc.type, data: { object: toEventJson(snapshot.event) } } as EventLogEntry;
   }
+}
+
+/** Where Razorpay posts one account's webhooks: the URL to paste in its dashboard. */
+export function accountWebhookUrl(publicUrl: string, account: string): string {
+  return `${publicUrl}/v1/gateway/razorpay/webhook/${account}`;
+}
+
+/**
+ * One mode's payment settings. Only the last four characters of each secret leave the server.
+ */
+export function toPaymentSettingsJson(input: { account: string; livemode: boolean; connected: GatewayConfigDoc | null; collector: Collector; publicUrl: string }): PaymentSettings {
+  const { account, livemode, connected, collector, publicUrl } = input;
+  return {
+    object: 'payment_settings',
+    livemode,
+    collected_by: collector,
+    razorpay: connected
+      ? {
+          key_id: connected.key_id,
+          key_secret_last4: connected.key_secret_last4,
+          webhook_secret_last4: connected.webhook_secret_last4,
+          connected_at: iso(connected.created_at),
+        }
+      : null,
+    webhook_url: accountWebhookUrl(publicUrl, account),
+  };
 }

@@ -5,7 +5,7 @@ import { assetUrl } from '../assets.js';
 import type { ConsoleUser } from '../context.js';
 
 /** Which top-level section a page belongs to, for the navigation's `aria-current`. */
-export type Section = 'dashboard' | 'events' | 'developers' | null;
+export type Section = 'dashboard' | 'events' | 'developers' | 'settings' | null;
 
 /** A one-line message above the page: a notice after an action, or an error. */
 export interface Flash {
@@ -61,6 +61,7 @@ const NAV: Array<{ section: Exclude<Section, null>; href: string; label: string 
   { section: 'dashboard', href: '/console', label: 'Dashboard' },
   { section: 'events', href: '/console/events', label: 'Events' },
   { section: 'developers', href: '/console/developers', label: 'Developers' },
+  { section: 'settings', href: '/console/settings/payments', label: 'Settings' },
 ];
 
 const TopBar: FC<{ user: ConsoleUser; section: Section; here: string }> = ({ user, section, here }) => {
