@@ -11,7 +11,7 @@ import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GatewayConfigDoc } from '../../src/domain/payment-accounts.js';
 import { buyer, startOrder } from '../helpers/checkout.js';
-import { eventBody } from '../helpers/app.js';
+import { buildTestApp, eventBody, TEST_ENV } from '../helpers/app.js';
 import { startLiveRazorpay, WEBHOOK_SECRET } from '../helpers/live-razorpay.js';
 import { signUpInConsole, visibleText } from '../console/helpers.js';
 
@@ -265,5 +265,24 @@ describe('an order keeps the keys that took it', () => {
     const refundCall = live.fake.requests.find((r) => r.path === `/v1/payments/${checkout.paymentId}/refund`);
     expect(refundCall?.keyId).toBe(first.keyId);
     expect((await orderOf(org)).payment.key_id).toBe(second.keyId); // new orders use the new keys
+  });
+});
+
+describe('rotating TTS_SECRET', () => {
+  it('still opens an organizer’s keys sealed under the earlier secret, once it is listed in TTS_SECRET_PREVIOUS', async () => {
+    const org = await organizer();
+    const keys = razorpayAccount('Kilo');
+    await connect(org, keys);
+    const env = { RAZORPAY_API_BASE: live.fake.apiBase, TTS_SECRET: 'a-brand-new-server-secret-0123456789abcdef' };
+
+    // A server on the same store with only the new secret cannot open the sealed keys.
+    const forgetful = await buildTestApp({ store: live.t.store, clock: live.clock, env });
+    await expect(forgetful.services.gateways.gatewayFor(org.account, false)).rejects.toThrow(/TTS_SECRET_PREVIOUS/);
+
+    const rotated = await buildTestApp({ store: live.t.store, clock: live.clock, env: { ...env, TTS_SECRET_PREVIOUS: TEST_ENV.TTS_SECRET } });
+    const { gateway, config } = await rotated.services.gateways.gatewayFor(org.account, false);
+    expect(config).toMatch(/^gwc_/);
+    const created = await gateway.createOrder({ amount: 49_900, currency: 'INR', receipt: 'ord_rotation_check' });
+    expect(live.fake.ownerOf(created.gatewayOrderId)).toBe(keys.keyId);
   });
 });
