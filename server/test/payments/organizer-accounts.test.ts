@@ -146,6 +146,14 @@ describe('connecting a Razorpay account', () => {
 });
 
 describe('live sales', () => {
+  it('are shown as off in the console’s live dashboard and payments page until a live account is connected', async () => {
+    const { browser } = await signUpInConsole(live.t);
+    expect(visibleText((await browser.get('/console')).text)).not.toContain('Live sales are off');
+    await browser.post('/console/mode', { mode: 'live', next: '/console' });
+    expect(visibleText((await browser.get('/console')).text)).toContain('Live sales are off until you connect your Razorpay account under Settings → Payments');
+    expect(visibleText((await browser.get('/console/settings/payments')).text)).toContain('Live sales are off: connect your Razorpay account to sell.');
+  });
+
   it('are refused with PAYMENT_ACCOUNT_REQUIRED until the organizer connects live keys', async () => {
     const org = await organizer('live');
     const refused = await live.t.call('POST', '/v1/orders', {

@@ -4,6 +4,12 @@ import { DEFAULT_TIMEZONE } from '../../domain/events.js';
 import type { ConsoleEnv } from '../context.js';
 import { renderConsole } from '../middleware.js';
 import { DashboardPage } from '../pages/dashboard.js';
+import type { Flash } from '../pages/layout.js';
+
+const PAYMENTS_NEEDED: Flash = {
+  tone: 'bad',
+  message: 'Live sales are off until you connect your Razorpay account under Settings → Payments: every live order is refused (PAYMENT_ACCOUNT_REQUIRED) until then.',
+};
 
 /**
  * `/console`: the dashboard, in India's time (the product's default zone) for "today" and
@@ -17,7 +23,10 @@ export function dashboardRoutes() {
   router.get('/console', async function dashboard(c) {
     const { user, services } = c.var;
     const summary = await services.dashboard.summary(user.owner, { timezone: DEFAULT_TIMEZONE });
-    return renderConsole(c, jsx(DashboardPage, { user, summary }));
+    // Live sales wait for the organizer's own payment account: say so where they land first.
+    const { collector } = await services.paymentAccounts.settings(user.owner);
+    const flash = collector === 'not_connected' ? PAYMENTS_NEEDED : undefined;
+    return renderConsole(c, jsx(DashboardPage, { user, summary, flash }));
   });
   return router;
 }
