@@ -106,7 +106,14 @@ export function createServices({
     check: credentialCheck(settings),
     platformCollects: config.platformCollects,
   });
-  const gateways = createGatewayResolver({ testGateway, platform, platformCollects: config.platformCollects, paymentAccounts, settings });
+  const gateways = createGatewayResolver({
+    testGateway,
+    platform,
+    platformWebhooks: !!webhookSecret,
+    platformCollects: config.platformCollects,
+    paymentAccounts,
+    settings,
+  });
 
   const outbox = createOutbox({ store, clock });
   // One events log for every service, so each records through the same fan-out: a `webhook` job

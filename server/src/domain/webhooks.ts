@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { GatewayWebhookEvent, WebhookHeaders } from '../payments/gateway.js';
+import type { GatewayWebhookEvent, WebhookHeaders, WebhookVerdict } from '../payments/gateway.js';
 import { op, DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
 import type { Clock } from '../kernel/clock.js';
 import { AppError } from '../kernel/errors.js';
 import type { FulfilmentService } from './fulfilment.js';
-import type { GatewayResolver, WebhookScope } from './orders.js';
+import type { GatewayResolver, WebhookScope, WebhookSender } from './orders.js';
 
 /** Razorpay redelivers for up to 24 h; ids are kept a week so any redelivery is recognised. */
 const KEEP_MS = 7 * 24 * 60 * 60_000;
@@ -121,8 +121,8 @@ export function createWebhookService(deps: {
             : 'This account has no payment account connected to receive webhooks for.',
         );
       }
-      let sender: (typeof senders)[number] | undefined;
-      let verdict: ReturnType<(typeof senders)[number]['gateway']['verifyWebhook']> = { signed: false };
+      let sender: WebhookSender | undefined;
+      let verdict: WebhookVerdict = { signed: false };
       for (const candidate of senders) {
         verdict = candidate.gateway.verifyWebhook(rawBody, headers);
         if (verdict.signed) {

@@ -20,6 +20,8 @@ export interface ResolverDeps {
   testGateway: PaymentGateway;
   /** The installation's own Razorpay gateway (its webhook secrets included), or null when its keys are unset. */
   platform: PaymentGateway | null;
+  /** Whether the installation's webhook secret is set; without it, its webhook URL is not set up. */
+  platformWebhooks: boolean;
   /** Whether live orders of accounts without a connected account go to `platform`. */
   platformCollects: boolean;
   paymentAccounts: Pick<PaymentAccounts, 'open' | 'openActive' | 'openAll'>;
@@ -34,7 +36,7 @@ export interface ResolverDeps {
  * const { gateway, config } = await gateways.gatewayFor(owner.account, owner.livemode);
  */
 export function createGatewayResolver(deps: ResolverDeps): GatewayResolver {
-  const { testGateway, platform, platformCollects, paymentAccounts, settings } = deps;
+  const { testGateway, platform, platformWebhooks, platformCollects, paymentAccounts, settings } = deps;
   // A configuration never changes once stored (new keys are a new one), so its gateway is kept.
   const built = new Map<string, PaymentGateway>();
 
@@ -75,7 +77,7 @@ export function createGatewayResolver(deps: ResolverDeps): GatewayResolver {
     },
 
     async webhookSenders(account) {
-      if (account === null) return platform ? [{ gateway: platform, config: 'platform', scope: { platform: true } }] : [];
+      if (account === null) return platform && platformWebhooks ? [{ gateway: platform, config: 'platform', scope: { platform: true } }] : [];
       const configs = await paymentAccounts.openAll(account);
       return configs.map((c): WebhookSender => ({ gateway: gatewayOfConfig(c), config: c.id, scope: { account: c.account, livemode: c.livemode } }));
     },

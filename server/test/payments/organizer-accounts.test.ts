@@ -256,6 +256,19 @@ describe('two organizers selling at once', () => {
   });
 });
 
+describe('an account’s webhook URL', () => {
+  it('is refused (403) while the account has no Razorpay account connected', async () => {
+    const [a, b] = await Promise.all([organizer(), organizer()]);
+    const keysA = razorpayAccount('Lima');
+    await connect(a, keysA);
+    const orderA = await orderOf(a);
+    const payA = live.fake.pay(orderA.gatewayOrderId).paymentId;
+    const sent = await live.fake.sendWebhook(webhookUrl(b.account), 'payment.authorized', { paymentId: payA }, { secret: keysA.webhookSecret });
+    expect(sent.status).toBe(403);
+    expect(JSON.parse(sent.responseBody).error.message).toBe('This account has no payment account connected to receive webhooks for.');
+  });
+});
+
 describe('an order keeps the keys that took it', () => {
   it('refunds through the organizer’s earlier Razorpay account after they connected another', async () => {
     const org = await organizer();
