@@ -117,7 +117,7 @@ export class TtsNotFoundError extends TtsApiError {
 }
 
 /**
- * 409: the state forbids it: `SOLD_OUT`, `SALES_CLOSED`, `ORDER_NOT_PAYABLE`, `HOLD_EXPIRED`, `CONFLICT`,
+ * 409: the state forbids it: `SOLD_OUT`, `SALES_CLOSED`, `PAYMENT_ACCOUNT_REQUIRED`, `ORDER_NOT_PAYABLE`, `HOLD_EXPIRED`, `CONFLICT`,
  * or Razorpay refused a refund: `REFUND_FAILED`, with `RefundFailedDetails` in `details`.
  *
  * @example

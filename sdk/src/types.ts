@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'SOLD_OUT'
   | 'SALES_CLOSED'
+  | 'PAYMENT_ACCOUNT_REQUIRED'
   | 'ORDER_NOT_PAYABLE'
   | 'HOLD_EXPIRED'
   | 'REFUND_FAILED'
@@ -117,6 +118,51 @@ export interface CreateAccountParams {
 }
 
 /** Returned once at sign-up: the only time the full keys are shown. */
+/**
+ * Where the money of one mode's orders goes (`GET /v1/account/payment_settings`):
+ * `connected_account`, the organizer's own Razorpay account in `razorpay`; `test_gateway`, the
+ * built-in test gateway (test mode without a connected account); `platform`, the installation's
+ * Razorpay account (live mode, where the operator collects for organizers); `not_connected`,
+ * live sales are refused with `PAYMENT_ACCOUNT_REQUIRED` until an account is connected.
+ */
+export type PaymentCollector = 'connected_account' | 'test_gateway' | 'platform' | 'not_connected';
+
+/** The organizer's own Razorpay account for one mode. Secrets are never returned, only their last four characters. */
+export interface ConnectedRazorpayAccount {
+  /** `rzp_test_…` or `rzp_live_…`: public. */
+  key_id: string;
+  key_secret_last4: string;
+  webhook_secret_last4: string;
+  connected_at: string;
+}
+
+/** The payment settings of the key's account and mode. */
+export interface PaymentSettings {
+  object: 'payment_settings';
+  livemode: boolean;
+  collected_by: PaymentCollector;
+  /** The connected Razorpay account, or null. */
+  razorpay: ConnectedRazorpayAccount | null;
+  /**
+   * The URL to enter as the webhook in the Razorpay dashboard of the connected account, with
+   * the same webhook secret: `payment.authorized`, `payment.captured`, `order.paid`,
+   * `payment.failed`, `refund.processed`, `refund.failed`.
+   */
+  webhook_url: string;
+}
+
+/**
+ * Body of `PUT /v1/account/payment_settings`: connects the organizer's own Razorpay account for
+ * the key's mode (`rzp_test_` keys in test mode, `rzp_live_` in live mode). The keys are checked
+ * with Razorpay before they are saved.
+ */
+export interface UpdatePaymentSettingsParams {
+  gateway: 'razorpay';
+  key_id: string;
+  key_secret: string;
+  webhook_secret: string;
+}
+
 export interface AccountCreated {
   account: Account;
   secret_key: string;

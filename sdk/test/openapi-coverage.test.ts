@@ -3,7 +3,7 @@ import { TrendyTickets } from '../src/index.js';
 import { BASE_URL, buildTestApp } from './helpers.js';
 
 /** Server endpoints the SDK leaves out on purpose: Razorpay calls the webhook, not partners. */
-const NOT_FOR_PARTNERS = new Set(['POST /v1/gateway/razorpay/webhook']);
+const NOT_FOR_PARTNERS = new Set(['POST /v1/gateway/razorpay/webhook', 'POST /v1/gateway/razorpay/webhook/{account}']);
 const ID = 'id_123';
 
 describe('the SDK covers the API', () => {
@@ -28,6 +28,9 @@ describe('the SDK covers the API', () => {
     await TrendyTickets.createAccount(body, { baseUrl: BASE_URL, fetch });
     await Promise.all([
       tts.account.retrieve(),
+      tts.account.retrievePaymentSettings(),
+      tts.account.updatePaymentSettings(body),
+      tts.account.deletePaymentSettings(),
       tts.keys.roll(body),
       tts.keys.list(),
       tts.events.create(body),

@@ -11,6 +11,7 @@ import { rateLimit } from './http/middleware/rate-limit.js';
 import { requestContext } from './http/middleware/request-context.js';
 import { createRouter } from './http/router.js';
 import { accountRoutes } from './http/routes/accounts.js';
+import { paymentSettingsRoutes } from './http/routes/payment-settings.js';
 import { attendanceRoutes } from './http/routes/attendance.js';
 import { auditLogRoutes } from './http/routes/audit-logs.js';
 import { checkinRoutes } from './http/routes/checkins.js';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', landingRoutes());
   app.route('/', healthRoutes());
   app.route('/', accountRoutes());
+  app.route('/', paymentSettingsRoutes());
   app.route('/', eventRoutes());
   app.route('/', attendanceRoutes());
   app.route('/', orderRoutes());

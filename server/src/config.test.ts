@@ -69,21 +69,28 @@ describe('loadConfig', () => {
     const problems = problemsOf({ NODE_ENV: 'production', PORT: 'eighty' });
     expect(problems[0]).toBe('PORT: must be a port number from 1 to 65535');
     expect(problems).toContain('MONGODB_URI: required in production');
-    expect(problems).toHaveLength(9);
+    expect(problems).toHaveLength(6);
   });
 
   it('lists every missing production setting in one message', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
-    expect(problems.map((p) => p.split(':')[0])).toEqual([
-      'PUBLIC_URL',
-      'MONGODB_URI',
-      'SMTP_URL',
-      'MAIL_FROM',
-      'TTS_SECRET',
-      'RAZORPAY_KEY_ID',
-      'RAZORPAY_KEY_SECRET',
-      'RAZORPAY_WEBHOOK_SECRET',
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['PUBLIC_URL', 'MONGODB_URI', 'SMTP_URL', 'MAIL_FROM', 'TTS_SECRET']);
+  });
+
+  it('needs the installation’s own Razorpay keys in production only when the platform collects for organizers', () => {
+    const { RAZORPAY_KEY_ID: _id, RAZORPAY_KEY_SECRET: _secret, RAZORPAY_WEBHOOK_SECRET: _webhook, ...production } = PRODUCTION;
+    expect(loadConfig(production).platformCollects).toBe(false);
+    expect(problemsOf({ ...production, TTS_PLATFORM_COLLECTS: 'true' })).toEqual([
+      'RAZORPAY_KEY_ID: required in production when TTS_PLATFORM_COLLECTS=true',
+      'RAZORPAY_KEY_SECRET: required in production when TTS_PLATFORM_COLLECTS=true',
+      'RAZORPAY_WEBHOOK_SECRET: required in production when TTS_PLATFORM_COLLECTS=true',
     ]);
+    expect(loadConfig({ ...PRODUCTION, TTS_PLATFORM_COLLECTS: 'true' }).platformCollects).toBe(true);
+  });
+
+  it('keeps earlier server secrets from TTS_SECRET_PREVIOUS, so secrets sealed under them still open', () => {
+    expect(loadConfig({ ...PRODUCTION, TTS_SECRET_PREVIOUS: ' old-one , older-one ,' }).previousSecrets).toEqual(['old-one', 'older-one']);
+    expect(loadConfig(PRODUCTION).previousSecrets).toEqual([]);
   });
 
   it('refuses a weak password cost and the fake-gateway setting in production', () => {

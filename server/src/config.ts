@@ -33,9 +33,21 @@ export interface Config {
      * is under way (Razorpay signs with the new one once it is saved in its dashboard).
      */
     previousWebhookSecret: string | undefined;
-    /** Test-only: point the Razorpay SDK at a fake server. */
+    /** Test-only: point the Razorpay SDK at a fake server (every Razorpay account's, the platform's and organizers'). */
     apiBase: string | undefined;
   };
+  /**
+   * `TTS_PLATFORM_COLLECTS=true`: live orders of accounts that connected no payment account
+   * are paid to the installation's own Razorpay keys above (the operator then collects for
+   * organizers, with the tax consequences in docs/operations.md#payments). Off by default:
+   * live sales need the organizer's own Razorpay account.
+   */
+  platformCollects: boolean;
+  /**
+   * Earlier values of TTS_SECRET (`TTS_SECRET_PREVIOUS`, comma-separated), kept so secrets
+   * sealed under them still open after a rotation (docs/operations.md#rotating-tts_secret).
+   */
+  previousSecrets: readonly string[];
   /** Signs sessions and OTP hashes; generated into the data dir when unset outside production. */
   secret: string | undefined;
   /** bcrypt cost for passwords; never below 12 in production. */
@@ -88,6 +100,8 @@ const EnvSchema = z.object({
   RAZORPAY_WEBHOOK_SECRET: optionalString,
   RAZORPAY_WEBHOOK_SECRET_PREVIOUS: optionalString,
   RAZORPAY_API_BASE: urlString(['http:', 'https:']),
+  TTS_PLATFORM_COLLECTS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+  TTS_SECRET_PREVIOUS: optionalString,
   TTS_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
     message: 'must be at least 32 characters (use `openssl rand -hex 32`)',
   }),
@@ -104,7 +118,10 @@ const EnvSchema = z.object({
 });
 
 /** Settings a production deployment must set; each is listed when missing. */
-const REQUIRED_IN_PRODUCTION = ['PUBLIC_URL', 'MONGODB_URI', 'SMTP_URL', 'MAIL_FROM', 'TTS_SECRET', 'RAZORPAY_KEY_ID', 'RAZORPAY_KEY_SECRET', 'RAZORPAY_WEBHOOK_SECRET'] as const;
+const REQUIRED_IN_PRODUCTION = ['PUBLIC_URL', 'MONGODB_URI', 'SMTP_URL', 'MAIL_FROM', 'TTS_SECRET'] as const;
+
+/** The installation's own Razorpay keys: needed in production only when the platform collects for organizers. */
+const REQUIRED_WHEN_PLATFORM_COLLECTS = ['RAZORPAY_KEY_ID', 'RAZORPAY_KEY_SECRET', 'RAZORPAY_WEBHOOK_SECRET'] as const;
 
 /** Thrown by `loadConfig` with every problem at once, so one restart fixes them all. */
 export class ConfigError extends Error {
@@ -142,6 +159,9 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     if (present.TTS_PASSWORD_COST !== undefined && Number(present.TTS_PASSWORD_COST) < 12) {
       problems.push('TTS_PASSWORD_COST: must be at least 12 in production');
     }
+    if (present.TTS_PLATFORM_COLLECTS === 'true') {
+      for (const name of REQUIRED_WHEN_PLATFORM_COLLECTS) if (present[name] === undefined) problems.push(`${name}: required in production when TTS_PLATFORM_COLLECTS=true`);
+    }
     if (present.RAZORPAY_API_BASE !== undefined) {
       problems.push('RAZORPAY_API_BASE: a test-only setting, not allowed in production');
     }
@@ -174,6 +194,13 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       previousWebhookSecret: e.RAZORPAY_WEBHOOK_SECRET_PREVIOUS,
       apiBase: e.RAZORPAY_API_BASE,
     }),
+    platformCollects: e.TTS_PLATFORM_COLLECTS === 'true',
+    previousSecrets: Object.freeze(
+      (e.TTS_SECRET_PREVIOUS ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    ),
     secret: e.TTS_SECRET,
     passwordCost: e.TTS_PASSWORD_COST ?? 12,
     maxBodyBytes: e.TTS_MAX_BODY_BYTES,

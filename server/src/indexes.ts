@@ -12,6 +12,7 @@ import { INVITATION_INDEXES } from './domain/invitations.js';
 import { LOG_REPAIR_INDEXES } from './domain/log-repair.js';
 import { MEMBER_INDEXES } from './domain/members.js';
 import { ORDER_INDEXES } from './domain/orders.js';
+import { GATEWAY_CONFIG_INDEXES } from './domain/payment-accounts.js';
 import { PASSWORD_GUARD_INDEXES } from './domain/password-guard.js';
 import { PASSWORD_RESET_INDEXES } from './domain/password-reset-store.js';
 import { RATE_LIMIT_INDEXES } from './domain/rate-limit.js';
@@ -41,6 +42,7 @@ export const INDEXES: readonly IndexSpec[] = [
   ...EVENT_INDEXES,
   ...INVENTORY_INDEXES,
   ...ORDER_INDEXES,
+  ...GATEWAY_CONFIG_INDEXES,
   ...TICKET_INDEXES,
   ...CHECKIN_INDEXES,
   ...OUTBOX_INDEXES,

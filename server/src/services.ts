@@ -12,7 +12,6 @@ import { createEmailVerification } from './domain/email-verification.js';
 import { createAttendanceService } from './domain/attendance.js';
 import { createAuditLog } from './domain/audit-log.js';
 import type { Clock } from './kernel/clock.js';
-import { AppError } from './kernel/errors.js';
 import { createEventService, type EventDoc } from './domain/events.js';
 import { createDomainEvents } from './domain/domain-events.js';
 import type { WebhookFanout } from './domain/ports.js';
@@ -24,7 +23,8 @@ import { createLeases } from './domain/leases.js';
 import { createLiveModeGate } from './domain/live-mode-gate.js';
 import { createMemberService } from './domain/members.js';
 import { createNewPassword } from './domain/new-password.js';
-import { createOrderService, type GatewayRouter } from './domain/orders.js';
+import { createOrderService } from './domain/orders.js';
+import { createPaymentAccounts } from './domain/payment-accounts.js';
 import { createPasswordGuard } from './domain/password-guard.js';
 import { createPasswordReset } from './domain/password-reset.js';
 import { createRateLimiter } from './domain/rate-limit.js';
@@ -40,6 +40,9 @@ import { createTwoFactor } from './domain/two-factor.js';
 import { createWebhookEndpointService } from './domain/webhook-endpoints.js';
 import type { ResolveHost } from './domain/webhook-url.js';
 import { createWebhookService } from './domain/webhooks.js';
+import { createSecretBox } from './domain/webhook-secrets.js';
+import { credentialCheck } from './payments/registry.js';
+import { createGatewayResolver } from './payments/resolver.js';
 import { createRazorpayGateway } from './payments/razorpay.js';
 import { createTestCheckout } from './payments/test-checkout.js';
 import { createTestGateway } from './payments/test-gateway.js';
@@ -93,15 +96,33 @@ export function createServices({
 
   const testSecret = testGatewaySecret(secret);
   const testGateway = createTestGateway({ store, secret: testSecret, clock });
-  const { keyId, keySecret, apiBase } = config.razorpay;
-  const razorpay = keyId && keySecret ? createRazorpayGateway({ keyId, keySecret, ...(apiBase ? { apiBase } : {}) }) : null;
-  const gateways: GatewayRouter = (livemode) => {
-    if (!livemode) return { gateway: testGateway, signingSecret: testSecret };
-    if (!razorpay || !keySecret) {
-      throw new AppError('FORBIDDEN', 'Live payments are not set up on this server: set RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET.');
-    }
-    return { gateway: razorpay, signingSecret: keySecret };
-  };
+  const { keyId, keySecret, webhookSecret, previousWebhookSecret, apiBase } = config.razorpay;
+  const settings = { razorpayApiBase: apiBase };
+  // The installation's own Razorpay account: live sales when the platform collects, and the orders it took before.
+  const platform =
+    keyId && keySecret
+      ? createRazorpayGateway({
+          keyId,
+          keySecret,
+          webhookSecrets: [webhookSecret, previousWebhookSecret].filter((s): s is string => !!s),
+          ...(apiBase ? { apiBase } : {}),
+        })
+      : null;
+  const paymentAccounts = createPaymentAccounts({
+    store,
+    clock,
+    box: createSecretBox(secret, { purpose: 'gateway-credentials', previousSecrets: config.previousSecrets }),
+    check: credentialCheck(settings),
+    platformCollects: config.platformCollects,
+  });
+  const gateways = createGatewayResolver({
+    testGateway,
+    platform,
+    platformWebhooks: !!webhookSecret,
+    platformCollects: config.platformCollects,
+    paymentAccounts,
+    settings,
+  });
 
   const outbox = createOutbox({ store, clock });
   // One events log for every service, so each records through the same fan-out: a `webhook` job
@@ -132,15 +153,9 @@ export function createServices({
     completeUnpaid: (orderId) => fulfilment.completePayment(orderId, null),
     domainEvents,
   });
-  const webhooks = createWebhookService({
-    store,
-    clock,
-    fulfilment,
-    secret: config.razorpay.webhookSecret,
-    previousSecret: config.razorpay.previousWebhookSecret,
-  });
+  const webhooks = createWebhookService({ store, clock, fulfilment, gateways });
 
-  const webhookEndpoints = createWebhookEndpointService({ store, clock, secret, resolve: resolveHost, outbox, fanout, auditLog });
+  const webhookEndpoints = createWebhookEndpointService({ store, clock, secret, previousSecrets: config.previousSecrets, resolve: resolveHost, outbox, fanout, auditLog });
   const events = createEventService({ store, clock, domainEvents, auditLog });
   const accounts = createAccountService({ store, clock, hasher, auditLog });
   // Account security, keyed on whoever signs in (domain/sign-in-users.ts; docs/account-security.md).
@@ -181,6 +196,8 @@ export function createServices({
     // Paying test orders at the test gateway, for the API and the hosted checkout.
     testCheckout: createTestCheckout({ testGateway, orders, fulfilment }),
     gateways,
+    // Organizers' own Razorpay accounts (Settings → Payments, /v1/account/payment_settings).
+    paymentAccounts,
     // The console's own needs; its pages call the services above for everything else.
     sessions: createSessionService({ store, clock }),
     users,

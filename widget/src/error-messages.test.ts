@@ -24,6 +24,7 @@ const EVERY_CODE: Record<ErrorCode | ClientErrorCode, true> = {
   CONFLICT: true,
   SOLD_OUT: true,
   SALES_CLOSED: true,
+  PAYMENT_ACCOUNT_REQUIRED: true,
   ORDER_NOT_PAYABLE: true,
   HOLD_EXPIRED: true,
   IDEMPOTENCY_MISMATCH: true,

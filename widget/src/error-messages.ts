@@ -23,6 +23,8 @@ export const ERROR_MESSAGES: Readonly<Record<CheckoutErrorCode, Key>> = {
   CONFLICT: 'CONFLICT',
   SOLD_OUT: 'SOLD_OUT',
   SALES_CLOSED: 'SALES_CLOSED',
+  // The organizer has not connected a payment account: nothing the buyer can do about it.
+  PAYMENT_ACCOUNT_REQUIRED: 'SETUP',
   ORDER_NOT_PAYABLE: 'ORDER_NOT_PAYABLE',
   HOLD_EXPIRED: 'expired',
   IDEMPOTENCY_MISMATCH: 'IDEMPOTENCY_MISMATCH',

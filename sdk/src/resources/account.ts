@@ -1,6 +1,6 @@
 import type { TrendyTickets } from '../client.js';
 import type { RequestOptions } from '../internal/http.js';
-import type { Account } from '../types.js';
+import type { Account, PaymentSettings, UpdatePaymentSettingsParams } from '../types.js';
 
 /**
  * `GET /v1/account`: who the secret key belongs to. Sign-up is {@link TrendyTickets.createAccount}.
@@ -20,5 +20,36 @@ export class AccountResource {
    */
   retrieve(options?: RequestOptions): Promise<Account> {
     return this.client.request<Account>({ ...options, method: 'GET', path: '/v1/account' });
+  }
+
+  /**
+   * Where the key's mode's payments go, and the connected Razorpay account (secret key).
+   *
+   * @example
+   * const { collected_by, webhook_url } = await tts.account.retrievePaymentSettings();
+   */
+  retrievePaymentSettings(options?: RequestOptions): Promise<PaymentSettings> {
+    return this.client.request<PaymentSettings>({ ...options, method: 'GET', path: '/v1/account/payment_settings' });
+  }
+
+  /**
+   * Connects the organizer's own Razorpay account for the key's mode; the keys are checked with
+   * Razorpay first (secret key).
+   *
+   * @example
+   * await tts.account.updatePaymentSettings({ gateway: 'razorpay', key_id: 'rzp_live_…', key_secret, webhook_secret });
+   */
+  updatePaymentSettings(params: UpdatePaymentSettingsParams, options?: RequestOptions): Promise<PaymentSettings> {
+    return this.client.request<PaymentSettings>({ ...options, method: 'PUT', path: '/v1/account/payment_settings', body: params });
+  }
+
+  /**
+   * Disconnects the Razorpay account of the key's mode: new orders stop going to it (secret key).
+   *
+   * @example
+   * await tts.account.deletePaymentSettings();
+   */
+  deletePaymentSettings(options?: RequestOptions): Promise<PaymentSettings> {
+    return this.client.request<PaymentSettings>({ ...options, method: 'DELETE', path: '/v1/account/payment_settings' });
   }
 }

@@ -18,6 +18,7 @@ import { invitationRoutes } from './routes/invitations.js';
 import { jobRoutes } from './routes/jobs.js';
 import { scannerRoutes } from './routes/scanner.js';
 import { teamRoutes } from './routes/team.js';
+import { settingsRoutes } from './routes/settings.js';
 import { webhookConsoleRoutes } from './routes/webhooks.js';
 
 /** The largest console form: an event with 50 ticket types is about 8 KB. */
@@ -37,6 +38,8 @@ const SIGNED_IN = [
   '/console/publishable-key',
   '/console/account',
   '/console/account/*',
+  '/console/settings',
+  '/console/settings/*',
 ];
 
 /**
@@ -78,6 +81,7 @@ export function consoleRoutes() {
   router.route('/', teamRoutes());
   router.route('/', doorRoutes());
   router.route('/', auditLogRoutes());
+  router.route('/', settingsRoutes());
 
   router.get('/console/', (c) => c.redirect('/console', 301));
   router.all('/console/*', async function consoleNotFound(c) {

@@ -1,4 +1,4 @@
-import { confirmPayment, verifyPaymentSignature, type GatewayPayment } from '../payments/gateway.js';
+import { confirmPayment, type GatewayPayment } from '../payments/gateway.js';
 import { op, type Store } from '../store/port.js';
 import type { Clock } from '../kernel/clock.js';
 import { AppError, notFound } from '../kernel/errors.js';
@@ -7,7 +7,7 @@ import { newId } from '../kernel/ids.js';
 import type { Inventory } from './inventory.js';
 import type { AccountDoc } from './accounts.js';
 import { newOrderDocument } from './order-document.js';
-import { AWAITING, findOrderFor, type GatewayRouter, type OrderAccess, type OrderDoc, type OrderRefundDoc } from './orders.js';
+import { AWAITING, findOrderFor, inWebhookScope, type GatewayResolver, type WebhookScope, type OrderAccess, type OrderDoc, type OrderRefundDoc } from './orders.js';
 import { createRefunds, type RefundDoc } from './refunds.js';
 import type { TicketService } from './tickets.js';
 import type { Outbox } from './ports.js';
@@ -19,7 +19,7 @@ export interface FulfilmentDeps {
   clock: Clock;
   inventory: Inventory;
   outbox: Outbox;
-  gateways: GatewayRouter;
+  gateways: GatewayResolver;
   tickets: TicketService;
   /** The events log (default: one over the same store). */
   domainEvents?: DomainEvents;
@@ -140,7 +140,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
   async function refundUnwanted(order: OrderDoc, paymentId: string, reason: string): Promise<void> {
     const gatewayOrderId = order.payment?.gateway_order_id;
     if (!gatewayOrderId || order.payment?.gateway_payment_id === paymentId) return;
-    const payment = await gateways(order.livemode).gateway.fetchPayment(paymentId);
+    const payment = await (await gateways.gatewayOf(order)).fetchPayment(paymentId);
     if (payment.orderId !== gatewayOrderId || payment.status !== 'captured' || payment.amountRefunded >= payment.amount) return;
     await refunds.request({
       order: order._id,
@@ -255,13 +255,31 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     if (!gatewayOrderId) throw new AppError('ORDER_NOT_PAYABLE', 'The order has no payment to confirm yet.');
     let payment: GatewayPayment;
     try {
-      payment = await confirmPayment(gateways(order.livemode).gateway, { gatewayOrderId, paymentId, expectedAmount: order.amount, currency: order.currency });
+      payment = await confirmPayment(await gateways.gatewayOf(order), { gatewayOrderId, paymentId, expectedAmount: order.amount, currency: order.currency });
     } catch (err) {
       // Refused (another amount, say) but possibly captured already: give the money back.
       if (err instanceof AppError && err.code === 'PAYMENT_VERIFICATION_FAILED') await refundUnwanted(order, paymentId, 'payment_rejected');
       throw err;
     }
     return completePayment(order._id, payment.id);
+  }
+
+  /** Narrows a webhook's order lookup to the account that signed it (the platform's orders are checked after the read). */
+  function scopeFilter(scope: WebhookScope): { account?: string; livemode?: boolean } {
+    return 'platform' in scope ? {} : { account: scope.account, livemode: scope.livemode };
+  }
+
+  /**
+   * The order a gateway payment was made for, if `scope` may touch it: the order it paid, or
+   * the order a refunded second payment was made against (found through its refund).
+   */
+  async function orderOfPayment(paymentId: string, scope: WebhookScope): Promise<OrderDoc | null> {
+    let order = await orderDocs.findOne({ 'payment.gateway_payment_id': paymentId, ...scopeFilter(scope) });
+    if (!order) {
+      const refund = await refunds.forPayment(paymentId);
+      order = refund ? await orderDocs.findOne({ _id: refund.order, ...scopeFilter(scope) }) : null;
+    }
+    return order && inWebhookScope(order, scope) ? order : null;
   }
 
   /** The answer to a second, different payment for an order that another payment already paid. */
@@ -280,10 +298,9 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       if (order.status === 'awaiting_verification') throw new AppError('ORDER_NOT_PAYABLE', 'Verify the email code before paying.');
       const stored = order.payment?.gateway_order_id;
       if (!stored) throw new AppError('ORDER_NOT_PAYABLE', 'The order has no payment to confirm yet.');
-      const { signingSecret } = gateways(order.livemode);
+      const gateway = await gateways.gatewayOf(order);
       const genuine =
-        input.gateway_order_id === stored &&
-        verifyPaymentSignature({ gatewayOrderId: stored, paymentId: input.gateway_payment_id, signature: input.signature, secret: signingSecret });
+        input.gateway_order_id === stored && gateway.verifyPaymentCallback({ gatewayOrderId: stored, paymentId: input.gateway_payment_id, signature: input.signature });
       if (!genuine) throw new AppError('PAYMENT_VERIFICATION_FAILED', 'The payment signature does not match this order.');
       if (order.status === 'paid' || order.status === 'refunded') {
         await refundIfDuplicate(order, input.gateway_payment_id);
@@ -307,15 +324,18 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       const genuine =
         !!stored &&
         input.gateway_order_id === stored &&
-        verifyPaymentSignature({ gatewayOrderId: stored, paymentId: input.gateway_payment_id, signature: input.signature, secret: gateways(order.livemode).signingSecret });
+        (await gateways.gatewayOf(order)).verifyPaymentCallback({ gatewayOrderId: stored, paymentId: input.gateway_payment_id, signature: input.signature });
       if (!genuine) throw new AppError('PAYMENT_VERIFICATION_FAILED', 'The payment signature does not match this order.');
       return this.pay({ owner }, id, input);
     },
 
-    /** Completes the order a gateway payment belongs to (webhooks); unknown orders are ignored. */
-    async completeByGatewayOrder(gatewayOrderId: string, paymentId: string): Promise<OrderDoc | null> {
-      const order = await orderDocs.findOne({ 'payment.gateway_order_id': gatewayOrderId });
-      if (!order) return null;
+    /**
+     * Completes the order a gateway payment belongs to (webhooks); unknown orders, and orders
+     * outside the webhook's `scope`, are ignored.
+     */
+    async completeByGatewayOrder(gatewayOrderId: string, paymentId: string, scope: WebhookScope): Promise<OrderDoc | null> {
+      const order = await orderDocs.findOne({ 'payment.gateway_order_id': gatewayOrderId, ...scopeFilter(scope) });
+      if (!order || !inWebhookScope(order, scope)) return null;
       if (order.status === 'paid' || order.status === 'refunded') {
         await refundIfDuplicate(order, paymentId);
         return fulfil(order);
@@ -323,12 +343,14 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       return confirmAndComplete(order, paymentId);
     },
 
-    /** Notes a failed attempt (the buyer may try again while the hold lasts). */
-    async recordPaymentFailure(gatewayOrderId: string, reason: string): Promise<void> {
-      await orderDocs.updateOne(
-        { 'payment.gateway_order_id': gatewayOrderId, status: 'awaiting_payment' },
-        { $set: { last_payment_error: reason.slice(0, 300), updated_at: clock.now() } },
-      );
+    /**
+     * Notes a failed attempt (the buyer may try again while the hold lasts). `scope` is the
+     * webhook's; callers that found the order for its owner already pass none.
+     */
+    async recordPaymentFailure(gatewayOrderId: string, reason: string, scope?: WebhookScope): Promise<void> {
+      const order = await orderDocs.findOne({ 'payment.gateway_order_id': gatewayOrderId, status: 'awaiting_payment', ...(scope ? scopeFilter(scope) : {}) });
+      if (!order || (scope && !inWebhookScope(order, scope))) return;
+      await orderDocs.updateOne({ _id: order._id, status: 'awaiting_payment' }, { $set: { last_payment_error: reason.slice(0, 300), updated_at: clock.now() } });
     },
 
     /** Refunds a paid order in full: money back, tickets voided, seats returned. */
@@ -352,15 +374,17 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
      * Razorpay reports a refund processed (`refund.processed`): ours ends (and refunds the order
      * if it was the order's); one made in Razorpay's dashboard refunds the order when it is full.
      */
-    async refundProcessed(paymentId: string, refundId: string, refundedAmount: number): Promise<OrderDoc | null> {
-      if (await refunds.processed(paymentId, refundId)) return orderDocs.findOne({ 'payment.gateway_payment_id': paymentId });
-      const order = await orderDocs.findOne({ 'payment.gateway_payment_id': paymentId });
-      if (!order || refundedAmount < order.amount) return order;
+    async refundProcessed(paymentId: string, refundId: string, refundedAmount: number, scope: WebhookScope): Promise<OrderDoc | null> {
+      const order = await orderOfPayment(paymentId, scope);
+      if (!order) return null;
+      if (await refunds.processed(paymentId, refundId)) return orderDocs.findOne({ _id: order._id });
+      if (order.payment?.gateway_payment_id !== paymentId || refundedAmount < order.amount) return order;
       return markRefunded(order, 'refunded_at_gateway');
     },
 
     /** Razorpay reports a refund failed (`refund.failed`): the order stays paid and its organizer is told. */
-    async refundFailed(paymentId: string, refundId: string, reason: string): Promise<void> {
+    async refundFailed(paymentId: string, refundId: string, reason: string, scope: WebhookScope): Promise<void> {
+      if (!(await orderOfPayment(paymentId, scope))) return;
       await refunds.failed(paymentId, refundId, reason);
     },
 

@@ -54,6 +54,11 @@ export interface OrderDoc {
   };
   payment: {
     gateway: 'razorpay' | 'test' | 'external';
+    /**
+     * The gateway configuration that took the order (`GatewayBinding.config`); absent on orders
+     * from before it was stored, which used the installation's keys for their mode.
+     */
+    config?: string | null;
     key_id: string | null;
     gateway_order_id: string | null;
     gateway_payment_id: string | null;
@@ -106,12 +111,59 @@ export const ORDER_INDEXES: readonly IndexSpec[] = [
   { collection: 'orders', keys: { refund_settled: 1, updated_at: 1 } },
 ];
 
-/** Which gateway takes an order's payment, and the secret its payment signatures are made with. */
+/** Which gateway takes a new order's payment, and which of its configurations (set of keys) it is. */
 export interface GatewayBinding {
   gateway: PaymentGateway;
-  signingSecret: string;
+  /**
+   * Names the keys the gateway was built from (`test`, `platform`, or a connected account's
+   * `gwc_…`); stored on the order as `payment.config`, so its later calls use the same keys.
+   */
+  config: string;
 }
-export type GatewayRouter = (livemode: boolean) => GatewayBinding;
+
+/**
+ * Which orders a verified gateway webhook may touch: those of the one account (and mode) whose
+ * own webhook secret signed it, or, for the installation-wide webhook, those taken with the
+ * installation's keys. So a signature made with one organizer's secret never reaches another's order.
+ */
+export type WebhookScope = { account: string; livemode: boolean } | { platform: true };
+
+/** One set of keys a webhook to some URL may have been signed with, and what it may touch. */
+export interface WebhookSender {
+  gateway: PaymentGateway;
+  config: string;
+  scope: WebhookScope;
+}
+
+/** The configuration an order's payment was taken with; orders from before it was stored used the installation's. */
+export function gatewayConfigOf(order: Pick<OrderDoc, 'payment'>): string | null {
+  const payment = order.payment;
+  if (!payment || payment.gateway === 'external') return null;
+  return payment.config ?? (payment.gateway === 'test' ? 'test' : 'platform');
+}
+
+/** Whether a webhook with this scope may act on the order. */
+export function inWebhookScope(order: Pick<OrderDoc, 'account' | 'livemode' | 'payment'>, scope: WebhookScope): boolean {
+  if ('platform' in scope) return gatewayConfigOf(order) === 'platform';
+  return order.account === scope.account && order.livemode === scope.livemode && gatewayConfigOf(order)?.startsWith('gwc_') === true;
+}
+
+/**
+ * Chooses gateways. A new order gets the gateway of its account and mode (`gatewayFor`); an
+ * existing order keeps the one that took it (`gatewayOf`), even after its organizer changed
+ * or disconnected their keys, so its capture, refund and reconciliation go to the same account.
+ * Built in `payments/resolver.ts`.
+ */
+export interface GatewayResolver {
+  /** Throws `PAYMENT_ACCOUNT_REQUIRED` for a live account that connected no payment account (unless the platform collects). */
+  gatewayFor(account: string, livemode: boolean): Promise<GatewayBinding>;
+  gatewayOf(order: Pick<OrderDoc, 'account' | 'livemode' | 'payment'>): Promise<PaymentGateway>;
+  /**
+   * Who may sign a webhook posted to the installation's URL (`account` null: the platform's
+   * keys) or to one account's URL (that account's connected keys, both modes, newest first).
+   */
+  webhookSenders(account: string | null): Promise<WebhookSender[]>;
+}
 
 export interface CreateOrderInput {
   event: string;
@@ -141,7 +193,7 @@ export interface OrderServiceDeps {
   inventory: Inventory;
   outbox: Outbox;
   limiter: RateLimiter;
-  gateways: GatewayRouter;
+  gateways: GatewayResolver;
   /** Completes an order with nothing to pay (free tickets): fulfilment's `completePayment`. */
   completeUnpaid: (orderId: string) => Promise<OrderDoc>;
   /** The events log (default: one over the same store). */
@@ -263,10 +315,11 @@ export function createOrderService(deps: OrderServiceDeps) {
   }
 
   /** Creates the gateway order an order will be paid against (phase 1 of the gateway port). */
-  async function newPayment(orderId: string, amount: number, eventId: string, livemode: boolean): Promise<NonNullable<OrderDoc['payment']>> {
-    const { gateway } = gateways(livemode);
+  async function newPayment(orderId: string, amount: number, eventId: string, owner: Owner): Promise<NonNullable<OrderDoc['payment']>> {
+    const { gateway, config } = await gateways.gatewayFor(owner.account, owner.livemode);
     const created = await createOrReuse(gateway, { amount, currency: 'INR', receipt: orderId, notes: { order: orderId, event: eventId } });
-    return { gateway: gateway.name, key_id: gateway.keyId, gateway_order_id: created.gatewayOrderId, gateway_payment_id: null, reference: null };
+    const checkout = gateway.checkoutOptions(created);
+    return { gateway: gateway.name, config, key_id: checkout.key, gateway_order_id: created.gatewayOrderId, gateway_payment_id: null, reference: null };
   }
 
   /**
@@ -293,7 +346,7 @@ export function createOrderService(deps: OrderServiceDeps) {
   async function ensurePayment(order: OrderDoc): Promise<OrderDoc> {
     if (order.status !== 'awaiting_payment' || order.payment?.gateway_order_id) return order;
     if (order.amount === 0) return completeUnpaid(order._id);
-    const payment = await newPayment(order._id, order.amount, order.event, order.livemode);
+    const payment = await newPayment(order._id, order.amount, order.event, { account: order.account, livemode: order.livemode });
     const stored = await orders.findOneAndUpdate({ _id: order._id, payment: null }, { $set: { payment, updated_at: clock.now() } });
     return stored ?? (await orders.findOne({ _id: order._id })) ?? order;
   }
@@ -344,6 +397,8 @@ export function createOrderService(deps: OrderServiceDeps) {
       const amount = items.reduce((sum, i) => sum + i.quantity * i.unit_price, 0);
       const buyer = { name: input.buyer.name, email: input.buyer.email.toLowerCase(), phone: input.buyer.phone ?? null };
       const required = event.require_email_verification;
+      // An account that cannot take payments in this mode refuses before anything is held or mailed.
+      if (amount > 0) await gateways.gatewayFor(owner.account, owner.livemode);
       // Count the code send before taking seats, so a refused buyer holds nothing.
       if (required) await countCodeSend(buyer.email, context.ip);
 
@@ -363,7 +418,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       let payment: OrderDoc['payment'] = null;
       if (!required && amount > 0) {
         try {
-          payment = await newPayment(id, amount, event._id, owner.livemode);
+          payment = await newPayment(id, amount, event._id, owner);
         } catch (err) {
           const held = (await events.findOne({ _id: event._id }))?.inventory.holds?.[id];
           if (held !== undefined) await inventory.release(event._id, id, held);

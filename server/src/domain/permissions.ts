@@ -20,6 +20,7 @@ export const PERMISSIONS = [
   'webhooks:manage',
   'team:manage',
   'team:owners',
+  'payments:manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -39,6 +40,7 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   'webhooks:manage': 'Manage webhook endpoints and failed jobs',
   'team:manage': 'Invite, change and remove team members',
   'team:owners': 'Make or remove owners',
+  'payments:manage': 'Connect and disconnect the payment account that receives the money',
 };
 
 export const ROLES = ['owner', 'admin', 'finance', 'door', 'developer'] as const;
@@ -47,7 +49,8 @@ export type Role = (typeof ROLES)[number];
 /** Roles → permissions. `door` is also limited to the events a member is assigned to. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   owner: PERMISSIONS,
-  admin: PERMISSIONS.filter((p) => p !== 'team:owners'),
+  // Where the money goes is the owners' alone.
+  admin: PERMISSIONS.filter((p) => p !== 'team:owners' && p !== 'payments:manage'),
   finance: ['events:read', 'orders:read', 'orders:refund', 'attendees:read', 'reports:read'],
   door: ['events:read', 'attendees:read', 'checkins:write'],
   developer: ['events:read', 'events_log:read', 'keys:manage', 'webhooks:manage'],

@@ -1,7 +1,7 @@
-import { refusalOf, RETRYABLE_REFUSALS, type GatewayRefund, type GatewayRefusal } from '../payments/gateway.js';
+import { refusalOf, RETRYABLE_REFUSALS, type GatewayRefund, type GatewayRefusal, type PaymentGateway } from '../payments/gateway.js';
 import { DuplicateKeyError, op, type IndexSpec, type Store } from '../store/port.js';
 import type { Clock } from '../kernel/clock.js';
-import type { GatewayRouter } from './orders.js';
+import type { GatewayResolver, OrderDoc } from './orders.js';
 
 /**
  * What a refund is for: `order`, the order's own payment (an organizer's refund, or seats gone
@@ -81,9 +81,17 @@ export interface RefundRequest {
  * @example
  * const refund = await refunds.request({ order: order._id, livemode, paymentId, amount, purpose: 'order', reason });
  */
-export function createRefunds(deps: { store: Store; clock: Clock; gateways: GatewayRouter; onEnded: (refund: RefundDoc) => Promise<void> }) {
+export function createRefunds(deps: { store: Store; clock: Clock; gateways: GatewayResolver; onEnded: (refund: RefundDoc) => Promise<void> }) {
   const { store, clock, gateways, onEnded } = deps;
   const refunds = store.collection<RefundDoc>('refunds');
+  const orders = store.collection<OrderDoc>('orders');
+
+  /** The gateway, with the very keys, that took the refund's order: a refund goes back through the account that was paid. */
+  async function gatewayFor(refund: RefundDoc): Promise<PaymentGateway> {
+    const order = await orders.findOne({ _id: refund.order });
+    if (!order) throw new Error(`refund ${refund._id} names no stored order`);
+    return gateways.gatewayOf(order);
+  }
 
   /** Asks the gateway once (refund, or fetch a pending refund) and records what it said. */
   async function attempt(refund: RefundDoc): Promise<RefundDoc> {
@@ -93,9 +101,9 @@ export function createRefunds(deps: { store: Store; clock: Clock; gateways: Gate
       { $set: { next_attempt_at: new Date(now.getTime() + ATTEMPT_LEASE_MS), updated_at: now }, $inc: { attempts: 1 } },
     );
     if (!claimed) return (await refunds.findOne({ _id: refund._id })) ?? refund;
-    const { gateway } = gateways(claimed.livemode);
     let answer: Answer;
     try {
+      const gateway = await gatewayFor(claimed);
       answer = claimed.gateway_refund_id
         ? await gateway.fetchRefund(claimed.payment_id, claimed.gateway_refund_id)
         : await gateway.refundPayment(claimed.payment_id, claimed.amount);
@@ -112,8 +120,8 @@ export function createRefunds(deps: { store: Store; clock: Clock; gateways: Gate
     if (refusal === 'already_refunded') {
       // A retry of a refund whose answer was lost, or one made in the gateway's dashboard:
       // done only if the gateway's payment says its money went back.
-      const payment = await gateways(refund.livemode)
-        .gateway.fetchPayment(refund.payment_id)
+      const payment = await gatewayFor(refund)
+        .then((gateway) => gateway.fetchPayment(refund.payment_id))
         .catch(() => null);
       if (payment && payment.amountRefunded >= refund.amount) {
         return { refundId: refund.gateway_refund_id ?? '', paymentId: refund.payment_id, amount: refund.amount, status: 'processed' };

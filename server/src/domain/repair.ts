@@ -13,7 +13,7 @@ import type { FulfilmentService } from './fulfilment.js';
 import { entryDueAt, ORPHAN_GRACE_MS, type Inventory } from './inventory.js';
 import { createDomainEvents, type DomainEvents } from './domain-events.js';
 import { createLogRepair, type LogRepairReport } from './log-repair.js';
-import { AWAITING, type GatewayRouter, type OrderDoc } from './orders.js';
+import { AWAITING, type GatewayResolver, type OrderDoc } from './orders.js';
 
 /** Paid orders, refunds and ledgers one sweep looks at at most; the rest wait for the next round. */
 const SWEEP_BATCH = 200;
@@ -36,7 +36,7 @@ export interface RepairDeps {
   store: Store;
   clock: Clock;
   inventory: Inventory;
-  gateways: GatewayRouter;
+  gateways: GatewayResolver;
   fulfilment: FulfilmentService;
   /** The events log (default: one over the same store). */
   domainEvents?: DomainEvents;
@@ -134,7 +134,7 @@ export function createRepairService(deps: RepairDeps) {
         if (!gatewayOrderId) continue;
         await orderDocs.updateOne({ _id: order._id }, { $set: { reconciled_at: clock.now() } });
         try {
-          const payments = await gateways(order.livemode).gateway.listOrderPayments(gatewayOrderId);
+          const payments = await (await gateways.gatewayOf(order)).listOrderPayments(gatewayOrderId);
           for (const settled of payments.filter(isSettled)) {
             try {
               if ((await fulfilment.confirmAndComplete(order, settled.id)).status === 'paid') completed += 1;

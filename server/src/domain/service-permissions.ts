@@ -96,6 +96,10 @@ export const SERVICE_PERMISSIONS: Readonly<Record<string, MethodRule>> = {
   'webhookEndpoints.rollSecret': { permission: 'webhooks:manage' },
   'webhookEndpoints.recentDeliveries': { permission: 'webhooks:manage' },
   'webhookEndpoints.resend': { permission: 'webhooks:manage' },
+  // Whether live sales are on shows on every dashboard; only last fours leave the server.
+  'paymentAccounts.settings': 'open',
+  'paymentAccounts.connect': { permission: 'payments:manage' },
+  'paymentAccounts.disconnect': { permission: 'payments:manage' },
   // Whoever acts is recorded; reading who did what is for those who run the team.
   'auditLog.record': 'open',
   'auditLog.list': { permission: 'team:manage' },

@@ -166,6 +166,7 @@ export function createWebhookEndpointService({
   store,
   clock,
   secret,
+  previousSecrets = [],
   resolve,
   outbox,
   fanout,
@@ -174,6 +175,8 @@ export function createWebhookEndpointService({
   store: Store;
   clock: Clock;
   secret: string;
+  /** Earlier TTS_SECRETs, so secrets sealed before a rotation still open. */
+  previousSecrets?: readonly string[];
   resolve: ResolveHost;
   outbox: Outbox;
   /** Queues deliveries: the events log's fan-out, also used to resend one. */
@@ -184,7 +187,7 @@ export function createWebhookEndpointService({
   const endpoints = store.collection<WebhookEndpointDoc>('webhook_endpoints');
   const quotas = store.collection<QuotaDoc>('webhook_endpoint_quotas');
   const deliveries = store.collection<WebhookDeliveryDoc>('webhook_deliveries');
-  const box = createSecretBox(secret);
+  const box = createSecretBox(secret, { previousSecrets });
   // The enabled endpoints of each account and mode, for the fan-out every events-log entry goes through.
   const enabledByMode = new TtlCache<string, SubscribedEndpoint[]>(clock, SUBSCRIBERS_TTL_MS, SUBSCRIBERS_CACHE_ENTRIES);
   const modeKey = (account: string, livemode: boolean) => `${account}:${livemode ? 'live' : 'test'}`;

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { verifyWebhookSignature } from '../payments/gateway.js';
-import { parseRazorpayWebhook, type RazorpayWebhookEvent } from '../payments/razorpay-webhook.js';
+import type { GatewayWebhookEvent, WebhookHeaders, WebhookVerdict } from '../payments/gateway.js';
 import { op, DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
 import type { Clock } from '../kernel/clock.js';
 import { AppError } from '../kernel/errors.js';
 import type { FulfilmentService } from './fulfilment.js';
+import type { GatewayResolver, WebhookScope, WebhookSender } from './orders.js';
 
 /** Razorpay redelivers for up to 24 h; ids are kept a week so any redelivery is recognised. */
 const KEEP_MS = 7 * 24 * 60 * 60_000;
@@ -43,24 +43,23 @@ export type WebhookOutcome =
 export const WEBHOOK_INDEXES: readonly IndexSpec[] = [{ collection: 'webhook_events', keys: { expires_at: 1 }, expireAfterSeconds: 0 }];
 
 /**
- * Inbound Razorpay webhooks (https://razorpay.com/docs/webhooks/validate-test/):
- * verified over the raw body, de-duplicated by `x-razorpay-event-id`, and
- * handed to the same idempotent fulfilment the browser's `/pay` uses.
+ * Inbound gateway webhooks (Razorpay's: https://razorpay.com/docs/webhooks/validate-test/):
+ * verified and parsed by the gateway whose secret signed them, de-duplicated by the gateway's
+ * event id (`x-razorpay-event-id`), and handed to the same idempotent fulfilment the
+ * browser's `/pay` uses, limited to the orders that gateway's keys took.
  *
  * @example
- * const outcome = await webhooks.receive(rawBody, signature, eventId);
+ * const outcome = await webhooks.receive(null, rawBody, { 'x-razorpay-signature': signature, 'x-razorpay-event-id': eventId });
  */
 export function createWebhookService(deps: {
   store: Store;
   clock: Clock;
   fulfilment: FulfilmentService;
-  secret: string | undefined;
-  /** The secret being rotated out, accepted too until it is unset (docs/operations.md). */
-  previousSecret?: string | undefined;
+  gateways: Pick<GatewayResolver, 'webhookSenders'>;
   /** How long a delivery's work may hold up its answer; see `ANSWER_WITHIN_MS`. */
   answerWithinMs?: number;
 }) {
-  const { store, clock, fulfilment, secret, previousSecret, answerWithinMs = ANSWER_WITHIN_MS } = deps;
+  const { store, clock, fulfilment, gateways, answerWithinMs = ANSWER_WITHIN_MS } = deps;
   const seen = store.collection<WebhookEventDoc>('webhook_events');
 
   /** Claims an event id for processing; false when it was already handled. */
@@ -79,27 +78,27 @@ export function createWebhookService(deps: {
     return false;
   }
 
-  async function handle(event: RazorpayWebhookEvent): Promise<void> {
+  async function handle(event: GatewayWebhookEvent, scope: WebhookScope): Promise<void> {
     switch (event.kind) {
       case 'payment_succeeded':
         try {
-          await fulfilment.completeByGatewayOrder(event.gatewayOrderId, event.paymentId);
+          await fulfilment.completeByGatewayOrder(event.gatewayOrderId, event.paymentId, scope);
         } catch (err) {
           // A payment that does not pay for its order (another amount, refunded) never will: answer 2xx,
           // or Razorpay retries for a day and then disables the webhook for every order
           // (https://razorpay.com/docs/webhooks/#webhook-retries). The buyer's /pay got the 402.
           if (!(err instanceof AppError && err.code === 'PAYMENT_VERIFICATION_FAILED')) throw err;
-          await fulfilment.recordPaymentFailure(event.gatewayOrderId, err.message);
+          await fulfilment.recordPaymentFailure(event.gatewayOrderId, err.message, scope);
         }
         return;
       case 'payment_failed':
-        await fulfilment.recordPaymentFailure(event.gatewayOrderId, event.reason);
+        await fulfilment.recordPaymentFailure(event.gatewayOrderId, event.reason, scope);
         return;
       case 'refund_processed':
-        await fulfilment.refundProcessed(event.paymentId, event.refundId, event.refundedTotal);
+        await fulfilment.refundProcessed(event.paymentId, event.refundId, event.refundedTotal, scope);
         return;
       case 'refund_failed':
-        await fulfilment.refundFailed(event.paymentId, event.refundId, event.reason);
+        await fulfilment.refundFailed(event.paymentId, event.refundId, event.reason, scope);
         return;
       case 'ignored':
         return;
@@ -108,16 +107,31 @@ export function createWebhookService(deps: {
 
   return {
     /**
-     * Verifies and processes one delivery; says whether it was a redelivery, and why it was
-     * ignored when it was (an event we do not act on, or a body that is not what Razorpay documents).
+     * Verifies and processes one delivery posted to the installation's URL (`account` null) or
+     * to one account's; says whether it was a redelivery, and why it was ignored when it was (an
+     * event we do not act on, or a body that is not what the gateway documents).
      */
-    async receive(rawBody: string, signature: string | undefined, eventId: string | undefined): Promise<WebhookOutcome> {
-      if (!secret) throw new AppError('FORBIDDEN', 'Razorpay webhooks are not set up on this server: set RAZORPAY_WEBHOOK_SECRET.');
-      const secrets = previousSecret ? [secret, previousSecret] : [secret];
-      if (!secrets.some((key) => verifyWebhookSignature(rawBody, signature, key))) {
-        throw new AppError('UNAUTHENTICATED', 'The webhook signature does not match its body.');
+    async receive(account: string | null, rawBody: string, headers: WebhookHeaders): Promise<WebhookOutcome> {
+      const senders = await gateways.webhookSenders(account);
+      if (senders.length === 0) {
+        throw new AppError(
+          'FORBIDDEN',
+          account === null
+            ? 'Razorpay webhooks are not set up on this server: set RAZORPAY_WEBHOOK_SECRET.'
+            : 'This account has no payment account connected to receive webhooks for.',
+        );
       }
-      const parsed = parseRazorpayWebhook(rawBody);
+      let sender: WebhookSender | undefined;
+      let verdict: WebhookVerdict = { signed: false };
+      for (const candidate of senders) {
+        verdict = candidate.gateway.verifyWebhook(rawBody, headers);
+        if (verdict.signed) {
+          sender = candidate;
+          break;
+        }
+      }
+      if (!sender || !verdict.signed) throw new AppError('UNAUTHENTICATED', 'The webhook signature does not match its body.');
+      const parsed = verdict.parsed;
       // A signed body that is not what Razorpay documents is acknowledged (2xx), not refused: the same
       // bytes come back on every retry, and Razorpay retries a non-2xx answer for 24 hours and then
       // disables the webhook for every order (https://razorpay.com/docs/webhooks/#webhook-retries).
@@ -125,14 +139,17 @@ export function createWebhookService(deps: {
       if (!parsed.ok) return { duplicate: false, ignored: 'malformed', reason: parsed.reason };
       const event = parsed.value;
       if (event.kind === 'ignored') return { duplicate: false, ignored: 'unsupported_event', reason: `${event.event} is not acted on` };
+      // Installation-wide deliveries keep the ids they always had; an account's are told apart by its keys.
+      const seed = verdict.eventId ?? rawBody;
       const id = `whe_${createHash('sha256')
-        .update(eventId ?? rawBody)
+        .update(account === null ? seed : `${sender.config}:${seed}`)
         .digest('hex')
         .slice(0, 32)}`;
+      const scope = sender.scope;
       if (!(await claim(id, event.event))) return { duplicate: true, ignored: null };
       const work = (async () => {
         try {
-          await handle(event);
+          await handle(event, scope);
         } catch (err) {
           await seen.deleteOne({ _id: id, state: 'processing' }); // let Razorpay's retry process it again
           throw err;

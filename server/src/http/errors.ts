@@ -25,6 +25,8 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   CONFLICT: 409,
   SOLD_OUT: 409,
   SALES_CLOSED: 409,
+  // The organizer's setup, not the buyer's request: live sales wait for a connected payment account.
+  PAYMENT_ACCOUNT_REQUIRED: 409,
   ORDER_NOT_PAYABLE: 409,
   HOLD_EXPIRED: 409,
   // Not 502: Razorpay answered, and said no for a reason that stays true (balance, age), so

@@ -1,10 +1,25 @@
-import type { Account, ApiKey, AuditLogEntry, Checkin, Event, EventLogEntry, List, Order, PublicEvent, PublicTicket, Ticket, WebhookEndpoint } from '@trendy-tickets/sdk';
+import type {
+  Account,
+  ApiKey,
+  AuditLogEntry,
+  Checkin,
+  Event,
+  EventLogEntry,
+  List,
+  Order,
+  PaymentSettings,
+  PublicEvent,
+  PublicTicket,
+  Ticket,
+  WebhookEndpoint,
+} from '@trendy-tickets/sdk';
 import type { AuditEntryDoc } from '../domain/audit-log.js';
 import type { DomainEventDoc } from '../domain/domain-events.js';
 import type { CheckinDoc } from '../domain/checkins.js';
 import type { AccountDoc, ApiKeyDoc } from '../domain/accounts.js';
 import { earliestHoldExpiry, salesOpen, typeAvailable, type EventDoc } from '../domain/events.js';
 import type { OrderDoc } from '../domain/orders.js';
+import type { Collector, GatewayConfigDoc } from '../domain/payment-accounts.js';
 import { ticketUrls, type TicketDoc } from '../domain/tickets.js';
 import { MAX_CODE_ATTEMPTS } from '../domain/verification.js';
 import type { WebhookEndpointDoc } from '../domain/webhook-endpoints.js';
@@ -256,5 +271,31 @@ export function toAuditLogEntryJson(doc: AuditEntryDoc): AuditLogEntry {
     changes: doc.changes,
     domain_event: doc.domain_event,
     request: { id: doc.request_id, ip: doc.ip, user_agent: doc.user_agent },
+  };
+}
+
+/** Where Razorpay posts one account's webhooks: the URL to paste in its dashboard. */
+export function accountWebhookUrl(publicUrl: string, account: string): string {
+  return `${publicUrl}/v1/gateway/razorpay/webhook/${account}`;
+}
+
+/**
+ * One mode's payment settings. Only the last four characters of each secret leave the server.
+ */
+export function toPaymentSettingsJson(input: { account: string; livemode: boolean; connected: GatewayConfigDoc | null; collector: Collector; publicUrl: string }): PaymentSettings {
+  const { account, livemode, connected, collector, publicUrl } = input;
+  return {
+    object: 'payment_settings',
+    livemode,
+    collected_by: collector,
+    razorpay: connected
+      ? {
+          key_id: connected.key_id,
+          key_secret_last4: connected.key_secret_last4,
+          webhook_secret_last4: connected.webhook_secret_last4,
+          connected_at: iso(connected.created_at),
+        }
+      : null,
+    webhook_url: accountWebhookUrl(publicUrl, account),
   };
 }

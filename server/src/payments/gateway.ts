@@ -4,6 +4,9 @@
  *
  * Two gateways implement the port: Razorpay (`razorpay.ts`, live and Razorpay test keys)
  * and the built-in test gateway (`test-gateway.ts`, our `sk_test_`/`pk_test_` keys).
+ * A gateway object is one set of keys: it owns everything done with them, from creating
+ * its order and the browser checkout's options to checking the payment the browser reports
+ * and the webhooks it sends, so nothing outside it knows how a gateway signs.
  * Like pretix's payment provider interface, each phase below states what it may and may
  * not do, so the order service can call them from the browser callback, the webhook and
  * the reconciler without caring which gateway it holds.
@@ -124,6 +127,45 @@ export function refusalOf(error: unknown): GatewayRefusal | null {
   return error instanceof GatewayError ? error.refusal : null;
 }
 
+/** What the browser checkout is opened with: public values only, never a secret. */
+export interface GatewayCheckoutOptions {
+  /** The public key id (Razorpay's `key`). */
+  key: string;
+  /** The gateway order the payment is bound to (Razorpay's `order_id`). */
+  order_id: string;
+  amount: number;
+  currency: string;
+}
+
+/** What the browser reports after paying: the values Checkout hands the page. */
+export interface PaymentCallback {
+  /** The gateway order id stored on our order (never one from the request). */
+  gatewayOrderId: string;
+  paymentId: string;
+  signature: string;
+}
+
+/**
+ * A verified gateway webhook as the few facts fulfilment acts on, whatever the gateway;
+ * `ignored` for events we do not act on.
+ */
+export type GatewayWebhookEvent =
+  | { kind: 'payment_succeeded'; event: string; gatewayOrderId: string; paymentId: string }
+  | { kind: 'payment_failed'; event: string; gatewayOrderId: string; reason: string }
+  | { kind: 'refund_processed'; event: string; paymentId: string; refundId: string; refundedTotal: number }
+  | { kind: 'refund_failed'; event: string; paymentId: string; refundId: string; reason: string }
+  | { kind: 'ignored'; event: string };
+
+/** The headers a webhook delivery came with, as the gateway needs them (lower-case names). */
+export type WebhookHeaders = Readonly<Record<string, string | undefined>>;
+
+/**
+ * A webhook delivery as its gateway judged it: not signed with this gateway's secret
+ * (`signed: false`), or signed, with the body parsed (schema-checked) into an event, or the
+ * reason it is not one. `eventId` is the gateway's delivery id when it sends one.
+ */
+export type WebhookVerdict = { signed: false } | { signed: true; eventId: string | null; parsed: { ok: true; value: GatewayWebhookEvent } | { ok: false; reason: string } };
+
 /**
  * The port every gateway implements. All methods throw `AppError`:
  * `UPSTREAM_UNAVAILABLE` when the gateway cannot be reached or answers 5xx (retry later),
@@ -134,6 +176,19 @@ export interface PaymentGateway {
   readonly name: GatewayName;
   /** The public key id the browser checkout needs; never a secret. */
   readonly keyId: string;
+  /** The options the browser checkout opens with for a gateway order. Pure. */
+  checkoutOptions(order: GatewayOrder): GatewayCheckoutOptions;
+  /**
+   * Whether the browser's report of a payment was signed with this gateway's keys for the
+   * stored gateway order. Pure; false (never a throw) for anything malformed. Only a hint
+   * that the browser saw the payment: `confirmPayment` asks the gateway itself.
+   */
+  verifyPaymentCallback(callback: PaymentCallback): boolean;
+  /**
+   * Checks an inbound webhook against this gateway's webhook secret(s), over the raw body
+   * exactly as received, and parses a signed one. Pure: no store, no network.
+   */
+  verifyWebhook(rawBody: string, headers: WebhookHeaders): WebhookVerdict;
   /**
    * Phase 1, when an order becomes `awaiting_payment`. MAY create an order at the gateway.
    * MUST NOT move money. Not idempotent (Razorpay orders take no idempotency key), so the
@@ -163,7 +218,8 @@ export interface PaymentGateway {
    */
   capturePayment(paymentId: string, amount: number, currency: string): Promise<GatewayPayment>;
   /**
-   * Phase 4, refunding a `captured` payment, in full when `amount` is omitted. Moves money.
+   * Phase 4, refunding a `captured` payment: `amount` minor units of it (a partial refund), or
+   * what is left of it when `amount` is omitted. Moves money.
    * The answer is a refund entity whose `status` may still be `pending`; only `processed`
    * means done. Refusals are `GatewayError`s: `already_refunded` (a retried full refund),
    * `insufficient_balance` and `too_old` (never going to work as asked), `in_progress`.

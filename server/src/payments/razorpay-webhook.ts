@@ -10,14 +10,10 @@
  * @see https://razorpay.com/docs/webhooks/payloads/refunds/
  */
 import { z } from 'zod';
+import type { GatewayWebhookEvent } from './gateway.js';
 
 /** What a verified delivery asks of fulfilment; `ignored` for events we do not act on. */
-export type RazorpayWebhookEvent =
-  | { kind: 'payment_succeeded'; event: string; gatewayOrderId: string; paymentId: string }
-  | { kind: 'payment_failed'; event: string; gatewayOrderId: string; reason: string }
-  | { kind: 'refund_processed'; event: string; paymentId: string; refundId: string; refundedTotal: number }
-  | { kind: 'refund_failed'; event: string; paymentId: string; refundId: string; reason: string }
-  | { kind: 'ignored'; event: string };
+export type RazorpayWebhookEvent = GatewayWebhookEvent;
 
 /** The outcome of parsing: an event, or why the body was not one. */
 export type ParsedRazorpayWebhook = { ok: true; value: RazorpayWebhookEvent } | { ok: false; reason: string };

@@ -18,7 +18,10 @@ import {
   type GatewayPaymentStatus,
   type GatewayRefund,
   type PaymentGateway,
+  verifyPaymentSignature,
+  verifyWebhookSignature,
 } from './gateway.js';
+import { parseRazorpayWebhook } from './razorpay-webhook.js';
 
 /** Razorpay's real API base, the default for `RAZORPAY_API_BASE`. */
 export const RAZORPAY_API_BASE = 'https://api.razorpay.com/v1';
@@ -28,6 +31,11 @@ export interface RazorpayGatewayOptions {
   /** `rzp_test_…` or `rzp_live_…`; public, handed to the browser checkout. */
   keyId: string;
   keySecret: string;
+  /**
+   * The secrets Razorpay signs this account's webhooks with: the current one first, then one
+   * being rotated out. Empty: every webhook is refused as unsigned.
+   */
+  webhookSecrets?: readonly string[];
   /** Test-only (`RAZORPAY_API_BASE`): where the API lives; must end in `/v1`. */
   apiBase?: string;
   /** Give up on a request after this long (default 15 s); the SDK itself never times out. */
@@ -73,14 +81,26 @@ interface SdkHttpClient {
  * const { gatewayOrderId } = await gateway.createOrder({ amount: 49900, currency: 'INR', receipt: order.id });
  */
 export function createRazorpayGateway(options: RazorpayGatewayOptions): PaymentGateway {
-  const { keyId, keySecret, apiBase = RAZORPAY_API_BASE, timeoutMs = 15_000 } = options;
+  const { keyId, keySecret, webhookSecrets = [], apiBase = RAZORPAY_API_BASE, timeoutMs = 15_000 } = options;
   if (!keyId || !keySecret) throw new Error('Razorpay key id and key secret are both required');
   const sdk = new Razorpay({ key_id: keyId, key_secret: keySecret });
   pointSdkAt(sdk, apiBase, timeoutMs);
+  const secrets = webhookSecrets.filter((s) => s !== '');
 
   return {
     name: 'razorpay',
     keyId,
+
+    checkoutOptions: (order) => ({ key: keyId, order_id: order.gatewayOrderId, amount: order.amount, currency: order.currency }),
+
+    // Checkout's `razorpay_signature`, made with this account's key secret.
+    verifyPaymentCallback: ({ gatewayOrderId, paymentId, signature }) => verifyPaymentSignature({ gatewayOrderId, paymentId, signature, secret: keySecret }),
+
+    verifyWebhook(rawBody, headers) {
+      const signature = headers['x-razorpay-signature'];
+      if (!secrets.some((secret) => verifyWebhookSignature(rawBody, signature, secret))) return { signed: false };
+      return { signed: true, eventId: headers['x-razorpay-event-id'] ?? null, parsed: parseRazorpayWebhook(rawBody) };
+    },
 
     async createOrder(input: CreateGatewayOrderInput): Promise<GatewayOrder> {
       assertOrderInput(input);
@@ -133,6 +153,21 @@ export function createRazorpayGateway(options: RazorpayGatewayOptions): PaymentG
       return toGatewayRefund(await call('refund', () => sdk.payments.fetchRefund(paymentId, refundId)));
     },
   };
+}
+
+/**
+ * Checks a key id and secret with Razorpay before they are saved: the cheapest authenticated
+ * call there is (the newest order, `GET /v1/orders?count=1`). Resolves when Razorpay accepts
+ * them; rejects with the gateway's refusal (`auth_failed` for a wrong pair) otherwise.
+ *
+ * @example
+ * await checkRazorpayKeys({ keyId: 'rzp_test_…', keySecret });
+ */
+export async function checkRazorpayKeys(options: RazorpayGatewayOptions): Promise<void> {
+  const { keyId, keySecret, apiBase = RAZORPAY_API_BASE, timeoutMs = 15_000 } = options;
+  const sdk = new Razorpay({ key_id: keyId, key_secret: keySecret });
+  pointSdkAt(sdk, apiBase, timeoutMs);
+  await call('key', () => sdk.orders.all({ count: 1 }));
 }
 
 /**

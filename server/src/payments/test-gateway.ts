@@ -21,6 +21,7 @@ import {
   assertOrderInput,
   GatewayError,
   paymentSignature,
+  verifyPaymentSignature,
   type CreateGatewayOrderInput,
   type GatewayOrder,
   type GatewayPayment,
@@ -199,6 +200,14 @@ export function createTestGateway(options: TestGatewayOptions): TestGateway {
   return {
     name: 'test',
     keyId,
+
+    checkoutOptions: (order) => ({ key: keyId, order_id: order.gatewayOrderId, amount: order.amount, currency: order.currency }),
+
+    // Signed as Razorpay Checkout signs, with the per-install secret in the key secret's role.
+    verifyPaymentCallback: ({ gatewayOrderId, paymentId, signature }) => verifyPaymentSignature({ gatewayOrderId, paymentId, signature, secret }),
+
+    // The test gateway sends no webhooks: its payments are reported by `simulatePayment`'s caller.
+    verifyWebhook: () => ({ signed: false }),
 
     async createOrder(input: CreateGatewayOrderInput): Promise<GatewayOrder> {
       assertOrderInput(input);

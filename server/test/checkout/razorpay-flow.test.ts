@@ -40,6 +40,8 @@ beforeEach(async () => {
       RAZORPAY_KEY_SECRET: fake.keySecret,
       RAZORPAY_WEBHOOK_SECRET: WEBHOOK_SECRET,
       RAZORPAY_API_BASE: fake.apiBase,
+      // These organizers connect no Razorpay account of their own: the installation's keys take their live orders.
+      TTS_PLATFORM_COLLECTS: 'true',
     },
   });
   const app = t.app;
@@ -292,8 +294,9 @@ describe('racing confirmations', () => {
    * Razorpay (the real SDK's, over HTTP) until all have arrived, so the callers capture,
    * transition and fulfil at the same moment.
    */
-  function alignPaymentFetches(parties: number): void {
-    const gateway = t.services.gateways(true).gateway as { fetchPayment: PaymentGateway['fetchPayment'] };
+  async function alignPaymentFetches(org: Organizer, parties: number): Promise<void> {
+    const account = (await t.call('GET', '/v1/account', { key: org.sk })).body.id as string;
+    const gateway = (await t.services.gateways.gatewayFor(account, true)).gateway as { fetchPayment: PaymentGateway['fetchPayment'] };
     const fetchPayment = gateway.fetchPayment.bind(gateway);
     const barriers = new Map<string, { arrived: number; open: () => void; opened: Promise<void> }>();
     gateway.fetchPayment = async (paymentId) => {
@@ -314,7 +317,7 @@ describe('racing confirmations', () => {
 
   it('issues each order’s tickets once when /pay, the webhook and the reconciler race, 50 times', async () => {
     const org = await liveOrganizer({ capacity: 500, require_email_verification: false, ticket_types: [{ name: 'General', price: 49_900 }] });
-    alignPaymentFetches(3);
+    await alignPaymentFetches(org, 3);
     const orders: Array<{ id: string; quantity: number; paymentId: string }> = [];
     for (let round = 0; round < 50; round++) {
       const quantity = (round % 3) + 1;

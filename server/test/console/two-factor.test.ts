@@ -54,7 +54,7 @@ describe('two-step sign-in: enrolment (happy)', () => {
     const stored = JSON.stringify(await t.store.collection('user_security').findOne({ _id: account }));
     expect(stored).not.toContain(secret);
     for (const code of recoveryCodes) expect(stored).not.toContain(code.replace('-', ''));
-    expect(stored).toContain('"sealed":"v1.');
+    expect(stored).toContain('"sealed":"v2.');
   });
 });
 

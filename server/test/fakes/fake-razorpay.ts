@@ -2,7 +2,8 @@
  * A fake Razorpay API on 127.0.0.1 that speaks Razorpay's wire format, so tests run the
  * real `razorpay` SDK (pointed here through `RAZORPAY_API_BASE`) without the network.
  *
- * It covers what Trendy Ticket Service uses: Basic auth, orders (and orders by receipt),
+ * It covers what Trendy Ticket Service uses: Basic auth (one or more Razorpay accounts, each
+ * with its own key id and secret and its own orders, payments and refunds), orders (and orders by receipt),
  * payments of an order, payment fetch/capture/refund, refund fetch, plus the browser's part
  * (`pay`, `fail`: what Checkout would hand back) and Razorpay's part in webhooks
  * (`sendWebhook`, correctly signed). It refuses what Razorpay refuses, with Razorpay's error
@@ -91,8 +92,10 @@ export interface FakeRequest {
   method: string;
   path: string;
   body: unknown;
-  /** Whether Basic auth matched the fake's key id and secret. */
+  /** Whether Basic auth matched one of the fake's accounts (a key id and its secret). */
   authorized: boolean;
+  /** The key id that authenticated the call; null when none did (the call was answered 401). */
+  keyId: string | null;
 }
 
 /** The webhook events the fake can send. */
@@ -134,6 +137,13 @@ export interface FakeRazorpay {
   readonly keySecret: string;
   readonly accountId: string;
   readonly requests: FakeRequest[];
+  /**
+   * Another Razorpay account on the same fake (an organizer's own keys): its key id and secret
+   * authenticate, and see only the orders, payments and refunds made with them.
+   */
+  addAccount(keyId: string, keySecret: string): void;
+  /** The key id whose account an order, payment or refund belongs to. */
+  ownerOf(id: string): string | undefined;
   readonly orders: ReadonlyMap<string, FakeOrder>;
   readonly payments: ReadonlyMap<string, FakePayment>;
   readonly refunds: ReadonlyMap<string, FakeRefund>;
@@ -224,7 +234,18 @@ export async function startFakeRazorpay(
   const keySecret = options.keySecret ?? 'fake_key_secret_0123456789';
   const accountId = options.accountId ?? 'acc_FakeAccount0001';
   const seconds = (): number => Math.floor((options.now?.() ?? Date.now()) / 1000);
-  const expectedAuth = `Basic ${Buffer.from(`${keyId}:${keySecret}`).toString('base64')}`;
+  // Every account's key secret by key id; objects belong to the account whose keys made them.
+  const secrets = new Map<string, string>([[keyId, keySecret]]);
+  const owners = new Map<string, string>();
+  const authenticate = (header: string | undefined): string | null => {
+    const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header ?? '');
+    if (!match?.[1]) return null;
+    const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const id = decoded.slice(0, colon);
+    return colon > 0 && secrets.get(id) === decoded.slice(colon + 1) ? id : null;
+  };
+  const secretOf = (id: string): string => secrets.get(owners.get(id) ?? keyId) ?? keySecret;
   const orders = new Map<string, FakeOrder>();
   const payments = new Map<string, FakePayment>();
   const refunds = new Map<string, FakeRefund>();
@@ -238,7 +259,7 @@ export async function startFakeRazorpay(
   const idError = (id: string, pattern: RegExp): Reply | null => (!pattern.test(id) ? bad(`${id} is not a valid id`) : null);
   const missing = bad('The id provided does not exist');
 
-  function createOrder(body: Record<string, unknown>): Reply {
+  function createOrder(body: Record<string, unknown>, caller: string): Reply {
     const { amount, currency = 'INR', receipt = null, notes } = body;
     if (typeof amount !== 'number' || !Number.isInteger(amount)) return bad('The amount must be an integer.', 'amount');
     if (amount < 100) return bad('The amount must be atleast INR 1.00', 'amount');
@@ -246,7 +267,7 @@ export async function startFakeRazorpay(
     if (receipt !== null && (typeof receipt !== 'string' || receipt.length > 40)) {
       return bad('The receipt may not be greater than 40 characters.', 'receipt');
     }
-    if (options.uniqueReceipts && receipt !== null && [...orders.values()].some((o) => o.receipt === receipt)) {
+    if (options.uniqueReceipts && receipt !== null && [...orders.values()].some((o) => o.receipt === receipt && owners.get(o.id) === caller)) {
       return bad('An order with the same receipt value has already been created');
     }
     // @see https://razorpay.com/docs/api/orders/create/ — at most 15 notes of up to 256 characters.
@@ -268,6 +289,7 @@ export async function startFakeRazorpay(
       created_at: seconds(),
     };
     orders.set(order.id, order);
+    owners.set(order.id, caller);
     return [200, order];
   }
 
@@ -334,27 +356,32 @@ export async function startFakeRazorpay(
       speed_requested: 'normal',
     };
     refunds.set(entity.id, entity);
+    owners.set(entity.id, owners.get(payment.id) ?? keyId);
     return [200, entity];
   }
 
-  function route(method: string, path: string, body: Record<string, unknown>, query: URLSearchParams): Reply {
-    if (method === 'POST' && path === '/v1/orders') return createOrder(body);
+  function route(method: string, path: string, body: Record<string, unknown>, query: URLSearchParams, caller: string): Reply {
+    // Another account's objects do not exist for this caller, as on Razorpay.
+    const mine = <T extends { id: string }>(entity: T | undefined): T | undefined => (entity && owners.get(entity.id) === caller ? entity : undefined);
+    if (method === 'POST' && path === '/v1/orders') return createOrder(body, caller);
     if (method === 'GET' && path === '/v1/orders') {
       // @see https://razorpay.com/docs/api/orders/fetch-all/ — newest first, filterable by receipt.
       const receipt = query.get('receipt');
-      const items = [...orders.values()].filter((o) => receipt === null || o.receipt === receipt).reverse();
+      const all = [...orders.values()].filter((o) => owners.get(o.id) === caller && (receipt === null || o.receipt === receipt)).reverse();
+      // @see https://razorpay.com/docs/api/orders/fetch-all/ — `count` (default 10, at most 100) limits the page.
+      const items = all.slice(0, Math.min(100, Math.max(1, Number(query.get('count') ?? 10) || 10)));
       return [200, { entity: 'collection', count: items.length, items }];
     }
     const r = /^\/v1\/payments\/([^/]+)\/refunds\/([^/]+)$/.exec(path);
     if (r && method === 'GET') {
       // @see https://razorpay.com/docs/api/refunds/fetch-specific-refund-payment/
-      const entity = refunds.get(r[2] ?? '');
+      const entity = mine(refunds.get(r[2] ?? ''));
       return entity && entity.payment_id === r[1] ? [200, entity] : missing;
     }
     let m = /^\/v1\/orders\/([^/]+)(\/payments)?$/.exec(path);
     if (m && method === 'GET') {
       const id = m[1] ?? '';
-      const order = orders.get(id);
+      const order = mine(orders.get(id));
       if (!order) return idError(id, ID.order) ?? missing;
       if (!m[2]) return [200, order];
       // Razorpay lists newest first.
@@ -364,7 +391,7 @@ export async function startFakeRazorpay(
     m = /^\/v1\/payments\/([^/]+)(\/capture|\/refund)?$/.exec(path);
     if (m && (method === 'GET') === !m[2]) {
       const id = m[1] ?? '';
-      const payment = payments.get(id);
+      const payment = mine(payments.get(id));
       if (!payment) return idError(id, ID.pay) ?? missing;
       if (m[2] === '/capture') return capture(payment, body);
       if (m[2] === '/refund') return refund(payment, body);
@@ -387,8 +414,9 @@ export async function startFakeRazorpay(
     } catch {
       body = undefined;
     }
-    const authorized = req.headers.authorization === expectedAuth;
-    requests.push({ method, path, body, authorized });
+    const caller = authenticate(req.headers.authorization);
+    const authorized = caller !== null;
+    requests.push({ method, path, body, authorized, keyId: caller });
     const send = (status: number, payload: string, type = 'application/json'): void => {
       res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(payload) }).end(payload);
     };
@@ -406,11 +434,11 @@ export async function startFakeRazorpay(
       res.setHeader('access-control-allow-origin', '*');
       return send(status, phpJson(reply));
     }
-    if (!authorized) return send(401, phpJson(rzpError('BAD_REQUEST_ERROR', 'Authentication failed')));
+    if (caller === null) return send(401, phpJson(rzpError('BAD_REQUEST_ERROR', 'Authentication failed')));
     if (body === undefined || typeof body !== 'object' || body === null || Array.isArray(body)) {
       return send(400, phpJson(rzpError('BAD_REQUEST_ERROR', 'The request body is not valid JSON')));
     }
-    const [status, reply] = route(method, path, body as Record<string, unknown>, url.searchParams);
+    const [status, reply] = route(method, path, body as Record<string, unknown>, url.searchParams, caller);
     if (down === 'lose-answer') {
       down = false;
       return void req.socket.destroy();
@@ -424,9 +452,9 @@ export async function startFakeRazorpay(
    * for `pay`, the `payment.failed` error for `fail`.
    */
   function checkoutAction(action: string, form: URLSearchParams): [number, unknown] {
-    if (form.get('key_id') !== keyId) return [401, rzpError('BAD_REQUEST_ERROR', 'The api key provided is invalid')];
+    if (!secrets.has(form.get('key_id') ?? '')) return [401, rzpError('BAD_REQUEST_ERROR', 'The api key provided is invalid')];
     const orderId = form.get('order_id') ?? '';
-    if (!orders.has(orderId)) return [400, rzpError('BAD_REQUEST_ERROR', 'The id provided does not exist', 'order_id')];
+    if (!orders.has(orderId) || owners.get(orderId) !== form.get('key_id')) return [400, rzpError('BAD_REQUEST_ERROR', 'The id provided does not exist', 'order_id')];
     if (action === 'pay') {
       const paid = fake.pay(orderId);
       return [200, { razorpay_payment_id: paid.paymentId, razorpay_order_id: paid.orderId, razorpay_signature: paid.signature }];
@@ -505,6 +533,7 @@ export async function startFakeRazorpay(
       created_at: seconds(),
     };
     payments.set(payment.id, payment);
+    owners.set(payment.id, owners.get(order.id) ?? keyId);
     return payment;
   }
 
@@ -523,6 +552,10 @@ export async function startFakeRazorpay(
     keySecret,
     accountId,
     requests,
+    addAccount(id, secret) {
+      secrets.set(id, secret);
+    },
+    ownerOf: (id) => owners.get(id),
     orders,
     payments,
     refunds,
@@ -530,8 +563,8 @@ export async function startFakeRazorpay(
     pay(orderId, { capture: autoCapture = false, amount } = {}) {
       const payment = newPayment(orderId, amount);
       if (autoCapture) settle(payment);
-      // Checkout's handler gets razorpay_signature = HMAC-SHA256(order_id|payment_id, key secret).
-      const signature = createHmac('sha256', keySecret).update(`${orderId}|${payment.id}`).digest('hex');
+      // Checkout's handler gets razorpay_signature = HMAC-SHA256(order_id|payment_id, key secret) of the order's account.
+      const signature = createHmac('sha256', secretOf(orderId)).update(`${orderId}|${payment.id}`).digest('hex');
       return { paymentId: payment.id, orderId, signature };
     },
 

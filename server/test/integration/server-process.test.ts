@@ -96,6 +96,6 @@ describe('the server process', () => {
 
   it('lists every missing production setting in one message', async () => {
     const error = await startServer({ TTS_DATA_DIR: dataDir, NODE_ENV: 'production' }, { timeoutMs: 10_000 }).catch((e: Error) => e);
-    expect(String(error)).toMatch(/PUBLIC_URL: required in production[\s\S]*MONGODB_URI[\s\S]*RAZORPAY_WEBHOOK_SECRET/);
+    expect(String(error)).toMatch(/PUBLIC_URL: required in production[\s\S]*MONGODB_URI[\s\S]*TTS_SECRET/);
   });
 });

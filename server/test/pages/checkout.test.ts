@@ -13,7 +13,8 @@ let pk: string;
 let account: string;
 
 beforeEach(async () => {
-  t = await buildTestApp();
+  // Live orders here are taken with the installation's keys (never called: the page only needs the order's state).
+  t = await buildTestApp({ env: { TTS_PLATFORM_COLLECTS: 'true', RAZORPAY_KEY_ID: 'rzp_live_PagesTest00001', RAZORPAY_KEY_SECRET: 'pages_test_key_secret' } });
   const keys = await t.signUp();
   ({ sk, pk } = keys);
   account = keys.account.id;

@@ -36,7 +36,13 @@ describe('answering in time', () => {
     const org = await live.organizer();
     const order = await live.payableOrder(org);
     const { paymentId } = live.fake.pay(order.gatewayOrderId);
-    const webhooks = createWebhookService({ store: live.t.store, clock: live.clock, fulfilment: live.t.services.fulfilment, secret: WEBHOOK_SECRET, answerWithinMs: 20 });
+    const webhooks = createWebhookService({
+      store: live.t.store,
+      clock: live.clock,
+      fulfilment: live.t.services.fulfilment,
+      gateways: live.t.services.gateways,
+      answerWithinMs: 20,
+    });
     const body = JSON.stringify({
       entity: 'event',
       event: 'payment.authorized',
@@ -45,13 +51,13 @@ describe('answering in time', () => {
     const signature = createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex');
 
     live.fake.setDown('hang'); // Razorpay is slow to answer our fetch and capture
-    const outcome = await webhooks.receive(body, signature, 'EvtSlow0000001');
+    const outcome = await webhooks.receive(null, body, { 'x-razorpay-signature': signature, 'x-razorpay-event-id': 'EvtSlow0000001' });
     expect(outcome).toMatchObject({ duplicate: false, ignored: null, unfinished: expect.any(Promise) });
     expect((await live.getOrder(org, order.id)).status).toBe('awaiting_payment');
 
     // Once Razorpay answers again, the next delivery for the payment completes the order.
     live.fake.setDown(false);
-    const done = await webhooks.receive(body, signature, 'EvtSlow0000002');
+    const done = await webhooks.receive(null, body, { 'x-razorpay-signature': signature, 'x-razorpay-event-id': 'EvtSlow0000002' });
     expect(done).toMatchObject({ ignored: null });
     // On a busy machine even this delivery may outlast the 20 ms budget: its work then ends after the answer.
     if ('unfinished' in done) await done.unfinished;

@@ -19,7 +19,8 @@ let t: TestApp;
 let deliveries = 0;
 
 beforeEach(async () => {
-  t = await buildTestApp({ env: { RAZORPAY_WEBHOOK_SECRET: WEBHOOK_SECRET } });
+  // The installation's Razorpay account (its webhook is verified by its gateway); never called here.
+  t = await buildTestApp({ env: { RAZORPAY_KEY_ID: 'rzp_test_InputTest00001', RAZORPAY_KEY_SECRET: 'input_test_key_secret', RAZORPAY_WEBHOOK_SECRET: WEBHOOK_SECRET } });
 });
 
 /** Posts `body` exactly as given, signed as Razorpay signs: HMAC-SHA256 hex of the raw bytes. */
@@ -133,6 +134,8 @@ describe('signed bodies of the wrong shape', () => {
   it('still records a well-formed payment.failed for the order it names', async () => {
     const { order } = await victimAwaitingPayment();
     const gatewayOrderId = order.payment.gateway_order_id as string;
+    // As if the installation's Razorpay keys had taken it: the installation's webhook acts on no other order.
+    await t.store.collection<OrderDoc>('orders').updateOne({ _id: order.id }, { $set: { 'payment.config': 'platform' } });
     const res = await deliver(
       JSON.stringify({
         event: 'payment.failed',

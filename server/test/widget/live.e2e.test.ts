@@ -68,6 +68,7 @@ beforeAll(async () => {
       RAZORPAY_KEY_SECRET: fake.keySecret,
       RAZORPAY_API_BASE: fake.apiBase,
       RAZORPAY_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      TTS_PLATFORM_COLLECTS: 'true',
     }),
     launchBrowser(),
   ]);

@@ -140,7 +140,13 @@ describe('pay step, live mode (Razorpay Checkout against the fake Razorpay)', ()
   beforeEach(async () => {
     fake = await startFakeRazorpay();
     t = await buildTestApp({
-      env: { RAZORPAY_KEY_ID: fake.keyId, RAZORPAY_KEY_SECRET: fake.keySecret, RAZORPAY_WEBHOOK_SECRET: 'whsec_widget_test_0123456789', RAZORPAY_API_BASE: fake.apiBase },
+      env: {
+        RAZORPAY_KEY_ID: fake.keyId,
+        RAZORPAY_KEY_SECRET: fake.keySecret,
+        RAZORPAY_WEBHOOK_SECRET: 'whsec_widget_test_0123456789',
+        RAZORPAY_API_BASE: fake.apiBase,
+        TTS_PLATFORM_COLLECTS: 'true',
+      },
     });
     opened = [];
     // What checkout.js defines: `new Razorpay(options)`, `.on('payment.failed', fn)`, `.open()`.

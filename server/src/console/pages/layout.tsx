@@ -8,7 +8,7 @@ import { assetUrl } from '../assets.js';
 import type { ConsoleUser } from '../context.js';
 
 /** Which top-level section a page belongs to, for the navigation's `aria-current`. */
-export type Section = 'dashboard' | 'door' | 'events' | 'team' | 'developers' | null;
+export type Section = 'dashboard' | 'door' | 'events' | 'team' | 'developers' | 'settings' | null;
 
 /** A one-line message above the page: a notice after an action, or an error. */
 export interface Flash {
@@ -66,6 +66,7 @@ const NAV: Array<{ section: Exclude<Section, null>; href: string; label: string 
   { section: 'events', href: '/console/events', label: 'Events' },
   { section: 'team', href: '/console/team', label: 'Team' },
   { section: 'developers', href: '/console/developers', label: 'Developers' },
+  { section: 'settings', href: '/console/settings/payments', label: 'Settings' },
 ];
 
 /**

@@ -6,6 +6,12 @@ import { can } from '../../domain/permissions.js';
 import type { ConsoleEnv } from '../context.js';
 import { renderConsole } from '../middleware.js';
 import { DashboardPage } from '../pages/dashboard.js';
+import type { Flash } from '../pages/layout.js';
+
+const PAYMENTS_NEEDED: Flash = {
+  tone: 'bad',
+  message: 'Live sales are off until you connect your Razorpay account under Settings → Payments: every live order is refused (PAYMENT_ACCOUNT_REQUIRED) until then.',
+};
 
 /** Where a member without the dashboard starts: door members at their scanner list, the rest at their first section. */
 function homeOf(actor: MemberActor): string {
@@ -29,7 +35,10 @@ export function dashboardRoutes() {
     // Sales figures are for roles that read reports; the others start where their work is.
     if (!can(grantOf(user.actor), 'reports:read')) return c.redirect(homeOf(user.actor), 302);
     const summary = await services.dashboard.summary(user.owner, { timezone: DEFAULT_TIMEZONE });
-    return renderConsole(c, jsx(DashboardPage, { user, summary }));
+    // Live sales wait for the organizer's own payment account: say so where they land first.
+    const { collector } = await services.paymentAccounts.settings(user.owner);
+    const flash = collector === 'not_connected' ? PAYMENTS_NEEDED : undefined;
+    return renderConsole(c, jsx(DashboardPage, { user, summary, flash }));
   });
   return router;
 }
