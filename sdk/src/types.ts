@@ -123,6 +123,32 @@ export interface AccountCreated {
   publishable_key: string;
 }
 
+/**
+ * Who the organizer is for GST (`GET/PUT /v1/account/tax_profile`): the supplier named on
+ * tickets and invoices. Without a GSTIN (`gstin: null`) the organizer is not registered and
+ * no GST is charged on their orders (docs/gst.md).
+ */
+export interface TaxProfile {
+  object: 'tax_profile';
+  legal_name: string;
+  address: string;
+  /** GST state code (`'27'` Maharashtra, `'29'` Karnataka, …): see `GST_STATES`. */
+  state: string;
+  /** 15 characters, beginning with `state`; null when not registered. */
+  gstin: string | null;
+  updated_at: Timestamp;
+}
+
+export interface UpdateTaxProfileParams {
+  /** 1–200 characters. */
+  legal_name: string;
+  /** 1–500 characters. */
+  address: string;
+  state: string;
+  /** A GSTIN whose check character matches and whose first two digits are `state`, or null for "not registered". */
+  gstin: string | null;
+}
+
 export interface RollKeyParams {
   kind: KeyKind;
   /** Defaults to the mode of the key making the request. */

@@ -28,6 +28,8 @@ describe('the SDK covers the API', () => {
     await TrendyTickets.createAccount(body, { baseUrl: BASE_URL, fetch });
     await Promise.all([
       tts.account.retrieve(),
+      tts.account.retrieveTaxProfile(),
+      tts.account.updateTaxProfile(body),
       tts.keys.roll(body),
       tts.keys.list(),
       tts.events.create(body),

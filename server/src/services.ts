@@ -6,6 +6,7 @@ import { createOutbox } from './delivery/outbox.js';
 import { createWebhookSender, systemResolve } from './delivery/webhook-delivery.js';
 import { createWebhookFanout } from './delivery/webhook-jobs.js';
 import { bcryptHasher, createAccountService, type PasswordHasher } from './domain/accounts.js';
+import { createTaxProfileService } from './domain/tax-profiles.js';
 import { createCheckinService } from './domain/checkins.js';
 import { createDashboardService } from './domain/dashboard.js';
 import { createAttendanceService } from './domain/attendance.js';
@@ -132,9 +133,11 @@ export function createServices({
   const webhookEndpoints = createWebhookEndpointService({ store, clock, secret, resolve: resolveHost });
   const events = createEventService({ store, clock, domainEvents });
   const accounts = createAccountService({ store, clock, hasher });
+  const taxProfiles = createTaxProfileService({ store, clock });
 
   return {
     accounts,
+    taxProfiles,
     domainEvents,
     // Every password check (console sign-in, live keys in the console, crossing modes in the
     // API) goes through this one guard; the account service itself cannot check a password.

@@ -34,7 +34,7 @@ export interface RequestOptions {
  * const req: ApiRequest = { method: 'GET', path: '/v1/events', query: { limit: 5 } };
  */
 export interface ApiRequest extends RequestOptions {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   query?: Record<string, string | number | boolean | null | undefined> | undefined;
   body?: unknown;

@@ -1,7 +1,8 @@
-import type { Account, ApiKey, Checkin, Event, EventLogEntry, List, Order, PublicEvent, PublicTicket, Ticket, WebhookEndpoint } from '@trendy-tickets/sdk';
+import type { Account, ApiKey, Checkin, Event, EventLogEntry, List, Order, PublicEvent, PublicTicket, TaxProfile, Ticket, WebhookEndpoint } from '@trendy-tickets/sdk';
 import type { DomainEventDoc } from '../domain/domain-events.js';
 import type { CheckinDoc } from '../domain/checkins.js';
 import type { AccountDoc, ApiKeyDoc } from '../domain/accounts.js';
+import type { TaxProfileDoc } from '../domain/tax-profiles.js';
 import { earliestHoldExpiry, salesOpen, typeAvailable, type EventDoc } from '../domain/events.js';
 import type { OrderDoc } from '../domain/orders.js';
 import { ticketUrls, type TicketDoc } from '../domain/tickets.js';
@@ -16,6 +17,11 @@ const isoOrNull = (d: Date | null): string | null => (d ? d.toISOString() : null
 
 export function toList<D, T>(page: Page<D>, toJson: (doc: D) => T): List<T> {
   return { object: 'list', data: page.data.map(toJson), has_more: page.hasMore, next_cursor: page.nextCursor };
+}
+
+/** A tax profile on the wire (docs/gst.md#who-is-taxed). */
+export function toTaxProfileJson(doc: TaxProfileDoc): TaxProfile {
+  return { object: 'tax_profile', legal_name: doc.legal_name, address: doc.address, state: doc.state, gstin: doc.gstin, updated_at: iso(doc.updated_at) };
 }
 
 export function toAccountJson(doc: AccountDoc): Account {

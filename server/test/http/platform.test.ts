@@ -53,6 +53,7 @@ describe('operations endpoints', () => {
         '/healthz',
         '/readyz',
         '/v1/account',
+        '/v1/account/tax_profile',
         '/v1/accounts',
         '/v1/checkins',
         '/v1/checkins/{id}',
