@@ -585,6 +585,14 @@ export interface EventStats {
    * issued through `POST /v1/tickets` add nothing here; `issued` counts them.
    */
   revenue: Amount;
+  /** What buyers paid for those tickets: prices, tax added to exclusive prices, fees they paid (docs/gst.md). */
+  gross: Amount;
+  /** GST in `gross`. */
+  tax: Amount;
+  /** Convenience fees: before their tax when buyers paid them, with it when the organizer absorbed them. */
+  fees: Amount;
+  /** `gross − tax − fees`: what the organizer keeps. */
+  net: Amount;
   /** Tickets (not voided) issued through `POST /v1/tickets` instead of sold through checkout. */
   issued: IssuedTicketCounts;
   checked_in: number;

@@ -82,3 +82,49 @@ export function orderBreakdown(
     fee_tax_rate: taxed && fee ? fee.tax_rate : null,
   };
 }
+
+/**
+ * What one ticket of an order carries of the order's money, beyond its price: the figures add
+ * these up (domain/figures.ts). `gross` is what the buyer paid for it (its line's total and its
+ * part of a fee the buyer pays), `tax` the GST in that, `fees` the convenience fee before its tax
+ * when the buyer pays it, or with its tax when the organizer absorbs it. So the organizer's net
+ * is `gross − tax − fees`.
+ */
+export interface TicketMoney {
+  gross: number;
+  tax: number;
+  fees: number;
+}
+
+/** `total` shared out over `count` parts, the odd paise going to the first parts. */
+function share(total: number, count: number, index: number): number {
+  return Math.floor(total / count) + (index < total % count ? 1 : 0);
+}
+
+/**
+ * Each ticket's {@link TicketMoney}, in the order tickets are issued (items in order, then
+ * quantity), shared out so that the tickets of an order add up exactly to its breakdown.
+ *
+ * @example
+ * ticketMoney(order.items, order.breakdown)[0]; // { gross: 61_535, tax: 9_387, fees: 2_248 }
+ */
+export function ticketMoney(items: ReadonlyArray<{ quantity: number }>, b: OrderBreakdownDoc): TicketMoney[] {
+  const count = items.reduce((s, i) => s + i.quantity, 0);
+  const fee = b.fee;
+  const feeTax = fee ? fee.cgst + fee.sgst + fee.igst : 0;
+  const out: TicketMoney[] = [];
+  items.forEach((item, n) => {
+    const line = b.lines[n];
+    for (let k = 0; k < item.quantity; k++) {
+      const i = out.length;
+      const lineTotal = line ? share(line.total, item.quantity, k) : 0;
+      const lineTax = line ? share(line.cgst + line.sgst + line.igst, item.quantity, k) : 0;
+      if (fee?.paid_by === 'buyer') {
+        out.push({ gross: lineTotal + share(fee.total, count, i), tax: lineTax + share(feeTax, count, i), fees: share(fee.taxable_value, count, i) });
+      } else {
+        out.push({ gross: lineTotal, tax: lineTax, fees: fee ? share(fee.total, count, i) : 0 });
+      }
+    }
+  });
+  return out;
+}

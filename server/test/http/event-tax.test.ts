@@ -146,3 +146,43 @@ describe('orders carry their tax and fee figures', () => {
     expect(stored).not.toHaveProperty('breakdown');
   });
 });
+
+describe('figures of taxed sales', () => {
+  async function buyAndPay(pk: string, eventId: string, items: Array<{ ticket_type: string; quantity: number }>) {
+    const order = await startOrder(t, pk, eventId, items);
+    const verified = await verify(t, pk, order);
+    const paid = await payWithTestGateway(t, pk, order, verified.payment.gateway_order_id);
+    expect(paid.status).toBe(200);
+    return paid.body;
+  }
+
+  it('counts gross, tax, fees and net when the buyer pays the fee, and the tickets add up to the order', async () => {
+    const { sk, pk, event, general, vip } = await taxedOrganizer('29');
+    const order = await buyAndPay(pk, event.id, [
+      { ticket_type: general, quantity: 3 },
+      { ticket_type: vip, quantity: 1 },
+    ]);
+    const stats = (await t.call('GET', `/v1/events/${event.id}/stats`, { key: sk })).body;
+    expect(stats).toMatchObject({ gross: order.amount, tax: order.breakdown.tax, fees: order.breakdown.fees, revenue: 3 * 49_900 + 149_900 });
+    // Net is the tickets' value before tax: 1,49,700 + 1,27,034.
+    expect(stats.net).toBe(149_700 + 127_034);
+    const account = (await t.call('GET', '/v1/account', { key: sk })).body.id;
+    const dashboard = await t.services.dashboard.summary({ account, livemode: false }, { timezone: 'Asia/Kolkata' });
+    expect(dashboard.money).toEqual({ gross: stats.gross, tax: stats.tax, fees: stats.fees, net: stats.net });
+  });
+
+  it('takes an absorbed fee, with its tax, out of the organizer’s net', async () => {
+    const { sk, pk, event, general } = await taxedOrganizer('27', 'organizer');
+    const order = await buyAndPay(pk, event.id, [{ ticket_type: general, quantity: 3 }]);
+    const stats = (await t.call('GET', `/v1/events/${event.id}/stats`, { key: sk })).body;
+    expect(stats).toMatchObject({ gross: 176_646, tax: 26_946, fees: 7_958, net: 149_700 - 7_958 });
+    expect(stats.gross).toBe(order.amount);
+  });
+
+  it('counts sales of events without tax settings at their prices, with no tax or fee', async () => {
+    const { sk, pk, event, general } = await organizerWithEvent(t);
+    await buyAndPay(pk, event.id, [{ ticket_type: general, quantity: 2 }]);
+    const stats = (await t.call('GET', `/v1/events/${event.id}/stats`, { key: sk })).body;
+    expect(stats).toMatchObject({ revenue: 99_800, gross: 99_800, tax: 0, fees: 0, net: 99_800 });
+  });
+});
