@@ -33,6 +33,21 @@ export { verifyTicketCode, type TicketCodeVerification } from './verify.js';
 export { webhooks, constructEvent, TtsSignatureVerificationError, DEFAULT_TOLERANCE_SECONDS, type ConstructEventOptions } from './webhooks.js';
 export { toPaise, rupeesInput, formatMoney, formatRupees } from './money.js';
 export { PHONE_PATTERN, PHONE_MESSAGE } from './phone.js';
+export {
+  computeTax,
+  feeForLine,
+  divideHalfUp,
+  TAX_RATES,
+  type TaxRate,
+  type SupplyKind,
+  type TaxLineInput,
+  type FeeInput,
+  type TaxAmounts,
+  type TaxedLine,
+  type TaxBreakdown,
+} from './tax.js';
+export { GST_STATES, GST_STATE_CODES, gstState, type GstState } from './gst-states.js';
+export { gstinProblem, gstinCheckCharacter, type GstinProblem } from './gstin.js';
 export { AccountResource } from './resources/account.js';
 export { KeysResource } from './resources/keys.js';
 export { EventsResource } from './resources/events.js';

@@ -7,6 +7,8 @@
  * and the server cannot drift apart. Fields may be added, never renamed.
  */
 
+import type { TaxRate } from './tax.js';
+
 /** ISO-8601 timestamp in UTC, e.g. `2026-12-31T18:30:00.000Z`. */
 export type Timestamp = string;
 
@@ -169,6 +171,32 @@ export interface AccountCreated {
   publishable_key: string;
 }
 
+/**
+ * Who the organizer is for GST (`GET/PUT /v1/account/tax_profile`): the supplier named on
+ * tickets and invoices. Without a GSTIN (`gstin: null`) the organizer is not registered and
+ * no GST is charged on their orders (docs/gst.md).
+ */
+export interface TaxProfile {
+  object: 'tax_profile';
+  legal_name: string;
+  address: string;
+  /** GST state code (`'27'` Maharashtra, `'29'` Karnataka, …): see `GST_STATES`. */
+  state: string;
+  /** 15 characters, beginning with `state`; null when not registered. */
+  gstin: string | null;
+  updated_at: Timestamp;
+}
+
+export interface UpdateTaxProfileParams {
+  /** 1–200 characters. */
+  legal_name: string;
+  /** 1–500 characters. */
+  address: string;
+  state: string;
+  /** A GSTIN whose check character matches and whose first two digits are `state`, or null for "not registered". */
+  gstin: string | null;
+}
+
 export interface RollKeyParams {
   kind: KeyKind;
   /** Defaults to the mode of the key making the request. */
@@ -205,6 +233,26 @@ export interface TicketType {
   held: number;
   /** What can still be bought: bounded by the type's and the event's remaining seats. */
   available: number;
+  /** GST rate in percent, or null for none (docs/gst.md#rates). */
+  tax_rate: TaxRate | null;
+  /** Whether `price` already includes the tax (true) or the tax is added to it (false). */
+  tax_inclusive: boolean;
+  /** Services Accounting Code printed on invoices; default `9996`. */
+  sac: string;
+}
+
+/**
+ * The convenience fee of an event, per ticket: `percent_bp` hundredths of a percent of the
+ * ticket's price plus `fixed` paise, with GST at `tax_rate` on top (docs/gst.md#the-convenience-fee).
+ */
+export interface ConvenienceFee {
+  /** `buyer`: its own line on the order; `organizer`: absorbed, not charged to the buyer. */
+  paid_by: 'buyer' | 'organizer';
+  /** 0–10,000 (0–100 %). */
+  percent_bp: number;
+  fixed: Amount;
+  /** Default 18. */
+  tax_rate: TaxRate | null;
 }
 
 export interface OpenAmount {
@@ -240,6 +288,9 @@ export interface Event {
   sold: number;
   held: number;
   available: number;
+  /** GST state code of where the event is held: its place of supply (docs/gst.md). */
+  venue_state: string | null;
+  convenience_fee: ConvenienceFee | null;
 }
 
 export interface TicketTypeParams {
@@ -250,6 +301,19 @@ export interface TicketTypeParams {
   capacity?: number | null;
   /** 1–50, default 10. */
   max_per_order?: number;
+  /** Default null: no tax. */
+  tax_rate?: TaxRate | null;
+  /** Default true: the price includes the tax. */
+  tax_inclusive?: boolean;
+  /** Four to eight digits beginning 99; default `9996`. */
+  sac?: string;
+}
+
+export interface ConvenienceFeeParams {
+  paid_by: 'buyer' | 'organizer';
+  percent_bp?: number;
+  fixed?: Amount;
+  tax_rate?: TaxRate | null;
 }
 
 export interface CreateEventParams {
@@ -269,6 +333,10 @@ export interface CreateEventParams {
   open_amount?: OpenAmount | null;
   require_email_verification?: boolean;
   hold_minutes?: number;
+  /** GST state code of the venue; needed when a ticket type has a tax rate. */
+  venue_state?: string | null;
+  /** Default null: no fee. */
+  convenience_fee?: ConvenienceFeeParams | null;
   /** Default `published`. Cancel through the cancel endpoint. */
   status?: Exclude<EventStatus, 'cancelled'>;
 }
@@ -289,7 +357,10 @@ export interface PublicEvent {
   currency: Currency;
   status: EventStatus;
   /** `held`: seats of the type held by unpaid orders, which come back if those buyers do not pay. */
-  ticket_types: Array<Pick<TicketType, 'id' | 'name' | 'price' | 'max_per_order' | 'available' | 'held'>>;
+  ticket_types: Array<Pick<TicketType, 'id' | 'name' | 'price' | 'max_per_order' | 'available' | 'held' | 'tax_rate' | 'tax_inclusive'>>;
+  venue_state: string | null;
+  /** The fee a buyer pays on top of each ticket, if any: absorbed fees are not shown. */
+  convenience_fee: ConvenienceFee | null;
   available: number;
   /** Seats held by unpaid orders: not available now, but they come back if those buyers do not pay. */
   held: number;
@@ -365,7 +436,10 @@ export interface Order {
   status: OrderStatus;
   items: OrderItem[];
   quantity: number;
+  /** What the buyer is charged: `breakdown.total`. */
   amount: Amount;
+  /** The tickets, the convenience fee and GST by kind, adding up to `amount` (docs/gst.md). */
+  breakdown: OrderBreakdown;
   currency: Currency;
   buyer: Buyer;
   /** When an unpaid order releases its seats. */
@@ -379,6 +453,52 @@ export interface Order {
   /** The campaign the buyer came from, as the checkout sent it; null when it sent none. */
   tracking: OrderTracking | null;
   tickets: Ticket[];
+}
+
+/** Tax by kind, in paise: CGST and SGST (or UTGST) within a state, IGST across states. */
+export interface OrderTaxAmounts {
+  cgst: Amount;
+  sgst: Amount;
+  igst: Amount;
+}
+
+/** One ticket type's line: its value before tax and the tax on it. */
+export interface OrderTaxLine extends OrderTaxAmounts {
+  ticket_type: string;
+  tax_rate: TaxRate | null;
+  tax_inclusive: boolean;
+  /** The SAC the line was taxed under; null when untaxed. */
+  sac: string | null;
+  taxable_value: Amount;
+  /** taxable_value + tax: what the line costs the buyer. */
+  total: Amount;
+}
+
+/** The convenience fee of an order; `paid_by: 'organizer'` is absorbed and not part of `total`. */
+export interface OrderFeeLine extends OrderTaxAmounts {
+  paid_by: 'buyer' | 'organizer';
+  tax_rate: TaxRate | null;
+  taxable_value: Amount;
+  total: Amount;
+}
+
+/**
+ * An order's figures. The lines' taxable values, the buyer's fee (`fees`) and the tax add up to
+ * `total`, which is the order's `amount`.
+ */
+export interface OrderBreakdown extends OrderTaxAmounts {
+  /** Null when no GST was charged (an unregistered organizer, or no tax rate). */
+  supply: 'intra_state' | 'inter_state' | null;
+  /** GST state code of the place of supply, the venue's; null when no GST was charged. */
+  place_of_supply: string | null;
+  lines: OrderTaxLine[];
+  fee: OrderFeeLine | null;
+  /** The tickets' taxable value plus the fee the buyer pays. */
+  taxable_value: Amount;
+  tax: Amount;
+  /** The convenience fee the buyer pays, before its tax; 0 when none or absorbed. */
+  fees: Amount;
+  total: Amount;
 }
 
 /**
@@ -511,6 +631,14 @@ export interface EventStats {
    * issued through `POST /v1/tickets` add nothing here; `issued` counts them.
    */
   revenue: Amount;
+  /** What buyers paid for those tickets: prices, tax added to exclusive prices, fees they paid (docs/gst.md). */
+  gross: Amount;
+  /** GST in `gross`. */
+  tax: Amount;
+  /** Convenience fees: before their tax when buyers paid them, with it when the organizer absorbed them. */
+  fees: Amount;
+  /** `gross − tax − fees`: what the organizer keeps. */
+  net: Amount;
   /** Tickets (not voided) issued through `POST /v1/tickets` instead of sold through checkout. */
   issued: IssuedTicketCounts;
   checked_in: number;

@@ -31,6 +31,8 @@ describe('the SDK covers the API', () => {
       tts.account.retrievePaymentSettings(),
       tts.account.updatePaymentSettings(body),
       tts.account.deletePaymentSettings(),
+      tts.account.retrieveTaxProfile(),
+      tts.account.updateTaxProfile(body),
       tts.keys.roll(body),
       tts.keys.list(),
       tts.events.create(body),

@@ -32,6 +32,15 @@ describe('account and keys', () => {
     expect(account).toMatchObject({ id: org.account.id, object: 'account', email: org.account.email });
   });
 
+  it('sets and reads back the tax profile, and refuses a GSTIN of another state', async () => {
+    const other = await organizer(t);
+    await expect(other.tts.account.retrieveTaxProfile()).rejects.toMatchObject({ status: 404 });
+    const set = await other.tts.account.updateTaxProfile({ legal_name: 'Mumbai Music Co.', address: 'Marine Drive', state: '27', gstin: '27AAPFU0939F1ZV' });
+    expect(set).toMatchObject({ object: 'tax_profile', state: '27', gstin: '27AAPFU0939F1ZV' });
+    expect(await other.tts.account.retrieveTaxProfile()).toEqual(set);
+    await expect(other.tts.account.updateTaxProfile({ ...set, state: '29' })).rejects.toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+  });
+
   it('lists the keys without their secrets and rolls one, after which the old key is refused', async () => {
     const other = await organizer(t);
     const keys = await other.tts.keys.list();

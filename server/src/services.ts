@@ -6,6 +6,7 @@ import { createOutbox } from './delivery/outbox.js';
 import { createWebhookSender, systemResolve } from './delivery/webhook-delivery.js';
 import { createWebhookFanout } from './delivery/webhook-jobs.js';
 import { bcryptHasher, createAccountService, type PasswordHasher } from './domain/accounts.js';
+import { createTaxProfileService } from './domain/tax-profiles.js';
 import { createCheckinService } from './domain/checkins.js';
 import { createDashboardService } from './domain/dashboard.js';
 import { createEmailVerification } from './domain/email-verification.js';
@@ -165,9 +166,11 @@ export function createServices({
   const emailVerification = createEmailVerification({ store, clock, outbox, limiter, users });
   const twoFactor = createTwoFactor({ store, clock, limiter, secret });
   const members = createMemberService({ store, clock, hasher, outbox });
+  const taxProfiles = createTaxProfileService({ store, clock });
 
   return {
     accounts,
+    taxProfiles,
     // The account's team: members with roles, and invitations (docs/teams.md).
     members,
     domainEvents,

@@ -27,6 +27,7 @@ const en = {
   amount: 'Amount ({min} – {max})',
   amountBad: 'Enter an amount from {min} to {max}.',
   total: 'Total',
+  fee: 'Convenience fee',
   free: 'Free',
   next: 'Continue',
   back: 'Back',

@@ -24,6 +24,7 @@ import {
   type MailContent,
 } from './templates.js';
 import { renderTicketsPdf, type TicketPdfModel } from './ticket-pdf.js';
+import { orderLines } from '../domain/order-lines.js';
 
 /** A ticket as its PDF page shows it. */
 export function ticketPdfModel(ticket: TicketDoc, event: EventDoc, publicUrl: string): TicketPdfModel {
@@ -139,6 +140,7 @@ export function createMailRenderer({ store, publicUrl, clock = systemClock }: { 
           timezone: event.timezone,
           buyerName: order.buyer.name,
           orderId: order._id,
+          charges: { lines: orderLines(order), total: order.amount },
           testMode: !order.livemode,
           findUrl: `${publicUrl}/tickets/find`,
           tickets: issued.map((t) => ({

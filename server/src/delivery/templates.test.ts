@@ -78,6 +78,35 @@ describe('ticketsMail', () => {
     expect(mail.text).not.toContain('TEST TICKET');
   });
 
+  it('lists what the money was for, in text and HTML, escaped, ending in the total; nothing for a free order', () => {
+    const charged = ticketsMail({
+      eventName: 'Diwali Mela',
+      startsAt: '2026-11-08T12:30:00Z',
+      timezone: 'Asia/Kolkata',
+      buyerName: 'Asha',
+      tickets,
+      charges: {
+        lines: [
+          { label: '2 × <VIP>', amount: 100_000 },
+          { label: 'IGST', amount: 18_000 },
+        ],
+        total: 118_000,
+      },
+    });
+    expect(charged.text).toContain('2 × <VIP>: INR 1,000.00\nIGST: INR 180.00\nTotal: INR 1,180.00');
+    expect(charged.html).toContain('2 × &#60;VIP&#62;');
+    expect(charged.html).toContain('<strong>INR 1,180.00</strong>');
+    const free = ticketsMail({
+      eventName: 'Diwali Mela',
+      startsAt: '2026-11-08T12:30:00Z',
+      timezone: 'Asia/Kolkata',
+      buyerName: 'Asha',
+      tickets,
+      charges: { lines: [], total: 0 },
+    });
+    expect(free.text).not.toContain('Total');
+  });
+
   it('lists every ticket with its id, type, holder and link, and the start in the event time zone', () => {
     expect(mail.subject).toBe('Your tickets for Diwali Mela');
     for (const t of tickets) {

@@ -48,6 +48,8 @@ export interface TicketsMailInput {
   timezone: string;
   buyerName: string;
   orderId?: string;
+  /** What the order's money was for (`orderLines`), ending in the amount charged; left out for free orders. */
+  charges?: { lines: Array<{ label: string; amount: number }>; total: number };
   tickets: TicketsMailTicket[];
   /** Test-mode tickets: the subject and the first line say TEST, so nobody takes them for real ones. */
   testMode?: boolean;
@@ -172,6 +174,9 @@ export function ticketsMail(input: TicketsMailInput): MailContent {
   const hello = greeting(input.buyerName);
   const subject = `${input.testMode ? '[TEST] ' : ''}Your ${noun} for ${event}`;
   const testNote = 'TEST TICKET: made in test mode, not valid for entry. No money was taken.';
+  const charges = input.charges && input.charges.total > 0 ? input.charges : undefined;
+  const chargeRow = (label: string, amount: number, strong = false) =>
+    `<tr><td style="padding:2px 16px 2px 0">${strong ? `<strong>${escapeHtml(label)}</strong>` : escapeHtml(label)}</td><td style="text-align:right">${strong ? `<strong>${escapeHtml(formatMoney(amount))}</strong>` : escapeHtml(formatMoney(amount))}</td></tr>`;
   const attachments: MailAttachment[] = input.tickets.flatMap((t) => (t.pdf ? [{ filename: `ticket-${t.id}.pdf`, contentType: 'application/pdf', content: t.pdf }] : []));
 
   const textLines = [
@@ -182,6 +187,7 @@ export function ticketsMail(input: TicketsMailInput): MailContent {
     `When: ${when}`,
     ...(where ? [`Where: ${where}`] : []),
     ...(input.orderId ? [`Order: ${input.orderId}`] : []),
+    ...(charges ? ['', ...charges.lines.map((l) => `${oneLine(l.label)}: ${formatMoney(l.amount)}`), `Total: ${formatMoney(charges.total)}`] : []),
     '',
     ...input.tickets.flatMap((t, i) => [`${i + 1}. ${oneLine(t.ticketTypeName)}, ${oneLine(t.holderName, 80)}`, `   Ticket ${t.id}`, `   ${t.url}`]),
     '',
@@ -203,6 +209,9 @@ export function ticketsMail(input: TicketsMailInput): MailContent {
       `<p style="margin:0">When: ${escapeHtml(when)}</p>` +
       (where ? `<p style="margin:0">Where: ${escapeHtml(where)}</p>` : '') +
       (input.orderId ? `<p style="margin:0;color:#4b5563">Order: ${escapeHtml(input.orderId)}</p>` : '') +
+      (charges
+        ? `<table style="margin:16px 0;border-collapse:collapse">${charges.lines.map((l) => chargeRow(oneLine(l.label), l.amount)).join('')}${chargeRow('Total', charges.total, true)}</table>`
+        : '') +
       `<ol style="padding-left:20px;margin:20px 0">${items}</ol>` +
       `<p>Show the QR code on the ticket page${attachments.length ? ' or the attached PDF' : ''} at the entrance. ` +
       `Each ticket admits one person, once.</p>` +

@@ -7,7 +7,7 @@ import { typeAvailable, type EventDoc, type Owner } from './events.js';
 import { issuedCounts } from './issued-counts.js';
 import type { TicketDoc } from './tickets.js';
 import { csvLine } from './csv.js';
-import { eventZone, yieldToEventLoop, type FiguresService } from './figures.js';
+import { eventZone, moneyFigures, yieldToEventLoop, type FiguresService } from './figures.js';
 
 /** Which attendees to show: by check-in state, and by a search over holder and ticket id. */
 export interface AttendeeFilters {
@@ -164,6 +164,7 @@ export function createAttendanceService({ store, clock, figures }: AttendanceSer
         }
       }
       const revenue = totals?.revenue ?? 0;
+      const money = moneyFigures(totals);
       const ticketCount = totals?.tickets ?? 0;
       const checkedIn = totals?.checked_in ?? 0;
       return {
@@ -178,6 +179,7 @@ export function createAttendanceService({ store, clock, figures }: AttendanceSer
         held: event.inventory.held,
         available: event.inventory.available,
         revenue,
+        ...money,
         issued,
         checked_in: checkedIn,
         not_checked_in: ticketCount - checkedIn,

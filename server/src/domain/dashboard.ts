@@ -11,7 +11,7 @@ import type { EventDoc, Owner } from './events.js';
 import { issuedCounts } from './issued-counts.js';
 import type { OrderDoc } from './orders.js';
 import type { TicketDoc } from './tickets.js';
-import type { FiguresService } from './figures.js';
+import { moneyFigures, type FiguresService } from './figures.js';
 import { lastZonedDays, zonedDateKey } from '../kernel/zoned-time.js';
 
 /** Days the sales chart covers, today included. */
@@ -85,6 +85,8 @@ export interface DashboardSummary {
   tickets_sold: number;
   /** Paise paid through checkout, from those tickets; issued tickets add nothing. */
   revenue: number;
+  /** Gross, GST, convenience fees and net over those tickets (docs/gst.md#figures). */
+  money: { gross: number; tax: number; fees: number; net: number };
   /** Of those tickets, the ones issued through `POST /v1/tickets`: comps and ones paid for elsewhere. */
   issued: IssuedTicketCounts;
   /** Tickets checked in since midnight in `timezone`. */
@@ -209,6 +211,7 @@ export function createDashboardService({ store, clock, figures }: { store: Store
         active_events: activeCount,
         tickets_sold: ticketsSold,
         revenue,
+        money: moneyFigures(totals),
         issued: issuedCounts(totals),
         checkins_today: checkinsToday,
         attendance: {

@@ -9,8 +9,10 @@ import { createDomainEvents, domainEventId, type DomainEvents, type RecordInput 
 import { TtlCache } from './ttl-cache.js';
 import { parseEntry, type InventoryLedger } from './inventory.js';
 import { canonicalTimeZone } from '../kernel/zoned-time.js';
+import { DEFAULT_FEE_TAX_RATE, DEFAULT_SAC, type ConvenienceFeeDoc, type TicketTypeTax } from './event-tax.js';
 
-export interface TicketTypeDoc {
+/** A ticket type; its tax settings (`TicketTypeTax`) are absent on types made before tax existed. */
+export interface TicketTypeDoc extends TicketTypeTax {
   id: string;
   name: string;
   price: number;
@@ -65,6 +67,10 @@ export interface EventDoc {
   open_amount: OpenAmount | null;
   require_email_verification: boolean;
   hold_minutes: number;
+  /** GST state code of the venue, the place of supply (docs/gst.md); absent on events from before it. */
+  venue_state?: string | null;
+  /** Absent on events from before it: no fee. */
+  convenience_fee?: ConvenienceFeeDoc | null;
   inventory: Inventory;
   /** Bumped by every organizer edit; guards concurrent edits (holds do not touch it). */
   rev: number;
@@ -79,6 +85,17 @@ export interface TicketTypeInput {
   price: number;
   capacity?: number | null | undefined;
   max_per_order?: number | undefined;
+  tax_rate?: TicketTypeTax['tax_rate'] | undefined;
+  tax_inclusive?: boolean | undefined;
+  sac?: string | undefined;
+}
+
+/** The convenience fee as the organizer sets it; the defaults fill what is left out. */
+export interface ConvenienceFeeInput {
+  paid_by: 'buyer' | 'organizer';
+  percent_bp?: number | undefined;
+  fixed?: number | undefined;
+  tax_rate?: TicketTypeTax['tax_rate'] | undefined;
 }
 
 /** Event fields as the organizer sets them, already shape-checked and with Dates parsed. */
@@ -99,6 +116,8 @@ export interface EventInput {
   open_amount?: OpenAmount | null | undefined;
   require_email_verification?: boolean | undefined;
   hold_minutes?: number | undefined;
+  venue_state?: string | null | undefined;
+  convenience_fee?: ConvenienceFeeInput | null | undefined;
   status?: 'draft' | 'published' | undefined;
 }
 
@@ -218,6 +237,9 @@ export function checkEventRules(e: EventInput): void {
   if (e.valid_from && e.valid_until && e.valid_until <= e.valid_from) add('valid_until', 'must be after valid_from');
   if (e.open_amount && e.open_amount.min > e.open_amount.max) add('open_amount.min', 'must not exceed open_amount.max');
   if (e.ticket_types.length === 0) add('ticket_types', 'must have at least one ticket type');
+  // The place of supply of admission is where the event is held (docs/gst.md): a taxed ticket needs it.
+  const taxed = e.ticket_types.findIndex((t) => t.tax_rate != null);
+  if (taxed >= 0 && !e.venue_state) add('venue_state', `is needed when a ticket type has a tax rate (ticket_types.${taxed}.tax_rate)`);
   const names = new Set<string>();
   e.ticket_types.forEach((t, i) => {
     if (t.capacity != null && t.capacity > e.capacity) add(`ticket_types.${i}.capacity`, "must not exceed the event's capacity");
@@ -228,14 +250,33 @@ export function checkEventRules(e: EventInput): void {
   if (issues.length > 0) throw new AppError('VALIDATION_FAILED', 'The event is not valid.', issues);
 }
 
-function toTicketTypes(inputs: TicketTypeInput[]): TicketTypeDoc[] {
-  return inputs.map((t) => ({
-    id: t.id ?? newId('tt'),
-    name: t.name,
-    price: t.price,
-    capacity: t.capacity ?? null,
-    max_per_order: t.max_per_order ?? DEFAULT_MAX_PER_ORDER,
-  }));
+/**
+ * Ticket types as stored. An edit that keeps a type (by id) but leaves out its tax settings
+ * keeps them, so a client that knows nothing of tax (an older integration, the console's type
+ * rows) cannot clear them by saving.
+ */
+function toTicketTypes(inputs: TicketTypeInput[], current: readonly TicketTypeDoc[] = []): TicketTypeDoc[] {
+  return inputs
+    .map((input) => {
+      const before = input.id === undefined ? undefined : current.find((c) => c.id === input.id);
+      const kept = <K extends 'tax_rate' | 'tax_inclusive' | 'sac'>(key: K) => (input[key] === undefined ? before?.[key] : input[key]);
+      return { ...input, tax_rate: kept('tax_rate'), tax_inclusive: kept('tax_inclusive'), sac: kept('sac') };
+    })
+    .map((t) => ({
+      id: t.id ?? newId('tt'),
+      name: t.name,
+      price: t.price,
+      capacity: t.capacity ?? null,
+      max_per_order: t.max_per_order ?? DEFAULT_MAX_PER_ORDER,
+      tax_rate: t.tax_rate ?? null,
+      tax_inclusive: t.tax_inclusive ?? true,
+      sac: t.sac ?? DEFAULT_SAC,
+    }));
+}
+
+function toFee(fee: ConvenienceFeeInput | null | undefined): ConvenienceFeeDoc | null {
+  if (!fee) return null;
+  return { paid_by: fee.paid_by, percent_bp: fee.percent_bp ?? 0, fixed: fee.fixed ?? 0, tax_rate: fee.tax_rate === undefined ? DEFAULT_FEE_TAX_RATE : fee.tax_rate };
 }
 
 function docToInput(doc: EventDoc): EventInput {
@@ -261,6 +302,8 @@ function editableFields(e: EventInput) {
     open_amount: e.open_amount ?? null,
     require_email_verification: e.require_email_verification ?? true,
     hold_minutes: e.hold_minutes ?? DEFAULT_HOLD_MINUTES,
+    venue_state: e.venue_state ?? null,
+    convenience_fee: toFee(e.convenience_fee),
     status: e.status ?? ('published' as const),
   };
 }
@@ -305,7 +348,7 @@ function planEdit(current: EventDoc, next: EventInput, now: Date): { filter: Fil
     filter['inventory.available'] = op.gte(-capDelta);
   }
 
-  const nextTypes = toTicketTypes(next.ticket_types);
+  const nextTypes = toTicketTypes(next.ticket_types, current.ticket_types);
   const known = new Map(current.ticket_types.map((t) => [t.id, t]));
   nextTypes.forEach((t, i) => {
     const path = `inventory.types.${t.id}`;

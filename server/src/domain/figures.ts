@@ -37,6 +37,17 @@ export const SETTLE_GRACE_MS = 30_000;
 /** The zone an account's dashboard days are kept in until it is read in another. */
 export const DASHBOARD_TIMEZONE = DEFAULT_TIMEZONE;
 
+/**
+ * Gross, tax, fees and net from an event's or account's counters (docs/gst.md#figures). Tickets
+ * sold before tax existed count at their price, with no tax and no fee.
+ */
+export function moneyFigures(totals: Pick<FiguresDoc, 'revenue' | 'over_price' | 'tax' | 'fees'> | null | undefined) {
+  const gross = (totals?.revenue ?? 0) + (totals?.over_price ?? 0);
+  const tax = totals?.tax ?? 0;
+  const fees = totals?.fees ?? 0;
+  return { gross, tax, fees, net: gross - tax - fees };
+}
+
 /** Per ticket type counters of an event. */
 export interface TypeFigures {
   tickets?: number;
@@ -52,8 +63,16 @@ export interface FiguresDoc {
   livemode: boolean;
   /** Tickets that admit or admitted (not voided). */
   tickets?: number;
-  /** Paise paid for those tickets. */
+  /** Paise paid for those tickets: their prices. */
   revenue?: number;
+  /**
+   * What buyers paid beyond the prices (a fee they pay, tax added to exclusive prices), the GST
+   * in what they paid, and convenience fees (docs/gst.md#figures): gross is `revenue +
+   * over_price`, net `gross − tax − fees`. Absent while none of the tickets had any.
+   */
+  over_price?: number;
+  tax?: number;
+  fees?: number;
   checked_in?: number;
   /** Of `tickets`, those issued through `POST /v1/tickets`, by `issued_as`. */
   issued?: { comp?: number; paid_elsewhere?: number };
@@ -189,6 +208,13 @@ export function contribute(tally: Tally, ticket: TicketDoc, counted: string | nu
   tally.add('figures', ticket.event, eventSet, `${type}.revenue`, price);
   tally.add('figures', scope, accountSet, 'tickets', sign);
   tally.add('figures', scope, accountSet, 'revenue', price);
+  if (ticket.money) {
+    const money = { over_price: ticket.money.gross - ticket.price, tax: ticket.money.tax, fees: ticket.money.fees };
+    for (const [path, n] of Object.entries(money)) {
+      tally.add('figures', ticket.event, eventSet, path, sign * n);
+      tally.add('figures', scope, accountSet, path, sign * n);
+    }
+  }
   if (ticket.campaign) {
     const campaign = `campaigns.${campaignKey(ticket.campaign)}`;
     tally.add('figures', ticket.event, eventSet, `${campaign}.tickets`, sign);

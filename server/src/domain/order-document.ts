@@ -11,6 +11,8 @@ export interface NewOrder {
   event: string;
   status: OrderDoc['status'];
   items: OrderItemDoc[];
+  /** Checkout only: the tax and fee figures, whose total is the amount (default: none). */
+  breakdown?: OrderDoc['breakdown'];
   buyer: OrderDoc['buyer'];
   /** Checkout only: the campaign the buyer came from (default: none). */
   tracking?: OrderDoc['tracking'];
@@ -28,8 +30,9 @@ export interface NewOrder {
 
 /**
  * The one place an order document is written from scratch, so a new order field gets its
- * starting value here once rather than in every path that creates orders. The quantity and
- * amount are the items' sums, never passed separately, so they cannot disagree with the lines.
+ * starting value here once rather than in every path that creates orders. The quantity is the
+ * items' sum, and the amount the breakdown's total (the items' sum without one), never passed
+ * separately, so they cannot disagree with the lines.
  *
  * @example
  * await orders.insertOne(newOrderDocument({ id, owner, event: event._id, status: 'awaiting_payment', items, … }));
@@ -43,7 +46,8 @@ export function newOrderDocument(o: NewOrder): OrderDoc {
     status: o.status,
     items: o.items,
     quantity: o.items.reduce((sum, i) => sum + i.quantity, 0),
-    amount: o.items.reduce((sum, i) => sum + i.quantity * i.unit_price, 0),
+    amount: o.breakdown?.total ?? o.items.reduce((sum, i) => sum + i.quantity * i.unit_price, 0),
+    ...(o.breakdown ? { breakdown: o.breakdown } : {}),
     currency: 'INR',
     buyer: o.buyer,
     tracking: o.tracking ?? null,

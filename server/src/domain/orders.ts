@@ -14,6 +14,8 @@ import type { RefundFailureCode } from './refunds.js';
 import { CODE_TTL_MS, hashCode, MAX_CODE_ATTEMPTS, MAX_SENDS_PER_EMAIL_PER_HOUR, MAX_SENDS_PER_IP_PER_HOUR, newCode, sameDigest } from './verification.js';
 import type { Outbox } from './ports.js';
 import { createDomainEvents, type DomainEvents } from './domain-events.js';
+import { orderBreakdown, type OrderBreakdownDoc } from './event-tax.js';
+import { createTaxProfileService } from './tax-profiles.js';
 
 export const AWAITING: readonly OrderStatus[] = ['awaiting_verification', 'awaiting_payment'];
 
@@ -32,7 +34,10 @@ export interface OrderDoc {
   status: OrderStatus;
   items: OrderItemDoc[];
   quantity: number;
+  /** What the buyer is charged: the breakdown's `total` when there is one, else the items' sum. */
   amount: number;
+  /** Tax and fee figures (docs/gst.md); absent or null on orders of events without tax or fee settings. */
+  breakdown?: OrderBreakdownDoc | null;
   currency: 'INR';
   buyer: { name: string; email: string; phone: string | null };
   /** Where the buyer came from (docs/domain-rules.md#campaign-tracking); absent on orders from before it, null without one. */
@@ -250,6 +255,11 @@ function priceOrder(event: EventDoc, input: CreateOrderInput): OrderItemDoc[] {
   return items;
 }
 
+/** A ticket type's tax settings, without its other fields. */
+function pickTax(type: EventDoc['ticket_types'][number] | undefined) {
+  return { tax_rate: type?.tax_rate ?? null, tax_inclusive: type?.tax_inclusive ?? true, ...(type?.sac === undefined ? {} : { sac: type.sac }) };
+}
+
 /** Why seats could not be held: sales stopped, or not enough left (with what is left). */
 function holdRefusal(event: EventDoc, items: readonly OrderItemDoc[], now: Date): AppError {
   if (!salesOpen(event, now)) return new AppError('SALES_CLOSED', 'Ticket sales for this event are closed.');
@@ -275,6 +285,20 @@ export function createOrderService(deps: OrderServiceDeps) {
   const domainEvents = deps.domainEvents ?? createDomainEvents({ store, clock });
   const orders = store.collection<OrderDoc>('orders');
   const events = store.collection<EventDoc>('events');
+  const taxProfiles = createTaxProfileService({ store, clock });
+
+  /**
+   * The order's tax and fee figures, or null for an event with neither tax rates nor a fee,
+   * whose orders stay exactly as before tax existed. The organizer's profile is read now: the
+   * figures of an order never change afterwards.
+   */
+  async function breakdownFor(event: EventDoc, items: readonly OrderItemDoc[]): Promise<OrderBreakdownDoc | null> {
+    const typeOf = (id: string) => event.ticket_types.find((t) => t.id === id);
+    if (!event.convenience_fee && items.every((i) => typeOf(i.ticket_type)?.tax_rate == null)) return null;
+    const profile = await taxProfiles.find(event.account);
+    const taxable = items.map((i) => ({ ...i, ...pickTax(typeOf(i.ticket_type)) }));
+    return orderBreakdown(taxable, event.convenience_fee ?? null, profile, event.venue_state);
+  }
 
   /** Counts a code send against the hourly limits (docs/domain-rules.md#email-verification), or throws RATE_LIMITED. */
   async function countCodeSend(email: string, ip: string): Promise<void> {
@@ -394,7 +418,8 @@ export function createOrderService(deps: OrderServiceDeps) {
       if (!salesOpen(event, now)) throw holdRefusal(event, [], now);
       const items = priceOrder(event, input);
       const quantity = items.reduce((sum, i) => sum + i.quantity, 0);
-      const amount = items.reduce((sum, i) => sum + i.quantity * i.unit_price, 0);
+      const breakdown = await breakdownFor(event, items);
+      const amount = breakdown?.total ?? items.reduce((sum, i) => sum + i.quantity * i.unit_price, 0);
       const buyer = { name: input.buyer.name, email: input.buyer.email.toLowerCase(), phone: input.buyer.phone ?? null };
       const required = event.require_email_verification;
       // An account that cannot take payments in this mode refuses before anything is held or mailed.
@@ -433,6 +458,7 @@ export function createOrderService(deps: OrderServiceDeps) {
         event: event._id,
         status: required ? 'awaiting_verification' : 'awaiting_payment',
         items,
+        breakdown,
         buyer,
         tracking: keptTracking(input.tracking),
         clientSecretHash: hashClientSecret(clientSecret),

@@ -96,6 +96,8 @@ export const SERVICE_PERMISSIONS: Readonly<Record<string, MethodRule>> = {
   'webhookEndpoints.rollSecret': { permission: 'webhooks:manage' },
   'webhookEndpoints.recentDeliveries': { permission: 'webhooks:manage' },
   'webhookEndpoints.resend': { permission: 'webhooks:manage' },
+  'taxProfiles.get': { permission: 'reports:read' },
+  'taxProfiles.put': { permission: 'payments:manage' },
   // Whether live sales are on shows on every dashboard; only last fours leave the server.
   'paymentAccounts.settings': 'open',
   'paymentAccounts.connect': { permission: 'payments:manage' },

@@ -10,6 +10,7 @@ import type { OrderDoc } from './orders.js';
 import type { TicketCodes } from './ticket-codes.js';
 import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
 import { createDomainEvents, domainEventId, type DomainEvents } from './domain-events.js';
+import { ticketMoney, type TicketMoney } from './event-tax.js';
 
 export interface TicketDoc {
   _id: string;
@@ -34,6 +35,8 @@ export interface TicketDoc {
    * from the ticket alone (domain/figures.ts). Absent without one.
    */
   campaign?: string;
+  /** Its part of the order's tax and fee figures (`ticketMoney`); absent on orders without them. */
+  money?: TicketMoney;
   status: TicketStatus;
   code: string;
   valid_from: Date | null;
@@ -127,6 +130,7 @@ export function createTicketService({
       const have = new Set(existing.map((t) => t.index));
       const { valid_from, valid_until } = validityOf(event);
       const kind = issuedAs(order);
+      const money = order.breakdown ? ticketMoney(order.items, order.breakdown) : [];
       let index = 0;
       for (const item of order.items) {
         for (let n = 0; n < item.quantity; n++, index++) {
@@ -145,6 +149,7 @@ export function createTicketService({
             ...(kind ? { issued_as: kind } : {}),
             holder: { name: order.buyer.name, email: order.buyer.email },
             ...(order.tracking?.campaign ? { campaign: order.tracking.campaign } : {}),
+            ...(money[index] ? { money: money[index] } : {}),
             status: 'valid',
             code: await codes.sign(order.account, id, order.event),
             valid_from,

@@ -28,6 +28,9 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'GET /v1/events/{id}/verification-key': 'events:read',
   'GET /v1/events_log': 'events_log:read',
   'GET /v1/events_log/{id}': 'events_log:read',
+  // The account's legal identity on invoices: read by those who see the money, set by owners.
+  'GET /v1/account/tax_profile': 'reports:read',
+  'PUT /v1/account/tax_profile': 'payments:manage',
   'GET /v1/account/payment_settings': 'payments:manage',
   'PUT /v1/account/payment_settings': 'payments:manage',
   'DELETE /v1/account/payment_settings': 'payments:manage',

@@ -7,9 +7,11 @@ import type {
   EventLogEntry,
   List,
   Order,
+  OrderBreakdown,
   PaymentSettings,
   PublicEvent,
   PublicTicket,
+  TaxProfile,
   Ticket,
   WebhookEndpoint,
 } from '@trendy-tickets/sdk';
@@ -17,6 +19,8 @@ import type { AuditEntryDoc } from '../domain/audit-log.js';
 import type { DomainEventDoc } from '../domain/domain-events.js';
 import type { CheckinDoc } from '../domain/checkins.js';
 import type { AccountDoc, ApiKeyDoc } from '../domain/accounts.js';
+import type { TaxProfileDoc } from '../domain/tax-profiles.js';
+import { DEFAULT_SAC } from '../domain/event-tax.js';
 import { earliestHoldExpiry, salesOpen, typeAvailable, type EventDoc } from '../domain/events.js';
 import type { OrderDoc } from '../domain/orders.js';
 import type { Collector, GatewayConfigDoc } from '../domain/payment-accounts.js';
@@ -32,6 +36,11 @@ const isoOrNull = (d: Date | null): string | null => (d ? d.toISOString() : null
 
 export function toList<D, T>(page: Page<D>, toJson: (doc: D) => T): List<T> {
   return { object: 'list', data: page.data.map(toJson), has_more: page.hasMore, next_cursor: page.nextCursor };
+}
+
+/** A tax profile on the wire (docs/gst.md#who-is-taxed). */
+export function toTaxProfileJson(doc: TaxProfileDoc): TaxProfile {
+  return { object: 'tax_profile', legal_name: doc.legal_name, address: doc.address, state: doc.state, gstin: doc.gstin, updated_at: iso(doc.updated_at) };
 }
 
 export function toAccountJson(doc: AccountDoc): Account {
@@ -76,6 +85,9 @@ export function toEventJson(doc: EventDoc): Event {
         sold: counters.sold,
         held: counters.held,
         available: typeAvailable(doc, t.id),
+        tax_rate: t.tax_rate ?? null,
+        tax_inclusive: t.tax_inclusive ?? true,
+        sac: t.sac ?? DEFAULT_SAC,
       };
     }),
     sales_start_at: isoOrNull(doc.sales_start_at),
@@ -89,6 +101,8 @@ export function toEventJson(doc: EventDoc): Event {
     sold: doc.inventory.sold,
     held: doc.inventory.held,
     available: doc.inventory.available,
+    venue_state: doc.venue_state ?? null,
+    convenience_fee: doc.convenience_fee ?? null,
   };
 }
 
@@ -113,7 +127,12 @@ export function toPublicEventJson(doc: EventDoc, now: Date): PublicEvent {
       max_per_order: t.max_per_order,
       available: typeAvailable(doc, t.id),
       held: doc.inventory.types[t.id]?.held ?? 0,
+      tax_rate: t.tax_rate ?? null,
+      tax_inclusive: t.tax_inclusive ?? true,
     })),
+    venue_state: doc.venue_state ?? null,
+    // An absorbed fee is the organizer's business, not the buyer's.
+    convenience_fee: doc.convenience_fee?.paid_by === 'buyer' ? doc.convenience_fee : null,
     available: doc.inventory.available,
     held: doc.inventory.held,
     holds_expire_at: isoOrNull(earliestHoldExpiry(doc)),
@@ -160,6 +179,43 @@ export function toPublicTicketJson(doc: TicketDoc, event: EventDoc): PublicTicke
   };
 }
 
+/**
+ * An order's figures on the wire. Orders without stored figures (events without tax or fee
+ * settings, orders from before tax existed) read as untaxed lines adding up to their amount.
+ */
+export function toOrderBreakdownJson(doc: OrderDoc): OrderBreakdown {
+  const b = doc.breakdown;
+  if (!b) {
+    const lines = doc.items.map((i) => {
+      const value = i.quantity * i.unit_price;
+      return { ticket_type: i.ticket_type, tax_rate: null, tax_inclusive: true, sac: null, taxable_value: value, cgst: 0, sgst: 0, igst: 0, total: value };
+    });
+    return { supply: null, place_of_supply: null, lines, fee: null, taxable_value: doc.amount, cgst: 0, sgst: 0, igst: 0, tax: 0, fees: 0, total: doc.amount };
+  }
+  return {
+    supply: b.place_of_supply === null ? null : b.supply,
+    place_of_supply: b.place_of_supply,
+    lines: b.lines.map((l, i) => {
+      const tax = b.line_tax[i];
+      return {
+        ticket_type: tax?.ticket_type ?? doc.items[i]?.ticket_type ?? '',
+        tax_rate: tax?.tax_rate ?? null,
+        tax_inclusive: tax?.tax_inclusive ?? true,
+        sac: tax?.sac ?? null,
+        ...l,
+      };
+    }),
+    fee: b.fee ? { ...b.fee, tax_rate: b.fee_tax_rate } : null,
+    taxable_value: b.taxable_value,
+    cgst: b.cgst,
+    sgst: b.sgst,
+    igst: b.igst,
+    tax: b.tax,
+    fees: b.fee?.paid_by === 'buyer' ? b.fee.taxable_value : 0,
+    total: b.total,
+  };
+}
+
 export function toOrderJson(doc: OrderDoc, tickets: readonly TicketDoc[], publicUrl: string, clientSecret?: string): Order {
   const v = doc.verification;
   return {
@@ -172,6 +228,7 @@ export function toOrderJson(doc: OrderDoc, tickets: readonly TicketDoc[], public
     items: doc.items.map((i) => ({ ticket_type: i.ticket_type, name: i.name, quantity: i.quantity, unit_price: i.unit_price })),
     quantity: doc.quantity,
     amount: doc.amount,
+    breakdown: toOrderBreakdownJson(doc),
     currency: doc.currency,
     buyer: { name: doc.buyer.name, email: doc.buyer.email, phone: doc.buyer.phone },
     expires_at: iso(doc.expires_at),

@@ -9,6 +9,7 @@ import type { OrderDoc } from '../domain/orders.js';
 import type { TicketDoc } from '../domain/tickets.js';
 import { MAX_CODE_ATTEMPTS } from '../domain/verification.js';
 import { Layout, rupees } from './layout.js';
+import { orderLines } from '../domain/order-lines.js';
 
 /** What the buyer typed, echoed back when the form has to be shown again. */
 export interface CheckoutFormValues {
@@ -174,12 +175,10 @@ export interface OrderPageProps {
 const OrderSummary: FC<{ order: OrderDoc }> = ({ order }) => (
   <section class="card">
     <h2>Your order</h2>
-    {order.items.map((i) => (
+    {orderLines(order).map((line) => (
       <div class="row">
-        <span>
-          {i.quantity} × {i.name}
-        </span>
-        <span>{i.unit_price === 0 ? 'Free' : rupees(i.quantity * i.unit_price)}</span>
+        <span>{line.label}</span>
+        <span>{line.amount === 0 ? 'Free' : rupees(line.amount)}</span>
       </div>
     ))}
     <div class="row">

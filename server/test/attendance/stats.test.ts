@@ -71,6 +71,11 @@ describe('GET /v1/events/{id}/stats', () => {
       held: 2,
       available: 90,
       revenue: 5 * GENERAL + 3 * VIP,
+      // No tax settings: gross and net are the revenue, with no tax and no fees.
+      gross: 5 * GENERAL + 3 * VIP,
+      tax: 0,
+      fees: 0,
+      net: 5 * GENERAL + 3 * VIP,
       issued: { total: 0, comps: 0, paid_elsewhere: 0 },
       checked_in: 3,
       not_checked_in: 5,

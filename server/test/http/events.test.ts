@@ -67,8 +67,32 @@ describe('events (happy)', () => {
       available: 100,
     });
     expect(event.ticket_types).toEqual([
-      { id: expect.stringMatching(/^tt_/), name: 'General', price: 49_900, capacity: null, max_per_order: 10, sold: 0, held: 0, available: 100 },
-      { id: expect.stringMatching(/^tt_/), name: 'VIP', price: 149_900, capacity: 20, max_per_order: 4, sold: 0, held: 0, available: 20 },
+      {
+        id: expect.stringMatching(/^tt_/),
+        name: 'General',
+        price: 49_900,
+        capacity: null,
+        max_per_order: 10,
+        sold: 0,
+        held: 0,
+        available: 100,
+        tax_rate: null,
+        tax_inclusive: true,
+        sac: '9996',
+      },
+      {
+        id: expect.stringMatching(/^tt_/),
+        name: 'VIP',
+        price: 149_900,
+        capacity: 20,
+        max_per_order: 4,
+        sold: 0,
+        held: 0,
+        available: 20,
+        tax_rate: null,
+        tax_inclusive: true,
+        sac: '9996',
+      },
     ]);
   });
 
@@ -411,7 +435,16 @@ describe('GET /v1/public/events/:id', () => {
     const res = await t.call('GET', `/v1/public/events/${event.id}`, { key: pk });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ object: 'public_event', id: event.id, name: 'Monsoon Jazz Night', sales_open: true, available: 100 });
-    expect(res.body.ticket_types[1]).toEqual({ id: event.ticket_types[1].id, name: 'VIP', price: 149_900, max_per_order: 4, available: 20, held: 0 });
+    expect(res.body.ticket_types[1]).toEqual({
+      id: event.ticket_types[1].id,
+      name: 'VIP',
+      price: 149_900,
+      max_per_order: 4,
+      available: 20,
+      held: 0,
+      tax_rate: null,
+      tax_inclusive: true,
+    });
     // Held seats are shown (they may come back to a waiting buyer); sales figures are not.
     expect(res.body).toMatchObject({ held: 0, holds_expire_at: null });
     for (const hidden of ['allowed_origins', 'sold', 'capacity', 'account']) expect(res.body).not.toHaveProperty(hidden);

@@ -54,6 +54,7 @@ describe('operations endpoints', () => {
         '/readyz',
         '/v1/account',
         '/v1/account/payment_settings',
+        '/v1/account/tax_profile',
         '/v1/accounts',
         '/v1/audit_logs',
         '/v1/audit_logs.csv',

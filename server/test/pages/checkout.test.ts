@@ -55,6 +55,29 @@ async function latestCode(): Promise<string> {
   return mail.subject.slice(0, 6);
 }
 
+describe('checkout with GST and a convenience fee', () => {
+  it('shows ticket, fee and tax lines that add up to the amount charged, on the page and in the tickets mail', async () => {
+    const profile = { legal_name: 'Mumbai Music Co.', address: 'Marine Drive, Mumbai', state: '27', gstin: '27AAPFU0939F1ZV' };
+    expect((await t.call('PUT', '/v1/account/tax_profile', { key: sk, body: profile })).status).toBe(200);
+    const event = await createEvent({
+      venue_state: '27',
+      ticket_types: [{ name: 'General', price: 49_900, tax_rate: 18, tax_inclusive: false }],
+      convenience_fee: { paid_by: 'buyer', percent_bp: 250, fixed: 1_000 },
+    });
+    const started = await startOrder(event.id, { [`qty_${event.ticket_types[0]?.id}`]: '3' });
+    await post(`/checkout/orders/${started.orderId}/verify?key=${pk}`, { code: await latestCode() }, { Cookie: started.cookie });
+    const payStep = (await (await get(started.location, started.cookie)).text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    // Hand-computed in sdk/test/tax.test.ts: 1,49,700 + 6,744 + 14,080 + 14,080 = 1,84,604 paise.
+    expect(payStep).toContain('3 × General ₹1,497.00 Convenience fee ₹67.44 CGST ₹140.80 SGST ₹140.80 Total ₹1,846.04');
+    expect(payStep).toContain('Pay ₹1,846.04 (test)');
+
+    await post(`/checkout/orders/${started.orderId}/pay?key=${pk}`, { outcome: 'success' }, { Cookie: started.cookie });
+    await latestCode().catch(() => undefined); // runs the outbox once more: the tickets mail
+    const mail = (await t.mailbox.list()).find((m) => m.to === BUYER.email && /Your tickets/.test(m.subject));
+    expect(mail?.text).toContain('3 × General: INR 1,497.00\nConvenience fee: INR 67.44\nCGST: INR 140.80\nSGST: INR 140.80\nTotal: INR 1,846.04');
+  });
+});
+
 describe('checkout (happy, the no-script /basic flow)', () => {
   it('sells tickets end to end: form → email code → test payment → tickets', async () => {
     const event = await createEvent();

@@ -28,6 +28,7 @@ export const hi: Record<Key, string> = {
   amount: 'राशि ({min} – {max})',
   amountBad: '{min} से {max} के बीच राशि लिखें।',
   total: 'कुल',
+  fee: 'सुविधा शुल्क',
   free: 'मुफ़्त',
   next: 'आगे बढ़ें',
   back: 'वापस',

@@ -22,6 +22,38 @@ async function atPay(options: Parameters<typeof setup>[0] = {}) {
 
 const dialog = (el: TtsCheckout) => $<HTMLDialogElement>(el, 'dialog');
 
+describe('pay step, with GST and a convenience fee', () => {
+  it('shows ticket, fee and tax lines that add up to the amount charged', async () => {
+    const s = await setup({
+      event: {
+        venue_state: '29',
+        ticket_types: [{ name: 'General', price: 49_900, tax_rate: 18, tax_inclusive: false }],
+        convenience_fee: { paid_by: 'buyer', percent_bp: 250, fixed: 1_000 },
+      },
+      attrs: { quantity: '3' },
+    });
+    const profile = { legal_name: 'Mumbai Music Co.', address: 'Marine Drive, Mumbai', state: '27', gstin: '27AAPFU0939F1ZV' };
+    expect((await s.t.call('PUT', '/v1/account/tax_profile', { key: s.org.sk, body: profile })).status).toBe(200);
+    const { code } = await toVerify(s.el, s.t);
+    await enterCode(s.el, await code());
+    await until(() => expect(text(s.el)).toMatch(/Pay ₹/));
+
+    const rows = [...root(s.el).querySelectorAll('[part="summary"] .row')].map((r) => [...r.children].map((c) => (c.textContent ?? '').trim()));
+    const paise = (shown: string) => Number(shown.replace(/[₹,.]/g, ''));
+    const total = rows.pop()!;
+    // Inter-state: 3 × ₹499 = ₹1,497 with IGST ₹269.46; fee 3 × ₹22.48 = ₹67.44 with IGST ₹12.14.
+    expect(rows).toEqual([
+      ['3 × General', '₹1,497.00'],
+      ['Convenience fee', '₹67.44'],
+      ['IGST', '₹281.60'],
+    ]);
+    expect(rows.reduce((sum, r) => sum + paise(r[1]!), 0)).toBe(paise(total[1]!));
+    const order = s.events.find((e) => e.type === 'tts-order-created')?.detail.order;
+    expect(paise(total[1]!)).toBe(order?.amount ?? 184_604);
+    expect(total[1]).toBe('₹1,846.04');
+  });
+});
+
 describe('pay step, test mode', () => {
   it('shows a clearly marked test panel; Pay issues the tickets and fires tts-paid', async () => {
     const { el, events, route } = await atPay({ attrs: { quantity: '2' } });

@@ -2,7 +2,8 @@ import { html } from 'lit/html.js';
 import type { StepContext } from './context.js';
 
 /**
- * Step 4: the itemised amount (ticket lines, quantities, total), then the built-in test gateway's clearly marked panel (test mode) or
+ * Step 4: the itemised amount (ticket lines, the convenience fee, GST by kind, total: the lines add up to
+ * the total, as the server worked them out, docs/gst.md), then the built-in test gateway's clearly marked panel (test mode) or
  * the button that opens Razorpay Checkout (live mode; its script loads only on that click).
  *
  * @example html`<div class="body">${payStep(context)}</div>`
@@ -11,11 +12,14 @@ export function payStep(c: StepContext) {
   const { i, order } = c;
   const payment = order?.payment;
   const label = i.t('payAmount', { amount: i.money(order?.amount ?? 0) });
-  // What the money is for, line by line; fees and taxes will join these lines.
-  const lines = order?.items.map((x) => html`<p class="row"><span>${x.quantity} × ${x.name}</span><span>${i.money(x.quantity * x.unit_price)}</span></p>`);
+  // What the money is for, line by line: tickets before tax, the fee the buyer pays, then each kind of tax.
+  const b = order?.breakdown;
+  const row = (label: string, paise: number) => html`<p class="row"><span>${label}</span><span>${i.money(paise)}</span></p>`;
+  const lines = order?.items.map((x, n) => row(`${x.quantity} × ${x.name}`, b?.lines[n]?.taxable_value ?? x.quantity * x.unit_price));
+  const extra = b ? [...(b.fees > 0 ? [row(i.t('fee'), b.fees)] : []), ...(['cgst', 'sgst', 'igst'] as const).filter((k) => b[k] > 0).map((k) => row(k.toUpperCase(), b[k]))] : [];
   return html`<h3 data-focus tabindex="-1">${i.t('pay')}</h3>
     <div class="sum" part="summary">
-      ${lines}
+      ${lines}${extra}
       <p class="row"><b>${i.t('total')}</b><b>${i.money(order?.amount ?? 0)}</b></p>
     </div>
     ${

@@ -21,6 +21,15 @@ export const Figure: FC<{ label: string; value: string; note?: string | undefine
   </div>
 );
 
+/**
+ * Net of GST and convenience fees, with gross, tax and fees beneath (docs/gst.md#figures);
+ * nothing for an organizer who has charged neither, whose revenue already says it all.
+ */
+export const MoneyFigure: FC<{ money: { gross: number; tax: number; fees: number; net: number } }> = ({ money }) =>
+  money.tax === 0 && money.fees === 0 ? null : (
+    <Figure id="fig-net" label="Net of tax and fees" value={rupees(money.net)} note={`gross ${rupees(money.gross)} · tax ${rupees(money.tax)} · fees ${rupees(money.fees)}`} />
+  );
+
 const ActivityLine: FC<{ item: Activity; timezone: string }> = ({ item, timezone }) => {
   if (item.kind === 'order') {
     return (
@@ -87,6 +96,7 @@ export const DashboardPage: FC<{ user: ConsoleUser; summary: DashboardSummary; f
         <Figure id="fig-active" label="Active events" value={count(summary.active_events)} />
         <Figure id="fig-sold" label="Tickets sold" value={count(summary.tickets_sold)} />
         <Figure id="fig-revenue" label="Revenue" value={rupees(summary.revenue)} note={revenueNote(summary.issued)} />
+        <MoneyFigure money={summary.money} />
         <Figure id="fig-checkins" label="Check-ins today" value={count(summary.checkins_today)} />
         <Figure
           id="fig-attendance"

@@ -10,7 +10,7 @@ import { eventFieldLabel, type EventForm, type TicketTypeRow } from '../event-fo
 import { qrSvg } from '../../delivery/qr.js';
 import { count, percent, revenueNote, rupees, when } from '../format.js';
 import { scanView } from '../scan-view.js';
-import { Figure } from './dashboard.js';
+import { Figure, MoneyFigure } from './dashboard.js';
 import { Checkbox, ErrorSummary, Field, Select, TextArea, type FieldErrors } from './fields.js';
 import { CsrfField, Shell, type Flash } from './layout.js';
 
@@ -463,6 +463,7 @@ export const EventPage: FC<EventPageProps> = ({ user, event, stats, scans, embed
       <section class="figures" aria-label="Figures">
         <Figure id="fig-sold" label="Sold" value={`${count(stats.sold)} / ${count(stats.capacity)}`} note={`${count(stats.held)} held · ${count(stats.available)} left`} />
         <Figure id="fig-revenue" label="Revenue" value={rupees(stats.revenue)} note={revenueNote(stats.issued)} />
+        <MoneyFigure money={stats} />
         <Figure
           id="fig-checked-in"
           label="Checked in"

@@ -4,9 +4,18 @@ import { createRoute } from '@hono/zod-openapi';
 import { AppError } from '../../kernel/errors.js';
 import { requireKey } from '../middleware/auth.js';
 import { bearer, createRouter } from '../router.js';
-import { AccountCreatedSchema, AccountSchema, ApiKeyListSchema, ApiKeySchema, CreateAccountBody, RollKeyBody } from '../schemas/accounts.js';
+import {
+  AccountCreatedSchema,
+  AccountSchema,
+  ApiKeyListSchema,
+  ApiKeySchema,
+  CreateAccountBody,
+  RollKeyBody,
+  TaxProfileSchema,
+  UpdateTaxProfileBody,
+} from '../schemas/accounts.js';
 import { errorResponses } from '../schemas/common.js';
-import { toAccountJson, toApiKeyJson } from '../serializers.js';
+import { toAccountJson, toApiKeyJson, toTaxProfileJson } from '../serializers.js';
 
 const signUp = createRoute({
   method: 'post',
@@ -67,7 +76,39 @@ const listKeys = createRoute({
   },
 });
 
-/** Sign-up, the account and its API keys. */
+const retrieveTaxProfile = createRoute({
+  method: 'get',
+  path: '/v1/account/tax_profile',
+  tags: ['Accounts'],
+  summary: 'The tax profile',
+  description: 'Who the organizer is for GST: legal name, address, state and GSTIN. 404 `NOT_FOUND` until one is set; an account without one charges no GST.',
+  security: bearer,
+  middleware: [requireKey('secret')],
+  responses: {
+    200: { description: 'The tax profile.', content: { 'application/json': { schema: TaxProfileSchema } } },
+    ...errorResponses(401, 403, 404),
+  },
+});
+
+const updateTaxProfile = createRoute({
+  method: 'put',
+  path: '/v1/account/tax_profile',
+  tags: ['Accounts'],
+  summary: 'Set the tax profile',
+  description: [
+    'Sets the whole tax profile, for both modes. `gstin` is checked for its shape and check character, and must begin with the code of `state`; `null` means not registered for GST.',
+    'Orders created afterwards are taxed by it; orders already made keep their figures.',
+  ].join('\n\n'),
+  security: bearer,
+  middleware: [requireKey('secret')],
+  request: { body: { required: true, content: { 'application/json': { schema: UpdateTaxProfileBody } } } },
+  responses: {
+    200: { description: 'The tax profile as stored.', content: { 'application/json': { schema: TaxProfileSchema } } },
+    ...errorResponses(400, 401, 403),
+  },
+});
+
+/** Sign-up, the account, its tax profile and its API keys. */
 export function accountRoutes() {
   return createRouter()
     .openapi(signUp, async (c) => {
@@ -99,6 +140,8 @@ export function accountRoutes() {
       c.header('Cache-Control', 'no-store'); // carries the new key: never cached, never replayed
       return c.json(toApiKeyJson(rolled.key, rolled.raw), 201);
     })
+    .openapi(retrieveTaxProfile, async (c) => c.json(toTaxProfileJson(await c.var.services.taxProfiles.get(c.var.auth.account._id)), 200))
+    .openapi(updateTaxProfile, async (c) => c.json(toTaxProfileJson(await c.var.services.taxProfiles.put(c.var.auth.account._id, c.req.valid('json'))), 200))
     .openapi(listKeys, async (c) => {
       const keys = await c.var.services.accounts.listKeys(c.var.auth.account._id);
       return c.json({ object: 'list' as const, data: keys.map((k) => toApiKeyJson(k)), has_more: false, next_cursor: null }, 200);

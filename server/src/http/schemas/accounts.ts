@@ -1,5 +1,14 @@
 import { z } from '@hono/zod-openapi';
-import type { Account, AccountCreated, ApiKey, CreateAccountParams, RollKeyParams } from '@trendy-tickets/sdk';
+import {
+  GST_STATE_CODES,
+  type Account,
+  type AccountCreated,
+  type ApiKey,
+  type CreateAccountParams,
+  type RollKeyParams,
+  type TaxProfile,
+  type UpdateTaxProfileParams,
+} from '@trendy-tickets/sdk';
 import { type Exact, text, timestampOut } from './common.js';
 
 /** bcrypt reads only the first 72 bytes of a password; longer ones would be silently cut. */
@@ -58,6 +67,40 @@ export const ApiKeySchema = z
 export const ApiKeyListSchema = z
   .object({ object: z.literal('list'), data: z.array(ApiKeySchema), has_more: z.boolean(), next_cursor: z.string().nullable() })
   .openapi('ApiKeyList');
+
+const stateCode = z
+  .string()
+  .refine((v) => GST_STATE_CODES.includes(v), 'must be a GST state code')
+  .openapi({ description: 'GST state code, two digits.', example: '27' });
+
+export const UpdateTaxProfileBody = z
+  .strictObject({
+    legal_name: text(200).openapi({ example: 'Mumbai Music Company Private Limited' }),
+    address: text(500, { multiline: true }).openapi({ example: '12 Marine Drive, Mumbai 400020' }),
+    state: stateCode,
+    gstin: z
+      .string()
+      .trim()
+      .nullable()
+      .openapi({ description: 'The GSTIN, checked for its shape, its check character and its state code; null when not registered.', example: '27AAPFU0939F1ZV' }),
+  })
+  .openapi('UpdateTaxProfileParams');
+
+export const TaxProfileSchema = z
+  .object({
+    object: z.literal('tax_profile'),
+    legal_name: z.string(),
+    address: z.string(),
+    state: z.string().openapi({ example: '27' }),
+    gstin: z.string().nullable().openapi({ example: '27AAPFU0939F1ZV' }),
+    updated_at: timestampOut,
+  })
+  .openapi('TaxProfile');
+
+export const taxProfileSchemasMatchWireTypes: [Exact<z.infer<typeof TaxProfileSchema>, TaxProfile>, Exact<z.input<typeof UpdateTaxProfileBody>, UpdateTaxProfileParams>] = [
+  true,
+  true,
+];
 
 export const accountSchemasMatchWireTypes: [
   Exact<z.infer<typeof AccountSchema>, Account>,

@@ -43,6 +43,10 @@ export const EventStatsSchema = z
     revenue: count.openapi({
       description: 'Paise paid through checkout: the prices of every ticket not voided. Tickets issued through POST /v1/tickets add nothing; `issued` counts them.',
     }),
+    gross: count.openapi({ description: 'What buyers paid for the tickets not voided: prices, tax added to exclusive prices, and convenience fees they paid.' }),
+    tax: count.openapi({ description: 'GST in `gross`.' }),
+    fees: count.openapi({ description: 'Convenience fees: before their tax when buyers paid them, with it when the organizer absorbed them.' }),
+    net: z.number().int().openapi({ description: '`gross − tax − fees`: what the organizer keeps.' }),
     issued: z.object({ total: count, comps: count, paid_elsewhere: count }).openapi({
       description: 'Tickets (not voided) issued through POST /v1/tickets: `comps` without an `external_reference`, `paid_elsewhere` with one; `total` is their sum.',
     }),

@@ -1,5 +1,16 @@
 import { z } from '@hono/zod-openapi';
-import type { CreateEventParams, Event, PublicEvent, TicketType, TicketTypeParams, UpdateEventParams } from '@trendy-tickets/sdk';
+import {
+  GST_STATE_CODES,
+  TAX_RATES,
+  type ConvenienceFee,
+  type ConvenienceFeeParams,
+  type CreateEventParams,
+  type Event,
+  type PublicEvent,
+  type TicketType,
+  type TicketTypeParams,
+  type UpdateEventParams,
+} from '@trendy-tickets/sdk';
 import { amount, type Exact, listOf, origin, text, timestamp, timestampOut, timeZone } from './common.js';
 
 const capacity = z.number().int('must be a whole number').min(1, 'must be at least 1').max(1_000_000, 'must be at most 1,000,000');
@@ -8,6 +19,27 @@ const OpenAmountSchema = z
   .strictObject({ min: amount, max: amount })
   .openapi('OpenAmount', { description: 'Let buyers choose what to pay (donations, weddings), within these bounds.' });
 
+/** A GST rate in percent, one of the slabs (docs/gst.md#rates). */
+const taxRate = z.literal(TAX_RATES, { error: 'must be one of 0, 5, 12, 18, 28, 40' }).openapi({ description: 'GST rate in percent: 0, 5, 12, 18, 28 or 40.', example: 18 });
+
+const venueState = z
+  .string()
+  .refine((v) => GST_STATE_CODES.includes(v), 'must be a GST state code')
+  .openapi({ description: 'GST state code of the venue: the place of supply. Needed when a ticket type has a tax rate.', example: '27' });
+
+const ConvenienceFeeParamsSchema = z
+  .strictObject({
+    paid_by: z.enum(['buyer', 'organizer']).openapi({ description: '`buyer`: added to each order as its own line; `organizer`: absorbed.' }),
+    percent_bp: z.number().int().min(0).max(10_000).optional().openapi({ description: 'Hundredths of a percent of each ticket price (250 = 2.5 %); default 0.' }),
+    fixed: amount.optional().openapi({ description: 'Paise per ticket; default 0.' }),
+    tax_rate: taxRate.nullable().optional().openapi({ description: 'GST on the fee, added on top; default 18.' }),
+  })
+  .openapi('ConvenienceFeeParams');
+
+const ConvenienceFeeSchema = z
+  .object({ paid_by: z.enum(['buyer', 'organizer']), percent_bp: z.number().int(), fixed: z.number().int(), tax_rate: taxRate.nullable() })
+  .openapi('ConvenienceFee');
+
 const TicketTypeParamsSchema = z
   .strictObject({
     id: z.string().max(64).optional().openapi({ description: 'Only when editing: keeps the existing type with this id.' }),
@@ -15,6 +47,13 @@ const TicketTypeParamsSchema = z
     price: amount,
     capacity: capacity.nullable().optional().openapi({ description: "Seats of this type; omit to share the event's capacity." }),
     max_per_order: z.number().int().min(1).max(50).optional().openapi({ description: '1–50, default 10.' }),
+    tax_rate: taxRate.nullable().optional().openapi({ description: 'GST rate in percent; default null, no tax.' }),
+    tax_inclusive: z.boolean().optional().openapi({ description: 'Default true: the price includes the tax.' }),
+    sac: z
+      .string()
+      .regex(/^99\d{2}(\d{2})?(\d{2})?$/, 'must be a SAC: 4, 6 or 8 digits beginning 99')
+      .optional()
+      .openapi({ description: 'Services Accounting Code; default 9996.', example: '9996' }),
   })
   .openapi('TicketTypeParams');
 
@@ -51,6 +90,8 @@ const eventFields = {
   open_amount: OpenAmountSchema.nullable().optional(),
   require_email_verification: z.boolean().optional().openapi({ description: 'Default true: buyers confirm their email with a code.' }),
   hold_minutes: z.number().int().min(5).max(120).optional().openapi({ description: 'Minutes an unpaid order holds its seats; default 15.' }),
+  venue_state: venueState.nullable().optional(),
+  convenience_fee: ConvenienceFeeParamsSchema.nullable().optional(),
   status: z.enum(['draft', 'published']).optional().openapi({ description: 'Default published. Cancel through POST /v1/events/{id}/cancel.' }),
 };
 
@@ -77,6 +118,9 @@ export const TicketTypeSchema = z
     sold: z.number().int(),
     held: z.number().int(),
     available: z.number().int(),
+    tax_rate: taxRate.nullable(),
+    tax_inclusive: z.boolean(),
+    sac: z.string(),
   })
   .openapi('TicketType');
 
@@ -107,6 +151,8 @@ export const EventSchema = z
     sold: z.number().int(),
     held: z.number().int(),
     available: z.number().int(),
+    venue_state: z.string().nullable(),
+    convenience_fee: ConvenienceFeeSchema.nullable(),
   })
   .openapi('Event');
 
@@ -133,8 +179,12 @@ export const PublicEventSchema = z
         max_per_order: z.number().int(),
         available: z.number().int(),
         held: z.number().int().openapi({ description: 'Seats of this type held by unpaid orders: they come back if those buyers do not pay.' }),
+        tax_rate: taxRate.nullable(),
+        tax_inclusive: z.boolean(),
       }),
     ),
+    venue_state: z.string().nullable(),
+    convenience_fee: ConvenienceFeeSchema.nullable().openapi({ description: 'The fee the buyer pays on each ticket; null when none or absorbed.' }),
     available: z.number().int(),
     held: z.number().int().openapi({ description: 'Seats held by unpaid orders; not available now, but they come back if those buyers do not pay.' }),
     holds_expire_at: timestampOut.nullable().openapi({
@@ -152,11 +202,13 @@ export const eventSchemasMatchWireTypes: [
   Exact<z.infer<typeof EventSchema>, Event>,
   Exact<z.infer<typeof TicketTypeSchema>, TicketType>,
   Exact<z.infer<typeof PublicEventSchema>, PublicEvent>,
-] = [true, true, true];
+  Exact<z.infer<typeof ConvenienceFeeSchema>, ConvenienceFee>,
+] = [true, true, true, true];
 
 /** Request bodies take exactly the SDK's parameter types: what a partner can send is what the API reads. */
 export const eventBodiesMatchWireTypes: [
   Exact<z.input<typeof CreateEventBody>, CreateEventParams>,
   Exact<z.input<typeof UpdateEventBody>, UpdateEventParams>,
   Exact<z.input<typeof TicketTypeParamsSchema>, TicketTypeParams>,
-] = [true, true, true];
+  Exact<z.input<typeof ConvenienceFeeParamsSchema>, ConvenienceFeeParams>,
+] = [true, true, true, true];

@@ -1,14 +1,15 @@
 import { z } from '@hono/zod-openapi';
-import type {
-  ClientSecretParams,
-  CreateOrderParams,
-  IssueTicketsParams,
-  Order,
-  PayOrderParams,
-  PublicTicket,
-  TestGatewayPayParams,
-  Ticket,
-  VerifyOrderParams,
+import {
+  TAX_RATES,
+  type ClientSecretParams,
+  type CreateOrderParams,
+  type IssueTicketsParams,
+  type Order,
+  type PayOrderParams,
+  type PublicTicket,
+  type TestGatewayPayParams,
+  type Ticket,
+  type VerifyOrderParams,
 } from '@trendy-tickets/sdk';
 import { amount, type Exact, phone, text, timestampOut } from './common.js';
 
@@ -131,6 +132,33 @@ export const TicketListSchema = z
   .object({ object: z.literal('list'), data: z.array(TicketSchema), has_more: z.boolean(), next_cursor: z.string().nullable() })
   .openapi('TicketList');
 
+const taxAmounts = { cgst: z.number().int(), sgst: z.number().int(), igst: z.number().int() };
+const taxRateOut = z.literal(TAX_RATES).nullable();
+
+const OrderBreakdownSchema = z
+  .object({
+    supply: z.enum(['intra_state', 'inter_state']).nullable(),
+    place_of_supply: z.string().nullable(),
+    lines: z.array(
+      z.object({
+        ticket_type: z.string(),
+        tax_rate: taxRateOut,
+        tax_inclusive: z.boolean(),
+        sac: z.string().nullable(),
+        taxable_value: z.number().int(),
+        ...taxAmounts,
+        total: z.number().int(),
+      }),
+    ),
+    fee: z.object({ paid_by: z.enum(['buyer', 'organizer']), tax_rate: taxRateOut, taxable_value: z.number().int(), ...taxAmounts, total: z.number().int() }).nullable(),
+    taxable_value: z.number().int(),
+    ...taxAmounts,
+    tax: z.number().int(),
+    fees: z.number().int(),
+    total: z.number().int(),
+  })
+  .openapi('OrderBreakdown', { description: 'The tickets, the convenience fee and GST by kind, adding up to `total`, the amount charged (docs/gst.md).' });
+
 export const OrderSchema = z
   .object({
     id: z.string(),
@@ -142,6 +170,7 @@ export const OrderSchema = z
     items: z.array(z.object({ ticket_type: z.string(), name: z.string(), quantity: z.number().int(), unit_price: z.number().int() })),
     quantity: z.number().int(),
     amount: z.number().int(),
+    breakdown: OrderBreakdownSchema,
     currency: z.literal('INR'),
     buyer: z.object({ name: z.string(), email: z.string(), phone: z.string().nullable() }),
     expires_at: timestampOut,
