@@ -5,9 +5,12 @@
  * rounds once, half up, to the paisa. The rules and their sources are in docs/gst.md.
  */
 
-/** The GST rates a ticket type or the fee can carry, in percent (docs/gst.md#rates). */
-export const TAX_RATES = [0, 5, 12, 18, 28, 40] as const;
-export type TaxRate = (typeof TAX_RATES)[number];
+import type { TaxRate } from './types.js';
+
+export type { TaxRate };
+
+/** The GST rates a ticket type or the fee can carry, in percent (docs/gst.md#rates): every {@link TaxRate}. */
+export const TAX_RATES = [0, 5, 12, 18, 28, 40] as const satisfies readonly TaxRate[];
 
 /** Whether the supply stays within one state (CGST + SGST) or crosses states (IGST). */
 export type SupplyKind = 'intra_state' | 'inter_state';

@@ -7,7 +7,11 @@
  * and the server cannot drift apart. Fields may be added, never renamed.
  */
 
-import type { TaxRate } from './tax.js';
+/**
+ * A GST rate in percent (docs/gst.md#rates); `TAX_RATES` lists them. Declared here, not taken
+ * from `tax.ts`, so these wire types stand alone (the widget's package ships a copy of them).
+ */
+export type TaxRate = 0 | 5 | 12 | 18 | 28 | 40;
 
 /** ISO-8601 timestamp in UTC, e.g. `2026-12-31T18:30:00.000Z`. */
 export type Timestamp = string;

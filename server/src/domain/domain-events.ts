@@ -158,9 +158,12 @@ export function createDomainEvents({ store, clock, fanout = noWebhookFanout }: D
   /** Hands an event to every subscribed endpoint; each job is keyed by event and endpoint, so repeating this is harmless. */
   async function fanOut(event: DomainEventDoc, endpointsFor = fanout.endpointsFor): Promise<void> {
     const endpoints = await endpointsFor(event.account, event.livemode, event.type);
-    for (const endpoint of endpoints) {
-      await fanout.enqueueDelivery({ event: event._id, endpoint, dedupeKey: `webhook:${event._id}:${endpoint}`, account: event.account, livemode: event.livemode });
-    }
+    // Queued together, so the embedded store commits them in one batch rather than one each.
+    await Promise.all(
+      endpoints.map((endpoint) =>
+        fanout.enqueueDelivery({ event: event._id, endpoint, dedupeKey: `webhook:${event._id}:${endpoint}`, account: event.account, livemode: event.livemode }),
+      ),
+    );
   }
 
   /** The id the entry of `input` gets. */

@@ -80,17 +80,16 @@ export async function readyForLiveOverHttp(base: string, email: string, password
   const page = await send('GET', '/console/account/security');
   expect((await send('POST', '/console/account/security/email', { _csrf: page.csrf })).status).toBe(303);
   // The server's mail worker puts the link in the development mailbox within a second or so.
+  // Polled by hand rather than with expect.poll, which only works inside a test (this also runs in beforeAll).
   let path: string | undefined;
-  await expect
-    .poll(
-      async () => {
-        const mail = (await (await fetch(`${base}/dev/mailbox.json`)).json()) as Array<{ to: string; text: string }>;
-        path = mail.map((m) => (m.to === email ? /https?:\/\/[^/\s]+(\/console\/verify-email\?token=emv_[0-9A-Za-z]{43})/.exec(m.text)?.[1] : undefined)).find(Boolean);
-        return path;
-      },
-      { timeout: 15_000, interval: 200 },
-    )
-    .toBeTruthy();
+  const deadline = Date.now() + 15_000;
+  while (path === undefined) {
+    const mail = (await (await fetch(`${base}/dev/mailbox.json`)).json()) as Array<{ to: string; text: string }>;
+    path = mail.map((m) => (m.to === email ? /https?:\/\/[^/\s]+(\/console\/verify-email\?token=emv_[0-9A-Za-z]{43})/.exec(m.text)?.[1] : undefined)).find(Boolean);
+    if (path !== undefined) break;
+    if (Date.now() > deadline) throw new Error(`no verification link for ${email} in ${base}/dev/mailbox.json within 15 s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
   const verify = await send('GET', path!);
   expect((await send('POST', '/console/verify-email', { _csrf: verify.csrf, token: path!.split('token=')[1]! })).status).toBe(200);
   const security = await send('GET', '/console/account/security');

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startFakeRazorpay, type FakeRazorpay } from '../../../server/test/fakes/fake-razorpay.js';
+import { readyForLive } from '../../../server/test/helpers/account-security.js';
 import { buildTestApp, eventBody, type TestApp } from '../../../server/test/helpers/app.js';
 import type { RazorpayFailure, RazorpayOptions } from '../razorpay-loader.js';
 import { $, API, button, enterCode, mount, recordEvents, root, routeFetch, setup, text, toVerify, until } from '../test-support/harness.js';
@@ -200,7 +201,9 @@ describe('pay step, live mode (Razorpay Checkout against the fake Razorpay)', ()
   afterEach(() => fake.close());
 
   async function liveCheckout() {
-    const { sk: testSk } = await t.signUp();
+    const { sk: testSk, account } = await t.signUp();
+    // Live keys need a verified email and two-step sign-in (docs/account-security.md).
+    await readyForLive(t, account.id);
     const sk = (await t.call('POST', '/v1/keys/roll', { key: testSk, body: { kind: 'secret', mode: 'live', password: 'correct horse battery' } })).body.secret as string;
     const pk = (await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'publishable' } })).body.secret as string;
     const created = await t.call('POST', '/v1/events', { key: sk, body: eventBody({ allowed_origins: [location.origin] }) });
