@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { grantOf, type Actor } from './actors.js';
 import { can, PERMISSIONS, requirePermission, ROLE_PERMISSIONS, type Role } from './permissions.js';
-import { checkCall, SERVICE_PERMISSIONS } from './service-permissions.js';
+import { checkCall, guardServices, SERVICE_PERMISSIONS } from './service-permissions.js';
 
 const member = (role: Role, events: string[] | null = null): Actor => ({
   kind: 'member',
@@ -50,5 +50,23 @@ describe('the service guard', () => {
     expect(() => checkCall(member('owner'), 'orders', 'expireLapsedOrders', [])).not.toThrow();
     expect(() => checkCall({ kind: 'key', account: 'acct_1', key: 'key_1', permissions: null }, 'orders', 'expireLapsedOrders', [])).not.toThrow();
     expect(() => checkCall(member('admin'), 'orders', 'expireLapsedOrders', [])).toThrow('Only an owner or a full secret key may do this');
+  });
+
+  it('refuses an async method with a rejected promise and a generator (a CSV export) with a throw, never an unhandled rejection', async () => {
+    const services = guardServices(
+      {
+        auditLog: {
+          async list() {
+            return [];
+          },
+          async *csv() {
+            yield 'row';
+          },
+        },
+      },
+      member('door'),
+    );
+    await expect(services.auditLog.list()).rejects.toThrow('team:manage');
+    expect(() => services.auditLog.csv()).toThrow('team:manage');
   });
 });

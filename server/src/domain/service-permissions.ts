@@ -105,6 +105,8 @@ export const SERVICE_PERMISSIONS: Readonly<Record<string, MethodRule>> = {
   // Whoever acts is recorded; reading who did what is for those who run the team.
   'auditLog.record': 'open',
   'auditLog.list': { permission: 'team:manage' },
+  'auditLog.entries': { permission: 'team:manage' },
+  'auditLog.csv': { permission: 'team:manage' },
   'webhooks.receive': 'open',
   // Account security acts on the signed-in user's own sign-in (the routes pass
   // `users.ofSession(session).id`), so any member may use it for themselves.
@@ -186,7 +188,9 @@ function guardService(service: object, actor: Actor, serviceName: string): objec
         try {
           checkCall(actor, serviceName, name, args);
         } catch (err) {
-          // The services are async: a refusal arrives the way their own errors do.
+          // A refusal arrives the way the method's own errors do: a rejected promise from an async
+          // method, but a throw from a generator (a CSV export), whose caller expects no promise.
+          if (value.constructor.name === 'AsyncGeneratorFunction' || value.constructor.name === 'GeneratorFunction') throw err;
           return Promise.reject(err);
         }
         return (value as (...a: unknown[]) => unknown).apply(target, args);
