@@ -62,6 +62,15 @@ export function ownerMemberId(account: string): string {
 }
 
 /**
+ * Whether an id is a team member's (`mem_…`) rather than an account's (`acct_…`): the two ids a
+ * console sign-in can stand for.
+ *
+ * @example
+ * isMemberId('mem_abc'); // true
+ */
+export const isMemberId = (id: string): boolean => id.startsWith('mem_');
+
+/**
  * The actor a member acts as.
  *
  * @example

@@ -1,12 +1,13 @@
 /**
  * A sign-in user's console sessions as the Account security page lists them, and ending them:
  * one, every other one, or all (after a new password). Sessions themselves are
- * `domain/sessions.ts`; a session's `account` is the id of the user who signed in
- * (`domain/sign-in-users.ts`).
+ * `domain/sessions.ts`. A user (`domain/sign-in-users.ts`) is a team member, whose sessions
+ * carry their `member` id, or an account's own sign-in, whose sessions have none.
  */
 import { createHash } from 'node:crypto';
 import { op, type IndexSpec, type Store } from '../store/port.js';
 import type { Clock } from '../kernel/clock.js';
+import { isMemberId } from './members.js';
 import { SESSIONS_COLLECTION, type SessionDoc } from './sessions.js';
 
 /** Finding a user's sessions without a scan. */
@@ -47,7 +48,7 @@ export function createSessionList({ store, clock }: { store: Store; clock: Clock
    * A user's sessions: a team member's carry their id (`mem_…`); the account's own sign-in
    * has sessions of the account with no member, so its list never shows or ends the team's.
    */
-  const ofUser = (userId: string) => (userId.startsWith('mem_') ? { member: userId } : { account: userId, member: op.exists(false) });
+  const ofUser = (userId: string) => (isMemberId(userId) ? { member: userId } : { account: userId, member: op.exists(false) });
 
   return {
     /** The user's live sessions, most recently used first, the current one marked. */

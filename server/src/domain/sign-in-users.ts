@@ -7,7 +7,7 @@
  */
 import { op, type Store } from '../store/port.js';
 import type { AccountDoc } from './accounts.js';
-import { MEMBERS_COLLECTION, type MemberDoc } from './members.js';
+import { isMemberId, MEMBERS_COLLECTION, type MemberDoc } from './members.js';
 
 /** Whoever signs in with an email and password. */
 export interface SignInUser {
@@ -31,9 +31,6 @@ function fromAccount(account: AccountDoc): SignInUser {
 function fromMember(member: MemberDoc & { password_hash: string }): SignInUser {
   return { id: member._id, account: member.account, email: member.email, password_hash: member.password_hash, owner: member.role === 'owner', member: member._id };
 }
-
-/** A team member's id, as opposed to an account's. */
-const isMemberId = (id: string) => id.startsWith('mem_');
 
 /**
  * Finds sign-in users and changes their password hash.

@@ -192,10 +192,10 @@ export function createWebhookEndpointService({
   const enabledByMode = new TtlCache<string, SubscribedEndpoint[]>(clock, SUBSCRIBERS_TTL_MS, SUBSCRIBERS_CACHE_ENTRIES);
   const modeKey = (account: string, livemode: boolean) => `${account}:${livemode ? 'live' : 'test'}`;
   // Bumped by every change, so a list read while a change was being made is not kept.
-  let changes = 0;
+  let changeCount = 0;
   /** Drops the cached list after a change on this process, so the next entry sees the change. */
   const forget = (owner: Owner) => {
-    changes++;
+    changeCount++;
     enabledByMode.delete(modeKey(owner.account, owner.livemode));
   };
   const health = createEndpointHealth({ endpoints, accounts: store.collection<AccountDoc>('accounts'), outbox, clock, onDisabled: forget });
@@ -348,9 +348,9 @@ export function createWebhookEndpointService({
       const key = modeKey(account, livemode);
       let all = enabledByMode.get(key);
       if (!all) {
-        const before = changes;
+        const before = changeCount;
         all = (await endpoints.find({ account, livemode, disabled: false })).map((e) => ({ _id: e._id, enabled_events: e.enabled_events }));
-        if (changes === before) enabledByMode.set(key, all);
+        if (changeCount === before) enabledByMode.set(key, all);
       }
       return all.filter((e) => e.enabled_events.includes('*') || e.enabled_events.includes(type));
     },
