@@ -106,7 +106,26 @@ export interface ListParams {
 // ── Accounts and keys ─────────────────────────────────────────────────────
 
 export type KeyKind = 'secret' | 'publishable';
+/** A listed key's kind: a restricted key (`rk_…`) is a secret key limited to chosen permissions (docs/teams.md). */
+export type ApiKeyKind = KeyKind | 'restricted';
 export type KeyMode = 'test' | 'live';
+
+/** What a restricted key or a team role may do (docs/teams.md). */
+export type KeyPermission =
+  | 'events:read'
+  | 'events:write'
+  | 'orders:read'
+  | 'orders:write'
+  | 'orders:refund'
+  | 'attendees:read'
+  | 'checkins:write'
+  | 'reports:read'
+  | 'events_log:read'
+  | 'keys:manage'
+  | 'webhooks:manage'
+  | 'team:manage'
+  | 'team:owners'
+  | 'payments:manage';
 
 export interface Account {
   id: string;
@@ -214,10 +233,14 @@ export interface ApiKey {
   id: string;
   object: 'api_key';
   created_at: Timestamp;
-  kind: KeyKind;
+  kind: ApiKeyKind;
   mode: KeyMode;
-  /** e.g. `sk_test_…Ab3d`. */
+  /** e.g. `sk_test_…Ab3d`, or `rk_test_…Ab3d` for a restricted key. */
   display: string;
+  /** A restricted key's name ("Door scanners"); null for a full key. */
+  name: string | null;
+  /** What a restricted key may do; null for a full key (everything its kind allows). */
+  permissions: KeyPermission[] | null;
   /** The full key; present only in the response that created it. */
   secret?: string;
 }
