@@ -167,6 +167,7 @@ export function createServices({
   const twoFactor = createTwoFactor({ store, clock, limiter, secret });
   const members = createMemberService({ store, clock, hasher, outbox });
   const taxProfiles = createTaxProfileService({ store, clock });
+  const passwords = createPasswordGuard({ store, clock, limiter, hasher, secret });
 
   return {
     accounts,
@@ -177,7 +178,7 @@ export function createServices({
     auditLog,
     // Every password check (console sign-in, live keys in the console, crossing modes in the
     // API) goes through this one guard; the account service itself cannot check a password.
-    passwords: createPasswordGuard({ store, clock, limiter, hasher, secret }),
+    passwords,
     attendance: createAttendanceService({ store, clock, figures }),
     figures,
     events,
@@ -206,7 +207,7 @@ export function createServices({
     users,
     sessionList,
     setNewPassword,
-    passwordReset: createPasswordReset({ store, clock, outbox, limiter, users, setNewPassword }),
+    passwordReset: createPasswordReset({ store, clock, outbox, limiter, users, setNewPassword, clearPasswordLock: passwords.clearFor }),
     emailVerification,
     twoFactor,
     // Asked by the console's mode switch and by POST /v1/keys/roll into live mode.
