@@ -888,7 +888,23 @@ export type AuditAction =
   | 'account.created'
   | 'session.signed_in'
   | 'session.sign_in_failed'
-  | 'session.signed_out';
+  | 'session.signed_out'
+  | 'checkin.admitted'
+  | 'team.invitation_sent'
+  | 'team.invitation_accepted'
+  | 'team.invitation_revoked'
+  | 'team.member_role_changed'
+  | 'team.member_removed'
+  | 'user.password_changed'
+  | 'user.password_reset'
+  | 'user.two_factor_enabled'
+  | 'user.two_factor_disabled'
+  | 'user.recovery_code_used'
+  | 'session.ended'
+  | 'session.ended_others'
+  | 'payment_settings.connected'
+  | 'payment_settings.disconnected'
+  | 'tax_profile.updated';
 
 /** Who acted: a person signed in to the console (their team member id `mem_…`, their email) or an API key (`key_…`, its masked prefix). */
 export interface AuditActor {
@@ -899,7 +915,7 @@ export interface AuditActor {
 
 /** What an action was done to. */
 export interface AuditTarget {
-  type: 'event' | 'order' | 'ticket' | 'checkin' | 'api_key' | 'webhook_endpoint' | 'account';
+  type: 'event' | 'order' | 'ticket' | 'checkin' | 'api_key' | 'webhook_endpoint' | 'account' | 'member' | 'invitation' | 'payment_settings' | 'tax_profile';
   id: string;
 }
 

@@ -40,12 +40,28 @@ export const AUDIT_ACTIONS = [
   'session.signed_in',
   'session.sign_in_failed',
   'session.signed_out',
+  'checkin.admitted',
+  'team.invitation_sent',
+  'team.invitation_accepted',
+  'team.invitation_revoked',
+  'team.member_role_changed',
+  'team.member_removed',
+  'user.password_changed',
+  'user.password_reset',
+  'user.two_factor_enabled',
+  'user.two_factor_disabled',
+  'user.recovery_code_used',
+  'session.ended',
+  'session.ended_others',
+  'payment_settings.connected',
+  'payment_settings.disconnected',
+  'tax_profile.updated',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** The kinds of object an action is about. */
-export type AuditTargetType = 'event' | 'order' | 'ticket' | 'checkin' | 'api_key' | 'webhook_endpoint' | 'account';
+export type AuditTargetType = 'event' | 'order' | 'ticket' | 'checkin' | 'api_key' | 'webhook_endpoint' | 'account' | 'member' | 'invitation' | 'payment_settings' | 'tax_profile';
 
 /** What an action was done to. */
 export interface AuditTarget {
