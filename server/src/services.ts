@@ -165,7 +165,7 @@ export function createServices({
   const setNewPassword = createNewPassword({ store, hasher, users, sessionList });
   const emailVerification = createEmailVerification({ store, clock, outbox, limiter, users });
   const twoFactor = createTwoFactor({ store, clock, limiter, secret });
-  const members = createMemberService({ store, clock, hasher, outbox });
+  const members = createMemberService({ store, clock, hasher, outbox, auditLog });
   const taxProfiles = createTaxProfileService({ store, clock });
   const passwords = createPasswordGuard({ store, clock, limiter, hasher, secret });
 

@@ -91,6 +91,9 @@ export interface AuditContext {
   requestId: string;
 }
 
+/** Where a request came from, before anyone is known to be acting (an invitation being accepted). */
+export type AuditRequest = Pick<AuditContext, 'ip' | 'userAgent' | 'requestId'>;
+
 /** A stored entry (collection `audit_log`). */
 export interface AuditEntryDoc {
   /** `aud_…`. */
