@@ -109,12 +109,15 @@ export function createServices({
           ...(apiBase ? { apiBase } : {}),
         })
       : null;
+  // One audit log for every service that records who changed what (docs/audit-log.md).
+  const auditLog = createAuditLog({ store, clock });
   const paymentAccounts = createPaymentAccounts({
     store,
     clock,
     box: createSecretBox(secret, { purpose: 'gateway-credentials', previousSecrets: config.previousSecrets }),
     check: credentialCheck(settings),
     platformCollects: config.platformCollects,
+    auditLog,
   });
   const gateways = createGatewayResolver({
     testGateway,
@@ -135,8 +138,6 @@ export function createServices({
       endpointsFor: async (account, livemode, type) => (await webhookEndpoints.subscribedTo(account, livemode, type as WebhookEventType)).map((e) => e._id),
     });
   const domainEvents = createDomainEvents({ store, clock, fanout });
-  // One audit log for every service that records who changed what (docs/audit-log.md).
-  const auditLog = createAuditLog({ store, clock });
   const inventory = createInventory({ events: store.collection<EventDoc>('events'), clock });
   const limiter = createRateLimiter({ store, clock });
   const codes = createTicketCodes({ store, clock, secret });
@@ -166,7 +167,7 @@ export function createServices({
   const emailVerification = createEmailVerification({ store, clock, outbox, limiter, users });
   const twoFactor = createTwoFactor({ store, clock, limiter, secret });
   const members = createMemberService({ store, clock, hasher, outbox, auditLog });
-  const taxProfiles = createTaxProfileService({ store, clock });
+  const taxProfiles = createTaxProfileService({ store, clock, auditLog });
   const passwords = createPasswordGuard({ store, clock, limiter, hasher, secret });
 
   return {
