@@ -306,6 +306,14 @@ export function createCheckinService({
       return checkins.findOne({ ticket: ticketId, account: owner.account, result: 'accepted', undone_at: null, at: ticket.checked_in_at });
     },
 
+    /**
+     * The event a scan was for (null for an unknown scan): what the permission guard reads
+     * before a door member, limited to their events, undoes a scan.
+     */
+    async eventOfScan(id: string): Promise<string | null> {
+      return (await checkins.findOne({ _id: id }))?.event ?? null;
+    },
+
     /** An event's scan log, newest first. */
     list,
 
