@@ -928,7 +928,8 @@ export interface AuditLogEntry {
   id: string;
   object: 'audit_log_entry';
   created_at: Timestamp;
-  livemode: boolean;
+  /** The mode of the data changed; null for an action about the account itself (sign-ins, the team, a person's own security, the tax profile), which both modes' keys read. */
+  livemode: boolean | null;
   account: string;
   action: AuditAction;
   actor: AuditActor;

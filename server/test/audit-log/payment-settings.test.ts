@@ -31,6 +31,8 @@ describe('the audit log of payment settings and the tax profile', () => {
     const put = (keys: typeof first) =>
       t.call('PUT', '/v1/account/payment_settings', { key: sk, body: { gateway: 'razorpay', key_id: keys.keyId, key_secret: keys.keySecret, webhook_secret: keys.webhookSecret } });
     expect((await put(first)).status).toBe(200);
+    // Entries are listed newest first: a second apart, so the order is not left to their ids.
+    t.clock.advance(1000);
     expect((await put(second)).status).toBe(200);
     expect((await t.call('DELETE', '/v1/account/payment_settings', { key: sk })).status).toBe(200);
     expect((await t.call('DELETE', '/v1/account/payment_settings', { key: sk })).status).toBe(200);
@@ -60,6 +62,7 @@ describe('the audit log of payment settings and the tax profile', () => {
     const { sk, account } = await t.signUp();
     const profile = { legal_name: 'Mumbai Music Company', address: '12 Marine Drive, Mumbai 400020', state: '27', gstin: null };
     expect((await t.call('PUT', '/v1/account/tax_profile', { key: sk, body: profile })).status).toBe(200);
+    t.clock.advance(1000);
     expect((await t.call('PUT', '/v1/account/tax_profile', { key: sk, body: { ...profile, legal_name: 'Mumbai Music Company Pvt Ltd' } })).status).toBe(200);
     expect((await t.call('PUT', '/v1/account/tax_profile', { key: sk, body: { ...profile, legal_name: 'Mumbai Music Company Pvt Ltd' } })).status).toBe(200);
     const entries = (await t.services.auditLog.list(account.id as string, { action: 'tax_profile.updated', limit: 100 })).data;

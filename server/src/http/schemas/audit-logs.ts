@@ -10,7 +10,7 @@ export const AuditLogEntrySchema = z
     id: z.string().openapi({ example: 'aud_4f8Qe2kLmN0pRsTuVwXyZ1' }),
     object: z.literal('audit_log_entry'),
     created_at: timestampOut,
-    livemode: z.boolean(),
+    livemode: z.boolean().nullable().openapi({ description: 'The mode of the data changed; null for an action about the account itself, read with either mode.' }),
     account: z.string(),
     action: z.enum(AUDIT_ACTIONS),
     actor: z.object({
