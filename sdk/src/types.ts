@@ -106,7 +106,26 @@ export interface ListParams {
 // ── Accounts and keys ─────────────────────────────────────────────────────
 
 export type KeyKind = 'secret' | 'publishable';
+/** A listed key's kind: a restricted key (`rk_…`) is a secret key limited to chosen permissions (docs/teams.md). */
+export type ApiKeyKind = KeyKind | 'restricted';
 export type KeyMode = 'test' | 'live';
+
+/** What a restricted key or a team role may do (docs/teams.md). */
+export type KeyPermission =
+  | 'events:read'
+  | 'events:write'
+  | 'orders:read'
+  | 'orders:write'
+  | 'orders:refund'
+  | 'attendees:read'
+  | 'checkins:write'
+  | 'reports:read'
+  | 'events_log:read'
+  | 'keys:manage'
+  | 'webhooks:manage'
+  | 'team:manage'
+  | 'team:owners'
+  | 'payments:manage';
 
 export interface Account {
   id: string;
@@ -214,10 +233,14 @@ export interface ApiKey {
   id: string;
   object: 'api_key';
   created_at: Timestamp;
-  kind: KeyKind;
+  kind: ApiKeyKind;
   mode: KeyMode;
-  /** e.g. `sk_test_…Ab3d`. */
+  /** e.g. `sk_test_…Ab3d`, or `rk_test_…Ab3d` for a restricted key. */
   display: string;
+  /** A restricted key's name ("Door scanners"); null for a full key. */
+  name: string | null;
+  /** What a restricted key may do; null for a full key (everything its kind allows). */
+  permissions: KeyPermission[] | null;
   /** The full key; present only in the response that created it. */
   secret?: string;
 }
@@ -865,7 +888,23 @@ export type AuditAction =
   | 'account.created'
   | 'session.signed_in'
   | 'session.sign_in_failed'
-  | 'session.signed_out';
+  | 'session.signed_out'
+  | 'checkin.admitted'
+  | 'team.invitation_sent'
+  | 'team.invitation_accepted'
+  | 'team.invitation_revoked'
+  | 'team.member_role_changed'
+  | 'team.member_removed'
+  | 'user.password_changed'
+  | 'user.password_reset'
+  | 'user.two_factor_enabled'
+  | 'user.two_factor_disabled'
+  | 'user.recovery_code_used'
+  | 'session.ended'
+  | 'session.ended_others'
+  | 'payment_settings.connected'
+  | 'payment_settings.disconnected'
+  | 'tax_profile.updated';
 
 /** Who acted: a person signed in to the console (their team member id `mem_…`, their email) or an API key (`key_…`, its masked prefix). */
 export interface AuditActor {
@@ -876,7 +915,7 @@ export interface AuditActor {
 
 /** What an action was done to. */
 export interface AuditTarget {
-  type: 'event' | 'order' | 'ticket' | 'checkin' | 'api_key' | 'webhook_endpoint' | 'account';
+  type: 'event' | 'order' | 'ticket' | 'checkin' | 'api_key' | 'webhook_endpoint' | 'account' | 'member' | 'invitation' | 'payment_settings' | 'tax_profile';
   id: string;
 }
 
@@ -889,7 +928,8 @@ export interface AuditLogEntry {
   id: string;
   object: 'audit_log_entry';
   created_at: Timestamp;
-  livemode: boolean;
+  /** The mode of the data changed; null for an action about the account itself (sign-ins, the team, a person's own security, the tax profile), which both modes' keys read. */
+  livemode: boolean | null;
   account: string;
   action: AuditAction;
   actor: AuditActor;

@@ -109,12 +109,15 @@ export function createServices({
           ...(apiBase ? { apiBase } : {}),
         })
       : null;
+  // One audit log for every service that records who changed what (docs/audit-log.md).
+  const auditLog = createAuditLog({ store, clock });
   const paymentAccounts = createPaymentAccounts({
     store,
     clock,
     box: createSecretBox(secret, { purpose: 'gateway-credentials', previousSecrets: config.previousSecrets }),
     check: credentialCheck(settings),
     platformCollects: config.platformCollects,
+    auditLog,
   });
   const gateways = createGatewayResolver({
     testGateway,
@@ -135,8 +138,6 @@ export function createServices({
       endpointsFor: async (account, livemode, type) => (await webhookEndpoints.subscribedTo(account, livemode, type as WebhookEventType)).map((e) => e._id),
     });
   const domainEvents = createDomainEvents({ store, clock, fanout });
-  // One audit log for every service that records who changed what (docs/audit-log.md).
-  const auditLog = createAuditLog({ store, clock });
   const inventory = createInventory({ events: store.collection<EventDoc>('events'), clock });
   const limiter = createRateLimiter({ store, clock });
   const codes = createTicketCodes({ store, clock, secret });
@@ -165,8 +166,9 @@ export function createServices({
   const setNewPassword = createNewPassword({ store, hasher, users, sessionList });
   const emailVerification = createEmailVerification({ store, clock, outbox, limiter, users });
   const twoFactor = createTwoFactor({ store, clock, limiter, secret });
-  const members = createMemberService({ store, clock, hasher, outbox });
-  const taxProfiles = createTaxProfileService({ store, clock });
+  const members = createMemberService({ store, clock, hasher, outbox, auditLog });
+  const taxProfiles = createTaxProfileService({ store, clock, auditLog });
+  const passwords = createPasswordGuard({ store, clock, limiter, hasher, secret });
 
   return {
     accounts,
@@ -177,7 +179,7 @@ export function createServices({
     auditLog,
     // Every password check (console sign-in, live keys in the console, crossing modes in the
     // API) goes through this one guard; the account service itself cannot check a password.
-    passwords: createPasswordGuard({ store, clock, limiter, hasher, secret }),
+    passwords,
     attendance: createAttendanceService({ store, clock, figures }),
     figures,
     events,
@@ -206,7 +208,7 @@ export function createServices({
     users,
     sessionList,
     setNewPassword,
-    passwordReset: createPasswordReset({ store, clock, outbox, limiter, users, setNewPassword }),
+    passwordReset: createPasswordReset({ store, clock, outbox, limiter, users, setNewPassword, clearPasswordLock: passwords.clearFor }),
     emailVerification,
     twoFactor,
     // Asked by the console's mode switch and by POST /v1/keys/roll into live mode.

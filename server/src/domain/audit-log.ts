@@ -40,12 +40,35 @@ export const AUDIT_ACTIONS = [
   'session.signed_in',
   'session.sign_in_failed',
   'session.signed_out',
+  'checkin.admitted',
+  'team.invitation_sent',
+  'team.invitation_accepted',
+  'team.invitation_revoked',
+  'team.member_role_changed',
+  'team.member_removed',
+  'user.password_changed',
+  'user.password_reset',
+  'user.two_factor_enabled',
+  'user.two_factor_disabled',
+  'user.recovery_code_used',
+  'session.ended',
+  'session.ended_others',
+  'payment_settings.connected',
+  'payment_settings.disconnected',
+  'tax_profile.updated',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
+/**
+ * Actions about the account itself rather than its test or live data: who signs in, the team,
+ * each person's own security, the tax profile. Their entries have no mode (`livemode: null`)
+ * and are read with either mode's keys and console; every other entry is read only in its mode.
+ */
+export const ACCOUNT_LEVEL_ACTIONS: ReadonlySet<AuditAction> = new Set<AuditAction>(AUDIT_ACTIONS.filter((action) => /^(account|session|user|team|tax_profile)\./.test(action)));
+
 /** The kinds of object an action is about. */
-export type AuditTargetType = 'event' | 'order' | 'ticket' | 'checkin' | 'api_key' | 'webhook_endpoint' | 'account';
+export type AuditTargetType = 'event' | 'order' | 'ticket' | 'checkin' | 'api_key' | 'webhook_endpoint' | 'account' | 'member' | 'invitation' | 'payment_settings' | 'tax_profile';
 
 /** What an action was done to. */
 export interface AuditTarget {
@@ -75,12 +98,16 @@ export interface AuditContext {
   requestId: string;
 }
 
+/** Where a request came from, before anyone is known to be acting (an invitation being accepted). */
+export type AuditRequest = Pick<AuditContext, 'ip' | 'userAgent' | 'requestId'>;
+
 /** A stored entry (collection `audit_log`). */
 export interface AuditEntryDoc {
   /** `aud_…`. */
   _id: string;
   account: string;
-  livemode: boolean;
+  /** The mode of the data changed; null for an action about the account itself ({@link ACCOUNT_LEVEL_ACTIONS}). */
+  livemode: boolean | null;
   created_at: Date;
   action: AuditAction;
   actor: Actor;
@@ -145,6 +172,8 @@ export function changesBetween<T extends object>(before: T | null, after: T | nu
 
 /** Filters of the log's list and export. */
 export interface AuditLogFilters {
+  /** The reader's mode: entries of that mode and the account's own (those with no mode). Both modes' entries when absent. */
+  livemode?: boolean | undefined;
   action?: AuditAction | undefined;
   /** An actor's id: an account (`acct_…`) or an API key (`key_…`). */
   actor?: string | undefined;
@@ -195,7 +224,7 @@ function csvRow(entry: AuditEntryDoc): string[] {
     entry.ip,
     entry.user_agent ?? '',
     entry.request_id,
-    String(entry.livemode),
+    entry.livemode === null ? '' : String(entry.livemode),
   ];
 }
 
@@ -225,6 +254,7 @@ export function createAuditLog({ store, clock }: AuditLogDeps) {
 
   function filterOf(account: string, filters: AuditLogFilters): Filter {
     const filter: Filter = { account };
+    if (filters.livemode !== undefined) filter.livemode = op.in([filters.livemode, null]);
     if (filters.action !== undefined) filter.action = filters.action;
     if (filters.actor !== undefined) filter['actor.id'] = filters.actor;
     if (filters.target !== undefined) filter['target.id'] = filters.target;
@@ -244,7 +274,7 @@ export function createAuditLog({ store, clock }: AuditLogDeps) {
       const entry: AuditEntryDoc = {
         _id: newId('aud'),
         account: context.account,
-        livemode: context.livemode,
+        livemode: ACCOUNT_LEVEL_ACTIONS.has(input.action) ? null : context.livemode,
         created_at: clock.now(),
         action: input.action,
         actor: { type: context.actor.type, id: context.actor.id, label: context.actor.label },
@@ -259,7 +289,7 @@ export function createAuditLog({ store, clock }: AuditLogDeps) {
       return entry;
     },
 
-    /** The account's entries, newest first, filtered; both modes, as sign-ins and keys belong to the account. */
+    /** The account's entries, newest first, filtered (by the reader's mode, where `livemode` is given). */
     async list(account: string, query: AuditLogQuery): Promise<Page<AuditEntryDoc>> {
       return paginate(log, filterOf(account, query), { limit: query.limit, cursor: query.cursor });
     },

@@ -194,7 +194,11 @@ export function createCheckinService({
   }
 
   return {
-    async scan(owner: Owner, input: ScanInput): Promise<ScanOutcome> {
+    /**
+     * Scans a ticket. `audit` names who scanned, for the audit log: an admission (and only an
+     * admission, once) is recorded with one insert and no read, so the door stays fast.
+     */
+    async scan(owner: Owner, input: ScanInput, audit?: AuditContext): Promise<ScanOutcome> {
       const nonceKey = input.nonce === undefined ? undefined : `${owner.account}:${input.nonce}`;
       if (nonceKey !== undefined) {
         const replay = await checkins.findOne({ nonce_key: nonceKey });
@@ -233,6 +237,14 @@ export function createCheckinService({
       }
       // After the log entry, so the scan answers as soon as it is decided; the figures follow.
       await recordScan('checkin.created', checkin, ticketDoc);
+      if (audit && checkin.result === 'accepted' && ticketDoc) {
+        await auditLog.record(audit, {
+          action: 'checkin.admitted',
+          target: { type: 'checkin', id: checkin._id },
+          changes: { ticket: { before: null, after: ticketDoc._id }, event: { before: null, after: ticketDoc.event }, status: { before: 'valid', after: 'checked_in' } },
+          domainEvent: domainEventId(checkin._id, 'checkin.created'),
+        });
+      }
       if (checkin.result === 'accepted' && ticketDoc) await figures.settle(ticketDoc);
       return { checkin, ticket: ticketDoc };
     },
@@ -292,6 +304,14 @@ export function createCheckinService({
       if (!ticket) throw notFound('ticket', ticketId);
       if (ticket.status !== 'checked_in' || !ticket.checked_in_at) return null;
       return checkins.findOne({ ticket: ticketId, account: owner.account, result: 'accepted', undone_at: null, at: ticket.checked_in_at });
+    },
+
+    /**
+     * The event a scan was for (null for an unknown scan): what the permission guard reads
+     * before a door member, limited to their events, undoes a scan.
+     */
+    async eventOfScan(id: string): Promise<string | null> {
+      return (await checkins.findOne({ _id: id }))?.event ?? null;
     },
 
     /** An event's scan log, newest first. */

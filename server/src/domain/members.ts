@@ -10,6 +10,7 @@ import { AppError, notFound } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
 import type { AccountDoc, PasswordHasher } from './accounts.js';
 import { grantOf, type Actor, type MemberActor } from './actors.js';
+import { type AuditContext, type AuditLog, type AuditRequest, changesBetween, createAuditLog } from './audit-log.js';
 import type { Owner } from './events.js';
 import { hashInvitationToken, INVITATION_MAIL_KIND, INVITATION_TTL_MS, INVITATIONS_COLLECTION, invitationIdOf, mintInvitationToken, type InvitationDoc } from './invitations.js';
 import { requirePermission, type Role } from './permissions.js';
@@ -87,7 +88,23 @@ export function memberActor(member: MemberDoc): MemberActor {
  * const members = createMemberService({ store, clock, hasher, outbox });
  * const { member } = await members.accept(token, { name: 'Ravi', password: '…' });
  */
-export function createMemberService({ store, clock, hasher, outbox }: { store: Store; clock: Clock; hasher: PasswordHasher; outbox: Outbox }) {
+/** What the audit log records of an invitation or a member: who, and with what role (never the link or a password). */
+const TEAM_FIELDS = ['email', 'role', 'events'] as const;
+
+export function createMemberService({
+  store,
+  clock,
+  hasher,
+  outbox,
+  auditLog = createAuditLog({ store, clock }),
+}: {
+  store: Store;
+  clock: Clock;
+  hasher: PasswordHasher;
+  outbox: Outbox;
+  /** The audit log (default: one over the same store). */
+  auditLog?: AuditLog;
+}) {
   const members = store.collection<MemberDoc>(MEMBERS_COLLECTION);
   const invitations = store.collection<InvitationDoc>(INVITATIONS_COLLECTION);
   const accounts = store.collection<AccountDoc>('accounts');
@@ -159,7 +176,7 @@ export function createMemberService({ store, clock, hasher, outbox }: { store: S
      * Only an owner may invite an owner.
      * @throws AppError CONFLICT when the email already signs in somewhere, FORBIDDEN for an owner invited by a non-owner
      */
-    async invite(owner: Owner, by: Actor, input: InviteInput): Promise<{ invitation: InvitationDoc }> {
+    async invite(owner: Owner, by: Actor, input: InviteInput, audit?: AuditContext): Promise<{ invitation: InvitationDoc }> {
       if (input.role === 'owner') requirePermission(grantOf(by), 'team:owners');
       const email = input.email.trim().toLowerCase();
       if (await emailTaken(email)) throw new AppError('CONFLICT', 'This email already signs in to an account; use another address.', { field: 'email' });
@@ -186,12 +203,20 @@ export function createMemberService({ store, clock, hasher, outbox }: { store: S
         dedupeKey: `invitation:${id}`,
         owner,
       });
+      if (audit) {
+        const changes = changesBetween(null, invitation, TEAM_FIELDS);
+        await auditLog.record(audit, { action: 'team.invitation_sent', target: { type: 'invitation', id }, changes });
+      }
       return { invitation };
     },
 
     /** Withdraws an invitation that was not accepted yet; withdrawing one twice is a no-op. */
-    async revokeInvitation(owner: Owner, id: string): Promise<void> {
-      await invitations.deleteOne({ _id: id, account: owner.account, accepted_at: null });
+    async revokeInvitation(owner: Owner, id: string, audit?: AuditContext): Promise<void> {
+      const pending = audit ? await invitations.findOne({ _id: id, account: owner.account, accepted_at: null }) : null;
+      const withdrawn = await invitations.deleteOne({ _id: id, account: owner.account, accepted_at: null });
+      if (audit && pending && withdrawn === 1) {
+        await auditLog.record(audit, { action: 'team.invitation_revoked', target: { type: 'invitation', id }, changes: changesBetween(pending, null, TEAM_FIELDS) });
+      }
     },
 
     /** What an invitation link is: valid (with the invitation), or why not. */
@@ -210,7 +235,7 @@ export function createMemberService({ store, clock, hasher, outbox }: { store: S
      * with the name and password given.
      * @throws AppError NOT_FOUND for a link that is forged, used, expired or withdrawn; CONFLICT when the email signs in elsewhere by now
      */
-    async accept(token: string, input: { name: string; password: string }): Promise<{ member: MemberDoc; account: AccountDoc }> {
+    async accept(token: string, input: { name: string; password: string }, request?: AuditRequest): Promise<{ member: MemberDoc; account: AccountDoc }> {
       const id = invitationIdOf(token);
       const now = clock.now();
       const claimed =
@@ -237,6 +262,11 @@ export function createMemberService({ store, clock, hasher, outbox }: { store: S
         if (err instanceof DuplicateKeyError) throw new AppError('CONFLICT', 'This email already signs in to an account.', { field: 'email' });
         throw err;
       }
+      if (request) {
+        // Nobody was signed in: the new member is who accepted, and the team is the account's, not a mode's.
+        const audit: AuditContext = { ...request, actor: { type: 'user', id: member._id, label: member.email }, account: member.account, livemode: false };
+        await auditLog.record(audit, { action: 'team.invitation_accepted', target: { type: 'member', id: member._id }, changes: changesBetween(null, member, TEAM_FIELDS) });
+      }
       return { member, account };
     },
 
@@ -244,20 +274,27 @@ export function createMemberService({ store, clock, hasher, outbox }: { store: S
      * Gives a member another role (and a door member their events); their sessions end, so
      * the new role applies from their next sign-in. Only an owner may touch owners.
      */
-    async changeRole(owner: Owner, by: Actor, memberId: string, role: Role, events: string[] = []): Promise<MemberDoc> {
-      await target(owner, by, memberId);
+    async changeRole(owner: Owner, by: Actor, memberId: string, role: Role, events: string[] = [], audit?: AuditContext): Promise<MemberDoc> {
+      const before = await target(owner, by, memberId);
       if (role === 'owner') requirePermission(grantOf(by), 'team:owners');
       const updated = await members.findOneAndUpdate({ _id: memberId, account: owner.account }, { $set: { role, events: role === 'door' ? [...new Set(events)] : [] } });
       if (!updated) throw notFound('member', memberId);
       await endSessions(memberId);
+      const changes = changesBetween(before, updated, ['role', 'events']);
+      if (audit && Object.keys(changes).length > 0) {
+        await auditLog.record(audit, { action: 'team.member_role_changed', target: { type: 'member', id: memberId }, changes });
+      }
       return updated;
     },
 
     /** Removes a member; their open sessions end at once. */
-    async remove(owner: Owner, by: Actor, memberId: string): Promise<void> {
-      await target(owner, by, memberId);
-      await members.deleteOne({ _id: memberId, account: owner.account });
+    async remove(owner: Owner, by: Actor, memberId: string, audit?: AuditContext): Promise<void> {
+      const before = await target(owner, by, memberId);
+      const removed = await members.deleteOne({ _id: memberId, account: owner.account });
       await endSessions(memberId);
+      if (audit && removed === 1) {
+        await auditLog.record(audit, { action: 'team.member_removed', target: { type: 'member', id: memberId }, changes: changesBetween(before, null, TEAM_FIELDS) });
+      }
     },
   };
 }

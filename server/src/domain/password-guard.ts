@@ -55,6 +55,11 @@ interface PasswordFailureDoc {
   locked_until: Date;
   /** The run ends then: {@link PASSWORD_RUN_MS} after the last failure, or a day after a lock. */
   expires_at: Date;
+  /**
+   * SHA-256 (hex) of the address's own scope, on its runs and its known devices' alike, so a
+   * completed password reset clears them all at once (absent on runs counted before it existed).
+   */
+  address?: string;
 }
 
 /**
@@ -63,7 +68,11 @@ interface PasswordFailureDoc {
  * @example
  * await store.ensureIndexes([...INDEXES, ...PASSWORD_GUARD_INDEXES]);
  */
-export const PASSWORD_GUARD_INDEXES: readonly IndexSpec[] = [{ collection: PASSWORD_FAILURES_COLLECTION, keys: { expires_at: 1 }, expireAfterSeconds: 0 }];
+export const PASSWORD_GUARD_INDEXES: readonly IndexSpec[] = [
+  { collection: PASSWORD_FAILURES_COLLECTION, keys: { expires_at: 1 }, expireAfterSeconds: 0 },
+  // clearFor: every run of one address, its known devices' included.
+  { collection: PASSWORD_FAILURES_COLLECTION, keys: { address: 1 } },
+];
 
 const WRONG = 'The email or password is not right.';
 const DEVICE_TOKEN = /^([0-9A-Za-z]{22})\.([0-9a-z]{1,12})\.([A-Za-z0-9_-]{43})$/;
@@ -97,6 +106,11 @@ export interface PasswordGuardDeps {
 
 function normalise(email: string): string {
   return email.trim().toLowerCase();
+}
+
+/** The key of one scope's run: `password:<address>`, or with `:device:<id>` for a known device. */
+function scopeKey(scope: string): string {
+  return createHash('sha256').update(scope).digest('hex');
 }
 
 function minutes(seconds: number): string {
@@ -152,7 +166,7 @@ export function createPasswordGuard({ store, clock, limiter, hasher, secret }: P
    * so exactly one attempt gets each turn. A refused attempt changes nothing, so hammering a
    * locked address does not extend its lock.
    */
-  async function countAttempt(key: string, now: Date): Promise<number> {
+  async function countAttempt(key: string, address: string, now: Date): Promise<number> {
     const firstLockEnds = new Date(now.getTime() + PASSWORD_FIRST_LOCK_MS);
     // Bounded: each round either counts, finds the lock, or clears a lapsed run / loses a race.
     for (let round = 0; round < 3; round++) {
@@ -161,7 +175,7 @@ export function createPasswordGuard({ store, clock, limiter, hasher, secret }: P
       try {
         const counted = await failures.findOneAndUpdate(
           { _id: key, failures: op.lt(PASSWORD_FAILURE_LIMIT) },
-          { $inc: { failures: 1 }, $set: { locked_until: firstLockEnds, expires_at: new Date(now.getTime() + PASSWORD_RUN_MS) } },
+          { $inc: { failures: 1 }, $set: { locked_until: firstLockEnds, expires_at: new Date(now.getTime() + PASSWORD_RUN_MS), address } },
           { upsert: true },
         );
         if (counted) {
@@ -229,8 +243,8 @@ export function createPasswordGuard({ store, clock, limiter, hasher, secret }: P
         await limiter.assertAllowed(`password:ip:${client}`, PASSWORD_ATTEMPTS_PER_ADDRESS, 'Too many password attempts from your network. Wait a few minutes, then try again.');
       }
       const scope = deviceId === null ? `password:${address}` : `password:${address}:device:${deviceId}`;
-      const key = createHash('sha256').update(scope).digest('hex');
-      const wait = await countAttempt(key, now);
+      const key = scopeKey(scope);
+      const wait = await countAttempt(key, scopeKey(`password:${address}`), now);
       if (wait > 0) {
         throw new AppError(
           'RATE_LIMITED',
@@ -246,6 +260,21 @@ export function createPasswordGuard({ store, clock, limiter, hasher, secret }: P
       if (!found) throw new AppError('UNAUTHENTICATED', WRONG);
       await failures.deleteOne({ _id: key });
       return { ...found, device: issueDevice(address, deviceId ?? randomBase62(22), now) };
+    },
+
+    /**
+     * Forgets every failed attempt and lock of an address (its known devices' too): whoever
+     * proved they own the mailbox by completing a password reset signs in with the new password
+     * at once, instead of waiting out a lock that a guesser may have caused.
+     *
+     * @example
+     * await passwords.clearFor('asha@example.com');
+     */
+    async clearFor(email: string): Promise<void> {
+      const address = scopeKey(`password:${normalise(email)}`);
+      await failures.deleteMany({ address });
+      // A run counted before runs carried their address is found by its own key.
+      await failures.deleteOne({ _id: address });
     },
   };
 }

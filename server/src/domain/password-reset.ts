@@ -35,15 +35,17 @@ export interface PasswordResetDeps {
   limiter: RateLimiter;
   users: SignInUsers;
   setNewPassword: SetNewPassword;
+  /** Clears the password guard's failed attempts and lock of an address (`passwords.clearFor`). */
+  clearPasswordLock: (email: string) => Promise<void>;
 }
 
 /**
  * @example
- * const resets = createPasswordReset({ store, clock, outbox, limiter, users, setNewPassword });
+ * const resets = createPasswordReset({ store, clock, outbox, limiter, users, setNewPassword, clearPasswordLock: passwords.clearFor });
  * await resets.request('asha@example.com', { client: '203.0.113.7' });
  * await resets.complete(tokenFromTheMail, 'a new long passphrase');
  */
-export function createPasswordReset({ store, clock, outbox, limiter, users, setNewPassword }: PasswordResetDeps) {
+export function createPasswordReset({ store, clock, outbox, limiter, users, setNewPassword, clearPasswordLock }: PasswordResetDeps) {
   const resets = store.collection<PasswordResetDoc>(PASSWORD_RESETS_COLLECTION);
 
   /** The live reset of a token. @throws AppError NOT_FOUND (used, replaced, unknown) or OTP_EXPIRED */
@@ -93,7 +95,8 @@ export function createPasswordReset({ store, clock, outbox, limiter, users, setN
 
     /**
      * Sets the new password with a token, once: the token (and every other pending one of the
-     * user) is spent, and every session of the user ends.
+     * user) is spent, every session of the user ends, and the address's password lock is lifted:
+     * the mailbox's owner may sign in with the new password at once.
      * @throws AppError NOT_FOUND for a used, replaced or unknown token, OTP_EXPIRED after 30 minutes
      */
     async complete(token: string, password: string): Promise<{ userId: string }> {
@@ -102,6 +105,8 @@ export function createPasswordReset({ store, clock, outbox, limiter, users, setN
       const spent = await resets.deleteOne({ _id: reset._id, expires_at: op.gt(clock.now()) });
       if (spent !== 1) throw new AppError('NOT_FOUND', NOT_VALID);
       if (!(await setNewPassword(reset.user, password))) throw new AppError('NOT_FOUND', NOT_VALID);
+      const user = await users.byId(reset.user);
+      if (user) await clearPasswordLock(user.email);
       return { userId: reset.user };
     },
   };

@@ -8,6 +8,7 @@
  * Razorpay account. Secrets are sealed (`webhook-secrets.ts`) and never leave this module
  * except to build a gateway; callers see the last four characters.
  */
+import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
 import type { IndexSpec, Store } from '../store/port.js';
 import type { Clock } from '../kernel/clock.js';
 import { AppError, type FieldIssue } from '../kernel/errors.js';
@@ -89,8 +90,19 @@ const last4 = (secret: string) => secret.slice(-4);
  * const paymentAccounts = createPaymentAccounts({ store, clock, box, check });
  * await paymentAccounts.connect(owner, { gateway: 'razorpay', keyId, keySecret, webhookSecret });
  */
-export function createPaymentAccounts(deps: { store: Store; clock: Clock; box: SecretBox; check: CredentialCheck; platformCollects: boolean }) {
+/**
+ * A connection as the audit log records it: the gateway, the key id (which Razorpay shows in
+ * its own dashboard) and the last four characters of each secret, never a secret. The names
+ * avoid the words the log drops (`secret`), so the last fours are kept.
+ */
+function auditView(doc: GatewayConfigDoc | null) {
+  return doc && { gateway: doc.gateway, key_id: doc.key_id, key_last4: doc.key_secret_last4, webhook_last4: doc.webhook_secret_last4 };
+}
+const AUDIT_FIELDS = ['gateway', 'key_id', 'key_last4', 'webhook_last4'] as const;
+
+export function createPaymentAccounts(deps: { store: Store; clock: Clock; box: SecretBox; check: CredentialCheck; platformCollects: boolean; auditLog?: AuditLog }) {
   const { store, clock, box, check, platformCollects } = deps;
+  const auditLog = deps.auditLog ?? createAuditLog({ store, clock });
   const configs = store.collection<GatewayConfigDoc>('gateway_configs');
 
   async function newestActive(account: string, livemode: boolean): Promise<GatewayConfigDoc | null> {
@@ -130,7 +142,7 @@ export function createPaymentAccounts(deps: { store: Store; clock: Clock; box: S
      * connection for this mode; the one before stays stored (inactive) for its orders.
      * @throws AppError VALIDATION_FAILED for keys of the wrong shape or mode, or keys the gateway refused
      */
-    async connect(owner: Owner, input: { gateway: ConnectableGateway } & GatewayCredentials): Promise<GatewayConfigDoc> {
+    async connect(owner: Owner, input: { gateway: ConnectableGateway } & GatewayCredentials, audit?: AuditContext): Promise<GatewayConfigDoc> {
       assertShape(owner, input);
       try {
         await check(input.gateway, { keyId: input.keyId, keySecret: input.keySecret });
@@ -158,11 +170,17 @@ export function createPaymentAccounts(deps: { store: Store; clock: Clock; box: S
         created_at: now,
         disconnected_at: null,
       };
+      // Read only for the audit log: what the change replaced.
+      const before = audit ? await newestActive(owner.account, owner.livemode) : null;
       await configs.insertOne(doc);
       // Switch over: earlier connections step down, then this one takes over. Two saves racing may
       // both end active; every reader takes the newest active one (`newestActive`), so they agree.
       await configs.updateMany({ account: owner.account, livemode: owner.livemode, active: true }, { $set: { active: false, disconnected_at: now } });
       await configs.updateOne({ _id: doc._id }, { $set: { active: true } });
+      if (audit) {
+        const changes = changesBetween(auditView(before), auditView(doc), AUDIT_FIELDS);
+        await auditLog.record(audit, { action: 'payment_settings.connected', target: { type: 'payment_settings', id: doc._id }, changes });
+      }
       return { ...doc, active: true };
     },
 
@@ -170,8 +188,14 @@ export function createPaymentAccounts(deps: { store: Store; clock: Clock; box: S
      * Stops new orders of this mode going to the connected account. Its keys stay sealed for
      * the orders it took (refunds, reconciliation, their webhooks). Idempotent.
      */
-    async disconnect(owner: Owner): Promise<void> {
-      await configs.updateMany({ account: owner.account, livemode: owner.livemode, active: true }, { $set: { active: false, disconnected_at: clock.now() } });
+    async disconnect(owner: Owner, audit?: AuditContext): Promise<void> {
+      const before = audit ? await newestActive(owner.account, owner.livemode) : null;
+      const stepped = await configs.updateMany({ account: owner.account, livemode: owner.livemode, active: true }, { $set: { active: false, disconnected_at: clock.now() } });
+      // Disconnecting what was not connected changes nothing, and records nothing.
+      if (audit && before && stepped.modified > 0) {
+        const changes = changesBetween(auditView(before), null, AUDIT_FIELDS);
+        await auditLog.record(audit, { action: 'payment_settings.disconnected', target: { type: 'payment_settings', id: before._id }, changes });
+      }
     },
 
     /** One configuration with its secrets, active or not (for an order that names it); null if unknown. */

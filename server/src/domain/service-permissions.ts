@@ -12,10 +12,31 @@ import { requirePermission, type Permission } from './permissions.js';
  * id is in its arguments), or `open` for calls any signed-in caller may make (sessions, the
  * rate limiter, public reads).
  */
-export type MethodRule = 'open' | { permission: Permission; event?: (args: readonly unknown[]) => unknown };
+export type MethodRule =
+  | 'open'
+  | {
+      permission: Permission;
+      event?: (args: readonly unknown[]) => unknown;
+      /**
+       * For a method given an object of an event rather than the event (a ticket, a scan): reads
+       * which event that object belongs to. Asked only for an actor limited to some events (a
+       * door member), so owners and keys pay no extra read.
+       */
+      eventOf?: (services: EventLookups, args: readonly unknown[]) => Promise<string | null>;
+    };
+
+/** The reads {@link MethodRule.eventOf} may use, on the unguarded services. */
+export interface EventLookups {
+  tickets: { findById(id: string): Promise<{ event: string } | null> };
+  checkins: { eventOfScan(id: string): Promise<string | null> };
+}
 
 const eventArg = (args: readonly unknown[]) => args[1];
 const scanEvent = (args: readonly unknown[]) => (args[1] as { event?: unknown } | undefined)?.event;
+/** The event of the ticket whose id is the second argument. */
+const ticketEvent = async (services: EventLookups, args: readonly unknown[]) => (typeof args[1] === 'string' ? ((await services.tickets.findById(args[1]))?.event ?? null) : null);
+/** The event of the scan whose id is the second argument. */
+const scanOfEvent = async (services: EventLookups, args: readonly unknown[]) => (typeof args[1] === 'string' ? services.checkins.eventOfScan(args[1]) : null);
 
 /**
  * `service.method` → what it needs. A method missing here is refused to everyone but an
@@ -36,10 +57,12 @@ export const SERVICE_PERMISSIONS: Readonly<Record<string, MethodRule>> = {
   'attendance.doorCounts': { permission: 'attendees:read', event: eventArg },
   'attendance.stats': { permission: 'reports:read' },
   'checkins.scan': { permission: 'checkins:write', event: scanEvent },
-  'checkins.undo': { permission: 'checkins:write' },
+  'checkins.undo': { permission: 'checkins:write', eventOf: scanOfEvent },
   'checkins.log': { permission: 'attendees:read', event: eventArg },
-  'checkins.listForTicket': { permission: 'attendees:read' },
-  'checkins.admissionOf': { permission: 'attendees:read' },
+  'checkins.listForTicket': { permission: 'attendees:read', eventOf: ticketEvent },
+  'checkins.admissionOf': { permission: 'attendees:read', eventOf: ticketEvent },
+  // Read only by the guard itself (eventOf above).
+  'checkins.eventOfScan': { permission: 'attendees:read' },
   'codes.publicKey': 'open',
   'dashboard.summary': { permission: 'reports:read' },
   'domainEvents.get': { permission: 'events_log:read' },
@@ -84,7 +107,7 @@ export const SERVICE_PERMISSIONS: Readonly<Record<string, MethodRule>> = {
   'ticketFinder.request': 'open',
   'ticketMail.deliveries': { permission: 'orders:read' },
   'ticketMail.resend': { permission: 'orders:write' },
-  'tickets.get': { permission: 'attendees:read' },
+  'tickets.get': { permission: 'attendees:read', eventOf: ticketEvent },
   'tickets.findById': { permission: 'attendees:read' },
   'tickets.listForOrder': { permission: 'orders:read' },
   'tickets.void': { permission: 'orders:refund' },
@@ -146,6 +169,38 @@ export const SERVICE_PERMISSIONS: Readonly<Record<string, MethodRule>> = {
  */
 export function checkCall(actor: Actor, service: string, method: string, args: readonly unknown[]): void {
   const rule = SERVICE_PERMISSIONS[`${service}.${method}`];
+  // A method whose event is read from its object is checked by checkScopedCall once it is read.
+  if (rule !== undefined && rule !== 'open' && rule.eventOf !== undefined && grantOf(actor).events !== null) {
+    requirePermission({ ...grantOf(actor), events: null }, rule.permission);
+    return;
+  }
+  checkRule(actor, service, method, args);
+}
+
+/**
+ * Whether a call needs {@link checkScopedCall}: its event is read from the object it is given,
+ * and the actor is limited to some events.
+ */
+function needsEventLookup(actor: Actor, service: string, method: string): boolean {
+  const rule = SERVICE_PERMISSIONS[`${service}.${method}`];
+  return rule !== undefined && rule !== 'open' && rule.eventOf !== undefined && grantOf(actor).events !== null;
+}
+
+/**
+ * The check of {@link checkCall} for a method whose event is read from its object (a ticket, a
+ * scan), for an actor limited to some events. An object of another event is refused the way
+ * an event is.
+ * @throws AppError FORBIDDEN naming the missing permission
+ */
+export async function checkScopedCall(actor: Actor, services: EventLookups, service: string, method: string, args: readonly unknown[]): Promise<void> {
+  const rule = SERVICE_PERMISSIONS[`${service}.${method}`];
+  if (rule === undefined || rule === 'open' || rule.eventOf === undefined) return checkCall(actor, service, method, args);
+  const event = await rule.eventOf(services, args);
+  requirePermission(grantOf(actor), rule.permission, { event: event ?? undefined });
+}
+
+function checkRule(actor: Actor, service: string, method: string, args: readonly unknown[]): void {
+  const rule = SERVICE_PERMISSIONS[`${service}.${method}`];
   if (rule === 'open') return;
   const grant = grantOf(actor);
   if (rule === undefined) {
@@ -171,7 +226,7 @@ export function guardServices<S extends object>(services: S, actor: Actor): S {
       if (typeof name !== 'string' || value === null || typeof value !== 'object') return value;
       let wrapped = guarded.get(name);
       if (wrapped === undefined) {
-        wrapped = guardService(value, actor, name);
+        wrapped = guardService(value, actor, name, target as unknown as EventLookups);
         guarded.set(name, wrapped);
       }
       return wrapped;
@@ -179,7 +234,7 @@ export function guardServices<S extends object>(services: S, actor: Actor): S {
   });
 }
 
-function guardService(service: object, actor: Actor, serviceName: string): object {
+function guardService(service: object, actor: Actor, serviceName: string, lookups: EventLookups): object {
   return new Proxy(service, {
     get(target, name, receiver) {
       const value: unknown = Reflect.get(target, name, receiver);
@@ -192,6 +247,9 @@ function guardService(service: object, actor: Actor, serviceName: string): objec
           // method, but a throw from a generator (a CSV export), whose caller expects no promise.
           if (value.constructor.name === 'AsyncGeneratorFunction' || value.constructor.name === 'GeneratorFunction') throw err;
           return Promise.reject(err);
+        }
+        if (needsEventLookup(actor, serviceName, name)) {
+          return checkScopedCall(actor, lookups, serviceName, name, args).then(() => (value as (...a: unknown[]) => unknown).apply(target, args));
         }
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };

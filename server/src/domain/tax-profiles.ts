@@ -1,3 +1,4 @@
+import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
 import { gstinProblem, gstState } from '@trendy-tickets/sdk';
 import type { Clock } from '../kernel/clock.js';
 import { AppError, notFound, type FieldIssue } from '../kernel/errors.js';
@@ -56,7 +57,7 @@ export function checkTaxProfile(input: TaxProfileInput): void {
  * const profiles = createTaxProfileService({ store, clock });
  * await profiles.put(account, { legal_name, address, state: '27', gstin: '27AAPFU0939F1ZV' });
  */
-export function createTaxProfileService({ store, clock }: { store: Store; clock: Clock }) {
+export function createTaxProfileService({ store, clock, auditLog = createAuditLog({ store, clock }) }: { store: Store; clock: Clock; auditLog?: AuditLog }) {
   const profiles = store.collection<TaxProfileDoc>('tax_profiles');
   return {
     /** The account's profile, or null when it has none (not registered). */
@@ -72,11 +73,17 @@ export function createTaxProfileService({ store, clock }: { store: Store; clock:
     },
 
     /** Sets the whole profile (one write: the last one wins). */
-    async put(account: string, input: TaxProfileInput): Promise<TaxProfileDoc> {
+    async put(account: string, input: TaxProfileInput, audit?: AuditContext): Promise<TaxProfileDoc> {
       checkTaxProfile(input);
+      // Read only for the audit log: the profile the change replaced.
+      const before = audit ? await profiles.findOne({ _id: account }) : null;
       const fields = { legal_name: input.legal_name, address: input.address, state: input.state, gstin: input.gstin, updated_at: clock.now() };
-      const stored = await profiles.findOneAndUpdate({ _id: account }, { $set: fields }, { upsert: true });
-      return stored ?? { _id: account, ...fields };
+      const stored = (await profiles.findOneAndUpdate({ _id: account }, { $set: fields }, { upsert: true })) ?? { _id: account, ...fields };
+      const changes = changesBetween(before, stored, ['legal_name', 'address', 'state', 'gstin']);
+      if (audit && Object.keys(changes).length > 0) {
+        await auditLog.record(audit, { action: 'tax_profile.updated', target: { type: 'tax_profile', id: account }, changes });
+      }
+      return stored;
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { auditActorOf, type AuditActor } from '../domain/actors.js';
-import type { AuditContext } from '../domain/audit-log.js';
+import type { AuditContext, AuditRequest } from '../domain/audit-log.js';
 import type { Owner } from '../domain/events.js';
 import { clientIp } from './client-ip.js';
 import type { AppEnv } from './context.js';
@@ -26,6 +26,22 @@ export function auditContext<E extends AppEnv>(c: Context<E>, who?: { actor: Aud
     actor,
     account: owner.account,
     livemode: owner.livemode,
+    ip: clientIp(c, { trustProxy: app.get('deps').config.trustProxy }),
+    userAgent: c.req.header('User-Agent')?.slice(0, MAX_USER_AGENT) ?? null,
+    requestId: app.get('requestId'),
+  };
+}
+
+/**
+ * Where a request came from, for a change whose actor the service learns itself (a member
+ * accepting an invitation becomes the actor as they are created).
+ *
+ * @example
+ * await services.members.accept(token, input, auditRequest(c));
+ */
+export function auditRequest<E extends AppEnv>(c: Context<E>): AuditRequest {
+  const app = c as unknown as Context<AppEnv>;
+  return {
     ip: clientIp(c, { trustProxy: app.get('deps').config.trustProxy }),
     userAgent: c.req.header('User-Agent')?.slice(0, MAX_USER_AGENT) ?? null,
     requestId: app.get('requestId'),

@@ -52,9 +52,12 @@ export function toApiKeyJson(doc: ApiKeyDoc, secret?: string): ApiKey {
     id: doc._id,
     object: 'api_key',
     created_at: iso(doc.created_at),
-    kind: doc.kind,
+    // A restricted key is stored as a secret key with permissions; callers tell it apart by its kind.
+    kind: doc.permissions ? 'restricted' : doc.kind,
     mode: doc.mode,
     display: doc.display,
+    name: doc.permissions ? (doc.name ?? null) : null,
+    permissions: doc.permissions ? [...doc.permissions] : null,
     ...(secret === undefined ? {} : { secret }),
   };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSmtpMailer, type Mailer } from '../../src/delivery/mailer.js';
+import { PASSWORD_FAILURE_LIMIT } from '../../src/domain/password-guard.js';
 import { PASSWORD_RESET_MS, RESET_REQUESTS_PER_EMAIL } from '../../src/domain/password-reset.js';
 import { RESET_REQUESTED } from '../../src/console/pages/account-recovery.js';
 import { startSmtpSink, type SmtpSink } from '../delivery/smtp-sink.js';
@@ -95,6 +96,25 @@ describe('password reset by email (happy)', () => {
     await browser.get(links[0]!);
     expect((await browser.post('/console/reset-password', { token: links[0]!.split('token=')[1]!, password: NEW_PASSWORD })).status).toBe(303);
     expect((await browser.get(links[1]!)).status).toBe(404);
+  });
+
+  it('lifts the lock of an address locked by wrong passwords, so the owner signs in with the new one at once', async () => {
+    const t = await buildTestApp();
+    const { email } = await signUpInConsole(t);
+    const guesser = new ConsoleBrowser(t);
+    await guesser.get('/console/login');
+    for (let i = 0; i < PASSWORD_FAILURE_LIMIT; i++) expect((await guesser.post('/console/login', { email, password: `wrong guess ${i}` })).status).toBe(401);
+    const locked = await guesser.post('/console/login', { email, password: PASSWORD });
+    expect(locked.status).toBe(429);
+
+    const before = smtp.received.length;
+    const { browser } = await requestReset(t, email);
+    const link = (await mailTo(t, email, before)).map((m) => resetLink(m.text)).find(Boolean);
+    await browser.get(link!);
+    expect((await browser.post('/console/reset-password', { token: link!.split('token=')[1]!, password: NEW_PASSWORD })).status).toBe(303);
+
+    // No clock advance: the lock would still hold for its full 15 minutes.
+    await signIn(t, email, NEW_PASSWORD);
   });
 });
 

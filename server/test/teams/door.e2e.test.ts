@@ -8,7 +8,8 @@ import { freePort, startServer, type ServerProcess } from '../helpers/server-pro
 
 /**
  * A door member in a real Chromium on a phone-sized page: invited by the owner, they join by
- * the mailed link, see only the scanner of the event they are assigned to, and admit a ticket.
+ * the mailed link, see only the scanner of the event they are assigned to, and admit a ticket;
+ * the owner's audit log names them as the one who admitted it.
  */
 
 const PASSWORD = 'correct horse battery';
@@ -72,7 +73,7 @@ async function invitationLink(email: string): Promise<string> {
 const navLinks = (page: Page) => page.locator('nav[aria-label="Console"] a').allTextContents();
 
 describe.skipIf(!browserAvailable)('a door member in Chromium', () => {
-  it('joins by the mailed link on a phone, sees only the scanner of their event, and admits a ticket', { timeout: 120_000 }, async () => {
+  it('joins by the mailed link on a phone, sees only the scanner of their event, and admits a ticket that the audit log says they admitted', { timeout: 120_000 }, async () => {
     const owner = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const ownerPage = await owner.newPage();
     const ownerEmail = `door-owner-${Date.now()}@example.com`;
@@ -122,6 +123,18 @@ describe.skipIf(!browserAvailable)('a door member in Chromium', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('#result-verdict').textContent()).toBe('ADMITTED');
     await screenshot(page, 'team-door-admitted-375');
+
+    // The owner's audit log names the door member as the one who admitted the ticket.
+    const log = await api<{ data: Array<{ actor: { type: string; id: string; label: string }; changes: Record<string, { after: unknown }> }> }>(
+      'GET',
+      '/v1/audit_logs?action=checkin.admitted',
+      sk,
+    );
+    expect(log.status, JSON.stringify(log.body)).toBe(200);
+    expect(log.body.data).toHaveLength(1);
+    expect(log.body.data[0]?.actor).toMatchObject({ type: 'user', label: doorEmail });
+    expect(log.body.data[0]?.actor.id).toMatch(/^mem_/);
+    expect(log.body.data[0]?.changes.ticket?.after).toBe(issued.body.data[0].id);
 
     const elsewhere = await page.goto(`${server.url}/console/events/${other.id}/scan`);
     expect(elsewhere?.status()).toBe(403);

@@ -1,3 +1,4 @@
+import type { ApiKey, List } from '@trendy-tickets/sdk';
 import { describe, expect, it } from 'vitest';
 import { visibleText } from '../console/helpers.js';
 import { issueTickets } from '../helpers/checkout.js';
@@ -44,6 +45,18 @@ describe('restricted keys', () => {
     await owner.browser.get(`/console/developers/keys/${nextId}/revoke`);
     expect((await owner.browser.post(`/console/developers/keys/${nextId}/revoke`, { confirm: 'on' })).status).toBe(303);
     expect((await t.call('GET', '/v1/events', { key: next })).status).toBe(401);
+  });
+
+  it('are listed by GET /v1/keys as restricted, with their name and permissions, apart from the full secret key', async () => {
+    const { t, owner } = await teamWithEvent();
+    const { key } = await t.services.accounts.createRestrictedKey(owner.account, 'test', { name: 'Door scanners', permissions: ['checkins:write', 'events:read'] });
+    const res = await t.call<List<ApiKey>>('GET', '/v1/keys', { key: owner.sk });
+    expect(res.status).toBe(200);
+    const restricted = res.body.data.find((k) => k.id === key._id);
+    expect(restricted).toMatchObject({ kind: 'restricted', name: 'Door scanners', permissions: ['checkins:write', 'events:read'] });
+    expect(restricted?.display).toMatch(/^rk_test_…/);
+    const full = res.body.data.find((k) => k.display.startsWith('sk_test_'));
+    expect(full).toMatchObject({ kind: 'secret', name: null, permissions: null });
   });
 
   it('are refused from a browser, like secret keys', async () => {

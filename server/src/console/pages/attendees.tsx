@@ -153,7 +153,8 @@ export interface TicketPageProps {
   ticket: TicketDoc;
   event: EventDoc;
   scans: CheckinDoc[];
-  deliveries: TicketDelivery[];
+  /** The tickets mail of the order; null for a member who may not read orders (door). */
+  deliveries: TicketDelivery[] | null;
   /** The admission an undo reverses, when the ticket is checked in. */
   admission: CheckinDoc | null;
   /** The refund of the ticket's order, if one was asked for. */
@@ -269,7 +270,7 @@ export const TicketPage: FC<TicketPageProps> = ({ user, ticket, event, scans, de
           </section>
         </div>
         <div>
-          {ticket.status === 'voided' ? null : (
+          {ticket.status === 'voided' || deliveries === null ? null : (
             <section class="card" aria-labelledby="mail-h">
               <h2 id="mail-h">Email</h2>
               {deliveries.length === 0 ? (
@@ -296,7 +297,7 @@ export const TicketPage: FC<TicketPageProps> = ({ user, ticket, event, scans, de
               </form>
             </section>
           )}
-          {admission ? (
+          {admission && mayUse(user.actor, 'POST', `${base}/undo`) ? (
             <section class="card" aria-labelledby="undo-h">
               <h2 id="undo-h">Undo check-in</h2>
               <p class="muted small">For a mistaken scan: the ticket admits again.</p>
@@ -308,7 +309,7 @@ export const TicketPage: FC<TicketPageProps> = ({ user, ticket, event, scans, de
               </form>
             </section>
           ) : null}
-          {ticket.status === 'voided' ? null : (
+          {ticket.status === 'voided' || !mayUse(user.actor, 'POST', `${base}/void`) ? null : (
             <section class="card" aria-labelledby="void-h">
               <h2 id="void-h">Void ticket</h2>
               <p class="muted small">The ticket stops admitting and its seat goes back on sale. This does not refund the buyer.</p>

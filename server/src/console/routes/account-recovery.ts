@@ -1,3 +1,4 @@
+import { recordSecurityOf } from '../security-audit.js';
 import { Hono } from 'hono';
 import { jsx } from 'hono/jsx';
 import { AppError } from '../../kernel/errors.js';
@@ -80,7 +81,9 @@ export function accountRecoveryRoutes() {
         const { email } = await services.passwordReset.check(token);
         return renderConsole(c, jsx(ResetPasswordPage, { csrf: loginFormToken(c), token, email, errors: { password: problem } }), 400);
       }
-      await services.passwordReset.complete(token, password);
+      const { userId } = await services.passwordReset.complete(token, password);
+      const user = await services.users.byId(userId);
+      if (user) await recordSecurityOf(c, user, 'user.password_reset');
     } catch (err) {
       if (isLinkError(err)) return deadLink(c, err, { href: '/console/forgot-password', label: 'Ask for a new link' });
       throw err;
@@ -119,8 +122,9 @@ export function accountRecoveryRoutes() {
     const form = await formOf(c);
     const next = safeNext(form.next);
     try {
-      const { userId } = await services.twoFactor.answerChallenge(challengeToken(c), form.code ?? '');
+      const { userId, recovery } = await services.twoFactor.answerChallenge(challengeToken(c), form.code ?? '');
       const user = await services.users.byId(userId);
+      if (user && recovery) await recordSecurityOf(c, user, 'user.recovery_code_used');
       const account = user ? await services.accounts.get(user.account) : null;
       // A team member signs in as themselves; the account's own sign-in is its first owner.
       const member = user?.member && account ? await services.members.forSession({ member: user.member }, account) : undefined;

@@ -11,6 +11,7 @@ import { AccountSecurityPage, type Enrolment } from '../pages/account-security.j
 import type { FieldErrors } from '../pages/fields.js';
 import type { Flash } from '../pages/layout.js';
 import { checkPassword } from '../passwords.js';
+import { recordOwnSecurity } from '../security-audit.js';
 import { newPasswordProblem } from './account-recovery.js';
 
 const PAGE = '/console/account/security';
@@ -115,6 +116,7 @@ export function accountSecurityRoutes() {
     if (newProblem) return showPage(c, { errors: { new_password: newProblem }, status: 400 });
     const user = await signedInUser(c);
     await c.var.services.setNewPassword(user.id, form.new_password as string, { keepSession: c.var.user.session._id });
+    await recordOwnSecurity(c, 'user.password_changed');
     return c.redirect(`${PAGE}?notice=password_changed`, 303);
   });
 
@@ -129,6 +131,7 @@ export function accountSecurityRoutes() {
     const form = await formOf(c);
     try {
       const { recoveryCodes } = await c.var.services.twoFactor.confirmEnrolment(user.id, form.code ?? '');
+      await recordOwnSecurity(c, 'user.two_factor_enabled', { two_factor: { before: false, after: true } });
       return showPage(c, { recoveryCodes, flash: { tone: 'ok', message: 'Two-step sign-in is on.' } });
     } catch (err) {
       if (!(err instanceof AppError) || STATUS[err.code] >= 500) throw err;
@@ -142,20 +145,24 @@ export function accountSecurityRoutes() {
     const form = await formOf(c);
     const problem = await passwordProblem(c, 'password', form.password);
     if (problem) return showPage(c, problem);
+    let recovery = false;
     try {
-      await c.var.services.twoFactor.verifyCode(user.id, form.code ?? '');
+      ({ recovery } = await c.var.services.twoFactor.verifyCode(user.id, form.code ?? ''));
     } catch (err) {
       if (!(err instanceof AppError) || (err.code !== 'OTP_INVALID' && err.code !== 'RATE_LIMITED')) throw err;
       if (err.code === 'RATE_LIMITED') c.header('Retry-After', String(err.retryAfterSeconds ?? 60));
       return showPage(c, { errors: { code: err.message }, status: STATUS[err.code] });
     }
     await c.var.services.twoFactor.disable(user.id);
+    if (recovery) await recordOwnSecurity(c, 'user.recovery_code_used');
+    await recordOwnSecurity(c, 'user.two_factor_disabled', { two_factor: { before: true, after: false } });
     return c.redirect(`${PAGE}?notice=two_factor_off`, 303);
   });
 
   router.post(`${PAGE}/sessions/end-others`, async function endOthers(c) {
     const user = await signedInUser(c);
-    await c.var.services.sessionList.endOthers(user.id, c.var.user.session._id);
+    const ended = await c.var.services.sessionList.endOthers(user.id, c.var.user.session._id);
+    if (ended > 0) await recordOwnSecurity(c, 'session.ended_others', { sessions: { before: ended + 1, after: 1 } });
     return c.redirect(`${PAGE}?notice=others_ended`, 303);
   });
 
@@ -165,6 +172,8 @@ export function accountSecurityRoutes() {
     if (!SESSION_REF.test(ref) || !(await c.var.services.sessionList.end(user.id, ref))) {
       return showPage(c, { flash: { tone: 'bad', message: 'That session has already ended.' }, status: 404 });
     }
+    // The list's reference (a hash of the session id), never the id itself.
+    await recordOwnSecurity(c, 'session.ended', { session: { before: ref, after: null } });
     return c.redirect(`${PAGE}?notice=session_ended`, 303);
   });
 

@@ -2,6 +2,8 @@ import { auditContext } from '../../http/audit-context.js';
 import { Hono } from 'hono';
 import { jsx } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { grantOf } from '../../domain/actors.js';
+import { can } from '../../domain/permissions.js';
 import { AppError, notFound } from '../../kernel/errors.js';
 import { idPattern } from '../../kernel/ids.js';
 import { csvHeaders, csvStream } from '../../http/csv-stream.js';
@@ -50,7 +52,8 @@ async function showTicket(c: ConsoleContext, extra: { flash?: Flash; voidError?:
   const [event, scans, deliveries, admission, order] = await Promise.all([
     services.events.get(user.owner, ticket.event),
     services.checkins.listForTicket(user.owner, ticket._id, TICKET_SCANS),
-    services.ticketMail.deliveries(user.owner, ticket._id),
+    // A door member looks a ticket up without its order's mail (orders:read).
+    can(grantOf(user.actor), 'orders:read') ? services.ticketMail.deliveries(user.owner, ticket._id) : Promise.resolve(null),
     services.checkins.admissionOf(user.owner, ticket._id),
     services.orders.retrieve({ owner: user.owner }, ticket.order).catch(() => null),
   ]);

@@ -62,13 +62,13 @@ export function auditLogRoutes() {
   router.get('/console/developers/audit-log', async function auditLogPage(c) {
     const { user, services } = c.var;
     const { values, filters, query, cursor } = filtersOf(c);
-    const page = await services.auditLog.list(user.owner.account, { ...filters, limit: 50, cursor });
+    const page = await services.auditLog.list(user.owner.account, { ...filters, livemode: user.owner.livemode, limit: 50, cursor });
     return renderConsole(c, jsx(AuditLogPage, { user, page, values, query, paged: cursor !== undefined }));
   });
 
   router.get('/console/developers/audit-log.csv', function auditLogCsv(c) {
     const { filters } = filtersOf(c);
-    return c.body(csvStream(c.var.services.auditLog.csv(c.var.user.owner.account, filters)), 200, csvHeaders('audit-log.csv'));
+    return c.body(csvStream(c.var.services.auditLog.csv(c.var.user.owner.account, { ...filters, livemode: c.var.user.owner.livemode })), 200, csvHeaders('audit-log.csv'));
   });
 
   return router;

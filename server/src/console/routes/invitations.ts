@@ -1,3 +1,4 @@
+import { auditRequest } from '../../http/audit-context.js';
 import { Hono } from 'hono';
 import { jsx } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -70,7 +71,7 @@ export function invitationRoutes() {
       return showForm(c, token, check.invitation, { name: form.name, errors, status: 400 });
     }
     try {
-      const { member, account } = await services.members.accept(token, parsed.data);
+      const { member, account } = await services.members.accept(token, parsed.data, auditRequest(c));
       await startSession(c, account, member);
     } catch (err) {
       // Accepted or withdrawn between the check and the claim.

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { auditContext } from '../../http/audit-context.js';
 import { Hono } from 'hono';
 import { jsx } from 'hono/jsx';
 import { z } from 'zod';
@@ -95,7 +96,7 @@ export function scannerRoutes() {
     }
     const { code, nonce, scanned_at } = parsed.data;
     const at = scanned_at === undefined ? undefined : new Date(scanned_at);
-    const outcome = await services.checkins.scan(user.owner, { code, event: event._id, nonce, by: actor(user), at });
+    const outcome = await services.checkins.scan(user.owner, { code, event: event._id, nonce, by: actor(user), at }, auditContext(c));
     const view = scanView(outcome.checkin, outcome.ticket, event.timezone);
     if (!json) return showScanner(c, event, { result: view });
     const counts = await services.attendance.doorCounts(user.owner, event._id);

@@ -1,3 +1,4 @@
+import { auditContext } from '../../http/audit-context.js';
 import { Hono } from 'hono';
 import { jsx } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -59,7 +60,11 @@ export function settingsRoutes() {
       });
       if (!result.success) throw new AppError('VALIDATION_FAILED', 'Fill in all three fields.', toFieldIssues(result.error.issues, 'json'));
       const body = result.data;
-      await c.var.services.paymentAccounts.connect(c.var.user.owner, { gateway: body.gateway, keyId: body.key_id, keySecret: body.key_secret, webhookSecret: body.webhook_secret });
+      await c.var.services.paymentAccounts.connect(
+        c.var.user.owner,
+        { gateway: body.gateway, keyId: body.key_id, keySecret: body.key_secret, webhookSecret: body.webhook_secret },
+        auditContext(c),
+      );
     } catch (err) {
       if (!(err instanceof AppError) || STATUS[err.code] >= 500) throw err;
       const errors: FieldErrors = {};
@@ -71,7 +76,7 @@ export function settingsRoutes() {
 
   router.post(`${PAYMENTS_PATH}/disconnect`, async function disconnectRazorpay(c) {
     await formOf(c);
-    await c.var.services.paymentAccounts.disconnect(c.var.user.owner);
+    await c.var.services.paymentAccounts.disconnect(c.var.user.owner, auditContext(c));
     return c.redirect(`${PAYMENTS_PATH}?notice=disconnected`, 303);
   });
 

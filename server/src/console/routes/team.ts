@@ -1,3 +1,4 @@
+import { auditContext } from '../../http/audit-context.js';
 import { Hono } from 'hono';
 import { jsx } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -85,7 +86,7 @@ export function teamRoutes() {
       return showTeam(c, { errors, status: 400 });
     }
     try {
-      await services.members.invite(user.owner, user.actor, parsed.data);
+      await services.members.invite(user.owner, user.actor, parsed.data, auditContext(c));
     } catch (err) {
       if (err instanceof AppError && err.code === 'CONFLICT') return showTeam(c, { errors: { email: err.message }, status: 409 });
       throw err;
@@ -95,7 +96,7 @@ export function teamRoutes() {
 
   router.post('/console/team/invitations/:id/revoke', async function withdraw(c) {
     const id = c.req.param('id');
-    if (INVITATION_ID.test(id)) await c.var.services.members.revokeInvitation(c.var.user.owner, id);
+    if (INVITATION_ID.test(id)) await c.var.services.members.revokeInvitation(c.var.user.owner, id, auditContext(c));
     return c.redirect('/console/team?notice=withdrawn', 303);
   });
 
@@ -103,13 +104,13 @@ export function teamRoutes() {
     const { user, services } = c.var;
     const parsed = TeamForm.safeParse(await teamFormOf(c));
     if (!parsed.success) return showTeam(c, { flash: { tone: 'bad', message: parsed.error.issues[0]?.message ?? 'That form could not be read.' }, status: 400 });
-    await services.members.changeRole(user.owner, user.actor, memberIdOf(c), parsed.data.role, parsed.data.events);
+    await services.members.changeRole(user.owner, user.actor, memberIdOf(c), parsed.data.role, parsed.data.events, auditContext(c));
     return c.redirect('/console/team?notice=saved', 303);
   });
 
   router.post('/console/team/members/:id/remove', async function removeMember(c) {
     const { user, services } = c.var;
-    await services.members.remove(user.owner, user.actor, memberIdOf(c));
+    await services.members.remove(user.owner, user.actor, memberIdOf(c), auditContext(c));
     return c.redirect('/console/team?notice=removed', 303);
   });
 

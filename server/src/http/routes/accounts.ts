@@ -141,7 +141,7 @@ export function accountRoutes() {
       return c.json(toApiKeyJson(rolled.key, rolled.raw), 201);
     })
     .openapi(retrieveTaxProfile, async (c) => c.json(toTaxProfileJson(await c.var.services.taxProfiles.get(c.var.auth.account._id)), 200))
-    .openapi(updateTaxProfile, async (c) => c.json(toTaxProfileJson(await c.var.services.taxProfiles.put(c.var.auth.account._id, c.req.valid('json'))), 200))
+    .openapi(updateTaxProfile, async (c) => c.json(toTaxProfileJson(await c.var.services.taxProfiles.put(c.var.auth.account._id, c.req.valid('json'), auditContext(c))), 200))
     .openapi(listKeys, async (c) => {
       const keys = await c.var.services.accounts.listKeys(c.var.auth.account._id);
       return c.json({ object: 'list' as const, data: keys.map((k) => toApiKeyJson(k)), has_more: false, next_cursor: null }, 200);

@@ -50,11 +50,13 @@ export function auditLogRoutes() {
   return createRouter()
     .openapi(list, async (c) => {
       const query = c.req.valid('query');
-      const page = await c.var.services.auditLog.list(c.get('owner').account, { ...filtersOf(query), limit: query.limit, cursor: query.cursor });
+      const owner = c.get('owner');
+      const page = await c.var.services.auditLog.list(owner.account, { ...filtersOf(query), livemode: owner.livemode, limit: query.limit, cursor: query.cursor });
       return c.json(toList(page, toAuditLogEntryJson), 200);
     })
     .openapi(exportCsv, async (c) => {
-      const lines = c.var.services.auditLog.csv(c.get('owner').account, filtersOf(c.req.valid('query')));
+      const owner = c.get('owner');
+      const lines = c.var.services.auditLog.csv(owner.account, { ...filtersOf(c.req.valid('query')), livemode: owner.livemode });
       return c.body(csvStream(lines), 200, csvHeaders('audit-log.csv'));
     });
 }

@@ -59,7 +59,7 @@ export function checkinRoutes() {
     .openapi(scan, async (c) => {
       const { code, event, nonce, by } = c.req.valid('json');
       const { auth, services, deps } = c.var;
-      const outcome = await services.checkins.scan(c.get('owner'), { code, event, nonce, by: by ?? `API key ${auth.key.display}` });
+      const outcome = await services.checkins.scan(c.get('owner'), { code, event, nonce, by: by ?? `API key ${auth.key.display}` }, auditContext(c));
       return c.json(toCheckinJson(outcome.checkin, outcome.ticket, deps.config.publicUrl), 200);
     })
     .openapi(undo, async (c) => {

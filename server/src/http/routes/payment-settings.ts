@@ -1,3 +1,4 @@
+import { auditContext } from '../audit-context.js';
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../context.js';
@@ -56,11 +57,15 @@ export function paymentSettingsRoutes() {
     .openapi(retrieveSettings, async (c) => c.json(await answer(c), 200))
     .openapi(updateSettings, async (c) => {
       const body = c.req.valid('json');
-      await c.var.services.paymentAccounts.connect(c.var.owner, { gateway: body.gateway, keyId: body.key_id, keySecret: body.key_secret, webhookSecret: body.webhook_secret });
+      await c.var.services.paymentAccounts.connect(
+        c.var.owner,
+        { gateway: body.gateway, keyId: body.key_id, keySecret: body.key_secret, webhookSecret: body.webhook_secret },
+        auditContext(c),
+      );
       return c.json(await answer(c), 200);
     })
     .openapi(deleteSettings, async (c) => {
-      await c.var.services.paymentAccounts.disconnect(c.var.owner);
+      await c.var.services.paymentAccounts.disconnect(c.var.owner, auditContext(c));
       return c.json(await answer(c), 200);
     });
 }

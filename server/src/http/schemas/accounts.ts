@@ -9,6 +9,7 @@ import {
   type TaxProfile,
   type UpdateTaxProfileParams,
 } from '@trendy-tickets/sdk';
+import { PERMISSIONS } from '../../domain/permissions.js';
 import { type Exact, text, timestampOut } from './common.js';
 
 /** bcrypt reads only the first 72 bytes of a password; longer ones would be silently cut. */
@@ -57,9 +58,11 @@ export const ApiKeySchema = z
     id: z.string(),
     object: z.literal('api_key'),
     created_at: timestampOut,
-    kind: z.enum(['secret', 'publishable']),
+    kind: z.enum(['secret', 'publishable', 'restricted']).openapi({ description: 'A restricted key (`rk_…`) is a secret key limited to `permissions`.' }),
     mode: z.enum(['test', 'live']),
     display: z.string().openapi({ example: 'sk_test_…Ab3d' }),
+    name: z.string().nullable().openapi({ description: 'A restricted key’s name; null for a full key.' }),
+    permissions: z.array(z.enum(PERMISSIONS)).nullable().openapi({ description: 'What a restricted key may do; null for a full key.' }),
     secret: z.string().optional().openapi({ description: 'The full key: only in the response that created it.' }),
   })
   .openapi('ApiKey');

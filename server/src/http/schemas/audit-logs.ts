@@ -10,7 +10,7 @@ export const AuditLogEntrySchema = z
     id: z.string().openapi({ example: 'aud_4f8Qe2kLmN0pRsTuVwXyZ1' }),
     object: z.literal('audit_log_entry'),
     created_at: timestampOut,
-    livemode: z.boolean(),
+    livemode: z.boolean().nullable().openapi({ description: 'The mode of the data changed; null for an action about the account itself, read with either mode.' }),
     account: z.string(),
     action: z.enum(AUDIT_ACTIONS),
     actor: z.object({
@@ -19,7 +19,7 @@ export const AuditLogEntrySchema = z
       label: z.string().openapi({ description: "A person's email, or the key's masked prefix (`sk_test_…a1b2`)." }),
     }),
     target: z.object({
-      type: z.enum(['event', 'order', 'ticket', 'checkin', 'api_key', 'webhook_endpoint', 'account']),
+      type: z.enum(['event', 'order', 'ticket', 'checkin', 'api_key', 'webhook_endpoint', 'account', 'member', 'invitation', 'payment_settings', 'tax_profile']),
       id: z.string(),
     }),
     changes: z.record(z.string(), change).openapi({ description: 'The fields changed, each with its value before and after (`null` where there was none). Never a secret.' }),
