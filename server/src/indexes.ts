@@ -2,6 +2,7 @@ import { OUTBOX_INDEXES } from './delivery/outbox.js';
 import { ACCOUNT_INDEXES } from './domain/accounts.js';
 import { AUDIT_LOG_INDEXES } from './domain/audit-log.js';
 import { CHECKIN_INDEXES } from './domain/checkins.js';
+import { CHECKIN_LIST_INDEXES } from './domain/checkin-lists.js';
 import { DOMAIN_EVENT_INDEXES } from './domain/domain-events.js';
 import { DASHBOARD_INDEXES } from './domain/dashboard.js';
 import { EMAIL_VERIFICATION_INDEXES } from './domain/email-verification.js';
@@ -45,6 +46,7 @@ export const INDEXES: readonly IndexSpec[] = [
   ...GATEWAY_CONFIG_INDEXES,
   ...TICKET_INDEXES,
   ...CHECKIN_INDEXES,
+  ...CHECKIN_LIST_INDEXES,
   ...OUTBOX_INDEXES,
   ...RATE_LIMIT_INDEXES,
   ...IDEMPOTENCY_INDEXES,

@@ -13,6 +13,8 @@ export const REASON_WORDS: Record<CheckinReason, string> = {
   expired: 'Ticket has expired',
   voided: 'Ticket was voided',
   event_cancelled: 'Event is cancelled',
+  not_on_list: 'Ticket type not on this list',
+  outside_list_window: 'List is closed at this time',
 };
 
 /** A scan as the door scanner shows it: verdict, reason in words, who, and when. */

@@ -29,6 +29,9 @@ export const AUDIT_ACTIONS = [
   'order.refund_requested',
   'ticket.voided',
   'checkin.undone',
+  'checkin_list.created',
+  'checkin_list.updated',
+  'checkin_list.deleted',
   'api_key.created',
   'api_key.rolled',
   'api_key.revoked',
@@ -45,7 +48,7 @@ export const AUDIT_ACTIONS = [
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** The kinds of object an action is about. */
-export type AuditTargetType = 'event' | 'order' | 'ticket' | 'checkin' | 'api_key' | 'webhook_endpoint' | 'account';
+export type AuditTargetType = 'event' | 'order' | 'ticket' | 'checkin' | 'checkin_list' | 'api_key' | 'webhook_endpoint' | 'account';
 
 /** What an action was done to. */
 export interface AuditTarget {
