@@ -21,7 +21,8 @@ export const REASON_WORDS: Record<CheckinReason, string> = {
 export interface ScanView {
   id: string;
   result: 'accepted' | 'rejected';
-  verdict: 'ADMITTED' | 'REFUSED';
+  /** `IN` or `OUT` for an accepted scan on a list with re-entry. */
+  verdict: 'ADMITTED' | 'REFUSED' | 'IN' | 'OUT';
   reason: CheckinReason | null;
   /** `REASON_WORDS[reason]`, or null when admitted. */
   reason_text: string | null;
@@ -58,7 +59,7 @@ export function scanView(checkin: CheckinDoc, ticket: TicketDoc | null, timeZone
   return {
     id: checkin._id,
     result: checkin.result,
-    verdict: checkin.result === 'accepted' ? 'ADMITTED' : 'REFUSED',
+    verdict: checkin.result !== 'accepted' ? 'REFUSED' : checkin.direction === 'in' ? 'IN' : checkin.direction === 'out' ? 'OUT' : 'ADMITTED',
     reason: checkin.reason,
     reason_text: checkin.reason ? REASON_WORDS[checkin.reason] : null,
     detail,
