@@ -68,11 +68,12 @@ export interface CheckinPassDoc {
 }
 
 export const CHECKIN_LIST_INDEXES: readonly IndexSpec[] = [
-  { collection: 'checkin_lists', keys: { event: 1, account: 1, created_at: 1 } },
-  // Who is inside now, newest admission first.
+  { collection: 'checkin_lists', keys: { event: 1, account: 1, livemode: 1, created_at: 1, _id: 1 } },
+  // A list's passes, and who is inside now, newest admission first.
+  { collection: 'checkin_passes', keys: { list: 1, created_at: -1, _id: -1 } },
   { collection: 'checkin_passes', keys: { list: 1, inside: 1, created_at: -1, _id: -1 } },
   // A list's own scan log.
-  { collection: 'checkins', keys: { list: 1, created_at: -1, _id: -1 } },
+  { collection: 'checkins', keys: { list: 1, account: 1, event: 1, created_at: -1, _id: -1 } },
 ];
 
 /** What an organizer sets on a list. */
