@@ -4,6 +4,7 @@ import { PagedList } from './pagination.js';
 import { AccountResource } from './resources/account.js';
 import { AuditLogsResource } from './resources/audit-logs.js';
 import { CheckinsResource } from './resources/checkins.js';
+import { CheckinListsResource } from './resources/checkin-lists.js';
 import { EventsResource } from './resources/events.js';
 import { EventsLogResource } from './resources/events-log.js';
 import { KeysResource } from './resources/keys.js';
@@ -94,6 +95,8 @@ export class TrendyTickets {
   readonly tickets: TicketsResource;
   /** Door scans. */
   readonly checkins: CheckinsResource;
+  /** An event's check-in lists: doors with their own admission, and re-entry. */
+  readonly checkinLists: CheckinListsResource;
   /** Test mode's stand-in for Razorpay Checkout. */
   readonly testGateway: TestGatewayResource;
   /** Where events are POSTed; check each delivery with `webhooks.constructEvent`. */
@@ -131,6 +134,7 @@ export class TrendyTickets {
     this.orders = new OrdersResource(this);
     this.tickets = new TicketsResource(this);
     this.checkins = new CheckinsResource(this);
+    this.checkinLists = new CheckinListsResource(this);
     this.testGateway = new TestGatewayResource(this);
     this.webhookEndpoints = new WebhookEndpointsResource(this);
   }

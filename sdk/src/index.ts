@@ -56,6 +56,7 @@ export { AuditLogsResource, type AuditLogFilter } from './resources/audit-logs.j
 export { OrdersResource } from './resources/orders.js';
 export { TicketsResource } from './resources/tickets.js';
 export { CheckinsResource } from './resources/checkins.js';
+export { CheckinListsResource } from './resources/checkin-lists.js';
 export { TestGatewayResource } from './resources/test-gateway.js';
 export { WebhookEndpointsResource } from './resources/webhook-endpoints.js';
 export type * from './types.js';

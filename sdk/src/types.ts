@@ -698,7 +698,21 @@ export interface EventStats {
 
 // ── Check-in ──────────────────────────────────────────────────────────────
 
-export type CheckinReason = 'already_checked_in' | 'invalid_code' | 'not_found' | 'wrong_event' | 'not_yet_valid' | 'expired' | 'voided' | 'event_cancelled';
+/**
+ * Why a scan was refused. `not_on_list` and `outside_list_window` come from a named check-in
+ * list: the ticket's type is not one the list admits, or the list is not open at the scan's time.
+ */
+export type CheckinReason =
+  | 'already_checked_in'
+  | 'invalid_code'
+  | 'not_found'
+  | 'wrong_event'
+  | 'not_yet_valid'
+  | 'expired'
+  | 'voided'
+  | 'event_cancelled'
+  | 'not_on_list'
+  | 'outside_list_window';
 
 /** One scan at the door. Both outcomes are HTTP 200: read `result`. */
 export interface Checkin {
@@ -717,6 +731,10 @@ export interface Checkin {
   first_checkin: { at: Timestamp; by: string | null } | null;
   nonce: string | null;
   undone_at: Timestamp | null;
+  /** The named check-in list scanned on (`chl_…`); absent for the event's default list. */
+  list?: string;
+  /** On a list with re-entry: whether this accepted scan let the holder `in` or `out`. */
+  direction?: 'in' | 'out';
 }
 
 export interface CreateCheckinParams {
@@ -728,6 +746,84 @@ export interface CreateCheckinParams {
   nonce?: string;
   /** Who or what scanned, e.g. `Gate 2`. */
   by?: string;
+  /** The check-in list this door admits to (`chl_…`); absent or `default` for the event's default list. */
+  list?: string;
+}
+
+/** When a check-in list admits: either end may be open. */
+export interface CheckinListWindow {
+  opens_at: Timestamp | null;
+  closes_at: Timestamp | null;
+}
+
+/**
+ * One of an event's check-in lists (a door: main entrance, VIP lounge, day 2). A ticket admits
+ * once per list; a list with `reentry` lets holders out and in again, scans alternating.
+ * Every event has the list `default` (the ticket's own admission), which cannot be changed.
+ */
+export interface CheckinList {
+  /** `chl_…`, or `default`. */
+  id: string;
+  object: 'checkin_list';
+  event: string;
+  name: string;
+  /** True for the event's default list. */
+  default: boolean;
+  /** Ticket type ids it admits; null for all. */
+  ticket_types: string[] | null;
+  /** When it admits; null for always. */
+  window: CheckinListWindow | null;
+  reentry: boolean;
+  /** Tickets admitted at least once. */
+  admitted: number;
+  /** Tickets inside now (equal to `admitted` without re-entry). */
+  inside: number;
+  created_at: Timestamp;
+}
+
+export interface CreateCheckinListParams {
+  name: string;
+  /** Ticket type ids it admits; absent or null for all. */
+  ticket_types?: string[] | null;
+  window?: { opens_at?: Timestamp | null; closes_at?: Timestamp | null } | null;
+  /** Let holders leave and come back (default false). */
+  reentry?: boolean;
+}
+
+export interface UpdateCheckinListParams {
+  name?: string;
+  ticket_types?: string[] | null;
+  window?: { opens_at?: Timestamp | null; closes_at?: Timestamp | null } | null;
+  reentry?: boolean;
+}
+
+export interface DeletedCheckinList {
+  id: string;
+  object: 'checkin_list';
+  deleted: true;
+}
+
+/** A ticket's state on a named check-in list: admitted once, inside now or not. */
+export interface CheckinPass {
+  object: 'checkin_pass';
+  list: string;
+  ticket: string;
+  inside: boolean;
+  /** Moves out and in after the first admission. */
+  moves: number;
+  first_at: Timestamp;
+  first_by: string;
+  last_at: Timestamp;
+}
+
+export interface CheckinLogParams extends ListParams {
+  /** Only scans on this check-in list; `default` for scans that named none. */
+  list?: string;
+}
+
+export interface CheckinPassListParams extends ListParams {
+  /** Only holders inside now (`true`) or outside (`false`). */
+  inside?: boolean;
 }
 
 /** What an offline scanner needs to check ticket codes without the server. */
@@ -878,6 +974,9 @@ export type AuditAction =
   | 'order.refund_requested'
   | 'ticket.voided'
   | 'checkin.undone'
+  | 'checkin_list.created'
+  | 'checkin_list.updated'
+  | 'checkin_list.deleted'
   | 'api_key.created'
   | 'api_key.rolled'
   | 'api_key.revoked'
@@ -915,7 +1014,7 @@ export interface AuditActor {
 
 /** What an action was done to. */
 export interface AuditTarget {
-  type: 'event' | 'order' | 'ticket' | 'checkin' | 'api_key' | 'webhook_endpoint' | 'account' | 'member' | 'invitation' | 'payment_settings' | 'tax_profile';
+  type: 'event' | 'order' | 'ticket' | 'checkin' | 'checkin_list' | 'api_key' | 'webhook_endpoint' | 'account' | 'member' | 'invitation' | 'payment_settings' | 'tax_profile';
   id: string;
 }
 

@@ -5,6 +5,7 @@ import { BASE_URL, buildTestApp } from './helpers.js';
 /** Server endpoints the SDK leaves out on purpose: Razorpay calls the webhook, not partners. */
 const NOT_FOR_PARTNERS = new Set(['POST /v1/gateway/razorpay/webhook', 'POST /v1/gateway/razorpay/webhook/{account}']);
 const ID = 'id_123';
+const LIST = 'list_456';
 
 describe('the SDK covers the API', () => {
   it('calls every /v1 operation in the server’s OpenAPI document, at the documented path and method', async () => {
@@ -18,7 +19,7 @@ describe('the SDK covers the API', () => {
 
     const called = new Set<string>();
     const fetch = async (url: string, init: RequestInit) => {
-      const path = new URL(url).pathname.replaceAll(ID, '{id}');
+      const path = new URL(url).pathname.replaceAll(ID, '{id}').replaceAll(LIST, '{list}');
       called.add(`${init.method} ${path}`);
       if (path.endsWith('.csv')) return new Response('ticket_id\n', { headers: { 'Content-Type': 'text/csv' } });
       return Response.json({ object: 'list', data: [], has_more: false, next_cursor: null });
@@ -63,6 +64,12 @@ describe('the SDK covers the API', () => {
       tts.testGateway.pay(body),
       tts.checkins.create(body),
       tts.checkins.undo(ID),
+      tts.checkinLists.list(ID),
+      tts.checkinLists.create(ID, body),
+      tts.checkinLists.retrieve(ID, LIST),
+      tts.checkinLists.update(ID, LIST, body),
+      tts.checkinLists.del(ID, LIST),
+      tts.checkinLists.passes(ID, LIST, { inside: true }).page(),
       tts.webhookEndpoints.create(body),
       tts.webhookEndpoints.list().page(),
       tts.webhookEndpoints.retrieve(ID),

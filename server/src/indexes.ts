@@ -2,6 +2,7 @@ import { OUTBOX_INDEXES } from './delivery/outbox.js';
 import { ACCOUNT_INDEXES } from './domain/accounts.js';
 import { AUDIT_LOG_INDEXES } from './domain/audit-log.js';
 import { CHECKIN_INDEXES } from './domain/checkins.js';
+import { CHECKIN_LIST_INDEXES } from './domain/checkin-lists.js';
 import { DOMAIN_EVENT_INDEXES } from './domain/domain-events.js';
 import { DASHBOARD_INDEXES } from './domain/dashboard.js';
 import { EMAIL_VERIFICATION_INDEXES } from './domain/email-verification.js';
@@ -45,6 +46,7 @@ export const INDEXES: readonly IndexSpec[] = [
   ...GATEWAY_CONFIG_INDEXES,
   ...TICKET_INDEXES,
   ...CHECKIN_INDEXES,
+  ...CHECKIN_LIST_INDEXES,
   ...OUTBOX_INDEXES,
   ...RATE_LIMIT_INDEXES,
   ...IDEMPOTENCY_INDEXES,
@@ -87,6 +89,10 @@ export const SORTED_LISTS: readonly SortedList[] = [
   { query: 'events.list', file: 'domain/events.ts', collection: 'events', equality: ['account', 'livemode'], sort: PAGE_SORT },
   { query: 'attendance.listAttendees and the CSV export', file: 'domain/attendance.ts', collection: 'tickets', equality: ['event', 'status'], sort: PAGE_SORT },
   { query: 'checkins.list', file: 'domain/checkins.ts', collection: 'checkins', equality: ['account', 'event'], sort: PAGE_SORT },
+  { query: 'checkins.list of one check-in list', file: 'domain/checkins.ts', collection: 'checkins', equality: ['account', 'event', 'list'], sort: PAGE_SORT },
+  { query: 'checkinLists.list', file: 'domain/checkin-lists.ts', collection: 'checkin_lists', equality: ['event', 'account', 'livemode'], sort: { created_at: 1, _id: 1 } },
+  { query: 'checkinLists.passes', file: 'domain/checkin-lists.ts', collection: 'checkin_passes', equality: ['list'], sort: PAGE_SORT },
+  { query: 'checkinLists.passes inside or outside', file: 'domain/checkin-lists.ts', collection: 'checkin_passes', equality: ['list', 'inside'], sort: PAGE_SORT },
   { query: "checkins: a ticket's scans", file: 'domain/checkins.ts', collection: 'checkins', equality: ['ticket', 'account'], sort: PAGE_SORT },
   { query: 'members.list', file: 'domain/members.ts', collection: 'members', equality: ['account'], sort: { created_at: 1, _id: 1 } },
   { query: 'members.invitations', file: 'domain/members.ts', collection: 'invitations', equality: ['account'], sort: { created_at: -1 } },

@@ -8,6 +8,7 @@ import { createWebhookFanout } from './delivery/webhook-jobs.js';
 import { bcryptHasher, createAccountService, type PasswordHasher } from './domain/accounts.js';
 import { createTaxProfileService } from './domain/tax-profiles.js';
 import { createCheckinService } from './domain/checkins.js';
+import { createCheckinListService } from './domain/checkin-lists.js';
 import { createDashboardService } from './domain/dashboard.js';
 import { createEmailVerification } from './domain/email-verification.js';
 import { createAttendanceService } from './domain/attendance.js';
@@ -169,6 +170,16 @@ export function createServices({
   const members = createMemberService({ store, clock, hasher, outbox, auditLog });
   const taxProfiles = createTaxProfileService({ store, clock, auditLog });
   const passwords = createPasswordGuard({ store, clock, limiter, hasher, secret });
+  // An event's check-in lists beyond its default one (docs/domain-rules.md#check-in-lists).
+  const checkinLists = createCheckinListService({
+    store,
+    clock,
+    auditLog,
+    eventOf: async (owner, id) => {
+      const event = await events.findById(id);
+      return event && event.account === owner.account && event.livemode === owner.livemode ? event : null;
+    },
+  });
 
   return {
     accounts,
@@ -193,7 +204,8 @@ export function createServices({
     // One webhook delivery attempt, recorded: what the job queue's webhook jobs call.
     sendWebhook: createWebhookSender({ endpoints: webhookEndpoints, clock, resolve: resolveHost }),
     tickets,
-    checkins: createCheckinService({ store, clock, codes, figures, eventOf: (id) => events.findByIdCached(id), domainEvents, auditLog }),
+    checkins: createCheckinService({ store, clock, codes, figures, eventOf: (id) => events.findByIdCached(id), domainEvents, auditLog, lists: checkinLists }),
+    checkinLists,
     codes,
     outbox,
     limiter,

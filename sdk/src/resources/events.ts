@@ -5,6 +5,7 @@ import type {
   AttendeesFilter,
   AttendeesListParams,
   Checkin,
+  CheckinLogParams,
   CreateEventParams,
   Event,
   EventStats,
@@ -133,12 +134,12 @@ export class EventsResource {
   }
 
   /**
-   * The scan log, newest first: every scan, accepted or not.
+   * The scan log, newest first: every scan, accepted or not; with `list`, only that check-in list's.
    *
    * @example
    * for await (const scan of tts.events.checkins('evt_…')) console.log(scan.at, scan.result, scan.reason);
    */
-  checkins(id: string, params: ListParams = {}, options?: RequestOptions): PagedList<Checkin> {
+  checkins(id: string, params: CheckinLogParams = {}, options?: RequestOptions): PagedList<Checkin> {
     return this.client.list<Checkin>(path(id, '/checkins'), { ...params }, options);
   }
 

@@ -17,6 +17,7 @@ import { eventRoutes } from './routes/events.js';
 import { invitationRoutes } from './routes/invitations.js';
 import { jobRoutes } from './routes/jobs.js';
 import { scannerRoutes } from './routes/scanner.js';
+import { checkinListConsoleRoutes } from './routes/checkin-lists.js';
 import { teamRoutes } from './routes/team.js';
 import { settingsRoutes } from './routes/settings.js';
 import { webhookConsoleRoutes } from './routes/webhooks.js';
@@ -73,6 +74,7 @@ export function consoleRoutes() {
   router.route('/', dashboardRoutes());
   router.route('/', eventRoutes());
   router.route('/', scannerRoutes());
+  router.route('/', checkinListConsoleRoutes());
   router.route('/', attendeeRoutes());
   router.route('/', developerRoutes());
   router.route('/', webhookConsoleRoutes());

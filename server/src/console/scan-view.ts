@@ -13,13 +13,16 @@ export const REASON_WORDS: Record<CheckinReason, string> = {
   expired: 'Ticket has expired',
   voided: 'Ticket was voided',
   event_cancelled: 'Event is cancelled',
+  not_on_list: 'Ticket type not on this list',
+  outside_list_window: 'List is closed at this time',
 };
 
 /** A scan as the door scanner shows it: verdict, reason in words, who, and when. */
 export interface ScanView {
   id: string;
   result: 'accepted' | 'rejected';
-  verdict: 'ADMITTED' | 'REFUSED';
+  /** `IN` or `OUT` for an accepted scan on a list with re-entry. */
+  verdict: 'ADMITTED' | 'REFUSED' | 'IN' | 'OUT';
   reason: CheckinReason | null;
   /** `REASON_WORDS[reason]`, or null when admitted. */
   reason_text: string | null;
@@ -56,7 +59,7 @@ export function scanView(checkin: CheckinDoc, ticket: TicketDoc | null, timeZone
   return {
     id: checkin._id,
     result: checkin.result,
-    verdict: checkin.result === 'accepted' ? 'ADMITTED' : 'REFUSED',
+    verdict: checkin.result !== 'accepted' ? 'REFUSED' : checkin.direction === 'in' ? 'IN' : checkin.direction === 'out' ? 'OUT' : 'ADMITTED',
     reason: checkin.reason,
     reason_text: checkin.reason ? REASON_WORDS[checkin.reason] : null,
     detail,

@@ -29,6 +29,9 @@ export const AUDIT_ACTIONS = [
   'order.refund_requested',
   'ticket.voided',
   'checkin.undone',
+  'checkin_list.created',
+  'checkin_list.updated',
+  'checkin_list.deleted',
   'api_key.created',
   'api_key.rolled',
   'api_key.revoked',
@@ -68,7 +71,19 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const ACCOUNT_LEVEL_ACTIONS: ReadonlySet<AuditAction> = new Set<AuditAction>(AUDIT_ACTIONS.filter((action) => /^(account|session|user|team|tax_profile)\./.test(action)));
 
 /** The kinds of object an action is about. */
-export type AuditTargetType = 'event' | 'order' | 'ticket' | 'checkin' | 'api_key' | 'webhook_endpoint' | 'account' | 'member' | 'invitation' | 'payment_settings' | 'tax_profile';
+export type AuditTargetType =
+  | 'event'
+  | 'order'
+  | 'ticket'
+  | 'checkin'
+  | 'checkin_list'
+  | 'api_key'
+  | 'webhook_endpoint'
+  | 'account'
+  | 'member'
+  | 'invitation'
+  | 'payment_settings'
+  | 'tax_profile';
 
 /** What an action was done to. */
 export interface AuditTarget {

@@ -8,8 +8,9 @@ import type { FiguresService } from './figures.js';
 import { newId } from '../kernel/ids.js';
 import { parseTicketCode, type TicketCodes } from './ticket-codes.js';
 import type { TicketDoc } from './tickets.js';
-import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
+import { type AuditChanges, type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
 import { createDomainEvents, domainEventId, type DomainEvents } from './domain-events.js';
+import { type CheckinListDoc, type CheckinListService, createCheckinListService, DEFAULT_LIST, listRefusal } from './checkin-lists.js';
 
 /** One scan at the door, accepted or not: every scan is kept (docs/domain-rules.md#check-in). */
 export interface CheckinDoc {
@@ -36,6 +37,10 @@ export interface CheckinDoc {
   nonce_key?: string;
   undone_at: Date | null;
   created_at: Date;
+  /** The named check-in list scanned on; absent for the event's default list. */
+  list?: string;
+  /** On a list with re-entry, whether an accepted scan let the holder in or out. */
+  direction?: 'in' | 'out';
 }
 
 export const CHECKIN_INDEXES: readonly IndexSpec[] = [
@@ -60,6 +65,8 @@ export interface ScanInput {
    * as of that time.
    */
   at?: Date | undefined;
+  /** The check-in list scanned on (`chl_…`); absent or `default` for the event's default list. */
+  list?: string | undefined;
 }
 
 /**
@@ -106,6 +113,12 @@ export function createCheckinService({
   figures,
   domainEvents = createDomainEvents({ store, clock }),
   auditLog = createAuditLog({ store, clock }),
+  lists = createCheckinListService({
+    store,
+    clock,
+    auditLog,
+    eventOf: (owner, id) => store.collection<EventDoc>('events').findOne({ _id: id, account: owner.account, livemode: owner.livemode }),
+  }),
 }: {
   store: Store;
   clock: Clock;
@@ -117,6 +130,8 @@ export function createCheckinService({
   domainEvents?: DomainEvents;
   /** The audit log (default: one over the same store). */
   auditLog?: AuditLog;
+  /** Check-in lists, for scans that name one (default: one over the same store). */
+  lists?: CheckinListService;
 }) {
   /** A scan's event; a replayed scan records it again, so one cut short by a crash gets it on the retry. */
   const recordScan = (type: 'checkin.created' | 'checkin.deleted', checkin: CheckinDoc, ticket: TicketDoc | null) =>
@@ -125,6 +140,19 @@ export function createCheckinService({
   const checkins = store.collection<CheckinDoc>('checkins');
   const tickets = store.collection<TicketDoc>('tickets');
   const events = store.collection<EventDoc>('events');
+  const checkinLists = store.collection<CheckinListDoc>('checkin_lists');
+  const passes = store.collection<{ _id: string; first_checkin: string }>('checkin_passes');
+
+  /** The named list a scan is for, or null for the default list. */
+  async function listOf(owner: Owner, input: ScanInput): Promise<CheckinListDoc | null> {
+    if (input.list === undefined || input.list === DEFAULT_LIST) return null;
+    const list = await checkinLists.findOne({ _id: input.list, account: owner.account, livemode: owner.livemode });
+    if (!list) throw notFound('check-in list', input.list);
+    if (input.event !== undefined && input.event !== list.event) {
+      throw new AppError('VALIDATION_FAILED', 'The check-in list belongs to another event.', [{ field: 'list', message: `is a list of ${list.event}` }]);
+    }
+    return list;
+  }
 
   /** Finds the ticket a scanned value names, or why none is admissible before looking at state. */
   async function resolveTicket(owner: Owner, code: string): Promise<{ ticket: TicketDoc } | { reason: CheckinReason }> {
@@ -149,6 +177,8 @@ export function createCheckinService({
     owner: Owner,
     input: ScanInput,
     now: Date,
+    list: CheckinListDoc | null,
+    checkinId: string,
   ): Promise<Omit<CheckinDoc, '_id' | 'account' | 'livemode' | 'at' | 'by' | 'nonce' | 'undone_at' | 'created_at'> & { ticketDoc: TicketDoc | null }> {
     // Logged under the door's event when the scanner names one: that is whose log staff read.
     const reject = (reason: CheckinReason, ticket: TicketDoc | null, first: CheckinDoc['first_checkin'] = null) => ({
@@ -166,6 +196,7 @@ export function createCheckinService({
     const event = await eventOf(ticket.event);
     if (!event || event.status === 'cancelled') return reject('event_cancelled', ticket);
     if (ticket.status === 'voided') return reject('voided', ticket);
+    if (list) return decideOnList(list, ticket, input, now, checkinId, reject);
     if (ticket.status === 'checked_in') return reject('already_checked_in', ticket, { at: ticket.checked_in_at ?? now, by: ticket.checked_in_by });
     if (ticket.valid_from && now < ticket.valid_from) return reject('not_yet_valid', ticket);
     if (ticket.valid_until && now > ticket.valid_until) return reject('expired', ticket);
@@ -183,14 +214,75 @@ export function createCheckinService({
     return reject('already_checked_in', now2, { at: now2.checked_in_at ?? now, by: now2.checked_in_by });
   }
 
+  /**
+   * A scan on a named list: the list's own ticket types and window, then one move of the
+   * ticket's pass (docs/domain-rules.md#check-in-lists). The ticket's own status is left
+   * alone: that is the default list's admission.
+   */
+  async function decideOnList(
+    list: CheckinListDoc,
+    ticket: TicketDoc,
+    input: ScanInput,
+    now: Date,
+    checkinId: string,
+    reject: (
+      reason: CheckinReason,
+      ticket: TicketDoc | null,
+      first?: CheckinDoc['first_checkin'],
+    ) => Omit<CheckinDoc, '_id' | 'account' | 'livemode' | 'at' | 'by' | 'nonce' | 'undone_at' | 'created_at'> & { ticketDoc: TicketDoc | null },
+  ) {
+    if (ticket.valid_from && now < ticket.valid_from) return reject('not_yet_valid', ticket);
+    if (ticket.valid_until && now > ticket.valid_until) return reject('expired', ticket);
+    const refusal = listRefusal(list, ticket.ticket_type, now);
+    if (refusal) return reject(refusal, ticket);
+    const move = await lists.move(list, ticket, now, input.by, checkinId);
+    if (move.kind === 'already') return reject('already_checked_in', ticket, { at: move.pass.first_at, by: move.pass.first_by });
+    return {
+      event: ticket.event,
+      ticket: ticket._id,
+      result: 'accepted' as const,
+      reason: null,
+      first_checkin: null,
+      ticketDoc: ticket,
+      direction: list.reentry ? move.direction : undefined,
+    };
+  }
+
   async function loadTicket(id: string | null): Promise<TicketDoc | null> {
     return id ? tickets.findOne({ _id: id }) : null;
   }
 
-  async function list(owner: Owner, eventId: string, page: PageParams): Promise<Page<CheckinDoc>> {
+  /**
+   * Undoes a list's first admission: its pass goes, so the ticket admits on that list again.
+   * A re-entry list's scans are moves, undone by the next scan, so they are refused here.
+   */
+  async function undoOnList(checkin: CheckinDoc, by: string, audit: AuditContext | undefined): Promise<ScanOutcome> {
+    const list = await checkinLists.findOne({ _id: checkin.list });
+    if (!list || list.reentry || !checkin.ticket) {
+      throw new AppError('CONFLICT', 'Only an admission on a list without re-entry can be undone; on a re-entry list, scan again to move the holder.');
+    }
+    const removed = await passes.deleteOne({ _id: `${list._id}:${checkin.ticket}`, first_checkin: checkin._id });
+    if (removed === 0) throw new AppError('CONFLICT', 'The ticket is no longer admitted on this list by this scan.');
+    await checkinLists.updateOne({ _id: list._id }, { $inc: { admitted: -1, inside: -1 } });
+    const undone = await checkins.findOneAndUpdate({ _id: checkin._id, undone_at: null }, { $set: { undone_at: clock.now(), undone_by: by } as Record<string, unknown> });
+    const result = undone ?? checkin;
+    const ticket = await loadTicket(checkin.ticket);
+    await recordScan('checkin.deleted', result, ticket);
+    if (audit && undone) {
+      const changes = changesBetween(checkin, undone, ['undone_at']);
+      await auditLog.record(audit, { action: 'checkin.undone', target: { type: 'checkin', id: checkin._id }, changes, domainEvent: domainEventId(checkin._id, 'checkin.deleted') });
+    }
+    return { checkin: result, ticket };
+  }
+
+  async function list(owner: Owner, eventId: string, page: PageParams, filter: { list?: string | undefined } = {}): Promise<Page<CheckinDoc>> {
     const event = await events.findOne({ _id: eventId, account: owner.account, livemode: owner.livemode });
     if (!event) throw notFound('event', eventId);
-    return paginate(checkins, { account: owner.account, event: eventId }, page);
+    return paginate(
+      checkins,
+      { account: owner.account, event: eventId, ...(filter.list === undefined ? {} : { list: filter.list === DEFAULT_LIST ? op.exists(false) : filter.list }) },
+      page,
+    );
   }
 
   return {
@@ -208,14 +300,20 @@ export function createCheckinService({
           return { checkin: replay, ticket };
         }
       }
+      const list = await listOf(owner, input);
       const now = clock.now();
       const at = scanTime(input.at, now);
-      const { ticketDoc, ...decision } = await decide(owner, input, at);
+      const id = newId('chk');
+      const { ticketDoc, direction, ...decision } = await decide(owner, { ...input, event: input.event ?? list?.event }, at, list, id);
+      // A list scan leaves the ticket's own state, and so the event's figures, alone.
+      const settles = list === null && decision.result === 'accepted';
       const checkin: CheckinDoc = {
-        _id: newId('chk'),
+        _id: id,
         account: owner.account,
         livemode: owner.livemode,
         ...decision,
+        ...(list ? { list: list._id } : {}),
+        ...(direction ? { direction } : {}),
         at,
         by: input.by,
         nonce: input.nonce ?? null,
@@ -230,7 +328,7 @@ export function createCheckinService({
         if (!(err instanceof DuplicateKeyError) || nonceKey === undefined) throw err;
         const first = await checkins.findOne({ nonce_key: nonceKey });
         if (!first) throw err;
-        if (checkin.result === 'accepted' && ticketDoc) await figures.settle(ticketDoc);
+        if (settles && ticketDoc) await figures.settle(ticketDoc);
         const firstTicket = await loadTicket(first.ticket);
         await recordScan('checkin.created', first, firstTicket);
         return { checkin: first, ticket: firstTicket };
@@ -238,14 +336,18 @@ export function createCheckinService({
       // After the log entry, so the scan answers as soon as it is decided; the figures follow.
       await recordScan('checkin.created', checkin, ticketDoc);
       if (audit && checkin.result === 'accepted' && ticketDoc) {
+        // A list scan leaves the ticket's status alone: its entry names the list and the move instead.
+        const effect: AuditChanges = list
+          ? { list: { before: null, after: list._id }, ...(direction ? { direction: { before: null, after: direction } } : {}) }
+          : { status: { before: 'valid', after: 'checked_in' } };
         await auditLog.record(audit, {
           action: 'checkin.admitted',
           target: { type: 'checkin', id: checkin._id },
-          changes: { ticket: { before: null, after: ticketDoc._id }, event: { before: null, after: ticketDoc.event }, status: { before: 'valid', after: 'checked_in' } },
+          changes: { ticket: { before: null, after: ticketDoc._id }, event: { before: null, after: ticketDoc.event }, ...effect },
           domainEvent: domainEventId(checkin._id, 'checkin.created'),
         });
       }
-      if (checkin.result === 'accepted' && ticketDoc) await figures.settle(ticketDoc);
+      if (settles && ticketDoc) await figures.settle(ticketDoc);
       return { checkin, ticket: ticketDoc };
     },
 
@@ -261,6 +363,7 @@ export function createCheckinService({
         await recordScan('checkin.deleted', checkin, ticket);
         return { checkin, ticket };
       }
+      if (checkin.list !== undefined) return undoOnList(checkin, by, audit);
       const reopened = await tickets.findOneAndUpdate(
         { _id: checkin.ticket, status: 'checked_in', checked_in_at: checkin.at },
         { $set: { status: 'valid', checked_in_at: null, checked_in_by: null, tally_due_at: clock.now() } },
@@ -322,8 +425,8 @@ export function createCheckinService({
      * API's scan list and the console's event and scanner pages show.
      * @throws AppError NOT_FOUND for an event of another account or mode
      */
-    async log(owner: Owner, eventId: string, page: PageParams): Promise<Page<ScanLogEntry>> {
-      const scans = await list(owner, eventId, page);
+    async log(owner: Owner, eventId: string, page: PageParams, filter: { list?: string | undefined } = {}): Promise<Page<ScanLogEntry>> {
+      const scans = await list(owner, eventId, page, filter);
       const ids = [...new Set(scans.data.flatMap((chk) => (chk.ticket ? [chk.ticket] : [])))];
       const found = new Map(ids.length === 0 ? [] : (await tickets.find({ _id: op.in(ids) })).map((t) => [t._id, t]));
       return { ...scans, data: scans.data.map((checkin) => ({ checkin, ticket: checkin.ticket ? (found.get(checkin.ticket) ?? null) : null })) };

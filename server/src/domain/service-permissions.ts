@@ -63,6 +63,12 @@ export const SERVICE_PERMISSIONS: Readonly<Record<string, MethodRule>> = {
   'checkins.admissionOf': { permission: 'attendees:read', eventOf: ticketEvent },
   // Read only by the guard itself (eventOf above).
   'checkins.eventOfScan': { permission: 'attendees:read' },
+  'checkinLists.list': { permission: 'attendees:read', event: eventArg },
+  'checkinLists.get': { permission: 'attendees:read', event: eventArg },
+  'checkinLists.passes': { permission: 'attendees:read', event: eventArg },
+  'checkinLists.create': { permission: 'events:write', event: eventArg },
+  'checkinLists.update': { permission: 'events:write', event: eventArg },
+  'checkinLists.delete': { permission: 'events:write', event: eventArg },
   'codes.publicKey': 'open',
   'dashboard.summary': { permission: 'reports:read' },
   'domainEvents.get': { permission: 'events_log:read' },

@@ -24,6 +24,13 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'POST /v1/checkins': 'checkins:write',
   'DELETE /v1/checkins/{id}': 'checkins:write',
   'GET /v1/events/{id}/checkins': 'attendees:read',
+  // Check-in lists: read by whoever reads the scan log (door staff pick one), changed with the event.
+  'GET /v1/events/{id}/checkin_lists': 'attendees:read',
+  'POST /v1/events/{id}/checkin_lists': 'events:write',
+  'GET /v1/events/{id}/checkin_lists/{list}': 'attendees:read',
+  'PATCH /v1/events/{id}/checkin_lists/{list}': 'events:write',
+  'DELETE /v1/events/{id}/checkin_lists/{list}': 'events:write',
+  'GET /v1/events/{id}/checkin_lists/{list}/passes': 'attendees:read',
   // A publishable key reads a published event's key; a secret one reads any of its events'.
   'GET /v1/events/{id}/verification-key': 'events:read',
   'GET /v1/events_log': 'events_log:read',
@@ -107,6 +114,9 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'POST /console/events/:id/cancel': 'events:write',
   'GET /console/events/:id/scan': 'checkins:write',
   'POST /console/events/:id/scan': 'checkins:write',
+  'GET /console/events/:id/checkin-lists': 'attendees:read',
+  'POST /console/events/:id/checkin-lists': 'events:write',
+  'POST /console/events/:id/checkin-lists/:list/delete': 'events:write',
   'GET /console/events/:id/attendees': 'attendees:read',
   'GET /console/events/:id/attendees.csv': 'attendees:read',
   'POST /console/publishable-key': 'events:read',

@@ -279,6 +279,9 @@ export function toCheckinJson(doc: CheckinDoc, ticket: TicketDoc | null, publicU
     first_checkin: doc.first_checkin ? { at: iso(doc.first_checkin.at), by: doc.first_checkin.by } : null,
     nonce: doc.nonce ?? null,
     undone_at: isoOrNull(doc.undone_at),
+    // Only list scans carry these, so a default-list scan answers as it always has.
+    ...(doc.list === undefined ? {} : { list: doc.list }),
+    ...(doc.direction === undefined ? {} : { direction: doc.direction }),
   };
 }
 

@@ -521,6 +521,9 @@ export const EventPage: FC<EventPageProps> = ({ user, event, stats, scans, embed
         <div>
           <section class="card" aria-labelledby="scans-h">
             <h2 id="scans-h">Latest scans</h2>
+            <p class="small">
+              <a href={`${base}/checkin-lists`}>Check-in lists</a>: doors with their own admission, re-entry, and who is inside now.
+            </p>
             {scans.length === 0 ? (
               <p class="muted">
                 No scans yet. Open the <a href={`${base}/scan`}>door scanner</a> on a phone at the entrance.

@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { FC } from 'hono/jsx';
 import type { EventDoc } from '../../domain/events.js';
+import type { CheckinListDoc } from '../../domain/checkin-lists.js';
 import type { ConsoleUser } from '../context.js';
 import { assetUrl } from '../assets.js';
 import type { ScanView } from '../scan-view.js';
@@ -51,6 +52,10 @@ const Verdict: FC<{ view?: ScanView | undefined; scanUrl: string }> = ({ view, s
 export interface ScannerPageProps {
   user: ConsoleUser;
   event: EventDoc;
+  /** The check-in list scanned on; null for the event's default list. */
+  list: CheckinListDoc | null;
+  /** The event's lists, the default first, for the picker. */
+  lists: CheckinListDoc[];
   counts: { checked_in: number; total: number };
   recent: ScanView[];
   /** This render's id for a scan sent by the plain form, so posting it again is answered, not counted again. */
@@ -71,8 +76,9 @@ export interface ScannerPageProps {
  * @example
  * return renderConsole(c, <ScannerPage user={user} event={event} counts={counts} recent={recent} nonce={nonce} />);
  */
-export const ScannerPage: FC<ScannerPageProps> = ({ user, event, counts, recent, nonce, result, error }) => {
-  const scanUrl = `/console/events/${event._id}/scan`;
+export const ScannerPage: FC<ScannerPageProps> = ({ user, event, list, lists, counts, recent, nonce, result, error }) => {
+  const baseUrl = `/console/events/${event._id}/scan`;
+  const scanUrl = list ? `${baseUrl}?list=${encodeURIComponent(list._id)}` : baseUrl;
   return (
     <Shell title={`Door · ${event.name}`} bodyClass="scanner-page" scripts={['scanner.js']}>
       <header class="scanbar">
@@ -82,6 +88,7 @@ export const ScannerPage: FC<ScannerPageProps> = ({ user, event, counts, recent,
         <span class="counts" aria-live="polite">
           <span id="count-in">{counts.checked_in}</span> / <span id="count-total">{counts.total}</span> in
         </span>
+        {list ? <span class="badge">{list.reentry ? `${list.name} · in and out` : list.name}</span> : null}
         <span class="queued-badge" id="queued" role="status" hidden>
           0 queued
         </span>
@@ -98,6 +105,21 @@ export const ScannerPage: FC<ScannerPageProps> = ({ user, event, counts, recent,
           {error ?? ''}
         </p>
         {event.status === 'cancelled' ? <p class="banner bad">This event is cancelled: every ticket is refused.</p> : null}
+        {lists.length > 1 ? (
+          <form class="list-picker" method="get" action={baseUrl}>
+            <label for="list">Check-in list</label>
+            <select id="list" name="list">
+              {lists.map((l) => (
+                <option value={l._id} selected={(list?._id ?? 'default') === l._id}>
+                  {l.reentry ? `${l.name} (in and out)` : l.name}
+                </option>
+              ))}
+            </select>
+            <button type="submit" class="btn secondary">
+              Use this list
+            </button>
+          </form>
+        ) : null}
         <form id="scan-form" class="scan-form" method="post" action={scanUrl} autocomplete="off">
           <CsrfField token={user.csrf} />
           <input type="hidden" name="nonce" value={nonce} />

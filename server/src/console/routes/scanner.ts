@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { jsx } from 'hono/jsx';
 import { z } from 'zod';
 import type { EventDoc } from '../../domain/events.js';
+import { type CheckinListDoc, DEFAULT_LIST } from '../../domain/checkin-lists.js';
 import { notFound } from '../../kernel/errors.js';
 import { idPattern } from '../../kernel/ids.js';
 import type { ConsoleContext, ConsoleEnv } from '../context.js';
@@ -14,6 +15,7 @@ import { scanView, type ScanView } from '../scan-view.js';
 import { SCANNER_PERMISSIONS } from '../security.js';
 
 const EVENT_ID = idPattern('evt');
+const LIST_ID = idPattern('chl');
 /** Scans listed when the scanner opens; the script keeps adding to them. */
 const RECENT_SCANS = 10;
 
@@ -46,24 +48,42 @@ function eventIdOf(c: ConsoleContext): string {
   return id;
 }
 
-async function recentScans(c: ConsoleContext, event: EventDoc): Promise<ScanView[]> {
+/** The check-in list the scanner is set to (`?list=chl_…`), or null for the event's default list. */
+async function listOfScanner(c: ConsoleContext, event: EventDoc): Promise<CheckinListDoc | null> {
+  const id = c.req.query('list');
+  if (id === undefined || id === '' || id === DEFAULT_LIST) return null;
+  if (!LIST_ID.test(id)) throw notFound('check-in list', id);
+  return c.var.services.checkinLists.get(c.var.user.owner, event._id, id);
+}
+
+async function recentScans(c: ConsoleContext, event: EventDoc, list: CheckinListDoc | null): Promise<ScanView[]> {
   const { user, services } = c.var;
-  const log = await services.checkins.log(user.owner, event._id, { limit: RECENT_SCANS });
+  const log = await services.checkins.log(user.owner, event._id, { limit: RECENT_SCANS }, list ? { list: list._id } : {});
   return log.data.map(({ checkin, ticket }) => scanView(checkin, ticket, event.timezone));
 }
 
-async function showScanner(c: ConsoleContext, event: EventDoc, extra: { result?: ScanView; error?: string; status?: 200 | 400 } = {}) {
+/** The header's counters: on a named list, who is inside it now. */
+async function doorCounts(c: ConsoleContext, event: EventDoc, list: CheckinListDoc | null): Promise<{ checked_in: number; total: number }> {
   const { user, services } = c.var;
-  const [counts, recent] = await Promise.all([services.attendance.doorCounts(user.owner, event._id), recentScans(c, event)]);
+  const counts = await services.attendance.doorCounts(user.owner, event._id);
+  if (!list) return counts;
+  const fresh = await services.checkinLists.get(user.owner, event._id, list._id);
+  return { checked_in: fresh.inside, total: counts.total };
+}
+
+async function showScanner(c: ConsoleContext, event: EventDoc, list: CheckinListDoc | null, extra: { result?: ScanView; error?: string; status?: 200 | 400 } = {}) {
+  const { user, services } = c.var;
+  const [counts, recent, lists] = await Promise.all([doorCounts(c, event, list), recentScans(c, event, list), services.checkinLists.list(user.owner, event._id)]);
   c.header('Permissions-Policy', SCANNER_PERMISSIONS);
-  return renderConsole(c, jsx(ScannerPage, { user, event, counts, recent, nonce: formNonce(), result: extra.result, error: extra.error }), extra.status ?? 200);
+  return renderConsole(c, jsx(ScannerPage, { user, event, list, lists, counts, recent, nonce: formNonce(), result: extra.result, error: extra.error }), extra.status ?? 200);
 }
 
 /**
  * The door scanner: its page, and the endpoint its script (JSON, with the CSRF header and a
  * nonce and the scan's own time) or its plain form (with a nonce per render) posts scans to.
  * Scans go through `services.checkins.scan`, with the signed-in organizer as `by`; both
- * outcomes answer 200, as in the API. The scan time is a console-only input: `/v1/checkins`
+ * outcomes answer 200, as in the API. `?list=chl_…` sets the scanner to a check-in list (the
+ * page's list picker); the script posts to the same address, so its scans name the list too. The scan time is a console-only input: `/v1/checkins`
  * records every scan at the server's time.
  *
  * @example
@@ -74,12 +94,13 @@ export function scannerRoutes() {
 
   router.get('/console/events/:id/scan', async function scannerPage(c) {
     const event = await c.var.services.events.get(c.var.user.owner, eventIdOf(c));
-    return showScanner(c, event);
+    return showScanner(c, event, await listOfScanner(c, event));
   });
 
   router.post('/console/events/:id/scan', async function scan(c) {
     const { user, services } = c.var;
     const event = await services.events.get(user.owner, eventIdOf(c));
+    const list = await listOfScanner(c, event);
     const json = wantsJson(c);
     let raw: unknown;
     if (json) {
@@ -92,14 +113,14 @@ export function scannerRoutes() {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const message = issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'The scan could not be read.';
-      return json ? refuse(c, 400, 'Scan not read', [message], 'VALIDATION_FAILED') : showScanner(c, event, { error: message, status: 400 });
+      return json ? refuse(c, 400, 'Scan not read', [message], 'VALIDATION_FAILED') : showScanner(c, event, list, { error: message, status: 400 });
     }
     const { code, nonce, scanned_at } = parsed.data;
     const at = scanned_at === undefined ? undefined : new Date(scanned_at);
-    const outcome = await services.checkins.scan(user.owner, { code, event: event._id, nonce, by: actor(user), at }, auditContext(c));
+    const outcome = await services.checkins.scan(user.owner, { code, event: event._id, nonce, by: actor(user), at, list: list?._id }, auditContext(c));
     const view = scanView(outcome.checkin, outcome.ticket, event.timezone);
-    if (!json) return showScanner(c, event, { result: view });
-    const counts = await services.attendance.doorCounts(user.owner, event._id);
+    if (!json) return showScanner(c, event, list, { result: view });
+    const counts = await doorCounts(c, event, list);
     return c.json({ scan: view, counts }, 200);
   });
 

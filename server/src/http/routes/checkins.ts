@@ -4,8 +4,8 @@ import { requireKey } from '../middleware/auth.js';
 import { assertCanSellFrom } from '../../domain/events.js';
 import { foreignOrigin } from '../middleware/cors.js';
 import { bearer, createRouter } from '../router.js';
-import { CheckinListSchema, CheckinSchema, CreateCheckinBody, VerificationKeySchema } from '../schemas/checkins.js';
-import { errorResponses, IdParam, ListQuery } from '../schemas/common.js';
+import { CheckinListSchema, CheckinLogQuery, CheckinSchema, CreateCheckinBody, VerificationKeySchema } from '../schemas/checkins.js';
+import { errorResponses, IdParam } from '../schemas/common.js';
 import { toCheckinJson, toList } from '../serializers.js';
 
 const json = <T>(schema: T) => ({ 'application/json': { schema } });
@@ -17,9 +17,9 @@ const scan = createRoute({
   path: '/v1/checkins',
   summary: 'Scan a ticket',
   description:
-    'Admits a ticket exactly once. Both outcomes answer 200: `result` is `accepted`, or `rejected` with a `reason` (`already_checked_in` names the first scan in `first_checkin`). Every scan is logged.',
+    'Admits a ticket exactly once per check-in list (the default list when `list` is absent). Both outcomes answer 200: `result` is `accepted`, or `rejected` with a `reason` (`already_checked_in` names the first scan in `first_checkin`; `not_on_list` and `outside_list_window` come from the list). On a list with re-entry, accepted scans alternate `direction` `in` and `out`. A list of another event than `event` is 400; an unknown list 404. Every scan is logged.',
   request: { body: { required: true, content: json(CreateCheckinBody) } },
-  responses: { 200: { description: 'The scan and its outcome.', content: json(CheckinSchema) }, ...errorResponses(400, 401, 403) },
+  responses: { 200: { description: 'The scan and its outcome.', content: json(CheckinSchema) }, ...errorResponses(400, 401, 403, 404) },
 });
 
 const undo = createRoute({
@@ -37,7 +37,8 @@ const listCheckins = createRoute({
   method: 'get',
   path: '/v1/events/{id}/checkins',
   summary: 'The scan log of an event',
-  request: { params: IdParam, query: ListQuery },
+  description: 'Every scan, newest first; with `list`, only the scans on that check-in list (`default` for those that named none).',
+  request: { params: IdParam, query: CheckinLogQuery },
   responses: { 200: { description: 'Scans, newest first.', content: json(CheckinListSchema) }, ...errorResponses(400, 401, 403, 404) },
 });
 
@@ -57,9 +58,9 @@ const verificationKey = createRoute({
 export function checkinRoutes() {
   return createRouter()
     .openapi(scan, async (c) => {
-      const { code, event, nonce, by } = c.req.valid('json');
+      const { code, event, nonce, by, list } = c.req.valid('json');
       const { auth, services, deps } = c.var;
-      const outcome = await services.checkins.scan(c.get('owner'), { code, event, nonce, by: by ?? `API key ${auth.key.display}` }, auditContext(c));
+      const outcome = await services.checkins.scan(c.get('owner'), { code, event, nonce, list, by: by ?? `API key ${auth.key.display}` }, auditContext(c));
       return c.json(toCheckinJson(outcome.checkin, outcome.ticket, deps.config.publicUrl), 200);
     })
     .openapi(undo, async (c) => {
@@ -69,9 +70,10 @@ export function checkinRoutes() {
     })
     .openapi(listCheckins, async (c) => {
       const { services, deps } = c.var;
-      const page = await services.checkins.log(c.get('owner'), c.req.valid('param').id, c.req.valid('query'));
+      const { list, ...page } = c.req.valid('query');
+      const scans = await services.checkins.log(c.get('owner'), c.req.valid('param').id, page, { list });
       return c.json(
-        toList(page, ({ checkin, ticket }) => toCheckinJson(checkin, ticket, deps.config.publicUrl)),
+        toList(scans, ({ checkin, ticket }) => toCheckinJson(checkin, ticket, deps.config.publicUrl)),
         200,
       );
     })

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Checkin, CreateCheckinParams, VerificationKey } from '@trendy-tickets/sdk';
-import { type Exact, text, timestampOut } from './common.js';
+import { type Exact, ListQuery, text, timestampOut } from './common.js';
 import { TicketSchema } from './orders.js';
 
 export const CreateCheckinBody = z
@@ -13,6 +13,12 @@ export const CreateCheckinBody = z
       .optional()
       .openapi({ description: 'Your id for this scan. Scanners that queue offline resend it; the first answer is returned.' }),
     by: text(100).optional().openapi({ description: 'Who or what scanned, e.g. `Gate 2`. Default: the API key.' }),
+    list: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ description: 'The check-in list this door admits to (`chl_…`); absent or `default` for the event’s default list. A ticket admits once per list.' }),
   })
   .openapi('CreateCheckinParams');
 
@@ -23,7 +29,9 @@ export const CheckinSchema = z
     created_at: timestampOut,
     livemode: z.boolean(),
     result: z.enum(['accepted', 'rejected']),
-    reason: z.enum(['already_checked_in', 'invalid_code', 'not_found', 'wrong_event', 'not_yet_valid', 'expired', 'voided', 'event_cancelled']).nullable(),
+    reason: z
+      .enum(['already_checked_in', 'invalid_code', 'not_found', 'wrong_event', 'not_yet_valid', 'expired', 'voided', 'event_cancelled', 'not_on_list', 'outside_list_window'])
+      .nullable(),
     ticket: TicketSchema.nullable(),
     event: z.string().nullable(),
     at: timestampOut,
@@ -31,12 +39,19 @@ export const CheckinSchema = z
     first_checkin: z.object({ at: timestampOut, by: z.string().nullable() }).nullable(),
     nonce: z.string().nullable(),
     undone_at: timestampOut.nullable(),
+    list: z.string().optional().openapi({ description: 'The named check-in list scanned on; absent for the default list.' }),
+    direction: z.enum(['in', 'out']).optional().openapi({ description: 'On a list with re-entry: whether this accepted scan let the holder in or out.' }),
   })
   .openapi('Checkin');
 
 export const CheckinListSchema = z
   .object({ object: z.literal('list'), data: z.array(CheckinSchema), has_more: z.boolean(), next_cursor: z.string().nullable() })
   .openapi('CheckinList');
+
+export const CheckinLogQuery = z.strictObject({
+  list: z.string().min(1).max(64).optional().openapi({ description: 'Only scans on this check-in list; `default` for scans that named none.' }),
+  ...ListQuery.shape,
+});
 
 export const VerificationKeySchema = z
   .object({
