@@ -2,6 +2,8 @@ import { OUTBOX_INDEXES } from './delivery/outbox.js';
 import { ACCOUNT_INDEXES } from './domain/accounts.js';
 import { AUDIT_LOG_INDEXES } from './domain/audit-log.js';
 import { CHECKIN_INDEXES } from './domain/checkins.js';
+import { DOOR_DEVICE_INDEXES } from './domain/door-devices.js';
+import { OFFLINE_SCAN_INDEXES } from './domain/offline-sync.js';
 import { DOMAIN_EVENT_INDEXES } from './domain/domain-events.js';
 import { DASHBOARD_INDEXES } from './domain/dashboard.js';
 import { EMAIL_VERIFICATION_INDEXES } from './domain/email-verification.js';
@@ -45,6 +47,8 @@ export const INDEXES: readonly IndexSpec[] = [
   ...GATEWAY_CONFIG_INDEXES,
   ...TICKET_INDEXES,
   ...CHECKIN_INDEXES,
+  ...DOOR_DEVICE_INDEXES,
+  ...OFFLINE_SCAN_INDEXES,
   ...OUTBOX_INDEXES,
   ...RATE_LIMIT_INDEXES,
   ...IDEMPOTENCY_INDEXES,

@@ -8,6 +8,8 @@ import { createWebhookFanout } from './delivery/webhook-jobs.js';
 import { bcryptHasher, createAccountService, type PasswordHasher } from './domain/accounts.js';
 import { createTaxProfileService } from './domain/tax-profiles.js';
 import { createCheckinService } from './domain/checkins.js';
+import { createDoorDeviceService } from './domain/door-devices.js';
+import { createOfflineSyncService } from './domain/offline-sync.js';
 import { createDashboardService } from './domain/dashboard.js';
 import { createEmailVerification } from './domain/email-verification.js';
 import { createAttendanceService } from './domain/attendance.js';
@@ -168,6 +170,9 @@ export function createServices({
   const members = createMemberService({ store, clock, hasher, outbox });
   const taxProfiles = createTaxProfileService({ store, clock });
 
+  const checkins = createCheckinService({ store, clock, codes, figures, eventOf: (id) => events.findByIdCached(id), domainEvents, auditLog });
+  const doorDevices = createDoorDeviceService({ store, clock });
+
   return {
     accounts,
     taxProfiles,
@@ -191,7 +196,10 @@ export function createServices({
     // One webhook delivery attempt, recorded: what the job queue's webhook jobs call.
     sendWebhook: createWebhookSender({ endpoints: webhookEndpoints, clock, resolve: resolveHost }),
     tickets,
-    checkins: createCheckinService({ store, clock, codes, figures, eventOf: (id) => events.findByIdCached(id), domainEvents, auditLog }),
+    checkins,
+    // Phones signed in to scan one event, offline if need be, and what they upload (docs/door.md).
+    doorDevices,
+    offlineSync: createOfflineSyncService({ store, clock, codes, checkins, devices: doorDevices }),
     codes,
     outbox,
     limiter,
