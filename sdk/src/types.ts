@@ -855,6 +855,8 @@ export type AuditAction =
   | 'order.refund_requested'
   | 'ticket.voided'
   | 'checkin.undone'
+  | 'door_device.signed_in'
+  | 'door_device.revoked'
   | 'api_key.created'
   | 'api_key.rolled'
   | 'api_key.revoked'
@@ -876,7 +878,7 @@ export interface AuditActor {
 
 /** What an action was done to. */
 export interface AuditTarget {
-  type: 'event' | 'order' | 'ticket' | 'checkin' | 'api_key' | 'webhook_endpoint' | 'account';
+  type: 'event' | 'order' | 'ticket' | 'checkin' | 'door_device' | 'api_key' | 'webhook_endpoint' | 'account';
   id: string;
 }
 

@@ -171,7 +171,7 @@ export function createServices({
   const taxProfiles = createTaxProfileService({ store, clock });
 
   const checkins = createCheckinService({ store, clock, codes, figures, eventOf: (id) => events.findByIdCached(id), domainEvents, auditLog });
-  const doorDevices = createDoorDeviceService({ store, clock });
+  const doorDevices = createDoorDeviceService({ store, clock, auditLog });
 
   return {
     accounts,

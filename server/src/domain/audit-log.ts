@@ -29,6 +29,8 @@ export const AUDIT_ACTIONS = [
   'order.refund_requested',
   'ticket.voided',
   'checkin.undone',
+  'door_device.signed_in',
+  'door_device.revoked',
   'api_key.created',
   'api_key.rolled',
   'api_key.revoked',
@@ -45,7 +47,7 @@ export const AUDIT_ACTIONS = [
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** The kinds of object an action is about. */
-export type AuditTargetType = 'event' | 'order' | 'ticket' | 'checkin' | 'api_key' | 'webhook_endpoint' | 'account';
+export type AuditTargetType = 'event' | 'order' | 'ticket' | 'checkin' | 'door_device' | 'api_key' | 'webhook_endpoint' | 'account';
 
 /** What an action was done to. */
 export interface AuditTarget {

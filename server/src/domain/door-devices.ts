@@ -2,6 +2,7 @@ import { AppError, notFound } from '../kernel/errors.js';
 import type { Clock } from '../kernel/clock.js';
 import { newId } from '../kernel/ids.js';
 import type { IndexSpec, Store } from '../store/port.js';
+import { createAuditLog, type AuditContext, type AuditLog } from './audit-log.js';
 import type { EventDoc, Owner } from './events.js';
 
 /**
@@ -40,7 +41,7 @@ function deviceName(name: string): string {
  * const device = await doorDevices.signIn(owner, 'evt_…', { name: 'Gate 2', by: 'door@example.com' });
  * await doorDevices.revoke(owner, 'evt_…', device._id, 'owner@example.com');
  */
-export function createDoorDeviceService({ store, clock }: { store: Store; clock: Clock }) {
+export function createDoorDeviceService({ store, clock, auditLog = createAuditLog({ store, clock }) }: { store: Store; clock: Clock; auditLog?: AuditLog }) {
   const devices = store.collection<DoorDeviceDoc>('door_devices');
   const events = store.collection<EventDoc>('events');
 
@@ -52,7 +53,7 @@ export function createDoorDeviceService({ store, clock }: { store: Store; clock:
 
   return {
     /** Signs a device in for one event (the caller's permission and event scope are checked by the service guard). */
-    async signIn(owner: Owner, eventId: string, input: { name: string; by: string }): Promise<DoorDeviceDoc> {
+    async signIn(owner: Owner, eventId: string, input: { name: string; by: string }, audit?: AuditContext): Promise<DoorDeviceDoc> {
       await eventOf(owner, eventId);
       const device: DoorDeviceDoc = {
         _id: newId('dev'),
@@ -67,6 +68,12 @@ export function createDoorDeviceService({ store, clock }: { store: Store; clock:
         revoked_by: null,
       };
       await devices.insertOne(device);
+      if (audit)
+        await auditLog.record(audit, {
+          action: 'door_device.signed_in',
+          target: { type: 'door_device', id: device._id },
+          changes: { name: { before: null, after: device.name }, event: { before: null, after: eventId } },
+        });
       return device;
     },
 
@@ -77,11 +84,19 @@ export function createDoorDeviceService({ store, clock }: { store: Store; clock:
     },
 
     /** Revokes a device of the event; revoking again keeps the first revocation. */
-    async revoke(owner: Owner, eventId: string, deviceId: string, by: string): Promise<DoorDeviceDoc> {
+    async revoke(owner: Owner, eventId: string, deviceId: string, by: string, audit?: AuditContext): Promise<DoorDeviceDoc> {
       const device = await devices.findOne({ _id: deviceId, event: eventId, account: owner.account, livemode: owner.livemode });
       if (!device) throw notFound('door device', deviceId);
       if (device.revoked_at) return device;
-      return (await devices.findOneAndUpdate({ _id: deviceId, revoked_at: null }, { $set: { revoked_at: clock.now(), revoked_by: by } })) ?? device;
+      const revoked = await devices.findOneAndUpdate({ _id: deviceId, revoked_at: null }, { $set: { revoked_at: clock.now(), revoked_by: by } });
+      if (!revoked) return (await devices.findOne({ _id: deviceId })) ?? device;
+      if (audit)
+        await auditLog.record(audit, {
+          action: 'door_device.revoked',
+          target: { type: 'door_device', id: deviceId },
+          changes: { revoked_at: { before: null, after: revoked.revoked_at?.toISOString() ?? null } },
+        });
+      return revoked;
     },
 
     /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { eventBody } from '../helpers/app.js';
 import { issueTickets } from '../helpers/checkout.js';
+import { AUDIT_LOG_COLLECTION } from '../../src/domain/audit-log.js';
 import { consoleWithOrganizer, visibleText } from '../console/helpers.js';
 
 /** Offline door devices (docs/door.md): sign-in, the snapshot they keep, and uploads kept exactly once. */
@@ -106,8 +107,8 @@ describe('offline uploads', () => {
 });
 
 describe('door devices', () => {
-  it('refuses the snapshot and uploads of a revoked device', async () => {
-    const { tickets, signIn, upload, snapshot, browser, event } = await atTheDoor();
+  it('refuses the snapshot and uploads of a revoked device, and audits the sign-in and the revocation', async () => {
+    const { t, tickets, signIn, upload, snapshot, browser, event } = await atTheDoor();
     const device = await signIn('Lost phone');
     expect((await snapshot(device)).status).toBe(200);
     const revoked = await browser.post(`/console/events/${event.id}/devices/${device}/revoke`);
@@ -117,6 +118,8 @@ describe('door devices', () => {
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('FORBIDDEN');
     expect(visibleText((await browser.get(`/console/events/${event.id}/devices`)).text)).toMatch(/Lost phone .* Revoked/);
+    const audited = await t.store.collection<{ _id: string; action: string; target: { id: string } }>(AUDIT_LOG_COLLECTION).find({ 'target.id': device });
+    expect(audited.map((e) => e.action).sort()).toEqual(['door_device.revoked', 'door_device.signed_in']);
   });
 
   it('sends the whole state first, then only what changed since the cursor, and marks the last sync', async () => {
@@ -133,5 +136,21 @@ describe('door devices', () => {
     const next = await snapshot(device, full.body.cursor);
     expect(next.body).toMatchObject({ full: false, checked_in: [tickets[2]!.id.slice(4)], voided: [] });
     expect(visibleText((await browser.get(`/console/events/${event.id}/devices`)).text)).not.toContain('never');
+  });
+});
+
+describe('the scanner as an installable app', () => {
+  it('serves its manifest and a service worker scoped to the console that caches only assets and scanner pages', async () => {
+    const { browser } = await atTheDoor(1);
+    const manifest = await browser.get('/console/scanner.webmanifest');
+    expect(manifest.headers.get('Content-Type')).toBe('application/manifest+json');
+    expect(JSON.parse(manifest.text)).toMatchObject({ scope: '/console/', start_url: '/console/door', display: 'standalone' });
+    const worker = await browser.get('/console/scanner-sw.js');
+    expect(worker.status).toBe(200);
+    expect(worker.headers.get('Content-Type')).toMatch(/^text\/javascript/);
+    // Only GETs of assets and of a scanner page without a query are answered by the worker.
+    expect(worker.text).toContain("if (request.method !== 'GET') return;");
+    expect(worker.text).toContain("url.pathname.indexOf('/console/assets/') === 0");
+    expect(worker.text).toMatch(/SCANNER_PAGE = \/\^\\\/console\\\/events\\\/evt_\[0-9A-Za-z\]\{10,40\}\\\/scan\$\//);
   });
 });

@@ -366,7 +366,7 @@
    * local copy yet, or a typed ticket id): the scanner then queues the scan for the server.
    * An admission is recorded before it is shown.
    * @param {string} code
-   * @returns {Promise<{ result: string, verdict: string, reason_text: string, detail: string } | null>}
+   * @returns {Promise<{ result: string, verdict: string, reason_text: string, detail: string, ticket: string | null } | null>}
    */
   function checkOffline(code) {
     if (!state) return Promise.resolve(null);
@@ -374,7 +374,7 @@
     return check.decide(state, code, now).then(function (/** @type {any} */ v) {
       if (v.result === 'queued') return null;
       if (v.result === 'rejected') {
-        return { result: 'rejected', verdict: 'REFUSED', reason_text: REASON_WORDS[v.reason] || v.reason, detail: 'Checked offline' };
+        return { result: 'rejected', verdict: 'REFUSED', reason_text: REASON_WORDS[v.reason] || v.reason, detail: 'Checked offline', ticket: v.ticket };
       }
       var admission = { id: scanId(), event: eventId, device: device, code: code.trim(), ticket: v.ticket, scanned_at: new Date(now).toISOString(), synced: 0 };
       state.admittedHere.add(v.ticket.slice(4));
@@ -392,7 +392,7 @@
         )
         .then(function () {
           showStatus();
-          return { result: 'accepted', verdict: 'ADMITTED', reason_text: '', detail: 'Checked offline · uploaded when the network is back' };
+          return { result: 'accepted', verdict: 'ADMITTED', reason_text: '', detail: 'Checked offline · uploaded when the network is back', ticket: v.ticket };
         });
     });
   }

@@ -111,6 +111,16 @@
         if (!local) return enqueue(trimmed);
         fillVerdict(local.result, { verdict: local.verdict, reason: local.reason_text, detail: local.detail });
         feedback(local.result === 'accepted');
+        var now = new Date();
+        addRecent({
+          result: local.result,
+          verdict: local.verdict,
+          holder: local.ticket,
+          reason_text: local.reason_text,
+          detail: local.detail,
+          at: now.toISOString(),
+          at_text: now.toLocaleTimeString(),
+        });
         return undefined;
       });
       return;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { DoorDeviceDoc } from '../../domain/door-devices.js';
 import type { OfflineScanDoc, OfflineSnapshot } from '../../domain/offline-sync.js';
 import { SYNC_BATCH_MAX } from '../../domain/offline-sync.js';
+import { auditContext } from '../../http/audit-context.js';
 import { notFound } from '../../kernel/errors.js';
 import { idPattern } from '../../kernel/ids.js';
 import type { ConsoleContext, ConsoleEnv } from '../context.js';
@@ -138,7 +139,7 @@ export function doorDeviceRoutes() {
     const raw = wantsJson(c) ? await c.req.json().catch(() => null) : { name: (await formOf(c)).name ?? '' };
     const parsed = SignInBody.safeParse(raw);
     if (!parsed.success) return refuse(c, 400, 'Device not signed in', [firstIssue(parsed.error)], 'VALIDATION_FAILED');
-    const device = await services.doorDevices.signIn(user.owner, eventId, { name: parsed.data.name, by: actor(user) });
+    const device = await services.doorDevices.signIn(user.owner, eventId, { name: parsed.data.name, by: actor(user) }, auditContext(c));
     if (!wantsJson(c)) return c.redirect(`/console/events/${eventId}/scan`, 303);
     return c.json({ device: deviceView(device) }, 201);
   });
@@ -148,7 +149,7 @@ export function doorDeviceRoutes() {
     const eventId = eventIdOf(c);
     const deviceId = c.req.param('device') ?? '';
     if (!DEVICE_ID.test(deviceId)) throw notFound('door device', deviceId);
-    await services.doorDevices.revoke(user.owner, eventId, deviceId, actor(user));
+    await services.doorDevices.revoke(user.owner, eventId, deviceId, actor(user), auditContext(c));
     return c.redirect(`/console/events/${eventId}/devices`, 303);
   });
 

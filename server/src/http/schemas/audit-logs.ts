@@ -19,7 +19,7 @@ export const AuditLogEntrySchema = z
       label: z.string().openapi({ description: "A person's email, or the key's masked prefix (`sk_test_…a1b2`)." }),
     }),
     target: z.object({
-      type: z.enum(['event', 'order', 'ticket', 'checkin', 'api_key', 'webhook_endpoint', 'account']),
+      type: z.enum(['event', 'order', 'ticket', 'checkin', 'door_device', 'api_key', 'webhook_endpoint', 'account']),
       id: z.string(),
     }),
     changes: z.record(z.string(), change).openapi({ description: 'The fields changed, each with its value before and after (`null` where there was none). Never a secret.' }),
