@@ -15,6 +15,7 @@ import { paymentSettingsRoutes } from './http/routes/payment-settings.js';
 import { attendanceRoutes } from './http/routes/attendance.js';
 import { auditLogRoutes } from './http/routes/audit-logs.js';
 import { checkinRoutes } from './http/routes/checkins.js';
+import { doorDeviceApiRoutes } from './http/routes/door-devices.js';
 import { eventsLogRoutes } from './http/routes/events-log.js';
 import { checkoutRoutes } from './http/routes/checkout.js';
 import { razorpayCallbackRoutes } from './http/routes/razorpay-callback.js';
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', orderRoutes());
   app.route('/', ticketRoutes());
   app.route('/', checkinRoutes());
+  app.route('/', doorDeviceApiRoutes());
   app.route('/', eventsLogRoutes());
   app.route('/', auditLogRoutes());
   app.route('/', webhookRoutes());

@@ -24,6 +24,10 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'POST /v1/checkins': 'checkins:write',
   'DELETE /v1/checkins/{id}': 'checkins:write',
   'GET /v1/events/{id}/checkins': 'attendees:read',
+  // Door devices for key-based scanners (docs/door.md): a restricted key with checkins:write runs one.
+  'POST /v1/events/{id}/door_devices': 'checkins:write',
+  'GET /v1/events/{id}/door_devices/{device}/snapshot': 'checkins:write',
+  'POST /v1/events/{id}/door_devices/{device}/sync': 'checkins:write',
   // A publishable key reads a published event's key; a secret one reads any of its events'.
   'GET /v1/events/{id}/verification-key': 'events:read',
   'GET /v1/events_log': 'events_log:read',

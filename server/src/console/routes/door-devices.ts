@@ -1,10 +1,9 @@
 import { Hono } from 'hono';
 import { jsx } from 'hono/jsx';
 import { z } from 'zod';
-import type { DoorDeviceDoc } from '../../domain/door-devices.js';
-import type { OfflineScanDoc, OfflineSnapshot } from '../../domain/offline-sync.js';
 import { SYNC_BATCH_MAX } from '../../domain/offline-sync.js';
 import { auditContext } from '../../http/audit-context.js';
+import { toDoorDeviceJson, toDoorScanResultJson, toDoorSnapshotJson } from '../../http/routes/door-devices.js';
 import { notFound } from '../../kernel/errors.js';
 import { idPattern } from '../../kernel/ids.js';
 import type { ConsoleContext, ConsoleEnv } from '../context.js';
@@ -42,49 +41,6 @@ function eventIdOf(c: ConsoleContext): string {
   const id = c.req.param('id') ?? '';
   if (!EVENT_ID.test(id)) throw notFound('event', id);
   return id;
-}
-
-/** A device as the scanner's script and the console read it. */
-export function deviceView(device: DoorDeviceDoc) {
-  return {
-    id: device._id,
-    event: device.event,
-    name: device.name,
-    signed_in_by: device.signed_in_by,
-    created_at: device.created_at.toISOString(),
-    last_sync_at: device.last_sync_at?.toISOString() ?? null,
-    revoked_at: device.revoked_at?.toISOString() ?? null,
-  };
-}
-
-/** What a device keeps: dates as ISO strings, ids without their prefix. */
-function snapshotView(snap: OfflineSnapshot) {
-  return {
-    event: snap.event,
-    public_key: snap.public_key,
-    status: snap.status,
-    valid_from: snap.valid_from?.toISOString() ?? null,
-    valid_until: snap.valid_until?.toISOString() ?? null,
-    voided: snap.voided,
-    checked_in: snap.checked_in,
-    cursor: snap.cursor.toISOString(),
-    full: snap.full,
-  };
-}
-
-/** One uploaded scan's result, for the device to mark it sent and show what the server made of it. */
-function resultView(doc: OfflineScanDoc) {
-  return {
-    id: doc.scan_id,
-    outcome: doc.outcome,
-    reason: doc.reason,
-    ticket: doc.ticket,
-    checkin: doc.checkin,
-    scanned_at: doc.scanned_at.toISOString(),
-    device_scanned_at: doc.device_scanned_at.toISOString(),
-    received_at: doc.received_at.toISOString(),
-    winner: doc.winner ? { checkin: doc.winner.checkin, at: doc.winner.at.toISOString(), by: doc.winner.by } : null,
-  };
 }
 
 function firstIssue(error: z.ZodError): string {
@@ -141,7 +97,7 @@ export function doorDeviceRoutes() {
     if (!parsed.success) return refuse(c, 400, 'Device not signed in', [firstIssue(parsed.error)], 'VALIDATION_FAILED');
     const device = await services.doorDevices.signIn(user.owner, eventId, { name: parsed.data.name, by: actor(user) }, auditContext(c));
     if (!wantsJson(c)) return c.redirect(`/console/events/${eventId}/scan`, 303);
-    return c.json({ device: deviceView(device) }, 201);
+    return c.json({ device: toDoorDeviceJson(device) }, 201);
   });
 
   router.post('/console/events/:id/devices/:device/revoke', async function revokeDevice(c) {
@@ -160,7 +116,7 @@ export function doorDeviceRoutes() {
     if (!parsed.success) return refuse(c, 400, 'Not read', [firstIssue(parsed.error)], 'VALIDATION_FAILED');
     const since = parsed.data.since === undefined ? null : new Date(parsed.data.since);
     const snap = await services.offlineSync.snapshot(user.owner, eventId, parsed.data.device, since);
-    return c.json(snapshotView(snap), 200, { 'Cache-Control': 'no-store' });
+    return c.json(toDoorSnapshotJson(snap), 200, { 'Cache-Control': 'no-store' });
   });
 
   router.post('/console/events/:id/offline', async function upload(c) {
@@ -173,7 +129,7 @@ export function doorDeviceRoutes() {
       sent_at: new Date(sent_at),
       scans: scans.map((s) => ({ id: s.id, code: s.code, scanned_at: new Date(s.scanned_at) })),
     });
-    return c.json({ results: results.map(resultView) }, 200, { 'Cache-Control': 'no-store' });
+    return c.json({ object: 'door_sync', results: results.map(toDoorScanResultJson) }, 200, { 'Cache-Control': 'no-store' });
   });
 
   return router;
