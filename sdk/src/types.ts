@@ -977,6 +977,8 @@ export type AuditAction =
   | 'checkin_list.created'
   | 'checkin_list.updated'
   | 'checkin_list.deleted'
+  | 'door_device.signed_in'
+  | 'door_device.revoked'
   | 'api_key.created'
   | 'api_key.rolled'
   | 'api_key.revoked'
@@ -1014,7 +1016,20 @@ export interface AuditActor {
 
 /** What an action was done to. */
 export interface AuditTarget {
-  type: 'event' | 'order' | 'ticket' | 'checkin' | 'checkin_list' | 'api_key' | 'webhook_endpoint' | 'account' | 'member' | 'invitation' | 'payment_settings' | 'tax_profile';
+  type:
+    | 'event'
+    | 'order'
+    | 'ticket'
+    | 'checkin'
+    | 'checkin_list'
+    | 'door_device'
+    | 'api_key'
+    | 'webhook_endpoint'
+    | 'account'
+    | 'member'
+    | 'invitation'
+    | 'payment_settings'
+    | 'tax_profile';
   id: string;
 }
 
@@ -1049,4 +1064,73 @@ export interface AuditLogListParams extends ListParams {
   created_gte?: Timestamp;
   /** Only entries before this time. */
   created_lt?: Timestamp;
+}
+
+/** A phone or scanner signed in to admit tickets for one event, offline if need be (docs/door.md). */
+export interface DoorDevice {
+  id: string;
+  object: 'door_device';
+  event: string;
+  name: string;
+  /** Who signed it in: a door member's email or the key's id. */
+  signed_in_by: string;
+  created_at: string;
+  /** The last snapshot or upload; null before the first. */
+  last_sync_at: string | null;
+  revoked_at: string | null;
+}
+
+/** What a door device keeps to admit offline: the key, the event's window, and the tickets that no longer admit. */
+export interface DoorSnapshot {
+  object: 'door_snapshot';
+  event: string;
+  /** Raw 32-byte Ed25519 public key, base64url. */
+  public_key: string;
+  status: EventStatus;
+  valid_from: string | null;
+  valid_until: string | null;
+  /** Ticket ids without `tkt_`: voided or refunded (since `since`, or all). */
+  voided: string[];
+  /** Ticket ids without `tkt_`: admitted (since `since`, or all). */
+  checked_in: string[];
+  /** Pass back as `since` for only what changed. */
+  cursor: string;
+  full: boolean;
+}
+
+/** One offline admission as a door device uploads it. */
+export interface DoorScanParams {
+  /** The device's own id for the scan: uploading it again is answered, never counted twice. */
+  id: string;
+  code: string;
+  /** When the device admitted it, by its clock (ISO 8601). */
+  scanned_at: string;
+}
+
+/** An upload of offline admissions. */
+export interface DoorSyncParams {
+  /** The device's clock when it sends (ISO 8601): the server corrects scan times by its error. */
+  sent_at: string;
+  scans: DoorScanParams[];
+}
+
+/** What the server made of one uploaded admission. */
+export interface DoorScanResult {
+  id: string;
+  outcome: 'admitted' | 'conflict' | 'voided' | 'refused';
+  reason: CheckinReason | null;
+  ticket: string | null;
+  checkin: string;
+  /** The scan's time on the server's clock. */
+  scanned_at: string;
+  device_scanned_at: string;
+  received_at: string;
+  /** For a conflict: the admission that holds the ticket. */
+  winner: { checkin: string | null; at: string; by: string | null } | null;
+}
+
+/** The answer to an upload. */
+export interface DoorSyncResult {
+  object: 'door_sync';
+  results: DoorScanResult[];
 }

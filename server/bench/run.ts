@@ -29,6 +29,8 @@
  * 3. The scale series (scale.ts): `BENCH_SCALE=10k,100k,1m` (default all three, `none` to skip),
  *    bounded by `BENCH_SCALE_BUDGET_S`; `BENCH_ONLY=scale` runs only the series.
  * 4. Ticket PDF: `benchPdf()` from `pdf.ts`, median render time and size against 5 ms / 20 KB.
+ * 4b. Offline scanner (offline-scanner.ts): the browser's own code check (signature and look-ups)
+ *    on a 100,000-ticket event, scans/s against ≥ 20; `BENCH_ONLY=offline` runs only this series.
  * 5. Webhooks (webhooks.ts): the ticket rush without and with 5 webhook endpoints subscribed to
  *    every event, completed purchases/s within 10 %; `BENCH_ONLY=webhooks` runs only this series.
  *
@@ -54,6 +56,7 @@ import { benchPdf, PDF_BUDGET } from './pdf.js';
 import { correctnessFailures, fmt, info, judge, ms, printTable, rows } from './report.js';
 import { benchScale, reportScale, scaleSizes } from './scale.js';
 import { benchWebhooks, reportWebhooks } from './webhooks.js';
+import { benchOfflineScanner, reportOfflineScanner } from './offline-scanner.js';
 
 /**
  * Public read: requests/s at least `minRatio` × the bare baseline's, and server CPU per
@@ -119,6 +122,8 @@ async function main(): Promise<void> {
   // 3. The scale series, each size on its own seeded data directory.
   if (sizes.length > 0 && (only === undefined || only === 'scale')) reportScale(await benchScale(sizes, say));
   if (only === undefined) await pdfBudgets();
+  // 4b. The offline door scanner's own check, in this process (offline-scanner.ts).
+  if (only === undefined || only === 'offline') reportOfflineScanner(await benchOfflineScanner(say));
   // 5. Webhooks, last: the worker's deliveries must not overlap another series.
   if (only === undefined || only === 'webhooks') reportWebhooks(await benchWebhooks(say));
   summarize(started);

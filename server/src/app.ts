@@ -16,6 +16,7 @@ import { attendanceRoutes } from './http/routes/attendance.js';
 import { auditLogRoutes } from './http/routes/audit-logs.js';
 import { checkinRoutes } from './http/routes/checkins.js';
 import { checkinListRoutes } from './http/routes/checkin-lists.js';
+import { doorDeviceApiRoutes } from './http/routes/door-devices.js';
 import { eventsLogRoutes } from './http/routes/events-log.js';
 import { checkoutRoutes } from './http/routes/checkout.js';
 import { razorpayCallbackRoutes } from './http/routes/razorpay-callback.js';
@@ -80,6 +81,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', ticketRoutes());
   app.route('/', checkinRoutes());
   app.route('/', checkinListRoutes());
+  app.route('/', doorDeviceApiRoutes());
   app.route('/', eventsLogRoutes());
   app.route('/', auditLogRoutes());
   app.route('/', webhookRoutes());

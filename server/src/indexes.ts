@@ -3,6 +3,8 @@ import { ACCOUNT_INDEXES } from './domain/accounts.js';
 import { AUDIT_LOG_INDEXES } from './domain/audit-log.js';
 import { CHECKIN_INDEXES } from './domain/checkins.js';
 import { CHECKIN_LIST_INDEXES } from './domain/checkin-lists.js';
+import { DOOR_DEVICE_INDEXES } from './domain/door-devices.js';
+import { OFFLINE_SCAN_INDEXES } from './domain/offline-sync.js';
 import { DOMAIN_EVENT_INDEXES } from './domain/domain-events.js';
 import { DASHBOARD_INDEXES } from './domain/dashboard.js';
 import { EMAIL_VERIFICATION_INDEXES } from './domain/email-verification.js';
@@ -47,6 +49,8 @@ export const INDEXES: readonly IndexSpec[] = [
   ...TICKET_INDEXES,
   ...CHECKIN_INDEXES,
   ...CHECKIN_LIST_INDEXES,
+  ...DOOR_DEVICE_INDEXES,
+  ...OFFLINE_SCAN_INDEXES,
   ...OUTBOX_INDEXES,
   ...RATE_LIMIT_INDEXES,
   ...IDEMPOTENCY_INDEXES,

@@ -9,6 +9,8 @@ import { bcryptHasher, createAccountService, type PasswordHasher } from './domai
 import { createTaxProfileService } from './domain/tax-profiles.js';
 import { createCheckinService } from './domain/checkins.js';
 import { createCheckinListService } from './domain/checkin-lists.js';
+import { createDoorDeviceService } from './domain/door-devices.js';
+import { createOfflineSyncService } from './domain/offline-sync.js';
 import { createDashboardService } from './domain/dashboard.js';
 import { createEmailVerification } from './domain/email-verification.js';
 import { createAttendanceService } from './domain/attendance.js';
@@ -181,6 +183,9 @@ export function createServices({
     },
   });
 
+  const checkins = createCheckinService({ store, clock, codes, figures, eventOf: (id) => events.findByIdCached(id), domainEvents, auditLog, lists: checkinLists });
+  const doorDevices = createDoorDeviceService({ store, clock, auditLog });
+
   return {
     accounts,
     taxProfiles,
@@ -204,8 +209,11 @@ export function createServices({
     // One webhook delivery attempt, recorded: what the job queue's webhook jobs call.
     sendWebhook: createWebhookSender({ endpoints: webhookEndpoints, clock, resolve: resolveHost }),
     tickets,
-    checkins: createCheckinService({ store, clock, codes, figures, eventOf: (id) => events.findByIdCached(id), domainEvents, auditLog, lists: checkinLists }),
+    checkins,
     checkinLists,
+    // Phones signed in to scan one event, offline if need be, and what they upload (docs/door.md).
+    doorDevices,
+    offlineSync: createOfflineSyncService({ store, clock, codes, checkins, devices: doorDevices }),
     codes,
     outbox,
     limiter,

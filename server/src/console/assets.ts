@@ -25,6 +25,12 @@ const SOURCES: Record<string, { path: () => string; type: string }> = {
   'console.css': { path: () => `${SOURCE_DIR}console.css`, type: 'text/css; charset=utf-8' },
   'scanner.js': { path: () => `${SOURCE_DIR}scanner.js`, type: 'text/javascript; charset=utf-8' },
   'copy.js': { path: () => `${SOURCE_DIR}copy.js`, type: 'text/javascript; charset=utf-8' },
+  // Offline door scanning (docs/door.md): the code check (also run by the bench), the device's
+  // local copy and uploads, the service worker (served at /console/scanner-sw.js) and the app icon.
+  'offline-check.js': { path: () => `${SOURCE_DIR}offline-check.js`, type: 'text/javascript; charset=utf-8' },
+  'scanner-offline.js': { path: () => `${SOURCE_DIR}scanner-offline.js`, type: 'text/javascript; charset=utf-8' },
+  'scanner-sw.js': { path: () => `${SOURCE_DIR}scanner-sw.js`, type: 'text/javascript; charset=utf-8' },
+  'scanner-icon.svg': { path: () => `${SOURCE_DIR}scanner-icon.svg`, type: 'image/svg+xml' },
   // The camera fallback decoder where BarcodeDetector is missing; fetched only then.
   'jsqr.js': { path: () => createRequire(import.meta.url).resolve('jsqr/dist/jsQR.js'), type: 'text/javascript; charset=utf-8' },
 };
@@ -75,6 +81,19 @@ export function assetUrl(name: string): string {
  */
 export function assetSizes(): Record<string, { raw: number; gzip: number; brotli: number }> {
   return Object.fromEntries([...assets()].map(([name, a]) => [name, { raw: a.body.length, gzip: a.gzip.length, brotli: a.brotli.length }]));
+}
+
+/**
+ * The raw text of an asset, for routes that serve one at a fixed URL (the service worker,
+ * whose URL sets its scope and must not change with its content).
+ *
+ * @example
+ * assetText('scanner-sw.js');
+ */
+export function assetText(name: string): string {
+  const asset = assets().get(name);
+  if (!asset) throw new Error(`No console asset named '${name}'`);
+  return asset.body.toString('utf8');
 }
 
 /**

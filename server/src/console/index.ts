@@ -13,6 +13,7 @@ import { authRoutes } from './routes/auth.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { developerRoutes } from './routes/developers.js';
 import { doorRoutes } from './routes/door.js';
+import { doorDeviceRoutes } from './routes/door-devices.js';
 import { eventRoutes } from './routes/events.js';
 import { invitationRoutes } from './routes/invitations.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -82,6 +83,7 @@ export function consoleRoutes() {
   router.route('/', accountSecurityRoutes());
   router.route('/', teamRoutes());
   router.route('/', doorRoutes());
+  router.route('/', doorDeviceRoutes());
   router.route('/', auditLogRoutes());
   router.route('/', settingsRoutes());
 

@@ -32,6 +32,8 @@ export const AUDIT_ACTIONS = [
   'checkin_list.created',
   'checkin_list.updated',
   'checkin_list.deleted',
+  'door_device.signed_in',
+  'door_device.revoked',
   'api_key.created',
   'api_key.rolled',
   'api_key.revoked',
@@ -77,6 +79,7 @@ export type AuditTargetType =
   | 'ticket'
   | 'checkin'
   | 'checkin_list'
+  | 'door_device'
   | 'api_key'
   | 'webhook_endpoint'
   | 'account'

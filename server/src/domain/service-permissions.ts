@@ -70,6 +70,16 @@ export const SERVICE_PERMISSIONS: Readonly<Record<string, MethodRule>> = {
   'checkinLists.update': { permission: 'events:write', event: eventArg },
   'checkinLists.delete': { permission: 'events:write', event: eventArg },
   'codes.publicKey': 'open',
+  // Door devices and their offline uploads: whoever may scan an event (a door member of it, a
+  // restricted key with checkins:write) signs a device in and syncs it; the lists are read with attendees.
+  'doorDevices.signIn': { permission: 'checkins:write', event: eventArg },
+  'doorDevices.list': { permission: 'attendees:read', event: eventArg },
+  'doorDevices.revoke': { permission: 'checkins:write', event: eventArg },
+  'doorDevices.touch': { permission: 'checkins:write', event: eventArg },
+  'offlineSync.snapshot': { permission: 'checkins:write', event: eventArg },
+  'offlineSync.upload': { permission: 'checkins:write', event: eventArg },
+  'offlineSync.conflicts': { permission: 'attendees:read', event: eventArg },
+  'offlineSync.stats': { permission: 'attendees:read', event: eventArg },
   'dashboard.summary': { permission: 'reports:read' },
   'domainEvents.get': { permission: 'events_log:read' },
   'domainEvents.list': { permission: 'events_log:read' },

@@ -31,6 +31,10 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'PATCH /v1/events/{id}/checkin_lists/{list}': 'events:write',
   'DELETE /v1/events/{id}/checkin_lists/{list}': 'events:write',
   'GET /v1/events/{id}/checkin_lists/{list}/passes': 'attendees:read',
+  // Door devices for key-based scanners (docs/door.md): a restricted key with checkins:write runs one.
+  'POST /v1/events/{id}/door_devices': 'checkins:write',
+  'GET /v1/events/{id}/door_devices/{device}/snapshot': 'checkins:write',
+  'POST /v1/events/{id}/door_devices/{device}/sync': 'checkins:write',
   // A publishable key reads a published event's key; a secret one reads any of its events'.
   'GET /v1/events/{id}/verification-key': 'events:read',
   'GET /v1/events_log': 'events_log:read',
@@ -117,6 +121,14 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'GET /console/events/:id/checkin-lists': 'attendees:read',
   'POST /console/events/:id/checkin-lists': 'events:write',
   'POST /console/events/:id/checkin-lists/:list/delete': 'events:write',
+  // Door devices (docs/door.md): whoever scans signs a phone in and syncs it; the list is read with attendees.
+  'GET /console/events/:id/devices': 'attendees:read',
+  'POST /console/events/:id/devices': 'checkins:write',
+  'POST /console/events/:id/devices/:device/revoke': 'checkins:write',
+  'GET /console/events/:id/offline': 'checkins:write',
+  'POST /console/events/:id/offline': 'checkins:write',
+  'GET /console/scanner-sw.js': 'public',
+  'GET /console/scanner.webmanifest': 'public',
   'GET /console/events/:id/attendees': 'attendees:read',
   'GET /console/events/:id/attendees.csv': 'attendees:read',
   'POST /console/publishable-key': 'events:read',

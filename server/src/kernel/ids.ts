@@ -3,7 +3,27 @@ import { randomFillSync } from 'node:crypto';
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** Object kinds and their id prefixes (docs/api-conventions.md#ids). */
-export type IdPrefix = 'acct' | 'evt' | 'tt' | 'ord' | 'tkt' | 'chk' | 'chl' | 'whe' | 'we' | 'whd' | 'req' | 'key' | 'pay' | 'mail' | 'sess' | 'mem' | 'tinv' | 'aud' | 'gwc';
+export type IdPrefix =
+  | 'acct'
+  | 'evt'
+  | 'tt'
+  | 'ord'
+  | 'tkt'
+  | 'chk'
+  | 'chl'
+  | 'whe'
+  | 'we'
+  | 'whd'
+  | 'req'
+  | 'key'
+  | 'pay'
+  | 'mail'
+  | 'sess'
+  | 'mem'
+  | 'tinv'
+  | 'aud'
+  | 'gwc'
+  | 'dev';
 
 /**
  * Encodes random bytes as base62 without modulo bias: each output character

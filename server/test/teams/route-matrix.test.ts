@@ -33,8 +33,9 @@ function allows(permissions: readonly Permission[], rule: RouteRule): boolean {
 /** A request path for a route: the team's event where an event id goes, made-up ids elsewhere. */
 function pathFor(route: string, event: string): string {
   const [method = '', path = ''] = route.split(' ');
-  // Writes to an event use another id, so that no allowed request cancels or edits the event mid-matrix.
-  const eventId = method === 'GET' || path.endsWith('/scan') ? event : 'evt_0000000000000000000000';
+  // Writes to an event use another id, so that no allowed request cancels or edits the event mid-matrix;
+  // the door's writes (a scan, a door device, an offline upload) are harmless and need the door's own event.
+  const eventId = method === 'GET' || /\/(scan|devices|offline)(\/|$)/.test(path) ? event : 'evt_0000000000000000000000';
   return path
     .replace(/^\/v1\/events\/\{id\}|^\/console\/events\/:id/, (m) => m.replace(/\{id\}|:id/, eventId))
     .replace(/\{id\}|:id/g, 'zzz_0000000000000000000000')

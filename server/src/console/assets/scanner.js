@@ -97,10 +97,39 @@
       .join('');
   }
 
-  /** @param {string} code */
+  /**
+   * A scan: decided on this phone when it is a signed-in door device with no network
+   * (scanner-offline.js), otherwise queued for the server.
+   * @param {string} code
+   */
   function submit(code) {
     var trimmed = code.trim();
     if (!trimmed) return;
+    var offline = /** @type {any} */ (window).ttsOffline;
+    if (offline && offline.isOffline()) {
+      offline.check(trimmed).then(function (/** @type {any} */ local) {
+        if (!local) return enqueue(trimmed);
+        fillVerdict(local.result, { verdict: local.verdict, reason: local.reason_text, detail: local.detail });
+        feedback(local.result === 'accepted');
+        var now = new Date();
+        addRecent({
+          result: local.result,
+          verdict: local.verdict,
+          holder: local.ticket,
+          reason_text: local.reason_text,
+          detail: local.detail,
+          at: now.toISOString(),
+          at_text: now.toLocaleTimeString(),
+        });
+        return undefined;
+      });
+      return;
+    }
+    enqueue(trimmed);
+  }
+
+  /** @param {string} trimmed */
+  function enqueue(trimmed) {
     queue.push({ code: trimmed, nonce: newNonce(), at: new Date().toISOString() });
     saveQueue();
     flush();

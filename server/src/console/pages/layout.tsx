@@ -29,6 +29,8 @@ export interface ShellProps {
   /** Extra scripts, by asset name (see assets.ts). */
   scripts?: string[];
   bodyClass?: string;
+  /** A web app manifest to link (the door scanner's, which makes it installable). */
+  manifest?: string;
   children?: Child;
 }
 
@@ -141,7 +143,7 @@ const TopBar: FC<{ user: ConsoleUser; section: Section; here: string }> = ({ use
  * @example
  * return renderConsole(c, <Shell title="Events" user={user} section="events" here="/console/events">…</Shell>);
  */
-export const Shell: FC<ShellProps> = ({ title, user, section = null, here = '/console', flash, scripts = [], bodyClass, children }) => (
+export const Shell: FC<ShellProps> = ({ title, user, section = null, here = '/console', flash, scripts = [], bodyClass, manifest, children }) => (
   <html lang="en">
     <head>
       <meta charset="utf-8" />
@@ -151,6 +153,7 @@ export const Shell: FC<ShellProps> = ({ title, user, section = null, here = '/co
       <link rel="icon" href="data:," />
       <title>{`${title} · Trendy Tickets console`}</title>
       <link rel="stylesheet" href={assetUrl('console.css')} />
+      {manifest ? <link rel="manifest" href={manifest} /> : null}
       {scripts.map((name) => (
         <script src={assetUrl(name)} defer />
       ))}

@@ -80,7 +80,7 @@ export const ScannerPage: FC<ScannerPageProps> = ({ user, event, list, lists, co
   const baseUrl = `/console/events/${event._id}/scan`;
   const scanUrl = list ? `${baseUrl}?list=${encodeURIComponent(list._id)}` : baseUrl;
   return (
-    <Shell title={`Door · ${event.name}`} bodyClass="scanner-page" scripts={['scanner.js']}>
+    <Shell title={`Door · ${event.name}`} bodyClass="scanner-page" scripts={['offline-check.js', 'scanner-offline.js', 'scanner.js']} manifest="/console/scanner.webmanifest">
       <header class="scanbar">
         {user.actor.role === 'door' ? <a href="/console/door">← Your events</a> : <a href={`/console/events/${event._id}`}>← Event</a>}
         <span class="event-name">{event.name}</span>
@@ -92,6 +92,10 @@ export const ScannerPage: FC<ScannerPageProps> = ({ user, event, list, lists, co
         <span class="queued-badge" id="queued" role="status" hidden>
           0 queued
         </span>
+        <span class="offline-badge" id="offline-badge" role="status" hidden>
+          OFFLINE
+        </span>
+        <a href={`/console/events/${event._id}/devices`}>Devices</a>
       </header>
       <div
         id="scanner"
@@ -100,6 +104,8 @@ export const ScannerPage: FC<ScannerPageProps> = ({ user, event, list, lists, co
         data-event={event._id}
         data-jsqr={assetUrl('jsqr.js')}
         data-login={`/console/login?next=${encodeURIComponent(scanUrl)}`}
+        data-devices={`/console/events/${event._id}/devices`}
+        data-offline={`/console/events/${event._id}/offline`}
       >
         <p id="scanner-alert" class="banner bad" role="alert" hidden={!error}>
           {error ?? ''}
@@ -154,6 +160,13 @@ export const ScannerPage: FC<ScannerPageProps> = ({ user, event, list, lists, co
           </button>
           <video id="camera" playsinline muted hidden />
           <p class="status" id="camera-status" role="status" />
+        </div>
+        <div class="offline-panel" id="offline-panel" hidden>
+          <p class="status" id="offline-status" role="status" />
+          <input id="offline-name" type="text" maxlength={60} placeholder="Device name, e.g. Gate 2" aria-label="Device name" />
+          <button type="button" id="offline-enable" class="btn secondary">
+            Scan offline on this device
+          </button>
         </div>
         <section aria-labelledby="recent-h">
           <h2 id="recent-h">Recent scans</h2>

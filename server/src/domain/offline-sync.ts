@@ -1,0 +1,282 @@
+import type { CheckinReason } from '@trendy-tickets/sdk';
+import type { Clock } from '../kernel/clock.js';
+import { notFound } from '../kernel/errors.js';
+import { DuplicateKeyError, op, type IndexSpec, type Store } from '../store/port.js';
+import type { CheckinDoc, CheckinService } from './checkins.js';
+import type { DoorDeviceDoc, DoorDeviceService } from './door-devices.js';
+import type { EventDoc, Owner } from './events.js';
+import { parseTicketCode, type TicketCodes } from './ticket-codes.js';
+import { validityOf, type TicketDoc } from './tickets.js';
+
+/**
+ * What the server made of one admission a door device made offline (docs/door.md):
+ * - `admitted`: it is the ticket's admission;
+ * - `conflict`: another scan admitted the ticket earlier (by scan time), so this one is not an admission;
+ * - `voided`: the ticket was voided or refunded while the device was offline;
+ * - `refused`: the server refuses the ticket for another reason (event cancelled, say).
+ */
+export type OfflineOutcome = 'admitted' | 'conflict' | 'voided' | 'refused';
+
+/** One admission uploaded by a device, kept once per (device, scan id): the record sync answers replays from. */
+export interface OfflineScanDoc {
+  /** `<device>:<scan id>`: a repeated upload of the same scan finds this record. */
+  _id: string;
+  account: string;
+  livemode: boolean;
+  event: string;
+  device: string;
+  device_name: string;
+  scan_id: string;
+  code: string;
+  ticket: string | null;
+  /** The scan's time by the device's clock, as sent. */
+  device_scanned_at: Date;
+  /** The device's clock when it sent the batch, as sent. */
+  device_sent_at: Date;
+  /** The server's clock when the batch arrived. */
+  received_at: Date;
+  /** The scan's time on the server's clock: `device_scanned_at` shifted by the device's clock error at upload. */
+  scanned_at: Date;
+  outcome: OfflineOutcome;
+  reason: CheckinReason | null;
+  /** The scan log entry this upload became. */
+  checkin: string;
+  /** For `conflict`: the admission that holds the ticket. */
+  winner: { checkin: string | null; at: Date; by: string | null } | null;
+  /** When this scan took the ticket from a later admission (undone, and shown as a conflict): that admission. */
+  superseded: string | null;
+  created_at: Date;
+}
+
+export const OFFLINE_SCAN_INDEXES: readonly IndexSpec[] = [
+  // The console's conflicts list and the stats, per event.
+  { collection: 'offline_scans', keys: { event: 1, account: 1, outcome: 1, created_at: -1 } },
+  // Finding the offline record of an admission a later upload takes over.
+  { collection: 'offline_scans', keys: { checkin: 1 } },
+];
+
+/** At most this many scans per upload: a device sends a long outage's scans in several requests. */
+export const SYNC_BATCH_MAX = 500;
+
+/** Snapshots re-read this much before the cursor, so a write committed just after a read is not missed. */
+const CURSOR_OVERLAP_MS = 5_000;
+
+/** An admission made offline, as the device uploads it. */
+export interface OfflineScanInput {
+  /** The device's own id for the scan: the same id uploaded again is answered, never counted twice. */
+  id: string;
+  code: string;
+  /** When the device admitted the ticket, by its clock. */
+  scanned_at: Date;
+}
+
+/** What a device keeps to admit offline: the key, the event's window, and which tickets no longer admit. */
+export interface OfflineSnapshot {
+  event: string;
+  public_key: string;
+  status: EventDoc['status'];
+  valid_from: Date | null;
+  valid_until: Date | null;
+  /** Ticket ids (without `tkt_`) voided or refunded since the cursor (all of them without one). */
+  voided: string[];
+  /** Ticket ids (without `tkt_`) admitted since the cursor (all of them without one). */
+  checked_in: string[];
+  /** Pass back as `since` to get only what changed. */
+  cursor: Date;
+  full: boolean;
+}
+
+/** Ticket ids travel without their `tkt_` prefix: 100,000 of them are 400 KB less. */
+const bare = (id: string) => id.slice(4);
+
+/**
+ * Offline door scanning's server half: the snapshot a device keeps, and the upload of what it
+ * admitted offline, kept exactly once. The first admission by scan time wins; a later one is
+ * a conflict, recorded and never a second admission. Scan times are put on the server's clock
+ * by the device's own clock error, measured at upload (docs/door.md).
+ *
+ * @example
+ * const snap = await offlineSync.snapshot(owner, 'evt_…', 'dev_…', null);
+ * const results = await offlineSync.upload(owner, 'evt_…', 'dev_…', { sent_at, scans });
+ */
+export function createOfflineSyncService({
+  store,
+  clock,
+  codes,
+  checkins,
+  devices,
+}: {
+  store: Store;
+  clock: Clock;
+  codes: TicketCodes;
+  checkins: CheckinService;
+  devices: DoorDeviceService;
+}) {
+  const offlineScans = store.collection<OfflineScanDoc>('offline_scans');
+  const tickets = store.collection<TicketDoc>('tickets');
+  const events = store.collection<EventDoc>('events');
+  const checkinDocs = store.collection<CheckinDoc>('checkins');
+
+  /** The label a takeover's undo carries, so a retried upload finds the admission it already undid. */
+  const takeoverLabel = (device: DoorDeviceDoc, scanId: string) => `offline scan ${device._id}:${scanId} (${device.name})`;
+
+  function ticketIdOf(code: string): string | null {
+    const value = code.trim();
+    if (/^tkt_[0-9A-Za-z]{10,40}$/.test(value)) return value;
+    return parseTicketCode(value)?.ticketId ?? null;
+  }
+
+  /**
+   * When a ticket is held by an admission made later (by scan time) than this upload's scan,
+   * undoes it so this scan can admit: the first by scan time wins. Returns the undone
+   * admission's id, also on a retry after the undo went through.
+   */
+  async function takeOver(owner: Owner, device: DoorDeviceDoc, scanId: string, ticketId: string, scannedAt: Date): Promise<string | null> {
+    const label = takeoverLabel(device, scanId);
+    const done = await checkinDocs.findOne({ ticket: ticketId, account: owner.account, undone_by: label } as Record<string, unknown>);
+    if (done) return done._id;
+    const ticket = await tickets.findOne({ _id: ticketId, account: owner.account, livemode: owner.livemode });
+    if (ticket?.status !== 'checked_in' || !ticket.checked_in_at || ticket.checked_in_at <= scannedAt) return null;
+    const admission = await checkins.admissionOf(owner, ticketId);
+    if (!admission) return null;
+    try {
+      await checkins.undo(owner, admission._id, label);
+    } catch {
+      // Another upload moved the ticket meanwhile: the scan below is judged against what holds it now.
+      return null;
+    }
+    return admission._id;
+  }
+
+  async function syncOne(owner: Owner, device: DoorDeviceDoc, scan: OfflineScanInput, sentAt: Date, receivedAt: Date): Promise<OfflineScanDoc> {
+    const key = `${device._id}:${scan.id}`;
+    const replay = await offlineScans.findOne({ _id: key });
+    if (replay) return replay;
+
+    // The device's clock error at upload, applied to its scan time: a phone an hour fast
+    // dates its scans an hour fast, and this puts them back on the server's clock.
+    const offset = receivedAt.getTime() - sentAt.getTime();
+    const scannedAt = new Date(Math.min(scan.scanned_at.getTime() + offset, receivedAt.getTime()));
+    const ticketId = ticketIdOf(scan.code);
+    const superseded = ticketId ? await takeOver(owner, device, scan.id, ticketId, scannedAt) : null;
+    const { checkin } = await checkins.scan(owner, { code: scan.code, event: device.event, nonce: `offline:${key}`, by: `${device.name} (offline)`, at: scannedAt });
+
+    let outcome: OfflineOutcome = 'admitted';
+    let winner: OfflineScanDoc['winner'] = null;
+    if (checkin.result === 'rejected') {
+      if (checkin.reason === 'already_checked_in') {
+        outcome = 'conflict';
+        const holder = checkin.ticket ? await checkins.admissionOf(owner, checkin.ticket) : null;
+        winner = { checkin: holder?._id ?? null, at: checkin.first_checkin?.at ?? receivedAt, by: checkin.first_checkin?.by ?? null };
+      } else {
+        outcome = checkin.reason === 'voided' ? 'voided' : 'refused';
+      }
+    }
+    const doc: OfflineScanDoc = {
+      _id: key,
+      account: owner.account,
+      livemode: owner.livemode,
+      event: device.event,
+      device: device._id,
+      device_name: device.name,
+      scan_id: scan.id,
+      code: scan.code,
+      ticket: checkin.ticket,
+      device_scanned_at: scan.scanned_at,
+      device_sent_at: sentAt,
+      received_at: receivedAt,
+      scanned_at: checkin.at,
+      outcome,
+      reason: checkin.reason,
+      checkin: checkin._id,
+      winner,
+      superseded: outcome === 'admitted' ? superseded : null,
+      created_at: receivedAt,
+    };
+    try {
+      await offlineScans.insertOne(doc);
+    } catch (err) {
+      if (!(err instanceof DuplicateKeyError)) throw err;
+      return (await offlineScans.findOne({ _id: key })) ?? doc;
+    }
+    if (doc.superseded) {
+      // The admission this scan took over was itself uploaded offline: it is now the conflict.
+      await offlineScans.updateOne(
+        { checkin: doc.superseded, outcome: 'admitted' },
+        { $set: { outcome: 'conflict', winner: { checkin: checkin._id, at: checkin.at, by: checkin.by } } },
+      );
+    }
+    return doc;
+  }
+
+  async function eventOf(owner: Owner, eventId: string): Promise<EventDoc> {
+    const event = await events.findOne({ _id: eventId, account: owner.account, livemode: owner.livemode });
+    if (!event) throw notFound('event', eventId);
+    return event;
+  }
+
+  return {
+    /**
+     * What a device keeps to admit offline. Without `since`, every voided and admitted ticket
+     * of the event; with the previous answer's cursor, only what changed since (and a little
+     * before, which the device's sets absorb). Marks the device's last sync.
+     * @throws AppError FORBIDDEN for a revoked device
+     */
+    async snapshot(owner: Owner, eventId: string, deviceId: string, since: Date | null): Promise<OfflineSnapshot> {
+      await devices.touch(owner, eventId, deviceId);
+      const event = await eventOf(owner, eventId);
+      const cursor = clock.now();
+      const from = since ? new Date(since.getTime() - CURSOR_OVERLAP_MS) : null;
+      const [voided, admitted] = await Promise.all([
+        tickets.find({ event: eventId, status: 'voided', ...(from ? { voided_at: op.gte(from) } : {}) }),
+        checkinDocs.find({ event: eventId, account: owner.account, result: 'accepted', ...(from ? { created_at: op.gte(from) } : {}) }),
+      ]);
+      const { valid_from, valid_until } = validityOf(event);
+      return {
+        event: eventId,
+        public_key: await codes.publicKey(owner.account),
+        status: event.status,
+        valid_from,
+        valid_until,
+        voided: voided.filter((t) => t.account === owner.account).map((t) => bare(t._id)),
+        checked_in: [...new Set(admitted.filter((c) => c.undone_at === null && c.ticket).map((c) => bare(c.ticket as string)))],
+        cursor,
+        full: from === null,
+      };
+    },
+
+    /**
+     * Takes a device's offline admissions, each once: a scan id uploaded again (a retried or
+     * interrupted upload) is answered with its first result. Scans are taken in the order sent.
+     * @throws AppError FORBIDDEN for a revoked device
+     */
+    async upload(owner: Owner, eventId: string, deviceId: string, batch: { sent_at: Date; scans: readonly OfflineScanInput[] }): Promise<OfflineScanDoc[]> {
+      const device = await devices.touch(owner, eventId, deviceId);
+      const receivedAt = clock.now();
+      const results: OfflineScanDoc[] = [];
+      for (const scan of batch.scans.slice(0, SYNC_BATCH_MAX)) results.push(await syncOne(owner, device, scan, batch.sent_at, receivedAt));
+      return results;
+    },
+
+    /** An event's offline scans that did not simply admit, and the admissions other scans took over, newest first. */
+    async conflicts(owner: Owner, eventId: string, limit = 100): Promise<OfflineScanDoc[]> {
+      await eventOf(owner, eventId);
+      return offlineScans.find(
+        { event: eventId, account: owner.account, livemode: owner.livemode, outcome: op.in(['conflict', 'voided', 'refused']) },
+        { sort: { created_at: -1 }, limit },
+      );
+    },
+
+    /** How many offline scans of an event ended each way, for the event's figures. */
+    async stats(owner: Owner, eventId: string): Promise<Record<OfflineOutcome, number>> {
+      await eventOf(owner, eventId);
+      const base = { event: eventId, account: owner.account, livemode: owner.livemode };
+      const [admitted, conflict, voided, refused] = await Promise.all(
+        (['admitted', 'conflict', 'voided', 'refused'] as const).map((outcome) => offlineScans.count({ ...base, outcome })),
+      );
+      return { admitted: admitted ?? 0, conflict: conflict ?? 0, voided: voided ?? 0, refused: refused ?? 0 };
+    },
+  };
+}
+
+export type OfflineSyncService = ReturnType<typeof createOfflineSyncService>;
