@@ -16,6 +16,7 @@ import { attendanceRoutes } from './http/routes/attendance.js';
 import { auditLogRoutes } from './http/routes/audit-logs.js';
 import { checkinRoutes } from './http/routes/checkins.js';
 import { eventsLogRoutes } from './http/routes/events-log.js';
+import { invoiceRoutes } from './http/routes/invoices.js';
 import { checkoutRoutes } from './http/routes/checkout.js';
 import { razorpayCallbackRoutes } from './http/routes/razorpay-callback.js';
 import { demoRoutes } from './http/routes/demo.js';
@@ -80,6 +81,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', checkinRoutes());
   app.route('/', eventsLogRoutes());
   app.route('/', auditLogRoutes());
+  app.route('/', invoiceRoutes());
   app.route('/', webhookRoutes());
   app.route('/', webhookEndpointRoutes());
   app.route('/', findTicketsRoutes());

@@ -36,6 +36,10 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'DELETE /v1/account/payment_settings': 'payments:manage',
   // Razorpay's own calls, checked by the account's webhook secret.
   'POST /v1/gateway/razorpay/webhook/{account}': 'public',
+  // Invoices carry the buyers' money and billing details: for those who see the money, not the door.
+  'GET /v1/invoices': 'reports:read',
+  'GET /v1/invoices/{id}': 'reports:read',
+  'GET /v1/invoices/{id}/pdf': 'reports:read',
   'GET /v1/audit_logs': 'team:manage',
   'GET /v1/audit_logs.csv': 'team:manage',
   'POST /v1/events': 'events:write',
