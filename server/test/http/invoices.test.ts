@@ -159,4 +159,16 @@ describe('invoices', () => {
     expect((await t.call('GET', `/v1/invoices/${invoice.id}`, { key: b.sk })).status).toBe(404);
     expect((await t.call('GET', '/v1/invoices', { key: b.sk })).body.data).toEqual([]);
   });
+
+  it('lets the buyer download the invoice from the ticket page', async () => {
+    const org = await organizer();
+    const order = await paidOrder(org);
+    const ticket = order.tickets[0];
+    const page = await (await t.app.request(`/tickets/${ticket.id}`)).text();
+    expect(page).toContain(`href="/tickets/${ticket.id}/invoice.pdf"`);
+    expect(page).toContain('Tax invoice INV/3031/000001');
+    const res = await t.app.request(`/tickets/${ticket.id}/invoice.pdf`);
+    expect(res.status).toBe(200);
+    expect(pdftotext(new Uint8Array(await res.arrayBuffer()))).toContain('INV/3031/000001');
+  });
 });
