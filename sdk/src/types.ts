@@ -238,8 +238,8 @@ export interface Invoice {
   igst: Amount;
   total: Amount;
   currency: 'INR';
-  /** A credit note's invoice. */
-  against: { id: string; number: string } | null;
+  /** A credit note's invoice: its id, number and date. */
+  against: { id: string; number: string; issued_at: Timestamp } | null;
   /** The hosted PDF's path on the API (`/v1/invoices/{id}.pdf`). */
   pdf_url: string;
 }

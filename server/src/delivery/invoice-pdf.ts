@@ -76,7 +76,7 @@ export function renderInvoicePdf(inv: InvoiceDoc): Uint8Array {
     ['Financial year', inv.financial_year],
     ['Order', inv.order],
   ];
-  if (inv.against) facts.push(['Against invoice', inv.against.number]);
+  if (inv.against) facts.push(['Against invoice', inv.against.number], ['Invoice date', dateOf(inv.against.issued_at)]);
   let fy = top;
   for (const [label, value] of facts) {
     text(doc, label, 120, fy, { size: 8.5, color: GREY });

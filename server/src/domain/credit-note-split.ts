@@ -10,7 +10,7 @@ export interface LineMoney {
 }
 
 /**
- * The part of an invoice's lines that a refund of `amount` paise gives back (docs/gst.md#credit-notes).
+ * The part of an invoice's lines that a refund of `amount` paise gives back (docs/gst.md#invoices-and-credit-notes).
  * The amount is shared over the lines in proportion to their totals (rounded down, the odd
  * paise going to the first lines that still have room); within a line each tax is its share of
  * the line's tax, rounded half up, and the taxable value is what is left, so every line's

@@ -83,8 +83,8 @@ export interface InvoiceDoc {
   igst: number;
   total: number;
   currency: 'INR';
-  /** A credit note's invoice: its id and number. */
-  against: { id: string; number: string } | null;
+  /** A credit note's invoice: its id, number and date (rule 53(1A) of the CGST Rules asks for both). */
+  against: { id: string; number: string; issued_at: Date } | null;
   /** A credit note's refund. */
   refund: string | null;
   issued_at: Date;
@@ -313,7 +313,7 @@ export function createInvoiceService({ store, clock }: { store: Store; clock: Cl
         sgst: sum(lines, 'sgst'),
         igst: sum(lines, 'igst'),
         total: sum(lines, 'total'),
-        against: { id: against._id, number: against.number ?? '' },
+        against: { id: against._id, number: against.number ?? '', issued_at: against.issued_at },
         refund: refundId,
         issued_at: now,
         created_at: now,

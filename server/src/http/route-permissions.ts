@@ -115,6 +115,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'GET /console/events/:id/attendees.csv': 'attendees:read',
   'POST /console/publishable-key': 'events:read',
   'GET /console/tickets/:id': 'orders:read',
+  'GET /console/invoices/:id/pdf': 'reports:read',
   'POST /console/tickets/:id/resend': 'orders:write',
   'POST /console/tickets/:id/void': 'orders:refund',
   'POST /console/tickets/:id/undo': 'checkins:write',

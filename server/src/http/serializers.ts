@@ -381,7 +381,7 @@ export function toInvoiceJson(doc: InvoiceDoc): Invoice {
     igst: doc.igst,
     total: doc.total,
     currency: doc.currency,
-    against: doc.against,
+    against: doc.against ? { id: doc.against.id, number: doc.against.number, issued_at: doc.against.issued_at.toISOString() } : null,
     pdf_url: `/v1/invoices/${doc._id}/pdf`,
   };
 }

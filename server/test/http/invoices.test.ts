@@ -148,7 +148,8 @@ describe('invoices', () => {
     const note = docs.find((d: { kind: string }) => d.kind === 'credit_note');
     expect(note).toMatchObject({ number: 'CN/3031/000001', against: { number: 'INV/3031/000001' }, total: order.amount, igst: 17_964 + 360 });
     const text = pdftotext(new Uint8Array(await (await t.app.request(note.pdf_url, { headers: { Authorization: `Bearer ${org.sk}` } })).arrayBuffer()));
-    for (const field of ['CREDIT NOTE', 'CN/3031/000001', 'Against invoice', 'INV/3031/000001', 'Total credited', '₹1,201.24']) expect(text, field).toContain(field);
+    for (const field of ['CREDIT NOTE', 'CN/3031/000001', 'Against invoice', 'INV/3031/000001', 'Invoice date', 'Total credited', '₹1,201.24'])
+      expect(text, field).toContain(field);
   });
 
   it('shows one organizer’s invoices to no other', async () => {

@@ -37,7 +37,7 @@ export const InvoiceSchema = z
     igst: money,
     total: money,
     currency: z.literal('INR'),
-    against: z.object({ id: z.string(), number: z.string() }).nullable(),
+    against: z.object({ id: z.string(), number: z.string(), issued_at: timestampOut }).nullable(),
     pdf_url: z.string().openapi({ example: '/v1/invoices/inv_4QpZ0x2bB8Lr6qXhS1mYtA/pdf' }),
   })
   .openapi('Invoice');
