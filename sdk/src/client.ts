@@ -3,6 +3,7 @@ import { send, systemClock, type ApiRequest, type Fetch, type RequestOptions, ty
 import { PagedList } from './pagination.js';
 import { AccountResource } from './resources/account.js';
 import { AuditLogsResource } from './resources/audit-logs.js';
+import { InvoicesResource } from './resources/invoices.js';
 import { CheckinsResource } from './resources/checkins.js';
 import { CheckinListsResource } from './resources/checkin-lists.js';
 import { EventsResource } from './resources/events.js';
@@ -91,6 +92,8 @@ export class TrendyTickets {
   readonly auditLogs: AuditLogsResource;
   /** Orders from hold to payment, and refunds. */
   readonly orders: OrdersResource;
+  /** Tax invoices, receipts and credit notes. */
+  readonly invoices: InvoicesResource;
   /** Tickets issued for payments taken elsewhere, and voiding. */
   readonly tickets: TicketsResource;
   /** Door scans. */
@@ -132,6 +135,7 @@ export class TrendyTickets {
     this.eventsLog = new EventsLogResource(this);
     this.auditLogs = new AuditLogsResource(this);
     this.orders = new OrdersResource(this);
+    this.invoices = new InvoicesResource(this);
     this.tickets = new TicketsResource(this);
     this.checkins = new CheckinsResource(this);
     this.checkinLists = new CheckinListsResource(this);

@@ -53,6 +53,7 @@ export { KeysResource } from './resources/keys.js';
 export { EventsResource } from './resources/events.js';
 export { EventsLogResource } from './resources/events-log.js';
 export { AuditLogsResource, type AuditLogFilter } from './resources/audit-logs.js';
+export { InvoicesResource } from './resources/invoices.js';
 export { OrdersResource } from './resources/orders.js';
 export { TicketsResource } from './resources/tickets.js';
 export { CheckinsResource } from './resources/checkins.js';

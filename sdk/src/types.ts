@@ -210,6 +210,65 @@ export interface TaxProfile {
   updated_at: Timestamp;
 }
 
+/** What a document is: a registered organizer's tax invoice, an unregistered one's receipt, or a credit note for a refund. */
+export type InvoiceKind = 'tax_invoice' | 'receipt' | 'credit_note';
+
+/** One line of an invoice: one ticket type's tickets, or the convenience fee. Amounts in paise. */
+export interface InvoiceLine {
+  description: string;
+  /** Services Accounting Code; null on a line without tax. */
+  sac: string | null;
+  quantity: number;
+  /** The GST rate in percent (intra-state, half of it each as CGST and SGST); null without tax. */
+  tax_rate: number | null;
+  taxable_value: Amount;
+  cgst: Amount;
+  sgst: Amount;
+  igst: Amount;
+  total: Amount;
+}
+
+/**
+ * A tax invoice, receipt or credit note (`GET /v1/invoices`), issued when an order is paid or
+ * a refund of it is processed; `GET /v1/invoices/{id}.pdf` is the printable document
+ * (docs/gst.md#invoices-and-credit-notes).
+ */
+export interface Invoice {
+  /** `inv_…` (an order's invoice or receipt) or `cn_…` (a refund's credit note). */
+  id: string;
+  object: 'invoice';
+  kind: InvoiceKind;
+  livemode: boolean;
+  /** `INV/2627/000001`: the series, the financial year and the serial number; at most 16 characters. */
+  number: string;
+  /** `2026-27`: April to March, India time. */
+  financial_year: string;
+  issued_at: Timestamp;
+  order: string;
+  event: string;
+  supplier: { name: string; address: string | null; state: string | null; gstin: string | null };
+  recipient: { name: string; email: string; company: string | null; address: string | null; gstin: string | null };
+  /** GST state code of the place of supply (the venue's state); null without tax. */
+  place_of_supply: string | null;
+  lines: InvoiceLine[];
+  taxable_value: Amount;
+  cgst: Amount;
+  sgst: Amount;
+  igst: Amount;
+  total: Amount;
+  currency: 'INR';
+  /** A credit note's invoice: its id, number and date. */
+  against: { id: string; number: string; issued_at: Timestamp } | null;
+  /** The hosted PDF's path on the API (`/v1/invoices/{id}.pdf`). */
+  pdf_url: string;
+}
+
+/** `GET /v1/invoices`: newest first, optionally one order's. */
+export interface InvoiceListParams extends ListParams {
+  /** Only the documents of this order (`ord_…`). */
+  order?: string;
+}
+
 export interface UpdateTaxProfileParams {
   /** 1–200 characters. */
   legal_name: string;
@@ -552,6 +611,18 @@ export interface CreateOrderParams {
   buyer: { name: string; email: string; phone?: string | null };
   /** The campaign the buyer came from (the page's `utm_*` parameters); stored on the order. */
   tracking?: OrderTracking;
+  /** Who the invoice is made out to, when the buyer wants a GST invoice for a business (each field optional). */
+  billing?: OrderBillingParams | null;
+}
+
+/** A buyer's invoice details: printed on the tax invoice's "billed to" (docs/gst.md#invoices-and-credit-notes). */
+export interface OrderBillingParams {
+  /** 1–200 characters. */
+  company?: string | null;
+  /** 1–500 characters. */
+  address?: string | null;
+  /** The buyer's GSTIN; its check character must match (400 `VALIDATION_FAILED` on `billing.gstin` otherwise). */
+  gstin?: string | null;
 }
 
 export interface PayOrderParams {

@@ -18,6 +18,7 @@ import { checkinRoutes } from './http/routes/checkins.js';
 import { checkinListRoutes } from './http/routes/checkin-lists.js';
 import { doorDeviceApiRoutes } from './http/routes/door-devices.js';
 import { eventsLogRoutes } from './http/routes/events-log.js';
+import { invoiceRoutes } from './http/routes/invoices.js';
 import { checkoutRoutes } from './http/routes/checkout.js';
 import { razorpayCallbackRoutes } from './http/routes/razorpay-callback.js';
 import { demoRoutes } from './http/routes/demo.js';
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', doorDeviceApiRoutes());
   app.route('/', eventsLogRoutes());
   app.route('/', auditLogRoutes());
+  app.route('/', invoiceRoutes());
   app.route('/', webhookRoutes());
   app.route('/', webhookEndpointRoutes());
   app.route('/', findTicketsRoutes());

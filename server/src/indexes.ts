@@ -11,6 +11,7 @@ import { EMAIL_VERIFICATION_INDEXES } from './domain/email-verification.js';
 import { EVENT_INDEXES } from './domain/events.js';
 import { FIGURES_INDEXES } from './domain/figures.js';
 import { INVENTORY_INDEXES } from './domain/inventory.js';
+import { INVOICE_INDEXES } from './domain/invoices.js';
 import { INVITATION_INDEXES } from './domain/invitations.js';
 import { LOG_REPAIR_INDEXES } from './domain/log-repair.js';
 import { MEMBER_INDEXES } from './domain/members.js';
@@ -44,6 +45,7 @@ export const INDEXES: readonly IndexSpec[] = [
   ...INVITATION_INDEXES,
   ...EVENT_INDEXES,
   ...INVENTORY_INDEXES,
+  ...INVOICE_INDEXES,
   ...ORDER_INDEXES,
   ...GATEWAY_CONFIG_INDEXES,
   ...TICKET_INDEXES,

@@ -21,6 +21,7 @@ import { createDomainEvents } from './domain/domain-events.js';
 import type { WebhookFanout } from './domain/ports.js';
 import { createFiguresService } from './domain/figures.js';
 import { createFulfilmentService } from './domain/fulfilment.js';
+import { createInvoiceService } from './domain/invoices.js';
 import { randomBase62 } from './kernel/ids.js';
 import { createInventory } from './domain/inventory.js';
 import { createLeases } from './domain/leases.js';
@@ -146,7 +147,8 @@ export function createServices({
   const codes = createTicketCodes({ store, clock, secret });
   const figures = createFiguresService({ store, clock });
   const tickets = createTicketService({ store, clock, codes, inventory, figures, domainEvents, auditLog });
-  const fulfilment = createFulfilmentService({ store, clock, inventory, outbox, gateways, tickets, domainEvents, auditLog });
+  const invoices = createInvoiceService({ store, clock });
+  const fulfilment = createFulfilmentService({ store, clock, inventory, outbox, gateways, tickets, domainEvents, auditLog, invoices });
   const orders = createOrderService({
     store,
     clock,
@@ -201,6 +203,8 @@ export function createServices({
     events,
     orders,
     fulfilment,
+    // Tax invoices, receipts and credit notes.
+    invoices,
     // The reconciler and the sweeper, run by background.ts.
     repair: createRepairService({ store, clock, inventory, gateways, fulfilment, domainEvents }),
     webhooks,

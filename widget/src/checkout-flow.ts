@@ -143,7 +143,7 @@ export class CheckoutFlow {
       qty: {},
       amountText: '',
       amountError: '',
-      buyer: { name: '', email: '', phone: '' },
+      buyer: { name: '', email: '', phone: '', company: '', address: '', gstin: '' },
       invalid: {},
       order: null,
       code: '',
@@ -367,7 +367,7 @@ export class CheckoutFlow {
         const issues = Array.isArray(e.details) ? (e.details as FieldIssue[]) : [];
         const invalid: Partial<Record<BuyerField, string>> = {};
         for (const issue of issues) {
-          const f = issue.field.replace('buyer.', '') as BuyerField;
+          const f = issue.field.replace(/^\w+\./, '') as BuyerField;
           if (f in this.#s.buyer) invalid[f] = issue.message;
         }
         if (Object.keys(invalid).length > 0) this.#set({ invalid, step: 'details' });
@@ -462,7 +462,7 @@ export class CheckoutFlow {
       this.#host.invalidField(first);
       return;
     }
-    const { name, email, phone } = this.#s.buyer;
+    const { name, email, phone, company, address, gstin } = this.#s.buyer;
     const items = Object.entries(this.#s.qty)
       .filter(([, n]) => n > 0)
       .map(([ticket_type, quantity]) => ({ ticket_type, quantity }));
@@ -472,6 +472,7 @@ export class CheckoutFlow {
       ...(ev.open_amount ? { amount: paise } : { items }),
       buyer: { name: name.trim(), email: email.trim(), ...(phone.trim() ? { phone: phone.trim() } : {}) },
       ...(this.tracking ? { tracking: this.tracking } : {}),
+      ...(company + address + gstin ? { billing: { company: company || null, address: address || null, gstin: gstin || null } } : {}),
     };
     const json = JSON.stringify(body);
     if (this.#creating?.body !== json) this.#creating = { body: json, key: newIdempotencyKey() };

@@ -100,7 +100,7 @@ describe('configure', () => {
     );
     await flow.load();
     expect(flow.state.qty).toEqual({ tt_a: 0, tt_b: 0, tt_c: 3 });
-    expect(flow.state.buyer).toEqual({ name: 'Asha Rao', email: 'asha@example.com', phone: '' });
+    expect(flow.state.buyer).toEqual({ name: 'Asha Rao', email: 'asha@example.com', phone: '', company: '', address: '', gstin: '' });
     expect(flow.tracking).toEqual({ source: 'mail', campaign: 'diwali' });
   });
 

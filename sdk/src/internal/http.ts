@@ -41,7 +41,7 @@ export interface ApiRequest extends RequestOptions {
   /** Send the key (default true); false for public endpoints such as sign-up. */
   auth?: boolean;
   /** How to read a successful body (default `json`). */
-  as?: 'json' | 'text';
+  as?: 'json' | 'text' | 'bytes';
 }
 
 /**
@@ -150,7 +150,8 @@ function buildUrl(baseUrl: string, path: string, query: ApiRequest['query']): st
 export async function send<T>(transport: Transport, request: ApiRequest): Promise<T> {
   const maxRetries = request.maxRetries ?? transport.maxRetries;
   const timeout = request.timeout ?? transport.timeout;
-  const headers: Record<string, string> = { Accept: request.as === 'text' ? 'text/csv, application/json' : 'application/json' };
+  const accept = request.as === 'text' ? 'text/csv, application/json' : request.as === 'bytes' ? 'application/pdf, application/json' : 'application/json';
+  const headers: Record<string, string> = { Accept: accept };
   if (request.auth !== false) headers.Authorization = `Bearer ${transport.apiKey}`;
   let body: string | undefined;
   if (request.body !== undefined) {
@@ -200,8 +201,10 @@ async function attemptOnce<T>(
   request.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const response = await fetch(url, { ...init, signal: controller.signal });
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (response.ok && request.as === 'bytes') return bytes as T;
     // `ignoreBOM` keeps a CSV's byte order mark, which Excel needs to read UTF-8 (Response.text() drops it).
-    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await response.arrayBuffer());
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
     if (!response.ok) throw makeApiError(response.status, parseJson(text), response.headers);
     if (request.as === 'text') return text as T;
     return (text ? JSON.parse(text) : null) as T;

@@ -9,6 +9,7 @@ import { accountRecoveryRoutes } from './routes/account-recovery.js';
 import { accountSecurityRoutes } from './routes/account-security.js';
 import { attendeeRoutes } from './routes/attendees.js';
 import { auditLogRoutes } from './routes/audit-log.js';
+import { invoiceRoutes as invoiceConsoleRoutes } from './routes/invoices.js';
 import { authRoutes } from './routes/auth.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { developerRoutes } from './routes/developers.js';
@@ -33,6 +34,7 @@ const SIGNED_IN = [
   '/console/events',
   '/console/events/*',
   '/console/tickets/*',
+  '/console/invoices/*',
   '/console/team',
   '/console/team/*',
   '/console/developers',
@@ -85,6 +87,7 @@ export function consoleRoutes() {
   router.route('/', doorRoutes());
   router.route('/', doorDeviceRoutes());
   router.route('/', auditLogRoutes());
+  router.route('/', invoiceConsoleRoutes());
   router.route('/', settingsRoutes());
 
   router.get('/console/', (c) => c.redirect('/console', 301));

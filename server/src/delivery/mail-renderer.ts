@@ -8,7 +8,7 @@ import { ticketUrls, type TicketDoc } from '../domain/tickets.js';
 import { ENDPOINT_DISABLED_MAIL } from '../domain/webhook-endpoint-health.js';
 import type { WebhookEndpointDoc } from '../domain/webhook-endpoints.js';
 import { op, type Store } from '../store/port.js';
-import type { MailMessage } from './mailer.js';
+import type { MailAttachment, MailMessage } from './mailer.js';
 import { PermanentDeliveryError, type OutboxJob } from './outbox.js';
 import {
   emailVerificationMail,
@@ -25,6 +25,7 @@ import {
 } from './templates.js';
 import { renderTicketsPdf, type TicketPdfModel } from './ticket-pdf.js';
 import { orderLines } from '../domain/order-lines.js';
+import { invoiceAttachment } from './invoice-attachment.js';
 
 /** A ticket as its PDF page shows it. */
 export function ticketPdfModel(ticket: TicketDoc, event: EventDoc, publicUrl: string): TicketPdfModel {
@@ -44,6 +45,11 @@ export function ticketPdfModel(ticket: TicketDoc, event: EventDoc, publicUrl: st
     url: ticketUrls(publicUrl, ticket._id).url,
     testMode: !ticket.livemode,
   };
+}
+
+/** The mail with `extra` attached after its own attachments. */
+function withAttachments(extra: MailAttachment[], mail: MailContent): MailContent {
+  return extra.length === 0 ? mail : { ...mail, attachments: [...(mail.attachments ?? []), ...extra] };
 }
 
 /**
@@ -133,24 +139,27 @@ export function createMailRenderer({ store, publicUrl, clock = systemClock }: { 
         return verificationCodeMail({ code: job.payload.code, eventName: event.name, buyerName: order.buyer.name });
       case 'tickets': {
         const issued = await tickets.find({ order: order._id, status: op.ne('voided') }, { sort: { index: 1 } });
-        return ticketsMail({
-          eventName: event.name,
-          venue: event.venue,
-          startsAt: event.starts_at.toISOString(),
-          timezone: event.timezone,
-          buyerName: order.buyer.name,
-          orderId: order._id,
-          charges: { lines: orderLines(order), total: order.amount },
-          testMode: !order.livemode,
-          findUrl: `${publicUrl}/tickets/find`,
-          tickets: issued.map((t) => ({
-            id: t._id,
-            url: ticketUrls(publicUrl, t._id).url,
-            ticketTypeName: t.ticket_type_name,
-            holderName: t.holder.name,
-            pdf: renderTicketsPdf([ticketPdfModel(t, event, publicUrl)]),
-          })),
-        });
+        return withAttachments(
+          await invoiceAttachment(store, order._id),
+          ticketsMail({
+            eventName: event.name,
+            venue: event.venue,
+            startsAt: event.starts_at.toISOString(),
+            timezone: event.timezone,
+            buyerName: order.buyer.name,
+            orderId: order._id,
+            charges: { lines: orderLines(order), total: order.amount },
+            testMode: !order.livemode,
+            findUrl: `${publicUrl}/tickets/find`,
+            tickets: issued.map((t) => ({
+              id: t._id,
+              url: ticketUrls(publicUrl, t._id).url,
+              ticketTypeName: t.ticket_type_name,
+              holderName: t.holder.name,
+              pdf: renderTicketsPdf([ticketPdfModel(t, event, publicUrl)]),
+            })),
+          }),
+        );
       }
       case 'refund_notice': {
         const voided = await tickets.find({ order: order._id }, { sort: { index: 1 } });

@@ -13,6 +13,7 @@ import type { TicketService } from './tickets.js';
 import type { Outbox } from './ports.js';
 import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
 import { createDomainEvents, domainEventId, type DomainEvents } from './domain-events.js';
+import { createInvoiceService, type InvoiceService } from './invoices.js';
 
 export interface FulfilmentDeps {
   store: Store;
@@ -25,6 +26,8 @@ export interface FulfilmentDeps {
   domainEvents?: DomainEvents;
   /** The audit log (default: one over the same store). */
   auditLog?: AuditLog;
+  /** Invoices and credit notes (default: one over the same store). */
+  invoices?: InvoiceService;
 }
 
 export interface PayInput {
@@ -56,6 +59,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
   const { store, clock, inventory, outbox, gateways, tickets } = deps;
   const domainEvents = deps.domainEvents ?? createDomainEvents({ store, clock });
   const auditLog = deps.auditLog ?? createAuditLog({ store, clock });
+  const invoices = deps.invoices ?? createInvoiceService({ store, clock });
   const orderDocs = store.collection<OrderDoc>('orders');
   const events = store.collection<EventDoc>('events');
 
@@ -93,6 +97,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     if (refund.purpose !== 'order') return;
     const order = await load(refund.order);
     if (refund.status === 'processed') {
+      await invoices.issueCreditNote({ order, refundId: refund._id, amount: refund.amount });
       await markRefunded(order, refund.reason);
       return;
     }
@@ -204,6 +209,9 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     for (const ticket of issued) {
       await domainEvents.record({ type: 'ticket.issued', account: ticket.account, livemode: ticket.livemode, snapshot: { kind: 'ticket', ticket } });
     }
+    // Before `done`, so a crash here leaves the order to the sweeper, which issues it then; the
+    // tickets mail, queued after, finds it (docs/gst.md#invoices-and-credit-notes).
+    await invoices.issueForOrder(order);
     const done = await orderDocs.findOneAndUpdate({ _id: order._id, status: 'paid', fulfilment: 'pending' }, { $set: { fulfilment: 'done', updated_at: clock.now() } });
     if (!done) {
       // A sold-out refund claimed the order meanwhile: the tickets just issued must not stand.
@@ -439,6 +447,8 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     refundUnfulfillable,
     /** For the repair jobs: finishes a refunded order's tickets, seats and mail. */
     settleRefund,
+    /** For the repair jobs: numbers invoices and credit notes a crash left unnumbered, at most `limit`. */
+    numberStaleInvoices: (limit: number) => invoices.numberStale(limit),
     /** For the repair jobs: retries refunds the gateway has not settled yet, at most `limit`. */
     retryDueRefunds: (limit: number) => refunds.retryDue(limit),
   };

@@ -16,6 +16,8 @@ export interface NewOrder {
   buyer: OrderDoc['buyer'];
   /** Checkout only: the campaign the buyer came from (default: none). */
   tracking?: OrderDoc['tracking'];
+  /** Checkout only: who the invoice is made out to (default: the buyer alone). */
+  billing?: OrderDoc['billing'];
   clientSecretHash: string;
   expiresAt: Date;
   /** Whether the buyer must confirm their email with a code before paying. */
@@ -51,6 +53,7 @@ export function newOrderDocument(o: NewOrder): OrderDoc {
     currency: 'INR',
     buyer: o.buyer,
     tracking: o.tracking ?? null,
+    ...(o.billing ? { billing: o.billing } : {}),
     client_secret_hash: o.clientSecretHash,
     expires_at: o.expiresAt,
     verification: { required: o.verificationRequired, sent_to: null, code_id: null, code_hash: null, code_expires_at: null, attempts: 0, verified_at: null },

@@ -16,6 +16,7 @@ import type { Outbox } from './ports.js';
 import { createDomainEvents, type DomainEvents } from './domain-events.js';
 import { orderBreakdown, type OrderBreakdownDoc } from './event-tax.js';
 import { createTaxProfileService } from './tax-profiles.js';
+import { keptBilling } from './order-billing.js';
 
 export const AWAITING: readonly OrderStatus[] = ['awaiting_verification', 'awaiting_payment'];
 
@@ -40,6 +41,8 @@ export interface OrderDoc {
   breakdown?: OrderBreakdownDoc | null;
   currency: 'INR';
   buyer: { name: string; email: string; phone: string | null };
+  /** Who the invoice is made out to, when the buyer asked for it at checkout (docs/gst.md#invoices-and-credit-notes); absent or null otherwise. */
+  billing?: OrderBillingDoc | null;
   /** Where the buyer came from (docs/domain-rules.md#campaign-tracking); absent on orders from before it, null without one. */
   tracking?: OrderTracking | null;
   /**
@@ -87,6 +90,13 @@ export interface OrderDoc {
   created_at: Date;
   updated_at: Date;
   paid_at: Date | null;
+}
+
+/** A buyer's invoice details: a company name, a billing address and a GSTIN, each optional. */
+export interface OrderBillingDoc {
+  company: string | null;
+  address: string | null;
+  gstin: string | null;
 }
 
 /**
@@ -176,6 +186,7 @@ export interface CreateOrderInput {
   amount?: number | undefined;
   ticket_type?: string | undefined;
   buyer: { name: string; email: string; phone?: string | null | undefined };
+  billing?: { company?: string | null | undefined; address?: string | null | undefined; gstin?: string | null | undefined } | null | undefined;
   tracking?: { [K in keyof OrderTracking]?: string | undefined } | undefined;
 }
 
@@ -421,6 +432,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       const breakdown = await breakdownFor(event, items);
       const amount = breakdown?.total ?? items.reduce((sum, i) => sum + i.quantity * i.unit_price, 0);
       const buyer = { name: input.buyer.name, email: input.buyer.email.toLowerCase(), phone: input.buyer.phone ?? null };
+      const billing = keptBilling(input.billing);
       const required = event.require_email_verification;
       // An account that cannot take payments in this mode refuses before anything is held or mailed.
       if (amount > 0) await gateways.gatewayFor(owner.account, owner.livemode);
@@ -461,6 +473,7 @@ export function createOrderService(deps: OrderServiceDeps) {
         breakdown,
         buyer,
         tracking: keptTracking(input.tracking),
+        billing,
         clientSecretHash: hashClientSecret(clientSecret),
         expiresAt,
         verificationRequired: required,

@@ -175,6 +175,7 @@ export function createRepairService(deps: RepairDeps) {
         await fulfilment.refundUnfulfillable(order);
       }
       await fulfilment.retryDueRefunds(SWEEP_BATCH);
+      await fulfilment.numberStaleInvoices(SWEEP_BATCH);
       for (const order of await orderDocs.find({ refund_settled: false, status: 'refunded', updated_at: op.lte(before) }, { limit: SWEEP_BATCH })) {
         await fulfilment.settleRefund(order);
       }

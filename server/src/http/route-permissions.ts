@@ -47,6 +47,10 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'DELETE /v1/account/payment_settings': 'payments:manage',
   // Razorpay's own calls, checked by the account's webhook secret.
   'POST /v1/gateway/razorpay/webhook/{account}': 'public',
+  // Invoices carry the buyers' money and billing details: for those who see the money, not the door.
+  'GET /v1/invoices': 'reports:read',
+  'GET /v1/invoices/{id}': 'reports:read',
+  'GET /v1/invoices/{id}/pdf': 'reports:read',
   'GET /v1/audit_logs': 'team:manage',
   'GET /v1/audit_logs.csv': 'team:manage',
   'POST /v1/events': 'events:write',
@@ -134,6 +138,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'POST /console/publishable-key': 'events:read',
   // The attendee look-up: a door member opens tickets of their events (the domain checks which).
   'GET /console/tickets/:id': 'attendees:read',
+  'GET /console/invoices/:id/pdf': 'reports:read',
   'POST /console/tickets/:id/resend': 'orders:write',
   'POST /console/tickets/:id/void': 'orders:refund',
   'POST /console/tickets/:id/undo': 'checkins:write',

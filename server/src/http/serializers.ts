@@ -1,4 +1,5 @@
 import type {
+  Invoice,
   Account,
   ApiKey,
   AuditLogEntry,
@@ -20,6 +21,7 @@ import type { DomainEventDoc } from '../domain/domain-events.js';
 import type { CheckinDoc } from '../domain/checkins.js';
 import type { AccountDoc, ApiKeyDoc } from '../domain/accounts.js';
 import type { TaxProfileDoc } from '../domain/tax-profiles.js';
+import type { InvoiceDoc } from '../domain/invoices.js';
 import { DEFAULT_SAC } from '../domain/event-tax.js';
 import { earliestHoldExpiry, salesOpen, typeAvailable, type EventDoc } from '../domain/events.js';
 import type { OrderDoc } from '../domain/orders.js';
@@ -360,5 +362,32 @@ export function toPaymentSettingsJson(input: { account: string; livemode: boolea
         }
       : null,
     webhook_url: accountWebhookUrl(publicUrl, account),
+  };
+}
+
+/** An issued invoice, receipt or credit note as the API shows it; only numbered ones are shown. */
+export function toInvoiceJson(doc: InvoiceDoc): Invoice {
+  return {
+    id: doc._id,
+    object: 'invoice',
+    kind: doc.kind,
+    livemode: doc.livemode,
+    number: doc.number ?? '',
+    financial_year: doc.financial_year,
+    issued_at: doc.issued_at.toISOString(),
+    order: doc.order,
+    event: doc.event,
+    supplier: { ...doc.supplier },
+    recipient: { ...doc.recipient },
+    place_of_supply: doc.place_of_supply,
+    lines: doc.lines.map((l) => ({ ...l })),
+    taxable_value: doc.taxable_value,
+    cgst: doc.cgst,
+    sgst: doc.sgst,
+    igst: doc.igst,
+    total: doc.total,
+    currency: doc.currency,
+    against: doc.against ? { id: doc.against.id, number: doc.against.number, issued_at: doc.against.issued_at.toISOString() } : null,
+    pdf_url: `/v1/invoices/${doc._id}/pdf`,
   };
 }

@@ -20,6 +20,10 @@ export interface CheckoutFormValues {
   amount: string;
   /** Ticket type id → quantity as typed. */
   quantities: Record<string, string>;
+  /** For a GST invoice, as typed (docs/gst.md#invoices-and-credit-notes). */
+  company?: string;
+  billingAddress?: string;
+  gstin?: string;
 }
 
 /** A problem to show above a form: the domain's message and, for bad fields, each field. */
@@ -28,7 +32,7 @@ export interface PageError {
   issues?: FieldIssue[];
 }
 
-const FIELD_LABELS: Record<string, string> = { 'buyer.name': 'Name', 'buyer.email': 'Email', 'buyer.phone': 'Phone', amount: 'Amount', code: 'Code' };
+const FIELD_LABELS: Record<string, string> = { 'buyer.name': 'Name', 'buyer.email': 'Email', 'buyer.phone': 'Phone', amount: 'Amount', code: 'Code', 'billing.gstin': 'GSTIN' };
 const labelOf = (field: string) => (Object.hasOwn(FIELD_LABELS, field) ? FIELD_LABELS[field] : undefined) ?? (field.startsWith('items') ? 'Tickets' : field);
 
 const ErrorBanner: FC<{ error?: PageError | undefined }> = ({ error }) =>
@@ -147,6 +151,23 @@ export const CheckoutPage: FC<CheckoutPageProps> = ({ event, publishableKey, now
             Phone <span class="muted small">(optional)</span>
           </label>
           <input id="phone" name="phone" type="tel" autocomplete="tel" maxlength={24} value={values?.phone ?? ''} />
+          <details open={Boolean(values?.company || values?.billingAddress || values?.gstin)} style="margin-top:.75rem">
+            <summary>Need a GST invoice?</summary>
+            <label for="company">
+              Company name <span class="muted small">(optional)</span>
+            </label>
+            <input id="company" name="company" autocomplete="organization" maxlength={200} value={values?.company ?? ''} />
+            <label for="billing_address">
+              Billing address <span class="muted small">(optional)</span>
+            </label>
+            <textarea id="billing_address" name="billing_address" autocomplete="street-address" maxlength={500} rows={2}>
+              {values?.billingAddress ?? ''}
+            </textarea>
+            <label for="gstin">
+              GSTIN <span class="muted small">(optional)</span>
+            </label>
+            <input id="gstin" name="gstin" maxlength={15} autocapitalize="characters" value={values?.gstin ?? ''} />
+          </details>
           {event.require_email_verification ? (
             <p class="muted small" style="margin-top:.75rem">
               We will email you a 6-digit code to confirm your address; your tickets go to the same address.

@@ -142,6 +142,8 @@ export interface TicketPageProps {
   event: EventDoc;
   publicUrl: string;
   now: Date;
+  /** The order's invoice or receipt, when it has one: linked as `/tickets/:id/invoice.pdf`. */
+  invoice?: { kind: 'tax_invoice' | 'receipt' | 'credit_note'; number: string | null } | null;
 }
 
 /**
@@ -151,7 +153,7 @@ export interface TicketPageProps {
  * @example
  * return renderPage(c, <TicketPage ticket={ticket} event={event} publicUrl={publicUrl} now={now} />);
  */
-export const TicketPage: FC<TicketPageProps> = ({ ticket, event, publicUrl, now }) => {
+export const TicketPage: FC<TicketPageProps> = ({ ticket, event, publicUrl, now, invoice }) => {
   const tz = event.timezone;
   const state = ticketState(ticket, event, now);
   const when = (d: Date) => formatDateTime(d.toISOString(), tz, 'short');
@@ -214,6 +216,11 @@ export const TicketPage: FC<TicketPageProps> = ({ ticket, event, publicUrl, now 
             Download PDF
           </a>
         )}
+        {invoice?.number ? (
+          <a class="btn secondary" href={`/tickets/${ticket._id}/invoice.pdf`}>
+            {invoice.kind === 'receipt' ? 'Receipt' : 'Tax invoice'} {invoice.number} (PDF)
+          </a>
+        ) : null}
         <a class="btn secondary" href={`/tickets/${ticket._id}/calendar.ics`} download={`ticket-${ticket._id}.ics`}>
           Add to calendar (.ics)
         </a>

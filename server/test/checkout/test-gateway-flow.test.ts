@@ -68,12 +68,16 @@ describe('checkout in test mode, through a real SMTP server', () => {
     const after = await t.call('GET', `/v1/public/events/${event.id}`, { key: pk });
     expect(after.body.available).toBe(98);
 
-    // The tickets arrive by SMTP with one PDF per ticket, each showing its ticket id.
+    // The tickets arrive by SMTP with one PDF per ticket, each showing its ticket id, then the
+    // organizer's receipt (not registered for GST: no tax invoice).
     expect((await worker.runOnce()).sent).toBe(1);
     const ticketsMail = (await smtp.parsed()).at(-1);
     expect(ticketsMail?.subject).toMatch(/Monsoon Jazz Night/);
-    expect(ticketsMail?.attachments.map((a) => a.contentType)).toEqual(['application/pdf', 'application/pdf']);
-    for (const [i, attachment] of (ticketsMail?.attachments ?? []).entries()) {
+    expect(ticketsMail?.attachments.map((a) => a.contentType)).toEqual(['application/pdf', 'application/pdf', 'application/pdf']);
+    const receipt = ticketsMail?.attachments.at(-1);
+    expect(receipt?.filename).toMatch(/^receipt-RCT-\d{4}-000001\.pdf$/);
+    expect((await pdfPages(new Uint8Array(receipt?.content ?? [])))[0]).toContain('RECEIPT');
+    for (const [i, attachment] of (ticketsMail?.attachments ?? []).slice(0, 2).entries()) {
       const ticketId = paid.body.tickets[i].id;
       expect(attachment.filename).toBe(`ticket-${ticketId}.pdf`);
       expect(attachment.size).toBeLessThanOrEqual(20 * 1024);

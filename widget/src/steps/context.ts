@@ -1,8 +1,8 @@
 import type { Order, PublicEvent, Ticket } from '@trendy-tickets/sdk';
 import type { I18n } from '../i18n.js';
 
-/** The buyer fields the details step asks for. */
-export type BuyerField = 'name' | 'email' | 'phone';
+/** The buyer fields the details step asks for; the last three only for a GST invoice (optional). */
+export type BuyerField = 'name' | 'email' | 'phone' | 'company' | 'address' | 'gstin';
 
 /** What the buyer does; each step calls the ones it offers. */
 export interface StepActions {

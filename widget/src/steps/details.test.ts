@@ -67,6 +67,22 @@ describe('details step', () => {
     expect(text(el)).toMatch(/Seats held for 15:00/);
   });
 
+  it('sends the company, billing address and GSTIN given under "Need a GST invoice?", and marks a GSTIN the server refuses', async () => {
+    const { el, t } = await atDetails();
+    expect($(el, 'details summary').textContent).toBe('Need a GST invoice?');
+    type($<HTMLInputElement>(el, '#company'), 'Bengaluru Widgets Pvt Ltd');
+    type($<HTMLInputElement>(el, '#address'), '12 MG Road, Bengaluru');
+    type($<HTMLInputElement>(el, '#gstin'), '29AAGCB7383J1Z5');
+    await enterDetails(el);
+    await until(() => expect($(el, '#gstin').getAttribute('aria-invalid')).toBe('true'));
+    expect(text(el)).toContain('check character');
+    type($<HTMLInputElement>(el, '#gstin'), '29AAGCB7383J1Z4');
+    submit(el);
+    await until(() => expect(text(el)).toContain('Check your email'));
+    const [order] = await t.store.collection<{ _id: string; billing?: unknown }>('orders').find({});
+    expect(order?.billing).toEqual({ company: 'Bengaluru Widgets Pvt Ltd', address: '12 MG Road, Bengaluru', gstin: '29AAGCB7383J1Z4' });
+  });
+
   it('goes straight to payment when the event asks for no email code', async () => {
     const { el } = await atDetails({ event: { require_email_verification: false } });
     expect(text(el)).not.toContain('We will email you a code');

@@ -8,7 +8,7 @@ const PHONE = /^\+?[0-9][0-9 ()-]{6,19}$/;
 /**
  * What is wrong with each buyer field, as the message to show; an empty object when all is well.
  *
- * @example checkBuyer({ name: 'Asha', email: 'asha@', phone: '' }, i) // { email: 'Enter an email address …' }
+ * @example checkBuyer({ name: 'Asha', email: 'asha@', phone: '', company: '', address: '', gstin: '' }, i) // { email: 'Enter an email address …' }
  */
 export function checkBuyer(buyer: Readonly<Record<BuyerField, string>>, i: StepContext['i']): Partial<Record<BuyerField, string>> {
   const bad: Partial<Record<BuyerField, string>> = {};
@@ -19,7 +19,8 @@ export function checkBuyer(buyer: Readonly<Record<BuyerField, string>>, i: StepC
 }
 
 /**
- * Step 2: name, email and an optional phone, checked as the buyer leaves each field.
+ * Step 2: name, email and an optional phone, checked as the buyer leaves each field; behind
+ * "Need a GST invoice?", a company, billing address and GSTIN (the server checks the GSTIN).
  *
  * @example html`<div class="body">${detailsStep(context)}</div>`
  */
@@ -28,8 +29,8 @@ export function detailsStep(c: StepContext) {
   const field = (name: BuyerField, type: string, label: string) => {
     const error = c.invalid[name];
     return html`<label for=${name}>${label}</label>
-      <input id=${name} name=${name} type=${type} autocomplete=${type === 'text' ? 'name' : type} maxlength=${name === 'name' ? 200 : 254}
-        .value=${c.buyer[name]} ?required=${name !== 'phone'} aria-invalid=${error ? 'true' : 'false'} aria-describedby=${error ? `${name}-e` : nothing}
+      <input id=${name} name=${name} type=${type} autocomplete=${type === 'text' ? name : type} maxlength=${name === 'name' ? 200 : 254}
+        .value=${c.buyer[name]} ?required=${name === 'name' || name === 'email'} aria-invalid=${error ? 'true' : 'false'} aria-describedby=${error ? `${name}-e` : nothing}
         @input=${(e: InputEvent) => c.on.field(name, (e.target as HTMLInputElement).value)}
         @blur=${(e: FocusEvent) => c.on.field(name, (e.target as HTMLInputElement).value, true)} />
       ${error ? html`<p id=${`${name}-e`} class="bad">${error}</p>` : nothing}`;
@@ -37,6 +38,7 @@ export function detailsStep(c: StepContext) {
   return html`<h3 data-focus tabindex="-1">${i.t('details')}</h3>
     <form novalidate @submit=${submit(c.on.submitDetails)}>
       ${field('name', 'text', i.t('name'))} ${field('email', 'email', i.t('email'))} ${field('phone', 'tel', i.t('phone'))}
+      <details><summary>${i.t('gst')}</summary>${field('company', 'text', i.t('company'))} ${field('address', 'text', i.t('address'))} ${field('gstin', 'text', 'GSTIN')}</details>
       ${c.event.require_email_verification ? html`<p class="muted">${i.t('codeNote')}</p>` : nothing}
       <div class="actions">
         <button type="button" class="secondary" part="secondary" @click=${c.on.back}>${i.t('back')}</button>

@@ -159,6 +159,8 @@ export interface TicketPageProps {
   admission: CheckinDoc | null;
   /** The refund of the ticket's order, if one was asked for. */
   refund?: OrderRefundDoc | null;
+  /** The order's invoice or receipt and credit notes, for those who may read them. */
+  documents?: Array<{ _id: string; kind: string; number: string | null }>;
   flash?: Flash | undefined;
   voidError?: string | undefined;
 }
@@ -174,7 +176,7 @@ const DELIVERY_WORDS: Record<TicketDelivery['state'], string> = { pending: 'Queu
  */
 const REFUND_WORDS: Record<OrderRefundDoc['status'], string> = { pending: 'Refund pending', processed: 'Refunded', failed: 'Refund failed' };
 
-export const TicketPage: FC<TicketPageProps> = ({ user, ticket, event, scans, deliveries, admission, refund, flash, voidError }) => {
+export const TicketPage: FC<TicketPageProps> = ({ user, ticket, event, scans, deliveries, admission, refund, documents, flash, voidError }) => {
   const tz = event.timezone;
   const base = `/console/tickets/${ticket._id}`;
   return (
@@ -209,6 +211,20 @@ export const TicketPage: FC<TicketPageProps> = ({ user, ticket, event, scans, de
               </dd>
               <dt>Order</dt>
               <dd class="mono">{ticket.order}</dd>
+              {documents && documents.length > 0 ? (
+                <>
+                  <dt>Invoices</dt>
+                  <dd>
+                    {documents.map((d) => (
+                      <span>
+                        <a href={`/console/invoices/${d._id}/pdf`}>
+                          {d.kind === 'credit_note' ? 'Credit note' : d.kind === 'receipt' ? 'Receipt' : 'Tax invoice'} {d.number}
+                        </a>{' '}
+                      </span>
+                    ))}
+                  </dd>
+                </>
+              ) : null}
               {refund ? (
                 <>
                   <dt>Refund</dt>

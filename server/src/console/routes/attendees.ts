@@ -57,10 +57,12 @@ async function showTicket(c: ConsoleContext, extra: { flash?: Flash; voidError?:
     services.checkins.admissionOf(user.owner, ticket._id),
     services.orders.retrieve({ owner: user.owner }, ticket.order).catch(() => null),
   ]);
+  // Only for members who may read invoices (the permission guard refuses the others).
+  const documents = await services.invoices.ofOrder(ticket.order).catch(() => []);
   const flash = extra.flash ?? noticeFrom(NOTICES, c);
   return renderConsole(
     c,
-    jsx(TicketPage, { user, ticket, event, scans, deliveries, admission, refund: order?.refund ?? null, flash, voidError: extra.voidError }),
+    jsx(TicketPage, { user, ticket, event, scans, deliveries, admission, refund: order?.refund ?? null, documents, flash, voidError: extra.voidError }),
     extra.status ?? 200,
   );
 }

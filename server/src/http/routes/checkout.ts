@@ -36,6 +36,15 @@ const Buyer = z.object({
     .pipe(phone.nullable()),
 });
 
+/** The GST invoice fields, each optional (blank is none); the GSTIN's check character is the domain's to check. */
+const optional = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .transform((v) => (v === '' ? null : v));
+const Billing = z.object({ company: optional(200), address: optional(500), gstin: optional(20) });
+
 const secretCookie = (orderId: string) => `tts_cs_${orderId}`;
 
 /**
@@ -105,11 +114,22 @@ function pageError(c: Context<AppEnv>, err: unknown): { error: PageError; status
 /** The form as an order request, or every problem with it. */
 function readForm(form: Record<string, unknown>, event: EventDoc): { values: CheckoutFormValues; input?: CreateOrderInput; issues: FieldIssue[] } {
   const str = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : '');
-  const values: CheckoutFormValues = { name: str('name'), email: str('email'), phone: str('phone'), amount: str('amount'), quantities: {} };
+  const values: CheckoutFormValues = {
+    name: str('name'),
+    email: str('email'),
+    phone: str('phone'),
+    amount: str('amount'),
+    quantities: {},
+    company: str('company'),
+    billingAddress: str('billing_address'),
+    gstin: str('gstin'),
+  };
   const issues: FieldIssue[] = [];
   const buyer = Buyer.safeParse(values);
   if (!buyer.success) for (const i of buyer.error.issues) issues.push({ field: `buyer.${i.path.join('.')}`, message: i.message });
-  const input: CreateOrderInput = { event: event._id, buyer: buyer.success ? buyer.data : { name: '', email: '' } };
+  const billing = Billing.safeParse({ company: values.company, address: values.billingAddress, gstin: values.gstin });
+  if (!billing.success) for (const i of billing.error.issues) issues.push({ field: `billing.${i.path.join('.')}`, message: i.message });
+  const input: CreateOrderInput = { event: event._id, buyer: buyer.success ? buyer.data : { name: '', email: '' }, ...(billing.success ? { billing: billing.data } : {}) };
   if (event.open_amount) {
     const paise = toPaise(values.amount);
     if (paise === null) issues.push({ field: 'amount', message: 'enter an amount in rupees, such as 500 or 499.50' });

@@ -3,6 +3,9 @@ import { jsx } from 'hono/jsx';
 import { ticketPdfModel } from '../../delivery/mail-renderer.js';
 import { qrSvg } from '../../delivery/qr.js';
 import { renderTicketsPdf } from '../../delivery/ticket-pdf.js';
+import { invoiceFilename } from '../../delivery/invoice-attachment.js';
+import { renderInvoicePdf } from '../../delivery/invoice-pdf.js';
+import type { InvoiceDoc } from '../../domain/invoices.js';
 import { AppError } from '../../kernel/errors.js';
 import type { EventDoc } from '../../domain/events.js';
 import { idPattern } from '../../kernel/ids.js';
@@ -40,6 +43,12 @@ async function loadTicket(c: Context<AppEnv>, id: string): Promise<{ ticket: Tic
     if (err instanceof AppError && err.code === 'NOT_FOUND') return null;
     throw err;
   }
+}
+
+/** The order's numbered invoice or receipt (its first document), if it has one: the ticket link is the buyer's proof. */
+async function orderInvoice(c: Context<AppEnv>, orderId: string): Promise<InvoiceDoc | null> {
+  const docs = await c.var.services.invoices.ofOrder(orderId);
+  return docs.find((d) => d.kind !== 'credit_note') ?? null;
 }
 
 function notFoundPage(c: Context<AppEnv>): Promise<Response> {
@@ -90,6 +99,18 @@ export function ticketPageRoutes() {
     });
   });
 
+  router.get(`/tickets/:id{${TICKET}}/invoice.pdf`, async function ticketInvoice(c) {
+    const found = await loadTicket(c, c.req.param('id'));
+    if (!found) return plain(c, 404, 'No such ticket.');
+    const invoice = await orderInvoice(c, found.ticket.order);
+    if (!invoice) return plain(c, 404, 'This order has no invoice.');
+    privateHeaders(c);
+    return c.body(renderInvoicePdf(invoice).slice().buffer, 200, {
+      'Content-Type': 'application/pdf',
+      'Content-Disposition': `inline; filename="${invoiceFilename(invoice)}"`,
+    });
+  });
+
   router.get(`/tickets/:id{${TICKET}}/calendar.ics`, async function ticketCalendar(c) {
     const found = await loadTicket(c, c.req.param('id'));
     if (!found) return plain(c, 404, 'No such ticket.');
@@ -104,7 +125,7 @@ export function ticketPageRoutes() {
     const found = await loadTicket(c, c.req.param('id'));
     if (!found) return notFoundPage(c);
     privateHeaders(c);
-    const props = { ...found, publicUrl: c.var.deps.config.publicUrl, now: c.var.deps.clock.now() };
+    const props = { ...found, publicUrl: c.var.deps.config.publicUrl, now: c.var.deps.clock.now(), invoice: await orderInvoice(c, found.ticket.order) };
     return renderPage(c, jsx(TicketPage, props));
   });
 

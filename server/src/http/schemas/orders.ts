@@ -44,6 +44,18 @@ export const CreateOrderBody = z
       description: 'Stored on the order; `campaign` is counted in the event stats.',
       example: { source: 'newsletter', campaign: 'diwali' },
     }),
+    billing: z
+      .strictObject({
+        company: text(200).nullable().optional(),
+        address: text(500, { multiline: true }).nullable().optional(),
+        gstin: z.string().trim().max(20, 'must be at most 20 characters').nullable().optional().openapi({ example: '29AAGCB7383J1Z4' }),
+      })
+      .nullable()
+      .optional()
+      .openapi({
+        description:
+          'Who the tax invoice is made out to, for a buyer who wants one for a business: a company name, a billing address and a GSTIN, each optional. A GSTIN must pass its check character (400 `VALIDATION_FAILED` on `billing.gstin`). See docs/gst.md#invoices-and-credit-notes.',
+      }),
   })
   .openapi('CreateOrderParams');
 
