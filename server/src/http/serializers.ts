@@ -1,4 +1,5 @@
 import type {
+  OrderRefund,
   Account,
   ApiKey,
   AuditLogEntry,
@@ -22,7 +23,7 @@ import type { AccountDoc, ApiKeyDoc } from '../domain/accounts.js';
 import type { TaxProfileDoc } from '../domain/tax-profiles.js';
 import { DEFAULT_SAC } from '../domain/event-tax.js';
 import { earliestHoldExpiry, salesOpen, typeAvailable, type EventDoc } from '../domain/events.js';
-import type { OrderDoc } from '../domain/orders.js';
+import { reservedRefunds, type OrderDoc, type OrderRefundDoc } from '../domain/orders.js';
 import type { Collector, GatewayConfigDoc } from '../domain/payment-accounts.js';
 import { ticketUrls, type TicketDoc } from '../domain/tickets.js';
 import { MAX_CODE_ATTEMPTS } from '../domain/verification.js';
@@ -246,18 +247,24 @@ export function toOrderJson(doc: OrderDoc, tickets: readonly TicketDoc[], public
       amount: doc.amount,
       currency: doc.currency,
     },
-    refund: doc.refund
-      ? {
-          status: doc.refund.status,
-          amount: doc.refund.amount,
-          reason: doc.refund.reason,
-          failure_reason: doc.refund.failure_reason,
-          requested_at: iso(doc.refund.requested_at),
-          updated_at: iso(doc.refund.updated_at),
-        }
-      : null,
+    refund: doc.refund ? toOrderRefundJson(doc.refund) : null,
+    refunds: Object.values(doc.refund_log ?? {})
+      .sort((a, b) => a.requested_at.getTime() - b.requested_at.getTime() || a.id.localeCompare(b.id))
+      .map((r) => ({ id: r.id, tickets: [...r.tickets], ...toOrderRefundJson(r) })),
+    refunded_amount: reservedRefunds(doc),
     tracking: doc.tracking ?? null,
     tickets: tickets.map((t) => toTicketJson(t, publicUrl)),
+  };
+}
+
+function toOrderRefundJson(refund: OrderRefundDoc): OrderRefund {
+  return {
+    status: refund.status,
+    amount: refund.amount,
+    reason: refund.reason,
+    failure_reason: refund.failure_reason,
+    requested_at: iso(refund.requested_at),
+    updated_at: iso(refund.updated_at),
   };
 }
 

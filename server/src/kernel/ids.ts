@@ -3,7 +3,7 @@ import { randomFillSync } from 'node:crypto';
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** Object kinds and their id prefixes (docs/api-conventions.md#ids). */
-export type IdPrefix = 'acct' | 'evt' | 'tt' | 'ord' | 'tkt' | 'chk' | 'whe' | 'we' | 'whd' | 'req' | 'key' | 'pay' | 'mail' | 'sess' | 'mem' | 'tinv' | 'aud' | 'gwc';
+export type IdPrefix = 'acct' | 'evt' | 'tt' | 'ord' | 'tkt' | 'chk' | 'whe' | 'we' | 'whd' | 'req' | 'key' | 'pay' | 'mail' | 'sess' | 'mem' | 'tinv' | 'aud' | 'gwc' | 'rf';
 
 /**
  * Encodes random bytes as base62 without modulo bias: each output character
