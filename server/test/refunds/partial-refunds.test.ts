@@ -9,7 +9,7 @@ import type { OutboxJob } from '../../src/delivery/outbox.js';
 import type { DomainEventDoc } from '../../src/domain/domain-events.js';
 import { op } from '../../src/store/port.js';
 import { buildTestApp, eventBody, type TestApp } from '../helpers/app.js';
-import { buyer, payWithTestGateway, startOrder } from '../helpers/checkout.js';
+import { buyer, deliverMail, payWithTestGateway, startOrder } from '../helpers/checkout.js';
 
 /** An organizer with a test event sold without email codes, and a paid order of `quantity` tickets. */
 async function paidOrder(t: TestApp, quantity = 3) {
@@ -66,6 +66,10 @@ describe('POST /v1/orders/{id}/refund with an amount', () => {
     const mails = await refundMails(t, order.id);
     expect(mails).toHaveLength(3);
     for (const mail of mails) expect(mail.to).toBe(order.buyer.email);
+    const sent = (await deliverMail(t)).filter((m) => m.to === order.buyer.email && m.subject.startsWith('Refund of'));
+    expect(sent.map((m) => m.subject.replace(/ for .*/, '')).sort()).toEqual(
+      ['Refund of INR 100.00', 'Refund of INR 50.00', `Refund of INR ${((order.amount - 15_000) / 100).toFixed(2)}`].sort(),
+    );
   });
 
   it('refuses a refund larger than what remains, and leaves the order as it was', async () => {
@@ -107,5 +111,45 @@ describe('POST /v1/orders/{id}/refund with an amount', () => {
     const won = answers.find((a) => a.status === 200)!;
     expect(won.body).toMatchObject({ status: 'refunded', refunded_amount: order.amount });
     expect(won.body.refunds).toHaveLength(2);
+  });
+});
+
+describe('POST /v1/orders/{id}/refund with tickets', () => {
+  it('refunds chosen tickets: their share of the payment back, those tickets voided and refused at the door, their seats on sale again', async () => {
+    const t = await buildTestApp();
+    const { sk, event, order, refund } = await paidOrder(t, 3);
+    const available = async () => (await t.call('GET', `/v1/events/${event.id}`, { key: sk })).body.available as number;
+    const before = await available();
+    const [gone, kept] = order.tickets as Array<{ id: string; code: string; price: number }>;
+
+    const res = await refund({ tickets: [gone!.id] });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ status: 'partially_refunded', refunded_amount: order.amount / 3 });
+    expect(res.body.refunds).toEqual([expect.objectContaining({ status: 'processed', amount: order.amount / 3, tickets: [gone!.id] })]);
+    const status = new Map(res.body.tickets.map((tk: { id: string; status: string }) => [tk.id, tk.status]));
+    expect(status.get(gone!.id)).toBe('voided');
+    expect(status.get(kept!.id)).toBe('valid');
+    expect(await available()).toBe(before + 1);
+
+    const refused = await t.call('POST', '/v1/checkins', { key: sk, body: { code: gone!.code, event: event.id } });
+    expect(refused.body).toMatchObject({ result: 'rejected', reason: 'voided' });
+    const admitted = await t.call('POST', '/v1/checkins', { key: sk, body: { code: kept!.code, event: event.id } });
+    expect(admitted.body.result).toBe('accepted');
+
+    // A voided ticket cannot be refunded twice, nor a ticket of another order.
+    const again = await refund({ tickets: [gone!.id] });
+    expect(again.status).toBe(400);
+    expect(again.body.error.details).toEqual([expect.objectContaining({ field: 'tickets' })]);
+    expect((await refund({ tickets: ['tkt_notours0000000000000'] })).status).toBe(400);
+  });
+
+  it('turns the order refunded when its last tickets are refunded', async () => {
+    const t = await buildTestApp();
+    const { order, refund } = await paidOrder(t, 2);
+    const ids = order.tickets.map((tk: { id: string }) => tk.id);
+    expect((await refund({ tickets: [ids[0]] })).body.status).toBe('partially_refunded');
+    const last = await refund({ tickets: [ids[1]] });
+    expect(last.body).toMatchObject({ status: 'refunded', refunded_amount: order.amount });
+    for (const ticket of last.body.tickets) expect(ticket.status).toBe('voided');
   });
 });
