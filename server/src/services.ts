@@ -142,7 +142,7 @@ export function createServices({
   const codes = createTicketCodes({ store, clock, secret });
   const figures = createFiguresService({ store, clock });
   const tickets = createTicketService({ store, clock, codes, inventory, figures, domainEvents, auditLog });
-  const fulfilment = createFulfilmentService({ store, clock, inventory, outbox, gateways, tickets, domainEvents, auditLog });
+  const fulfilment = createFulfilmentService({ store, clock, inventory, outbox, gateways, tickets, domainEvents, auditLog, figures });
   const orders = createOrderService({
     store,
     clock,

@@ -26,6 +26,7 @@ import type { Outbox } from './ports.js';
 import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
 import { createDomainEvents, domainEventId, type DomainEvents } from './domain-events.js';
 import type { RefundExceedsRemainingDetails } from '@trendy-tickets/sdk';
+import type { FiguresService } from './figures.js';
 
 export interface FulfilmentDeps {
   store: Store;
@@ -45,6 +46,8 @@ export interface FulfilmentDeps {
    * done runs it again.
    */
   onRefundProcessed?: (refund: RefundDoc, order: OrderDoc) => Promise<void>;
+  /** The figures, which count the money refunds of an amount gave back (absent: not counted). */
+  figures?: Pick<FiguresService, 'addRefunded'>;
 }
 
 /** What to refund: `amount` paise, or the `tickets` given; neither refunds what remains. */
@@ -153,10 +156,14 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
    * makes on the outside (`onRefundProcessed`).
    */
   async function refundProcessed(order: OrderDoc, refund: RefundDoc): Promise<void> {
+    // A refund of an amount leaves every ticket counted, so the figures count its money apart
+    // (`refund_counted_amount` remembers how much, to take back if the order is refunded in full).
+    const ofAmount = (refund.tickets ?? []).length === 0;
     const applied = await orderDocs.findOneAndUpdate(
       { _id: order._id, refunds_applied: op.ne(refund._id) },
-      { $inc: { refund_processed_amount: refund.amount }, $push: { refunds_applied: refund._id } },
+      { $inc: { refund_processed_amount: refund.amount, refund_counted_amount: ofAmount ? refund.amount : 0 }, $push: { refunds_applied: refund._id } },
     );
+    if (applied && ofAmount) await deps.figures?.addRefunded(order, order.event, refund.amount);
     const current = applied ?? (await load(order._id));
     const processed = current.refund_processed_amount ?? 0;
     if (processed >= current.amount) {
@@ -294,11 +301,24 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     // Settling runs until `refund_settled`, so recording here survives a crash after the refund.
     await domainEvents.recordOrder('order.refunded', order, await tickets.listForOrder(order._id));
     await tickets.voidForOrder(order);
+    await uncountRefundedAmounts(order._id);
     if (order.source !== 'direct') {
       const reason = order.refund_reason ?? 'refunded';
       await outbox.enqueue({ kind: 'refund_notice', to: order.buyer.email, payload: { order: order._id, reason }, dedupeKey: `refund:${order._id}` });
     }
     return (await orderDocs.findOneAndUpdate({ _id: order._id, status: 'refunded' }, { $set: { refund_settled: true } })) ?? load(order._id);
+  }
+
+  /**
+   * An order refunded in full has every ticket voided, which takes all it was paid out of the
+   * figures: what its earlier refunds of an amount counted apart is taken back, once (the
+   * counter is swapped to zero only from the value read).
+   */
+  async function uncountRefundedAmounts(orderId: string): Promise<void> {
+    const counted = (await load(orderId)).refund_counted_amount ?? 0;
+    if (counted === 0) return;
+    const swapped = await orderDocs.findOneAndUpdate({ _id: orderId, refund_counted_amount: counted }, { $set: { refund_counted_amount: 0 } });
+    if (swapped) await deps.figures?.addRefunded(swapped, swapped.event, -counted);
   }
 
   /**

@@ -90,6 +90,8 @@ export interface OrderDoc {
   refunded_amount?: number;
   /** Paise of processed refunds; `refunded` once it reaches `amount`. */
   refund_processed_amount?: number;
+  /** Of those, the paise of refunds of an amount the figures count as refunded (zero again once the order is refunded in full). */
+  refund_counted_amount?: number;
   /** Refunds whose end was applied to the order (processed: counted; failed: reservation given back), so each is applied once. */
   refunds_applied?: string[];
   /** Each refund of the order by id (`rf_…`), as last reported; absent before any. */

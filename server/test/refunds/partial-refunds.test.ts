@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboxJob } from '../../src/delivery/outbox.js';
 import type { DomainEventDoc } from '../../src/domain/domain-events.js';
+import { moneyFigures, type FiguresDoc } from '../../src/domain/figures.js';
 import { op } from '../../src/store/port.js';
 import { buildTestApp, eventBody, type TestApp } from '../helpers/app.js';
 import { buyer, deliverMail, payWithTestGateway, startOrder } from '../helpers/checkout.js';
@@ -151,5 +152,32 @@ describe('POST /v1/orders/{id}/refund with tickets', () => {
     const last = await refund({ tickets: [ids[1]] });
     expect(last.body).toMatchObject({ status: 'refunded', refunded_amount: order.amount });
     for (const ticket of last.body.tickets) expect(ticket.status).toBe('voided');
+  });
+});
+
+describe('figures after partial refunds', () => {
+  it('lowers the event’s and the account’s gross and net by each refund, and by no more once the order is refunded in full', async () => {
+    const t = await buildTestApp();
+    const { sk, event, order, refund } = await paidOrder(t, 3);
+    const money = async () => {
+      const stats = (await t.call('GET', `/v1/events/${event.id}/stats`, { key: sk })).body;
+      return { gross: stats.gross as number, net: stats.net as number };
+    };
+    const before = await money();
+    expect(before.net).toBe(order.amount);
+    const share = order.amount / 3;
+
+    await refund({ amount: 5_000 });
+    expect(await money()).toEqual({ gross: order.amount - 5_000, net: order.amount - 5_000 });
+
+    await refund({ tickets: [order.tickets[0].id] });
+    expect(await money()).toEqual({ gross: order.amount - 5_000 - share, net: order.amount - 5_000 - share });
+
+    const account = () => t.store.collection<FiguresDoc>('figures').findOne({ kind: 'account' });
+    expect(moneyFigures(await account()).net).toBe(order.amount - 5_000 - share);
+
+    await refund();
+    expect(await money()).toEqual({ gross: 0, net: 0 });
+    expect(moneyFigures(await account())).toMatchObject({ gross: 0, net: 0 });
   });
 });
