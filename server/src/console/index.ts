@@ -8,6 +8,7 @@ import { MessageShell } from './pages/layout.js';
 import { accountRecoveryRoutes } from './routes/account-recovery.js';
 import { accountSecurityRoutes } from './routes/account-security.js';
 import { attendeeRoutes } from './routes/attendees.js';
+import { orderRoutes } from './routes/orders.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { authRoutes } from './routes/auth.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -31,6 +32,7 @@ const SIGNED_IN = [
   '/console/events',
   '/console/events/*',
   '/console/tickets/*',
+  '/console/orders/*',
   '/console/team',
   '/console/team/*',
   '/console/developers',
@@ -74,6 +76,7 @@ export function consoleRoutes() {
   router.route('/', eventRoutes());
   router.route('/', scannerRoutes());
   router.route('/', attendeeRoutes());
+  router.route('/', orderRoutes());
   router.route('/', developerRoutes());
   router.route('/', webhookConsoleRoutes());
   router.route('/', jobRoutes());
