@@ -248,8 +248,9 @@ export function toOrderJson(doc: OrderDoc, tickets: readonly TicketDoc[], public
       currency: doc.currency,
     },
     refund: doc.refund ? toOrderRefundJson(doc.refund) : null,
+    // Refunds asked for in the same millisecond keep the order they were written in (a stable sort).
     refunds: Object.values(doc.refund_log ?? {})
-      .sort((a, b) => a.requested_at.getTime() - b.requested_at.getTime() || a.id.localeCompare(b.id))
+      .sort((a, b) => a.requested_at.getTime() - b.requested_at.getTime())
       .map((r) => ({ id: r.id, tickets: [...r.tickets], ...toOrderRefundJson(r) })),
     refunded_amount: reservedRefunds(doc),
     tracking: doc.tracking ?? null,
