@@ -226,8 +226,9 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     const amount = input.tickets ? claimed.reduce((sum, t) => sum + (t.money?.gross ?? t.price), 0) : (input.amount ?? order.amount - reservedRefunds(await load(order._id)));
     if (amount <= 0) {
       await tickets.releaseFromRefund(id);
-      // Nothing left to ask for (every paisa is refunded or pending): the order as it stands.
-      if (!partial) return load(order._id);
+      // Nothing left to ask for (every paisa is refunded or pending): the order as it stands,
+      // once its pending refunds had their turn.
+      if (!partial) return pendingRefundsAskedAgain(order._id, paymentId);
       throw new AppError('VALIDATION_FAILED', 'The tickets were paid nothing, so there is nothing to refund.', [{ field: 'tickets', message: 'were free' }]);
     }
     const now = clock.now();
@@ -249,7 +250,10 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     if (!reserved) {
       await tickets.releaseFromRefund(id);
       const current = await load(order._id);
+      if (!partial && current.status === 'refunded') return current;
       if (!REFUNDABLE.includes(current.status)) throw new AppError('ORDER_NOT_PAYABLE', `Only paid orders can be refunded; this one is ${current.status}.`);
+      // Asking for the rest while another refund took part of it: ask for what remains now.
+      if (!partial) return refundOrderPayment(current, input, reason);
       const remaining = Math.max(0, current.amount - reservedRefunds(current));
       const details: RefundExceedsRemainingDetails = { requested: amount, remaining };
       throw new AppError('REFUND_EXCEEDS_REMAINING', `Only ${remaining} paise of this order can still be refunded; ${amount} were asked for.`, { ...details });
@@ -257,6 +261,21 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     const refund = await refunds.request({ id, tickets: entry.tickets, order: order._id, livemode: order.livemode, paymentId, amount, purpose: 'order', reason });
     await noteRefund(refund);
     return load(order._id);
+  }
+
+  /**
+   * Asks again about an order's pending refunds, as a repeated request for the rest is answered:
+   * a refund running in this process is waited for (`refunds.request` shares it), one due is
+   * attempted, and a reserved one whose record a crash kept from being written gets it now.
+   */
+  async function pendingRefundsAskedAgain(orderId: string, paymentId: string): Promise<OrderDoc> {
+    const order = await load(orderId);
+    for (const entry of Object.values(order.refund_log ?? {})) {
+      if (entry.status !== 'pending') continue;
+      const input = { id: entry.id, tickets: entry.tickets, order: order._id, livemode: order.livemode, paymentId, amount: entry.amount, purpose: 'order' as const };
+      await noteRefund(await refunds.request({ ...input, reason: entry.reason }));
+    }
+    return load(orderId);
   }
 
   /** Records a refund the gateway made in full: the order is refunded, its tickets voided, its buyer told. */

@@ -73,6 +73,20 @@ describe('POST /v1/orders/{id}/refund with an amount', () => {
     );
   });
 
+  it('replays a partial refund sent again with the same Idempotency-Key instead of refunding twice', async () => {
+    const t = await buildTestApp();
+    const { sk, order } = await paidOrder(t, 2);
+    const send = () => t.call('POST', `/v1/orders/${order.id}/refund`, { key: sk, body: { amount: 7_500 }, headers: { 'Idempotency-Key': 'refund-7500' } });
+    const first = await send();
+    const again = await send();
+    expect(first.status).toBe(200);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    const now = await t.call('GET', `/v1/orders/${order.id}`, { key: sk });
+    expect(now.body).toMatchObject({ refunded_amount: 7_500 });
+    expect(now.body.refunds).toHaveLength(1);
+  });
+
   it('refuses a refund larger than what remains, and leaves the order as it was', async () => {
     const t = await buildTestApp();
     const { sk, order, refund } = await paidOrder(t, 2);
