@@ -118,7 +118,8 @@ export class TtsNotFoundError extends TtsApiError {
 
 /**
  * 409: the state forbids it: `SOLD_OUT`, `SALES_CLOSED`, `PAYMENT_ACCOUNT_REQUIRED`, `ORDER_NOT_PAYABLE`, `HOLD_EXPIRED`, `CONFLICT`,
- * or Razorpay refused a refund: `REFUND_FAILED`, with `RefundFailedDetails` in `details`.
+ * or Razorpay refused a refund: `REFUND_FAILED`, with `RefundFailedDetails` in `details`, or a refund
+ * asked for more than remains: `REFUND_EXCEEDS_REMAINING`, with `RefundExceedsRemainingDetails`.
  *
  * @example
  * if (err instanceof TtsConflictError && err.code === 'SOLD_OUT') showSoldOut();

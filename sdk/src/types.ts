@@ -37,6 +37,7 @@ export type ErrorCode =
   | 'ORDER_NOT_PAYABLE'
   | 'HOLD_EXPIRED'
   | 'REFUND_FAILED'
+  | 'REFUND_EXCEEDS_REMAINING'
   | 'IDEMPOTENCY_MISMATCH'
   | 'IDEMPOTENCY_IN_FLIGHT'
   | 'RATE_LIMITED'
@@ -78,6 +79,15 @@ export type RefundFailureReason = 'insufficient_balance' | 'too_old' | 'not_foun
 export type RefundFailedDetails = {
   reason: RefundFailureReason;
   order: Order;
+};
+
+/**
+ * `details` of a `REFUND_EXCEEDS_REMAINING` error (409 from `POST /v1/orders/{id}/refund`): the
+ * paise asked for and the paise that may still be refunded (pending refunds count as refunded).
+ */
+export type RefundExceedsRemainingDetails = {
+  requested: Amount;
+  remaining: Amount;
 };
 
 export interface ErrorBody {
@@ -472,7 +482,11 @@ export interface Readiness {
 
 // ── Orders ────────────────────────────────────────────────────────────────
 
-export type OrderStatus = 'awaiting_verification' | 'awaiting_payment' | 'paid' | 'refunded' | 'expired' | 'cancelled';
+/**
+ * `partially_refunded`: paid, and some of the money given back (by amount or by tickets); the
+ * tickets not refunded still admit. `refunded`: all of it given back, every ticket voided.
+ */
+export type OrderStatus = 'awaiting_verification' | 'awaiting_payment' | 'paid' | 'partially_refunded' | 'refunded' | 'expired' | 'cancelled';
 
 export interface OrderItem {
   ticket_type: string;
@@ -500,8 +514,8 @@ export interface OrderPayment {
 }
 
 /**
- * A refund of an order's payment. The order turns `refunded` only once the refund is
- * `processed`; while `pending` it stays `paid`, and a `failed` one leaves it `paid`.
+ * A refund of an order's payment. The order turns `partially_refunded` or `refunded` only once
+ * the refund is `processed`; while `pending` it keeps its state, and a `failed` one leaves it so.
  */
 export interface OrderRefund {
   status: 'pending' | 'processed' | 'failed';
@@ -534,12 +548,34 @@ export interface Order {
   client_secret?: string;
   verification: { required: boolean; sent_to: string | null; attempts_left: number | null };
   payment: OrderPayment | null;
-  /** The refund of the payment once one was asked for; null before. */
+  /** The refund of the payment changed last, once one was asked for; null before. */
   refund: OrderRefund | null;
+  /** Every refund asked for, oldest first (partial refunds make several). */
+  refunds: OrderRefundRecord[];
+  /** Paise refunded or being refunded (pending refunds included, failed ones not): at most `amount`. */
+  refunded_amount: Amount;
   /** The campaign the buyer came from, as the checkout sent it; null when it sent none. */
   tracking: OrderTracking | null;
   tickets: Ticket[];
 }
+
+/** One refund of an order, as `refunds` lists it. */
+export interface OrderRefundRecord extends OrderRefund {
+  /** `rf_…`. */
+  id: string;
+  /** The tickets it refunds (voided once it is processed); empty for a refund of an amount. */
+  tickets: string[];
+}
+
+/**
+ * The body of `POST /v1/orders/{id}/refund`: an `amount` in paise, or the `tickets` to refund
+ * (their share of what was paid; they are voided and their seats freed), never both. Neither
+ * refunds what remains. A type rather than an interface, like the other bodies' checks need.
+ */
+export type RefundOrderParams = {
+  amount?: Amount;
+  tickets?: string[];
+};
 
 /** Tax by kind, in paise: CGST and SGST (or UTGST) within a state, IGST across states. */
 export interface OrderTaxAmounts {
@@ -1000,6 +1036,7 @@ export interface EventLogObjects {
   'order.paid': Order;
   'order.expired': Order;
   'order.cancelled': Order;
+  'order.partially_refunded': Order;
   'order.refunded': Order;
   'ticket.issued': Ticket;
   'ticket.voided': Ticket;

@@ -1,5 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TtsAuthenticationError, TtsConflictError, TtsPermissionError, verifyTicketCode, type Event, type Order, type RefundFailedDetails } from '../src/index.js';
+import {
+  TtsAuthenticationError,
+  TtsConflictError,
+  TtsPermissionError,
+  verifyTicketCode,
+  type Event,
+  type Order,
+  type RefundExceedsRemainingDetails,
+  type RefundFailedDetails,
+} from '../src/index.js';
 import { buildTestApp, buyer, eventParams, organizer, readCode, sdkFor, type TestApp } from './helpers.js';
 
 let t: TestApp;
@@ -114,6 +123,24 @@ describe('orders and the test gateway', () => {
     const refunded = await org.tts.orders.refund(paid.id);
     expect(refunded.status).toBe('refunded');
     expect(refunded.tickets.every((tk) => tk.status === 'voided')).toBe(true);
+  });
+
+  it('refunds a ticket, then an amount, then the rest, and throws REFUND_EXCEEDS_REMAINING past what was paid', async () => {
+    const paid = await buyTwo();
+    const [first] = paid.tickets;
+    const byTicket = await org.tts.orders.refund(paid.id, { tickets: [first!.id] });
+    expect(byTicket).toMatchObject({ status: 'partially_refunded', refunded_amount: paid.amount / 2 });
+    expect(byTicket.refunds).toEqual([expect.objectContaining({ status: 'processed', tickets: [first!.id] })]);
+    const over = await org.tts.orders.refund(paid.id, { amount: paid.amount }).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(over).toBeInstanceOf(TtsConflictError);
+    expect((over as TtsConflictError).details as RefundExceedsRemainingDetails).toEqual({ requested: paid.amount, remaining: paid.amount / 2 });
+    await org.tts.orders.refund(paid.id, { amount: 100 });
+    const rest = await org.tts.orders.refund(paid.id);
+    expect(rest).toMatchObject({ status: 'refunded', refunded_amount: paid.amount });
+    expect(rest.refunds.map((r) => r.amount)).toEqual([paid.amount / 2, 100, paid.amount / 2 - 100]);
   });
 
   it('resolves a refund still pending (202) with the paid order, and throws REFUND_FAILED with the order when refused', async () => {

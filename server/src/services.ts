@@ -148,7 +148,7 @@ export function createServices({
   const figures = createFiguresService({ store, clock });
   const tickets = createTicketService({ store, clock, codes, inventory, figures, domainEvents, auditLog });
   const invoices = createInvoiceService({ store, clock });
-  const fulfilment = createFulfilmentService({ store, clock, inventory, outbox, gateways, tickets, domainEvents, auditLog, invoices });
+  const fulfilment = createFulfilmentService({ store, clock, inventory, outbox, gateways, tickets, domainEvents, auditLog, figures, invoices });
   const orders = createOrderService({
     store,
     clock,

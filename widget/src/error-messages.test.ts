@@ -29,6 +29,7 @@ const EVERY_CODE: Record<ErrorCode | ClientErrorCode, true> = {
   HOLD_EXPIRED: true,
   IDEMPOTENCY_MISMATCH: true,
   REFUND_FAILED: true,
+  REFUND_EXCEEDS_REMAINING: true,
   IDEMPOTENCY_IN_FLIGHT: true,
   RATE_LIMITED: true,
   UPSTREAM_UNAVAILABLE: true,

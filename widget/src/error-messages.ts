@@ -30,6 +30,7 @@ export const ERROR_MESSAGES: Readonly<Record<CheckoutErrorCode, Key>> = {
   IDEMPOTENCY_MISMATCH: 'IDEMPOTENCY_MISMATCH',
   // Refunds take a secret key, which a checkout never has: only a misbuilt page could meet it.
   REFUND_FAILED: 'SETUP',
+  REFUND_EXCEEDS_REMAINING: 'SETUP',
   IDEMPOTENCY_IN_FLIGHT: 'IDEMPOTENCY_IN_FLIGHT',
   RATE_LIMITED: 'RATE_LIMITED',
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',

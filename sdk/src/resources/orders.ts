@@ -1,6 +1,6 @@
 import type { TrendyTickets } from '../client.js';
 import type { RequestOptions } from '../internal/http.js';
-import type { ClientSecretParams, CreateOrderParams, Order, PayOrderParams, VerifyOrderParams } from '../types.js';
+import type { ClientSecretParams, CreateOrderParams, Order, PayOrderParams, RefundOrderParams, VerifyOrderParams } from '../types.js';
 
 const path = (id: string, rest = '') => `/v1/orders/${encodeURIComponent(id)}${rest}`;
 
@@ -76,16 +76,20 @@ export class OrdersResource {
   }
 
   /**
-   * Refunds a paid order in full (secret key); its tickets are voided and the seats return to sale.
-   * Resolves with the `refunded` order, or, while Razorpay has not finished the refund (HTTP 202),
-   * with the order still `paid` and `refund.status: 'pending'`; it turns `refunded` by itself.
-   * A refund Razorpay refuses throws `TtsConflictError` with code `REFUND_FAILED` and
-   * `RefundFailedDetails` (`reason`, and the order as it stands); call again once the cause is fixed.
+   * Refunds a paid order (secret key): `{ amount }` paise, `{ tickets }` (voided, their seats back
+   * on sale, their share of the payment returned), or, with neither, what remains; repeatable until
+   * all of it is refunded. Resolves with the order (`partially_refunded`, or `refunded` once
+   * nothing remains), or, while Razorpay has not finished (HTTP 202), with the order as it was and
+   * `refund.status: 'pending'`; it changes by itself. Asking for more than remains throws
+   * `TtsConflictError` with code `REFUND_EXCEEDS_REMAINING` (`RefundExceedsRemainingDetails`); a
+   * refund Razorpay refuses throws it with `REFUND_FAILED` and `RefundFailedDetails`.
    *
    * @example
-   * const order = await tts.orders.refund('ord_…'); // status: 'refunded', or 'paid' with refund.status 'pending'
+   * await tts.orders.refund('ord_…', { amount: 50_000 }); // ₹500 back, status 'partially_refunded'
+   * await tts.orders.refund('ord_…', { tickets: ['tkt_…'] }); // that ticket voided, its price back
+   * await tts.orders.refund('ord_…'); // the rest: status 'refunded'
    */
-  refund(id: string, options?: RequestOptions): Promise<Order> {
-    return this.client.request<Order>({ ...options, method: 'POST', path: path(id, '/refund') });
+  refund(id: string, params: RefundOrderParams = {}, options?: RequestOptions): Promise<Order> {
+    return this.client.request<Order>({ ...options, method: 'POST', path: path(id, '/refund'), body: params });
   }
 }

@@ -8,6 +8,7 @@ import { MessageShell } from './pages/layout.js';
 import { accountRecoveryRoutes } from './routes/account-recovery.js';
 import { accountSecurityRoutes } from './routes/account-security.js';
 import { attendeeRoutes } from './routes/attendees.js';
+import { orderRoutes } from './routes/orders.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { invoiceRoutes as invoiceConsoleRoutes } from './routes/invoices.js';
 import { authRoutes } from './routes/auth.js';
@@ -35,6 +36,7 @@ const SIGNED_IN = [
   '/console/events/*',
   '/console/tickets/*',
   '/console/invoices/*',
+  '/console/orders/*',
   '/console/team',
   '/console/team/*',
   '/console/developers',
@@ -79,6 +81,7 @@ export function consoleRoutes() {
   router.route('/', scannerRoutes());
   router.route('/', checkinListConsoleRoutes());
   router.route('/', attendeeRoutes());
+  router.route('/', orderRoutes());
   router.route('/', developerRoutes());
   router.route('/', webhookConsoleRoutes());
   router.route('/', jobRoutes());

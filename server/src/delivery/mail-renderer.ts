@@ -65,6 +65,22 @@ export function createMailRenderer({ store, publicUrl, clock = systemClock }: { 
   const events = store.collection<EventDoc>('events');
   const tickets = store.collection<TicketDoc>('tickets');
 
+  /**
+   * What one refund notice tells the buyer: a partial refund's amount and tickets (the notice
+   * names its refund), or for the refund that finished the order, the last processed refund's
+   * amount and the tickets no earlier refund took (an order from before partial refunds: all of it).
+   */
+  async function refundOfNotice(order: OrderDoc, refundId: string | null): Promise<{ amount: number; ticketIds: string[] }> {
+    const log = Object.values(order.refund_log ?? {});
+    const named = refundId ? order.refund_log?.[refundId] : undefined;
+    if (named) return { amount: named.amount, ticketIds: [...named.tickets] };
+    const processed = log.filter((r) => r.status === 'processed').sort((a, b) => a.updated_at.getTime() - b.updated_at.getTime());
+    const last = processed.at(-1);
+    const earlier = new Set(processed.slice(0, -1).flatMap((r) => r.tickets));
+    const voided = await tickets.find({ order: order._id }, { sort: { index: 1 } });
+    return { amount: last?.amount ?? order.amount, ticketIds: voided.map((t) => t._id).filter((id) => !earlier.has(id)) };
+  }
+
   async function orderAndEvent(job: OutboxJob): Promise<{ order: OrderDoc; event: EventDoc }> {
     const order = await orders.findOne({ _id: String(job.payload.order) });
     const event = order ? await events.findOne({ _id: order.event }) : null;
@@ -162,15 +178,8 @@ export function createMailRenderer({ store, publicUrl, clock = systemClock }: { 
         );
       }
       case 'refund_notice': {
-        const voided = await tickets.find({ order: order._id }, { sort: { index: 1 } });
-        return refundNoticeMail({
-          eventName: event.name,
-          buyerName: order.buyer.name,
-          orderId: order._id,
-          amount: order.amount,
-          currency: order.currency,
-          ticketIds: voided.map((t) => t._id),
-        });
+        const { amount, ticketIds } = await refundOfNotice(order, typeof job.payload.refund === 'string' ? job.payload.refund : null);
+        return refundNoticeMail({ eventName: event.name, buyerName: order.buyer.name, orderId: order._id, amount, currency: order.currency, ticketIds });
       }
       case 'refund_failed':
         return refundFailedMail({

@@ -129,7 +129,7 @@ export function createDashboardService({ store, clock, figures }: { store: Store
     // Each list is picked by the time the feed shows for it, or an old order paid late (or a
     // scan replayed after an outage) would be shown out of place or left out.
     const [paid, refunded, scans] = await Promise.all([
-      orders.find({ ...mine, status: 'paid' }, newestBy('paid_at')),
+      orders.find({ ...mine, status: op.in(['paid', 'partially_refunded']) }, newestBy('paid_at')),
       // Moving an order to `refunded` stamps `updated_at` (fulfilment.ts) and nothing writes it
       // again afterwards, so for a refunded order it is the refund's time.
       orders.find({ ...mine, status: 'refunded' }, newestBy('updated_at')),

@@ -33,6 +33,7 @@ export const DOMAIN_EVENT_TYPES = [
   'order.paid',
   'order.expired',
   'order.cancelled',
+  'order.partially_refunded',
   'order.refunded',
   'ticket.issued',
   'ticket.voided',

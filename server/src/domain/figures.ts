@@ -38,11 +38,13 @@ export const SETTLE_GRACE_MS = 30_000;
 export const DASHBOARD_TIMEZONE = DEFAULT_TIMEZONE;
 
 /**
- * Gross, tax, fees and net from an event's or account's counters (docs/gst.md#figures). Tickets
- * sold before tax existed count at their price, with no tax and no fee.
+ * Gross, tax, fees and net from an event's or account's counters (docs/gst.md#figures), less
+ * the money given back by refunds of an amount (docs/domain-rules.md#refunds). Tickets sold
+ * before tax existed count at their price, with no tax and no fee.
  */
-export function moneyFigures(totals: Pick<FiguresDoc, 'revenue' | 'over_price' | 'tax' | 'fees'> | null | undefined) {
-  const gross = (totals?.revenue ?? 0) + (totals?.over_price ?? 0);
+export function moneyFigures(totals: Pick<FiguresDoc, 'revenue' | 'over_price' | 'tax' | 'fees' | 'refunded'> | null | undefined) {
+  // Refunds of tickets took their tickets' figures away with the tickets; refunds of an amount only this.
+  const gross = (totals?.revenue ?? 0) + (totals?.over_price ?? 0) - (totals?.refunded ?? 0);
   const tax = totals?.tax ?? 0;
   const fees = totals?.fees ?? 0;
   return { gross, tax, fees, net: gross - tax - fees };
@@ -73,6 +75,12 @@ export interface FiguresDoc {
   over_price?: number;
   tax?: number;
   fees?: number;
+  /**
+   * Paise given back by processed refunds of an amount (not of tickets: a refunded ticket is voided
+   * and no longer counted) of orders not refunded in full (a full refund voids every ticket and
+   * takes its part back). Not derived from tickets, so the recount leaves it alone.
+   */
+  refunded?: number;
   checked_in?: number;
   /** Of `tickets`, those issued through `POST /v1/tickets`, by `issued_as`. */
   issued?: { comp?: number; paid_elsewhere?: number };
@@ -255,7 +263,7 @@ export function eventZone(event: Pick<EventDoc, 'timezone'>): string {
 /** Numeric leaves of a figures document by dot path, bookkeeping fields left out. */
 function numbers(doc: object, prefix = '', out: Record<string, number> = {}): Record<string, number> {
   for (const [key, value] of Object.entries(doc)) {
-    if (prefix === '' && (key === 'seq' || key === '_id')) continue;
+    if (prefix === '' && (key === 'seq' || key === '_id' || key === 'refunded')) continue;
     if (typeof value === 'number') out[`${prefix}${key}`] = value;
     else if (value && typeof value === 'object' && !(value instanceof Date) && !Array.isArray(value)) numbers(value, `${prefix}${key}.`, out);
   }
@@ -466,6 +474,15 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
 
   return {
     settle,
+
+    /**
+     * Counts paise given back (or, negative, takes them back) by refunds of an amount, on the
+     * event's and the account's figures.
+     */
+    async addRefunded(owner: Owner, eventId: string, paise: number): Promise<void> {
+      await figures.updateOne({ _id: eventId }, { $inc: { refunded: paise } });
+      await figures.updateOne({ _id: accountScope(owner) }, { $inc: { refunded: paise } });
+    },
 
     /** Settles an order's tickets together (one account and mode), each counter written once. */
     async settleAll(list: readonly TicketDoc[]): Promise<void> {

@@ -7,13 +7,27 @@ import { newId } from '../kernel/ids.js';
 import type { Inventory } from './inventory.js';
 import type { AccountDoc } from './accounts.js';
 import { newOrderDocument } from './order-document.js';
-import { AWAITING, findOrderFor, inWebhookScope, type GatewayResolver, type WebhookScope, type OrderAccess, type OrderDoc, type OrderRefundDoc } from './orders.js';
+import {
+  AWAITING,
+  findOrderFor,
+  inWebhookScope,
+  REFUNDABLE,
+  reservedRefunds,
+  type GatewayResolver,
+  type WebhookScope,
+  type OrderAccess,
+  type OrderDoc,
+  type OrderRefundDoc,
+  type OrderRefundLogDoc,
+} from './orders.js';
 import { createRefunds, type RefundDoc } from './refunds.js';
 import type { TicketService } from './tickets.js';
 import type { Outbox } from './ports.js';
 import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
 import { createDomainEvents, domainEventId, type DomainEvents } from './domain-events.js';
 import { createInvoiceService, type InvoiceService } from './invoices.js';
+import type { RefundExceedsRemainingDetails } from '@trendy-tickets/sdk';
+import type { FiguresService } from './figures.js';
 
 export interface FulfilmentDeps {
   store: Store;
@@ -28,6 +42,22 @@ export interface FulfilmentDeps {
   auditLog?: AuditLog;
   /** Invoices and credit notes (default: one over the same store). */
   invoices?: InvoiceService;
+  /**
+   * Runs once per processed refund of an order's payment, after the order shows it: the refund
+   * (its amount and ticket ids) and the order as it now stands. Where documents that follow a
+   * refund (a credit note) are issued. Must be idempotent: a crash before the refund is marked
+   * done runs it again.
+   */
+  onRefundProcessed?: (refund: RefundDoc, order: OrderDoc) => Promise<void>;
+  /** The figures, which count the money refunds of an amount gave back (absent: not counted). */
+  figures?: Pick<FiguresService, 'addRefunded'>;
+}
+
+/** What to refund: `amount` paise, or the `tickets` given; neither refunds what remains. */
+export interface RefundInput {
+  amount?: number | undefined;
+  tickets?: readonly string[] | undefined;
+  reason?: string | undefined;
 }
 
 export interface PayInput {
@@ -60,6 +90,12 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
   const domainEvents = deps.domainEvents ?? createDomainEvents({ store, clock });
   const auditLog = deps.auditLog ?? createAuditLog({ store, clock });
   const invoices = deps.invoices ?? createInvoiceService({ store, clock });
+  // Each processed refund, partial or whole, gets its credit note (docs/gst.md#invoices-and-credit-notes).
+  const onRefundProcessed =
+    deps.onRefundProcessed ??
+    (async (refund: RefundDoc, order: OrderDoc) => {
+      await invoices.issueCreditNote({ order, refundId: refund._id, amount: refund.amount });
+    });
   const orderDocs = store.collection<OrderDoc>('orders');
   const events = store.collection<EventDoc>('events');
 
@@ -72,7 +108,10 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
   const accounts = store.collection<AccountDoc>('accounts');
   const refunds = createRefunds({ store, clock, gateways, onEnded: refundEnded });
 
-  /** Mirrors a refund of the order's own payment onto the order, unless a newer state is there already. */
+  /**
+   * Mirrors a refund of the order's own payment onto the order (as the latest `refund`, and by id
+   * in `refund_log`), unless a newer state is there already.
+   */
   async function noteRefund(refund: RefundDoc): Promise<void> {
     if (refund.purpose !== 'order') return;
     const summary: OrderRefundDoc = {
@@ -85,22 +124,30 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       updated_at: refund.updated_at,
     };
     await orderDocs.updateOne({ _id: refund.order, 'refund.updated_at': op.not(op.gt(refund.updated_at)) }, { $set: { refund: summary } });
+    const entry: OrderRefundLogDoc = { ...summary, id: refund._id, tickets: refund.tickets ?? [] };
+    const at = `refund_log.${refund._id}`;
+    await orderDocs.updateOne({ _id: refund.order, [`${at}.updated_at`]: op.not(op.gt(refund.updated_at)) }, { $set: { [at]: entry } });
   }
 
   /**
-   * A refund of the order's payment ended at the gateway. Processed: the order is refunded
-   * (tickets voided, seats back, buyer told). Failed: the order stays paid, the organizer is
-   * told, the buyer is not (no money moved).
+   * A refund of the order's payment ended at the gateway. Processed: the order is partially
+   * refunded (its tickets, if the refund was for tickets, voided) or, once everything paid went
+   * back, refunded; the buyer is told each time. Failed: its reservation is given back, the
+   * order keeps its state, the organizer is told, the buyer is not (no money moved).
    */
   async function refundEnded(refund: RefundDoc): Promise<void> {
     await noteRefund(refund);
     if (refund.purpose !== 'order') return;
     const order = await load(refund.order);
     if (refund.status === 'processed') {
-      await invoices.issueCreditNote({ order, refundId: refund._id, amount: refund.amount });
-      await markRefunded(order, refund.reason);
+      await refundProcessed(order, refund);
       return;
     }
+    await orderDocs.updateOne(
+      { _id: order._id, refunds_applied: op.ne(refund._id), refunded_amount: op.exists(true) },
+      { $inc: { refunded_amount: -refund.amount }, $push: { refunds_applied: refund._id } },
+    );
+    await tickets.releaseFromRefund(refund._id);
     const account = await accounts.findOne({ _id: order.account });
     if (!account) return;
     await outbox.enqueue({
@@ -112,24 +159,140 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
   }
 
   /**
-   * Asks the gateway to refund the order's payment. The order turns `refunded` only when the
-   * gateway says the refund is processed (now or later, see `refundEnded`); orders paid
-   * outside the gateway, or not at all, are refunded at once.
+   * A processed refund, applied to its order once (its id joins `refunds_applied` in the same
+   * update that counts its amount), then finished by idempotent steps, so a crash part-way is
+   * finished by the sweeper running `onEnded` again. Ends with the one call a processed refund
+   * makes on the outside (`onRefundProcessed`).
    */
-  async function refundOrderPayment(order: OrderDoc, reason: string, retryFailed: boolean): Promise<OrderDoc> {
+  async function refundProcessed(order: OrderDoc, refund: RefundDoc): Promise<void> {
+    // A refund of an amount leaves every ticket counted, so the figures count its money apart
+    // (`refund_counted_amount` remembers how much, to take back if the order is refunded in full).
+    const ofAmount = (refund.tickets ?? []).length === 0;
+    const applied = await orderDocs.findOneAndUpdate(
+      { _id: order._id, refunds_applied: op.ne(refund._id) },
+      { $inc: { refund_processed_amount: refund.amount, refund_counted_amount: ofAmount ? refund.amount : 0 }, $push: { refunds_applied: refund._id } },
+    );
+    if (applied && ofAmount) await deps.figures?.addRefunded(order, order.event, refund.amount);
+    const current = applied ?? (await load(order._id));
+    const processed = current.refund_processed_amount ?? 0;
+    if (processed >= current.amount) {
+      await markRefunded(current, refund.reason);
+    } else {
+      // Only while no later refund finished the order (`refunded` is final) and no other refund
+      // was counted since (its own call then sets the state).
+      await orderDocs.updateOne(
+        { _id: order._id, status: op.in(REFUNDABLE), refund_processed_amount: processed },
+        { $set: { status: 'partially_refunded', updated_at: clock.now() } },
+      );
+      await settlePartialRefund(await load(order._id), refund);
+    }
+    await onRefundProcessed(refund, await load(order._id));
+  }
+
+  /** The rest of a partial refund: its tickets voided and seats freed, the event recorded, the buyer told. */
+  async function settlePartialRefund(order: OrderDoc, refund: RefundDoc): Promise<void> {
+    await tickets.voidForRefund(refund);
+    await domainEvents.record({
+      type: 'order.partially_refunded',
+      account: order.account,
+      livemode: order.livemode,
+      snapshot: { kind: 'order', order, tickets: await tickets.listForOrder(order._id) },
+      sequence: refund._id,
+    });
+    if (order.source !== 'direct') {
+      await outbox.enqueue({
+        kind: 'refund_notice',
+        to: order.buyer.email,
+        payload: { order: order._id, reason: refund.reason, refund: refund._id, amount: refund.amount },
+        dedupeKey: `refund:${refund._id}`,
+      });
+    }
+  }
+
+  /**
+   * Asks the gateway for a refund of the order's payment: `amount` paise, the `tickets` given
+   * (their share of what was paid), or without either what remains. The amount is reserved on
+   * the order first by one conditional update (`refunded_amount` may not pass `amount`), so
+   * refunds racing for the last rupee get it once. The order changes state only when the gateway
+   * says the refund is processed (now or later, see `refundEnded`); orders paid outside the
+   * gateway, or not at all, are refunded in full at once.
+   */
+  async function refundOrderPayment(order: OrderDoc, input: RefundInput, reason: string): Promise<OrderDoc> {
     const paymentId = order.payment?.gateway_payment_id;
-    if (!paymentId || order.payment?.gateway === 'external' || order.amount === 0) return markRefunded(order, reason);
-    const refund = await refunds.request({ order: order._id, livemode: order.livemode, paymentId, amount: order.amount, purpose: 'order', reason }, { retryFailed });
+    const partial = input.amount !== undefined || input.tickets !== undefined;
+    if (!paymentId || order.payment?.gateway === 'external' || order.amount === 0) {
+      if (partial) {
+        throw new AppError('VALIDATION_FAILED', 'An order not paid through the gateway is refunded in full: send no amount or tickets.', [
+          { field: input.amount !== undefined ? 'amount' : 'tickets', message: 'is only for orders paid through the gateway' },
+        ]);
+      }
+      return markRefunded(order, reason);
+    }
+    // Orders from before partial refunds get their counter first (once: only while it is absent).
+    await orderDocs.updateOne({ _id: order._id, refunded_amount: op.exists(false) }, { $set: { refunded_amount: reservedRefunds(order) } });
+    const id = newId('rf');
+    const claimed = input.tickets ? await tickets.claimForRefund(order._id, input.tickets, id) : [];
+    const amount = input.tickets ? claimed.reduce((sum, t) => sum + (t.money?.gross ?? t.price), 0) : (input.amount ?? order.amount - reservedRefunds(await load(order._id)));
+    if (amount <= 0) {
+      await tickets.releaseFromRefund(id);
+      // Nothing left to ask for (every paisa is refunded or pending): the order as it stands,
+      // once its pending refunds had their turn.
+      if (!partial) return pendingRefundsAskedAgain(order._id, paymentId);
+      throw new AppError('VALIDATION_FAILED', 'The tickets were paid nothing, so there is nothing to refund.', [{ field: 'tickets', message: 'were free' }]);
+    }
+    const now = clock.now();
+    const entry: OrderRefundLogDoc = {
+      id,
+      tickets: claimed.map((t) => t._id),
+      status: 'pending',
+      amount,
+      reason,
+      failure_reason: null,
+      failure_code: null,
+      requested_at: now,
+      updated_at: now,
+    };
+    const reserved = await orderDocs.findOneAndUpdate(
+      { _id: order._id, status: op.in(REFUNDABLE), refunded_amount: op.lte(order.amount - amount) },
+      { $inc: { refunded_amount: amount }, $set: { [`refund_log.${id}`]: entry, updated_at: now } },
+    );
+    if (!reserved) {
+      await tickets.releaseFromRefund(id);
+      const current = await load(order._id);
+      if (!partial && current.status === 'refunded') return current;
+      if (!REFUNDABLE.includes(current.status)) throw new AppError('ORDER_NOT_PAYABLE', `Only paid orders can be refunded; this one is ${current.status}.`);
+      // Asking for the rest while another refund took part of it: ask for what remains now.
+      if (!partial) return refundOrderPayment(current, input, reason);
+      const remaining = Math.max(0, current.amount - reservedRefunds(current));
+      const details: RefundExceedsRemainingDetails = { requested: amount, remaining };
+      throw new AppError('REFUND_EXCEEDS_REMAINING', `Only ${remaining} paise of this order can still be refunded; ${amount} were asked for.`, { ...details });
+    }
+    const refund = await refunds.request({ id, tickets: entry.tickets, order: order._id, livemode: order.livemode, paymentId, amount, purpose: 'order', reason });
     await noteRefund(refund);
     return load(order._id);
   }
 
-  /** Records a refund the gateway made: the order is refunded, its tickets voided, its buyer told. */
+  /**
+   * Asks again about an order's pending refunds, as a repeated request for the rest is answered:
+   * a refund running in this process is waited for (`refunds.request` shares it), one due is
+   * attempted, and a reserved one whose record a crash kept from being written gets it now.
+   */
+  async function pendingRefundsAskedAgain(orderId: string, paymentId: string): Promise<OrderDoc> {
+    const order = await load(orderId);
+    for (const entry of Object.values(order.refund_log ?? {})) {
+      if (entry.status !== 'pending') continue;
+      const input = { id: entry.id, tickets: entry.tickets, order: order._id, livemode: order.livemode, paymentId, amount: entry.amount, purpose: 'order' as const };
+      await noteRefund(await refunds.request({ ...input, reason: entry.reason }));
+    }
+    return load(orderId);
+  }
+
+  /** Records a refund the gateway made in full: the order is refunded, its tickets voided, its buyer told. */
   async function markRefunded(order: OrderDoc, reason: string): Promise<OrderDoc> {
     // Finish issuing first, so no ticket can appear after the refund has voided the others.
     if (order.status === 'paid' && order.fulfilment === 'pending') await fulfil(order);
     const refunded = await orderDocs.findOneAndUpdate(
-      { _id: order._id, status: 'paid' },
+      { _id: order._id, status: op.in(REFUNDABLE) },
       { $set: { status: 'refunded', refund_reason: reason, refund_settled: false, updated_at: clock.now() } },
     );
     const current = refunded ?? (await load(order._id));
@@ -166,11 +329,24 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     // Settling runs until `refund_settled`, so recording here survives a crash after the refund.
     await domainEvents.recordOrder('order.refunded', order, await tickets.listForOrder(order._id));
     await tickets.voidForOrder(order);
+    await uncountRefundedAmounts(order._id);
     if (order.source !== 'direct') {
       const reason = order.refund_reason ?? 'refunded';
       await outbox.enqueue({ kind: 'refund_notice', to: order.buyer.email, payload: { order: order._id, reason }, dedupeKey: `refund:${order._id}` });
     }
     return (await orderDocs.findOneAndUpdate({ _id: order._id, status: 'refunded' }, { $set: { refund_settled: true } })) ?? load(order._id);
+  }
+
+  /**
+   * An order refunded in full has every ticket voided, which takes all it was paid out of the
+   * figures: what its earlier refunds of an amount counted apart is taken back, once (the
+   * counter is swapped to zero only from the value read).
+   */
+  async function uncountRefundedAmounts(orderId: string): Promise<void> {
+    const counted = (await load(orderId)).refund_counted_amount ?? 0;
+    if (counted === 0) return;
+    const swapped = await orderDocs.findOneAndUpdate({ _id: orderId, refund_counted_amount: counted }, { $set: { refund_counted_amount: 0 } });
+    if (swapped) await deps.figures?.addRefunded(swapped, swapped.event, -counted);
   }
 
   /**
@@ -184,7 +360,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       { $set: { fulfilment: 'refunding', updated_at: clock.now() } },
     );
     if (!claimed) return load(order._id);
-    return refundOrderPayment(claimed, 'sold_out', false);
+    return refundOrderPayment(claimed, {}, 'sold_out');
   }
 
   /** Seats, tickets, mail: each step idempotent, so any caller may run it, any number of times. */
@@ -310,7 +486,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       const genuine =
         input.gateway_order_id === stored && gateway.verifyPaymentCallback({ gatewayOrderId: stored, paymentId: input.gateway_payment_id, signature: input.signature });
       if (!genuine) throw new AppError('PAYMENT_VERIFICATION_FAILED', 'The payment signature does not match this order.');
-      if (order.status === 'paid' || order.status === 'refunded') {
+      if (order.status === 'paid' || order.status === 'partially_refunded' || order.status === 'refunded') {
         await refundIfDuplicate(order, input.gateway_payment_id);
         throw alreadyPaid(order);
       }
@@ -344,7 +520,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     async completeByGatewayOrder(gatewayOrderId: string, paymentId: string, scope: WebhookScope): Promise<OrderDoc | null> {
       const order = await orderDocs.findOne({ 'payment.gateway_order_id': gatewayOrderId, ...scopeFilter(scope) });
       if (!order || !inWebhookScope(order, scope)) return null;
-      if (order.status === 'paid' || order.status === 'refunded') {
+      if (order.status === 'paid' || order.status === 'partially_refunded' || order.status === 'refunded') {
         await refundIfDuplicate(order, paymentId);
         return fulfil(order);
       }
@@ -361,17 +537,28 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       await orderDocs.updateOne({ _id: order._id, status: 'awaiting_payment' }, { $set: { last_payment_error: reason.slice(0, 300), updated_at: clock.now() } });
     },
 
-    /** Refunds a paid order in full: money back, tickets voided, seats returned. */
-    async refund(owner: Owner, id: string, reason = 'requested_by_organizer', audit?: AuditContext): Promise<OrderDoc> {
+    /**
+     * Refunds a paid order: `amount` paise, chosen `tickets` (voided, seats freed), or without
+     * either what remains; repeatable until everything paid went back (docs/domain-rules.md#refunds).
+     * Asking again after a failed refund (the balance topped up, say) asks for a new refund.
+     */
+    async refund(owner: Owner, id: string, input: RefundInput = {}, audit?: AuditContext): Promise<OrderDoc> {
       const order = await findOrderFor(orderDocs, { owner }, id);
-      if (order.status === 'refunded') return order.refund_settled === false ? settleRefund(order) : order;
-      if (order.status !== 'paid') throw new AppError('ORDER_NOT_PAYABLE', `Only paid orders can be refunded; this one is ${order.status}.`);
-      // A person asking again after a failed refund (the balance topped up, say) tries it again.
-      const after = await refundOrderPayment(order, order.refund?.reason ?? reason, true);
+      const partial = input.amount !== undefined || input.tickets !== undefined;
+      if (order.status === 'refunded' && !partial) return order.refund_settled === false ? settleRefund(order) : order;
+      if (order.status === 'refunded') {
+        const details: RefundExceedsRemainingDetails = { requested: input.amount ?? 0, remaining: 0 };
+        throw new AppError('REFUND_EXCEEDS_REMAINING', 'The order is refunded in full already.', { ...details });
+      }
+      if (!REFUNDABLE.includes(order.status)) throw new AppError('ORDER_NOT_PAYABLE', `Only paid orders can be refunded; this one is ${order.status}.`);
+      const after = await refundOrderPayment(order, input, input.reason ?? 'requested_by_organizer');
       if (audit) {
-        // `order.refunded` is recorded when the gateway settles the refund, now or later; its id is known already.
-        const changes = changesBetween(order, after, ['status', 'refund', 'refund_reason']);
-        await auditLog.record(audit, { action: 'order.refund_requested', target: { type: 'order', id }, changes, domainEvent: domainEventId(id, 'order.refunded') });
+        // The refund's event is recorded when the gateway settles it, now or later; its id is known already.
+        const made = Object.keys(after.refund_log ?? {}).find((key) => !(key in (order.refund_log ?? {})));
+        const full = reservedRefunds(after) >= after.amount;
+        const domainEvent = full ? domainEventId(id, 'order.refunded') : domainEventId(id, 'order.partially_refunded', made);
+        const changes = changesBetween(order, after, ['status', 'refund', 'refund_reason', 'refunded_amount']);
+        await auditLog.record(audit, { action: 'order.refund_requested', target: { type: 'order', id }, changes, domainEvent });
       }
       return after;
     },

@@ -83,8 +83,22 @@ export interface OrderDoc {
   refund_reason: string | null;
   /** False from the refund until its tickets are voided and seats returned (the sweeper finishes it). */
   refund_settled?: boolean;
-  /** The refund of the order's payment as the gateway last reported it; absent or null before any. */
+  /** The refund of the order's payment changed last, as the gateway last reported it; absent or null before any. */
   refund?: OrderRefundDoc | null;
+  /**
+   * Paise reserved by refunds not failed (pending and processed): raised by the one conditional
+   * update that asks for a refund, so it never exceeds `amount` (docs/domain-rules.md#refunds).
+   * Absent before the order's first partial refund (then read as `refund`'s amount unless failed).
+   */
+  refunded_amount?: number;
+  /** Paise of processed refunds; `refunded` once it reaches `amount`. */
+  refund_processed_amount?: number;
+  /** Of those, the paise of refunds of an amount the figures count as refunded (zero again once the order is refunded in full). */
+  refund_counted_amount?: number;
+  /** Refunds whose end was applied to the order (processed: counted; failed: reservation given back), so each is applied once. */
+  refunds_applied?: string[];
+  /** Each refund of the order by id (`rf_…`), as last reported; absent before any. */
+  refund_log?: Record<string, OrderRefundLogDoc>;
   /** When the reconciler last asked the gateway about this order. */
   reconciled_at?: Date;
   created_at: Date;
@@ -114,6 +128,27 @@ export interface OrderRefundDoc {
   failure_code?: RefundFailureCode | null;
   requested_at: Date;
   updated_at: Date;
+}
+
+/** One refund of the order, as `refund_log` keeps it. */
+export interface OrderRefundLogDoc extends OrderRefundDoc {
+  id: string;
+  tickets: string[];
+}
+
+/** The states in which an order has tickets to show (voided ones included). */
+export const HAS_TICKETS: readonly OrderStatus[] = ['paid', 'partially_refunded', 'refunded'];
+
+/** The states an order may be refunded from. */
+export const REFUNDABLE: readonly OrderStatus[] = ['paid', 'partially_refunded'];
+
+/**
+ * Paise refunded or being refunded: `refunded_amount`, or for an order from before partial
+ * refunds, its one refund unless that failed.
+ */
+export function reservedRefunds(order: OrderDoc): number {
+  if (order.refunded_amount !== undefined) return order.refunded_amount;
+  return order.refund && order.refund.status !== 'failed' ? order.refund.amount : 0;
 }
 
 export const ORDER_INDEXES: readonly IndexSpec[] = [

@@ -20,16 +20,22 @@ export type RefundFailureCode = GatewayRefusal | 'failed_at_gateway';
 
 /**
  * One refund to get done at the gateway, kept until the gateway says how it ended (an outbox
- * for money). There is at most one per gateway payment, so any number of callers asking to
- * refund the same payment make one refund.
+ * for money). An order's payment may have many (partial refunds, each reserved on the order
+ * first, see `docs/domain-rules.md#refunds`); a payment the order will never use has one.
  */
 export interface RefundDoc {
-  /** `rfq_` + the gateway payment id. */
+  /**
+   * `rf_…` for a refund of the order's own payment (one per request, the amount reserved on the
+   * order); `rfq_` + the gateway payment id for an unwanted payment's refund, and for refunds
+   * recorded before partial refunds existed, so any number of callers make one.
+   */
   _id: string;
   order: string;
   livemode: boolean;
   payment_id: string;
   amount: number;
+  /** The tickets this refund is for (voided, their seats freed, once it is processed); empty for a refund of an amount. */
+  tickets?: string[];
   purpose: RefundPurpose;
   reason: string;
   status: 'pending' | 'processed' | 'failed';
@@ -49,6 +55,8 @@ export const REFUND_INDEXES: readonly IndexSpec[] = [
   // The sweeper's due refunds: only pending ones carry a time.
   { collection: 'refunds', keys: { next_attempt_at: 1 } },
   { collection: 'refunds', keys: { order: 1 } },
+  // The gateway's webhooks name a refund by its payment and its own refund id.
+  { collection: 'refunds', keys: { payment_id: 1, gateway_refund_id: 1 } },
 ];
 
 /** The first retry waits this long, doubling per attempt up to `MAX_BACKOFF_MS`. */
@@ -61,6 +69,10 @@ const ATTEMPT_LEASE_MS = 2 * 60_000;
 type Answer = GatewayRefund | { failed: string; code: GatewayRefusal } | { retry: string };
 
 export interface RefundRequest {
+  /** The refund's id: `rf_…` for one reserved on the order; absent for one per payment (`rfq_` + the payment id). */
+  id?: string;
+  /** The tickets the refund is for, if it is for tickets. */
+  tickets?: string[];
   order: string;
   livemode: boolean;
   paymentId: string;
@@ -182,7 +194,9 @@ export function createRefunds(deps: { store: Store; clock: Clock; gateways: Gate
 
   /** The refund of one gateway payment, reported by the gateway (webhook): ends it if it was pending. */
   async function reported(paymentId: string, refundId: string, status: 'processed' | 'failed', reason?: string): Promise<RefundDoc | null> {
-    const refund = await refunds.findOne({ _id: `rfq_${paymentId}` });
+    // Razorpay names the refund; a refund whose answer was lost before we learnt its id is the
+    // payment's one-per-payment refund, if it has one.
+    const refund = (await refunds.findOne({ payment_id: paymentId, gateway_refund_id: refundId })) ?? (await refunds.findOne({ _id: `rfq_${paymentId}` }));
     if (!refund) return null;
     if (refund.status !== 'pending') return refund;
     if (refund.gateway_refund_id && refund.gateway_refund_id !== refundId) return refund; // another refund of the payment
@@ -197,6 +211,8 @@ export function createRefunds(deps: { store: Store; clock: Clock; gateways: Gate
     });
   }
 
+  const idOf = (input: RefundRequest) => input.id ?? `rfq_${input.paymentId}`;
+
   /**
    * Requests running in this process, by refund id: a caller racing another one for the same
    * payment waits for its answer instead of reporting the refund as still pending (callers on
@@ -206,9 +222,10 @@ export function createRefunds(deps: { store: Store; clock: Clock; gateways: Gate
 
   async function requestNow(input: RefundRequest, options: { retryFailed?: boolean }): Promise<RefundDoc> {
     const now = clock.now();
-    const id = `rfq_${input.paymentId}`;
+    const id = idOf(input);
     const doc: RefundDoc = {
       _id: id,
+      tickets: input.tickets ?? [],
       order: input.order,
       livemode: input.livemode,
       payment_id: input.paymentId,
@@ -262,7 +279,7 @@ export function createRefunds(deps: { store: Store; clock: Clock; gateways: Gate
      * person decided to try again (after topping up the balance, say).
      */
     request(input: RefundRequest, options: { retryFailed?: boolean } = {}): Promise<RefundDoc> {
-      const id = `rfq_${input.paymentId}`;
+      const id = idOf(input);
       const running = inflight.get(id);
       if (running) return running;
       const started = requestNow(input, options).finally(() => inflight.delete(id));
@@ -285,8 +302,11 @@ export function createRefunds(deps: { store: Store; clock: Clock; gateways: Gate
     processed: (paymentId: string, refundId: string) => reported(paymentId, refundId, 'processed'),
     failed: (paymentId: string, refundId: string, reason?: string) => reported(paymentId, refundId, 'failed', reason),
 
-    /** The refund of a gateway payment, if one was asked for. */
+    /** The one-per-payment refund of a gateway payment (an unwanted payment's), if one was asked for. */
     forPayment: (paymentId: string) => refunds.findOne({ _id: `rfq_${paymentId}` }),
+
+    /** An order's refunds, oldest first. */
+    forOrder: (orderId: string) => refunds.find({ order: orderId }, { sort: { created_at: 1 } }),
   };
 }
 

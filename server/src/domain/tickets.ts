@@ -2,7 +2,7 @@ import type { TicketStatus } from '@trendy-tickets/sdk';
 import { op, DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
 import type { Clock } from '../kernel/clock.js';
 import type { FiguresService } from './figures.js';
-import { notFound } from '../kernel/errors.js';
+import { AppError, notFound } from '../kernel/errors.js';
 import type { EventDoc, Owner } from './events.js';
 import { newId } from '../kernel/ids.js';
 import type { Inventory } from './inventory.js';
@@ -52,6 +52,8 @@ export interface TicketDoc {
   counted?: string | null;
   /** Set by every change of state, cleared once the figures follow (absent when they have). */
   tally_due_at?: Date;
+  /** The refund (`rf_…`) this ticket is being refunded by: set when asked for, voided when it is processed, cleared if it fails. */
+  refund?: string;
 }
 
 /** How a ticket issued without a checkout payment was paid for: not at all, or outside this service. */
@@ -73,6 +75,8 @@ export const TICKET_INDEXES: readonly IndexSpec[] = [
   { collection: 'tickets', keys: { order: 1, index: 1 }, unique: true },
   // Attendees, paged newest first by (created_at, _id); a short `$in` on status merges in order.
   { collection: 'tickets', keys: { event: 1, status: 1, created_at: -1, _id: -1 } },
+  // The tickets a refund claimed.
+  { collection: 'tickets', keys: { refund: 1 } },
 ];
 
 /** Where a ticket's hosted page and PDF live: the links in mail, PDFs and API objects. */
@@ -214,6 +218,50 @@ export function createTicketService({
       await inventory.unsell(ticket.event, { [ticket.ticket_type]: 1 });
       await figures.settle(voided);
       return (await tickets.findOne({ _id: id })) ?? voided;
+    },
+
+    /**
+     * Claims an order's tickets for one refund, all or none: each claim is one conditional update
+     * (not voided, not claimed by another refund), so two refunds racing for a ticket get it once.
+     */
+    async claimForRefund(orderId: string, ids: readonly string[], refundId: string): Promise<TicketDoc[]> {
+      const claimed: TicketDoc[] = [];
+      for (const id of new Set(ids)) {
+        const ticket = await tickets.findOneAndUpdate({ _id: id, order: orderId, status: op.ne('voided'), refund: op.exists(false) }, { $set: { refund: refundId } });
+        if (!ticket) {
+          await this.releaseFromRefund(refundId);
+          throw new AppError('VALIDATION_FAILED', 'The request has invalid fields.', [
+            { field: 'tickets', message: `${id} is not a ticket of this order that can still be refunded (voided, or in another refund)` },
+          ]);
+        }
+        claimed.push(ticket);
+      }
+      return claimed;
+    },
+
+    /** Gives back the tickets a refund claimed (it failed, or was never made). */
+    async releaseFromRefund(refundId: string): Promise<void> {
+      await tickets.updateMany({ refund: refundId, status: op.ne('voided') }, { $unset: { refund: '' } });
+    },
+
+    /**
+     * Voids the tickets a processed refund was for and frees their seats, each only by the call
+     * that voided it, so a repeated call frees no seat twice.
+     */
+    async voidForRefund(refund: { _id: string; tickets?: readonly string[] }): Promise<number> {
+      let voided = 0;
+      for (const id of refund.tickets ?? []) {
+        const done = await tickets.findOneAndUpdate(
+          { _id: id, refund: refund._id, status: op.ne('voided') },
+          { $set: { status: 'voided', voided_at: clock.now(), tally_due_at: clock.now() } },
+        );
+        if (!done) continue;
+        await inventory.unsell(done.event, { [done.ticket_type]: 1 });
+        await figures.settle(done);
+        voided += 1;
+      }
+      for (const ticket of await tickets.find({ refund: refund._id, status: 'voided' })) await recordVoided(ticket);
+      return voided;
     },
 
     /**

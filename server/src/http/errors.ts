@@ -32,6 +32,7 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   // Not 502: Razorpay answered, and said no for a reason that stays true (balance, age), so
   // nothing should retry it by itself; a 5xx would be retried by the SDK and by proxies.
   REFUND_FAILED: 409,
+  REFUND_EXCEEDS_REMAINING: 409,
   IDEMPOTENCY_IN_FLIGHT: 409,
   PAYLOAD_TOO_LARGE: 413,
   IDEMPOTENCY_MISMATCH: 422,

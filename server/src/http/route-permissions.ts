@@ -142,6 +142,8 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'POST /console/tickets/:id/resend': 'orders:write',
   'POST /console/tickets/:id/void': 'orders:refund',
   'POST /console/tickets/:id/undo': 'checkins:write',
+  'GET /console/orders/:id': 'orders:read',
+  'POST /console/orders/:id/refund': 'orders:refund',
   'GET /console/developers': 'keys:manage',
   'POST /console/developers/keys': 'keys:manage',
   'POST /console/developers/restricted-keys': 'keys:manage',

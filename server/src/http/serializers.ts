@@ -1,5 +1,6 @@
 import type {
   Invoice,
+  OrderRefund,
   Account,
   ApiKey,
   AuditLogEntry,
@@ -24,7 +25,7 @@ import type { TaxProfileDoc } from '../domain/tax-profiles.js';
 import type { InvoiceDoc } from '../domain/invoices.js';
 import { DEFAULT_SAC } from '../domain/event-tax.js';
 import { earliestHoldExpiry, salesOpen, typeAvailable, type EventDoc } from '../domain/events.js';
-import type { OrderDoc } from '../domain/orders.js';
+import { reservedRefunds, type OrderDoc, type OrderRefundDoc } from '../domain/orders.js';
 import type { Collector, GatewayConfigDoc } from '../domain/payment-accounts.js';
 import { ticketUrls, type TicketDoc } from '../domain/tickets.js';
 import { MAX_CODE_ATTEMPTS } from '../domain/verification.js';
@@ -251,18 +252,25 @@ export function toOrderJson(doc: OrderDoc, tickets: readonly TicketDoc[], public
       amount: doc.amount,
       currency: doc.currency,
     },
-    refund: doc.refund
-      ? {
-          status: doc.refund.status,
-          amount: doc.refund.amount,
-          reason: doc.refund.reason,
-          failure_reason: doc.refund.failure_reason,
-          requested_at: iso(doc.refund.requested_at),
-          updated_at: iso(doc.refund.updated_at),
-        }
-      : null,
+    refund: doc.refund ? toOrderRefundJson(doc.refund) : null,
+    // Refunds asked for in the same millisecond keep the order they were written in (a stable sort).
+    refunds: Object.values(doc.refund_log ?? {})
+      .sort((a, b) => a.requested_at.getTime() - b.requested_at.getTime())
+      .map((r) => ({ id: r.id, tickets: [...r.tickets], ...toOrderRefundJson(r) })),
+    refunded_amount: reservedRefunds(doc),
     tracking: doc.tracking ?? null,
     tickets: tickets.map((t) => toTicketJson(t, publicUrl)),
+  };
+}
+
+function toOrderRefundJson(refund: OrderRefundDoc): OrderRefund {
+  return {
+    status: refund.status,
+    amount: refund.amount,
+    reason: refund.reason,
+    failure_reason: refund.failure_reason,
+    requested_at: iso(refund.requested_at),
+    updated_at: iso(refund.updated_at),
   };
 }
 

@@ -23,7 +23,8 @@ export type IdPrefix =
   | 'tinv'
   | 'aud'
   | 'gwc'
-  | 'dev';
+  | 'dev'
+  | 'rf';
 
 /**
  * Encodes random bytes as base62 without modulo bias: each output character

@@ -100,7 +100,7 @@ export async function startLiveRazorpay(options: { uniqueReceipts?: boolean; env
     pay,
     webhook,
     getOrder: async (org: LiveOrganizer, id: string) => (await t.call('GET', `/v1/orders/${id}`, { key: org.sk })).body,
-    refund: (org: LiveOrganizer, id: string) => t.call('POST', `/v1/orders/${id}/refund`, { key: org.sk }),
+    refund: (org: LiveOrganizer, id: string, body?: Record<string, unknown>) => t.call('POST', `/v1/orders/${id}/refund`, { key: org.sk, ...(body ? { body } : {}) }),
     ticketsOf: (orderId: string) => t.store.collection<TicketDoc>('tickets').find({ order: orderId }),
     mailJobs: (kind: string, orderId: string) => t.store.collection<OutboxJob>('outbox').find({ kind, 'payload.order': orderId }),
     async close() {

@@ -152,6 +152,25 @@ describe('invoices', () => {
       expect(text, field).toContain(field);
   });
 
+  it('issues a credit note for each partial refund, the notes together crediting the invoice exactly', async () => {
+    const org = await organizer();
+    const order = await paidOrder(org);
+    const part = await t.call('POST', `/v1/orders/${order.id}/refund`, { key: org.sk, body: { amount: 30_000 } });
+    expect(part.body.status, JSON.stringify(part.body)).toBe('partially_refunded');
+    const rest = await t.call('POST', `/v1/orders/${order.id}/refund`, { key: org.sk, body: {} });
+    expect(rest.body.status, JSON.stringify(rest.body)).toBe('refunded');
+    const docs = await invoicesOf(org.sk, order.id);
+    const invoice = docs.find((d: { kind: string }) => d.kind === 'tax_invoice');
+    const notes = docs.filter((d: { kind: string }) => d.kind === 'credit_note').sort((a: { number: string }, b: { number: string }) => a.number.localeCompare(b.number));
+    expect(notes.map((n: { number: string; total: number }) => [n.number, n.total])).toEqual([
+      ['CN/3031/000001', 30_000],
+      ['CN/3031/000002', order.amount - 30_000],
+    ]);
+    for (const field of ['taxable_value', 'igst'] as const) expect(notes[0][field] + notes[1][field], field).toBe(invoice[field]);
+    const text = pdftotext(new Uint8Array(await (await t.app.request(notes[0].pdf_url, { headers: { Authorization: `Bearer ${org.sk}` } })).arrayBuffer()));
+    for (const field of ['CREDIT NOTE', 'CN/3031/000001', 'INV/3031/000001', '₹300.00']) expect(text, field).toContain(field);
+  });
+
   it('shows one organizer’s invoices to no other', async () => {
     const a = await organizer();
     const b = await organizer();

@@ -210,7 +210,7 @@ export const TicketPage: FC<TicketPageProps> = ({ user, ticket, event, scans, de
                 {ticket.ticket_type_name} · {ticket.price === 0 ? 'free' : rupees(ticket.price)}
               </dd>
               <dt>Order</dt>
-              <dd class="mono">{ticket.order}</dd>
+              <dd class="mono">{mayUse(user.actor, 'GET', `/console/orders/${ticket.order}`) ? <a href={`/console/orders/${ticket.order}`}>{ticket.order}</a> : ticket.order}</dd>
               {documents && documents.length > 0 ? (
                 <>
                   <dt>Invoices</dt>

@@ -34,9 +34,9 @@ const ActivityLine: FC<{ item: Activity; timezone: string }> = ({ item, timezone
   if (item.kind === 'order') {
     return (
       <li>
-        <span class={`badge ${item.status === 'paid' ? 'ok' : 'bad'}`}>{item.status === 'paid' ? 'Sale' : 'Refund'}</span>
+        <span class={`badge ${item.status === 'refunded' ? 'bad' : 'ok'}`}>{item.status === 'refunded' ? 'Refund' : 'Sale'}</span>
         <span class="what">
-          {item.status === 'paid'
+          {item.status !== 'refunded'
             ? `${item.buyer_name} bought ${count(item.quantity)} ticket${item.quantity === 1 ? '' : 's'} for `
             : `${item.buyer_name}: ${count(item.quantity)} ticket${item.quantity === 1 ? '' : 's'} refunded for `}
           <a href={`/console/events/${item.event}`}>{item.event_name}</a>

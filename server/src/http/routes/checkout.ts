@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { AppError, type FieldIssue } from '../../kernel/errors.js';
 import type { EventDoc, Owner } from '../../domain/events.js';
 import { idPattern } from '../../kernel/ids.js';
-import type { CreateOrderInput, OrderAccess } from '../../domain/orders.js';
+import { HAS_TICKETS, type CreateOrderInput, type OrderAccess } from '../../domain/orders.js';
 import { CheckoutPage, hostedCheckoutPage, OrderPage, type CheckoutFormValues, type PageError } from '../../pages/checkout.js';
 import { MessagePage, renderPage } from '../../pages/layout.js';
 import type { AppEnv } from '../context.js';
@@ -173,7 +173,7 @@ async function showOrder(c: Context<AppEnv>, ctx: { access: OrderAccess; key: st
     throw err;
   }
   const event = await services.events.get(ctx.access.owner, order.event);
-  const tickets = order.status === 'paid' || order.status === 'refunded' ? await services.tickets.listForOrder(order._id) : [];
+  const tickets = HAS_TICKETS.includes(order.status) ? await services.tickets.listForOrder(order._id) : [];
   const notice = c.req.query('notice') === 'sent' ? `We sent a new code to ${order.buyer.email}.` : undefined;
   const props = { order, event, tickets, publishableKey: ctx.key, now: deps.clock.now(), notice, error: extra.error };
   return renderPage(c, jsx(OrderPage, props), extra.status ?? 200);

@@ -1,9 +1,9 @@
 import { auditContext } from '../audit-context.js';
 import { createRoute } from '@hono/zod-openapi';
-import type { Order, RefundFailedDetails, RefundFailureReason } from '@trendy-tickets/sdk';
+import type { Order, RefundFailedDetails, RefundFailureReason, RefundOrderParams } from '@trendy-tickets/sdk';
 import type { Context } from 'hono';
 import { AppError } from '../../kernel/errors.js';
-import type { OrderAccess, OrderDoc } from '../../domain/orders.js';
+import { HAS_TICKETS, type OrderAccess, type OrderDoc } from '../../domain/orders.js';
 import type { AppEnv } from '../context.js';
 import { requireKey } from '../middleware/auth.js';
 import type { ReplaySecret } from '../middleware/idempotency.js';
@@ -34,7 +34,7 @@ function accessOf(c: Context<AppEnv>, clientSecret: string | undefined): OrderAc
 
 /** The order as the API shows it, with its tickets once there are any. */
 async function orderBody(c: Context<AppEnv>, order: OrderDoc, clientSecret?: string): Promise<Order> {
-  const tickets = order.status === 'paid' || order.status === 'refunded' ? await c.var.services.tickets.listForOrder(order._id) : [];
+  const tickets = HAS_TICKETS.includes(order.status) ? await c.var.services.tickets.listForOrder(order._id) : [];
   return toOrderJson(order, tickets, c.var.deps.config.publicUrl, clientSecret);
 }
 
@@ -111,9 +111,9 @@ const refundOrder = createRoute({
   tags: ['Orders'],
   method: 'post',
   path: '/v1/orders/{id}/refund',
-  summary: 'Refund a paid order',
+  summary: 'Refund a paid order, in full or in part',
   description:
-    'Asks Razorpay to refund the payment in full. **200**: Razorpay processed the refund (usually at once), so the order is `refunded`: tickets voided, seats back on sale, the buyer told by email; a repeated or racing call on a refunded order answers the same. **202**: Razorpay took the refund but has not finished it; the order stays `paid` with `refund.status: pending` until it ends (by Razorpay’s webhook or the server asking again), then turns `refunded`, or keeps `paid` with `refund.status: failed`. **409 `REFUND_FAILED`**: Razorpay refused it (too little balance, a payment older than 6 months); the order stays `paid`, its tickets valid, `details.reason` names why and `details.order` is the order as it stands; the organizer is mailed and the buyer told nothing. Call again to retry (after adding funds, say). The body, if any, must be empty (`{}`): partial refunds are not offered.',
+    'Asks Razorpay to refund `amount` paise, or the `tickets` listed (their share of what was paid; they are voided and their seats go back on sale once the refund is processed), or, with neither, what remains. Repeatable until everything paid is refunded. The amount is reserved on the order at once (`refunded_amount`), so refunds racing for the last rupee get it once: one asking for more than remains is refused with **409 `REFUND_EXCEEDS_REMAINING`** (`details.requested`, `details.remaining`). **200**: Razorpay processed the refund (usually at once): the order is `partially_refunded`, or `refunded` once nothing remains (every ticket voided), and the buyer is told by email; with neither field, a call on an order with nothing left to refund answers the order as it stands. **202**: Razorpay took the refund, or could not be reached, and it is not finished; `refund.status` and its entry in `refunds` say `pending` until it ends (by Razorpay’s webhook or the server asking again with backoff). **409 `REFUND_FAILED`**: Razorpay refused it (too little balance, a payment older than 6 months); the order keeps its state, its tickets valid, the amount may be asked for again; `details.reason` names why and `details.order` is the order as it stands; the organizer is mailed and the buyer told nothing.',
   request: { params: IdParam, body: { required: false, content: { 'application/json': { schema: RefundOrderBody } } } },
   responses: {
     200: { description: 'The refunded order.', content: orderJson },
@@ -130,7 +130,7 @@ const REFUND_FAILURE_REASONS: readonly RefundFailureReason[] = ['insufficient_ba
  * pending at the gateway, 409 `REFUND_FAILED` refused. The order is written either way.
  */
 function refundAnswer(order: OrderDoc, body: Order): { status: 200 | 202 } | AppError {
-  if (order.status === 'refunded' || !order.refund) return { status: 200 };
+  if (order.status === 'refunded' || !order.refund || order.refund.status === 'processed') return { status: 200 };
   if (order.refund.status === 'pending') return { status: 202 };
   const code = order.refund.failure_code ?? 'refused';
   const details: RefundFailedDetails = { reason: REFUND_FAILURE_REASONS.find((r) => r === code) ?? 'refused', order: body };
@@ -168,7 +168,8 @@ export function orderRoutes() {
       return c.json(await orderBody(c, await c.var.services.orders.cancel(accessOf(c, client_secret), c.req.valid('param').id)), 200);
     })
     .openapi(refundOrder, async (c) => {
-      const order = await c.var.services.fulfilment.refund(c.get('owner'), c.req.valid('param').id, undefined, auditContext(c));
+      const input = (c.req.valid('json') ?? {}) as RefundOrderParams;
+      const order = await c.var.services.fulfilment.refund(c.get('owner'), c.req.valid('param').id, input, auditContext(c));
       const body = await orderBody(c, order);
       const answer = refundAnswer(order, body);
       if (answer instanceof AppError) throw answer;

@@ -26,6 +26,7 @@ export const EventLogEntrySchema = z
     entryOf('order.paid', OrderSchema),
     entryOf('order.expired', OrderSchema),
     entryOf('order.cancelled', OrderSchema),
+    entryOf('order.partially_refunded', OrderSchema),
     entryOf('order.refunded', OrderSchema),
     entryOf('ticket.issued', TicketSchema),
     entryOf('ticket.voided', TicketSchema),

@@ -8,6 +8,7 @@ import {
   type PayOrderParams,
   type PublicTicket,
   type TestGatewayPayParams,
+  type RefundOrderParams,
   type Ticket,
   type VerifyOrderParams,
 } from '@trendy-tickets/sdk';
@@ -66,10 +67,16 @@ export const VerifyOrderBody = z
 export const ClientSecretBody = z.strictObject({ client_secret: clientSecret }).openapi('OrderAccessParams');
 
 /**
- * A refund is always of the whole order, so it takes no fields yet: an `amount` sent in the
- * hope of a partial refund is refused rather than quietly refunding everything.
+ * What to refund: `amount` paise, or the `tickets` (of the order, not voided) whose share of the
+ * payment goes back; never both. Neither refunds what remains. Razorpay refunds ₹1 at least.
  */
-export const RefundOrderBody = z.strictObject({}).openapi('RefundOrderParams');
+export const RefundOrderBody = z
+  .strictObject({
+    amount: z.number().int().min(100, 'must be at least 100 paise (₹1), the least Razorpay refunds').optional(),
+    tickets: z.array(z.string().max(64)).min(1).max(100).optional(),
+  })
+  .refine((b) => b.amount === undefined || b.tickets === undefined, { message: 'send amount or tickets, not both', path: ['tickets'] })
+  .openapi('RefundOrderParams');
 
 export const ClientSecretQuery = z.strictObject({ client_secret: clientSecret });
 
@@ -171,6 +178,17 @@ const OrderBreakdownSchema = z
   })
   .openapi('OrderBreakdown', { description: 'The tickets, the convenience fee and GST by kind, adding up to `total`, the amount charged (docs/gst.md).' });
 
+const OrderRefundSchema = z.object({
+  status: z.enum(['pending', 'processed', 'failed']),
+  amount: z.number().int(),
+  reason: z.string(),
+  failure_reason: z.string().nullable(),
+  requested_at: timestampOut,
+  updated_at: timestampOut,
+});
+
+const OrderRefundRecordSchema = OrderRefundSchema.extend({ id: z.string(), tickets: z.array(z.string()) }).openapi('OrderRefund');
+
 export const OrderSchema = z
   .object({
     id: z.string(),
@@ -178,7 +196,7 @@ export const OrderSchema = z
     created_at: timestampOut,
     livemode: z.boolean(),
     event: z.string(),
-    status: z.enum(['awaiting_verification', 'awaiting_payment', 'paid', 'refunded', 'expired', 'cancelled']),
+    status: z.enum(['awaiting_verification', 'awaiting_payment', 'paid', 'partially_refunded', 'refunded', 'expired', 'cancelled']),
     items: z.array(z.object({ ticket_type: z.string(), name: z.string(), quantity: z.number().int(), unit_price: z.number().int() })),
     quantity: z.number().int(),
     amount: z.number().int(),
@@ -198,20 +216,12 @@ export const OrderSchema = z
         currency: z.literal('INR'),
       })
       .nullable(),
-    refund: z
-      .object({
-        status: z.enum(['pending', 'processed', 'failed']),
-        amount: z.number().int(),
-        reason: z.string(),
-        failure_reason: z.string().nullable(),
-        requested_at: timestampOut,
-        updated_at: timestampOut,
-      })
-      .nullable()
-      .openapi({
-        description:
-          'The refund of the payment, once one was asked for. The order turns `refunded` only when Razorpay reports the refund `processed`; while `pending` it stays `paid`, and a `failed` refund (say, too little balance at Razorpay) leaves it `paid` with `failure_reason` saying why.',
-      }),
+    refund: OrderRefundSchema.nullable().openapi({
+      description:
+        'The refund changed last, once one was asked for. The order turns `partially_refunded` or `refunded` only when Razorpay reports a refund `processed`; while `pending` the order keeps its state, and a `failed` refund (say, too little balance at Razorpay) leaves it so, with `failure_reason` saying why.',
+    }),
+    refunds: z.array(OrderRefundRecordSchema).openapi({ description: 'Every refund asked for, oldest first.' }),
+    refunded_amount: z.number().int().openapi({ description: 'Paise refunded or being refunded (pending included, failed not); never more than `amount`.' }),
     tracking: z
       .object({ source: z.string().optional(), medium: z.string().optional(), campaign: z.string().optional(), term: z.string().optional(), content: z.string().optional() })
       .nullable()
@@ -238,4 +248,5 @@ export const orderBodiesMatchWireTypes: [
   Exact<z.input<typeof PayOrderBody>, PayOrderParams>,
   Exact<z.input<typeof IssueTicketsBody>, IssueTicketsParams>,
   Exact<z.input<typeof TestGatewayBody>, Required<TestGatewayPayParams>>,
-] = [true, true, true, true, true, true];
+  Exact<z.input<typeof RefundOrderBody>, RefundOrderParams>,
+] = [true, true, true, true, true, true, true];
