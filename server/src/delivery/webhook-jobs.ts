@@ -6,6 +6,7 @@
 import type { Outbox, OutboxJob, WebhookFanout } from '../domain/ports.js';
 import { createJobWorker, type JobWorker, type JobWorkerOptions } from './job-worker.js';
 import { exponentialBackoff } from './outbox-policy.js';
+import { DELIVERY_TIMEOUT_MS } from './webhook-delivery.js';
 
 /**
  * The events log's fan-out over the job queue: `endpointsFor` says who subscribes, and each
@@ -30,6 +31,20 @@ export function createWebhookFanout(options: { outbox: Outbox; endpointsFor: Web
 export const WEBHOOK_RETRY = { maxAttempts: 16, backoff: exponentialBackoff({ baseMs: 60_000, maxMs: 12 * 3_600_000 }) } as const;
 
 /**
+ * Deliveries one server sends at the same time. Few, so deliveries never crowd out the checkout
+ * on the same server: a backlog drains after a rush rather than during it (decision 0034).
+ */
+export const WEBHOOK_CONCURRENCY = 2;
+
+/**
+ * Deliveries claimed by one store update: as many as can all time out one after another,
+ * `WEBHOOK_CONCURRENCY` at a time, within half the lease, so a claim never outlives its lease.
+ */
+export function webhookClaimSize(leaseMs: number, concurrency = WEBHOOK_CONCURRENCY): number {
+  return concurrency * Math.max(1, Math.floor(leaseMs / (2 * DELIVERY_TIMEOUT_MS)));
+}
+
+/**
  * The worker of the `webhook` channel. `deliver` sends one entry to one endpoint and throws
  * on anything but success; what it resolves with is stored on the job.
  *
@@ -40,9 +55,12 @@ export function createWebhookWorker(
   options: Omit<JobWorkerOptions, 'channel' | 'perform'> & { deliver: (job: OutboxJob & { payload: { event: string; endpoint: string } }) => Promise<Record<string, unknown>> },
 ): JobWorker {
   const { deliver, ...common } = options;
+  const concurrency = options.concurrency ?? WEBHOOK_CONCURRENCY;
   return createJobWorker({
     maxAttempts: WEBHOOK_RETRY.maxAttempts,
     backoff: WEBHOOK_RETRY.backoff,
+    concurrency,
+    claimSize: webhookClaimSize(options.leaseMs ?? 60_000, concurrency),
     ...common,
     channel: 'webhook',
     perform: (job) => deliver(job as OutboxJob & { payload: { event: string; endpoint: string } }),
