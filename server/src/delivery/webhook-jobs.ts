@@ -3,10 +3,15 @@
  * events-log entry, and the worker that runs them (docs/domain-events.md#subscribers).
  * What a delivery does (the signed POST) is handed in as `deliver`.
  */
-import type { Outbox, OutboxJob, WebhookFanout } from '../domain/ports.js';
+import type { EnqueueInput, Outbox, OutboxJob, WebhookDeliveryInput, WebhookFanout } from '../domain/ports.js';
 import { createJobWorker, type JobWorker, type JobWorkerOptions } from './job-worker.js';
 import { exponentialBackoff } from './outbox-policy.js';
 import { DELIVERY_TIMEOUT_MS } from './webhook-delivery.js';
+
+/** The job of one delivery. */
+function deliveryJob({ event, endpoint, dedupeKey, account, livemode }: WebhookDeliveryInput): EnqueueInput & { dedupeKey: string } {
+  return { channel: 'webhook', kind: 'webhook', to: endpoint, payload: { event, endpoint }, dedupeKey, owner: { account, livemode } };
+}
 
 /**
  * The events log's fan-out over the job queue: `endpointsFor` says who subscribes, and each
@@ -19,7 +24,10 @@ export function createWebhookFanout(options: { outbox: Outbox; endpointsFor: Web
   return {
     endpointsFor: options.endpointsFor,
     async enqueueDelivery({ event, endpoint, dedupeKey, account, livemode }) {
-      await options.outbox.enqueue({ channel: 'webhook', kind: 'webhook', to: endpoint, payload: { event, endpoint }, dedupeKey, owner: { account, livemode } });
+      await options.outbox.enqueue(deliveryJob({ event, endpoint, dedupeKey, account, livemode }));
+    },
+    async enqueueDeliveries(inputs) {
+      await options.outbox.enqueueMany(inputs.map(deliveryJob));
     },
   };
 }
