@@ -39,8 +39,8 @@ export function createWebhookFanout(options: { outbox: Outbox; endpointsFor: Web
 export const WEBHOOK_RETRY = { maxAttempts: 16, backoff: exponentialBackoff({ baseMs: 60_000, maxMs: 12 * 3_600_000 }) } as const;
 
 /**
- * Deliveries one server sends at the same time. Few, so deliveries never crowd out the checkout
- * on the same server: a backlog drains after a rush rather than during it (decision 0034).
+ * Deliveries one server sends at the same time. Few, because they share the server with the
+ * checkout; two keep one slow receiver from holding up the rest (decision 0034).
  */
 export const WEBHOOK_CONCURRENCY = 2;
 
