@@ -71,9 +71,9 @@ export function webhookDeliverer(services: Services, publicUrl: string) {
     const attempt = await services.sendWebhook(job.payload.endpoint, { id: entry.id, type: entry.type }, entry.body);
     if (!attempt) return { skipped: 'endpoint deleted or disabled' };
     if (!attempt.ok) throw new Error(attempt.error ?? `the endpoint answered ${attempt.status}`);
-    // The attempt's status and latency are in the endpoint's deliveries; the job keeps nothing of
-    // its own, so the deliveries of one claim are completed together (delivery/job-worker.ts).
-    return {};
+    // The job keeps the answer's status; its latency (different for each) is in the endpoint's
+    // deliveries, so the deliveries of one claim answered alike are completed together (delivery/job-worker.ts).
+    return { status: attempt.status };
   };
 }
 
