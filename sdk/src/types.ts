@@ -973,6 +973,12 @@ export interface WebhookEndpoint {
   description: string | null;
   /** A disabled endpoint receives nothing. */
   disabled: boolean;
+  /** Why it is disabled: by the organizer, or automatically after failing for 3 days; null while enabled. */
+  disabled_reason: 'organizer' | 'failing' | null;
+  /** When it was last disabled; null while enabled. */
+  disabled_at: Timestamp | null;
+  /** Since when every delivery attempt has failed; null after a success, or before any attempt. */
+  failing_since: Timestamp | null;
   /** `whsec_…`: only in the answer that created it or rolled its secret. */
   secret?: string;
 }

@@ -49,16 +49,36 @@ export type WebhookJob = OutboxJob & { payload: { event: string; endpoint: strin
  * @example createWebhookWorker({ store, deliver: webhookDeliverer(services, config.publicUrl) }).start();
  */
 export function webhookDeliverer(services: Services, publicUrl: string) {
+  // An entry never changes once recorded, and each goes to every subscribed endpoint: its JSON
+  // is read and made once for all of them (a promise, so deliveries running together share it).
+  const bodies = new Map<string, Promise<{ id: string; type: string; body: string }>>();
+  const entryBody = (account: string, livemode: boolean, id: string) => {
+    const key = `${account}:${livemode}:${id}`;
+    let body = bodies.get(key);
+    if (!body) {
+      body = services.domainEvents
+        .get({ account, livemode }, id)
+        .then((entry) => ({ id: entry._id, type: entry.type, body: JSON.stringify(toEventLogEntryJson(entry, publicUrl)) }));
+      body.catch(() => bodies.delete(key));
+      bodies.set(key, body);
+      if (bodies.size > ENTRY_BODIES_KEPT) bodies.delete(bodies.keys().next().value as string);
+    }
+    return body;
+  };
   return async (job: WebhookJob): Promise<Record<string, unknown>> => {
     if (job.account === undefined || job.livemode === undefined) throw new Error(`webhook job ${job._id} names no account`);
-    const entry = await services.domainEvents.get({ account: job.account, livemode: job.livemode }, job.payload.event);
-    const body = JSON.stringify(toEventLogEntryJson(entry, publicUrl));
-    const attempt = await services.sendWebhook(job.payload.endpoint, { id: entry._id, type: entry.type }, body);
+    const entry = await entryBody(job.account, job.livemode, job.payload.event);
+    const attempt = await services.sendWebhook(job.payload.endpoint, { id: entry.id, type: entry.type }, entry.body);
     if (!attempt) return { skipped: 'endpoint deleted or disabled' };
     if (!attempt.ok) throw new Error(attempt.error ?? `the endpoint answered ${attempt.status}`);
-    return { status: attempt.status, latency_ms: attempt.latency_ms };
+    // The job keeps the answer's status; its latency (different for each) is in the endpoint's
+    // deliveries, so the deliveries of one claim answered alike are completed together (delivery/job-worker.ts).
+    return { status: attempt.status };
   };
 }
+
+/** Entries whose webhook body a server keeps: more than one claim of deliveries spans. */
+const ENTRY_BODIES_KEPT = 256;
 
 /** The periodic work of the installation; each job runs on one server at a time (see `domain/leases.ts`). */
 export function backgroundJobs(services: Services, logger?: Logger): BackgroundJob[] {

@@ -8,6 +8,11 @@
  * claims a job with ONE conditional update that sets a lease, so workers on any number of
  * servers never run the same job while its lease holds, and one that dies mid-job leaves an
  * expired lease the next worker reclaims. Completion is conditional on the lease token.
+ *
+ * A worker may claim several jobs at once (`claimSize`): one update leases them all under one
+ * token, and jobs that succeeded with the same result are completed by one update too, so a
+ * busy channel (webhooks: one job per event and endpoint) costs a few store operations per
+ * batch rather than several per job. Each job still succeeds, fails and retries on its own.
  */
 import { hostname } from 'node:os';
 import { systemClock, type Clock } from '../kernel/clock.js';
@@ -42,6 +47,13 @@ export interface JobWorkerOptions {
   pollMs?: number;
   /** Jobs one `runOnce` handles at most, so `stop()` never waits for a long backlog (default 50). */
   batchSize?: number;
+  /**
+   * Jobs claimed by one store update (default 1). They share a lease, so `claimSize` ÷
+   * `concurrency` sends one after another must fit in `leaseMs`.
+   */
+  claimSize?: number;
+  /** Jobs of a claim performed at the same time (default 1). */
+  concurrency?: number;
   /** Reports errors the loop survives (store unreachable, a lease lost mid-send). */
   onError?: (error: unknown, job?: OutboxJob) => void;
 }
@@ -93,6 +105,8 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
   const batchSize = options.batchSize ?? 50;
   const onError = options.onError ?? (() => undefined);
   const isPermanent = options.isPermanent ?? (() => false);
+  const claimSize = Math.max(1, options.claimSize ?? 1);
+  const concurrency = Math.max(1, options.concurrency ?? 1);
   // Mail jobs were stored before channels existed and carry none.
   const channel: Filter = options.channel === 'mail' ? { channel: op.exists(false) } : { channel: options.channel };
 
@@ -111,28 +125,40 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
     ],
   });
 
-  async function claim(): Promise<OutboxJob | null> {
+  /** Due candidates, oldest first; two queries, each served by its own index (`outbox.ts`). */
+  async function candidates(now: Date, limit: number): Promise<OutboxJob[]> {
+    const [pending, lapsed] = await Promise.all([
+      jobs.find({ ...channel, state: 'pending', next_attempt_at: op.lte(now) }, { sort: { next_attempt_at: 1 }, limit }),
+      jobs.find({ ...channel, state: 'sending', lease_until: op.lte(now) }, { sort: { lease_until: 1 }, limit }),
+    ]);
+    return [...lapsed, ...pending].slice(0, limit);
+  }
+
+  const lease = (now: Date, token: string) => ({
+    $set: { state: 'sending', lease_owner: id, lease_token: token, lease_until: new Date(now.getTime() + leaseMs), updated_at: now },
+    $inc: { attempts: 1 },
+  });
+
+  /** Claims up to `claimSize` due jobs; an empty list when none are due (or others took them all). */
+  async function claim(): Promise<OutboxJob[]> {
     const now = clock.now();
-    const candidates = await jobs.find(due(now), { sort: { next_attempt_at: 1 }, limit: CLAIM_CANDIDATES });
-    for (const candidate of candidates) {
-      // The claim itself is the atomic step: it matches only while the job is still due,
-      // so of two workers racing for one candidate exactly one gets it.
-      const claimed = await jobs.findOneAndUpdate(
-        { _id: candidate._id, ...due(now) },
-        {
-          $set: {
-            state: 'sending',
-            lease_owner: id,
-            lease_token: randomBase62(16),
-            lease_until: new Date(now.getTime() + leaseMs),
-            updated_at: now,
-          },
-          $inc: { attempts: 1 },
-        },
-      );
-      if (claimed) return claimed;
+    if (claimSize === 1) {
+      for (const candidate of await candidates(now, CLAIM_CANDIDATES)) {
+        // The claim itself is the atomic step: it matches only while the job is still due,
+        // so of two workers racing for one candidate exactly one gets it.
+        const claimed = await jobs.findOneAndUpdate({ _id: candidate._id, ...due(now) }, lease(now, randomBase62(16)));
+        if (claimed) return [claimed];
+      }
+      return [];
     }
-    return null;
+    const ids = (await candidates(now, claimSize)).map((job) => job._id);
+    if (ids.length === 0) return [];
+    // One update leases every candidate still due; the token tells this claim's jobs from those
+    // another worker leased in between, which the update left alone.
+    const token = randomBase62(16);
+    const leased = await jobs.updateMany({ _id: op.in(ids), ...due(now) }, lease(now, token));
+    if (leased.matched === 0) return [];
+    return jobs.find({ _id: op.in(ids), lease_token: token }, { sort: { next_attempt_at: 1 } });
   }
 
   /** Applies an outcome only while this worker still holds the job's lease. */
@@ -147,18 +173,58 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
     return result.matched === 1;
   }
 
-  async function handle(job: OutboxJob, summary: JobRunSummary): Promise<void> {
+  /**
+   * Completes jobs of one claim that succeeded with the same result in one update, still only
+   * where this claim's lease holds; a job another worker took over meanwhile is left to it.
+   */
+  async function finishSent(sent: Array<{ job: OutboxJob; result: Record<string, unknown> }>, summary: JobRunSummary): Promise<void> {
+    const groups = new Map<string, typeof sent>();
+    for (const item of sent) {
+      const key = JSON.stringify([item.job.lease_token, item.result, item.job.secret_fields ?? []]);
+      groups.set(key, [...(groups.get(key) ?? []), item]);
+    }
+    for (const group of groups.values()) {
+      const [first] = group;
+      if (!first) continue;
+      if (group.length === 1) {
+        await record(first.job, 'sent', { ...first.result, state: 'sent', sent_at: clock.now() }, summary);
+        continue;
+      }
+      const now = clock.now();
+      const erase = Object.fromEntries((first.job.secret_fields ?? []).map((field) => [`payload.${field}`, '' as const]));
+      const done = await jobs.updateMany(
+        { _id: op.in(group.map((item) => item.job._id)), lease_token: first.job.lease_token },
+        { $set: { ...first.result, state: 'sent', sent_at: now, updated_at: now }, $unset: { lease_owner: '', lease_token: '', lease_until: '', ...erase } },
+      );
+      summary.sent += done.matched;
+      const lost = group.length - done.matched;
+      if (lost > 0) {
+        summary.lost += lost;
+        onError(new Error(`${lost} of ${group.length} jobs: lease lost before the result (sent) was recorded`), first.job);
+      }
+    }
+  }
+
+  async function record(job: OutboxJob, kind: 'sent' | 'retried' | 'dead', outcome: Record<string, unknown>, summary: JobRunSummary): Promise<void> {
+    if (await finish(job, outcome)) {
+      summary[kind]++;
+    } else {
+      summary.lost++;
+      onError(new Error(`Job ${job._id}: lease lost before the result (${kind}) was recorded`), job);
+    }
+  }
+
+  /** Performs one job; a success is returned for {@link finishSent}, a failure recorded at once. */
+  async function handle(job: OutboxJob, summary: JobRunSummary): Promise<{ job: OutboxJob; result: Record<string, unknown> } | null> {
     if (job.attempts > maxAttempts) {
       // Only a reclaimed lease gets here: the last attempt's worker died mid-send.
       if (await finish(job, { state: 'dead', last_error: 'lease expired during the last attempt' })) summary.dead++;
-      return;
+      return null;
     }
     let outcome: Record<string, unknown>;
-    let kind: 'sent' | 'retried' | 'dead';
+    let kind: 'retried' | 'dead';
     try {
-      const result = await options.perform(job);
-      kind = 'sent';
-      outcome = { ...result, state: 'sent', sent_at: clock.now() };
+      return { job, result: await options.perform(job) };
     } catch (error) {
       const last_error = describe(error);
       if (job.attempts >= maxAttempts || isPermanent(error)) {
@@ -170,20 +236,32 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
         outcome = { state: 'pending', last_error, next_attempt_at: new Date(clock.now().getTime() + delay) };
       }
     }
-    if (await finish(job, outcome)) {
-      summary[kind]++;
-    } else {
-      summary.lost++;
-      onError(new Error(`Job ${job._id}: lease lost before the result (${kind}) was recorded`), job);
-    }
+    await record(job, kind, outcome, summary);
+    return null;
+  }
+
+  /** Performs a claim's jobs, `concurrency` at a time, then completes the successes together. */
+  async function handleClaim(claimed: OutboxJob[], summary: JobRunSummary): Promise<void> {
+    const sent: Array<{ job: OutboxJob; result: Record<string, unknown> }> = [];
+    let next = 0;
+    const lane = async () => {
+      while (next < claimed.length) {
+        const job = claimed[next++] as OutboxJob;
+        const done = await handle(job, summary);
+        if (done) sent.push(done);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, lane));
+    await finishSent(sent, summary);
   }
 
   async function drain(): Promise<JobRunSummary> {
     const summary: JobRunSummary = { sent: 0, retried: 0, dead: 0, lost: 0 };
-    for (let handled = 0; handled < batchSize && !stopping; handled++) {
-      const job = await claim();
-      if (!job) break;
-      await handle(job, summary);
+    for (let handled = 0; handled < batchSize && !stopping; ) {
+      const claimed = await claim();
+      if (claimed.length === 0) break;
+      await handleClaim(claimed, summary);
+      handled += claimed.length;
     }
     return summary;
   }

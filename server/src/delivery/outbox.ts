@@ -18,7 +18,7 @@ import { AppError, notFound } from '../kernel/errors.js';
 import { systemClock, type Clock } from '../kernel/clock.js';
 import { newId } from '../kernel/ids.js';
 import { op, DuplicateKeyError, type Filter, type IndexSpec, type Store } from '../store/port.js';
-import { OUTBOX_STATES, type Outbox, type OutboxJob, type OutboxState } from '../domain/ports.js';
+import { OUTBOX_STATES, type EnqueueInput, type Outbox, type OutboxJob, type OutboxState } from '../domain/ports.js';
 import type { MailMessage, Mailer } from './mailer.js';
 import { OUTBOX_COLLECTION } from './outbox-collection.js';
 import { isPermanentFailure } from './outbox-policy.js';
@@ -63,24 +63,27 @@ export function createOutbox(options: { store: Store; clock?: Clock }): Outbox {
     return job;
   }
 
+  function newJob(input: EnqueueInput, now: Date): OutboxJob {
+    return {
+      _id: newId('mail'),
+      kind: input.kind,
+      to: input.to,
+      payload: input.payload,
+      ...(input.dedupeKey === undefined ? {} : { dedupe_key: input.dedupeKey }),
+      ...(input.secretFields === undefined ? {} : { secret_fields: input.secretFields }),
+      ...(input.channel === undefined ? {} : { channel: input.channel }),
+      ...(input.owner === undefined ? {} : { account: input.owner.account, livemode: input.owner.livemode }),
+      state: 'pending',
+      attempts: 0,
+      next_attempt_at: now,
+      created_at: now,
+      updated_at: now,
+    };
+  }
+
   return {
     async enqueue(input) {
-      const now = clock.now();
-      const job: OutboxJob = {
-        _id: newId('mail'),
-        kind: input.kind,
-        to: input.to,
-        payload: input.payload,
-        ...(input.dedupeKey === undefined ? {} : { dedupe_key: input.dedupeKey }),
-        ...(input.secretFields === undefined ? {} : { secret_fields: input.secretFields }),
-        ...(input.channel === undefined ? {} : { channel: input.channel }),
-        ...(input.owner === undefined ? {} : { account: input.owner.account, livemode: input.owner.livemode }),
-        state: 'pending',
-        attempts: 0,
-        next_attempt_at: now,
-        created_at: now,
-        updated_at: now,
-      };
+      const job = newJob(input, clock.now());
       try {
         await jobs.insertOne(job);
         return { job, created: true };
@@ -90,6 +93,31 @@ export function createOutbox(options: { store: Store; clock?: Clock }): Outbox {
         if (!existing) throw error; // deleted in between (by an operator); let the caller retry
         return { job: existing, created: false };
       }
+    },
+
+    async enqueueMany(inputs) {
+      if (inputs.length === 0) return 0;
+      const now = clock.now();
+      const fresh = inputs.map((input) => newJob(input, now));
+      try {
+        await jobs.insertMany(fresh);
+        return fresh.length;
+      } catch (error) {
+        if (!(error instanceof DuplicateKeyError)) throw error;
+      }
+      // Some were queued before (the same change handed over again): store only the others.
+      const queued = new Set((await jobs.find({ dedupe_key: op.in(inputs.map((input) => input.dedupeKey)) })).map((job) => job.dedupe_key));
+      let stored = 0;
+      for (const job of fresh) {
+        if (queued.has(job.dedupe_key)) continue;
+        try {
+          await jobs.insertOne(job);
+          stored++;
+        } catch (error) {
+          if (!(error instanceof DuplicateKeyError)) throw error;
+        }
+      }
+      return stored;
     },
 
     get,

@@ -63,6 +63,7 @@ describe('the events log', () => {
     const fanout: WebhookFanout = {
       endpointsFor: async (_account, _livemode, type) => (type === 'event.created' ? ['we_a', 'we_b'] : []),
       enqueueDelivery: async ({ dedupeKey }) => void queued.push(dedupeKey),
+      enqueueDeliveries: async (inputs) => void queued.push(...inputs.map((input) => input.dedupeKey)),
     };
     const log = createDomainEvents({ store, clock, fanout });
     const { event } = await log.record({ type: 'event.created', ...owner, snapshot: { kind: 'event', event: eventDoc('evt_1') } });

@@ -159,11 +159,10 @@ export function createDomainEvents({ store, clock, fanout = noWebhookFanout }: D
   /** Hands an event to every subscribed endpoint; each job is keyed by event and endpoint, so repeating this is harmless. */
   async function fanOut(event: DomainEventDoc, endpointsFor = fanout.endpointsFor): Promise<void> {
     const endpoints = await endpointsFor(event.account, event.livemode, event.type);
-    // Queued together, so the embedded store commits them in one batch rather than one each.
-    await Promise.all(
-      endpoints.map((endpoint) =>
-        fanout.enqueueDelivery({ event: event._id, endpoint, dedupeKey: `webhook:${event._id}:${endpoint}`, account: event.account, livemode: event.livemode }),
-      ),
+    if (endpoints.length === 0) return;
+    // One write for all of them: this runs inside the request that made the change.
+    await fanout.enqueueDeliveries(
+      endpoints.map((endpoint) => ({ event: event._id, endpoint, dedupeKey: `webhook:${event._id}:${endpoint}`, account: event.account, livemode: event.livemode })),
     );
   }
 

@@ -71,6 +71,11 @@ export interface EnqueueInput {
 export interface Outbox {
   /** Stores a pending job; with a `dedupeKey` already used, returns that job and `created: false`. */
   enqueue(input: EnqueueInput): Promise<{ job: OutboxJob; created: boolean }>;
+  /**
+   * Stores those of `inputs` (each with a `dedupeKey`) whose key is not used yet, in one write
+   * when none is; resolves how many it stored. For many jobs queued by one change.
+   */
+  enqueueMany(inputs: readonly (EnqueueInput & { dedupeKey: string })[]): Promise<number>;
   /** @throws AppError NOT_FOUND */
   get(id: string): Promise<OutboxJob>;
   /** Newest first, optionally one state only. `limit` defaults to 50 (max 200). */
@@ -109,11 +114,23 @@ export interface WebhookFanout {
    * Queues one delivery of the event to the endpoint. Must be idempotent on `dedupeKey`
    * (`webhook:<event id>:<endpoint id>`): the same event is handed over more than once.
    */
-  enqueueDelivery(input: { event: string; endpoint: string; dedupeKey: string; account: string; livemode: boolean }): Promise<void>;
+  enqueueDelivery(input: WebhookDeliveryInput): Promise<void>;
+  /** Queues the deliveries of one event to all its endpoints at once (one store write), as idempotently. */
+  enqueueDeliveries(inputs: readonly WebhookDeliveryInput[]): Promise<void>;
+}
+
+/** One delivery of an events-log entry to one endpoint. */
+export interface WebhookDeliveryInput {
+  event: string;
+  endpoint: string;
+  dedupeKey: string;
+  account: string;
+  livemode: boolean;
 }
 
 /** Subscribes nobody: the events log's fan-out before webhook endpoints are wired in. */
 export const noWebhookFanout: WebhookFanout = {
   endpointsFor: async () => [],
   enqueueDelivery: async () => undefined,
+  enqueueDeliveries: async () => undefined,
 };

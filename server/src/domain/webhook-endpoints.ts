@@ -42,6 +42,17 @@ export const SUBSCRIBERS_TTL_MS = 5_000;
 /** How many account-and-mode lists the process keeps at most. */
 const SUBSCRIBERS_CACHE_ENTRIES = 10_000;
 
+/**
+ * How long this process sends deliveries to an endpoint as it read it, instead of reading it
+ * again for each one: an event goes to every endpoint of the account, so a sale is a dozen
+ * deliveries to the same few endpoints. Changes made on this process (and the automatic
+ * disabling) drop it at once; another server process's within this time (docs/webhooks.md#delivery).
+ */
+export const DELIVERY_TARGET_TTL_MS = 1_000;
+
+/** Endpoints kept for delivery, and opened signing secrets, at most. */
+const DELIVERY_CACHE_ENTRIES = 1_000;
+
 /** How long delivery attempts are kept for the console. */
 const DELIVERY_RETENTION_SECONDS = 30 * 24 * 60 * 60;
 
@@ -193,10 +204,15 @@ export function createWebhookEndpointService({
   const modeKey = (account: string, livemode: boolean) => `${account}:${livemode ? 'live' : 'test'}`;
   // Bumped by every change, so a list read while a change was being made is not kept.
   let changeCount = 0;
+  // Endpoints as read for delivery, with their failure record kept up to date by this process's attempts.
+  const targets = new TtlCache<string, WebhookEndpointDoc>(clock, DELIVERY_TARGET_TTL_MS, DELIVERY_CACHE_ENTRIES);
+  // Opening a sealed secret is an AES-GCM decryption; a sealed value always opens to the same secret.
+  const opened = new TtlCache<string, string>(clock, 60_000, DELIVERY_CACHE_ENTRIES);
   /** Drops the cached list after a change on this process, so the next entry sees the change. */
   const forget = (owner: Owner) => {
     changeCount++;
     enabledByMode.delete(modeKey(owner.account, owner.livemode));
+    targets.deleteWhere((doc) => doc.account === owner.account && doc.livemode === owner.livemode);
   };
   const health = createEndpointHealth({ endpoints, accounts: store.collection<AccountDoc>('accounts'), outbox, clock, onDisabled: forget });
 
@@ -223,7 +239,17 @@ export function createWebhookEndpointService({
   }
 
   function openSecrets(doc: WebhookEndpointDoc, now: Date): string[] {
-    return doc.secrets.filter((s) => s.expires_at === null || s.expires_at > now).map((s) => box.open(s.sealed));
+    return doc.secrets.filter((s) => s.expires_at === null || s.expires_at > now).map((s) => opened.get(s.sealed) ?? opened.set(s.sealed, box.open(s.sealed)));
+  }
+
+  /** The endpoint as a delivery sees it: read at most {@link DELIVERY_TARGET_TTL_MS} ago, or null once deleted. */
+  async function forDelivery(endpointId: string): Promise<WebhookEndpointDoc | null> {
+    const cached = targets.get(endpointId);
+    if (cached) return cached;
+    const before = changeCount;
+    const doc = await endpoints.findOne({ _id: endpointId });
+    if (doc && changeCount === before) targets.set(endpointId, doc);
+    return doc;
   }
 
   return {
@@ -360,7 +386,7 @@ export function createWebhookEndpointService({
      * the delivery was queued (the job then ends without sending).
      */
     async deliveryTarget(endpointId: string): Promise<WebhookTarget | null> {
-      const doc = await endpoints.findOne({ _id: endpointId });
+      const doc = await forDelivery(endpointId);
       if (!doc || doc.disabled) return null;
       return { id: doc._id, url: doc.url, livemode: doc.livemode, secrets: openSecrets(doc, clock.now()) };
     },
@@ -368,10 +394,11 @@ export function createWebhookEndpointService({
     /**
      * Keeps one delivery attempt for the console's list of recent deliveries, and notes it in the
      * endpoint's failure record: three days of failures disable the endpoint and mail the organizer
-     * (`webhook-endpoint-health.ts`).
+     * (`webhook-endpoint-health.ts`). The endpoint's failure record is the one this process keeps
+     * from its attempts: the store is written only when it changes (a streak starts or ends).
      */
     async recordDelivery(endpointId: string, event: { id: string; type: string }, attempt: DeliveryAttempt): Promise<WebhookDeliveryDoc | null> {
-      const endpoint = await endpoints.findOne({ _id: endpointId });
+      const endpoint = await forDelivery(endpointId);
       if (!endpoint) return null;
       const doc: WebhookDeliveryDoc = {
         _id: newId('whd'),
@@ -383,7 +410,13 @@ export function createWebhookEndpointService({
         created_at: clock.now(),
       };
       await deliveries.insertOne(doc);
+      const streakBefore = endpoint.failing_since ?? null;
       await health.noteAttempt(endpoint, attempt);
+      // The next attempt of this process starts from this one's outcome, as the store now has it
+      // (a streak another server started first is seen within the cache time).
+      const streak = attempt.ok ? null : (streakBefore ?? doc.created_at);
+      const cached = targets.get(endpointId);
+      if (cached && (cached.failing_since ?? null) === streakBefore) cached.failing_since = streak;
       return doc;
     },
 

@@ -306,6 +306,10 @@ export function toWebhookEndpointJson(doc: WebhookEndpointDoc, secret?: string):
     enabled_events: doc.enabled_events,
     description: doc.description,
     disabled: doc.disabled,
+    // Only a disabled endpoint has a reason: an endpoint enabled again keeps no stale one.
+    disabled_reason: doc.disabled ? (doc.disabled_reason ?? null) : null,
+    disabled_at: doc.disabled ? isoOrNull(doc.disabled_at ?? null) : null,
+    failing_since: isoOrNull(doc.failing_since ?? null),
     ...(secret === undefined ? {} : { secret }),
   };
 }

@@ -36,6 +36,17 @@ describe('the job queue’s webhook channel', () => {
     expect(jobs[0]).toMatchObject({ channel: 'webhook', kind: 'webhook', to: 'we_a', payload: { event: 'ev_1', endpoint: 'we_a' }, state: 'pending' });
   });
 
+  it('queues an entry’s deliveries together, and handed over again with a new endpoint queues only that one', async () => {
+    const f = fanout();
+    const to = (endpoint: string) => ({ event: 'ev_1', endpoint, dedupeKey: `webhook:ev_1:${endpoint}`, ...OWNER });
+    await f.enqueueDeliveries([to('we_a'), to('we_b')]);
+    await f.enqueueDeliveries([to('we_a'), to('we_b'), to('we_c')]);
+    await f.enqueueDeliveries([to('we_b')]);
+    const jobs = await outbox.list();
+    expect(jobs.map((job) => job.to).sort()).toEqual(['we_a', 'we_b', 'we_c']);
+    expect(jobs.every((job) => job.state === 'pending' && job.channel === 'webhook')).toBe(true);
+  });
+
   it('retries a failing delivery on the backoff schedule, jitter included, until it succeeds', async () => {
     await fanout().enqueueDelivery({ event: 'ev_1', endpoint: 'we_a', dedupeKey: 'k', ...OWNER });
     const randoms = [0, 1, 0.5];

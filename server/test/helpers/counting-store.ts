@@ -14,13 +14,15 @@ import type { Collection, Doc, Store } from '../../src/store/port.js';
 export function countingStore(inner: Store) {
   const reads = new Map<string, number>();
   const writes = new Map<string, number>();
+  const calls = new Map<string, number>();
   const add = (name: string, n: number) => reads.set(name, (reads.get(name) ?? 0) + n);
   const wrote = (name: string) => writes.set(name, (writes.get(name) ?? 0) + 1);
+  const called = (name: string) => calls.set(name, (calls.get(name) ?? 0) + 1);
   const wrapped = new Map<string, Collection<Doc>>();
 
   function counted<T extends Doc>(name: string): Collection<T> {
     const real = inner.collection<T>(name);
-    return {
+    const counts = {
       name: real.name,
       insertOne: (doc) => real.insertOne(doc),
       insertMany: (docs) => real.insertMany(docs),
@@ -56,7 +58,21 @@ export function countingStore(inner: Store) {
         add(name, rows.length);
         return rows as never;
       },
-    };
+    } satisfies Collection<T>;
+    // Every method call is also one store operation (a round trip on MongoDB, a statement on SQLite).
+    return Object.fromEntries(
+      Object.entries(counts).map(([key, value]) =>
+        typeof value === 'function'
+          ? [
+              key,
+              (...args: unknown[]) => {
+                called(name);
+                return (value as (...a: unknown[]) => unknown)(...args);
+              },
+            ]
+          : [key, value],
+      ),
+    ) as unknown as Collection<T>;
   }
 
   const store: Store = {
@@ -81,9 +97,18 @@ export function countingStore(inner: Store) {
     updates(collection: string): number {
       return writes.get(collection) ?? 0;
     },
+    /** Store operations (calls of any collection method) on `collection` (all when omitted) since the last reset. */
+    operations(collection?: string): number {
+      return collection === undefined ? [...calls.values()].reduce((a, b) => a + b, 0) : (calls.get(collection) ?? 0);
+    },
+    /** Operations per collection since the last reset, for a failure message that says where they went. */
+    operationsByCollection(): Record<string, number> {
+      return Object.fromEntries([...calls.entries()].sort());
+    },
     reset(): void {
       reads.clear();
       writes.clear();
+      calls.clear();
     },
   };
 }

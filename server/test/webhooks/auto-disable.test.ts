@@ -145,6 +145,29 @@ describe('an endpoint that keeps failing', () => {
     expect((await f.endpoint()).failing_since).toEqual(start);
   });
 
+  it('answers the failure record in the API: since when it fails, and when and why it was disabled', async () => {
+    const f = await failingEndpoint(() => 500);
+    const read = async () => (await f.t.call('GET', `/v1/webhook_endpoints/${f.id}`, { key: f.keys.sk })).body;
+    expect(await read()).toMatchObject({ disabled: false, disabled_reason: null, disabled_at: null, failing_since: null });
+
+    const start = f.t.clock.now();
+    await f.deliverNewEntry();
+    expect(await read()).toMatchObject({ disabled: false, disabled_reason: null, disabled_at: null, failing_since: start.toISOString() });
+
+    f.t.clock.advance(AUTO_DISABLE_AFTER_MS);
+    await f.deliverNewEntry();
+    const disabledAt = f.t.clock.now().toISOString();
+    expect(await read()).toMatchObject({ disabled: true, disabled_reason: 'failing', disabled_at: disabledAt, failing_since: start.toISOString() });
+    const listed = (await f.t.call('GET', '/v1/webhook_endpoints', { key: f.keys.sk })).body.data[0];
+    expect(listed).toMatchObject({ id: f.id, disabled_reason: 'failing', disabled_at: disabledAt });
+
+    f.t.clock.advance(60_000);
+    const paused = await f.t.call('PATCH', `/v1/webhook_endpoints/${f.id}`, { key: f.keys.sk, body: { disabled: false } });
+    expect(paused.body).toMatchObject({ disabled: false, disabled_reason: null, disabled_at: null, failing_since: null });
+    const byOrganizer = await f.t.call('PATCH', `/v1/webhook_endpoints/${f.id}`, { key: f.keys.sk, body: { disabled: true } });
+    expect(byOrganizer.body).toMatchObject({ disabled: true, disabled_reason: 'organizer', disabled_at: f.t.clock.now().toISOString() });
+  });
+
   it('clears the failure record when the organizer enables the endpoint again', async () => {
     const f = await failingEndpoint(() => 500);
     await f.deliverNewEntry();

@@ -48,6 +48,14 @@ export const WebhookEndpointSchema = z
     enabled_events: z.array(EventTypeOrAll),
     description: z.string().nullable(),
     disabled: z.boolean(),
+    disabled_reason: z
+      .enum(['organizer', 'failing'])
+      .nullable()
+      .openapi({ description: 'Why it is disabled: `organizer` (by you), or `failing` (every attempt failed for 3 days); null while enabled.' }),
+    disabled_at: timestampOut.nullable().openapi({ description: 'When it was last disabled; null while enabled.' }),
+    failing_since: timestampOut
+      .nullable()
+      .openapi({ description: 'Since when every delivery attempt has failed; null after a success. After 3 days of failures the endpoint is disabled.' }),
     secret: z.string().optional().openapi({ description: 'The signing secret (`whsec_…`): only in the answer that created the endpoint or rolled its secret.' }),
   })
   .openapi('WebhookEndpoint');
