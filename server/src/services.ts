@@ -13,7 +13,7 @@ import { createEmailVerification } from './domain/email-verification.js';
 import { createAttendanceService } from './domain/attendance.js';
 import { createAuditLog } from './domain/audit-log.js';
 import type { Clock } from './kernel/clock.js';
-import { createEventService, type EventDoc } from './domain/events.js';
+import { createEventService } from './domain/events.js';
 import { createDomainEvents } from './domain/domain-events.js';
 import type { WebhookFanout } from './domain/ports.js';
 import { createFiguresService } from './domain/figures.js';
@@ -137,7 +137,7 @@ export function createServices({
   const domainEvents = createDomainEvents({ store, clock, fanout });
   // One audit log for every service that records who changed what (docs/audit-log.md).
   const auditLog = createAuditLog({ store, clock });
-  const inventory = createInventory({ events: store.collection<EventDoc>('events'), clock });
+  const inventory = createInventory({ store, clock });
   const limiter = createRateLimiter({ store, clock });
   const codes = createTicketCodes({ store, clock, secret });
   const figures = createFiguresService({ store, clock });
@@ -157,7 +157,7 @@ export function createServices({
   const webhooks = createWebhookService({ store, clock, fulfilment, gateways });
 
   const webhookEndpoints = createWebhookEndpointService({ store, clock, secret, previousSecrets: config.previousSecrets, resolve: resolveHost, outbox, fanout, auditLog });
-  const events = createEventService({ store, clock, domainEvents, auditLog });
+  const events = createEventService({ store, clock, domainEvents, auditLog, inventory });
   const accounts = createAccountService({ store, clock, hasher, auditLog });
   // Account security, keyed on whoever signs in (domain/sign-in-users.ts; docs/account-security.md).
   const users = createSignInUsers({ store });
