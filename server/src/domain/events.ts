@@ -44,6 +44,11 @@ export interface Inventory {
   holds?: InventoryLedger;
   ledger_due_at?: Date;
   ledger_seq?: number;
+  /** Bumped by every seat movement, with `moved_at`: a recount applies only if neither moved while it read. */
+  moves?: number;
+  moved_at?: Date;
+  /** Set by every seat movement; the recount clears it once it has checked the counters (inventory.ts). */
+  recount_due?: boolean;
 }
 
 export interface EventDoc {

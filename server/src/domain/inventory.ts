@@ -1,4 +1,4 @@
-import { DuplicateKeyError, op, type Filter, type IndexSpec, type Store } from '../store/port.js';
+import { DuplicateKeyError, op, type Filter, type IndexSpec, type Store, type Update } from '../store/port.js';
 import type { Clock } from '../kernel/clock.js';
 import type { EventDoc } from './events.js';
 
@@ -18,23 +18,27 @@ import type { EventDoc } from './events.js';
  * sell one twice:
  *
  * - **hold**: the counters first, then the hold document. A crash between leaves seats held
- *   with no document (off sale, never oversold).
- * - **release, convert, forget**: the hold document first, by a conditional write on its
- *   exact entry (delete, or held → sold). Of every caller racing to do it (the expirer, a
- *   cancel, the sweeper; a browser, a webhook, the reconciler), exactly one wins, and only
- *   the winner moves the counters. A crash between leaves seats off sale (a release) or
- *   counted as held rather than sold (a conversion), never double-counted.
+ *   by no document.
+ * - **release, sell**: a conditional write on the hold document's exact entry first claims
+ *   the movement (held → `releasing` or `selling`); of every caller racing to do it (the
+ *   expirer, a cancel, the sweeper; a browser, a webhook, the reconciler), exactly one wins,
+ *   and only the winner moves the counters, then settles the document (deleted, or sold).
  * - **re-hold as sold** (a payment that arrived after its hold was released): the order
- *   claims its document first (`taking`), then takes the seats, then marks it sold. A racer
- *   that finds a fresh `taking` document waits for its outcome; one older than the grace is
- *   taken over (its taker died: at worst the seats are taken twice, never not at all).
+ *   claims its document first (`taking`), then takes the seats, then marks it sold.
+ *
+ * A racer that finds a movement under way waits for its outcome. One whose mover died (past
+ * the grace) is settled in the direction that can never sell a seat twice: a sale or a
+ * re-hold is done again, a release is dropped. What that can leave, seats counted as held
+ * that no document holds, or a re-sale counted twice, the recount sets right once the
+ * event's seats have been still for a while (`recount`); a re-hold done twice keeps its
+ * seats off sale (sold counts are not recounted here).
  *
  * Entries are short strings, also the token every conditional write matches on. Times in
  * base-36 milliseconds:
  *
- *     held     h:<at>:<ticket type>=<seats>[,<ticket type>=<seats>…]
- *     taking   t:<at>:<ticket type>=<seats>[,…]
- *     sold     s:<at>
+ *     held       h:<at>:<ticket type>=<seats>[,<ticket type>=<seats>…]
+ *     releasing  r:<at>:…      selling  c:<at>:…      taking  t:<at>:…   (same seats part)
+ *     sold       s:<at>
  *
  * A sold entry needs no seat counts: refunds and voids count seats from tickets.
  *
@@ -45,12 +49,11 @@ import type { EventDoc } from './events.js';
 /** Hold documents, one per order that took seats. */
 export const SEAT_HOLDS = 'seat_holds';
 
-/**
- * The sweeper's index (holds due a look) and the public view's (an event's oldest hold).
- */
+/** The sweeper's index (holds due a look), the public view's (an event's oldest hold) and the recount's. */
 export const INVENTORY_INDEXES: readonly IndexSpec[] = [
   { collection: SEAT_HOLDS, keys: { due_at: 1 } },
   { collection: SEAT_HOLDS, keys: { event: 1, state: 1, at: 1 } },
+  { collection: 'events', keys: { 'inventory.recount_due': 1 }, sparse: true },
 ];
 
 export interface SeatLine {
@@ -63,7 +66,13 @@ export type LedgerEntry = string;
 /** The ledger an earlier version kept inside the event document, keyed by order id (read once, by `migrateLedgers`). */
 export type InventoryLedger = Record<string, LedgerEntry>;
 
-export type ParsedEntry = { state: 'held' | 'taking'; at: number; types: Record<string, number>; quantity: number } | { state: 'sold'; at: number };
+/** Seats in the middle of a movement: claimed by one caller, which moves the counters next. */
+export type Moving = 'taking' | 'selling' | 'releasing';
+
+export type ParsedEntry = { state: 'held' | Moving; at: number; types: Record<string, number>; quantity: number } | { state: 'sold'; at: number };
+
+const SEAT_STATES = { h: 'held', t: 'taking', c: 'selling', r: 'releasing' } as const;
+type SeatState = keyof typeof SEAT_STATES;
 
 /** What one order holds or bought. */
 export interface SeatHoldDoc {
@@ -103,7 +112,7 @@ function perType(lines: readonly SeatLine[]): Record<string, number> {
   return types;
 }
 
-function seatsEntry(state: 'h' | 't', at: Date, types: Record<string, number>): LedgerEntry {
+function seatsEntry(state: SeatState, at: Date, types: Record<string, number>): LedgerEntry {
   return `${state}:${at.getTime().toString(36)}:${Object.entries(types)
     .map(([type, n]) => `${type}=${n}`)
     .join(',')}`;
@@ -120,7 +129,7 @@ export function parseEntry(raw: LedgerEntry | undefined): ParsedEntry | null {
   const at = parseInt(at36 ?? '', 36);
   if (!Number.isFinite(at)) return null;
   if (state === 's') return { state: 'sold', at };
-  if ((state !== 'h' && state !== 't') || !seats) return null;
+  if (!state || !(state in SEAT_STATES) || !seats) return null;
   const types: Record<string, number> = {};
   let quantity = 0;
   for (const pair of seats.split(',')) {
@@ -130,7 +139,7 @@ export function parseEntry(raw: LedgerEntry | undefined): ParsedEntry | null {
     types[type] = count;
     quantity += count;
   }
-  return { state: state === 'h' ? 'held' : 'taking', at, types, quantity };
+  return { state: SEAT_STATES[state as SeatState], at, types, quantity };
 }
 
 /** The hold document of `orderId` for `raw` (which must parse). */
@@ -169,6 +178,19 @@ function takeSeats(event: EventDoc, types: Record<string, number>, into: 'held' 
 
 const pause = () => new Promise((resolve) => setTimeout(resolve, TAKING_POLL_MS));
 
+/** A recount waits until an event's seats have not moved for this long, so no movement is half done. */
+export const RECOUNT_QUIET_MS = 2 * 60_000;
+
+/** A ticket type whose `held` counter disagreed with its hold documents, and was set right. */
+export interface SeatDrift {
+  event: string;
+  ticket_type: string;
+  /** What the counter said. */
+  counted: number;
+  /** What the hold documents hold. */
+  held: number;
+}
+
 /**
  * @example
  * const inventory = createInventory({ store, clock });
@@ -177,6 +199,14 @@ const pause = () => new Promise((resolve) => setTimeout(resolve, TAKING_POLL_MS)
 export function createInventory({ store, clock }: { store: Store; clock: Clock }) {
   const events = store.collection<EventDoc>('events');
   const holds = store.collection<SeatHoldDoc>(SEAT_HOLDS);
+
+  /**
+   * The update that moves the counters by `inc`: it also bumps `moves` and `moved_at` and
+   * marks the event for a recount, so the recount knows when the seats were last moved.
+   */
+  function move(inc: Record<string, number>): Update {
+    return { $inc: { ...inc, 'inventory.moves': 1 }, $max: { 'inventory.moved_at': clock.now() }, $set: { 'inventory.recount_due': true } };
+  }
 
   /**
    * Moves seats the caller has already claimed (its hold document is gone or changed) back to
@@ -194,7 +224,7 @@ export function createInventory({ store, clock }: { store: Store; clock: Clock }
         // Only capped types keep their own `available` counter (as of this read: hence `rev`).
         if (event.inventory.types[typeId]?.available !== undefined) inc[`inventory.types.${typeId}.available`] = n;
       }
-      if ((await events.updateOne({ _id: eventId, rev: event.rev }, { $inc: inc })).matched === 1) return;
+      if ((await events.updateOne({ _id: eventId, rev: event.rev }, move(inc))).matched === 1) return;
     }
     throw new Error(`could not return seats to event ${eventId}: it kept changing`);
   }
@@ -207,7 +237,7 @@ export function createInventory({ store, clock }: { store: Store; clock: Clock }
     let current: EventDoc | null = event;
     for (let attempt = 0; attempt < 3 && current; attempt++) {
       const { filter, inc } = takeSeats(current, types, 'sold');
-      if ((await events.updateOne(filter, { $inc: inc })).matched === 1) {
+      if ((await events.updateOne(filter, move(inc))).matched === 1) {
         await holds.updateOne({ _id: orderId, entry: mine }, { $set: becomes(soldEntry(clock.now())) });
         return true;
       }
@@ -219,6 +249,25 @@ export function createInventory({ store, clock }: { store: Store; clock: Clock }
     return false;
   }
 
+  /** Moves held seats to sold for an order whose hold document is the `selling` entry `mine`, then marks it sold. */
+  async function finishSelling(eventId: string, orderId: string, types: Record<string, number>, mine: LedgerEntry): Promise<void> {
+    const quantity = Object.values(types).reduce((a, b) => a + b, 0);
+    const inc: Record<string, number> = { 'inventory.held': -quantity, 'inventory.sold': quantity };
+    for (const [typeId, n] of Object.entries(types)) {
+      inc[`inventory.types.${typeId}.held`] = -n;
+      inc[`inventory.types.${typeId}.sold`] = n;
+    }
+    await events.updateOne({ _id: eventId }, move(inc));
+    await holds.updateOne({ _id: orderId, entry: mine }, { $set: becomes(soldEntry(clock.now())) });
+  }
+
+  /** Claims the hold document that is exactly `raw`, turning it into `next`; only one caller wins. */
+  async function claim(orderId: string, raw: LedgerEntry, next: LedgerEntry): Promise<boolean> {
+    return (await holds.updateOne({ _id: orderId, entry: raw }, { $set: becomes(next) })).matched === 1;
+  }
+
+  const fresh = (entry: ParsedEntry) => clock.now().getTime() <= entryDueAt(entry);
+
   return {
     parseEntry,
 
@@ -229,8 +278,8 @@ export function createInventory({ store, clock }: { store: Store; clock: Clock }
 
     /**
      * Holds seats for a new order. False when they are not available or sales stopped.
-     * The counters move first: a crash before the hold document is written keeps the
-     * seats off sale rather than sells them twice.
+     * The counters move first: a crash before the hold document is written leaves seats
+     * held by nobody, which the recount returns to sale, rather than seats sold twice.
      */
     async hold(event: EventDoc, orderId: string, lines: readonly SeatLine[]): Promise<boolean> {
       const types = perType(lines);
@@ -238,7 +287,7 @@ export function createInventory({ store, clock }: { store: Store; clock: Clock }
       for (let attempt = 0; attempt < 3 && current; attempt++) {
         const { filter, inc } = takeSeats(current, types, 'held');
         // Buyers hold only while the event is on sale.
-        const result = await events.updateOne({ ...filter, status: 'published' }, { $inc: inc });
+        const result = await events.updateOne({ ...filter, status: 'published' }, move(inc));
         if (result.matched === 1) {
           await holds.insertOne(holdDoc(event._id, orderId, seatsEntry('h', clock.now(), types)));
           return true;
@@ -250,12 +299,17 @@ export function createInventory({ store, clock }: { store: Store; clock: Clock }
       return false;
     },
 
-    /** Returns held seats to sale. Exactly once: only the caller that deletes the held entry `raw` moves the counters. */
+    /**
+     * Returns held seats to sale. Exactly once: only the caller that claims the held entry
+     * `raw` moves the counters (the claim is `releasing` until they have moved, then deleted).
+     */
     async release(eventId: string, orderId: string, raw: LedgerEntry): Promise<boolean> {
       const held = parseEntry(raw);
       if (held?.state !== 'held') return false;
-      if ((await holds.deleteOne({ _id: orderId, entry: raw })) !== 1) return false;
+      const mine = seatsEntry('r', clock.now(), held.types);
+      if (!(await claim(orderId, raw, mine))) return false;
       await giveBack(eventId, held.types, 'held');
+      await holds.deleteOne({ _id: orderId, entry: mine });
       return true;
     },
 
@@ -270,27 +324,35 @@ export function createInventory({ store, clock }: { store: Store; clock: Clock }
         const entry = parseEntry(hold?.entry);
         if (entry?.state === 'sold') return true;
         if (hold && entry?.state === 'held') {
-          // Claim the conversion; only the winner moves the counters (held → sold).
-          if ((await holds.updateOne({ _id: orderId, entry: hold.entry }, { $set: becomes(soldEntry(clock.now())) })).matched !== 1) continue;
-          const inc: Record<string, number> = { 'inventory.held': -entry.quantity, 'inventory.sold': entry.quantity };
-          for (const [typeId, n] of Object.entries(entry.types)) {
-            inc[`inventory.types.${typeId}.held`] = -n;
-            inc[`inventory.types.${typeId}.sold`] = n;
-          }
-          await events.updateOne({ _id: event._id }, { $inc: inc });
+          const mine = seatsEntry('c', clock.now(), entry.types);
+          if (!(await claim(orderId, hold.entry, mine))) continue;
+          await finishSelling(event._id, orderId, entry.types, mine);
           return true;
         }
+        if (hold && entry && entry.state !== 'held' && fresh(entry)) {
+          // Another request is moving these seats right now: wait for its outcome.
+          await pause();
+          continue;
+        }
         const types = perType(lines);
+        if (hold && entry?.state === 'selling') {
+          // Its seller died: sell again (if it had moved the counters, the recount moves the
+          // seats counted twice back from sold to held).
+          const mine = seatsEntry('c', clock.now(), entry.types);
+          if (!(await claim(orderId, hold.entry, mine))) continue;
+          await finishSelling(event._id, orderId, entry.types, mine);
+          return true;
+        }
         const mine = seatsEntry('t', clock.now(), types);
         if (hold && entry?.state === 'taking') {
-          // Another request is taking these seats right now: wait for its outcome. One whose
-          // taker died long ago is taken over.
-          if (clock.now().getTime() <= entryDueAt(entry)) {
-            await pause();
-            continue;
-          }
-          if ((await holds.updateOne({ _id: orderId, entry: hold.entry }, { $set: becomes(mine) })).matched !== 1) continue;
+          // Its taker died: take over (at worst the seats are taken twice, never not at all).
+          if (!(await claim(orderId, hold.entry, mine))) continue;
           return finishTaking(event, orderId, types, mine);
+        }
+        if (hold && entry?.state === 'releasing') {
+          // Its releaser died: the recount returns the seats if it had not; start afresh.
+          await holds.deleteOne({ _id: orderId, entry: hold.entry });
+          continue;
         }
         if (hold) return false; // an entry this code never wrote: leave it for a person to look at
         try {
@@ -301,7 +363,7 @@ export function createInventory({ store, clock }: { store: Store; clock: Clock }
         }
         return finishTaking(event, orderId, types, mine);
       }
-      throw new Error(`seats for order ${orderId} are still being taken by another request`);
+      throw new Error(`seats for order ${orderId} are still being moved by another request`);
     },
 
     /** Returns sold seats to sale (a refund or a voided ticket). */
@@ -315,10 +377,21 @@ export function createInventory({ store, clock }: { store: Store; clock: Clock }
       return (await holds.deleteOne({ _id: orderId, entry: raw })) === 1;
     },
 
-    /** Drops a `taking` entry whose order will never sell (its taker died; the seats may stay off sale). */
-    async dropTaking(orderId: string, raw: LedgerEntry): Promise<boolean> {
-      if (parseEntry(raw)?.state !== 'taking') return false;
-      return (await holds.deleteOne({ _id: orderId, entry: raw })) === 1;
+    /**
+     * Settles a hold whose mover died mid-way (`taking`, `selling`, `releasing`, past its grace),
+     * for an order that no fulfilment will pick up: a release or a re-hold is dropped (the
+     * recount returns seats held by nobody), a sale is finished. False when it changed meanwhile.
+     */
+    async settleStale(hold: SeatHoldDoc): Promise<boolean> {
+      const entry = parseEntry(hold.entry);
+      if (!entry || entry.state === 'held' || entry.state === 'sold' || fresh(entry)) return false;
+      if (entry.state === 'selling') {
+        const mine = seatsEntry('c', clock.now(), entry.types);
+        if (!(await claim(hold._id, hold.entry, mine))) return false;
+        await finishSelling(hold.event, hold._id, entry.types, mine);
+        return true;
+      }
+      return (await holds.deleteOne({ _id: hold._id, entry: hold.entry })) === 1;
     },
 
     /** Holds due a look, earliest first: read through the index, so never more than are due. */
@@ -332,6 +405,50 @@ export function createInventory({ store, clock }: { store: Store; clock: Clock }
     },
 
     /**
+     * Sets each `held` counter right by the hold documents, for events whose seats have not
+     * moved for RECOUNT_QUIET_MS since they last did: what a crash between the two writes of
+     * a movement leaves. Seats counted as held with no hold document return to sale; seats a
+     * re-sale counted twice return from sold to held. An event with a movement still under
+     * way waits for the next round, and a fix applies only if no seat moved while it read.
+     */
+    async recount(limit: number): Promise<SeatDrift[]> {
+      const drifts: SeatDrift[] = [];
+      const quietSince = new Date(clock.now().getTime() - RECOUNT_QUIET_MS);
+      for (const event of await events.find({ 'inventory.recount_due': true, 'inventory.moved_at': op.lt(quietSince) }, { limit })) {
+        const docs = await holds.find({ event: event._id });
+        const entries = docs.map((d) => parseEntry(d.entry));
+        if (entries.some((e) => e && e.state !== 'held' && e.state !== 'sold')) continue; // being moved, or its mover died: settled first
+        const heldBy: Record<string, number> = {};
+        for (const e of entries) if (e?.state === 'held') for (const [typeId, n] of Object.entries(e.types)) heldBy[typeId] = (heldBy[typeId] ?? 0) + n;
+        const inc: Record<string, number> = {};
+        const add = (path: string, n: number) => {
+          inc[`inventory.${path}`] = (inc[`inventory.${path}`] ?? 0) + n;
+        };
+        const found: SeatDrift[] = [];
+        for (const typeId of new Set([...Object.keys(event.inventory.types), ...Object.keys(heldBy)])) {
+          const counted = event.inventory.types[typeId]?.held ?? 0;
+          const held = heldBy[typeId] ?? 0;
+          const drift = counted - held;
+          if (drift === 0) continue;
+          found.push({ event: event._id, ticket_type: typeId, counted, held });
+          add(`types.${typeId}.held`, -drift);
+          add('held', -drift);
+          if (drift > 0) {
+            add('available', drift);
+            if (event.inventory.types[typeId]?.available !== undefined) add(`types.${typeId}.available`, drift);
+          } else {
+            add(`types.${typeId}.sold`, drift);
+            add('sold', drift);
+          }
+        }
+        const update: Update = { $unset: { 'inventory.recount_due': '' }, ...(found.length > 0 ? { $inc: inc } : {}) };
+        const filter = { _id: event._id, rev: event.rev, 'inventory.moves': event.inventory.moves ?? op.exists(false) };
+        if ((await events.updateOne(filter, update)).matched === 1) drifts.push(...found);
+      }
+      return drifts;
+    },
+
+    /**
      * When the first seat held by an unpaid order comes back if its buyer does not pay: the
      * oldest hold plus the event's hold length; null when nothing is held.
      */
@@ -340,7 +457,6 @@ export function createInventory({ store, clock }: { store: Store; clock: Clock }
       const oldest = await holds.findOne({ event: event._id, state: 'held' }, { sort: { at: 1 } });
       return oldest ? new Date(oldest.at.getTime() + event.hold_minutes * 60_000) : null;
     },
-
     /**
      * Moves hold ledgers an earlier version kept inside event documents
      * (`inventory.holds`) into hold documents. Run at start, before serving; it matches

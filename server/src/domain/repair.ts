@@ -9,7 +9,7 @@ import { op, type Store } from '../store/port.js';
 import type { Clock } from '../kernel/clock.js';
 import { AppError } from '../kernel/errors.js';
 import type { FulfilmentService } from './fulfilment.js';
-import { ORPHAN_GRACE_MS, SOLD_ENTRY_RETENTION_MS, type Inventory, type SeatHoldDoc } from './inventory.js';
+import { ORPHAN_GRACE_MS, SOLD_ENTRY_RETENTION_MS, type Inventory, type SeatDrift, type SeatHoldDoc } from './inventory.js';
 import { createDomainEvents, type DomainEvents } from './domain-events.js';
 import { createLogRepair, type LogRepairReport } from './log-repair.js';
 import { AWAITING, type GatewayResolver, type OrderDoc } from './orders.js';
@@ -89,11 +89,11 @@ export function createRepairService(deps: RepairDeps) {
       }
       return null;
     }
-    if (entry.state === 'taking') {
-      // A paid order's fulfilment (the stuck-order step above) takes the re-hold over; any
-      // other order will never sell these seats.
-      if (order?.status === 'paid' && order.fulfilment === 'pending') await inventory.reschedule(hold, retry);
-      else if (!(await inventory.dropTaking(hold._id, hold.entry))) await inventory.reschedule(hold, retry);
+    if (entry.state !== 'sold') {
+      // A movement whose mover died: a paid order's fulfilment (the stuck-order step above)
+      // takes it over; for any other order the sweeper settles it.
+      if (!(order?.status === 'paid' && order.fulfilment === 'pending') && (await inventory.settleStale(hold))) return null;
+      await inventory.reschedule(hold, retry);
       return null;
     }
     if (!order || order.fulfilment === 'done' || order.status === 'refunded') {
@@ -153,7 +153,7 @@ export function createRepairService(deps: RepairDeps) {
      * what is due (through an index), so a round costs what there is to repair, not
      * what has ever been sold.
      */
-    async sweep(): Promise<{ fulfilled: number; released: number; forgotten: number }> {
+    async sweep(): Promise<{ fulfilled: number; released: number; forgotten: number; repaired: SeatDrift[] }> {
       let fulfilled = 0;
       const before = new Date(clock.now().getTime() - ORPHAN_GRACE_MS);
       const stuck = await orderDocs.find({ status: 'paid', fulfilment: 'pending', paid_at: op.lte(before) }, { limit: SWEEP_BATCH });
@@ -176,7 +176,9 @@ export function createRepairService(deps: RepairDeps) {
         if (swept === 'released') released += 1;
         if (swept === 'forgotten') forgotten += 1;
       }
-      return { fulfilled, released, forgotten };
+      // Seats a crash left counted with no hold (see inventory.ts), once an event's seats are still.
+      const repaired = await inventory.recount(SWEEP_BATCH);
+      return { fulfilled, released, forgotten, repaired };
     },
 
     /**

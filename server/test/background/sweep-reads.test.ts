@@ -28,7 +28,7 @@ async function sweeperSetup() {
     for (let round = 0; round < 20; round++) {
       counted.reset();
       const { released, forgotten } = await t.services.repair.sweep();
-      if (released + forgotten === 0 && counted.read(SEAT_HOLDS) === 0) return;
+      if (released + forgotten === 0 && counted.read() === 0) return;
     }
     throw new Error('the sweeper never settled');
   };
@@ -57,11 +57,11 @@ describe('the sweeper’s reads', () => {
     }
     clock.advance(16 * MINUTE);
     expect(await t.services.orders.expireLapsedOrders()).toBe(5);
-    clock.advance(2 * MINUTE);
-    await sweepAll(); // the rounds right after the rush look at each event once
+    clock.advance(2 * MINUTE + 1);
+    await sweepAll(); // the rounds right after the rush look at each event once (and recount it, its seats now still)
 
     counted.reset();
-    expect(await t.services.repair.sweep()).toEqual({ fulfilled: 0, released: 0, forgotten: 0 });
+    expect(await t.services.repair.sweep()).toEqual({ fulfilled: 0, released: 0, forgotten: 0, repaired: [] });
     expect(counted.read('events')).toBe(0);
     expect(counted.read()).toBe(0);
 
@@ -90,7 +90,8 @@ describe('the sweeper’s reads', () => {
       clock.advance(MINUTE);
       counted.reset();
       await t.services.repair.sweep();
-      expect(counted.read(SEAT_HOLDS) + counted.read('events'), `minute ${minute + 2}`).toBe(0);
+      // Once, two minutes after the hold, the recount checks the event's counters (one event, one hold).
+      expect(counted.read(SEAT_HOLDS) + counted.read('events'), `minute ${minute + 2}`).toBe(minute === 0 ? 2 : 0);
     }
     // The expirer did not run (it crashed, say): once the hold has lapsed, the sweeper looks again.
     clock.advance(3 * MINUTE);
