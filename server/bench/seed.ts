@@ -120,7 +120,7 @@ async function main(): Promise<void> {
   const orders = store.collection<OrderDoc>('orders');
   const events = store.collection<EventDoc>('events');
   const { codes } = services;
-  const inventory = createInventory({ events, clock: systemClock });
+  const inventory = createInventory({ store, clock: systemClock });
   let seeded = from;
   let reported = from;
   const progress = (added: number) => {

@@ -85,7 +85,16 @@ export function backgroundJobs(services: Services, logger?: Logger): BackgroundJ
   return [
     { name: 'expire-holds', everyMs: 15_000, run: () => services.orders.expireLapsedOrders() },
     { name: 'reconcile-payments', everyMs: 60_000, run: () => services.repair.reconcile() },
-    { name: 'sweep', everyMs: 60_000, run: () => services.repair.sweep() },
+    {
+      name: 'sweep',
+      everyMs: 60_000,
+      run: async () => {
+        const swept = await services.repair.sweep();
+        // A seat counter that disagreed with the holds: a process was killed between the two writes of a seat movement.
+        if (swept.repaired.length > 0) logger?.warn('seat counters repaired', { drifts: swept.repaired });
+        return swept;
+      },
+    },
     {
       name: 'repair-events-log',
       everyMs: 60_000,

@@ -118,8 +118,8 @@ async function main(): Promise<void> {
   });
   await ensureIndexesOrWarn(store, INDEXES, logger);
   const services = createServices({ config: runtimeConfig, store, clock: systemClock });
-  // Hold ledgers written by an earlier version have no sweep time yet: give them one.
-  await services.repair.scheduleUnscheduledLedgers();
+  // Hold ledgers an earlier version kept inside event documents move to hold documents, before serving.
+  await services.repair.migrateLedgers();
   // Tickets sold before figures were counters: the figures job counts each one once.
   await services.figures.scheduleUncounted();
   const { mailer, mailbox } = openMailer(runtimeConfig);

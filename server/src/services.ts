@@ -16,7 +16,7 @@ import { createEmailVerification } from './domain/email-verification.js';
 import { createAttendanceService } from './domain/attendance.js';
 import { createAuditLog } from './domain/audit-log.js';
 import type { Clock } from './kernel/clock.js';
-import { createEventService, type EventDoc } from './domain/events.js';
+import { createEventService } from './domain/events.js';
 import { createDomainEvents } from './domain/domain-events.js';
 import type { WebhookFanout } from './domain/ports.js';
 import { createFiguresService } from './domain/figures.js';
@@ -142,7 +142,7 @@ export function createServices({
       endpointsFor: async (account, livemode, type) => (await webhookEndpoints.subscribedTo(account, livemode, type as WebhookEventType)).map((e) => e._id),
     });
   const domainEvents = createDomainEvents({ store, clock, fanout });
-  const inventory = createInventory({ events: store.collection<EventDoc>('events'), clock });
+  const inventory = createInventory({ store, clock });
   const limiter = createRateLimiter({ store, clock });
   const codes = createTicketCodes({ store, clock, secret });
   const figures = createFiguresService({ store, clock });
@@ -163,7 +163,7 @@ export function createServices({
   const webhooks = createWebhookService({ store, clock, fulfilment, gateways });
 
   const webhookEndpoints = createWebhookEndpointService({ store, clock, secret, previousSecrets: config.previousSecrets, resolve: resolveHost, outbox, fanout, auditLog });
-  const events = createEventService({ store, clock, domainEvents, auditLog });
+  const events = createEventService({ store, clock, domainEvents, auditLog, inventory });
   const accounts = createAccountService({ store, clock, hasher, auditLog });
   // Account security, keyed on whoever signs in (domain/sign-in-users.ts; docs/account-security.md).
   const users = createSignInUsers({ store });

@@ -7,7 +7,7 @@ import { newId } from '../kernel/ids.js';
 import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
 import { createDomainEvents, domainEventId, type DomainEvents, type RecordInput } from './domain-events.js';
 import { TtlCache } from './ttl-cache.js';
-import { parseEntry, type InventoryLedger } from './inventory.js';
+import type { Inventory as SeatInventory, InventoryLedger } from './inventory.js';
 import { canonicalTimeZone } from '../kernel/zoned-time.js';
 import { DEFAULT_FEE_TAX_RATE, DEFAULT_SAC, type ConvenienceFeeDoc, type TicketTypeTax } from './event-tax.js';
 
@@ -37,12 +37,18 @@ export interface Inventory {
   held: number;
   available: number;
   types: Record<string, TypeInventory>;
-  /** Seats each order holds or bought, keyed by order id (see inventory.ts). */
+  /**
+   * Where an earlier version kept each order's hold, with its sweep schedule; moved into the
+   * `seat_holds` collection at start (`migrateLedgers` in inventory.ts), absent afterwards.
+   */
   holds?: InventoryLedger;
-  /** When the sweeper should next look at `holds`; absent when nothing there needs a look. */
   ledger_due_at?: Date;
-  /** Bumped by every write of a ledger entry, so the sweeper's rescheduling cannot hide one. */
   ledger_seq?: number;
+  /** Bumped by every seat movement, with `moved_at`: a recount applies only if neither moved while it read. */
+  moves?: number;
+  moved_at?: Date;
+  /** Set by every seat movement; the recount clears it once it has checked the counters (inventory.ts). */
+  recount_due?: boolean;
 }
 
 export interface EventDoc {
@@ -138,20 +144,6 @@ export const EVENT_INDEXES: readonly IndexSpec[] = [{ collection: 'events', keys
  * updates on the stored counters. The organizer's own edits clear it at once.
  */
 export const PUBLIC_EVENT_CACHE_MS = 1_000;
-
-/**
- * When the first seat held by an unpaid order comes back if its buyer does not pay: the oldest
- * hold in the ledger plus the event's hold length; null when nothing is held. Buyers who find
- * every seat held are told this moment (the sweeper may release it a little later).
- */
-export function earliestHoldExpiry(event: EventDoc): Date | null {
-  let oldest = Infinity;
-  for (const raw of Object.values(event.inventory.holds ?? {})) {
-    const entry = parseEntry(raw);
-    if (entry?.state === 'held' && entry.at < oldest) oldest = entry.at;
-  }
-  return Number.isFinite(oldest) ? new Date(oldest + event.hold_minutes * 60_000) : null;
-}
 
 /**
  * The events-log entries an event as stored implies, each at the time it happened: its
@@ -403,6 +395,14 @@ export interface EventServiceDeps {
   domainEvents?: DomainEvents;
   /** The audit log (default: one over the same store). */
   auditLog?: AuditLog;
+  /** Where the public view learns when the oldest hold runs out (default: it never says). */
+  inventory?: Pick<SeatInventory, 'earliestHoldExpiry'>;
+}
+
+/** The public view of an event: the event, and when its oldest hold runs out (null when nothing is held). */
+export interface PublicEventRead {
+  event: EventDoc;
+  holdsExpireAt: Date | null;
 }
 
 /** The fields of an event an organizer changes, as the audit log compares them (never the ledger or counters). */
@@ -433,7 +433,13 @@ const EVENT_AUDIT_FIELDS = [
  * const events = createEventService({ store, clock });
  * const event = await events.create({ account, livemode: false }, input);
  */
-export function createEventService({ store, clock, domainEvents = createDomainEvents({ store, clock }), auditLog = createAuditLog({ store, clock }) }: EventServiceDeps) {
+export function createEventService({
+  store,
+  clock,
+  domainEvents = createDomainEvents({ store, clock }),
+  auditLog = createAuditLog({ store, clock }),
+  inventory,
+}: EventServiceDeps) {
   const events = store.collection<EventDoc>('events');
   /** Records who made an event change (when a person or key made it), naming its events-log entry. */
   const auditChange = async (
@@ -450,6 +456,8 @@ export function createEventService({ store, clock, domainEvents = createDomainEv
   const recordEvent = (type: 'event.created' | 'event.updated' | 'event.cancelled', event: EventDoc, sequence?: number) =>
     domainEvents.record({ type, account: event.account, livemode: event.livemode, snapshot: { kind: 'event', event }, ...(sequence === undefined ? {} : { sequence }) });
   const publicCache = new TtlCache<string, EventDoc>(clock, PUBLIC_EVENT_CACHE_MS, 1_000);
+  // Kept beside the event for as long: buyers who find every seat held are told this moment.
+  const expiryCache = new TtlCache<string, { at: Date | null }>(clock, PUBLIC_EVENT_CACHE_MS, 1_000);
 
   async function get(owner: Owner, id: string): Promise<EventDoc> {
     const event = await events.findOne({ _id: id, account: owner.account, livemode: owner.livemode });
@@ -572,11 +580,12 @@ export function createEventService({ store, clock, domainEvents = createDomainEv
      * `getPublic` for the hottest read of all, the public event view that every embedded
      * checkout loads: served from a per-process cache for up to PUBLIC_EVENT_CACHE_MS.
      */
-    async readPublic(owner: Owner, id: string): Promise<EventDoc> {
+    async readPublic(owner: Owner, id: string): Promise<PublicEventRead> {
       const cached = publicCache.get(id);
       const event = cached ?? publicCache.set(id, await get(owner, id));
       if (event.account !== owner.account || event.livemode !== owner.livemode || event.status === 'draft') throw notFound('event', id);
-      return event;
+      const expiry = (cached && expiryCache.get(id)) || expiryCache.set(id, { at: (await inventory?.earliestHoldExpiry(event)) ?? null });
+      return { event, holdsExpireAt: expiry.at };
     },
   };
 }

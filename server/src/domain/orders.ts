@@ -440,9 +440,8 @@ export function createOrderService(deps: OrderServiceDeps) {
     // Recorded before the seats are freed: a crash in between leaves the hold, and the ledger
     // sweep that frees it records the event (repair.ts).
     await domainEvents.recordOrderEnded(current);
-    const event = await events.findOne({ _id: order.event });
-    const entry = event?.inventory.holds?.[order._id];
-    if (entry !== undefined) await inventory.release(order.event, order._id, entry); // a no-op unless still held
+    const hold = await inventory.holdOf(order._id);
+    if (hold) await inventory.release(order.event, order._id, hold.entry); // a no-op unless still held
     return moved;
   }
 
@@ -492,8 +491,8 @@ export function createOrderService(deps: OrderServiceDeps) {
         try {
           payment = await newPayment(id, amount, event._id, owner);
         } catch (err) {
-          const held = (await events.findOne({ _id: event._id }))?.inventory.holds?.[id];
-          if (held !== undefined) await inventory.release(event._id, id, held);
+          const held = await inventory.holdOf(id);
+          if (held) await inventory.release(event._id, id, held.entry);
           throw err;
         }
       }

@@ -8,14 +8,13 @@ import { refusalOf, type GatewayPayment } from '../payments/gateway.js';
 import { op, type Store } from '../store/port.js';
 import type { Clock } from '../kernel/clock.js';
 import { AppError } from '../kernel/errors.js';
-import type { EventDoc } from './events.js';
 import type { FulfilmentService } from './fulfilment.js';
-import { entryDueAt, ORPHAN_GRACE_MS, type Inventory } from './inventory.js';
+import { ORPHAN_GRACE_MS, SOLD_ENTRY_RETENTION_MS, type Inventory, type SeatDrift, type SeatHoldDoc } from './inventory.js';
 import { createDomainEvents, type DomainEvents } from './domain-events.js';
 import { createLogRepair, type LogRepairReport } from './log-repair.js';
 import { AWAITING, type GatewayResolver, type OrderDoc } from './orders.js';
 
-/** Paid orders, refunds and ledgers one sweep looks at at most; the rest wait for the next round. */
+/** Paid orders, refunds and holds one sweep looks at at most; the rest wait for the next round. */
 const SWEEP_BATCH = 200;
 /**
  * The reconciler looks at unpaid orders this far back, to catch payments that landed late:
@@ -62,56 +61,46 @@ export function createRepairService(deps: RepairDeps) {
   }
 
   /**
-   * Releases the event's held entries whose order never got written or has ended, drops
-   * settled sale entries past their retention, and schedules the ledger's next look: at
-   * the earliest time one of the entries left may need it.
+   * Releases a held entry whose order never got written or has ended, drops a settled sale
+   * entry past its retention, drops a re-hold whose taker died and whose order will not sell,
+   * and otherwise schedules the hold's next look: when it may next need one.
    */
-  async function sweepLedger(event: EventDoc): Promise<{ released: number; forgotten: number }> {
+  async function sweepHold(hold: SeatHoldDoc, order: OrderDoc | undefined): Promise<'released' | 'forgotten' | null> {
     const now = clock.now().getTime();
-    let released = 0;
-    let forgotten = 0;
-    let left = 0;
-    let next = Infinity;
-    const later = (at: number) => {
-      left += 1;
-      next = Math.min(next, at);
-    };
-    const entries = Object.entries(inventory.ledger(event)).map(([orderId, raw]) => ({ orderId, raw, entry: inventory.parseEntry(raw) }));
-    const due = entries.filter(({ entry }) => entry && entryDueAt(entry) < now);
-    const orders = new Map(due.length === 0 ? [] : (await orderDocs.find({ _id: op.in(due.map((d) => d.orderId)) })).map((order) => [order._id, order]));
-    for (const { orderId, raw, entry } of entries) {
-      if (!entry) {
-        left += 1; // never written by this code: left for a person to look at
-        continue;
-      }
-      if (entryDueAt(entry) >= now) {
-        later(entryDueAt(entry));
-        continue;
-      }
-      const order = orders.get(orderId);
-      const retry = now + ORPHAN_GRACE_MS;
-      if (entry.state === 'held') {
-        // No order after the grace (a crash between the hold and the order), or one that ended.
-        // Unpaid orders are expired by the order service; paid ones convert their hold when fulfilled.
-        if (!order || order.status === 'expired' || order.status === 'cancelled' || order.status === 'refunded') {
-          // An order that ended unpaid and still holds seats may have lost its event to a crash.
-          if (order) await domainEvents.recordOrderEnded(order);
-          if (await inventory.release(event._id, orderId, raw)) released += 1;
-          else later(retry);
-        } else if (AWAITING.includes(order.status)) {
-          later(Math.max(order.expires_at.getTime(), now) + ORPHAN_GRACE_MS);
-        } else {
-          later(retry);
-        }
-      } else if (!order || order.fulfilment === 'done' || order.status === 'refunded') {
-        if (await inventory.forgetSold(event._id, orderId, raw)) forgotten += 1;
-        else later(retry);
-      } else {
-        later(retry);
-      }
+    const entry = inventory.parseEntry(hold.entry);
+    const retry = now + ORPHAN_GRACE_MS;
+    if (!entry) {
+      // Never written by this code: left for a person to look at, out of the sweeper's way.
+      await inventory.reschedule(hold, now + SOLD_ENTRY_RETENTION_MS);
+      return null;
     }
-    await inventory.reschedule(event, next === Infinity ? null : next, left === 0);
-    return { released, forgotten };
+    if (entry.state === 'held') {
+      // No order after the grace (a crash between the hold and the order), or one that ended.
+      // Unpaid orders are expired by the order service; paid ones convert their hold when fulfilled.
+      if (!order || order.status === 'expired' || order.status === 'cancelled' || order.status === 'refunded') {
+        // An order that ended unpaid and still holds seats may have lost its event to a crash.
+        if (order) await domainEvents.recordOrderEnded(order);
+        if (await inventory.release(hold.event, hold._id, hold.entry)) return 'released';
+        await inventory.reschedule(hold, retry);
+      } else if (AWAITING.includes(order.status)) {
+        await inventory.reschedule(hold, Math.max(order.expires_at.getTime(), now) + ORPHAN_GRACE_MS);
+      } else {
+        await inventory.reschedule(hold, retry);
+      }
+      return null;
+    }
+    if (entry.state !== 'sold') {
+      // A movement whose mover died: a paid order's fulfilment (the stuck-order step above)
+      // takes it over; for any other order the sweeper settles it.
+      if (!(order?.status === 'paid' && order.fulfilment === 'pending') && (await inventory.settleStale(hold))) return null;
+      await inventory.reschedule(hold, retry);
+      return null;
+    }
+    if (!order || order.fulfilment === 'done' || order.status === 'refunded') {
+      if (await inventory.forgetSold(hold._id, hold.entry)) return 'forgotten';
+    }
+    await inventory.reschedule(hold, retry);
+    return null;
   }
 
   return {
@@ -164,7 +153,7 @@ export function createRepairService(deps: RepairDeps) {
      * what is due (through an index), so a round costs what there is to repair, not
      * what has ever been sold.
      */
-    async sweep(): Promise<{ fulfilled: number; released: number; forgotten: number }> {
+    async sweep(): Promise<{ fulfilled: number; released: number; forgotten: number; repaired: SeatDrift[] }> {
       let fulfilled = 0;
       const before = new Date(clock.now().getTime() - ORPHAN_GRACE_MS);
       const stuck = await orderDocs.find({ status: 'paid', fulfilment: 'pending', paid_at: op.lte(before) }, { limit: SWEEP_BATCH });
@@ -181,12 +170,16 @@ export function createRepairService(deps: RepairDeps) {
       }
       let released = 0;
       let forgotten = 0;
-      for (const event of await inventory.dueLedgers(SWEEP_BATCH)) {
-        const swept = await sweepLedger(event);
-        released += swept.released;
-        forgotten += swept.forgotten;
+      const due = await inventory.dueHolds(SWEEP_BATCH);
+      const orders = new Map(due.length === 0 ? [] : (await orderDocs.find({ _id: op.in(due.map((h) => h._id)) })).map((order) => [order._id, order]));
+      for (const hold of due) {
+        const swept = await sweepHold(hold, orders.get(hold._id));
+        if (swept === 'released') released += 1;
+        if (swept === 'forgotten') forgotten += 1;
       }
-      return { fulfilled, released, forgotten };
+      // Seats a crash left counted with no hold (see inventory.ts), once an event's seats are still.
+      const repaired = await inventory.recount(SWEEP_BATCH);
+      return { fulfilled, released, forgotten, repaired };
     },
 
     /**
@@ -198,8 +191,8 @@ export function createRepairService(deps: RepairDeps) {
      */
     repairLog: (): Promise<LogRepairReport> => logRepair.pass(),
 
-    /** Puts hold ledgers from before the sweeper's schedule on it (run once at start). */
-    scheduleUnscheduledLedgers: () => inventory.scheduleUnscheduledLedgers(),
+    /** Moves hold ledgers kept inside event documents by an earlier version into hold documents (run at start). */
+    migrateLedgers: () => inventory.migrateLedgers(),
   };
 }
 

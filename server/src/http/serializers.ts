@@ -24,7 +24,7 @@ import type { AccountDoc, ApiKeyDoc } from '../domain/accounts.js';
 import type { TaxProfileDoc } from '../domain/tax-profiles.js';
 import type { InvoiceDoc } from '../domain/invoices.js';
 import { DEFAULT_SAC } from '../domain/event-tax.js';
-import { earliestHoldExpiry, salesOpen, typeAvailable, type EventDoc } from '../domain/events.js';
+import { salesOpen, typeAvailable, type EventDoc } from '../domain/events.js';
 import { reservedRefunds, type OrderDoc, type OrderRefundDoc } from '../domain/orders.js';
 import type { Collector, GatewayConfigDoc } from '../domain/payment-accounts.js';
 import { ticketUrls, type TicketDoc } from '../domain/tickets.js';
@@ -112,8 +112,11 @@ export function toEventJson(doc: EventDoc): Event {
   };
 }
 
-/** What a publishable key may see: no counters beyond availability, no origins, no account. */
-export function toPublicEventJson(doc: EventDoc, now: Date): PublicEvent {
+/**
+ * What a publishable key may see: no counters beyond availability, no origins, no account.
+ * `holdsExpireAt` is when the oldest hold runs out (`inventory.earliestHoldExpiry`).
+ */
+export function toPublicEventJson(doc: EventDoc, now: Date, holdsExpireAt: Date | null): PublicEvent {
   return {
     id: doc._id,
     object: 'public_event',
@@ -141,7 +144,7 @@ export function toPublicEventJson(doc: EventDoc, now: Date): PublicEvent {
     convenience_fee: doc.convenience_fee?.paid_by === 'buyer' ? doc.convenience_fee : null,
     available: doc.inventory.available,
     held: doc.inventory.held,
-    holds_expire_at: isoOrNull(earliestHoldExpiry(doc)),
+    holds_expire_at: isoOrNull(holdsExpireAt),
     sales_open: salesOpen(doc, now),
     sales_start_at: isoOrNull(doc.sales_start_at),
     sales_end_at: isoOrNull(doc.sales_end_at),

@@ -104,8 +104,8 @@ export function eventRoutes() {
     })
     .openapi(retrievePublicEvent, async (c) => {
       // c.get, not c.var: c.var copies every variable into a new object on each access.
-      const event = await c.get('services').events.readPublic(c.get('owner'), c.req.valid('param').id);
+      const { event, holdsExpireAt } = await c.get('services').events.readPublic(c.get('owner'), c.req.valid('param').id);
       assertCanSellFrom(event, foreignOrigin(c));
-      return c.json(toPublicEventJson(event, c.get('deps').clock.now()), 200);
+      return c.json(toPublicEventJson(event, c.get('deps').clock.now(), holdsExpireAt), 200);
     });
 }
