@@ -6,6 +6,7 @@ import { AuditLogsResource } from './resources/audit-logs.js';
 import { InvoicesResource } from './resources/invoices.js';
 import { CheckinsResource } from './resources/checkins.js';
 import { CheckinListsResource } from './resources/checkin-lists.js';
+import { DoorDevicesResource } from './resources/door-devices.js';
 import { EventsResource } from './resources/events.js';
 import { EventsLogResource } from './resources/events-log.js';
 import { KeysResource } from './resources/keys.js';
@@ -100,6 +101,7 @@ export class TrendyTickets {
   readonly checkins: CheckinsResource;
   /** An event's check-in lists: doors with their own admission, and re-entry. */
   readonly checkinLists: CheckinListsResource;
+  readonly doorDevices: DoorDevicesResource;
   /** Test mode's stand-in for Razorpay Checkout. */
   readonly testGateway: TestGatewayResource;
   /** Where events are POSTed; check each delivery with `webhooks.constructEvent`. */
@@ -139,6 +141,7 @@ export class TrendyTickets {
     this.tickets = new TicketsResource(this);
     this.checkins = new CheckinsResource(this);
     this.checkinLists = new CheckinListsResource(this);
+    this.doorDevices = new DoorDevicesResource(this);
     this.testGateway = new TestGatewayResource(this);
     this.webhookEndpoints = new WebhookEndpointsResource(this);
   }

@@ -1212,6 +1212,12 @@ export interface DoorSnapshot {
   full: boolean;
 }
 
+/** A device to sign in for an event's door. */
+export interface CreateDoorDeviceParams {
+  /** What door staff call it, e.g. `Gate 2`. */
+  name?: string;
+}
+
 /** One offline admission as a door device uploads it. */
 export interface DoorScanParams {
   /** The device's own id for the scan: uploading it again is answered, never counted twice. */

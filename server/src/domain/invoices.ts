@@ -101,6 +101,8 @@ interface CounterDoc {
 export const INVOICE_INDEXES: readonly IndexSpec[] = [
   { collection: 'invoices', keys: { account: 1, livemode: 1, created_at: -1, _id: -1 } },
   { collection: 'invoices', keys: { order: 1 } },
+  // An order's documents in the API (`GET /v1/invoices?order=`).
+  { collection: 'invoices', keys: { account: 1, livemode: 1, order: 1, created_at: -1, _id: -1 } },
   // No two documents of a series share a number, whatever happens to the counter.
   { collection: 'invoices', keys: { serial: 1 }, unique: true, sparse: true },
   // The sweeper's documents left unnumbered by a crash.

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import type { DoorDevice, DoorSnapshot, DoorSyncParams, DoorSyncResult } from '@trendy-tickets/sdk';
+import type { CreateDoorDeviceParams, DoorDevice, DoorSnapshot, DoorSyncParams, DoorSyncResult } from '@trendy-tickets/sdk';
 import { SYNC_BATCH_MAX } from '../../domain/offline-sync.js';
 import { type Exact, timestampOut } from './common.js';
 
@@ -91,4 +91,5 @@ export const doorSchemasMatchWireTypes: [
   Exact<z.infer<typeof DoorSnapshotSchema>, DoorSnapshot>,
   Exact<z.infer<typeof DoorSyncResultSchema>, DoorSyncResult>,
   Exact<z.input<typeof DoorSyncBody>, DoorSyncParams>,
-] = [true, true, true, true];
+  Exact<z.input<typeof CreateDoorDeviceBody>, CreateDoorDeviceParams>,
+] = [true, true, true, true, true];
