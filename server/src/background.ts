@@ -99,6 +99,9 @@ export function backgroundJobs(services: Services, logger?: Logger): BackgroundJ
       name: 'repair-events-log',
       everyMs: 60_000,
       run: async () => {
+        // An undo cut short leaves its scan claimed; finished first so the pass below sees it.
+        const finished = await services.checkins.finishCutUndos();
+        if (finished > 0) logger?.warn('undos cut short finished', { finished });
         const recorded = await services.repair.repairLog();
         // Anything recorded here was lost by a process killed between a change and its entry.
         if (Object.keys(recorded).length > 0) logger?.warn('events log repaired', { recorded });

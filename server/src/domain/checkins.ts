@@ -36,6 +36,13 @@ export interface CheckinDoc {
    */
   nonce_key?: string;
   undone_at: Date | null;
+  /**
+   * Set by an undo before it reopens the ticket and cleared once the scan is marked undone:
+   * an undo cut short between the two writes leaves it, for `finishCutUndos` to finish.
+   */
+  undo_started_at?: Date;
+  /** Who started that undo. */
+  undo_started_by?: string;
   created_at: Date;
   /** The named check-in list scanned on; absent for the event's default list. */
   list?: string;
@@ -49,7 +56,12 @@ export const CHECKIN_INDEXES: readonly IndexSpec[] = [
   { collection: 'checkins', keys: { event: 1, account: 1, created_at: -1, _id: -1 } },
   // A ticket's own scans: its history in the console, and the admission an undo reverses.
   { collection: 'checkins', keys: { ticket: 1, account: 1, created_at: -1, _id: -1 } },
+  // Undos cut short, for the repair job: only a scan being undone carries the field.
+  { collection: 'checkins', keys: { undo_started_at: 1 }, sparse: true },
 ];
+
+/** An undo claimed this long ago and not finished was cut short by a crash. */
+export const UNDO_CLAIM_MS = 60_000;
 
 export interface ScanInput {
   /** The QR content (`TTS1.…`) or a typed ticket id (`tkt_…`). */
@@ -364,13 +376,27 @@ export function createCheckinService({
         return { checkin, ticket };
       }
       if (checkin.list !== undefined) return undoOnList(checkin, by, audit);
+      // Claimed first, so a crash between reopening the ticket and marking the scan undone
+      // leaves a mark the repair job finishes from (finishCutUndos): no undo without its entry.
+      const startedAt = clock.now();
+      const claimed = await checkins.updateOne(
+        { _id: id, undone_at: null, $or: [{ undo_started_at: op.exists(false) }, { undo_started_at: op.lte(new Date(startedAt.getTime() - UNDO_CLAIM_MS)) }] },
+        { $set: { undo_started_at: startedAt, undo_started_by: by } },
+      );
+      if (claimed.matched === 0) throw new AppError('CONFLICT', 'This scan is being undone already.');
       const reopened = await tickets.findOneAndUpdate(
         { _id: checkin.ticket, status: 'checked_in', checked_in_at: checkin.at },
         { $set: { status: 'valid', checked_in_at: null, checked_in_by: null, tally_due_at: clock.now() } },
       );
-      if (!reopened) throw new AppError('CONFLICT', 'The ticket is no longer checked in by this scan.');
+      if (!reopened) {
+        await checkins.updateOne({ _id: id, undone_at: null, undo_started_at: startedAt }, { $unset: { undo_started_at: '', undo_started_by: '' } });
+        throw new AppError('CONFLICT', 'The ticket is no longer checked in by this scan.');
+      }
       await figures.settle(reopened);
-      const undone = await checkins.findOneAndUpdate({ _id: id, undone_at: null }, { $set: { undone_at: clock.now(), undone_by: by } as Record<string, unknown> });
+      const undone = await checkins.findOneAndUpdate(
+        { _id: id, undone_at: null },
+        { $set: { undone_at: clock.now(), undone_by: by } as Record<string, unknown>, $unset: { undo_started_at: '', undo_started_by: '' } },
+      );
       const result = undone ?? checkin;
       await recordScan('checkin.deleted', result, reopened);
       if (audit && undone) {
@@ -378,6 +404,35 @@ export function createCheckinService({
         await auditLog.record(audit, { action: 'checkin.undone', target: { type: 'checkin', id }, changes, domainEvent: domainEventId(id, 'checkin.deleted') });
       }
       return { checkin: result, ticket: reopened };
+    },
+
+    /**
+     * Finishes undos a crash cut short (the repair job, every minute; docs/domain-events.md):
+     * a scan claimed for undo over a minute ago and still not undone is marked undone, with
+     * its entry, when its ticket is no longer admitted by it (the ticket was reopened), and
+     * released when the ticket still is (the undo never took effect). Says how many it finished.
+     */
+    async finishCutUndos(limit = 100): Promise<number> {
+      const stale = new Date(clock.now().getTime() - UNDO_CLAIM_MS);
+      const cut = await checkins.find({ undo_started_at: op.lte(stale), undone_at: null }, { limit });
+      let finished = 0;
+      for (const checkin of cut) {
+        const ticket = await loadTicket(checkin.ticket);
+        const stillAdmitted = ticket?.status === 'checked_in' && ticket.checked_in_at?.getTime() === checkin.at.getTime();
+        if (stillAdmitted) {
+          await checkins.updateOne({ _id: checkin._id, undone_at: null, undo_started_at: checkin.undo_started_at }, { $unset: { undo_started_at: '', undo_started_by: '' } });
+          continue;
+        }
+        const undone = await checkins.findOneAndUpdate(
+          { _id: checkin._id, undone_at: null, undo_started_at: checkin.undo_started_at },
+          { $set: { undone_at: clock.now(), undone_by: checkin.undo_started_by ?? null } as Record<string, unknown>, $unset: { undo_started_at: '', undo_started_by: '' } },
+        );
+        if (!undone) continue;
+        if (ticket) await figures.settle(ticket);
+        await recordScan('checkin.deleted', undone, ticket);
+        finished += 1;
+      }
+      return finished;
     },
 
     /**

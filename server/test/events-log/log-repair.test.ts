@@ -193,6 +193,51 @@ describe('the events-log repair of event and scan changes', () => {
     expect(created!.snapshot).toMatchObject({ kind: 'checkin', ticket: { _id: lost!.id, status: 'checked_in' } });
   });
 
+  it('finishes an undo killed between reopening the ticket and marking the scan undone, with its entry, once', async () => {
+    const t = await buildTestApp();
+    const { owner, sk, event, general } = await organizer(t);
+    const [ticket, still] = await issueTickets(t, sk, event.id, general, { name: 'Ravi', email: 'ravi@example.com' }, 2);
+    const { checkin: admitted } = await t.services.checkins.scan(owner, { code: ticket!.code, by: 'Gate 1' });
+    const { checkin: untouched } = await t.services.checkins.scan(owner, { code: still!.code, by: 'Gate 1' });
+    // A process that dies as it marks the scan undone, after the ticket was reopened.
+    const checkinDocs = t.store.collection<CheckinDoc>('checkins');
+    // Methods bound to the real objects, whose private fields a proxy cannot reach.
+    const through = <T extends object>(target: T, key: string | symbol) => {
+      const value = Reflect.get(target, key);
+      return typeof value === 'function' ? value.bind(target) : value;
+    };
+    const dyingCheckins = new Proxy(checkinDocs, {
+      get: (target, key) => (key === 'findOneAndUpdate' ? () => Promise.reject(new Error('killed before the scan was marked undone')) : through(target, key)),
+    });
+    const dying = new Proxy(t.store, {
+      get: (target, key) => (key === 'collection' ? (name: string) => (name === 'checkins' ? dyingCheckins : target.collection(name)) : through(target, key)),
+    });
+    const crashed = createCheckinService({ store: dying, clock: t.clock, codes: t.services.codes, figures: t.services.figures, eventOf: (id) => t.services.events.findById(id) });
+    await expect(crashed.undo(owner, admitted._id, 'Gate 1')).rejects.toThrow('killed');
+    // And one killed after claiming its scan, before reopening the ticket.
+    await checkinDocs.updateOne({ _id: untouched._id }, { $set: { undo_started_at: t.clock.now(), undo_started_by: 'Gate 2' } });
+    expect((await t.services.tickets.findById(ticket!.id))?.status).toBe('valid');
+    expect(await checkinDocs.findOne({ _id: admitted._id })).toMatchObject({ undone_at: null, undo_started_by: 'Gate 1' });
+    // Another undo meanwhile is told it is under way, rather than undoing twice.
+    await expect(t.services.checkins.undo(owner, admitted._id, 'Gate 3')).rejects.toMatchObject({ code: 'CONFLICT' });
+
+    t.clock.advance(2 * MINUTE);
+    const runner = createBackgroundRunner(backgroundJobs(t.services, t.logger), { leases: t.services.leases, logger: t.logger });
+    expect(await runner.tick('repair-events-log')).toBe('ran');
+    expect(t.logger.entries.filter((e) => e.msg === 'undos cut short finished')).toEqual([expect.objectContaining({ level: 'warn', finished: 1 })]);
+    const finished = await checkinDocs.findOne({ _id: admitted._id });
+    expect(finished).toMatchObject({ undone_by: 'Gate 1' });
+    expect(finished?.undone_at).toBeInstanceOf(Date);
+    expect(finished?.undo_started_at).toBeUndefined();
+    expect(await entriesAbout(t, admitted._id, 'checkin.deleted')).toHaveLength(1);
+    // The undo that never reopened its ticket took no effect: released, the ticket still admitted, no entry.
+    expect(await checkinDocs.findOne({ _id: untouched._id })).toMatchObject({ undone_at: null });
+    expect((await checkinDocs.findOne({ _id: untouched._id }))?.undo_started_at).toBeUndefined();
+    expect((await t.services.tickets.findById(still!.id))?.status).toBe('checked_in');
+    expect(await entriesAbout(t, untouched._id, 'checkin.deleted')).toEqual([]);
+    expect(await t.services.checkins.finishCutUndos()).toBe(0);
+  });
+
   it('logs what the background job repaired, by type', async () => {
     const t = await buildTestApp();
     const { owner } = await organizer(t);
