@@ -1,4 +1,4 @@
-import { invoiceIdOf, type InvoiceDoc } from '../domain/invoices.js';
+import { creditNoteIdOf, invoiceIdOf, type InvoiceDoc } from '../domain/invoices.js';
 import type { Store } from '../store/port.js';
 import { renderInvoicePdf } from './invoice-pdf.js';
 import type { MailAttachment } from './mailer.js';
@@ -20,4 +20,17 @@ export async function invoiceAttachment(store: Store, orderId: string): Promise<
   if (!invoice) return [];
   if (invoice.number === null) throw new Error(`the invoice of order ${orderId} is not numbered yet`);
   return [{ filename: invoiceFilename(invoice), contentType: 'application/pdf', content: renderInvoicePdf(invoice) }];
+}
+
+/**
+ * A refund's credit note as a mail attachment for the buyer's refund notice, or none when the
+ * refund has none (an organizer not registered for GST, a refund made at the gateway's own
+ * dashboard). The note is issued before the notice is queued; one stored but not yet numbered
+ * throws, so the outbox retries the notice once the sweeper has numbered it.
+ */
+export async function creditNoteAttachment(store: Store, refundId: string): Promise<MailAttachment[]> {
+  const note = await store.collection<InvoiceDoc>('invoices').findOne({ _id: creditNoteIdOf(refundId) });
+  if (!note) return [];
+  if (note.number === null) throw new Error(`the credit note of refund ${refundId} is not numbered yet`);
+  return [{ filename: invoiceFilename(note), contentType: 'application/pdf', content: renderInvoicePdf(note) }];
 }

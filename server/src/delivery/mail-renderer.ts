@@ -25,7 +25,7 @@ import {
 } from './templates.js';
 import { renderTicketsPdf, type TicketPdfModel } from './ticket-pdf.js';
 import { orderLines } from '../domain/order-lines.js';
-import { invoiceAttachment } from './invoice-attachment.js';
+import { creditNoteAttachment, invoiceAttachment } from './invoice-attachment.js';
 
 /** A ticket as its PDF page shows it. */
 export function ticketPdfModel(ticket: TicketDoc, event: EventDoc, publicUrl: string): TicketPdfModel {
@@ -70,15 +70,16 @@ export function createMailRenderer({ store, publicUrl, clock = systemClock }: { 
    * names its refund), or for the refund that finished the order, the last processed refund's
    * amount and the tickets no earlier refund took (an order from before partial refunds: all of it).
    */
-  async function refundOfNotice(order: OrderDoc, refundId: string | null): Promise<{ amount: number; ticketIds: string[] }> {
-    const log = Object.values(order.refund_log ?? {});
+  async function refundOfNotice(order: OrderDoc, refundId: string | null): Promise<{ refund: string | null; amount: number; ticketIds: string[] }> {
     const named = refundId ? order.refund_log?.[refundId] : undefined;
-    if (named) return { amount: named.amount, ticketIds: [...named.tickets] };
-    const processed = log.filter((r) => r.status === 'processed').sort((a, b) => a.updated_at.getTime() - b.updated_at.getTime());
-    const last = processed.at(-1);
-    const earlier = new Set(processed.slice(0, -1).flatMap((r) => r.tickets));
+    if (refundId && named) return { refund: refundId, amount: named.amount, ticketIds: [...named.tickets] };
+    const processed = Object.entries(order.refund_log ?? {})
+      .filter(([, r]) => r.status === 'processed')
+      .sort(([, a], [, b]) => a.updated_at.getTime() - b.updated_at.getTime());
+    const [lastId, last] = processed.at(-1) ?? [null, undefined];
+    const earlier = new Set(processed.slice(0, -1).flatMap(([, r]) => r.tickets));
     const voided = await tickets.find({ order: order._id }, { sort: { index: 1 } });
-    return { amount: last?.amount ?? order.amount, ticketIds: voided.map((t) => t._id).filter((id) => !earlier.has(id)) };
+    return { refund: lastId, amount: last?.amount ?? order.amount, ticketIds: voided.map((t) => t._id).filter((id) => !earlier.has(id)) };
   }
 
   async function orderAndEvent(job: OutboxJob): Promise<{ order: OrderDoc; event: EventDoc }> {
@@ -178,8 +179,11 @@ export function createMailRenderer({ store, publicUrl, clock = systemClock }: { 
         );
       }
       case 'refund_notice': {
-        const { amount, ticketIds } = await refundOfNotice(order, typeof job.payload.refund === 'string' ? job.payload.refund : null);
-        return refundNoticeMail({ eventName: event.name, buyerName: order.buyer.name, orderId: order._id, amount, currency: order.currency, ticketIds });
+        const { refund, amount, ticketIds } = await refundOfNotice(order, typeof job.payload.refund === 'string' ? job.payload.refund : null);
+        return withAttachments(
+          refund ? await creditNoteAttachment(store, refund) : [],
+          refundNoticeMail({ eventName: event.name, buyerName: order.buyer.name, orderId: order._id, amount, currency: order.currency, ticketIds }),
+        );
       }
       case 'refund_failed':
         return refundFailedMail({

@@ -161,8 +161,8 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
   /**
    * A processed refund, applied to its order once (its id joins `refunds_applied` in the same
    * update that counts its amount), then finished by idempotent steps, so a crash part-way is
-   * finished by the sweeper running `onEnded` again. Ends with the one call a processed refund
-   * makes on the outside (`onRefundProcessed`).
+   * finished by the sweeper running `onEnded` again. The one call a processed refund makes on
+   * the outside (`onRefundProcessed`) comes before the buyer is told.
    */
   async function refundProcessed(order: OrderDoc, refund: RefundDoc): Promise<void> {
     // A refund of an amount leaves every ticket counted, so the figures count its money apart
@@ -174,6 +174,8 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     );
     if (applied && ofAmount) await deps.figures?.addRefunded(order, order.event, refund.amount);
     const current = applied ?? (await load(order._id));
+    // Before the buyer's notice is queued, so the notice finds the refund's credit note.
+    await onRefundProcessed(refund, current);
     const processed = current.refund_processed_amount ?? 0;
     if (processed >= current.amount) {
       await markRefunded(current, refund.reason);
@@ -186,7 +188,6 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       );
       await settlePartialRefund(await load(order._id), refund);
     }
-    await onRefundProcessed(refund, await load(order._id));
   }
 
   /** The rest of a partial refund: its tickets voided and seats freed, the event recorded, the buyer told. */

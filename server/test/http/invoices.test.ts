@@ -169,6 +169,9 @@ describe('invoices', () => {
     for (const field of ['taxable_value', 'igst'] as const) expect(notes[0][field] + notes[1][field], field).toBe(invoice[field]);
     const text = pdftotext(new Uint8Array(await (await t.app.request(notes[0].pdf_url, { headers: { Authorization: `Bearer ${org.sk}` } })).arrayBuffer()));
     for (const field of ['CREDIT NOTE', 'CN/3031/000001', 'INV/3031/000001', '₹300.00']) expect(text, field).toContain(field);
+    // Each refund notice to the buyer carries that refund's credit note.
+    const notices = (await deliverMail(t)).filter((m) => m.to === order.buyer.email && /refund/i.test(m.subject));
+    expect(notices.flatMap((m) => m.attachments.map((a) => a.filename)).sort()).toEqual(['credit-note-CN-3031-000001.pdf', 'credit-note-CN-3031-000002.pdf']);
   });
 
   it('shows one organizer’s invoices to no other', async () => {
