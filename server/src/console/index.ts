@@ -23,6 +23,7 @@ import { scannerRoutes } from './routes/scanner.js';
 import { checkinListConsoleRoutes } from './routes/checkin-lists.js';
 import { teamRoutes } from './routes/team.js';
 import { settingsRoutes } from './routes/settings.js';
+import { taxProfileRoutes } from './routes/tax-profile.js';
 import { webhookConsoleRoutes } from './routes/webhooks.js';
 
 /** The largest console form: an event with 50 ticket types is about 8 KB. */
@@ -92,6 +93,7 @@ export function consoleRoutes() {
   router.route('/', auditLogRoutes());
   router.route('/', invoiceConsoleRoutes());
   router.route('/', settingsRoutes());
+  router.route('/', taxProfileRoutes());
 
   router.get('/console/', (c) => c.redirect('/console', 301));
   router.all('/console/*', async function consoleNotFound(c) {

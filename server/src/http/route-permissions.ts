@@ -162,6 +162,8 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'GET /console/settings/payments': 'payments:manage',
   'POST /console/settings/payments': 'payments:manage',
   'POST /console/settings/payments/disconnect': 'payments:manage',
+  'GET /console/settings/tax': 'payments:manage',
+  'POST /console/settings/tax': 'payments:manage',
   'GET /console/developers/audit-log': 'team:manage',
   'GET /console/developers/audit-log.csv': 'team:manage',
   'POST /console/developers/webhooks/:id/delete': 'webhooks:manage',

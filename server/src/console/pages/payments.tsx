@@ -5,6 +5,7 @@ import type { ConsoleUser } from '../context.js';
 import { when } from '../format.js';
 import { Field, type FieldErrors } from './fields.js';
 import { CsrfField, Shell, type Flash } from './layout.js';
+import { SettingsTabs } from './settings-tabs.js';
 
 const TZ = 'Asia/Kolkata';
 export const PAYMENTS_PATH = '/console/settings/payments';
@@ -46,6 +47,7 @@ export const PaymentsPage: FC<{
           <p class="sub">Connect your own Razorpay account, so buyers pay you directly.</p>
         </div>
       </div>
+      <SettingsTabs here={PAYMENTS_PATH} />
       <section class="card" aria-labelledby="collected-h">
         <h2 id="collected-h">Where the money goes</h2>
         {collector === 'not_connected' ? (
