@@ -1086,6 +1086,7 @@ export type AuditAction =
   | 'event.updated'
   | 'event.cancelled'
   | 'order.refund_requested'
+  | 'order.cancelled'
   | 'ticket.voided'
   | 'checkin.undone'
   | 'checkin_list.created'

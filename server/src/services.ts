@@ -159,6 +159,7 @@ export function createServices({
     gateways,
     completeUnpaid: (orderId) => fulfilment.completePayment(orderId, null),
     domainEvents,
+    auditLog,
   });
   const webhooks = createWebhookService({ store, clock, fulfilment, gateways });
 

@@ -27,6 +27,7 @@ export const AUDIT_ACTIONS = [
   'event.updated',
   'event.cancelled',
   'order.refund_requested',
+  'order.cancelled',
   'ticket.voided',
   'checkin.undone',
   'checkin_list.created',
