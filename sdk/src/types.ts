@@ -1088,6 +1088,7 @@ export type AuditAction =
   | 'order.refund_requested'
   | 'order.cancelled'
   | 'ticket.voided'
+  | 'ticket.email_resent'
   | 'checkin.undone'
   | 'checkin_list.created'
   | 'checkin_list.updated'

@@ -239,7 +239,7 @@ export function createServices({
     // Asked by the console's mode switch and by POST /v1/keys/roll into live mode.
     liveModeGate: createLiveModeGate({ users, emailVerification, twoFactor }),
     dashboard: createDashboardService({ store, clock, figures }),
-    ticketMail: createTicketMailService({ store, clock, outbox, limiter }),
+    ticketMail: createTicketMailService({ store, clock, outbox, limiter, auditLog }),
     // Which server runs each background job (background.ts).
     leases: createLeases({ store, clock, holder: instanceId }),
     ticketFinder: createTicketFinder({ store, clock, outbox, limiter }),

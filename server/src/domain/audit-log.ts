@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS = [
   'order.refund_requested',
   'order.cancelled',
   'ticket.voided',
+  'ticket.email_resent',
   'checkin.undone',
   'checkin_list.created',
   'checkin_list.updated',

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { AuditEntryDoc } from '../../src/domain/audit-log.js';
+import { ownerMemberId } from '../../src/domain/members.js';
+import { consoleWithOrganizer } from '../console/helpers.js';
+import { eventBody } from '../helpers/app.js';
+
+/** The audit log of console actions that change no stored object of the organizer's but do act on the account (docs/audit-log.md). */
+
+const FROM = { 'X-Forwarded-For': '203.0.113.9', 'User-Agent': 'Mozilla/5.0 (Test)' };
+
+async function organizer() {
+  // One proxy in front: the address it appended is the caller's.
+  const org = await consoleWithOrganizer({ TTS_TRUST_PROXY: '1' });
+  const log = async (action: string): Promise<AuditEntryDoc[]> => (await org.t.services.auditLog.list(org.account, { limit: 100, action: action as AuditEntryDoc['action'] })).data;
+  return { ...org, log, user: { type: 'user', id: ownerMemberId(org.account), label: org.email } };
+}
+
+describe('the audit log of console actions', () => {
+  it("records sending a ticket's mail again, once per mail queued, with who asked, from where, and the recipient", async () => {
+    const { t, browser, sk, log, user } = await organizer();
+    const event = (await t.call('POST', '/v1/events', { key: sk, body: eventBody() })).body;
+    const [ticket] = (
+      await t.call('POST', '/v1/tickets', {
+        key: sk,
+        body: { event: event.id, ticket_type: event.ticket_types[0].id, quantity: 1, holder: { name: 'Kavya', email: 'k@example.com' }, send_email: false },
+      })
+    ).body.data;
+
+    await browser.get(`/console/tickets/${ticket.id}`);
+    const resent = await browser.post(`/console/tickets/${ticket.id}/resend`, {}, { headers: FROM });
+    expect(resent.status).toBe(303);
+    // A double click within the minute queues the same mail: nothing more to record.
+    await browser.post(`/console/tickets/${ticket.id}/resend`, {}, { headers: FROM });
+
+    const entries = await log('ticket.email_resent');
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      actor: user,
+      livemode: false,
+      target: { type: 'ticket', id: ticket.id },
+      changes: { to: { before: null, after: 'k@example.com' } },
+      ip: '203.0.113.9',
+      user_agent: 'Mozilla/5.0 (Test)',
+      request_id: resent.headers.get('X-Request-Id'),
+    });
+    expect(entries[0]?.changes.delivery?.after).toMatch(/^mail_/);
+  });
+});
