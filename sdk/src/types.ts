@@ -1121,7 +1121,8 @@ export type AuditAction =
   | 'session.ended_others'
   | 'payment_settings.connected'
   | 'payment_settings.disconnected'
-  | 'tax_profile.updated';
+  | 'tax_profile.updated'
+  | 'job.retried';
 
 /** Who acted: a person signed in to the console (their team member id `mem_…`, their email) or an API key (`key_…`, its masked prefix). */
 export interface AuditActor {
@@ -1145,7 +1146,8 @@ export interface AuditTarget {
     | 'member'
     | 'invitation'
     | 'payment_settings'
-    | 'tax_profile';
+    | 'tax_profile'
+    | 'job';
   id: string;
 }
 

@@ -132,7 +132,7 @@ export function createServices({
     settings,
   });
 
-  const outbox = createOutbox({ store, clock });
+  const outbox = createOutbox({ store, clock, auditLog });
   // One events log for every service, so each records through the same fan-out: a `webhook` job
   // per subscribed endpoint, run by the webhook worker (background.ts, docs/webhooks.md).
   const fanout =

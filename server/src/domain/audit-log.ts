@@ -63,6 +63,7 @@ export const AUDIT_ACTIONS = [
   'payment_settings.connected',
   'payment_settings.disconnected',
   'tax_profile.updated',
+  'job.retried',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -88,7 +89,8 @@ export type AuditTargetType =
   | 'member'
   | 'invitation'
   | 'payment_settings'
-  | 'tax_profile';
+  | 'tax_profile'
+  | 'job';
 
 /** What an action was done to. */
 export interface AuditTarget {

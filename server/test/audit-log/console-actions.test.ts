@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createWebhookFanout, createWebhookWorker } from '../../src/delivery/webhook-jobs.js';
 import type { AuditEntryDoc } from '../../src/domain/audit-log.js';
 import { ownerMemberId } from '../../src/domain/members.js';
 import { consoleWithOrganizer } from '../console/helpers.js';
@@ -44,5 +45,30 @@ describe('the audit log of console actions', () => {
       request_id: resent.headers.get('X-Request-Id'),
     });
     expect(entries[0]?.changes.delivery?.after).toMatch(/^mail_/);
+  });
+
+  it('records retrying a failed job from the failed jobs page, with its state and attempts before and after', async () => {
+    const { t, browser, owner, log, user } = await organizer();
+    const fanout = createWebhookFanout({ outbox: t.services.outbox, endpointsFor: async () => [] });
+    await fanout.enqueueDelivery({ event: 'ev_0123456789abcdef01234567', endpoint: 'we_a', dedupeKey: 'k1', ...owner });
+    const worker = createWebhookWorker({ store: t.store, clock: t.clock, maxAttempts: 1, deliver: async () => Promise.reject(new Error('receiver answered 500')) });
+    expect((await worker.runOnce()).dead).toBe(1);
+    const [job] = await t.services.outbox.listFailed(owner, 10);
+
+    await browser.get('/console/developers/jobs');
+    const retried = await browser.post(`/console/developers/jobs/${job!._id}/retry`, {}, { headers: FROM });
+    expect(retried.status).toBe(303);
+
+    const entries = await log('job.retried');
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      actor: user,
+      livemode: false,
+      target: { type: 'job', id: job!._id },
+      changes: { state: { before: 'dead', after: 'pending' }, attempts: { before: 1, after: 0 } },
+      ip: '203.0.113.9',
+      user_agent: 'Mozilla/5.0 (Test)',
+      request_id: retried.headers.get('X-Request-Id'),
+    });
   });
 });
