@@ -1087,6 +1087,7 @@ export type AuditAction =
   | 'event.cancelled'
   | 'order.refund_requested'
   | 'order.cancelled'
+  | 'ticket.issued'
   | 'ticket.voided'
   | 'ticket.email_resent'
   | 'checkin.undone'

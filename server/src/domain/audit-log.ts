@@ -28,6 +28,7 @@ export const AUDIT_ACTIONS = [
   'event.cancelled',
   'order.refund_requested',
   'order.cancelled',
+  'ticket.issued',
   'ticket.voided',
   'ticket.email_resent',
   'checkin.undone',
