@@ -1120,6 +1120,7 @@ export type AuditAction =
   | 'user.recovery_code_used'
   | 'session.ended'
   | 'session.ended_others'
+  | 'session.mode_switched'
   | 'payment_settings.connected'
   | 'payment_settings.disconnected'
   | 'tax_profile.updated'

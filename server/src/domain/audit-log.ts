@@ -61,6 +61,7 @@ export const AUDIT_ACTIONS = [
   'user.recovery_code_used',
   'session.ended',
   'session.ended_others',
+  'session.mode_switched',
   'payment_settings.connected',
   'payment_settings.disconnected',
   'tax_profile.updated',

@@ -3,6 +3,7 @@ import { createWebhookFanout, createWebhookWorker } from '../../src/delivery/web
 import type { AuditEntryDoc } from '../../src/domain/audit-log.js';
 import { ownerMemberId } from '../../src/domain/members.js';
 import { consoleWithOrganizer } from '../console/helpers.js';
+import { readyForLive } from '../helpers/account-security.js';
 import { eventBody } from '../helpers/app.js';
 
 /** The audit log of console actions that change no stored object of the organizer's but do act on the account (docs/audit-log.md). */
@@ -69,6 +70,37 @@ describe('the audit log of console actions', () => {
       ip: '203.0.113.9',
       user_agent: 'Mozilla/5.0 (Test)',
       request_id: retried.headers.get('X-Request-Id'),
+    });
+  });
+
+  it('records switching the console between test and live data, in no mode, and nothing for a refused or repeated switch', async () => {
+    const { t, browser, account, log, user } = await organizer();
+    await browser.get('/console');
+    // Not ready for live yet (no verified email): refused, nothing switched.
+    expect((await browser.post('/console/mode', { mode: 'live', next: '/console' }, { headers: FROM })).status).toBe(403);
+    expect(await log('session.mode_switched')).toEqual([]);
+
+    await readyForLive(t, account);
+    const live = await browser.post('/console/mode', { mode: 'live', next: '/console' }, { headers: FROM });
+    expect(live.status).toBe(303);
+    await browser.get('/console');
+    await browser.post('/console/mode', { mode: 'live', next: '/console' }, { headers: FROM });
+    t.clock.advance(1000);
+    const test = await browser.post('/console/mode', { mode: 'test', next: '/console' }, { headers: FROM });
+    expect(test.status).toBe(303);
+
+    const entries = await log('session.mode_switched');
+    expect(entries.map((e) => e.changes.livemode)).toEqual([
+      { before: true, after: false },
+      { before: false, after: true },
+    ]);
+    expect(entries[1]).toMatchObject({
+      actor: user,
+      livemode: null,
+      target: { type: 'member', id: user.id },
+      ip: '203.0.113.9',
+      user_agent: 'Mozilla/5.0 (Test)',
+      request_id: live.headers.get('X-Request-Id'),
     });
   });
 });
