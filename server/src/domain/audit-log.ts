@@ -59,6 +59,7 @@ export const AUDIT_ACTIONS = [
   'user.two_factor_enabled',
   'user.two_factor_disabled',
   'user.recovery_code_used',
+  'user.email_verified',
   'session.ended',
   'session.ended_others',
   'session.mode_switched',

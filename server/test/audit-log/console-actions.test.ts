@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createWebhookFanout, createWebhookWorker } from '../../src/delivery/webhook-jobs.js';
 import type { AuditEntryDoc } from '../../src/domain/audit-log.js';
 import { ownerMemberId } from '../../src/domain/members.js';
-import { consoleWithOrganizer } from '../console/helpers.js';
-import { readyForLive } from '../helpers/account-security.js';
+import { ConsoleBrowser, consoleWithOrganizer } from '../console/helpers.js';
+import { pendingVerificationToken, readyForLive } from '../helpers/account-security.js';
 import { eventBody } from '../helpers/app.js';
 
 /** The audit log of console actions that change no stored object of the organizer's but do act on the account (docs/audit-log.md). */
@@ -102,5 +102,29 @@ describe('the audit log of console actions', () => {
       user_agent: 'Mozilla/5.0 (Test)',
       request_id: live.headers.get('X-Request-Id'),
     });
+  });
+
+  it('records an email address verified with its link, in no mode and without the token, and nothing for the link used again', async () => {
+    const { t, email, log, user } = await organizer();
+    const token = await pendingVerificationToken(t, email);
+    // The link is opened from the mail, maybe in another browser: nobody need be signed in.
+    const reader = new ConsoleBrowser(t);
+    await reader.get(`/console/verify-email?token=${token}`);
+    const verified = await reader.post('/console/verify-email', { token }, { headers: FROM });
+    expect(verified.status).toBe(200);
+    await reader.post('/console/verify-email', { token }, { headers: FROM });
+
+    const entries = await log('user.email_verified');
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      actor: user,
+      livemode: null,
+      target: { type: 'member', id: user.id },
+      changes: { email_verified: { before: null, after: email } },
+      ip: '203.0.113.9',
+      user_agent: 'Mozilla/5.0 (Test)',
+      request_id: verified.headers.get('X-Request-Id'),
+    });
+    expect(JSON.stringify(await t.store.collection('audit_log').find({}))).not.toContain(token);
   });
 });
