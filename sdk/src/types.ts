@@ -1086,7 +1086,10 @@ export type AuditAction =
   | 'event.updated'
   | 'event.cancelled'
   | 'order.refund_requested'
+  | 'order.cancelled'
+  | 'ticket.issued'
   | 'ticket.voided'
+  | 'ticket.email_resent'
   | 'checkin.undone'
   | 'checkin_list.created'
   | 'checkin_list.updated'
@@ -1115,11 +1118,14 @@ export type AuditAction =
   | 'user.two_factor_enabled'
   | 'user.two_factor_disabled'
   | 'user.recovery_code_used'
+  | 'user.email_verified'
   | 'session.ended'
   | 'session.ended_others'
+  | 'session.mode_switched'
   | 'payment_settings.connected'
   | 'payment_settings.disconnected'
-  | 'tax_profile.updated';
+  | 'tax_profile.updated'
+  | 'job.retried';
 
 /** Who acted: a person signed in to the console (their team member id `mem_…`, their email) or an API key (`key_…`, its masked prefix). */
 export interface AuditActor {
@@ -1143,7 +1149,8 @@ export interface AuditTarget {
     | 'member'
     | 'invitation'
     | 'payment_settings'
-    | 'tax_profile';
+    | 'tax_profile'
+    | 'job';
   id: string;
 }
 

@@ -132,7 +132,7 @@ export function createServices({
     settings,
   });
 
-  const outbox = createOutbox({ store, clock });
+  const outbox = createOutbox({ store, clock, auditLog });
   // One events log for every service, so each records through the same fan-out: a `webhook` job
   // per subscribed endpoint, run by the webhook worker (background.ts, docs/webhooks.md).
   const fanout =
@@ -159,6 +159,7 @@ export function createServices({
     gateways,
     completeUnpaid: (orderId) => fulfilment.completePayment(orderId, null),
     domainEvents,
+    auditLog,
   });
   const webhooks = createWebhookService({ store, clock, fulfilment, gateways });
 
@@ -238,7 +239,7 @@ export function createServices({
     // Asked by the console's mode switch and by POST /v1/keys/roll into live mode.
     liveModeGate: createLiveModeGate({ users, emailVerification, twoFactor }),
     dashboard: createDashboardService({ store, clock, figures }),
-    ticketMail: createTicketMailService({ store, clock, outbox, limiter }),
+    ticketMail: createTicketMailService({ store, clock, outbox, limiter, auditLog }),
     // Which server runs each background job (background.ts).
     leases: createLeases({ store, clock, holder: instanceId }),
     ticketFinder: createTicketFinder({ store, clock, outbox, limiter }),

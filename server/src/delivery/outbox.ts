@@ -14,6 +14,7 @@
  * idle timeouts sit well below the default 60 s lease, so only a server that keeps trickling
  * bytes for over a minute could cause that.
  */
+import { createAuditLog, changesBetween, type AuditLog } from '../domain/audit-log.js';
 import { AppError, notFound } from '../kernel/errors.js';
 import { systemClock, type Clock } from '../kernel/clock.js';
 import { newId } from '../kernel/ids.js';
@@ -53,9 +54,10 @@ export const OUTBOX_INDEXES: readonly IndexSpec[] = [
  * const outbox = createOutbox({ store, clock });
  * await outbox.enqueue({ kind: 'tickets', to: buyer.email, payload: { order: order.id }, dedupeKey: `tickets:${order.id}` });
  */
-export function createOutbox(options: { store: Store; clock?: Clock }): Outbox {
+export function createOutbox(options: { store: Store; clock?: Clock; auditLog?: AuditLog }): Outbox {
   const jobs = options.store.collection<OutboxJob>(OUTBOX_COLLECTION);
   const clock = options.clock ?? systemClock;
+  const auditLog = options.auditLog ?? createAuditLog({ store: options.store, clock });
 
   async function get(id: string): Promise<OutboxJob> {
     const job = await jobs.findOne({ _id: id });
@@ -138,10 +140,15 @@ export function createOutbox(options: { store: Store; clock?: Clock }): Outbox {
       );
     },
 
-    async retryFor(owner, id) {
+    async retryFor(owner, id, audit) {
       const job = await jobs.findOne({ _id: id, account: owner.account, livemode: owner.livemode });
       if (!job) throw notFound('job', id);
-      return this.retry(id);
+      const revived = await this.retry(id);
+      if (audit) {
+        const changes = changesBetween(job, revived, ['state', 'attempts', 'next_attempt_at']);
+        await auditLog.record(audit, { action: 'job.retried', target: { type: 'job', id }, changes });
+      }
+      return revived;
     },
 
     async stats() {

@@ -27,7 +27,10 @@ export const AUDIT_ACTIONS = [
   'event.updated',
   'event.cancelled',
   'order.refund_requested',
+  'order.cancelled',
+  'ticket.issued',
   'ticket.voided',
+  'ticket.email_resent',
   'checkin.undone',
   'checkin_list.created',
   'checkin_list.updated',
@@ -56,11 +59,14 @@ export const AUDIT_ACTIONS = [
   'user.two_factor_enabled',
   'user.two_factor_disabled',
   'user.recovery_code_used',
+  'user.email_verified',
   'session.ended',
   'session.ended_others',
+  'session.mode_switched',
   'payment_settings.connected',
   'payment_settings.disconnected',
   'tax_profile.updated',
+  'job.retried',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -86,7 +92,8 @@ export type AuditTargetType =
   | 'member'
   | 'invitation'
   | 'payment_settings'
-  | 'tax_profile';
+  | 'tax_profile'
+  | 'job';
 
 /** What an action was done to. */
 export interface AuditTarget {

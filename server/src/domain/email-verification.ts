@@ -94,10 +94,11 @@ export function createEmailVerification({ store, clock, outbox, limiter, users }
     },
 
     /**
-     * Marks the address verified with a link's token, once.
+     * Marks the address verified with a link's token, once. `previous` is the address that was
+     * verified before (null for none), for the audit log's before and after.
      * @throws AppError NOT_FOUND for a used or unknown token, OTP_EXPIRED after a day
      */
-    async confirm(token: string): Promise<{ userId: string; email: string }> {
+    async confirm(token: string): Promise<{ userId: string; email: string; previous: string | null }> {
       const link = TOKEN.test(token) ? await links.findOne({ _id: hashLinkToken(token) }) : null;
       if (!link) throw new AppError('NOT_FOUND', NOT_VALID);
       if (link.expires_at <= clock.now()) throw new AppError('OTP_EXPIRED', 'This verification link has expired. Send a new one from Account security.');
@@ -105,8 +106,9 @@ export function createEmailVerification({ store, clock, outbox, limiter, users }
       const user = await users.byId(link.user);
       // A link for an address the user no longer has proves nothing about the current one.
       if (!user || user.email !== link.email) throw new AppError('NOT_FOUND', NOT_VALID);
+      const previous = (await records.findOne({ _id: user.id }))?.email_verified ?? null;
       await records.updateOne({ _id: user.id }, { $set: { email_verified: user.email, email_verified_at: clock.now() } }, { upsert: true });
-      return { userId: user.id, email: user.email };
+      return { userId: user.id, email: user.email, previous };
     },
   };
 }

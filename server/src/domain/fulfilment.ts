@@ -584,8 +584,11 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       await refunds.failed(paymentId, refundId, reason);
     },
 
-    /** Tickets for a payment taken elsewhere, or complimentary ones (the seed's `payment: false`). */
-    async issue(owner: Owner, input: IssueInput): Promise<OrderDoc> {
+    /**
+     * Tickets for a payment taken elsewhere, or complimentary ones (the seed's `payment: false`).
+     * `audit` names who issued them, for the audit log (`ticket.issued`, about the order that holds them).
+     */
+    async issue(owner: Owner, input: IssueInput, audit?: AuditContext): Promise<OrderDoc> {
       const event = await events.findOne({ _id: input.event, account: owner.account, livemode: owner.livemode });
       if (!event) throw notFound('event', input.event);
       if (event.status === 'cancelled') throw new AppError('SALES_CLOSED', 'The event is cancelled.');
@@ -623,7 +626,22 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
         await orderDocs.updateOne({ _id: id, status: 'paid', fulfilment: 'pending' }, { $set: { status: 'cancelled', fulfilment: 'none', updated_at: clock.now() } });
         throw soldOut((await events.findOne({ _id: event._id })) ?? event);
       }
-      return fulfil(order);
+      const fulfilled = await fulfil(order);
+      if (audit) {
+        const issued = await tickets.listForOrder(id);
+        const after = {
+          event: event._id,
+          ticket_type: type.id,
+          quantity: input.quantity,
+          holder: order.buyer.email,
+          external_reference: input.external_reference ?? null,
+          send_email: input.send_email ?? true,
+          tickets: issued.map((t) => t._id),
+        };
+        const changes = changesBetween(null, after, ['event', 'ticket_type', 'quantity', 'holder', 'external_reference', 'send_email', 'tickets']);
+        await auditLog.record(audit, { action: 'ticket.issued', target: { type: 'order', id }, changes, domainEvent: domainEventId(id, 'order.paid') });
+      }
+      return fulfilled;
     },
 
     /**

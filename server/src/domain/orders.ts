@@ -13,7 +13,8 @@ import type { RateLimiter } from './rate-limit.js';
 import type { RefundFailureCode } from './refunds.js';
 import { CODE_TTL_MS, hashCode, MAX_CODE_ATTEMPTS, MAX_SENDS_PER_EMAIL_PER_HOUR, MAX_SENDS_PER_IP_PER_HOUR, newCode, sameDigest } from './verification.js';
 import type { Outbox } from './ports.js';
-import { createDomainEvents, type DomainEvents } from './domain-events.js';
+import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
+import { createDomainEvents, domainEventId, type DomainEvents } from './domain-events.js';
 import { orderBreakdown, type OrderBreakdownDoc } from './event-tax.js';
 import { createTaxProfileService } from './tax-profiles.js';
 import { keptBilling } from './order-billing.js';
@@ -249,6 +250,8 @@ export interface OrderServiceDeps {
   completeUnpaid: (orderId: string) => Promise<OrderDoc>;
   /** The events log (default: one over the same store). */
   domainEvents?: DomainEvents;
+  /** The audit log (default: one over the same store). */
+  auditLog?: AuditLog;
 }
 
 /**
@@ -329,6 +332,7 @@ function holdRefusal(event: EventDoc, items: readonly OrderItemDoc[], now: Date)
 export function createOrderService(deps: OrderServiceDeps) {
   const { store, clock, secret, inventory, outbox, limiter, gateways, completeUnpaid } = deps;
   const domainEvents = deps.domainEvents ?? createDomainEvents({ store, clock });
+  const auditLog = deps.auditLog ?? createAuditLog({ store, clock });
   const orders = store.collection<OrderDoc>('orders');
   const events = store.collection<EventDoc>('events');
   const taxProfiles = createTaxProfileService({ store, clock });
@@ -601,13 +605,27 @@ export function createOrderService(deps: OrderServiceDeps) {
       return expireIfLapsed(await get(access, id));
     },
 
-    /** Releases an unpaid order's seats. Cancelling a cancelled order returns it unchanged. */
-    async cancel(access: OrderAccess, id: string): Promise<OrderDoc> {
+    /**
+     * Releases an unpaid order's seats. Cancelling a cancelled order returns it unchanged.
+     * `audit` names the organizer who cancelled it, for the audit log; a buyer cancelling their
+     * own order with its client secret passes none (docs/audit-log.md).
+     */
+    async cancel(access: OrderAccess, id: string, audit?: AuditContext): Promise<OrderDoc> {
       const order = await get(access, id);
       if (order.status === 'cancelled' || order.status === 'expired') return order;
       if (!AWAITING.includes(order.status)) throw new AppError('ORDER_NOT_PAYABLE', `A ${order.status} order cannot be cancelled; refund it instead.`);
-      await releaseOrder(order, 'cancelled');
-      return get(access, id);
+      const moved = await releaseOrder(order, 'cancelled');
+      const cancelled = await get(access, id);
+      // Only the request that moved the order records it: a racing cancel or expiry adds nothing.
+      if (audit && moved && cancelled.status === 'cancelled') {
+        await auditLog.record(audit, {
+          action: 'order.cancelled',
+          target: { type: 'order', id },
+          changes: changesBetween(order, cancelled, ['status']),
+          domainEvent: domainEventId(id, 'order.cancelled'),
+        });
+      }
+      return cancelled;
     },
 
     /** Expires every unpaid order whose hold has lapsed; returns how many. */

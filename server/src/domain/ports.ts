@@ -6,6 +6,7 @@
  * give a service any outbox that keeps this contract (docs/architecture.md, "Layers").
  */
 import type { Doc } from '../store/port.js';
+import type { AuditContext } from './audit-log.js';
 
 /** Where an outbox job is in its life. */
 export type OutboxState = 'pending' | 'sending' | 'sent' | 'dead';
@@ -88,10 +89,11 @@ export interface Outbox {
    */
   listFailed(owner: { account: string; livemode: boolean }, limit: number): Promise<OutboxJob[]>;
   /**
-   * `retry`, for a job of this account and mode only.
+   * `retry`, for a job of this account and mode only. `audit` names who asked, for the audit
+   * log (`job.retried`: the job's state, attempts and next attempt, before and after).
    * @throws AppError NOT_FOUND for another's job, CONFLICT for one sending or sent.
    */
-  retryFor(owner: { account: string; livemode: boolean }, id: string): Promise<OutboxJob>;
+  retryFor(owner: { account: string; livemode: boolean }, id: string, audit?: AuditContext): Promise<OutboxJob>;
   /** How many jobs are in each state. */
   stats(): Promise<Record<OutboxState, number>>;
   /**

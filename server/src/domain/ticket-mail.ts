@@ -6,6 +6,7 @@
 import type { Store } from '../store/port.js';
 import type { Clock } from '../kernel/clock.js';
 import { AppError, notFound } from '../kernel/errors.js';
+import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
 import type { Owner } from './events.js';
 import type { Outbox, OutboxJob, OutboxState } from './ports.js';
 import type { RateLimiter, RateLimitRule } from './rate-limit.js';
@@ -47,7 +48,20 @@ function toDelivery(job: OutboxJob): TicketDelivery {
  * const ticketMail = createTicketMailService({ store, clock, outbox, limiter });
  * await ticketMail.resend(owner, 'tkt_…');
  */
-export function createTicketMailService({ store, clock, outbox, limiter }: { store: Store; clock: Clock; outbox: Outbox; limiter: RateLimiter }) {
+export function createTicketMailService({
+  store,
+  clock,
+  outbox,
+  limiter,
+  auditLog = createAuditLog({ store, clock }),
+}: {
+  store: Store;
+  clock: Clock;
+  outbox: Outbox;
+  limiter: RateLimiter;
+  /** The audit log (default: one over the same store). */
+  auditLog?: AuditLog;
+}) {
   const tickets = store.collection<TicketDoc>('tickets');
 
   async function ownTicket(owner: Owner, id: string): Promise<TicketDoc> {
@@ -59,20 +73,25 @@ export function createTicketMailService({ store, clock, outbox, limiter }: { sto
   return {
     /**
      * Queues the tickets mail of the ticket's order again, to the holder. Voided tickets are
-     * not sent; a double click within the same minute queues one mail.
+     * not sent; a double click within the same minute queues one mail. `audit` names who asked,
+     * for the audit log: the mail queued and its recipient (a repeated click queues, and records, nothing).
      * @throws AppError NOT_FOUND, CONFLICT (voided), RATE_LIMITED (see {@link RESEND_RULE})
      */
-    async resend(owner: Owner, ticketId: string): Promise<TicketDelivery> {
+    async resend(owner: Owner, ticketId: string, audit?: AuditContext): Promise<TicketDelivery> {
       const ticket = await ownTicket(owner, ticketId);
       if (ticket.status === 'voided') throw new AppError('CONFLICT', 'This ticket is voided, so it is not sent again.');
       await limiter.assertAllowed(`ticket-resend:${ticket.order}`, RESEND_RULE, `These tickets were sent again ${RESEND_RULE.limit} times in the last hour. Try again later.`);
       const minute = Math.floor(clock.now().getTime() / 60_000);
-      const { job } = await outbox.enqueue({
+      const { job, created } = await outbox.enqueue({
         kind: 'tickets',
         to: ticket.holder.email,
         payload: { order: ticket.order, resent: true },
         dedupeKey: `tickets-resend:${ticket.order}:${minute}`,
       });
+      if (audit && created) {
+        const changes = changesBetween(null, { delivery: job._id, to: job.to }, ['delivery', 'to']);
+        await auditLog.record(audit, { action: 'ticket.email_resent', target: { type: 'ticket', id: ticket._id }, changes });
+      }
       return toDelivery(job);
     },
 

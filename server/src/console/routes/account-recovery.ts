@@ -96,7 +96,9 @@ export function accountRecoveryRoutes() {
   router.post('/console/verify-email', verifyLoginCsrf(), async function verifyEmail(c) {
     const form = await formOf(c);
     try {
-      await c.var.services.emailVerification.confirm(form.token ?? '');
+      const { userId, email, previous } = await c.var.services.emailVerification.confirm(form.token ?? '');
+      const user = await c.var.services.users.byId(userId);
+      if (user && previous !== email) await recordSecurityOf(c, user, 'user.email_verified', { email_verified: { before: previous, after: email } });
     } catch (err) {
       if (isLinkError(err)) return deadLink(c, err, { href: '/console/account/security', label: 'Go to Account security' });
       throw err;

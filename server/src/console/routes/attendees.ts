@@ -122,7 +122,7 @@ export function attendeeRoutes() {
   router.post(
     '/console/tickets/:id/resend',
     ticketAction(async (c, id) => {
-      await c.var.services.ticketMail.resend(c.var.user.owner, id);
+      await c.var.services.ticketMail.resend(c.var.user.owner, id, auditContext(c));
       return 'resent';
     }),
   );

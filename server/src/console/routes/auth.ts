@@ -17,6 +17,7 @@ import { checkPassword } from '../passwords.js';
 import { LoginPage, SignupPage, WelcomePage, type SignupValues } from '../pages/auth.js';
 import type { FieldErrors } from '../pages/fields.js';
 import { MessageShell, type Flash } from '../pages/layout.js';
+import { recordOwnSecurity } from '../security-audit.js';
 import { safeNext } from '../security.js';
 import { endSession, loginFormToken, rememberPublishableKey, startSession } from '../sessions.js';
 import { finishPasswordSignIn } from '../sign-in.js';
@@ -166,6 +167,8 @@ export function authRoutes() {
       }
     }
     if (!(await c.var.services.sessions.setMode(c.var.user.session._id, livemode))) return c.redirect('/console/login?notice=expired', 303);
+    // Which data a person works on decides what their next clicks change: keep who switched, when it switched.
+    if (livemode !== c.var.user.session.livemode) await recordOwnSecurity(c, 'session.mode_switched', { livemode: { before: c.var.user.session.livemode, after: livemode } });
     return c.redirect(sectionOf(safeNext(form.next)), 303);
   });
 

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { jsx } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { auditContext } from '../../http/audit-context.js';
 import { AppError } from '../../kernel/errors.js';
 import type { ConsoleContext, ConsoleEnv } from '../context.js';
 import { renderConsole } from '../middleware.js';
@@ -31,7 +32,7 @@ export function jobRoutes() {
   router.post('/console/developers/jobs/:id/retry', async function retryJob(c) {
     const { user, services } = c.var;
     try {
-      await services.outbox.retryFor(user.owner, c.req.param('id'));
+      await services.outbox.retryFor(user.owner, c.req.param('id'), auditContext(c));
     } catch (err) {
       // Sent meanwhile, or being sent: say so on the page rather than failing.
       if (err instanceof AppError && err.code === 'CONFLICT') return showFailedJobs(c, { tone: 'bad', message: err.message }, 409);

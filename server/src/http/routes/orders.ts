@@ -165,7 +165,10 @@ export function orderRoutes() {
     })
     .openapi(cancelOrder, async (c) => {
       const { client_secret } = (c.req.valid('json') ?? {}) as { client_secret?: string };
-      return c.json(await orderBody(c, await c.var.services.orders.cancel(accessOf(c, client_secret), c.req.valid('param').id)), 200);
+      const access = accessOf(c, client_secret);
+      // An organizer's secret key is recorded; a buyer cancelling their own checkout is not an account change.
+      const audit = access.clientSecret === undefined ? auditContext(c) : undefined;
+      return c.json(await orderBody(c, await c.var.services.orders.cancel(access, c.req.valid('param').id, audit)), 200);
     })
     .openapi(refundOrder, async (c) => {
       const input = (c.req.valid('json') ?? {}) as RefundOrderParams;

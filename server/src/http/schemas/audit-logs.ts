@@ -33,6 +33,7 @@ export const AuditLogEntrySchema = z
         'invitation',
         'payment_settings',
         'tax_profile',
+        'job',
       ]),
       id: z.string(),
     }),
