@@ -260,6 +260,12 @@ export function createCheckinService({
     };
   }
 
+  /** The figures' follow-up of an admission, with the ticket's event as the door read it (no read of its own). */
+  async function settleScan(ticket: TicketDoc): Promise<void> {
+    const event = await eventOf(ticket.event);
+    await figures.settle(ticket, event ?? undefined);
+  }
+
   async function loadTicket(id: string | null): Promise<TicketDoc | null> {
     return id ? tickets.findOne({ _id: id }) : null;
   }
@@ -333,33 +339,39 @@ export function createCheckinService({
         undone_at: null,
         created_at: now,
       };
+      // The figures' follow-up starts with the log entry rather than after it: the writes are
+      // independent, and sent together they share commits (docs/decisions/0037-write-paths.md).
+      const settled = settles && ticketDoc ? settleScan(ticketDoc) : Promise.resolve();
+      // Awaited below on every path; this only keeps a failure from counting as unhandled meanwhile.
+      settled.catch(() => undefined);
       try {
         await checkins.insertOne(checkin);
       } catch (err) {
         // The same nonce raced in twice: the first one stored is the answer for both.
+        await settled;
         if (!(err instanceof DuplicateKeyError) || nonceKey === undefined) throw err;
         const first = await checkins.findOne({ nonce_key: nonceKey });
         if (!first) throw err;
-        if (settles && ticketDoc) await figures.settle(ticketDoc);
         const firstTicket = await loadTicket(first.ticket);
         await recordScan('checkin.created', first, firstTicket);
         return { checkin: first, ticket: firstTicket };
       }
       // After the log entry, so the scan answers as soon as it is decided; the figures follow.
-      await recordScan('checkin.created', checkin, ticketDoc);
+      const logged = recordScan('checkin.created', checkin, ticketDoc);
+      let audited: Promise<unknown> = Promise.resolve();
       if (audit && checkin.result === 'accepted' && ticketDoc) {
         // A list scan leaves the ticket's status alone: its entry names the list and the move instead.
         const effect: AuditChanges = list
           ? { list: { before: null, after: list._id }, ...(direction ? { direction: { before: null, after: direction } } : {}) }
           : { status: { before: 'valid', after: 'checked_in' } };
-        await auditLog.record(audit, {
+        audited = auditLog.record(audit, {
           action: 'checkin.admitted',
           target: { type: 'checkin', id: checkin._id },
           changes: { ticket: { before: null, after: ticketDoc._id }, event: { before: null, after: ticketDoc.event }, ...effect },
           domainEvent: domainEventId(checkin._id, 'checkin.created'),
         });
       }
-      if (settles && ticketDoc) await figures.settle(ticketDoc);
+      await Promise.all([logged, audited, settled]);
       return { checkin, ticket: ticketDoc };
     },
 

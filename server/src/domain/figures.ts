@@ -189,6 +189,9 @@ export class Tally {
   }
 }
 
+/** What settling needs of a ticket's event: its id and zone. */
+export type ZonedEvent = Pick<EventDoc, '_id' | 'timezone'>;
+
 /** The zones a ticket's contribution is bucketed in. */
 export interface Zones {
   event: string;
@@ -369,29 +372,27 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
    * The follow-up of tickets' changes of state (all of one account and mode): claims each
    * transition, then moves every counter once by the sum of their differences, so an order of
    * ten tickets costs ten claims and one write per counter document, not ten of each.
+   *
+   * The claims go out together, and so do the counter writes (the account's last): each is
+   * its own conditional update, so their order does not matter, and on the embedded store
+   * writes sent in one turn share one commit, so a sale or a scan waits for a few commits
+   * instead of one per write (docs/decisions/0037-write-paths.md). `known` are events the
+   * caller holds, whose zone need not be read again.
    */
-  async function settleMany(list: readonly TicketDoc[]): Promise<void> {
+  async function settleMany(list: readonly TicketDoc[], known: readonly ZonedEvent[] = []): Promise<void> {
     const first = list[0];
     if (!first) return;
     const accountZones = await touchAccount(first);
-    const zoneOf = new Map<string, string>();
+    const zoneOf = new Map<string, string>(known.map((event) => [event._id, eventZone(event)]));
+    const missing = [...new Set(list.map((ticket) => ticket.event))].filter((id) => !zoneOf.has(id));
+    if (missing.length > 0) for (const event of await events.find({ _id: op.in(missing) })) zoneOf.set(event._id, eventZone(event));
     const tally = new Tally();
-    for (const ticket of list) {
-      let zone = zoneOf.get(ticket.event);
-      if (zone === undefined) {
-        const event = await events.findOne({ _id: ticket.event });
-        zone = event ? eventZone(event) : DEFAULT_TIMEZONE;
-        zoneOf.set(ticket.event, zone);
-      }
-      await claim(ticket, tally, { event: zone, account: accountZones });
-    }
+    await Promise.all(list.map((ticket) => claim(ticket, tally, { event: zoneOf.get(ticket.event) ?? DEFAULT_TIMEZONE, account: accountZones })));
     const targets = tally.nonZero();
-    for (const target of targets) {
-      if (target.collection === 'figures' && target.set.kind === 'event') await writeEvent(target, zoneOf.get(target.id) ?? DEFAULT_TIMEZONE);
-    }
     const scope = accountScope(first);
     const isAccount = (t: Target) => t.collection === 'figures' && t.id === scope;
-    await write(targets.filter((t) => !(t.collection === 'figures' && t.set.kind === 'event') && !isAccount(t)));
+    const isEvent = (t: Target) => t.collection === 'figures' && t.set.kind === 'event';
+    await Promise.all(targets.filter((t) => !isAccount(t)).map((t) => (isEvent(t) ? writeEvent(t, zoneOf.get(t.id) ?? DEFAULT_TIMEZONE) : write([t]))));
     // The bump after the claims rides on the account's own totals when they move, written
     // last so it still follows every other counter (one write fewer per scan or sale).
     const account = targets.find(isAccount);
@@ -399,8 +400,8 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
     else await touchAccount(first);
   }
 
-  /** The follow-up of one ticket's change of state (see {@link settleMany}). */
-  const settle = (ticket: TicketDoc): Promise<void> => settleMany([ticket]);
+  /** The follow-up of one ticket's change of state (see {@link settleMany}); `event` is its event, when the caller has it. */
+  const settle = (ticket: TicketDoc, event?: ZonedEvent): Promise<void> => settleMany([ticket], event ? [event] : []);
 
   /**
    * Rebuilds figures from the tickets, paging and yielding, and moves each counter that
@@ -484,14 +485,14 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
       await figures.updateOne({ _id: accountScope(owner) }, { $inc: { refunded: paise } });
     },
 
-    /** Settles an order's tickets together (one account and mode), each counter written once. */
-    async settleAll(list: readonly TicketDoc[]): Promise<void> {
+    /** Settles an order's tickets together (one account and mode), each counter written once; `known` as for {@link settleMany}. */
+    async settleAll(list: readonly TicketDoc[], known: readonly ZonedEvent[] = []): Promise<void> {
       const byOwner = new Map<string, TicketDoc[]>();
       for (const ticket of list) {
         const scope = accountScope(ticket);
         byOwner.set(scope, [...(byOwner.get(scope) ?? []), ticket]);
       }
-      for (const group of byOwner.values()) await settleMany(group);
+      for (const group of byOwner.values()) await settleMany(group, known);
     },
 
     /** An event's totals (zeros before its first ticket). */

@@ -383,9 +383,10 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     }
     const issued = await tickets.issueForOrder(order, event);
     await domainEvents.recordOrder('order.paid', order, issued, order.paid_at ?? undefined);
-    for (const ticket of issued) {
-      await domainEvents.record({ type: 'ticket.issued', account: ticket.account, livemode: ticket.livemode, snapshot: { kind: 'ticket', ticket } });
-    }
+    // One entry per ticket, each recorded once whatever the order: sent together, they share a commit.
+    await Promise.all(
+      issued.map((ticket) => domainEvents.record({ type: 'ticket.issued', account: ticket.account, livemode: ticket.livemode, snapshot: { kind: 'ticket', ticket } })),
+    );
     // Before `done`, so a crash here leaves the order to the sweeper, which issues it then; the
     // tickets mail, queued after, finds it (docs/gst.md#invoices-and-credit-notes).
     await invoices.issueForOrder(order);

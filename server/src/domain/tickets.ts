@@ -124,6 +124,27 @@ export function createTicketService({
     await domainEvents.record({ type: 'ticket.voided', account: ticket.account, livemode: ticket.livemode, snapshot: { kind: 'ticket', ticket } });
   }
 
+  /**
+   * Stores an order's new tickets in one insert (one commit for the order, not one per ticket);
+   * when a racer issued some of them first, each is tried alone and the racer's are kept.
+   */
+  async function insertAll(fresh: readonly TicketDoc[]): Promise<void> {
+    if (fresh.length === 0) return;
+    try {
+      await tickets.insertMany(fresh);
+      return;
+    } catch (err) {
+      if (!(err instanceof DuplicateKeyError)) throw err;
+    }
+    for (const ticket of fresh) {
+      try {
+        await tickets.insertOne(ticket);
+      } catch (err) {
+        if (!(err instanceof DuplicateKeyError)) throw err; // a racer issued this one first
+      }
+    }
+  }
+
   return {
     /**
      * Issues an order's tickets. Idempotent: every racer may call it, and the
@@ -135,6 +156,7 @@ export function createTicketService({
       const { valid_from, valid_until } = validityOf(event);
       const kind = issuedAs(order);
       const money = order.breakdown ? ticketMoney(order.items, order.breakdown) : [];
+      const fresh: TicketDoc[] = [];
       let index = 0;
       for (const item of order.items) {
         for (let n = 0; n < item.quantity; n++, index++) {
@@ -165,18 +187,15 @@ export function createTicketService({
             counted: null,
             tally_due_at: clock.now(),
           };
-          try {
-            await tickets.insertOne(ticket);
-          } catch (err) {
-            if (!(err instanceof DuplicateKeyError)) throw err; // a racer issued this one first
-          }
+          fresh.push(ticket);
         }
       }
+      await insertAll(fresh);
       const issued = await tickets.find({ order: order._id }, { sort: { index: 1 } });
       // Every racer settles what is still due; each ticket's claim lets only one count it.
       const due = issued.filter((t) => t.tally_due_at !== undefined);
       if (due.length === 0) return issued;
-      await figures.settleAll(due);
+      await figures.settleAll(due, [event]);
       return tickets.find({ order: order._id }, { sort: { index: 1 } });
     },
 

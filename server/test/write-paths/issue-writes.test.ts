@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../src/store/sqlite.js';
+import { op } from '../../src/store/port.js';
+import { buildTestApp } from '../helpers/app.js';
+import { organizerWithEvent } from '../helpers/checkout.js';
+import { writeRounds } from './write-rounds.js';
+
+/**
+ * Issuing tickets (`POST /v1/tickets`) costs rounds of writes by the order, not by the ticket:
+ * its tickets, their claims and their log entries each go out together
+ * (docs/decisions/0037-write-paths.md).
+ */
+async function issuer() {
+  const counted = writeRounds(await createSqliteStore());
+  const t = await buildTestApp({ store: counted.store });
+  const org = await organizerWithEvent(t);
+  const issue = (quantity: number) =>
+    t.call('POST', '/v1/tickets', {
+      key: org.sk,
+      body: { event: org.event.id, ticket_type: org.general, quantity, holder: { name: 'Kavya Menon', email: 'kavya@example.com' }, send_email: false },
+    });
+  // The first issue warms the per-process caches (key, signing key) as a server's first sale does.
+  expect((await issue(1)).status).toBe(201);
+  counted.reset();
+  return { t, org, issue, counted };
+}
+
+describe('the cost of issuing tickets', () => {
+  it('issues ten tickets in as many rounds of writes as one ticket takes', async () => {
+    const one = await issuer();
+    expect((await one.issue(1)).status).toBe(201);
+    const ten = await issuer();
+    expect((await ten.issue(10)).status).toBe(201);
+    expect(ten.counted.rounds(), JSON.stringify(ten.counted.byCollection())).toBe(one.counted.rounds());
+  });
+
+  it('stores an order of ten tickets with one insert, then claims each for the figures', async () => {
+    const { issue, counted } = await issuer();
+    await issue(10);
+    expect(counted.writes('tickets'), JSON.stringify(counted.byCollection())).toBe(1 + 10);
+  });
+
+  it('still issues, counts and logs every ticket once', async () => {
+    const { t, org, issue } = await issuer();
+    const res = await issue(10);
+    const ids = (res.body.data as Array<{ id: string }>).map((x) => x.id);
+    expect(new Set(ids).size).toBe(10);
+    expect(await t.store.collection('tickets').count({ order: res.body.data[0].order })).toBe(10);
+    expect(await t.store.collection('domain_events').count({ type: 'ticket.issued', object_id: op.in(ids) })).toBe(10);
+    const stats = await t.call('GET', `/v1/events/${org.event.id}/stats`, { key: org.sk });
+    expect(stats.body.sold).toBe(11);
+    expect(await t.store.collection('tickets').count({ tally_due_at: op.exists(true) })).toBe(0);
+  });
+});
