@@ -129,6 +129,11 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'GET /console/events/:id/checkin-lists': 'attendees:read',
   'POST /console/events/:id/checkin-lists': 'events:write',
   'POST /console/events/:id/checkin-lists/:list/delete': 'events:write',
+  'GET /console/events/:id/questions': 'events:read',
+  'POST /console/events/:id/questions': 'events:write',
+  'POST /console/events/:id/questions/:question/edit': 'events:write',
+  'POST /console/events/:id/questions/:question/move': 'events:write',
+  'POST /console/events/:id/questions/:question/delete': 'events:write',
   // Door devices (docs/door.md): whoever scans signs a phone in and syncs it; the list is read with attendees.
   'GET /console/events/:id/devices': 'attendees:read',
   'POST /console/events/:id/devices': 'checkins:write',
