@@ -58,6 +58,7 @@ export { OrdersResource } from './resources/orders.js';
 export { TicketsResource } from './resources/tickets.js';
 export { CheckinsResource } from './resources/checkins.js';
 export { CheckinListsResource } from './resources/checkin-lists.js';
+export { QuestionsResource } from './resources/questions.js';
 export { DoorDevicesResource } from './resources/door-devices.js';
 export { TestGatewayResource } from './resources/test-gateway.js';
 export { WebhookEndpointsResource } from './resources/webhook-endpoints.js';

@@ -387,6 +387,8 @@ export interface Event {
   /** GST state code of where the event is held: its place of supply (docs/gst.md). */
   venue_state: string | null;
   convenience_fee: ConvenienceFee | null;
+  /** What checkout asks of each ticket's attendee (docs/attendee-details.md). */
+  attendee_details: AttendeeDetails;
 }
 
 export interface TicketTypeParams {
@@ -435,6 +437,8 @@ export interface CreateEventParams {
   convenience_fee?: ConvenienceFeeParams | null;
   /** Default `published`. Cancel through the cancel endpoint. */
   status?: Exclude<EventStatus, 'cancelled'>;
+  /** Default `none`: tickets are held by the buyer. */
+  attendee_details?: AttendeeDetails;
 }
 
 export type UpdateEventParams = Partial<CreateEventParams>;
@@ -467,6 +471,83 @@ export interface PublicEvent {
   sales_end_at: Timestamp | null;
   open_amount: OpenAmount | null;
   require_email_verification: boolean;
+  /** What checkout asks of each ticket's attendee: `name` and `name_email` make a name per ticket required. */
+  attendee_details: AttendeeDetails;
+  /** The questions checkout asks, by `position` (docs/attendee-details.md). */
+  questions: PublicQuestion[];
+}
+
+// ── Attendee details and questions ────────────────────────────────────────
+
+/** `none`: tickets are held by the buyer; `name`: a name per ticket; `name_email`: a name and an optional email per ticket. */
+export type AttendeeDetails = 'none' | 'name' | 'name_email';
+
+/** How a question is answered: the value an answer must be is in {@link AnswerValue}. */
+export type QuestionKind = 'text' | 'long_text' | 'number' | 'choice' | 'multiple_choice' | 'checkbox' | 'date' | 'phone';
+
+/**
+ * An answer: a string for `text` (≤ 500), `long_text` (≤ 5000), `choice` (one of the options),
+ * `date` (`YYYY-MM-DD`) and `phone` (as the buyer's phone); a finite number for `number`; a
+ * boolean for `checkbox`; a list of options for `multiple_choice`.
+ */
+export type AnswerValue = string | number | boolean | string[];
+
+/** A question checkout asks: once per order (`scope: 'order'`) or of each ticket's attendee (`scope: 'ticket'`). */
+export interface Question {
+  /** `q_…`. */
+  id: string;
+  object: 'question';
+  created_at: Timestamp;
+  event: string;
+  /** 1–200 characters. */
+  label: string;
+  kind: QuestionKind;
+  /** The choices of `choice` and `multiple_choice` (1–50, each 1–100 characters); empty for other kinds. */
+  options: string[];
+  required: boolean;
+  scope: 'order' | 'ticket';
+  /** Ticket-scope only: the ticket types whose attendees are asked; null for every type. */
+  ticket_types: string[] | null;
+  /** Lower first. */
+  position: number;
+}
+
+/** A question as checkout sees it. */
+export type PublicQuestion = Pick<Question, 'id' | 'label' | 'kind' | 'options' | 'required' | 'scope' | 'ticket_types' | 'position'>;
+
+export interface CreateQuestionParams {
+  label: string;
+  kind: QuestionKind;
+  /** Required for `choice` and `multiple_choice`, refused for other kinds. */
+  options?: string[];
+  /** Default false. */
+  required?: boolean;
+  /** Default `order`. */
+  scope?: 'order' | 'ticket';
+  /** Ticket scope only; default null (every type). */
+  ticket_types?: string[] | null;
+  /** Default: after the last question. */
+  position?: number;
+}
+
+export type UpdateQuestionParams = Partial<CreateQuestionParams>;
+
+export interface DeletedQuestion {
+  id: string;
+  object: 'question';
+  deleted: true;
+}
+
+/** One ticket's attendee in `CreateOrderParams.attendees`. */
+export interface AttendeeParams {
+  /** The ticket type of this ticket: attendees follow `items`, each item's tickets together. */
+  ticket_type: string;
+  /** 1–200 characters; required when the event's `attendee_details` is `name` or `name_email`. */
+  name?: string;
+  /** Where this ticket is mailed too; only when `attendee_details` is `name_email`. */
+  email?: string;
+  /** Answers to ticket-scope questions, by question id. */
+  answers?: Record<string, AnswerValue>;
 }
 
 // ── Health ────────────────────────────────────────────────────────────────
@@ -556,6 +637,8 @@ export interface Order {
   refunded_amount: Amount;
   /** The campaign the buyer came from, as the checkout sent it; null when it sent none. */
   tracking: OrderTracking | null;
+  /** Answers to the event's order-scope questions, by question id (docs/attendee-details.md). */
+  answers: Record<string, AnswerValue>;
   tickets: Ticket[];
 }
 
@@ -649,6 +732,10 @@ export interface CreateOrderParams {
   tracking?: OrderTracking;
   /** Who the invoice is made out to, when the buyer wants a GST invoice for a business (each field optional). */
   billing?: OrderBillingParams | null;
+  /** One per ticket, in the order of `items` (docs/attendee-details.md). */
+  attendees?: AttendeeParams[];
+  /** Answers to the event's order-scope questions, by question id. */
+  answers?: Record<string, AnswerValue>;
 }
 
 /** A buyer's invoice details: printed on the tax invoice's "billed to" (docs/gst.md#invoices-and-credit-notes). */
@@ -690,6 +777,8 @@ export interface Ticket {
   checked_in_at: Timestamp | null;
   /** The order's `tracking.campaign` when it was sold; null without one. */
   campaign: string | null;
+  /** Its attendee's answers to ticket-scope questions, by question id. */
+  answers: Record<string, AnswerValue>;
   /** The ticket page. */
   url: string;
   pdf_url: string;
@@ -1094,6 +1183,9 @@ export type AuditAction =
   | 'checkin_list.created'
   | 'checkin_list.updated'
   | 'checkin_list.deleted'
+  | 'question.created'
+  | 'question.updated'
+  | 'question.deleted'
   | 'door_device.signed_in'
   | 'door_device.revoked'
   | 'api_key.created'
@@ -1142,6 +1234,7 @@ export interface AuditTarget {
     | 'ticket'
     | 'checkin'
     | 'checkin_list'
+    | 'question'
     | 'door_device'
     | 'api_key'
     | 'webhook_endpoint'

@@ -9,6 +9,7 @@ import { bcryptHasher, createAccountService, type PasswordHasher } from './domai
 import { createTaxProfileService } from './domain/tax-profiles.js';
 import { createCheckinService } from './domain/checkins.js';
 import { createCheckinListService } from './domain/checkin-lists.js';
+import { createQuestionService } from './domain/questions.js';
 import { createDoorDeviceService } from './domain/door-devices.js';
 import { createOfflineSyncService } from './domain/offline-sync.js';
 import { createDashboardService } from './domain/dashboard.js';
@@ -186,6 +187,9 @@ export function createServices({
     },
   });
 
+  // What checkout asks of buyers and attendees (docs/attendee-details.md).
+  const questions = createQuestionService({ store, clock, auditLog, onChange: (id) => events.forgetCached(id) });
+
   const checkins = createCheckinService({ store, clock, codes, figures, eventOf: (id) => events.findByIdCached(id), domainEvents, auditLog, lists: checkinLists });
   const doorDevices = createDoorDeviceService({ store, clock, auditLog });
 
@@ -216,6 +220,7 @@ export function createServices({
     tickets,
     checkins,
     checkinLists,
+    questions,
     // Phones signed in to scan one event, offline if need be, and what they upload (docs/door.md).
     doorDevices,
     offlineSync: createOfflineSyncService({ store, clock, codes, checkins, devices: doorDevices }),

@@ -32,6 +32,7 @@ export interface EventFormValues {
   require_email_verification: string;
   hold_minutes: string;
   status: string;
+  attendee_details: string;
 }
 
 /** One ticket-type row: an existing type (with `id`) or a new one. */
@@ -89,6 +90,7 @@ export function blankEventForm(): EventForm {
       require_email_verification: 'on',
       hold_minutes: String(DEFAULT_HOLD_MINUTES),
       status: 'published',
+      attendee_details: 'none',
     },
     ticketTypes: [{ ...blankRow(), max_per_order: String(DEFAULT_MAX_PER_ORDER) }, ...Array.from({ length: NEW_TYPE_ROWS }, blankRow)],
   };
@@ -123,6 +125,7 @@ export function eventFormOf(event: EventDoc): EventForm {
       require_email_verification: event.require_email_verification ? 'on' : '',
       hold_minutes: String(event.hold_minutes),
       status: event.status === 'draft' ? 'draft' : 'published',
+      attendee_details: event.attendee_details ?? 'none',
     },
     ticketTypes: [
       ...event.ticket_types.map((t) => ({
@@ -249,6 +252,8 @@ export function checkEventForm(form: EventForm, mode: 'create' | 'update'): Chec
     timezone,
     require_email_verification: v.require_email_verification === 'on',
     status: v.status === 'draft' ? 'draft' : 'published',
+    // Left out when not sent, so a form without the field keeps the event's setting; the schema refuses anything unknown.
+    ...(v.attendee_details === '' ? {} : { attendee_details: v.attendee_details }),
     allowed_origins: v.allowed_origins
       .split(/[\r\n,]+/)
       .map((line) => line.trim().replace(/\/+$/, ''))
@@ -337,6 +342,7 @@ const LABELS: Record<string, string> = {
   require_email_verification: 'Email verification',
   hold_minutes: 'Hold time',
   status: 'Status',
+  attendee_details: 'Attendee details',
   ticket_types: 'Ticket types',
 };
 const TYPE_LABELS: Record<string, string> = { name: 'name', price: 'price', capacity: 'seats', max_per_order: 'most per order' };

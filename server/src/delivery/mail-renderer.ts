@@ -156,19 +156,23 @@ export function createMailRenderer({ store, publicUrl, clock = systemClock }: { 
         return verificationCodeMail({ code: job.payload.code, eventName: event.name, buyerName: order.buyer.name });
       case 'tickets': {
         const issued = await tickets.find({ order: order._id, status: op.ne('voided') }, { sort: { index: 1 } });
+        // An attendee's own mail (`payload.ticket`) carries their ticket alone: not the others', the charges or the invoice.
+        const attendeeTicket = typeof job.payload.ticket === 'string' ? issued.find((t) => t._id === job.payload.ticket) : undefined;
+        if (typeof job.payload.ticket === 'string' && !attendeeTicket) throw new PermanentDeliveryError(`ticket ${job.payload.ticket} of mail ${job._id} is voided or gone`);
+        const shown = attendeeTicket ? [attendeeTicket] : issued;
         return withAttachments(
-          await invoiceAttachment(store, order._id),
+          attendeeTicket ? [] : await invoiceAttachment(store, order._id),
           ticketsMail({
             eventName: event.name,
             venue: event.venue,
             startsAt: event.starts_at.toISOString(),
             timezone: event.timezone,
-            buyerName: order.buyer.name,
+            buyerName: attendeeTicket ? attendeeTicket.holder.name : order.buyer.name,
             orderId: order._id,
-            charges: { lines: orderLines(order), total: order.amount },
+            ...(attendeeTicket ? {} : { charges: { lines: orderLines(order), total: order.amount } }),
             testMode: !order.livemode,
             findUrl: `${publicUrl}/tickets/find`,
-            tickets: issued.map((t) => ({
+            tickets: shown.map((t) => ({
               id: t._id,
               url: ticketUrls(publicUrl, t._id).url,
               ticketTypeName: t.ticket_type_name,

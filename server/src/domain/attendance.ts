@@ -7,6 +7,8 @@ import { typeAvailable, type EventDoc, type Owner } from './events.js';
 import { issuedCounts } from './issued-counts.js';
 import type { TicketDoc } from './tickets.js';
 import { csvLine } from './csv.js';
+import { answerCells, exportedQuestions, questionHeading } from './answer-columns.js';
+import type { OrderDoc } from './orders.js';
 import { eventZone, moneyFigures, yieldToEventLoop, type FiguresService } from './figures.js';
 
 /** Which attendees to show: by check-in state, and by a search over holder and ticket id. */
@@ -92,6 +94,7 @@ export interface AttendanceServiceDeps {
 export function createAttendanceService({ store, clock, figures }: AttendanceServiceDeps) {
   const events = store.collection<EventDoc>('events');
   const tickets: Collection<TicketDoc> = store.collection<TicketDoc>('tickets');
+  const orders = store.collection<OrderDoc>('orders');
 
   /** The owner's event, or NOT_FOUND (also when it belongs to another account). */
   async function ownEvent(owner: Owner, id: string): Promise<EventDoc> {
@@ -100,18 +103,29 @@ export function createAttendanceService({ store, clock, figures }: AttendanceSer
     return event;
   }
 
-  async function* csvLines(filter: Filter): AsyncGenerator<string> {
-    yield csvLine(CSV_HEADER);
+  async function* csvLines(event: EventDoc, filter: Filter): AsyncGenerator<string> {
+    const questions = exportedQuestions(event);
+    yield csvLine([...CSV_HEADER, ...questions.map(questionHeading)]);
     let cursor: string | undefined;
     do {
       // Keyset pages (after the last row sent, through the (event, status, created_at, _id) index)
       // stay exact while tickets are sold during the export, and cost a page each, never a skip.
       const page = await paginate(tickets, filter, { limit: CSV_BATCH_SIZE, cursor });
-      for (const ticket of page.data) yield csvLine(attendeeRow(ticket));
+      // Order-scope answers live on the orders: one read per page, and only when the event asks any.
+      const orderAnswers = questions.some((q) => q.scope === 'order') ? await answersOfOrders(page.data) : new Map<string, OrderDoc['answers']>();
+      for (const ticket of page.data) yield csvLine([...attendeeRow(ticket), ...answerCells(questions, ticket.answers, orderAnswers.get(ticket.order))]);
       cursor = page.nextCursor ?? undefined;
       // Between pages, let door scans and other requests run: an export never holds the CPU for long.
       if (cursor !== undefined) await yieldToEventLoop();
     } while (cursor !== undefined);
+  }
+
+  /** The order-scope answers of the tickets' orders, by order id. */
+  async function answersOfOrders(page: readonly TicketDoc[]): Promise<Map<string, OrderDoc['answers']>> {
+    const ids = [...new Set(page.map((t) => t.order))];
+    if (ids.length === 0) return new Map();
+    const found = await orders.find({ _id: op.in(ids) });
+    return new Map(found.map((o) => [o._id, o.answers]));
   }
 
   return {
@@ -129,8 +143,7 @@ export function createAttendanceService({ store, clock, figures }: AttendanceSer
      */
     async attendeesCsv(owner: Owner, eventId: string, filters: AttendeeFilters = {}): Promise<AsyncIterable<string>> {
       const filter = attendeeFilter(eventId, filters);
-      await ownEvent(owner, eventId);
-      return csvLines(filter);
+      return csvLines(await ownEvent(owner, eventId), filter);
     },
 
     /**

@@ -1,4 +1,4 @@
-import type { EventStatus, OpenAmount } from '@trendy-tickets/sdk';
+import type { AttendeeDetails, EventStatus, OpenAmount } from '@trendy-tickets/sdk';
 import { op, type Filter, type IndexSpec, type Store, type Update } from '../store/port.js';
 import { paginate, type Page, type PageParams } from '../store/paginate.js';
 import type { Clock } from '../kernel/clock.js';
@@ -10,6 +10,7 @@ import { TtlCache } from './ttl-cache.js';
 import type { Inventory as SeatInventory, InventoryLedger } from './inventory.js';
 import { canonicalTimeZone } from '../kernel/zoned-time.js';
 import { DEFAULT_FEE_TAX_RATE, DEFAULT_SAC, type ConvenienceFeeDoc, type TicketTypeTax } from './event-tax.js';
+import type { QuestionDoc } from './questions.js';
 
 /** A ticket type; its tax settings (`TicketTypeTax`) are absent on types made before tax existed. */
 export interface TicketTypeDoc extends TicketTypeTax {
@@ -77,6 +78,10 @@ export interface EventDoc {
   venue_state?: string | null;
   /** Absent on events from before it: no fee. */
   convenience_fee?: ConvenienceFeeDoc | null;
+  /** What checkout asks of each ticket's attendee (docs/attendee-details.md); absent on events from before it: `none`. */
+  attendee_details?: AttendeeDetails;
+  /** The questions checkout asks, deleted ones kept for their answers (domain/questions.ts); absent before the first. */
+  questions?: QuestionDoc[];
   inventory: Inventory;
   /** Bumped by every organizer edit; guards concurrent edits (holds do not touch it). */
   rev: number;
@@ -125,6 +130,7 @@ export interface EventInput {
   venue_state?: string | null | undefined;
   convenience_fee?: ConvenienceFeeInput | null | undefined;
   status?: 'draft' | 'published' | undefined;
+  attendee_details?: AttendeeDetails | undefined;
 }
 
 export type EventPatch = Partial<EventInput>;
@@ -297,6 +303,7 @@ function editableFields(e: EventInput) {
     venue_state: e.venue_state ?? null,
     convenience_fee: toFee(e.convenience_fee),
     status: e.status ?? ('published' as const),
+    attendee_details: e.attendee_details ?? ('none' as const),
   };
 }
 
@@ -424,6 +431,7 @@ const EVENT_AUDIT_FIELDS = [
   'open_amount',
   'require_email_verification',
   'hold_minutes',
+  'attendee_details',
 ] as const satisfies readonly (keyof EventDoc)[];
 
 /**
@@ -467,6 +475,11 @@ export function createEventService({
 
   return {
     get,
+
+    /** Drops the cached public view of an event changed elsewhere (its questions), so buyers see the change at once. */
+    forgetCached(id: string): void {
+      publicCache.delete(id);
+    },
 
     /** An event by id alone, for pages reached through a ticket link. */
     async findById(id: string): Promise<EventDoc | null> {

@@ -399,6 +399,11 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     }
     if (order.send_email) {
       await outbox.enqueue({ kind: 'tickets', to: order.buyer.email, payload: { order: order._id }, dedupeKey: `tickets:${order._id}` });
+      // An attendee with an email of their own also gets their ticket (docs/attendee-details.md); the buyer keeps getting all.
+      for (const ticket of issued) {
+        if (ticket.holder.email === order.buyer.email) continue;
+        await outbox.enqueue({ kind: 'tickets', to: ticket.holder.email, payload: { order: order._id, ticket: ticket._id }, dedupeKey: `tickets:${order._id}:${ticket._id}` });
+      }
     }
     return done;
   }

@@ -18,6 +18,10 @@ export interface NewOrder {
   tracking?: OrderDoc['tracking'];
   /** Checkout only: who the invoice is made out to (default: the buyer alone). */
   billing?: OrderDoc['billing'];
+  /** Checkout only: each ticket's attendee (default: none, the buyer holds every ticket). */
+  attendees?: OrderDoc['attendees'];
+  /** Checkout only: answers to order-scope questions (default: none). */
+  answers?: OrderDoc['answers'];
   clientSecretHash: string;
   expiresAt: Date;
   /** Whether the buyer must confirm their email with a code before paying. */
@@ -54,6 +58,8 @@ export function newOrderDocument(o: NewOrder): OrderDoc {
     buyer: o.buyer,
     tracking: o.tracking ?? null,
     ...(o.billing ? { billing: o.billing } : {}),
+    ...(o.attendees ? { attendees: o.attendees } : {}),
+    ...(o.answers && Object.keys(o.answers).length > 0 ? { answers: o.answers } : {}),
     client_secret_hash: o.clientSecretHash,
     expires_at: o.expiresAt,
     verification: { required: o.verificationRequired, sent_to: null, code_id: null, code_hash: null, code_expires_at: null, attempts: 0, verified_at: null },

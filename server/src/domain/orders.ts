@@ -18,6 +18,7 @@ import { createDomainEvents, domainEventId, type DomainEvents } from './domain-e
 import { orderBreakdown, type OrderBreakdownDoc } from './event-tax.js';
 import { createTaxProfileService } from './tax-profiles.js';
 import { keptBilling } from './order-billing.js';
+import { checkAttendees, type AttendeeDoc, type AttendeeInput, type Answers } from './attendee-answers.js';
 
 export const AWAITING: readonly OrderStatus[] = ['awaiting_verification', 'awaiting_payment'];
 
@@ -46,6 +47,10 @@ export interface OrderDoc {
   billing?: OrderBillingDoc | null;
   /** Where the buyer came from (docs/domain-rules.md#campaign-tracking); absent on orders from before it, null without one. */
   tracking?: OrderTracking | null;
+  /** Each ticket's attendee, by the ticket's position (docs/attendee-details.md); absent or null when checkout asked none. */
+  attendees?: AttendeeDoc[] | null;
+  /** Answers to the event's order-scope questions, by question id; absent on orders without any. */
+  answers?: Answers;
   /**
    * SHA-256 of the client secret (derived from TTS_SECRET and the id, see client-secret.ts):
    * the secret itself is shown to the order's creator, and to a replay of the creating request.
@@ -224,6 +229,8 @@ export interface CreateOrderInput {
   buyer: { name: string; email: string; phone?: string | null | undefined };
   billing?: { company?: string | null | undefined; address?: string | null | undefined; gstin?: string | null | undefined } | null | undefined;
   tracking?: { [K in keyof OrderTracking]?: string | undefined } | undefined;
+  attendees?: AttendeeInput['attendees'];
+  answers?: AttendeeInput['answers'];
 }
 
 // What an order keeps of the campaign its buyer came from is the wire type, each value already checked (1–100 characters).
@@ -466,6 +473,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       const now = clock.now();
       if (!salesOpen(event, now)) throw holdRefusal(event, [], now);
       const items = priceOrder(event, input);
+      const { attendees, answers } = checkAttendees(event, items, input);
       const quantity = items.reduce((sum, i) => sum + i.quantity, 0);
       const breakdown = await breakdownFor(event, items);
       const amount = breakdown?.total ?? items.reduce((sum, i) => sum + i.quantity * i.unit_price, 0);
@@ -512,6 +520,8 @@ export function createOrderService(deps: OrderServiceDeps) {
         buyer,
         tracking: keptTracking(input.tracking),
         billing,
+        attendees,
+        answers,
         clientSecretHash: hashClientSecret(clientSecret),
         expiresAt,
         verificationRequired: required,

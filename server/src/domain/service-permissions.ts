@@ -90,6 +90,13 @@ export const SERVICE_PERMISSIONS: Readonly<Record<string, MethodRule>> = {
   'events.create': { permission: 'events:write' },
   'events.update': { permission: 'events:write' },
   'events.cancel': { permission: 'events:write' },
+  // Only the question service calls it, after a change it was allowed to make.
+  'events.forgetCached': 'open',
+  // Questions are part of the event: read with it, changed with it.
+  'questions.list': { permission: 'events:read', event: eventArg },
+  'questions.create': { permission: 'events:write', event: eventArg },
+  'questions.update': { permission: 'events:write', event: eventArg },
+  'questions.delete': { permission: 'events:write', event: eventArg },
   'fulfilment.issue': { permission: 'orders:write' },
   'fulfilment.pay': 'open',
   'fulfilment.payByRedirect': 'open',

@@ -11,6 +11,7 @@ import type { TicketCodes } from './ticket-codes.js';
 import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
 import { createDomainEvents, domainEventId, type DomainEvents } from './domain-events.js';
 import { ticketMoney, type TicketMoney } from './event-tax.js';
+import type { Answers } from './attendee-answers.js';
 
 export interface TicketDoc {
   _id: string;
@@ -29,7 +30,10 @@ export interface TicketDoc {
    * through checkout, and on tickets issued before the field existed (docs/domain-rules.md#figures).
    */
   issued_as?: IssuedAs;
+  /** The ticket's attendee when checkout asked for one (docs/attendee-details.md), else the buyer; the email falls back to the buyer's. */
   holder: { name: string; email: string };
+  /** Its attendee's answers to ticket-scope questions, by question id; absent without any. */
+  answers?: Answers;
   /**
    * The order's `tracking.campaign`, copied at issue so the figures count sales per campaign
    * from the ticket alone (domain/figures.ts). Absent without one.
@@ -78,6 +82,17 @@ export const TICKET_INDEXES: readonly IndexSpec[] = [
   // The tickets a refund claimed.
   { collection: 'tickets', keys: { refund: 1 } },
 ];
+
+/** Who holds the order's ticket at `index`: its attendee, where checkout named one, else the buyer. */
+export function holderOf(order: Pick<OrderDoc, 'buyer' | 'attendees'>, index: number): TicketDoc['holder'] {
+  const attendee = order.attendees?.[index];
+  return { name: attendee?.name ?? order.buyer.name, email: attendee?.email ?? order.buyer.email };
+}
+
+function answersOf(order: Pick<OrderDoc, 'attendees'>, index: number): { answers?: Answers } {
+  const answers = order.attendees?.[index]?.answers;
+  return answers && Object.keys(answers).length > 0 ? { answers } : {};
+}
 
 /** Where a ticket's hosted page and PDF live: the links in mail, PDFs and API objects. */
 export function ticketUrls(publicUrl: string, ticketId: string): { url: string; pdf_url: string } {
@@ -173,7 +188,8 @@ export function createTicketService({
             ticket_type_name: item.name,
             price: item.unit_price,
             ...(kind ? { issued_as: kind } : {}),
-            holder: { name: order.buyer.name, email: order.buyer.email },
+            holder: holderOf(order, index),
+            ...answersOf(order, index),
             ...(order.tracking?.campaign ? { campaign: order.tracking.campaign } : {}),
             ...(money[index] ? { money: money[index] } : {}),
             status: 'valid',

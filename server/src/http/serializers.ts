@@ -25,6 +25,8 @@ import type { TaxProfileDoc } from '../domain/tax-profiles.js';
 import type { InvoiceDoc } from '../domain/invoices.js';
 import { DEFAULT_SAC } from '../domain/event-tax.js';
 import { salesOpen, typeAvailable, type EventDoc } from '../domain/events.js';
+import { activeQuestions } from '../domain/questions.js';
+import { toPublicQuestionJson } from './question-json.js';
 import { reservedRefunds, type OrderDoc, type OrderRefundDoc } from '../domain/orders.js';
 import type { Collector, GatewayConfigDoc } from '../domain/payment-accounts.js';
 import { ticketUrls, type TicketDoc } from '../domain/tickets.js';
@@ -109,6 +111,7 @@ export function toEventJson(doc: EventDoc): Event {
     available: doc.inventory.available,
     venue_state: doc.venue_state ?? null,
     convenience_fee: doc.convenience_fee ?? null,
+    attendee_details: doc.attendee_details ?? 'none',
   };
 }
 
@@ -150,6 +153,8 @@ export function toPublicEventJson(doc: EventDoc, now: Date, holdsExpireAt: Date 
     sales_end_at: isoOrNull(doc.sales_end_at),
     open_amount: doc.open_amount,
     require_email_verification: doc.require_email_verification,
+    attendee_details: doc.attendee_details ?? 'none',
+    questions: activeQuestions(doc).map(toPublicQuestionJson),
   };
 }
 
@@ -170,6 +175,7 @@ export function toTicketJson(doc: TicketDoc, publicUrl: string): Ticket {
     valid_until: isoOrNull(doc.valid_until),
     checked_in_at: isoOrNull(doc.checked_in_at),
     campaign: doc.campaign ?? null,
+    answers: doc.answers ?? {},
     ...ticketUrls(publicUrl, doc._id),
   };
 }
@@ -262,6 +268,7 @@ export function toOrderJson(doc: OrderDoc, tickets: readonly TicketDoc[], public
       .map((r) => ({ id: r.id, tickets: [...r.tickets], ...toOrderRefundJson(r) })),
     refunded_amount: reservedRefunds(doc),
     tracking: doc.tracking ?? null,
+    answers: doc.answers ?? {},
     tickets: tickets.map((t) => toTicketJson(t, publicUrl)),
   };
 }

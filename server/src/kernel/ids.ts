@@ -7,6 +7,7 @@ export type IdPrefix =
   | 'acct'
   | 'evt'
   | 'tt'
+  | 'q'
   | 'ord'
   | 'tkt'
   | 'chk'

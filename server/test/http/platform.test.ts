@@ -68,6 +68,8 @@ describe('operations endpoints', () => {
         '/v1/events/{id}/checkin_lists',
         '/v1/events/{id}/checkin_lists/{list}',
         '/v1/events/{id}/checkin_lists/{list}/passes',
+        '/v1/events/{id}/questions',
+        '/v1/events/{id}/questions/{question_id}',
         '/v1/events/{id}/checkins',
         '/v1/events/{id}/door_devices',
         '/v1/events/{id}/door_devices/{device}/snapshot',

@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { FC } from 'hono/jsx';
 import type { CheckinDoc } from '../../domain/checkins.js';
+import type { Answers } from '../../domain/attendee-answers.js';
 import type { EventDoc } from '../../domain/events.js';
 import type { OrderRefundDoc } from '../../domain/orders.js';
 import type { TicketDelivery } from '../../domain/ticket-mail.js';
@@ -10,6 +11,7 @@ import type { Page } from '../../store/paginate.js';
 import type { ConsoleUser } from '../context.js';
 import { count, rupees, when } from '../format.js';
 import { scanView } from '../scan-view.js';
+import { AnswerFacts, AnswerLine } from './answers.js';
 import { Checkbox, Select } from './fields.js';
 import { CsrfField, Shell, type Flash } from './layout.js';
 
@@ -121,6 +123,7 @@ export const AttendeesPage: FC<AttendeesPageProps> = ({ user, event, page, q, fi
                       <td>
                         {ticketPages ? <a href={`/console/tickets/${t._id}`}>{t.holder.name}</a> : t.holder.name}
                         <div class="muted small">{t.holder.email}</div>
+                        <AnswerLine event={event} answers={t.answers} />
                       </td>
                       <td data-label="Type">{t.ticket_type_name}</td>
                       <td data-label="Status">
@@ -161,6 +164,8 @@ export interface TicketPageProps {
   refund?: OrderRefundDoc | null;
   /** The order's invoice or receipt and credit notes, for those who may read them. */
   documents?: Array<{ _id: string; kind: string; number: string | null }>;
+  /** The answers to the event's order-scope questions given with the ticket's order, for those who may read it. */
+  orderAnswers?: Answers | undefined;
   flash?: Flash | undefined;
   voidError?: string | undefined;
 }
@@ -176,7 +181,7 @@ const DELIVERY_WORDS: Record<TicketDelivery['state'], string> = { pending: 'Queu
  */
 const REFUND_WORDS: Record<OrderRefundDoc['status'], string> = { pending: 'Refund pending', processed: 'Refunded', failed: 'Refund failed' };
 
-export const TicketPage: FC<TicketPageProps> = ({ user, ticket, event, scans, deliveries, admission, refund, documents, flash, voidError }) => {
+export const TicketPage: FC<TicketPageProps> = ({ user, ticket, event, scans, deliveries, admission, refund, documents, orderAnswers, flash, voidError }) => {
   const tz = event.timezone;
   const base = `/console/tickets/${ticket._id}`;
   return (
@@ -240,6 +245,8 @@ export const TicketPage: FC<TicketPageProps> = ({ user, ticket, event, scans, de
                   </dd>
                 </>
               ) : null}
+              <AnswerFacts event={event} answers={ticket.answers} />
+              <AnswerFacts event={event} answers={orderAnswers} />
               <dt>Issued</dt>
               <dd>{when(ticket.created_at, tz)}</dd>
               <dt>Admits</dt>

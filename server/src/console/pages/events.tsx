@@ -243,6 +243,18 @@ export const EventFormPage: FC<EventFormPageProps> = ({ user, event, form, error
             hint="How long an unpaid order keeps its seats: 5 to 120."
           />
           <Checkbox name="require_email_verification" label="Buyers confirm their email with a one-time code" checked={v.require_email_verification === 'on'} errors={errors} />
+          <Select
+            name="attendee_details"
+            label="Attendee details"
+            value={v.attendee_details}
+            options={[
+              ['none', 'None: the buyer holds every ticket'],
+              ['name', 'A name per ticket'],
+              ['name_email', 'A name and an optional email per ticket'],
+            ]}
+            errors={errors}
+            hint="An attendee with their own email also gets their ticket by mail. Questions are on the event's Questions page."
+          />
         </fieldset>
         <fieldset>
           <legend>Open amount</legend>
@@ -524,6 +536,9 @@ export const EventPage: FC<EventPageProps> = ({ user, event, stats, scans, embed
             <p class="small">
               <a href={`${base}/checkin-lists`}>Check-in lists</a>: doors with their own admission, re-entry, and who is inside now.
             </p>
+            <p class="small">
+              <a href={`${base}/questions`}>Questions</a>: what checkout asks once per order or of each attendee.
+            </p>
             {scans.length === 0 ? (
               <p class="muted">
                 No scans yet. Open the <a href={`${base}/scan`}>door scanner</a> on a phone at the entrance.
@@ -568,6 +583,8 @@ export const EventPage: FC<EventPageProps> = ({ user, event, stats, scans, embed
               </dd>
               <dt>Email code</dt>
               <dd>{event.require_email_verification ? 'Required' : 'Off'}</dd>
+              <dt>Attendee details</dt>
+              <dd>{{ none: 'None', name: 'Name per ticket', name_email: 'Name and email per ticket' }[event.attendee_details ?? 'none']}</dd>
               <dt>Hold</dt>
               <dd>{event.hold_minutes} minutes</dd>
               <dt>Open amount</dt>

@@ -62,7 +62,19 @@ async function showTicket(c: ConsoleContext, extra: { flash?: Flash; voidError?:
   const flash = extra.flash ?? noticeFrom(NOTICES, c);
   return renderConsole(
     c,
-    jsx(TicketPage, { user, ticket, event, scans, deliveries, admission, refund: order?.refund ?? null, documents, flash, voidError: extra.voidError }),
+    jsx(TicketPage, {
+      user,
+      ticket,
+      event,
+      scans,
+      deliveries,
+      admission,
+      refund: order?.refund ?? null,
+      documents,
+      orderAnswers: order?.answers,
+      flash,
+      voidError: extra.voidError,
+    }),
     extra.status ?? 200,
   );
 }

@@ -25,6 +25,7 @@ export const AuditLogEntrySchema = z
         'ticket',
         'checkin',
         'checkin_list',
+        'question',
         'door_device',
         'api_key',
         'webhook_endpoint',

@@ -12,6 +12,9 @@ import {
   type UpdateEventParams,
 } from '@trendy-tickets/sdk';
 import { amount, type Exact, listOf, origin, text, timestamp, timestampOut, timeZone } from './common.js';
+import { PublicQuestionSchema } from './questions.js';
+
+const attendeeDetails = z.enum(['none', 'name', 'name_email']);
 
 const capacity = z.number().int('must be a whole number').min(1, 'must be at least 1').max(1_000_000, 'must be at most 1,000,000');
 
@@ -93,6 +96,9 @@ const eventFields = {
   venue_state: venueState.nullable().optional(),
   convenience_fee: ConvenienceFeeParamsSchema.nullable().optional(),
   status: z.enum(['draft', 'published']).optional().openapi({ description: 'Default published. Cancel through POST /v1/events/{id}/cancel.' }),
+  attendee_details: attendeeDetails
+    .optional()
+    .openapi({ description: 'Default `none`. `name`: checkout asks a name per ticket; `name_email`: a name and an optional email per ticket (docs/attendee-details.md).' }),
 };
 
 export const CreateEventBody = z.strictObject(eventFields).openapi('CreateEventParams');
@@ -153,6 +159,7 @@ export const EventSchema = z
     available: z.number().int(),
     venue_state: z.string().nullable(),
     convenience_fee: ConvenienceFeeSchema.nullable(),
+    attendee_details: attendeeDetails,
   })
   .openapi('Event');
 
@@ -195,6 +202,8 @@ export const PublicEventSchema = z
     sales_end_at: timestampOut.nullable(),
     open_amount: z.object({ min: z.number().int(), max: z.number().int() }).nullable(),
     require_email_verification: z.boolean(),
+    attendee_details: attendeeDetails,
+    questions: z.array(PublicQuestionSchema).openapi({ description: 'The questions checkout asks, by position.' }),
   })
   .openapi('PublicEvent');
 

@@ -13,6 +13,7 @@ import {
   type VerifyOrderParams,
 } from '@trendy-tickets/sdk';
 import { amount, type Exact, phone, text, timestampOut } from './common.js';
+import { AnswersOutSchema, AnswersSchema, AttendeeParamsSchema } from './questions.js';
 
 const id = (example: string) => z.string().min(1).max(64).openapi({ example });
 const clientSecret = z.string().max(200).optional().openapi({ description: 'Required with a publishable key: the `client_secret` the order was created with.' });
@@ -57,6 +58,12 @@ export const CreateOrderBody = z
         description:
           'Who the tax invoice is made out to, for a buyer who wants one for a business: a company name, a billing address and a GSTIN, each optional. A GSTIN must pass its check character (400 `VALIDATION_FAILED` on `billing.gstin`). See docs/gst.md#invoices-and-credit-notes.',
       }),
+    attendees: z
+      .array(AttendeeParamsSchema)
+      .max(2500)
+      .optional()
+      .openapi({ description: 'One per ticket, in the order of `items`: each ticket’s holder and answers to ticket-scope questions (docs/attendee-details.md).' }),
+    answers: AnswersSchema.optional().openapi({ description: 'Answers to the event’s order-scope questions, by question id.' }),
   })
   .openapi('CreateOrderParams');
 
@@ -129,6 +136,7 @@ export const TicketSchema = z
     valid_until: timestampOut.nullable(),
     checked_in_at: timestampOut.nullable(),
     campaign: z.string().nullable().openapi({ description: 'The `tracking.campaign` of the order that bought it.' }),
+    answers: AnswersOutSchema.openapi({ description: 'Its attendee’s answers to ticket-scope questions, by question id.' }),
     url: z.string(),
     pdf_url: z.string(),
   })
@@ -226,6 +234,7 @@ export const OrderSchema = z
       .object({ source: z.string().optional(), medium: z.string().optional(), campaign: z.string().optional(), term: z.string().optional(), content: z.string().optional() })
       .nullable()
       .openapi({ description: 'The campaign the buyer came from, as sent when the order was created; null when none was.' }),
+    answers: AnswersOutSchema.openapi({ description: 'Answers to the event’s order-scope questions, by question id.' }),
     tickets: z.array(TicketSchema),
   })
   .openapi('Order');
