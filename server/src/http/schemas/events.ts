@@ -12,6 +12,7 @@ import {
   type UpdateEventParams,
 } from '@trendy-tickets/sdk';
 import { amount, type Exact, listOf, origin, text, timestamp, timestampOut, timeZone } from './common.js';
+import { EventCancellationSchema } from './event-cancellation.js';
 
 const capacity = z.number().int('must be a whole number').min(1, 'must be at least 1').max(1_000_000, 'must be at most 1,000,000');
 
@@ -153,6 +154,7 @@ export const EventSchema = z
     available: z.number().int(),
     venue_state: z.string().nullable(),
     convenience_fee: ConvenienceFeeSchema.nullable(),
+    cancellation: EventCancellationSchema.nullable(),
   })
   .openapi('Event');
 
