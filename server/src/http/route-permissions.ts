@@ -120,6 +120,8 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'POST /console/events/:id/edit': 'events:write',
   'GET /console/events/:id/cancel': 'events:write',
   'POST /console/events/:id/cancel': 'events:write',
+  'GET /console/events/:id/cancellation': 'events:read',
+  'POST /console/events/:id/cancellation/retry': 'orders:refund',
   'GET /console/events/:id/scan': 'checkins:write',
   'POST /console/events/:id/scan': 'checkins:write',
   'GET /console/events/:id/checkin-lists': 'attendees:read',

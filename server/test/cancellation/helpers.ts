@@ -8,15 +8,20 @@ import { buyer, mailWorker, organizerWithEvent, payWithTestGateway, startOrder }
 /** An organizer with a test event (no email codes) and `count` paid orders of one ticket each, paid through the test gateway. */
 export async function eventWithPaidOrders(t: TestApp, count: number, emailOf: (i: number) => string = () => buyer().email) {
   const org = await organizerWithEvent(t, { capacity: Math.max(30, count + 10), require_email_verification: false });
+  return { ...org, orders: await paidOrders(t, org.pk, org.event.id, org.general, count, emailOf) };
+}
+
+/** `count` paid orders of one ticket of `ticketType` each, paid through the test gateway. */
+export async function paidOrders(t: TestApp, pk: string, event: string, ticketType: string, count: number, emailOf: (i: number) => string = () => buyer().email) {
   const orders: Array<{ id: string; amount: number; email: string }> = [];
   for (let i = 0; i < count; i++) {
     const who = { ...buyer(), email: emailOf(i) };
-    const order = await startOrder(t, org.pk, org.event.id, [{ ticket_type: org.general, quantity: 1 }], who);
-    const paid = await payWithTestGateway(t, org.pk, order, order.payment.gateway_order_id);
+    const order = await startOrder(t, pk, event, [{ ticket_type: ticketType, quantity: 1 }], who);
+    const paid = await payWithTestGateway(t, pk, order, order.payment.gateway_order_id);
     expect(paid.status, JSON.stringify(paid.body)).toBe(200);
     orders.push({ id: order.id, amount: paid.body.amount, email: who.email });
   }
-  return { ...org, orders };
+  return orders;
 }
 
 /** The `cancellation` channel's worker on the test app's store and clock. */
