@@ -146,6 +146,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'POST /console/tickets/:id/undo': 'checkins:write',
   'GET /console/orders/:id': 'orders:read',
   'POST /console/orders/:id/refund': 'orders:refund',
+  'POST /console/orders/:id/cancel': 'orders:write',
   'GET /console/developers': 'keys:manage',
   'POST /console/developers/keys': 'keys:manage',
   'POST /console/developers/restricted-keys': 'keys:manage',

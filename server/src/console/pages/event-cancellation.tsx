@@ -1,4 +1,4 @@
-/** @jsxImportSource hono/jsx */
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { FC } from 'hono/jsx';
 import type { CancellationOrderDoc } from '../../domain/event-cancellation.js';
 import type { EventDoc } from '../../domain/events.js';
