@@ -4,6 +4,7 @@
  */
 import { formatMoney } from '@trendy-tickets/sdk';
 import { describe, expect, it } from 'vitest';
+import type { AuditEntryDoc } from '../../src/domain/audit-log.js';
 import type { OutboxJob } from '../../src/domain/ports.js';
 import { buildTestApp } from '../helpers/app.js';
 import { eventWithPaidOrders, noticesPerBuyer, refundsPerOrder, runToTheEnd } from './helpers.js';
@@ -95,6 +96,9 @@ describe('cancelling an event with refunds', () => {
     const log = await t.call('GET', '/v1/events_log?type=event.cancelled', { key: org.sk });
     expect(log.status, JSON.stringify(log.body)).toBe(200);
     expect(log.body.data[0].data.object.cancellation).toMatchObject({ refund_orders: true, notify_buyers: true, reason: 'Storm' });
+
+    const [entry] = await t.store.collection<AuditEntryDoc>('audit_log').find({ action: 'event.cancelled' });
+    expect(entry?.changes.cancellation).toMatchObject({ before: null, after: { refund_orders: true, reason: 'Storm' } });
   });
 });
 
