@@ -389,7 +389,42 @@ export interface Event {
   convenience_fee: ConvenienceFee | null;
   /** What checkout asks of each ticket's attendee (docs/attendee-details.md). */
   attendee_details: AttendeeDetails;
+  /** What cancelling does for the buyers and how far it got; null unless the event was cancelled with refunds or notices. */
+  cancellation: EventCancellation | null;
 }
+
+/**
+ * The run that refunds or tells a cancelled event's buyers. Orders are refunded by a queue in
+ * the background: read the event again for progress.
+ */
+export interface EventCancellation {
+  /** Whether every paid order is refunded in full. */
+  refund_orders: boolean;
+  /** Whether every buyer gets one cancellation notice by email. */
+  notify_buyers: boolean;
+  /** The organizer's words in the notice, or null. */
+  reason: string | null;
+  started_at: Timestamp;
+  /** Paid orders the run refunds (counted as the run reads them; 0 without `refund_orders`). */
+  orders_total: number;
+  orders_refunded: number;
+  /** Orders whose latest refund attempt failed; each is retried with backoff, then waits for a retry by hand. */
+  orders_failed: number;
+  /** When every order was done with; null while the run goes on or has orders that gave up. */
+  finished_at: Timestamp | null;
+}
+
+/**
+ * What cancelling an event does for its buyers. Defaults: no refunds, a notice to every buyer.
+ * A type rather than an interface, like the other bodies' checks need.
+ */
+export type CancelEventParams = {
+  /** Refund every paid order in full (then each buyer's notice names the refund). */
+  refund_orders?: boolean;
+  notify_buyers?: boolean;
+  /** Shown to buyers in the notice (up to 500 characters). */
+  reason?: string;
+};
 
 export interface TicketTypeParams {
   /** Set to keep (and update) an existing type; omit to add a new one. */

@@ -97,6 +97,17 @@ describe('events', () => {
     expect(cancelled.status).toBe('cancelled');
   });
 
+  it('cancels an event with the buyers’ refunds and notices chosen, and shows the run on the event', async () => {
+    const doomed = await org.tts.events.create(eventParams({ name: 'Flooded out' }));
+    const cancelled = await org.tts.events.cancel(doomed.id, { refund_orders: true, reason: 'The venue flooded' });
+    expect(cancelled).toMatchObject({
+      status: 'cancelled',
+      cancellation: { refund_orders: true, notify_buyers: true, reason: 'The venue flooded', orders_refunded: 0, orders_failed: 0, finished_at: null },
+    });
+    const quiet = await org.tts.events.cancel((await org.tts.events.create(eventParams({ name: 'Called off' }))).id, { notify_buyers: false });
+    expect(quiet.cancellation).toBeNull();
+  });
+
   it('publishes a verification key that verifies real ticket codes and refuses edited ones', async () => {
     const key = await org.browser.events.verificationKey(event.id);
     expect(key).toMatchObject({ object: 'verification_key', algorithm: 'Ed25519', event: event.id });

@@ -9,6 +9,7 @@ import { DOMAIN_EVENT_INDEXES } from './domain/domain-events.js';
 import { DASHBOARD_INDEXES } from './domain/dashboard.js';
 import { EMAIL_VERIFICATION_INDEXES } from './domain/email-verification.js';
 import { EVENT_INDEXES } from './domain/events.js';
+import { EVENT_CANCELLATION_INDEXES } from './domain/event-cancellation.js';
 import { FIGURES_INDEXES } from './domain/figures.js';
 import { INVENTORY_INDEXES } from './domain/inventory.js';
 import { INVOICE_INDEXES } from './domain/invoices.js';
@@ -44,6 +45,7 @@ export const INDEXES: readonly IndexSpec[] = [
   ...MEMBER_INDEXES,
   ...INVITATION_INDEXES,
   ...EVENT_INDEXES,
+  ...EVENT_CANCELLATION_INDEXES,
   ...INVENTORY_INDEXES,
   ...INVOICE_INDEXES,
   ...ORDER_INDEXES,

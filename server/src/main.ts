@@ -9,6 +9,7 @@ import { createMailRenderer } from './delivery/mail-renderer.js';
 import { createCapturedMailer, createSmtpMailer, type CapturedMailer, type Mailer } from './delivery/mailer.js';
 import { createOutboxWorker } from './delivery/outbox.js';
 import { createWebhookWorker } from './delivery/webhook-jobs.js';
+import { createCancellationWorker } from './delivery/cancellation-jobs.js';
 import { ensureDemo, type DemoSetup } from './demo.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { systemClock } from './kernel/clock.js';
@@ -147,8 +148,15 @@ async function main(): Promise<void> {
     onError: (err, job) => logger.warn('webhook not delivered yet', { job: job?._id, err }),
   });
   webhookWorker.start();
+  // A cancelled event's refunds and notices (domain/event-cancellation.ts).
+  const cancellationWorker = createCancellationWorker({
+    store,
+    perform: (job) => services.eventCancellation.perform(job),
+    onError: (err, job) => logger.warn('cancellation job not done yet', { job: job?._id, kind: job?.kind, err }),
+  });
+  cancellationWorker.start();
   const jobs = startBackgroundJobs(backgroundJobs(services, logger), { leases: services.leases, logger });
-  installShutdown(server, store, logger, [outboxWorker, webhookWorker, jobs], mailer);
+  installShutdown(server, store, logger, [outboxWorker, webhookWorker, cancellationWorker, jobs], mailer);
   logger.info('listening', { port: config.port, store: store.driver, env: config.env });
   process.stdout.write(startupBanner(runtimeConfig, store, mailbox !== null, demo));
 }

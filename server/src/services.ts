@@ -18,6 +18,7 @@ import { createAttendanceService } from './domain/attendance.js';
 import { createAuditLog } from './domain/audit-log.js';
 import type { Clock } from './kernel/clock.js';
 import { createEventService } from './domain/events.js';
+import { createEventCancellation } from './domain/event-cancellation.js';
 import { createDomainEvents } from './domain/domain-events.js';
 import type { WebhookFanout } from './domain/ports.js';
 import { createFiguresService } from './domain/figures.js';
@@ -206,6 +207,14 @@ export function createServices({
     attendance: createAttendanceService({ store, clock, figures }),
     figures,
     events,
+    // Cancelling an event for its buyers: refunds and notices, run by the cancellation worker (main.ts).
+    eventCancellation: createEventCancellation({
+      store,
+      clock,
+      outbox,
+      cancelEvent: (owner, id, audit, run) => events.cancel(owner, id, audit, run),
+      refund: (owner, id, input) => fulfilment.refund(owner, id, input),
+    }),
     orders,
     fulfilment,
     // Tax invoices, receipts and credit notes.

@@ -6,6 +6,7 @@ import type {
   AttendeesListParams,
   Checkin,
   CheckinLogParams,
+  CancelEventParams,
   CreateEventParams,
   Event,
   EventStats,
@@ -87,13 +88,16 @@ export class EventsResource {
   }
 
   /**
-   * Stops sales for good; its tickets are refused at the door with `event_cancelled`.
+   * Stops sales for good; its tickets are refused at the door with `event_cancelled`. With
+   * `refund_orders`, every paid order is refunded in full in the background (`cancellation`
+   * on the event shows the progress); every buyer is told once unless `notify_buyers` is false.
    *
    * @example
-   * const cancelled = await tts.events.cancel('evt_…'); // status: 'cancelled'
+   * const cancelled = await tts.events.cancel('evt_…', { refund_orders: true, reason: 'The venue flooded' });
+   * const { orders_refunded, orders_total } = (await tts.events.retrieve(cancelled.id)).cancellation ?? {};
    */
-  cancel(id: string, options?: RequestOptions): Promise<Event> {
-    return this.client.request<Event>({ ...options, method: 'POST', path: path(id, '/cancel') });
+  cancel(id: string, params: CancelEventParams = {}, options?: RequestOptions): Promise<Event> {
+    return this.client.request<Event>({ ...options, method: 'POST', path: path(id, '/cancel'), body: params });
   }
 
   /**

@@ -17,6 +17,7 @@ import { developerRoutes } from './routes/developers.js';
 import { doorRoutes } from './routes/door.js';
 import { doorDeviceRoutes } from './routes/door-devices.js';
 import { eventRoutes } from './routes/events.js';
+import { eventCancellationRoutes } from './routes/event-cancellation.js';
 import { invitationRoutes } from './routes/invitations.js';
 import { jobRoutes } from './routes/jobs.js';
 import { scannerRoutes } from './routes/scanner.js';
@@ -80,6 +81,7 @@ export function consoleRoutes() {
   for (const path of SIGNED_IN) router.use(path, requireSession(), verifyCsrf());
   router.route('/', dashboardRoutes());
   router.route('/', eventRoutes());
+  router.route('/', eventCancellationRoutes());
   router.route('/', scannerRoutes());
   router.route('/', checkinListConsoleRoutes());
   router.route('/', questionConsoleRoutes());

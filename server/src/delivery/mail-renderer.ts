@@ -15,6 +15,7 @@ import {
   passwordResetMail,
   passwordResetUnknownMail,
   refundFailedMail,
+  eventCancelledMail,
   refundNoticeMail,
   teamInvitationMail,
   ticketLinksMail,
@@ -187,6 +188,21 @@ export function createMailRenderer({ store, publicUrl, clock = systemClock }: { 
         return withAttachments(
           refund ? await creditNoteAttachment(store, refund) : [],
           refundNoticeMail({ eventName: event.name, buyerName: order.buyer.name, orderId: order._id, amount, currency: order.currency, ticketIds }),
+        );
+      }
+      case 'event_cancelled': {
+        // The refund as it stands at send time: a run sends the notice once the order is refunded.
+        const refunded = job.payload.refunded === true && order.status === 'refunded' ? await refundOfNotice(order, null) : null;
+        return withAttachments(
+          refunded?.refund ? await creditNoteAttachment(store, refunded.refund) : [],
+          eventCancelledMail({
+            eventName: event.name,
+            buyerName: order.buyer.name,
+            orderId: order._id,
+            reason: event.cancellation?.reason ?? null,
+            refunded: refunded ? refunded.amount : null,
+            currency: order.currency,
+          }),
         );
       }
       case 'refund_failed':

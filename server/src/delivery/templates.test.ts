@@ -5,6 +5,7 @@ import {
   passwordResetMail,
   passwordResetUnknownMail,
   refundNoticeMail,
+  eventCancelledMail,
   ticketsMail,
   verificationCodeMail,
   webhookEndpointDisabledMail,
@@ -151,6 +152,22 @@ describe('refundNoticeMail', () => {
     expect(mail.text).toContain('- tkt_B');
     expect(mail.html).toContain('<li>tkt_A</li>');
     expectInert(mail.html);
+  });
+});
+
+describe('eventCancelledMail', () => {
+  it('says the event is cancelled with the organizer’s reason and the refund, escaping both', () => {
+    const mail = eventCancelledMail({ eventName: 'Diwali Mela', buyerName: 'Asha', orderId: 'ord_1', reason: HOSTILE, refunded: 299_800 });
+    expect(mail.subject).toBe('Diwali Mela is cancelled');
+    expect(mail.text).toContain('We have refunded INR 2,998.00 for your order');
+    expect(mail.text).toContain(`The organizer says: ${HOSTILE}`);
+    expectInert(mail.html);
+  });
+
+  it('promises no refund when the order was not refunded', () => {
+    const mail = eventCancelledMail({ eventName: 'Diwali Mela', buyerName: 'Asha', orderId: 'ord_1', reason: null, refunded: null });
+    expect(mail.text).toContain('The organizer will tell you about any refund');
+    expect(mail.text).not.toContain('organizer says');
   });
 });
 

@@ -11,6 +11,7 @@ import type { Inventory as SeatInventory, InventoryLedger } from './inventory.js
 import { canonicalTimeZone } from '../kernel/zoned-time.js';
 import { DEFAULT_FEE_TAX_RATE, DEFAULT_SAC, type ConvenienceFeeDoc, type TicketTypeTax } from './event-tax.js';
 import type { QuestionDoc } from './questions.js';
+import type { CancellationRunDoc } from './event-cancellation-run.js';
 
 /** A ticket type; its tax settings (`TicketTypeTax`) are absent on types made before tax existed. */
 export interface TicketTypeDoc extends TicketTypeTax {
@@ -88,6 +89,8 @@ export interface EventDoc {
   created_at: Date;
   updated_at: Date;
   cancelled_at: Date | null;
+  /** What cancelling chose to do for the buyers, and how far it got; absent when sales were only stopped. */
+  cancellation?: CancellationRunDoc;
 }
 
 export interface TicketTypeInput {
@@ -432,6 +435,8 @@ const EVENT_AUDIT_FIELDS = [
   'require_email_verification',
   'hold_minutes',
   'attendee_details',
+  // The buyers' refunds or notices chosen when cancelling.
+  'cancellation',
 ] as const satisfies readonly (keyof EventDoc)[];
 
 /**
@@ -563,15 +568,19 @@ export function createEventService({
       throw new AppError('CONFLICT', 'The event is being changed by someone else; try again.');
     },
 
-    /** Stops sales for good. Cancelling a cancelled event returns it unchanged. */
-    async cancel(owner: Owner, id: string, audit?: AuditContext): Promise<EventDoc> {
+    /**
+     * Stops sales for good. Cancelling a cancelled event returns it unchanged. `cancellation`,
+     * the run that refunds or tells the buyers (`domain/event-cancellation.ts`), is written with
+     * the status, so the `event.cancelled` entry carries the organizer's choice.
+     */
+    async cancel(owner: Owner, id: string, audit?: AuditContext, cancellation?: CancellationRunDoc): Promise<EventDoc> {
       const before = await get(owner, id);
       // As for an edit: the last revision's entry, if a crash lost it, before the event moves on.
       if (before.status !== 'cancelled') await domainEvents.recordMissing(eventLogInputs(before));
       const now = clock.now();
       const updated = await events.findOneAndUpdate(
         { _id: id, account: owner.account, status: op.ne('cancelled') },
-        { $set: { status: 'cancelled', cancelled_at: now, updated_at: now }, $inc: { rev: 1 } },
+        { $set: { status: 'cancelled', cancelled_at: now, updated_at: now, ...(cancellation ? { cancellation } : {}) }, $inc: { rev: 1 } },
       );
       publicCache.delete(id);
       // Also when it was cancelled already: cancelling again after a crash records the event.

@@ -20,6 +20,7 @@ import {
   type OrderRefundDoc,
   type OrderRefundLogDoc,
 } from './orders.js';
+import { EVENT_CANCELLED_REFUND_REASON } from './event-cancellation-run.js';
 import { createRefunds, type RefundDoc } from './refunds.js';
 import type { TicketService } from './tickets.js';
 import type { Outbox } from './ports.js';
@@ -331,7 +332,8 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     await domainEvents.recordOrder('order.refunded', order, await tickets.listForOrder(order._id));
     await tickets.voidForOrder(order);
     await uncountRefundedAmounts(order._id);
-    if (order.source !== 'direct') {
+    // A cancelled event's refund is told in its one cancellation notice (domain/event-cancellation.ts).
+    if (order.source !== 'direct' && order.refund_reason !== EVENT_CANCELLED_REFUND_REASON) {
       const reason = order.refund_reason ?? 'refunded';
       await outbox.enqueue({ kind: 'refund_notice', to: order.buyer.email, payload: { order: order._id, reason }, dedupeKey: `refund:${order._id}` });
     }

@@ -17,9 +17,10 @@ export const OUTBOX_STATES: readonly OutboxState[] = ['pending', 'sending', 'sen
 /**
  * The job queue's channels, each with its own worker: `mail` (jobs stored without a channel,
  * as before there were others) and `webhook` (one delivery of an events-log entry to an
- * organizer's endpoint). A channel without a worker in `main.ts` would never run.
+ * organizer's endpoint), and `cancellation` (the fan-out and per-order refunds of a cancelled
+ * event, `domain/event-cancellation.ts`). A channel without a worker in `main.ts` would never run.
  */
-export type JobChannel = 'mail' | 'webhook';
+export type JobChannel = 'mail' | 'webhook' | 'cancellation';
 
 /** A stored job of the queue: one mail or one webhook delivery, from its queuing to its end (docs/domain-rules.md#mail-delivery). */
 export interface OutboxJob extends Doc {

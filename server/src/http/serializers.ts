@@ -6,6 +6,7 @@ import type {
   AuditLogEntry,
   Checkin,
   Event,
+  EventCancellation,
   EventLogEntry,
   List,
   Order,
@@ -18,6 +19,7 @@ import type {
   WebhookEndpoint,
 } from '@trendy-tickets/sdk';
 import type { AuditEntryDoc } from '../domain/audit-log.js';
+import type { CancellationRunDoc } from '../domain/event-cancellation-run.js';
 import type { DomainEventDoc } from '../domain/domain-events.js';
 import type { CheckinDoc } from '../domain/checkins.js';
 import type { AccountDoc, ApiKeyDoc } from '../domain/accounts.js';
@@ -67,6 +69,20 @@ export function toApiKeyJson(doc: ApiKeyDoc, secret?: string): ApiKey {
   };
 }
 
+/** A cancellation run as the event shows it; the fan-out's cursor stays inside. */
+export function toEventCancellationJson(run: CancellationRunDoc): EventCancellation {
+  return {
+    refund_orders: run.refund_orders,
+    notify_buyers: run.notify_buyers,
+    reason: run.reason,
+    started_at: iso(run.started_at),
+    orders_total: run.orders_total,
+    orders_refunded: run.orders_refunded,
+    orders_failed: run.orders_failed,
+    finished_at: isoOrNull(run.finished_at),
+  };
+}
+
 export function toEventJson(doc: EventDoc): Event {
   return {
     id: doc._id,
@@ -112,6 +128,7 @@ export function toEventJson(doc: EventDoc): Event {
     venue_state: doc.venue_state ?? null,
     convenience_fee: doc.convenience_fee ?? null,
     attendee_details: doc.attendee_details ?? 'none',
+    cancellation: doc.cancellation ? toEventCancellationJson(doc.cancellation) : null,
   };
 }
 

@@ -13,6 +13,7 @@ import { scanView } from '../scan-view.js';
 import { Figure, MoneyFigure } from './dashboard.js';
 import { Checkbox, ErrorSummary, Field, Select, TextArea, type FieldErrors } from './fields.js';
 import { CsrfField, Shell, type Flash } from './layout.js';
+import { CancellationChoice, CancellationSummary } from './event-cancellation.js';
 
 /** Common zones, offered as suggestions; any IANA zone is accepted. */
 const ZONES = [
@@ -594,11 +595,14 @@ export const EventPage: FC<EventPageProps> = ({ user, event, stats, scans, embed
             </dl>
           </section>
           {event.status === 'cancelled' ? (
-            <p class="banner bad">Cancelled {when(event.cancelled_at, tz)}. Its tickets are refused at the door.</p>
+            <>
+              <p class="banner bad">Cancelled {when(event.cancelled_at, tz)}. Its tickets are refused at the door.</p>
+              <CancellationSummary event={event} />
+            </>
           ) : (
             <section class="card" aria-labelledby="danger-h">
               <h2 id="danger-h">Cancel the event</h2>
-              <p class="muted small">Stops sales for good; every ticket is then refused at the door. Refund buyers through the API.</p>
+              <p class="muted small">Stops sales for good; every ticket is then refused at the door. You choose whether every buyer is refunded and told.</p>
               <a class="btn danger" href={`${base}/cancel`}>
                 Cancel event…
               </a>
@@ -616,13 +620,20 @@ export const EventPage: FC<EventPageProps> = ({ user, event, stats, scans, embed
  * @example
  * return renderConsole(c, <CancelEventPage user={user} event={event} />);
  */
-export const CancelEventPage: FC<{ user: ConsoleUser; event: EventDoc; error?: string | undefined }> = ({ user, event, error }) => (
+export const CancelEventPage: FC<{ user: ConsoleUser; event: EventDoc; error?: string | undefined; choice?: string; reason?: string }> = ({
+  user,
+  event,
+  error,
+  choice,
+  reason,
+}) => (
   <Shell title={`Cancel ${event.name}`} user={user} section="events" here={`/console/events/${event._id}`}>
     <section class="card narrow">
       <h1>Cancel {event.name}?</h1>
       <p>Sales stop for good, and every one of its {count(event.inventory.sold)} tickets sold is refused at the door with “Event is cancelled”. This cannot be undone.</p>
       <form method="post" action={`/console/events/${event._id}/cancel`}>
         <CsrfField token={user.csrf} />
+        <CancellationChoice {...(choice === undefined ? {} : { choice })} {...(reason === undefined ? {} : { reason })} />
         <Checkbox name="confirm" label={`Yes, cancel ${event.name}`} checked={false} required errors={error ? { confirm: error } : undefined} />
         <div class="actions">
           <button type="submit" class="btn danger solid">

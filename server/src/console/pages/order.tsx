@@ -3,6 +3,7 @@ import type { FC } from 'hono/jsx';
 import type { EventDoc } from '../../domain/events.js';
 import { reservedRefunds, type OrderDoc, type OrderRefundLogDoc } from '../../domain/orders.js';
 import type { TicketDoc } from '../../domain/tickets.js';
+import { CancelOrderSection } from './order-cancel.js';
 import { mayUse } from '../../http/route-permissions.js';
 import type { ConsoleUser } from '../context.js';
 import { rupees, when } from '../format.js';
@@ -102,6 +103,7 @@ export const OrderPage: FC<OrderPageProps> = ({ user, order, event, tickets, fla
           </form>
         </section>
       ) : null}
+      <CancelOrderSection user={user} order={order} />
     </Shell>
   );
 };

@@ -145,10 +145,17 @@ export function eventRoutes() {
   router.post('/console/events/:id/cancel', async function cancelEvent(c) {
     const { user, services } = c.var;
     const event = await services.events.get(user.owner, eventIdOf(c));
-    if ((await formOf(c)).confirm !== 'on') {
-      return renderConsole(c, jsx(CancelEventPage, { user, event, error: 'Tick the box to confirm.' }), 400);
+    const form = await formOf(c);
+    // As the API's defaults: buyers are told, nothing is refunded unless chosen.
+    const choice = form.buyers ?? 'notify';
+    const reason = (form.reason ?? '').trim().slice(0, 500);
+    if (form.confirm !== 'on') {
+      return renderConsole(c, jsx(CancelEventPage, { user, event, error: 'Tick the box to confirm.', choice, reason }), 400);
     }
-    await services.events.cancel(user.owner, event._id, auditContext(c));
+    // The same service and choice as the API's cancel (docs/domain-rules.md#cancelling-an-event).
+    const input = { notify_buyers: choice !== 'stop', ...(reason ? { reason } : {}) };
+    if (choice === 'refund') await services.eventCancellation.cancelAndRefund(user.owner, event._id, input, auditContext(c));
+    else await services.eventCancellation.cancel(user.owner, event._id, input, auditContext(c));
     return c.redirect(`/console/events/${event._id}?notice=cancelled`, 303);
   });
 

@@ -17,6 +17,7 @@ const ORDER_ID = idPattern('ord');
 const NOTICES: Record<string, Flash> = {
   refunded: { tone: 'ok', message: 'Refunded. The buyer is told by email.' },
   pending: { tone: 'info', message: 'Refund asked for: the payment gateway has not finished it yet. This page shows when it does.' },
+  cancelled: { tone: 'ok', message: 'Order cancelled. Its seats are back on sale.' },
 };
 
 function orderIdOf(c: ConsoleContext): string {
@@ -70,6 +71,12 @@ export function orderRoutes() {
       const message = field && typeof field === 'object' && 'message' in field ? `${err.message} (${String(field.message)})` : err.message;
       return showOrder(c, { values, flash: { tone: 'bad', message }, status: STATUS[err.code] });
     }
+  });
+
+  router.post('/console/orders/:id/cancel', async function cancelOrder(c) {
+    const id = orderIdOf(c);
+    await c.var.services.orders.cancel({ owner: c.var.user.owner }, id, auditContext(c));
+    return c.redirect(`/console/orders/${id}?notice=cancelled`, 303);
   });
 
   return router;

@@ -6,6 +6,7 @@ import { requireKey } from '../middleware/auth.js';
 import { bearer, createRouter } from '../router.js';
 import { errorResponses, IdParam, ListQuery } from '../schemas/common.js';
 import { CreateEventBody, EventListSchema, EventSchema, PublicEventSchema, UpdateEventBody } from '../schemas/events.js';
+import { CancelEventBody } from '../schemas/event-cancellation.js';
 import { toEventJson, toList, toPublicEventJson } from '../serializers.js';
 
 const eventJson = { 'application/json': { schema: EventSchema } };
@@ -59,8 +60,9 @@ const cancelEvent = createRoute({
   method: 'post',
   path: '/v1/events/{id}/cancel',
   summary: 'Cancel an event',
-  description: 'Stops sales for good; its tickets are refused at the door with `event_cancelled`.',
-  request: { params: IdParam },
+  description:
+    'Stops sales for good; its tickets are refused at the door with `event_cancelled`. With `refund_orders`, every paid order is refunded in full in the background, each exactly once, failures retried with backoff (needs the `orders:refund` permission too); `cancellation` on the event counts them. Every buyer gets one notice by email (with the refund, when refunded) unless `notify_buyers` is false. Cancelling again returns the event as it is; cancelling with `refund_orders` an event cancelled with neither refunds nor notices starts the refunds.',
+  request: { params: IdParam, body: { required: false, content: { 'application/json': { schema: CancelEventBody } } } },
   responses: { 200: { description: 'The cancelled event.', content: eventJson }, ...errorResponses(401, 403, 404) },
 });
 
@@ -99,7 +101,11 @@ export function eventRoutes() {
       return c.json(toEventJson(event), 200);
     })
     .openapi(cancelEvent, async (c) => {
-      const event = await c.var.services.events.cancel(c.get('owner'), c.req.valid('param').id, auditContext(c));
+      const input = c.req.valid('json') ?? {};
+      const cancellation = c.var.services.eventCancellation;
+      const [owner, id, audit] = [c.get('owner'), c.req.valid('param').id, auditContext(c)];
+      // Two methods, so refunding every order also needs the permission to refund (service-permissions.ts).
+      const event = input.refund_orders ? await cancellation.cancelAndRefund(owner, id, input, audit) : await cancellation.cancel(owner, id, input, audit);
       return c.json(toEventJson(event), 200);
     })
     .openapi(retrievePublicEvent, async (c) => {

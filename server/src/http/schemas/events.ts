@@ -15,6 +15,7 @@ import { amount, type Exact, listOf, origin, text, timestamp, timestampOut, time
 import { PublicQuestionSchema } from './questions.js';
 
 const attendeeDetails = z.enum(['none', 'name', 'name_email']);
+import { EventCancellationSchema } from './event-cancellation.js';
 
 const capacity = z.number().int('must be a whole number').min(1, 'must be at least 1').max(1_000_000, 'must be at most 1,000,000');
 
@@ -160,6 +161,7 @@ export const EventSchema = z
     venue_state: z.string().nullable(),
     convenience_fee: ConvenienceFeeSchema.nullable(),
     attendee_details: attendeeDetails,
+    cancellation: EventCancellationSchema.nullable(),
   })
   .openapi('Event');
 
