@@ -1,4 +1,4 @@
-import { refusalOf, RETRYABLE_REFUSALS, type GatewayRefund, type GatewayRefusal, type PaymentGateway } from '../payments/gateway.js';
+import { refusalOf, RETRYABLE_REFUSALS, type GatewayRefund, type GatewayRefusal, type PaymentGateway, type RefundTags } from '../payments/gateway.js';
 import { DuplicateKeyError, op, type IndexSpec, type Store } from '../store/port.js';
 import type { Clock } from '../kernel/clock.js';
 import type { GatewayResolver, OrderDoc } from './orders.js';
@@ -116,13 +116,30 @@ export function createRefunds(deps: { store: Store; clock: Clock; gateways: Gate
     let answer: Answer;
     try {
       const gateway = await gatewayFor(claimed);
-      answer = claimed.gateway_refund_id
-        ? await gateway.fetchRefund(claimed.payment_id, claimed.gateway_refund_id)
-        : await gateway.refundPayment(claimed.payment_id, claimed.amount);
+      if (claimed.gateway_refund_id) answer = await gateway.fetchRefund(claimed.payment_id, claimed.gateway_refund_id);
+      else answer = (await madeEarlier(gateway, claimed)) ?? (await gateway.refundPayment(claimed.payment_id, claimed.amount, tagsOf(claimed)));
     } catch (err) {
       answer = await explain(claimed, err);
     }
     return record(claimed, answer);
+  }
+
+  /**
+   * The refund an earlier attempt made at the gateway, found by its receipt (our refund id), if
+   * that attempt's answer never arrived: a timeout, a 5xx, a dropped connection or a crash after
+   * the request left all look alike, so every attempt after the first looks before asking again
+   * and a lost answer never refunds twice. A failed one is not taken: its money went back to the
+   * payment, so it may be asked for anew.
+   */
+  async function madeEarlier(gateway: PaymentGateway, refund: RefundDoc): Promise<GatewayRefund | null> {
+    if (refund.attempts <= 1) return null;
+    const made = await gateway.listRefunds(refund.payment_id);
+    return made.find((r) => r.receipt === refund._id && r.status !== 'failed') ?? null;
+  }
+
+  /** What a refund is tagged with at the gateway: our id as its receipt, and the order for the dashboard. */
+  function tagsOf(refund: RefundDoc): RefundTags {
+    return { receipt: refund._id, notes: { order: refund.order, refund: refund._id } };
   }
 
   /** What a refusal means for this refund: done already, never going to work, or try later. */
