@@ -21,7 +21,7 @@ import {
   type OrderRefundLogDoc,
 } from './orders.js';
 import { createRefunds, type RefundDoc } from './refunds.js';
-import type { TicketService } from './tickets.js';
+import type { TicketDoc, TicketService } from './tickets.js';
 import type { Outbox } from './ports.js';
 import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
 import { createDomainEvents, domainEventId, type DomainEvents } from './domain-events.js';
@@ -50,7 +50,7 @@ export interface FulfilmentDeps {
    */
   onRefundProcessed?: (refund: RefundDoc, order: OrderDoc) => Promise<void>;
   /** The figures, which count the money refunds of an amount gave back (absent: not counted). */
-  figures?: Pick<FiguresService, 'addRefunded'>;
+  figures?: Pick<FiguresService, 'addRefunded' | 'refundsMoving'>;
 }
 
 /** What to refund: `amount` paise, or the `tickets` given; neither refunds what remains. */
@@ -97,6 +97,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       await invoices.issueCreditNote({ order, refundId: refund._id, amount: refund.amount });
     });
   const orderDocs = store.collection<OrderDoc>('orders');
+  const ticketDocs = store.collection<TicketDoc>('tickets');
   const events = store.collection<EventDoc>('events');
 
   async function load(id: string): Promise<OrderDoc> {
@@ -168,6 +169,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     // A refund of an amount leaves every ticket counted, so the figures count its money apart
     // (`refund_counted_amount` remembers how much, to take back if the order is refunded in full).
     const ofAmount = (refund.tickets ?? []).length === 0;
+    await deps.figures?.refundsMoving(order);
     const applied = await orderDocs.findOneAndUpdate(
       { _id: order._id, refunds_applied: op.ne(refund._id) },
       { $inc: { refund_processed_amount: refund.amount, refund_counted_amount: ofAmount ? refund.amount : 0 }, $push: { refunds_applied: refund._id } },
@@ -176,6 +178,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     const current = applied ?? (await load(order._id));
     // Before the buyer's notice is queued, so the notice finds the refund's credit note.
     await onRefundProcessed(refund, current);
+    await countCreditNoteTax(current, refund);
     const processed = current.refund_processed_amount ?? 0;
     if (processed >= current.amount) {
       await markRefunded(current, refund.reason);
@@ -188,6 +191,27 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       );
       await settlePartialRefund(await load(order._id), refund);
     }
+  }
+
+  /**
+   * Takes the GST the refund's credit note reversed off the figures' tax, once (the refund's id
+   * joins `refunds_taxed` in the update that counts it on the order): for a refund of tickets,
+   * only what the note reversed beyond the voided tickets' own tax, which leaves the figures
+   * with them (docs/gst.md#figures). No credit note (an organizer without GST, a receipt): nothing.
+   */
+  async function countCreditNoteTax(order: OrderDoc, refund: RefundDoc): Promise<void> {
+    const note = await invoices.creditNoteFor(refund._id);
+    if (!note) return;
+    const ids = refund.tickets ?? [];
+    const voided = ids.length === 0 ? [] : await ticketDocs.find({ _id: op.in(ids) });
+    const tax = note.cgst + note.sgst + note.igst - voided.reduce((sum, t) => sum + (t.money?.tax ?? 0), 0);
+    if (tax === 0) return;
+    await deps.figures?.refundsMoving(order);
+    const taxed = await orderDocs.findOneAndUpdate(
+      { _id: order._id, refunds_taxed: op.ne(refund._id), status: op.in(REFUNDABLE) },
+      { $inc: { refund_counted_tax: tax }, $push: { refunds_taxed: refund._id } },
+    );
+    if (taxed) await deps.figures?.addRefunded(order, order.event, 0, tax);
   }
 
   /** The rest of a partial refund: its tickets voided and seats freed, the event recorded, the buyer told. */
@@ -344,10 +368,16 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
    * counter is swapped to zero only from the value read).
    */
   async function uncountRefundedAmounts(orderId: string): Promise<void> {
-    const counted = (await load(orderId)).refund_counted_amount ?? 0;
-    if (counted === 0) return;
-    const swapped = await orderDocs.findOneAndUpdate({ _id: orderId, refund_counted_amount: counted }, { $set: { refund_counted_amount: 0 } });
-    if (swapped) await deps.figures?.addRefunded(swapped, swapped.event, -counted);
+    const order = await load(orderId);
+    const counted = order.refund_counted_amount ?? 0;
+    const tax = order.refund_counted_tax ?? 0;
+    if (counted === 0 && tax === 0) return;
+    await deps.figures?.refundsMoving(order);
+    const swapped = await orderDocs.findOneAndUpdate(
+      { _id: orderId, refund_counted_amount: order.refund_counted_amount ?? op.exists(false), refund_counted_tax: order.refund_counted_tax ?? op.exists(false) },
+      { $set: { refund_counted_amount: 0, refund_counted_tax: 0 } },
+    );
+    if (swapped) await deps.figures?.addRefunded(swapped, swapped.event, -counted, -tax);
   }
 
   /**

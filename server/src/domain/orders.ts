@@ -96,6 +96,13 @@ export interface OrderDoc {
   refund_processed_amount?: number;
   /** Of those, the paise of refunds of an amount the figures count as refunded (zero again once the order is refunded in full). */
   refund_counted_amount?: number;
+  /**
+   * The GST the credit notes of its processed refunds reversed beyond what their voided tickets
+   * carried, as the figures count it apart (`refunded_tax`); zero again once refunded in full.
+   */
+  refund_counted_tax?: number;
+  /** The processed refunds whose credit note's tax is counted in `refund_counted_tax`. */
+  refunds_taxed?: string[];
   /** Refunds whose end was applied to the order (processed: counted; failed: reservation given back), so each is applied once. */
   refunds_applied?: string[];
   /** Each refund of the order by id (`rf_…`), as last reported; absent before any. */
