@@ -29,6 +29,13 @@ import { createInvoiceService, type InvoiceService } from './invoices.js';
 import type { RefundExceedsRemainingDetails } from '@trendy-tickets/sdk';
 import type { FiguresService } from './figures.js';
 
+/**
+ * How long a refund reserved on its order may go without its record before the sweeper gives
+ * the reservation back: far longer than the one write between the two takes, so only a request
+ * that died in between is taken for one.
+ */
+export const REFUND_RECORD_GRACE_MS = 10 * 60_000;
+
 export interface FulfilmentDeps {
   store: Store;
   clock: Clock;
@@ -279,7 +286,10 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     };
     const reserved = await orderDocs.findOneAndUpdate(
       { _id: order._id, status: op.in(REFUNDABLE), refunded_amount: op.lte(order.amount - amount) },
-      { $inc: { refunded_amount: amount }, $set: { [`refund_log.${id}`]: entry, updated_at: now } },
+      {
+        $inc: { refunded_amount: amount },
+        $set: { [`refund_log.${id}`]: entry, refund_check_at: new Date(now.getTime() + REFUND_RECORD_GRACE_MS), updated_at: now },
+      },
     );
     if (!reserved) {
       await tickets.releaseFromRefund(id);
@@ -295,6 +305,29 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     const refund = await refunds.request({ id, tickets: entry.tickets, order: order._id, livemode: order.livemode, paymentId, amount, purpose: 'order', reason });
     await noteRefund(refund);
     return load(order._id);
+  }
+
+  /**
+   * Gives back the amounts of refunds reserved on their order whose record a crash kept from
+   * being written (`refund_check_at` due): each is recorded as failed without asking the gateway
+   * (see `abandonUnrecorded`), which gives its reservation back and frees its tickets, and the
+   * organizer is told. Returns how many were given back.
+   */
+  async function releaseUnrecordedRefunds(limit: number): Promise<number> {
+    const now = clock.now();
+    const due = await orderDocs.find({ refund_check_at: op.lte(now) }, { sort: { refund_check_at: 1 }, limit });
+    let released = 0;
+    for (const order of due) {
+      const paymentId = order.payment?.gateway_payment_id;
+      for (const entry of Object.values(order.refund_log ?? {})) {
+        if (!paymentId || entry.status !== 'pending' || now.getTime() - entry.requested_at.getTime() < REFUND_RECORD_GRACE_MS) continue;
+        const input = { id: entry.id, tickets: entry.tickets, order: order._id, livemode: order.livemode, paymentId, amount: entry.amount, purpose: 'order' as const };
+        if (await refunds.abandonUnrecorded({ ...input, reason: entry.reason, requestedAt: entry.requested_at })) released += 1;
+      }
+      // Only if no reservation since set a later check.
+      await orderDocs.updateOne({ _id: order._id, refund_check_at: order.refund_check_at ?? null }, { $unset: { refund_check_at: '' } });
+    }
+    return released;
   }
 
   /**
@@ -687,6 +720,8 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     numberStaleInvoices: (limit: number) => invoices.numberStale(limit),
     /** For the repair jobs: retries refunds the gateway has not settled yet, at most `limit`. */
     retryDueRefunds: (limit: number) => refunds.retryDue(limit),
+    /** For the repair jobs: gives back refunds reserved on their order whose record a crash kept from being written. */
+    releaseUnrecordedRefunds,
   };
 }
 

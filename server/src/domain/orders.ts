@@ -105,6 +105,12 @@ export interface OrderDoc {
   refunds_taxed?: string[];
   /** Refunds whose end was applied to the order (processed: counted; failed: reservation given back), so each is applied once. */
   refunds_applied?: string[];
+  /**
+   * When the sweeper checks that each refund reserved on the order got its record (a crash in
+   * between leaves the amount reserved with nothing to refund it); set by each reservation,
+   * removed by the check.
+   */
+  refund_check_at?: Date;
   /** Each refund of the order by id (`rf_…`), as last reported; absent before any. */
   refund_log?: Record<string, OrderRefundLogDoc>;
   /** When the reconciler last asked the gateway about this order. */
@@ -167,6 +173,8 @@ export const ORDER_INDEXES: readonly IndexSpec[] = [
   { collection: 'orders', keys: { event: 1, created_at: -1 } },
   // The sweeper's refunds to finish: the few with `refund_settled: false`, not every refunded order.
   { collection: 'orders', keys: { refund_settled: 1, updated_at: 1 } },
+  // Reservations the sweeper checks for a record: only orders with one due carry the field.
+  { collection: 'orders', keys: { refund_check_at: 1 } },
 ];
 
 /** Which gateway takes a new order's payment, and which of its configurations (set of keys) it is. */

@@ -291,6 +291,43 @@ export function createRefunds(deps: { store: Store; clock: Clock; gateways: Gate
 
   return {
     /**
+     * Records a refund reserved on its order whose record a crash kept from being written as
+     * failed, without asking the gateway (it never was asked: the record comes before the first
+     * attempt), and runs `onEnded`, which gives the reservation back. The record's id is the
+     * lock: a request still on its way finds this failed record instead of writing its own, so
+     * the two never both go ahead. Null when the refund has a record already.
+     */
+    async abandonUnrecorded(input: RefundRequest & { id: string; requestedAt: Date }): Promise<RefundDoc | null> {
+      const now = clock.now();
+      const doc: RefundDoc = {
+        _id: input.id,
+        tickets: input.tickets ?? [],
+        order: input.order,
+        livemode: input.livemode,
+        payment_id: input.paymentId,
+        amount: input.amount,
+        purpose: input.purpose,
+        reason: input.reason,
+        status: 'failed',
+        gateway_refund_id: null,
+        failure_reason: 'The refund was interrupted before it reached the payment gateway, so nothing was refunded; ask for it again.',
+        failure_code: 'refused',
+        attempts: 0,
+        // Kept on the sweeper's schedule until `onEnded` has run, as any ended refund is.
+        next_attempt_at: now,
+        created_at: input.requestedAt,
+        updated_at: now,
+      };
+      try {
+        await refunds.insertOne(doc);
+      } catch (err) {
+        if (err instanceof DuplicateKeyError) return null;
+        throw err;
+      }
+      return settled(doc);
+    },
+
+    /**
      * Starts the refund of a payment (or picks up the one already asked for) and makes one
      * attempt at once. A failed refund is asked for again only with `retryFailed`, when a
      * person decided to try again (after topping up the balance, say).
