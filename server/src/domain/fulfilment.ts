@@ -345,6 +345,20 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     return load(orderId);
   }
 
+  /**
+   * A processed refund of the order's payment that no record of ours names: one made in the
+   * gateway's dashboard, which gets its credit note like ours (docs/gst.md#invoices-and-credit-notes),
+   * keyed by the gateway's refund id so a repeated webhook issues it once. False for a refund of
+   * ours whose answer was lost (its receipt names our record): the sweeper adopts it by that
+   * receipt and its own end issues the note.
+   */
+  async function creditGatewayRefund(order: OrderDoc, paymentId: string, refundId: string): Promise<boolean> {
+    const made = await (await gateways.gatewayOf(order)).fetchRefund(paymentId, refundId);
+    if (made.receipt && (await refunds.byId(made.receipt))) return false;
+    if (made.status === 'processed') await invoices.issueCreditNote({ order, refundId, amount: made.amount });
+    return true;
+  }
+
   /** Records a refund the gateway made in full: the order is refunded, its tickets voided, its buyer told. */
   async function markRefunded(order: OrderDoc, reason: string): Promise<OrderDoc> {
     // Finish issuing first, so no ticket can appear after the refund has voided the others.
@@ -637,7 +651,9 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       const order = await orderOfPayment(paymentId, scope);
       if (!order) return null;
       if (await refunds.processed(paymentId, refundId)) return orderDocs.findOne({ _id: order._id });
-      if (order.payment?.gateway_payment_id !== paymentId || refundedAmount < order.amount) return order;
+      if (order.payment?.gateway_payment_id !== paymentId) return order;
+      if (!(await creditGatewayRefund(order, paymentId, refundId))) return order;
+      if (refundedAmount < order.amount) return order;
       return markRefunded(order, 'refunded_at_gateway');
     },
 

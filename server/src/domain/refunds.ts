@@ -359,6 +359,9 @@ export function createRefunds(deps: { store: Store; clock: Clock; gateways: Gate
     /** The one-per-payment refund of a gateway payment (an unwanted payment's), if one was asked for. */
     forPayment: (paymentId: string) => refunds.findOne({ _id: `rfq_${paymentId}` }),
 
+    /** A refund by our id (`rf_…`, `rfq_…`), as the gateway's `receipt` names it. */
+    byId: (id: string) => refunds.findOne({ _id: id }),
+
     /** An order's refunds, oldest first. */
     forOrder: (orderId: string) => refunds.find({ order: orderId }, { sort: { created_at: 1 } }),
   };
