@@ -556,7 +556,16 @@ export interface Order {
   refunded_amount: Amount;
   /** The campaign the buyer came from, as the checkout sent it; null when it sent none. */
   tracking: OrderTracking | null;
+  /** Who the invoice is made out to, as the order was created with it; null when it was not. */
+  billing: OrderBilling | null;
   tickets: Ticket[];
+}
+
+/** A buyer's invoice details as the order keeps them: trimmed, the GSTIN upper-case, an empty field null. */
+export interface OrderBilling {
+  company: string | null;
+  address: string | null;
+  gstin: string | null;
 }
 
 /** One refund of an order, as `refunds` lists it. */

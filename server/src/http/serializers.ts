@@ -262,6 +262,7 @@ export function toOrderJson(doc: OrderDoc, tickets: readonly TicketDoc[], public
       .map((r) => ({ id: r.id, tickets: [...r.tickets], ...toOrderRefundJson(r) })),
     refunded_amount: reservedRefunds(doc),
     tracking: doc.tracking ?? null,
+    billing: doc.billing ? { company: doc.billing.company, address: doc.billing.address, gstin: doc.billing.gstin } : null,
     tickets: tickets.map((t) => toTicketJson(t, publicUrl)),
   };
 }

@@ -226,6 +226,10 @@ export const OrderSchema = z
       .object({ source: z.string().optional(), medium: z.string().optional(), campaign: z.string().optional(), term: z.string().optional(), content: z.string().optional() })
       .nullable()
       .openapi({ description: 'The campaign the buyer came from, as sent when the order was created; null when none was.' }),
+    billing: z
+      .object({ company: z.string().nullable(), address: z.string().nullable(), gstin: z.string().nullable() })
+      .nullable()
+      .openapi({ description: 'Who the tax invoice is made out to, as the order was created with it (trimmed, the GSTIN upper-case); null when it was not.' }),
     tickets: z.array(TicketSchema),
   })
   .openapi('Order');
