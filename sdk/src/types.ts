@@ -674,7 +674,16 @@ export interface Order {
   tracking: OrderTracking | null;
   /** Answers to the event's order-scope questions, by question id (docs/attendee-details.md). */
   answers: Record<string, AnswerValue>;
+  /** Who the invoice is made out to, as the order was created with it; null when it was not. */
+  billing: OrderBilling | null;
   tickets: Ticket[];
+}
+
+/** A buyer's invoice details as the order keeps them: trimmed, the GSTIN upper-case, an empty field null. */
+export interface OrderBilling {
+  company: string | null;
+  address: string | null;
+  gstin: string | null;
 }
 
 /** One refund of an order, as `refunds` lists it. */

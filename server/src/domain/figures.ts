@@ -25,6 +25,7 @@ import { DuplicateKeyError, op, type Collection, type Filter, type IndexSpec, ty
 import type { Clock } from '../kernel/clock.js';
 import { DEFAULT_TIMEZONE, type EventDoc, type Owner } from './events.js';
 import type { TicketDoc } from './tickets.js';
+import type { OrderDoc } from './orders.js';
 import { olderThan } from '../store/paginate.js';
 import { canonicalTimeZone, instantToZonedWallTime } from '../kernel/zoned-time.js';
 
@@ -42,10 +43,11 @@ export const DASHBOARD_TIMEZONE = DEFAULT_TIMEZONE;
  * the money given back by refunds of an amount (docs/domain-rules.md#refunds). Tickets sold
  * before tax existed count at their price, with no tax and no fee.
  */
-export function moneyFigures(totals: Pick<FiguresDoc, 'revenue' | 'over_price' | 'tax' | 'fees' | 'refunded'> | null | undefined) {
+export function moneyFigures(totals: Pick<FiguresDoc, 'revenue' | 'over_price' | 'tax' | 'fees' | 'refunded' | 'refunded_tax'> | null | undefined) {
   // Refunds of tickets took their tickets' figures away with the tickets; refunds of an amount only this.
   const gross = (totals?.revenue ?? 0) + (totals?.over_price ?? 0) - (totals?.refunded ?? 0);
-  const tax = totals?.tax ?? 0;
+  // The GST the credit notes reversed, beyond what voided tickets took away with them.
+  const tax = (totals?.tax ?? 0) - (totals?.refunded_tax ?? 0);
   const fees = totals?.fees ?? 0;
   return { gross, tax, fees, net: gross - tax - fees };
 }
@@ -78,9 +80,15 @@ export interface FiguresDoc {
   /**
    * Paise given back by processed refunds of an amount (not of tickets: a refunded ticket is voided
    * and no longer counted) of orders not refunded in full (a full refund voids every ticket and
-   * takes its part back). Not derived from tickets, so the recount leaves it alone.
+   * takes its part back). The recount rebuilds it from the orders' `refund_counted_amount`.
    */
   refunded?: number;
+  /**
+   * The GST the credit notes of processed refunds reversed, less what the tickets those refunds
+   * voided carried (a voided ticket's tax leaves `tax` with it), of orders not refunded in full.
+   * Taken off `tax` (docs/gst.md#figures). The recount rebuilds it from the orders' `refund_counted_tax`.
+   */
+  refunded_tax?: number;
   checked_in?: number;
   /** Of `tickets`, those issued through `POST /v1/tickets`, by `issued_as`. */
   issued?: { comp?: number; paid_elsewhere?: number };
@@ -266,7 +274,7 @@ export function eventZone(event: Pick<EventDoc, 'timezone'>): string {
 /** Numeric leaves of a figures document by dot path, bookkeeping fields left out. */
 function numbers(doc: object, prefix = '', out: Record<string, number> = {}): Record<string, number> {
   for (const [key, value] of Object.entries(doc)) {
-    if (prefix === '' && (key === 'seq' || key === '_id' || key === 'refunded')) continue;
+    if (prefix === '' && (key === 'seq' || key === '_id')) continue;
     if (typeof value === 'number') out[`${prefix}${key}`] = value;
     else if (value && typeof value === 'object' && !(value instanceof Date) && !Array.isArray(value)) numbers(value, `${prefix}${key}.`, out);
   }
@@ -314,6 +322,7 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
   const days: Collection<FigureDayDoc> = store.collection<FigureDayDoc>('figure_days');
   const tickets = store.collection<TicketDoc>('tickets');
   const events = store.collection<EventDoc>('events');
+  const orders = store.collection<OrderDoc>('orders');
 
   async function write(targets: readonly Target[]): Promise<void> {
     for (const target of targets) {
@@ -413,8 +422,10 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
     keep: (collection: Target['collection'], id: string, set: Record<string, unknown>) => boolean,
     zones: { account: readonly string[]; event?: (eventId: string) => string | undefined },
     stillQuiet: () => Promise<boolean> = async () => true,
+    orderCounters = false,
   ): Promise<Drift[] | null> {
     const want = new Tally();
+    if (orderCounters) await countRefunds(owner, want);
     const zoneOf = new Map<string, string>();
     let cursor: { created_at: Date; _id: string } | undefined;
     for (;;) {
@@ -468,6 +479,34 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
     return drifts;
   }
 
+  /**
+   * What refunds of an account's orders count apart from their tickets (`refunded`,
+   * `refunded_tax`), as the orders record it: the order's counter moves in the same update that
+   * applies the refund, the figures' after it, so the orders are the truth the recount restores.
+   */
+  async function countRefunds(owner: Owner, want: Tally): Promise<void> {
+    const source = { account: owner.account, livemode: owner.livemode, refunds_applied: op.exists(true) };
+    let cursor: { created_at: Date; _id: string } | undefined;
+    for (;;) {
+      const page = await orders.find(cursor === undefined ? source : { $and: [source, olderThan(cursor.created_at, cursor._id)] }, {
+        sort: { created_at: -1, _id: -1 },
+        limit: RECOUNT_PAGE_SIZE,
+      });
+      const scope = accountScope(owner);
+      for (const order of page) {
+        const counted = { refunded: order.refund_counted_amount ?? 0, refunded_tax: order.refund_counted_tax ?? 0 };
+        for (const [path, n] of Object.entries(counted)) {
+          want.add('figures', order.event, { kind: 'event', ...owner }, path, n);
+          want.add('figures', scope, { kind: 'account', ...owner }, path, n);
+        }
+      }
+      const last = page.at(-1);
+      if (!last || page.length < RECOUNT_PAGE_SIZE) return;
+      cursor = { created_at: last.created_at, _id: last._id };
+      await yieldToEventLoop();
+    }
+  }
+
   /** The zones an account's dashboard days are kept in. */
   async function accountZones(owner: Owner): Promise<string[]> {
     return (await figures.findOne({ _id: accountScope(owner) }))?.zones ?? [DASHBOARD_TIMEZONE];
@@ -477,12 +516,23 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
     settle,
 
     /**
-     * Counts paise given back (or, negative, takes them back) by refunds of an amount, on the
-     * event's and the account's figures.
+     * Marks an account's figures as moving before an order's refund counters move, so a
+     * recount running meanwhile stands aside instead of counting the order ahead of the figures.
      */
-    async addRefunded(owner: Owner, eventId: string, paise: number): Promise<void> {
-      await figures.updateOne({ _id: eventId }, { $inc: { refunded: paise } });
-      await figures.updateOne({ _id: accountScope(owner) }, { $inc: { refunded: paise } });
+    async refundsMoving(owner: Owner): Promise<void> {
+      await touchAccount(owner);
+    },
+
+    /**
+     * Counts paise given back (or, negative, takes them back) by refunds of an amount, and the
+     * GST their credit notes reversed beyond the voided tickets' (`tax`), on the event's and the
+     * account's figures. Call `refundsMoving` before moving the order's counters.
+     */
+    async addRefunded(owner: Owner, eventId: string, paise: number, tax = 0): Promise<void> {
+      const inc = { ...(paise === 0 ? {} : { refunded: paise }), ...(tax === 0 ? {} : { refunded_tax: tax }) };
+      if (Object.keys(inc).length === 0) return;
+      await figures.updateOne({ _id: eventId }, { $inc: inc });
+      await figures.updateOne({ _id: accountScope(owner) }, { $inc: { ...inc, seq: 1 }, $set: { updated_at: clock.now() } });
     },
 
     /** Settles an order's tickets together (one account and mode), each counter written once; `known` as for {@link settleMany}. */
@@ -564,7 +614,7 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
       const seq = before?.seq ?? 0;
       // Any follow-up that began since `before` bumped `seq`: then the tickets read may be ahead of the counters.
       const stillQuiet = async () => ((await figures.findOne({ _id: scope }))?.seq ?? 0) === seq;
-      const drifts = await reconcile(owner, { account: owner.account, livemode: owner.livemode }, () => true, { account: zones }, stillQuiet);
+      const drifts = await reconcile(owner, { account: owner.account, livemode: owner.livemode }, () => true, { account: zones }, stillQuiet, true);
       await visited();
       return drifts === null ? { busy: true, drifts: [] } : { busy: false, drifts };
     },

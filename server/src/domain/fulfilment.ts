@@ -22,13 +22,20 @@ import {
 } from './orders.js';
 import { EVENT_CANCELLED_REFUND_REASON } from './event-cancellation-run.js';
 import { createRefunds, type RefundDoc } from './refunds.js';
-import type { TicketService } from './tickets.js';
+import type { TicketDoc, TicketService } from './tickets.js';
 import type { Outbox } from './ports.js';
 import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
 import { createDomainEvents, domainEventId, type DomainEvents } from './domain-events.js';
 import { createInvoiceService, type InvoiceService } from './invoices.js';
 import type { RefundExceedsRemainingDetails } from '@trendy-tickets/sdk';
 import type { FiguresService } from './figures.js';
+
+/**
+ * How long a refund reserved on its order may go without its record before the sweeper gives
+ * the reservation back: far longer than the one write between the two takes, so only a request
+ * that died in between is taken for one.
+ */
+export const REFUND_RECORD_GRACE_MS = 10 * 60_000;
 
 export interface FulfilmentDeps {
   store: Store;
@@ -51,7 +58,7 @@ export interface FulfilmentDeps {
    */
   onRefundProcessed?: (refund: RefundDoc, order: OrderDoc) => Promise<void>;
   /** The figures, which count the money refunds of an amount gave back (absent: not counted). */
-  figures?: Pick<FiguresService, 'addRefunded'>;
+  figures?: Pick<FiguresService, 'addRefunded' | 'refundsMoving'>;
 }
 
 /** What to refund: `amount` paise, or the `tickets` given; neither refunds what remains. */
@@ -98,6 +105,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       await invoices.issueCreditNote({ order, refundId: refund._id, amount: refund.amount });
     });
   const orderDocs = store.collection<OrderDoc>('orders');
+  const ticketDocs = store.collection<TicketDoc>('tickets');
   const events = store.collection<EventDoc>('events');
 
   async function load(id: string): Promise<OrderDoc> {
@@ -169,6 +177,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     // A refund of an amount leaves every ticket counted, so the figures count its money apart
     // (`refund_counted_amount` remembers how much, to take back if the order is refunded in full).
     const ofAmount = (refund.tickets ?? []).length === 0;
+    await deps.figures?.refundsMoving(order);
     const applied = await orderDocs.findOneAndUpdate(
       { _id: order._id, refunds_applied: op.ne(refund._id) },
       { $inc: { refund_processed_amount: refund.amount, refund_counted_amount: ofAmount ? refund.amount : 0 }, $push: { refunds_applied: refund._id } },
@@ -177,6 +186,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     const current = applied ?? (await load(order._id));
     // Before the buyer's notice is queued, so the notice finds the refund's credit note.
     await onRefundProcessed(refund, current);
+    await countCreditNoteTax(current, refund);
     const processed = current.refund_processed_amount ?? 0;
     if (processed >= current.amount) {
       await markRefunded(current, refund.reason);
@@ -189,6 +199,27 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       );
       await settlePartialRefund(await load(order._id), refund);
     }
+  }
+
+  /**
+   * Takes the GST the refund's credit note reversed off the figures' tax, once (the refund's id
+   * joins `refunds_taxed` in the update that counts it on the order): for a refund of tickets,
+   * only what the note reversed beyond the voided tickets' own tax, which leaves the figures
+   * with them (docs/gst.md#figures). No credit note (an organizer without GST, a receipt): nothing.
+   */
+  async function countCreditNoteTax(order: OrderDoc, refund: RefundDoc): Promise<void> {
+    const note = await invoices.creditNoteFor(refund._id);
+    if (!note) return;
+    const ids = refund.tickets ?? [];
+    const voided = ids.length === 0 ? [] : await ticketDocs.find({ _id: op.in(ids) });
+    const tax = note.cgst + note.sgst + note.igst - voided.reduce((sum, t) => sum + (t.money?.tax ?? 0), 0);
+    if (tax === 0) return;
+    await deps.figures?.refundsMoving(order);
+    const taxed = await orderDocs.findOneAndUpdate(
+      { _id: order._id, refunds_taxed: op.ne(refund._id), status: op.in(REFUNDABLE) },
+      { $inc: { refund_counted_tax: tax }, $push: { refunds_taxed: refund._id } },
+    );
+    if (taxed) await deps.figures?.addRefunded(order, order.event, 0, tax);
   }
 
   /** The rest of a partial refund: its tickets voided and seats freed, the event recorded, the buyer told. */
@@ -256,7 +287,10 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     };
     const reserved = await orderDocs.findOneAndUpdate(
       { _id: order._id, status: op.in(REFUNDABLE), refunded_amount: op.lte(order.amount - amount) },
-      { $inc: { refunded_amount: amount }, $set: { [`refund_log.${id}`]: entry, updated_at: now } },
+      {
+        $inc: { refunded_amount: amount },
+        $set: { [`refund_log.${id}`]: entry, refund_check_at: new Date(now.getTime() + REFUND_RECORD_GRACE_MS), updated_at: now },
+      },
     );
     if (!reserved) {
       await tickets.releaseFromRefund(id);
@@ -275,6 +309,29 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
   }
 
   /**
+   * Gives back the amounts of refunds reserved on their order whose record a crash kept from
+   * being written (`refund_check_at` due): each is recorded as failed without asking the gateway
+   * (see `abandonUnrecorded`), which gives its reservation back and frees its tickets, and the
+   * organizer is told. Returns how many were given back.
+   */
+  async function releaseUnrecordedRefunds(limit: number): Promise<number> {
+    const now = clock.now();
+    const due = await orderDocs.find({ refund_check_at: op.lte(now) }, { sort: { refund_check_at: 1 }, limit });
+    let released = 0;
+    for (const order of due) {
+      const paymentId = order.payment?.gateway_payment_id;
+      for (const entry of Object.values(order.refund_log ?? {})) {
+        if (!paymentId || entry.status !== 'pending' || now.getTime() - entry.requested_at.getTime() < REFUND_RECORD_GRACE_MS) continue;
+        const input = { id: entry.id, tickets: entry.tickets, order: order._id, livemode: order.livemode, paymentId, amount: entry.amount, purpose: 'order' as const };
+        if (await refunds.abandonUnrecorded({ ...input, reason: entry.reason, requestedAt: entry.requested_at })) released += 1;
+      }
+      // Only if no reservation since set a later check.
+      await orderDocs.updateOne({ _id: order._id, refund_check_at: order.refund_check_at ?? null }, { $unset: { refund_check_at: '' } });
+    }
+    return released;
+  }
+
+  /**
    * Asks again about an order's pending refunds, as a repeated request for the rest is answered:
    * a refund running in this process is waited for (`refunds.request` shares it), one due is
    * attempted, and a reserved one whose record a crash kept from being written gets it now.
@@ -287,6 +344,20 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       await noteRefund(await refunds.request({ ...input, reason: entry.reason }));
     }
     return load(orderId);
+  }
+
+  /**
+   * A processed refund of the order's payment that no record of ours names: one made in the
+   * gateway's dashboard, which gets its credit note like ours (docs/gst.md#invoices-and-credit-notes),
+   * keyed by the gateway's refund id so a repeated webhook issues it once. False for a refund of
+   * ours whose answer was lost (its receipt names our record): the sweeper adopts it by that
+   * receipt and its own end issues the note.
+   */
+  async function creditGatewayRefund(order: OrderDoc, paymentId: string, refundId: string): Promise<boolean> {
+    const made = await (await gateways.gatewayOf(order)).fetchRefund(paymentId, refundId);
+    if (made.receipt && (await refunds.byId(made.receipt))) return false;
+    if (made.status === 'processed') await invoices.issueCreditNote({ order, refundId, amount: made.amount });
+    return true;
   }
 
   /** Records a refund the gateway made in full: the order is refunded, its tickets voided, its buyer told. */
@@ -346,10 +417,16 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
    * counter is swapped to zero only from the value read).
    */
   async function uncountRefundedAmounts(orderId: string): Promise<void> {
-    const counted = (await load(orderId)).refund_counted_amount ?? 0;
-    if (counted === 0) return;
-    const swapped = await orderDocs.findOneAndUpdate({ _id: orderId, refund_counted_amount: counted }, { $set: { refund_counted_amount: 0 } });
-    if (swapped) await deps.figures?.addRefunded(swapped, swapped.event, -counted);
+    const order = await load(orderId);
+    const counted = order.refund_counted_amount ?? 0;
+    const tax = order.refund_counted_tax ?? 0;
+    if (counted === 0 && tax === 0) return;
+    await deps.figures?.refundsMoving(order);
+    const swapped = await orderDocs.findOneAndUpdate(
+      { _id: orderId, refund_counted_amount: order.refund_counted_amount ?? op.exists(false), refund_counted_tax: order.refund_counted_tax ?? op.exists(false) },
+      { $set: { refund_counted_amount: 0, refund_counted_tax: 0 } },
+    );
+    if (swapped) await deps.figures?.addRefunded(swapped, swapped.event, -counted, -tax);
   }
 
   /**
@@ -582,7 +659,9 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       const order = await orderOfPayment(paymentId, scope);
       if (!order) return null;
       if (await refunds.processed(paymentId, refundId)) return orderDocs.findOne({ _id: order._id });
-      if (order.payment?.gateway_payment_id !== paymentId || refundedAmount < order.amount) return order;
+      if (order.payment?.gateway_payment_id !== paymentId) return order;
+      if (!(await creditGatewayRefund(order, paymentId, refundId))) return order;
+      if (refundedAmount < order.amount) return order;
       return markRefunded(order, 'refunded_at_gateway');
     },
 
@@ -665,6 +744,8 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     numberStaleInvoices: (limit: number) => invoices.numberStale(limit),
     /** For the repair jobs: retries refunds the gateway has not settled yet, at most `limit`. */
     retryDueRefunds: (limit: number) => refunds.retryDue(limit),
+    /** For the repair jobs: gives back refunds reserved on their order whose record a crash kept from being written. */
+    releaseUnrecordedRefunds,
   };
 }
 

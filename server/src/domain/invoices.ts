@@ -322,6 +322,9 @@ export function createInvoiceService({ store, clock }: { store: Store; clock: Cl
       });
     },
 
+    /** The credit note issued for a refund (`rf_…`), if one was. */
+    creditNoteFor: (refundId: string): Promise<InvoiceDoc | null> => docs.findOne({ _id: creditNoteIdOf(refundId) }),
+
     /** Numbers documents a crash left unnumbered (the sweeper), at most `limit`; returns how many. */
     async numberStale(limit: number): Promise<number> {
       const stale = await docs.find({ number: null, claim_until: op.lte(clock.now()) }, { limit });

@@ -101,8 +101,21 @@ export interface OrderDoc {
   refund_processed_amount?: number;
   /** Of those, the paise of refunds of an amount the figures count as refunded (zero again once the order is refunded in full). */
   refund_counted_amount?: number;
+  /**
+   * The GST the credit notes of its processed refunds reversed beyond what their voided tickets
+   * carried, as the figures count it apart (`refunded_tax`); zero again once refunded in full.
+   */
+  refund_counted_tax?: number;
+  /** The processed refunds whose credit note's tax is counted in `refund_counted_tax`. */
+  refunds_taxed?: string[];
   /** Refunds whose end was applied to the order (processed: counted; failed: reservation given back), so each is applied once. */
   refunds_applied?: string[];
+  /**
+   * When the sweeper checks that each refund reserved on the order got its record (a crash in
+   * between leaves the amount reserved with nothing to refund it); set by each reservation,
+   * removed by the check.
+   */
+  refund_check_at?: Date;
   /** Each refund of the order by id (`rf_…`), as last reported; absent before any. */
   refund_log?: Record<string, OrderRefundLogDoc>;
   /** When the reconciler last asked the gateway about this order. */
@@ -165,6 +178,8 @@ export const ORDER_INDEXES: readonly IndexSpec[] = [
   { collection: 'orders', keys: { event: 1, created_at: -1 } },
   // The sweeper's refunds to finish: the few with `refund_settled: false`, not every refunded order.
   { collection: 'orders', keys: { refund_settled: 1, updated_at: 1 } },
+  // Reservations the sweeper checks for a record: only orders with one due carry the field.
+  { collection: 'orders', keys: { refund_check_at: 1 } },
 ];
 
 /** Which gateway takes a new order's payment, and which of its configurations (set of keys) it is. */

@@ -1,4 +1,4 @@
-import { refusalOf, RETRYABLE_REFUSALS, type GatewayRefund, type GatewayRefusal, type PaymentGateway } from '../payments/gateway.js';
+import { refusalOf, RETRYABLE_REFUSALS, type GatewayRefund, type GatewayRefusal, type PaymentGateway, type RefundTags } from '../payments/gateway.js';
 import { DuplicateKeyError, op, type IndexSpec, type Store } from '../store/port.js';
 import type { Clock } from '../kernel/clock.js';
 import type { GatewayResolver, OrderDoc } from './orders.js';
@@ -116,13 +116,30 @@ export function createRefunds(deps: { store: Store; clock: Clock; gateways: Gate
     let answer: Answer;
     try {
       const gateway = await gatewayFor(claimed);
-      answer = claimed.gateway_refund_id
-        ? await gateway.fetchRefund(claimed.payment_id, claimed.gateway_refund_id)
-        : await gateway.refundPayment(claimed.payment_id, claimed.amount);
+      if (claimed.gateway_refund_id) answer = await gateway.fetchRefund(claimed.payment_id, claimed.gateway_refund_id);
+      else answer = (await madeEarlier(gateway, claimed)) ?? (await gateway.refundPayment(claimed.payment_id, claimed.amount, tagsOf(claimed)));
     } catch (err) {
       answer = await explain(claimed, err);
     }
     return record(claimed, answer);
+  }
+
+  /**
+   * The refund an earlier attempt made at the gateway, found by its receipt (our refund id), if
+   * that attempt's answer never arrived: a timeout, a 5xx, a dropped connection or a crash after
+   * the request left all look alike, so every attempt after the first looks before asking again
+   * and a lost answer never refunds twice. A failed one is not taken: its money went back to the
+   * payment, so it may be asked for anew.
+   */
+  async function madeEarlier(gateway: PaymentGateway, refund: RefundDoc): Promise<GatewayRefund | null> {
+    if (refund.attempts <= 1) return null;
+    const made = await gateway.listRefunds(refund.payment_id);
+    return made.find((r) => r.receipt === refund._id && r.status !== 'failed') ?? null;
+  }
+
+  /** What a refund is tagged with at the gateway: our id as its receipt, and the order for the dashboard. */
+  function tagsOf(refund: RefundDoc): RefundTags {
+    return { receipt: refund._id, notes: { order: refund.order, refund: refund._id } };
   }
 
   /** What a refusal means for this refund: done already, never going to work, or try later. */
@@ -274,6 +291,43 @@ export function createRefunds(deps: { store: Store; clock: Clock; gateways: Gate
 
   return {
     /**
+     * Records a refund reserved on its order whose record a crash kept from being written as
+     * failed, without asking the gateway (it never was asked: the record comes before the first
+     * attempt), and runs `onEnded`, which gives the reservation back. The record's id is the
+     * lock: a request still on its way finds this failed record instead of writing its own, so
+     * the two never both go ahead. Null when the refund has a record already.
+     */
+    async abandonUnrecorded(input: RefundRequest & { id: string; requestedAt: Date }): Promise<RefundDoc | null> {
+      const now = clock.now();
+      const doc: RefundDoc = {
+        _id: input.id,
+        tickets: input.tickets ?? [],
+        order: input.order,
+        livemode: input.livemode,
+        payment_id: input.paymentId,
+        amount: input.amount,
+        purpose: input.purpose,
+        reason: input.reason,
+        status: 'failed',
+        gateway_refund_id: null,
+        failure_reason: 'The refund was interrupted before it reached the payment gateway, so nothing was refunded; ask for it again.',
+        failure_code: 'refused',
+        attempts: 0,
+        // Kept on the sweeper's schedule until `onEnded` has run, as any ended refund is.
+        next_attempt_at: now,
+        created_at: input.requestedAt,
+        updated_at: now,
+      };
+      try {
+        await refunds.insertOne(doc);
+      } catch (err) {
+        if (err instanceof DuplicateKeyError) return null;
+        throw err;
+      }
+      return settled(doc);
+    },
+
+    /**
      * Starts the refund of a payment (or picks up the one already asked for) and makes one
      * attempt at once. A failed refund is asked for again only with `retryFailed`, when a
      * person decided to try again (after topping up the balance, say).
@@ -304,6 +358,9 @@ export function createRefunds(deps: { store: Store; clock: Clock; gateways: Gate
 
     /** The one-per-payment refund of a gateway payment (an unwanted payment's), if one was asked for. */
     forPayment: (paymentId: string) => refunds.findOne({ _id: `rfq_${paymentId}` }),
+
+    /** A refund by our id (`rf_…`, `rfq_…`), as the gateway's `receipt` names it. */
+    byId: (id: string) => refunds.findOne({ _id: id }),
 
     /** An order's refunds, oldest first. */
     forOrder: (orderId: string) => refunds.find({ order: orderId }, { sort: { created_at: 1 } }),

@@ -164,6 +164,8 @@ export function createRepairService(deps: RepairDeps) {
         await fulfilment.refundUnfulfillable(order);
       }
       await fulfilment.retryDueRefunds(SWEEP_BATCH);
+      // Refunds reserved on their order whose record a crash kept from being written: given back.
+      await fulfilment.releaseUnrecordedRefunds(SWEEP_BATCH);
       await fulfilment.numberStaleInvoices(SWEEP_BATCH);
       for (const order of await orderDocs.find({ refund_settled: false, status: 'refunded', updated_at: op.lte(before) }, { limit: SWEEP_BATCH })) {
         await fulfilment.settleRefund(order);

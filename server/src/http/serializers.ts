@@ -286,6 +286,7 @@ export function toOrderJson(doc: OrderDoc, tickets: readonly TicketDoc[], public
     refunded_amount: reservedRefunds(doc),
     tracking: doc.tracking ?? null,
     answers: doc.answers ?? {},
+    billing: doc.billing ? { company: doc.billing.company, address: doc.billing.address, gstin: doc.billing.gstin } : null,
     tickets: tickets.map((t) => toTicketJson(t, publicUrl)),
   };
 }

@@ -65,6 +65,18 @@ export interface GatewayRefund {
   paymentId: string;
   amount: number;
   status: 'pending' | 'processed' | 'failed';
+  /** The `receipt` the refund was asked for with (our refund id); null or absent when it had none. */
+  receipt?: string | null;
+}
+
+/**
+ * What a refund is tagged with at the gateway: `receipt`, our refund id (at most 40 characters),
+ * by which a refund whose answer was lost is found again (`listRefunds`); `notes` for the
+ * gateway's dashboard.
+ */
+export interface RefundTags {
+  receipt: string;
+  notes?: Record<string, string>;
 }
 
 /**
@@ -224,9 +236,15 @@ export interface PaymentGateway {
    * means done. Refusals are `GatewayError`s: `already_refunded` (a retried full refund),
    * `insufficient_balance` and `too_old` (never going to work as asked), `in_progress`.
    */
-  refundPayment(paymentId: string, amount?: number): Promise<GatewayRefund>;
+  refundPayment(paymentId: string, amount?: number, tags?: RefundTags): Promise<GatewayRefund>;
   /** A refund's current state (for a refund answered `pending`). Read-only. */
   fetchRefund(paymentId: string, refundId: string): Promise<GatewayRefund>;
+  /**
+   * Every refund of a payment, newest first, with the receipt each was made with. Read-only.
+   * Lets a refund whose answer was lost be found by its receipt before it is asked for again,
+   * so a retry never refunds twice.
+   */
+  listRefunds(paymentId: string): Promise<GatewayRefund[]>;
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   type GatewayPaymentStatus,
   type GatewayRefund,
   type PaymentGateway,
+  type RefundTags,
   verifyPaymentSignature,
   verifyWebhookSignature,
 } from './gateway.js';
@@ -139,18 +140,35 @@ export function createRazorpayGateway(options: RazorpayGatewayOptions): PaymentG
       return toGatewayPayment(await call('payment', () => sdk.payments.capture(paymentId, amount, currency)));
     },
 
-    async refundPayment(paymentId: string, amount?: number): Promise<GatewayRefund> {
+    async refundPayment(paymentId: string, amount?: number, tags?: RefundTags): Promise<GatewayRefund> {
       assertId(paymentId, 'payment');
       if (amount !== undefined && (!Number.isSafeInteger(amount) || amount <= 0)) {
         throw new AppError('VALIDATION_FAILED', 'refund amount must be a positive integer');
       }
-      return toGatewayRefund(await call('refund', () => sdk.payments.refund(paymentId, amount === undefined ? {} : { amount })));
+      if (tags && (tags.receipt.length === 0 || tags.receipt.length > 40)) {
+        throw new AppError('VALIDATION_FAILED', 'refund receipt must be 1 to 40 characters');
+      }
+      // @see https://razorpay.com/docs/api/refunds/create-normal/ — `receipt` is ours to find the refund by.
+      const body = { ...(amount === undefined ? {} : { amount }), ...(tags ? { receipt: tags.receipt } : {}), ...(tags?.notes ? { notes: tags.notes } : {}) };
+      return toGatewayRefund(await call('refund', () => sdk.payments.refund(paymentId, body)));
     },
 
     async fetchRefund(paymentId: string, refundId: string): Promise<GatewayRefund> {
       assertId(paymentId, 'payment');
       assertId(refundId, 'refund');
       return toGatewayRefund(await call('refund', () => sdk.payments.fetchRefund(paymentId, refundId)));
+    },
+
+    async listRefunds(paymentId: string): Promise<GatewayRefund[]> {
+      assertId(paymentId, 'payment');
+      // @see https://razorpay.com/docs/api/refunds/fetch-multiple-refund-payment/ — newest first, at most 100 a page.
+      const found: GatewayRefund[] = [];
+      for (let skip = 0; ; skip += REFUNDS_PAGE) {
+        const page = await call('refund', () => sdk.payments.fetchMultipleRefund(paymentId, { count: REFUNDS_PAGE, skip }));
+        if (!Array.isArray(page?.items)) throw unexpectedAnswer();
+        found.push(...(page.items as unknown[]).map(toGatewayRefund));
+        if (page.items.length < REFUNDS_PAGE) return found;
+      }
     },
   };
 }
@@ -275,6 +293,9 @@ function toGatewayOrder(raw: unknown): GatewayOrder & { receipt: string | null }
   };
 }
 
+/** Razorpay's largest page of a payment's refunds. */
+const REFUNDS_PAGE = 100;
+
 const REFUND_STATUSES: readonly GatewayRefund['status'][] = ['pending', 'processed', 'failed'];
 
 /** Maps Razorpay's refund entity. @see https://razorpay.com/docs/api/refunds/entity/ */
@@ -283,7 +304,13 @@ function toGatewayRefund(raw: unknown): GatewayRefund {
   if (!r || typeof r.id !== 'string' || typeof r.payment_id !== 'string' || !REFUND_STATUSES.includes(r.status as GatewayRefund['status'])) {
     throw unexpectedAnswer();
   }
-  return { refundId: r.id, paymentId: r.payment_id, amount: Number(r.amount), status: r.status as GatewayRefund['status'] };
+  return {
+    refundId: r.id,
+    paymentId: r.payment_id,
+    amount: Number(r.amount),
+    status: r.status as GatewayRefund['status'],
+    receipt: typeof r.receipt === 'string' ? r.receipt : null,
+  };
 }
 
 const PAYMENT_STATUSES: readonly GatewayPaymentStatus[] = ['created', 'authorized', 'captured', 'refunded', 'failed'];

@@ -27,6 +27,7 @@ import {
   type GatewayPayment,
   type GatewayPaymentStatus,
   type GatewayRefund,
+  type RefundTags,
   type PaymentGateway,
 } from './gateway.js';
 
@@ -69,6 +70,8 @@ export function testRefundOutcome(email: string | null | undefined): TestRefundO
 export const TEST_GATEWAY_INDEXES: readonly IndexSpec[] = [
   { collection: TEST_GATEWAY_COLLECTIONS.payments, keys: { order_id: 1, created_at: 1 } },
   { collection: TEST_GATEWAY_COLLECTIONS.orders, keys: { receipt: 1, created_at: -1 } },
+  // A payment's refunds, newest first (`listRefunds`).
+  { collection: TEST_GATEWAY_COLLECTIONS.refunds, keys: { payment_id: 1, created_at: -1 } },
 ];
 
 /** The key id handed to the browser in test mode; deliberately not `rzp_…`, so nothing loads Razorpay for it. */
@@ -109,6 +112,8 @@ interface TestRefundDoc extends Doc {
   /** When a pending refund ends, and how; null for one that ended at once. */
   settles_at: Date | null;
   ends_as: 'processed' | 'failed' | null;
+  /** The receipt it was asked for with (our refund id); absent on refunds from before receipts. */
+  receipt?: string | null;
   created_at: Date;
 }
 
@@ -258,7 +263,7 @@ export function createTestGateway(options: TestGatewayOptions): TestGateway {
       return toGatewayPayment(captured);
     },
 
-    async refundPayment(paymentId: string, amount?: number): Promise<GatewayRefund> {
+    async refundPayment(paymentId: string, amount?: number, tags?: RefundTags): Promise<GatewayRefund> {
       const payment = await findPayment(paymentId);
       // Nothing left to refund is a state, not a bad amount: Razorpay answers a second full
       // refund with "fully refunded already" (`already_refunded`).
@@ -299,9 +304,10 @@ export function createTestGateway(options: TestGatewayOptions): TestGateway {
         status: pending ? 'pending' : 'processed',
         settles_at: pending ? new Date(refund.created_at.getTime() + TEST_REFUND_PENDING_MS) : null,
         ends_as: pending ? (outcome === 'pending' ? 'processed' : 'failed') : null,
+        receipt: tags?.receipt ?? null,
         created_at: refund.created_at,
       });
-      return { refundId: refund.id, paymentId, amount: refundAmount, status: pending ? 'pending' : 'processed' };
+      return { refundId: refund.id, paymentId, amount: refundAmount, status: pending ? 'pending' : 'processed', receipt: tags?.receipt ?? null };
     },
 
     async fetchRefund(paymentId: string, refundId: string): Promise<GatewayRefund> {
@@ -311,6 +317,17 @@ export function createTestGateway(options: TestGatewayOptions): TestGateway {
       const refund = (await findPayment(paymentId)).refunds.find((r) => r.id === refundId);
       if (!refund) throw new GatewayError('not_found', 'The test gateway has no such refund');
       return { refundId: refund.id, paymentId, amount: refund.amount, status: 'processed' };
+    },
+
+    async listRefunds(paymentId: string): Promise<GatewayRefund[]> {
+      const payment = await findPayment(paymentId);
+      const docs = await refunds.find({ payment_id: paymentId }, { sort: { created_at: -1 } });
+      const listed = await Promise.all(docs.map(async (doc) => toGatewayRefund(await settle(doc))));
+      // Refunds made before they had their own collection: processed, without a receipt.
+      const older = payment.refunds
+        .filter((r) => !docs.some((d) => d._id === r.id))
+        .map((r) => ({ refundId: r.id, paymentId, amount: r.amount, status: 'processed' as const, receipt: null }));
+      return [...listed, ...older];
     },
 
     async simulatePayment(input: SimulatePaymentInput): Promise<CheckoutSuccess | CheckoutFailure> {
@@ -369,7 +386,7 @@ function isId(id: unknown, prefix: string): id is string {
 }
 
 function toGatewayRefund(doc: TestRefundDoc): GatewayRefund {
-  return { refundId: doc._id, paymentId: doc.payment_id, amount: doc.amount, status: doc.status };
+  return { refundId: doc._id, paymentId: doc.payment_id, amount: doc.amount, status: doc.status, receipt: doc.receipt ?? null };
 }
 
 function toGatewayPayment(doc: TestPaymentDoc): GatewayPayment {

@@ -4,7 +4,8 @@
  *
  * It covers what Trendy Ticket Service uses: Basic auth (one or more Razorpay accounts, each
  * with its own key id and secret and its own orders, payments and refunds), orders (and orders by receipt),
- * payments of an order, payment fetch/capture/refund, refund fetch, plus the browser's part
+ * payments of an order, payment fetch/capture/refund (with a `receipt` and `notes`), a payment's
+ * refunds listed and fetched, plus the browser's part
  * (`pay`, `fail`: what Checkout would hand back) and Razorpay's part in webhooks
  * (`sendWebhook`, correctly signed). It refuses what Razorpay refuses, with Razorpay's error
  * bodies: refunds beyond the account balance or of payments older than 6 months, a second
@@ -326,6 +327,13 @@ export async function startFakeRazorpay(
     const remaining = payment.amount - payment.amount_refunded;
     const amount = body.amount === undefined ? remaining : Number(body.amount);
     if (!Number.isInteger(amount) || amount <= 0) return bad('The amount must be an integer.', 'amount');
+    const { receipt = null, notes } = body;
+    if (receipt !== null && (typeof receipt !== 'string' || receipt.length > 40)) {
+      return bad('The receipt may not be greater than 40 characters.', 'receipt');
+    }
+    if (notes !== undefined && (typeof notes !== 'object' || notes === null || Object.keys(notes).length > 15)) {
+      return bad('Notes should have at most 15 keys with values of at most 256 characters', 'notes');
+    }
     if (amount > remaining) return bad('The refund amount provided is greater than amount captured');
     if (seconds() - payment.created_at > 180 * 24 * 60 * 60) {
       return bad('Refund is not supported by the bank because the payment is more than 6 months old');
@@ -346,8 +354,8 @@ export async function startFakeRazorpay(
       amount,
       currency: payment.currency,
       payment_id: payment.id,
-      notes: [],
-      receipt: null,
+      notes: notes && Object.keys(notes).length > 0 ? (notes as Record<string, string>) : [],
+      receipt: receipt as string | null,
       acquirer_data: { arn: null },
       created_at: seconds(),
       batch_id: null,
@@ -377,6 +385,16 @@ export async function startFakeRazorpay(
       // @see https://razorpay.com/docs/api/refunds/fetch-specific-refund-payment/
       const entity = mine(refunds.get(r[2] ?? ''));
       return entity && entity.payment_id === r[1] ? [200, entity] : missing;
+    }
+    const listed = /^\/v1\/payments\/([^/]+)\/refunds$/.exec(path);
+    if (listed && method === 'GET') {
+      // @see https://razorpay.com/docs/api/refunds/fetch-multiple-refund-payment/ — newest first; `count` (default 10, at most 100) and `skip` page it.
+      const id = listed[1] ?? '';
+      if (!mine(payments.get(id))) return idError(id, ID.pay) ?? missing;
+      const all = [...refunds.values()].filter((f) => f.payment_id === id).reverse();
+      const skip = Math.max(0, Number(query.get('skip') ?? 0) || 0);
+      const items = all.slice(skip, skip + Math.min(100, Math.max(1, Number(query.get('count') ?? 10) || 10)));
+      return [200, { entity: 'collection', count: items.length, items }];
     }
     let m = /^\/v1\/orders\/([^/]+)(\/payments)?$/.exec(path);
     if (m && method === 'GET') {

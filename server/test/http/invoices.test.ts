@@ -70,6 +70,17 @@ describe('invoices', () => {
     expect((await t.call('GET', `/v1/invoices/${invoice.id}`, { key: org.sk })).body).toEqual(invoice);
   });
 
+  it('answers the verify step with the billing details the order was made with', async () => {
+    const org = await organizer();
+    const res = await t.call('POST', '/v1/orders', {
+      key: org.pk,
+      body: { event: org.event.id, items: [{ ticket_type: org.general, quantity: 1 }], buyer: buyer(), billing: { ...BILLING, gstin: ` ${BILLING.gstin.toLowerCase()} ` } },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.billing).toEqual(BILLING);
+    expect((await verify(t, org.pk, res.body)).billing).toEqual(BILLING);
+  });
+
   it('prints every field rule 46 asks for, with the rupee sign, in a PDF under 30 KB', async () => {
     const org = await organizer();
     const order = await paidOrder(org);

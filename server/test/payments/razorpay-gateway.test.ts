@@ -58,7 +58,7 @@ describe('happy path', () => {
     expect(fake.orders.get(created.gatewayOrderId)?.status).toBe('paid');
 
     const refund = await gateway.refundPayment(paymentId);
-    expect(refund).toEqual({ refundId: expect.stringMatching(/^rfnd_/), paymentId, amount: 49_900, status: 'processed' });
+    expect(refund).toEqual({ refundId: expect.stringMatching(/^rfnd_/), paymentId, amount: 49_900, status: 'processed', receipt: null });
     expect(await gateway.fetchPayment(paymentId)).toMatchObject({ status: 'refunded', amountRefunded: 49_900 });
   });
 
@@ -136,6 +136,19 @@ describe('happy path', () => {
     expect(await codeOf(gateway.refundPayment(paymentId, 40_000))).toBe('CONFLICT');
     expect((await gateway.refundPayment(paymentId)).amount).toBe(39_900);
     expect(await codeOf(gateway.refundPayment(paymentId))).toBe('CONFLICT');
+  });
+
+  it("sends our refund id as the refund's receipt and lists a payment's refunds with their receipts, newest first", async () => {
+    const gatewayOrderId = await newOrder();
+    const { paymentId } = fake.pay(gatewayOrderId, { capture: true });
+    const first = await gateway.refundPayment(paymentId, 10_000, { receipt: 'rf_First0001', notes: { order: 'ord_Receipt0001' } });
+    expect(fake.requests.at(-1)).toMatchObject({ method: 'POST', body: { amount: 10_000, receipt: 'rf_First0001', notes: { order: 'ord_Receipt0001' } } });
+    const second = await gateway.refundPayment(paymentId, 5_000);
+    expect(await gateway.listRefunds(paymentId)).toEqual([
+      { refundId: second.refundId, paymentId, amount: 5_000, status: 'processed', receipt: null },
+      { refundId: first.refundId, paymentId, amount: 10_000, status: 'processed', receipt: 'rf_First0001' },
+    ]);
+    expect(await codeOf(gateway.listRefunds('pay_DoesNotExist01'))).toBe('NOT_FOUND');
   });
 });
 

@@ -235,6 +235,10 @@ export const OrderSchema = z
       .nullable()
       .openapi({ description: 'The campaign the buyer came from, as sent when the order was created; null when none was.' }),
     answers: AnswersOutSchema.openapi({ description: 'Answers to the event’s order-scope questions, by question id.' }),
+    billing: z
+      .object({ company: z.string().nullable(), address: z.string().nullable(), gstin: z.string().nullable() })
+      .nullable()
+      .openapi({ description: 'Who the tax invoice is made out to, as the order was created with it (trimmed, the GSTIN upper-case); null when it was not.' }),
     tickets: z.array(TicketSchema),
   })
   .openapi('Order');
