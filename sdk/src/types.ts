@@ -1205,6 +1205,8 @@ export interface DoorDevice {
 export interface DoorSnapshot {
   object: 'door_snapshot';
   event: string;
+  /** The check-in list the device scans on, with what it checks offline; null for the default list. */
+  list: DoorSnapshotList | null;
   /** Raw 32-byte Ed25519 public key, base64url. */
   public_key: string;
   status: EventStatus;
@@ -1212,11 +1214,27 @@ export interface DoorSnapshot {
   valid_until: string | null;
   /** Ticket ids without `tkt_`: voided or refunded (since `since`, or all). */
   voided: string[];
-  /** Ticket ids without `tkt_`: admitted (since `since`, or all). */
+  /** Ticket ids without `tkt_`: admitted on this list (since `since`, or all). */
   checked_in: string[];
+  /** Ticket ids without `tkt_`: admissions on this list undone since `since` (the ticket admits again). */
+  unchecked: string[];
+  /** For a list limited to some ticket types: ids without `tkt_` of tickets of those types (since `since`, or all); null otherwise. */
+  on_list: string[] | null;
   /** Pass back as `since` for only what changed. */
   cursor: string;
   full: boolean;
+}
+
+/** A check-in list as a door device checks it offline. */
+export interface DoorSnapshotList {
+  id: string;
+  name: string;
+  /** Ticket type ids the list admits; null for every type. */
+  ticket_types: string[] | null;
+  opens_at: string | null;
+  closes_at: string | null;
+  /** Scans alternate in and out: the device keeps no admitted set for the list. */
+  reentry: boolean;
 }
 
 /** A device to sign in for an event's door. */
@@ -1238,6 +1256,8 @@ export interface DoorScanParams {
 export interface DoorSyncParams {
   /** The device's clock when it sends (ISO 8601): the server corrects scan times by its error. */
   sent_at: string;
+  /** The check-in list the scans were made on (`chl_…`); the default list when absent. */
+  list?: string;
   scans: DoorScanParams[];
 }
 
@@ -1247,6 +1267,8 @@ export interface DoorScanResult {
   outcome: 'admitted' | 'conflict' | 'voided' | 'refused';
   reason: CheckinReason | null;
   ticket: string | null;
+  /** The named check-in list the scan was on; null for the default list. */
+  list: string | null;
   checkin: string;
   /** The scan's time on the server's clock. */
   scanned_at: string;

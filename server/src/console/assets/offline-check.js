@@ -53,9 +53,18 @@
    * @typedef {{
    *   key: CryptoKey, event: string, status: string,
    *   validFrom: number | null, validUntil: number | null,
-   *   voided: Set<string>, checkedIn: Set<string>, admittedHere: Set<string>
+   *   voided: Set<string>, checkedIn: Set<string>, admittedHere: Set<string>,
+   *   list?: OfflineList | null
    * }} OfflineState
    * Ticket ids in the sets are bare (without `tkt_`), as the snapshot sends them.
+   */
+
+  /**
+   * @typedef {{
+   *   onList: Set<string> | null, opensAt: number | null, closesAt: number | null, reentry: boolean
+   * }} OfflineList
+   * The named check-in list the device scans on: `onList` holds the tickets of the types it
+   * admits (null for every type); on a re-entry list every scan is a move, never a second admission.
    */
 
   /**
@@ -83,9 +92,20 @@
       if (state.status === 'cancelled') return verdict('event_cancelled');
       var bare = p.ticket.slice(4);
       if (state.voided.has(bare)) return verdict('voided');
-      if (state.checkedIn.has(bare) || state.admittedHere.has(bare)) return verdict('already_checked_in');
+      var list = state.list;
+      var admitted = state.checkedIn.has(bare) || state.admittedHere.has(bare);
+      if (!list) {
+        if (admitted) return verdict('already_checked_in');
+        if (state.validFrom !== null && now < state.validFrom) return verdict('not_yet_valid');
+        if (state.validUntil !== null && now > state.validUntil) return verdict('expired');
+        return verdict(null);
+      }
+      // On a named list the server judges the ticket's window, then the list's rules, then its pass.
       if (state.validFrom !== null && now < state.validFrom) return verdict('not_yet_valid');
       if (state.validUntil !== null && now > state.validUntil) return verdict('expired');
+      if (list.onList && !list.onList.has(bare)) return verdict('not_on_list');
+      if ((list.opensAt !== null && now < list.opensAt) || (list.closesAt !== null && now > list.closesAt)) return verdict('outside_list_window');
+      if (admitted && !list.reentry) return verdict('already_checked_in');
       return verdict(null);
     });
   }

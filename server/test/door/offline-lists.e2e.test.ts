@@ -1,0 +1,109 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, launchBrowser } from '../helpers/browser.js';
+import { openPhone, scanAndRead, signDeviceIn, type DoorPhone } from '../helpers/door-phone.js';
+import { freePort, startServer, type ServerProcess } from '../helpers/server-process.js';
+
+/**
+ * The offline scanner's gaps, in a real Chromium against the real server (docs/door.md): a
+ * device scanning on a check-in list checks the list offline, an undo reaches the devices,
+ * and the scanner reopens with no network.
+ */
+
+const PASSWORD = 'correct horse battery';
+
+let server: ServerProcess;
+let browser: Browser;
+let workDir: string;
+
+beforeAll(async () => {
+  if (!browserAvailable) return;
+  workDir = await mkdtemp(join(tmpdir(), 'tts-offline-lists-e2e-'));
+  const port = await freePort();
+  server = await startServer({ PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, TTS_DATA_DIR: join(workDir, 'data') });
+  browser = await launchBrowser();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+async function api<T = any>(method: string, path: string, key: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+type Ticket = { id: string; code: string };
+
+/** An organizer signed up on the phone, with an event of General and VIP tickets. */
+async function organizerWithEvent(phone: DoorPhone, name: string) {
+  await phone.page.goto(`${server.url}/console/signup`);
+  await phone.page.getByLabel('Organization name').fill(name);
+  await phone.page.getByLabel('Email').fill(`door-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`);
+  await phone.page.getByLabel('Password').fill(PASSWORD);
+  await phone.page.getByRole('button', { name: 'Create account' }).click();
+  const sk = (await phone.page.locator('#secret-key').textContent())!.trim();
+  const created = await api('POST', '/v1/events', sk, {
+    name: `${name} Night`,
+    starts_at: new Date(Date.now() + 86_400_000).toISOString(),
+    ends_at: new Date(Date.now() + 90_000_000).toISOString(),
+    capacity: 10,
+    ticket_types: [
+      { name: 'General', price: 0 },
+      { name: 'VIP', price: 0 },
+    ],
+  });
+  const eventId = created.body.id as string;
+  const [general, vip] = created.body.ticket_types as Array<{ id: string }>;
+  const issue = async (type: string, quantity: number) =>
+    (
+      await api('POST', '/v1/tickets', sk, {
+        event: eventId,
+        ticket_type: type,
+        holder: { name: 'Asha Rao', email: `holder-${Date.now()}@example.com` },
+        quantity,
+        send_email: false,
+      })
+    ).body.data as Ticket[];
+  return { sk, eventId, general: general!.id, vip: vip!.id, issue };
+}
+
+describe.skipIf(!browserAvailable)('the offline scanner on a check-in list, in Chromium', () => {
+  it('checks the list’s ticket types and its own admissions offline, then uploads on the list', { timeout: 120_000 }, async () => {
+    const phone = await openPhone(browser);
+    const { sk, eventId, vip, general, issue } = await organizerWithEvent(phone, 'Lounge Lights');
+    const [vipTicket] = await issue(vip, 1);
+    const [generalTicket] = await issue(general, 1);
+    const lounge = await api('POST', `/v1/events/${eventId}/checkin_lists`, sk, { name: 'VIP lounge', ticket_types: [vip] });
+    expect(lounge.status).toBe(201);
+    // Admitted at the main door first: the lounge is a list of its own.
+    expect((await api('POST', '/v1/checkins', sk, { code: vipTicket!.code, event: eventId })).body.result).toBe('accepted');
+
+    await signDeviceIn(phone.page, `${server.url}/console/events/${eventId}/scan?list=${lounge.body.id}`, 'Lounge door');
+    expect(await phone.page.locator('#offline-status').textContent()).toMatch(/^Ready to admit offline on VIP lounge · last sync /);
+    await phone.context.setOffline(true);
+    await expect.poll(() => phone.page.locator('#offline-badge').isVisible()).toBe(true);
+    const before = phone.requests.length;
+    expect(await scanAndRead(phone.page, vipTicket!.code)).toEqual({ verdict: 'ADMITTED', reason: '' });
+    expect(await scanAndRead(phone.page, generalTicket!.code)).toEqual({ verdict: 'REFUSED', reason: 'Ticket type not on this list' });
+    expect(await scanAndRead(phone.page, vipTicket!.code)).toEqual({ verdict: 'REFUSED', reason: 'Already checked in' });
+    expect(phone.requests.slice(before)).toEqual([]);
+
+    await phone.context.setOffline(false);
+    await expect.poll(() => phone.page.locator('#offline-status').textContent(), { timeout: 20_000 }).not.toContain('to upload');
+    const onLounge = await api('GET', `/v1/events/${eventId}/checkins?list=${lounge.body.id}`, sk);
+    expect(onLounge.body.data.map((c: { by: string; result: string }) => `${c.result} ${c.by}`)).toEqual(['accepted Lounge door (offline)']);
+    expect((await api('GET', `/v1/events/${eventId}/checkin_lists/${lounge.body.id}`, sk)).body.admitted).toBe(1);
+    expect(phone.problems).toEqual([]);
+    await phone.context.close();
+  });
+});
