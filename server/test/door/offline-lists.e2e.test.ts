@@ -107,3 +107,44 @@ describe.skipIf(!browserAvailable)('the offline scanner on a check-in list, in C
     await phone.context.close();
   });
 });
+
+describe.skipIf(!browserAvailable)('undone scans on an offline phone, in Chromium', () => {
+  it('admits again a ticket whose admission was undone after the phone fetched it', { timeout: 120_000 }, async () => {
+    const phone = await openPhone(browser);
+    const { sk, eventId, general, issue } = await organizerWithEvent(phone, 'Second Chance');
+    const [ticket] = await issue(general, 1);
+    const scan = await api('POST', '/v1/checkins', sk, { code: ticket!.code, event: eventId });
+    await signDeviceIn(phone.page, `${server.url}/console/events/${eventId}/scan`, 'Gate 1');
+    // The door admitted the wrong person: the scan is undone, and the phone learns it at its next refresh.
+    expect((await api('DELETE', `/v1/checkins/${scan.body.id}`, sk)).status).toBe(200);
+    await phone.page.waitForResponse((res) => res.url().includes('/offline?') && res.url().includes('since=') && res.status() === 200, { timeout: 15_000 });
+    await phone.context.setOffline(true);
+    await expect.poll(() => phone.page.locator('#offline-badge').isVisible()).toBe(true);
+    expect(await scanAndRead(phone.page, ticket!.code)).toEqual({ verdict: 'ADMITTED', reason: '' });
+    expect(phone.problems).toEqual([]);
+    await phone.context.close();
+  });
+});
+
+describe.skipIf(!browserAvailable)('the offline scanner reloaded with no network, in Chromium', () => {
+  it('reopens from the service worker and still admits', { timeout: 120_000 }, async () => {
+    const phone = await openPhone(browser);
+    const { sk, eventId, vip, issue } = await organizerWithEvent(phone, 'Reload Rally');
+    const [ticket] = await issue(vip, 1);
+    const lounge = await api('POST', `/v1/events/${eventId}/checkin_lists`, sk, { name: 'VIP lounge', ticket_types: [vip] });
+    const scanner = `${server.url}/console/events/${eventId}/scan?list=${lounge.body.id}`;
+    await signDeviceIn(phone.page, scanner, 'Lounge door');
+    await phone.page.evaluate('navigator.serviceWorker.ready.then(() => undefined)');
+    // Opened once under the worker, so it keeps the page.
+    await phone.page.reload();
+    await expect.poll(() => phone.page.locator('#offline-status').textContent(), { timeout: 15_000 }).toMatch(/^Ready to admit offline on VIP lounge/);
+    await phone.context.setOffline(true);
+    const reopened = await phone.page.reload();
+    expect(reopened?.fromServiceWorker()).toBe(true);
+    await expect.poll(() => phone.page.locator('#offline-status').textContent(), { timeout: 15_000 }).toMatch(/^Ready to admit offline on VIP lounge/);
+    expect(await scanAndRead(phone.page, ticket!.code)).toEqual({ verdict: 'ADMITTED', reason: '' });
+    expect(await phone.page.locator('#offline-badge').textContent()).toContain('1 to upload');
+    expect(phone.problems).toEqual([]);
+    await phone.context.close();
+  });
+});
