@@ -797,6 +797,12 @@ export interface EventStats {
   /** Check-ins by local hour (`YYYY-MM-DDTHH:00`), oldest first; hours without check-ins are left out. */
   checkins_by_hour: Array<{ hour: string; checkins: number }>;
   /**
+   * The event's named check-in lists, oldest first, from their counters: tickets admitted on
+   * each, and on a re-entry list who is inside now (null on the others). The default list's
+   * admissions are `checked_in`.
+   */
+  checkin_lists: Array<{ list: string; name: string; reentry: boolean; admitted: number; inside: number | null }>;
+  /**
    * Tickets (not voided) and their revenue by the `tracking.campaign` of the order that bought
    * them, most tickets first; tickets sold without a campaign are left out.
    */
