@@ -148,3 +148,60 @@ describe.skipIf(!browserAvailable)('the offline scanner reloaded with no network
     await phone.context.close();
   });
 });
+
+/** Takes Ed25519 away from WebCrypto, as on a browser from before it had it. */
+const WITHOUT_ED25519 = `(() => {
+  const subtle = crypto.subtle;
+  const importKey = subtle.importKey.bind(subtle);
+  subtle.importKey = (format, key, algorithm, ...rest) =>
+    (typeof algorithm === 'string' ? algorithm : algorithm && algorithm.name) === 'Ed25519'
+      ? Promise.reject(new DOMException('Unrecognized name', 'NotSupportedError'))
+      : importKey(format, key, algorithm, ...rest);
+})();`;
+
+describe.skipIf(!browserAvailable)('the offline scanner on a browser without WebCrypto Ed25519, in Chromium', () => {
+  it('checks codes offline with the bundled @noble/ed25519', { timeout: 120_000 }, async () => {
+    const phone = await openPhone(browser, WITHOUT_ED25519);
+    const { eventId, general, issue } = await organizerWithEvent(phone, 'Old Phone');
+    const [ticket] = await issue(general, 1);
+    await signDeviceIn(phone.page, `${server.url}/console/events/${eventId}/scan`, 'Old phone');
+    expect(phone.requests.some((r) => r.endsWith('/ed25519.js'))).toBe(true);
+    await phone.context.setOffline(true);
+    await expect.poll(() => phone.page.locator('#offline-badge').isVisible()).toBe(true);
+    const forged = `${ticket!.code.slice(0, -2)}${ticket!.code.at(-2) === 'A' ? 'B' : 'A'}${ticket!.code.at(-1)}`;
+    expect(await scanAndRead(phone.page, forged)).toEqual({ verdict: 'REFUSED', reason: 'Not a valid ticket code' });
+    expect(await scanAndRead(phone.page, ticket!.code)).toEqual({ verdict: 'ADMITTED', reason: '' });
+    expect(phone.problems).toEqual([]);
+    await phone.context.close();
+  });
+});
+
+/** A phone whose storage is full: IndexedDB refuses every admission it is asked to keep. */
+const STORAGE_FULL = `(() => {
+  const put = IDBObjectStore.prototype.put;
+  IDBObjectStore.prototype.put = function (value, key) {
+    if (this.name === 'admissions') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    return key === undefined ? put.call(this, value) : put.call(this, value, key);
+  };
+})();`;
+
+describe.skipIf(!browserAvailable)('the offline scanner with its storage full, in Chromium', () => {
+  it('keeps admitting from memory, says so, and uploads when the network is back', { timeout: 120_000 }, async () => {
+    const phone = await openPhone(browser, STORAGE_FULL);
+    const { sk, eventId, general, issue } = await organizerWithEvent(phone, 'Full Phone');
+    const [ticket] = await issue(general, 1);
+    await signDeviceIn(phone.page, `${server.url}/console/events/${eventId}/scan`, 'Full phone');
+    await phone.context.setOffline(true);
+    await expect.poll(() => phone.page.locator('#offline-badge').isVisible()).toBe(true);
+    expect(await scanAndRead(phone.page, ticket!.code)).toEqual({ verdict: 'ADMITTED', reason: '' });
+    expect(await scanAndRead(phone.page, ticket!.code)).toEqual({ verdict: 'REFUSED', reason: 'Already checked in' });
+    expect(await phone.page.locator('#offline-status').textContent()).toContain('storage full: admissions kept only while this page is open');
+    expect(await phone.page.locator('#offline-badge').textContent()).toContain('1 to upload');
+    await phone.context.setOffline(false);
+    await expect.poll(() => phone.page.locator('#offline-status').textContent(), { timeout: 20_000 }).not.toContain('to upload');
+    const log = await api('GET', `/v1/events/${eventId}/checkins`, sk);
+    expect(log.body.data.map((c: { result: string; by: string }) => `${c.result} ${c.by}`)).toEqual(['accepted Full phone (offline)']);
+    expect(phone.problems).toEqual([]);
+    await phone.context.close();
+  });
+});

@@ -40,6 +40,15 @@
   var listName = root.dataset.listName || '';
   /** The local copy's key: the event's id alone for the default list, as before lists existed. */
   var snapKey = listId === 'default' ? eventId : eventId + '|' + listId;
+  // Fetched only on a browser whose WebCrypto lacks Ed25519; its URL names its content, so the
+  // service worker keeps it for offline use once loaded.
+  var fallbackUrl = root.dataset.ed25519;
+  if (fallbackUrl) {
+    var url = fallbackUrl;
+    check.useFallback(function () {
+      return import(url);
+    });
+  }
 
   var panel = document.getElementById('offline-panel');
   var status = document.getElementById('offline-status');
@@ -114,7 +123,7 @@
 
   /** @param {any} snap */
   function applySnapshot(snap) {
-    return check.importKey(snap.public_key).then(function (/** @type {CryptoKey} */ key) {
+    return check.importKey(snap.public_key).then(function (/** @type {any} */ key) {
       var next = state || { voided: new Set(), checkedIn: new Set(), admittedHere: new Set(), onList: null };
       var onList = snap.on_list || null;
       if (snap.full) {
