@@ -2,7 +2,7 @@
  * Check-in lists' figures (docs/domain-rules.md#check-in-lists): what the stats show per list,
  * read from the counters each list keeps (`admitted`, `inside`), and the recount that puts a
  * counter right when a crash left it off by the scans between a pass's write and its `$inc`
- * (decision 0032 left that to be done; docs/decisions/0038-offline-gaps-and-list-figures.md).
+ * (decision 0032 left that to be done; docs/decisions/0038-offline-lists-undo-and-fallbacks.md).
  */
 import type { Clock } from '../kernel/clock.js';
 import { op, type IndexSpec, type Store } from '../store/port.js';
