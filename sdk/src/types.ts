@@ -930,6 +930,12 @@ export interface EventStats {
   /** Check-ins by local hour (`YYYY-MM-DDTHH:00`), oldest first; hours without check-ins are left out. */
   checkins_by_hour: Array<{ hour: string; checkins: number }>;
   /**
+   * The event's named check-in lists, oldest first, from their counters: tickets admitted on
+   * each, and on a re-entry list who is inside now (null on the others). The default list's
+   * admissions are `checked_in`.
+   */
+  checkin_lists: Array<{ list: string; name: string; reentry: boolean; admitted: number; inside: number | null }>;
+  /**
    * Tickets (not voided) and their revenue by the `tracking.campaign` of the order that bought
    * them, most tickets first; tickets sold without a campaign are left out.
    */
@@ -1342,6 +1348,8 @@ export interface DoorDevice {
 export interface DoorSnapshot {
   object: 'door_snapshot';
   event: string;
+  /** The check-in list the device scans on, with what it checks offline; null for the default list. */
+  list: DoorSnapshotList | null;
   /** Raw 32-byte Ed25519 public key, base64url. */
   public_key: string;
   status: EventStatus;
@@ -1349,11 +1357,27 @@ export interface DoorSnapshot {
   valid_until: string | null;
   /** Ticket ids without `tkt_`: voided or refunded (since `since`, or all). */
   voided: string[];
-  /** Ticket ids without `tkt_`: admitted (since `since`, or all). */
+  /** Ticket ids without `tkt_`: admitted on this list (since `since`, or all). */
   checked_in: string[];
+  /** Ticket ids without `tkt_`: admissions on this list undone since `since` (the ticket admits again). */
+  unchecked: string[];
+  /** For a list limited to some ticket types: ids without `tkt_` of tickets of those types (since `since`, or all); null otherwise. */
+  on_list: string[] | null;
   /** Pass back as `since` for only what changed. */
   cursor: string;
   full: boolean;
+}
+
+/** A check-in list as a door device checks it offline. */
+export interface DoorSnapshotList {
+  id: string;
+  name: string;
+  /** Ticket type ids the list admits; null for every type. */
+  ticket_types: string[] | null;
+  opens_at: string | null;
+  closes_at: string | null;
+  /** Scans alternate in and out: the device keeps no admitted set for the list. */
+  reentry: boolean;
 }
 
 /** A device to sign in for an event's door. */
@@ -1375,6 +1399,8 @@ export interface DoorScanParams {
 export interface DoorSyncParams {
   /** The device's clock when it sends (ISO 8601): the server corrects scan times by its error. */
   sent_at: string;
+  /** The check-in list the scans were made on (`chl_…`); the default list when absent. */
+  list?: string;
   scans: DoorScanParams[];
 }
 
@@ -1384,6 +1410,8 @@ export interface DoorScanResult {
   outcome: 'admitted' | 'conflict' | 'voided' | 'refused';
   reason: CheckinReason | null;
   ticket: string | null;
+  /** The named check-in list the scan was on; null for the default list. */
+  list: string | null;
   checkin: string;
   /** The scan's time on the server's clock. */
   scanned_at: string;

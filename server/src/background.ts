@@ -109,6 +109,16 @@ export function backgroundJobs(services: Services, logger?: Logger): BackgroundJ
       },
     },
     {
+      name: 'checkin-list-counters',
+      everyMs: 60_000,
+      run: async () => {
+        const drifts = await services.listFigures.recount();
+        // A list counter off its passes: a process was killed between a pass's write and its counter's $inc.
+        if (drifts.length > 0) logger?.warn('check-in list counters repaired', { drifts });
+        return { repaired: drifts.length };
+      },
+    },
+    {
       name: 'figures',
       everyMs: 60_000,
       run: async () => {

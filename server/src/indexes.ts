@@ -5,6 +5,7 @@ import { CHECKIN_INDEXES } from './domain/checkins.js';
 import { CHECKIN_LIST_INDEXES } from './domain/checkin-lists.js';
 import { DOOR_DEVICE_INDEXES } from './domain/door-devices.js';
 import { OFFLINE_SCAN_INDEXES } from './domain/offline-sync.js';
+import { LIST_FIGURE_INDEXES } from './domain/list-figures.js';
 import { DOMAIN_EVENT_INDEXES } from './domain/domain-events.js';
 import { DASHBOARD_INDEXES } from './domain/dashboard.js';
 import { EMAIL_VERIFICATION_INDEXES } from './domain/email-verification.js';
@@ -55,6 +56,7 @@ export const INDEXES: readonly IndexSpec[] = [
   ...CHECKIN_LIST_INDEXES,
   ...DOOR_DEVICE_INDEXES,
   ...OFFLINE_SCAN_INDEXES,
+  ...LIST_FIGURE_INDEXES,
   ...OUTBOX_INDEXES,
   ...RATE_LIMIT_INDEXES,
   ...IDEMPOTENCY_INDEXES,

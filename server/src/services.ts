@@ -22,6 +22,7 @@ import { createEventCancellation } from './domain/event-cancellation.js';
 import { createDomainEvents } from './domain/domain-events.js';
 import type { WebhookFanout } from './domain/ports.js';
 import { createFiguresService } from './domain/figures.js';
+import { createListFigures } from './domain/list-figures.js';
 import { createFulfilmentService } from './domain/fulfilment.js';
 import { createInvoiceService } from './domain/invoices.js';
 import { randomBase62 } from './kernel/ids.js';
@@ -220,6 +221,7 @@ export function createServices({
     // Tax invoices, receipts and credit notes.
     invoices,
     // The reconciler and the sweeper, run by background.ts.
+    listFigures: createListFigures({ store, clock }),
     repair: createRepairService({ store, clock, inventory, gateways, fulfilment, domainEvents }),
     webhooks,
     // Organizers' own endpoints, which outbound events are POSTed to.

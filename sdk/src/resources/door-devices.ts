@@ -28,14 +28,14 @@ export class DoorDevicesResource {
   }
 
   /**
-   * What the device needs to admit offline; pass the last snapshot's `cursor` as `since` for
-   * only what changed since.
+   * What the device needs to admit offline on a check-in list (`list`, the default one when
+   * absent); pass the last snapshot's `cursor` as `since` for only what changed since.
    *
    * @example
-   * const next = await tts.doorDevices.snapshot('evt_…', 'dev_…', { since: previous.cursor });
+   * const next = await tts.doorDevices.snapshot('evt_…', 'dev_…', { since: previous.cursor, list: 'chl_…' });
    */
-  snapshot(event: string, device: string, params: { since?: string } = {}, options?: RequestOptions): Promise<DoorSnapshot> {
-    return this.client.request<DoorSnapshot>({ ...options, method: 'GET', path: one(event, device, '/snapshot'), query: { since: params.since } });
+  snapshot(event: string, device: string, params: { since?: string; list?: string } = {}, options?: RequestOptions): Promise<DoorSnapshot> {
+    return this.client.request<DoorSnapshot>({ ...options, method: 'GET', path: one(event, device, '/snapshot'), query: { since: params.since, list: params.list } });
   }
 
   /**

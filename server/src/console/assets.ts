@@ -31,6 +31,8 @@ const SOURCES: Record<string, { path: () => string; type: string }> = {
   'scanner-offline.js': { path: () => `${SOURCE_DIR}scanner-offline.js`, type: 'text/javascript; charset=utf-8' },
   'scanner-sw.js': { path: () => `${SOURCE_DIR}scanner-sw.js`, type: 'text/javascript; charset=utf-8' },
   'scanner-icon.svg': { path: () => `${SOURCE_DIR}scanner-icon.svg`, type: 'image/svg+xml' },
+  // Ed25519 for the offline check where WebCrypto lacks it (docs/door.md); imported only then.
+  'ed25519.js': { path: () => createRequire(import.meta.url).resolve('@noble/ed25519'), type: 'text/javascript; charset=utf-8' },
   // The camera fallback decoder where BarcodeDetector is missing; fetched only then.
   'jsqr.js': { path: () => createRequire(import.meta.url).resolve('jsqr/dist/jsQR.js'), type: 'text/javascript; charset=utf-8' },
 };

@@ -1,4 +1,5 @@
 import type { EventStats } from '@trendy-tickets/sdk';
+import { createListFigures } from './list-figures.js';
 import { op, type Collection, type Filter, type Store } from '../store/port.js';
 import { paginate, type Page } from '../store/paginate.js';
 import type { Clock } from '../kernel/clock.js';
@@ -95,6 +96,7 @@ export function createAttendanceService({ store, clock, figures }: AttendanceSer
   const events = store.collection<EventDoc>('events');
   const tickets: Collection<TicketDoc> = store.collection<TicketDoc>('tickets');
   const orders = store.collection<OrderDoc>('orders');
+  const listFigures = createListFigures({ store, clock });
 
   /** The owner's event, or NOT_FOUND (also when it belongs to another account). */
   async function ownEvent(owner: Owner, id: string): Promise<EventDoc> {
@@ -168,7 +170,7 @@ export function createAttendanceService({ store, clock, figures }: AttendanceSer
     async stats(owner: Owner, eventId: string): Promise<EventStats> {
       const event = await ownEvent(owner, eventId);
       const timezone = eventZone(event);
-      const [totals, days] = await Promise.all([figures.event(event._id), figures.eventDays(event)]);
+      const [totals, days, perList] = await Promise.all([figures.event(event._id), figures.eventDays(event), listFigures.forEvent(owner, event._id)]);
       const issued = issuedCounts(totals);
       const hours: Array<{ hour: string; checkins: number }> = [];
       for (const day of days) {
@@ -218,6 +220,7 @@ export function createAttendanceService({ store, clock, figures }: AttendanceSer
           .map(([key, c]) => ({ campaign: decodeURIComponent(key), tickets: c.tickets ?? 0, revenue: c.revenue ?? 0 }))
           .filter((c) => c.tickets > 0)
           .sort((a, b) => b.tickets - a.tickets || a.campaign.localeCompare(b.campaign)),
+        checkin_lists: perList,
       };
     },
   };

@@ -2,6 +2,7 @@ import type { CheckinReason } from '@trendy-tickets/sdk';
 import type { Clock } from '../kernel/clock.js';
 import { notFound } from '../kernel/errors.js';
 import { DuplicateKeyError, op, type IndexSpec, type Store } from '../store/port.js';
+import { DEFAULT_LIST, type CheckinListDoc, type CheckinPassDoc } from './checkin-lists.js';
 import type { CheckinDoc, CheckinService } from './checkins.js';
 import type { DoorDeviceDoc, DoorDeviceService } from './door-devices.js';
 import type { EventDoc, Owner } from './events.js';
@@ -26,6 +27,8 @@ export interface OfflineScanDoc {
   event: string;
   device: string;
   device_name: string;
+  /** The named check-in list the device scanned on; null for the event's default list. */
+  list: string | null;
   scan_id: string;
   code: string;
   ticket: string | null;
@@ -70,17 +73,41 @@ export interface OfflineScanInput {
   scanned_at: Date;
 }
 
+/** The check-in list a snapshot is for, as the device checks it offline. */
+export interface OfflineListRules {
+  id: string;
+  name: string;
+  /** Ticket type ids the list admits; null for every type (then `on_list` is null too). */
+  ticket_types: string[] | null;
+  opens_at: Date | null;
+  closes_at: Date | null;
+  /** On a re-entry list every scan is a move in or out: the device keeps no admitted set for it. */
+  reentry: boolean;
+}
+
 /** What a device keeps to admit offline: the key, the event's window, and which tickets no longer admit. */
 export interface OfflineSnapshot {
   event: string;
+  /** The named list the device scans on; null for the event's default list. */
+  list: OfflineListRules | null;
   public_key: string;
   status: EventDoc['status'];
   valid_from: Date | null;
   valid_until: Date | null;
   /** Ticket ids (without `tkt_`) voided or refunded since the cursor (all of them without one). */
   voided: string[];
-  /** Ticket ids (without `tkt_`) admitted since the cursor (all of them without one). */
+  /** Ticket ids (without `tkt_`) admitted on this list since the cursor (all of them without one). */
   checked_in: string[];
+  /**
+   * Ticket ids (without `tkt_`) whose admission on this list was undone since the cursor and
+   * that are not admitted again: the device admits them again. Empty in a full snapshot.
+   */
+  unchecked: string[];
+  /**
+   * For a list limited to some ticket types: ticket ids (without `tkt_`) of those types
+   * issued since the cursor (all of them without one); null when the list admits every type.
+   */
+  on_list: string[] | null;
   /** Pass back as `since` to get only what changed. */
   cursor: Date;
   full: boolean;
@@ -116,6 +143,8 @@ export function createOfflineSyncService({
   const tickets = store.collection<TicketDoc>('tickets');
   const events = store.collection<EventDoc>('events');
   const checkinDocs = store.collection<CheckinDoc>('checkins');
+  const lists = store.collection<CheckinListDoc>('checkin_lists');
+  const passes = store.collection<CheckinPassDoc>('checkin_passes');
 
   /** The label a takeover's undo carries, so a retried upload finds the admission it already undid. */
   const takeoverLabel = (device: DoorDeviceDoc, scanId: string) => `offline scan ${device._id}:${scanId} (${device.name})`;
@@ -128,27 +157,48 @@ export function createOfflineSyncService({
 
   /**
    * When a ticket is held by an admission made later (by scan time) than this upload's scan,
-   * undoes it so this scan can admit: the first by scan time wins. Returns the undone
-   * admission's id, also on a retry after the undo went through.
+   * undoes it so this scan can admit: the first by scan time wins, on each list separately.
+   * Returns the undone admission's id, also on a retry after the undo went through.
    */
-  async function takeOver(owner: Owner, device: DoorDeviceDoc, scanId: string, ticketId: string, scannedAt: Date): Promise<string | null> {
+  async function takeOver(owner: Owner, device: DoorDeviceDoc, scanId: string, ticketId: string, scannedAt: Date, list: CheckinListDoc | null): Promise<string | null> {
     const label = takeoverLabel(device, scanId);
     const done = await checkinDocs.findOne({ ticket: ticketId, account: owner.account, undone_by: label } as Record<string, unknown>);
     if (done) return done._id;
-    const ticket = await tickets.findOne({ _id: ticketId, account: owner.account, livemode: owner.livemode });
-    if (ticket?.status !== 'checked_in' || !ticket.checked_in_at || ticket.checked_in_at <= scannedAt) return null;
-    const admission = await checkins.admissionOf(owner, ticketId);
-    if (!admission) return null;
+    // A re-entry list's scans are moves in and out, not admissions: there is nothing to take over.
+    if (list?.reentry) return null;
+    const holder = list ? await listHolder(list, ticketId, scannedAt) : await defaultHolder(owner, ticketId, scannedAt);
+    if (!holder) return null;
     try {
-      await checkins.undo(owner, admission._id, label);
+      await checkins.undo(owner, holder, label);
     } catch {
       // Another upload moved the ticket meanwhile: the scan below is judged against what holds it now.
       return null;
     }
-    return admission._id;
+    return holder;
   }
 
-  async function syncOne(owner: Owner, device: DoorDeviceDoc, scan: OfflineScanInput, sentAt: Date, receivedAt: Date): Promise<OfflineScanDoc> {
+  /** The admission holding a ticket's default-list entry, when it was made after `scannedAt`. */
+  async function defaultHolder(owner: Owner, ticketId: string, scannedAt: Date): Promise<string | null> {
+    const ticket = await tickets.findOne({ _id: ticketId, account: owner.account, livemode: owner.livemode });
+    if (ticket?.status !== 'checked_in' || !ticket.checked_in_at || ticket.checked_in_at <= scannedAt) return null;
+    return (await checkins.admissionOf(owner, ticketId))?._id ?? null;
+  }
+
+  /** The admission holding a ticket's pass on a list, when it was made after `scannedAt`. */
+  async function listHolder(list: CheckinListDoc, ticketId: string, scannedAt: Date): Promise<string | null> {
+    const pass = await passes.findOne({ _id: `${list._id}:${ticketId}` });
+    return pass && pass.first_at > scannedAt ? pass.first_checkin : null;
+  }
+
+  /** The named list a device scans on, or null for the default list. @throws AppError NOT_FOUND */
+  async function listFor(owner: Owner, eventId: string, listId: string | null): Promise<CheckinListDoc | null> {
+    if (listId === null || listId === DEFAULT_LIST) return null;
+    const list = await lists.findOne({ _id: listId, event: eventId, account: owner.account, livemode: owner.livemode });
+    if (!list) throw notFound('check-in list', listId);
+    return list;
+  }
+
+  async function syncOne(owner: Owner, device: DoorDeviceDoc, list: CheckinListDoc | null, scan: OfflineScanInput, sentAt: Date, receivedAt: Date): Promise<OfflineScanDoc> {
     const key = `${device._id}:${scan.id}`;
     const replay = await offlineScans.findOne({ _id: key });
     if (replay) return replay;
@@ -158,16 +208,27 @@ export function createOfflineSyncService({
     const offset = receivedAt.getTime() - sentAt.getTime();
     const scannedAt = new Date(Math.min(scan.scanned_at.getTime() + offset, receivedAt.getTime()));
     const ticketId = ticketIdOf(scan.code);
-    const superseded = ticketId ? await takeOver(owner, device, scan.id, ticketId, scannedAt) : null;
-    const { checkin } = await checkins.scan(owner, { code: scan.code, event: device.event, nonce: `offline:${key}`, by: `${device.name} (offline)`, at: scannedAt });
+    const superseded = ticketId ? await takeOver(owner, device, scan.id, ticketId, scannedAt, list) : null;
+    const { checkin } = await checkins.scan(owner, {
+      code: scan.code,
+      event: device.event,
+      nonce: `offline:${key}`,
+      by: `${device.name} (offline)`,
+      at: scannedAt,
+      ...(list ? { list: list._id } : {}),
+    });
 
     let outcome: OfflineOutcome = 'admitted';
     let winner: OfflineScanDoc['winner'] = null;
     if (checkin.result === 'rejected') {
       if (checkin.reason === 'already_checked_in') {
         outcome = 'conflict';
-        const holder = checkin.ticket ? await checkins.admissionOf(owner, checkin.ticket) : null;
-        winner = { checkin: holder?._id ?? null, at: checkin.first_checkin?.at ?? receivedAt, by: checkin.first_checkin?.by ?? null };
+        const holder = !checkin.ticket
+          ? null
+          : list
+            ? ((await passes.findOne({ _id: `${list._id}:${checkin.ticket}` }))?.first_checkin ?? null)
+            : ((await checkins.admissionOf(owner, checkin.ticket))?._id ?? null);
+        winner = { checkin: holder, at: checkin.first_checkin?.at ?? receivedAt, by: checkin.first_checkin?.by ?? null };
       } else {
         outcome = checkin.reason === 'voided' ? 'voided' : 'refused';
       }
@@ -179,6 +240,7 @@ export function createOfflineSyncService({
       event: device.event,
       device: device._id,
       device_name: device.name,
+      list: list?._id ?? null,
       scan_id: scan.id,
       code: scan.code,
       ticket: checkin.ticket,
@@ -217,29 +279,44 @@ export function createOfflineSyncService({
 
   return {
     /**
-     * What a device keeps to admit offline. Without `since`, every voided and admitted ticket
-     * of the event; with the previous answer's cursor, only what changed since (and a little
-     * before, which the device's sets absorb). Marks the device's last sync.
-     * @throws AppError FORBIDDEN for a revoked device
+     * What a device keeps to admit offline on one check-in list (the default one without
+     * `listId`). Without `since`, every voided ticket and every ticket admitted on the list;
+     * with the previous answer's cursor, only what changed since (and a little before, which
+     * the device's sets absorb), including admissions undone. Marks the device's last sync.
+     * @throws AppError FORBIDDEN for a revoked device, NOT_FOUND for a list of another event
      */
-    async snapshot(owner: Owner, eventId: string, deviceId: string, since: Date | null): Promise<OfflineSnapshot> {
+    async snapshot(owner: Owner, eventId: string, deviceId: string, since: Date | null, listId: string | null = null): Promise<OfflineSnapshot> {
       await devices.touch(owner, eventId, deviceId);
       const event = await eventOf(owner, eventId);
+      const list = await listFor(owner, eventId, listId);
       const cursor = clock.now();
       const from = since ? new Date(since.getTime() - CURSOR_OVERLAP_MS) : null;
-      const [voided, admitted] = await Promise.all([
+      // Each list keeps its own admissions: a lounge scan does not check a ticket in at the main door.
+      const onThisList = { event: eventId, account: owner.account, result: 'accepted', list: list ? list._id : op.exists(false) };
+      const keepsAdmissions = !list?.reentry;
+      const types = list?.ticket_types ?? null;
+      const [voided, admitted, undone, onList] = await Promise.all([
         tickets.find({ event: eventId, status: 'voided', ...(from ? { voided_at: op.gte(from) } : {}) }),
-        checkinDocs.find({ event: eventId, account: owner.account, result: 'accepted', ...(from ? { created_at: op.gte(from) } : {}) }),
+        keepsAdmissions ? checkinDocs.find({ ...onThisList, ...(from ? { created_at: op.gte(from) } : {}) }) : [],
+        keepsAdmissions && from ? checkinDocs.find({ ...onThisList, undone_at: op.gte(from) }) : [],
+        types ? tickets.find({ event: eventId, ticket_type: op.in(types), ...(from ? { created_at: op.gte(from) } : {}) }) : null,
       ]);
       const { valid_from, valid_until } = validityOf(event);
+      const checkedIn = new Set(admitted.filter((c) => c.undone_at === null && c.ticket).map((c) => bare(c.ticket as string)));
       return {
         event: eventId,
+        list: list
+          ? { id: list._id, name: list.name, ticket_types: types, opens_at: list.window?.opens_at ?? null, closes_at: list.window?.closes_at ?? null, reentry: list.reentry }
+          : null,
         public_key: await codes.publicKey(owner.account),
         status: event.status,
         valid_from,
         valid_until,
         voided: voided.filter((t) => t.account === owner.account).map((t) => bare(t._id)),
-        checked_in: [...new Set(admitted.filter((c) => c.undone_at === null && c.ticket).map((c) => bare(c.ticket as string)))],
+        checked_in: [...checkedIn],
+        // An undo followed by a new admission (a takeover, a second scan) leaves the ticket admitted.
+        unchecked: [...new Set(undone.filter((c) => c.ticket && !checkedIn.has(bare(c.ticket))).map((c) => bare(c.ticket as string)))],
+        on_list: onList ? onList.filter((t) => t.account === owner.account).map((t) => bare(t._id)) : null,
         cursor,
         full: from === null,
       };
@@ -247,14 +324,21 @@ export function createOfflineSyncService({
 
     /**
      * Takes a device's offline admissions, each once: a scan id uploaded again (a retried or
-     * interrupted upload) is answered with its first result. Scans are taken in the order sent.
-     * @throws AppError FORBIDDEN for a revoked device
+     * interrupted upload) is answered with its first result. Scans are taken in the order sent,
+     * on the list the batch names (the default one without).
+     * @throws AppError FORBIDDEN for a revoked device, NOT_FOUND for a list of another event
      */
-    async upload(owner: Owner, eventId: string, deviceId: string, batch: { sent_at: Date; scans: readonly OfflineScanInput[] }): Promise<OfflineScanDoc[]> {
+    async upload(
+      owner: Owner,
+      eventId: string,
+      deviceId: string,
+      batch: { sent_at: Date; scans: readonly OfflineScanInput[]; list?: string | null | undefined },
+    ): Promise<OfflineScanDoc[]> {
       const device = await devices.touch(owner, eventId, deviceId);
+      const list = await listFor(owner, eventId, batch.list ?? null);
       const receivedAt = clock.now();
       const results: OfflineScanDoc[] = [];
-      for (const scan of batch.scans.slice(0, SYNC_BATCH_MAX)) results.push(await syncOne(owner, device, scan, batch.sent_at, receivedAt));
+      for (const scan of batch.scans.slice(0, SYNC_BATCH_MAX)) results.push(await syncOne(owner, device, list, scan, batch.sent_at, receivedAt));
       return results;
     },
 

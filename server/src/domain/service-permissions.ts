@@ -80,6 +80,7 @@ export const SERVICE_PERMISSIONS: Readonly<Record<string, MethodRule>> = {
   'offlineSync.upload': { permission: 'checkins:write', event: eventArg },
   'offlineSync.conflicts': { permission: 'attendees:read', event: eventArg },
   'offlineSync.stats': { permission: 'attendees:read', event: eventArg },
+  'listFigures.forEvent': { permission: 'attendees:read', event: eventArg },
   'dashboard.summary': { permission: 'reports:read' },
   'domainEvents.get': { permission: 'events_log:read' },
   'domainEvents.list': { permission: 'events_log:read' },

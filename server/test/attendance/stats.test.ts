@@ -94,6 +94,7 @@ describe('GET /v1/events/{id}/stats', () => {
         { hour: '2030-06-08T19:00', checkins: 1 },
       ],
       by_campaign: [],
+      checkin_lists: [],
     });
   });
 

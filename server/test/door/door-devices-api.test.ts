@@ -29,6 +29,21 @@ describe('door devices through the API', () => {
     expect(await t.store.collection('checkins').count({ event: event.id, result: 'accepted' })).toBe(1);
   });
 
+  it('keeps a scanner’s snapshot and upload on the check-in list it names', async () => {
+    const { t, rk, event, tickets, account } = await withCheckinKey();
+    const owner = { account: account.id, livemode: false };
+    const lounge = await t.services.checkinLists.create(owner, event.id, { name: 'Lounge', reentry: true });
+    const device = (await t.call('POST', `/v1/events/${event.id}/door_devices`, { key: rk, body: { name: 'Turnstile 2' } })).body.id as string;
+    const snap = await t.call('GET', `/v1/events/${event.id}/door_devices/${device}/snapshot?list=${lounge._id}`, { key: rk });
+    expect(snap.body).toMatchObject({ list: { id: lounge._id, name: 'Lounge', ticket_types: null, reentry: true }, on_list: null, checked_in: [], unchecked: [] });
+    const scans = [0, 1].map((i) => ({ id: `lounge-move-${i}`, code: tickets[0]!.code, scanned_at: `2030-06-01T09:5${i}:00.000Z` }));
+    const synced = await t.call('POST', `/v1/events/${event.id}/door_devices/${device}/sync`, { key: rk, body: { sent_at: t.clock.now().toISOString(), list: lounge._id, scans } });
+    // On a re-entry list each scan is a move: in, then out.
+    expect(synced.body.results.map((r: { outcome: string; list: string }) => `${r.outcome} ${r.list}`)).toEqual([`admitted ${lounge._id}`, `admitted ${lounge._id}`]);
+    expect(await t.services.checkinLists.get(owner, event.id, lounge._id)).toMatchObject({ admitted: 1, inside: 0 });
+    expect((await t.services.tickets.findById(tickets[0]!.id))?.status).toBe('valid');
+  });
+
   it('refuses a key without checkins:write', async () => {
     const { t, event, account } = await withCheckinKey();
     const { raw } = await t.services.accounts.createRestrictedKey(account.id, 'test', { name: 'Reports', permissions: ['events:read'] });

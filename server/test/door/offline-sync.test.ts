@@ -139,6 +139,25 @@ describe('door devices', () => {
   });
 });
 
+describe('undone scans on door devices', () => {
+  it('names in the next snapshot a ticket whose admission was undone, and not one admitted again', async () => {
+    const { t, tickets, signIn, snapshot, event, owner } = await atTheDoor();
+    const first = await t.services.checkins.scan(owner, { code: tickets[0]!.code, event: event.id, by: 'Gate 1' });
+    const second = await t.services.checkins.scan(owner, { code: tickets[1]!.code, event: event.id, by: 'Gate 1' });
+    const device = await signIn('Gate 5');
+    t.clock.advance(60_000);
+    const full = await snapshot(device);
+    expect(full.body).toMatchObject({ unchecked: [] });
+    expect(full.body.checked_in.sort()).toEqual([tickets[0]!.id.slice(4), tickets[1]!.id.slice(4)].sort());
+    t.clock.advance(60_000);
+    await t.services.checkins.undo(owner, first.checkin._id, 'Gate 1');
+    await t.services.checkins.undo(owner, second.checkin._id, 'Gate 1');
+    await t.services.checkins.scan(owner, { code: tickets[1]!.code, event: event.id, by: 'Gate 2' });
+    const next = await snapshot(device, full.body.cursor);
+    expect(next.body).toMatchObject({ full: false, unchecked: [tickets[0]!.id.slice(4)], checked_in: [tickets[1]!.id.slice(4)] });
+  });
+});
+
 describe('the scanner as an installable app', () => {
   it('serves its manifest and a service worker scoped to the console that caches only assets and scanner pages', async () => {
     const { browser } = await atTheDoor(1);

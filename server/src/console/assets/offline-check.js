@@ -5,8 +5,10 @@
  * admitted elsewhere, or admitted on this device. Shared by the scanner page
  * (`scanner-offline.js`) and the offline bench, which loads this very file in Node.
  *
- * The signature is checked with WebCrypto's Ed25519 (browsers since 2025, Node ≥ 20); where it
- * is missing, `importKey` rejects and the scanner keeps queueing scans as before.
+ * The signature is checked with WebCrypto's Ed25519 (browsers since 2025, Node ≥ 20). Where
+ * WebCrypto lacks it (`importKey` throws), a page that gave `useFallback` a loader checks it
+ * with @noble/ed25519 instead (an audited, dependency-free implementation, served as the
+ * `ed25519.js` asset); without one, `importKey` rejects and the scanner queues scans.
  */
 (function offlineCheck(root) {
   'use strict';
@@ -40,22 +42,70 @@
     return { ticket: ticket, event: event, signed: 'TTS1.' + ticket + '.' + event, signature: /** @type {string} */ (match[3]) };
   }
 
+  /** @type {(() => Promise<any>) | null} Loads @noble/ed25519 when WebCrypto lacks Ed25519. */
+  var loadFallback = null;
+
   /**
-   * The organizer's verification key, from its raw base64url form.
+   * Sets how to load @noble/ed25519 for a browser whose WebCrypto lacks Ed25519.
+   * @param {() => Promise<any>} load resolves to the module (`verifyAsync`)
+   */
+  function useFallback(load) {
+    loadFallback = load;
+  }
+
+  /**
+   * @typedef {CryptoKey | { fallback: any, raw: Uint8Array }} VerifyKey
+   * A WebCrypto key, or the raw key with the fallback module that checks signatures with it.
+   */
+
+  /**
+   * The organizer's verification key, from its raw base64url form: WebCrypto's, or the
+   * fallback's where WebCrypto refuses Ed25519.
    * @param {string} publicKey
-   * @returns {Promise<CryptoKey>}
+   * @returns {Promise<VerifyKey>}
    */
   function importKey(publicKey) {
-    return crypto.subtle.importKey('raw', fromBase64Url(publicKey), { name: 'Ed25519' }, false, ['verify']);
+    var raw = fromBase64Url(publicKey);
+    // Called inside a promise: an old browser may throw at once (no `subtle`) rather than reject.
+    return Promise.resolve()
+      .then(function () {
+        return crypto.subtle.importKey('raw', raw, { name: 'Ed25519' }, false, ['verify']);
+      })
+      .catch(function (/** @type {unknown} */ err) {
+        if (!loadFallback) throw err;
+        return loadFallback().then(function (ed) {
+          return { fallback: ed, raw: raw };
+        });
+      });
+  }
+
+  /**
+   * @param {VerifyKey} key
+   * @param {Uint8Array<ArrayBuffer>} signature
+   * @param {Uint8Array<ArrayBuffer>} message
+   * @returns {Promise<boolean>}
+   */
+  function verify(key, signature, message) {
+    if ('fallback' in key) return key.fallback.verifyAsync(signature, message, key.raw);
+    return crypto.subtle.verify({ name: 'Ed25519' }, key, signature, message);
   }
 
   /**
    * @typedef {{
-   *   key: CryptoKey, event: string, status: string,
+   *   key: VerifyKey, event: string, status: string,
    *   validFrom: number | null, validUntil: number | null,
-   *   voided: Set<string>, checkedIn: Set<string>, admittedHere: Set<string>
+   *   voided: Set<string>, checkedIn: Set<string>, admittedHere: Set<string>,
+   *   list?: OfflineList | null
    * }} OfflineState
    * Ticket ids in the sets are bare (without `tkt_`), as the snapshot sends them.
+   */
+
+  /**
+   * @typedef {{
+   *   onList: Set<string> | null, opensAt: number | null, closesAt: number | null, reentry: boolean
+   * }} OfflineList
+   * The named check-in list the device scans on: `onList` holds the tickets of the types it
+   * admits (null for every type); on a re-entry list every scan is a move, never a second admission.
    */
 
   /**
@@ -73,7 +123,7 @@
       return Promise.resolve({ result: typed ? 'queued' : 'rejected', reason: typed ? null : 'invalid_code', ticket: typed ? code.trim() : null });
     }
     var p = parsed;
-    return crypto.subtle.verify({ name: 'Ed25519' }, state.key, fromBase64Url(p.signature), ascii(p.signed)).then(function (genuine) {
+    return verify(state.key, fromBase64Url(p.signature), ascii(p.signed)).then(function (genuine) {
       /** @param {string | null} reason */
       var verdict = function (reason) {
         return { result: reason ? /** @type {const} */ ('rejected') : /** @type {const} */ ('accepted'), reason: reason, ticket: genuine ? p.ticket : null };
@@ -83,12 +133,23 @@
       if (state.status === 'cancelled') return verdict('event_cancelled');
       var bare = p.ticket.slice(4);
       if (state.voided.has(bare)) return verdict('voided');
-      if (state.checkedIn.has(bare) || state.admittedHere.has(bare)) return verdict('already_checked_in');
+      var list = state.list;
+      var admitted = state.checkedIn.has(bare) || state.admittedHere.has(bare);
+      if (!list) {
+        if (admitted) return verdict('already_checked_in');
+        if (state.validFrom !== null && now < state.validFrom) return verdict('not_yet_valid');
+        if (state.validUntil !== null && now > state.validUntil) return verdict('expired');
+        return verdict(null);
+      }
+      // On a named list the server judges the ticket's window, then the list's rules, then its pass.
       if (state.validFrom !== null && now < state.validFrom) return verdict('not_yet_valid');
       if (state.validUntil !== null && now > state.validUntil) return verdict('expired');
+      if (list.onList && !list.onList.has(bare)) return verdict('not_on_list');
+      if ((list.opensAt !== null && now < list.opensAt) || (list.closesAt !== null && now > list.closesAt)) return verdict('outside_list_window');
+      if (admitted && !list.reentry) return verdict('already_checked_in');
       return verdict(null);
     });
   }
 
-  root.ttsOfflineCheck = { parseCode: parseCode, importKey: importKey, decide: decide };
+  root.ttsOfflineCheck = { parseCode: parseCode, importKey: importKey, useFallback: useFallback, decide: decide };
 })(/** @type {any} */ (globalThis));

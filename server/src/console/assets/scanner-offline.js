@@ -23,6 +23,8 @@
     expired: 'Ticket has expired',
     voided: 'Ticket was voided',
     event_cancelled: 'Event is cancelled',
+    not_on_list: 'Ticket type not on this list',
+    outside_list_window: 'List is closed at this time',
   });
 
   var root = document.getElementById('scanner');
@@ -33,6 +35,20 @@
   var devicesUrl = root.dataset.devices || '';
   var offlineUrl = root.dataset.offline || '';
   var deviceKey = 'tts-door-device:' + eventId;
+  /** The check-in list this page scans on: each list keeps its own copy and its own admissions. */
+  var listId = root.dataset.list || 'default';
+  var listName = root.dataset.listName || '';
+  /** The local copy's key: the event's id alone for the default list, as before lists existed. */
+  var snapKey = listId === 'default' ? eventId : eventId + '|' + listId;
+  // Fetched only on a browser whose WebCrypto lacks Ed25519; its URL names its content, so the
+  // service worker keeps it for offline use once loaded.
+  var fallbackUrl = root.dataset.ed25519;
+  if (fallbackUrl) {
+    var url = fallbackUrl;
+    check.useFallback(function () {
+      return import(url);
+    });
+  }
 
   var panel = document.getElementById('offline-panel');
   var status = document.getElementById('offline-status');
@@ -99,7 +115,7 @@
   var state = null;
   /** @type {{ cursor: string, synced_at: string } | null} */
   var syncInfo = null;
-  /** @type {Array<{ id: string, event: string, device: string, code: string, ticket: string, scanned_at: string }>} */
+  /** @type {Array<{ id: string, event: string, list?: string, device: string, code: string, ticket: string, scanned_at: string }>} */
   var pending = [];
   /** Whether the last request to the server failed for want of a network. */
   var unreachable = false;
@@ -107,12 +123,20 @@
 
   /** @param {any} snap */
   function applySnapshot(snap) {
-    return check.importKey(snap.public_key).then(function (/** @type {CryptoKey} */ key) {
-      var next = state || { voided: new Set(), checkedIn: new Set(), admittedHere: new Set() };
+    return check.importKey(snap.public_key).then(function (/** @type {any} */ key) {
+      var next = state || { voided: new Set(), checkedIn: new Set(), admittedHere: new Set(), onList: null };
+      var onList = snap.on_list || null;
       if (snap.full) {
         next.voided = new Set(snap.voided);
         next.checkedIn = new Set(snap.checked_in);
+        next.onList = onList ? new Set(onList) : null;
       } else {
+        if (onList) {
+          if (!next.onList) next.onList = new Set();
+          onList.forEach(function (/** @type {string} */ id) {
+            next.onList.add(id);
+          });
+        }
         snap.voided.forEach(function (/** @type {string} */ id) {
           next.voided.add(id);
         });
@@ -120,6 +144,21 @@
           next.checkedIn.add(id);
         });
       }
+      // Undone at the door or in the console: the ticket admits again, here too.
+      var unchecked = /** @type {string[]} */ (snap.unchecked || []);
+      unchecked.forEach(function (id) {
+        next.checkedIn.delete(id);
+        next.admittedHere.delete(id);
+      });
+      var rules = snap.list || null;
+      next.list = rules
+        ? {
+            onList: rules.ticket_types ? next.onList || new Set() : null,
+            opensAt: rules.opens_at ? Date.parse(rules.opens_at) : null,
+            closesAt: rules.closes_at ? Date.parse(rules.closes_at) : null,
+            reentry: !!rules.reentry,
+          }
+        : null;
       next.key = key;
       next.event = snap.event;
       next.status = snap.status;
@@ -127,26 +166,29 @@
       next.validUntil = snap.valid_until ? Date.parse(snap.valid_until) : null;
       state = next;
       syncInfo = { cursor: snap.cursor, synced_at: new Date().toISOString() };
-      var changed = snap.full || snap.voided.length > 0 || snap.checked_in.length > 0;
+      var changed = snap.full || snap.voided.length > 0 || snap.checked_in.length > 0 || unchecked.length > 0 || (onList !== null && onList.length > 0);
       var record = {
-        event: eventId,
+        event: snapKey,
         device: device,
+        list: rules,
         public_key: snap.public_key,
         status: snap.status,
         valid_from: snap.valid_from,
         valid_until: snap.valid_until,
         voided: changed ? Array.from(next.voided) : undefined,
         checked_in: changed ? Array.from(next.checkedIn) : undefined,
+        on_list: changed && next.onList ? Array.from(next.onList) : undefined,
         cursor: snap.cursor,
         synced_at: syncInfo.synced_at,
       };
       if (!changed) {
         return tx('snapshots', 'readonly', function (s) {
-          return s.get(eventId);
+          return s.get(snapKey);
         }).then(function (/** @type {any} */ old) {
           if (!old) return undefined;
           record.voided = old.voided;
           record.checked_in = old.checked_in;
+          record.on_list = old.on_list;
           return tx('snapshots', 'readwrite', function (s) {
             return s.put(record);
           });
@@ -161,7 +203,7 @@
   function loadLocal() {
     return Promise.all([
       tx('snapshots', 'readonly', function (s) {
-        return s.get(eventId);
+        return s.get(snapKey);
       }),
       tx('admissions', 'readonly', function (s) {
         return s.getAll();
@@ -175,10 +217,12 @@
         return !a.synced;
       });
       if (!snap || snap.device !== device) return undefined;
-      return applySnapshot(Object.assign({}, snap, { full: true })).then(function () {
+      return applySnapshot(Object.assign({}, snap, { event: eventId, full: true, unchecked: [] })).then(function () {
         syncInfo = { cursor: snap.cursor, synced_at: snap.synced_at };
-        admissions.forEach(function (a) {
-          state.admittedHere.add(a.ticket.slice(4));
+        // Uploaded admissions are in the server's answer (`checked_in`), undos included; only
+        // those still waiting to upload are known here alone.
+        pending.forEach(function (a) {
+          if ((a.list || 'default') === listId) state.admittedHere.add(a.ticket.slice(4));
         });
       });
     });
@@ -210,7 +254,8 @@
     return upload()
       .then(function () {
         var since = syncInfo ? '&since=' + encodeURIComponent(syncInfo.cursor) : '';
-        return call(offlineUrl + '?device=' + encodeURIComponent(device) + since, { headers: { Accept: 'application/json' } });
+        var list = listId === 'default' ? '' : '&list=' + encodeURIComponent(listId);
+        return call(offlineUrl + '?device=' + encodeURIComponent(device) + list + since, { headers: { Accept: 'application/json' } });
       })
       .then(function (res) {
         if (res.status === 403 || res.status === 404) return revoked();
@@ -228,14 +273,21 @@
 
   /** @returns {Promise<void>} */
   function upload() {
-    var batch = pending.slice(0, UPLOAD_BATCH);
-    if (batch.length === 0) return Promise.resolve();
+    if (pending.length === 0) return Promise.resolve();
+    // One list per upload: admissions made on another list (before the picker changed) go in their own batch.
+    var batchList = /** @type {any} */ (pending[0]).list || 'default';
+    var batch = pending
+      .filter(function (a) {
+        return (a.list || 'default') === batchList;
+      })
+      .slice(0, UPLOAD_BATCH);
     return call(offlineUrl, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrf },
       body: JSON.stringify({
         device: device,
         sent_at: new Date().toISOString(),
+        list: batchList === 'default' ? undefined : batchList,
         scans: batch.map(function (a) {
           return { id: a.id, code: a.code, scanned_at: a.scanned_at };
         }),
@@ -313,7 +365,12 @@
       status.textContent = !device
         ? 'This device admits only while online.'
         : state
-          ? 'Ready to admit offline · last sync ' + last + waiting + (storageProblem ? ' · storage full: admissions kept only while this page is open' : '')
+          ? 'Ready to admit offline' +
+            (listName ? ' on ' + listName : '') +
+            ' · last sync ' +
+            last +
+            waiting +
+            (storageProblem ? ' · storage full: admissions kept only while this page is open' : '')
           : 'Fetching the event for offline use…';
     }
     if (badge) {
@@ -376,7 +433,7 @@
       if (v.result === 'rejected') {
         return { result: 'rejected', verdict: 'REFUSED', reason_text: REASON_WORDS[v.reason] || v.reason, detail: 'Checked offline', ticket: v.ticket };
       }
-      var admission = { id: scanId(), event: eventId, device: device, code: code.trim(), ticket: v.ticket, scanned_at: new Date(now).toISOString(), synced: 0 };
+      var admission = { id: scanId(), event: eventId, list: listId, device: device, code: code.trim(), ticket: v.ticket, scanned_at: new Date(now).toISOString(), synced: 0 };
       state.admittedHere.add(v.ticket.slice(4));
       pending.push(admission);
       return tx('admissions', 'readwrite', function (s) {

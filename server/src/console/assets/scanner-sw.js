@@ -7,7 +7,7 @@
  *
  * - the console's assets (/console/assets/<hash>/<name>): cache first. Their URLs name one
  *   content forever, so a cached copy is never stale;
- * - opening a scanner page (/console/events/<id>/scan): network first, the last good copy
+ * - opening a scanner page (/console/events/<id>/scan, or set to a list with ?list=): network first, the last good copy
  *   when the network fails. The page carries the signed-in member's CSRF token, and a copy
  *   is only kept from a 200 HTML answer to that member's own request.
  */
@@ -18,6 +18,7 @@
   var sw = self;
   var CACHE = 'tts-scanner-v1';
   var SCANNER_PAGE = /^\/console\/events\/evt_[0-9A-Za-z]{10,40}\/scan$/;
+  var SCANNER_LIST = /^\?list=(default|chl_[0-9A-Za-z]{10,40})$/;
 
   sw.addEventListener('install', function () {
     sw.skipWaiting();
@@ -46,7 +47,9 @@
       );
       return;
     }
-    if (request.mode === 'navigate' && SCANNER_PAGE.test(url.pathname) && url.search === '') {
+    // A scanner page is its path, or its path set to one check-in list (`?list=chl_…`).
+    var page = url.pathname + (SCANNER_LIST.test(url.search) ? url.search : '');
+    if (request.mode === 'navigate' && SCANNER_PAGE.test(url.pathname) && (url.search === '' || SCANNER_LIST.test(url.search))) {
       event.respondWith(
         fetch(request).then(
           function (/** @type {Response} */ res) {
@@ -54,13 +57,13 @@
             if (res.status === 200 && html && !res.redirected) {
               var copy = res.clone();
               caches.open(CACHE).then(function (cache) {
-                return cache.put(url.pathname, copy);
+                return cache.put(page, copy);
               });
             }
             return res;
           },
           function () {
-            return caches.match(url.pathname).then(function (hit) {
+            return caches.match(page).then(function (hit) {
               return hit || new Response('Offline, and this scanner was never opened on this device.', { status: 503, headers: { 'Content-Type': 'text/plain' } });
             });
           },

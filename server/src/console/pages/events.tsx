@@ -12,6 +12,7 @@ import { count, percent, revenueNote, rupees, when } from '../format.js';
 import { scanView } from '../scan-view.js';
 import { Figure, MoneyFigure } from './dashboard.js';
 import { Checkbox, ErrorSummary, Field, Select, TextArea, type FieldErrors } from './fields.js';
+import { ListFigures } from './list-figures.js';
 import { CsrfField, Shell, type Flash } from './layout.js';
 import { CancellationChoice, CancellationSummary } from './event-cancellation.js';
 
@@ -529,6 +530,7 @@ export const EventPage: FC<EventPageProps> = ({ user, event, stats, scans, embed
               </table>
             </div>
           </section>
+          <ListFigures eventId={event._id} lists={stats.checkin_lists} />
           <EmbedPanel event={event} embed={embed} />
         </div>
         <div>

@@ -106,6 +106,9 @@ export const ScannerPage: FC<ScannerPageProps> = ({ user, event, list, lists, co
         data-login={`/console/login?next=${encodeURIComponent(scanUrl)}`}
         data-devices={`/console/events/${event._id}/devices`}
         data-offline={`/console/events/${event._id}/offline`}
+        data-list={list?._id ?? 'default'}
+        data-ed25519={assetUrl('ed25519.js')}
+        data-list-name={list?.name ?? ''}
       >
         <p id="scanner-alert" class="banner bad" role="alert" hidden={!error}>
           {error ?? ''}

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { jsx } from 'hono/jsx';
 import { z } from 'zod';
 import { SYNC_BATCH_MAX } from '../../domain/offline-sync.js';
+import { doorListId } from '../../http/schemas/door-devices.js';
 import { auditContext } from '../../http/audit-context.js';
 import { toDoorDeviceJson, toDoorScanResultJson, toDoorSnapshotJson } from '../../http/routes/door-devices.js';
 import { notFound } from '../../kernel/errors.js';
@@ -20,12 +21,14 @@ const SignInBody = z.strictObject({ name: z.string().trim().max(60, 'is longer t
 const SnapshotQuery = z.object({
   device: z.string().regex(DEVICE_ID, 'must be a door device id'),
   since: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
+  list: doorListId.optional(),
 });
 
 /** One upload of offline admissions: the device, its clock when it sent them, and the scans. */
 const UploadBody = z.strictObject({
   device: z.string().regex(DEVICE_ID, 'must be a door device id'),
   sent_at: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }),
+  list: doorListId.optional(),
   scans: z
     .array(
       z.strictObject({
@@ -115,7 +118,7 @@ export function doorDeviceRoutes() {
     const parsed = SnapshotQuery.safeParse(c.req.query());
     if (!parsed.success) return refuse(c, 400, 'Not read', [firstIssue(parsed.error)], 'VALIDATION_FAILED');
     const since = parsed.data.since === undefined ? null : new Date(parsed.data.since);
-    const snap = await services.offlineSync.snapshot(user.owner, eventId, parsed.data.device, since);
+    const snap = await services.offlineSync.snapshot(user.owner, eventId, parsed.data.device, since, parsed.data.list ?? null);
     return c.json(toDoorSnapshotJson(snap), 200, { 'Cache-Control': 'no-store' });
   });
 
@@ -124,9 +127,10 @@ export function doorDeviceRoutes() {
     const eventId = eventIdOf(c);
     const parsed = UploadBody.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) return refuse(c, 400, 'Not read', [firstIssue(parsed.error)], 'VALIDATION_FAILED');
-    const { device, sent_at, scans } = parsed.data;
+    const { device, sent_at, scans, list } = parsed.data;
     const results = await services.offlineSync.upload(user.owner, eventId, device, {
       sent_at: new Date(sent_at),
+      list: list ?? null,
       scans: scans.map((s) => ({ id: s.id, code: s.code, scanned_at: new Date(s.scanned_at) })),
     });
     return c.json({ object: 'door_sync', results: results.map(toDoorScanResultJson) }, 200, { 'Cache-Control': 'no-store' });

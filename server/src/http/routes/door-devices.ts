@@ -30,12 +30,24 @@ export function toDoorSnapshotJson(snap: OfflineSnapshot): DoorSnapshot {
   return {
     object: 'door_snapshot',
     event: snap.event,
+    list: snap.list
+      ? {
+          id: snap.list.id,
+          name: snap.list.name,
+          ticket_types: snap.list.ticket_types,
+          opens_at: snap.list.opens_at?.toISOString() ?? null,
+          closes_at: snap.list.closes_at?.toISOString() ?? null,
+          reentry: snap.list.reentry,
+        }
+      : null,
     public_key: snap.public_key,
     status: snap.status,
     valid_from: snap.valid_from?.toISOString() ?? null,
     valid_until: snap.valid_until?.toISOString() ?? null,
     voided: snap.voided,
     checked_in: snap.checked_in,
+    unchecked: snap.unchecked,
+    on_list: snap.on_list,
     cursor: snap.cursor.toISOString(),
     full: snap.full,
   };
@@ -48,6 +60,7 @@ export function toDoorScanResultJson(doc: OfflineScanDoc): DoorScanResult {
     outcome: doc.outcome,
     reason: doc.reason,
     ticket: doc.ticket,
+    list: doc.list ?? null,
     checkin: doc.checkin,
     scanned_at: doc.scanned_at.toISOString(),
     device_scanned_at: doc.device_scanned_at.toISOString(),
@@ -98,15 +111,16 @@ export function doorDeviceApiRoutes() {
     })
     .openapi(snapshot, async (c) => {
       const { id, device } = c.req.valid('param');
-      const { since } = c.req.valid('query');
-      const snap = await c.var.services.offlineSync.snapshot(c.get('owner'), id, device, since === undefined ? null : new Date(since));
+      const { since, list } = c.req.valid('query');
+      const snap = await c.var.services.offlineSync.snapshot(c.get('owner'), id, device, since === undefined ? null : new Date(since), list ?? null);
       return c.json(toDoorSnapshotJson(snap), 200);
     })
     .openapi(sync, async (c) => {
       const { id, device } = c.req.valid('param');
-      const { sent_at, scans } = c.req.valid('json');
+      const { sent_at, scans, list } = c.req.valid('json');
       const results = await c.var.services.offlineSync.upload(c.get('owner'), id, device, {
         sent_at: new Date(sent_at),
+        list: list ?? null,
         scans: scans.map((s) => ({ id: s.id, code: s.code, scanned_at: new Date(s.scanned_at) })),
       });
       return c.json({ object: 'door_sync' as const, results: results.map(toDoorScanResultJson) }, 200);

@@ -75,6 +75,9 @@ export const EventStatsSchema = z
     by_campaign: z
       .array(z.object({ campaign: z.string().openapi({ example: 'diwali' }), tickets: count, revenue: count }))
       .openapi({ description: 'Tickets (not voided) and revenue by the `tracking.campaign` of their order, most tickets first; tickets without a campaign are left out.' }),
+    checkin_lists: z
+      .array(z.object({ list: z.string(), name: z.string(), reentry: z.boolean(), admitted: count, inside: count.nullable() }))
+      .openapi({ description: 'The named check-in lists, oldest first, from their counters: tickets admitted on each; `inside` now on a re-entry list, null on the others.' }),
   })
   .openapi('EventStats');
 

@@ -20,11 +20,18 @@ export const DoorDeviceParams = z.object({
     .openapi({ param: { name: 'device', in: 'path' }, example: 'dev_4QpZ0x2bB8Lr6qXhS1mYtA' }),
 });
 
-export const DoorSnapshotQuery = z.object({ since: isoIn.optional().openapi({ description: 'The previous snapshot’s `cursor`: only what changed since.' }) });
+/** A check-in list id, or `default`: what a device scans on. */
+export const doorListId = z.string().regex(/^(default|chl_[0-9A-Za-z]{10,40})$/, 'must be a check-in list id or default');
+
+export const DoorSnapshotQuery = z.object({
+  since: isoIn.optional().openapi({ description: 'The previous snapshot’s `cursor`: only what changed since.' }),
+  list: doorListId.optional().openapi({ description: 'The check-in list the device scans on; the default list when absent.' }),
+});
 
 export const DoorSyncBody = z
   .strictObject({
     sent_at: isoIn.openapi({ description: 'The device’s clock as it sends: scan times are corrected by its error.' }),
+    list: doorListId.optional().openapi({ description: 'The check-in list the scans were made on; the default list when absent.' }),
     scans: z
       .array(
         z.strictObject({
@@ -54,12 +61,24 @@ export const DoorSnapshotSchema = z
   .object({
     object: z.literal('door_snapshot'),
     event: z.string(),
+    list: z
+      .object({
+        id: z.string(),
+        name: z.string(),
+        ticket_types: z.array(z.string()).nullable(),
+        opens_at: timestampOut.nullable(),
+        closes_at: timestampOut.nullable(),
+        reentry: z.boolean(),
+      })
+      .nullable(),
     public_key: z.string(),
     status: z.enum(['draft', 'published', 'cancelled']),
     valid_from: timestampOut.nullable(),
     valid_until: timestampOut.nullable(),
     voided: z.array(z.string()),
     checked_in: z.array(z.string()),
+    unchecked: z.array(z.string()),
+    on_list: z.array(z.string()).nullable(),
     cursor: z.string(),
     full: z.boolean(),
   })
@@ -76,6 +95,7 @@ export const DoorSyncResultSchema = z
           .enum(['already_checked_in', 'invalid_code', 'not_found', 'wrong_event', 'not_yet_valid', 'expired', 'voided', 'event_cancelled', 'not_on_list', 'outside_list_window'])
           .nullable(),
         ticket: z.string().nullable(),
+        list: z.string().nullable(),
         checkin: z.string(),
         scanned_at: timestampOut,
         device_scanned_at: timestampOut,
