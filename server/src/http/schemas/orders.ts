@@ -13,6 +13,7 @@ import {
   type VerifyOrderParams,
 } from '@trendy-tickets/sdk';
 import { amount, type Exact, phone, text, timestampOut } from './common.js';
+import { promoCodeText } from './promo-codes.js';
 
 const id = (example: string) => z.string().min(1).max(64).openapi({ example });
 const clientSecret = z.string().max(200).optional().openapi({ description: 'Required with a publishable key: the `client_secret` the order was created with.' });
@@ -57,6 +58,9 @@ export const CreateOrderBody = z
         description:
           'Who the tax invoice is made out to, for a buyer who wants one for a business: a company name, a billing address and a GSTIN, each optional. A GSTIN must pass its check character (400 `VALIDATION_FAILED` on `billing.gstin`). See docs/gst.md#invoices-and-credit-notes.',
       }),
+    promo_code: promoCodeText.optional().openapi({
+      description: 'One promo code, in any case: its discount, and the hidden ticket types it unlocks. 422 `PROMO_CODE_INVALID` (with `details.reason`) when it cannot be used.',
+    }),
   })
   .openapi('CreateOrderParams');
 
@@ -164,6 +168,7 @@ const OrderBreakdownSchema = z
         tax_rate: taxRateOut,
         tax_inclusive: z.boolean(),
         sac: z.string().nullable(),
+        discount: z.number().int().openapi({ description: 'Paise a promo code took off the line before tax; `taxable_value` is after it.' }),
         taxable_value: z.number().int(),
         ...taxAmounts,
         total: z.number().int(),
@@ -226,6 +231,10 @@ export const OrderSchema = z
       .object({ source: z.string().optional(), medium: z.string().optional(), campaign: z.string().optional(), term: z.string().optional(), content: z.string().optional() })
       .nullable()
       .openapi({ description: 'The campaign the buyer came from, as sent when the order was created; null when none was.' }),
+    discount: z
+      .object({ code: z.string(), amount: z.number().int() })
+      .nullable()
+      .openapi({ description: 'The promo code the order used and the paise it took off before tax; null without one.' }),
     tickets: z.array(TicketSchema),
   })
   .openapi('Order');
