@@ -271,7 +271,7 @@ export function toOrderJson(doc: OrderDoc, tickets: readonly TicketDoc[], public
       .map((r) => ({ id: r.id, tickets: [...r.tickets], ...toOrderRefundJson(r) })),
     refunded_amount: reservedRefunds(doc),
     tracking: doc.tracking ?? null,
-    discount: doc.discount ?? null,
+    discount: doc.discount ? { code: doc.discount.code, amount: doc.discount.amount } : null,
     tickets: tickets.map((t) => toTicketJson(t, publicUrl)),
   };
 }
