@@ -791,6 +791,8 @@ export interface Ticket {
   checked_in_at: Timestamp | null;
   /** The order's `tracking.campaign` when it was sold; null without one. */
   campaign: string | null;
+  /** The promo code of the order that bought it; null without one. */
+  promo_code: string | null;
   /** The ticket page. */
   url: string;
   pdf_url: string;

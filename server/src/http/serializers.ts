@@ -177,6 +177,7 @@ export function toTicketJson(doc: TicketDoc, publicUrl: string): Ticket {
     valid_until: isoOrNull(doc.valid_until),
     checked_in_at: isoOrNull(doc.checked_in_at),
     campaign: doc.campaign ?? null,
+    promo_code: doc.promo_code ?? null,
     ...ticketUrls(publicUrl, doc._id),
   };
 }

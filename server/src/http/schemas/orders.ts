@@ -133,6 +133,7 @@ export const TicketSchema = z
     valid_until: timestampOut.nullable(),
     checked_in_at: timestampOut.nullable(),
     campaign: z.string().nullable().openapi({ description: 'The `tracking.campaign` of the order that bought it.' }),
+    promo_code: z.string().nullable().openapi({ description: 'The promo code of the order that bought it.' }),
     url: z.string(),
     pdf_url: z.string(),
   })
