@@ -21,6 +21,7 @@ import { invitationRoutes } from './routes/invitations.js';
 import { jobRoutes } from './routes/jobs.js';
 import { scannerRoutes } from './routes/scanner.js';
 import { checkinListConsoleRoutes } from './routes/checkin-lists.js';
+import { promoCodeConsoleRoutes } from './routes/promo-codes.js';
 import { teamRoutes } from './routes/team.js';
 import { settingsRoutes } from './routes/settings.js';
 import { taxProfileRoutes } from './routes/tax-profile.js';
@@ -81,6 +82,7 @@ export function consoleRoutes() {
   router.route('/', eventRoutes());
   router.route('/', scannerRoutes());
   router.route('/', checkinListConsoleRoutes());
+  router.route('/', promoCodeConsoleRoutes());
   router.route('/', attendeeRoutes());
   router.route('/', orderRoutes());
   router.route('/', developerRoutes());

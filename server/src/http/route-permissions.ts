@@ -130,6 +130,10 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'GET /console/events/:id/checkin-lists': 'attendees:read',
   'POST /console/events/:id/checkin-lists': 'events:write',
   'POST /console/events/:id/checkin-lists/:list/delete': 'events:write',
+  'GET /console/events/:id/promo-codes': 'events:read',
+  'POST /console/events/:id/promo-codes': 'events:write',
+  'POST /console/events/:id/promo-codes/:code': 'events:write',
+  'POST /console/events/:id/promo-codes/:code/deactivate': 'events:write',
   // Door devices (docs/door.md): whoever scans signs a phone in and syncs it; the list is read with attendees.
   'GET /console/events/:id/devices': 'attendees:read',
   'POST /console/events/:id/devices': 'checkins:write',

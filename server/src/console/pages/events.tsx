@@ -522,7 +522,8 @@ export const EventPage: FC<EventPageProps> = ({ user, event, stats, scans, embed
           <section class="card" aria-labelledby="scans-h">
             <h2 id="scans-h">Latest scans</h2>
             <p class="small">
-              <a href={`${base}/checkin-lists`}>Check-in lists</a>: doors with their own admission, re-entry, and who is inside now.
+              <a href={`${base}/checkin-lists`}>Check-in lists</a>: doors with their own admission, re-entry, and who is inside now. <a href={`${base}/promo-codes`}>Promo codes</a>
+              : discounts, and hidden ticket types they unlock.
             </p>
             {scans.length === 0 ? (
               <p class="muted">
