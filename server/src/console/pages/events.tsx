@@ -139,6 +139,7 @@ const TypeRow: FC<{ row: TicketTypeRow; index: number; errors: FieldErrors; sold
         <Field name={name('capacity')} label="Seats" value={row.capacity} errors={errors} inputmode="numeric" placeholder="shared" />
         <Field name={name('max_per_order')} label="Most per order" value={row.max_per_order} errors={errors} inputmode="numeric" placeholder="10" />
       </div>
+      <Checkbox name={name('hidden')} label="Hidden: sold only with a promo code that unlocks it" checked={row.hidden === 'on'} />
       {row.id ? (
         sold > 0 ? (
           <p class="hint">{count(sold)} sold or held: this type can be renamed or repriced, not removed.</p>
