@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { buildTestApp, eventBody, type TestApp } from '../helpers/app.js';
 import { buyer, payWithTestGateway } from '../helpers/checkout.js';
 import type { OrderDoc } from '../../src/domain/orders.js';
+import { givePromoBack } from '../../src/domain/promo-codes.js';
 import { op } from '../../src/store/port.js';
 
 /** An organizer with a test event sold without email codes, and a promo code on it. */
@@ -158,8 +159,12 @@ describe('redemptions under concurrency', () => {
     const a = (await order(t, org.pk, org.event, [{ ticket_type: org.general, quantity: 1 }], 'EARLYBIRD')).body;
     const b = (await order(t, org.pk, org.event, [{ ticket_type: org.general, quantity: 1 }], 'EARLYBIRD')).body;
     expect(await usesOf(t, org)).toBe(2);
+    // As a sweeper would hold it: read before the cancel, still saying the use is out.
+    const stale = (await t.store.collection<OrderDoc>('orders').findOne({ _id: a.id }))!;
     await t.call('POST', `/v1/orders/${a.id}/cancel`, { key: org.sk });
     await t.call('POST', `/v1/orders/${a.id}/cancel`, { key: org.sk });
+    expect(await usesOf(t, org)).toBe(1);
+    expect(await givePromoBack(t.store, stale)).toBe(false);
     expect(await usesOf(t, org)).toBe(1);
 
     const paid = await payWithTestGateway(t, org.pk, b as never, b.payment!.gateway_order_id!);
