@@ -7,6 +7,7 @@ import { InvoicesResource } from './resources/invoices.js';
 import { CheckinsResource } from './resources/checkins.js';
 import { CheckinListsResource } from './resources/checkin-lists.js';
 import { QuestionsResource } from './resources/questions.js';
+import { PromoCodesResource } from './resources/promo-codes.js';
 import { DoorDevicesResource } from './resources/door-devices.js';
 import { EventsResource } from './resources/events.js';
 import { EventsLogResource } from './resources/events-log.js';
@@ -104,6 +105,8 @@ export class TrendyTickets {
   readonly checkinLists: CheckinListsResource;
   /** What checkout asks of buyers and attendees. */
   readonly questions: QuestionsResource;
+  /** An event's promo codes: discounts, and the hidden ticket types they unlock. */
+  readonly promoCodes: PromoCodesResource;
   readonly doorDevices: DoorDevicesResource;
   /** Test mode's stand-in for Razorpay Checkout. */
   readonly testGateway: TestGatewayResource;
@@ -145,6 +148,7 @@ export class TrendyTickets {
     this.checkins = new CheckinsResource(this);
     this.checkinLists = new CheckinListsResource(this);
     this.questions = new QuestionsResource(this);
+    this.promoCodes = new PromoCodesResource(this);
     this.doorDevices = new DoorDevicesResource(this);
     this.testGateway = new TestGatewayResource(this);
     this.webhookEndpoints = new WebhookEndpointsResource(this);

@@ -36,6 +36,7 @@ export type ErrorCode =
   | 'PAYMENT_ACCOUNT_REQUIRED'
   | 'ORDER_NOT_PAYABLE'
   | 'HOLD_EXPIRED'
+  | 'PROMO_CODE_INVALID'
   | 'REFUND_FAILED'
   | 'REFUND_EXCEEDS_REMAINING'
   | 'IDEMPOTENCY_MISMATCH'
@@ -335,6 +336,8 @@ export interface TicketType {
   tax_inclusive: boolean;
   /** Services Accounting Code printed on invoices; default `9996`. */
   sac: string;
+  /** Left out of the public event, and not sold, unless a promo code that `unlocks` it is given. */
+  hidden: boolean;
 }
 
 /**
@@ -440,6 +443,8 @@ export interface TicketTypeParams {
   tax_inclusive?: boolean;
   /** Four to eight digits beginning 99; default `9996`. */
   sac?: string;
+  /** Sold only with a promo code that unlocks it (default false). */
+  hidden?: boolean;
 }
 
 export interface ConvenienceFeeParams {
@@ -510,6 +515,8 @@ export interface PublicEvent {
   attendee_details: AttendeeDetails;
   /** The questions checkout asks, by `position` (docs/attendee-details.md). */
   questions: PublicQuestion[];
+  /** The promo code sent as `?promo_code=`, as buyers may see it; null when none was sent. */
+  promo: PublicPromo | null;
 }
 
 // ── Attendee details and questions ────────────────────────────────────────
@@ -583,6 +590,94 @@ export interface AttendeeParams {
   email?: string;
   /** Answers to ticket-scope questions, by question id. */
   answers?: Record<string, AnswerValue>;
+}
+
+// ── Promo codes ───────────────────────────────────────────────────────────
+
+/** How a promo code takes money off: `percent` of each discounted ticket, or `fixed` paise off each. */
+export type PromoKind = 'percent' | 'fixed';
+
+/** What `GET /v1/public/events/{id}` takes. */
+export interface PublicEventParams {
+  /** A promo code (any case): the answer then includes the hidden types it unlocks, and `promo` (422 `PROMO_CODE_INVALID` when unusable). */
+  promo_code?: string;
+}
+
+/** A promo code as a buyer may see it on the public event. */
+export interface PublicPromo {
+  /** As the organizer wrote it (codes match whatever the case typed). */
+  code: string;
+  kind: PromoKind;
+  /** Percent 1–100 for `percent`; paise off each ticket for `fixed`. */
+  value: number;
+  /** Ticket type ids it discounts; null for every type. */
+  ticket_types: string[] | null;
+}
+
+/**
+ * A promo code of one event (`pc_…`, docs/promo-codes.md): a discount on some or all ticket
+ * types, and the hidden types it makes visible and sellable.
+ */
+export interface PromoCode {
+  id: string;
+  object: 'promo_code';
+  event: string;
+  livemode: boolean;
+  /** 1–40 letters, digits, `-` and `_`; matched whatever the case, unique per event whatever the case. */
+  code: string;
+  kind: PromoKind;
+  /** Percent 1–100 (whole) for `percent`; paise off each ticket (at least 100) for `fixed`. */
+  value: number;
+  /** Ticket type ids it discounts; null for every type. */
+  ticket_types: string[] | null;
+  /** Hidden ticket type ids it makes visible and sellable. */
+  unlocks: string[];
+  /** Orders that may use it; null for no limit. */
+  max_uses: number | null;
+  /** Tickets discounted in one order; null for all of them. */
+  max_per_order: number | null;
+  starts_at: Timestamp | null;
+  ends_at: Timestamp | null;
+  active: boolean;
+  /** Orders holding a redemption: unpaid ones still holding seats, and paid ones not fully refunded. */
+  uses: number;
+  created_at: Timestamp;
+}
+
+export interface CreatePromoCodeParams {
+  code: string;
+  kind: PromoKind;
+  value: number;
+  ticket_types?: string[] | null;
+  unlocks?: string[];
+  max_uses?: number | null;
+  max_per_order?: number | null;
+  starts_at?: Timestamp | null;
+  ends_at?: Timestamp | null;
+  /** Default true. */
+  active?: boolean;
+}
+
+export type UpdatePromoCodeParams = Partial<CreatePromoCodeParams>;
+
+export interface DeletedPromoCode {
+  id: string;
+  object: 'promo_code';
+  deleted: true;
+}
+
+/** Why a promo code cannot be used now. */
+export type PromoCodeInvalidReason = 'unknown' | 'not_started' | 'expired' | 'used_up' | 'inactive';
+
+/** `details` of a `PROMO_CODE_INVALID` error (422). */
+export interface PromoCodeInvalidDetails {
+  reason: PromoCodeInvalidReason;
+}
+
+/** The discount an order carries: its code and the paise taken off before tax. */
+export interface OrderDiscount {
+  code: string;
+  amount: Amount;
 }
 
 // ── Health ────────────────────────────────────────────────────────────────
@@ -676,6 +771,8 @@ export interface Order {
   answers: Record<string, AnswerValue>;
   /** Who the invoice is made out to, as the order was created with it; null when it was not. */
   billing: OrderBilling | null;
+  /** The promo code the order used and the paise it took off before tax; null without one. */
+  discount: OrderDiscount | null;
   tickets: Ticket[];
 }
 
@@ -718,6 +815,8 @@ export interface OrderTaxLine extends OrderTaxAmounts {
   tax_inclusive: boolean;
   /** The SAC the line was taxed under; null when untaxed. */
   sac: string | null;
+  /** Paise a promo code took off the line, before tax (0 without one): `taxable_value` is after it. */
+  discount: Amount;
   taxable_value: Amount;
   /** taxable_value + tax: what the line costs the buyer. */
   total: Amount;
@@ -780,6 +879,8 @@ export interface CreateOrderParams {
   attendees?: AttendeeParams[];
   /** Answers to the event's order-scope questions, by question id. */
   answers?: Record<string, AnswerValue>;
+  /** One promo code (any case): its discount, and the hidden types it unlocks (422 `PROMO_CODE_INVALID` when unusable). */
+  promo_code?: string;
 }
 
 /** A buyer's invoice details: printed on the tax invoice's "billed to" (docs/gst.md#invoices-and-credit-notes). */
@@ -823,6 +924,8 @@ export interface Ticket {
   campaign: string | null;
   /** Its attendee's answers to ticket-scope questions, by question id. */
   answers: Record<string, AnswerValue>;
+  /** The promo code of the order that bought it; null without one. */
+  promo_code: string | null;
   /** The ticket page. */
   url: string;
   pdf_url: string;
@@ -1236,6 +1339,9 @@ export type AuditAction =
   | 'question.created'
   | 'question.updated'
   | 'question.deleted'
+  | 'promo_code.created'
+  | 'promo_code.updated'
+  | 'promo_code.deleted'
   | 'door_device.signed_in'
   | 'door_device.revoked'
   | 'api_key.created'
@@ -1285,6 +1391,7 @@ export interface AuditTarget {
     | 'checkin'
     | 'checkin_list'
     | 'question'
+    | 'promo_code'
     | 'door_device'
     | 'api_key'
     | 'webhook_endpoint'

@@ -28,7 +28,7 @@ const CASES: Array<[string, SupplyKind, TaxLineInput, { taxable_value: number; c
 describe('computeTax', () => {
   it.each(CASES)('prices %s', (_name, supply, input, expected) => {
     const b = computeTax({ supply, lines: [input], fee: null });
-    expect(b.lines).toEqual([expected]);
+    expect(b.lines).toEqual([{ ...expected, discount: 0 }]);
     expect(b).toMatchObject({ ...expected, tax: expected.cgst + expected.sgst + expected.igst, fee: null, supply });
   });
 

@@ -17,6 +17,7 @@ import { auditLogRoutes } from './http/routes/audit-logs.js';
 import { checkinRoutes } from './http/routes/checkins.js';
 import { checkinListRoutes } from './http/routes/checkin-lists.js';
 import { questionRoutes } from './http/routes/questions.js';
+import { promoCodeRoutes } from './http/routes/promo-codes.js';
 import { doorDeviceApiRoutes } from './http/routes/door-devices.js';
 import { eventsLogRoutes } from './http/routes/events-log.js';
 import { invoiceRoutes } from './http/routes/invoices.js';
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', checkinRoutes());
   app.route('/', checkinListRoutes());
   app.route('/', questionRoutes());
+  app.route('/', promoCodeRoutes());
   app.route('/', doorDeviceApiRoutes());
   app.route('/', eventsLogRoutes());
   app.route('/', auditLogRoutes());

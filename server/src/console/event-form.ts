@@ -42,6 +42,8 @@ export interface TicketTypeRow {
   price: string;
   capacity: string;
   max_per_order: string;
+  /** `on`: sold only with a promo code that unlocks it (docs/promo-codes.md). */
+  hidden: string;
   /** Existing types only: drop it (allowed while none are sold or held). */
   remove: string;
 }
@@ -61,7 +63,7 @@ export const NEW_TYPE_ROWS = 2;
 const MAX_TYPE_ROWS = 50;
 const TIMES = ['starts_at', 'ends_at', 'sales_start_at', 'sales_end_at', 'valid_from', 'valid_until'] as const;
 
-const blankRow = (): TicketTypeRow => ({ id: '', name: '', price: '', capacity: '', max_per_order: '', remove: '' });
+const blankRow = (): TicketTypeRow => ({ id: '', name: '', price: '', capacity: '', max_per_order: '', hidden: '', remove: '' });
 
 /**
  * A new event's form: Indian time, 100 seats, email codes on, one ticket type to fill in.
@@ -134,6 +136,7 @@ export function eventFormOf(event: EventDoc): EventForm {
         price: rupeesInput(t.price),
         capacity: t.capacity === null ? '' : String(t.capacity),
         max_per_order: String(t.max_per_order),
+        hidden: t.hidden ? 'on' : '',
         remove: '',
       })),
       ...Array.from({ length: NEW_TYPE_ROWS }, blankRow),
@@ -163,6 +166,7 @@ export function readEventForm(body: Record<string, string>): EventForm {
       price: field('price') ?? '',
       capacity: field('capacity') ?? '',
       max_per_order: field('max_per_order') ?? '',
+      hidden: field('hidden') === 'on' ? 'on' : '',
       remove: field('remove') === 'on' ? 'on' : '',
     });
   }
@@ -309,6 +313,8 @@ export function checkEventForm(form: EventForm, mode: 'create' | 'update'): Chec
       price: price ?? 0,
       capacity: capacity === undefined ? null : capacity,
       ...(maxPerOrder === undefined ? {} : { max_per_order: maxPerOrder }),
+      // The checkbox is the whole truth about the flag: unticked is visible.
+      hidden: row.hidden === 'on',
     });
   });
   if (types.length === 0 && !Object.keys(errors).some((f) => f.startsWith('ticket_types'))) fail('ticket_types.0.name', 'add at least one ticket type');

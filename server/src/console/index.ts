@@ -23,6 +23,7 @@ import { jobRoutes } from './routes/jobs.js';
 import { scannerRoutes } from './routes/scanner.js';
 import { checkinListConsoleRoutes } from './routes/checkin-lists.js';
 import { questionConsoleRoutes } from './routes/questions.js';
+import { promoCodeConsoleRoutes } from './routes/promo-codes.js';
 import { teamRoutes } from './routes/team.js';
 import { settingsRoutes } from './routes/settings.js';
 import { taxProfileRoutes } from './routes/tax-profile.js';
@@ -85,6 +86,7 @@ export function consoleRoutes() {
   router.route('/', scannerRoutes());
   router.route('/', checkinListConsoleRoutes());
   router.route('/', questionConsoleRoutes());
+  router.route('/', promoCodeConsoleRoutes());
   router.route('/', attendeeRoutes());
   router.route('/', orderRoutes());
   router.route('/', developerRoutes());

@@ -38,6 +38,9 @@ export const AUDIT_ACTIONS = [
   'question.created',
   'question.updated',
   'question.deleted',
+  'promo_code.created',
+  'promo_code.updated',
+  'promo_code.deleted',
   'door_device.signed_in',
   'door_device.revoked',
   'api_key.created',
@@ -89,6 +92,7 @@ export type AuditTargetType =
   | 'checkin'
   | 'checkin_list'
   | 'question'
+  | 'promo_code'
   | 'door_device'
   | 'api_key'
   | 'webhook_endpoint'

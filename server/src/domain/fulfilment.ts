@@ -22,6 +22,7 @@ import {
 } from './orders.js';
 import { EVENT_CANCELLED_REFUND_REASON } from './event-cancellation-run.js';
 import { createRefunds, type RefundDoc } from './refunds.js';
+import { givePromoBack } from './promo-codes.js';
 import type { TicketDoc, TicketService } from './tickets.js';
 import type { Outbox } from './ports.js';
 import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
@@ -403,6 +404,8 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     await domainEvents.recordOrder('order.refunded', order, await tickets.listForOrder(order._id));
     await tickets.voidForOrder(order);
     await uncountRefundedAmounts(order._id);
+    // A fully refunded order gives its promo code's use back (once: the flag on the order).
+    await givePromoBack(store, order);
     // A cancelled event's refund is told in its one cancellation notice (domain/event-cancellation.ts).
     if (order.source !== 'direct' && order.refund_reason !== EVENT_CANCELLED_REFUND_REASON) {
       const reason = order.refund_reason ?? 'refunded';

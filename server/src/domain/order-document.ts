@@ -22,6 +22,8 @@ export interface NewOrder {
   attendees?: OrderDoc['attendees'];
   /** Checkout only: answers to order-scope questions (default: none). */
   answers?: OrderDoc['answers'];
+  /** Checkout only: the promo code's discount (default: none). */
+  discount?: OrderDoc['discount'];
   clientSecretHash: string;
   expiresAt: Date;
   /** Whether the buyer must confirm their email with a code before paying. */
@@ -57,6 +59,7 @@ export function newOrderDocument(o: NewOrder): OrderDoc {
     currency: 'INR',
     buyer: o.buyer,
     tracking: o.tracking ?? null,
+    discount: o.discount ?? null,
     ...(o.billing ? { billing: o.billing } : {}),
     ...(o.attendees ? { attendees: o.attendees } : {}),
     ...(o.answers && Object.keys(o.answers).length > 0 ? { answers: o.answers } : {}),

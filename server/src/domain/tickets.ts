@@ -39,6 +39,8 @@ export interface TicketDoc {
    * from the ticket alone (domain/figures.ts). Absent without one.
    */
   campaign?: string;
+  /** The promo code the order used, copied at issue so the attendee list and its CSV show it. Absent without one. */
+  promo_code?: string;
   /** Its part of the order's tax and fee figures (`ticketMoney`); absent on orders without them. */
   money?: TicketMoney;
   status: TicketStatus;
@@ -191,6 +193,7 @@ export function createTicketService({
             holder: holderOf(order, index),
             ...answersOf(order, index),
             ...(order.tracking?.campaign ? { campaign: order.tracking.campaign } : {}),
+            ...(order.discount ? { promo_code: order.discount.code } : {}),
             ...(money[index] ? { money: money[index] } : {}),
             status: 'valid',
             code: await codes.sign(order.account, id, order.event),

@@ -36,6 +36,8 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   IDEMPOTENCY_IN_FLIGHT: 409,
   PAYLOAD_TOO_LARGE: 413,
   IDEMPOTENCY_MISMATCH: 422,
+  // The request is well formed; the code it names cannot be used (details.reason says why).
+  PROMO_CODE_INVALID: 422,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UPSTREAM_UNAVAILABLE: 503,

@@ -31,6 +31,11 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'PATCH /v1/events/{id}/checkin_lists/{list}': 'events:write',
   'DELETE /v1/events/{id}/checkin_lists/{list}': 'events:write',
   'GET /v1/events/{id}/checkin_lists/{list}/passes': 'attendees:read',
+  'GET /v1/events/{id}/promo_codes': 'events:read',
+  'POST /v1/events/{id}/promo_codes': 'events:write',
+  'GET /v1/events/{id}/promo_codes/{code_id}': 'events:read',
+  'POST /v1/events/{id}/promo_codes/{code_id}': 'events:write',
+  'DELETE /v1/events/{id}/promo_codes/{code_id}': 'events:write',
   // Door devices for key-based scanners (docs/door.md): a restricted key with checkins:write runs one.
   'POST /v1/events/{id}/door_devices': 'checkins:write',
   'GET /v1/events/{id}/door_devices/{device}/snapshot': 'checkins:write',
@@ -136,6 +141,10 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'POST /console/events/:id/questions/:question/edit': 'events:write',
   'POST /console/events/:id/questions/:question/move': 'events:write',
   'POST /console/events/:id/questions/:question/delete': 'events:write',
+  'GET /console/events/:id/promo-codes': 'events:read',
+  'POST /console/events/:id/promo-codes': 'events:write',
+  'POST /console/events/:id/promo-codes/:code': 'events:write',
+  'POST /console/events/:id/promo-codes/:code/deactivate': 'events:write',
   // Door devices (docs/door.md): whoever scans signs a phone in and syncs it; the list is read with attendees.
   'GET /console/events/:id/devices': 'attendees:read',
   'POST /console/events/:id/devices': 'checkins:write',

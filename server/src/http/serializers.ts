@@ -1,3 +1,5 @@
+import type { PromoCodeDoc } from '../domain/promo-codes.js';
+import { toPublicPromoJson } from './promo-code-json.js';
 import type {
   Invoice,
   OrderRefund,
@@ -112,6 +114,7 @@ export function toEventJson(doc: EventDoc): Event {
         tax_rate: t.tax_rate ?? null,
         tax_inclusive: t.tax_inclusive ?? true,
         sac: t.sac ?? DEFAULT_SAC,
+        hidden: t.hidden ?? false,
       };
     }),
     sales_start_at: isoOrNull(doc.sales_start_at),
@@ -134,9 +137,10 @@ export function toEventJson(doc: EventDoc): Event {
 
 /**
  * What a publishable key may see: no counters beyond availability, no origins, no account.
- * `holdsExpireAt` is when the oldest hold runs out (`inventory.earliestHoldExpiry`).
+ * `holdsExpireAt` is when the oldest hold runs out (`inventory.earliestHoldExpiry`). Hidden
+ * ticket types are left out unless `promo`, the code the buyer sent, unlocks them.
  */
-export function toPublicEventJson(doc: EventDoc, now: Date, holdsExpireAt: Date | null): PublicEvent {
+export function toPublicEventJson(doc: EventDoc, now: Date, holdsExpireAt: Date | null, promo: PromoCodeDoc | null = null): PublicEvent {
   return {
     id: doc._id,
     object: 'public_event',
@@ -149,16 +153,18 @@ export function toPublicEventJson(doc: EventDoc, now: Date, holdsExpireAt: Date 
     timezone: doc.timezone,
     currency: doc.currency,
     status: doc.status,
-    ticket_types: doc.ticket_types.map((t) => ({
-      id: t.id,
-      name: t.name,
-      price: t.price,
-      max_per_order: t.max_per_order,
-      available: typeAvailable(doc, t.id),
-      held: doc.inventory.types[t.id]?.held ?? 0,
-      tax_rate: t.tax_rate ?? null,
-      tax_inclusive: t.tax_inclusive ?? true,
-    })),
+    ticket_types: doc.ticket_types
+      .filter((t) => !t.hidden || promo?.unlocks.includes(t.id))
+      .map((t) => ({
+        id: t.id,
+        name: t.name,
+        price: t.price,
+        max_per_order: t.max_per_order,
+        available: typeAvailable(doc, t.id),
+        held: doc.inventory.types[t.id]?.held ?? 0,
+        tax_rate: t.tax_rate ?? null,
+        tax_inclusive: t.tax_inclusive ?? true,
+      })),
     venue_state: doc.venue_state ?? null,
     // An absorbed fee is the organizer's business, not the buyer's.
     convenience_fee: doc.convenience_fee?.paid_by === 'buyer' ? doc.convenience_fee : null,
@@ -172,6 +178,7 @@ export function toPublicEventJson(doc: EventDoc, now: Date, holdsExpireAt: Date 
     require_email_verification: doc.require_email_verification,
     attendee_details: doc.attendee_details ?? 'none',
     questions: activeQuestions(doc).map(toPublicQuestionJson),
+    promo: promo ? toPublicPromoJson(promo) : null,
   };
 }
 
@@ -193,6 +200,7 @@ export function toTicketJson(doc: TicketDoc, publicUrl: string): Ticket {
     checked_in_at: isoOrNull(doc.checked_in_at),
     campaign: doc.campaign ?? null,
     answers: doc.answers ?? {},
+    promo_code: doc.promo_code ?? null,
     ...ticketUrls(publicUrl, doc._id),
   };
 }
@@ -220,7 +228,7 @@ export function toOrderBreakdownJson(doc: OrderDoc): OrderBreakdown {
   if (!b) {
     const lines = doc.items.map((i) => {
       const value = i.quantity * i.unit_price;
-      return { ticket_type: i.ticket_type, tax_rate: null, tax_inclusive: true, sac: null, taxable_value: value, cgst: 0, sgst: 0, igst: 0, total: value };
+      return { ticket_type: i.ticket_type, tax_rate: null, tax_inclusive: true, sac: null, discount: 0, taxable_value: value, cgst: 0, sgst: 0, igst: 0, total: value };
     });
     return { supply: null, place_of_supply: null, lines, fee: null, taxable_value: doc.amount, cgst: 0, sgst: 0, igst: 0, tax: 0, fees: 0, total: doc.amount };
   }
@@ -235,6 +243,8 @@ export function toOrderBreakdownJson(doc: OrderDoc): OrderBreakdown {
         tax_inclusive: tax?.tax_inclusive ?? true,
         sac: tax?.sac ?? null,
         ...l,
+        // Orders from before promo codes stored no discount.
+        discount: l.discount ?? 0,
       };
     }),
     fee: b.fee ? { ...b.fee, tax_rate: b.fee_tax_rate } : null,
@@ -287,6 +297,7 @@ export function toOrderJson(doc: OrderDoc, tickets: readonly TicketDoc[], public
     tracking: doc.tracking ?? null,
     answers: doc.answers ?? {},
     billing: doc.billing ? { company: doc.billing.company, address: doc.billing.address, gstin: doc.billing.gstin } : null,
+    discount: doc.discount ? { code: doc.discount.code, amount: doc.discount.amount } : null,
     tickets: tickets.map((t) => toTicketJson(t, publicUrl)),
   };
 }

@@ -12,6 +12,7 @@ export type IdPrefix =
   | 'tkt'
   | 'chk'
   | 'chl'
+  | 'pc'
   | 'whe'
   | 'we'
   | 'whd'

@@ -46,6 +46,23 @@ async function createInConsole(browser: ConsoleBrowser, overrides: Record<string
 }
 
 describe('creating an event', () => {
+  it('hides a ticket type whose Hidden box is ticked, and shows it again when unticked', async () => {
+    const { t, browser, sk } = await consoleWithOrganizer();
+    const id = await createInConsole(browser, { 'ticket_types.1.hidden': 'on' });
+    const types = () => t.call('GET', `/v1/events/${id}`, { key: sk }).then((r) => r.body.ticket_types.map((tt: { hidden: boolean }) => tt.hidden));
+    expect(await types()).toEqual([false, true]);
+    const form = await browser.get(`/console/events/${id}/edit`);
+    expect(form.text).toMatch(/name="ticket_types\.1\.hidden"[^>]*checked/);
+    const api = (await t.call('GET', `/v1/events/${id}`, { key: sk })).body;
+    const edit = await browser.post(`/console/events/${id}/edit`, {
+      ...eventForm(),
+      'ticket_types.0.id': api.ticket_types[0].id,
+      'ticket_types.1.id': api.ticket_types[1].id,
+    });
+    expect(edit.status, visibleText(edit.text).slice(0, 400)).toBe(303);
+    expect(await types()).toEqual([false, false]);
+  });
+
   it('turns the form into exactly the event the API would create', async () => {
     const { t, browser, sk } = await consoleWithOrganizer();
     const id = await createInConsole(browser);

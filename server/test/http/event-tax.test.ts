@@ -93,7 +93,7 @@ describe('orders carry their tax and fee figures', () => {
       total: 184_604,
     });
     expect(order.breakdown.lines).toEqual([
-      { ticket_type: general, tax_rate: 18, tax_inclusive: false, sac: '9996', taxable_value: 149_700, cgst: 13_473, sgst: 13_473, igst: 0, total: 176_646 },
+      { ticket_type: general, tax_rate: 18, tax_inclusive: false, sac: '9996', discount: 0, taxable_value: 149_700, cgst: 13_473, sgst: 13_473, igst: 0, total: 176_646 },
     ]);
     expect(order.amount).toBe(184_604);
   });
@@ -132,7 +132,7 @@ describe('orders carry their tax and fee figures', () => {
     expect(order.breakdown).toEqual({
       supply: null,
       place_of_supply: null,
-      lines: [{ ticket_type: general, tax_rate: null, tax_inclusive: true, sac: null, taxable_value: 99_800, cgst: 0, sgst: 0, igst: 0, total: 99_800 }],
+      lines: [{ ticket_type: general, tax_rate: null, tax_inclusive: true, sac: null, discount: 0, taxable_value: 99_800, cgst: 0, sgst: 0, igst: 0, total: 99_800 }],
       fee: null,
       taxable_value: 99_800,
       cgst: 0,

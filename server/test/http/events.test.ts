@@ -79,6 +79,7 @@ describe('events (happy)', () => {
         tax_rate: null,
         tax_inclusive: true,
         sac: '9996',
+        hidden: false,
       },
       {
         id: expect.stringMatching(/^tt_/),
@@ -92,6 +93,7 @@ describe('events (happy)', () => {
         tax_rate: null,
         tax_inclusive: true,
         sac: '9996',
+        hidden: false,
       },
     ]);
   });

@@ -74,6 +74,8 @@ describe('operations endpoints', () => {
         '/v1/events/{id}/door_devices',
         '/v1/events/{id}/door_devices/{device}/snapshot',
         '/v1/events/{id}/door_devices/{device}/sync',
+        '/v1/events/{id}/promo_codes',
+        '/v1/events/{id}/promo_codes/{code_id}',
         '/v1/events/{id}/stats',
         '/v1/events/{id}/verification-key',
         '/v1/events_log',

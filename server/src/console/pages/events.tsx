@@ -141,6 +141,7 @@ const TypeRow: FC<{ row: TicketTypeRow; index: number; errors: FieldErrors; sold
         <Field name={name('capacity')} label="Seats" value={row.capacity} errors={errors} inputmode="numeric" placeholder="shared" />
         <Field name={name('max_per_order')} label="Most per order" value={row.max_per_order} errors={errors} inputmode="numeric" placeholder="10" />
       </div>
+      <Checkbox name={name('hidden')} label="Hidden: sold only with a promo code that unlocks it" checked={row.hidden === 'on'} />
       {row.id ? (
         sold > 0 ? (
           <p class="hint">{count(sold)} sold or held: this type can be renamed or repriced, not removed.</p>
@@ -537,7 +538,8 @@ export const EventPage: FC<EventPageProps> = ({ user, event, stats, scans, embed
           <section class="card" aria-labelledby="scans-h">
             <h2 id="scans-h">Latest scans</h2>
             <p class="small">
-              <a href={`${base}/checkin-lists`}>Check-in lists</a>: doors with their own admission, re-entry, and who is inside now.
+              <a href={`${base}/checkin-lists`}>Check-in lists</a>: doors with their own admission, re-entry, and who is inside now. <a href={`${base}/promo-codes`}>Promo codes</a>
+              : discounts, and hidden ticket types they unlock.
             </p>
             <p class="small">
               <a href={`${base}/questions`}>Questions</a>: what checkout asks once per order or of each attendee.

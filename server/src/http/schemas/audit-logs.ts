@@ -26,6 +26,7 @@ export const AuditLogEntrySchema = z
         'checkin',
         'checkin_list',
         'question',
+        'promo_code',
         'door_device',
         'api_key',
         'webhook_endpoint',

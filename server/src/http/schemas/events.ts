@@ -16,6 +16,7 @@ import { PublicQuestionSchema } from './questions.js';
 
 const attendeeDetails = z.enum(['none', 'name', 'name_email']);
 import { EventCancellationSchema } from './event-cancellation.js';
+import { PublicPromoSchema } from './promo-codes.js';
 
 const capacity = z.number().int('must be a whole number').min(1, 'must be at least 1').max(1_000_000, 'must be at most 1,000,000');
 
@@ -58,6 +59,7 @@ const TicketTypeParamsSchema = z
       .regex(/^99\d{2}(\d{2})?(\d{2})?$/, 'must be a SAC: 4, 6 or 8 digits beginning 99')
       .optional()
       .openapi({ description: 'Services Accounting Code; default 9996.', example: '9996' }),
+    hidden: z.boolean().optional().openapi({ description: 'Default false. A hidden type is shown and sold only with a promo code that unlocks it.' }),
   })
   .openapi('TicketTypeParams');
 
@@ -128,6 +130,7 @@ export const TicketTypeSchema = z
     tax_rate: taxRate.nullable(),
     tax_inclusive: z.boolean(),
     sac: z.string(),
+    hidden: z.boolean(),
   })
   .openapi('TicketType');
 
@@ -206,6 +209,7 @@ export const PublicEventSchema = z
     require_email_verification: z.boolean(),
     attendee_details: attendeeDetails,
     questions: z.array(PublicQuestionSchema).openapi({ description: 'The questions checkout asks, by position.' }),
+    promo: PublicPromoSchema.nullable().openapi({ description: 'The promo code sent as `?promo_code=`; null when none was sent.' }),
   })
   .openapi('PublicEvent');
 

@@ -14,6 +14,7 @@ import {
 } from '@trendy-tickets/sdk';
 import { amount, type Exact, phone, text, timestampOut } from './common.js';
 import { AnswersOutSchema, AnswersSchema, AttendeeParamsSchema } from './questions.js';
+import { promoCodeText } from './promo-codes.js';
 
 const id = (example: string) => z.string().min(1).max(64).openapi({ example });
 const clientSecret = z.string().max(200).optional().openapi({ description: 'Required with a publishable key: the `client_secret` the order was created with.' });
@@ -64,6 +65,9 @@ export const CreateOrderBody = z
       .optional()
       .openapi({ description: 'One per ticket, in the order of `items`: each ticket’s holder and answers to ticket-scope questions (docs/attendee-details.md).' }),
     answers: AnswersSchema.optional().openapi({ description: 'Answers to the event’s order-scope questions, by question id.' }),
+    promo_code: promoCodeText.optional().openapi({
+      description: 'One promo code, in any case: its discount, and the hidden ticket types it unlocks. 422 `PROMO_CODE_INVALID` (with `details.reason`) when it cannot be used.',
+    }),
   })
   .openapi('CreateOrderParams');
 
@@ -137,6 +141,7 @@ export const TicketSchema = z
     checked_in_at: timestampOut.nullable(),
     campaign: z.string().nullable().openapi({ description: 'The `tracking.campaign` of the order that bought it.' }),
     answers: AnswersOutSchema.openapi({ description: 'Its attendee’s answers to ticket-scope questions, by question id.' }),
+    promo_code: z.string().nullable().openapi({ description: 'The promo code of the order that bought it.' }),
     url: z.string(),
     pdf_url: z.string(),
   })
@@ -172,6 +177,7 @@ const OrderBreakdownSchema = z
         tax_rate: taxRateOut,
         tax_inclusive: z.boolean(),
         sac: z.string().nullable(),
+        discount: z.number().int().openapi({ description: 'Paise a promo code took off the line before tax; `taxable_value` is after it.' }),
         taxable_value: z.number().int(),
         ...taxAmounts,
         total: z.number().int(),
@@ -239,6 +245,10 @@ export const OrderSchema = z
       .object({ company: z.string().nullable(), address: z.string().nullable(), gstin: z.string().nullable() })
       .nullable()
       .openapi({ description: 'Who the tax invoice is made out to, as the order was created with it (trimmed, the GSTIN upper-case); null when it was not.' }),
+    discount: z
+      .object({ code: z.string(), amount: z.number().int() })
+      .nullable()
+      .openapi({ description: 'The promo code the order used and the paise it took off before tax; null without one.' }),
     tickets: z.array(TicketSchema),
   })
   .openapi('Order');
