@@ -42,6 +42,7 @@ export type ErrorCode =
   | 'IDEMPOTENCY_IN_FLIGHT'
   | 'RATE_LIMITED'
   | 'UPSTREAM_UNAVAILABLE'
+  | 'PROMO_CODE_INVALID'
   | 'INTERNAL';
 
 /** One problem with one request field. */
@@ -60,6 +61,17 @@ export interface OtpInvalidDetails {
   attempts_left: number;
   reason: 'wrong_code' | 'locked';
 }
+
+/** Why a promo code cannot be used now: unknown to the event, not started, expired, used up, or switched off. */
+export type PromoCodeInvalidReason = 'unknown' | 'not_started' | 'expired' | 'used_up' | 'inactive';
+
+/**
+ * `details` of a `PROMO_CODE_INVALID` error (422 from `GET /v1/public/events/{id}?promo_code=…`
+ * and `POST /v1/orders`). A type rather than an interface, so `err.details as PromoCodeInvalidDetails` compiles.
+ */
+export type PromoCodeInvalidDetails = {
+  reason: PromoCodeInvalidReason;
+};
 
 /**
  * Why Razorpay did not refund: `insufficient_balance` (the account's balance is below the
@@ -467,6 +479,20 @@ export interface PublicEvent {
   sales_end_at: Timestamp | null;
   open_amount: OpenAmount | null;
   require_email_verification: boolean;
+  /** The promo code the view was asked with (`?promo_code=`), once it applies; null without one. */
+  promo: PublicEventPromo | null;
+}
+
+/**
+ * A promo code applied to the public view: `percent` takes `value` per cent off, `fixed` takes
+ * `value` paise off; `ticket_types` are the types it applies to (null: all). Hidden types the
+ * code unlocks are in the view's `ticket_types`.
+ */
+export interface PublicEventPromo {
+  code: string;
+  kind: 'percent' | 'fixed';
+  value: number;
+  ticket_types: string[] | null;
 }
 
 // ── Health ────────────────────────────────────────────────────────────────
@@ -556,7 +582,15 @@ export interface Order {
   refunded_amount: Amount;
   /** The campaign the buyer came from, as the checkout sent it; null when it sent none. */
   tracking: OrderTracking | null;
+  /** What the promo code the order was made with took off, in paise; null without one. */
+  discount: OrderDiscount | null;
   tickets: Ticket[];
+}
+
+/** The promo code an order was made with and the paise it took off. */
+export interface OrderDiscount {
+  code: string;
+  amount: Amount;
 }
 
 /** One refund of an order, as `refunds` lists it. */
@@ -649,6 +683,8 @@ export interface CreateOrderParams {
   tracking?: OrderTracking;
   /** Who the invoice is made out to, when the buyer wants a GST invoice for a business (each field optional). */
   billing?: OrderBillingParams | null;
+  /** A promo code (422 `PROMO_CODE_INVALID` with `details.reason` when it cannot be used). */
+  promo_code?: string;
 }
 
 /** A buyer's invoice details: printed on the tax invoice's "billed to" (docs/gst.md#invoices-and-credit-notes). */

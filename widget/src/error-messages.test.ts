@@ -33,6 +33,7 @@ const EVERY_CODE: Record<ErrorCode | ClientErrorCode, true> = {
   IDEMPOTENCY_IN_FLIGHT: true,
   RATE_LIMITED: true,
   UPSTREAM_UNAVAILABLE: true,
+  PROMO_CODE_INVALID: true,
   INTERNAL: true,
   NETWORK_ERROR: true,
   PAYMENT_FAILED: true,

@@ -80,6 +80,7 @@ const en = {
   PAYMENT_VERIFICATION_FAILED: 'We could not confirm the payment. If you were charged, your tickets will follow by email.',
   GATEWAY_UNAVAILABLE: 'The payment window did not load.',
   UPSTREAM_UNAVAILABLE: 'Payments are not answering right now.',
+  PROMO_CODE_INVALID: 'That code can no longer be used. Remove it or try another.',
   SETUP: 'Tickets cannot be sold here. Please tell the site owner.',
   VALIDATION_FAILED: 'Please correct the marked fields.',
   PAYLOAD_TOO_LARGE: 'Your details are too long. Shorten them and try again.',

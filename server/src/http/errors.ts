@@ -36,6 +36,8 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   IDEMPOTENCY_IN_FLIGHT: 409,
   PAYLOAD_TOO_LARGE: 413,
   IDEMPOTENCY_MISMATCH: 422,
+  // The code is well formed but cannot be used now (`details.reason` says why).
+  PROMO_CODE_INVALID: 422,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UPSTREAM_UNAVAILABLE: 503,

@@ -150,6 +150,7 @@ export function toPublicEventJson(doc: EventDoc, now: Date, holdsExpireAt: Date 
     sales_end_at: isoOrNull(doc.sales_end_at),
     open_amount: doc.open_amount,
     require_email_verification: doc.require_email_verification,
+    promo: null,
   };
 }
 
@@ -262,6 +263,7 @@ export function toOrderJson(doc: OrderDoc, tickets: readonly TicketDoc[], public
       .map((r) => ({ id: r.id, tickets: [...r.tickets], ...toOrderRefundJson(r) })),
     refunded_amount: reservedRefunds(doc),
     tracking: doc.tracking ?? null,
+    discount: null,
     tickets: tickets.map((t) => toTicketJson(t, publicUrl)),
   };
 }

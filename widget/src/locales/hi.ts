@@ -81,6 +81,7 @@ export const hi: Record<Key, string> = {
   PAYMENT_VERIFICATION_FAILED: 'भुगतान की पुष्टि नहीं हो सकी। पैसे कटे हैं तो टिकट ईमेल से आएँगे।',
   GATEWAY_UNAVAILABLE: 'भुगतान विंडो नहीं खुली।',
   UPSTREAM_UNAVAILABLE: 'भुगतान सेवा अभी जवाब नहीं दे रही।',
+  PROMO_CODE_INVALID: 'यह कोड अब इस्तेमाल नहीं हो सकता। इसे हटाएँ या कोई दूसरा आज़माएँ।',
   SETUP: 'यहाँ टिकट नहीं बिक सकते। साइट के मालिक को बताएँ।',
   VALIDATION_FAILED: 'चिह्नित जानकारी ठीक करें।',
   PAYLOAD_TOO_LARGE: 'आपकी जानकारी बहुत लंबी है। उसे छोटा करके फिर कोशिश करें।',

@@ -158,6 +158,17 @@ export const EventSchema = z
 
 export const EventListSchema = listOf(EventSchema, 'EventList');
 
+/** `GET /v1/public/events/{id}`'s query: a promo code to apply (and the hidden types it unlocks). */
+export const PublicEventQuery = z.object({
+  promo_code: z
+    .string()
+    .trim()
+    .min(1)
+    .max(50)
+    .optional()
+    .openapi({ param: { name: 'promo_code', in: 'query' }, example: 'DIWALI20' }),
+});
+
 export const PublicEventSchema = z
   .object({
     id: z.string(),
@@ -195,6 +206,10 @@ export const PublicEventSchema = z
     sales_end_at: timestampOut.nullable(),
     open_amount: z.object({ min: z.number().int(), max: z.number().int() }).nullable(),
     require_email_verification: z.boolean(),
+    promo: z
+      .object({ code: z.string(), kind: z.enum(['percent', 'fixed']), value: z.number().int(), ticket_types: z.array(z.string()).nullable() })
+      .nullable()
+      .openapi({ description: 'The promo code the view was asked with, once it applies; null without one.' }),
   })
   .openapi('PublicEvent');
 

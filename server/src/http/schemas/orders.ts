@@ -57,6 +57,7 @@ export const CreateOrderBody = z
         description:
           'Who the tax invoice is made out to, for a buyer who wants one for a business: a company name, a billing address and a GSTIN, each optional. A GSTIN must pass its check character (400 `VALIDATION_FAILED` on `billing.gstin`). See docs/gst.md#invoices-and-credit-notes.',
       }),
+    promo_code: text(50).optional().openapi({ description: 'A promo code; 422 `PROMO_CODE_INVALID` with `details.reason` when it cannot be used.' }),
   })
   .openapi('CreateOrderParams');
 
@@ -226,6 +227,10 @@ export const OrderSchema = z
       .object({ source: z.string().optional(), medium: z.string().optional(), campaign: z.string().optional(), term: z.string().optional(), content: z.string().optional() })
       .nullable()
       .openapi({ description: 'The campaign the buyer came from, as sent when the order was created; null when none was.' }),
+    discount: z
+      .object({ code: z.string(), amount: z.number().int() })
+      .nullable()
+      .openapi({ description: 'What the promo code the order was made with took off, in paise; null without one.' }),
     tickets: z.array(TicketSchema),
   })
   .openapi('Order');
