@@ -38,6 +38,7 @@ const EVERY_CODE: Record<ErrorCode | ClientErrorCode, true> = {
   NETWORK_ERROR: true,
   PAYMENT_FAILED: true,
   GATEWAY_UNAVAILABLE: true,
+  PART_UNAVAILABLE: true,
 };
 const codes = Object.keys(EVERY_CODE) as Array<keyof typeof EVERY_CODE>;
 

@@ -39,6 +39,7 @@ export const ERROR_MESSAGES: Readonly<Record<CheckoutErrorCode, Key>> = {
   NETWORK_ERROR: 'NETWORK_ERROR',
   PAYMENT_FAILED: 'PAYMENT_FAILED',
   GATEWAY_UNAVAILABLE: 'GATEWAY_UNAVAILABLE',
+  PART_UNAVAILABLE: 'PART_UNAVAILABLE',
 };
 
 /**
@@ -55,6 +56,7 @@ export function errorMessage(code: CheckoutErrorCode): Key {
 export const RETRYABLE: readonly CheckoutErrorCode[] = [
   'NETWORK_ERROR',
   'GATEWAY_UNAVAILABLE',
+  'PART_UNAVAILABLE',
   'UPSTREAM_UNAVAILABLE',
   'PAYMENT_VERIFICATION_FAILED',
   'RATE_LIMITED',
