@@ -394,9 +394,13 @@ export class CheckoutFlow {
     this.#set({ problem });
   }
 
-  /** Shows a failure of the element's own (a part of the checkout that did not load) as the flow's are shown. */
+  /**
+   * Shows a failure of the element's own (a part of the checkout that did not load) as the
+   * flow's are shown; `null` takes it away again (its Try again is under way).
+   */
   report(err: unknown, retry?: () => void): void {
-    this.#fail(err, retry);
+    if (err) this.#fail(err, retry);
+    else this.#set({ problem: null });
   }
 
   /** Moves to the step the order's state calls for. */

@@ -348,7 +348,11 @@ export class TtsCheckout extends BaseElement {
     });
     return this.#extras.catch((err: unknown) => {
       this.#extras = undefined;
-      if (report) this.#flow.report(new CheckoutError('PART_UNAVAILABLE', String(err)), () => void this.#loadExtras(true));
+      if (report)
+        this.#flow.report(new CheckoutError('PART_UNAVAILABLE', String(err)), () => {
+          this.#flow.report(null);
+          void this.#loadExtras(true);
+        });
       throw err;
     });
   }
