@@ -6,6 +6,7 @@ import { AuditLogsResource } from './resources/audit-logs.js';
 import { InvoicesResource } from './resources/invoices.js';
 import { CheckinsResource } from './resources/checkins.js';
 import { CheckinListsResource } from './resources/checkin-lists.js';
+import { PromoCodesResource } from './resources/promo-codes.js';
 import { DoorDevicesResource } from './resources/door-devices.js';
 import { EventsResource } from './resources/events.js';
 import { EventsLogResource } from './resources/events-log.js';
@@ -101,6 +102,8 @@ export class TrendyTickets {
   readonly checkins: CheckinsResource;
   /** An event's check-in lists: doors with their own admission, and re-entry. */
   readonly checkinLists: CheckinListsResource;
+  /** An event's promo codes: discounts, and the hidden ticket types they unlock. */
+  readonly promoCodes: PromoCodesResource;
   readonly doorDevices: DoorDevicesResource;
   /** Test mode's stand-in for Razorpay Checkout. */
   readonly testGateway: TestGatewayResource;
@@ -141,6 +144,7 @@ export class TrendyTickets {
     this.tickets = new TicketsResource(this);
     this.checkins = new CheckinsResource(this);
     this.checkinLists = new CheckinListsResource(this);
+    this.promoCodes = new PromoCodesResource(this);
     this.doorDevices = new DoorDevicesResource(this);
     this.testGateway = new TestGatewayResource(this);
     this.webhookEndpoints = new WebhookEndpointsResource(this);

@@ -44,6 +44,7 @@ export {
   type FeeInput,
   type TaxAmounts,
   type TaxedLine,
+  type TicketLine,
   type TaxBreakdown,
 } from './tax.js';
 export { GST_STATES, GST_STATE_CODES, gstState, type GstState } from './gst-states.js';
@@ -58,6 +59,7 @@ export { OrdersResource } from './resources/orders.js';
 export { TicketsResource } from './resources/tickets.js';
 export { CheckinsResource } from './resources/checkins.js';
 export { CheckinListsResource } from './resources/checkin-lists.js';
+export { PromoCodesResource } from './resources/promo-codes.js';
 export { DoorDevicesResource } from './resources/door-devices.js';
 export { TestGatewayResource } from './resources/test-gateway.js';
 export { WebhookEndpointsResource } from './resources/webhook-endpoints.js';

@@ -24,6 +24,12 @@ export interface TaxLineInput {
   rate: TaxRate | null;
   /** True when `unit_price` already includes the tax; false when tax is added on top. */
   inclusive: boolean;
+  /**
+   * A promo code's discount: `each` paise off each of `quantity` tickets of the line (at most
+   * the line's quantity, `each` at most the price). It comes off before tax: off the taxable
+   * value of an exclusive price, off the tax-inclusive amount of an inclusive one.
+   */
+  discount?: { each: number; quantity: number };
 }
 
 /** The convenience fee of an event: per ticket, a percentage of the price and/or a fixed amount. */
@@ -53,10 +59,16 @@ export interface TaxedLine extends TaxAmounts {
   total: number;
 }
 
+/** A priced ticket line: a {@link TaxedLine} and the discount taken off it before tax. */
+export interface TicketLine extends TaxedLine {
+  /** Paise a promo code took off the line before tax (0 without one). */
+  discount: number;
+}
+
 /** What an order comes to. Every figure is paise, and `total` is what the buyer is charged. */
 export interface TaxBreakdown extends TaxAmounts {
   supply: SupplyKind;
-  lines: TaxedLine[];
+  lines: TicketLine[];
   /** The convenience fee and its tax; null when the event has none. */
   fee: (TaxedLine & { paid_by: 'buyer' | 'organizer' }) | null;
   /** The tickets' taxable value, plus the fee's when the buyer pays it. */
@@ -108,6 +120,23 @@ export function feeForLine(fee: Pick<FeeInput, 'percent_bp' | 'fixed'>, line: Pi
   return line.quantity * (fee.fixed + divideHalfUp(line.unit_price * fee.percent_bp, 10_000));
 }
 
+/** Paise a line's discount takes off it. */
+function lineDiscount(line: TaxLineInput): number {
+  return line.discount ? line.discount.each * line.discount.quantity : 0;
+}
+
+/**
+ * A line as the fee sees it: the discounted tickets at their price after the discount, the rest
+ * at the price. So the fee follows what each ticket costs, and a ticket made free carries none.
+ */
+function discountedParts(line: TaxLineInput): Array<Pick<TaxLineInput, 'unit_price' | 'quantity'>> {
+  if (!line.discount || line.discount.quantity === 0) return [line];
+  return [
+    { unit_price: line.unit_price - line.discount.each, quantity: line.discount.quantity },
+    { unit_price: line.unit_price, quantity: line.quantity - line.discount.quantity },
+  ];
+}
+
 /**
  * Prices an order's lines with GST and the convenience fee. Tax is rounded once per line (a
  * ticket type and its quantity), half up to the paisa; the fee is one line of its own.
@@ -118,8 +147,11 @@ export function feeForLine(fee: Pick<FeeInput, 'percent_bp' | 'fixed'>, line: Pi
  * b.total; // 236_000
  */
 export function computeTax(input: { supply: SupplyKind; lines: readonly TaxLineInput[]; fee: FeeInput | null }): TaxBreakdown {
-  const lines = input.lines.map((l) => taxAmount(l.unit_price * l.quantity, l.rate, l.inclusive, input.supply));
-  const feeAmount = input.fee ? input.lines.reduce((sum, l) => sum + feeForLine(input.fee as FeeInput, l), 0) : 0;
+  const lines = input.lines.map((l) => {
+    const discount = lineDiscount(l);
+    return { ...taxAmount(l.unit_price * l.quantity - discount, l.rate, l.inclusive, input.supply), discount };
+  });
+  const feeAmount = input.fee ? input.lines.reduce((sum, l) => sum + discountedParts(l).reduce((s, part) => s + feeForLine(input.fee as FeeInput, part), 0), 0) : 0;
   const fee = input.fee && feeAmount > 0 ? { paid_by: input.fee.paid_by, ...taxAmount(feeAmount, input.fee.rate, false, input.supply) } : null;
   const charged = fee?.paid_by === 'buyer' ? [...lines, fee] : lines;
   const sum = (key: keyof TaxedLine) => charged.reduce((s, l) => s + l[key], 0);

@@ -36,13 +36,13 @@ export type ErrorCode =
   | 'PAYMENT_ACCOUNT_REQUIRED'
   | 'ORDER_NOT_PAYABLE'
   | 'HOLD_EXPIRED'
+  | 'PROMO_CODE_INVALID'
   | 'REFUND_FAILED'
   | 'REFUND_EXCEEDS_REMAINING'
   | 'IDEMPOTENCY_MISMATCH'
   | 'IDEMPOTENCY_IN_FLIGHT'
   | 'RATE_LIMITED'
   | 'UPSTREAM_UNAVAILABLE'
-  | 'PROMO_CODE_INVALID'
   | 'INTERNAL';
 
 /** One problem with one request field. */
@@ -61,17 +61,6 @@ export interface OtpInvalidDetails {
   attempts_left: number;
   reason: 'wrong_code' | 'locked';
 }
-
-/** Why a promo code cannot be used now: unknown to the event, not started, expired, used up, or switched off. */
-export type PromoCodeInvalidReason = 'unknown' | 'not_started' | 'expired' | 'used_up' | 'inactive';
-
-/**
- * `details` of a `PROMO_CODE_INVALID` error (422 from `GET /v1/public/events/{id}?promo_code=…`
- * and `POST /v1/orders`). A type rather than an interface, so `err.details as PromoCodeInvalidDetails` compiles.
- */
-export type PromoCodeInvalidDetails = {
-  reason: PromoCodeInvalidReason;
-};
 
 /**
  * Why Razorpay did not refund: `insufficient_balance` (the account's balance is below the
@@ -347,6 +336,8 @@ export interface TicketType {
   tax_inclusive: boolean;
   /** Services Accounting Code printed on invoices; default `9996`. */
   sac: string;
+  /** Left out of the public event, and not sold, unless a promo code that `unlocks` it is given. */
+  hidden: boolean;
 }
 
 /**
@@ -415,6 +406,8 @@ export interface TicketTypeParams {
   tax_inclusive?: boolean;
   /** Four to eight digits beginning 99; default `9996`. */
   sac?: string;
+  /** Sold only with a promo code that unlocks it (default false). */
+  hidden?: boolean;
 }
 
 export interface ConvenienceFeeParams {
@@ -479,20 +472,96 @@ export interface PublicEvent {
   sales_end_at: Timestamp | null;
   open_amount: OpenAmount | null;
   require_email_verification: boolean;
-  /** The promo code the view was asked with (`?promo_code=`), once it applies; null without one. */
-  promo: PublicEventPromo | null;
+  /** The promo code sent as `?promo_code=`, as buyers may see it; null when none was sent. */
+  promo: PublicPromo | null;
+}
+
+// ── Promo codes ───────────────────────────────────────────────────────────
+
+/** How a promo code takes money off: `percent` of each discounted ticket, or `fixed` paise off each. */
+export type PromoKind = 'percent' | 'fixed';
+
+/** What `GET /v1/public/events/{id}` takes. */
+export interface PublicEventParams {
+  /** A promo code (any case): the answer then includes the hidden types it unlocks, and `promo` (422 `PROMO_CODE_INVALID` when unusable). */
+  promo_code?: string;
+}
+
+/** A promo code as a buyer may see it on the public event. */
+export interface PublicPromo {
+  /** As the organizer wrote it (codes match whatever the case typed). */
+  code: string;
+  kind: PromoKind;
+  /** Percent 1–100 for `percent`; paise off each ticket for `fixed`. */
+  value: number;
+  /** Ticket type ids it discounts; null for every type. */
+  ticket_types: string[] | null;
 }
 
 /**
- * A promo code applied to the public view: `percent` takes `value` per cent off, `fixed` takes
- * `value` paise off; `ticket_types` are the types it applies to (null: all). Hidden types the
- * code unlocks are in the view's `ticket_types`.
+ * A promo code of one event (`pc_…`, docs/promo-codes.md): a discount on some or all ticket
+ * types, and the hidden types it makes visible and sellable.
  */
-export interface PublicEventPromo {
+export interface PromoCode {
+  id: string;
+  object: 'promo_code';
+  event: string;
+  livemode: boolean;
+  /** 1–40 letters, digits, `-` and `_`; matched whatever the case, unique per event whatever the case. */
   code: string;
-  kind: 'percent' | 'fixed';
+  kind: PromoKind;
+  /** Percent 1–100 (whole) for `percent`; paise off each ticket (at least 100) for `fixed`. */
   value: number;
+  /** Ticket type ids it discounts; null for every type. */
   ticket_types: string[] | null;
+  /** Hidden ticket type ids it makes visible and sellable. */
+  unlocks: string[];
+  /** Orders that may use it; null for no limit. */
+  max_uses: number | null;
+  /** Tickets discounted in one order; null for all of them. */
+  max_per_order: number | null;
+  starts_at: Timestamp | null;
+  ends_at: Timestamp | null;
+  active: boolean;
+  /** Orders holding a redemption: unpaid ones still holding seats, and paid ones not fully refunded. */
+  uses: number;
+  created_at: Timestamp;
+}
+
+export interface CreatePromoCodeParams {
+  code: string;
+  kind: PromoKind;
+  value: number;
+  ticket_types?: string[] | null;
+  unlocks?: string[];
+  max_uses?: number | null;
+  max_per_order?: number | null;
+  starts_at?: Timestamp | null;
+  ends_at?: Timestamp | null;
+  /** Default true. */
+  active?: boolean;
+}
+
+export type UpdatePromoCodeParams = Partial<CreatePromoCodeParams>;
+
+export interface DeletedPromoCode {
+  id: string;
+  object: 'promo_code';
+  deleted: true;
+}
+
+/** Why a promo code cannot be used now. */
+export type PromoCodeInvalidReason = 'unknown' | 'not_started' | 'expired' | 'used_up' | 'inactive';
+
+/** `details` of a `PROMO_CODE_INVALID` error (422). */
+export interface PromoCodeInvalidDetails {
+  reason: PromoCodeInvalidReason;
+}
+
+/** The discount an order carries: its code and the paise taken off before tax. */
+export interface OrderDiscount {
+  code: string;
+  amount: Amount;
 }
 
 // ── Health ────────────────────────────────────────────────────────────────
@@ -582,15 +651,9 @@ export interface Order {
   refunded_amount: Amount;
   /** The campaign the buyer came from, as the checkout sent it; null when it sent none. */
   tracking: OrderTracking | null;
-  /** What the promo code the order was made with took off, in paise; null without one. */
+  /** The promo code the order used and the paise it took off before tax; null without one. */
   discount: OrderDiscount | null;
   tickets: Ticket[];
-}
-
-/** The promo code an order was made with and the paise it took off. */
-export interface OrderDiscount {
-  code: string;
-  amount: Amount;
 }
 
 /** One refund of an order, as `refunds` lists it. */
@@ -625,6 +688,8 @@ export interface OrderTaxLine extends OrderTaxAmounts {
   tax_inclusive: boolean;
   /** The SAC the line was taxed under; null when untaxed. */
   sac: string | null;
+  /** Paise a promo code took off the line, before tax (0 without one): `taxable_value` is after it. */
+  discount: Amount;
   taxable_value: Amount;
   /** taxable_value + tax: what the line costs the buyer. */
   total: Amount;
@@ -683,7 +748,7 @@ export interface CreateOrderParams {
   tracking?: OrderTracking;
   /** Who the invoice is made out to, when the buyer wants a GST invoice for a business (each field optional). */
   billing?: OrderBillingParams | null;
-  /** A promo code (422 `PROMO_CODE_INVALID` with `details.reason` when it cannot be used). */
+  /** One promo code (any case): its discount, and the hidden types it unlocks (422 `PROMO_CODE_INVALID` when unusable). */
   promo_code?: string;
 }
 
@@ -726,6 +791,8 @@ export interface Ticket {
   checked_in_at: Timestamp | null;
   /** The order's `tracking.campaign` when it was sold; null without one. */
   campaign: string | null;
+  /** The promo code of the order that bought it; null without one. */
+  promo_code: string | null;
   /** The ticket page. */
   url: string;
   pdf_url: string;
@@ -1130,6 +1197,9 @@ export type AuditAction =
   | 'checkin_list.created'
   | 'checkin_list.updated'
   | 'checkin_list.deleted'
+  | 'promo_code.created'
+  | 'promo_code.updated'
+  | 'promo_code.deleted'
   | 'door_device.signed_in'
   | 'door_device.revoked'
   | 'api_key.created'
@@ -1178,6 +1248,7 @@ export interface AuditTarget {
     | 'ticket'
     | 'checkin'
     | 'checkin_list'
+    | 'promo_code'
     | 'door_device'
     | 'api_key'
     | 'webhook_endpoint'

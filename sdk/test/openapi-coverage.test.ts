@@ -7,6 +7,7 @@ const NOT_FOR_PARTNERS = new Set(['POST /v1/gateway/razorpay/webhook', 'POST /v1
 const ID = 'id_123';
 const LIST = 'list_456';
 const DEVICE = 'device_789';
+const CODE = 'code_321';
 
 describe('the SDK covers the API', () => {
   it('calls every /v1 operation in the server’s OpenAPI document, at the documented path and method', async () => {
@@ -20,7 +21,7 @@ describe('the SDK covers the API', () => {
 
     const called = new Set<string>();
     const fetch = async (url: string, init: RequestInit) => {
-      const path = new URL(url).pathname.replaceAll(ID, '{id}').replaceAll(LIST, '{list}').replaceAll(DEVICE, '{device}');
+      const path = new URL(url).pathname.replaceAll(ID, '{id}').replaceAll(LIST, '{list}').replaceAll(DEVICE, '{device}').replaceAll(CODE, '{code_id}');
       called.add(`${init.method} ${path}`);
       if (path.endsWith('.csv')) return new Response('ticket_id\n', { headers: { 'Content-Type': 'text/csv' } });
       return Response.json({ object: 'list', data: [], has_more: false, next_cursor: null });
@@ -74,6 +75,11 @@ describe('the SDK covers the API', () => {
       tts.checkinLists.update(ID, LIST, body),
       tts.checkinLists.del(ID, LIST),
       tts.checkinLists.passes(ID, LIST, { inside: true }).page(),
+      tts.promoCodes.list(ID).page(),
+      tts.promoCodes.create(ID, body),
+      tts.promoCodes.retrieve(ID, CODE),
+      tts.promoCodes.update(ID, CODE, body),
+      tts.promoCodes.del(ID, CODE),
       tts.doorDevices.signIn(ID, { name: 'Gate 2' }),
       tts.doorDevices.snapshot(ID, DEVICE, { since: '2030-01-01T00:00:00Z' }),
       tts.doorDevices.sync(ID, DEVICE, { sent_at: '2030-01-01T00:00:00Z', scans: [] }),

@@ -16,6 +16,7 @@ import { attendanceRoutes } from './http/routes/attendance.js';
 import { auditLogRoutes } from './http/routes/audit-logs.js';
 import { checkinRoutes } from './http/routes/checkins.js';
 import { checkinListRoutes } from './http/routes/checkin-lists.js';
+import { promoCodeRoutes } from './http/routes/promo-codes.js';
 import { doorDeviceApiRoutes } from './http/routes/door-devices.js';
 import { eventsLogRoutes } from './http/routes/events-log.js';
 import { invoiceRoutes } from './http/routes/invoices.js';
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', ticketRoutes());
   app.route('/', checkinRoutes());
   app.route('/', checkinListRoutes());
+  app.route('/', promoCodeRoutes());
   app.route('/', doorDeviceApiRoutes());
   app.route('/', eventsLogRoutes());
   app.route('/', auditLogRoutes());

@@ -16,6 +16,7 @@ import { INVITATION_INDEXES } from './domain/invitations.js';
 import { LOG_REPAIR_INDEXES } from './domain/log-repair.js';
 import { MEMBER_INDEXES } from './domain/members.js';
 import { ORDER_INDEXES } from './domain/orders.js';
+import { PROMO_CODE_INDEXES } from './domain/promo-codes.js';
 import { GATEWAY_CONFIG_INDEXES } from './domain/payment-accounts.js';
 import { PASSWORD_GUARD_INDEXES } from './domain/password-guard.js';
 import { PASSWORD_RESET_INDEXES } from './domain/password-reset-store.js';
@@ -51,6 +52,7 @@ export const INDEXES: readonly IndexSpec[] = [
   ...TICKET_INDEXES,
   ...CHECKIN_INDEXES,
   ...CHECKIN_LIST_INDEXES,
+  ...PROMO_CODE_INDEXES,
   ...DOOR_DEVICE_INDEXES,
   ...OFFLINE_SCAN_INDEXES,
   ...OUTBOX_INDEXES,
@@ -97,6 +99,7 @@ export const SORTED_LISTS: readonly SortedList[] = [
   { query: 'checkins.list', file: 'domain/checkins.ts', collection: 'checkins', equality: ['account', 'event'], sort: PAGE_SORT },
   { query: 'checkins.list of one check-in list', file: 'domain/checkins.ts', collection: 'checkins', equality: ['account', 'event', 'list'], sort: PAGE_SORT },
   { query: 'checkinLists.list', file: 'domain/checkin-lists.ts', collection: 'checkin_lists', equality: ['event', 'account', 'livemode'], sort: { created_at: 1, _id: 1 } },
+  { query: 'promoCodes.list', file: 'domain/promo-codes.ts', collection: 'promo_codes', equality: ['event', 'account', 'livemode'], sort: PAGE_SORT },
   { query: 'checkinLists.passes', file: 'domain/checkin-lists.ts', collection: 'checkin_passes', equality: ['list'], sort: PAGE_SORT },
   { query: 'checkinLists.passes inside or outside', file: 'domain/checkin-lists.ts', collection: 'checkin_passes', equality: ['list', 'inside'], sort: PAGE_SORT },
   { query: "checkins: a ticket's scans", file: 'domain/checkins.ts', collection: 'checkins', equality: ['ticket', 'account'], sort: PAGE_SORT },

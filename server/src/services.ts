@@ -16,7 +16,7 @@ import { createEmailVerification } from './domain/email-verification.js';
 import { createAttendanceService } from './domain/attendance.js';
 import { createAuditLog } from './domain/audit-log.js';
 import type { Clock } from './kernel/clock.js';
-import { createEventService } from './domain/events.js';
+import { createEventService, type EventDoc } from './domain/events.js';
 import { createDomainEvents } from './domain/domain-events.js';
 import type { WebhookFanout } from './domain/ports.js';
 import { createFiguresService } from './domain/figures.js';
@@ -29,6 +29,7 @@ import { createLiveModeGate } from './domain/live-mode-gate.js';
 import { createMemberService } from './domain/members.js';
 import { createNewPassword } from './domain/new-password.js';
 import { createOrderService } from './domain/orders.js';
+import { createPromoCodeService } from './domain/promo-codes.js';
 import { createPaymentAccounts } from './domain/payment-accounts.js';
 import { createPasswordGuard } from './domain/password-guard.js';
 import { createPasswordReset } from './domain/password-reset.js';
@@ -149,10 +150,18 @@ export function createServices({
   const tickets = createTicketService({ store, clock, codes, inventory, figures, domainEvents, auditLog });
   const invoices = createInvoiceService({ store, clock });
   const fulfilment = createFulfilmentService({ store, clock, inventory, outbox, gateways, tickets, domainEvents, auditLog, figures, invoices });
+  // An event's promo codes (docs/promo-codes.md): read by checkout, counted atomically on each code.
+  const promoCodes = createPromoCodeService({
+    store,
+    clock,
+    auditLog,
+    eventOf: async (owner, id) => store.collection<EventDoc>('events').findOne({ _id: id, account: owner.account, livemode: owner.livemode }),
+  });
   const orders = createOrderService({
     store,
     clock,
     secret,
+    promoCodes,
     inventory,
     outbox,
     limiter,
@@ -216,6 +225,7 @@ export function createServices({
     tickets,
     checkins,
     checkinLists,
+    promoCodes,
     // Phones signed in to scan one event, offline if need be, and what they upload (docs/door.md).
     doorDevices,
     offlineSync: createOfflineSyncService({ store, clock, codes, checkins, devices: doorDevices }),

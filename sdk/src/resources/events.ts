@@ -11,6 +11,7 @@ import type {
   EventStats,
   ListParams,
   PublicEvent,
+  PublicEventParams,
   Ticket,
   UpdateEventParams,
   VerificationKey,
@@ -60,9 +61,10 @@ export class EventsResource {
    *
    * @example
    * const { sales_open, ticket_types } = await new TrendyTickets({ apiKey: 'pk_test_…' }).events.retrievePublic('evt_…');
+   * const { promo } = await tts.events.retrievePublic('evt_…', { promo_code: 'earlybird' }); // hidden types it unlocks are listed too
    */
-  retrievePublic(id: string, options?: RequestOptions): Promise<PublicEvent> {
-    return this.client.request<PublicEvent>({ ...options, method: 'GET', path: `/v1/public/events/${encodeURIComponent(id)}` });
+  retrievePublic(id: string, params: PublicEventParams = {}, options?: RequestOptions): Promise<PublicEvent> {
+    return this.client.request<PublicEvent>({ ...options, method: 'GET', path: `/v1/public/events/${encodeURIComponent(id)}`, query: { promo_code: params.promo_code } });
   }
 
   /**

@@ -28,7 +28,19 @@ export const MAX_QUERY_LENGTH = 100;
 /** Tickets read per round trip by the CSV export: bounded memory however big the event. */
 export const CSV_BATCH_SIZE = 500;
 /** The export's columns, in order: a stable contract for organizers' spreadsheets and scripts. */
-export const CSV_HEADER = ['ticket_id', 'holder_name', 'holder_email', 'ticket_type', 'status', 'checked_in_at', 'checked_in_by', 'order', 'issued_at', 'campaign'] as const;
+export const CSV_HEADER = [
+  'ticket_id',
+  'holder_name',
+  'holder_email',
+  'ticket_type',
+  'status',
+  'checked_in_at',
+  'checked_in_by',
+  'order',
+  'issued_at',
+  'campaign',
+  'promo_code',
+] as const;
 
 const ATTENDING = ['valid', 'checked_in'] as const;
 
@@ -44,6 +56,7 @@ function attendeeRow(t: TicketDoc): string[] {
     t.order,
     t.created_at.toISOString(),
     t.campaign ?? '',
+    t.promo_code ?? '',
   ];
 }
 

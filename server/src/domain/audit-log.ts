@@ -35,6 +35,9 @@ export const AUDIT_ACTIONS = [
   'checkin_list.created',
   'checkin_list.updated',
   'checkin_list.deleted',
+  'promo_code.created',
+  'promo_code.updated',
+  'promo_code.deleted',
   'door_device.signed_in',
   'door_device.revoked',
   'api_key.created',
@@ -85,6 +88,7 @@ export type AuditTargetType =
   | 'ticket'
   | 'checkin'
   | 'checkin_list'
+  | 'promo_code'
   | 'door_device'
   | 'api_key'
   | 'webhook_endpoint'

@@ -26,6 +26,8 @@ export interface TaxableItem extends TicketTypeTax {
   ticket_type: string;
   quantity: number;
   unit_price: number;
+  /** A promo code's discount on the line, taken off before tax (docs/promo-codes.md#money). */
+  discount?: { each: number; quantity: number } | null;
 }
 
 /**
@@ -67,7 +69,13 @@ export function orderBreakdown(
   const taxed = supply !== null;
   const breakdown = computeTax({
     supply: supply ?? 'intra_state',
-    lines: items.map((i) => ({ unit_price: i.unit_price, quantity: i.quantity, rate: taxed ? (i.tax_rate ?? null) : null, inclusive: i.tax_inclusive ?? true })),
+    lines: items.map((i) => ({
+      unit_price: i.unit_price,
+      quantity: i.quantity,
+      rate: taxed ? (i.tax_rate ?? null) : null,
+      inclusive: i.tax_inclusive ?? true,
+      ...(i.discount ? { discount: i.discount } : {}),
+    })),
     fee: fee ? { paid_by: fee.paid_by, percent_bp: fee.percent_bp, fixed: fee.fixed, rate: taxed ? fee.tax_rate : null } : null,
   });
   return {

@@ -18,6 +18,8 @@ export interface TicketTypeDoc extends TicketTypeTax {
   price: number;
   capacity: number | null;
   max_per_order: number;
+  /** Shown and sold only with a promo code that unlocks it (docs/promo-codes.md); absent on types from before it: not hidden. */
+  hidden?: boolean;
 }
 
 /** Counters of one ticket type; `available` exists only when the type has its own capacity. */
@@ -94,6 +96,7 @@ export interface TicketTypeInput {
   tax_rate?: TicketTypeTax['tax_rate'] | undefined;
   tax_inclusive?: boolean | undefined;
   sac?: string | undefined;
+  hidden?: boolean | undefined;
 }
 
 /** The convenience fee as the organizer sets it; the defaults fill what is left out. */
@@ -251,8 +254,8 @@ function toTicketTypes(inputs: TicketTypeInput[], current: readonly TicketTypeDo
   return inputs
     .map((input) => {
       const before = input.id === undefined ? undefined : current.find((c) => c.id === input.id);
-      const kept = <K extends 'tax_rate' | 'tax_inclusive' | 'sac'>(key: K) => (input[key] === undefined ? before?.[key] : input[key]);
-      return { ...input, tax_rate: kept('tax_rate'), tax_inclusive: kept('tax_inclusive'), sac: kept('sac') };
+      const kept = <K extends 'tax_rate' | 'tax_inclusive' | 'sac' | 'hidden'>(key: K) => (input[key] === undefined ? before?.[key] : input[key]);
+      return { ...input, tax_rate: kept('tax_rate'), tax_inclusive: kept('tax_inclusive'), sac: kept('sac'), hidden: kept('hidden') };
     })
     .map((t) => ({
       id: t.id ?? newId('tt'),
@@ -263,6 +266,7 @@ function toTicketTypes(inputs: TicketTypeInput[], current: readonly TicketTypeDo
       tax_rate: t.tax_rate ?? null,
       tax_inclusive: t.tax_inclusive ?? true,
       sac: t.sac ?? DEFAULT_SAC,
+      hidden: t.hidden ?? false,
     }));
 }
 

@@ -21,6 +21,7 @@ import {
   type OrderRefundLogDoc,
 } from './orders.js';
 import { createRefunds, type RefundDoc } from './refunds.js';
+import { givePromoBack } from './promo-codes.js';
 import type { TicketService } from './tickets.js';
 import type { Outbox } from './ports.js';
 import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
@@ -331,6 +332,8 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     await domainEvents.recordOrder('order.refunded', order, await tickets.listForOrder(order._id));
     await tickets.voidForOrder(order);
     await uncountRefundedAmounts(order._id);
+    // A fully refunded order gives its promo code's use back (once: the flag on the order).
+    await givePromoBack(store, order);
     if (order.source !== 'direct') {
       const reason = order.refund_reason ?? 'refunded';
       await outbox.enqueue({ kind: 'refund_notice', to: order.buyer.email, payload: { order: order._id, reason }, dedupeKey: `refund:${order._id}` });

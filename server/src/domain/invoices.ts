@@ -1,3 +1,4 @@
+import { formatMoney } from '@trendy-tickets/sdk';
 import { gstState, type TaxRate } from '@trendy-tickets/sdk';
 import type { Clock } from '../kernel/clock.js';
 import { notFound } from '../kernel/errors.js';
@@ -133,8 +134,12 @@ export function invoiceLines(order: OrderDoc, eventName: string): InvoiceLineDoc
     const taxed = b?.lines[i];
     const meta = b?.line_tax[i];
     const money = taxed ?? { taxable_value: item.quantity * item.unit_price, cgst: 0, sgst: 0, igst: 0, total: item.quantity * item.unit_price };
+    // The taxable value is after the discount (rule 46 of the CGST Rules asks for it "taking into
+    // account discount"), so the line says what was taken off and why.
+    const discount = taxed?.discount ?? 0;
+    const less = discount > 0 && order.discount ? `; less ${formatMoney(discount)} (promo code ${order.discount.code})` : '';
     return {
-      description: `Admission: ${eventName}, ${item.name}`,
+      description: `Admission: ${eventName}, ${item.name}${less}`,
       sac: meta?.sac ?? null,
       quantity: item.quantity,
       tax_rate: meta?.tax_rate ?? null,

@@ -18,6 +18,8 @@ export interface NewOrder {
   tracking?: OrderDoc['tracking'];
   /** Checkout only: who the invoice is made out to (default: the buyer alone). */
   billing?: OrderDoc['billing'];
+  /** Checkout only: the promo code's discount (default: none). */
+  discount?: OrderDoc['discount'];
   clientSecretHash: string;
   expiresAt: Date;
   /** Whether the buyer must confirm their email with a code before paying. */
@@ -53,6 +55,7 @@ export function newOrderDocument(o: NewOrder): OrderDoc {
     currency: 'INR',
     buyer: o.buyer,
     tracking: o.tracking ?? null,
+    discount: o.discount ?? null,
     ...(o.billing ? { billing: o.billing } : {}),
     client_secret_hash: o.clientSecretHash,
     expires_at: o.expiresAt,

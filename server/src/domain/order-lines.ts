@@ -17,10 +17,15 @@ export interface OrderLine {
  * @example
  * orderLines(order); // [{ label: '3 × General', amount: 149_700 }, { label: 'Convenience fee', amount: 6_744 }, { label: 'CGST', amount: 14_080 }, …]
  */
-export function orderLines(order: Pick<OrderDoc, 'items' | 'breakdown'>): OrderLine[] {
+export function orderLines(order: Pick<OrderDoc, 'items' | 'breakdown'> & Partial<Pick<OrderDoc, 'discount'>>): OrderLine[] {
   const b = order.breakdown;
-  const tickets = order.items.map((i, n) => ({ label: `${i.quantity} × ${i.name}`, amount: b?.lines[n]?.taxable_value ?? i.quantity * i.unit_price }));
-  if (!b) return tickets;
+  // Tickets at their value before the promo code, then the code's own line taking it off.
+  const tickets = order.items.map((i, n) => ({
+    label: `${i.quantity} × ${i.name}`,
+    amount: b?.lines[n] ? b.lines[n].taxable_value + (b.lines[n].discount ?? 0) : i.quantity * i.unit_price,
+  }));
+  const discount = order.discount && order.discount.amount > 0 ? [{ label: `Promo code ${order.discount.code}`, amount: -order.discount.amount }] : [];
+  if (!b) return [...tickets, ...discount];
   const stateHalf = b.place_of_supply && gstState(b.place_of_supply)?.utgst ? 'UTGST' : 'SGST';
   const fee = b.fee?.paid_by === 'buyer' ? [{ label: 'Convenience fee', amount: b.fee.taxable_value }] : [];
   const taxes = [
@@ -28,5 +33,5 @@ export function orderLines(order: Pick<OrderDoc, 'items' | 'breakdown'>): OrderL
     { label: stateHalf, amount: b.sgst },
     { label: 'IGST', amount: b.igst },
   ].filter((l) => l.amount > 0);
-  return [...tickets, ...fee, ...taxes];
+  return [...tickets, ...discount, ...fee, ...taxes];
 }

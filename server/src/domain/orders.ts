@@ -18,6 +18,8 @@ import { createDomainEvents, domainEventId, type DomainEvents } from './domain-e
 import { orderBreakdown, type OrderBreakdownDoc } from './event-tax.js';
 import { createTaxProfileService } from './tax-profiles.js';
 import { keptBilling } from './order-billing.js';
+import { createPromoCodeService, givePromoBack, type PromoCodeDoc, type PromoCodeService } from './promo-codes.js';
+import { discountTotal, promoDiscounts, type LineDiscount } from './promo-pricing.js';
 
 export const AWAITING: readonly OrderStatus[] = ['awaiting_verification', 'awaiting_payment'];
 
@@ -46,6 +48,8 @@ export interface OrderDoc {
   billing?: OrderBillingDoc | null;
   /** Where the buyer came from (docs/domain-rules.md#campaign-tracking); absent on orders from before it, null without one. */
   tracking?: OrderTracking | null;
+  /** The promo code used and the paise it took off before tax (docs/promo-codes.md); absent on orders from before it, null without one. */
+  discount?: OrderDiscountDoc | null;
   /**
    * SHA-256 of the client secret (derived from TTS_SECRET and the id, see client-secret.ts):
    * the secret itself is shown to the order's creator, and to a replay of the creating request.
@@ -105,6 +109,19 @@ export interface OrderDoc {
   created_at: Date;
   updated_at: Date;
   paid_at: Date | null;
+}
+
+/**
+ * An order's promo code: `code` as the organizer wrote it, `promo` its id (`pc_…`), `amount` the
+ * paise taken off before tax. `returned` turns true once, by one conditional update, when the
+ * order gives its redemption back (it expired, was cancelled or fully refunded), so the code's
+ * `uses` is lowered exactly once (docs/decisions/0039-promo-code-rounding-and-give-back.md).
+ */
+export interface OrderDiscountDoc {
+  code: string;
+  promo: string;
+  amount: number;
+  returned: boolean;
 }
 
 /** A buyer's invoice details: a company name, a billing address and a GSTIN, each optional. */
@@ -224,6 +241,8 @@ export interface CreateOrderInput {
   buyer: { name: string; email: string; phone?: string | null | undefined };
   billing?: { company?: string | null | undefined; address?: string | null | undefined; gstin?: string | null | undefined } | null | undefined;
   tracking?: { [K in keyof OrderTracking]?: string | undefined } | undefined;
+  /** A promo code as the buyer typed it (docs/promo-codes.md). */
+  promo_code?: string | undefined;
 }
 
 // What an order keeps of the campaign its buyer came from is the wire type, each value already checked (1–100 characters).
@@ -252,6 +271,8 @@ export interface OrderServiceDeps {
   domainEvents?: DomainEvents;
   /** The audit log (default: one over the same store). */
   auditLog?: AuditLog;
+  /** Promo codes (default: a service over the same store). */
+  promoCodes?: PromoCodeService;
 }
 
 /**
@@ -267,10 +288,13 @@ export async function findOrderFor(orders: Collection<OrderDoc>, access: OrderAc
   return order;
 }
 
-/** Turns what the buyer asked for into priced lines, or names every problem at once. */
-function priceOrder(event: EventDoc, input: CreateOrderInput): OrderItemDoc[] {
+/**
+ * Turns what the buyer asked for into priced lines, or names every problem at once. A hidden
+ * type is sold only with a code that unlocks it (`unlocks`); without one it is unknown.
+ */
+function priceOrder(event: EventDoc, input: CreateOrderInput, unlocks: readonly string[]): OrderItemDoc[] {
   const issues: FieldIssue[] = [];
-  const typeOf = (id: string) => event.ticket_types.find((t) => t.id === id);
+  const typeOf = (id: string) => event.ticket_types.find((t) => t.id === id && (!t.hidden || unlocks.includes(t.id)));
   if (input.amount !== undefined) {
     if (input.items !== undefined) issues.push({ field: 'amount', message: 'send either items or amount, not both' });
     if (!event.open_amount) {
@@ -302,6 +326,11 @@ function priceOrder(event: EventDoc, input: CreateOrderInput): OrderItemDoc[] {
   });
   if (issues.length > 0) throw new AppError('VALIDATION_FAILED', 'The order is not valid.', issues);
   return items;
+}
+
+/** What an order keeps of the code it used. */
+function discountOf(promo: PromoCodeDoc, discounts: ReadonlyArray<LineDiscount | null>): OrderDoc['discount'] {
+  return { code: promo.code, promo: promo._id, amount: discountTotal(discounts), returned: false };
 }
 
 /** A ticket type's tax settings, without its other fields. */
@@ -336,17 +365,20 @@ export function createOrderService(deps: OrderServiceDeps) {
   const orders = store.collection<OrderDoc>('orders');
   const events = store.collection<EventDoc>('events');
   const taxProfiles = createTaxProfileService({ store, clock });
+  const promoCodes =
+    deps.promoCodes ?? createPromoCodeService({ store, clock, auditLog, eventOf: (owner, id) => events.findOne({ _id: id, account: owner.account, livemode: owner.livemode }) });
 
   /**
-   * The order's tax and fee figures, or null for an event with neither tax rates nor a fee,
-   * whose orders stay exactly as before tax existed. The organizer's profile is read now: the
-   * figures of an order never change afterwards.
+   * The order's tax and fee figures, or null for an event with neither tax rates nor a fee (and
+   * an order without a discount), whose orders stay exactly as before tax existed. The
+   * organizer's profile is read now: the figures of an order never change afterwards.
    */
-  async function breakdownFor(event: EventDoc, items: readonly OrderItemDoc[]): Promise<OrderBreakdownDoc | null> {
+  async function breakdownFor(event: EventDoc, items: readonly OrderItemDoc[], discounts: ReadonlyArray<LineDiscount | null>): Promise<OrderBreakdownDoc | null> {
     const typeOf = (id: string) => event.ticket_types.find((t) => t.id === id);
-    if (!event.convenience_fee && items.every((i) => typeOf(i.ticket_type)?.tax_rate == null)) return null;
+    const discounted = discounts.some((d) => d !== null);
+    if (!discounted && !event.convenience_fee && items.every((i) => typeOf(i.ticket_type)?.tax_rate == null)) return null;
     const profile = await taxProfiles.find(event.account);
-    const taxable = items.map((i) => ({ ...i, ...pickTax(typeOf(i.ticket_type)) }));
+    const taxable = items.map((i, n) => ({ ...i, ...pickTax(typeOf(i.ticket_type)), discount: discounts[n] ?? null }));
     return orderBreakdown(taxable, event.convenience_fee ?? null, profile, event.venue_state);
   }
 
@@ -441,6 +473,8 @@ export function createOrderService(deps: OrderServiceDeps) {
     const moved = await orders.findOneAndUpdate({ _id: order._id, status: op.in([...AWAITING]) }, { $set: { status: to, updated_at: clock.now() } });
     const current = moved ?? (await orders.findOne({ _id: order._id }));
     if (current?.status !== 'expired' && current?.status !== 'cancelled') return moved;
+    // The promo code's use comes back once, whichever caller gets here first (the flag on the order).
+    await givePromoBack(store, current);
     // Recorded before the seats are freed: a crash in between leaves the hold, and the ledger
     // sweep that frees it records the event (repair.ts).
     await domainEvents.recordOrderEnded(current);
@@ -465,9 +499,11 @@ export function createOrderService(deps: OrderServiceDeps) {
       assertCanSellFrom(event, context.origin);
       const now = clock.now();
       if (!salesOpen(event, now)) throw holdRefusal(event, [], now);
-      const items = priceOrder(event, input);
+      const promo = input.promo_code === undefined ? null : await promoCodes.usable(event, input.promo_code);
+      const items = priceOrder(event, input, promo?.unlocks ?? []);
       const quantity = items.reduce((sum, i) => sum + i.quantity, 0);
-      const breakdown = await breakdownFor(event, items);
+      const discounts = promo ? promoDiscounts(promo, items) : [];
+      const breakdown = await breakdownFor(event, items, discounts);
       const amount = breakdown?.total ?? items.reduce((sum, i) => sum + i.quantity * i.unit_price, 0);
       const buyer = { name: input.buyer.name, email: input.buyer.email.toLowerCase(), phone: input.buyer.phone ?? null };
       const billing = keptBilling(input.billing);
@@ -484,7 +520,11 @@ export function createOrderService(deps: OrderServiceDeps) {
       const id = newId('ord');
       const expiresAt = new Date(now.getTime() + event.hold_minutes * 60_000);
       const lines: SeatLine[] = items.map((i) => ({ ticketType: i.ticket_type, quantity: i.quantity }));
+      // The code's use is taken before the seats (one conditional update, like a hold), so the
+      // buyers who lose the race for its last use hold nothing; a failed hold gives it back.
+      if (promo) await promoCodes.redeem(promo);
       if (!(await inventory.hold(event, id, lines))) {
+        if (promo) await promoCodes.unredeem(promo);
         const fresh = (await events.findOne({ _id: event._id })) ?? event;
         throw holdRefusal(fresh, items, now);
       }
@@ -497,6 +537,7 @@ export function createOrderService(deps: OrderServiceDeps) {
         } catch (err) {
           const held = await inventory.holdOf(id);
           if (held) await inventory.release(event._id, id, held.entry);
+          if (promo) await promoCodes.unredeem(promo);
           throw err;
         }
       }
@@ -512,6 +553,7 @@ export function createOrderService(deps: OrderServiceDeps) {
         buyer,
         tracking: keptTracking(input.tracking),
         billing,
+        discount: promo ? discountOf(promo, discounts) : null,
         clientSecretHash: hashClientSecret(clientSecret),
         expiresAt,
         verificationRequired: required,

@@ -70,6 +70,16 @@ export const SERVICE_PERMISSIONS: Readonly<Record<string, MethodRule>> = {
   'checkinLists.update': { permission: 'events:write', event: eventArg },
   'checkinLists.delete': { permission: 'events:write', event: eventArg },
   'codes.publicKey': 'open',
+  // Promo codes: managed with the event; `usable` answers a buyer's code on the public event.
+  'promoCodes.list': { permission: 'events:read', event: eventArg },
+  'promoCodes.get': { permission: 'events:read', event: eventArg },
+  'promoCodes.usage': { permission: 'reports:read', event: eventArg },
+  'promoCodes.create': { permission: 'events:write', event: eventArg },
+  'promoCodes.update': { permission: 'events:write', event: eventArg },
+  'promoCodes.delete': { permission: 'events:write', event: eventArg },
+  'promoCodes.usable': 'open',
+  'promoCodes.redeem': { permission: 'orders:write' },
+  'promoCodes.unredeem': { permission: 'orders:write' },
   // Door devices and their offline uploads: whoever may scan an event (a door member of it, a
   // restricted key with checkins:write) signs a device in and syncs it; the lists are read with attendees.
   'doorDevices.signIn': { permission: 'checkins:write', event: eventArg },

@@ -35,6 +35,8 @@ export interface TicketDoc {
    * from the ticket alone (domain/figures.ts). Absent without one.
    */
   campaign?: string;
+  /** The promo code the order used, copied at issue so the attendee list and its CSV show it. Absent without one. */
+  promo_code?: string;
   /** Its part of the order's tax and fee figures (`ticketMoney`); absent on orders without them. */
   money?: TicketMoney;
   status: TicketStatus;
@@ -153,6 +155,7 @@ export function createTicketService({
             ...(kind ? { issued_as: kind } : {}),
             holder: { name: order.buyer.name, email: order.buyer.email },
             ...(order.tracking?.campaign ? { campaign: order.tracking.campaign } : {}),
+            ...(order.discount ? { promo_code: order.discount.code } : {}),
             ...(money[index] ? { money: money[index] } : {}),
             status: 'valid',
             code: await codes.sign(order.account, id, order.event),

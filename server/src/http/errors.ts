@@ -36,7 +36,7 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   IDEMPOTENCY_IN_FLIGHT: 409,
   PAYLOAD_TOO_LARGE: 413,
   IDEMPOTENCY_MISMATCH: 422,
-  // The code is well formed but cannot be used now (`details.reason` says why).
+  // The request is well formed; the code it names cannot be used (details.reason says why).
   PROMO_CODE_INVALID: 422,
   RATE_LIMITED: 429,
   INTERNAL: 500,

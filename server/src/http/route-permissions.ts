@@ -31,6 +31,11 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'PATCH /v1/events/{id}/checkin_lists/{list}': 'events:write',
   'DELETE /v1/events/{id}/checkin_lists/{list}': 'events:write',
   'GET /v1/events/{id}/checkin_lists/{list}/passes': 'attendees:read',
+  'GET /v1/events/{id}/promo_codes': 'events:read',
+  'POST /v1/events/{id}/promo_codes': 'events:write',
+  'GET /v1/events/{id}/promo_codes/{code_id}': 'events:read',
+  'POST /v1/events/{id}/promo_codes/{code_id}': 'events:write',
+  'DELETE /v1/events/{id}/promo_codes/{code_id}': 'events:write',
   // Door devices for key-based scanners (docs/door.md): a restricted key with checkins:write runs one.
   'POST /v1/events/{id}/door_devices': 'checkins:write',
   'GET /v1/events/{id}/door_devices/{device}/snapshot': 'checkins:write',

@@ -1,3 +1,5 @@
+import type { PromoCodeDoc } from '../domain/promo-codes.js';
+import { toPublicPromoJson } from './promo-code-json.js';
 import type {
   Invoice,
   OrderRefund,
@@ -94,6 +96,7 @@ export function toEventJson(doc: EventDoc): Event {
         tax_rate: t.tax_rate ?? null,
         tax_inclusive: t.tax_inclusive ?? true,
         sac: t.sac ?? DEFAULT_SAC,
+        hidden: t.hidden ?? false,
       };
     }),
     sales_start_at: isoOrNull(doc.sales_start_at),
@@ -114,9 +117,10 @@ export function toEventJson(doc: EventDoc): Event {
 
 /**
  * What a publishable key may see: no counters beyond availability, no origins, no account.
- * `holdsExpireAt` is when the oldest hold runs out (`inventory.earliestHoldExpiry`).
+ * `holdsExpireAt` is when the oldest hold runs out (`inventory.earliestHoldExpiry`). Hidden
+ * ticket types are left out unless `promo`, the code the buyer sent, unlocks them.
  */
-export function toPublicEventJson(doc: EventDoc, now: Date, holdsExpireAt: Date | null): PublicEvent {
+export function toPublicEventJson(doc: EventDoc, now: Date, holdsExpireAt: Date | null, promo: PromoCodeDoc | null = null): PublicEvent {
   return {
     id: doc._id,
     object: 'public_event',
@@ -129,16 +133,18 @@ export function toPublicEventJson(doc: EventDoc, now: Date, holdsExpireAt: Date 
     timezone: doc.timezone,
     currency: doc.currency,
     status: doc.status,
-    ticket_types: doc.ticket_types.map((t) => ({
-      id: t.id,
-      name: t.name,
-      price: t.price,
-      max_per_order: t.max_per_order,
-      available: typeAvailable(doc, t.id),
-      held: doc.inventory.types[t.id]?.held ?? 0,
-      tax_rate: t.tax_rate ?? null,
-      tax_inclusive: t.tax_inclusive ?? true,
-    })),
+    ticket_types: doc.ticket_types
+      .filter((t) => !t.hidden || promo?.unlocks.includes(t.id))
+      .map((t) => ({
+        id: t.id,
+        name: t.name,
+        price: t.price,
+        max_per_order: t.max_per_order,
+        available: typeAvailable(doc, t.id),
+        held: doc.inventory.types[t.id]?.held ?? 0,
+        tax_rate: t.tax_rate ?? null,
+        tax_inclusive: t.tax_inclusive ?? true,
+      })),
     venue_state: doc.venue_state ?? null,
     // An absorbed fee is the organizer's business, not the buyer's.
     convenience_fee: doc.convenience_fee?.paid_by === 'buyer' ? doc.convenience_fee : null,
@@ -150,7 +156,7 @@ export function toPublicEventJson(doc: EventDoc, now: Date, holdsExpireAt: Date 
     sales_end_at: isoOrNull(doc.sales_end_at),
     open_amount: doc.open_amount,
     require_email_verification: doc.require_email_verification,
-    promo: null,
+    promo: promo ? toPublicPromoJson(promo) : null,
   };
 }
 
@@ -171,6 +177,7 @@ export function toTicketJson(doc: TicketDoc, publicUrl: string): Ticket {
     valid_until: isoOrNull(doc.valid_until),
     checked_in_at: isoOrNull(doc.checked_in_at),
     campaign: doc.campaign ?? null,
+    promo_code: doc.promo_code ?? null,
     ...ticketUrls(publicUrl, doc._id),
   };
 }
@@ -198,7 +205,7 @@ export function toOrderBreakdownJson(doc: OrderDoc): OrderBreakdown {
   if (!b) {
     const lines = doc.items.map((i) => {
       const value = i.quantity * i.unit_price;
-      return { ticket_type: i.ticket_type, tax_rate: null, tax_inclusive: true, sac: null, taxable_value: value, cgst: 0, sgst: 0, igst: 0, total: value };
+      return { ticket_type: i.ticket_type, tax_rate: null, tax_inclusive: true, sac: null, discount: 0, taxable_value: value, cgst: 0, sgst: 0, igst: 0, total: value };
     });
     return { supply: null, place_of_supply: null, lines, fee: null, taxable_value: doc.amount, cgst: 0, sgst: 0, igst: 0, tax: 0, fees: 0, total: doc.amount };
   }
@@ -213,6 +220,8 @@ export function toOrderBreakdownJson(doc: OrderDoc): OrderBreakdown {
         tax_inclusive: tax?.tax_inclusive ?? true,
         sac: tax?.sac ?? null,
         ...l,
+        // Orders from before promo codes stored no discount.
+        discount: l.discount ?? 0,
       };
     }),
     fee: b.fee ? { ...b.fee, tax_rate: b.fee_tax_rate } : null,
@@ -263,7 +272,7 @@ export function toOrderJson(doc: OrderDoc, tickets: readonly TicketDoc[], public
       .map((r) => ({ id: r.id, tickets: [...r.tickets], ...toOrderRefundJson(r) })),
     refunded_amount: reservedRefunds(doc),
     tracking: doc.tracking ?? null,
-    discount: null,
+    discount: doc.discount ? { code: doc.discount.code, amount: doc.discount.amount } : null,
     tickets: tickets.map((t) => toTicketJson(t, publicUrl)),
   };
 }

@@ -11,6 +11,7 @@ export type IdPrefix =
   | 'tkt'
   | 'chk'
   | 'chl'
+  | 'pc'
   | 'whe'
   | 'we'
   | 'whd'

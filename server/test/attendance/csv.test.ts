@@ -4,7 +4,7 @@ import type { FindOptions, Store } from '../../src/store/port.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { checkInAt, issueTickets, organizerWithEvent } from '../helpers/checkout.js';
 
-const HEADER = ['ticket_id', 'holder_name', 'holder_email', 'ticket_type', 'status', 'checked_in_at', 'checked_in_by', 'order', 'issued_at', 'campaign'];
+const HEADER = ['ticket_id', 'holder_name', 'holder_email', 'ticket_type', 'status', 'checked_in_at', 'checked_in_by', 'order', 'issued_at', 'campaign', 'promo_code'];
 
 /**
  * A strict RFC 4180 parser: records end in CRLF, quoted fields may hold quotes
@@ -73,7 +73,7 @@ describe('GET /v1/events/{id}/attendees.csv', () => {
     const body = text.slice(1);
     expect(body.replaceAll('\r\n', '')).not.toMatch(/[\r\n]/);
     expect(body).toBe(
-      `${HEADER.join(',')}\r\n` + `${ticket!.id},Asha Rao,asha@example.com,General,checked_in,2030-06-08T13:30:00.000Z,door-1,${ticket!.order},2030-06-01T10:00:00.000Z,\r\n`,
+      `${HEADER.join(',')}\r\n` + `${ticket!.id},Asha Rao,asha@example.com,General,checked_in,2030-06-08T13:30:00.000Z,door-1,${ticket!.order},2030-06-01T10:00:00.000Z,,\r\n`,
     );
   });
 
@@ -100,7 +100,7 @@ describe('GET /v1/events/{id}/attendees.csv', () => {
     for (const [name, email, csvName, csvEmail] of hostile) {
       const [ticket] = await issueTickets(t, sk, event.id, type, { name: 'Placeholder', email: 'placeholder@example.com' });
       await t.store.collection('tickets').updateOne({ _id: ticket!.id }, { $set: { 'holder.name': name, 'holder.email': email } });
-      expected.set(ticket!.id, [ticket!.id, csvName, csvEmail, "'@Backstage", 'valid', '', '', ticket!.order, ticket!.created_at, '']);
+      expected.set(ticket!.id, [ticket!.id, csvName, csvEmail, "'@Backstage", 'valid', '', '', ticket!.order, ticket!.created_at, '', '']);
       t.clock.advance(1_000);
     }
     const { res, text } = await download(t, sk, event.id);

@@ -110,6 +110,7 @@ export const AttendeesPage: FC<AttendeesPageProps> = ({ user, event, page, q, fi
                     <th scope="col">Status</th>
                     <th scope="col">Checked in</th>
                     <th scope="col">Campaign</th>
+                    <th scope="col">Promo code</th>
                     <th scope="col" class="hide-sm">
                       Ticket
                     </th>
@@ -130,6 +131,7 @@ export const AttendeesPage: FC<AttendeesPageProps> = ({ user, event, page, q, fi
                         {t.checked_in_at ? when(t.checked_in_at, event.timezone) : '—'}
                       </td>
                       <td data-label="Campaign">{t.campaign ?? '—'}</td>
+                      <td data-label="Promo code">{t.promo_code ?? '—'}</td>
                       <td class="mono small hide-sm">{t._id}</td>
                     </tr>
                   ))}

@@ -2,11 +2,11 @@ import { auditContext } from '../audit-context.js';
 import { createRoute } from '@hono/zod-openapi';
 import { assertCanSellFrom } from '../../domain/events.js';
 import { foreignOrigin } from '../middleware/cors.js';
-import { refuseUnknownPromoCode } from '../promo-codes.js';
 import { requireKey } from '../middleware/auth.js';
 import { bearer, createRouter } from '../router.js';
 import { errorResponses, IdParam, ListQuery } from '../schemas/common.js';
-import { CreateEventBody, EventListSchema, EventSchema, PublicEventQuery, PublicEventSchema, UpdateEventBody } from '../schemas/events.js';
+import { CreateEventBody, EventListSchema, EventSchema, PublicEventSchema, UpdateEventBody } from '../schemas/events.js';
+import { PublicEventQuery } from '../schemas/promo-codes.js';
 import { toEventJson, toList, toPublicEventJson } from '../serializers.js';
 
 const eventJson = { 'application/json': { schema: EventSchema } };
@@ -70,13 +70,14 @@ const retrievePublicEvent = createRoute({
   path: '/v1/public/events/{id}',
   tags: ['Public'],
   summary: 'Public view of an event',
-  description: 'What a checkout page shows. Takes the publishable key; browsers may call it from the event’s allowed origins.',
+  description:
+    'What a checkout page shows. Takes the publishable key; browsers may call it from the event’s allowed origins. With `?promo_code=`, the hidden ticket types the code unlocks are listed and `promo` describes it; a code that cannot be used answers 422 `PROMO_CODE_INVALID` with `details.reason`.',
   security: bearer,
   middleware: [requireKey('any')],
   request: { params: IdParam, query: PublicEventQuery },
   responses: {
     200: { description: 'The event as buyers see it.', content: { 'application/json': { schema: PublicEventSchema } } },
-    ...errorResponses(401, 403, 404, 422),
+    ...errorResponses(400, 401, 403, 404, 422),
   },
 });
 
@@ -107,7 +108,9 @@ export function eventRoutes() {
       // c.get, not c.var: c.var copies every variable into a new object on each access.
       const { event, holdsExpireAt } = await c.get('services').events.readPublic(c.get('owner'), c.req.valid('param').id);
       assertCanSellFrom(event, foreignOrigin(c));
-      refuseUnknownPromoCode(c.req.valid('query').promo_code);
-      return c.json(toPublicEventJson(event, c.get('deps').clock.now(), holdsExpireAt), 200);
+      // A code that cannot be used answers 422 with its reason, so the checkout can say why.
+      const typed = c.req.valid('query').promo_code;
+      const promo = typed === undefined ? null : await c.get('services').promoCodes.usable(event, typed);
+      return c.json(toPublicEventJson(event, c.get('deps').clock.now(), holdsExpireAt, promo), 200);
     });
 }

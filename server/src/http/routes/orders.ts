@@ -3,7 +3,6 @@ import { createRoute } from '@hono/zod-openapi';
 import type { Order, RefundFailedDetails, RefundFailureReason, RefundOrderParams } from '@trendy-tickets/sdk';
 import type { Context } from 'hono';
 import { AppError } from '../../kernel/errors.js';
-import { refuseUnknownPromoCode } from '../promo-codes.js';
 import { HAS_TICKETS, type OrderAccess, type OrderDoc } from '../../domain/orders.js';
 import type { AppEnv } from '../context.js';
 import { requireKey } from '../middleware/auth.js';
@@ -53,7 +52,7 @@ const createOrder = createRoute({
   description:
     'Holds the seats at once (one atomic update; `SOLD_OUT` otherwise) until `expires_at`. Prices come from the event. With email verification on, a 6-digit code is mailed to the buyer. The response carries the `client_secret` the buyer’s page needs for every later step; it is shown only here.',
   request: { body: body(CreateOrderBody) },
-  responses: { 201: { description: 'The order, holding seats.', content: orderJson }, ...errorResponses(400, 401, 403, 404, 409, 413, 422, 429, 503) },
+  responses: { 201: { description: 'The order, holding seats.', content: orderJson }, ...errorResponses(400, 401, 403, 404, 409, 413, 429, 503) },
 });
 
 const verifyOrder = createRoute({
@@ -143,7 +142,6 @@ export function orderRoutes() {
   return createRouter()
     .openapi(createOrder, async (c) => {
       const input = c.req.valid('json');
-      refuseUnknownPromoCode(input.promo_code);
       // Only publishable keys come from browsers: requireKey refuses a secret key sent with an Origin.
       const origin = c.get('auth').key.kind === 'publishable' ? foreignOrigin(c) : undefined;
       const { order, clientSecret } = await c.var.services.orders.create(c.get('owner'), input, { ip: c.get('clientKey'), origin });

@@ -25,6 +25,7 @@ export const AuditLogEntrySchema = z
         'ticket',
         'checkin',
         'checkin_list',
+        'promo_code',
         'door_device',
         'api_key',
         'webhook_endpoint',

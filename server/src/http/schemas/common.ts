@@ -121,7 +121,7 @@ export function errorResponses(...statuses: Array<400 | 401 | 402 | 403 | 404 | 
     404: 'No such object (also for other accounts’ objects).',
     409: 'Conflicts with the current state.',
     413: 'Body too large.',
-    422: 'Idempotency key reused with a different body, or a promo code that cannot be used (PROMO_CODE_INVALID).',
+    422: 'Idempotency key reused with a different body, or a promo code that cannot be used (`PROMO_CODE_INVALID`).',
     429: 'Rate limited; see Retry-After.',
     503: 'An upstream service is unavailable.',
   };

@@ -12,6 +12,7 @@ import {
   type UpdateEventParams,
 } from '@trendy-tickets/sdk';
 import { amount, type Exact, listOf, origin, text, timestamp, timestampOut, timeZone } from './common.js';
+import { PublicPromoSchema } from './promo-codes.js';
 
 const capacity = z.number().int('must be a whole number').min(1, 'must be at least 1').max(1_000_000, 'must be at most 1,000,000');
 
@@ -54,6 +55,7 @@ const TicketTypeParamsSchema = z
       .regex(/^99\d{2}(\d{2})?(\d{2})?$/, 'must be a SAC: 4, 6 or 8 digits beginning 99')
       .optional()
       .openapi({ description: 'Services Accounting Code; default 9996.', example: '9996' }),
+    hidden: z.boolean().optional().openapi({ description: 'Default false. A hidden type is shown and sold only with a promo code that unlocks it.' }),
   })
   .openapi('TicketTypeParams');
 
@@ -121,6 +123,7 @@ export const TicketTypeSchema = z
     tax_rate: taxRate.nullable(),
     tax_inclusive: z.boolean(),
     sac: z.string(),
+    hidden: z.boolean(),
   })
   .openapi('TicketType');
 
@@ -157,17 +160,6 @@ export const EventSchema = z
   .openapi('Event');
 
 export const EventListSchema = listOf(EventSchema, 'EventList');
-
-/** `GET /v1/public/events/{id}`'s query: a promo code to apply (and the hidden types it unlocks). */
-export const PublicEventQuery = z.object({
-  promo_code: z
-    .string()
-    .trim()
-    .min(1)
-    .max(50)
-    .optional()
-    .openapi({ param: { name: 'promo_code', in: 'query' }, example: 'DIWALI20' }),
-});
 
 export const PublicEventSchema = z
   .object({
@@ -206,10 +198,7 @@ export const PublicEventSchema = z
     sales_end_at: timestampOut.nullable(),
     open_amount: z.object({ min: z.number().int(), max: z.number().int() }).nullable(),
     require_email_verification: z.boolean(),
-    promo: z
-      .object({ code: z.string(), kind: z.enum(['percent', 'fixed']), value: z.number().int(), ticket_types: z.array(z.string()).nullable() })
-      .nullable()
-      .openapi({ description: 'The promo code the view was asked with, once it applies; null without one.' }),
+    promo: PublicPromoSchema.nullable().openapi({ description: 'The promo code sent as `?promo_code=`; null when none was sent.' }),
   })
   .openapi('PublicEvent');
 

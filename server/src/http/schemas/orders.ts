@@ -13,6 +13,7 @@ import {
   type VerifyOrderParams,
 } from '@trendy-tickets/sdk';
 import { amount, type Exact, phone, text, timestampOut } from './common.js';
+import { promoCodeText } from './promo-codes.js';
 
 const id = (example: string) => z.string().min(1).max(64).openapi({ example });
 const clientSecret = z.string().max(200).optional().openapi({ description: 'Required with a publishable key: the `client_secret` the order was created with.' });
@@ -57,7 +58,9 @@ export const CreateOrderBody = z
         description:
           'Who the tax invoice is made out to, for a buyer who wants one for a business: a company name, a billing address and a GSTIN, each optional. A GSTIN must pass its check character (400 `VALIDATION_FAILED` on `billing.gstin`). See docs/gst.md#invoices-and-credit-notes.',
       }),
-    promo_code: text(50).optional().openapi({ description: 'A promo code; 422 `PROMO_CODE_INVALID` with `details.reason` when it cannot be used.' }),
+    promo_code: promoCodeText.optional().openapi({
+      description: 'One promo code, in any case: its discount, and the hidden ticket types it unlocks. 422 `PROMO_CODE_INVALID` (with `details.reason`) when it cannot be used.',
+    }),
   })
   .openapi('CreateOrderParams');
 
@@ -130,6 +133,7 @@ export const TicketSchema = z
     valid_until: timestampOut.nullable(),
     checked_in_at: timestampOut.nullable(),
     campaign: z.string().nullable().openapi({ description: 'The `tracking.campaign` of the order that bought it.' }),
+    promo_code: z.string().nullable().openapi({ description: 'The promo code of the order that bought it.' }),
     url: z.string(),
     pdf_url: z.string(),
   })
@@ -165,6 +169,7 @@ const OrderBreakdownSchema = z
         tax_rate: taxRateOut,
         tax_inclusive: z.boolean(),
         sac: z.string().nullable(),
+        discount: z.number().int().openapi({ description: 'Paise a promo code took off the line before tax; `taxable_value` is after it.' }),
         taxable_value: z.number().int(),
         ...taxAmounts,
         total: z.number().int(),
@@ -230,7 +235,7 @@ export const OrderSchema = z
     discount: z
       .object({ code: z.string(), amount: z.number().int() })
       .nullable()
-      .openapi({ description: 'What the promo code the order was made with took off, in paise; null without one.' }),
+      .openapi({ description: 'The promo code the order used and the paise it took off before tax; null without one.' }),
     tickets: z.array(TicketSchema),
   })
   .openapi('Order');
