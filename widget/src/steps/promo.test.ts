@@ -7,7 +7,7 @@ import { createPromo, type PromoHost } from '../extras.js';
 import { i18n, registerMessages } from '../i18n.js';
 import { hi } from '../locales/hi.js';
 import { parts } from '../parts.js';
-import { $, button, setup, text, type, until } from '../test-support/harness.js';
+import { $, button, enterDetails, setup, submit, text, type, until } from '../test-support/harness.js';
 import type { TtsCheckout } from '../tts-checkout.js';
 import type { StepContext } from './context.js';
 import { payStep } from './pay.js';
@@ -33,6 +33,43 @@ describe('the promo code field, against the server', () => {
     expect(promoInput(el).value).toBe('NOPE10');
     // The refusal is the code's: the event is still on screen and can be bought at full price.
     expect(button(el, 'Continue').hasAttribute('disabled')).toBe(false);
+  });
+
+  it('shows the hidden type a code unlocks and what it takes off, and sells it with the discount on the pay step', async () => {
+    const { el, t, org, events } = await setup({
+      event: {
+        require_email_verification: false,
+        ticket_types: [
+          { name: 'General', price: 49_900 },
+          { name: 'Friends of the band', price: 29_900, hidden: true },
+        ],
+      },
+      attrs: { mode: 'page', quantity: '0' },
+    });
+    const friends = org.event.ticket_types[1].id as string;
+    const made = await t.call('POST', `/v1/events/${org.event.id}/promo_codes`, {
+      key: org.sk,
+      body: { code: 'BAND', kind: 'fixed', value: 10_000, ticket_types: [friends], unlocks: [friends] },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    await until(() => expect(text(el)).toContain('Have a code?'));
+    expect(text(el)).not.toContain('Friends of the band');
+    button(el, 'Have a code?').click();
+    await until(() => expect(promoInput(el)).toBeTruthy());
+    type(promoInput(el), 'band');
+    button(el, 'Apply').click();
+    await until(() => expect(text(el)).toContain('BAND applied: ₹100.00 off each ticket on Friends of the band'));
+    $(el, 'button[aria-label="Add one Friends of the band"]').click();
+    await el.updateComplete;
+    submit(el);
+    await enterDetails(el);
+    await until(() => expect(text(el)).toMatch(/Pay ₹/));
+    expect(text(el)).toContain('Discount (BAND)');
+    const order = events.find((e) => e.type === 'tts-order-created')?.detail.order;
+    expect(order?.discount).toEqual({ code: 'BAND', amount: 10_000 });
+    expect(order?.amount).toBe(19_900);
+    button(el, /Pay ₹199.00/).click();
+    await until(() => expect(text(el)).toContain('You’re in!'));
   });
 
   it('applies the `promo-code` attribute when the event loads, and shows why it was refused under the field', async () => {
@@ -68,9 +105,8 @@ describe('the promo code field, against the server', () => {
 });
 
 /**
- * The field on its own, against the published contract of `GET /v1/public/events/{id}?promo_code=`
- * (docs/api-conventions.md#errors): this server keeps no promo codes yet and refuses every code
- * as `unknown`, so the other answers are the contract's, given by `answer`.
+ * The field on its own, with `answer` giving what `GET /v1/public/events/{id}?promo_code=` answers
+ * (docs/promo-codes.md): each refusal reason without setting up a code in that state first.
  */
 function field(answer: (code: string) => PublicEvent) {
   const flow = { eventId: 'evt_1', promoCode: '', load: vi.fn(async () => undefined) };
@@ -144,7 +180,7 @@ describe('the promo code field, by answer', () => {
   it('shows a fixed discount in rupees', () => {
     const f = field(() => EVENT);
     f.show(i18n('en'), { ...EVENT, promo: { code: 'FLAT100', kind: 'fixed', value: 10_000, ticket_types: null } });
-    expect(f.box.textContent).toContain('FLAT100 applied: ₹100.00 off');
+    expect(f.box.textContent).toContain('FLAT100 applied: ₹100.00 off each ticket');
   });
 });
 
