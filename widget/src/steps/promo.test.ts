@@ -106,7 +106,7 @@ describe('the promo code field, against the server', () => {
 
 /**
  * The field on its own, with `answer` giving what `GET /v1/public/events/{id}?promo_code=` answers
- * (docs/promo-codes.md): each refusal reason without setting up a code in that state first.
+ * (docs/widget.md#promo-codes): each refusal reason without setting up a code in that state first.
  */
 function field(answer: (code: string) => PublicEvent) {
   const flow = { eventId: 'evt_1', promoCode: '', load: vi.fn(async () => undefined) };
