@@ -222,6 +222,12 @@ export const widgetBuilds = [
     plugins: [widgetResolve(), widgetTranspile()],
     output: { file: join(widgetDist, 'tts-checkout.razorpay.js'), format: 'es', plugins: [widgetTerser(true)] },
   },
+  // The extras (the promo code field), fetched on first need; they render with the main bundle's Lit (widget/src/extras.ts).
+  {
+    input: resolve(widget, 'src/extras.ts'),
+    plugins: [widgetResolve(), widgetTranspile()],
+    output: { file: join(widgetDist, 'tts-checkout.extras.js'), format: 'es', plugins: [widgetTerser(true)] },
+  },
   // The Hindi words, fetched by `locale="hi"` checkouts only (widget/src/i18n.ts).
   {
     input: resolve(widget, 'src/locales/hi.ts'),

@@ -17,7 +17,7 @@ import type {
 } from '@trendy-tickets/sdk';
 
 /** Problems that happen in the browser rather than on the server. */
-export type ClientErrorCode = 'NETWORK_ERROR' | 'PAYMENT_FAILED' | 'GATEWAY_UNAVAILABLE';
+export type ClientErrorCode = 'NETWORK_ERROR' | 'PAYMENT_FAILED' | 'GATEWAY_UNAVAILABLE' | 'PART_UNAVAILABLE';
 
 /** Every code a `tts-error` can carry: the API's codes and the browser's own. */
 export type CheckoutErrorCode = ErrorCode | ClientErrorCode;
@@ -135,7 +135,8 @@ export function createApi(base: string, key: string) {
     call<Order>('POST', `/v1/orders/${id}/${action}`, body, idempotency);
 
   return {
-    event: (id: string) => call<PublicEvent>('GET', `/v1/public/events/${encodeURIComponent(id)}`),
+    /** With a promo code, the hidden types it unlocks are listed and `promo` says what it takes off. */
+    event: (id: string, promo = '') => call<PublicEvent>('GET', `/v1/public/events/${encodeURIComponent(id)}${promo && `?promo_code=${encodeURIComponent(promo)}`}`),
     /** Holds seats. Keyed: a retry after a lost answer gets the order already made, not a second hold. */
     create: (body: CreateOrderParams, idempotency: IdempotencyKey) => call<Order>('POST', '/v1/orders', body, idempotency),
     /** The API takes the client secret in this call's query (docs/api-conventions.md#keys); its access log records the path only. */

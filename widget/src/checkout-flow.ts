@@ -105,6 +105,8 @@ export class CheckoutFlow {
   ticketTypes: string[] = [];
   /** Sent with the order (options.ts `orderTracking`); null: none. */
   tracking: OrderTracking | null = null;
+  /** The promo code the event is shown and the order made with ('' for none); extras.ts checks it before setting it. */
+  promoCode = '';
   /** Settles once the page's options are applied (options.ts, fetched when used): the event waits for them. */
   ready: Promise<void> = Promise.resolve();
 
@@ -227,8 +229,10 @@ export class CheckoutFlow {
     this.#pollAt = this.#now() + POLL_MS;
     try {
       await this.ready;
-      const all = await this.#host.api().event(id);
-      if (id !== this.eventId) return;
+      const code = this.promoCode;
+      const all = await this.#host.api().event(id, code);
+      // Another event, or a code applied or removed meanwhile: that load's answer is the one to show.
+      if (id !== this.eventId || code !== this.promoCode) return;
       const only = this.ticketTypes;
       const ev = only.length > 0 ? { ...all, ticket_types: all.ticket_types.filter((t) => only.includes(t.id)) } : all;
       const qty: Record<string, number> = {};
@@ -336,6 +340,9 @@ export class CheckoutFlow {
         return;
       case 'SOLD_OUT':
       case 'SALES_CLOSED':
+      // A code that stopped working between applying it and ordering: full prices again, on the tickets step.
+      case 'PROMO_CODE_INVALID':
+        if (code === 'PROMO_CODE_INVALID') this.promoCode = '';
         this.#set({ step: 'tickets' });
         void this.load(true);
         break;
@@ -385,6 +392,15 @@ export class CheckoutFlow {
         if (problem.key === 'SETUP') console.warn(`<tts-checkout>: ${e.message}`);
     }
     this.#set({ problem });
+  }
+
+  /**
+   * Shows a failure of the element's own (a part of the checkout that did not load) as the
+   * flow's are shown; `null` takes it away again (its Try again is under way).
+   */
+  report(err: unknown, retry?: () => void): void {
+    if (err) this.#fail(err, retry);
+    else this.#set({ problem: null });
   }
 
   /** Moves to the step the order's state calls for. */
@@ -473,6 +489,7 @@ export class CheckoutFlow {
       buyer: { name: name.trim(), email: email.trim(), ...(phone.trim() ? { phone: phone.trim() } : {}) },
       ...(this.tracking ? { tracking: this.tracking } : {}),
       ...(company + address + gstin ? { billing: { company: company || null, address: address || null, gstin: gstin || null } } : {}),
+      ...(this.promoCode ? { promo_code: this.promoCode } : {}),
     };
     const json = JSON.stringify(body);
     if (this.#creating?.body !== json) this.#creating = { body: json, key: newIdempotencyKey() };

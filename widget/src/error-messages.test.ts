@@ -33,10 +33,12 @@ const EVERY_CODE: Record<ErrorCode | ClientErrorCode, true> = {
   IDEMPOTENCY_IN_FLIGHT: true,
   RATE_LIMITED: true,
   UPSTREAM_UNAVAILABLE: true,
+  PROMO_CODE_INVALID: true,
   INTERNAL: true,
   NETWORK_ERROR: true,
   PAYMENT_FAILED: true,
   GATEWAY_UNAVAILABLE: true,
+  PART_UNAVAILABLE: true,
 };
 const codes = Object.keys(EVERY_CODE) as Array<keyof typeof EVERY_CODE>;
 

@@ -20,6 +20,8 @@ export interface CheckoutOptions {
   buyer?: { name?: string; email?: string; phone?: string };
   /** The campaign the buyer came from; sent with the order. */
   tracking?: OrderTracking;
+  /** A promo code to apply, as the `promo-code` attribute does (read by the element, not here). */
+  promoCode?: string;
 }
 
 /** The tracking fields, as the order takes them; the page's own carry a `utm_` prefix. */

@@ -1,21 +1,20 @@
 import type { PublicEvent } from '@trendy-tickets/sdk';
 import { html, nothing } from 'lit/html.js';
-import { createApi } from './api.js';
+import { CheckoutError, createApi } from './api.js';
 import { BaseElement, type PropertyDeclaration, type PropertyValues } from './base-element.js';
 import { CheckoutFlow, type CheckoutStep } from './checkout-flow.js';
 import type { TtsCheckoutEventMap, TtsRequestCloseDetail } from './events.js';
+import type * as Extras from './extras.js';
 import { hasMessages, i18n, registerMessages, type I18n } from './i18n.js';
 import type { CheckoutOptions, configure } from './options.js';
 import { parts } from './parts.js';
 import { lazyHandler, testGatewayHandler } from './pay-handler.js';
 import type { razorpayHandler } from './razorpay-handler.js';
 import type { BuyerField, StepContext } from './steps/context.js';
-import { doneStep } from './steps/done.js';
 import { endedStep, holdFooter, problemBox, stepIndicator } from './steps/frame.js';
 import { detailsStep } from './steps/details.js';
 import { payStep } from './steps/pay.js';
 import { ticketsStep } from './steps/tickets.js';
-import { verifyStep } from './steps/verify.js';
 import { styles } from './tts-checkout.styles.js';
 
 export type { CheckoutStep } from './checkout-flow.js';
@@ -113,6 +112,7 @@ export class TtsCheckout extends BaseElement {
     buyerEmail: { attribute: 'buyer-email' },
     buyerPhone: { attribute: 'buyer-phone' },
     tracking: {},
+    promoCode: { attribute: 'promo-code' },
     prefillName: { attribute: 'prefill-name' },
     prefillEmail: { attribute: 'prefill-email' },
     prefillPhone: { attribute: 'prefill-phone' },
@@ -144,6 +144,8 @@ export class TtsCheckout extends BaseElement {
   buyerPhone = '';
   /** The campaign, as query text (`campaign=diwali&source=mail`); overrides the page's `utm_*` field by field. */
   tracking = '';
+  /** A promo code applied when the event loads (the buyer may remove it); a refused one shows why under the field. */
+  promoCode = '';
   /** Older names of `buyer-name`, `buyer-email`, `buyer-phone`; the `buyer-*` one wins when both are set. */
   prefillName = '';
   prefillEmail = '';
@@ -192,7 +194,7 @@ export class TtsCheckout extends BaseElement {
     },
   });
   /** What the last render showed of the flow: a change of step, event or lock moves the focus. */
-  #shown: { step?: CheckoutStep; ev?: PublicEvent | null; locked?: boolean } = {};
+  #shown: { step?: CheckoutStep; ev?: PublicEvent | null; locked?: boolean; x?: boolean } = {};
   #timer: ReturnType<typeof setInterval> | undefined;
   /** True while Razorpay Checkout has the screen (our dialog is put away meanwhile). */
   #away = false;
@@ -200,6 +202,12 @@ export class TtsCheckout extends BaseElement {
   /** What `open()` was last given, kept over later attribute changes. */
   #options: CheckoutOptions | undefined;
   #i: I18n = i18n('en');
+  /** The extras (extras.ts: the email code step, the promo code field) once asked for; asked again after a failure. */
+  #extras: Promise<void> | undefined;
+  /** The extras, once they arrived. */
+  #x: typeof Extras | undefined;
+  /** The promo code part, made when the extras arrive. */
+  #promo: Extras.Promo | undefined;
 
   /** The flow's state, to render. */
   get #s() {
@@ -219,6 +227,7 @@ export class TtsCheckout extends BaseElement {
    * checkout.open({ items: { tt_a: 2 }, buyer: { email: 'asha@example.com' }, tracking: { campaign: 'diwali' } });
    */
   async open(options?: CheckoutOptions): Promise<void> {
+    if (options?.promoCode) this.#withPromo((p) => void p.apply(options.promoCode!));
     if (options) await this.#configure(options);
     if (this.#inline) return;
     let active = document.activeElement;
@@ -281,6 +290,7 @@ export class TtsCheckout extends BaseElement {
     if (changed.has('items') || changed.has('ticketTypes') || changed.has('tracking') || changed.has('event')) void this.#configure();
     if (changed.has('event')) flow.setEvent(this.event);
     if ((changed.has('event') || changed.has('key') || changed.has('apiBase')) && this.event && this.key) void flow.load();
+    if (changed.has('promoCode') && this.promoCode) this.#withPromo((p) => void p.apply(this.promoCode));
     if (changed.has('amount') && this.amount > 0) flow.setAmount(String(this.amount / 100));
     // A prefill fills its field when it is set, and leaves the buyer's own edits alone after.
     const self = this as unknown as Record<string, string>;
@@ -293,7 +303,11 @@ export class TtsCheckout extends BaseElement {
   protected override updated(changed: PropertyValues): void {
     const { step, ev, locked } = this.#s;
     const shown = this.#shown;
-    this.#shown = { step, ev, locked };
+    // The code and tickets steps are in the extras: fetched while the buyer fills in the details
+    // (or reaches payment after a reload), and shown, or their failure, once needed.
+    if (!this.#x && step !== shown.step && step !== 'tickets' && step !== 'ended') void this.#loadExtras(step === 'verify' || step === 'done').catch(() => undefined);
+    if (this.#x && !shown.x && (step === 'verify' || step === 'done')) this.#focusStep();
+    this.#shown = { step, ev, locked, x: !!this.#x };
     // A new step takes focus (a heading or its one field), so keyboard and screen-reader users
     // land where the checkout went; the first step of page mode does not steal the page's focus.
     if (shown.step !== undefined && step !== shown.step) this.#focusStep();
@@ -319,6 +333,36 @@ export class TtsCheckout extends BaseElement {
       this.#i = this.#flow.i = i18n('hi');
       this.requestUpdate();
     }
+  }
+
+  /**
+   * Fetches the extras (the same way and from the same place as the other parts), once; `report`
+   * shows a failure (offline, a page's CSP) in the checkout with Try again, which fetches them
+   * anew, so a step that needs them never stays blank. A prefetch (`report` false) stays quiet.
+   */
+  #loadExtras(report: boolean): Promise<void> {
+    this.#extras ??= (parts.load(this.#base(), 'tts-checkout.extras.js') as Promise<typeof Extras>).then((x) => {
+      this.#x = x;
+      this.#promo = x.createPromo({ html, nothing }, { flow: this.#flow, api: () => createApi(this.#base(), this.key), changed: () => this.requestUpdate() });
+      this.requestUpdate();
+    });
+    return this.#extras.catch((err: unknown) => {
+      this.#extras = undefined;
+      if (report)
+        this.#flow.report(new CheckoutError('PART_UNAVAILABLE', String(err)), () => {
+          this.#flow.report(null);
+          void this.#loadExtras(true);
+        });
+      throw err;
+    });
+  }
+
+  /** Runs `then` with the promo part once the extras are here. */
+  #withPromo(then: (promo: Extras.Promo) => void): void {
+    this.#loadExtras(true).then(
+      () => then(this.#promo!),
+      () => undefined,
+    );
   }
 
   /** The server: `api-base`, or where this script came from; no trailing slash. */
@@ -384,6 +428,11 @@ export class TtsCheckout extends BaseElement {
       resendIn: flow.resendIn,
       holdLeft: flow.holdLeft,
       tickets: s.tickets,
+      promo:
+        this.#promo?.field(this.#i, ev) ??
+        html`<button type="button" class="link" @click=${() => this.#withPromo(() => void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#promo')?.focus()))}>
+          ${this.#i.t('haveCode')}
+        </button>`,
       on: {
         qty: (id, n) => flow.setQty(id, n),
         amount: (v) => flow.setAmount(v),
@@ -410,11 +459,13 @@ export class TtsCheckout extends BaseElement {
       case 'details':
         return detailsStep(c);
       case 'verify':
-        return verifyStep(c);
+        // Fetched while the buyer typed their details; if it is not here yet, it is on its way (or its failure shows).
+        return this.#x ? this.#x.verifyStep({ html, nothing }, c) : html`<p data-focus tabindex="-1">${this.#i.t('loading')}</p>`;
       case 'pay':
         return payStep(c);
       case 'done':
-        return doneStep(c);
+        // Paid either way: without the extras, what matters most, and the failure with Try again above it.
+        return this.#x ? this.#x.doneStep({ html, nothing }, c) : html`<p data-focus tabindex="-1">${this.#i.t('sent', { email: c.order?.buyer.email ?? '' })}</p>`;
       case 'ended':
         return endedStep(c);
       default:

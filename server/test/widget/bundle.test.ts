@@ -38,7 +38,7 @@ describe('the built widget', () => {
   it('contains no secret key in any bundle', async () => {
     const all = await bundles();
     expect(all.map((b) => b.file).sort()).toEqual(
-      expect.arrayContaining(['index.js', 'tts-checkout.js', 'tts-checkout.mjs', 'tts-checkout.options.js', 'tts-checkout.razorpay.js']),
+      expect.arrayContaining(['index.js', 'tts-checkout.js', 'tts-checkout.mjs', 'tts-checkout.extras.js', 'tts-checkout.options.js', 'tts-checkout.razorpay.js']),
     );
     for (const { file, code } of all) expect(code, file).not.toMatch(SECRET_KEY);
   });
@@ -62,10 +62,20 @@ describe('the built widget', () => {
     for (const [file, budget] of [
       ['tts-checkout.options.js', 1024],
       ['tts-checkout.razorpay.js', 2 * 1024],
+      ['tts-checkout.extras.js', 4 * 1024],
     ] as const) {
       const gzip = gzipSync(await readFile(join(WIDGET_DIST, file)), { level: 9 }).length;
       console.info(`widget/dist/${file}: ${(gzip / 1024).toFixed(2)} KB gzip`);
       expect(gzip, file).toBeLessThanOrEqual(budget);
     }
+  });
+
+  it('renders the extras with the Lit of the bundle that fetched them: the extras carry no copy of their own', async () => {
+    // `_$litType$` marks every template Lit's `html` makes: each bundle with Lit in it has the name, a file without Lit does not.
+    const extras = await readFile(join(WIDGET_DIST, 'tts-checkout.extras.js'), 'utf8');
+    expect(extras).not.toContain('_$litType$');
+    expect(extras).not.toMatch(/lit-html|litHtmlVersions/);
+    expect(extras).toMatch(/^export\s*\{|[;}]export\s*\{/);
+    for (const main of ['tts-checkout.js', 'tts-checkout.mjs']) expect(await readFile(join(WIDGET_DIST, main), 'utf8'), main).toContain('_$litType$');
   });
 });

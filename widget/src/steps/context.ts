@@ -1,5 +1,15 @@
 import type { Order, PublicEvent, Ticket } from '@trendy-tickets/sdk';
+import type { html, nothing } from 'lit/html.js';
 import type { I18n } from '../i18n.js';
+
+/**
+ * Lit's template tag and sentinel, handed by the element to the parts it fetches (extras.ts), so
+ * they render with the one copy of Lit the page already has instead of carrying their own.
+ */
+export interface Lit {
+  html: typeof html;
+  nothing: typeof nothing;
+}
 
 /** The buyer fields the details step asks for; the last three only for a GST invoice (optional). */
 export type BuyerField = 'name' | 'email' | 'phone' | 'company' | 'address' | 'gstin';
@@ -49,6 +59,11 @@ export interface StepContext {
   /** Seconds the seats are still held for, or null before there is an order. */
   holdLeft: number | null;
   tickets: readonly Ticket[];
+  /**
+   * The tickets step's promo code part: "Have a code?" until the extras (extras.ts, fetched on
+   * first need) arrive, then their field. Rendered by the element, which owns the fetching.
+   */
+  promo: unknown;
   on: StepActions;
 }
 

@@ -2,7 +2,7 @@ import { html } from 'lit/html.js';
 import type { StepContext } from './context.js';
 
 /**
- * Step 4: the itemised amount (ticket lines, the convenience fee, GST by kind, total: the lines add up to
+ * Step 4: the itemised amount (ticket lines, a promo code's discount, the convenience fee, GST by kind, total: the lines add up to
  * the total, as the server worked them out, docs/gst.md), then the built-in test gateway's clearly marked panel (test mode) or
  * the button that opens Razorpay Checkout (live mode; its script loads only on that click).
  *
@@ -16,7 +16,15 @@ export function payStep(c: StepContext) {
   const b = order?.breakdown;
   const row = (label: string, paise: number) => html`<p class="row"><span>${label}</span><span>${i.money(paise)}</span></p>`;
   const lines = order?.items.map((x, n) => row(`${x.quantity} × ${x.name}`, b?.lines[n]?.taxable_value ?? x.quantity * x.unit_price));
-  const extra = b ? [...(b.fees > 0 ? [row(i.t('fee'), b.fees)] : []), ...(['cgst', 'sgst', 'igst'] as const).filter((k) => b[k] > 0).map((k) => row(k.toUpperCase(), b[k]))] : [];
+  // A promo code's discount, as the server took it off (shown right after what it was taken from).
+  const d = order?.discount;
+  const extra = b
+    ? [
+        ...(d ? [row(i.t('discount', { code: d.code }), -d.amount)] : []),
+        ...(b.fees > 0 ? [row(i.t('fee'), b.fees)] : []),
+        ...(['cgst', 'sgst', 'igst'] as const).filter((k) => b[k] > 0).map((k) => row(k.toUpperCase(), b[k])),
+      ]
+    : [];
   return html`<h3 data-focus tabindex="-1">${i.t('pay')}</h3>
     <div class="sum" part="summary">
       ${lines}${extra}

@@ -62,7 +62,7 @@ export function ticketsStep(c: StepContext) {
       });
   return html`<h3 data-focus tabindex="-1">${i.t('tickets')}</h3>
     <form novalidate @submit=${submit(c.on.toDetails)}>
-      ${rows}
+      ${rows} ${c.promo}
       <p class="row"><span>${i.t('total')}</span><strong>${i.money(total)}</strong></p>
       <button class="primary" part="primary" ?disabled=${!chosen}>${i.t('next')}</button>
     </form>`;

@@ -10,6 +10,7 @@ import { parts } from '../parts.js';
 const SOURCES: Record<string, () => Promise<unknown>> = {
   'tts-checkout.options.js': () => import('../options.js'),
   'tts-checkout.razorpay.js': () => import('../razorpay-handler.js'),
+  'tts-checkout.extras.js': () => import('../extras.js'),
 };
 parts.load = async (_base, file) => {
   const source = SOURCES[file];
