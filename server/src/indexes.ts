@@ -94,6 +94,7 @@ export interface SortedList {
 export const SORTED_LISTS: readonly SortedList[] = [
   { query: 'events.list', file: 'domain/events.ts', collection: 'events', equality: ['account', 'livemode'], sort: PAGE_SORT },
   { query: 'attendance.listAttendees and the CSV export', file: 'domain/attendance.ts', collection: 'tickets', equality: ['event', 'status'], sort: PAGE_SORT },
+  { query: 'attendance.listAttendees and the CSV export, checked in or not', file: 'domain/attendance.ts', collection: 'tickets', equality: ['event'], sort: PAGE_SORT },
   { query: 'checkins.list', file: 'domain/checkins.ts', collection: 'checkins', equality: ['account', 'event'], sort: PAGE_SORT },
   { query: 'checkins.list of one check-in list', file: 'domain/checkins.ts', collection: 'checkins', equality: ['account', 'event', 'list'], sort: PAGE_SORT },
   { query: 'checkinLists.list', file: 'domain/checkin-lists.ts', collection: 'checkin_lists', equality: ['event', 'account', 'livemode'], sort: { created_at: 1, _id: 1 } },

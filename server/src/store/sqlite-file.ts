@@ -33,13 +33,15 @@ const DAMAGE_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT
  * busy timeout for other processes' write locks. A file is checked with `PRAGMA quick_check`
  * first (it reads every page once: about a second per GB); damage throws `StoreDamagedError`.
  *
+ * `trace` receives each statement run, with its parameters bound in (tests read query plans).
+ *
  * @example
  * const db = openDatabase('./.data/tts.sqlite');
  */
-export function openDatabase(file: string, busyTimeoutMs = 5_000): Database.Database {
+export function openDatabase(file: string, busyTimeoutMs = 5_000, trace?: (sql: string) => void): Database.Database {
   let db: Database.Database | undefined;
   try {
-    db = new Database(file);
+    db = new Database(file, trace === undefined ? {} : { verbose: (sql) => trace(String(sql)) });
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     if (file !== ':memory:') {
       const problems = (db.pragma('quick_check(5)') as { quick_check: string }[]).map((row) => row.quick_check);

@@ -46,6 +46,11 @@ export interface SqliteStoreOptions {
   now?: () => Date;
   /** How long a write waits for another process's write lock before failing (default 5 s). */
   busyTimeoutMs?: number;
+  /**
+   * Receives each statement run, its parameters bound in, so a test can ask SQLite for the
+   * plan of what a service really ran (`EXPLAIN QUERY PLAN`). Unset in production.
+   */
+  trace?: (sql: string) => void;
 }
 
 interface Selection {
@@ -434,8 +439,8 @@ class SqliteStoreState {
  * await store.close();
  */
 export async function createSqliteStore(options: SqliteStoreOptions = {}): Promise<Store> {
-  const { file = ':memory:', ttlSweepIntervalMs = 60_000, onBackgroundError = () => undefined, now = () => new Date(), busyTimeoutMs } = options;
-  const state = new SqliteStoreState(openDatabase(file, busyTimeoutMs));
+  const { file = ':memory:', ttlSweepIntervalMs = 60_000, onBackgroundError = () => undefined, now = () => new Date(), busyTimeoutMs, trace } = options;
+  const state = new SqliteStoreState(openDatabase(file, busyTimeoutMs, trace));
   const collections = new Map<string, SqliteCollection<Doc>>();
 
   const collection = <T extends Doc>(name: string): Collection<T> => {
