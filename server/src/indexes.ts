@@ -113,7 +113,7 @@ export const SORTED_LISTS: readonly SortedList[] = [
     sort: PAGE_SORT,
   },
   { query: "outbox.listForOrder: an order's deliveries", file: 'delivery/outbox.ts', collection: 'outbox', equality: ['payload.order', 'kind'], sort: PAGE_SORT },
-  { query: 'dashboard: recent sales', file: 'domain/dashboard.ts', collection: 'orders', equality: ['account', 'livemode', 'status'], sort: { paid_at: -1, _id: -1 } },
+  { query: 'dashboard: recent sales', file: 'domain/dashboard.ts', collection: 'orders', equality: ['account', 'livemode'], sort: { paid_at: -1, _id: -1 } },
   { query: 'dashboard: recent refunds', file: 'domain/dashboard.ts', collection: 'orders', equality: ['account', 'livemode', 'status'], sort: { updated_at: -1, _id: -1 } },
   { query: 'dashboard: recent scans', file: 'domain/dashboard.ts', collection: 'checkins', equality: ['account', 'livemode'], sort: { at: -1, _id: -1 } },
   { query: 'dashboard: upcoming events', file: 'domain/dashboard.ts', collection: 'events', equality: ['account', 'livemode', 'status'], sort: { starts_at: 1, _id: 1 } },
