@@ -94,6 +94,10 @@ async function main(): Promise<void> {
 
   let manifest: SeedManifest;
   if (from === 0) {
+    // What a server's first start on an empty directory records (main.ts): its tickets all
+    // have counters, so no later start looks for uncounted ones. Without it the first start
+    // on the seeded directory read every ticket, a one-off the product never meets.
+    await services.figures.scheduleUncounted();
     const email = `bench-scale-${Date.now().toString(36)}@example.com`;
     const created = await services.accounts.signUp({ email, password: SEED.password, name: 'Bench Scale Organizer' });
     const owner = { account: created.account._id, livemode: false };

@@ -100,6 +100,7 @@ export interface SortedList {
 export const SORTED_LISTS: readonly SortedList[] = [
   { query: 'events.list', file: 'domain/events.ts', collection: 'events', equality: ['account', 'livemode'], sort: PAGE_SORT },
   { query: 'attendance.listAttendees and the CSV export', file: 'domain/attendance.ts', collection: 'tickets', equality: ['event', 'status'], sort: PAGE_SORT },
+  { query: 'attendance.listAttendees and the CSV export, checked in or not', file: 'domain/attendance.ts', collection: 'tickets', equality: ['event'], sort: PAGE_SORT },
   { query: 'checkins.list', file: 'domain/checkins.ts', collection: 'checkins', equality: ['account', 'event'], sort: PAGE_SORT },
   { query: 'checkins.list of one check-in list', file: 'domain/checkins.ts', collection: 'checkins', equality: ['account', 'event', 'list'], sort: PAGE_SORT },
   { query: 'checkinLists.list', file: 'domain/checkin-lists.ts', collection: 'checkin_lists', equality: ['event', 'account', 'livemode'], sort: { created_at: 1, _id: 1 } },
@@ -119,7 +120,7 @@ export const SORTED_LISTS: readonly SortedList[] = [
     sort: PAGE_SORT,
   },
   { query: "outbox.listForOrder: an order's deliveries", file: 'delivery/outbox.ts', collection: 'outbox', equality: ['payload.order', 'kind'], sort: PAGE_SORT },
-  { query: 'dashboard: recent sales', file: 'domain/dashboard.ts', collection: 'orders', equality: ['account', 'livemode', 'status'], sort: { paid_at: -1, _id: -1 } },
+  { query: 'dashboard: recent sales', file: 'domain/dashboard.ts', collection: 'orders', equality: ['account', 'livemode'], sort: { paid_at: -1, _id: -1 } },
   { query: 'dashboard: recent refunds', file: 'domain/dashboard.ts', collection: 'orders', equality: ['account', 'livemode', 'status'], sort: { updated_at: -1, _id: -1 } },
   { query: 'dashboard: recent scans', file: 'domain/dashboard.ts', collection: 'checkins', equality: ['account', 'livemode'], sort: { at: -1, _id: -1 } },
   { query: 'dashboard: upcoming events', file: 'domain/dashboard.ts', collection: 'events', equality: ['account', 'livemode', 'status'], sort: { starts_at: 1, _id: 1 } },

@@ -116,6 +116,7 @@ async function main(): Promise<void> {
     mongodbWriteConcern: config.mongodbWriteConcern,
     dataDir: resolve(config.dataDir),
     onNotice: (message, fields) => logger.warn(message, fields),
+    onBackgroundError: (err) => logger.error(err instanceof StoreDamagedError ? err.message : 'store background work failed', { err }),
   });
   await ensureIndexesOrWarn(store, INDEXES, logger);
   const services = createServices({ config: runtimeConfig, store, clock: systemClock });

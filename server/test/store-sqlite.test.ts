@@ -206,6 +206,54 @@ describe('SQLite store, file-backed', () => {
   });
 });
 
+describe('SQLite store, integrity check of a big file', () => {
+  /** A file of 400 orders whose last pages (table and index leaves, never the schema) are overwritten. */
+  async function damagedAtTheEnd(): Promise<string> {
+    const file = path.join(await tempDir(), 'tts.sqlite');
+    const store = await createSqliteStore({ file });
+    await store.collection<AnyDoc>('orders').insertMany(Array.from({ length: 400 }, (_, i) => order(i)));
+    await store.close();
+    const bytes = await readFile(file);
+    bytes.fill(0x5a, bytes.length - 4096 * 3 + 16, bytes.length - 16);
+    await writeFile(file, bytes);
+    return file;
+  }
+
+  it('opens a file above the check size without reading every page, then refuses every call once the check finds damage', async () => {
+    const file = await damagedAtTheEnd();
+    const ran: string[] = [];
+    const reported: unknown[] = [];
+    const store = await createSqliteStore({ file, checkAtOpenBytes: 0, trace: (sql) => ran.push(sql), onBackgroundError: (error) => reported.push(error) });
+    expect(ran.filter((sql) => /quick_check|integrity_check/i.test(sql))).toEqual([]);
+    const refused = async () =>
+      (await store.ping().then(
+        () => 'answers',
+        (error: unknown) => (error instanceof StoreDamagedError ? 'damaged' : String(error)),
+      )) as string;
+    expect(await eventually(refused, 'damaged')).toBe('damaged');
+    await expect(store.collection('orders').find({})).rejects.toBeInstanceOf(StoreDamagedError);
+    await expect(store.collection<AnyDoc>('orders').insertOne({ _id: 'late' })).rejects.toThrow(/is damaged[\s\S]*restore the latest backup/);
+    expect(reported).toHaveLength(1);
+    expect(reported[0]).toBeInstanceOf(StoreDamagedError);
+    await store.close();
+  });
+
+  it('keeps serving a sound file above the check size once the check has read it', async () => {
+    const file = path.join(await tempDir(), 'tts.sqlite');
+    const first = await createSqliteStore({ file });
+    await first.collection<AnyDoc>('orders').insertMany(Array.from({ length: 400 }, (_, i) => order(i)));
+    await first.close();
+    const reported: unknown[] = [];
+    const store = await createSqliteStore({ file, checkAtOpenBytes: 0, onBackgroundError: (error) => reported.push(error) });
+    const { quickCheckInWorker } = await import('../src/store/sqlite-integrity.js');
+    expect(await quickCheckInWorker(file)).toEqual({ problems: ['ok'] });
+    await expect(store.ping()).resolves.toBeUndefined();
+    expect(await store.collection('orders').count({})).toBe(400);
+    expect(reported).toEqual([]);
+    await store.close();
+  });
+});
+
 describe('SQLite store, moving data', () => {
   it('imports an earlier version’s nedb data directory on first start, verified, and moves the old files aside', async () => {
     const dataDir = await tempDir();

@@ -31,8 +31,10 @@ export const UPCOMING_EVENTS_LIMIT = 5;
 export const DASHBOARD_INDEXES: readonly IndexSpec[] = [
   { collection: 'orders', keys: { account: 1, livemode: 1, created_at: -1 } },
   { collection: 'checkins', keys: { account: 1, livemode: 1, created_at: -1 } },
-  // The activity feed picks its newest entries by the time it shows for each.
-  { collection: 'orders', keys: { account: 1, livemode: 1, status: 1, paid_at: -1, _id: -1 } },
+  // The activity feed picks its newest entries by the time it shows for each. Sales (paid or
+  // partly refunded) walk the orders by payment time and skip the refunded ones on the way:
+  // SQLite cannot merge two status ranges in order, and sorted every paid order instead.
+  { collection: 'orders', keys: { account: 1, livemode: 1, paid_at: -1, _id: -1 } },
   { collection: 'orders', keys: { account: 1, livemode: 1, status: 1, updated_at: -1, _id: -1 } },
   { collection: 'checkins', keys: { account: 1, livemode: 1, at: -1, _id: -1 } },
   // Upcoming events, soonest first.

@@ -33,6 +33,13 @@ import { canonicalTimeZone, instantToZonedWallTime } from '../kernel/zoned-time.
 export const RECOUNT_PAGE_SIZE = 500;
 /** A recount leaves an account alone while its figures moved this recently: a follow-up may be in flight. */
 export const RECOUNT_QUIET_MS = 2 * 60_000;
+/**
+ * An account is recounted at most this often. The recount reads every ticket of the account:
+ * at a million tickets, seconds of CPU taken from every request while it runs, so the job
+ * visiting each minute would slow the server for good. Drift only comes from a crash between
+ * two writes or a hand edit, and crashes are settled within a minute by the due follow-ups.
+ */
+export const RECOUNT_EVERY_MS = 60 * 60_000;
 /** A transition not settled after this long is settled by the sweeper (its request died, or is slow). */
 export const SETTLE_GRACE_MS = 30_000;
 /** The zone an account's dashboard days are kept in until it is read in another. */
@@ -104,6 +111,8 @@ export interface FiguresDoc {
   updated_at?: Date;
   /** Accounts: when the recount last visited (and recounted, unless its figures were moving). */
   recounted_at?: Date;
+  /** Accounts: when the recount last got through (not left the account alone as busy). */
+  recount_done_at?: Date;
 }
 
 /** One day of one scope in one zone. */
@@ -616,13 +625,17 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
       const stillQuiet = async () => ((await figures.findOne({ _id: scope }))?.seq ?? 0) === seq;
       const drifts = await reconcile(owner, { account: owner.account, livemode: owner.livemode }, () => true, { account: zones }, stillQuiet, true);
       await visited();
-      return drifts === null ? { busy: true, drifts: [] } : { busy: false, drifts };
+      if (drifts === null) return { busy: true, drifts: [] };
+      await figures.updateOne({ _id: scope }, { $set: { recount_done_at: now } });
+      return { busy: false, drifts };
     },
 
-    /** Accounts (with mode) least recently recounted first. */
+    /** Accounts (with mode) not recounted for {@link RECOUNT_EVERY_MS}, least recently recounted first. */
     async accountsToRecount(limit: number): Promise<Owner[]> {
+      const due = clock.now().getTime() - RECOUNT_EVERY_MS;
       const docs = await figures.find({ kind: 'account' }, { sort: { recounted_at: 1 }, limit });
-      return docs.map((d) => ({ account: d.account, livemode: d.livemode }));
+      // A busy visit stamps `recounted_at` only, so a busy account is tried again next round.
+      return docs.filter((d) => d.recount_done_at === undefined || d.recount_done_at.getTime() <= due).map((d) => ({ account: d.account, livemode: d.livemode }));
     },
 
     /** Tickets whose follow-up has not run within {@link SETTLE_GRACE_MS}, settled now. */

@@ -79,8 +79,13 @@ export function issuedAs(order: Pick<OrderDoc, 'source' | 'payment'>): IssuedAs 
 
 export const TICKET_INDEXES: readonly IndexSpec[] = [
   { collection: 'tickets', keys: { order: 1, index: 1 }, unique: true },
-  // Attendees, paged newest first by (created_at, _id); a short `$in` on status merges in order.
+  // Attendees checked in or not yet, paged newest first by (created_at, _id).
   { collection: 'tickets', keys: { event: 1, status: 1, created_at: -1, _id: -1 } },
+  // All attendees (`status` in valid, checked_in), paged newest first: the index is walked in
+  // page order and voided tickets skipped on the way. SQLite cannot merge the two status ranges
+  // of the index above in order, so without this one it sorted the whole event for every page
+  // (docs/decisions/0036-reads-at-a-million-tickets.md).
+  { collection: 'tickets', keys: { event: 1, created_at: -1, _id: -1 } },
   // The tickets a refund claimed.
   { collection: 'tickets', keys: { refund: 1 } },
 ];

@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { createMongoStore } from './mongo.js';
-import { importNedbDirectory, nedbCollections } from './nedb-import.js';
 import type { Store } from './port.js';
 import { createSqliteStore } from './sqlite.js';
 
@@ -21,6 +19,8 @@ export interface OpenStoreOptions {
   onNotice?: (message: string, fields: Record<string, unknown>) => void;
   /** The time the import names its folder by (default: now). */
   now?: () => Date;
+  /** Told of failures found after opening: damage the integrity check found, a failed TTL sweep (for the log). */
+  onBackgroundError?: (error: unknown) => void;
 }
 
 /**
@@ -33,11 +33,17 @@ export interface OpenStoreOptions {
  * const store = await openStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
  */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
-  if (options.mongodbUri) return createMongoStore({ uri: options.mongodbUri, writeConcern: options.mongodbWriteConcern ?? 'majority' });
+  // The MongoDB driver and the nedb importer are loaded only when used: loading them took a
+  // good part of an embedded server's start.
+  if (options.mongodbUri) {
+    const { createMongoStore } = await import('./mongo.js');
+    return createMongoStore({ uri: options.mongodbUri, writeConcern: options.mongodbWriteConcern ?? 'majority' });
+  }
   if (options.dataDir === undefined) return createSqliteStore({});
   await mkdir(options.dataDir, { recursive: true });
   const file = path.join(options.dataDir, SQLITE_FILE);
-  if (!existsSync(file) && (await nedbCollections(options.dataDir)).length > 0) {
+  if (!existsSync(file) && (await hasNedbFiles(options.dataDir))) {
+    const { importNedbDirectory } = await import('./nedb-import.js');
     const report = await importNedbDirectory(options.dataDir, file, (options.now ?? (() => new Date()))());
     options.onNotice?.('imported the earlier embedded store into SQLite; the old files may be deleted once the data is checked', {
       file,
@@ -45,5 +51,10 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       old_files: report.movedTo,
     });
   }
-  return createSqliteStore({ file });
+  return createSqliteStore({ file, ...(options.onBackgroundError ? { onBackgroundError: options.onBackgroundError } : {}) });
+}
+
+async function hasNedbFiles(dataDir: string): Promise<boolean> {
+  const { nedbCollections } = await import('./nedb-import.js');
+  return (await nedbCollections(dataDir)).length > 0;
 }

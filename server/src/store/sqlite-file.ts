@@ -27,26 +27,43 @@ export const PAGE_CACHE_KIB = 32 * 1024;
 
 const DAMAGE_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT_INDEX', 'SQLITE_CORRUPT_SEQUENCE', 'SQLITE_CORRUPT_VTAB']);
 
+/** Whether an SQLite error code says the file is damaged (rather than busy, missing or full). */
+export function isDamageCode(code: unknown): boolean {
+  return typeof code === 'string' && DAMAGE_CODES.has(code);
+}
+
+/** How a file's integrity is checked when it is opened (`sqlite-integrity.ts`). */
+export type OpenCheck = 'now' | 'later';
+
 /**
  * Opens a connection with the settings every use of the file shares: WAL (readers never wait for
  * the writer, and several processes on one machine can share the file), `synchronous=NORMAL` (a
  * commit is in the write-ahead log before the call returns, so a killed process loses no
  * acknowledged write; a power cut can lose the last unsynced commits, never the file, see
  * docs/operations.md#embedded-store), a page cache of {@link PAGE_CACHE_KIB}, temporary sorts in
- * memory and a busy timeout for other processes' write locks. A file is checked with `PRAGMA quick_check`
- * first (it reads every page once: about a second per GB); damage throws `StoreDamagedError`.
+ * memory and a busy timeout for other processes' write locks. With `check` `now`, the file is checked with
+ * `PRAGMA quick_check` first (it reads every page once: about a second per GB); damage throws
+ * `StoreDamagedError`. With `later`, the caller checks it off the main thread
+ * (`sqlite-integrity.ts`); the schema is still read, so a file that is not a database at all is
+ * refused at once.
+ *
+ * `trace` receives each statement run, with its parameters bound in (tests read query plans).
  *
  * @example
  * const db = openDatabase('./.data/tts.sqlite');
  */
-export function openDatabase(file: string, busyTimeoutMs = 5_000): Database.Database {
+export function openDatabase(file: string, busyTimeoutMs = 5_000, trace?: (sql: string) => void, check: OpenCheck = 'now'): Database.Database {
   let db: Database.Database | undefined;
   try {
-    db = new Database(file);
+    db = new Database(file, trace === undefined ? {} : { verbose: (sql) => trace(String(sql)) });
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     if (file !== ':memory:') {
-      const problems = (db.pragma('quick_check(5)') as { quick_check: string }[]).map((row) => row.quick_check);
-      if (problems.join() !== 'ok') throw new StoreDamagedError(file, problems.join('; '));
+      if (check === 'now') {
+        const problems = (db.pragma('quick_check(5)') as { quick_check: string }[]).map((row) => row.quick_check);
+        if (problems.join() !== 'ok') throw new StoreDamagedError(file, problems.join('; '));
+      } else {
+        db.prepare('SELECT count(*) FROM sqlite_schema').get();
+      }
       db.pragma('journal_mode = WAL');
     }
     db.pragma('synchronous = NORMAL');
@@ -60,7 +77,7 @@ export function openDatabase(file: string, busyTimeoutMs = 5_000): Database.Data
   } catch (error) {
     db?.close();
     const code = (error as { code?: unknown } | null)?.code;
-    if (typeof code === 'string' && DAMAGE_CODES.has(code)) throw new StoreDamagedError(file, (error as Error).message);
+    if (isDamageCode(code)) throw new StoreDamagedError(file, (error as Error).message);
     throw error;
   }
 }

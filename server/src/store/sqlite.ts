@@ -18,6 +18,7 @@
  * - TTL indexes expire documents by a periodic indexed delete by the store's clock (`now`), as
  *   MongoDB's TTL monitor does; until then expired documents stay visible.
  */
+import { statSync } from 'node:fs';
 import { setImmediate } from 'node:timers';
 import type Database from 'better-sqlite3';
 import { Query } from 'mingo';
@@ -29,7 +30,8 @@ import { arrayPaths, arrayPathsAt, decodeDoc, encodeDoc } from './sqlite-codec.j
 import { toOrderBy, toSql } from './sqlite-filter.js';
 import { updateDocument } from './update-document.js';
 import { noteKinds, readKinds, sortsPlainly, type Kinds } from './sqlite-kinds.js';
-import { openDatabase } from './sqlite-file.js';
+import { isDamageCode, openDatabase, StoreDamagedError } from './sqlite-file.js';
+import { CHECK_AT_OPEN_BYTES, quickCheckInWorker } from './sqlite-integrity.js';
 import { collectionNames, createCollectionTable, ensureIndex, mapUnique, quote, removeExpired, ttlIndexes } from './sqlite-schema.js';
 
 type Db = Database.Database;
@@ -46,6 +48,17 @@ export interface SqliteStoreOptions {
   now?: () => Date;
   /** How long a write waits for another process's write lock before failing (default 5 s). */
   busyTimeoutMs?: number;
+  /**
+   * Receives each statement run, its parameters bound in, so a test can ask SQLite for the
+   * plan of what a service really ran (`EXPLAIN QUERY PLAN`). Unset in production.
+   */
+  trace?: (sql: string) => void;
+  /**
+   * Files bigger than this are checked for damage in a worker after opening instead of before
+   * (default {@link CHECK_AT_OPEN_BYTES}, `sqlite-integrity.ts`); damage found then makes every
+   * call reject with `StoreDamagedError` and is passed to `onBackgroundError`.
+   */
+  checkAtOpenBytes?: number;
 }
 
 interface Selection {
@@ -68,6 +81,7 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
   /** Throws once the store is closed; creates the collection's table on first use. */
   private ready(): void {
     if (this.store.closed) throw new Error(`Store is closed (collection '${this.name}')`);
+    if (this.store.damaged !== null) throw this.store.damaged;
     if (!this.#tableReady) {
       createCollectionTable(this.store.db, this.name);
       this.#tableReady = true;
@@ -281,6 +295,8 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
 /** What the collections of one store share: the connection, a statement cache and the closed flag. */
 class SqliteStoreState {
   closed = false;
+  /** Set when the integrity check that runs after opening found damage: every call is refused. */
+  damaged: StoreDamagedError | null = null;
   readonly #statements = new Map<string, Database.Statement>();
   /** Per collection, the paths that have held arrays and the kinds of indexed values (`$array_paths`, `$kinds`). */
   readonly arrays = new Map<string, Set<string>>();
@@ -424,6 +440,15 @@ class SqliteStoreState {
   }
 }
 
+/** The file's size in bytes; 0 when it does not exist yet. */
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
 /**
  * Opens the SQLite store: in `file` (created if missing), or in memory when `file` is
  * `:memory:` or unset. Nothing is read into memory at start.
@@ -434,8 +459,26 @@ class SqliteStoreState {
  * await store.close();
  */
 export async function createSqliteStore(options: SqliteStoreOptions = {}): Promise<Store> {
-  const { file = ':memory:', ttlSweepIntervalMs = 60_000, onBackgroundError = () => undefined, now = () => new Date(), busyTimeoutMs } = options;
-  const state = new SqliteStoreState(openDatabase(file, busyTimeoutMs));
+  const { file = ':memory:', ttlSweepIntervalMs = 60_000, onBackgroundError = () => undefined, now = () => new Date(), busyTimeoutMs, trace } = options;
+  const checkLater = file !== ':memory:' && sizeOf(file) > (options.checkAtOpenBytes ?? CHECK_AT_OPEN_BYTES);
+  const state = new SqliteStoreState(openDatabase(file, busyTimeoutMs, trace, checkLater ? 'later' : 'now'));
+  if (checkLater) {
+    quickCheckInWorker(file).then(
+      (result) => {
+        if (state.closed) return;
+        const damage = 'problems' in result ? (result.problems.join() === 'ok' ? null : result.problems.join('; ')) : isDamageCode(result.code) ? result.error : null;
+        if (damage !== null) {
+          state.damaged = new StoreDamagedError(file, damage);
+          onBackgroundError(state.damaged);
+        } else if ('error' in result) {
+          onBackgroundError(new Error(`The integrity check of ${file} could not run: ${result.error}`));
+        }
+      },
+      (error: unknown) => {
+        if (!state.closed) onBackgroundError(error);
+      },
+    );
+  }
   const collections = new Map<string, SqliteCollection<Doc>>();
 
   const collection = <T extends Doc>(name: string): Collection<T> => {
@@ -480,6 +523,7 @@ export async function createSqliteStore(options: SqliteStoreOptions = {}): Promi
     },
     async ping(): Promise<void> {
       if (state.closed) throw new Error('Store is closed');
+      if (state.damaged !== null) throw state.damaged;
       state.db.prepare('SELECT 1').get();
     },
     async close(): Promise<void> {

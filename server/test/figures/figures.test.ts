@@ -151,6 +151,37 @@ describe('figures kept as counters', () => {
     expect(logged?.drifts).toContainEqual(expect.objectContaining({ collection: 'figures', id: org.event.id, field: 'revenue', was: 2 * 149_900 + 500, now: 2 * 149_900 }));
   });
 
+  it('recounts an account at most once an hour, however often the figures job runs', async () => {
+    const counted = countingStore(await createEmbeddedStore());
+    const t = await buildTestApp({ store: counted.store });
+    const org = await organizer(t);
+    await t.services.fulfilment.issue(org.owner, {
+      event: org.event.id,
+      ticket_type: org.general,
+      quantity: 5,
+      holder: { name: 'Guest', email: 'guest@example.com' },
+      send_email: false,
+    });
+    t.clock.advance(RECOUNT_QUIET_MS + 1);
+    const tick = figuresJob(t);
+    counted.reset();
+    expect(await tick()).toBe('ran');
+    expect(counted.read('tickets')).toBe(5);
+
+    // The next rounds within the hour leave the account's tickets alone.
+    const recounted = t.clock.now().getTime();
+    for (const minutes of [1, 30, 59]) {
+      t.clock.set(new Date(recounted + minutes * 60_000).toISOString());
+      counted.reset();
+      expect(await tick()).toBe('ran');
+      expect(counted.read('tickets'), `${minutes} min later`).toBe(0);
+    }
+    t.clock.set(new Date(recounted + 60 * 60_000).toISOString());
+    counted.reset();
+    expect(await tick()).toBe('ran');
+    expect(counted.read('tickets')).toBe(5);
+  });
+
   it("repairs a crash between a ticket's write and its counters' update", async () => {
     const t = await buildTestApp();
     const org = await organizer(t);

@@ -1,0 +1,42 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../src/kernel/clock.js';
+import { buildTestApp } from '../../helpers/app.js';
+import { checkInAt, issueTickets, organizerWithEvent, payWithTestGateway, startOrder } from '../../helpers/checkout.js';
+import { tracedStore } from '../../helpers/query-plans.js';
+
+const closing: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  await Promise.all(closing.splice(0).map((close) => close()));
+});
+
+describe('dashboard reads', () => {
+  it('reads the activity feed in index order, never sorting orders or scans, and never scans a table', async () => {
+    const clock = new ManualClock('2030-06-01T10:00:00.000Z');
+    const traced = await tracedStore(clock);
+    closing.push(() => traced.close());
+    const t = await buildTestApp({ store: traced.store, clock });
+    const org = await organizerWithEvent(t, { require_email_verification: false });
+    for (let i = 0; i < 3; i += 1) {
+      const order = await startOrder(t, org.pk, org.event.id, [{ ticket_type: org.general, quantity: 1 }]);
+      expect((await payWithTestGateway(t, org.pk, order, order.payment.gateway_order_id)).status).toBe(200);
+      clock.advance(60_000);
+    }
+    const [ticket] = await issueTickets(t, org.sk, org.event.id, org.general, { name: 'Door Guest', email: 'door@example.com' });
+    const stored = await t.services.tickets.findById(ticket!.id);
+    await checkInAt(t, { id: ticket!.id, code: stored!.code }, '2030-06-01T10:30:00.000Z');
+
+    traced.reset();
+    const summary = await t.services.dashboard.summary({ account: org.account.id, livemode: false }, { timezone: 'Asia/Kolkata' });
+    // Three sales, the issued ticket's order and its scan.
+    expect(summary.recent.map((a) => a.kind).sort()).toEqual(['order', 'order', 'order', 'order', 'scan']);
+    const plans = (table: string) =>
+      traced
+        .plans(table)
+        .map((s) => `${s.plan}\n  for ${s.sql.slice(0, 200)}`)
+        .join('\n');
+    // The feed's three lists stop after their first entries; the ticket look-up is by id.
+    for (const table of ['orders', 'checkins', 'tickets']) expect(plans(table), table).not.toMatch(new RegExp(`SCAN ${table}\\b|TEMP B-TREE`));
+    // Events are read through the account's index: the upcoming ones, and those started for the attendance rate.
+    expect(plans('events')).not.toMatch(/SCAN events\b/);
+  });
+});
