@@ -22,8 +22,8 @@ describe('the SDK covers the API', () => {
 
     const called = new Set<string>();
     const fetch = async (url: string, init: RequestInit) => {
-      const path = new URL(url)
-        .pathname.replaceAll(ID, '{id}')
+      const path = new URL(url).pathname
+        .replaceAll(ID, '{id}')
         .replaceAll(LIST, '{list}')
         .replaceAll(DEVICE, '{device}')
         .replaceAll(QUESTION, '{question_id}')
