@@ -98,7 +98,7 @@ describe('CSV download', () => {
     const bytes = new Uint8Array(await all.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = new TextDecoder().decode(bytes.slice(3)).trim().split('\r\n');
-    expect(lines[0]).toBe('ticket_id,holder_name,holder_email,ticket_type,status,checked_in_at,checked_in_by,order,issued_at,campaign');
+    expect(lines[0]).toBe('ticket_id,holder_name,holder_email,ticket_type,status,checked_in_at,checked_in_by,order,issued_at,campaign,promo_code');
     expect(lines.slice(1).map((l) => l.split(',')[1])).toEqual(['Ravi Shankar', 'Kavya Menon', 'Asha Rao']);
     // The same bytes the API exports.
     const api = await t.app.request(`/v1/events/${event.id}/attendees.csv`, { headers: { Authorization: `Bearer ${sk}` } });
