@@ -57,26 +57,32 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
+/** An account selling General openly and a hidden type only the code BAND unlocks (₹100 off it). */
+async function bandEvent(): Promise<{ event: any; sk: string; pk: string }> {
+  const account = await call('POST', '/v1/accounts', null, { email: `promo-${Date.now()}@example.com`, password: 'correct horse battery', name: 'Marine Drive Music Society' });
+  const sk = account.secret_key as string;
+  const pk = (await call('POST', '/v1/keys/roll', sk, { kind: 'publishable' })).secret as string;
+  const event = await call(
+    'POST',
+    '/v1/events',
+    sk,
+    eventBody({
+      allowed_origins: [partnerUrl],
+      require_email_verification: false,
+      ticket_types: [
+        { name: 'General', price: 49_900 },
+        { name: 'Friends of the band', price: 29_900, hidden: true },
+      ],
+    }),
+  );
+  const friends = event.ticket_types[1].id as string;
+  await call('POST', `/v1/events/${event.id}/promo_codes`, sk, { code: 'BAND', kind: 'fixed', value: 10_000, ticket_types: [friends], unlocks: [friends] });
+  return { event, sk, pk };
+}
+
 describe.skipIf(!browserAvailable)('a promo code in <tts-checkout>, in Chromium', () => {
   it('shows the hidden type a code unlocks and sells it with the discount', async () => {
-    const account = await call('POST', '/v1/accounts', null, { email: `promo-${Date.now()}@example.com`, password: 'correct horse battery', name: 'Marine Drive Music Society' });
-    const sk = account.secret_key as string;
-    const pk = (await call('POST', '/v1/keys/roll', sk, { kind: 'publishable' })).secret as string;
-    const event = await call(
-      'POST',
-      '/v1/events',
-      sk,
-      eventBody({
-        allowed_origins: [partnerUrl],
-        require_email_verification: false,
-        ticket_types: [
-          { name: 'General', price: 49_900 },
-          { name: 'Friends of the band', price: 29_900, hidden: true },
-        ],
-      }),
-    );
-    const friends = event.ticket_types[1].id as string;
-    await call('POST', `/v1/events/${event.id}/promo_codes`, sk, { code: 'BAND', kind: 'fixed', value: 10_000, ticket_types: [friends], unlocks: [friends] });
+    const { event, sk, pk } = await bandEvent();
     markup = `<tts-checkout event="${event.id}" key="${pk}" api-base="${server.url}" quantity="0"></tts-checkout>`;
 
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
@@ -100,6 +106,19 @@ describe.skipIf(!browserAvailable)('a promo code in <tts-checkout>, in Chromium'
 
     const attendees = await call('GET', `/v1/events/${event.id}/attendees`, sk);
     expect(await call('GET', `/v1/orders/${attendees.data[0].order}`, sk)).toMatchObject({ status: 'paid', amount: 19_900, discount: { code: 'BAND', amount: 10_000 } });
+    expect(await cspViolations(page)).toEqual([]);
+  }, 60_000);
+
+  it('applies the code of a `promo-code` attribute as the checkout opens, showing the type it unlocks', async () => {
+    const { event, pk } = await bandEvent();
+    markup = `<tts-checkout event="${event.id}" key="${pk}" api-base="${server.url}" quantity="0" promo-code="band"></tts-checkout>`;
+
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await watchCsp(page);
+    await page.goto(`${partnerUrl}/`);
+    await page.getByRole('button', { name: 'Buy tickets' }).click();
+    await page.getByText('BAND applied: ₹100.00 off each ticket on Friends of the band').waitFor();
+    await page.getByRole('button', { name: 'Add one Friends of the band' }).waitFor();
     expect(await cspViolations(page)).toEqual([]);
   }, 60_000);
 });
