@@ -34,7 +34,9 @@ describe('attendee CSV with question answers', () => {
     const csv = await t.call('GET', `/v1/events/${event.id}/attendees.csv`, { key: sk });
     expect(csv.status).toBe(200);
     const lines = (csv.body as string).trimEnd().split('\r\n');
-    expect(lines[0]).toBe('ticket_id,holder_name,holder_email,ticket_type,status,checked_in_at,checked_in_by,order,issued_at,campaign,promo_code,Company,Diet,Shuttle,Note (deleted)');
+    expect(lines[0]).toBe(
+      'ticket_id,holder_name,holder_email,ticket_type,status,checked_in_at,checked_in_by,order,issued_at,campaign,promo_code,Company,Diet,Shuttle,Note (deleted)',
+    );
     const row = (name: string) => lines.find((l) => l.includes(name)) ?? '';
     const formula = `"'=HYPERLINK(""https://evil.example"",""x"")"`;
     expect(row('Ravi Kumar').endsWith(`,${formula},veg; jain,yes,aisle seat`)).toBe(true);
