@@ -8,7 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DomainEventDoc } from '../../src/domain/domain-events.js';
 import type { InvoiceDoc } from '../../src/domain/invoices.js';
-import type { RefundDoc } from '../../src/domain/refunds.js';
+import { adoptedRefundIdOf, type RefundDoc } from '../../src/domain/refunds.js';
 import { createRazorpayGateway } from '../../src/payments/razorpay.js';
 import { op } from '../../src/store/port.js';
 import { startLiveRazorpay, type LiveOrganizer, type LiveRazorpay } from '../helpers/live-razorpay.js';
@@ -98,6 +98,44 @@ describe('a refund made in the Razorpay dashboard, adopted as ours', () => {
     expect(await creditNotes(order.id)).toHaveLength(1);
     expect(await stats(org)).toMatchObject({ gross: 0, tax: 0 });
     expect((await refundEvents(order.id)).map((e) => e.type)).toEqual(['order.refunded']);
+  });
+
+  it('is finished once by the sweeper when a crash stopped it right after its record was written, and not again by a later webhook', async () => {
+    const { org, order } = await invoicedOrder();
+    expect((await live.refund(org, order.id, { amount: 10_000 })).body).toMatchObject({ status: 'partially_refunded', refunded_amount: 10_000 });
+    const made = await dashboard().refundPayment(order.paymentId, 20_000);
+    // What a process killed between writing the adopted record and acting on it leaves behind.
+    const now = live.clock.now();
+    await live.t.store.collection<RefundDoc>('refunds').insertOne({
+      _id: adoptedRefundIdOf(order.paymentId, made.refundId),
+      tickets: [],
+      order: order.id,
+      livemode: true,
+      payment_id: order.paymentId,
+      amount: 20_000,
+      purpose: 'order',
+      reason: 'refunded_at_gateway',
+      status: 'processed',
+      source: 'gateway_dashboard',
+      gateway_refund_id: made.refundId,
+      failure_reason: null,
+      failure_code: null,
+      attempts: 0,
+      next_attempt_at: new Date(now.getTime() + 120_000),
+      created_at: now,
+      updated_at: now,
+    });
+    expect(await live.getOrder(org, order.id)).toMatchObject({ refunded_amount: 10_000 });
+
+    live.clock.advance(121_000);
+    await live.t.services.repair.sweep();
+    expect(await live.getOrder(org, order.id)).toMatchObject({ status: 'partially_refunded', refunded_amount: 30_000 });
+
+    expect((await live.webhook('refund.processed', { refundId: made.refundId })).status).toBe(200);
+    expect(await live.getOrder(org, order.id)).toMatchObject({ status: 'partially_refunded', refunded_amount: 30_000 });
+    expect(await refundsOf(order.id)).toHaveLength(2);
+    expect((await creditNotes(order.id)).map((n) => n.total).sort()).toEqual([10_000, 20_000]);
+    expect((await refundEvents(order.id)).map((e) => e.type)).toEqual(['order.partially_refunded', 'order.partially_refunded']);
   });
 
   it('counts a dashboard refund larger than what remains only up to what remained', async () => {
