@@ -15,6 +15,8 @@ const RECOUNT_BATCH = 200;
 
 /** Orders that hold their code's use: not ended, and not refunded in full. */
 const HOLDING: readonly OrderStatus[] = [...AWAITING, 'paid', 'partially_refunded'];
+/** The rest: orders that give their use back. */
+const ENDED: readonly OrderStatus[] = ['expired', 'cancelled', 'refunded'];
 
 export const PROMO_RECOUNT_INDEXES: readonly IndexSpec[] = [
   // The recount's due codes: only codes redeemed since their last recount carry a time.
@@ -48,7 +50,7 @@ export function createPromoRecount({ store, clock }: { store: Store; clock: Cloc
   /** Recounts one code; the drift it set right, or null when there was none or it must wait. */
   async function recount(promo: PromoCodeDoc): Promise<PromoUsesDrift | null> {
     const held = { event: promo.event, 'discount.promo': promo._id, 'discount.returned': false };
-    for (const ended of await orders.find({ ...held, status: op.not(op.in([...HOLDING])) })) await givePromoBack(store, ended);
+    for (const ended of await orders.find({ ...held, status: op.in([...ENDED]) })) await givePromoBack(store, ended);
     const read = await codes.findOne({ _id: promo._id });
     if (!read?.recount_at) return null;
     const counted = await orders.count({ ...held, status: op.in([...HOLDING]) });

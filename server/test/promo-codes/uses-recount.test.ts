@@ -8,6 +8,7 @@ import type { PromoCode } from '@trendy-tickets/sdk';
 import { describe, expect, it } from 'vitest';
 import { backgroundJobs } from '../../src/background.js';
 import { ManualClock } from '../../src/kernel/clock.js';
+import type { OrderDoc } from '../../src/domain/orders.js';
 import { PROMO_RECOUNT_GRACE_MS, type PromoCodeDoc } from '../../src/domain/promo-codes.js';
 import type { Collection, Doc, Store } from '../../src/store/port.js';
 import { createSqliteStore } from '../../src/store/sqlite.js';
@@ -94,6 +95,20 @@ describe('the promo-code uses recount', () => {
     t.clock.advance(PROMO_RECOUNT_GRACE_MS + 1);
     expect(await recountJob(t).run()).toEqual({ repaired: 0 });
     expect(await uses(earlybird)).toBe(2);
+  });
+
+  it('finishes the give-back of an order that ended without giving its use back, so the use comes back once', async () => {
+    const t = await buildTestApp();
+    const { earlybird, order, uses } = await withCodes(t);
+    const placed = await order('EARLYBIRD');
+    expect(placed.status).toBe(201);
+    // A process killed after moving the order to expired and before giving its use back.
+    await t.store.collection<OrderDoc>('orders').updateOne({ _id: placed.body.id }, { $set: { status: 'expired' } });
+
+    t.clock.advance(PROMO_RECOUNT_GRACE_MS + 1);
+    expect(await recountJob(t).run()).toEqual({ repaired: 0 });
+    expect(await uses(earlybird)).toBe(0);
+    expect((await t.store.collection<OrderDoc>('orders').findOne({ _id: placed.body.id }))?.discount?.returned).toBe(true);
   });
 
   it('never loses the use of a redemption that lands between its count and its update', async () => {
