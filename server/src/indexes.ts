@@ -19,6 +19,7 @@ import { LOG_REPAIR_INDEXES } from './domain/log-repair.js';
 import { MEMBER_INDEXES } from './domain/members.js';
 import { ORDER_INDEXES } from './domain/orders.js';
 import { PROMO_CODE_INDEXES } from './domain/promo-codes.js';
+import { PROMO_RECOUNT_INDEXES } from './domain/promo-recount.js';
 import { GATEWAY_CONFIG_INDEXES } from './domain/payment-accounts.js';
 import { PASSWORD_GUARD_INDEXES } from './domain/password-guard.js';
 import { PASSWORD_RESET_INDEXES } from './domain/password-reset-store.js';
@@ -56,6 +57,7 @@ export const INDEXES: readonly IndexSpec[] = [
   ...CHECKIN_INDEXES,
   ...CHECKIN_LIST_INDEXES,
   ...PROMO_CODE_INDEXES,
+  ...PROMO_RECOUNT_INDEXES,
   ...DOOR_DEVICE_INDEXES,
   ...OFFLINE_SCAN_INDEXES,
   ...LIST_FIGURE_INDEXES,
@@ -127,6 +129,7 @@ export const SORTED_LISTS: readonly SortedList[] = [
   { query: "figures: an account's tickets, recounted", file: 'domain/figures.ts', collection: 'tickets', equality: ['account', 'livemode'], sort: PAGE_SORT },
   { query: 'figures: an event or account day by day', file: 'domain/figures.ts', collection: 'figure_days', equality: ['scope', 'zone'], sort: { date: 1 } },
   { query: 'figures: transitions left to settle', file: 'domain/figures.ts', collection: 'tickets', equality: [], sort: { tally_due_at: 1 } },
+  { query: 'promo uses recount: codes due', file: 'domain/promo-recount.ts', collection: 'promo_codes', equality: [], sort: { recount_at: 1 } },
   { query: 'figures: accounts to recount', file: 'domain/figures.ts', collection: 'figures', equality: ['kind'], sort: { recounted_at: 1 } },
   { query: 'refunds: due retries', file: 'domain/refunds.ts', collection: 'refunds', equality: [], sort: { next_attempt_at: 1 } },
   { query: 'test gateway: an order by receipt', file: 'payments/test-gateway.ts', collection: 'test_gateway_orders', equality: ['receipt'], sort: { created_at: -1 } },

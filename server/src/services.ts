@@ -12,6 +12,7 @@ import { createCheckinListService } from './domain/checkin-lists.js';
 import { createQuestionService } from './domain/questions.js';
 import { createDoorDeviceService } from './domain/door-devices.js';
 import { createOfflineSyncService } from './domain/offline-sync.js';
+import { createPromoRecount } from './domain/promo-recount.js';
 import { createDashboardService } from './domain/dashboard.js';
 import { createEmailVerification } from './domain/email-verification.js';
 import { createAttendanceService } from './domain/attendance.js';
@@ -231,6 +232,8 @@ export function createServices({
     invoices,
     // The reconciler and the sweeper, run by background.ts.
     listFigures: createListFigures({ store, clock }),
+    // Promo codes' uses set right after a crash took one without storing its order.
+    promoRecount: createPromoRecount({ store, clock }),
     repair: createRepairService({ store, clock, inventory, gateways, fulfilment, domainEvents }),
     webhooks,
     // Organizers' own endpoints, which outbound events are POSTed to.

@@ -21,7 +21,7 @@ import {
   type OrderRefundLogDoc,
 } from './orders.js';
 import { EVENT_CANCELLED_REFUND_REASON } from './event-cancellation-run.js';
-import { createRefunds, type RefundDoc } from './refunds.js';
+import { createRefunds, creditNoteKeyOf, type RefundDoc } from './refunds.js';
 import { givePromoBack } from './promo-codes.js';
 import type { TicketDoc, TicketService } from './tickets.js';
 import type { Outbox } from './ports.js';
@@ -103,7 +103,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
   const onRefundProcessed =
     deps.onRefundProcessed ??
     (async (refund: RefundDoc, order: OrderDoc) => {
-      await invoices.issueCreditNote({ order, refundId: refund._id, amount: refund.amount });
+      await invoices.issueCreditNote({ order, refundId: creditNoteKeyOf(refund), amount: refund.amount });
     });
   const orderDocs = store.collection<OrderDoc>('orders');
   const ticketDocs = store.collection<TicketDoc>('tickets');
@@ -179,11 +179,17 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     // (`refund_counted_amount` remembers how much, to take back if the order is refunded in full).
     const ofAmount = (refund.tickets ?? []).length === 0;
     await deps.figures?.refundsMoving(order);
-    const applied = await orderDocs.findOneAndUpdate(
-      { _id: order._id, refunds_applied: op.ne(refund._id) },
-      { $inc: { refund_processed_amount: refund.amount, refund_counted_amount: ofAmount ? refund.amount : 0 }, $push: { refunds_applied: refund._id } },
-    );
-    if (applied && ofAmount) await deps.figures?.addRefunded(order, order.event, refund.amount);
+    const { applied, counted } =
+      refund.source === 'gateway_dashboard'
+        ? await applyAdopted(order, refund)
+        : {
+            applied: await orderDocs.findOneAndUpdate(
+              { _id: order._id, refunds_applied: op.ne(refund._id) },
+              { $inc: { refund_processed_amount: refund.amount, refund_counted_amount: ofAmount ? refund.amount : 0 }, $push: { refunds_applied: refund._id } },
+            ),
+            counted: refund.amount,
+          };
+    if (applied && ofAmount) await deps.figures?.addRefunded(order, order.event, counted);
     const current = applied ?? (await load(order._id));
     // Before the buyer's notice is queued, so the notice finds the refund's credit note.
     await onRefundProcessed(refund, current);
@@ -203,13 +209,39 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
   }
 
   /**
+   * Applies a refund adopted from the gateway's dashboard to its order, once: unlike ours, its
+   * amount was never reserved, so the same update raises `refunded_amount` too, by no more than
+   * the order has left (a refund of ours reserved in the meantime keeps its share). Guarded by
+   * the `refunded_amount` read, so a reservation racing it makes it read again rather than both
+   * counting the same paise. `applied` is null when the refund was applied already.
+   */
+  async function applyAdopted(order: OrderDoc, refund: RefundDoc): Promise<{ applied: OrderDoc | null; counted: number }> {
+    for (;;) {
+      const current = await load(order._id);
+      if ((current.refunds_applied ?? []).includes(refund._id)) return { applied: null, counted: 0 };
+      // The counter was set before the refund was adopted (`adoptGatewayRefund`); read as its
+      // own value, never from the order's latest refund, which may be this one by now.
+      const reserved = current.refunded_amount ?? 0;
+      const counted = Math.min(refund.amount, Math.max(0, current.amount - reserved));
+      const applied = await orderDocs.findOneAndUpdate(
+        { _id: order._id, refunds_applied: op.ne(refund._id), refunded_amount: current.refunded_amount ?? op.exists(false) },
+        {
+          $inc: { refunded_amount: counted, refund_processed_amount: counted, refund_counted_amount: counted },
+          $push: { refunds_applied: refund._id },
+        },
+      );
+      if (applied) return { applied, counted };
+    }
+  }
+
+  /**
    * Takes the GST the refund's credit note reversed off the figures' tax, once (the refund's id
    * joins `refunds_taxed` in the update that counts it on the order): for a refund of tickets,
    * only what the note reversed beyond the voided tickets' own tax, which leaves the figures
    * with them (docs/gst.md#figures). No credit note (an organizer without GST, a receipt): nothing.
    */
   async function countCreditNoteTax(order: OrderDoc, refund: RefundDoc): Promise<void> {
-    const note = await invoices.creditNoteFor(refund._id);
+    const note = await invoices.creditNoteFor(creditNoteKeyOf(refund));
     if (!note) return;
     const ids = refund.tickets ?? [];
     const voided = ids.length === 0 ? [] : await ticketDocs.find({ _id: op.in(ids) });
@@ -349,15 +381,29 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
 
   /**
    * A processed refund of the order's payment that no record of ours names: one made in the
-   * gateway's dashboard, which gets its credit note like ours (docs/gst.md#invoices-and-credit-notes),
-   * keyed by the gateway's refund id so a repeated webhook issues it once. False for a refund of
-   * ours whose answer was lost (its receipt names our record): the sweeper adopts it by that
-   * receipt and its own end issues the note.
+   * gateway's dashboard, adopted as a refund of ours (`refunds.adoptFromGateway`), which counts
+   * it on the order and in the figures, moves the order's state and issues its credit note as
+   * ours do (docs/domain-rules.md#refunds). Its counted amount is what the order had left to
+   * refund at most. False for a refund of ours whose answer was lost (its receipt names our
+   * record): the sweeper adopts it by that receipt and its own end counts it.
    */
-  async function creditGatewayRefund(order: OrderDoc, paymentId: string, refundId: string): Promise<boolean> {
+  async function adoptGatewayRefund(order: OrderDoc, paymentId: string, refundId: string): Promise<boolean> {
     const made = await (await gateways.gatewayOf(order)).fetchRefund(paymentId, refundId);
     if (made.receipt && (await refunds.byId(made.receipt))) return false;
-    if (made.status === 'processed') await invoices.issueCreditNote({ order, refundId, amount: made.amount });
+    if (made.status !== 'processed') return true;
+    // Orders from before partial refunds get their counter first (once: only while it is absent),
+    // before the adopted refund shows on the order as its latest.
+    await orderDocs.updateOne({ _id: order._id, refunded_amount: op.exists(false) }, { $set: { refunded_amount: reservedRefunds(order) } });
+    const remaining = Math.max(0, order.amount - reservedRefunds(await load(order._id)));
+    await refunds.adoptFromGateway({
+      order: order._id,
+      livemode: order.livemode,
+      paymentId,
+      gatewayRefundId: refundId,
+      amount: Math.min(made.amount, remaining),
+      gatewayAmount: made.amount,
+      reason: 'refunded_at_gateway',
+    });
     return true;
   }
 
@@ -656,16 +702,19 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
 
     /**
      * Razorpay reports a refund processed (`refund.processed`): ours ends (and refunds the order
-     * if it was the order's); one made in Razorpay's dashboard refunds the order when it is full.
+     * if it was the order's); one made in Razorpay's dashboard is adopted as ours, once.
      */
     async refundProcessed(paymentId: string, refundId: string, refundedAmount: number, scope: WebhookScope): Promise<OrderDoc | null> {
       const order = await orderOfPayment(paymentId, scope);
       if (!order) return null;
       if (await refunds.processed(paymentId, refundId)) return orderDocs.findOne({ _id: order._id });
       if (order.payment?.gateway_payment_id !== paymentId) return order;
-      if (!(await creditGatewayRefund(order, paymentId, refundId))) return order;
-      if (refundedAmount < order.amount) return order;
-      return markRefunded(order, 'refunded_at_gateway');
+      if (!(await adoptGatewayRefund(order, paymentId, refundId))) return order;
+      const current = await load(order._id);
+      // The payment's running total says it all went back even when earlier dashboard refunds
+      // were never counted (made before they were adopted): the order is refunded either way.
+      if (refundedAmount < current.amount || !REFUNDABLE.includes(current.status)) return current;
+      return markRefunded(current, 'refunded_at_gateway');
     },
 
     /** Razorpay reports a refund failed (`refund.failed`): the order stays paid and its organizer is told. */

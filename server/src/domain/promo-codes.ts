@@ -18,6 +18,13 @@ import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from
 import type { EventDoc, Owner } from './events.js';
 import type { OrderDoc } from './orders.js';
 
+/**
+ * How long after a code's last redemption its uses are recounted (domain/promo-recount.ts): far
+ * longer than taking a use and storing its order take (the gateway's order is created in
+ * between), so an order still on its way is never mistaken for a lost one.
+ */
+export const PROMO_RECOUNT_GRACE_MS = 10 * 60_000;
+
 /** A stored promo code (collection `promo_codes`). */
 export interface PromoCodeDoc {
   _id: string;
@@ -41,8 +48,13 @@ export interface PromoCodeDoc {
   starts_at: Date | null;
   ends_at: Date | null;
   active: boolean;
-  /** Orders holding a redemption; moved only by `$inc` in a conditional update. */
+  /** Orders holding a redemption; moved only by `$inc` in a conditional update (and set right by the recount). */
   uses: number;
+  /**
+   * When the recount next checks `uses` against the orders holding one: set by each redemption
+   * to a grace time after it, cleared by the recount (domain/promo-recount.ts); absent when none is due.
+   */
+  recount_at?: Date;
   created_at: Date;
   updated_at: Date;
 }
@@ -300,7 +312,9 @@ export function createPromoCodeService({
     async redeem(promo: PromoCodeDoc): Promise<void> {
       const filter: Filter = { _id: promo._id, active: true };
       if (promo.max_uses !== null) filter.uses = op.lt(promo.max_uses);
-      const taken = await codes.updateOne(filter, { $inc: { uses: 1 } });
+      // A crash before the order is stored leaves this use with no order: the recount looks after the grace time.
+      const recountAt = new Date(clock.now().getTime() + PROMO_RECOUNT_GRACE_MS);
+      const taken = await codes.updateOne(filter, { $inc: { uses: 1 }, $set: { recount_at: recountAt } });
       if (taken.modified === 1) return;
       const fresh = await codes.findOne({ _id: promo._id });
       throw promoInvalid(!fresh ? 'unknown' : !fresh.active ? 'inactive' : 'used_up');

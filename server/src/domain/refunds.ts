@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { refusalOf, RETRYABLE_REFUSALS, type GatewayRefund, type GatewayRefusal, type PaymentGateway, type RefundTags } from '../payments/gateway.js';
 import { DuplicateKeyError, op, type IndexSpec, type Store } from '../store/port.js';
 import type { Clock } from '../kernel/clock.js';
@@ -17,6 +18,13 @@ export type RefundPurpose = 'order' | 'unfulfilled';
  * gateway took and later reported failed (`refund.failed`, or a fetch that says so).
  */
 export type RefundFailureCode = GatewayRefusal | 'failed_at_gateway';
+
+/**
+ * Who made a refund: absent for ours (asked for through our API, the console or a run), or
+ * `gateway_dashboard` for one made in the gateway's own dashboard that we learnt of from its
+ * webhook and adopted (see `adoptFromGateway`).
+ */
+export type RefundSource = 'gateway_dashboard';
 
 /**
  * One refund to get done at the gateway, kept until the gateway says how it ended (an outbox
@@ -39,6 +47,13 @@ export interface RefundDoc {
   purpose: RefundPurpose;
   reason: string;
   status: 'pending' | 'processed' | 'failed';
+  /** Absent for a refund of ours; `gateway_dashboard` for one adopted from the gateway's dashboard. */
+  source?: RefundSource;
+  /**
+   * For an adopted refund, what the gateway refunded when that was more than the order had left
+   * to refund: `amount` is then only what remained, so nothing is counted twice.
+   */
+  gateway_amount?: number;
   /** The gateway's refund id once it made one (`rfnd_…`); null while none was made. */
   gateway_refund_id: string | null;
   failure_reason: string | null;
@@ -58,6 +73,22 @@ export const REFUND_INDEXES: readonly IndexSpec[] = [
   // The gateway's webhooks name a refund by its payment and its own refund id.
   { collection: 'refunds', keys: { payment_id: 1, gateway_refund_id: 1 } },
 ];
+
+/**
+ * The id of the record adopting a refund made in the gateway's dashboard: derived from the
+ * gateway's refund id, so a webhook that arrives twice, or two that race, write one record.
+ */
+export function adoptedRefundIdOf(paymentId: string, gatewayRefundId: string): string {
+  return `rf_${createHash('sha256').update(`${paymentId}:${gatewayRefundId}`).digest('hex').slice(0, 24)}`;
+}
+
+/**
+ * What a refund's credit note is keyed by: our id, or for a refund adopted from the gateway's
+ * dashboard the gateway's refund id, which notes issued before such refunds were adopted used.
+ */
+export function creditNoteKeyOf(refund: RefundDoc): string {
+  return refund.source === 'gateway_dashboard' && refund.gateway_refund_id ? refund.gateway_refund_id : refund._id;
+}
 
 /** The first retry waits this long, doubling per attempt up to `MAX_BACKOFF_MS`. */
 const FIRST_BACKOFF_MS = 60_000;
@@ -323,6 +354,55 @@ export function createRefunds(deps: { store: Store; clock: Clock; gateways: Gate
       } catch (err) {
         if (err instanceof DuplicateKeyError) return null;
         throw err;
+      }
+      return settled(doc);
+    },
+
+    /**
+     * Records a refund the gateway made and processed without us (in its dashboard) as one of
+     * ours, already processed, and runs `onEnded` for it like any refund that ended. Adopted once:
+     * the record's id comes from the gateway's refund id, so a repeated or racing webhook finds
+     * the record instead of writing another (and a crash before `onEnded` is finished by the
+     * sweeper, as the record stays scheduled until then). `amount` is what the order still had
+     * to refund, at most; `gatewayAmount` what the gateway refunded.
+     */
+    async adoptFromGateway(input: {
+      order: string;
+      livemode: boolean;
+      paymentId: string;
+      gatewayRefundId: string;
+      amount: number;
+      gatewayAmount: number;
+      reason: string;
+    }): Promise<RefundDoc> {
+      const now = clock.now();
+      const doc: RefundDoc = {
+        _id: adoptedRefundIdOf(input.paymentId, input.gatewayRefundId),
+        tickets: [],
+        order: input.order,
+        livemode: input.livemode,
+        payment_id: input.paymentId,
+        amount: input.amount,
+        purpose: 'order',
+        reason: input.reason,
+        status: 'processed',
+        source: 'gateway_dashboard',
+        ...(input.gatewayAmount !== input.amount ? { gateway_amount: input.gatewayAmount } : {}),
+        gateway_refund_id: input.gatewayRefundId,
+        failure_reason: null,
+        failure_code: null,
+        attempts: 0,
+        next_attempt_at: new Date(now.getTime() + ATTEMPT_LEASE_MS),
+        created_at: now,
+        updated_at: now,
+      };
+      try {
+        await refunds.insertOne(doc);
+      } catch (err) {
+        if (!(err instanceof DuplicateKeyError)) throw err;
+        const existing = await refunds.findOne({ _id: doc._id });
+        if (!existing) throw new Error(`refund ${doc._id} vanished`);
+        return existing;
       }
       return settled(doc);
     },

@@ -48,13 +48,13 @@ export async function startLiveRazorpay(options: { uniqueReceipts?: boolean; env
   });
   const bridgeUrl = `http://127.0.0.1:${(bridge.address() as AddressInfo).port}`;
 
-  /** A fresh organizer with live keys and one live event of ₹499 tickets. */
-  async function organizer(): Promise<LiveOrganizer> {
+  /** A fresh organizer with live keys and one live event of ₹499 tickets (`event` changes its body). */
+  async function organizer(event: Record<string, unknown> = {}): Promise<LiveOrganizer> {
     const { sk: testSk, account } = await t.signUp();
     const { totpSecret } = await readyForLive(t, account.id);
     const sk = (await t.call('POST', '/v1/keys/roll', { key: testSk, body: { kind: 'secret', mode: 'live', password: 'correct horse battery' } })).body.secret as string;
     const pk = (await t.call('POST', '/v1/keys/roll', { key: sk, body: { kind: 'publishable' } })).body.secret as string;
-    const res = await t.call('POST', '/v1/events', { key: sk, body: eventBody() });
+    const res = await t.call('POST', '/v1/events', { key: sk, body: eventBody(event) });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     return { sk, pk, email: account.email as string, event: res.body, general: res.body.ticket_types[0].id as string, totpSecret };
   }
