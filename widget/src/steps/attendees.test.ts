@@ -1,7 +1,13 @@
+import type { PublicEvent } from '@trendy-tickets/sdk';
+import { html, nothing, render } from 'lit/html.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../server/test/helpers/app.js';
 import { organizerWithEvent } from '../../../server/test/helpers/checkout.js';
-import { $, API, enterDetails, mount, recordEvents, root, routeFetch, submit, text, type, until } from '../test-support/harness.js';
+import { createAttendees } from '../attendees.js';
+import { i18n, registerMessages } from '../i18n.js';
+import { hi } from '../locales/hi.js';
+import { parts } from '../parts.js';
+import { $, API, button, enterDetails, mount, recordEvents, root, routeFetch, submit, text, type, until } from '../test-support/harness.js';
 
 afterEach(() => {
   document.body.replaceChildren();
@@ -18,7 +24,7 @@ async function addQuestion(t: TestApp, sk: string, event: string, body: Record<s
  * A page-mode checkout of an event that asks a name and email per ticket, a T-shirt size and a
  * few more kinds of each attendee, and the company and a phone once per order; on its details step.
  */
-async function atDetails(quantity = 2) {
+async function atDetails(quantity = 2, before: () => void = () => undefined) {
   const t = await buildTestApp();
   const org = await organizerWithEvent(t, { attendee_details: 'name_email', require_email_verification: false });
   const ask = (body: Record<string, unknown>) => addQuestion(t, org.sk, org.event.id, body);
@@ -34,10 +40,11 @@ async function atDetails(quantity = 2) {
   };
   const route = routeFetch(t);
   const events = recordEvents();
+  before();
   const el = await mount({ event: org.event.id, key: org.pk, 'api-base': API, mode: 'page', quantity: String(quantity) });
   await until(() => expect(text(el)).toContain('Choose tickets'));
   submit(el);
-  await until(() => expect(text(el)).toContain('Ticket 1 of'));
+  await until(() => expect(text(el)).toContain('Your details'));
   return { t, org, q, route, events, el };
 }
 
@@ -58,6 +65,7 @@ function tick(box: HTMLInputElement): void {
 describe('attendee names and questions on the details step', () => {
   it('shows a fieldset per ticket with its name, email and questions, and the order questions once, each field labelled', async () => {
     const { el, org, q } = await atDetails(2);
+    await until(() => expect(text(el)).toContain('Ticket 1 of'));
     const seat = (k: number) => `a-${org.general}-${k}`;
     const legends = [...root(el).querySelectorAll('fieldset > legend')].map((l) => l.textContent?.trim());
     expect(legends).toEqual(expect.arrayContaining(['Ticket 1 of 2: General', 'Ticket 2 of 2: General', 'About your order']));
@@ -88,6 +96,7 @@ describe('attendee names and questions on the details step', () => {
   it('sends nothing while a name or a required answer is missing or a value is wrong, tying each message to its field and focusing the first', async () => {
     const { el, org, q, route } = await atDetails(1);
     const seat = `a-${org.general}-0`;
+    await until(() => expect(text(el)).toContain('Ticket 1 of'));
     type(input(el, `${seat}-${q.age.id}`), 'many');
     type(input(el, `o-${q.phone.id}`), '12');
     await enterDetails(el, { name: 'Asha Rao', email: 'asha@example.com', phone: '' });
@@ -111,6 +120,7 @@ describe('attendee names and questions on the details step', () => {
   it('sends each ticket’s attendee in items order and the order’s answers, and the order has them', async () => {
     const { t, el, org, q, route, events } = await atDetails(2);
     const seat = (k: number) => `a-${org.general}-${k}`;
+    await until(() => expect(text(el)).toContain('Ticket 1 of'));
     let sent: Record<string, unknown> = {};
     route.tamper = (path, body) => {
       if (path === '/v1/orders') sent = body;
@@ -141,6 +151,7 @@ describe('attendee names and questions on the details step', () => {
   it('puts an answer the server refuses back on its field with the server’s words', async () => {
     const { el, org, q, route } = await atDetails(1);
     const seat = `a-${org.general}-0`;
+    await until(() => expect(text(el)).toContain('Ticket 1 of'));
     // What the form let through, changed on the way: the server's check is the last word.
     route.tamper = (path, body) => {
       if (path !== '/v1/orders') return body;
@@ -158,5 +169,42 @@ describe('attendee names and questions on the details step', () => {
     expect($(el, `#${seat}-${q.size.id}-e`).textContent).toBeTruthy();
     expect(text(el)).toContain('Your details');
     await until(() => expect(root(el).activeElement?.id).toBe(`${seat}-${q.size.id}`));
+  });
+});
+
+describe('the attendee part', () => {
+  it('says when it did not load, sends nothing meanwhile, and shows its fields after Try again', async () => {
+    const load = parts.load;
+    let blocked = true;
+    try {
+      const { el, route } = await atDetails(1, () => {
+        parts.load = (base, file) => (blocked && file === 'tts-checkout.attendees.js' ? Promise.reject(new TypeError('Failed to fetch')) : load(base, file));
+      });
+      await until(() => expect(text(el)).toContain('Part of the checkout did not load. Check your connection.'));
+      await enterDetails(el, { name: 'Asha Rao', email: 'asha@example.com', phone: '' });
+      await el.updateComplete;
+      expect(route.calls.filter((c) => c.startsWith('POST'))).toEqual([]);
+      blocked = false;
+      button(el, 'Try again').click();
+      await until(() => expect(text(el)).toContain('Ticket 1 of 1: General'));
+      expect(text(el)).not.toContain('did not load');
+    } finally {
+      parts.load = load;
+    }
+  });
+
+  it('speaks Hindi when the checkout does', () => {
+    registerMessages('hi', hi);
+    const attendees = createAttendees({ html, nothing }, { changed: () => undefined, focus: () => undefined });
+    const event = {
+      attendee_details: 'name_email',
+      ticket_types: [{ id: 'tt_general', name: 'General' }],
+      questions: [{ id: 'q_company', label: 'कंपनी', kind: 'choice', options: ['A'], required: true, scope: 'order', ticket_types: null, position: 1 }],
+    } as unknown as PublicEvent;
+    const box = document.createElement('div');
+    document.body.append(box);
+    render(html`${attendees.fields(i18n('hi'), event, { tt_general: 1 })}`, box);
+    const shown = box.textContent?.replace(/\s+/g, ' ') ?? '';
+    for (const words of ['टिकट 1/1: General', 'टिकटधारक का नाम', 'टिकटधारक का ईमेल (वैकल्पिक)', 'आपके ऑर्डर के बारे में', 'चुनें…']) expect(shown).toContain(words);
   });
 });
