@@ -109,7 +109,7 @@ export class CheckoutFlow {
   /** The promo code the event is shown and the order made with ('' for none); extras.ts checks it before setting it. */
   promoCode = '';
   /**
-   * The attendee part (attendees.ts, in the extras), once they arrived: checks the attendee
+   * The attendee part (attendees.ts, a part of its own), once it arrived: checks the attendee
    * names and answers and adds them to the order. An event that asks for them orders only with it.
    */
   attendees: Attendees | null = null;

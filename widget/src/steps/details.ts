@@ -21,7 +21,7 @@ export function checkBuyer(buyer: Readonly<Record<BuyerField, string>>, i: StepC
 /**
  * Step 2: name, email and an optional phone, checked as the buyer leaves each field; behind
  * "Need a GST invoice?", a company, billing address and GSTIN (the server checks the GSTIN); then
- * the attendee names and questions, when the event asks any (`c.attendees`, from the extras).
+ * the attendee names and questions, when the event asks any (`c.attendees`, from attendees.ts).
  *
  * @example html`<div class="body">${detailsStep(context)}</div>`
  */
