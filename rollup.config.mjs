@@ -228,6 +228,12 @@ export const widgetBuilds = [
     plugins: [widgetResolve(), widgetTranspile()],
     output: { file: join(widgetDist, 'tts-checkout.extras.js'), format: 'es', plugins: [widgetTerser(true)] },
   },
+  // The attendee names and questions, fetched only for events that ask them (widget/src/attendees.ts).
+  {
+    input: resolve(widget, 'src/attendees.ts'),
+    plugins: [widgetResolve(), widgetTranspile()],
+    output: { file: join(widgetDist, 'tts-checkout.attendees.js'), format: 'es', plugins: [widgetTerser(true)] },
+  },
   // The Hindi words, fetched by `locale="hi"` checkouts only (widget/src/i18n.ts).
   {
     input: resolve(widget, 'src/locales/hi.ts'),

@@ -5,6 +5,7 @@
  * the buyer's actions here; payments go through a {@link PayHandler} per gateway.
  */
 import type { CreateOrderParams, FieldIssue, Order, OrderTracking, OtpInvalidDetails, PublicEvent, Ticket } from '@trendy-tickets/sdk';
+import type { Attendees } from './attendees.js';
 import { CheckoutError, newIdempotencyKey, type CheckoutApi, type CheckoutErrorCode, type IdempotencyKey } from './api.js';
 import { errorMessage, RETRYABLE } from './error-messages.js';
 import type { TtsCheckoutEventMap } from './events.js';
@@ -107,6 +108,11 @@ export class CheckoutFlow {
   tracking: OrderTracking | null = null;
   /** The promo code the event is shown and the order made with ('' for none); extras.ts checks it before setting it. */
   promoCode = '';
+  /**
+   * The attendee part (attendees.ts, a part of its own), once it arrived: checks the attendee
+   * names and answers and adds them to the order. An event that asks for them orders only with it.
+   */
+  attendees: Attendees | null = null;
   /** Settles once the page's options are applied (options.ts, fetched when used): the event waits for them. */
   ready: Promise<void> = Promise.resolve();
 
@@ -377,7 +383,9 @@ export class CheckoutFlow {
           const f = issue.field.replace(/^\w+\./, '') as BuyerField;
           if (f in this.#s.buyer) invalid[f] = issue.message;
         }
-        if (Object.keys(invalid).length > 0) this.#set({ invalid, step: 'details' });
+        // An attendee's field or an answer the server refused is shown on its field, as a buyer field is.
+        const theirs = this.attendees?.refused(issues);
+        if (Object.keys(invalid).length > 0 || theirs) this.#set({ invalid, step: 'details' });
         break;
       }
       case 'ORDER_NOT_PAYABLE': {
@@ -491,6 +499,7 @@ export class CheckoutFlow {
       ...(company + address + gstin ? { billing: { company: company || null, address: address || null, gstin: gstin || null } } : {}),
       ...(this.promoCode ? { promo_code: this.promoCode } : {}),
     };
+    if (this.attendees ? !this.attendees.fill(this.i, ev, body) : ev.attendee_details !== 'none' || ev.questions.length) return;
     const json = JSON.stringify(body);
     if (this.#creating?.body !== json) this.#creating = { body: json, key: newIdempotencyKey() };
     const attempt = this.#creating;

@@ -1,5 +1,6 @@
 import type { PublicEvent } from '@trendy-tickets/sdk';
 import { html, nothing } from 'lit/html.js';
+import type { createAttendees } from './attendees.js';
 import { CheckoutError, createApi } from './api.js';
 import { BaseElement, type PropertyDeclaration, type PropertyValues } from './base-element.js';
 import { CheckoutFlow, type CheckoutStep } from './checkout-flow.js';
@@ -206,6 +207,8 @@ export class TtsCheckout extends BaseElement {
   #extras: Promise<void> | undefined;
   /** The extras, once they arrived. */
   #x: typeof Extras | undefined;
+  /** The attendee part (attendees.ts) once asked for, on the details step of an event that asks; asked again after a failure. */
+  #attendees: Promise<void> | undefined;
   /** The promo code part, made when the extras arrive. */
   #promo: Extras.Promo | undefined;
 
@@ -307,6 +310,8 @@ export class TtsCheckout extends BaseElement {
     // (or reaches payment after a reload), and shown, or their failure, once needed.
     if (!this.#x && step !== shown.step && step !== 'tickets' && step !== 'ended') void this.#loadExtras(step === 'verify' || step === 'done').catch(() => undefined);
     if (this.#x && !shown.x && (step === 'verify' || step === 'done')) this.#focusStep();
+    // Attendee names and questions: their part is fetched when an event that asks them reaches the details step.
+    if (step === 'details' && step !== shown.step && (ev?.attendee_details !== 'none' || ev.questions.length > 0)) this.#loadAttendees();
     this.#shown = { step, ev, locked, x: !!this.#x };
     // A new step takes focus (a heading or its one field), so keyboard and screen-reader users
     // land where the checkout went; the first step of page mode does not steal the page's focus.
@@ -355,6 +360,27 @@ export class TtsCheckout extends BaseElement {
         });
       throw err;
     });
+  }
+
+  /**
+   * Fetches the attendee part once and hands it to the flow, which then checks and sends the
+   * names and answers. A failure shows with Try again, as the extras' does.
+   */
+  #loadAttendees(): void {
+    this.#attendees ??= (parts.load(this.#base(), 'tts-checkout.attendees.js') as Promise<{ createAttendees: typeof createAttendees }>).then(
+      (m) => {
+        const focus = (id: string) => void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#${id}`)?.focus());
+        this.#flow.attendees = m.createAttendees({ html, nothing }, { changed: () => this.requestUpdate(), focus });
+        this.requestUpdate();
+      },
+      (err: unknown) => {
+        this.#attendees = undefined;
+        this.#flow.report(new CheckoutError('PART_UNAVAILABLE', String(err)), () => {
+          this.#flow.report(null);
+          this.#loadAttendees();
+        });
+      },
+    );
   }
 
   /** Runs `then` with the promo part once the extras are here. */
@@ -433,6 +459,7 @@ export class TtsCheckout extends BaseElement {
         html`<button type="button" class="link" @click=${() => this.#withPromo(() => void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#promo')?.focus()))}>
           ${this.#i.t('haveCode')}
         </button>`,
+      attendees: flow.attendees?.fields(this.#i, ev, s.qty),
       on: {
         qty: (id, n) => flow.setQty(id, n),
         amount: (v) => flow.setAmount(v),

@@ -38,7 +38,15 @@ describe('the built widget', () => {
   it('contains no secret key in any bundle', async () => {
     const all = await bundles();
     expect(all.map((b) => b.file).sort()).toEqual(
-      expect.arrayContaining(['index.js', 'tts-checkout.js', 'tts-checkout.mjs', 'tts-checkout.extras.js', 'tts-checkout.options.js', 'tts-checkout.razorpay.js']),
+      expect.arrayContaining([
+        'index.js',
+        'tts-checkout.js',
+        'tts-checkout.mjs',
+        'tts-checkout.extras.js',
+        'tts-checkout.attendees.js',
+        'tts-checkout.options.js',
+        'tts-checkout.razorpay.js',
+      ]),
     );
     for (const { file, code } of all) expect(code, file).not.toMatch(SECRET_KEY);
   });
@@ -63,6 +71,7 @@ describe('the built widget', () => {
       ['tts-checkout.options.js', 1024],
       ['tts-checkout.razorpay.js', 2 * 1024],
       ['tts-checkout.extras.js', 4 * 1024],
+      ['tts-checkout.attendees.js', 3 * 1024],
     ] as const) {
       const gzip = gzipSync(await readFile(join(WIDGET_DIST, file)), { level: 9 }).length;
       console.info(`widget/dist/${file}: ${(gzip / 1024).toFixed(2)} KB gzip`);
@@ -70,12 +79,14 @@ describe('the built widget', () => {
     }
   });
 
-  it('renders the extras with the Lit of the bundle that fetched them: the extras carry no copy of their own', async () => {
+  it('renders the extras and the attendee part with the Lit of the bundle that fetched them: neither carries a copy of its own', async () => {
     // `_$litType$` marks every template Lit's `html` makes: each bundle with Lit in it has the name, a file without Lit does not.
-    const extras = await readFile(join(WIDGET_DIST, 'tts-checkout.extras.js'), 'utf8');
-    expect(extras).not.toContain('_$litType$');
-    expect(extras).not.toMatch(/lit-html|litHtmlVersions/);
-    expect(extras).toMatch(/^export\s*\{|[;}]export\s*\{/);
+    for (const file of ['tts-checkout.extras.js', 'tts-checkout.attendees.js']) {
+      const part = await readFile(join(WIDGET_DIST, file), 'utf8');
+      expect(part, file).not.toContain('_$litType$');
+      expect(part, file).not.toMatch(/lit-html|litHtmlVersions/);
+      expect(part, file).toMatch(/^export\s*\{|[;}]export\s*\{/);
+    }
     for (const main of ['tts-checkout.js', 'tts-checkout.mjs']) expect(await readFile(join(WIDGET_DIST, main), 'utf8'), main).toContain('_$litType$');
   });
 });

@@ -64,6 +64,8 @@ export interface StepContext {
    * first need) arrive, then their field. Rendered by the element, which owns the fetching.
    */
   promo: unknown;
+  /** The details step's attendee names and questions (attendees.ts, fetched apart); nothing until they arrive. */
+  attendees: unknown;
   on: StepActions;
 }
 

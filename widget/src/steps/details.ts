@@ -20,7 +20,8 @@ export function checkBuyer(buyer: Readonly<Record<BuyerField, string>>, i: StepC
 
 /**
  * Step 2: name, email and an optional phone, checked as the buyer leaves each field; behind
- * "Need a GST invoice?", a company, billing address and GSTIN (the server checks the GSTIN).
+ * "Need a GST invoice?", a company, billing address and GSTIN (the server checks the GSTIN); then
+ * the attendee names and questions, when the event asks any (`c.attendees`, from attendees.ts).
  *
  * @example html`<div class="body">${detailsStep(context)}</div>`
  */
@@ -39,6 +40,7 @@ export function detailsStep(c: StepContext) {
     <form novalidate @submit=${submit(c.on.submitDetails)}>
       ${field('name', 'text', i.t('name'))} ${field('email', 'email', i.t('email'))} ${field('phone', 'tel', i.t('phone'))}
       <details><summary>${i.t('gst')}</summary>${field('company', 'text', i.t('company'))} ${field('address', 'text', i.t('address'))} ${field('gstin', 'text', 'GSTIN')}</details>
+      ${c.attendees}
       ${c.event.require_email_verification ? html`<p class="muted">${i.t('codeNote')}</p>` : nothing}
       <div class="actions">
         <button type="button" class="secondary" part="secondary" @click=${c.on.back}>${i.t('back')}</button>

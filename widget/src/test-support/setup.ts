@@ -11,6 +11,7 @@ const SOURCES: Record<string, () => Promise<unknown>> = {
   'tts-checkout.options.js': () => import('../options.js'),
   'tts-checkout.razorpay.js': () => import('../razorpay-handler.js'),
   'tts-checkout.extras.js': () => import('../extras.js'),
+  'tts-checkout.attendees.js': () => import('../attendees.js'),
 };
 parts.load = async (_base, file) => {
   const source = SOURCES[file];
