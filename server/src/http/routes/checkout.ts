@@ -16,6 +16,8 @@ import { setCaller } from '../middleware/auth.js';
 import { limitBody } from '../middleware/body-limit.js';
 import { requireSameOrigin } from '../middleware/same-origin.js';
 import { phone, text } from '../schemas/common.js';
+import { promoCodeText } from '../schemas/promo-codes.js';
+import { applyPromo } from './checkout-promo.js';
 import { widgetPageCsp } from './widget.js';
 
 const EVENT_ID = idPattern('evt');
@@ -123,6 +125,7 @@ function readForm(form: Record<string, unknown>, event: EventDoc): { values: Che
     company: str('company'),
     billingAddress: str('billing_address'),
     gstin: str('gstin'),
+    promoCode: str('promo_code'),
   };
   const issues: FieldIssue[] = [];
   const buyer = Buyer.safeParse(values);
@@ -130,6 +133,9 @@ function readForm(form: Record<string, unknown>, event: EventDoc): { values: Che
   const billing = Billing.safeParse({ company: values.company, address: values.billingAddress, gstin: values.gstin });
   if (!billing.success) for (const i of billing.error.issues) issues.push({ field: `billing.${i.path.join('.')}`, message: i.message });
   const input: CreateOrderInput = { event: event._id, buyer: buyer.success ? buyer.data : { name: '', email: '' }, ...(billing.success ? { billing: billing.data } : {}) };
+  // A blank field is no code; a bad one is the domain's to refuse, with its reason (PROMO_CODE_INVALID).
+  const promo = promoCodeText.safeParse(values.promoCode);
+  if (promo.success) input.promo_code = promo.data;
   if (event.open_amount) {
     const paise = toPaise(values.amount);
     if (paise === null) issues.push({ field: 'amount', message: 'enter an amount in rupees, such as 500 or 499.50' });
@@ -240,8 +246,10 @@ export function checkoutRoutes() {
     // `?amount=` (paise, from POST /payment) only pre-fills; the server checks it again on submit.
     const prefill = Number(c.req.query('amount'));
     const amount = event.open_amount && Number.isSafeInteger(prefill) && prefill > 0 ? (prefill / 100).toFixed(2).replace(/\.00$/, '') : '';
-    const values: CheckoutFormValues = { name: '', email: '', phone: '', amount, quantities: {} };
-    return renderPage(c, jsx(CheckoutPage, { event, publishableKey: resolved.key, now: c.var.deps.clock.now(), values }));
+    const promoCode = c.req.query('promo_code') ?? '';
+    const values: CheckoutFormValues = { name: '', email: '', phone: '', amount, quantities: {}, promoCode };
+    const applied = event.open_amount ? {} : await applyPromo(c, event, promoCode);
+    return renderPage(c, jsx(CheckoutPage, { event, publishableKey: resolved.key, now: c.var.deps.clock.now(), values, ...applied }), applied.promoError ? 422 : 200);
   });
 
   router.post('/checkout/:eventId/basic', async function startOrder(c) {
@@ -252,14 +260,17 @@ export function checkoutRoutes() {
     const body = await formBody(c).catch(() => null);
     if (body === null) return message(c, 400, 'That form could not be read', ['Please go back and send it again.']);
     const { values, input, issues } = readForm(body, event);
-    const page = (error: PageError, status: ContentfulStatusCode) =>
-      renderPage(c, jsx(CheckoutPage, { event, publishableKey: resolved.key, now: c.var.deps.clock.now(), values, error }), status);
+    const applied = event.open_amount ? {} : await applyPromo(c, event, values.promoCode);
+    const page = (error: PageError | undefined, status: ContentfulStatusCode, promoError = applied.promoError) =>
+      renderPage(c, jsx(CheckoutPage, { event, publishableKey: resolved.key, now: c.var.deps.clock.now(), values, error, promo: applied.promo, promoError }), status);
     if (!input) return page({ message: 'Please fix the form.', issues }, 400);
     try {
       const { order, clientSecret } = await c.var.services.orders.create(resolved.owner, input, { ip: c.get('clientKey') });
       rememberOrder(c, order._id, clientSecret);
       return c.redirect(orderUrl(order._id, resolved.key), 303);
     } catch (err) {
+      // The code was used up or ended since it was applied: say so beside its field.
+      if (err instanceof AppError && err.code === 'PROMO_CODE_INVALID') return page(undefined, 422, err.message);
       const { error, status } = pageError(c, err);
       return page(error, status);
     }
