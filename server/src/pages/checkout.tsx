@@ -38,7 +38,8 @@ export interface PageError {
 const FIELD_LABELS: Record<string, string> = { 'buyer.name': 'Name', 'buyer.email': 'Email', 'buyer.phone': 'Phone', amount: 'Amount', code: 'Code', 'billing.gstin': 'GSTIN' };
 const labelOf = (field: string) => (Object.hasOwn(FIELD_LABELS, field) ? FIELD_LABELS[field] : undefined) ?? (field.startsWith('items') ? 'Tickets' : field);
 
-const ErrorBanner: FC<{ error?: PageError | undefined }> = ({ error }) =>
+/** A form's problem above it, each bad field named. */
+export const ErrorBanner: FC<{ error?: PageError | undefined }> = ({ error }) =>
   error ? (
     <div class="banner bad" role="alert">
       {error.message}
@@ -56,7 +57,8 @@ const ErrorBanner: FC<{ error?: PageError | undefined }> = ({ error }) =>
 
 const TestBadge: FC<{ event: EventDoc }> = ({ event }) => (event.livemode ? null : <span class="badge test">TEST MODE</span>);
 
-const EventHeader: FC<{ event: EventDoc }> = ({ event }) => (
+/** The event a hosted checkout page sells: name, venue, date. */
+export const EventHeader: FC<{ event: EventDoc }> = ({ event }) => (
   <header class="card">
     <TestBadge event={event} />
     <h1>{event.name}</h1>

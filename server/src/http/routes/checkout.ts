@@ -16,14 +16,16 @@ import { setCaller } from '../middleware/auth.js';
 import { limitBody } from '../middleware/body-limit.js';
 import { requireSameOrigin } from '../middleware/same-origin.js';
 import { phone, text } from '../schemas/common.js';
+import { CheckoutDetailsPage } from '../../pages/checkout-details.js';
+import { asksDetails, asksPerTicket, type PostedForm, postedValues, readDetails } from '../schemas/checkout-details-form.js';
 import { promoCodeText } from '../schemas/promo-codes.js';
 import { applyPromo } from './checkout-promo.js';
 import { widgetPageCsp } from './widget.js';
 
 const EVENT_ID = idPattern('evt');
 const ORDER_ID = idPattern('ord');
-/** A checkout form is a few hundred bytes; anything near this is not a person typing. */
-const MAX_FORM_BYTES = 16 * 1024;
+/** A checkout form is a few hundred bytes, its details step a few per ticket and answer; anything near this is not a person typing. */
+const MAX_FORM_BYTES = 64 * 1024;
 /** The client-secret cookie outlives the hold, so the paid order (and its tickets) can be reopened. */
 const SECRET_COOKIE_SECONDS = 24 * 60 * 60;
 
@@ -153,6 +155,12 @@ function readForm(form: Record<string, unknown>, event: EventDoc): { values: Che
   return issues.length > 0 ? { values, issues } : { values, input, issues };
 }
 
+/** The ticket type of each ticket the order asks for, in order: attendee `i` holds ticket `i`. */
+function ticketsOf(event: EventDoc, input: CreateOrderInput): string[] {
+  if (input.amount !== undefined) return [input.ticket_type ?? event.ticket_types[0]?.id ?? ''];
+  return (input.items ?? []).flatMap((item) => Array.from({ length: item.quantity }, () => item.ticket_type));
+}
+
 /** Order routes: the key's owner, and the client secret from this order's cookie. */
 async function orderAccess(c: Context<AppEnv>): Promise<{ access: OrderAccess; key: string; id: string } | Response> {
   const id = c.req.param('orderId') ?? '';
@@ -263,7 +271,28 @@ export function checkoutRoutes() {
     const applied = event.open_amount ? {} : await applyPromo(c, event, values.promoCode);
     const page = (error: PageError | undefined, status: ContentfulStatusCode, promoError = applied.promoError) =>
       renderPage(c, jsx(CheckoutPage, { event, publishableKey: resolved.key, now: c.var.deps.clock.now(), values, error, promo: applied.promo, promoError }), status);
+    // "Change tickets" on the details step: the first step again, as it was filled in.
+    if (body.back !== undefined) return page(undefined, 200);
     if (!input) return page({ message: 'Please fix the form.', issues }, 400);
+    let detailsStep: ((error: PageError | undefined, issues: FieldIssue[], status: ContentfulStatusCode) => Promise<Response>) | undefined;
+    if (asksDetails(event)) {
+      const tickets = ticketsOf(event, input);
+      if (tickets.length === 0) return page({ message: 'Please fix the form.', issues: [{ field: 'items', message: 'choose at least one ticket' }] }, 400);
+      if (applied.promoError) return page(undefined, 422);
+      // Multiple-choice answers post one field per ticked option, so every value of a name is read.
+      const posted = (await c.req.parseBody({ all: true })) as PostedForm;
+      const perTicket = asksPerTicket(event, tickets);
+      detailsStep = (error, issues, status) =>
+        renderPage(
+          c,
+          jsx(CheckoutDetailsPage, { event, publishableKey: resolved.key, values, tickets, perTicket, typed: (name: string) => postedValues(posted, name), error, issues }),
+          status,
+        );
+      if (body.step !== 'details') return detailsStep(undefined, [], 200);
+      const read = readDetails(posted, event, tickets);
+      if (read.issues.length > 0) return detailsStep({ message: 'Please fix the form.' }, read.issues, 400);
+      Object.assign(input, read.details);
+    }
     try {
       const { order, clientSecret } = await c.var.services.orders.create(resolved.owner, input, { ip: c.get('clientKey') });
       rememberOrder(c, order._id, clientSecret);
@@ -272,6 +301,8 @@ export function checkoutRoutes() {
       // The code was used up or ended since it was applied: say so beside its field.
       if (err instanceof AppError && err.code === 'PROMO_CODE_INVALID') return page(undefined, 422, err.message);
       const { error, status } = pageError(c, err);
+      // Refused answers go back to the details step, each beside its field; anything else to the first step.
+      if (detailsStep && error.issues?.some((i) => /^(attendees|answers)(\.|$)/.test(i.field))) return detailsStep(error, error.issues, status);
       return page(error, status);
     }
   });
