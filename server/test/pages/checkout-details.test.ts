@@ -6,6 +6,7 @@ import { buildTestApp, eventBody, type TestApp } from '../helpers/app.js';
 const BUYER = { name: 'Asha Rao', email: 'asha@example.com', phone: '' };
 
 let t: TestApp;
+let sk: string;
 let pk: string;
 let event: { id: string; ticket_types: Array<{ id: string }> };
 let general: string;
@@ -15,7 +16,7 @@ let company: string;
 beforeEach(async () => {
   t = await buildTestApp();
   const keys = await t.signUp();
-  pk = keys.pk;
+  ({ sk, pk } = keys);
   const created = await t.call('POST', '/v1/events', { key: keys.sk, body: eventBody({ attendee_details: 'name', require_email_verification: false }) });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   event = created.body;
@@ -105,11 +106,48 @@ describe('the no-script checkout’s attendee details step', () => {
     expect(await t.store.collection<OrderDoc>('orders').find({})).toHaveLength(0);
   });
 
+  it('carries an applied promo code through the details step onto the order', async () => {
+    expect((await t.call('POST', `/v1/events/${event.id}/promo_codes`, { key: sk, body: { code: 'CREW', kind: 'fixed', value: 10_000 } })).status).toBe(201);
+    const step = await (await post({ promo_code: 'CREW' })).text();
+    expect(step).toContain('<input type="hidden" name="promo_code" value="CREW"/>');
+    const res = await post({ ...filledIn(), promo_code: 'CREW' });
+    expect(res.status, await res.clone().text()).toBe(303);
+    const orderId = /ord_[0-9A-Za-z]+/.exec(res.headers.get('Location') ?? '')?.[0] ?? '';
+    const order = await t.store.collection<OrderDoc>('orders').findOne({ _id: orderId });
+    expect(order?.discount).toMatchObject({ code: 'CREW', amount: 30_000 });
+  });
+
   it('goes back to the quantities as they were with "Change tickets"', async () => {
     const res = await post({ ...filledIn(), back: '1' });
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain(`name="qty_${general}" type="number" inputmode="numeric" min="0" max="10" value="3"`);
     expect(html).not.toContain('Ticket 1 of 3');
+  });
+});
+
+describe('the details step’s answers as the form encodes them', () => {
+  it('reads ticked options as a list, a ticked box as true, and an attendee’s own email', async () => {
+    const keys = await t.signUp('Second organizer');
+    const other = (await t.call('POST', '/v1/events', { key: keys.sk, body: eventBody({ attendee_details: 'name_email', require_email_verification: false }) }))
+      .body as typeof event;
+    const ask = async (body: Record<string, unknown>) => (await t.call('POST', `/v1/events/${other.id}/questions`, { key: keys.sk, body })).body.id as string;
+    const diet = await ask({ label: 'Dietary needs', kind: 'multiple_choice', options: ['Vegetarian', 'No nuts', 'Jain'], scope: 'ticket' });
+    const consent = await ask({ label: 'I accept the venue rules', kind: 'checkbox', required: true });
+    const body = new URLSearchParams({ ...BUYER, [`qty_${other.ticket_types[0]?.id}`]: '1', step: 'details', 'attendees.0.name': 'Ravi Kumar' });
+    body.append('attendees.0.email', 'ravi@example.com');
+    body.append(`attendees.0.answers.${diet}`, 'Vegetarian');
+    body.append(`attendees.0.answers.${diet}`, 'Jain');
+    body.append(`answers.${consent}`, 'yes');
+    const res = await t.app.request(`/checkout/${other.id}/basic?key=${keys.pk}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://tickets.test' },
+      body: body.toString(),
+    });
+    expect(res.status, await res.clone().text()).toBe(303);
+    const orderId = /ord_[0-9A-Za-z]+/.exec(res.headers.get('Location') ?? '')?.[0] ?? '';
+    const order = await t.store.collection<OrderDoc>('orders').findOne({ _id: orderId });
+    expect(order?.answers).toEqual({ [consent]: true });
+    expect(order?.attendees).toEqual([{ ticket_type: other.ticket_types[0]?.id, name: 'Ravi Kumar', email: 'ravi@example.com', answers: { [diet]: ['Vegetarian', 'Jain'] } }]);
   });
 });
