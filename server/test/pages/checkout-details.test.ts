@@ -117,6 +117,27 @@ describe('the no-script checkout’s attendee details step', () => {
     expect(order?.discount).toMatchObject({ code: 'CREW', amount: 30_000 });
   });
 
+  it('stays one step for tickets no question is asked of', async () => {
+    const keys = await t.signUp('Second organizer');
+    const other = (await t.call('POST', '/v1/events', { key: keys.sk, body: eventBody({ require_email_verification: false }) })).body as typeof event;
+    const [plain, vip] = other.ticket_types.map((k) => k.id);
+    const asked = await t.call('POST', `/v1/events/${other.id}/questions`, {
+      key: keys.sk,
+      body: { label: 'Lounge slot', kind: 'text', required: true, scope: 'ticket', ticket_types: [vip] },
+    });
+    expect(asked.status).toBe(201);
+    const send = (qty: string) =>
+      t.app.request(`/checkout/${other.id}/basic?key=${keys.pk}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://tickets.test' },
+        body: new URLSearchParams({ ...BUYER, [`qty_${qty}`]: '1' }).toString(),
+      });
+    expect((await send(plain ?? '')).status).toBe(303);
+    const vipStep = await send(vip ?? '');
+    expect(vipStep.status).toBe(200);
+    expect(await vipStep.text()).toContain('Ticket 1 of 1 · VIP');
+  });
+
   it('goes back to the quantities as they were with "Change tickets"', async () => {
     const res = await post({ ...filledIn(), back: '1' });
     expect(res.status).toBe(200);

@@ -275,8 +275,8 @@ export function checkoutRoutes() {
     if (body.back !== undefined) return page(undefined, 200);
     if (!input) return page({ message: 'Please fix the form.', issues }, 400);
     let detailsStep: ((error: PageError | undefined, issues: FieldIssue[], status: ContentfulStatusCode) => Promise<Response>) | undefined;
-    if (asksDetails(event)) {
-      const tickets = ticketsOf(event, input);
+    const tickets = ticketsOf(event, input);
+    if (asksDetails(event, tickets)) {
       if (tickets.length === 0) return page({ message: 'Please fix the form.', issues: [{ field: 'items', message: 'choose at least one ticket' }] }, 400);
       if (applied.promoError) return page(undefined, 422);
       // Multiple-choice answers post one field per ticked option, so every value of a name is read.

@@ -12,18 +12,19 @@ export type PostedForm = Record<string, string | File | Array<string | File>>;
 /** What `POST /v1/orders` takes of attendees and answers, checked by the API's own schemas. */
 const DetailsSchema = z.object({ attendees: z.array(AttendeeParamsSchema).max(2500).optional(), answers: AnswersSchema.optional() });
 
-/**
- * Whether the no-script checkout needs its second step: the event asks who holds each ticket,
- * or asks any question (docs/attendee-details.md).
- */
-export function asksDetails(event: Pick<EventDoc, 'attendee_details' | 'questions'>): boolean {
-  return (event.attendee_details ?? 'none') !== 'none' || activeQuestions(event).length > 0;
-}
-
 /** Whether the order's tickets need attendees at all: names, or a ticket-scope question asked of one of them. */
 export function asksPerTicket(event: EventDoc, tickets: readonly string[]): boolean {
   const questions = activeQuestions(event);
   return (event.attendee_details ?? 'none') !== 'none' || tickets.some((type) => questions.some((q) => askedOf(q, type)));
+}
+
+/**
+ * Whether the no-script checkout needs its second step for these tickets: the event asks who
+ * holds each ticket, asks a question of one of them, or asks the order a question
+ * (docs/attendee-details.md). A question only for VIP tickets leaves a General order one step.
+ */
+export function asksDetails(event: EventDoc, tickets: readonly string[]): boolean {
+  return asksPerTicket(event, tickets) || activeQuestions(event).some((q) => q.scope === 'order');
 }
 
 /** Every text value posted under a field name, as typed (a multiple-choice question posts one per ticked option). */
