@@ -10,6 +10,7 @@ import type { TicketDoc } from '../domain/tickets.js';
 import { MAX_CODE_ATTEMPTS } from '../domain/verification.js';
 import { Layout, rupees } from './layout.js';
 import { orderLines } from '../domain/order-lines.js';
+import { offeredTypes, PromoCodeForm, promoPrice, type ShownPromo } from './checkout-promo.js';
 
 /** What the buyer typed, echoed back when the form has to be shown again. */
 export interface CheckoutFormValues {
@@ -24,6 +25,8 @@ export interface CheckoutFormValues {
   company?: string;
   billingAddress?: string;
   gstin?: string;
+  /** The promo code as typed (docs/promo-codes.md). */
+  promoCode?: string;
 }
 
 /** A problem to show above a form: the domain's message and, for bad fields, each field. */
@@ -35,7 +38,8 @@ export interface PageError {
 const FIELD_LABELS: Record<string, string> = { 'buyer.name': 'Name', 'buyer.email': 'Email', 'buyer.phone': 'Phone', amount: 'Amount', code: 'Code', 'billing.gstin': 'GSTIN' };
 const labelOf = (field: string) => (Object.hasOwn(FIELD_LABELS, field) ? FIELD_LABELS[field] : undefined) ?? (field.startsWith('items') ? 'Tickets' : field);
 
-const ErrorBanner: FC<{ error?: PageError | undefined }> = ({ error }) =>
+/** A form's problem above it, each bad field named. */
+export const ErrorBanner: FC<{ error?: PageError | undefined }> = ({ error }) =>
   error ? (
     <div class="banner bad" role="alert">
       {error.message}
@@ -53,7 +57,8 @@ const ErrorBanner: FC<{ error?: PageError | undefined }> = ({ error }) =>
 
 const TestBadge: FC<{ event: EventDoc }> = ({ event }) => (event.livemode ? null : <span class="badge test">TEST MODE</span>);
 
-const EventHeader: FC<{ event: EventDoc }> = ({ event }) => (
+/** The event a hosted checkout page sells: name, venue, date. */
+export const EventHeader: FC<{ event: EventDoc }> = ({ event }) => (
   <header class="card">
     <TestBadge event={event} />
     <h1>{event.name}</h1>
@@ -83,6 +88,10 @@ export interface CheckoutPageProps {
   now: Date;
   values?: CheckoutFormValues | undefined;
   error?: PageError | undefined;
+  /** The promo code applied: its hidden types are offered and its discount shown. */
+  promo?: ShownPromo | undefined;
+  /** Why the typed promo code cannot be used, shown beside its field. */
+  promoError?: string | undefined;
 }
 
 /**
@@ -91,10 +100,11 @@ export interface CheckoutPageProps {
  *
  * @example return renderPage(c, <CheckoutPage event={event} publishableKey={pk} now={now} />);
  */
-export const CheckoutPage: FC<CheckoutPageProps> = ({ event, publishableKey, now, values, error }) => {
+export const CheckoutPage: FC<CheckoutPageProps> = ({ event, publishableKey, now, values, error, promo, promoError }) => {
   const closed = closedReason(event, now);
   const open = event.open_amount;
-  const soldOut = !open && event.ticket_types.every((t) => typeAvailable(event, t.id) <= 0);
+  const types = offeredTypes(event, promo);
+  const soldOut = !open && types.every((t) => typeAvailable(event, t.id) <= 0);
   const action = `/checkout/${event._id}/basic?key=${encodeURIComponent(publishableKey)}`;
   return (
     <Layout title={`Tickets · ${event.name}`} referrer="same-origin">
@@ -107,76 +117,91 @@ export const CheckoutPage: FC<CheckoutPageProps> = ({ event, publishableKey, now
           </div>
         </section>
       ) : (
-        <form class="card" method="post" action={action}>
-          <ErrorBanner error={error} />
-          {open ? (
-            <>
-              <h2>Amount</h2>
-              <label for="amount">
-                Amount in rupees ({rupees(open.min)} to {rupees(open.max)})
+        <>
+          {open ? null : <PromoCodeForm event={event} publishableKey={publishableKey} typed={values?.promoCode ?? ''} promo={promo} error={promoError} />}
+          <form class="card" method="post" action={action}>
+            <ErrorBanner error={error} />
+            {promo ? <input type="hidden" name="promo_code" value={promo.code} /> : null}
+            {open ? (
+              <>
+                <h2>Amount</h2>
+                <label for="amount">
+                  Amount in rupees ({rupees(open.min)} to {rupees(open.max)})
+                </label>
+                <input id="amount" name="amount" type="text" inputmode="decimal" required value={values?.amount ?? ''} placeholder="500" />
+              </>
+            ) : (
+              <>
+                <h2>Tickets</h2>
+                {types.map((t) => {
+                  const left = Math.max(0, typeAvailable(event, t.id));
+                  const max = Math.min(t.max_per_order, left);
+                  const discounted = promoPrice(promo, t);
+                  return (
+                    <div class="row">
+                      <label for={`qty_${t.id}`} style="margin:0">
+                        {t.name}
+                        <span class="muted small" style="display:block;font-weight:400">
+                          {discounted === null ? (
+                            t.price === 0 ? (
+                              'Free'
+                            ) : (
+                              rupees(t.price)
+                            )
+                          ) : (
+                            <>
+                              <s>{rupees(t.price)}</s> {discounted === 0 ? 'Free' : rupees(discounted)} with {promo?.code}
+                            </>
+                          )}
+                          {left === 0 ? ' · Sold out' : left <= 20 ? ` · ${left} left` : ''} · up to {t.max_per_order} per order
+                        </span>
+                      </label>
+                      {left === 0 ? (
+                        <strong class="muted">Sold out</strong>
+                      ) : (
+                        <input id={`qty_${t.id}`} name={`qty_${t.id}`} type="number" inputmode="numeric" min="0" max={String(max)} value={values?.quantities[t.id] ?? '0'} />
+                      )}
+                    </div>
+                  );
+                })}
+              </>
+            )}
+            <h2 style="margin-top:1.25rem">Your details</h2>
+            <label for="name">Full name</label>
+            <input id="name" name="name" autocomplete="name" required maxlength={200} value={values?.name ?? ''} />
+            <label for="email">Email</label>
+            <input id="email" name="email" type="email" autocomplete="email" required maxlength={254} value={values?.email ?? ''} />
+            <label for="phone">
+              Phone <span class="muted small">(optional)</span>
+            </label>
+            <input id="phone" name="phone" type="tel" autocomplete="tel" maxlength={24} value={values?.phone ?? ''} />
+            <details open={Boolean(values?.company || values?.billingAddress || values?.gstin)} style="margin-top:.75rem">
+              <summary>Need a GST invoice?</summary>
+              <label for="company">
+                Company name <span class="muted small">(optional)</span>
               </label>
-              <input id="amount" name="amount" type="text" inputmode="decimal" required value={values?.amount ?? ''} placeholder="500" />
-            </>
-          ) : (
-            <>
-              <h2>Tickets</h2>
-              {event.ticket_types.map((t) => {
-                const left = Math.max(0, typeAvailable(event, t.id));
-                const max = Math.min(t.max_per_order, left);
-                return (
-                  <div class="row">
-                    <label for={`qty_${t.id}`} style="margin:0">
-                      {t.name}
-                      <span class="muted small" style="display:block;font-weight:400">
-                        {t.price === 0 ? 'Free' : rupees(t.price)}
-                        {left === 0 ? ' · Sold out' : left <= 20 ? ` · ${left} left` : ''} · up to {t.max_per_order} per order
-                      </span>
-                    </label>
-                    {left === 0 ? (
-                      <strong class="muted">Sold out</strong>
-                    ) : (
-                      <input id={`qty_${t.id}`} name={`qty_${t.id}`} type="number" inputmode="numeric" min="0" max={String(max)} value={values?.quantities[t.id] ?? '0'} />
-                    )}
-                  </div>
-                );
-              })}
-            </>
-          )}
-          <h2 style="margin-top:1.25rem">Your details</h2>
-          <label for="name">Full name</label>
-          <input id="name" name="name" autocomplete="name" required maxlength={200} value={values?.name ?? ''} />
-          <label for="email">Email</label>
-          <input id="email" name="email" type="email" autocomplete="email" required maxlength={254} value={values?.email ?? ''} />
-          <label for="phone">
-            Phone <span class="muted small">(optional)</span>
-          </label>
-          <input id="phone" name="phone" type="tel" autocomplete="tel" maxlength={24} value={values?.phone ?? ''} />
-          <details open={Boolean(values?.company || values?.billingAddress || values?.gstin)} style="margin-top:.75rem">
-            <summary>Need a GST invoice?</summary>
-            <label for="company">
-              Company name <span class="muted small">(optional)</span>
-            </label>
-            <input id="company" name="company" autocomplete="organization" maxlength={200} value={values?.company ?? ''} />
-            <label for="billing_address">
-              Billing address <span class="muted small">(optional)</span>
-            </label>
-            <textarea id="billing_address" name="billing_address" autocomplete="street-address" maxlength={500} rows={2}>
-              {values?.billingAddress ?? ''}
-            </textarea>
-            <label for="gstin">
-              GSTIN <span class="muted small">(optional)</span>
-            </label>
-            <input id="gstin" name="gstin" maxlength={15} autocapitalize="characters" value={values?.gstin ?? ''} />
-          </details>
-          {event.require_email_verification ? (
-            <p class="muted small" style="margin-top:.75rem">
-              We will email you a 6-digit code to confirm your address; your tickets go to the same address.
-            </p>
-          ) : null}
-          <button class="btn" type="submit">
-            Continue
-          </button>
-        </form>
+              <input id="company" name="company" autocomplete="organization" maxlength={200} value={values?.company ?? ''} />
+              <label for="billing_address">
+                Billing address <span class="muted small">(optional)</span>
+              </label>
+              <textarea id="billing_address" name="billing_address" autocomplete="street-address" maxlength={500} rows={2}>
+                {values?.billingAddress ?? ''}
+              </textarea>
+              <label for="gstin">
+                GSTIN <span class="muted small">(optional)</span>
+              </label>
+              <input id="gstin" name="gstin" maxlength={15} autocapitalize="characters" value={values?.gstin ?? ''} />
+            </details>
+            {event.require_email_verification ? (
+              <p class="muted small" style="margin-top:.75rem">
+                We will email you a 6-digit code to confirm your address; your tickets go to the same address.
+              </p>
+            ) : null}
+            <button class="btn" type="submit">
+              Continue
+            </button>
+          </form>
+        </>
       )}
     </Layout>
   );

@@ -16,12 +16,16 @@ import { setCaller } from '../middleware/auth.js';
 import { limitBody } from '../middleware/body-limit.js';
 import { requireSameOrigin } from '../middleware/same-origin.js';
 import { phone, text } from '../schemas/common.js';
+import { CheckoutDetailsPage } from '../../pages/checkout-details.js';
+import { asksDetails, asksPerTicket, type PostedForm, postedValues, readDetails } from '../schemas/checkout-details-form.js';
+import { promoCodeText } from '../schemas/promo-codes.js';
+import { applyPromo } from './checkout-promo.js';
 import { widgetPageCsp } from './widget.js';
 
 const EVENT_ID = idPattern('evt');
 const ORDER_ID = idPattern('ord');
-/** A checkout form is a few hundred bytes; anything near this is not a person typing. */
-const MAX_FORM_BYTES = 16 * 1024;
+/** A checkout form is a few hundred bytes, its details step a few per ticket and answer; anything near this is not a person typing. */
+const MAX_FORM_BYTES = 64 * 1024;
 /** The client-secret cookie outlives the hold, so the paid order (and its tickets) can be reopened. */
 const SECRET_COOKIE_SECONDS = 24 * 60 * 60;
 
@@ -123,6 +127,7 @@ function readForm(form: Record<string, unknown>, event: EventDoc): { values: Che
     company: str('company'),
     billingAddress: str('billing_address'),
     gstin: str('gstin'),
+    promoCode: str('promo_code'),
   };
   const issues: FieldIssue[] = [];
   const buyer = Buyer.safeParse(values);
@@ -130,6 +135,9 @@ function readForm(form: Record<string, unknown>, event: EventDoc): { values: Che
   const billing = Billing.safeParse({ company: values.company, address: values.billingAddress, gstin: values.gstin });
   if (!billing.success) for (const i of billing.error.issues) issues.push({ field: `billing.${i.path.join('.')}`, message: i.message });
   const input: CreateOrderInput = { event: event._id, buyer: buyer.success ? buyer.data : { name: '', email: '' }, ...(billing.success ? { billing: billing.data } : {}) };
+  // A blank field is no code; a bad one is the domain's to refuse, with its reason (PROMO_CODE_INVALID).
+  const promo = promoCodeText.safeParse(values.promoCode);
+  if (promo.success) input.promo_code = promo.data;
   if (event.open_amount) {
     const paise = toPaise(values.amount);
     if (paise === null) issues.push({ field: 'amount', message: 'enter an amount in rupees, such as 500 or 499.50' });
@@ -145,6 +153,12 @@ function readForm(form: Record<string, unknown>, event: EventDoc): { values: Che
     }
   }
   return issues.length > 0 ? { values, issues } : { values, input, issues };
+}
+
+/** The ticket type of each ticket the order asks for, in order: attendee `i` holds ticket `i`. */
+function ticketsOf(event: EventDoc, input: CreateOrderInput): string[] {
+  if (input.amount !== undefined) return [input.ticket_type ?? event.ticket_types[0]?.id ?? ''];
+  return (input.items ?? []).flatMap((item) => Array.from({ length: item.quantity }, () => item.ticket_type));
 }
 
 /** Order routes: the key's owner, and the client secret from this order's cookie. */
@@ -240,8 +254,10 @@ export function checkoutRoutes() {
     // `?amount=` (paise, from POST /payment) only pre-fills; the server checks it again on submit.
     const prefill = Number(c.req.query('amount'));
     const amount = event.open_amount && Number.isSafeInteger(prefill) && prefill > 0 ? (prefill / 100).toFixed(2).replace(/\.00$/, '') : '';
-    const values: CheckoutFormValues = { name: '', email: '', phone: '', amount, quantities: {} };
-    return renderPage(c, jsx(CheckoutPage, { event, publishableKey: resolved.key, now: c.var.deps.clock.now(), values }));
+    const promoCode = c.req.query('promo_code') ?? '';
+    const values: CheckoutFormValues = { name: '', email: '', phone: '', amount, quantities: {}, promoCode };
+    const applied = event.open_amount ? {} : await applyPromo(c, event, promoCode);
+    return renderPage(c, jsx(CheckoutPage, { event, publishableKey: resolved.key, now: c.var.deps.clock.now(), values, ...applied }), applied.promoError ? 422 : 200);
   });
 
   router.post('/checkout/:eventId/basic', async function startOrder(c) {
@@ -252,15 +268,41 @@ export function checkoutRoutes() {
     const body = await formBody(c).catch(() => null);
     if (body === null) return message(c, 400, 'That form could not be read', ['Please go back and send it again.']);
     const { values, input, issues } = readForm(body, event);
-    const page = (error: PageError, status: ContentfulStatusCode) =>
-      renderPage(c, jsx(CheckoutPage, { event, publishableKey: resolved.key, now: c.var.deps.clock.now(), values, error }), status);
+    const applied = event.open_amount ? {} : await applyPromo(c, event, values.promoCode);
+    const page = (error: PageError | undefined, status: ContentfulStatusCode, promoError = applied.promoError) =>
+      renderPage(c, jsx(CheckoutPage, { event, publishableKey: resolved.key, now: c.var.deps.clock.now(), values, error, promo: applied.promo, promoError }), status);
+    // "Change tickets" on the details step: the first step again, as it was filled in.
+    if (body.back !== undefined) return page(undefined, 200);
     if (!input) return page({ message: 'Please fix the form.', issues }, 400);
+    let detailsStep: ((error: PageError | undefined, issues: FieldIssue[], status: ContentfulStatusCode) => Promise<Response>) | undefined;
+    const tickets = ticketsOf(event, input);
+    if (asksDetails(event, tickets)) {
+      if (tickets.length === 0) return page({ message: 'Please fix the form.', issues: [{ field: 'items', message: 'choose at least one ticket' }] }, 400);
+      if (applied.promoError) return page(undefined, 422);
+      // Multiple-choice answers post one field per ticked option, so every value of a name is read.
+      const posted = (await c.req.parseBody({ all: true })) as PostedForm;
+      const perTicket = asksPerTicket(event, tickets);
+      detailsStep = (error, issues, status) =>
+        renderPage(
+          c,
+          jsx(CheckoutDetailsPage, { event, publishableKey: resolved.key, values, tickets, perTicket, typed: (name: string) => postedValues(posted, name), error, issues }),
+          status,
+        );
+      if (body.step !== 'details') return detailsStep(undefined, [], 200);
+      const read = readDetails(posted, event, tickets);
+      if (read.issues.length > 0) return detailsStep({ message: 'Please fix the form.' }, read.issues, 400);
+      Object.assign(input, read.details);
+    }
     try {
       const { order, clientSecret } = await c.var.services.orders.create(resolved.owner, input, { ip: c.get('clientKey') });
       rememberOrder(c, order._id, clientSecret);
       return c.redirect(orderUrl(order._id, resolved.key), 303);
     } catch (err) {
+      // The code was used up or ended since it was applied: say so beside its field.
+      if (err instanceof AppError && err.code === 'PROMO_CODE_INVALID') return page(undefined, 422, err.message);
       const { error, status } = pageError(c, err);
+      // Refused answers go back to the details step, each beside its field; anything else to the first step.
+      if (detailsStep && error.issues?.some((i) => /^(attendees|answers)(\.|$)/.test(i.field))) return detailsStep(error, error.issues, status);
       return page(error, status);
     }
   });
