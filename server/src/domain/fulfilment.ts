@@ -23,6 +23,7 @@ import {
 import { EVENT_CANCELLED_REFUND_REASON } from './event-cancellation-run.js';
 import { createRefunds, creditNoteKeyOf, type RefundDoc } from './refunds.js';
 import { givePromoBack } from './promo-codes.js';
+import { retakePromo } from './promo-retake.js';
 import type { TicketDoc, TicketService } from './tickets.js';
 import type { Outbox } from './ports.js';
 import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
@@ -509,6 +510,8 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       await domainEvents.recordOrder('order.paid', order, [], order.paid_at ?? undefined);
       return refundUnfulfillable(order);
     }
+    // Sold: a late payment keeps its discount, so it takes back the promo use its expiry gave up.
+    await retakePromo(store, clock, order);
     const issued = await tickets.issueForOrder(order, event);
     await domainEvents.recordOrder('order.paid', order, issued, order.paid_at ?? undefined);
     // One entry per ticket, each recorded once whatever the order: sent together, they share a commit.

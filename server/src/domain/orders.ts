@@ -140,6 +140,10 @@ export interface OrderDiscountDoc {
   promo: string;
   amount: number;
   returned: boolean;
+  /** True once a late payment took back the use the order gave up when it ended unpaid (domain/promo-retake.ts). */
+  retaken?: boolean;
+  /** True when that late payment counted the use past the code's `max_uses`. */
+  over_limit?: boolean;
 }
 
 /** A buyer's invoice details: a company name, a billing address and a GSTIN, each optional. */
