@@ -37,7 +37,7 @@ describe('who made a refund, on the order', () => {
     expect(byApi.body.refund?.source).toBe('api');
 
     await org.browser.get(`/console/orders/${paid!.id}`);
-    const byConsole = await org.browser.post(`/console/orders/${paid!.id}/refund`, { amount: '50' });
+    const byConsole = await org.browser.post(`/console/orders/${paid!.id}/refund`, { amount: '50', confirm: 'on' });
     expect(byConsole.status, byConsole.text.slice(0, 300)).toBe(303);
     expect(await sourcesOf(t, org.sk, paid!.id)).toEqual(['api', 'console']);
     expect((await t.call<Order>('GET', `/v1/orders/${paid!.id}`, { key: org.sk })).body.refund?.source).toBe('console');
