@@ -725,6 +725,13 @@ export interface OrderPayment {
 }
 
 /**
+ * Who made a refund: your code through the API, a person in the console, a cancelled event's
+ * refund run, the service itself (a payment that arrived after its seats were sold), or a person
+ * in the payment gateway's own dashboard.
+ */
+export type RefundSource = 'api' | 'console' | 'cancellation' | 'automatic' | 'dashboard';
+
+/**
  * A refund of an order's payment. The order turns `partially_refunded` or `refunded` only once
  * the refund is `processed`; while `pending` it keeps its state, and a `failed` one leaves it so.
  */
@@ -732,6 +739,8 @@ export interface OrderRefund {
   status: 'pending' | 'processed' | 'failed';
   amount: Amount;
   reason: string;
+  /** Who made it; null for a refund an organizer asked for before sources were kept (API or console). */
+  source: RefundSource | null;
   /** Why the gateway refused or failed the refund; null unless `failed`. */
   failure_reason: string | null;
   requested_at: Timestamp;

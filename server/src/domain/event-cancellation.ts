@@ -77,7 +77,7 @@ export interface EventCancellationDeps {
   /** Stops sales and writes the run with the status (`events.cancel`). */
   cancelEvent: (owner: Owner, id: string, audit: AuditContext | undefined, run: CancellationRunDoc | undefined) => Promise<EventDoc>;
   /** Refunds what remains of an order (`fulfilment.refund`); calling it again refunds nothing more. */
-  refund: (owner: Owner, orderId: string, input: { reason: string }) => Promise<OrderDoc>;
+  refund: (owner: Owner, orderId: string, input: { reason: string; source: 'cancellation' }) => Promise<OrderDoc>;
 }
 
 /**
@@ -208,7 +208,7 @@ export function createEventCancellation(deps: EventCancellationDeps) {
     let after: OrderDoc = order;
     if (REFUNDABLE.includes(order.status)) {
       try {
-        after = await deps.refund(ownerOf(event), orderId, { reason: EVENT_CANCELLED_REFUND_REASON });
+        after = await deps.refund(ownerOf(event), orderId, { reason: EVENT_CANCELLED_REFUND_REASON, source: 'cancellation' });
       } catch (error) {
         await failed(job, event, orderId, error instanceof Error ? error.message : String(error));
         throw error;

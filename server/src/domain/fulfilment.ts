@@ -21,8 +21,9 @@ import {
   type OrderRefundLogDoc,
 } from './orders.js';
 import { EVENT_CANCELLED_REFUND_REASON } from './event-cancellation-run.js';
-import { createRefunds, creditNoteKeyOf, type RefundDoc } from './refunds.js';
+import { createRefunds, creditNoteKeyOf, type RefundDoc, type RefundSource } from './refunds.js';
 import { givePromoBack } from './promo-codes.js';
+import { retakePromo } from './promo-retake.js';
 import type { TicketDoc, TicketService } from './tickets.js';
 import type { Outbox } from './ports.js';
 import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
@@ -67,6 +68,8 @@ export interface RefundInput {
   amount?: number | undefined;
   tickets?: readonly string[] | undefined;
   reason?: string | undefined;
+  /** Who asks (default: the console for a team member, else the API). */
+  source?: RefundSource | undefined;
 }
 
 export interface PayInput {
@@ -130,6 +133,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       reason: refund.reason,
       failure_reason: refund.failure_reason,
       failure_code: refund.failure_code ?? null,
+      ...(refund.source ? { source: refund.source } : {}),
       requested_at: refund.created_at,
       updated_at: refund.updated_at,
     };
@@ -315,6 +319,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       reason,
       failure_reason: null,
       failure_code: null,
+      ...(input.source ? { source: input.source } : {}),
       requested_at: now,
       updated_at: now,
     };
@@ -336,7 +341,17 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       const details: RefundExceedsRemainingDetails = { requested: amount, remaining };
       throw new AppError('REFUND_EXCEEDS_REMAINING', `Only ${remaining} paise of this order can still be refunded; ${amount} were asked for.`, { ...details });
     }
-    const refund = await refunds.request({ id, tickets: entry.tickets, order: order._id, livemode: order.livemode, paymentId, amount, purpose: 'order', reason });
+    const refund = await refunds.request({
+      id,
+      tickets: entry.tickets,
+      order: order._id,
+      livemode: order.livemode,
+      paymentId,
+      amount,
+      purpose: 'order',
+      reason,
+      source: input.source,
+    });
     await noteRefund(refund);
     return load(order._id);
   }
@@ -356,7 +371,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       for (const entry of Object.values(order.refund_log ?? {})) {
         if (!paymentId || entry.status !== 'pending' || now.getTime() - entry.requested_at.getTime() < REFUND_RECORD_GRACE_MS) continue;
         const input = { id: entry.id, tickets: entry.tickets, order: order._id, livemode: order.livemode, paymentId, amount: entry.amount, purpose: 'order' as const };
-        if (await refunds.abandonUnrecorded({ ...input, reason: entry.reason, requestedAt: entry.requested_at })) released += 1;
+        if (await refunds.abandonUnrecorded({ ...input, reason: entry.reason, source: entry.source, requestedAt: entry.requested_at })) released += 1;
       }
       // Only if no reservation since set a later check.
       await orderDocs.updateOne({ _id: order._id, refund_check_at: order.refund_check_at ?? null }, { $unset: { refund_check_at: '' } });
@@ -489,7 +504,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       { $set: { fulfilment: 'refunding', updated_at: clock.now() } },
     );
     if (!claimed) return load(order._id);
-    return refundOrderPayment(claimed, {}, 'sold_out');
+    return refundOrderPayment(claimed, { source: 'automatic' }, 'sold_out');
   }
 
   /** Seats, tickets, mail: each step idempotent, so any caller may run it, any number of times. */
@@ -509,6 +524,8 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       await domainEvents.recordOrder('order.paid', order, [], order.paid_at ?? undefined);
       return refundUnfulfillable(order);
     }
+    // Sold: a late payment keeps its discount, so it takes back the promo use its expiry gave up.
+    await retakePromo(store, clock, order);
     const issued = await tickets.issueForOrder(order, event);
     await domainEvents.recordOrder('order.paid', order, issued, order.paid_at ?? undefined);
     // One entry per ticket, each recorded once whatever the order: sent together, they share a commit.
@@ -686,7 +703,8 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
         throw new AppError('REFUND_EXCEEDS_REMAINING', 'The order is refunded in full already.', { ...details });
       }
       if (!REFUNDABLE.includes(order.status)) throw new AppError('ORDER_NOT_PAYABLE', `Only paid orders can be refunded; this one is ${order.status}.`);
-      const after = await refundOrderPayment(order, input, input.reason ?? 'requested_by_organizer');
+      const source = input.source ?? (audit?.actor.type === 'user' ? 'console' : 'api');
+      const after = await refundOrderPayment(order, { ...input, source }, input.reason ?? 'requested_by_organizer');
       if (audit) {
         // The refund's event is recorded when the gateway settles it, now or later; its id is known already.
         const made = Object.keys(after.refund_log ?? {}).find((key) => !(key in (order.refund_log ?? {})));

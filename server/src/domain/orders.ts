@@ -10,7 +10,7 @@ import { newId, randomBase62 } from '../kernel/ids.js';
 import type { Inventory, SeatLine } from './inventory.js';
 import { newOrderDocument } from './order-document.js';
 import type { RateLimiter } from './rate-limit.js';
-import type { RefundFailureCode } from './refunds.js';
+import type { RefundFailureCode, RefundSource } from './refunds.js';
 import { CODE_TTL_MS, hashCode, MAX_CODE_ATTEMPTS, MAX_SENDS_PER_EMAIL_PER_HOUR, MAX_SENDS_PER_IP_PER_HOUR, newCode, sameDigest } from './verification.js';
 import type { Outbox } from './ports.js';
 import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
@@ -140,6 +140,10 @@ export interface OrderDiscountDoc {
   promo: string;
   amount: number;
   returned: boolean;
+  /** True once a late payment took back the use the order gave up when it ended unpaid (domain/promo-retake.ts). */
+  retaken?: boolean;
+  /** True when that late payment counted the use past the code's `max_uses`. */
+  over_limit?: boolean;
 }
 
 /** A buyer's invoice details: a company name, a billing address and a GSTIN, each optional. */
@@ -162,6 +166,8 @@ export interface OrderRefundDoc {
   failure_reason: string | null;
   /** The same as a code (`insufficient_balance`, `too_old`, `failed_at_gateway`, …); absent on older orders. */
   failure_code?: RefundFailureCode | null;
+  /** Who made the refund (domain/refund-source.ts reads it); absent on older orders. */
+  source?: RefundSource;
   requested_at: Date;
   updated_at: Date;
 }

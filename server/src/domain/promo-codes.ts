@@ -146,11 +146,15 @@ function checked(event: EventDoc, p: Omit<PromoCodeDoc, '_id' | 'account' | 'liv
 /**
  * Gives an order's redemption back to its code, once: the flag on the order is turned by one
  * conditional update, and only the caller that turned it lowers the code's `uses`. Called when
- * the order expires, is cancelled, or is refunded in full; a no-op for an order without a code.
+ * the order expires, is cancelled, or is refunded in full; a no-op for an order without a code
+ * or one no longer ended.
  */
 export async function givePromoBack(store: Store, order: Pick<OrderDoc, '_id' | 'discount'>): Promise<boolean> {
   if (!order.discount || order.discount.returned) return false;
-  const claimed = await store.collection<OrderDoc>('orders').updateOne({ _id: order._id, 'discount.returned': false }, { $set: { 'discount.returned': true } });
+  // Only while the order is still ended: a late payment that turned it paid meanwhile keeps the use (domain/promo-retake.ts).
+  const claimed = await store
+    .collection<OrderDoc>('orders')
+    .updateOne({ _id: order._id, status: op.in(['expired', 'cancelled', 'refunded']), 'discount.returned': false }, { $set: { 'discount.returned': true } });
   if (claimed.modified === 0) return false;
   await store.collection<PromoCodeDoc>('promo_codes').updateOne({ _id: order.discount.promo, uses: op.gt(0) }, { $inc: { uses: -1 } });
   return true;

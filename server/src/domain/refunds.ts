@@ -20,11 +20,13 @@ export type RefundPurpose = 'order' | 'unfulfilled';
 export type RefundFailureCode = GatewayRefusal | 'failed_at_gateway';
 
 /**
- * Who made a refund: absent for ours (asked for through our API, the console or a run), or
- * `gateway_dashboard` for one made in the gateway's own dashboard that we learnt of from its
- * webhook and adopted (see `adoptFromGateway`).
+ * Who made a refund: asked for through the API (`api`) or the console (`console`), by an event
+ * cancellation's run (`cancellation`), by the service itself for a payment whose seats were gone
+ * (`automatic`), or made in the gateway's own dashboard and adopted from its webhook
+ * (`gateway_dashboard`, see `adoptFromGateway`). Absent on refunds of ours recorded before it was
+ * kept (docs/domain-rules.md#refunds).
  */
-export type RefundSource = 'gateway_dashboard';
+export type RefundSource = 'api' | 'console' | 'cancellation' | 'automatic' | 'gateway_dashboard';
 
 /**
  * One refund to get done at the gateway, kept until the gateway says how it ended (an outbox
@@ -47,7 +49,7 @@ export interface RefundDoc {
   purpose: RefundPurpose;
   reason: string;
   status: 'pending' | 'processed' | 'failed';
-  /** Absent for a refund of ours; `gateway_dashboard` for one adopted from the gateway's dashboard. */
+  /** Who made it; absent on refunds of ours from before it was kept, and on refunds of unwanted payments. */
   source?: RefundSource;
   /**
    * For an adopted refund, what the gateway refunded when that was more than the order had left
@@ -110,6 +112,8 @@ export interface RefundRequest {
   amount: number;
   purpose: RefundPurpose;
   reason: string;
+  /** Who asked for it (refunds of the order's own payment). */
+  source?: RefundSource | undefined;
 }
 
 /**
@@ -280,6 +284,7 @@ export function createRefunds(deps: { store: Store; clock: Clock; gateways: Gate
       amount: input.amount,
       purpose: input.purpose,
       reason: input.reason,
+      ...(input.source ? { source: input.source } : {}),
       status: 'pending',
       gateway_refund_id: null,
       failure_reason: null,
@@ -339,6 +344,7 @@ export function createRefunds(deps: { store: Store; clock: Clock; gateways: Gate
         amount: input.amount,
         purpose: input.purpose,
         reason: input.reason,
+        ...(input.source ? { source: input.source } : {}),
         status: 'failed',
         gateway_refund_id: null,
         failure_reason: 'The refund was interrupted before it reached the payment gateway, so nothing was refunded; ask for it again.',

@@ -32,6 +32,7 @@ import { salesOpen, typeAvailable, type EventDoc } from '../domain/events.js';
 import { activeQuestions } from '../domain/questions.js';
 import { toPublicQuestionJson } from './question-json.js';
 import { reservedRefunds, type OrderDoc, type OrderRefundDoc } from '../domain/orders.js';
+import { refundSourceOf } from '../domain/refund-source.js';
 import type { Collector, GatewayConfigDoc } from '../domain/payment-accounts.js';
 import { ticketUrls, type TicketDoc } from '../domain/tickets.js';
 import { MAX_CODE_ATTEMPTS } from '../domain/verification.js';
@@ -307,6 +308,7 @@ function toOrderRefundJson(refund: OrderRefundDoc): OrderRefund {
     status: refund.status,
     amount: refund.amount,
     reason: refund.reason,
+    source: refundSourceOf(refund),
     failure_reason: refund.failure_reason,
     requested_at: iso(refund.requested_at),
     updated_at: iso(refund.updated_at),

@@ -20,8 +20,12 @@ export function promoPrice(promo: ShownPromo | undefined, type: Pick<TicketTypeD
   return line ? type.price - line.each : null;
 }
 
-/** The code's discount in words, as the buyer sees it above the tickets. */
-export function promoSummary(promo: ShownPromo): string {
+/**
+ * The code's discount in words, as the buyer sees it above the tickets; for an open-amount
+ * event, above the amount, which the discount comes off (one ticket at that price).
+ */
+export function promoSummary(promo: ShownPromo, openAmount = false): string {
+  if (openAmount) return `Promo code ${promo.code} applied: ${promo.kind === 'percent' ? `${promo.value}%` : rupees(promo.value)} off the amount you choose.`;
   const off = promo.kind === 'percent' ? `${promo.value}% off` : `${rupees(promo.value)} off each ticket`;
   const which = promo.ticket_types === null ? '' : ' the tickets marked below';
   const limit = promo.max_per_order === null ? '' : ` (up to ${promo.max_per_order} ${promo.max_per_order === 1 ? 'ticket' : 'tickets'} per order)`;
@@ -72,7 +76,7 @@ export const PromoCodeForm: FC<PromoCodeFormProps> = ({ event, publishableKey, t
       </p>
     ) : promo ? (
       <p id="promo_code-applied" class="banner ok small" role="status">
-        {promoSummary(promo)}
+        {promoSummary(promo, Boolean(event.open_amount))}
       </p>
     ) : null}
   </form>

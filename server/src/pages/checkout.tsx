@@ -118,7 +118,7 @@ export const CheckoutPage: FC<CheckoutPageProps> = ({ event, publishableKey, now
         </section>
       ) : (
         <>
-          {open ? null : <PromoCodeForm event={event} publishableKey={publishableKey} typed={values?.promoCode ?? ''} promo={promo} error={promoError} />}
+          <PromoCodeForm event={event} publishableKey={publishableKey} typed={values?.promoCode ?? ''} promo={promo} error={promoError} />
           <form class="card" method="post" action={action}>
             <ErrorBanner error={error} />
             {promo ? <input type="hidden" name="promo_code" value={promo.code} /> : null}

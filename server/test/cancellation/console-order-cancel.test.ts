@@ -17,7 +17,7 @@ describe('the console order page’s Cancel order', () => {
 
     const page = visibleText((await org.browser.get(`/console/orders/${unpaid.id}`)).text);
     expect(page).toContain('Cancel order');
-    const done = await org.browser.post(`/console/orders/${unpaid.id}/cancel`, {});
+    const done = await org.browser.post(`/console/orders/${unpaid.id}/cancel`, { confirm: 'on' });
     expect(done.location).toBe(`/console/orders/${unpaid.id}?notice=cancelled`);
     expect((await t.call('GET', `/v1/orders/${unpaid.id}`, { key: org.sk })).body.status).toBe('cancelled');
     expect((await t.call('GET', `/v1/events/${created.body.id}`, { key: org.sk })).body.held).toBe(0);

@@ -60,7 +60,7 @@ describe('a refund made in the Razorpay dashboard, adopted as ours', () => {
     expect(await live.getOrder(org, order.id)).toMatchObject({
       status: 'partially_refunded',
       refunded_amount: 20_000,
-      refunds: [expect.objectContaining({ amount: 20_000, status: 'processed' })],
+      refunds: [expect.objectContaining({ amount: 20_000, status: 'processed', source: 'dashboard' })],
     });
     const notes = await creditNotes(order.id);
     expect(notes).toEqual([expect.objectContaining({ total: 20_000 })]);

@@ -27,10 +27,10 @@ describe('the console’s order page', () => {
     expect(shown.status).toBe(200);
     expect(visibleText(shown.text)).toContain('No refunds yet');
 
-    const byAmount = await org.browser.post(`${page}/refund`, { amount: '150' });
+    const byAmount = await org.browser.post(`${page}/refund`, { amount: '150', confirm: 'on' });
     expect(byAmount.status, byAmount.text.slice(0, 300)).toBe(303);
     const [ticket] = order.tickets as Array<{ id: string }>;
-    const byTicket = await org.browser.post(`${page}/refund`, { [`ticket_${ticket!.id}`]: 'on' });
+    const byTicket = await org.browser.post(`${page}/refund`, { [`ticket_${ticket!.id}`]: 'on', confirm: 'on' });
     expect(byTicket.status, byTicket.text.slice(0, 300)).toBe(303);
 
     const now = (await t.call('GET', `/v1/orders/${order.id}`, { key: org.sk })).body;
@@ -46,7 +46,7 @@ describe('the console’s order page', () => {
   it('refuses a refund larger than what is left, with the reason on the page', async () => {
     const { org, order, page } = await paidOrderInConsole();
     await org.browser.get(page);
-    const res = await org.browser.post(`${page}/refund`, { amount: String(order.amount / 100 + 1) });
+    const res = await org.browser.post(`${page}/refund`, { amount: String(order.amount / 100 + 1), confirm: 'on' });
     expect(res.status).toBe(409);
     expect(visibleText(res.text)).toMatch(/can still be refunded/);
   });
@@ -54,7 +54,7 @@ describe('the console’s order page', () => {
   it('refuses a refund without the form’s CSRF token', async () => {
     const { org, page } = await paidOrderInConsole();
     await org.browser.get(page);
-    const res = await org.browser.post(`${page}/refund`, { _csrf: null, amount: '10' });
+    const res = await org.browser.post(`${page}/refund`, { _csrf: null, amount: '10', confirm: 'on' });
     expect(res.status).toBe(403);
   });
 
@@ -62,11 +62,11 @@ describe('the console’s order page', () => {
     const { t, org, page } = await paidOrderInConsole();
     const finance = await addMember(t, org.browser, 'finance');
     await finance.browser.get(page);
-    expect((await finance.browser.post(`${page}/refund`, { amount: '10' })).status).toBe(303);
+    expect((await finance.browser.post(`${page}/refund`, { amount: '10', confirm: 'on' })).status).toBe(303);
     for (const role of ['door', 'developer'] as const) {
       const member = await addMember(t, org.browser, role);
       await member.browser.get('/console');
-      expect((await member.browser.post(`${page}/refund`, { amount: '10' })).status, role).toBe(403);
+      expect((await member.browser.post(`${page}/refund`, { amount: '10', confirm: 'on' })).status, role).toBe(403);
     }
   });
 });

@@ -3,6 +3,7 @@ import type { FC } from 'hono/jsx';
 import type { OrderDoc } from '../../domain/orders.js';
 import { mayUse } from '../../http/route-permissions.js';
 import type { ConsoleUser } from '../context.js';
+import { Checkbox, type FieldErrors } from './fields.js';
 import { CsrfField } from './layout.js';
 
 /** Orders not paid yet: cancelling one frees its held seats (a paid one is refunded instead). */
@@ -15,7 +16,7 @@ const CANCELLABLE: readonly OrderDoc['status'][] = ['awaiting_verification', 'aw
  * @example
  * <CancelOrderSection user={user} order={order} />
  */
-export const CancelOrderSection: FC<{ user: ConsoleUser; order: OrderDoc }> = ({ user, order }) => {
+export const CancelOrderSection: FC<{ user: ConsoleUser; order: OrderDoc; errors?: FieldErrors | undefined }> = ({ user, order, errors }) => {
   const action = `/console/orders/${order._id}/cancel`;
   if (!CANCELLABLE.includes(order.status) || !mayUse(user.actor, 'POST', action)) return null;
   return (
@@ -24,6 +25,7 @@ export const CancelOrderSection: FC<{ user: ConsoleUser; order: OrderDoc }> = ({
       <p class="muted small">The buyer has not paid. Cancelling frees the seats it holds; the buyer can no longer pay for it.</p>
       <form method="post" action={action}>
         <CsrfField token={user.csrf} />
+        <Checkbox name="confirm" label="Yes, cancel this order" checked={false} required errors={errors} />
         <button type="submit" class="btn danger">
           Cancel order
         </button>

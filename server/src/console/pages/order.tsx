@@ -1,17 +1,26 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { FC } from 'hono/jsx';
+import type { RefundSource } from '@trendy-tickets/sdk';
 import type { EventDoc } from '../../domain/events.js';
+import { refundSourceOf } from '../../domain/refund-source.js';
 import { reservedRefunds, type OrderDoc, type OrderRefundLogDoc } from '../../domain/orders.js';
 import type { TicketDoc } from '../../domain/tickets.js';
 import { CancelOrderSection } from './order-cancel.js';
 import { mayUse } from '../../http/route-permissions.js';
 import type { ConsoleUser } from '../context.js';
 import { rupees, when } from '../format.js';
-import { Field } from './fields.js';
+import { Checkbox, Field } from './fields.js';
 import { CsrfField, Shell, type Flash } from './layout.js';
 
 const ORDER_WORDS: Partial<Record<OrderDoc['status'], string>> = { paid: 'Paid', partially_refunded: 'Partly refunded', refunded: 'Refunded' };
 const REFUND_WORDS: Record<OrderRefundLogDoc['status'], string> = { pending: 'Pending', processed: 'Refunded', failed: 'Failed' };
+const SOURCE_WORDS: Record<RefundSource, string> = {
+  api: 'asked for through the API',
+  console: 'asked for in the console',
+  cancellation: 'by the event’s cancellation',
+  automatic: 'automatically: the seats were gone',
+  dashboard: 'made in Razorpay’s dashboard',
+};
 
 /** Props of {@link OrderPage}. */
 export interface OrderPageProps {
@@ -66,14 +75,18 @@ export const OrderPage: FC<OrderPageProps> = ({ user, order, event, tickets, fla
           <p class="muted">No refunds yet.</p>
         ) : (
           <ul class="refunds">
-            {refunds.map((r) => (
-              <li>
-                <span class={`badge ${r.status === 'failed' ? 'dead' : r.status}`}>{REFUND_WORDS[r.status]}</span> {rupees(r.amount)}
-                {r.tickets.length > 0 ? ` · tickets ${r.tickets.join(', ')}` : ''} · {when(r.requested_at, tz)}
-                {r.status === 'failed' && r.failure_reason ? <p class="small">{r.failure_reason}</p> : null}
-                {r.status === 'pending' ? <p class="small">Waiting for the payment gateway; it is asked again until it answers.</p> : null}
-              </li>
-            ))}
+            {refunds.map((r) => {
+              const source = refundSourceOf(r);
+              return (
+                <li>
+                  <span class={`badge ${r.status === 'failed' ? 'dead' : r.status}`}>{REFUND_WORDS[r.status]}</span> {rupees(r.amount)}
+                  {r.tickets.length > 0 ? ` · tickets ${r.tickets.join(', ')}` : ''} · {when(r.requested_at, tz)}
+                  {source ? ` · ${SOURCE_WORDS[source]}` : ''}
+                  {r.status === 'failed' && r.failure_reason ? <p class="small">{r.failure_reason}</p> : null}
+                  {r.status === 'pending' ? <p class="small">Waiting for the payment gateway; it is asked again until it answers.</p> : null}
+                </li>
+              );
+            })}
           </ul>
         )}
       </section>
@@ -97,13 +110,14 @@ export const OrderPage: FC<OrderPageProps> = ({ user, order, event, tickets, fla
               </fieldset>
             ) : null}
             {errors?.tickets ? <p class="field-error">{errors.tickets}</p> : null}
+            <Checkbox name="confirm" label="Yes, refund: the money goes back to the buyer and cannot be taken back" checked={false} required errors={errors} />
             <button type="submit" class="btn danger">
               Refund
             </button>
           </form>
         </section>
       ) : null}
-      <CancelOrderSection user={user} order={order} />
+      <CancelOrderSection user={user} order={order} errors={errors} />
     </Shell>
   );
 };

@@ -18,6 +18,7 @@ const NOTICES: Record<string, Flash> = {
   refunded: { tone: 'ok', message: 'Refunded. The buyer is told by email.' },
   pending: { tone: 'info', message: 'Refund asked for: the payment gateway has not finished it yet. This page shows when it does.' },
   cancelled: { tone: 'ok', message: 'Order cancelled. Its seats are back on sale.' },
+  expired: { tone: 'info', message: 'The order had expired already; its seats were back on sale.' },
 };
 
 function orderIdOf(c: ConsoleContext): string {
@@ -59,6 +60,8 @@ export function orderRoutes() {
     if (amount === null || (amount !== undefined && amount < 100)) {
       return showOrder(c, { values, errors: { amount: 'Type an amount in rupees, at least ₹1, like 250 or 99.50.' }, status: 400 });
     }
+    // Money sent back cannot be taken back: a slip of the Enter key must not refund anyone.
+    if (form.confirm !== 'on') return showOrder(c, { values, errors: { confirm: 'Tick the box to confirm.' }, status: 400 });
     try {
       const input = amount !== undefined ? { amount } : tickets.length > 0 ? { tickets } : {};
       const order = await c.var.services.fulfilment.refund(c.var.user.owner, id, input, auditContext(c));
@@ -75,8 +78,15 @@ export function orderRoutes() {
 
   router.post('/console/orders/:id/cancel', async function cancelOrder(c) {
     const id = orderIdOf(c);
-    await c.var.services.orders.cancel({ owner: c.var.user.owner }, id, auditContext(c));
-    return c.redirect(`/console/orders/${id}?notice=cancelled`, 303);
+    if ((await formOf(c)).confirm !== 'on') return showOrder(c, { errors: { confirm: 'Tick the box to confirm.' }, status: 400 });
+    try {
+      const order = await c.var.services.orders.cancel({ owner: c.var.user.owner }, id, auditContext(c));
+      return c.redirect(`/console/orders/${id}?notice=${order.status === 'expired' ? 'expired' : 'cancelled'}`, 303);
+    } catch (err) {
+      // Paid while the page was open: the page now offers a refund instead, and says why.
+      if (!(err instanceof AppError) || err.code !== 'ORDER_NOT_PAYABLE') throw err;
+      return showOrder(c, { flash: { tone: 'bad', message: err.message }, status: STATUS[err.code] });
+    }
   });
 
   return router;

@@ -256,7 +256,7 @@ export function checkoutRoutes() {
     const amount = event.open_amount && Number.isSafeInteger(prefill) && prefill > 0 ? (prefill / 100).toFixed(2).replace(/\.00$/, '') : '';
     const promoCode = c.req.query('promo_code') ?? '';
     const values: CheckoutFormValues = { name: '', email: '', phone: '', amount, quantities: {}, promoCode };
-    const applied = event.open_amount ? {} : await applyPromo(c, event, promoCode);
+    const applied = await applyPromo(c, event, promoCode);
     return renderPage(c, jsx(CheckoutPage, { event, publishableKey: resolved.key, now: c.var.deps.clock.now(), values, ...applied }), applied.promoError ? 422 : 200);
   });
 
@@ -268,7 +268,7 @@ export function checkoutRoutes() {
     const body = await formBody(c).catch(() => null);
     if (body === null) return message(c, 400, 'That form could not be read', ['Please go back and send it again.']);
     const { values, input, issues } = readForm(body, event);
-    const applied = event.open_amount ? {} : await applyPromo(c, event, values.promoCode);
+    const applied = await applyPromo(c, event, values.promoCode);
     const page = (error: PageError | undefined, status: ContentfulStatusCode, promoError = applied.promoError) =>
       renderPage(c, jsx(CheckoutPage, { event, publishableKey: resolved.key, now: c.var.deps.clock.now(), values, error, promo: applied.promo, promoError }), status);
     // "Change tickets" on the details step: the first step again, as it was filled in.

@@ -196,6 +196,10 @@ const OrderRefundSchema = z.object({
   status: z.enum(['pending', 'processed', 'failed']),
   amount: z.number().int(),
   reason: z.string(),
+  source: z.enum(['api', 'console', 'cancellation', 'automatic', 'dashboard']).nullable().openapi({
+    description:
+      'Who made the refund: your code through the API, a person in the console, a cancelled event’s refund run, the service itself (a payment that arrived after its seats were sold), or a person in Razorpay’s dashboard. Null for a refund asked for before sources were kept.',
+  }),
   failure_reason: z.string().nullable(),
   requested_at: timestampOut,
   updated_at: timestampOut,
