@@ -5,7 +5,7 @@
  * size, with the seeded server as a child process:
  *
  * - start: spawn until `/readyz` answers 200 (the store loaded and indexed);
- * - peak RSS: `VmHWM` of /proc/<pid>/status when the size is done;
+ * - RSS: `VmHWM` of /proc/<pid>/status once `/readyz` answers, and again when the size is done;
  * - issuance: tickets/s through `POST /v1/tickets` (10 per call, 8 callers, no mail);
  * - p50/p99 of the public event read, scan (`POST /v1/checkins`, 50 scanners at 10 scans/s),
  *   event stats, the console dashboard (signed in), and the big event's attendee page, first
@@ -73,6 +73,8 @@ export interface SizeResult {
   seedMs: number | null;
   startMs: number | null;
   missed: string | null;
+  /** Peak RSS when `/readyz` first answered: what the start itself costs, before any load. */
+  rssAfterStartBytes: number | null;
   rssBytes: number | null;
   issuancePerSecond: number | null;
   latencies: Array<{ name: string; result: LoadResult; budgetMs: number | null }>;
@@ -87,6 +89,7 @@ const fresh = (label: string, tickets: number): SizeResult => ({
   seedMs: null,
   startMs: null,
   missed: null,
+  rssAfterStartBytes: null,
   rssBytes: null,
   issuancePerSecond: null,
   latencies: [],
@@ -303,6 +306,7 @@ export async function benchScale(sizes: Array<{ label: string; tickets: number }
         break;
       }
       r.startMs = performance.now() - spawned;
+      r.rssAfterStartBytes = server.peakRss();
       try {
         await measure(server, manifest, r, say);
       } finally {
@@ -338,6 +342,16 @@ export function reportScale(results: SizeResult[]): void {
         false,
       );
       continue;
+    }
+    if (r.rssAfterStartBytes !== null) {
+      judge(
+        '  RSS after start (VmHWM at /readyz)',
+        mb(r.rssAfterStartBytes),
+        `≤ ${mb(T.rssBytes)}`,
+        r.rssAfterStartBytes / T.rssBytes,
+        r.rssAfterStartBytes <= T.rssBytes,
+        ' × target',
+      );
     }
     if (r.rssBytes !== null) judge('  peak RSS (VmHWM)', mb(r.rssBytes), `≤ ${mb(T.rssBytes)}`, r.rssBytes / T.rssBytes, r.rssBytes <= T.rssBytes, ' × target');
     if (r.issuancePerSecond !== null) {

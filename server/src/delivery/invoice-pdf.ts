@@ -4,10 +4,15 @@
  * Standard fonts, compressed, no images: a few KB, inside the 30 KB budget.
  */
 import { formatMoney, gstState } from '@trendy-tickets/sdk';
-import { jsPDF } from 'jspdf';
+import type * as JsPdfModule from 'jspdf';
+import type { jsPDF } from 'jspdf';
+import { loadOnFirstUse } from '../kernel/load-on-first-use.js';
 import { type InvoiceDoc, type InvoiceLineDoc, stateTaxName } from '../domain/invoices.js';
 import { toWinAnsi } from './pdf-text.js';
 import { drawRupeeSign } from './rupee-sign.js';
+
+/** Loaded by the first PDF rendered, not at start. */
+const pdfLibrary = loadOnFirstUse<typeof JsPdfModule>(import.meta.url, 'jspdf');
 
 const TITLES: Record<InvoiceDoc['kind'], string> = { tax_invoice: 'TAX INVOICE', receipt: 'RECEIPT', credit_note: 'CREDIT NOTE' };
 const PAGE_WIDTH = 210;
@@ -41,7 +46,7 @@ function dateOf(at: Date): string {
  * const bytes = renderInvoicePdf(await invoices.get(owner, 'inv_…'));
  */
 export function renderInvoicePdf(inv: InvoiceDoc): Uint8Array {
-  const doc = new jsPDF({ unit: 'mm', format: 'a4', orientation: 'portrait', compress: true, putOnlyUsedFonts: true, floatPrecision: 2 });
+  const doc = new (pdfLibrary().jsPDF)({ unit: 'mm', format: 'a4', orientation: 'portrait', compress: true, putOnlyUsedFonts: true, floatPrecision: 2 });
   const title = TITLES[inv.kind];
   doc.setProperties({ title: `${title} ${inv.number ?? ''}`.trim(), subject: toWinAnsi(inv.event_name), creator: 'Trendy Ticket Service' });
   const taxed = inv.kind !== 'receipt';

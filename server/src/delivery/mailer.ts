@@ -8,9 +8,13 @@
  */
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import nodemailer from 'nodemailer';
+import type * as NodemailerModule from 'nodemailer';
 import { systemClock, type Clock } from '../kernel/clock.js';
 import { idPattern, newId } from '../kernel/ids.js';
+import { loadOnFirstUse } from '../kernel/load-on-first-use.js';
+
+/** Loaded by the first SMTP mailer made: a server that captures mail never needs it. */
+const nodemailer = loadOnFirstUse<typeof NodemailerModule>(import.meta.url, 'nodemailer');
 
 /** A file attached to a message. */
 export interface MailAttachment {
@@ -80,7 +84,7 @@ export function createSmtpMailer(options: SmtpMailerOptions): Mailer {
     if (!url.searchParams.has(key)) url.searchParams.set(key, value);
   }
   // nodemailer reads only the URL when given one, so every option travels in it.
-  const transport = nodemailer.createTransport(url.toString(), { from: options.from });
+  const transport = nodemailer().createTransport(url.toString(), { from: options.from });
   return {
     async send(message) {
       const info = await transport.sendMail({

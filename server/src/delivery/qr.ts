@@ -5,8 +5,12 @@
  * typical ticket code (version 8–10, 49–57 modules) has ~1,300 dark modules but only ~500
  * runs, which keeps the SVG small and the PDF under its 20 KB budget (docs/operations.md#performance-budgets).
  */
-import QRCode from 'qrcode';
 import type { jsPDF } from 'jspdf';
+import type * as QRCodeModule from 'qrcode';
+import { loadOnFirstUse } from '../kernel/load-on-first-use.js';
+
+/** Loaded on the first code drawn, not at start. */
+const qrcode = loadOnFirstUse<typeof QRCodeModule>(import.meta.url, 'qrcode');
 
 /**
  * Error-correction level M (~15 % recoverable): the usual choice for screens and paper.
@@ -48,7 +52,7 @@ export interface QrRect {
  * const { size, data } = qrMatrix('tkt_4QpZ0x2bB8Lr6qXhS1mYtA');
  */
 export function qrMatrix(text: string): QrMatrix {
-  const { modules } = QRCode.create(text, { errorCorrectionLevel: ERROR_CORRECTION });
+  const { modules } = qrcode().create(text, { errorCorrectionLevel: ERROR_CORRECTION });
   // Copy so callers cannot corrupt the library's internal buffer.
   return { size: modules.size, data: Uint8Array.from(modules.data) };
 }

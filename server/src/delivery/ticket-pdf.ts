@@ -4,10 +4,15 @@
  * ~4 KB and renders in ~1–2 ms, inside the 20 KB / 5 ms budget (docs/operations.md#performance-budgets).
  */
 import { formatMoney } from '@trendy-tickets/sdk';
-import { jsPDF } from 'jspdf';
+import type * as JsPdfModule from 'jspdf';
+import type { jsPDF } from 'jspdf';
+import { loadOnFirstUse } from '../kernel/load-on-first-use.js';
 import { formatDateTime } from './format.js';
 import { toWinAnsi } from './pdf-text.js';
 import { drawQrInPdf } from './qr.js';
+
+/** Loaded by the first PDF rendered, not at start. */
+const pdfLibrary = loadOnFirstUse<typeof JsPdfModule>(import.meta.url, 'jspdf');
 
 /** Everything one ticket page shows. Plain data, so any layer can build it. */
 export interface TicketPdfModel {
@@ -56,7 +61,7 @@ const TEST_RED: [number, number, number] = [153, 27, 27];
  */
 export function renderTicketsPdf(tickets: readonly TicketPdfModel[]): Uint8Array {
   if (tickets.length === 0) throw new RangeError('renderTicketsPdf needs at least one ticket');
-  const doc = new jsPDF({
+  const doc = new (pdfLibrary().jsPDF)({
     unit: 'mm',
     format: [PAGE_WIDTH, PAGE_HEIGHT],
     orientation: 'portrait',

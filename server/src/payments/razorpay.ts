@@ -6,8 +6,9 @@
  * `pointSdkAt`. Tests run the real SDK against `test/fakes/fake-razorpay.ts` this way.
  * @see https://razorpay.com/docs/api/
  */
-import Razorpay from 'razorpay';
+import type Razorpay from 'razorpay';
 import { AppError } from '../kernel/errors.js';
+import { loadOnFirstUse } from '../kernel/load-on-first-use.js';
 import {
   assertOrderInput,
   GatewayError,
@@ -23,6 +24,9 @@ import {
   verifyWebhookSignature,
 } from './gateway.js';
 import { parseRazorpayWebhook } from './razorpay-webhook.js';
+
+/** The SDK (and axios under it), loaded when a gateway is first made: most servers never make one at start. */
+const razorpaySdk = loadOnFirstUse<typeof Razorpay>(import.meta.url, 'razorpay');
 
 /** Razorpay's real API base, the default for `RAZORPAY_API_BASE`. */
 export const RAZORPAY_API_BASE = 'https://api.razorpay.com/v1';
@@ -84,7 +88,7 @@ interface SdkHttpClient {
 export function createRazorpayGateway(options: RazorpayGatewayOptions): PaymentGateway {
   const { keyId, keySecret, webhookSecrets = [], apiBase = RAZORPAY_API_BASE, timeoutMs = 15_000 } = options;
   if (!keyId || !keySecret) throw new Error('Razorpay key id and key secret are both required');
-  const sdk = new Razorpay({ key_id: keyId, key_secret: keySecret });
+  const sdk = new (razorpaySdk())({ key_id: keyId, key_secret: keySecret });
   pointSdkAt(sdk, apiBase, timeoutMs);
   const secrets = webhookSecrets.filter((s) => s !== '');
 
@@ -183,7 +187,7 @@ export function createRazorpayGateway(options: RazorpayGatewayOptions): PaymentG
  */
 export async function checkRazorpayKeys(options: RazorpayGatewayOptions): Promise<void> {
   const { keyId, keySecret, apiBase = RAZORPAY_API_BASE, timeoutMs = 15_000 } = options;
-  const sdk = new Razorpay({ key_id: keyId, key_secret: keySecret });
+  const sdk = new (razorpaySdk())({ key_id: keyId, key_secret: keySecret });
   pointSdkAt(sdk, apiBase, timeoutMs);
   await call('key', () => sdk.orders.all({ count: 1 }));
 }

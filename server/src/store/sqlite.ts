@@ -21,8 +21,7 @@
 import { statSync } from 'node:fs';
 import { setImmediate } from 'node:timers';
 import type Database from 'better-sqlite3';
-import { Query } from 'mingo';
-import { aggregateInMemory } from './embedded-time-zones.js';
+import type * as Mingo from 'mingo';
 import { QUERY_OPTIONS, checkUpdate, isPlainObject, newDocumentId, sortRows, upsertSeed, type Row } from './embedded-documents.js';
 import { checkFilter, checkPipeline } from './filter-check.js';
 import type { Collection, Doc, Filter, FindOptions, IndexConflict, IndexSpec, SortSpec, Store, Update, UpdateResult } from './port.js';
@@ -33,6 +32,13 @@ import { noteKinds, readKinds, sortsPlainly, type Kinds } from './sqlite-kinds.j
 import { isDamageCode, openDatabase, StoreDamagedError } from './sqlite-file.js';
 import { CHECK_AT_OPEN_BYTES, quickCheckInWorker } from './sqlite-integrity.js';
 import { collectionNames, createCollectionTable, ensureIndex, mapUnique, quote, removeExpired, ttlIndexes } from './sqlite-schema.js';
+import { loadOnFirstUse } from '../kernel/load-on-first-use.js';
+
+/**
+ * mingo, the matcher for what SQL cannot say, loaded by the first filter that needs it: with
+ * every operator it registers it is a few hundred modules, most of a start's module loading.
+ */
+const mingo = loadOnFirstUse<typeof Mingo>(import.meta.url, 'mingo');
 
 type Db = Database.Database;
 
@@ -145,7 +151,7 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
       sql += ' LIMIT ? OFFSET ?';
       params.push(limit > 0 ? limit : -1, skip);
     }
-    const query = where.exact ? null : new Query(filter, QUERY_OPTIONS);
+    const query = where.exact ? null : new (mingo().Query)(filter, QUERY_OPTIONS);
     const wanted = inSql && !where.exact && limit > 0 ? skip + limit : Infinity;
     const found: Row[] = [];
     for (const raw of this.store.statement(sql).iterate(...params) as Iterable<{ _id: string; doc: string }>) {
@@ -280,7 +286,9 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     });
   }
 
-  aggregate<R = Record<string, unknown>>(pipeline: readonly Record<string, unknown>[]): Promise<R[]> {
+  async aggregate<R = Record<string, unknown>>(pipeline: readonly Record<string, unknown>[]): Promise<R[]> {
+    // The aggregation operators load with the first aggregation, not at start.
+    const { aggregateInMemory } = await import('./embedded-time-zones.js');
     return this.read(() => {
       checkPipeline(pipeline);
       const [first] = pipeline;

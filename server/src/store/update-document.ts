@@ -10,12 +10,16 @@
  * check `update()` makes across operators: no two of them may touch the same path or a path
  * inside another's.
  */
-import { $inc, $max, $min, $push, $set, $unset } from 'mingo/operators/update';
+import type * as UpdateOperators from 'mingo/operators/update';
+import { loadOnFirstUse } from '../kernel/load-on-first-use.js';
 
 type Operator = (expr: Record<string, unknown>) => (doc: object) => string[];
 
+const NAMES = new Set(['$set', '$unset', '$inc', '$push', '$min', '$max']);
+// Loaded by the first update rather than at start (they bring much of mingo's query code).
+const updateOperators = loadOnFirstUse<typeof UpdateOperators>(import.meta.url, 'mingo/operators/update');
 // Each operator checks its own expression's values (`$inc` refuses a non-number, and so on).
-const OPERATORS = { $set, $unset, $inc, $push, $min, $max } as unknown as Record<string, Operator>;
+const operator = (name: string): Operator => updateOperators()[name as keyof typeof UpdateOperators] as unknown as Operator;
 
 /** Whether `a` and `b` are one path, or one lies inside the other (`a.b` and `a.b.c`). */
 function overlaps(a: string, b: string): boolean {
@@ -37,7 +41,7 @@ export function updateDocument(doc: object, modifier: object): string[] {
   const operators = Object.keys(modifier);
   const paths: string[] = [];
   for (const name of operators) {
-    if (!OPERATORS[name]) throw new Error(`Unknown update operator: '${name}'.`);
+    if (!NAMES.has(name)) throw new Error(`Unknown update operator: '${name}'.`);
     for (const path of Object.keys(expressionOf(modifier, name))) {
       const clash = paths.find((other) => overlaps(other, path));
       if (clash !== undefined) throw new Error(`updating the path '${path}' would create a conflict at '${path}'`);
@@ -46,7 +50,7 @@ export function updateDocument(doc: object, modifier: object): string[] {
   }
   const changed: string[] = [];
   for (const name of operators) {
-    const apply = (OPERATORS[name] as Operator)(expressionOf(modifier, name));
+    const apply = operator(name)(expressionOf(modifier, name));
     changed.push(...apply(doc));
   }
   return changed.sort();

@@ -79,7 +79,8 @@ describe('the attendee CSV of a large event', () => {
     const lines = text.join('').split('\r\n').filter(Boolean);
     expect(lines).toHaveLength(ROWS + 1);
     expect(bytes).toBeGreaterThan(ROWS * 50);
-    expect(turns).toBeGreaterThanOrEqual(Math.floor(ROWS / CSV_BATCH_SIZE) - 1);
+    // 40 pages, 39 boundaries between them; the first read already holds the whole first page.
+    expect(turns).toBeGreaterThanOrEqual(Math.floor(ROWS / CSV_BATCH_SIZE) - 2);
     // Every probe was answered while the export streamed. How long the loop is held is a figure
     // for the bench (scan p99 during an export), not for a timed assertion here.
     expect(healthz).toHaveLength(20);

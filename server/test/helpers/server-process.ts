@@ -7,6 +7,9 @@ const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 /** A preload that kills the server with SIGKILL just before it writes an entry of `TTS_TEST_KILL_BEFORE_ENTRY` (kill-before-entry.ts). */
 export const KILL_BEFORE_ENTRY = new URL('./kill-before-entry.ts', import.meta.url).href;
 
+/** A preload that lists the packages the server had loaded when it began to listen (loaded-at-listen.ts). */
+export const LOADED_AT_LISTEN = new URL('./loaded-at-listen.ts', import.meta.url).href;
+
 /** A port the OS says is free right now. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
