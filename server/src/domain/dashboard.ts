@@ -39,6 +39,10 @@ export const DASHBOARD_INDEXES: readonly IndexSpec[] = [
   { collection: 'checkins', keys: { account: 1, livemode: 1, at: -1, _id: -1 } },
   // Upcoming events, soonest first.
   { collection: 'events', keys: { account: 1, livemode: 1, status: 1, starts_at: 1, _id: 1 } },
+  // The events that have started, whatever their status, for the attendance rate: a range of
+  // this index rather than a read of every event the account ever had (the one above puts
+  // status before the start, so without a status it reads them all).
+  { collection: 'events', keys: { account: 1, livemode: 1, starts_at: 1 } },
 ];
 
 /** A sale in the activity feed. */

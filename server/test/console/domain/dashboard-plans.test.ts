@@ -39,4 +39,18 @@ describe('dashboard reads', () => {
     // Events are read through the account's index: the upcoming ones, and those started for the attendance rate.
     expect(plans('events')).not.toMatch(/SCAN events\b/);
   });
+
+  it('finds the events that have started by a range of their start time, not by reading every event of the account', async () => {
+    const clock = new ManualClock('2030-06-01T10:00:00.000Z');
+    const traced = await tracedStore(clock);
+    closing.push(() => traced.close());
+    const t = await buildTestApp({ store: traced.store, clock });
+    const org = await organizerWithEvent(t, { require_email_verification: false });
+    traced.reset();
+    await t.services.dashboard.summary({ account: org.account.id, livemode: false }, { timezone: 'Asia/Kolkata' });
+    const started = traced.plans('events').filter((s) => s.sql.includes(`'$."starts_at"') <=`) && !s.sql.includes(`'$."status"'`));
+    expect(started.length).toBe(1);
+    // The search bounds the start time in the index: equality on account and mode, then a range.
+    expect(started[0]?.plan).toMatch(/USING INDEX \S*starts_at\S* \(<expr>=\? AND <expr>=\? AND <expr>[<>]/);
+  });
 });
