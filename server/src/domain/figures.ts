@@ -649,7 +649,9 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
 
     /** Several events' totals by id. */
     async events(eventIds: readonly string[]): Promise<FiguresDoc[]> {
-      return eventIds.length === 0 ? [] : figures.find({ _id: op.in([...eventIds]), kind: 'event' });
+      if (eventIds.length === 0) return [];
+      // By id alone: with the kind in the filter SQLite walks the kind's index, every event's figures.
+      return (await figures.find({ _id: op.in([...eventIds]) })).filter((doc) => doc.kind === 'event');
     },
 
     /** An account's totals in one mode. */

@@ -64,6 +64,23 @@ describe('dashboard reads', () => {
     expect(lookUps[0]?.plan).toMatch(/USING (INDEX sqlite_autoindex_tickets_1|PRIMARY KEY|INTEGER PRIMARY KEY) \(_id=\?\)/);
   });
 
+  it("reads the started events' figures by their ids, not through the index of every event's figures", async () => {
+    const clock = new ManualClock('2030-06-01T10:00:00.000Z');
+    const traced = await tracedStore(clock);
+    closing.push(() => traced.close());
+    const t = await buildTestApp({ store: traced.store, clock });
+    const org = await organizerWithEvent(t, { require_email_verification: false });
+    await issueTickets(t, org.sk, org.event.id, org.general, { name: 'Door Guest', email: 'door@example.com' }, 2);
+    clock.set('2031-01-01T00:00:00.000Z');
+
+    traced.reset();
+    const summary = await t.services.dashboard.summary({ account: org.account.id, livemode: false }, { timezone: 'Asia/Kolkata' });
+    expect(summary.attendance.tickets).toBe(2);
+    const lookUps = traced.plans('figures').filter((s) => s.sql.includes(`_id = '${org.event.id}'`));
+    expect(lookUps.length).toBe(1);
+    expect(lookUps[0]?.sql).not.toContain(`'$."kind"'`);
+  });
+
   it('finds the events that have started by a range of their start time, not by reading every event of the account', async () => {
     const clock = new ManualClock('2030-06-01T10:00:00.000Z');
     const traced = await tracedStore(clock);
