@@ -4,7 +4,7 @@ import { DuplicateKeyError, op, type IndexSpec, type Store } from '../store/port
 import type { Clock } from '../kernel/clock.js';
 import { AppError, notFound } from '../kernel/errors.js';
 import type { EventDoc, Owner } from './events.js';
-import type { FiguresService } from './figures.js';
+import { countedAs, type FiguresService } from './figures.js';
 import { newId } from '../kernel/ids.js';
 import { parseTicketCode, type TicketCodes } from './ticket-codes.js';
 import type { TicketDoc } from './tickets.js';
@@ -191,7 +191,7 @@ export function createCheckinService({
     now: Date,
     list: CheckinListDoc | null,
     checkinId: string,
-  ): Promise<Omit<CheckinDoc, '_id' | 'account' | 'livemode' | 'at' | 'by' | 'nonce' | 'undone_at' | 'created_at'> & { ticketDoc: TicketDoc | null }> {
+  ): Promise<Omit<CheckinDoc, '_id' | 'account' | 'livemode' | 'at' | 'by' | 'nonce' | 'undone_at' | 'created_at'> & { ticketDoc: TicketDoc | null; claimed?: boolean }> {
     // Logged under the door's event when the scanner names one: that is whose log staff read.
     const reject = (reason: CheckinReason, ticket: TicketDoc | null, first: CheckinDoc['first_checkin'] = null) => ({
       event: input.event ?? ticket?.event ?? null,
@@ -213,17 +213,37 @@ export function createCheckinService({
     if (ticket.valid_from && now < ticket.valid_from) return reject('not_yet_valid', ticket);
     if (ticket.valid_until && now > ticket.valid_until) return reject('expired', ticket);
 
-    const admitted = await tickets.findOneAndUpdate(
-      { _id: ticket._id, status: 'valid' },
-      { $set: { status: 'checked_in', checked_in_at: now, checked_in_by: input.by, tally_due_at: clock.now() } },
-    );
+    const admitted = await admit(owner, ticket, now, input.by);
     if (admitted) {
-      return { event: ticket.event, ticket: ticket._id, result: 'accepted', reason: null, first_checkin: null, ticketDoc: admitted };
+      return { event: ticket.event, ticket: ticket._id, result: 'accepted', reason: null, first_checkin: null, ticketDoc: admitted.ticket, claimed: admitted.claimed };
     }
     // Another scanner won the race (or the ticket was voided meanwhile): say which.
     const now2 = (await tickets.findOne({ _id: ticket._id })) ?? ticket;
     if (now2.status === 'voided') return reject('voided', now2);
     return reject('already_checked_in', now2, { at: now2.checked_in_at ?? now, by: now2.checked_in_by });
+  }
+
+  /**
+   * The admission: one conditional update `valid → checked_in`. When the ticket's issue is
+   * counted already (`counted: 'valid'`, the usual case), the same update claims the figures'
+   * transition (`counted` set to the check-in), so the follow-up only moves counters and no
+   * second write to the ticket is waited for (docs/decisions/0048-door-and-issuance-at-a-million.md).
+   * The account's figures are marked as moving first, as every claim requires. Otherwise the
+   * ticket is left due (`tally_due_at`) for the follow-up to claim as before. `claimed` says which.
+   */
+  async function admit(owner: Owner, ticket: TicketDoc, now: Date, by: string): Promise<{ ticket: TicketDoc; claimed: boolean } | null> {
+    const admission = { status: 'checked_in', checked_in_at: now, checked_in_by: by };
+    if (ticket.counted === 'valid') {
+      await figures.beforeClaim(owner);
+      const claimed = await tickets.findOneAndUpdate(
+        { _id: ticket._id, status: 'valid', counted: 'valid' },
+        { $set: { ...admission, counted: countedAs({ status: 'checked_in', checked_in_at: now }) } },
+      );
+      if (claimed) return { ticket: claimed, claimed: true };
+    }
+    // Not counted yet, or its count moved since it was read: the follow-up claims it.
+    const admitted = await tickets.findOneAndUpdate({ _id: ticket._id, status: 'valid' }, { $set: { ...admission, tally_due_at: clock.now() } });
+    return admitted ? { ticket: admitted, claimed: false } : null;
   }
 
   /**
@@ -260,10 +280,15 @@ export function createCheckinService({
     };
   }
 
-  /** The figures' follow-up of an admission, with the ticket's event as the door read it (no read of its own). */
-  async function settleScan(ticket: TicketDoc): Promise<void> {
+  /**
+   * The figures' follow-up of an admission, with the ticket's event as the door read it (no
+   * read of its own). An admission that claimed its transition only moves the counters.
+   */
+  async function settleScan(ticket: TicketDoc, claimed: boolean): Promise<void> {
     const event = await eventOf(ticket.event);
-    await figures.settle(ticket, event ?? undefined);
+    const known = event ? [event] : [];
+    if (claimed) await figures.settleClaimed([{ ticket, from: 'valid' }], known);
+    else await figures.settle(ticket, event ?? undefined);
   }
 
   async function loadTicket(id: string | null): Promise<TicketDoc | null> {
@@ -322,7 +347,7 @@ export function createCheckinService({
       const now = clock.now();
       const at = scanTime(input.at, now);
       const id = newId('chk');
-      const { ticketDoc, direction, ...decision } = await decide(owner, { ...input, event: input.event ?? list?.event }, at, list, id);
+      const { ticketDoc, direction, claimed = false, ...decision } = await decide(owner, { ...input, event: input.event ?? list?.event }, at, list, id);
       // A list scan leaves the ticket's own state, and so the event's figures, alone.
       const settles = list === null && decision.result === 'accepted';
       const checkin: CheckinDoc = {
@@ -341,7 +366,7 @@ export function createCheckinService({
       };
       // The figures' follow-up starts with the log entry rather than after it: the writes are
       // independent, and sent together they share commits (docs/decisions/0037-write-paths.md).
-      const settled = settles && ticketDoc ? settleScan(ticketDoc) : Promise.resolve();
+      const settled = settles && ticketDoc ? settleScan(ticketDoc, claimed) : Promise.resolve();
       // Awaited below on every path; this only keeps a failure from counting as unhandled meanwhile.
       settled.catch(() => undefined);
       try {

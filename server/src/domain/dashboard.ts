@@ -39,6 +39,10 @@ export const DASHBOARD_INDEXES: readonly IndexSpec[] = [
   { collection: 'checkins', keys: { account: 1, livemode: 1, at: -1, _id: -1 } },
   // Upcoming events, soonest first.
   { collection: 'events', keys: { account: 1, livemode: 1, status: 1, starts_at: 1, _id: 1 } },
+  // The events that have started, whatever their status, for the attendance rate: a range of
+  // this index rather than a read of every event the account ever had (the one above puts
+  // status before the start, so without a status it reads them all).
+  { collection: 'events', keys: { account: 1, livemode: 1, starts_at: 1 } },
 ];
 
 /** A sale in the activity feed. */
@@ -140,12 +144,15 @@ export function createDashboardService({ store, clock, figures }: { store: Store
     const sales = [...paid, ...refunded];
     const eventIds = [...new Set([...sales.map((o) => o.event), ...scans.flatMap((s) => (s.event ? [s.event] : []))])];
     const ticketIds = [...new Set(scans.flatMap((s) => (s.ticket ? [s.ticket] : [])))];
+    // By id alone, the account checked here: with the account in the filter, SQLite may walk the
+    // account's index, every ticket it ever sold, instead of looking the ten ids up.
     const [eventDocs, ticketDocs] = await Promise.all([
-      eventIds.length > 0 ? events.find({ _id: op.in(eventIds), account: owner.account }) : Promise.resolve([]),
-      ticketIds.length > 0 ? tickets.find({ _id: op.in(ticketIds), account: owner.account }) : Promise.resolve([]),
+      eventIds.length > 0 ? events.find({ _id: op.in(eventIds) }) : Promise.resolve([]),
+      ticketIds.length > 0 ? tickets.find({ _id: op.in(ticketIds) }) : Promise.resolve([]),
     ]);
-    const eventName = new Map(eventDocs.map((e) => [e._id, e.name]));
-    const holder = new Map(ticketDocs.map((t) => [t._id, t.holder.name]));
+    const own = <T extends { account: string }>(docs: T[]) => docs.filter((doc) => doc.account === owner.account);
+    const eventName = new Map(own(eventDocs).map((e) => [e._id, e.name]));
+    const holder = new Map(own(ticketDocs).map((t) => [t._id, t.holder.name]));
     const items: Activity[] = [
       ...sales.map(
         (o): OrderActivity => ({

@@ -40,6 +40,14 @@ export const RECOUNT_QUIET_MS = 2 * 60_000;
  * two writes or a hand edit, and crashes are settled within a minute by the due follow-ups.
  */
 export const RECOUNT_EVERY_MS = 60 * 60_000;
+/**
+ * A follow-up need not mark the account's figures as moving before it claims when this server
+ * marked them less than this long ago: a recount that began before that mark sees `seq` moved
+ * when it ends, and one that begins after it finds the figures moved within
+ * {@link RECOUNT_QUIET_MS} and stands aside. Far below that quiet time, so clocks of servers a
+ * minute apart still agree the figures are moving (docs/decisions/0048-door-and-issuance-at-a-million.md).
+ */
+export const MOVING_FRESH_MS = 30_000;
 /** A transition not settled after this long is settled by the sweeper (its request died, or is slow). */
 export const SETTLE_GRACE_MS = 30_000;
 /** The zone an account's dashboard days are kept in until it is read in another. */
@@ -352,14 +360,61 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
     }
   }
 
+  /**
+   * When this server last marked each account's figures as moving (clock ms, after the write
+   * was stored), and the zones its days were kept in then: what lets a busy door or box
+   * office claim without a write of its own first ({@link markMoving}).
+   */
+  const lastMoving = new Map<string, { at: number; zones: string[] }>();
+  const noteMoving = (scope: string, at: Date, doc: FiguresDoc | null) => {
+    lastMoving.set(scope, { at: at.getTime(), zones: doc?.zones ?? [DASHBOARD_TIMEZONE] });
+  };
+
   /** Marks an account's figures as moving, and reads the zones its days are kept in. */
   async function touchAccount(owner: Owner): Promise<string[]> {
+    const at = clock.now();
     const doc = await figures.findOneAndUpdate(
       { _id: accountScope(owner) },
-      { $set: { kind: 'account', account: owner.account, livemode: owner.livemode, updated_at: clock.now() }, $inc: { seq: 1 } },
+      { $set: { kind: 'account', account: owner.account, livemode: owner.livemode, updated_at: at }, $inc: { seq: 1 } },
       { upsert: true },
     );
+    noteMoving(accountScope(owner), at, doc);
     return doc?.zones ?? [DASHBOARD_TIMEZONE];
+  }
+
+  /**
+   * What must come before a claim: the account's figures marked as moving, so a recount reading
+   * meanwhile stands aside. Skipped when this server marked them within {@link MOVING_FRESH_MS}
+   * (a busy door marks them with every scan's last write), which saves a round of writes per
+   * scan or sale. Returns the zones the account's days are kept in.
+   */
+  async function markMoving(owner: Owner): Promise<string[]> {
+    const seen = lastMoving.get(accountScope(owner));
+    const age = seen === undefined ? Number.POSITIVE_INFINITY : clock.now().getTime() - seen.at;
+    // A clock set back (a test's, or a server's corrected) is no proof of a recent mark.
+    if (seen && age >= 0 && age < MOVING_FRESH_MS) return seen.zones;
+    return touchAccount(owner);
+  }
+
+  /**
+   * Moves every counter once by what `tally` gathered: the events' and days' together, then
+   * the account's totals, which carry the bump after the claims a recount looks for, written
+   * last so they still follow every other counter.
+   */
+  async function applyTally(owner: Owner, tally: Tally, zoneOf: ReadonlyMap<string, string>): Promise<void> {
+    const targets = tally.nonZero();
+    const scope = accountScope(owner);
+    const isAccount = (t: Target) => t.collection === 'figures' && t.id === scope;
+    const isEvent = (t: Target) => t.collection === 'figures' && t.set.kind === 'event';
+    await Promise.all(targets.filter((t) => !isAccount(t)).map((t) => (isEvent(t) ? writeEvent(t, zoneOf.get(t.id) ?? DEFAULT_TIMEZONE) : write([t]))));
+    const account = targets.find(isAccount);
+    if (!account) {
+      await touchAccount(owner);
+      return;
+    }
+    const at = clock.now();
+    const doc = await figures.findOneAndUpdate({ _id: scope }, { $set: { ...account.set, updated_at: at }, $inc: { ...account.inc, seq: 1 } }, { upsert: true });
+    noteMoving(scope, at, doc);
   }
 
   /**
@@ -400,22 +455,20 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
   async function settleMany(list: readonly TicketDoc[], known: readonly ZonedEvent[] = []): Promise<void> {
     const first = list[0];
     if (!first) return;
-    const accountZones = await touchAccount(first);
+    const accountZones = await markMoving(first);
+    const zoneOf = await zonesOf(list, known);
+    const tally = new Tally();
+    await Promise.all(list.map((ticket) => claim(ticket, tally, { event: zoneOf.get(ticket.event) ?? DEFAULT_TIMEZONE, account: accountZones })));
+    // The bump after the claims rides on the account's own totals when they move (one write fewer per scan or sale).
+    await applyTally(first, tally, zoneOf);
+  }
+
+  /** The zone of each ticket's event: the caller's events first, the rest read at once. */
+  async function zonesOf(list: readonly TicketDoc[], known: readonly ZonedEvent[]): Promise<Map<string, string>> {
     const zoneOf = new Map<string, string>(known.map((event) => [event._id, eventZone(event)]));
     const missing = [...new Set(list.map((ticket) => ticket.event))].filter((id) => !zoneOf.has(id));
     if (missing.length > 0) for (const event of await events.find({ _id: op.in(missing) })) zoneOf.set(event._id, eventZone(event));
-    const tally = new Tally();
-    await Promise.all(list.map((ticket) => claim(ticket, tally, { event: zoneOf.get(ticket.event) ?? DEFAULT_TIMEZONE, account: accountZones })));
-    const targets = tally.nonZero();
-    const scope = accountScope(first);
-    const isAccount = (t: Target) => t.collection === 'figures' && t.id === scope;
-    const isEvent = (t: Target) => t.collection === 'figures' && t.set.kind === 'event';
-    await Promise.all(targets.filter((t) => !isAccount(t)).map((t) => (isEvent(t) ? writeEvent(t, zoneOf.get(t.id) ?? DEFAULT_TIMEZONE) : write([t]))));
-    // The bump after the claims rides on the account's own totals when they move, written
-    // last so it still follows every other counter (one write fewer per scan or sale).
-    const account = targets.find(isAccount);
-    if (account) await figures.updateOne({ _id: scope }, { $set: { ...account.set, updated_at: clock.now() }, $inc: { ...account.inc, seq: 1 } }, { upsert: true });
-    else await touchAccount(first);
+    return zoneOf;
   }
 
   /** The follow-up of one ticket's change of state (see {@link settleMany}); `event` is its event, when the caller has it. */
@@ -525,6 +578,41 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
     settle,
 
     /**
+     * Marks an account's figures as moving before a write that claims its own transition
+     * ({@link settleClaimed}); cheap while they moved lately. Returns nothing to keep: call it
+     * and await it before that write.
+     */
+    async beforeClaim(owner: Owner): Promise<void> {
+      await markMoving(owner);
+    },
+
+    /**
+     * The follow-up of writes that claimed their transitions themselves: an admission that set
+     * `counted` with the ticket's status, tickets inserted already counted `valid`. Each
+     * `ticket` is as that write stored it; the counters move by its difference from `from`
+     * (what it counted as before: null for a new ticket) to its `counted`, without claiming
+     * again (a later change has a claim of its own, from that `counted`). Only the caller whose write
+     * stored the transition may call it, once, after {@link beforeClaim}. A crash before it
+     * ends leaves the counters short, which the recount repairs; it can never count twice.
+     */
+    async settleClaimed(claimed: ReadonlyArray<{ ticket: TicketDoc; from: string | null }>, known: readonly ZonedEvent[] = []): Promise<void> {
+      const first = claimed[0]?.ticket;
+      if (!first) return;
+      const accountZones = await markMoving(first);
+      const zoneOf = await zonesOf(
+        claimed.map((c) => c.ticket),
+        known,
+      );
+      const tally = new Tally();
+      for (const { ticket, from } of claimed) {
+        const zones = { event: zoneOf.get(ticket.event) ?? DEFAULT_TIMEZONE, account: accountZones };
+        contribute(tally, ticket, from, -1, zones);
+        contribute(tally, ticket, ticket.counted, 1, zones);
+      }
+      await applyTally(first, tally, zoneOf);
+    },
+
+    /**
      * Marks an account's figures as moving before an order's refund counters move, so a
      * recount running meanwhile stands aside instead of counting the order ahead of the figures.
      */
@@ -561,7 +649,9 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
 
     /** Several events' totals by id. */
     async events(eventIds: readonly string[]): Promise<FiguresDoc[]> {
-      return eventIds.length === 0 ? [] : figures.find({ _id: op.in([...eventIds]), kind: 'event' });
+      if (eventIds.length === 0) return [];
+      // By id alone: with the kind in the filter SQLite walks the kind's index, every event's figures.
+      return (await figures.find({ _id: op.in([...eventIds]) })).filter((doc) => doc.kind === 'event');
     },
 
     /** An account's totals in one mode. */

@@ -208,19 +208,24 @@ export function createTicketService({
             checked_in_by: null,
             voided_at: null,
             created_at: clock.now(),
-            counted: null,
-            tally_due_at: clock.now(),
+            // Stored already counted: the insert is the claim of its issue, so no racer counts it
+            // again and no second write per ticket is waited for (docs/decisions/0048-door-and-issuance-at-a-million.md).
+            counted: 'valid',
           };
           fresh.push(ticket);
         }
       }
+      if (fresh.length > 0) await figures.beforeClaim(order);
       await insertAll(fresh);
       const issued = await tickets.find({ order: order._id }, { sort: { index: 1 } });
-      // Every racer settles what is still due; each ticket's claim lets only one count it.
+      // The tickets this call generated and stored are its own to count, as it stored them; a racer's, its racer's.
+      const stored = new Set(issued.map((t) => t._id));
+      const claimed = fresh.filter((t) => stored.has(t._id)).map((ticket) => ({ ticket, from: null }));
+      // Tickets stored by an older version, or another path, wait for their claim as before.
       const due = issued.filter((t) => t.tally_due_at !== undefined);
-      if (due.length === 0) return issued;
-      await figures.settleAll(due, [event]);
-      return tickets.find({ order: order._id }, { sort: { index: 1 } });
+      if (claimed.length === 0 && due.length === 0) return issued;
+      await Promise.all([figures.settleClaimed(claimed, [event]), figures.settleAll(due, [event])]);
+      return due.length === 0 ? issued : tickets.find({ order: order._id }, { sort: { index: 1 } });
     },
 
     async listForOrder(orderId: string): Promise<TicketDoc[]> {

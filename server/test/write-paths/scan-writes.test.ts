@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MOVING_FRESH_MS } from '../../src/domain/figures.js';
 import { op } from '../../src/store/port.js';
 import { createSqliteStore } from '../../src/store/sqlite.js';
 import { buildTestApp } from '../helpers/app.js';
@@ -8,7 +9,7 @@ import { writeRounds } from './write-rounds.js';
 /**
  * A door scan's cost in store calls and in commits waited for one after another: at a busy door
  * each round of writes waits for every other scan of that turn, so the rounds set the latency
- * (docs/decisions/0037-write-paths.md).
+ * (docs/decisions/0037-write-paths.md, 0048-door-and-issuance-at-a-million.md).
  */
 async function door() {
   const counted = writeRounds(await createSqliteStore());
@@ -28,10 +29,20 @@ async function door() {
 }
 
 describe('the cost of a scan', () => {
-  it('admits a ticket in at most five rounds of writes, the log entry, event, audit entry and figures sent together', async () => {
+  it('admits a ticket at a busy door in three rounds of writes: the admission claims its count, then the log and counters, then the rest', async () => {
     const { scan, codes, counted } = await door();
     expect((await scan(codes[0] as string)).body.result).toBe('accepted');
-    expect(counted.rounds(), JSON.stringify(counted.byCollection())).toBeLessThanOrEqual(5);
+    expect(counted.rounds(), JSON.stringify(counted.byCollection())).toBeLessThanOrEqual(3);
+    // The ticket is written once: the admission, which also claims the check-in for the figures.
+    expect(counted.writes('tickets'), JSON.stringify(counted.byCollection())).toBe(1);
+  });
+
+  it('marks the figures as moving before the first admission after a quiet spell, in one round more', async () => {
+    const { t, scan, codes, counted } = await door();
+    t.clock.advance(MOVING_FRESH_MS);
+    expect((await scan(codes[0] as string)).body.result).toBe('accepted');
+    expect(counted.rounds(), JSON.stringify(counted.byCollection())).toBeLessThanOrEqual(4);
+    expect(counted.writes('figures'), JSON.stringify(counted.byCollection())).toBe(3);
   });
 
   it('reads no event for the figures: the door already has it', async () => {
