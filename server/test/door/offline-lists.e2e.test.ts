@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { browserAvailable } from '../helpers/browser.js';
 import {
   createFreeEvent,
   type DoorPhone,
-  type DoorRig,
   goOffline,
   goOnline,
   issueTickets,
@@ -12,7 +11,7 @@ import {
   scanAndRead,
   signDeviceIn,
   signUp,
-  startDoorRig,
+  useDoorRig,
 } from '../helpers/door-phone.js';
 
 /**
@@ -21,13 +20,7 @@ import {
  * and the scanner reopens with no network.
  */
 
-let rig: DoorRig;
-
-beforeAll(async () => {
-  if (browserAvailable) rig = await startDoorRig('offline-lists');
-}, 60_000);
-
-afterAll(() => rig?.stop());
+const rig = useDoorRig('offline-lists');
 
 /** An organizer signed up on the phone, with an event of General and VIP tickets. */
 async function organizerWithEvent(phone: DoorPhone, name: string) {

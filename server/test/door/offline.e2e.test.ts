@@ -1,19 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { browserAvailable, screenshot } from '../helpers/browser.js';
-import {
-  createFreeEvent,
-  type DoorRig,
-  goOffline,
-  goOnline,
-  issueTickets,
-  offlineStatus,
-  openPhone,
-  PASSWORD,
-  scanAndRead,
-  signDeviceIn,
-  signUp,
-  startDoorRig,
-} from '../helpers/door-phone.js';
+import { createFreeEvent, goOffline, goOnline, issueTickets, offlineStatus, openPhone, PASSWORD, scanAndRead, signDeviceIn, signUp, useDoorRig } from '../helpers/door-phone.js';
 
 /**
  * Offline door scanning in a real Chromium against the real server (docs/door.md): two phones
@@ -21,13 +8,7 @@ import {
  * after the network returns the server keeps one admission and records the other as a conflict.
  */
 
-let rig: DoorRig;
-
-beforeAll(async () => {
-  if (browserAvailable) rig = await startDoorRig('offline');
-}, 60_000);
-
-afterAll(() => rig?.stop());
+const rig = useDoorRig('offline');
 
 function tamper(code: string): string {
   const last = code.at(-2) === 'A' ? 'B' : 'A';

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
-import { launchBrowser } from './browser.js';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { browserAvailable, launchBrowser } from './browser.js';
 import { freePort, startServer, type ServerProcess } from './server-process.js';
 
 /** A password every organizer and door member in these tests signs up with. */
@@ -25,12 +25,11 @@ export interface DoorRig {
 }
 
 /**
- * Starts the server and Chromium (with the flags of `launchBrowser`). Call it only when
- * `browserAvailable`, so that under CI a missing Chromium fails instead of skipping.
+ * Starts the server and Chromium (with the flags of `launchBrowser`); most test files want
+ * {@link useDoorRig}, which calls it.
  *
  * @example
- * beforeAll(async () => { if (browserAvailable) rig = await startDoorRig('offline'); }, 60_000);
- * afterAll(() => rig?.stop());
+ * const rig = await startDoorRig('offline');
  */
 export async function startDoorRig(name: string): Promise<DoorRig> {
   const workDir = await mkdtemp(join(tmpdir(), `tts-${name}-e2e-`));
@@ -55,6 +54,26 @@ export async function startDoorRig(name: string): Promise<DoorRig> {
       await rm(workDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Starts the rig once for the calling test file (in `beforeAll`, when Chromium is available:
+ * under CI `browserAvailable` fails instead) and stops it after the file's last test. Read
+ * its fields inside tests, once `beforeAll` has filled them in.
+ *
+ * @example
+ * const rig = useDoorRig('offline');
+ * it('admits offline', async () => { const phone = await openPhone(rig.browser); … });
+ */
+export function useDoorRig(name: string): DoorRig {
+  const rig = {} as DoorRig;
+  beforeAll(async () => {
+    if (browserAvailable) Object.assign(rig, await startDoorRig(name));
+  }, 60_000);
+  afterAll(async () => {
+    await rig.stop?.();
+  });
+  return rig;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { browserAvailable, screenshot } from '../helpers/browser.js';
-import { createFreeEvent, type DoorRig, issueTickets, openPhone, PASSWORD, scan, signUp, startDoorRig } from '../helpers/door-phone.js';
+import { createFreeEvent, issueTickets, openPhone, PASSWORD, scan, signUp, useDoorRig } from '../helpers/door-phone.js';
 
 /**
  * A door member in a real Chromium on a phone-sized page: invited by the owner, they join by
@@ -9,13 +9,7 @@ import { createFreeEvent, type DoorRig, issueTickets, openPhone, PASSWORD, scan,
  * the owner's audit log names them as the one who admitted it.
  */
 
-let rig: DoorRig;
-
-beforeAll(async () => {
-  if (browserAvailable) rig = await startDoorRig('door');
-}, 60_000);
-
-afterAll(() => rig?.stop());
+const rig = useDoorRig('door');
 
 /** The invitation link the server mailed to `email` (the development mailbox). */
 async function invitationLink(email: string): Promise<string> {
