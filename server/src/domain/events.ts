@@ -1,17 +1,19 @@
 import type { AttendeeDetails, EventStatus, OpenAmount } from '@trendy-tickets/sdk';
-import { op, type Filter, type IndexSpec, type Store, type Update } from '../store/port.js';
+import { op, type IndexSpec, type Store } from '../store/port.js';
 import { paginate, type Page, type PageParams } from '../store/paginate.js';
 import type { Clock } from '../kernel/clock.js';
-import { AppError, notFound, type FieldIssue } from '../kernel/errors.js';
+import { AppError, notFound } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
 import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
 import { createDomainEvents, domainEventId, type DomainEvents, type RecordInput } from './domain-events.js';
 import { TtlCache } from './ttl-cache.js';
 import type { Inventory as SeatInventory, InventoryLedger } from './inventory.js';
-import { canonicalTimeZone } from '../kernel/zoned-time.js';
-import { DEFAULT_FEE_TAX_RATE, DEFAULT_SAC, type ConvenienceFeeDoc, type TicketTypeTax } from './event-tax.js';
+import type { ConvenienceFeeDoc, TicketTypeTax } from './event-tax.js';
 import type { QuestionDoc } from './questions.js';
 import type { CancellationRunDoc } from './event-cancellation-run.js';
+import { planEdit } from './event-edit-plan.js';
+import { editableFields, toTicketTypes } from './event-fields.js';
+import { checkEventRules, checkTicketTypeIds } from './event-rules.js';
 
 /** A ticket type; its tax settings (`TicketTypeTax`) are absent on types made before tax existed. */
 export interface TicketTypeDoc extends TicketTypeTax {
@@ -182,9 +184,8 @@ export function eventLogInputs(event: EventDoc): RecordInput[] {
   return inputs;
 }
 
-export const DEFAULT_TIMEZONE = 'Asia/Kolkata';
-export const DEFAULT_MAX_PER_ORDER = 10;
-export const DEFAULT_HOLD_MINUTES = 15;
+export { DEFAULT_HOLD_MINUTES, DEFAULT_MAX_PER_ORDER, DEFAULT_TIMEZONE } from './event-fields.js';
+export { checkEventRules } from './event-rules.js';
 const MAX_EDIT_ATTEMPTS = 5;
 
 /** Seats of a type a buyer can still take: the tighter of the type's and the event's. */
@@ -226,180 +227,8 @@ export function salesOpen(event: EventDoc, now: Date): boolean {
   return now < (event.sales_end_at ?? event.ends_at);
 }
 
-/**
- * The rules that span fields (shapes are checked at the edge). Reports every
- * broken rule at once, each naming its field.
- */
-export function checkEventRules(e: EventInput): void {
-  const issues: FieldIssue[] = [];
-  const add = (field: string, message: string) => issues.push({ field, message });
-  if (e.ends_at <= e.starts_at) add('ends_at', 'must be after starts_at');
-  if (e.sales_start_at && e.sales_end_at && e.sales_end_at <= e.sales_start_at) {
-    add('sales_end_at', 'must be after sales_start_at');
-  }
-  if (e.sales_end_at && e.sales_end_at > e.ends_at) add('sales_end_at', 'must not be after ends_at');
-  if (e.valid_from && e.valid_until && e.valid_until <= e.valid_from) add('valid_until', 'must be after valid_from');
-  if (e.open_amount && e.open_amount.min > e.open_amount.max) add('open_amount.min', 'must not exceed open_amount.max');
-  if (e.ticket_types.length === 0) add('ticket_types', 'must have at least one ticket type');
-  // The place of supply of admission is where the event is held (docs/gst.md): a taxed ticket needs it.
-  const taxed = e.ticket_types.findIndex((t) => t.tax_rate != null);
-  if (taxed >= 0 && !e.venue_state) add('venue_state', `is needed when a ticket type has a tax rate (ticket_types.${taxed}.tax_rate)`);
-  const names = new Set<string>();
-  e.ticket_types.forEach((t, i) => {
-    if (t.capacity != null && t.capacity > e.capacity) add(`ticket_types.${i}.capacity`, "must not exceed the event's capacity");
-    const key = t.name.toLowerCase();
-    if (names.has(key)) add(`ticket_types.${i}.name`, 'must be unique within the event');
-    names.add(key);
-  });
-  if (issues.length > 0) throw new AppError('VALIDATION_FAILED', 'The event is not valid.', issues);
-}
-
-/**
- * Ticket types as stored. An edit that keeps a type (by id) but leaves out its tax settings
- * keeps them, so a client that knows nothing of tax (an older integration, the console's type
- * rows) cannot clear them by saving.
- */
-function toTicketTypes(inputs: TicketTypeInput[], current: readonly TicketTypeDoc[] = []): TicketTypeDoc[] {
-  return inputs
-    .map((input) => {
-      const before = input.id === undefined ? undefined : current.find((c) => c.id === input.id);
-      const kept = <K extends 'tax_rate' | 'tax_inclusive' | 'sac' | 'hidden'>(key: K) => (input[key] === undefined ? before?.[key] : input[key]);
-      return { ...input, tax_rate: kept('tax_rate'), tax_inclusive: kept('tax_inclusive'), sac: kept('sac'), hidden: kept('hidden') };
-    })
-    .map((t) => ({
-      id: t.id ?? newId('tt'),
-      name: t.name,
-      price: t.price,
-      capacity: t.capacity ?? null,
-      max_per_order: t.max_per_order ?? DEFAULT_MAX_PER_ORDER,
-      tax_rate: t.tax_rate ?? null,
-      tax_inclusive: t.tax_inclusive ?? true,
-      sac: t.sac ?? DEFAULT_SAC,
-      hidden: t.hidden ?? false,
-    }));
-}
-
-function toFee(fee: ConvenienceFeeInput | null | undefined): ConvenienceFeeDoc | null {
-  if (!fee) return null;
-  return { paid_by: fee.paid_by, percent_bp: fee.percent_bp ?? 0, fixed: fee.fixed ?? 0, tax_rate: fee.tax_rate === undefined ? DEFAULT_FEE_TAX_RATE : fee.tax_rate };
-}
-
 function docToInput(doc: EventDoc): EventInput {
   return { ...doc, status: doc.status === 'cancelled' ? undefined : doc.status };
-}
-
-/** Only the fields the organizer edits, with defaults applied: the shared part of create and edit. */
-function editableFields(e: EventInput) {
-  return {
-    name: e.name,
-    description: e.description ?? null,
-    venue: e.venue ?? null,
-    starts_at: e.starts_at,
-    ends_at: e.ends_at,
-    // MongoDB's $dateToString refuses `asia/kolkata`; stats bucket sales by this name.
-    timezone: canonicalTimeZone(e.timezone ?? DEFAULT_TIMEZONE) ?? DEFAULT_TIMEZONE,
-    capacity: e.capacity,
-    sales_start_at: e.sales_start_at ?? null,
-    sales_end_at: e.sales_end_at ?? null,
-    valid_from: e.valid_from ?? null,
-    valid_until: e.valid_until ?? null,
-    allowed_origins: e.allowed_origins ?? [],
-    open_amount: e.open_amount ?? null,
-    require_email_verification: e.require_email_verification ?? true,
-    hold_minutes: e.hold_minutes ?? DEFAULT_HOLD_MINUTES,
-    venue_state: e.venue_state ?? null,
-    convenience_fee: toFee(e.convenience_fee),
-    status: e.status ?? ('published' as const),
-    attendee_details: e.attendee_details ?? ('none' as const),
-  };
-}
-
-/**
- * The ids an edit sends must each name one existing type, once. A second copy of an id, or an
- * id the event does not have, would otherwise be planned as a new type with fresh counters:
- * its sold and held seats would drop to zero and could be sold again.
- */
-function checkTicketTypeIds(current: EventDoc, inputs: readonly TicketTypeInput[]): void {
-  const issues: FieldIssue[] = [];
-  const seen = new Set<string>();
-  inputs.forEach((t, i) => {
-    if (t.id === undefined) return;
-    if (seen.has(t.id)) issues.push({ field: `ticket_types.${i}.id`, message: 'appears more than once; send each ticket type once' });
-    else if (!current.ticket_types.some((c) => c.id === t.id)) issues.push({ field: `ticket_types.${i}.id`, message: 'is not a ticket type of this event' });
-    seen.add(t.id);
-  });
-  if (issues.length > 0) throw new AppError('VALIDATION_FAILED', 'The event is not valid.', issues);
-}
-
-/**
- * Plans the one conditional update that turns `current` into `next`: capacity
- * changes move the `available` counters by the difference, and every decrease
- * is guarded in the filter so sold + held can never exceed the new capacity,
- * even against holds taken between our read and our write.
- */
-function planEdit(current: EventDoc, next: EventInput, now: Date): { filter: Filter; update: Update } {
-  checkTicketTypeIds(current, next.ticket_types);
-  const filter: Filter = { _id: current._id, rev: current.rev };
-  const set: Record<string, unknown> = { ...editableFields(next), rev: current.rev + 1, updated_at: now };
-  const inc: Record<string, number> = {};
-  const unset: Record<string, ''> = {};
-  const conflicts: FieldIssue[] = [];
-
-  const capDelta = next.capacity - current.capacity;
-  if (capDelta !== 0) inc['inventory.available'] = capDelta;
-  if (capDelta < 0) {
-    if (current.inventory.available < -capDelta) {
-      conflicts.push({ field: 'capacity', message: `must be at least ${current.inventory.sold + current.inventory.held} (sold + held)` });
-    }
-    filter['inventory.available'] = op.gte(-capDelta);
-  }
-
-  const nextTypes = toTicketTypes(next.ticket_types, current.ticket_types);
-  const known = new Map(current.ticket_types.map((t) => [t.id, t]));
-  nextTypes.forEach((t, i) => {
-    const path = `inventory.types.${t.id}`;
-    const before = known.get(t.id);
-    const counters = current.inventory.types[t.id] ?? { sold: 0, held: 0 };
-    if (!before) {
-      // Only a type without an id gets here (checkTicketTypeIds): its id is new, so are its counters.
-      set[path] = t.capacity === null ? { sold: 0, held: 0 } : { sold: 0, held: 0, available: t.capacity };
-      return;
-    }
-    known.delete(t.id);
-    if (before.capacity === t.capacity) return;
-    const taken = counters.sold + counters.held;
-    if (t.capacity !== null && t.capacity < taken) {
-      conflicts.push({ field: `ticket_types.${i}.capacity`, message: `must be at least ${taken} (sold + held)` });
-    }
-    if (t.capacity === null) {
-      unset[`${path}.available`] = '';
-    } else if (before.capacity === null) {
-      // No counter to move yet: derive it from sold + held as read, and guard that read.
-      set[`${path}.available`] = t.capacity - taken;
-      filter[`${path}.sold`] = counters.sold;
-      filter[`${path}.held`] = counters.held;
-    } else {
-      const delta = t.capacity - before.capacity;
-      inc[`${path}.available`] = delta;
-      if (delta < 0) filter[`${path}.available`] = op.gte(-delta);
-    }
-  });
-  for (const removed of known.values()) {
-    const counters = current.inventory.types[removed.id] ?? { sold: 0, held: 0 };
-    if (counters.sold + counters.held > 0) {
-      conflicts.push({ field: 'ticket_types', message: `'${removed.name}' has tickets sold or held and cannot be removed` });
-    }
-    filter[`inventory.types.${removed.id}.sold`] = 0;
-    filter[`inventory.types.${removed.id}.held`] = 0;
-    unset[`inventory.types.${removed.id}`] = '';
-  }
-  if (conflicts.length > 0) throw new AppError('CONFLICT', 'The change conflicts with tickets already sold or held.', conflicts);
-
-  set.ticket_types = nextTypes;
-  const update: Update = { $set: set };
-  if (Object.keys(inc).length > 0) update.$inc = inc;
-  if (Object.keys(unset).length > 0) update.$unset = unset;
-  return { filter, update };
 }
 
 export interface EventServiceDeps {

@@ -4,7 +4,8 @@ import type { CheckinListDoc } from '../../domain/checkin-lists.js';
 import type { EventDoc } from '../../domain/events.js';
 import type { ConsoleUser } from '../context.js';
 import { when } from '../format.js';
-import { CsrfField, type Flash, Shell } from './layout.js';
+import { type Flash, Shell } from './layout.js';
+import { CreateCard, ResourceTable, RowAction } from './resource-list.js';
 
 /** Props of {@link CheckinListsPage}. */
 export interface CheckinListsPageProps {
@@ -49,68 +50,44 @@ export const CheckinListsPage: FC<CheckinListsPageProps> = ({ user, event, lists
       <p class="muted">A ticket is admitted once on each list. A list with re-entry lets holders out and back in; its scans alternate IN and OUT.</p>
       <section class="card" aria-labelledby="lists-h">
         <h2 id="lists-h">Lists</h2>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">List</th>
-              <th scope="col">Admits</th>
-              <th scope="col">Admitted</th>
-              <th scope="col">Inside now</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
+        <ResourceTable
+          columns={['List', 'Admits', 'Admitted', 'Inside now']}
+          actions
+          rows={lists}
+          row={(list) => (
+            <tr id={`list-${list._id}`}>
+              <td>{list.name}</td>
+              <td>{admits(list, event)}</td>
+              <td>{list.admitted}</td>
+              <td>{list.inside}</td>
+              <td>
+                <a href={`${base}/scan${list._id === 'default' ? '' : `?list=${list._id}`}`}>Scan</a>
+                {canEdit && list._id !== 'default' ? <RowAction action={`${base}/checkin-lists/${list._id}/delete`} csrf={user.csrf} label="Delete" /> : null}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {lists.map((list) => (
-              <tr id={`list-${list._id}`}>
-                <td>{list.name}</td>
-                <td>{admits(list, event)}</td>
-                <td>{list.admitted}</td>
-                <td>{list.inside}</td>
-                <td>
-                  <a href={`${base}/scan${list._id === 'default' ? '' : `?list=${list._id}`}`}>Scan</a>
-                  {canEdit && list._id !== 'default' ? (
-                    <form method="post" action={`${base}/checkin-lists/${list._id}/delete`} class="inline">
-                      <CsrfField token={user.csrf} />
-                      <button type="submit" class="btn secondary small">
-                        Delete
-                      </button>
-                    </form>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          )}
+        />
       </section>
       {canEdit ? (
-        <section class="card" aria-labelledby="new-list-h">
-          <h2 id="new-list-h">New list</h2>
-          <form method="post" action={`${base}/checkin-lists`}>
-            <CsrfField token={user.csrf} />
-            <label for="list-name">Name</label>
-            <input id="list-name" name="name" required maxlength={100} placeholder="VIP lounge" />
-            <fieldset>
-              <legend>Ticket types (none ticked: all)</legend>
-              {event.ticket_types.map((t) => (
-                <label>
-                  <input type="checkbox" name={`type_${t.id}`} value="on" /> {t.name}
-                </label>
-              ))}
-            </fieldset>
-            <label for="list-opens">Opens ({event.timezone}, optional)</label>
-            <input id="list-opens" name="opens_at" type="datetime-local" />
-            <label for="list-closes">Closes ({event.timezone}, optional)</label>
-            <input id="list-closes" name="closes_at" type="datetime-local" />
-            <label>
-              <input type="checkbox" name="reentry" value="on" /> Allow exit and re-entry
-            </label>
-            <button type="submit" class="btn">
-              Create list
-            </button>
-          </form>
-        </section>
+        <CreateCard id="new-list-h" title="New list" action={`${base}/checkin-lists`} csrf={user.csrf} submit="Create list">
+          <label for="list-name">Name</label>
+          <input id="list-name" name="name" required maxlength={100} placeholder="VIP lounge" />
+          <fieldset>
+            <legend>Ticket types (none ticked: all)</legend>
+            {event.ticket_types.map((t) => (
+              <label>
+                <input type="checkbox" name={`type_${t.id}`} value="on" /> {t.name}
+              </label>
+            ))}
+          </fieldset>
+          <label for="list-opens">Opens ({event.timezone}, optional)</label>
+          <input id="list-opens" name="opens_at" type="datetime-local" />
+          <label for="list-closes">Closes ({event.timezone}, optional)</label>
+          <input id="list-closes" name="closes_at" type="datetime-local" />
+          <label>
+            <input type="checkbox" name="reentry" value="on" /> Allow exit and re-entry
+          </label>
+        </CreateCard>
       ) : null}
     </Shell>
   );

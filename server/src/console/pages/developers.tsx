@@ -6,6 +6,7 @@ import type { ConsoleUser } from '../context.js';
 import { when } from '../format.js';
 import { Checkbox, Field, type FieldErrors } from './fields.js';
 import { CsrfField, Shell, type Flash } from './layout.js';
+import { ResourceTable, RowAction } from './resource-list.js';
 
 const TZ = 'Asia/Kolkata';
 const KIND_WORDS: Record<ApiKeyDoc['kind'], string> = { secret: 'Secret', publishable: 'Publishable' };
@@ -84,60 +85,45 @@ export const DevelopersPage: FC<DevelopersPageProps> = ({ user, keys, publicUrl,
       ) : null}
       <section class="card" aria-labelledby="keys-h">
         <h2 id="keys-h">API keys ({mode})</h2>
-        {keys.length === 0 ? (
-          <p class="empty">
-            <strong>No active {mode} keys</strong>
-            Create a secret key for your server and a publishable key for your web pages.
-          </p>
-        ) : (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Key</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {keys.map((k) => (
-                  <tr data-key={k._id}>
-                    <td>
-                      {k.permissions ? (
-                        <>
-                          Restricted: {k.name}
-                          <br />
-                          <span class="muted small">{k.permissions.join(', ')}</span>
-                        </>
-                      ) : (
-                        KIND_WORDS[k.kind]
-                      )}
-                    </td>
-                    <td class="mono">{k.display}</td>
-                    <td class="nowrap">{when(k.created_at, TZ)}</td>
-                    <td>
-                      <a href={`/console/developers/keys/${k._id}/revoke`} aria-label={`Revoke ${k.display}`}>
-                        Revoke
-                      </a>
-                      {k.permissions ? (
-                        <form method="post" action={`/console/developers/keys/${k._id}/roll`} class="inline">
-                          <CsrfField token={user.csrf} />
-                          {live ? <input type="password" name="password" aria-label="Your password" autocomplete="current-password" required /> : null}
-                          <button type="submit" class="linkbtn" aria-label={`Roll ${k.display}`}>
-                            Roll
-                          </button>
-                        </form>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <ResourceTable
+          columns={['Kind', 'Key', 'Created']}
+          actions
+          wrap
+          rows={keys}
+          empty={
+            <p class="empty">
+              <strong>No active {mode} keys</strong>
+              Create a secret key for your server and a publishable key for your web pages.
+            </p>
+          }
+          row={(k) => (
+            <tr data-key={k._id}>
+              <td>
+                {k.permissions ? (
+                  <>
+                    Restricted: {k.name}
+                    <br />
+                    <span class="muted small">{k.permissions.join(', ')}</span>
+                  </>
+                ) : (
+                  KIND_WORDS[k.kind]
+                )}
+              </td>
+              <td class="mono">{k.display}</td>
+              <td class="nowrap">{when(k.created_at, TZ)}</td>
+              <td>
+                <a href={`/console/developers/keys/${k._id}/revoke`} aria-label={`Revoke ${k.display}`}>
+                  Revoke
+                </a>
+                {k.permissions ? (
+                  <RowAction action={`/console/developers/keys/${k._id}/roll`} csrf={user.csrf} label="Roll" buttonClass="linkbtn" ariaLabel={`Roll ${k.display}`}>
+                    {live ? <input type="password" name="password" aria-label="Your password" autocomplete="current-password" required /> : null}
+                  </RowAction>
+                ) : null}
+              </td>
+            </tr>
+          )}
+        />
         <form method="post" action="/console/developers/keys">
           <CsrfField token={user.csrf} />
           <PasswordField live={live} errors={errors} />

@@ -5,6 +5,7 @@ import type { PromoCodeDoc, PromoUsage } from '../../domain/promo-codes.js';
 import type { ConsoleUser } from '../context.js';
 import { count, rupees, when } from '../format.js';
 import { CsrfField, type Flash, Shell } from './layout.js';
+import { CreateCard, ResourceTable, RowAction } from './resource-list.js';
 
 /** Props of {@link PromoCodesPage}. */
 export interface PromoCodesPageProps {
@@ -60,137 +61,101 @@ export const PromoCodesPage: FC<PromoCodesPageProps> = ({ user, event, codes, us
       <p class="muted">Buyers type a code at checkout, in any case. A code can also unlock hidden ticket types, which buyers see only with it.</p>
       <section class="card" aria-labelledby="codes-h">
         <h2 id="codes-h">Codes</h2>
-        {codes.length === 0 ? (
-          <p class="muted">No promo codes yet.</p>
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Code</th>
-                <th scope="col">Discount</th>
-                <th scope="col">On</th>
-                <th scope="col">When</th>
-                <th scope="col">Uses</th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {codes.map((code) => (
-                <tr id={`code-${code._id}`}>
-                  <td class="mono">{code.code}</td>
-                  <td>{discountWords(code)}</td>
-                  <td>{appliesTo(code, event)}</td>
-                  <td>{window(code, tz)}</td>
-                  <td class="num">
-                    {count(code.uses)}
-                    {code.max_uses === null ? '' : ` / ${count(code.max_uses)}`}
-                  </td>
-                  <td>{code.active ? 'Active' : 'Inactive'}</td>
-                  <td>
-                    {canEdit ? (
-                      <details>
-                        <summary>Edit</summary>
-                        <form method="post" action={`${base}/promo-codes/${code._id}`}>
-                          <CsrfField token={user.csrf} />
-                          <label for={`max-${code._id}`}>Most uses (empty: no limit)</label>
-                          <input id={`max-${code._id}`} name="max_uses" type="number" min={1} value={code.max_uses === null ? '' : String(code.max_uses)} />
-                          <label>
-                            <input type="checkbox" name="active" value="on" checked={code.active} /> Active
-                          </label>
-                          <button type="submit" class="btn small">
-                            Save
-                          </button>
-                        </form>
-                      </details>
-                    ) : null}
-                    {canEdit && code.active ? (
-                      <form method="post" action={`${base}/promo-codes/${code._id}/deactivate`} class="inline">
-                        <CsrfField token={user.csrf} />
-                        <button type="submit" class="btn secondary small">
-                          Deactivate
-                        </button>
-                      </form>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <ResourceTable
+          columns={['Code', 'Discount', 'On', 'When', 'Uses', 'Status']}
+          actions
+          rows={codes}
+          empty={<p class="muted">No promo codes yet.</p>}
+          row={(code) => (
+            <tr id={`code-${code._id}`}>
+              <td class="mono">{code.code}</td>
+              <td>{discountWords(code)}</td>
+              <td>{appliesTo(code, event)}</td>
+              <td>{window(code, tz)}</td>
+              <td class="num">
+                {count(code.uses)}
+                {code.max_uses === null ? '' : ` / ${count(code.max_uses)}`}
+              </td>
+              <td>{code.active ? 'Active' : 'Inactive'}</td>
+              <td>
+                {canEdit ? (
+                  <details>
+                    <summary>Edit</summary>
+                    <form method="post" action={`${base}/promo-codes/${code._id}`}>
+                      <CsrfField token={user.csrf} />
+                      <label for={`max-${code._id}`}>Most uses (empty: no limit)</label>
+                      <input id={`max-${code._id}`} name="max_uses" type="number" min={1} value={code.max_uses === null ? '' : String(code.max_uses)} />
+                      <label>
+                        <input type="checkbox" name="active" value="on" checked={code.active} /> Active
+                      </label>
+                      <button type="submit" class="btn small">
+                        Save
+                      </button>
+                    </form>
+                  </details>
+                ) : null}
+                {canEdit && code.active ? <RowAction action={`${base}/promo-codes/${code._id}/deactivate`} csrf={user.csrf} label="Deactivate" /> : null}
+              </td>
+            </tr>
+          )}
+        />
       </section>
       {usage ? (
         <section class="card" aria-labelledby="usage-h">
           <h2 id="usage-h">Usage</h2>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Code</th>
-                <th scope="col">Paid orders</th>
-                <th scope="col">Discount given</th>
+          <ResourceTable
+            columns={['Code', 'Paid orders', 'Discount given']}
+            rows={usage}
+            row={(u) => (
+              <tr id={`usage-${u.promo._id}`}>
+                <td class="mono">{u.promo.code}</td>
+                <td class="num">{count(u.orders)}</td>
+                <td class="num">{rupees(u.discount)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {usage.map((u) => (
-                <tr id={`usage-${u.promo._id}`}>
-                  <td class="mono">{u.promo.code}</td>
-                  <td class="num">{count(u.orders)}</td>
-                  <td class="num">{rupees(u.discount)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            )}
+          />
         </section>
       ) : null}
       {canEdit ? (
-        <section class="card" aria-labelledby="new-code-h">
-          <h2 id="new-code-h">New code</h2>
-          <form method="post" action={`${base}/promo-codes`}>
-            <CsrfField token={user.csrf} />
-            <label for="code-code">Code</label>
-            <input id="code-code" name="code" required maxlength={40} pattern="[A-Za-z0-9_\-]{1,40}" placeholder="EARLYBIRD" />
-            <label for="code-kind">Kind</label>
-            <select id="code-kind" name="kind">
-              <option value="percent">Percent off</option>
-              <option value="fixed">Rupees off each ticket</option>
-            </select>
-            <label for="code-value">Value (percent, or ₹)</label>
-            <input id="code-value" name="value" required inputmode="decimal" placeholder="20" />
-            <label for="code-max">Most uses (optional)</label>
-            <input id="code-max" name="max_uses" type="number" min={1} />
-            <label for="code-per-order">Tickets discounted per order (optional)</label>
-            <input id="code-per-order" name="max_per_order" type="number" min={1} max={50} />
+        <CreateCard id="new-code-h" title="New code" action={`${base}/promo-codes`} csrf={user.csrf} submit="Create code">
+          <label for="code-code">Code</label>
+          <input id="code-code" name="code" required maxlength={40} pattern="[A-Za-z0-9_\-]{1,40}" placeholder="EARLYBIRD" />
+          <label for="code-kind">Kind</label>
+          <select id="code-kind" name="kind">
+            <option value="percent">Percent off</option>
+            <option value="fixed">Rupees off each ticket</option>
+          </select>
+          <label for="code-value">Value (percent, or ₹)</label>
+          <input id="code-value" name="value" required inputmode="decimal" placeholder="20" />
+          <label for="code-max">Most uses (optional)</label>
+          <input id="code-max" name="max_uses" type="number" min={1} />
+          <label for="code-per-order">Tickets discounted per order (optional)</label>
+          <input id="code-per-order" name="max_per_order" type="number" min={1} max={50} />
+          <fieldset>
+            <legend>Discounts (none ticked: every type)</legend>
+            {event.ticket_types.map((t) => (
+              <label>
+                <input type="checkbox" name={`type_${t.id}`} value="on" /> {t.name}
+              </label>
+            ))}
+          </fieldset>
+          {event.ticket_types.some((t) => t.hidden) ? (
             <fieldset>
-              <legend>Discounts (none ticked: every type)</legend>
-              {event.ticket_types.map((t) => (
-                <label>
-                  <input type="checkbox" name={`type_${t.id}`} value="on" /> {t.name}
-                </label>
-              ))}
+              <legend>Unlocks hidden types</legend>
+              {event.ticket_types
+                .filter((t) => t.hidden)
+                .map((t) => (
+                  <label>
+                    <input type="checkbox" name={`unlock_${t.id}`} value="on" /> {t.name}
+                  </label>
+                ))}
             </fieldset>
-            {event.ticket_types.some((t) => t.hidden) ? (
-              <fieldset>
-                <legend>Unlocks hidden types</legend>
-                {event.ticket_types
-                  .filter((t) => t.hidden)
-                  .map((t) => (
-                    <label>
-                      <input type="checkbox" name={`unlock_${t.id}`} value="on" /> {t.name}
-                    </label>
-                  ))}
-              </fieldset>
-            ) : null}
-            <label for="code-starts">Usable from ({tz}, optional)</label>
-            <input id="code-starts" name="starts_at" type="datetime-local" />
-            <label for="code-ends">Usable until ({tz}, optional)</label>
-            <input id="code-ends" name="ends_at" type="datetime-local" />
-            <button type="submit" class="btn">
-              Create code
-            </button>
-          </form>
-        </section>
+          ) : null}
+          <label for="code-starts">Usable from ({tz}, optional)</label>
+          <input id="code-starts" name="starts_at" type="datetime-local" />
+          <label for="code-ends">Usable until ({tz}, optional)</label>
+          <input id="code-ends" name="ends_at" type="datetime-local" />
+        </CreateCard>
       ) : null}
     </Shell>
   );

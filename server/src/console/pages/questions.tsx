@@ -4,6 +4,7 @@ import type { EventDoc } from '../../domain/events.js';
 import type { QuestionDoc } from '../../domain/questions.js';
 import type { ConsoleUser } from '../context.js';
 import { CsrfField, type Flash, Shell } from './layout.js';
+import { CreateCard, RowAction } from './resource-list.js';
 
 /** Props of {@link QuestionsPage}. */
 export interface QuestionsPageProps {
@@ -109,21 +110,12 @@ export const QuestionsPage: FC<QuestionsPageProps> = ({ user, event, questions, 
                   <div class="actions">
                     {(['up', 'down'] as const).map((direction) =>
                       (direction === 'up' ? i > 0 : i < questions.length - 1) ? (
-                        <form method="post" action={`${base}/questions/${q.id}/move`} class="inline">
-                          <CsrfField token={user.csrf} />
+                        <RowAction action={`${base}/questions/${q.id}/move`} csrf={user.csrf} label={direction === 'up' ? 'Move up' : 'Move down'}>
                           <input type="hidden" name="direction" value={direction} />
-                          <button type="submit" class="btn secondary small">
-                            {direction === 'up' ? 'Move up' : 'Move down'}
-                          </button>
-                        </form>
+                        </RowAction>
                       ) : null,
                     )}
-                    <form method="post" action={`${base}/questions/${q.id}/delete`} class="inline">
-                      <CsrfField token={user.csrf} />
-                      <button type="submit" class="btn secondary small">
-                        Delete
-                      </button>
-                    </form>
+                    <RowAction action={`${base}/questions/${q.id}/delete`} csrf={user.csrf} label="Delete" />
                     <details>
                       <summary>Edit</summary>
                       <form method="post" action={`${base}/questions/${q.id}/edit`}>
@@ -142,16 +134,9 @@ export const QuestionsPage: FC<QuestionsPageProps> = ({ user, event, questions, 
         )}
       </section>
       {canEdit ? (
-        <section class="card" aria-labelledby="new-question-h">
-          <h2 id="new-question-h">New question</h2>
-          <form method="post" action={`${base}/questions`}>
-            <CsrfField token={user.csrf} />
-            <QuestionFields event={event} uid="new" />
-            <button type="submit" class="btn">
-              Add question
-            </button>
-          </form>
-        </section>
+        <CreateCard id="new-question-h" title="New question" action={`${base}/questions`} csrf={user.csrf} submit="Add question">
+          <QuestionFields event={event} uid="new" />
+        </CreateCard>
       ) : null}
     </Shell>
   );

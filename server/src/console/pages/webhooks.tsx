@@ -5,6 +5,7 @@ import type { ConsoleUser } from '../context.js';
 import { when } from '../format.js';
 import { Checkbox, Field, type FieldErrors } from './fields.js';
 import { CsrfField, Shell, type Flash } from './layout.js';
+import { ResourceTable } from './resource-list.js';
 
 const TZ = 'Asia/Kolkata';
 const BASE = '/console/developers/webhooks';
@@ -70,37 +71,27 @@ export const WebhooksPage: FC<{
       {revealed ? <SecretCard secret={revealed.secret} heading={`Signing secret of ${revealed.endpoint.url}`} /> : null}
       <section class="card" aria-labelledby="endpoints-h">
         <h2 id="endpoints-h">Endpoints</h2>
-        {endpoints.length === 0 ? (
-          <p class="empty">
-            <strong>No {mode} endpoints</strong>
-            Add one below to receive events.
-          </p>
-        ) : (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">URL</th>
-                  <th scope="col">Events</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {endpoints.map((e) => (
-                  <tr>
-                    <td class="mono">
-                      <a href={`${BASE}/${e._id}`}>{e.url}</a>
-                    </td>
-                    <td>{e.enabled_events.includes('*') ? 'all' : e.enabled_events.join(', ')}</td>
-                    <td>{e.disabled ? (e.disabled_reason === 'failing' ? 'disabled (kept failing)' : 'disabled') : 'enabled'}</td>
-                    <td class="nowrap">{when(e.created_at, TZ)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <ResourceTable
+          columns={['URL', 'Events', 'State', 'Created']}
+          wrap
+          rows={endpoints}
+          empty={
+            <p class="empty">
+              <strong>No {mode} endpoints</strong>
+              Add one below to receive events.
+            </p>
+          }
+          row={(e) => (
+            <tr>
+              <td class="mono">
+                <a href={`${BASE}/${e._id}`}>{e.url}</a>
+              </td>
+              <td>{e.enabled_events.includes('*') ? 'all' : e.enabled_events.join(', ')}</td>
+              <td>{e.disabled ? (e.disabled_reason === 'failing' ? 'disabled (kept failing)' : 'disabled') : 'enabled'}</td>
+              <td class="nowrap">{when(e.created_at, TZ)}</td>
+            </tr>
+          )}
+        />
       </section>
       <section class="card" aria-labelledby="new-h">
         <h2 id="new-h">New endpoint</h2>
