@@ -14,6 +14,9 @@ export const DEFAULT_MAX_PER_ORDER = 10;
 /** How long a checkout holds seats, unless the event says otherwise. */
 export const DEFAULT_HOLD_MINUTES = 15;
 
+/** How long a waiting-list offer holds its seats unless the organizer says otherwise (docs/waiting-list.md). */
+export const DEFAULT_OFFER_HOURS = 24;
+
 /**
  * Ticket types as stored. An edit that keeps a type (by id) but leaves out its tax settings
  * keeps them, so a client that knows nothing of tax (an older integration, the console's type
@@ -68,5 +71,6 @@ export function editableFields(e: EventInput) {
     convenience_fee: toFee(e.convenience_fee),
     status: e.status ?? ('published' as const),
     attendee_details: e.attendee_details ?? ('none' as const),
+    waiting_list: { enabled: e.waiting_list?.enabled ?? false, offer_hours: e.waiting_list?.offer_hours ?? DEFAULT_OFFER_HOURS },
   };
 }
