@@ -14,7 +14,6 @@ import type { razorpayHandler } from './razorpay-handler.js';
 import type { BuyerField, StepContext } from './steps/context.js';
 import { endedStep, holdFooter, problemBox, stepIndicator } from './steps/frame.js';
 import { detailsStep } from './steps/details.js';
-import { payStep } from './steps/pay.js';
 import { ticketsStep } from './steps/tickets.js';
 import { styles } from './tts-checkout.styles.js';
 
@@ -306,10 +305,10 @@ export class TtsCheckout extends BaseElement {
   protected override updated(changed: PropertyValues): void {
     const { step, ev, locked } = this.#s;
     const shown = this.#shown;
-    // The code and tickets steps are in the extras: fetched while the buyer fills in the details
+    // The code, pay and tickets steps are in the extras: fetched while the buyer fills in the details
     // (or reaches payment after a reload), and shown, or their failure, once needed.
-    if (!this.#x && step !== shown.step && step !== 'tickets' && step !== 'ended') void this.#loadExtras(step === 'verify' || step === 'done').catch(() => undefined);
-    if (this.#x && !shown.x && (step === 'verify' || step === 'done')) this.#focusStep();
+    if (!this.#x && step !== shown.step && step !== 'tickets' && step !== 'ended') void this.#loadExtras(step !== 'details').catch(() => undefined);
+    if (this.#x && !shown.x && (step === 'verify' || step === 'pay' || step === 'done')) this.#focusStep();
     // Attendee names and questions: their part is fetched when an event that asks them reaches the details step.
     if (step === 'details' && step !== shown.step && (ev?.attendee_details !== 'none' || ev.questions.length > 0)) this.#loadAttendees();
     this.#shown = { step, ev, locked, x: !!this.#x };
@@ -489,7 +488,8 @@ export class TtsCheckout extends BaseElement {
         // Fetched while the buyer typed their details; if it is not here yet, it is on its way (or its failure shows).
         return this.#x ? this.#x.verifyStep({ html, nothing }, c) : html`<p data-focus tabindex="-1">${this.#i.t('loading')}</p>`;
       case 'pay':
-        return payStep(c);
+        // In the extras, as the code step: fetched with the details step, so it is here long before Pay.
+        return this.#x ? this.#x.payStep({ html, nothing }, c) : html`<p data-focus tabindex="-1">${this.#i.t('loading')}</p>`;
       case 'done':
         // Paid either way: without the extras, what matters most, and the failure with Try again above it.
         return this.#x ? this.#x.doneStep({ html, nothing }, c) : html`<p data-focus tabindex="-1">${this.#i.t('sent', { email: c.order?.buyer.email ?? '' })}</p>`;
