@@ -6,6 +6,7 @@ import { BaseElement, type PropertyDeclaration, type PropertyValues } from './ba
 import { CheckoutFlow, type CheckoutStep } from './checkout-flow.js';
 import type { TtsCheckoutEventMap, TtsRequestCloseDetail } from './events.js';
 import type * as Extras from './extras.js';
+import type { Waitlist, createWaitlist } from './waitlist.js';
 import { hasMessages, i18n, registerMessages, type I18n } from './i18n.js';
 import type { CheckoutOptions, configure } from './options.js';
 import { parts } from './parts.js';
@@ -210,6 +211,8 @@ export class TtsCheckout extends BaseElement {
   #attendees: Promise<void> | undefined;
   /** The promo code part, made when the extras arrive. */
   #promo: Extras.Promo | undefined;
+  /** The waiting-list form of a sold-out type (waitlist.ts), in place of the tickets step while open. */
+  #wl: Waitlist | undefined;
 
   /** The flow's state, to render. */
   get #s() {
@@ -382,6 +385,31 @@ export class TtsCheckout extends BaseElement {
     );
   }
 
+  /**
+   * Opens the waiting-list form of a sold-out `type` (waitlist.ts, fetched now), which shows in
+   * place of the tickets step until the buyer leaves it. A failure shows with Try again, as the
+   * extras' does.
+   */
+  #waitlist(type: string): void {
+    (parts.load(this.#base(), 'tts-checkout.waitlist.js') as Promise<{ createWaitlist: typeof createWaitlist }>).then(
+      (m) => {
+        const focus = (id: string) => void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#${id}`)?.focus());
+        const back = () => {
+          this.#wl = undefined;
+          void this.#flow.load();
+          void this.updateComplete.then(() => this.#focusStep());
+        };
+        this.requestUpdate();
+        this.#wl = m.createWaitlist({ html, nothing }, { api: () => createApi(this.#base(), this.key), changed: () => this.requestUpdate(), focus, back }, type);
+      },
+      (err: unknown) =>
+        this.#flow.report(new CheckoutError('PART_UNAVAILABLE', String(err)), () => {
+          this.#flow.report(null);
+          this.#waitlist(type);
+        }),
+    );
+  }
+
   /** Runs `then` with the promo part once the extras are here. */
   #withPromo(then: (promo: Extras.Promo) => void): void {
     this.#loadExtras(true).then(
@@ -428,6 +456,7 @@ export class TtsCheckout extends BaseElement {
     const step = this.#s.step;
     // Reopening after a purchase starts afresh; an element taken off the page just stops.
     if (this.isConnected && (step === 'done' || step === 'ended')) this.#flow.restart();
+    this.#wl = undefined;
     if (this.#returnTo?.isConnected) this.#returnTo.focus();
     this.#fire('tts-close', null);
   };
@@ -476,6 +505,7 @@ export class TtsCheckout extends BaseElement {
         pay: (outcome) => flow.pay(outcome),
         close: () => this.close(),
         restart: () => flow.restart(),
+        waitlist: (type) => this.#waitlist(type),
       },
     };
   }
@@ -496,7 +526,7 @@ export class TtsCheckout extends BaseElement {
       case 'ended':
         return endedStep(c);
       default:
-        return ticketsStep(c);
+        return this.#wl?.view(c) ?? ticketsStep(c);
     }
   }
 
