@@ -8,6 +8,7 @@ import { CheckinsResource } from './resources/checkins.js';
 import { CheckinListsResource } from './resources/checkin-lists.js';
 import { QuestionsResource } from './resources/questions.js';
 import { PromoCodesResource } from './resources/promo-codes.js';
+import { WaitingListResource } from './resources/waiting-list.js';
 import { DoorDevicesResource } from './resources/door-devices.js';
 import { EventsResource } from './resources/events.js';
 import { EventsLogResource } from './resources/events-log.js';
@@ -107,6 +108,7 @@ export class TrendyTickets {
   readonly questions: QuestionsResource;
   /** An event's promo codes: discounts, and the hidden ticket types they unlock. */
   readonly promoCodes: PromoCodesResource;
+  readonly waitingList: WaitingListResource;
   readonly doorDevices: DoorDevicesResource;
   /** Test mode's stand-in for Razorpay Checkout. */
   readonly testGateway: TestGatewayResource;
@@ -149,6 +151,7 @@ export class TrendyTickets {
     this.checkinLists = new CheckinListsResource(this);
     this.questions = new QuestionsResource(this);
     this.promoCodes = new PromoCodesResource(this);
+    this.waitingList = new WaitingListResource(this);
     this.doorDevices = new DoorDevicesResource(this);
     this.testGateway = new TestGatewayResource(this);
     this.webhookEndpoints = new WebhookEndpointsResource(this);

@@ -61,6 +61,7 @@ export { CheckinsResource } from './resources/checkins.js';
 export { CheckinListsResource } from './resources/checkin-lists.js';
 export { QuestionsResource } from './resources/questions.js';
 export { PromoCodesResource } from './resources/promo-codes.js';
+export { WaitingListResource } from './resources/waiting-list.js';
 export { DoorDevicesResource } from './resources/door-devices.js';
 export { TestGatewayResource } from './resources/test-gateway.js';
 export { WebhookEndpointsResource } from './resources/webhook-endpoints.js';

@@ -37,6 +37,9 @@ export type ErrorCode =
   | 'ORDER_NOT_PAYABLE'
   | 'HOLD_EXPIRED'
   | 'PROMO_CODE_INVALID'
+  | 'WAITING_LIST_CLOSED'
+  | 'SEATS_AVAILABLE'
+  | 'ALREADY_WAITING'
   | 'REFUND_FAILED'
   | 'REFUND_EXCEEDS_REMAINING'
   | 'IDEMPOTENCY_MISMATCH'
@@ -394,6 +397,21 @@ export interface Event {
   attendee_details: AttendeeDetails;
   /** What cancelling does for the buyers and how far it got; null unless the event was cancelled with refunds or notices. */
   cancellation: EventCancellation | null;
+  /** Whether buyers may join a sold-out type's waiting list, and how long an offer holds its seats (docs/waiting-list.md). */
+  waiting_list: WaitingListSettings;
+}
+
+/** An event's waiting list: on or off, and the hours an offer holds the seats it offers. */
+export interface WaitingListSettings {
+  enabled: boolean;
+  /** Whole hours, 1–168; default 24. */
+  offer_hours: number;
+}
+
+/** What an event create or update may say about its waiting list; what is left out keeps its value (default off, 24 hours). */
+export interface WaitingListSettingsParams {
+  enabled?: boolean;
+  offer_hours?: number;
 }
 
 /**
@@ -479,6 +497,8 @@ export interface CreateEventParams {
   status?: Exclude<EventStatus, 'cancelled'>;
   /** Default `none`: tickets are held by the buyer. */
   attendee_details?: AttendeeDetails;
+  /** Default off, 24-hour offers (docs/waiting-list.md). */
+  waiting_list?: WaitingListSettingsParams;
 }
 
 export type UpdateEventParams = Partial<CreateEventParams>;
@@ -517,6 +537,8 @@ export interface PublicEvent {
   questions: PublicQuestion[];
   /** The promo code sent as `?promo_code=`, as buyers may see it; null when none was sent. */
   promo: PublicPromo | null;
+  /** Whether buyers may join the waiting list of a sold-out type (`POST /v1/waiting_list_entries`). */
+  waiting_list: boolean;
 }
 
 // ── Attendee details and questions ────────────────────────────────────────
@@ -678,6 +700,71 @@ export interface PromoCodeInvalidDetails {
 export interface OrderDiscount {
   code: string;
   amount: Amount;
+}
+
+// ── Waiting list ──────────────────────────────────────────────────────────
+
+/**
+ * `awaiting_verification`: the email code is not confirmed yet; `waiting`: in line; `offered`:
+ * seats are held for the entry until `offer_expires_at` (the claim link was mailed); `claimed`:
+ * its order exists (`order`); `lapsed`: the offer ran out unclaimed; `removed`: the organizer
+ * took it off the list.
+ */
+export type WaitingListEntryStatus = 'awaiting_verification' | 'waiting' | 'offered' | 'claimed' | 'lapsed' | 'removed';
+
+/** A buyer in line for a sold-out ticket type (`wle_…`, docs/waiting-list.md). */
+export interface WaitingListEntry {
+  id: string;
+  object: 'waiting_list_entry';
+  livemode: boolean;
+  event: string;
+  ticket_type: string;
+  quantity: number;
+  name: string;
+  email: string;
+  status: WaitingListEntryStatus;
+  /** 1-based place among the type's waiting entries; null unless `waiting`. */
+  position: number | null;
+  /** Until when the offered seats are held; null unless offered (or lapsed, when it ran out). */
+  offer_expires_at: Timestamp | null;
+  /** The order made by claiming the offer; null before. */
+  order: string | null;
+  created_at: Timestamp;
+  /** Shown only when the entry is created: the buyer's page sends it to verify, resend and read the entry. */
+  client_secret?: string;
+}
+
+/** What a buyer sends to join a sold-out type's waiting list (publishable key). */
+export interface CreateWaitingListEntryParams {
+  event: string;
+  ticket_type: string;
+  /** 1 to the type's `max_per_order`. */
+  quantity: number;
+  name: string;
+  email: string;
+}
+
+export interface VerifyWaitingListEntryParams {
+  /** The 6-digit code mailed to the entry's email. */
+  code: string;
+  /** Required with a publishable key. */
+  client_secret?: string;
+}
+
+export interface ResendWaitingListCodeParams {
+  /** Required with a publishable key. */
+  client_secret?: string;
+}
+
+/** What `GET /v1/waiting_list_entries/{id}` takes. */
+export interface RetrieveWaitingListEntryParams {
+  /** Required with a publishable key. */
+  client_secret?: string;
+}
+
+/** What `GET /v1/events/{id}/waiting_list_entries` takes: entries in line order. */
+export interface WaitingListEntryListParams extends ListParams {
+  status?: WaitingListEntryStatus;
 }
 
 // ── Health ────────────────────────────────────────────────────────────────
@@ -1342,6 +1429,7 @@ export type AuditAction =
   | 'promo_code.created'
   | 'promo_code.updated'
   | 'promo_code.deleted'
+  | 'waiting_list_entry.removed'
   | 'door_device.signed_in'
   | 'door_device.revoked'
   | 'api_key.created'
@@ -1392,6 +1480,7 @@ export interface AuditTarget {
     | 'checkin_list'
     | 'question'
     | 'promo_code'
+    | 'waiting_list_entry'
     | 'door_device'
     | 'api_key'
     | 'webhook_endpoint'

@@ -18,6 +18,7 @@ import { checkinRoutes } from './http/routes/checkins.js';
 import { checkinListRoutes } from './http/routes/checkin-lists.js';
 import { questionRoutes } from './http/routes/questions.js';
 import { promoCodeRoutes } from './http/routes/promo-codes.js';
+import { waitingListRoutes } from './http/routes/waiting-list.js';
 import { doorDeviceApiRoutes } from './http/routes/door-devices.js';
 import { eventsLogRoutes } from './http/routes/events-log.js';
 import { invoiceRoutes } from './http/routes/invoices.js';
@@ -86,6 +87,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', checkinListRoutes());
   app.route('/', questionRoutes());
   app.route('/', promoCodeRoutes());
+  app.route('/', waitingListRoutes());
   app.route('/', doorDeviceApiRoutes());
   app.route('/', eventsLogRoutes());
   app.route('/', auditLogRoutes());

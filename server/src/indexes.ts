@@ -30,6 +30,7 @@ import { SESSION_INDEXES } from './domain/sessions.js';
 import { TICKET_FINDER_INDEXES } from './domain/ticket-finder.js';
 import { TICKET_INDEXES } from './domain/tickets.js';
 import { TWO_FACTOR_INDEXES } from './domain/two-factor.js';
+import { WAITING_LIST_INDEXES } from './domain/waiting-list.js';
 import { WEBHOOK_ENDPOINT_INDEXES } from './domain/webhook-endpoints.js';
 import { WEBHOOK_INDEXES } from './domain/webhooks.js';
 import { IDEMPOTENCY_INDEXES } from './http/middleware/idempotency.js';
@@ -58,6 +59,7 @@ export const INDEXES: readonly IndexSpec[] = [
   ...CHECKIN_LIST_INDEXES,
   ...PROMO_CODE_INDEXES,
   ...PROMO_RECOUNT_INDEXES,
+  ...WAITING_LIST_INDEXES,
   ...DOOR_DEVICE_INDEXES,
   ...OFFLINE_SCAN_INDEXES,
   ...LIST_FIGURE_INDEXES,

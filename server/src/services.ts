@@ -47,6 +47,7 @@ import { createTicketFinder } from './domain/ticket-finder.js';
 import { createTicketMailService } from './domain/ticket-mail.js';
 import { createTicketService } from './domain/tickets.js';
 import { createTwoFactor } from './domain/two-factor.js';
+import { createWaitingListService } from './domain/waiting-list.js';
 import { createWebhookEndpointService } from './domain/webhook-endpoints.js';
 import type { ResolveHost } from './domain/webhook-url.js';
 import { createWebhookService } from './domain/webhooks.js';
@@ -175,6 +176,8 @@ export function createServices({
     auditLog,
   });
   const webhooks = createWebhookService({ store, clock, fulfilment, gateways });
+  // The waiting list of sold-out types (docs/waiting-list.md).
+  const waitingList = createWaitingListService({ store, clock, secret, outbox, limiter, inventory, auditLog });
 
   const webhookEndpoints = createWebhookEndpointService({ store, clock, secret, previousSecrets: config.previousSecrets, resolve: resolveHost, outbox, fanout, auditLog });
   const events = createEventService({ store, clock, domainEvents, auditLog, inventory });
@@ -227,6 +230,7 @@ export function createServices({
       refund: (owner, id, input) => fulfilment.refund(owner, id, input),
     }),
     orders,
+    waitingList,
     fulfilment,
     // Tax invoices, receipts and credit notes.
     invoices,

@@ -25,6 +25,7 @@ import {
   type MailContent,
 } from './templates.js';
 import { renderTicketsPdf, type TicketPdfModel } from './ticket-pdf.js';
+import { renderWaitingListMail } from './waiting-list-mail.js';
 import { orderLines } from '../domain/order-lines.js';
 import { creditNoteAttachment, invoiceAttachment } from './invoice-attachment.js';
 
@@ -149,6 +150,8 @@ export function createMailRenderer({ store, publicUrl, clock = systemClock }: { 
         })),
       });
     }
+    const waitingListMail = await renderWaitingListMail(store, publicUrl, job);
+    if (waitingListMail) return waitingListMail;
     const { order, event } = await orderAndEvent(job);
     switch (job.kind) {
       case 'verification_code':

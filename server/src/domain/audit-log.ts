@@ -41,6 +41,7 @@ export const AUDIT_ACTIONS = [
   'promo_code.created',
   'promo_code.updated',
   'promo_code.deleted',
+  'waiting_list_entry.removed',
   'door_device.signed_in',
   'door_device.revoked',
   'api_key.created',
@@ -93,6 +94,7 @@ export type AuditTargetType =
   | 'checkin_list'
   | 'question'
   | 'promo_code'
+  | 'waiting_list_entry'
   | 'door_device'
   | 'api_key'
   | 'webhook_endpoint'

@@ -29,6 +29,8 @@ export interface TypeInventory {
   sold: number;
   held: number;
   available?: number;
+  /** Seats asked for by the type's waiting-list entries in line: while above 0 buyers may not hold the type (docs/waiting-list.md). */
+  waiting?: number;
 }
 
 /**
@@ -53,6 +55,15 @@ export interface Inventory {
   moved_at?: Date;
   /** Set by every seat movement; the recount clears it once it has checked the counters (inventory.ts). */
   recount_due?: boolean;
+  /**
+   * Seats asked for by waiting-list entries in line for types without their own capacity: while
+   * above 0 no buyer may hold any seat (docs/waiting-list.md). Absent until the first such entry.
+   */
+  waiting?: number;
+  /** Set while entries wait: the offer job looks at these events (domain/waiting-list-offers.ts). */
+  waitlist_due?: boolean;
+  /** The last place in line handed out: each entry's `seq` comes from one `$inc` of it. */
+  waitlist_seq?: number;
 }
 
 export interface EventDoc {
@@ -93,6 +104,31 @@ export interface EventDoc {
   cancelled_at: Date | null;
   /** What cancelling chose to do for the buyers, and how far it got; absent when sales were only stopped. */
   cancellation?: CancellationRunDoc;
+  /** The waiting list's settings (docs/waiting-list.md); absent on events from before it: off, 24-hour offers. */
+  waiting_list?: WaitingListSettingsDoc;
+}
+
+/** Whether a sold-out type's buyers may join its waiting list, and how long an offer holds its seats. */
+export interface WaitingListSettingsDoc {
+  enabled: boolean;
+  offer_hours: number;
+}
+
+/** How long an offer holds its seats unless the organizer says otherwise. */
+export const DEFAULT_OFFER_HOURS = 24;
+
+/** An event's waiting-list settings, defaults filled in for events from before it. */
+export function waitingListOf(event: Pick<EventDoc, 'waiting_list'>): WaitingListSettingsDoc {
+  return { enabled: event.waiting_list?.enabled ?? false, offer_hours: event.waiting_list?.offer_hours ?? DEFAULT_OFFER_HOURS };
+}
+
+/**
+ * Seats of a type a buyer may hold now: none while anyone waits for the type or for the
+ * event's shared seats, since freed seats go to the waiting list first (docs/waiting-list.md).
+ */
+export function publicAvailable(event: EventDoc, typeId: string): number {
+  if ((event.inventory.waiting ?? 0) > 0 || (event.inventory.types[typeId]?.waiting ?? 0) > 0) return 0;
+  return typeAvailable(event, typeId);
 }
 
 export interface TicketTypeInput {
@@ -137,6 +173,7 @@ export interface EventInput {
   convenience_fee?: ConvenienceFeeInput | null | undefined;
   status?: 'draft' | 'published' | undefined;
   attendee_details?: AttendeeDetails | undefined;
+  waiting_list?: { enabled?: boolean | undefined; offer_hours?: number | undefined } | undefined;
 }
 
 export type EventPatch = Partial<EventInput>;
@@ -311,6 +348,7 @@ function editableFields(e: EventInput) {
     convenience_fee: toFee(e.convenience_fee),
     status: e.status ?? ('published' as const),
     attendee_details: e.attendee_details ?? ('none' as const),
+    waiting_list: { enabled: e.waiting_list?.enabled ?? false, offer_hours: e.waiting_list?.offer_hours ?? DEFAULT_OFFER_HOURS },
   };
 }
 
@@ -439,6 +477,7 @@ const EVENT_AUDIT_FIELDS = [
   'require_email_verification',
   'hold_minutes',
   'attendee_details',
+  'waiting_list',
   // The buyers' refunds or notices chosen when cancelling.
   'cancellation',
 ] as const satisfies readonly (keyof EventDoc)[];
@@ -554,6 +593,8 @@ export function createEventService({
         // Ids first: a duplicate or unknown id is the caller's mistake, whatever the other rules say.
         checkTicketTypeIds(current, patch.ticket_types ?? []);
         const next: EventInput = { ...docToInput(current), ...definedOnly(patch) };
+        // A partial waiting-list setting changes only what it names.
+        if (patch.waiting_list) next.waiting_list = { ...waitingListOf(current), ...definedOnly(patch.waiting_list) };
         checkEventRules(next);
         const { filter, update } = planEdit(current, next, clock.now());
         // The revision being replaced keeps its entry: one lost to a crash right after its edit

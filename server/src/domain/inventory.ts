@@ -268,6 +268,34 @@ export function createInventory({ store, clock }: { store: Store; clock: Clock }
 
   const fresh = (entry: ParsedEntry) => clock.now().getTime() <= entryDueAt(entry);
 
+  /**
+   * Takes `types` as held for `orderId` while the event is published. A buyer's hold
+   * (`public`) also needs that nobody waits for any of its types or for the event's shared
+   * seats: a field never written counts as 0, which `$not: {$gt: 0}` matches, so from the
+   * moment someone waits, freed seats can only go to the waiting list (docs/waiting-list.md).
+   */
+  async function holdSeats(event: EventDoc, orderId: string, types: Record<string, number>, isPublic: boolean): Promise<boolean> {
+    let current: EventDoc | null = event;
+    for (let attempt = 0; attempt < 3 && current; attempt++) {
+      const { filter, inc } = takeSeats(current, types, 'held');
+      // Buyers hold only while the event is on sale.
+      const guarded: Filter = { ...filter, status: 'published' };
+      if (isPublic) {
+        guarded['inventory.waiting'] = op.not(op.gt(0));
+        for (const typeId of Object.keys(types)) guarded[`inventory.types.${typeId}.waiting`] = op.not(op.gt(0));
+      }
+      const result = await events.updateOne(guarded, move(inc));
+      if (result.matched === 1) {
+        await holds.insertOne(holdDoc(event._id, orderId, seatsEntry('h', clock.now(), types)));
+        return true;
+      }
+      const fresh: EventDoc | null = await events.findOne({ _id: event._id });
+      if (!fresh || fresh.rev === current.rev) return false; // refused on the facts, not on a stale plan
+      current = fresh;
+    }
+    return false;
+  }
+
   return {
     parseEntry,
 
@@ -282,21 +310,15 @@ export function createInventory({ store, clock }: { store: Store; clock: Clock }
      * held by nobody, which the recount returns to sale, rather than seats sold twice.
      */
     async hold(event: EventDoc, orderId: string, lines: readonly SeatLine[]): Promise<boolean> {
-      const types = perType(lines);
-      let current: EventDoc | null = event;
-      for (let attempt = 0; attempt < 3 && current; attempt++) {
-        const { filter, inc } = takeSeats(current, types, 'held');
-        // Buyers hold only while the event is on sale.
-        const result = await events.updateOne({ ...filter, status: 'published' }, move(inc));
-        if (result.matched === 1) {
-          await holds.insertOne(holdDoc(event._id, orderId, seatsEntry('h', clock.now(), types)));
-          return true;
-        }
-        const fresh: EventDoc | null = await events.findOne({ _id: event._id });
-        if (!fresh || fresh.rev === current.rev) return false; // refused on the facts, not on a stale plan
-        current = fresh;
-      }
-      return false;
+      return holdSeats(event, orderId, perType(lines), true);
+    },
+
+    /**
+     * Holds seats for a waiting-list offer: as `hold`, but the seats may be taken while people
+     * wait (they are the ones taking them). The entry's order id keys the hold.
+     */
+    async holdForOffer(event: EventDoc, orderId: string, lines: readonly SeatLine[]): Promise<boolean> {
+      return holdSeats(event, orderId, perType(lines), false);
     },
 
     /**

@@ -5,7 +5,7 @@ import { op, type Collection, type IndexSpec, type Store } from '../store/port.j
 import { deriveClientSecret, hashClientSecret } from './client-secret.js';
 import type { Clock } from '../kernel/clock.js';
 import { AppError, notFound, type FieldIssue } from '../kernel/errors.js';
-import { assertCanSellFrom, salesOpen, typeAvailable, type EventDoc, type Owner } from './events.js';
+import { assertCanSellFrom, publicAvailable, salesOpen, type EventDoc, type Owner } from './events.js';
 import { newId, randomBase62 } from '../kernel/ids.js';
 import type { Inventory, SeatLine } from './inventory.js';
 import { newOrderDocument } from './order-document.js';
@@ -363,7 +363,7 @@ function pickTax(type: EventDoc['ticket_types'][number] | undefined) {
 /** Why seats could not be held: sales stopped, or not enough left (with what is left). */
 function holdRefusal(event: EventDoc, items: readonly OrderItemDoc[], now: Date): AppError {
   if (!salesOpen(event, now)) return new AppError('SALES_CLOSED', 'Ticket sales for this event are closed.');
-  const available = Object.fromEntries(items.map((i) => [i.ticket_type, typeAvailable(event, i.ticket_type)]));
+  const available = Object.fromEntries(items.map((i) => [i.ticket_type, publicAvailable(event, i.ticket_type)]));
   const short = items.find((i) => (available[i.ticket_type] ?? 0) < i.quantity);
   const message = short
     ? available[short.ticket_type] === 0
@@ -537,7 +537,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       if (required) await countCodeSend(buyer.email, context.ip);
 
       // Sold out as of the read we already have: refuse without trying (most of a rush's requests).
-      if (items.some((i) => typeAvailable(event, i.ticket_type) < i.quantity) || event.inventory.available < quantity) {
+      if (items.some((i) => publicAvailable(event, i.ticket_type) < i.quantity) || event.inventory.available < quantity) {
         throw holdRefusal(event, items, now);
       }
       const id = newId('ord');

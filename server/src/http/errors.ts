@@ -29,6 +29,10 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   PAYMENT_ACCOUNT_REQUIRED: 409,
   ORDER_NOT_PAYABLE: 409,
   HOLD_EXPIRED: 409,
+  // The waiting list refuses: it is off or the event is not on sale, seats can be bought, or the email is in line already.
+  WAITING_LIST_CLOSED: 409,
+  SEATS_AVAILABLE: 409,
+  ALREADY_WAITING: 409,
   // Not 502: Razorpay answered, and said no for a reason that stays true (balance, age), so
   // nothing should retry it by itself; a 5xx would be retried by the SDK and by proxies.
   REFUND_FAILED: 409,

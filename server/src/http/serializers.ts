@@ -28,7 +28,7 @@ import type { AccountDoc, ApiKeyDoc } from '../domain/accounts.js';
 import type { TaxProfileDoc } from '../domain/tax-profiles.js';
 import type { InvoiceDoc } from '../domain/invoices.js';
 import { DEFAULT_SAC } from '../domain/event-tax.js';
-import { salesOpen, typeAvailable, type EventDoc } from '../domain/events.js';
+import { publicAvailable, salesOpen, typeAvailable, waitingListOf, type EventDoc } from '../domain/events.js';
 import { activeQuestions } from '../domain/questions.js';
 import { toPublicQuestionJson } from './question-json.js';
 import { reservedRefunds, type OrderDoc, type OrderRefundDoc } from '../domain/orders.js';
@@ -132,6 +132,7 @@ export function toEventJson(doc: EventDoc): Event {
     convenience_fee: doc.convenience_fee ?? null,
     attendee_details: doc.attendee_details ?? 'none',
     cancellation: doc.cancellation ? toEventCancellationJson(doc.cancellation) : null,
+    waiting_list: waitingListOf(doc),
   };
 }
 
@@ -160,7 +161,8 @@ export function toPublicEventJson(doc: EventDoc, now: Date, holdsExpireAt: Date 
         name: t.name,
         price: t.price,
         max_per_order: t.max_per_order,
-        available: typeAvailable(doc, t.id),
+        // Seats freed while people wait go to them: buyers see none (docs/waiting-list.md).
+        available: publicAvailable(doc, t.id),
         held: doc.inventory.types[t.id]?.held ?? 0,
         tax_rate: t.tax_rate ?? null,
         tax_inclusive: t.tax_inclusive ?? true,
@@ -179,6 +181,7 @@ export function toPublicEventJson(doc: EventDoc, now: Date, holdsExpireAt: Date 
     attendee_details: doc.attendee_details ?? 'none',
     questions: activeQuestions(doc).map(toPublicQuestionJson),
     promo: promo ? toPublicPromoJson(promo) : null,
+    waiting_list: waitingListOf(doc).enabled,
   };
 }
 

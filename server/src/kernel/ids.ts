@@ -26,7 +26,8 @@ export type IdPrefix =
   | 'aud'
   | 'gwc'
   | 'dev'
-  | 'rf';
+  | 'rf'
+  | 'wle';
 
 /**
  * Encodes random bytes as base62 without modulo bias: each output character

@@ -27,6 +27,7 @@ export const AuditLogEntrySchema = z
         'checkin_list',
         'question',
         'promo_code',
+        'waiting_list_entry',
         'door_device',
         'api_key',
         'webhook_endpoint',

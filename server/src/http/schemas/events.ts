@@ -63,6 +63,21 @@ const TicketTypeParamsSchema = z
   })
   .openapi('TicketTypeParams');
 
+const WaitingListSettingsParamsSchema = z
+  .strictObject({
+    enabled: z.boolean().optional().openapi({ description: 'Default false. On: buyers may join a sold-out type’s waiting list.' }),
+    offer_hours: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(168, 'must be at most 168 (a week)')
+      .optional()
+      .openapi({ description: 'Hours an offer holds its seats for the person it is made to; 1–168, default 24.' }),
+  })
+  .openapi('WaitingListSettingsParams');
+
+const WaitingListSettingsSchema = z.object({ enabled: z.boolean(), offer_hours: z.number().int() }).openapi('WaitingListSettings');
+
 const eventFields = {
   name: text(200).openapi({ example: 'Monsoon Jazz Night' }),
   description: text(5000, { multiline: true }).nullable().optional(),
@@ -102,6 +117,9 @@ const eventFields = {
   attendee_details: attendeeDetails
     .optional()
     .openapi({ description: 'Default `none`. `name`: checkout asks a name per ticket; `name_email`: a name and an optional email per ticket (docs/attendee-details.md).' }),
+  waiting_list: WaitingListSettingsParamsSchema.optional().openapi({
+    description: 'The waiting list of sold-out types (docs/waiting-list.md); on an update, only the fields sent change.',
+  }),
 };
 
 export const CreateEventBody = z.strictObject(eventFields).openapi('CreateEventParams');
@@ -165,6 +183,7 @@ export const EventSchema = z
     convenience_fee: ConvenienceFeeSchema.nullable(),
     attendee_details: attendeeDetails,
     cancellation: EventCancellationSchema.nullable(),
+    waiting_list: WaitingListSettingsSchema,
   })
   .openapi('Event');
 
@@ -210,6 +229,7 @@ export const PublicEventSchema = z
     attendee_details: attendeeDetails,
     questions: z.array(PublicQuestionSchema).openapi({ description: 'The questions checkout asks, by position.' }),
     promo: PublicPromoSchema.nullable().openapi({ description: 'The promo code sent as `?promo_code=`; null when none was sent.' }),
+    waiting_list: z.boolean().openapi({ description: 'Whether buyers may join a sold-out type’s waiting list (`POST /v1/waiting_list_entries`).' }),
   })
   .openapi('PublicEvent');
 
