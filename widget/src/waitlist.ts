@@ -6,24 +6,20 @@
  * (docs/widget.md#waiting-list). Like the other parts (decision 0042) it carries no Lit of its own and
  * renders with the `html` and `nothing` the element hands it.
  */
-import type { ClientSecretParams, FieldIssue, OtpInvalidDetails, PublicEvent } from '@trendy-tickets/sdk';
+import type {
+  CreateWaitingListEntryParams,
+  FieldIssue,
+  OtpInvalidDetails,
+  PublicEvent,
+  ResendWaitingListCodeParams,
+  VerifyWaitingListEntryParams,
+  WaitingListEntry,
+} from '@trendy-tickets/sdk';
 import { type CheckoutApi, type CheckoutError, newIdempotencyKey } from './api.js';
+import type { WaitingListErrorCode } from './error-messages.js';
 import type { I18n, Key } from './i18n.js';
 import { say, type WaitlistKey } from './locales/waitlist.js';
 import { submit, type Lit, type StepContext } from './steps/context.js';
-
-/**
- * A waiting-list entry as this part reads it: the public view of `waiting_list_entry`
- * (docs/widget.md#waiting-list). `client_secret` comes only with the answer to joining.
- */
-export interface Entry {
-  id: string;
-  status: 'awaiting_verification' | 'waiting' | 'offered' | 'claimed' | 'lapsed' | 'removed';
-  /** 1-based among the entries waiting for the type; null until the email is verified. */
-  position: number | null;
-  email: string;
-  client_secret?: string;
-}
 
 /** What the part needs from the element. */
 export interface WaitlistHost {
@@ -62,8 +58,16 @@ const SHARED: readonly string[] = [
   'OTP_EXPIRED',
   'VALIDATION_FAILED',
 ] satisfies Key[];
-/** Codes of the waiting list, said in the part's own words. */
-const OWN: readonly string[] = ['WAITING_LIST_CLOSED', 'SEATS_AVAILABLE', 'ALREADY_WAITING', 'NOT_FOUND'] satisfies WaitlistKey[];
+/**
+ * The waiting list's codes, said in the part's own words (the script has none for them), and
+ * an unknown event or type. A `Record` over the codes: a new one does not compile without its words.
+ */
+export const OWN_WORDS: Readonly<Record<WaitingListErrorCode | 'NOT_FOUND', WaitlistKey>> = {
+  WAITING_LIST_CLOSED: 'WAITING_LIST_CLOSED',
+  SEATS_AVAILABLE: 'SEATS_AVAILABLE',
+  ALREADY_WAITING: 'ALREADY_WAITING',
+  NOT_FOUND: 'NOT_FOUND',
+};
 
 /**
  * The waiting-list form for ticket type `type`, rendering with `lit`.
@@ -82,7 +86,7 @@ export function createWaitlist(lit: Lit, host: WaitlistHost, type: string): Wait
   /** The failure is about the code typed: the code field is marked. */
   let wrongCode = false;
   let busy = false;
-  let entry: Entry | null = null;
+  let entry: WaitingListEntry | null = null;
   let code = '';
   let attemptsLeft: number | null = null;
   let resent = false;
@@ -138,8 +142,8 @@ export function createWaitlist(lit: Lit, host: WaitlistHost, type: string): Wait
     problem =
       failure === 'RATE_LIMITED'
         ? (t) => t.t('RATE_LIMITED', { time: t.clock(err.retryAfter ?? 60) })
-        : OWN.includes(failure)
-          ? (t) => say(t, failure as WaitlistKey, { email, type: typeName })
+        : failure in OWN_WORDS
+          ? (t) => say(t, OWN_WORDS[failure as keyof typeof OWN_WORDS], { email, type: typeName })
           : (t) => t.t(SHARED.includes(failure) ? (failure as Key) : failure === 'UNAUTHENTICATED' || failure === 'FORBIDDEN' ? 'SETUP' : 'INTERNAL');
     if (failure === 'OTP_EXPIRED') code = '';
   }
@@ -158,13 +162,13 @@ export function createWaitlist(lit: Lit, host: WaitlistHost, type: string): Wait
   }
 
   /** Where the entry stands now: the code step, or its place in line. */
-  function arrived(next: Entry): void {
+  function arrived(next: WaitingListEntry): void {
     entry = { ...next, client_secret: next.client_secret ?? entry?.client_secret };
     code = '';
     focus(entry.status === 'awaiting_verification' ? 'wl-code' : 'wl-done');
   }
 
-  const secret = (): ClientSecretParams => ({ client_secret: entry?.client_secret ?? '' });
+  const secret = (): ResendWaitingListCodeParams => ({ client_secret: entry?.client_secret ?? '' });
 
   function join(i: I18n, event: PublicEvent, names: { type: string }, max: number): void {
     if (!check(i, max)) return;
@@ -172,10 +176,10 @@ export function createWaitlist(lit: Lit, host: WaitlistHost, type: string): Wait
       arrived(
         await host
           .api()
-          .call<Entry>(
+          .call<WaitingListEntry>(
             'POST',
             '/v1/waiting_list_entries',
-            { event: event.id, ticket_type: type, quantity: Number(typed.quantity), name: typed.name.trim(), email: typed.email.trim() },
+            { event: event.id, ticket_type: type, quantity: Number(typed.quantity), name: typed.name.trim(), email: typed.email.trim() } satisfies CreateWaitingListEntryParams,
             joining,
           ),
       ),
@@ -185,14 +189,16 @@ export function createWaitlist(lit: Lit, host: WaitlistHost, type: string): Wait
   function verify(names: { type: string }): void {
     if (code.length !== 6 || !entry) return;
     const id = entry.id;
-    void run(names, async () => arrived(await host.api().call<Entry>('POST', `/v1/waiting_list_entries/${id}/verify`, { ...secret(), code })));
+    void run(names, async () =>
+      arrived(await host.api().call<WaitingListEntry>('POST', `/v1/waiting_list_entries/${id}/verify`, { ...secret(), code } satisfies VerifyWaitingListEntryParams)),
+    );
   }
 
   function resend(names: { type: string }): void {
     if (!entry) return;
     const id = entry.id;
     void run(names, async () => {
-      await host.api().call<Entry>('POST', `/v1/waiting_list_entries/${id}/resend_code`, secret(), resending);
+      await host.api().call<WaitingListEntry>('POST', `/v1/waiting_list_entries/${id}/resend_code`, secret(), resending);
       // A new click is a new code: the next send gets a key of its own.
       resending = { key: newIdempotencyKey() };
       attemptsLeft = null;
@@ -227,10 +233,9 @@ export function createWaitlist(lit: Lit, host: WaitlistHost, type: string): Wait
     const message = problem ? html`<p id="wl-e" class="bad" role="alert">${problem(i)}</p>` : nothing;
     const back = html`<button type="button" class="secondary" part="secondary" @click=${host.back}>${i.t('back')}</button>`;
     if (entry && entry.status !== 'awaiting_verification') {
-      const hours = (event as { waiting_list_offer_hours?: number }).waiting_list_offer_hours;
       return html`<h3>${say(i, 'title', names)}</h3>
         <p class="notice" part="notice" id="wl-done" tabindex="-1" role="status">
-          ${entry.position ? html`<b>${say(i, 'joined', { n: entry.position, type: names.type })}</b> ` : nothing}${hours ? say(i, 'later', { hours }) : say(i, 'laterSoon')}
+          ${entry.position ? html`<b>${say(i, 'joined', { n: entry.position, type: names.type })}</b> ` : nothing}${say(i, 'later')}
         </p>
         ${back}`;
     }

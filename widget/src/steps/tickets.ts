@@ -1,9 +1,5 @@
-import type { PublicEvent } from '@trendy-tickets/sdk';
 import { html, nothing } from 'lit/html.js';
 import { submit, toPaise, totalOf, type StepContext } from './context.js';
-
-/** Whether the event's waiting list is on (`PublicEvent.waiting_list`, docs/widget.md#waiting-list). */
-const waits = (e: PublicEvent): boolean => !!(e as PublicEvent & { waiting_list?: boolean }).waiting_list;
 
 /** Below this many seats left, a type says how many remain. */
 const FEW_LEFT = 20;
@@ -18,7 +14,7 @@ function closedReason(c: StepContext): string | null {
       : i.t('SALES_CLOSED');
   }
   // With a waiting list, sold-out types stay listed: each offers to join it.
-  if (!e.open_amount && !waits(e) && e.ticket_types.every((t) => t.available <= 0)) {
+  if (!e.open_amount && !e.waiting_list && e.ticket_types.every((t) => t.available <= 0)) {
     // Held is not sold: unpaid holds come back when they run out, and the checkout checks again by itself.
     return e.held > 0 && e.holds_expire_at ? i.t('allHeld', { time: i.time(e.holds_expire_at, e.timezone) }) : i.t('allSold');
   }
@@ -57,7 +53,7 @@ export function ticketsStep(c: StepContext) {
           </div>
           ${
             t.available <= 0
-              ? waits(e)
+              ? e.waiting_list
                 ? html`<button type="button" class="link" aria-describedby=${`n-${t.id}`} @click=${() => c.on.waitlist(t.id)}>${i.t('waitlist')}</button>`
                 : nothing
               : html`<div class="stepper" role="group" aria-labelledby=${`n-${t.id}`}>
