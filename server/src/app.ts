@@ -19,6 +19,7 @@ import { checkinListRoutes } from './http/routes/checkin-lists.js';
 import { questionRoutes } from './http/routes/questions.js';
 import { promoCodeRoutes } from './http/routes/promo-codes.js';
 import { waitingListRoutes } from './http/routes/waiting-list.js';
+import { waitingListClaimRoutes } from './http/routes/waiting-list-claim.js';
 import { doorDeviceApiRoutes } from './http/routes/door-devices.js';
 import { eventsLogRoutes } from './http/routes/events-log.js';
 import { invoiceRoutes } from './http/routes/invoices.js';
@@ -95,6 +96,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', webhookRoutes());
   app.route('/', webhookEndpointRoutes());
   app.route('/', findTicketsRoutes());
+  app.route('/', waitingListClaimRoutes());
   app.route('/', ticketPageRoutes());
   app.route('/', checkoutRoutes());
   app.route('/', razorpayCallbackRoutes());

@@ -84,6 +84,12 @@ const ENTRY_BODIES_KEPT = 256;
 export function backgroundJobs(services: Services, logger?: Logger): BackgroundJob[] {
   return [
     { name: 'expire-holds', everyMs: 15_000, run: () => services.orders.expireLapsedOrders() },
+    // The waiting list (docs/waiting-list.md): offers that ran out go to the next in line, and freed seats to the line.
+    {
+      name: 'waiting-list',
+      everyMs: 5_000,
+      run: async () => ({ lapsed: await services.waitingOffers.lapseExpired(), offered: await services.waitingOffers.offerDue() }),
+    },
     { name: 'reconcile-payments', everyMs: 60_000, run: () => services.repair.reconcile() },
     {
       name: 'sweep',

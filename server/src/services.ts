@@ -48,6 +48,7 @@ import { createTicketMailService } from './domain/ticket-mail.js';
 import { createTicketService } from './domain/tickets.js';
 import { createTwoFactor } from './domain/two-factor.js';
 import { createWaitingListService } from './domain/waiting-list.js';
+import { createWaitingListOffers } from './domain/waiting-list-offers.js';
 import { createWebhookEndpointService } from './domain/webhook-endpoints.js';
 import type { ResolveHost } from './domain/webhook-url.js';
 import { createWebhookService } from './domain/webhooks.js';
@@ -177,7 +178,8 @@ export function createServices({
   });
   const webhooks = createWebhookService({ store, clock, fulfilment, gateways });
   // The waiting list of sold-out types (docs/waiting-list.md).
-  const waitingList = createWaitingListService({ store, clock, secret, outbox, limiter, inventory, auditLog });
+  const waitingOffers = createWaitingListOffers({ store, clock, inventory, outbox, createClaimed: (input) => orders.createClaimed(input) });
+  const waitingList = createWaitingListService({ store, clock, secret, outbox, limiter, inventory, auditLog, offerNow: (id) => waitingOffers.offerFor(id) });
 
   const webhookEndpoints = createWebhookEndpointService({ store, clock, secret, previousSecrets: config.previousSecrets, resolve: resolveHost, outbox, fanout, auditLog });
   const events = createEventService({ store, clock, domainEvents, auditLog, inventory });
@@ -226,11 +228,18 @@ export function createServices({
       store,
       clock,
       outbox,
-      cancelEvent: (owner, id, audit, run) => events.cancel(owner, id, audit, run),
+      cancelEvent: async (owner, id, audit, run) => {
+        const cancelled = await events.cancel(owner, id, audit, run);
+        // Its seats are no longer for sale: open waiting-list offers end with it.
+        await waitingOffers.lapseAllOf(id);
+        return cancelled;
+      },
       refund: (owner, id, input) => fulfilment.refund(owner, id, input),
     }),
     orders,
     waitingList,
+    // Offers, claims and lapses of the waiting list, run by background.ts.
+    waitingOffers,
     fulfilment,
     // Tax invoices, receipts and credit notes.
     invoices,
@@ -238,7 +247,7 @@ export function createServices({
     listFigures: createListFigures({ store, clock }),
     // Promo codes' uses set right after a crash took one without storing its order.
     promoRecount: createPromoRecount({ store, clock }),
-    repair: createRepairService({ store, clock, inventory, gateways, fulfilment, domainEvents }),
+    repair: createRepairService({ store, clock, inventory, gateways, fulfilment, domainEvents, offerOf: (id) => waitingOffers.entryOfOrder(id) }),
     webhooks,
     // Organizers' own endpoints, which outbound events are POSTed to.
     webhookEndpoints,

@@ -1,7 +1,7 @@
 import type { OrderTracking } from '@trendy-tickets/sdk';
 import type { OrderStatus } from '@trendy-tickets/sdk';
 import { refusalOf, type CreateGatewayOrderInput, type GatewayOrder, type PaymentGateway } from '../payments/gateway.js';
-import { op, type Collection, type IndexSpec, type Store } from '../store/port.js';
+import { DuplicateKeyError, op, type Collection, type IndexSpec, type Store } from '../store/port.js';
 import { deriveClientSecret, hashClientSecret } from './client-secret.js';
 import type { Clock } from '../kernel/clock.js';
 import { AppError, notFound, type FieldIssue } from '../kernel/errors.js';
@@ -251,6 +251,15 @@ export interface GatewayResolver {
    * keys) or to one account's URL (that account's connected keys, both modes, newest first).
    */
   webhookSenders(account: string | null): Promise<WebhookSender[]>;
+}
+
+/** What claiming a waiting-list offer creates an order from: the offer's held order id, type and quantity. */
+export interface ClaimedOrderInput extends AttendeeInput {
+  orderId: string;
+  event: string;
+  ticketType: string;
+  quantity: number;
+  buyer: { name: string; email: string };
 }
 
 export interface CreateOrderInput {
@@ -599,6 +608,55 @@ export function createOrderService(deps: OrderServiceDeps) {
         await releaseOrder(order, 'cancelled');
         throw err;
       }
+    },
+
+    /**
+     * The order a waiting-list offer turns into when claimed (docs/waiting-list.md): written with
+     * the id its seats are already held under, so it takes no new hold; the buyer's email was
+     * confirmed when they joined, so it awaits payment at once, at today's price. Attendees and
+     * answers are checked as checkout checks them. Writing it twice (a retried claim) is harmless:
+     * the second insert is refused and the first order returned.
+     */
+    async createClaimed(input: ClaimedOrderInput): Promise<{ order: OrderDoc; clientSecret: string }> {
+      const event = await events.findOne({ _id: input.event });
+      if (!event) throw notFound('event', input.event);
+      const type = event.ticket_types.find((t) => t.id === input.ticketType);
+      if (!type) throw new AppError('CONFLICT', 'The ticket type of this offer no longer exists.');
+      const items: OrderItemDoc[] = [{ ticket_type: type.id, name: type.name, quantity: input.quantity, unit_price: type.price }];
+      const { attendees, answers } = checkAttendees(event, items, input);
+      const breakdown = await breakdownFor(event, items, []);
+      const now = clock.now();
+      const clientSecret = deriveClientSecret(secret, input.orderId);
+      const order = newOrderDocument({
+        id: input.orderId,
+        owner: { account: event.account, livemode: event.livemode },
+        event: event._id,
+        status: 'awaiting_payment',
+        items,
+        breakdown,
+        buyer: { name: input.buyer.name, email: input.buyer.email, phone: null },
+        attendees,
+        answers,
+        clientSecretHash: hashClientSecret(clientSecret),
+        expiresAt: new Date(now.getTime() + event.hold_minutes * 60_000),
+        verificationRequired: false,
+        payment: null,
+        fulfilment: 'none',
+        source: 'checkout',
+        sendEmail: true,
+        now,
+        paidAt: null,
+      });
+      try {
+        await orders.insertOne(order);
+      } catch (err) {
+        if (!(err instanceof DuplicateKeyError)) throw err;
+        const existing = await orders.findOne({ _id: input.orderId });
+        if (!existing) throw err;
+        return { order: await ensurePayment(existing), clientSecret };
+      }
+      await domainEvents.recordOrder('order.created', order, [], order.created_at);
+      return { order: await ensurePayment(order), clientSecret };
     },
 
     /** Checks the buyer's email code; on success the order awaits payment. */

@@ -5,6 +5,7 @@
  * running a round at once change nothing twice.
  */
 import { refusalOf, type GatewayPayment } from '../payments/gateway.js';
+import type { WaitingListEntryDoc } from './waiting-list.js';
 import { op, type Store } from '../store/port.js';
 import type { Clock } from '../kernel/clock.js';
 import { AppError } from '../kernel/errors.js';
@@ -39,6 +40,11 @@ export interface RepairDeps {
   fulfilment: FulfilmentService;
   /** The events log (default: one over the same store). */
   domainEvents?: DomainEvents;
+  /**
+   * The waiting-list entry whose offer holds seats under an order id (default: none): such a
+   * hold has no order until the offer is claimed (docs/waiting-list.md).
+   */
+  offerOf?: (orderId: string) => Promise<Pick<WaitingListEntryDoc, 'status' | 'offer_expires_at'> | null>;
 }
 
 /**
@@ -75,6 +81,12 @@ export function createRepairService(deps: RepairDeps) {
       return null;
     }
     if (entry.state === 'held') {
+      // A waiting-list offer holds its seats with no order until claimed: kept until it ends.
+      const offer = order ? null : await deps.offerOf?.(hold._id);
+      if (offer?.status === 'offered' && offer.offer_expires_at && offer.offer_expires_at.getTime() > now) {
+        await inventory.reschedule(hold, offer.offer_expires_at.getTime() + ORPHAN_GRACE_MS);
+        return null;
+      }
       // No order after the grace (a crash between the hold and the order), or one that ended.
       // Unpaid orders are expired by the order service; paid ones convert their hold when fulfilled.
       if (!order || order.status === 'expired' || order.status === 'cancelled' || order.status === 'refunded') {
