@@ -24,6 +24,7 @@ import { scannerRoutes } from './routes/scanner.js';
 import { checkinListConsoleRoutes } from './routes/checkin-lists.js';
 import { questionConsoleRoutes } from './routes/questions.js';
 import { promoCodeConsoleRoutes } from './routes/promo-codes.js';
+import { waitingListConsoleRoutes } from './routes/waiting-list.js';
 import { teamRoutes } from './routes/team.js';
 import { settingsRoutes } from './routes/settings.js';
 import { taxProfileRoutes } from './routes/tax-profile.js';
@@ -87,6 +88,7 @@ export function consoleRoutes() {
   router.route('/', checkinListConsoleRoutes());
   router.route('/', questionConsoleRoutes());
   router.route('/', promoCodeConsoleRoutes());
+  router.route('/', waitingListConsoleRoutes());
   router.route('/', attendeeRoutes());
   router.route('/', orderRoutes());
   router.route('/', developerRoutes());

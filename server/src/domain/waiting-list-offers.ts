@@ -107,6 +107,11 @@ export function createWaitingListOffers({ store, clock, inventory, outbox, creat
       );
       return 0;
     }
+    if (event.status === 'cancelled' || clock.now() >= event.ends_at) {
+      // Nothing will be offered any more: off the job's list, the entries left as they are.
+      await events.updateOne({ _id: eventId }, { $unset: { 'inventory.waitlist_due': '' } });
+      return 0;
+    }
     if (event.status !== 'published') return 0;
     const blocked = new Set<string>();
     let made = 0;
@@ -142,7 +147,8 @@ export function createWaitingListOffers({ store, clock, inventory, outbox, creat
     /** One round of the offer job: every event with people waiting. Returns the offers made. */
     async offerDue(limit = OFFER_EVENTS_PER_ROUND): Promise<number> {
       let made = 0;
-      for (const event of await events.find({ 'inventory.waitlist_due': true }, { limit })) made += await offerFor(event._id);
+      // Only events with a free seat can offer one: the rest wait without costing the round.
+      for (const event of await events.find({ 'inventory.waitlist_due': true, 'inventory.available': op.gt(0) }, { limit })) made += await offerFor(event._id);
       return made;
     },
 

@@ -151,6 +151,9 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'POST /console/events/:id/promo-codes': 'events:write',
   'POST /console/events/:id/promo-codes/:code': 'events:write',
   'POST /console/events/:id/promo-codes/:code/deactivate': 'events:write',
+  'GET /console/events/:id/waiting-list': 'orders:read',
+  'POST /console/events/:id/waiting-list/settings': 'events:write',
+  'POST /console/events/:id/waiting-list/:entry/remove': 'orders:write',
   // Door devices (docs/door.md): whoever scans signs a phone in and syncs it; the list is read with attendees.
   'GET /console/events/:id/devices': 'attendees:read',
   'POST /console/events/:id/devices': 'checkins:write',

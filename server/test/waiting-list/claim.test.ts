@@ -138,3 +138,14 @@ describe('seats while people wait', () => {
     expect(await countersOf(t, org.event.id, org.vip)).toMatchObject({ held: 1, waiting: 0 });
   });
 });
+
+describe('cancelling an event with open offers', () => {
+  it('lapses every offer and shows its link as ended', async () => {
+    const { org, entry, token } = await oneOffer();
+    const cancelled = await t.call('POST', `/v1/events/${org.event.id}/cancel`, { key: org.sk, body: {} });
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    expect((await t.call('GET', `/v1/waiting_list_entries/${entry.id}`, { key: org.sk })).body.status).toBe('lapsed');
+    expect((await t.call('GET', `/waiting-list/claim/${token}`)).status).toBe(410);
+    expect(await countersOf(t, org.event.id, org.vip)).toMatchObject({ held: 0, waiting: 0 });
+  });
+});

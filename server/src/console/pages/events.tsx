@@ -539,7 +539,7 @@ export const EventPage: FC<EventPageProps> = ({ user, event, stats, scans, embed
             <h2 id="scans-h">Latest scans</h2>
             <p class="small">
               <a href={`${base}/checkin-lists`}>Check-in lists</a>: doors with their own admission, re-entry, and who is inside now. <a href={`${base}/promo-codes`}>Promo codes</a>
-              : discounts, and hidden ticket types they unlock.
+              : discounts, and hidden ticket types they unlock. <a href={`${base}/waiting-list`}>Waiting list</a>: who waits for sold-out types, and their offers.
             </p>
             <p class="small">
               <a href={`${base}/questions`}>Questions</a>: what checkout asks once per order or of each attendee.
