@@ -219,7 +219,7 @@ describe('the waiting-list form, against the server', () => {
 });
 
 describe('Join the waiting list, in the checkout', () => {
-  it('shows on a sold-out type of an event whose list is on, lists the type rather than “all sold”, and opens the form by keyboard', async () => {
+  it('shows on a sold-out type of an event whose list is on, lists the type rather than “all sold”, and opens the form with the focus on its heading', async () => {
     const t = await buildTestApp();
     const org = await soldOut(t);
     routeFetch(t);
