@@ -234,6 +234,12 @@ export const widgetBuilds = [
     plugins: [widgetResolve(), widgetTranspile()],
     output: { file: join(widgetDist, 'tts-checkout.attendees.js'), format: 'es', plugins: [widgetTerser(true)] },
   },
+  // The waiting-list form, fetched when a buyer asks to join the list of a sold-out type (widget/src/waitlist.ts).
+  {
+    input: resolve(widget, 'src/waitlist.ts'),
+    plugins: [widgetResolve(), widgetTranspile()],
+    output: { file: join(widgetDist, 'tts-checkout.waitlist.js'), format: 'es', plugins: [widgetTerser(true)] },
+  },
   // The Hindi words, fetched by `locale="hi"` checkouts only (widget/src/i18n.ts).
   {
     input: resolve(widget, 'src/locales/hi.ts'),

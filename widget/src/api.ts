@@ -135,6 +135,8 @@ export function createApi(base: string, key: string) {
     call<Order>('POST', `/v1/orders/${id}/${action}`, body, idempotency);
 
   return {
+    /** Any call of the API with this key: for the parts fetched apart (waitlist.ts), so the script carries no paths of theirs. */
+    call,
     /** With a promo code, the hidden types it unlocks are listed and `promo` says what it takes off. */
     event: (id: string, promo = '') => call<PublicEvent>('GET', `/v1/public/events/${encodeURIComponent(id)}${promo && `?promo_code=${encodeURIComponent(promo)}`}`),
     /** Holds seats. Keyed: a retry after a lost answer gets the order already made, not a second hold. */

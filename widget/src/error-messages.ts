@@ -2,16 +2,25 @@
  * What the buyer reads for each error code, and which codes a retry can help with. DOM-free:
  * the checkout flow (checkout-flow.ts) uses it, and it is tested in plain Node.
  */
+import type { ErrorCode } from '@trendy-tickets/sdk';
 import type { CheckoutErrorCode } from './api.js';
 import type { Key } from './i18n.js';
+
+/**
+ * The waiting list's refusals. Only its form (waitlist.ts, a part fetched apart) calls the
+ * routes that give them, and it says them in its own words (locales/waitlist.ts), so the
+ * script carries none of them.
+ */
+export type WaitingListErrorCode = Extract<ErrorCode, 'WAITING_LIST_CLOSED' | 'SEATS_AVAILABLE' | 'ALREADY_WAITING'>;
 
 /**
  * The message for every code a step can fail with: the API's (the SDK's `ErrorCode`) and the
  * browser's own. A `Record` over the union, so a code added to the SDK does not compile until it
  * has its words here, and through `Record<Key, string>` in every locale. A key the site owner
- * must fix (key, event, origin) reads as `SETUP`: the buyer cannot act on it.
+ * must fix (key, event, origin) reads as `SETUP`: the buyer cannot act on it. The waiting
+ * list's codes are its form's to word ({@link WaitingListErrorCode}).
  */
-export const ERROR_MESSAGES: Readonly<Record<CheckoutErrorCode, Key>> = {
+export const ERROR_MESSAGES: Readonly<Record<Exclude<CheckoutErrorCode, WaitingListErrorCode>, Key>> = {
   VALIDATION_FAILED: 'VALIDATION_FAILED',
   UNAUTHENTICATED: 'SETUP',
   FORBIDDEN: 'SETUP',
@@ -49,7 +58,7 @@ export const ERROR_MESSAGES: Readonly<Record<CheckoutErrorCode, Key>> = {
  * @example errorMessage('FORBIDDEN') // 'SETUP'
  */
 export function errorMessage(code: CheckoutErrorCode): Key {
-  return ERROR_MESSAGES[code] ?? 'INTERNAL';
+  return ERROR_MESSAGES[code as keyof typeof ERROR_MESSAGES] ?? 'INTERNAL';
 }
 
 /** Codes the buyer can simply try again after. */

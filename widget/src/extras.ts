@@ -1,7 +1,7 @@
 /**
  * The checkout's extras: parts few buyers use, kept out of the script-tag bundle (16 KB
  * min+gzip) and fetched the first time a checkout needs them, as `/widget/v1/tts-checkout.extras.js`
- * (docs/decisions/0042-lazy-extras.md): the email code and tickets steps, and the promo code field.
+ * (docs/decisions/0042-lazy-extras.md): the email code, pay and tickets steps, and the promo code field.
  *
  * This module carries no Lit of its own: it imports Lit's types only, and renders with the
  * `html` and `nothing` the element hands it, so its templates are the main
@@ -15,6 +15,7 @@ import { say } from './locales/extras.js';
 import type { Lit } from './steps/context.js';
 
 export { doneStep } from './steps/done.js';
+export { payStep } from './steps/pay.js';
 export { verifyStep } from './steps/verify.js';
 
 /** What the promo part needs from the element: the flow it sets the code on, the API, a render. */

@@ -17,6 +17,7 @@ const en = {
   sDone: 'Done',
   left: '{n} left',
   soldOut: 'Sold out',
+  waitlist: 'Join the waiting list',
   allSold: 'All tickets are sold.',
   allHeld: 'Every seat left is held by buyers who have not paid yet. Some may free up at {time}; this list updates by itself.',
   heldOut: 'Held',

@@ -6,6 +6,7 @@ import { BaseElement, type PropertyDeclaration, type PropertyValues } from './ba
 import { CheckoutFlow, type CheckoutStep } from './checkout-flow.js';
 import type { TtsCheckoutEventMap, TtsRequestCloseDetail } from './events.js';
 import type * as Extras from './extras.js';
+import type { Waitlist, createWaitlist } from './waitlist.js';
 import { hasMessages, i18n, registerMessages, type I18n } from './i18n.js';
 import type { CheckoutOptions, configure } from './options.js';
 import { parts } from './parts.js';
@@ -14,7 +15,6 @@ import type { razorpayHandler } from './razorpay-handler.js';
 import type { BuyerField, StepContext } from './steps/context.js';
 import { endedStep, holdFooter, problemBox, stepIndicator } from './steps/frame.js';
 import { detailsStep } from './steps/details.js';
-import { payStep } from './steps/pay.js';
 import { ticketsStep } from './steps/tickets.js';
 import { styles } from './tts-checkout.styles.js';
 
@@ -211,6 +211,8 @@ export class TtsCheckout extends BaseElement {
   #attendees: Promise<void> | undefined;
   /** The promo code part, made when the extras arrive. */
   #promo: Extras.Promo | undefined;
+  /** The waiting-list form of a sold-out type (waitlist.ts), in place of the tickets step while open. */
+  #wl: Waitlist | undefined;
 
   /** The flow's state, to render. */
   get #s() {
@@ -306,10 +308,10 @@ export class TtsCheckout extends BaseElement {
   protected override updated(changed: PropertyValues): void {
     const { step, ev, locked } = this.#s;
     const shown = this.#shown;
-    // The code and tickets steps are in the extras: fetched while the buyer fills in the details
+    // The code, pay and tickets steps are in the extras: fetched while the buyer fills in the details
     // (or reaches payment after a reload), and shown, or their failure, once needed.
-    if (!this.#x && step !== shown.step && step !== 'tickets' && step !== 'ended') void this.#loadExtras(step === 'verify' || step === 'done').catch(() => undefined);
-    if (this.#x && !shown.x && (step === 'verify' || step === 'done')) this.#focusStep();
+    if (!this.#x && step !== shown.step && step !== 'tickets' && step !== 'ended') void this.#loadExtras(step !== 'details').catch(() => undefined);
+    if (this.#x && !shown.x && (step === 'verify' || step === 'pay' || step === 'done')) this.#focusStep();
     // Attendee names and questions: their part is fetched when an event that asks them reaches the details step.
     if (step === 'details' && step !== shown.step && (ev?.attendee_details !== 'none' || ev.questions.length > 0)) this.#loadAttendees();
     this.#shown = { step, ev, locked, x: !!this.#x };
@@ -383,6 +385,31 @@ export class TtsCheckout extends BaseElement {
     );
   }
 
+  /**
+   * Opens the waiting-list form of a sold-out `type` (waitlist.ts, fetched now), which shows in
+   * place of the tickets step until the buyer leaves it. A failure shows with Try again, as the
+   * extras' does.
+   */
+  #waitlist(type: string): void {
+    (parts.load(this.#base(), 'tts-checkout.waitlist.js') as Promise<{ createWaitlist: typeof createWaitlist }>).then(
+      (m) => {
+        const focus = (id: string) => void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#${id}`)?.focus());
+        const back = () => {
+          this.#wl = undefined;
+          void this.#flow.load();
+          void this.updateComplete.then(() => this.#focusStep());
+        };
+        this.requestUpdate();
+        this.#wl = m.createWaitlist({ html, nothing }, { api: () => createApi(this.#base(), this.key), changed: () => this.requestUpdate(), focus, back }, type);
+      },
+      (err: unknown) =>
+        this.#flow.report(new CheckoutError('PART_UNAVAILABLE', String(err)), () => {
+          this.#flow.report(null);
+          this.#waitlist(type);
+        }),
+    );
+  }
+
   /** Runs `then` with the promo part once the extras are here. */
   #withPromo(then: (promo: Extras.Promo) => void): void {
     this.#loadExtras(true).then(
@@ -429,6 +456,7 @@ export class TtsCheckout extends BaseElement {
     const step = this.#s.step;
     // Reopening after a purchase starts afresh; an element taken off the page just stops.
     if (this.isConnected && (step === 'done' || step === 'ended')) this.#flow.restart();
+    this.#wl = undefined;
     if (this.#returnTo?.isConnected) this.#returnTo.focus();
     this.#fire('tts-close', null);
   };
@@ -477,6 +505,7 @@ export class TtsCheckout extends BaseElement {
         pay: (outcome) => flow.pay(outcome),
         close: () => this.close(),
         restart: () => flow.restart(),
+        waitlist: (type) => this.#waitlist(type),
       },
     };
   }
@@ -489,14 +518,15 @@ export class TtsCheckout extends BaseElement {
         // Fetched while the buyer typed their details; if it is not here yet, it is on its way (or its failure shows).
         return this.#x ? this.#x.verifyStep({ html, nothing }, c) : html`<p data-focus tabindex="-1">${this.#i.t('loading')}</p>`;
       case 'pay':
-        return payStep(c);
+        // In the extras, as the code step: fetched with the details step, so it is here long before Pay.
+        return this.#x ? this.#x.payStep({ html, nothing }, c) : html`<p data-focus tabindex="-1">${this.#i.t('loading')}</p>`;
       case 'done':
         // Paid either way: without the extras, what matters most, and the failure with Try again above it.
         return this.#x ? this.#x.doneStep({ html, nothing }, c) : html`<p data-focus tabindex="-1">${this.#i.t('sent', { email: c.order?.buyer.email ?? '' })}</p>`;
       case 'ended':
         return endedStep(c);
       default:
-        return ticketsStep(c);
+        return this.#wl?.view(c) ?? ticketsStep(c);
     }
   }
 

@@ -44,6 +44,7 @@ describe('the built widget', () => {
         'tts-checkout.mjs',
         'tts-checkout.extras.js',
         'tts-checkout.attendees.js',
+        'tts-checkout.waitlist.js',
         'tts-checkout.options.js',
         'tts-checkout.razorpay.js',
       ]),
@@ -72,6 +73,7 @@ describe('the built widget', () => {
       ['tts-checkout.razorpay.js', 2 * 1024],
       ['tts-checkout.extras.js', 4 * 1024],
       ['tts-checkout.attendees.js', 3 * 1024],
+      ['tts-checkout.waitlist.js', 3.5 * 1024],
     ] as const) {
       const gzip = gzipSync(await readFile(join(WIDGET_DIST, file)), { level: 9 }).length;
       console.info(`widget/dist/${file}: ${(gzip / 1024).toFixed(2)} KB gzip`);
@@ -79,9 +81,9 @@ describe('the built widget', () => {
     }
   });
 
-  it('renders the extras and the attendee part with the Lit of the bundle that fetched them: neither carries a copy of its own', async () => {
+  it('renders the extras, the attendee part and the waiting-list part with the Lit of the bundle that fetched them: none carries a copy of its own', async () => {
     // `_$litType$` marks every template Lit's `html` makes: each bundle with Lit in it has the name, a file without Lit does not.
-    for (const file of ['tts-checkout.extras.js', 'tts-checkout.attendees.js']) {
+    for (const file of ['tts-checkout.extras.js', 'tts-checkout.attendees.js', 'tts-checkout.waitlist.js']) {
       const part = await readFile(join(WIDGET_DIST, file), 'utf8');
       expect(part, file).not.toContain('_$litType$');
       expect(part, file).not.toMatch(/lit-html|litHtmlVersions/);

@@ -123,6 +123,20 @@ describe('GET /widget/v1/* (errors)', () => {
     for (const other of ['tts-checkout.js', 'tts-checkout.extras.js']) expect((await built(other)).toString('utf8'), other).not.toContain('Attendee name');
   });
 
+  it('serves the waiting-list part next to the script with the same caching and cross-origin headers', async () => {
+    const t = await buildTestApp();
+    const script = await t.app.request('/widget/v1/tts-checkout.js');
+    const res = await t.app.request('/widget/v1/tts-checkout.waitlist.js');
+    expect(res.status).toBe(200);
+    for (const header of ['Content-Type', 'Cache-Control', 'Cross-Origin-Resource-Policy', 'Access-Control-Allow-Origin', 'X-Content-Type-Options', 'Vary']) {
+      expect(res.headers.get(header), header).toBe(script.headers.get(header));
+    }
+    const body = Buffer.from(await res.arrayBuffer());
+    expect(body.equals(await built('tts-checkout.waitlist.js'))).toBe(true);
+    expect(body.toString('utf8')).toContain('Tickets wanted');
+    for (const other of ['tts-checkout.js', 'tts-checkout.extras.js']) expect((await built(other)).toString('utf8'), other).not.toContain('Tickets wanted');
+  });
+
   it('serves nothing but the built bundles from the folder', async () => {
     const t = await buildTestApp();
     for (const path of ['/widget/v1/index.js', '/widget/v1/..%2F..%2Fpackage.json', '/widget/v1/tts-checkout.d.ts', '/widget/v2/tts-checkout.js']) {

@@ -30,6 +30,8 @@ export interface StepActions {
   pay(outcome?: 'success' | 'failure'): void;
   close(): void;
   restart(): void;
+  /** Opens the waiting-list form of a sold-out type (waitlist.ts, fetched then). */
+  waitlist(ticketType: string): void;
 }
 
 /**

@@ -1,14 +1,15 @@
-import { html } from 'lit/html.js';
-import type { StepContext } from './context.js';
+import type { Lit, StepContext } from './context.js';
 
 /**
  * Step 4: the itemised amount (ticket lines, a promo code's discount, the convenience fee, GST by kind, total: the lines add up to
  * the total, as the server worked them out, docs/gst.md), then the built-in test gateway's clearly marked panel (test mode) or
  * the button that opens Razorpay Checkout (live mode; its script loads only on that click).
+ * Part of the extras (extras.ts), fetched while the buyer fills in the details step: it renders
+ * with the `html` the element hands it.
  *
- * @example html`<div class="body">${payStep(context)}</div>`
+ * @example html`<div class="body">${payStep({ html, nothing }, context)}</div>`
  */
-export function payStep(c: StepContext) {
+export function payStep({ html }: Lit, c: StepContext) {
   const { i, order } = c;
   const payment = order?.payment;
   const label = i.t('payAmount', { amount: i.money(order?.amount ?? 0) });

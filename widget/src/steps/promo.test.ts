@@ -190,7 +190,7 @@ describe('the pay step with a promo code', () => {
     const order = (await startOrder(t, org.pk, org.event.id, [{ ticket_type: org.general, quantity: 2 }], buyer())) as Order;
     const c = { i: i18n('en'), order: { ...order, discount: { code: 'DIWALI20', amount: 19_960 } }, busy: false, on: {} } as unknown as StepContext;
     const box = document.createElement('div');
-    render(payStep(c), box);
+    render(payStep({ html, nothing }, c), box);
     const rows = [...box.querySelectorAll('.row')].map((r) => r.textContent?.replace(/\s+/g, ' ').trim());
     expect(rows.slice(0, 2)).toEqual(['2 × General₹998.00', 'Discount (DIWALI20)-₹199.60']);
   });
@@ -199,7 +199,7 @@ describe('the pay step with a promo code', () => {
     const { t, org } = await setup();
     const order = (await startOrder(t, org.pk, org.event.id, [{ ticket_type: org.general, quantity: 1 }], buyer())) as Order;
     const box = document.createElement('div');
-    render(payStep({ i: i18n('en'), order, busy: false, on: {} } as unknown as StepContext), box);
+    render(payStep({ html, nothing }, { i: i18n('en'), order, busy: false, on: {} } as unknown as StepContext), box);
     expect(box.textContent).not.toContain('Discount');
   });
 });

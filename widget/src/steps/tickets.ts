@@ -13,7 +13,8 @@ function closedReason(c: StepContext): string | null {
       ? i.t('opens', { date: i.date(e.sales_start_at, e.timezone) })
       : i.t('SALES_CLOSED');
   }
-  if (!e.open_amount && e.ticket_types.every((t) => t.available <= 0)) {
+  // With a waiting list, sold-out types stay listed: each offers to join it.
+  if (!e.open_amount && !e.waiting_list && e.ticket_types.every((t) => t.available <= 0)) {
     // Held is not sold: unpaid holds come back when they run out, and the checkout checks again by itself.
     return e.held > 0 && e.holds_expire_at ? i.t('allHeld', { time: i.time(e.holds_expire_at, e.timezone) }) : i.t('allSold');
   }
@@ -24,6 +25,7 @@ function closedReason(c: StepContext): string | null {
  * Step 1: ticket types with prices, what is left, steppers bounded by `max_per_order` and
  * availability, and a live total; or, for an open-amount event, the amount to pay.
  * Steppers use `aria-disabled` rather than `disabled`, so focus stays on a button at its limit.
+ * A sold-out type of an event with a waiting list offers "Join the waiting list" (waitlist.ts).
  *
  * @example html`<div class="body">${ticketsStep(context)}</div>`
  */
@@ -51,7 +53,9 @@ export function ticketsStep(c: StepContext) {
           </div>
           ${
             t.available <= 0
-              ? nothing
+              ? e.waiting_list
+                ? html`<button type="button" class="link" aria-describedby=${`n-${t.id}`} @click=${() => c.on.waitlist(t.id)}>${i.t('waitlist')}</button>`
+                : nothing
               : html`<div class="stepper" role="group" aria-labelledby=${`n-${t.id}`}>
                 <button type="button" aria-label=${i.t('remove', { name: t.name })} aria-disabled=${n <= 0} @click=${() => n > 0 && c.on.qty(t.id, n - 1)}>−</button>
                 <output aria-live="polite">${n}</output>

@@ -12,6 +12,7 @@ const SOURCES: Record<string, () => Promise<unknown>> = {
   'tts-checkout.razorpay.js': () => import('../razorpay-handler.js'),
   'tts-checkout.extras.js': () => import('../extras.js'),
   'tts-checkout.attendees.js': () => import('../attendees.js'),
+  'tts-checkout.waitlist.js': () => import('../waitlist.js'),
 };
 parts.load = async (_base, file) => {
   const source = SOURCES[file];

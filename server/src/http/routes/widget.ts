@@ -85,6 +85,7 @@ const FILES = new Map([
   ['tts-checkout.razorpay.js', 'tts-checkout.razorpay.js'],
   ['tts-checkout.extras.js', 'tts-checkout.extras.js'],
   ['tts-checkout.attendees.js', 'tts-checkout.attendees.js'],
+  ['tts-checkout.waitlist.js', 'tts-checkout.waitlist.js'],
 ]);
 
 async function readAsset(dir: string, file: string): Promise<Asset | null> {
@@ -146,7 +147,8 @@ export interface WidgetRoutesOptions {
  * `/widget/v1/tts-checkout.mjs` (the ES module), and the parts fetched only when needed:
  * `tts-checkout.hi.js` (the Hindi words), `tts-checkout.options.js` (the page's options),
  * `tts-checkout.razorpay.js` (live payments), `tts-checkout.extras.js` (the email code and tickets
- * steps, the promo code field), `tts-checkout.attendees.js` (attendee names and questions). Each file is read once and kept with its gzip
+ * steps, the promo code field), `tts-checkout.attendees.js` (attendee names and questions),
+ * `tts-checkout.waitlist.js` (the waiting-list form). Each file is read once and kept with its gzip
  * and brotli forms. Partner pages load it from their own origin, so it is public to all:
  * `Cross-Origin-Resource-Policy: cross-origin` and `Access-Control-Allow-Origin: *` (module
  * scripts are fetched with CORS). Five minutes of caching, then a cheap revalidation by a strong
