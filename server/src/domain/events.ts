@@ -116,7 +116,6 @@ export interface WaitingListSettingsDoc {
   offer_hours: number;
 }
 
-
 /** An event's waiting-list settings, defaults filled in for events from before it. */
 export function waitingListOf(event: Pick<EventDoc, 'waiting_list'>): WaitingListSettingsDoc {
   return { enabled: event.waiting_list?.enabled ?? false, offer_hours: event.waiting_list?.offer_hours ?? DEFAULT_OFFER_HOURS };
