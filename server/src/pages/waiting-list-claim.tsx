@@ -55,7 +55,11 @@ export const ClaimOfferPage: FC<ClaimOfferPageProps> = ({ entry, event, action, 
             <p>
               Order {order._id}: {rupees(order.amount)} to pay before {formatDateTime(order.expires_at.toISOString(), event.timezone)}.
             </p>
-            {order.livemode ? (
+            {order.livemode && entry.publishable_key ? (
+              <a class="btn" href={`/checkout/orders/${order._id}/pay?key=${encodeURIComponent(entry.publishable_key)}`}>
+                Pay {rupees(order.amount)}
+              </a>
+            ) : order.livemode ? (
               <p>Pay through the link the organizer sends you.</p>
             ) : (
               <form method="post" action={`${action}/pay`}>

@@ -10,6 +10,7 @@ import type { AppEnv } from '../context.js';
 import { STATUS } from '../errors.js';
 import { requireSameOrigin } from '../middleware/same-origin.js';
 import { text } from '../schemas/common.js';
+import { rememberOrder } from './checkout.js';
 
 const MAX_FORM_BYTES = 4 * 1024;
 const ClaimForm = z.object({ name: text(200) });
@@ -54,7 +55,9 @@ export function waitingListClaimRoutes() {
     const parsed = ClaimForm.safeParse({ name: typeof form.name === 'string' ? form.name : '' });
     if (!parsed.success) return show(c, { message: 'Enter your name.', status: 400 });
     try {
-      await c.var.services.waitingOffers.claim(c.req.param('token'), { name: parsed.data.name });
+      const { order, clientSecret } = await c.var.services.waitingOffers.claim(c.req.param('token'), { name: parsed.data.name });
+      // This browser may now open the order's pages under /checkout, the widget's pay page among them.
+      rememberOrder(c, order._id, clientSecret);
     } catch (err) {
       return show(c, failed(err));
     }
