@@ -181,7 +181,7 @@ export function createServices({
   });
   const webhooks = createWebhookService({ store, clock, fulfilment, gateways });
   // The waiting list of sold-out types (docs/waiting-list.md).
-  const waitingOffers = createWaitingListOffers({ store, clock, inventory, outbox, createClaimed: (input) => orders.createClaimed(input) });
+  const waitingOffers = createWaitingListOffers({ store, clock, inventory, outbox, createClaimed: (input) => orders.createClaimed(input), domainEvents });
   const waitingList = createWaitingListService({ store, clock, secret, outbox, limiter, inventory, auditLog, offerNow: (id) => waitingOffers.offerFor(id) });
 
   const webhookEndpoints = createWebhookEndpointService({ store, clock, secret, previousSecrets: config.previousSecrets, resolve: resolveHost, outbox, fanout, auditLog });
