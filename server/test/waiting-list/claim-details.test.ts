@@ -83,3 +83,18 @@ describe('a claim that asks attendee details', () => {
     expect(order.answers).toMatchObject({ [company.id]: 'Acme' });
   });
 });
+
+describe('the claim form in a browser', () => {
+  it('is accepted from the claim page, whose no-referrer policy makes the browser send Origin: null', async () => {
+    const { entry, org, token } = await offerAskingDetails();
+    const headers = { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'null' };
+    const fields = new URLSearchParams([['name', 'Meera Iyer']]).toString();
+    // From another site the same null origin is still refused.
+    const foreign = await t.app.request(`/waiting-list/claim/${token}`, { method: 'POST', body: fields, headers: { ...headers, 'Sec-Fetch-Site': 'cross-site' } });
+    expect(foreign.status).toBe(403);
+    const own = await t.app.request(`/waiting-list/claim/${token}`, { method: 'POST', body: fields, headers: { ...headers, 'Sec-Fetch-Site': 'same-origin' } });
+    // Past the origin check: the form is read (and here refused for its missing details).
+    expect(own.status).toBe(400);
+    expect((await t.call('GET', `/v1/waiting_list_entries/${entry.id}`, { key: org.sk })).body.status).toBe('offered');
+  });
+});
