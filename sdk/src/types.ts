@@ -1389,6 +1389,9 @@ export interface EventLogObjects {
   'event.created': Event;
   'event.updated': Event;
   'event.cancelled': Event;
+  'waiting_list_entry.offered': WaitingListEntry;
+  'waiting_list_entry.claimed': WaitingListEntry;
+  'waiting_list_entry.lapsed': WaitingListEntry;
 }
 
 export type EventLogType = keyof EventLogObjects;

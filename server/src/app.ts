@@ -23,6 +23,7 @@ import { waitingListClaimRoutes } from './http/routes/waiting-list-claim.js';
 import { doorDeviceApiRoutes } from './http/routes/door-devices.js';
 import { eventsLogRoutes } from './http/routes/events-log.js';
 import { invoiceRoutes } from './http/routes/invoices.js';
+import { checkoutPayRoutes } from './http/routes/checkout-pay.js';
 import { checkoutRoutes } from './http/routes/checkout.js';
 import { razorpayCallbackRoutes } from './http/routes/razorpay-callback.js';
 import { demoRoutes } from './http/routes/demo.js';
@@ -98,6 +99,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', findTicketsRoutes());
   app.route('/', waitingListClaimRoutes());
   app.route('/', ticketPageRoutes());
+  app.route('/', checkoutPayRoutes());
   app.route('/', checkoutRoutes());
   app.route('/', razorpayCallbackRoutes());
   app.route('/', mailboxRoutes());

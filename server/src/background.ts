@@ -26,6 +26,11 @@ export interface BackgroundRunner {
    * while this server holds it. A round still running makes the next one `busy`.
    */
   tick(name: string): Promise<TickOutcome>;
+  /**
+   * Runs the job `name` now instead of at its next round (seats came back, say); a round in
+   * progress runs once more when it ends. The timer stays as the net for a wake that is missed.
+   */
+  wake(name: string): Promise<TickOutcome>;
   /** Starts each job's timer, with a first round at once to finish what a previous process left behind. */
   start(): void;
   /** Stops the timers, waits for runs in progress, then releases the leases so another server takes over at once. */
@@ -164,6 +169,8 @@ export function createBackgroundRunner(jobs: readonly BackgroundJob[], { leases,
   const held = new Set<string>();
   const running = new Set<Promise<TickOutcome>>();
   const timers: NodeJS.Timeout[] = [];
+  /** Jobs woken while running: each runs once more when its round ends. */
+  const again = new Set<string>();
   let stopped = false;
 
   async function runIfHolder(job: BackgroundJob): Promise<TickOutcome> {
@@ -182,6 +189,7 @@ export function createBackgroundRunner(jobs: readonly BackgroundJob[], { leases,
       return 'failed';
     } finally {
       busy.delete(job.name);
+      if (again.delete(job.name)) setImmediate(() => void tick(job.name));
     }
   }
 
@@ -199,6 +207,14 @@ export function createBackgroundRunner(jobs: readonly BackgroundJob[], { leases,
 
   return {
     tick,
+
+    wake(name) {
+      if (busy.has(name) && !stopped) {
+        again.add(name);
+        return Promise.resolve('busy');
+      }
+      return tick(name);
+    },
 
     start() {
       for (const job of jobs) {

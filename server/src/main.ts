@@ -157,6 +157,8 @@ async function main(): Promise<void> {
   });
   cancellationWorker.start();
   const jobs = startBackgroundJobs(backgroundJobs(services, logger), { leases: services.leases, logger });
+  // Seats back while people wait: offer them now; the job's 5-second round stays as the net.
+  services.seatsBack.listen(() => void jobs.wake('waiting-list'));
   installShutdown(server, store, logger, [outboxWorker, webhookWorker, cancellationWorker, jobs], mailer);
   logger.info('listening', { port: config.port, store: store.driver, env: config.env });
   process.stdout.write(startupBanner(runtimeConfig, store, mailbox !== null, demo));

@@ -28,6 +28,7 @@ import { createFulfilmentService } from './domain/fulfilment.js';
 import { createInvoiceService } from './domain/invoices.js';
 import { randomBase62 } from './kernel/ids.js';
 import { createInventory } from './domain/inventory.js';
+import { createSeatsBack } from './domain/seats-back.js';
 import { createLeases } from './domain/leases.js';
 import { createLiveModeGate } from './domain/live-mode-gate.js';
 import { createMemberService } from './domain/members.js';
@@ -149,7 +150,9 @@ export function createServices({
       endpointsFor: async (account, livemode, type) => (await webhookEndpoints.subscribedTo(account, livemode, type as WebhookEventType)).map((e) => e._id),
     });
   const domainEvents = createDomainEvents({ store, clock, fanout });
-  const inventory = createInventory({ store, clock });
+  // Seats back to an event with people waiting: main.ts wakes the waiting-list job on it.
+  const seatsBack = createSeatsBack();
+  const inventory = createInventory({ store, clock, seatsBack });
   const limiter = createRateLimiter({ store, clock });
   const codes = createTicketCodes({ store, clock, secret });
   const figures = createFiguresService({ store, clock });
@@ -178,11 +181,11 @@ export function createServices({
   });
   const webhooks = createWebhookService({ store, clock, fulfilment, gateways });
   // The waiting list of sold-out types (docs/waiting-list.md).
-  const waitingOffers = createWaitingListOffers({ store, clock, inventory, outbox, createClaimed: (input) => orders.createClaimed(input) });
+  const waitingOffers = createWaitingListOffers({ store, clock, inventory, outbox, createClaimed: (input) => orders.createClaimed(input), domainEvents });
   const waitingList = createWaitingListService({ store, clock, secret, outbox, limiter, inventory, auditLog, offerNow: (id) => waitingOffers.offerFor(id) });
 
   const webhookEndpoints = createWebhookEndpointService({ store, clock, secret, previousSecrets: config.previousSecrets, resolve: resolveHost, outbox, fanout, auditLog });
-  const events = createEventService({ store, clock, domainEvents, auditLog, inventory });
+  const events = createEventService({ store, clock, domainEvents, auditLog, inventory, seatsBack });
   const accounts = createAccountService({ store, clock, hasher, auditLog });
   // Account security, keyed on whoever signs in (domain/sign-in-users.ts; docs/account-security.md).
   const users = createSignInUsers({ store });
@@ -211,6 +214,7 @@ export function createServices({
   const doorDevices = createDoorDeviceService({ store, clock, auditLog });
 
   return {
+    seatsBack,
     accounts,
     taxProfiles,
     // The account's team: members with roles, and invitations (docs/teams.md).

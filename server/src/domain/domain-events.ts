@@ -24,6 +24,7 @@ import type { CheckinDoc } from './checkins.js';
 import type { EventDoc, Owner } from './events.js';
 import type { OrderDoc } from './orders.js';
 import type { TicketDoc } from './tickets.js';
+import type { WaitingListEntryDoc } from './waiting-list.js';
 import { noWebhookFanout, type WebhookFanout } from './ports.js';
 
 /** Every event type the log can hold. */
@@ -42,6 +43,9 @@ export const DOMAIN_EVENT_TYPES = [
   'event.created',
   'event.updated',
   'event.cancelled',
+  'waiting_list_entry.offered',
+  'waiting_list_entry.claimed',
+  'waiting_list_entry.lapsed',
 ] as const;
 
 export type DomainEventType = (typeof DOMAIN_EVENT_TYPES)[number];
@@ -51,7 +55,8 @@ export type DomainEventSnapshot =
   | { kind: 'order'; order: OrderDoc; tickets: TicketDoc[] }
   | { kind: 'ticket'; ticket: TicketDoc }
   | { kind: 'checkin'; checkin: CheckinDoc; ticket: TicketDoc | null }
-  | { kind: 'event'; event: EventDoc };
+  | { kind: 'event'; event: EventDoc }
+  | { kind: 'waiting_list_entry'; entry: WaitingListEntryDoc };
 
 /** A stored event (collection `domain_events`). */
 export interface DomainEventDoc {
@@ -114,6 +119,11 @@ function compact(snapshot: DomainEventSnapshot): DomainEventSnapshot {
     const order = { ...snapshot.order, client_secret_hash: '', verification: { ...snapshot.order.verification, code_hash: null } };
     return { ...snapshot, order };
   }
+  if (snapshot.kind === 'waiting_list_entry') {
+    // The link's and the buyer's secrets stay out of the log, even hashed.
+    const { publishable_key: _key, ...entry } = snapshot.entry;
+    return { kind: 'waiting_list_entry', entry: { ...entry, client_secret_hash: '', claim_token_hash: null, verification: { ...entry.verification, code_hash: null } } };
+  }
   if (snapshot.kind !== 'event') return snapshot;
   const { holds: _holds, ...inventory } = snapshot.event.inventory;
   return { kind: 'event', event: { ...snapshot.event, inventory } };
@@ -129,6 +139,8 @@ function objectIdOf(snapshot: DomainEventSnapshot): string {
       return snapshot.checkin._id;
     case 'event':
       return snapshot.event._id;
+    case 'waiting_list_entry':
+      return snapshot.entry._id;
   }
 }
 

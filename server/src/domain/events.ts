@@ -1,3 +1,4 @@
+import type { SeatsBack } from './seats-back.js';
 import type { AttendeeDetails, EventStatus, OpenAmount } from '@trendy-tickets/sdk';
 import { op, type IndexSpec, type Store } from '../store/port.js';
 import { paginate, type Page, type PageParams } from '../store/paginate.js';
@@ -265,6 +266,12 @@ function docToInput(doc: EventDoc): EventInput {
   return { ...doc, status: doc.status === 'cancelled' ? undefined : doc.status };
 }
 
+/** Whether an edit made more seats available, for the event or one of its capped types. */
+function seatsAdded(before: EventDoc, after: EventDoc): boolean {
+  if (after.inventory.available > before.inventory.available) return true;
+  return Object.entries(after.inventory.types).some(([id, type]) => (type.available ?? 0) > (before.inventory.types[id]?.available ?? 0));
+}
+
 export interface EventServiceDeps {
   store: Store;
   clock: Clock;
@@ -274,6 +281,8 @@ export interface EventServiceDeps {
   auditLog?: AuditLog;
   /** Where the public view learns when the oldest hold runs out (default: it never says). */
   inventory?: Pick<SeatInventory, 'earliestHoldExpiry'>;
+  /** Told when an edit adds seats to an event with people waiting (docs/waiting-list.md). */
+  seatsBack?: SeatsBack | undefined;
 }
 
 /** The public view of an event: the event, and when its oldest hold runs out (null when nothing is held). */
@@ -320,6 +329,7 @@ export function createEventService({
   domainEvents = createDomainEvents({ store, clock }),
   auditLog = createAuditLog({ store, clock }),
   inventory,
+  seatsBack,
 }: EventServiceDeps) {
   const events = store.collection<EventDoc>('events');
   /** Records who made an event change (when a person or key made it), naming its events-log entry. */
@@ -431,6 +441,8 @@ export function createEventService({
           // One event per revision: the revision number tells two edits apart.
           await recordEvent('event.updated', updated, updated.rev);
           await auditChange(audit, 'event.updated', current, updated, updated.rev);
+          // A capacity raised while people wait: their offers need not wait for the job's round.
+          if (updated.inventory.waitlist_due && seatsAdded(current, updated)) seatsBack?.notify(id);
           return updated;
         }
         // Someone else edited, or holds took the seats we were removing: read again and re-plan.

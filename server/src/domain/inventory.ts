@@ -1,3 +1,4 @@
+import type { SeatsBack } from './seats-back.js';
 import { DuplicateKeyError, op, type Filter, type IndexSpec, type Store, type Update } from '../store/port.js';
 import type { Clock } from '../kernel/clock.js';
 import type { EventDoc } from './events.js';
@@ -196,7 +197,7 @@ export interface SeatDrift {
  * const inventory = createInventory({ store, clock });
  * if (!(await inventory.hold(event, orderId, [{ ticketType, quantity: 2 }]))) throw soldOut();
  */
-export function createInventory({ store, clock }: { store: Store; clock: Clock }) {
+export function createInventory({ store, clock, seatsBack }: { store: Store; clock: Clock; seatsBack?: SeatsBack | undefined }) {
   const events = store.collection<EventDoc>('events');
   const holds = store.collection<SeatHoldDoc>(SEAT_HOLDS);
 
@@ -224,7 +225,11 @@ export function createInventory({ store, clock }: { store: Store; clock: Clock }
         // Only capped types keep their own `available` counter (as of this read: hence `rev`).
         if (event.inventory.types[typeId]?.available !== undefined) inc[`inventory.types.${typeId}.available`] = n;
       }
-      if ((await events.updateOne({ _id: eventId, rev: event.rev }, move(inc))).matched === 1) return;
+      if ((await events.updateOne({ _id: eventId, rev: event.rev }, move(inc))).matched === 1) {
+        // People wait for these seats: their offer need not wait for the job's next round.
+        if (event.inventory.waitlist_due) seatsBack?.notify(eventId);
+        return;
+      }
     }
     throw new Error(`could not return seats to event ${eventId}: it kept changing`);
   }

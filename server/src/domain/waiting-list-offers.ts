@@ -6,6 +6,7 @@ import { typeAvailable, waitingListOf, type EventDoc } from './events.js';
 import { checkAttendees } from './attendee-answers.js';
 import type { Inventory } from './inventory.js';
 import type { ClaimedOrderInput, OrderDoc } from './orders.js';
+import type { DomainEvents } from './domain-events.js';
 import type { Outbox } from './ports.js';
 import { hashLinkToken, newLinkToken } from './user-security.js';
 import { WAITING_LIST_COLLECTION, waitingInc, type WaitingListEntryDoc } from './waiting-list.js';
@@ -34,6 +35,8 @@ export interface WaitingListOffersDeps {
   outbox: Outbox;
   /** Writes the order of a claimed offer (`orders.createClaimed`). */
   createClaimed: (input: ClaimedOrderInput) => Promise<{ order: OrderDoc; clientSecret: string }>;
+  /** The events log: offers, claims and lapses go to it and to webhooks (docs/domain-events.md). */
+  domainEvents?: DomainEvents | undefined;
 }
 
 /** What the claim page shows of an offer found by its link. */
@@ -49,9 +52,14 @@ export interface OfferView {
  * const offers = createWaitingListOffers({ store, clock, inventory, outbox, createClaimed });
  * await offers.offerDue(); // every few seconds, and after seats come back
  */
-export function createWaitingListOffers({ store, clock, inventory, outbox, createClaimed }: WaitingListOffersDeps) {
+export function createWaitingListOffers({ store, clock, inventory, outbox, createClaimed, domainEvents }: WaitingListOffersDeps) {
   const entries = store.collection<WaitingListEntryDoc>(WAITING_LIST_COLLECTION);
   const events = store.collection<EventDoc>('events');
+
+  /** Each entry moves to each of these states once, so the type alone names the transition. */
+  const record = async (type: 'waiting_list_entry.offered' | 'waiting_list_entry.claimed' | 'waiting_list_entry.lapsed', entry: WaitingListEntryDoc) => {
+    await domainEvents?.record({ type, account: entry.account, livemode: entry.livemode, snapshot: { kind: 'waiting_list_entry', entry }, at: entry.updated_at });
+  };
 
   /** Holds seats for one waiting entry and makes it an offer; false when the seats are not there. */
   async function offer(event: EventDoc, entry: WaitingListEntryDoc): Promise<boolean> {
@@ -78,6 +86,7 @@ export function createWaitingListOffers({ store, clock, inventory, outbox, creat
       return true;
     }
     await events.updateOne({ _id: event._id }, { $inc: waitingInc(entry, -entry.quantity) });
+    await record('waiting_list_entry.offered', offered);
     await outbox.enqueue({
       kind: 'waiting_list_offer',
       to: entry.email,
@@ -134,6 +143,7 @@ export function createWaitingListOffers({ store, clock, inventory, outbox, creat
     const filter = { _id: entry._id, status: 'offered', ...(onlyExpired ? { offer_expires_at: op.lte(now) } : {}) };
     const lapsed = await entries.findOneAndUpdate(filter, { $set: { status: 'lapsed', updated_at: now }, $unset: { live_key: '' } });
     if (!lapsed) return false;
+    await record('waiting_list_entry.lapsed', lapsed);
     if (entry.order_id) {
       const hold = await inventory.holdOf(entry.order_id);
       if (hold) await inventory.release(entry.event, entry.order_id, hold.entry);
@@ -209,6 +219,7 @@ export function createWaitingListOffers({ store, clock, inventory, outbox, creat
         { $set: { status: 'claimed', name: details.name, updated_at: now }, $unset: { live_key: '' } },
       );
       if (!claimed) throw new AppError('CONFLICT', 'These tickets were claimed already, or the offer has just ended.');
+      await record('waiting_list_entry.claimed', claimed);
       return createClaimed({
         orderId: entry.order_id,
         event: entry.event,

@@ -60,6 +60,12 @@ export interface WaitingListEntryDoc {
   offer_expires_at: Date | null;
   /** SHA-256 of the claim link's token; null unless offered. */
   claim_token_hash: string | null;
+  /**
+   * The publishable key the buyer joined with, when it was one: the claim page opens the hosted
+   * checkout with it to pay a live offer. Publishable keys are public (every page embedding the
+   * widget shows one); an entry joined with a secret key has none.
+   */
+  publishable_key?: string;
   created_at: Date;
   updated_at: Date;
 }
@@ -177,7 +183,11 @@ export function createWaitingListService(deps: WaitingListDeps) {
      * @throws AppError WAITING_LIST_CLOSED (off, or the event not on sale), SEATS_AVAILABLE (buy
      * instead), ALREADY_WAITING (this email is in line for the type), VALIDATION_FAILED, NOT_FOUND
      */
-    async join(owner: Owner, input: JoinInput, context: { ip: string; origin?: string | undefined }): Promise<{ entry: WaitingListEntryDoc; clientSecret: string }> {
+    async join(
+      owner: Owner,
+      input: JoinInput,
+      context: { ip: string; origin?: string | undefined; publishableKey?: string | undefined },
+    ): Promise<{ entry: WaitingListEntryDoc; clientSecret: string }> {
       const event = await events.findOne({ _id: input.event, account: owner.account, livemode: owner.livemode });
       if (!event || event.status === 'draft') throw notFound('event', input.event);
       assertCanSellFrom(event, context.origin);
@@ -219,6 +229,7 @@ export function createWaitingListService(deps: WaitingListDeps) {
         order_id: null,
         offer_expires_at: null,
         claim_token_hash: null,
+        ...(context.publishableKey ? { publishable_key: context.publishableKey } : {}),
         created_at: now,
         updated_at: now,
       };

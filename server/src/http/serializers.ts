@@ -1,4 +1,5 @@
 import type { PromoCodeDoc } from '../domain/promo-codes.js';
+import { toWaitingListEntryJson } from './waiting-list-json.js';
 import { toPublicPromoJson } from './promo-code-json.js';
 import type {
   Invoice,
@@ -375,6 +376,9 @@ export function toEventLogEntryJson(doc: DomainEventDoc, publicUrl: string): Eve
       return { ...base, type: doc.type, data: { object: toCheckinJson(snapshot.checkin, snapshot.ticket, publicUrl) } } as EventLogEntry;
     case 'event':
       return { ...base, type: doc.type, data: { object: toEventJson(snapshot.event) } } as EventLogEntry;
+    case 'waiting_list_entry':
+      // Offered, claimed and lapsed entries have left the line: no position.
+      return { ...base, type: doc.type, data: { object: toWaitingListEntryJson(snapshot.entry, null) } } as EventLogEntry;
   }
 }
 

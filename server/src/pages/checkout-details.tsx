@@ -123,6 +123,104 @@ const AttendeeInput: FC<{ name: string; label: string; type: string; autocomplet
   </>
 );
 
+/** Props of {@link AttendeeFields}. */
+export interface AttendeeFieldsProps {
+  event: EventDoc;
+  /** The ticket type of each ticket, in order. */
+  tickets: readonly string[];
+  /** Whether each ticket gets its own fieldset (names, or ticket-scope questions). */
+  perTicket: boolean;
+  /** What was typed, by field name, kept when the form is shown again. */
+  typed: (name: string) => string[];
+  /** Problems by field path, as the order's validation names them. */
+  issues?: FieldIssue[] | undefined;
+}
+
+/**
+ * The issues no field of {@link AttendeeFields} shows (the count of attendees, say): the form
+ * lists them above itself.
+ */
+export function unshownIssues(event: EventDoc, tickets: readonly string[], perTicket: boolean, issues: FieldIssue[]): FieldIssue[] {
+  const questions = activeQuestions(event);
+  const shown = new Set<string>([
+    ...questions.filter((q) => q.scope === 'order').map((q) => `answers.${q.id}`),
+    ...(perTicket
+      ? tickets.flatMap((type, i) => [`attendees.${i}.name`, `attendees.${i}.email`, ...questions.filter((q) => askedOf(q, type)).map((q) => `attendees.${i}.answers.${q.id}`)])
+      : []),
+  ]);
+  return issues.filter((i) => !shown.has(i.field));
+}
+
+/**
+ * The attendee fields of an order's tickets (docs/attendee-details.md): a fieldset per ticket
+ * (name, email, ticket-scope questions) and the order's questions, each field named by its path
+ * in the order's validation (`attendees.1.answers.q_…`) with its problem beside it. Used by the
+ * no-script checkout's second step and the waiting-list claim form.
+ *
+ * @example <AttendeeFields event={event} tickets={['tt_a']} perTicket typed={() => []} />
+ */
+export const AttendeeFields: FC<AttendeeFieldsProps> = ({ event, tickets, perTicket, typed, issues = [] }) => {
+  const questions = activeQuestions(event);
+  const orderQuestions = questions.filter((q) => q.scope === 'order');
+  const details = event.attendee_details ?? 'none';
+  const typeName = (id: string) => event.ticket_types.find((t) => t.id === id)?.name ?? id;
+  const problemAt = (field: string) => {
+    const found = issues.filter((i) => i.field === field).map((i) => i.message);
+    return found.length > 0 ? found.join('; ') : undefined;
+  };
+  return (
+    <>
+      {perTicket
+        ? tickets.map((type, i) => {
+            const path = `attendees.${i}`;
+            return (
+              <fieldset style="border:1px solid #e5e7eb;border-radius:.5rem;padding:.75rem;margin:0 0 1rem">
+                <legend>
+                  Ticket {i + 1} of {tickets.length} · {typeName(type)}
+                </legend>
+                {details === 'none' ? null : (
+                  <AttendeeInput
+                    name={`${path}.name`}
+                    label="Attendee's name"
+                    type="text"
+                    autocomplete="off"
+                    required
+                    typed={typed(`${path}.name`)[0] ?? ''}
+                    problem={problemAt(`${path}.name`)}
+                  />
+                )}
+                {details === 'name_email' ? (
+                  <AttendeeInput
+                    name={`${path}.email`}
+                    label="Attendee's email (their ticket is sent there too)"
+                    type="email"
+                    autocomplete="off"
+                    required={false}
+                    typed={typed(`${path}.email`)[0] ?? ''}
+                    problem={problemAt(`${path}.email`)}
+                  />
+                ) : null}
+                {questions
+                  .filter((q) => askedOf(q, type))
+                  .map((q) => (
+                    <QuestionField question={q} name={`${path}.answers.${q.id}`} typed={typed(`${path}.answers.${q.id}`)} problem={problemAt(`${path}.answers.${q.id}`)} />
+                  ))}
+              </fieldset>
+            );
+          })
+        : null}
+      {orderQuestions.length > 0 ? (
+        <fieldset style="border:0;padding:0;margin:0 0 1rem">
+          <legend>About your order</legend>
+          {orderQuestions.map((q) => (
+            <QuestionField question={q} name={`answers.${q.id}`} typed={typed(`answers.${q.id}`)} problem={problemAt(`answers.${q.id}`)} />
+          ))}
+        </fieldset>
+      ) : null}
+    </>
+  );
+};
+
 /**
  * `POST /checkout/:eventId/basic`, second step, for events that ask who holds each ticket or
  * ask questions (docs/attendee-details.md): a fieldset per ticket (name, email, ticket-scope
@@ -133,22 +231,7 @@ const AttendeeInput: FC<{ name: string; label: string; type: string; autocomplet
  * @example return renderPage(c, <CheckoutDetailsPage event={event} publishableKey={pk} values={values} tickets={['tt_a']} perTicket typed={() => []} />);
  */
 export const CheckoutDetailsPage: FC<CheckoutDetailsPageProps> = ({ event, publishableKey, values, tickets, perTicket, typed, issues = [], error }) => {
-  const questions = activeQuestions(event);
-  const orderQuestions = questions.filter((q) => q.scope === 'order');
-  const details = event.attendee_details ?? 'none';
-  const typeName = (id: string) => event.ticket_types.find((t) => t.id === id)?.name ?? id;
-  const problemAt = (field: string) => {
-    const found = issues.filter((i) => i.field === field).map((i) => i.message);
-    return found.length > 0 ? found.join('; ') : undefined;
-  };
-  // Issues no field shows (the count of attendees, say) are listed above the form.
-  const shown = new Set<string>([
-    ...orderQuestions.map((q) => `answers.${q.id}`),
-    ...(perTicket
-      ? tickets.flatMap((type, i) => [`attendees.${i}.name`, `attendees.${i}.email`, ...questions.filter((q) => askedOf(q, type)).map((q) => `attendees.${i}.answers.${q.id}`)])
-      : []),
-  ]);
-  const unshown = issues.filter((i) => !shown.has(i.field));
+  const unshown = unshownIssues(event, tickets, perTicket, issues);
   const banner = error ? { message: issues.length > unshown.length ? `${error.message} The fields to fix are marked.` : error.message, issues: unshown } : undefined;
   const carried: Array<[string, string]> = [
     ['step', 'details'],
@@ -170,53 +253,7 @@ export const CheckoutDetailsPage: FC<CheckoutDetailsPageProps> = ({ event, publi
         {carried.map(([name, value]) => (
           <input type="hidden" name={name} value={value} />
         ))}
-        {perTicket
-          ? tickets.map((type, i) => {
-              const path = `attendees.${i}`;
-              return (
-                <fieldset style="border:1px solid #e5e7eb;border-radius:.5rem;padding:.75rem;margin:0 0 1rem">
-                  <legend>
-                    Ticket {i + 1} of {tickets.length} · {typeName(type)}
-                  </legend>
-                  {details === 'none' ? null : (
-                    <AttendeeInput
-                      name={`${path}.name`}
-                      label="Attendee's name"
-                      type="text"
-                      autocomplete="off"
-                      required
-                      typed={typed(`${path}.name`)[0] ?? ''}
-                      problem={problemAt(`${path}.name`)}
-                    />
-                  )}
-                  {details === 'name_email' ? (
-                    <AttendeeInput
-                      name={`${path}.email`}
-                      label="Attendee's email (their ticket is sent there too)"
-                      type="email"
-                      autocomplete="off"
-                      required={false}
-                      typed={typed(`${path}.email`)[0] ?? ''}
-                      problem={problemAt(`${path}.email`)}
-                    />
-                  ) : null}
-                  {questions
-                    .filter((q) => askedOf(q, type))
-                    .map((q) => (
-                      <QuestionField question={q} name={`${path}.answers.${q.id}`} typed={typed(`${path}.answers.${q.id}`)} problem={problemAt(`${path}.answers.${q.id}`)} />
-                    ))}
-                </fieldset>
-              );
-            })
-          : null}
-        {orderQuestions.length > 0 ? (
-          <fieldset style="border:0;padding:0;margin:0 0 1rem">
-            <legend>About your order</legend>
-            {orderQuestions.map((q) => (
-              <QuestionField question={q} name={`answers.${q.id}`} typed={typed(`answers.${q.id}`)} problem={problemAt(`answers.${q.id}`)} />
-            ))}
-          </fieldset>
-        ) : null}
+        <AttendeeFields event={event} tickets={tickets} perTicket={perTicket} typed={typed} issues={issues} />
         <div class="actions">
           <button class="btn" type="submit">
             Continue

@@ -334,10 +334,12 @@ export const OrderPage: FC<OrderPageProps> = ({ order, event, publishableKey, ti
               </button>
             </form>
           ) : order.livemode ? (
-            <div class="banner info">
-              Paying {rupees(order.amount)} needs the secure checkout window, which this page cannot open. Go back to the organizer's site and buy from its ticket button, or ask
-              the organizer for the checkout link.
-            </div>
+            <>
+              <p>Paying {rupees(order.amount)} opens the secure payment window (Razorpay), which needs JavaScript.</p>
+              <a class="btn" href={`${base}/pay${q}`}>
+                Pay {rupees(order.amount)}
+              </a>
+            </>
           ) : (
             <div class="banner test">
               <p>
@@ -411,6 +413,16 @@ export interface HostedCheckoutProps {
   publishableKey: string;
   /** Open-amount events: the amount (paise) to start from, as `POST /payment` passed it. */
   amount?: number | undefined;
+  /** An order to open at its step instead of a new checkout (`/checkout/orders/:id/pay`). */
+  keep?: KeptOrderSeed | undefined;
+}
+
+/** What `/checkout/keep-order.js` hands the widget: the order it resumes, as the widget keeps one. */
+export interface KeptOrderSeed {
+  id: string;
+  clientSecret: string;
+  /** Milliseconds the hold has left now: the browser adds its own clock, so a skewed clock still counts down right. */
+  holdLeftMs: number;
 }
 
 // The page around the widget: a grey background and a centred column, as the other hosted pages.
@@ -425,7 +437,7 @@ const HOSTED_STYLE =
  *
  * @example return c.html(hostedCheckoutPage({ event, publishableKey }));
  */
-export function hostedCheckoutPage({ event, publishableKey, amount }: HostedCheckoutProps) {
+export function hostedCheckoutPage({ event, publishableKey, amount, keep }: HostedCheckoutProps) {
   const key = encodeURIComponent(publishableKey);
   const basic = `/checkout/${event._id}/basic?key=${key}${amount ? `&amount=${amount}` : ''}`;
   return html`<!doctype html>
@@ -438,6 +450,12 @@ export function hostedCheckoutPage({ event, publishableKey, amount }: HostedChec
     <link rel="icon" href="data:," />
     <title>Tickets · ${event.name}</title>
     <style>${raw(HOSTED_STYLE)}</style>
+    ${
+      // Before the widget, and not async: the order must be kept before the widget looks for it.
+      keep
+        ? html`<script src="/checkout/keep-order.js" data-event="${event._id}" data-order="${keep.id}" data-secret="${keep.clientSecret}" data-hold-left="${String(keep.holdLeftMs)}"></script>`
+        : ''
+    }
     <script src="/widget/v1/tts-checkout.js" async></script>
   </head>
   <body>

@@ -185,7 +185,7 @@ describe('checkout (happy, the no-script /basic flow)', () => {
     expect(stored.body.held).toBe(0);
   });
 
-  it('tells live-mode buyers that payment needs the checkout widget', async () => {
+  it('sends live-mode buyers to pay in the checkout widget page', async () => {
     const live = await t.services.accounts.rollKey(account, 'publishable', 'live');
     const owner = { account, livemode: true };
     const { ticket_types: _, ...body } = eventBody();
@@ -203,7 +203,8 @@ describe('checkout (happy, the no-script /basic flow)', () => {
     // Verifying would create a Razorpay order; the page only needs the state.
     await t.store.collection('orders').updateOne({ _id: order._id }, { $set: { status: 'awaiting_payment' } });
     const html = await (await get(`/checkout/orders/${order._id}?key=${live.raw}`, `tts_cs_${order._id}=${clientSecret}`)).text();
-    expect(html).toContain('secure checkout window');
+    expect(html).toContain('secure payment window');
+    expect(html).toContain(`href="/checkout/orders/${order._id}/pay?key=${encodeURIComponent(live.raw)}"`);
     expect(html).not.toContain('TEST MODE');
     expect(html).not.toContain('(test)');
   });

@@ -32,7 +32,10 @@ export function requireSameOrigin(options: SameOriginOptions = {}): MiddlewareHa
     if (SAFE_METHODS.has(c.req.method)) return next();
     const ours = new URL(c.var.deps.config.publicUrl).origin;
     const origin = c.req.header('Origin');
-    const sameOrigin = origin === undefined ? c.req.header('Sec-Fetch-Site') === 'same-origin' : origin === ours;
+    // A page served with `Referrer-Policy: no-referrer` (the waiting-list claim page, whose URL holds
+    // its token) makes the browser send `Origin: null` even to its own origin; the browser-set
+    // `Sec-Fetch-Site` then says where the form came from.
+    const sameOrigin = origin === undefined || origin === 'null' ? c.req.header('Sec-Fetch-Site') === 'same-origin' : origin === ours;
     if (sameOrigin) return next();
     if (options.onRefuse) return options.onRefuse(c);
     throw new AppError('FORBIDDEN', 'This form was sent from another site, so it was refused. Go back to the page and try again.');

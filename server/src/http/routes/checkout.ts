@@ -73,7 +73,8 @@ async function formBody(c: Context<AppEnv>): Promise<Record<string, string | Fil
     throw new AppError('VALIDATION_FAILED', 'That form could not be read. Please send it again.');
   }
 }
-const message = (c: Context<AppEnv>, status: ContentfulStatusCode, title: string, lines: string[]) => renderPage(c, jsx(MessagePage, { title, lines, tone: 'bad' }), status);
+/** A hosted page's refusal: a short page that says what went wrong, in the given status. */
+export const message = (c: Context<AppEnv>, status: ContentfulStatusCode, title: string, lines: string[]) => renderPage(c, jsx(MessagePage, { title, lines, tone: 'bad' }), status);
 
 /**
  * The publishable key from `?key=`, resolved to its account and mode, or the page
@@ -162,7 +163,7 @@ function ticketsOf(event: EventDoc, input: CreateOrderInput): string[] {
 }
 
 /** Order routes: the key's owner, and the client secret from this order's cookie. */
-async function orderAccess(c: Context<AppEnv>): Promise<{ access: OrderAccess; key: string; id: string } | Response> {
+export async function orderAccess(c: Context<AppEnv>): Promise<{ access: OrderAccess; key: string; id: string } | Response> {
   const id = c.req.param('orderId') ?? '';
   const resolved = await ownerFromKey(c);
   if (resolved instanceof Response) return resolved;

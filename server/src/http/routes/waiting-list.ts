@@ -103,8 +103,16 @@ const listEntries = createRoute({
 export function waitingListRoutes() {
   return createRouter()
     .openapi(createEntry, async (c) => {
-      const origin = c.get('auth').key.kind === 'publishable' ? foreignOrigin(c) : undefined;
-      const { entry, clientSecret } = await c.var.services.waitingList.join(c.get('owner'), c.req.valid('json'), { ip: c.get('clientKey'), origin });
+      const publishable = c.get('auth').key.kind === 'publishable';
+      const origin = publishable ? foreignOrigin(c) : undefined;
+      // Kept so a live offer's claim page can open the hosted checkout with the same key.
+      const publishableKey = publishable
+        ? c.req
+            .header('Authorization')
+            ?.replace(/^Bearer\s+/i, '')
+            .trim()
+        : undefined;
+      const { entry, clientSecret } = await c.var.services.waitingList.join(c.get('owner'), c.req.valid('json'), { ip: c.get('clientKey'), origin, publishableKey });
       return c.json(await entryBody(c, entry, clientSecret), 201);
     })
     .openapi(verifyEntry, async (c) => {

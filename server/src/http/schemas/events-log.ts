@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { WaitingListEntrySchema } from './waiting-list.js';
 import type { EventLogEntry, EventLogListParams } from '@trendy-tickets/sdk';
 import { DOMAIN_EVENT_TYPES } from '../../domain/domain-events.js';
 import { CheckinSchema } from './checkins.js';
@@ -35,6 +36,9 @@ export const EventLogEntrySchema = z
     entryOf('event.created', EventSchema),
     entryOf('event.updated', EventSchema),
     entryOf('event.cancelled', EventSchema),
+    entryOf('waiting_list_entry.offered', WaitingListEntrySchema),
+    entryOf('waiting_list_entry.claimed', WaitingListEntrySchema),
+    entryOf('waiting_list_entry.lapsed', WaitingListEntrySchema),
   ])
   .openapi('EventLogEntry');
 
