@@ -6,12 +6,12 @@ import { deriveClientSecret, hashClientSecret } from './client-secret.js';
 import type { Clock } from '../kernel/clock.js';
 import { AppError, notFound, type FieldIssue } from '../kernel/errors.js';
 import { assertCanSellFrom, publicAvailable, salesOpen, type EventDoc, type Owner } from './events.js';
-import { newId, randomBase62 } from '../kernel/ids.js';
+import { newId } from '../kernel/ids.js';
 import type { Inventory, SeatLine } from './inventory.js';
 import { newOrderDocument } from './order-document.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { RefundFailureCode, RefundSource } from './refunds.js';
-import { CODE_TTL_MS, hashCode, MAX_CODE_ATTEMPTS, MAX_SENDS_PER_EMAIL_PER_HOUR, MAX_SENDS_PER_IP_PER_HOUR, newCode, sameDigest } from './verification.js';
+import { countCodeSend, freshCode, hashCode, MAX_CODE_ATTEMPTS, sameDigest } from './verification.js';
 import type { Outbox } from './ports.js';
 import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
 import { createDomainEvents, domainEventId, type DomainEvents } from './domain-events.js';
@@ -419,32 +419,12 @@ export function createOrderService(deps: OrderServiceDeps) {
     return orderBreakdown(taxable, event.convenience_fee ?? null, profile, event.venue_state);
   }
 
-  /** Counts a code send against the hourly limits (docs/domain-rules.md#email-verification), or throws RATE_LIMITED. */
-  async function countCodeSend(email: string, ip: string): Promise<void> {
-    const hour = { windowSeconds: 3600 };
-    await limiter.assertAllowed(`otp:email:${email}`, { ...hour, limit: MAX_SENDS_PER_EMAIL_PER_HOUR }, 'Too many codes were sent to this email address; try again later.');
-    await limiter.assertAllowed(`otp:ip:${ip}`, { ...hour, limit: MAX_SENDS_PER_IP_PER_HOUR }, 'Too many codes were requested from this network; try again later.');
-  }
-
   /** Replaces the order's code with a fresh one (old codes stop working) and queues the mail. */
   async function sendCode(order: OrderDoc): Promise<OrderDoc> {
     const email = order.buyer.email;
-    const code = newCode();
-    const codeId = randomBase62(12);
     const now = clock.now();
-    const updated = await orders.findOneAndUpdate(
-      { _id: order._id, status: 'awaiting_verification' },
-      {
-        $set: {
-          'verification.code_id': codeId,
-          'verification.code_hash': hashCode(secret, order._id, codeId, code),
-          'verification.code_expires_at': new Date(now.getTime() + CODE_TTL_MS),
-          'verification.attempts': 0,
-          'verification.sent_to': email,
-          updated_at: now,
-        },
-      },
-    );
+    const { code, codeId, fields } = freshCode(secret, order._id, now);
+    const updated = await orders.findOneAndUpdate({ _id: order._id, status: 'awaiting_verification' }, { $set: { ...fields, 'verification.sent_to': email, updated_at: now } });
     if (!updated) throw new AppError('ORDER_NOT_PAYABLE', 'This order no longer needs an email code.');
     // The code travels in the outbox payload only until it is mailed; dedupe per code, never per order.
     await outbox.enqueue({
@@ -549,7 +529,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       // An account that cannot take payments in this mode refuses before anything is held or mailed.
       if (amount > 0) await gateways.gatewayFor(owner.account, owner.livemode);
       // Count the code send before taking seats, so a refused buyer holds nothing.
-      if (required) await countCodeSend(buyer.email, context.ip);
+      if (required) await countCodeSend(limiter, buyer.email, context.ip);
 
       // Sold out as of the read we already have: refuse without trying (most of a rush's requests).
       if (items.some((i) => publicAvailable(event, i.ticket_type) < i.quantity) || event.inventory.available < quantity) {
@@ -708,7 +688,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       const order = await expireIfLapsed(await get(access, id));
       if (order.status === 'expired') throw new AppError('HOLD_EXPIRED', 'The seats were held for this order too long and have been released; start again.');
       if (order.status !== 'awaiting_verification') throw new AppError('ORDER_NOT_PAYABLE', 'This order no longer needs an email code.');
-      await countCodeSend(order.buyer.email, context.ip);
+      await countCodeSend(limiter, order.buyer.email, context.ip);
       return sendCode(order);
     },
 

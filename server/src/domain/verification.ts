@@ -1,4 +1,6 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { randomBase62 } from '../kernel/ids.js';
+import type { RateLimiter } from './rate-limit.js';
 
 /**
  * One-time email codes (docs/domain-rules.md#email-verification): six digits, stored only as an HMAC keyed by
@@ -24,4 +26,37 @@ export function sameDigest(a: string, b: string): boolean {
   const left = Buffer.from(a, 'hex');
   const right = Buffer.from(b, 'hex');
   return left.length === right.length && left.length > 0 && timingSafeEqual(left, right);
+}
+
+/**
+ * Counts one code send against the hourly limits, per address and per network, or throws
+ * RATE_LIMITED: every flow that mails a code (orders, the waiting list) shares these counters.
+ */
+export async function countCodeSend(limiter: RateLimiter, email: string, ip: string): Promise<void> {
+  const hour = { windowSeconds: 3600 };
+  await limiter.assertAllowed(`otp:email:${email}`, { ...hour, limit: MAX_SENDS_PER_EMAIL_PER_HOUR }, 'Too many codes were sent to this email address; try again later.');
+  await limiter.assertAllowed(`otp:ip:${ip}`, { ...hour, limit: MAX_SENDS_PER_IP_PER_HOUR }, 'Too many codes were requested from this network; try again later.');
+}
+
+/**
+ * A fresh code for the document `id`, and the `verification.*` fields that store it in place
+ * of the last one (which stops working): only its HMAC is stored, with a fresh attempt count.
+ *
+ * @example
+ * const { code, codeId, fields } = freshCode(secret, order._id, clock.now());
+ * await orders.findOneAndUpdate({ _id: order._id, status: 'awaiting_verification' }, { $set: { ...fields, updated_at: now } });
+ */
+export function freshCode(secret: string, id: string, now: Date): { code: string; codeId: string; fields: Record<string, unknown> } {
+  const code = newCode();
+  const codeId = randomBase62(12);
+  return {
+    code,
+    codeId,
+    fields: {
+      'verification.code_id': codeId,
+      'verification.code_hash': hashCode(secret, id, codeId, code),
+      'verification.code_expires_at': new Date(now.getTime() + CODE_TTL_MS),
+      'verification.attempts': 0,
+    },
+  };
 }

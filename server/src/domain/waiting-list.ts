@@ -1,7 +1,7 @@
 import type { WaitingListEntryStatus } from '@trendy-tickets/sdk';
 import type { Clock } from '../kernel/clock.js';
 import { AppError, notFound } from '../kernel/errors.js';
-import { newId, randomBase62 } from '../kernel/ids.js';
+import { newId } from '../kernel/ids.js';
 import type { Page, PageParams } from '../store/paginate.js';
 import { DuplicateKeyError, op, type Collection, type Filter, type IndexSpec, type Store } from '../store/port.js';
 import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
@@ -10,7 +10,7 @@ import { assertCanSellFrom, salesOpen, typeAvailable, waitingListOf, type EventD
 import type { Inventory } from './inventory.js';
 import type { Outbox } from './ports.js';
 import type { RateLimiter } from './rate-limit.js';
-import { CODE_TTL_MS, hashCode, MAX_CODE_ATTEMPTS, MAX_SENDS_PER_EMAIL_PER_HOUR, MAX_SENDS_PER_IP_PER_HOUR, newCode, sameDigest } from './verification.js';
+import { countCodeSend, freshCode, hashCode, MAX_CODE_ATTEMPTS, sameDigest } from './verification.js';
 
 /**
  * The waiting list of sold-out ticket types (docs/waiting-list.md, the seat rules in
@@ -133,30 +133,11 @@ export function createWaitingListService(deps: WaitingListDeps) {
     return entry;
   }
 
-  /** Counts a code send against the same hourly limits as orders' codes (docs/domain-rules.md#email-verification). */
-  async function countCodeSend(email: string, ip: string): Promise<void> {
-    const hour = { windowSeconds: 3600 };
-    await limiter.assertAllowed(`otp:email:${email}`, { ...hour, limit: MAX_SENDS_PER_EMAIL_PER_HOUR }, 'Too many codes were sent to this email address; try again later.');
-    await limiter.assertAllowed(`otp:ip:${ip}`, { ...hour, limit: MAX_SENDS_PER_IP_PER_HOUR }, 'Too many codes were requested from this network; try again later.');
-  }
-
   /** Replaces the entry's code with a fresh one and queues the mail. */
   async function sendCode(entry: WaitingListEntryDoc): Promise<WaitingListEntryDoc> {
-    const code = newCode();
-    const codeId = randomBase62(12);
     const now = clock.now();
-    const updated = await entries.findOneAndUpdate(
-      { _id: entry._id, status: 'awaiting_verification' },
-      {
-        $set: {
-          'verification.code_id': codeId,
-          'verification.code_hash': hashCode(secret, entry._id, codeId, code),
-          'verification.code_expires_at': new Date(now.getTime() + CODE_TTL_MS),
-          'verification.attempts': 0,
-          updated_at: now,
-        },
-      },
-    );
+    const { code, codeId, fields } = freshCode(secret, entry._id, now);
+    const updated = await entries.findOneAndUpdate({ _id: entry._id, status: 'awaiting_verification' }, { $set: { ...fields, updated_at: now } });
     if (!updated) throw new AppError('CONFLICT', 'This waiting list entry no longer needs an email code.');
     await outbox.enqueue({
       kind: 'waiting_list_code',
@@ -206,7 +187,7 @@ export function createWaitingListService(deps: WaitingListDeps) {
       const key = liveKey(event._id, type.id, email);
       const existing = await entries.findOne({ live_key: key });
       if (existing && existing.status !== 'awaiting_verification') throw new AppError('ALREADY_WAITING', 'This email address is already on the waiting list for these tickets.');
-      await countCodeSend(email, context.ip);
+      await countCodeSend(limiter, email, context.ip);
       // An unconfirmed earlier try gives way to this one: the buyer may have lost its page.
       if (existing) await entries.updateOne({ _id: existing._id, status: 'awaiting_verification' }, { $set: { status: 'removed', updated_at: now }, $unset: { live_key: '' } });
       const id = newId('wle');
@@ -285,7 +266,7 @@ export function createWaitingListService(deps: WaitingListDeps) {
     async resendCode(access: EntryAccess, id: string, context: { ip: string }): Promise<WaitingListEntryDoc> {
       const entry = await get(access, id);
       if (entry.status !== 'awaiting_verification') throw new AppError('CONFLICT', 'This waiting list entry no longer needs an email code.');
-      await countCodeSend(entry.email, context.ip);
+      await countCodeSend(limiter, entry.email, context.ip);
       return sendCode(entry);
     },
 
