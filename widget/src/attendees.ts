@@ -42,8 +42,14 @@ interface Seat {
   key: string;
 }
 
-/** The tickets in the order `items` lists them, each type's together, as `attendees` must follow. */
+/**
+ * The tickets in the order `items` lists them, each type's together, as `attendees` must follow.
+ * An open-amount order is one ticket of the event's first type whatever `qty` says: the
+ * server makes it so (docs/attendee-details.md).
+ */
 function seats(event: PublicEvent, qty: Readonly<Record<string, number>>): Seat[] {
+  const first = event.ticket_types[0]?.id;
+  if (event.open_amount) return first ? [{ type: first, key: `a-${first}-0` }] : [];
   return Object.entries(qty).flatMap(([type, n]) => (event.ticket_types.some((t) => t.id === type) ? Array.from({ length: n }, (_, k) => ({ type, key: `a-${type}-${k}` })) : []));
 }
 
@@ -176,7 +182,7 @@ export function createAttendees(lit: Lit, host: AttendeesHost): Attendees {
       }
       return out;
     };
-    sent = body.items ? seats(event, Object.fromEntries(body.items.map((x) => [x.ticket_type, x.quantity]))) : [];
+    sent = seats(event, Object.fromEntries((body.items ?? []).map((x) => [x.ticket_type, x.quantity])));
     const attendees = sent.map((s): AttendeeParams => {
       const name = String(values[`${s.key}-name`] ?? '').trim();
       const email = String(values[`${s.key}-email`] ?? '').trim();

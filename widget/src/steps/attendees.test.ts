@@ -148,6 +148,32 @@ describe('attendee names and questions on the details step', () => {
     expect(order.body.answers).toEqual({ [q.company.id]: 'Acme', [q.terms.id]: true });
   });
 
+  it('asks the name of the one ticket of an open-amount order and sends it as its attendee', async () => {
+    const t = await buildTestApp();
+    const org = await organizerWithEvent(t, { attendee_details: 'name', require_email_verification: false, open_amount: { min: 10_000, max: 10_000_000 } });
+    const route = routeFetch(t);
+    const events = recordEvents();
+    let sent: Record<string, unknown> = {};
+    route.tamper = (path, body) => {
+      if (path === '/v1/orders') sent = body;
+      return body;
+    };
+    const el = await mount({ event: org.event.id, key: org.pk, 'api-base': API, mode: 'page' });
+    await until(() => expect($<HTMLInputElement>(el, '#amount')).toBeTruthy());
+    type($<HTMLInputElement>(el, '#amount'), '250');
+    submit(el);
+    const seat = `a-${org.general}-0`;
+    await until(() => expect(input(el, `${seat}-name`)).toBeTruthy());
+    type(input(el, `${seat}-name`), 'Ravi Kumar');
+    await enterDetails(el, { name: 'Asha Rao', email: 'asha@example.com', phone: '' });
+    await until(() => expect(text(el)).toMatch(/Pay ₹/));
+    expect(sent).toMatchObject({ amount: 25_000, attendees: [{ ticket_type: org.general, name: 'Ravi Kumar' }] });
+    const id = events.find((e) => e.type === 'tts-order-created')?.detail.order.id as string;
+    const order = await t.call('GET', `/v1/orders/${id}`, { key: org.sk });
+    // Without the attendee the server refuses an open-amount order of an event that asks names.
+    expect(order.body).toMatchObject({ status: 'awaiting_payment', amount: 25_000 });
+  });
+
   it('puts an answer the server refuses back on its field with the server’s words', async () => {
     const { el, org, q, route } = await atDetails(1);
     const seat = `a-${org.general}-0`;
