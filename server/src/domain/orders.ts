@@ -11,7 +11,7 @@ import type { Inventory, SeatLine } from './inventory.js';
 import { newOrderDocument } from './order-document.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { RefundFailureCode, RefundSource } from './refunds.js';
-import { countCodeSend, freshCode, hashCode, MAX_CODE_ATTEMPTS, sameDigest } from './verification.js';
+import { countCodeSend, freshCode, sameDigest, spendCodeAttempt } from './verification.js';
 import type { Outbox } from './ports.js';
 import { type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
 import { createDomainEvents, domainEventId, type DomainEvents } from './domain-events.js';
@@ -655,28 +655,11 @@ export function createOrderService(deps: OrderServiceDeps) {
       }
       if (order.status === 'expired') throw new AppError('HOLD_EXPIRED', 'The seats were held for this order too long and have been released; start again.');
       if (order.status !== 'awaiting_verification') throw new AppError('ORDER_NOT_PAYABLE', `The order is ${order.status}.`);
-      const v = order.verification;
-      if (!v.code_hash || !v.code_id || !v.code_expires_at || clock.now() >= v.code_expires_at) {
-        throw new AppError('OTP_EXPIRED', 'The code has expired; ask for a new one.');
-      }
-      const claimed = await orders.findOneAndUpdate(
-        { _id: id, status: 'awaiting_verification', 'verification.code_id': v.code_id, 'verification.attempts': op.lt(MAX_CODE_ATTEMPTS) },
-        { $inc: { 'verification.attempts': 1 } },
-      );
-      // `reason: 'locked'` tells the checkout that no code, not even the right one, will pass
-      // until a new one is sent, so it can stop sending and offer a new code at once.
-      if (!claimed) throw new AppError('OTP_INVALID', 'Too many wrong codes; ask for a new one.', { attempts_left: 0, reason: 'locked' });
-      if (!sameDigest(hashCode(secret, id, v.code_id, code), v.code_hash)) {
-        const left = MAX_CODE_ATTEMPTS - claimed.verification.attempts;
-        throw new AppError('OTP_INVALID', left > 0 ? 'That code is not right.' : 'Too many wrong codes; ask for a new one.', {
-          attempts_left: left,
-          reason: left > 0 ? 'wrong_code' : 'locked',
-        });
-      }
+      const codeId = await spendCodeAttempt(orders, order, { secret, code, now: clock.now() });
       const now = clock.now();
       order =
         (await orders.findOneAndUpdate(
-          { _id: id, status: 'awaiting_verification', 'verification.code_id': v.code_id },
+          { _id: id, status: 'awaiting_verification', 'verification.code_id': codeId },
           { $set: { status: 'awaiting_payment', 'verification.verified_at': now, 'verification.code_hash': null, updated_at: now } },
         )) ?? (await get(access, id));
       if (order.status !== 'awaiting_payment') throw new AppError('ORDER_NOT_PAYABLE', `The order is ${order.status}.`);

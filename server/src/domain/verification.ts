@@ -1,5 +1,7 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { AppError } from '../kernel/errors.js';
 import { randomBase62 } from '../kernel/ids.js';
+import { op, type Collection } from '../store/port.js';
 import type { RateLimiter } from './rate-limit.js';
 
 /**
@@ -59,4 +61,42 @@ export function freshCode(secret: string, id: string, now: Date): { code: string
       'verification.attempts': 0,
     },
   };
+}
+
+/** The code fields a document awaiting verification keeps under `verification`. */
+export interface CodeFields {
+  code_id: string | null;
+  code_hash: string | null;
+  code_expires_at: Date | null;
+  attempts: number;
+}
+
+/**
+ * Checks `code` against the document's current code, spending one attempt by one conditional
+ * `$inc` (so racing guesses never get more than MAX_CODE_ATTEMPTS between them). Returns the
+ * code's id, which the caller's move out of `awaiting_verification` must match.
+ * @throws AppError OTP_EXPIRED (no live code), OTP_INVALID (wrong, or locked: `details.reason`)
+ */
+export async function spendCodeAttempt<T extends { _id: string; status: string; verification: CodeFields }>(
+  docs: Collection<T>,
+  doc: T,
+  { secret, code, now }: { secret: string; code: string; now: Date },
+): Promise<string> {
+  const v = doc.verification;
+  if (!v.code_hash || !v.code_id || !v.code_expires_at || now >= v.code_expires_at) throw new AppError('OTP_EXPIRED', 'The code has expired; ask for a new one.');
+  const claimed = await docs.findOneAndUpdate(
+    { _id: doc._id, status: 'awaiting_verification', 'verification.code_id': v.code_id, 'verification.attempts': op.lt(MAX_CODE_ATTEMPTS) },
+    { $inc: { 'verification.attempts': 1 } },
+  );
+  // `reason: 'locked'` tells a checkout that no code, not even the right one, will pass until a
+  // new one is sent, so it can stop sending and offer a new code at once.
+  if (!claimed) throw new AppError('OTP_INVALID', 'Too many wrong codes; ask for a new one.', { attempts_left: 0, reason: 'locked' });
+  if (!sameDigest(hashCode(secret, doc._id, v.code_id, code), v.code_hash)) {
+    const left = MAX_CODE_ATTEMPTS - claimed.verification.attempts;
+    throw new AppError('OTP_INVALID', left > 0 ? 'That code is not right.' : 'Too many wrong codes; ask for a new one.', {
+      attempts_left: left,
+      reason: left > 0 ? 'wrong_code' : 'locked',
+    });
+  }
+  return v.code_id;
 }

@@ -10,7 +10,7 @@ import { assertCanSellFrom, salesOpen, typeAvailable, waitingListOf, type EventD
 import type { Inventory } from './inventory.js';
 import type { Outbox } from './ports.js';
 import type { RateLimiter } from './rate-limit.js';
-import { countCodeSend, freshCode, hashCode, MAX_CODE_ATTEMPTS, sameDigest } from './verification.js';
+import { countCodeSend, freshCode, sameDigest, spendCodeAttempt } from './verification.js';
 
 /**
  * The waiting list of sold-out ticket types (docs/waiting-list.md, the seat rules in
@@ -233,26 +233,13 @@ export function createWaitingListService(deps: WaitingListDeps) {
         if (entry.verification.verified_at) return entry; // a repeated verify: already in line
         throw new AppError('CONFLICT', `The entry is ${entry.status}.`);
       }
-      const v = entry.verification;
-      if (!v.code_hash || !v.code_id || !v.code_expires_at || clock.now() >= v.code_expires_at) throw new AppError('OTP_EXPIRED', 'The code has expired; ask for a new one.');
-      const claimed = await entries.findOneAndUpdate(
-        { _id: id, status: 'awaiting_verification', 'verification.code_id': v.code_id, 'verification.attempts': op.lt(MAX_CODE_ATTEMPTS) },
-        { $inc: { 'verification.attempts': 1 } },
-      );
-      if (!claimed) throw new AppError('OTP_INVALID', 'Too many wrong codes; ask for a new one.', { attempts_left: 0, reason: 'locked' });
-      if (!sameDigest(hashCode(secret, id, v.code_id, code), v.code_hash)) {
-        const left = MAX_CODE_ATTEMPTS - claimed.verification.attempts;
-        throw new AppError('OTP_INVALID', left > 0 ? 'That code is not right.' : 'Too many wrong codes; ask for a new one.', {
-          attempts_left: left,
-          reason: left > 0 ? 'wrong_code' : 'locked',
-        });
-      }
+      const codeId = await spendCodeAttempt(entries, entry, { secret, code, now: clock.now() });
       // The place in line: one `$inc` on the event, so two confirmations never share a place.
       const counted = await events.findOneAndUpdate({ _id: entry.event }, { $inc: { 'inventory.waitlist_seq': 1 } });
       if (!counted) throw notFound('event', entry.event);
       const now = clock.now();
       const moved = await entries.findOneAndUpdate(
-        { _id: id, status: 'awaiting_verification', 'verification.code_id': v.code_id },
+        { _id: id, status: 'awaiting_verification', 'verification.code_id': codeId },
         { $set: { status: 'waiting', seq: counted.inventory.waitlist_seq ?? 1, 'verification.verified_at': now, 'verification.code_hash': null, updated_at: now } },
       );
       if (!moved) return get(access, id);
