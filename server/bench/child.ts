@@ -134,7 +134,9 @@ export async function startChild(options: StartOptions): Promise<ChildServer> {
   const { name, timeoutMs } = options;
   const port = await freePort();
   const base = `http://${HOST}:${port}`;
-  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), ...NODE_ARGS, ...options.args], {
+  // BENCH_CPU_PROF=<dir>: every child writes a V8 CPU profile there when it exits (open it in Chrome's DevTools).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, ...(options.nodeOptions ?? []), ...NODE_ARGS, ...options.args], {
     cwd: ROOT,
     env: { ...process.env, ...options.env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
