@@ -2,14 +2,27 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import type { Context } from 'hono';
 
-/** One static file of the console, held in memory with its compressed forms. */
-interface Asset {
-  body: Buffer;
+const brotliAsync = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+
+/** Both compressed forms of an asset. */
+interface Compressed {
   gzip: Buffer;
   brotli: Buffer;
+}
+
+/**
+ * One static file of the console, held in memory. Its compressed forms are made on the first
+ * request for it, on libuv's thread pool: at the highest settings they take over a second for
+ * the decoder, which on the event loop would hold every request (the door's scans too) that long.
+ */
+interface Asset {
+  body: Buffer;
+  compressed: Promise<Compressed> | null;
   type: string;
   /** The first 16 hex digits of its SHA-256: part of its URL, so a URL names one content forever. */
   hash: string;
@@ -42,25 +55,31 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 let loaded: Map<string, Asset> | undefined;
 
-/** Reads and compresses every asset once, on first use; they are small and never change while the server runs. */
+/** Reads and hashes every asset once, on first use (a few milliseconds); they never change while the server runs. */
 function assets(): Map<string, Asset> {
   if (loaded) return loaded;
   loaded = new Map(
     Object.entries(SOURCES).map(([name, source]) => {
       const body = readFileSync(source.path());
-      return [
-        name,
-        {
-          body,
-          type: source.type,
-          hash: createHash('sha256').update(body).digest('hex').slice(0, 16),
-          gzip: gzipSync(body, { level: 9 }),
-          brotli: brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }),
-        },
-      ];
+      return [name, { body, type: source.type, hash: createHash('sha256').update(body).digest('hex').slice(0, 16), compressed: null }];
     }),
   );
   return loaded;
+}
+
+/** An asset's compressed forms, made once off the event loop (a failure is not kept: the next request tries again). */
+function compressed(asset: Asset): Promise<Compressed> {
+  if (asset.compressed === null) {
+    const made = Promise.all([
+      gzipAsync(asset.body, { level: 9 }),
+      brotliAsync(asset.body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: asset.body.length } }),
+    ]).then(([gz, br]) => ({ gzip: gz, brotli: br }));
+    asset.compressed = made;
+    made.catch(() => {
+      if (asset.compressed === made) asset.compressed = null;
+    });
+  }
+  return asset.compressed;
 }
 
 /**
@@ -79,10 +98,16 @@ export function assetUrl(name: string): string {
  * Names and sizes (raw, gzip, brotli) of every asset, for the documentation's figures and tests.
  *
  * @example
- * assetSizes()['scanner.js'].brotli; // 4870
+ * (await assetSizes())['scanner.js'].brotli; // 4870
  */
-export function assetSizes(): Record<string, { raw: number; gzip: number; brotli: number }> {
-  return Object.fromEntries([...assets()].map(([name, a]) => [name, { raw: a.body.length, gzip: a.gzip.length, brotli: a.brotli.length }]));
+export async function assetSizes(): Promise<Record<string, { raw: number; gzip: number; brotli: number }>> {
+  const sizes = await Promise.all(
+    [...assets()].map(async ([name, a]) => {
+      const { gzip: gz, brotli: br } = await compressed(a);
+      return [name, { raw: a.body.length, gzip: gz.length, brotli: br.length }] as const;
+    }),
+  );
+  return Object.fromEntries(sizes);
 }
 
 /**
@@ -106,12 +131,12 @@ export function assetText(name: string): string {
  * @example
  * router.get('/console/assets/:hash/:name', serveAsset);
  */
-export function serveAsset(c: Context): Response {
+export async function serveAsset(c: Context): Promise<Response> {
   const asset = assets().get(c.req.param('name') ?? '');
   if (!asset) return c.text('Not found', 404, { 'Cache-Control': 'no-store' });
   const accepts = (c.req.header('Accept-Encoding') ?? '').toLowerCase();
   const encoding = /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : null;
-  const body = encoding === 'br' ? asset.brotli : encoding === 'gzip' ? asset.gzip : asset.body;
+  const body = encoding === null ? asset.body : (await compressed(asset))[encoding === 'br' ? 'brotli' : 'gzip'];
   const headers: Record<string, string> = {
     'Content-Type': asset.type,
     'Cache-Control': c.req.param('hash') === asset.hash ? IMMUTABLE : 'no-cache',

@@ -145,9 +145,9 @@ describe('headers and scripts', () => {
     expect((await t.app.request('/console/assets/0000000000000000/../../package.json')).status).toBe(404);
     expect((await t.app.request('/console/assets/0000000000000000/secret')).status).toBe(404);
     // The scanner and styles stay small; the decoder is big, which is why it loads only on demand.
-    expect(assetSizes()['scanner.js']!.brotli).toBeLessThan(8_000);
-    expect(assetSizes()['console.css']!.brotli).toBeLessThan(6_000);
-    expect(assetSizes()['copy.js']!.brotli).toBeLessThan(1_500);
+    expect((await assetSizes())['scanner.js']!.brotli).toBeLessThan(8_000);
+    expect((await assetSizes())['console.css']!.brotli).toBeLessThan(6_000);
+    expect((await assetSizes())['copy.js']!.brotli).toBeLessThan(1_500);
   });
 
   it('answers unknown console paths with a page, not the API’s JSON', async () => {

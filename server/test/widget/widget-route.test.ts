@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -141,6 +141,30 @@ describe('GET /widget/v1/* (errors)', () => {
     const t = await buildTestApp();
     for (const path of ['/widget/v1/index.js', '/widget/v1/..%2F..%2Fpackage.json', '/widget/v1/tts-checkout.d.ts', '/widget/v2/tts-checkout.js']) {
       expect((await t.app.request(path)).status, path).toBe(404);
+    }
+  });
+
+  it('compresses a script off the event loop, so other requests are served meanwhile', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tts-big-widget-'));
+    try {
+      // A big script: at brotli's highest quality it takes a good part of a second to compress.
+      const lines = Array.from({ length: 6_000 }, (_, i) => `const v${i} = ${JSON.stringify(createHash('sha256').update(String(i)).digest('hex'))};`);
+      await writeFile(join(dir, 'tts-checkout.js'), lines.join('\n'));
+      const app = new Hono().route('/', widgetRoutes({ dir, logger: createMemoryLogger() }));
+      let turns = 0;
+      let answered = false;
+      const turn = () => {
+        turns += 1;
+        if (!answered) setImmediate(turn);
+      };
+      setImmediate(turn);
+      const res = await app.request('/widget/v1/tts-checkout.js', { headers: { 'Accept-Encoding': 'br' } });
+      answered = true;
+      expect(res.headers.get('Content-Encoding')).toBe('br');
+      // Reading the file takes a few turns; compressing on the event loop would add none.
+      expect(turns).toBeGreaterThan(50);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
