@@ -71,6 +71,8 @@ export interface SizeResult {
   label: string;
   tickets: number;
   seedMs: number | null;
+  /** The seeder's recount of the account's figures from every ticket (the hourly repair job's work). */
+  recountMs: number | null;
   startMs: number | null;
   missed: string | null;
   /** Peak RSS when `/readyz` first answered: what the start itself costs, before any load. */
@@ -87,6 +89,7 @@ const fresh = (label: string, tickets: number): SizeResult => ({
   label,
   tickets,
   seedMs: null,
+  recountMs: null,
   startMs: null,
   missed: null,
   rssAfterStartBytes: null,
@@ -98,8 +101,11 @@ const fresh = (label: string, tickets: number): SizeResult => ({
   errors: [],
 });
 
-/** Runs seed.ts as a child, bounded by `timeoutMs`; rejects with a StartError('timeout') when slower. */
-async function seed(dataDir: string, manifest: string, from: number, to: number, secret: string, timeoutMs: number): Promise<number> {
+/**
+ * Runs seed.ts as a child, bounded by `timeoutMs`; rejects with a StartError('timeout') when
+ * slower. Resolves with how long it took and how long its recount of the account took.
+ */
+async function seed(dataDir: string, manifest: string, from: number, to: number, secret: string, timeoutMs: number): Promise<{ ms: number; recountMs: number | null }> {
   const started = performance.now();
   const child = await startChild({
     name: `seed ${fmt(from)} → ${fmt(to)}`,
@@ -110,7 +116,8 @@ async function seed(dataDir: string, manifest: string, from: number, to: number,
     nodeOptions: ['--max-old-space-size=8192'],
   });
   await child.stop();
-  return performance.now() - started;
+  const recount = /recounted \d+ tickets in (\d+) ms/.exec(child.output())?.[1];
+  return { ms: performance.now() - started, recountMs: recount === undefined ? null : Number(recount) };
 }
 
 /** Signs in to the console as the seeded organizer; returns the Cookie header to send. */
@@ -290,7 +297,9 @@ export async function benchScale(sizes: Array<{ label: string; tickets: number }
       const seedLimit = Math.min(left(), Math.max(LIMITS.seedMinMs, (tickets - seeded) * LIMITS.seedMsPerTicket));
       say(`scale ${label}: seeding ${fmt(tickets - seeded)} tickets through the store (at most ${fmt(seedLimit / 1000)} s)`);
       try {
-        r.seedMs = await seed(dataDir, manifestFile, seeded, tickets, secret, seedLimit);
+        const seeding = await seed(dataDir, manifestFile, seeded, tickets, secret, seedLimit);
+        r.seedMs = seeding.ms;
+        r.recountMs = seeding.recountMs;
         seeded = tickets;
       } catch (err) {
         if (!(err instanceof StartError && err.reason === 'timeout')) throw err;
@@ -342,6 +351,7 @@ export function reportScale(results: SizeResult[]): void {
   for (const r of results) {
     const title = `scale ${r.label} (${fmt(r.tickets)} tickets, 1,000 events)`;
     info(title, r.seedMs === null ? '' : `seeded in ${fmt(r.seedMs / 1000, 1)} s`);
+    if (r.recountMs !== null) info("  figures recount (the hourly repair's pass)", `${fmt(r.recountMs / 1000, 1)} s over ${fmt(r.tickets)} tickets`);
     if (r.startMs !== null) judge('  start (spawn → /readyz 200)', ms(r.startMs), `≤ ${fmt(T.startMs)} ms`, r.startMs / T.startMs, r.startMs <= T.startMs, ' × target');
     if (r.missed !== null) {
       judge(
