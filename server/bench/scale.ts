@@ -11,7 +11,8 @@
  *   event stats, the console dashboard (signed in), and the big event's attendee page, first
  *   and deep (a cursor 90 % of the way in);
  * - CSV: rows/s of the big event's whole attendee CSV;
- * - scan p99 again while a dashboard runs without pause, while a CSV export does, and while both do.
+ * - scan p99 again while a dashboard runs without pause, while a CSV export does, and while both
+ *   do with the big event's stats as well.
  *
  * Every phase is bounded: seeding and starting have their own time limits, and the whole
  * series has a budget (`BENCH_SCALE_BUDGET_S`, default 360 s); a size that cannot be seeded or
@@ -257,12 +258,13 @@ async function measure(server: ChildServer, manifest: SeedManifest, r: SizeResul
   record('scan', await scans(base, manifest.secretKey, manifest.events[1] as string, issued.codes), SCALE_TARGETS.scanP99Ms);
   // Each load alone first, then both: what each costs the door, and whether they add up.
   const dashboard = () => loop(`${base}/console`, cookie, stop.signal);
+  const stats = () => loop(`${base}/v1/events/${big}/stats`, secret, stop.signal);
   const exporting = () => loop(`${base}/v1/events/${big}/attendees.csv`, secret, stop.signal);
   let stop = new AbortController();
   for (const [name, loads] of [
     ['scan during dashboard', [dashboard]],
     ['scan during export', [exporting]],
-    ['scan during dashboard + export', [dashboard, exporting]],
+    ['scan during dashboard + stats + export', [dashboard, stats, exporting]],
   ] as const) {
     stop = new AbortController();
     const background = Promise.all(loads.map((load) => load()));
