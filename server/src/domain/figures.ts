@@ -413,9 +413,9 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
    * Moves every counter once by what `tally` gathered, the account's totals with the rest: they
    * carry the bump after the claims (`seq`, `updated_at`), which is this server's mark for the
    * next claims ({@link markMoving}). Sent together they share one commit on the embedded store
-   * (where they land atomically); a recount cannot see them half landed on MongoDB either, since
-   * it leaves alone an account marked within its quiet time, and every claim follows such a
-   * mark (docs/decisions/0052-coalesced-figure-follow-ups.md).
+   * (where they land atomically); a recount that reads them half landed on MongoDB writes no
+   * fix, since it leaves alone an account marked within its quiet time, and every claim follows
+   * such a mark (docs/decisions/0052-coalesced-figure-follow-ups.md).
    */
   async function applyTally(owner: Owner, tally: Tally, zoneOf: ReadonlyMap<string, string>): Promise<void> {
     const targets = tally.nonZero();
