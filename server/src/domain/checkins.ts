@@ -191,7 +191,9 @@ export function createCheckinService({
     now: Date,
     list: CheckinListDoc | null,
     checkinId: string,
-  ): Promise<Omit<CheckinDoc, '_id' | 'account' | 'livemode' | 'at' | 'by' | 'nonce' | 'undone_at' | 'created_at'> & { ticketDoc: TicketDoc | null; claimed?: boolean }> {
+  ): Promise<
+    Omit<CheckinDoc, '_id' | 'account' | 'livemode' | 'at' | 'by' | 'nonce' | 'undone_at' | 'created_at'> & { ticketDoc: TicketDoc | null; claimed?: boolean; eventDoc?: EventDoc }
+  > {
     // Logged under the door's event when the scanner names one: that is whose log staff read.
     const reject = (reason: CheckinReason, ticket: TicketDoc | null, first: CheckinDoc['first_checkin'] = null) => ({
       event: input.event ?? ticket?.event ?? null,
@@ -215,7 +217,16 @@ export function createCheckinService({
 
     const admitted = await admit(owner, ticket, now, input.by);
     if (admitted) {
-      return { event: ticket.event, ticket: ticket._id, result: 'accepted', reason: null, first_checkin: null, ticketDoc: admitted.ticket, claimed: admitted.claimed };
+      return {
+        event: ticket.event,
+        ticket: ticket._id,
+        result: 'accepted',
+        reason: null,
+        first_checkin: null,
+        ticketDoc: admitted.ticket,
+        claimed: admitted.claimed,
+        eventDoc: event,
+      };
     }
     // Another scanner won the race (or the ticket was voided meanwhile): say which.
     const now2 = (await tickets.findOne({ _id: ticket._id })) ?? ticket;
@@ -282,13 +293,13 @@ export function createCheckinService({
 
   /**
    * The figures' follow-up of an admission, with the ticket's event as the door read it (no
-   * read of its own). An admission that claimed its transition only moves the counters.
+   * read of its own). An admission that claimed its transition only moves the counters, in
+   * the apply its account shares with the other follow-ups of this turn; called before the
+   * scan's other writes, so the counters can share their commit.
    */
-  async function settleScan(ticket: TicketDoc, claimed: boolean): Promise<void> {
-    const event = await eventOf(ticket.event);
-    const known = event ? [event] : [];
-    if (claimed) await figures.settleClaimed([{ ticket, from: 'valid' }], known);
-    else await figures.settle(ticket, event ?? undefined);
+  function settleScan(ticket: TicketDoc, claimed: boolean, event: EventDoc | undefined): Promise<void> {
+    if (claimed) return figures.settleClaimed([{ ticket, from: 'valid' }], event ? [event] : []);
+    return figures.settle(ticket, event);
   }
 
   async function loadTicket(id: string | null): Promise<TicketDoc | null> {
@@ -347,7 +358,7 @@ export function createCheckinService({
       const now = clock.now();
       const at = scanTime(input.at, now);
       const id = newId('chk');
-      const { ticketDoc, direction, claimed = false, ...decision } = await decide(owner, { ...input, event: input.event ?? list?.event }, at, list, id);
+      const { ticketDoc, direction, claimed = false, eventDoc, ...decision } = await decide(owner, { ...input, event: input.event ?? list?.event }, at, list, id);
       // A list scan leaves the ticket's own state, and so the event's figures, alone.
       const settles = list === null && decision.result === 'accepted';
       const checkin: CheckinDoc = {
@@ -366,9 +377,32 @@ export function createCheckinService({
       };
       // The figures' follow-up starts with the log entry rather than after it: the writes are
       // independent, and sent together they share commits (docs/decisions/0037-write-paths.md).
-      const settled = settles && ticketDoc ? settleScan(ticketDoc, claimed) : Promise.resolve();
+      const settled = settles && ticketDoc ? settleScan(ticketDoc, claimed, eventDoc) : Promise.resolve();
       // Awaited below on every path; this only keeps a failure from counting as unhandled meanwhile.
       settled.catch(() => undefined);
+      /** The scan's event and, for an admission, its audit entry: only for a scan whose log entry is (or will be) stored. */
+      const entries = (): Promise<unknown> => {
+        const logged = recordScan('checkin.created', checkin, ticketDoc);
+        if (!audit || checkin.result !== 'accepted' || !ticketDoc) return logged;
+        // A list scan leaves the ticket's status alone: its entry names the list and the move instead.
+        const effect: AuditChanges = list
+          ? { list: { before: null, after: list._id }, ...(direction ? { direction: { before: null, after: direction } } : {}) }
+          : { status: { before: 'valid', after: 'checked_in' } };
+        const audited = auditLog.record(audit, {
+          action: 'checkin.admitted',
+          target: { type: 'checkin', id: checkin._id },
+          changes: { ticket: { before: null, after: ticketDoc._id }, event: { before: null, after: ticketDoc.event }, ...effect },
+          domainEvent: domainEventId(checkin._id, 'checkin.created'),
+        });
+        return Promise.all([logged, audited]);
+      };
+      if (nonceKey === undefined) {
+        // Without a nonce the log entry's only key is its new id, so its insert cannot lose a
+        // race: the scan's event and audit entry go out with it and share its commit, one round
+        // fewer (docs/decisions/0052-coalesced-figure-follow-ups.md).
+        await Promise.all([checkins.insertOne(checkin), entries(), settled]);
+        return { checkin, ticket: ticketDoc };
+      }
       try {
         await checkins.insertOne(checkin);
       } catch (err) {
@@ -381,22 +415,9 @@ export function createCheckinService({
         await recordScan('checkin.created', first, firstTicket);
         return { checkin: first, ticket: firstTicket };
       }
-      // After the log entry, so the scan answers as soon as it is decided; the figures follow.
-      const logged = recordScan('checkin.created', checkin, ticketDoc);
-      let audited: Promise<unknown> = Promise.resolve();
-      if (audit && checkin.result === 'accepted' && ticketDoc) {
-        // A list scan leaves the ticket's status alone: its entry names the list and the move instead.
-        const effect: AuditChanges = list
-          ? { list: { before: null, after: list._id }, ...(direction ? { direction: { before: null, after: direction } } : {}) }
-          : { status: { before: 'valid', after: 'checked_in' } };
-        audited = auditLog.record(audit, {
-          action: 'checkin.admitted',
-          target: { type: 'checkin', id: checkin._id },
-          changes: { ticket: { before: null, after: ticketDoc._id }, event: { before: null, after: ticketDoc.event }, ...effect },
-          domainEvent: domainEventId(checkin._id, 'checkin.created'),
-        });
-      }
-      await Promise.all([logged, audited, settled]);
+      // With a nonce, only after the log entry is stored: a scan that lost the nonce's race
+      // answers with the first one's, and must leave no event or audit entry of its own.
+      await Promise.all([entries(), settled]);
       return { checkin, ticket: ticketDoc };
     },
 

@@ -203,6 +203,13 @@ export class Tally {
     target.inc[path] = (target.inc[path] ?? 0) + n;
   }
 
+  /** Adds every increment `other` gathered, so many follow-ups' differences are written as one. */
+  addAll(other: Tally): void {
+    for (const target of other.targets.values()) {
+      for (const [path, n] of Object.entries(target.inc)) this.add(target.collection, target.id, target.set, path, n);
+    }
+  }
+
   /** Targets with at least one non-zero increment. */
   nonZero(): Target[] {
     const out: Target[] = [];
@@ -212,6 +219,12 @@ export class Tally {
     }
     return out;
   }
+}
+
+/** One follow-up's differences, and the zones of the events they touch. */
+interface TallyPart {
+  tally: Tally;
+  zoneOf: ReadonlyMap<string, string>;
 }
 
 /** What settling needs of a ticket's event: its id and zone. */
@@ -397,24 +410,88 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
   }
 
   /**
-   * Moves every counter once by what `tally` gathered: the events' and days' together, then
-   * the account's totals, which carry the bump after the claims a recount looks for, written
-   * last so they still follow every other counter.
+   * Moves every counter once by what `tally` gathered, the account's totals with the rest: they
+   * carry the bump after the claims (`seq`, `updated_at`), which is this server's mark for the
+   * next claims ({@link markMoving}). Sent together they share one commit on the embedded store
+   * (where they land atomically); a recount that reads them half landed on MongoDB writes no
+   * fix, since it leaves alone an account marked within its quiet time, and every claim follows
+   * such a mark (docs/decisions/0052-coalesced-figure-follow-ups.md).
    */
   async function applyTally(owner: Owner, tally: Tally, zoneOf: ReadonlyMap<string, string>): Promise<void> {
     const targets = tally.nonZero();
     const scope = accountScope(owner);
     const isAccount = (t: Target) => t.collection === 'figures' && t.id === scope;
     const isEvent = (t: Target) => t.collection === 'figures' && t.set.kind === 'event';
-    await Promise.all(targets.filter((t) => !isAccount(t)).map((t) => (isEvent(t) ? writeEvent(t, zoneOf.get(t.id) ?? DEFAULT_TIMEZONE) : write([t]))));
     const account = targets.find(isAccount);
-    if (!account) {
-      await touchAccount(owner);
+    const bump = async () => {
+      if (!account) {
+        await touchAccount(owner);
+        return;
+      }
+      const at = clock.now();
+      const doc = await figures.findOneAndUpdate({ _id: scope }, { $set: { ...account.set, updated_at: at }, $inc: { ...account.inc, seq: 1 } }, { upsert: true });
+      noteMoving(scope, at, doc);
+    };
+    const others = targets.filter((t) => !isAccount(t)).map((t) => (isEvent(t) ? writeEvent(t, zoneOf.get(t.id) ?? DEFAULT_TIMEZONE) : write([t])));
+    await Promise.all([...others, bump()]);
+  }
+
+  /** Follow-ups of one account and mode waiting for the end of the turn, to be applied as one. */
+  interface SharedApply {
+    owner: Owner;
+    waiting: Array<{ part: Promise<TallyPart>; resolve: () => void; reject: (err: unknown) => void }>;
+  }
+  const sharedApplies = new Map<string, SharedApply>();
+
+  /**
+   * Adds a follow-up's differences to the tally its account (and mode) applies at the end of
+   * this turn of the event loop, and resolves once that apply is stored (rejects if it or the
+   * part fails). At a busy door the admissions of one commit all continue in the same turn, so
+   * fifty scans move each counter document once instead of fifty times; the claims stay one
+   * per ticket, only the `$inc`s are summed. The apply is scheduled when the turn's first part
+   * arrives: a caller that adds its part before its other writes of the turn lets the counters
+   * share their commit.
+   */
+  function applyShared(owner: Owner, part: Promise<TallyPart>): Promise<void> {
+    const scope = accountScope(owner);
+    let shared = sharedApplies.get(scope);
+    if (!shared) {
+      const created: SharedApply = { owner: { account: owner.account, livemode: owner.livemode }, waiting: [] };
+      sharedApplies.set(scope, created);
+      setImmediate(() => void applyNow(scope, created));
+      shared = created;
+    }
+    // Read when the turn ends; until then a failure must not count as unhandled.
+    part.catch(() => undefined);
+    const waiting = shared.waiting;
+    return new Promise<void>((resolve, reject) => waiting.push({ part, resolve, reject }));
+  }
+
+  /** Applies what the turn's follow-ups of one account gathered, once, and answers each of them. */
+  async function applyNow(scope: string, shared: SharedApply): Promise<void> {
+    if (sharedApplies.get(scope) === shared) sharedApplies.delete(scope);
+    const parts = await Promise.allSettled(shared.waiting.map((w) => w.part));
+    const tally = new Tally();
+    const zoneOf = new Map<string, string>();
+    const applied: SharedApply['waiting'] = [];
+    parts.forEach((result, i) => {
+      const waiter = shared.waiting[i] as SharedApply['waiting'][number];
+      if (result.status === 'rejected') {
+        waiter.reject(result.reason);
+        return;
+      }
+      tally.addAll(result.value.tally);
+      for (const [id, zone] of result.value.zoneOf) zoneOf.set(id, zone);
+      applied.push(waiter);
+    });
+    if (applied.length === 0) return;
+    try {
+      await applyTally(shared.owner, tally, zoneOf);
+    } catch (err) {
+      for (const waiter of applied) waiter.reject(err);
       return;
     }
-    const at = clock.now();
-    const doc = await figures.findOneAndUpdate({ _id: scope }, { $set: { ...account.set, updated_at: at }, $inc: { ...account.inc, seq: 1 } }, { upsert: true });
-    noteMoving(scope, at, doc);
+    for (const waiter of applied) waiter.resolve();
   }
 
   /**
@@ -460,7 +537,7 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
     const tally = new Tally();
     await Promise.all(list.map((ticket) => claim(ticket, tally, { event: zoneOf.get(ticket.event) ?? DEFAULT_TIMEZONE, account: accountZones })));
     // The bump after the claims rides on the account's own totals when they move (one write fewer per scan or sale).
-    await applyTally(first, tally, zoneOf);
+    await applyShared(first, Promise.resolve({ tally, zoneOf }));
   }
 
   /** The zone of each ticket's event: the caller's events first, the rest read at once. */
@@ -594,22 +671,28 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
      * again (a later change has a claim of its own, from that `counted`). Only the caller whose write
      * stored the transition may call it, once, after {@link beforeClaim}. A crash before it
      * ends leaves the counters short, which the recount repairs; it can never count twice.
+     * The difference joins the account's shared apply of this turn: the promise resolves when
+     * that apply is stored, and rejects when it fails (the recount then adds what it missed).
      */
     async settleClaimed(claimed: ReadonlyArray<{ ticket: TicketDoc; from: string | null }>, known: readonly ZonedEvent[] = []): Promise<void> {
       const first = claimed[0]?.ticket;
       if (!first) return;
-      const accountZones = await markMoving(first);
-      const zoneOf = await zonesOf(
-        claimed.map((c) => c.ticket),
-        known,
-      );
-      const tally = new Tally();
-      for (const { ticket, from } of claimed) {
-        const zones = { event: zoneOf.get(ticket.event) ?? DEFAULT_TIMEZONE, account: accountZones };
-        contribute(tally, ticket, from, -1, zones);
-        contribute(tally, ticket, ticket.counted, 1, zones);
-      }
-      await applyTally(first, tally, zoneOf);
+      // Joins the turn's shared apply before its first await, so the apply is scheduled ahead of the caller's next writes.
+      const part = (async (): Promise<TallyPart> => {
+        const accountZones = await markMoving(first);
+        const zoneOf = await zonesOf(
+          claimed.map((c) => c.ticket),
+          known,
+        );
+        const tally = new Tally();
+        for (const { ticket, from } of claimed) {
+          const zones = { event: zoneOf.get(ticket.event) ?? DEFAULT_TIMEZONE, account: accountZones };
+          contribute(tally, ticket, from, -1, zones);
+          contribute(tally, ticket, ticket.counted, 1, zones);
+        }
+        return { tally, zoneOf };
+      })();
+      return applyShared(first, part);
     },
 
     /**
