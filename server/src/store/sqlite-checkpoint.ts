@@ -20,8 +20,8 @@ import { Worker } from 'node:worker_threads';
 /**
  * How often the worker checkpoints. A timer rather than a page count: the worker cannot see how
  * long the log is without asking SQLite, and asking is a passive checkpoint, which costs nothing
- * when there is nothing to copy. At the door's rate a tenth of a second is about as many pages as
- * SQLite's default threshold (1,000).
+ * when there is nothing to copy. At the door's rate a tenth of a second of commits is of the
+ * order of SQLite's default threshold (1,000 pages).
  */
 export const CHECKPOINT_EVERY_MS = 100;
 
