@@ -42,8 +42,9 @@ export type OpenCheck = 'now' | 'later';
  * commit is in the write-ahead log before the call returns, so a killed process loses no
  * acknowledged write; a power cut can lose the last unsynced commits, never the file, see
  * docs/operations.md#embedded-store), a page cache of {@link PAGE_CACHE_KIB}, temporary sorts in
- * memory and a busy timeout for other processes' write locks. Its commits checkpoint the log only
- * past {@link FALLBACK_CHECKPOINT_PAGES}: the store's checkpointer does it in a worker. With `check` `now`, the file is checked with
+ * memory and a busy timeout for other processes' write locks. Its commits checkpoint the log
+ * only past {@link FALLBACK_CHECKPOINT_PAGES}: the store's checkpointer does it in a worker
+ * (`sqlite-checkpoint.ts`). With `check` `now`, the file is checked with
  * `PRAGMA quick_check` first (it reads every page once: about a second per GB); damage throws
  * `StoreDamagedError`. With `later`, the caller checks it off the main thread
  * (`sqlite-integrity.ts`); the schema is still read, so a file that is not a database at all is
