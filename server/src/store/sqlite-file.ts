@@ -4,6 +4,7 @@
  */
 import { rm } from 'node:fs/promises';
 import Database from 'better-sqlite3';
+import { FALLBACK_CHECKPOINT_PAGES } from './sqlite-checkpoint.js';
 import { createMetaTables } from './sqlite-schema.js';
 
 /** The store file is damaged: starting would serve (and write) wrong data. */
@@ -41,7 +42,9 @@ export type OpenCheck = 'now' | 'later';
  * commit is in the write-ahead log before the call returns, so a killed process loses no
  * acknowledged write; a power cut can lose the last unsynced commits, never the file, see
  * docs/operations.md#embedded-store), a page cache of {@link PAGE_CACHE_KIB}, temporary sorts in
- * memory and a busy timeout for other processes' write locks. With `check` `now`, the file is checked with
+ * memory and a busy timeout for other processes' write locks. Its commits checkpoint the log
+ * only past {@link FALLBACK_CHECKPOINT_PAGES}: the store's checkpointer does it in a worker
+ * (`sqlite-checkpoint.ts`). With `check` `now`, the file is checked with
  * `PRAGMA quick_check` first (it reads every page once: about a second per GB); damage throws
  * `StoreDamagedError`. With `later`, the caller checks it off the main thread
  * (`sqlite-integrity.ts`); the schema is still read, so a file that is not a database at all is
@@ -65,6 +68,9 @@ export function openDatabase(file: string, busyTimeoutMs = 5_000, trace?: (sql: 
         db.prepare('SELECT count(*) FROM sqlite_schema').get();
       }
       db.pragma('journal_mode = WAL');
+      // The store's worker copies the log into the file (sqlite-checkpoint.ts); a commit does it
+      // only when the log is ten times SQLite's default, the worker having fallen behind.
+      db.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
     }
     db.pragma('synchronous = NORMAL');
     // Twice the driver's default (16 MB): at a million tickets the index pages a scan or a sale

@@ -15,6 +15,7 @@
  * - The file is in WAL mode with `synchronous=NORMAL`: a write's promise resolves only once its
  *   batch is in the write-ahead log, so a killed process loses no acknowledged write; a power
  *   cut can lose the last unsynced commits, never the file (docs/operations.md#embedded-store).
+ *   A worker thread copies the log into the file (`sqlite-checkpoint.ts`), not the commits.
  * - TTL indexes expire documents by a periodic indexed delete by the store's clock (`now`), as
  *   MongoDB's TTL monitor does; until then expired documents stay visible.
  */
@@ -31,6 +32,7 @@ import { updateDocument } from './update-document.js';
 import { noteKinds, readKinds, sortsPlainly, type Kinds } from './sqlite-kinds.js';
 import { isDamageCode, openDatabase, StoreDamagedError } from './sqlite-file.js';
 import { CHECK_AT_OPEN_BYTES, quickCheckInWorker } from './sqlite-integrity.js';
+import { startCheckpointer } from './sqlite-checkpoint.js';
 import { collectionNames, createCollectionTable, ensureIndex, mapUnique, quote, removeExpired, ttlIndexes } from './sqlite-schema.js';
 import { loadOnFirstUse } from '../kernel/load-on-first-use.js';
 
@@ -65,6 +67,8 @@ export interface SqliteStoreOptions {
    * call reject with `StoreDamagedError` and is passed to `onBackgroundError`.
    */
   checkAtOpenBytes?: number;
+  /** How often a file store's worker checkpoints the write-ahead log (default 100 ms, `sqlite-checkpoint.ts`). */
+  checkpointEveryMs?: number;
 }
 
 interface Selection {
@@ -487,6 +491,16 @@ export async function createSqliteStore(options: SqliteStoreOptions = {}): Promi
       },
     );
   }
+  // A memory store has no write-ahead log to copy.
+  const checkpointer =
+    file === ':memory:'
+      ? null
+      : startCheckpointer(file, {
+          everyMs: options.checkpointEveryMs,
+          onError: (error) => {
+            if (!state.closed) onBackgroundError(error);
+          },
+        });
   const collections = new Map<string, SqliteCollection<Doc>>();
 
   const collection = <T extends Doc>(name: string): Collection<T> => {
@@ -539,6 +553,7 @@ export async function createSqliteStore(options: SqliteStoreOptions = {}): Promi
       state.closed = true;
       clearInterval(sweeping);
       state.commitBatch();
+      await checkpointer?.stop();
       state.db.close();
     },
   };

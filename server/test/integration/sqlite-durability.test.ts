@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +82,47 @@ describe('the server process on the SQLite store', () => {
       expect(read.status).toBe(200);
       expect(read.body.status).toBe('paid');
       for (const ticket of tickets) expect((await json(`${second.url}/v1/tickets/${ticket}`, { headers: org.auth })).status).toBe(200);
+    }
+    await second.stop('SIGTERM');
+  });
+
+  it('keeps every order it acknowledged when it is killed with SIGKILL while its checkpointer copies the log', async () => {
+    const dataDir = await tempDir();
+    const file = join(dataDir, 'tts.sqlite');
+    const first = await start(dataDir);
+    const org = await organizer(first.url, 100_000);
+    const atStart = statSync(file).size;
+    const acknowledged: Awaited<ReturnType<typeof paidOrder>>[] = [];
+    let killed = false;
+    const stream = async (lane: number) => {
+      for (let n = 0; !killed; n++) {
+        try {
+          acknowledged.push(await paidOrder(first.url, org, lane * 100_000 + n));
+        } catch (error) {
+          if (!killed) throw error;
+        }
+      }
+    };
+    const lanes = [0, 1, 2, 3].map(stream);
+    // The file grows only when a checkpoint copies the log into it, and the serving connection's
+    // own checkpoint waits for 10,000 pages: growth is the worker's, under this stream of writes.
+    const grown = () => statSync(file).size > atStart + 64 * 4096;
+    const deadline = Date.now() + 30_000;
+    while (!grown() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(grown()).toBe(true);
+    const before = acknowledged.length;
+    while (acknowledged.length < before + 40 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    // Killed with orders in flight and the worker copying every tenth of a second.
+    killed = true;
+    expect(await first.stop('SIGKILL')).toBeNull();
+    await Promise.all(lanes);
+
+    const second = await start(dataDir);
+    for (const { order, tickets } of acknowledged) {
+      const read = await json(`${second.url}/v1/orders/${order}`, { headers: org.auth });
+      expect(read.status).toBe(200);
+      expect(read.body.status).toBe('paid');
+      expect((await json(`${second.url}/v1/tickets/${tickets[0]}`, { headers: org.auth })).status).toBe(200);
     }
     await second.stop('SIGTERM');
   });
