@@ -11,7 +11,7 @@ export const READ_PAGE_SIZE = 500;
  *
  * For reads with no bound of their own (a door device's full snapshot, a line of thousands):
  * one read of them all would hold the event loop for as long as it takes and keep every
- * document in memory at once (docs/operations.md, "No request holds the CPU for long"). A page
+ * document in memory at once (docs/operations.md#long-reads-and-the-event-loop). A page
  * costs what the index behind `filter` plus {@link PAGE_SORT} makes it cost, so the filter
  * must have an index ending in `(created_at, _id)`.
  *
