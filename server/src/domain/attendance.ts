@@ -10,7 +10,8 @@ import type { TicketDoc } from './tickets.js';
 import { csvLine } from './csv.js';
 import { answerCells, exportedQuestions, questionHeading } from './answer-columns.js';
 import type { OrderDoc } from './orders.js';
-import { eventZone, moneyFigures, yieldToEventLoop, type FiguresService } from './figures.js';
+import { eventZone, moneyFigures, type FiguresService } from './figures.js';
+import { yieldToEventLoop } from '../kernel/event-loop.js';
 
 /** Which attendees to show: by check-in state, and by a search over holder and ticket id. */
 export interface AttendeeFilters {

@@ -13,6 +13,7 @@
  * field whose name says it holds a secret, password, hash or token, at any depth.
  */
 import type { Clock } from '../kernel/clock.js';
+import { yieldToEventLoop } from '../kernel/event-loop.js';
 import { newId } from '../kernel/ids.js';
 import { paginate, type Page, type PageParams } from '../store/paginate.js';
 import { op, type Filter, type IndexSpec, type Operator, type Store } from '../store/port.js';
@@ -221,9 +222,6 @@ export interface AuditLogFilters {
 }
 
 export interface AuditLogQuery extends AuditLogFilters, PageParams {}
-
-/** Lets other requests run between the export's pages (figures.ts has the same; importing it would make an import cycle through events.ts). */
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Entries read per round trip by the CSV export. */
 export const AUDIT_CSV_BATCH_SIZE = 500;

@@ -9,6 +9,7 @@
  * so a pass costs the changes made since the last one, never the history.
  */
 import type { Clock } from '../kernel/clock.js';
+import { yieldToEventLoop } from '../kernel/event-loop.js';
 import { op, type Doc, type Filter, type IndexSpec, type Store } from '../store/port.js';
 import type { CheckinDoc } from './checkins.js';
 import type { DomainEventType, DomainEvents, RecordInput } from './domain-events.js';
@@ -152,6 +153,8 @@ export function createLogRepair({ store, clock, domainEvents }: LogRepairDeps) {
         return;
       }
       after = { at: (last as Record<string, unknown>)[stream.field] as Date, id: last._id };
+      // The embedded store answers at once: without a turn here a backlog's pages run back to back.
+      await yieldToEventLoop();
     }
     // A backlog: the next pass goes on after the last change read, without going back a margin
     // (which could hold more than a pass reads, and keep it from ever getting further).

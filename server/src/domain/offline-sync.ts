@@ -6,6 +6,7 @@ import { DEFAULT_LIST, type CheckinListDoc, type CheckinPassDoc } from './checki
 import type { CheckinDoc, CheckinService } from './checkins.js';
 import type { DoorDeviceDoc, DoorDeviceService } from './door-devices.js';
 import type { EventDoc, Owner } from './events.js';
+import { pagesOf } from './read-pages.js';
 import { parseTicketCode, type TicketCodes } from './ticket-codes.js';
 import { validityOf, type TicketDoc } from './tickets.js';
 
@@ -115,6 +116,18 @@ export interface OfflineSnapshot {
 
 /** Ticket ids travel without their `tkt_` prefix: 100,000 of them are 400 KB less. */
 const bare = (id: string) => id.slice(4);
+
+/** The bare ticket ids `pick` takes from each page (null skips a document), pages read one after another. */
+async function idsOf<T>(pages: AsyncIterable<T[]>, pick: (doc: T) => string | null): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const page of pages) {
+    for (const doc of page) {
+      const id = pick(doc);
+      if (id) ids.push(bare(id));
+    }
+  }
+  return ids;
+}
 
 /**
  * Offline door scanning's server half: the snapshot a device keeps, and the upload of what it
@@ -295,14 +308,20 @@ export function createOfflineSyncService({
       const onThisList = { event: eventId, account: owner.account, result: 'accepted', list: list ? list._id : op.exists(false) };
       const keepsAdmissions = !list?.reentry;
       const types = list?.ticket_types ?? null;
-      const [voided, admitted, undone, onList] = await Promise.all([
-        tickets.find({ event: eventId, status: 'voided', ...(from ? { voided_at: op.gte(from) } : {}) }),
-        keepsAdmissions ? checkinDocs.find({ ...onThisList, ...(from ? { created_at: op.gte(from) } : {}) }) : [],
-        keepsAdmissions && from ? checkinDocs.find({ ...onThisList, undone_at: op.gte(from) }) : [],
-        types ? tickets.find({ event: eventId, ticket_type: op.in(types), ...(from ? { created_at: op.gte(from) } : {}) }) : null,
-      ]);
+      // A full snapshot of a big event is every voided ticket, every admission and, for a list of
+      // some types, every ticket of them (100,000 at the 1M series' big event): read in pages with
+      // a turn of the event loop between them, keeping ids only, so scans at the other doors go on.
+      const mine = (t: TicketDoc) => t.account === owner.account;
+      const voided = await idsOf(pagesOf(tickets, { event: eventId, status: 'voided', ...(from ? { voided_at: op.gte(from) } : {}) }), (t) => (mine(t) ? t._id : null));
+      const admitted = keepsAdmissions
+        ? await idsOf(pagesOf(checkinDocs, { ...onThisList, ...(from ? { created_at: op.gte(from) } : {}) }), (c) => (c.undone_at === null ? c.ticket : null))
+        : [];
+      const undone = keepsAdmissions && from ? await idsOf(pagesOf(checkinDocs, { ...onThisList, undone_at: op.gte(from) }), (c) => c.ticket) : [];
+      const onList = types
+        ? await idsOf(pagesOf(tickets, { event: eventId, ticket_type: op.in(types), ...(from ? { created_at: op.gte(from) } : {}) }), (t) => (mine(t) ? t._id : null))
+        : null;
       const { valid_from, valid_until } = validityOf(event);
-      const checkedIn = new Set(admitted.filter((c) => c.undone_at === null && c.ticket).map((c) => bare(c.ticket as string)));
+      const checkedIn = new Set(admitted);
       return {
         event: eventId,
         list: list
@@ -312,11 +331,11 @@ export function createOfflineSyncService({
         status: event.status,
         valid_from,
         valid_until,
-        voided: voided.filter((t) => t.account === owner.account).map((t) => bare(t._id)),
+        voided,
         checked_in: [...checkedIn],
         // An undo followed by a new admission (a takeover, a second scan) leaves the ticket admitted.
-        unchecked: [...new Set(undone.filter((c) => c.ticket && !checkedIn.has(bare(c.ticket))).map((c) => bare(c.ticket as string)))],
-        on_list: onList ? onList.filter((t) => t.account === owner.account).map((t) => bare(t._id)) : null,
+        unchecked: [...new Set(undone.filter((id) => !checkedIn.has(id)))],
+        on_list: onList,
         cursor,
         full: from === null,
       };

@@ -1,5 +1,6 @@
 import type { Clock } from '../kernel/clock.js';
 import { AppError } from '../kernel/errors.js';
+import { yieldToEventLoop } from '../kernel/event-loop.js';
 import { newId } from '../kernel/ids.js';
 import { op, type Store } from '../store/port.js';
 import { typeAvailable, waitingListOf, type EventDoc } from './events.js';
@@ -25,6 +26,8 @@ import { WAITING_LIST_COLLECTION, waitingInc, type WaitingListEntryDoc } from '.
 export const OFFER_EVENTS_PER_ROUND = 50;
 /** How many lapsed offers one round takes back. */
 export const LAPSES_PER_ROUND = 200;
+/** Entries of an event's line read at a time when offering; the job yields to other requests between pages. */
+export const LINE_PAGE = 200;
 
 const HOUR_MS = 60 * 60_000;
 
@@ -106,7 +109,7 @@ export function createWaitingListOffers({ store, clock, inventory, outbox, creat
   async function offerFor(eventId: string): Promise<number> {
     let event = await events.findOne({ _id: eventId });
     if (!event) return 0;
-    const line = await entries.find({ event: eventId, status: 'waiting' }, { sort: { seq: 1 } });
+    let line = await linePage(eventId, null);
     if (line.length === 0) {
       const counters: Record<string, number> = { 'inventory.waiting': 0 };
       for (const typeId of Object.keys(event.inventory.types)) counters[`inventory.types.${typeId}.waiting`] = 0;
@@ -124,17 +127,31 @@ export function createWaitingListOffers({ store, clock, inventory, outbox, creat
     if (event.status !== 'published') return 0;
     const blocked = new Set<string>();
     let made = 0;
-    for (const entry of line) {
-      if (blocked.has(entry.ticket_type)) continue;
-      if (typeAvailable(event, entry.ticket_type) < entry.quantity || !(await offer(event, entry))) {
-        // Strict first come, first served: nobody behind the head of a type goes first.
-        blocked.add(entry.ticket_type);
-        continue;
+    for (;;) {
+      for (const entry of line) {
+        if (blocked.has(entry.ticket_type)) continue;
+        if (typeAvailable(event, entry.ticket_type) < entry.quantity || !(await offer(event, entry))) {
+          // Strict first come, first served: nobody behind the head of a type goes first.
+          blocked.add(entry.ticket_type);
+          continue;
+        }
+        made += 1;
+        event = (await events.findOne({ _id: eventId })) ?? event;
       }
-      made += 1;
-      event = (await events.findOne({ _id: eventId })) ?? event;
+      const last = line.at(-1);
+      // The rest of the line cannot be offered anything once no seat is left or every type's
+      // head is blocked: a line of thousands costs one page then, not a read of all of it.
+      const stuck = event.inventory.available <= 0 || event.ticket_types.every((type) => blocked.has(type.id));
+      if (!last || line.length < LINE_PAGE || stuck) return made;
+      await yieldToEventLoop();
+      line = await linePage(eventId, last.seq);
     }
-    return made;
+  }
+
+  /** Up to {@link LINE_PAGE} entries waiting in line for the event, in line order, after `seq` (from the head without). */
+  function linePage(eventId: string, after: number | null): Promise<WaitingListEntryDoc[]> {
+    const filter = { event: eventId, status: 'waiting', ...(after === null ? {} : { seq: op.gt(after) }) };
+    return entries.find(filter, { sort: { seq: 1 }, limit: LINE_PAGE });
   }
 
   /** Takes back one offer past its time and gives its seats to the line. */
