@@ -1,5 +1,6 @@
 /**
- * Which kinds of value each indexed path has held, so a sort on it can follow the index.
+ * Which kinds of value each indexed path has held, so a sort on it can follow the index and a
+ * comparison on it can be answered by the index alone.
  *
  * MongoDB orders values of different types by type (null, numbers, strings, objects, booleans,
  * dates), SQLite by its own storage classes, where a boolean is a number and a date, a string
@@ -7,8 +8,11 @@
  * which is right for any data but keeps SQLite from reading the rows in index order. When
  * every value an indexed path has ever held is of one kind (numbers, strings or dates; null
  * and missing sort first in both), the plain `json_extract` order is MongoDB's, and SQLite can
- * walk the index and stop after `limit` rows instead of sorting every match. The kinds live in
- * `$kinds`, written in the same transaction as the documents.
+ * walk the index and stop after `limit` rows instead of sorting every match. Likewise a filter
+ * compares a path that only ever held the compared value's kind without the `json_type` guard
+ * that would make SQLite read every candidate's JSON (`sqlite-filter.ts`). The kinds live in
+ * `$kinds`, written in the same transaction as the documents; a kind is never forgotten, so
+ * what is recorded is at least what the collection holds.
  */
 import type Database from 'better-sqlite3';
 import { DATE_TAG } from './sqlite-codec.js';
@@ -77,4 +81,19 @@ export function sortsPlainly(path: string, kinds: Kinds): boolean {
   if (seen === undefined || !seen.has('indexed')) return false;
   const held = [...seen].filter((kind) => kind !== 'indexed');
   return held.length <= 1 && held.every((kind) => SORTS_LIKE_MONGODB.has(kind));
+}
+
+/**
+ * Whether every value the indexed path `path` has held (null and missing aside) is of `kind`,
+ * so a plain `json_extract` comparison with a value of that kind is MongoDB's (see the file
+ * header). False for a path no index covers: its kinds are not recorded.
+ *
+ * @example
+ * holdsOnly('status', 'string', kinds); // true while every stored status was a string
+ */
+export function holdsOnly(path: string, kind: string, kinds: Kinds): boolean {
+  const seen = kinds.get(path);
+  if (seen === undefined || !seen.has('indexed')) return false;
+  for (const held of seen) if (held !== 'indexed' && held !== kind) return false;
+  return true;
 }

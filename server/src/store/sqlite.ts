@@ -27,9 +27,9 @@ import { QUERY_OPTIONS, checkUpdate, isPlainObject, newDocumentId, sortRows, ups
 import { checkFilter, checkPipeline } from './filter-check.js';
 import type { Collection, Doc, Filter, FindOptions, IndexConflict, IndexSpec, SortSpec, Store, Update, UpdateResult } from './port.js';
 import { arrayPaths, arrayPathsAt, decodeDoc, encodeDoc } from './sqlite-codec.js';
-import { toOrderBy, toSql } from './sqlite-filter.js';
+import { toOrderBy, toSql, type SqlFilter } from './sqlite-filter.js';
 import { updateDocument } from './update-document.js';
-import { noteKinds, readKinds, sortsPlainly, type Kinds } from './sqlite-kinds.js';
+import { holdsOnly, noteKinds, readKinds, sortsPlainly, type Kinds } from './sqlite-kinds.js';
 import { isDamageCode, openDatabase, StoreDamagedError } from './sqlite-file.js';
 import { CHECK_AT_OPEN_BYTES, quickCheckInWorker } from './sqlite-integrity.js';
 import { startCheckpointer } from './sqlite-checkpoint.js';
@@ -123,6 +123,16 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
   }
 
   /**
+   * The WHERE clause for `filter` as of the caller's transaction: the array paths and the
+   * kinds recorded so far, including those this transaction's own writes recorded, decide
+   * what SQL may say (`sqlite-filter.ts`).
+   */
+  private where(filter: Filter): SqlFilter {
+    const kinds = this.kinds();
+    return toSql(filter, this.arrays(), (path, kind) => holdsOnly(path, kind, kinds));
+  }
+
+  /**
    * Records the array paths and indexed kinds `doc` holds that are not recorded yet. `changed`
    * (an update's changed paths) limits the walk for arrays to what the update touched: a
    * document rewritten by every sale must not cost a walk of all its fields.
@@ -144,9 +154,9 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
    */
   private select(filter: Filter, { sort, skip = 0, limit = 0 }: Selection = {}): Row[] {
     const arrays = this.arrays();
-    const where = toSql(filter, arrays);
+    const where = this.where(filter);
     const ordered = sort !== undefined && Object.keys(sort).length > 0;
-    const kinds = ordered ? this.kinds() : new Map();
+    const kinds = this.kinds();
     const orderBy = ordered ? toOrderBy(sort, arrays, (path) => sortsPlainly(path, kinds)) : 'rowid';
     const inSql = orderBy !== null;
     let sql = `SELECT _id, doc FROM ${quote(this.name)} WHERE ${where.sql}${inSql ? ` ORDER BY ${orderBy}` : ''}`;
@@ -222,7 +232,7 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
   count(filter: Filter): Promise<number> {
     return this.read(() => {
       checkFilter(filter);
-      const where = toSql(filter, this.arrays());
+      const where = this.where(filter);
       if (!where.exact) return this.select(filter).length;
       const row = this.store.statement(`SELECT count(*) AS n FROM ${quote(this.name)} WHERE ${where.sql}`).get(...where.params) as { n: number };
       return row.n;
@@ -283,7 +293,7 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
   private remove(filter: Filter, many: boolean): Promise<number> {
     return this.write(() => {
       checkFilter(filter);
-      const where = toSql(filter, this.arrays());
+      const where = this.where(filter);
       if (where.exact && many) return this.store.statement(`DELETE FROM ${quote(this.name)} WHERE ${where.sql}`).run(...where.params).changes;
       const remove = this.store.statement(`DELETE FROM ${quote(this.name)} WHERE _id = ?`);
       return this.select(filter, many ? {} : { limit: 1 }).reduce((n, row) => n + remove.run(row._id).changes, 0);

@@ -81,6 +81,24 @@ describe('dashboard reads', () => {
     expect(lookUps[0]?.sql).not.toContain(`'$."kind"'`);
   });
 
+  it('counts the events on sale from an index alone, reading no event, and still lists the upcoming ones in start order', async () => {
+    const clock = new ManualClock('2030-06-01T10:00:00.000Z');
+    const traced = await tracedStore(clock);
+    closing.push(() => traced.close());
+    const t = await buildTestApp({ store: traced.store, clock });
+    const org = await organizerWithEvent(t, { require_email_verification: false });
+    traced.reset();
+    const summary = await t.services.dashboard.summary({ account: org.account.id, livemode: false }, { timezone: 'Asia/Kolkata' });
+    expect(summary.active_events).toBe(1);
+    const active = traced.plans('events').filter((s) => s.sql.includes(`'$."ends_at"') >`));
+    const count = active.filter((s) => s.sql.startsWith('SELECT count'));
+    expect(count.length).toBe(1);
+    expect(count[0]?.plan).toMatch(/USING COVERING INDEX/);
+    const upcoming = active.filter((s) => s.sql.includes('ORDER BY'));
+    expect(upcoming.length).toBe(1);
+    expect(upcoming[0]?.plan).not.toMatch(/TEMP B-TREE/);
+  });
+
   it('finds the events that have started by a range of their start time, not by reading every event of the account', async () => {
     const clock = new ManualClock('2030-06-01T10:00:00.000Z');
     const traced = await tracedStore(clock);
