@@ -677,9 +677,12 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       paidAt: now,
     });
     // The order is written before the seats are taken: a crash in between leaves a paid order
-    // that the sweeper fulfils, never seats sold to nobody.
-    await orderDocs.insertOne(order);
-    if (!(await inventory.sell(event, id, [{ ticketType: type.id, quantity: input.quantity }]))) {
+    // that the sweeper fulfils, never seats sold to nobody. The hold's claim goes out with the
+    // order's insert; the counters wait for the insert (`ready`), and a claim whose order never
+    // landed moves no seat and is dropped by the sweeper.
+    const stored = orderDocs.insertOne(order);
+    const [, sold] = await Promise.all([stored, inventory.sell(event, id, [{ ticketType: type.id, quantity: input.quantity }], stored)]);
+    if (!sold) {
       await orderDocs.updateOne({ _id: id, status: 'paid', fulfilment: 'pending' }, { $set: { status: 'cancelled', fulfilment: 'none', updated_at: clock.now() } });
       throw soldOut((await events.findOne({ _id: event._id })) ?? event);
     }
