@@ -10,7 +10,8 @@ import { writeRounds } from './write-rounds.js';
 /**
  * Issuing tickets (`POST /v1/tickets`) costs rounds of writes by the order, not by the ticket:
  * its tickets, stored already claimed for the figures, and their log entries each go out
- * together (docs/decisions/0037-write-paths.md, 0048-door-and-issuance-at-a-million.md).
+ * together, and the call reads back nothing it stored (docs/decisions/0037-write-paths.md,
+ * 0048-door-and-issuance-at-a-million.md, 0053-issuance-write-rounds.md).
  */
 async function issuer() {
   const counted = writeRounds(await createSqliteStore());
