@@ -72,6 +72,35 @@ describe('the events log', () => {
     expect(queued).toEqual([`webhook:${event._id}:we_a`, `webhook:${event._id}:we_b`, `webhook:${event._id}:we_a`, `webhook:${event._id}:we_b`]);
   });
 
+  it('records several transitions with one insert, and each of them once when some were recorded already', async () => {
+    const log = createDomainEvents({ store, clock });
+    const input = (id: string) => ({ type: 'event.created' as const, ...owner, snapshot: { kind: 'event' as const, event: eventDoc(id) } });
+    const first = await log.record(input('evt_2'));
+    clock.advance(60_000);
+    const all = await log.recordAll([input('evt_1'), input('evt_2'), input('evt_3')]);
+    expect(all.map((entry) => entry.object_id)).toEqual(['evt_1', 'evt_2', 'evt_3']);
+    expect(all[1]?.created_at).toEqual(first.event.created_at);
+    expect(await store.collection(DOMAIN_EVENTS_COLLECTION).count({})).toBe(3);
+    await log.recordAll([input('evt_1'), input('evt_3')]);
+    expect(await store.collection(DOMAIN_EVENTS_COLLECTION).count({})).toBe(3);
+  });
+
+  it('hands transitions recorded together to the fan-out in one write, each once per endpoint', async () => {
+    const writes: string[][] = [];
+    const fanout: WebhookFanout = {
+      endpointsFor: async (_account, _livemode, type) => (type === 'event.created' ? ['we_a', 'we_b'] : []),
+      enqueueDelivery: async ({ dedupeKey }) => void writes.push([dedupeKey]),
+      enqueueDeliveries: async (inputs) => void writes.push(inputs.map((input) => input.dedupeKey)),
+    };
+    const log = createDomainEvents({ store, clock, fanout });
+    const [one, two] = await log.recordAll([
+      { type: 'event.created', ...owner, snapshot: { kind: 'event', event: eventDoc('evt_1') } },
+      { type: 'event.created', ...owner, snapshot: { kind: 'event', event: eventDoc('evt_2') } },
+      { type: 'event.cancelled', ...owner, snapshot: { kind: 'event', event: eventDoc('evt_2') } },
+    ]);
+    expect(writes).toEqual([[`webhook:${one?._id}:we_a`, `webhook:${one?._id}:we_b`, `webhook:${two?._id}:we_a`, `webhook:${two?._id}:we_b`]]);
+  });
+
   it("shows an account only its own mode's entries", async () => {
     const log = createDomainEvents({ store, clock });
     const { event } = await log.record({ type: 'event.created', ...owner, snapshot: { kind: 'event', event: eventDoc('evt_1') } });

@@ -25,7 +25,7 @@ import type { EventDoc, Owner } from './events.js';
 import type { OrderDoc } from './orders.js';
 import type { TicketDoc } from './tickets.js';
 import type { WaitingListEntryDoc } from './waiting-list.js';
-import { noWebhookFanout, type WebhookFanout } from './ports.js';
+import { noWebhookFanout, type WebhookDeliveryInput, type WebhookFanout } from './ports.js';
 
 /** Every event type the log can hold. */
 export const DOMAIN_EVENT_TYPES = [
@@ -181,6 +181,37 @@ export function createDomainEvents({ store, clock, fanout = noWebhookFanout }: D
   /** The id the entry of `input` gets. */
   const idOf = (input: RecordInput) => domainEventId(objectIdOf(input.snapshot), input.type, input.sequence);
 
+  /** The entry `input` stores. */
+  function entryOf(input: RecordInput): DomainEventDoc {
+    return {
+      _id: idOf(input),
+      type: input.type,
+      account: input.account,
+      livemode: input.livemode,
+      created_at: input.at ?? clock.now(),
+      object_id: objectIdOf(input.snapshot),
+      snapshot: compact(input.snapshot),
+    };
+  }
+
+  /**
+   * Hands several entries to their subscribers with one write for all their deliveries, asking
+   * once per account, mode and type who subscribes.
+   */
+  async function fanOutAll(entries: readonly DomainEventDoc[]): Promise<void> {
+    const asked = new Map<string, Promise<readonly string[]>>();
+    const deliveries: WebhookDeliveryInput[] = [];
+    for (const entry of entries) {
+      const key = `${entry.account}\n${entry.livemode}\n${entry.type}`;
+      const endpoints = asked.get(key) ?? fanout.endpointsFor(entry.account, entry.livemode, entry.type);
+      asked.set(key, endpoints);
+      for (const endpoint of await endpoints) {
+        deliveries.push({ event: entry._id, endpoint, dedupeKey: `webhook:${entry._id}:${endpoint}`, account: entry.account, livemode: entry.livemode });
+      }
+    }
+    if (deliveries.length > 0) await fanout.enqueueDeliveries(deliveries);
+  }
+
   return {
     /**
      * Records a transition's event once, however often it is called; returns the stored event
@@ -188,16 +219,7 @@ export function createDomainEvents({ store, clock, fanout = noWebhookFanout }: D
      * crash between recording and fan-out is finished by the next call.
      */
     async record(input: RecordInput): Promise<{ event: DomainEventDoc; created: boolean }> {
-      const objectId = objectIdOf(input.snapshot);
-      const event: DomainEventDoc = {
-        _id: idOf(input),
-        type: input.type,
-        account: input.account,
-        livemode: input.livemode,
-        created_at: input.at ?? clock.now(),
-        object_id: objectId,
-        snapshot: compact(input.snapshot),
-      };
+      const event = entryOf(input);
       let stored = event;
       let created = true;
       try {
@@ -211,6 +233,29 @@ export function createDomainEvents({ store, clock, fanout = noWebhookFanout }: D
       }
       await fanOut(stored);
       return { event: stored, created };
+    },
+
+    /**
+     * Records several transitions' events at once, each once: one insert for all of them (one
+     * commit, not one per entry), as an order's `order.paid` and its tickets' `ticket.issued`
+     * are. When some were stored already (a retried or repaired transition), each is recorded
+     * alone as {@link record} does, keeping the stored one. Subscribers are told of every entry
+     * (idempotently); returns the entries as stored.
+     *
+     * @example
+     * await log.recordAll(tickets.map((ticket) => ({ type: 'ticket.issued', account, livemode, snapshot: { kind: 'ticket', ticket } })));
+     */
+    async recordAll(inputs: readonly RecordInput[]): Promise<DomainEventDoc[]> {
+      if (inputs.length === 0) return [];
+      const entries = inputs.map(entryOf);
+      try {
+        await log.insertMany(entries);
+      } catch (error) {
+        if (!(error instanceof DuplicateKeyError)) throw error;
+        return (await Promise.all(inputs.map((input) => this.record(input)))).map((recorded) => recorded.event);
+      }
+      await fanOutAll(entries);
+      return entries;
     },
 
     /**

@@ -527,20 +527,36 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     // Sold: a late payment keeps its discount, so it takes back the promo use its expiry gave up.
     await retakePromo(store, clock, order);
     const issued = await tickets.issueForOrder(order, event);
-    await domainEvents.recordOrder('order.paid', order, issued, order.paid_at ?? undefined);
-    // One entry per ticket, each recorded once whatever the order: sent together, they share a commit.
-    await Promise.all(
-      issued.map((ticket) => domainEvents.record({ type: 'ticket.issued', account: ticket.account, livemode: ticket.livemode, snapshot: { kind: 'ticket', ticket } })),
-    );
-    // Before `done`, so a crash here leaves the order to the sweeper, which issues it then; the
-    // tickets mail, queued after, finds it (docs/gst.md#invoices-and-credit-notes).
-    await invoices.issueForOrder(order);
+    return (await finishSale(order, issued)).order;
+  }
+
+  /**
+   * The rest of a sale once its tickets are stored: their events-log entries and the invoice,
+   * then `done`, then the mail. `alongside` is a write of the caller's that depends on nothing
+   * here (the audit entry of an issue); it goes out with the log entries, sharing their commit.
+   * Returns the order as it stands and its tickets.
+   */
+  async function finishSale(order: OrderDoc, issued: TicketDoc[], alongside?: Promise<unknown>): Promise<{ order: OrderDoc; tickets: TicketDoc[] }> {
+    // `order.paid` and one `ticket.issued` per ticket, each recorded once whatever the order, in
+    // one insert. The invoice comes before `done`, so a crash here leaves the order to the
+    // sweeper, which issues it then; the tickets mail, queued after, finds it
+    // (docs/gst.md#invoices-and-credit-notes). None of these depends on another, so they are
+    // sent together (docs/decisions/0053-issuance-write-rounds.md).
+    const paid = { type: 'order.paid' as const, account: order.account, livemode: order.livemode, snapshot: { kind: 'order' as const, order, tickets: issued } };
+    await Promise.all([
+      domainEvents.recordAll([
+        order.paid_at ? { ...paid, at: order.paid_at } : paid,
+        ...issued.map((ticket) => ({ type: 'ticket.issued' as const, account: ticket.account, livemode: ticket.livemode, snapshot: { kind: 'ticket' as const, ticket } })),
+      ]),
+      invoices.issueForOrder(order),
+      alongside,
+    ]);
     const done = await orderDocs.findOneAndUpdate({ _id: order._id, status: 'paid', fulfilment: 'pending' }, { $set: { fulfilment: 'done', updated_at: clock.now() } });
     if (!done) {
       // A sold-out refund claimed the order meanwhile: the tickets just issued must not stand.
       const current = await load(order._id);
       if (current.status === 'refunded' || current.fulfilment === 'refunding') await tickets.voidForOrder(current);
-      return load(order._id);
+      return { order: await load(order._id), tickets: await tickets.listForOrder(order._id) };
     }
     if (order.send_email) {
       await outbox.enqueue({ kind: 'tickets', to: order.buyer.email, payload: { order: order._id }, dedupeKey: `tickets:${order._id}` });
@@ -550,7 +566,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
         await outbox.enqueue({ kind: 'tickets', to: ticket.holder.email, payload: { order: order._id, ticket: ticket._id }, dedupeKey: `tickets:${order._id}:${ticket._id}` });
       }
     }
-    return done;
+    return { order: done, tickets: issued };
   }
 
   /**
@@ -621,6 +637,76 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
   /** The answer to a second, different payment for an order that another payment already paid. */
   function alreadyPaid(order: OrderDoc): AppError {
     return new AppError('ORDER_NOT_PAYABLE', `The order is already ${order.status}; a second payment for it is refunded.`);
+  }
+
+  /**
+   * Issues tickets (see `issue`) and answers with them as stored, so the caller need not read
+   * them back. The order's own writes are those of any sale (docs/decisions/0053-issuance-write-rounds.md):
+   * the order, its seats, its tickets with `order.created` beside them, then the events log, the
+   * invoice and the audit entry together, then `done`.
+   */
+  async function issueWithTickets(owner: Owner, input: IssueInput, audit?: AuditContext): Promise<{ order: OrderDoc; tickets: TicketDoc[] }> {
+    const event = await events.findOne({ _id: input.event, account: owner.account, livemode: owner.livemode });
+    if (!event) throw notFound('event', input.event);
+    if (event.status === 'cancelled') throw new AppError('SALES_CLOSED', 'The event is cancelled.');
+    const type = event.ticket_types.find((t) => t.id === input.ticket_type);
+    if (!type) {
+      throw new AppError('VALIDATION_FAILED', 'The request has invalid fields.', [{ field: 'ticket_type', message: 'is not a ticket type of this event' }]);
+    }
+    const now = clock.now();
+    const id = newId('ord');
+    const soldOut = (left: EventDoc) =>
+      new AppError('SOLD_OUT', `Only ${Math.min(left.inventory.available, left.inventory.types[type.id]?.available ?? Infinity)} ${type.name} tickets are left.`);
+    if (typeAvailable(event, type.id) < input.quantity) throw soldOut(event);
+    const order = newOrderDocument({
+      id,
+      owner,
+      event: event._id,
+      status: 'paid',
+      items: [{ ticket_type: type.id, name: type.name, quantity: input.quantity, unit_price: 0 }],
+      buyer: { name: input.holder.name, email: input.holder.email.toLowerCase(), phone: null },
+      // Issued tickets have no buyer session: nothing can present a client secret for them.
+      clientSecretHash: '',
+      expiresAt: now,
+      verificationRequired: false,
+      payment: { gateway: 'external', key_id: null, gateway_order_id: null, gateway_payment_id: null, reference: input.external_reference ?? null },
+      fulfilment: 'pending',
+      source: 'direct',
+      sendEmail: input.send_email ?? true,
+      now,
+      paidAt: now,
+    });
+    // The order is written before the seats are taken: a crash in between leaves a paid order
+    // that the sweeper fulfils, never seats sold to nobody. The hold's claim goes out with the
+    // order's insert; the counters wait for the insert (`ready`), and a claim whose order never
+    // landed moves no seat and is dropped by the sweeper.
+    const stored = orderDocs.insertOne(order);
+    const [, sold] = await Promise.all([stored, inventory.sell(event, id, [{ ticketType: type.id, quantity: input.quantity }], stored)]);
+    if (!sold) {
+      await orderDocs.updateOne({ _id: id, status: 'paid', fulfilment: 'pending' }, { $set: { status: 'cancelled', fulfilment: 'none', updated_at: clock.now() } });
+      throw soldOut((await events.findOne({ _id: event._id })) ?? event);
+    }
+    // The seats are sold to this order now: what `fulfil` would read and sell again is known, and
+    // a new order has no promo use to take back. `order.created` needs only the order, so it goes
+    // out with the tickets' insert; both come before `done`, as in `fulfil`.
+    const [issued] = await Promise.all([tickets.issueForOrder(order, event), domainEvents.recordOrderHistory(order)]);
+    const audited = audit && auditIssue(audit, order, input, issued);
+    return finishSale(order, issued, audited);
+  }
+
+  /** The audit entry of an issue (`ticket.issued`, about the order that holds the tickets). */
+  function auditIssue(audit: AuditContext, order: OrderDoc, input: IssueInput, issued: readonly TicketDoc[]) {
+    const after = {
+      event: order.event,
+      ticket_type: input.ticket_type,
+      quantity: input.quantity,
+      holder: order.buyer.email,
+      external_reference: input.external_reference ?? null,
+      send_email: input.send_email ?? true,
+      tickets: issued.map((t) => t._id),
+    };
+    const changes = changesBetween(null, after, ['event', 'ticket_type', 'quantity', 'holder', 'external_reference', 'send_email', 'tickets']);
+    return auditLog.record(audit, { action: 'ticket.issued', target: { type: 'order', id: order._id }, changes, domainEvent: domainEventId(order._id, 'order.paid') });
   }
 
   return {
@@ -746,60 +832,10 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
      * `audit` names who issued them, for the audit log (`ticket.issued`, about the order that holds them).
      */
     async issue(owner: Owner, input: IssueInput, audit?: AuditContext): Promise<OrderDoc> {
-      const event = await events.findOne({ _id: input.event, account: owner.account, livemode: owner.livemode });
-      if (!event) throw notFound('event', input.event);
-      if (event.status === 'cancelled') throw new AppError('SALES_CLOSED', 'The event is cancelled.');
-      const type = event.ticket_types.find((t) => t.id === input.ticket_type);
-      if (!type) {
-        throw new AppError('VALIDATION_FAILED', 'The request has invalid fields.', [{ field: 'ticket_type', message: 'is not a ticket type of this event' }]);
-      }
-      const now = clock.now();
-      const id = newId('ord');
-      const soldOut = (left: EventDoc) =>
-        new AppError('SOLD_OUT', `Only ${Math.min(left.inventory.available, left.inventory.types[type.id]?.available ?? Infinity)} ${type.name} tickets are left.`);
-      if (typeAvailable(event, type.id) < input.quantity) throw soldOut(event);
-      const order = newOrderDocument({
-        id,
-        owner,
-        event: event._id,
-        status: 'paid',
-        items: [{ ticket_type: type.id, name: type.name, quantity: input.quantity, unit_price: 0 }],
-        buyer: { name: input.holder.name, email: input.holder.email.toLowerCase(), phone: null },
-        // Issued tickets have no buyer session: nothing can present a client secret for them.
-        clientSecretHash: '',
-        expiresAt: now,
-        verificationRequired: false,
-        payment: { gateway: 'external', key_id: null, gateway_order_id: null, gateway_payment_id: null, reference: input.external_reference ?? null },
-        fulfilment: 'pending',
-        source: 'direct',
-        sendEmail: input.send_email ?? true,
-        now,
-        paidAt: now,
-      });
-      // The order is written before the seats are taken: a crash in between leaves a paid order
-      // that the sweeper fulfils, never seats sold to nobody.
-      await orderDocs.insertOne(order);
-      if (!(await inventory.sell(event, id, [{ ticketType: type.id, quantity: input.quantity }]))) {
-        await orderDocs.updateOne({ _id: id, status: 'paid', fulfilment: 'pending' }, { $set: { status: 'cancelled', fulfilment: 'none', updated_at: clock.now() } });
-        throw soldOut((await events.findOne({ _id: event._id })) ?? event);
-      }
-      const fulfilled = await fulfil(order);
-      if (audit) {
-        const issued = await tickets.listForOrder(id);
-        const after = {
-          event: event._id,
-          ticket_type: type.id,
-          quantity: input.quantity,
-          holder: order.buyer.email,
-          external_reference: input.external_reference ?? null,
-          send_email: input.send_email ?? true,
-          tickets: issued.map((t) => t._id),
-        };
-        const changes = changesBetween(null, after, ['event', 'ticket_type', 'quantity', 'holder', 'external_reference', 'send_email', 'tickets']);
-        await auditLog.record(audit, { action: 'ticket.issued', target: { type: 'order', id }, changes, domainEvent: domainEventId(id, 'order.paid') });
-      }
-      return fulfilled;
+      return (await issueWithTickets(owner, input, audit)).order;
     },
+
+    issueWithTickets,
 
     /**
      * For the repair jobs (`repair.ts`): confirms a gateway payment found for the order

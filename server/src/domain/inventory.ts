@@ -344,8 +344,11 @@ export function createInventory({ store, clock, seatsBack }: { store: Store; clo
      * Makes an order's seats sold. Converts its hold when it still has one; re-holds as
      * sold when its hold was released (a payment that arrived after the hold expired).
      * Returns false only when the seats are gone. `event` is the caller's fresh read.
+     * `ready` is a write of the caller's that must have landed before any seat moves (the new
+     * order's insert, sent in the same turn as the hold's claim): the counters wait for it, and
+     * if it fails they never move, leaving a claim of nobody's that the sweeper drops.
      */
-    async sell(event: EventDoc, orderId: string, lines: readonly SeatLine[]): Promise<boolean> {
+    async sell(event: EventDoc, orderId: string, lines: readonly SeatLine[], ready?: Promise<unknown>): Promise<boolean> {
       for (let look = 0; look < TAKING_POLLS; look++) {
         const hold = await holds.findOne({ _id: orderId });
         const entry = parseEntry(hold?.entry);
@@ -353,6 +356,7 @@ export function createInventory({ store, clock, seatsBack }: { store: Store; clo
         if (hold && entry?.state === 'held') {
           const mine = seatsEntry('c', clock.now(), entry.types);
           if (!(await claim(orderId, hold.entry, mine))) continue;
+          await ready;
           await finishSelling(event._id, orderId, entry.types, mine);
           return true;
         }
@@ -367,6 +371,7 @@ export function createInventory({ store, clock, seatsBack }: { store: Store; clo
           // seats counted twice back from sold to held).
           const mine = seatsEntry('c', clock.now(), entry.types);
           if (!(await claim(orderId, hold.entry, mine))) continue;
+          await ready;
           await finishSelling(event._id, orderId, entry.types, mine);
           return true;
         }
@@ -374,6 +379,7 @@ export function createInventory({ store, clock, seatsBack }: { store: Store; clo
         if (hold && entry?.state === 'taking') {
           // Its taker died: take over (at worst the seats are taken twice, never not at all).
           if (!(await claim(orderId, hold.entry, mine))) continue;
+          await ready;
           return finishTaking(event, orderId, types, mine);
         }
         if (hold && entry?.state === 'releasing') {
@@ -388,6 +394,7 @@ export function createInventory({ store, clock, seatsBack }: { store: Store; clo
           if (err instanceof DuplicateKeyError) continue; // a racer claimed it first: look again
           throw err;
         }
+        await ready;
         return finishTaking(event, orderId, types, mine);
       }
       throw new Error(`seats for order ${orderId} are still being moved by another request`);

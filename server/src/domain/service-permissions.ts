@@ -113,6 +113,7 @@ export const SERVICE_PERMISSIONS: Readonly<Record<string, MethodRule>> = {
   'eventCancellation.retryFailed': { permission: 'orders:refund', event: eventArg },
   'eventCancellation.failures': { permission: 'orders:read', event: eventArg },
   'fulfilment.issue': { permission: 'orders:write' },
+  'fulfilment.issueWithTickets': { permission: 'orders:write' },
   'fulfilment.pay': 'open',
   'fulfilment.payByRedirect': 'open',
   'fulfilment.refund': { permission: 'orders:refund' },

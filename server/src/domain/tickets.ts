@@ -149,12 +149,13 @@ export function createTicketService({
   /**
    * Stores an order's new tickets in one insert (one commit for the order, not one per ticket);
    * when a racer issued some of them first, each is tried alone and the racer's are kept.
+   * True when the one insert stored them all, so the caller knows what is stored without reading it.
    */
-  async function insertAll(fresh: readonly TicketDoc[]): Promise<void> {
-    if (fresh.length === 0) return;
+  async function insertAll(fresh: readonly TicketDoc[]): Promise<boolean> {
+    if (fresh.length === 0) return true;
     try {
       await tickets.insertMany(fresh);
-      return;
+      return true;
     } catch (err) {
       if (!(err instanceof DuplicateKeyError)) throw err;
     }
@@ -165,6 +166,7 @@ export function createTicketService({
         if (!(err instanceof DuplicateKeyError)) throw err; // a racer issued this one first
       }
     }
+    return false;
   }
 
   return {
@@ -216,8 +218,9 @@ export function createTicketService({
         }
       }
       if (fresh.length > 0) await figures.beforeClaim(order);
-      await insertAll(fresh);
-      const issued = await tickets.find({ order: order._id }, { sort: { index: 1 } });
+      const storedAll = await insertAll(fresh);
+      // An order issued by this call alone is what it just stored, in index order: no read back.
+      const issued = storedAll && existing.length === 0 ? fresh : await tickets.find({ order: order._id }, { sort: { index: 1 } });
       // The tickets this call generated and stored are its own to count, as it stored them; a racer's, its racer's.
       const stored = new Set(issued.map((t) => t._id));
       const claimed = fresh.filter((t) => stored.has(t._id)).map((ticket) => ({ ticket, from: null }));

@@ -68,6 +68,23 @@ describe('racing for the last seats', () => {
     expect(await inventory.holdOf(orderId)).toMatchObject({ state: 'sold' });
   });
 
+  it('moves no seat for a sale whose order never landed, and the sweeper drops its claim', async () => {
+    const t = await buildTestApp();
+    const { event, general } = await organizerWithEvent(t, { capacity: 10, ticket_types: [{ name: 'General', price: 49_900 }] });
+    const inventory = createInventory({ store: t.store, clock: t.clock });
+    const orderId = 'ord_neverstored00000000000';
+    // The order's insert, sent with the hold's claim, fails: the counters wait for it and never move.
+    const lost = Promise.reject(new Error('the order was not stored'));
+    lost.catch(() => undefined);
+    await expect(inventory.sell(await eventOf(t, event.id), orderId, [{ ticketType: general, quantity: 3 }], lost)).rejects.toThrow('the order was not stored');
+    expect((await eventOf(t, event.id)).inventory).toMatchObject({ available: 10, held: 0, sold: 0 });
+    expect(await inventory.holdOf(orderId)).toMatchObject({ state: 'taking' });
+    t.clock.advance(2 * MINUTE);
+    await t.services.repair.sweep();
+    expect(await inventory.holdOf(orderId)).toBeNull();
+    expect((await eventOf(t, event.id)).inventory).toMatchObject({ available: 10, held: 0, sold: 0 });
+  });
+
   it('gives a late payment no seats, and keeps none, when they sold meanwhile', async () => {
     const t = await buildTestApp();
     const { pk, event, general } = await organizerWithEvent(t, { capacity: 2, require_email_verification: false, ticket_types: [{ name: 'General', price: 49_900 }] });

@@ -69,8 +69,7 @@ export function ticketRoutes() {
     .openapi(issueTickets, async (c) => {
       const { deps } = c.var;
       const input = c.req.valid('json');
-      const order = await c.var.services.fulfilment.issue(c.get('owner'), { ...input, quantity: input.quantity ?? 1 }, auditContext(c));
-      const tickets = await c.var.services.tickets.listForOrder(order._id);
+      const { tickets } = await c.var.services.fulfilment.issueWithTickets(c.get('owner'), { ...input, quantity: input.quantity ?? 1 }, auditContext(c));
       return c.json({ object: 'list' as const, data: tickets.map((t) => toTicketJson(t, deps.config.publicUrl)), has_more: false, next_cursor: null }, 201);
     })
     .openapi(retrieveTicket, async (c) => {
