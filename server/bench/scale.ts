@@ -7,7 +7,8 @@
  * - start: spawn until `/readyz` answers 200 (the store loaded and indexed);
  * - RSS: `VmHWM` of /proc/<pid>/status once `/readyz` answers, and again when the size is done;
  * - issuance: tickets/s through `POST /v1/tickets` (10 per call, 8 callers, no mail);
- * - p50/p99 of the public event read, scan (`POST /v1/checkins`, 50 scanners at 10 scans/s),
+ * - p50/p99 of the public event read, scan (`POST /v1/checkins`, 50 scanners at 10 scans/s each,
+ *   and at a door's pace of 1/s each, not judged),
  *   event stats, the console dashboard (signed in), and the big event's attendee page, first
  *   and deep (a cursor 90 % of the way in);
  * - CSV: rows/s of the big event's whole attendee CSV;
@@ -41,7 +42,13 @@ export const SCALE_TARGETS = {
 const SIZES: Record<string, number> = { '10k': 10_000, '100k': 100_000, '1m': 1_000_000 };
 const PHASE = { concurrency: 10, durationMs: 2_000, warmupMs: 500 } as const;
 const ISSUE = { callers: 8, perCall: 10, durationMs: 3_000 } as const;
-const SCAN = { scanners: 50, paceMs: 100, durationMs: 3_000 } as const;
+/**
+ * The door: 50 scanners, each scanning at most ten times a second (the budget's pace, as in
+ * checkin.ts), judged against the scan budget. A door's own pace, once a second each (a person
+ * reaches the scanner, shows a code, walks on: 180,000 admissions an hour in all), is reported
+ * beside it and not judged: it shows whether a scan waits behind other work rather than for CPU.
+ */
+const SCAN = { scanners: 50, paceMs: 100, durationMs: 3_000, doorPaceMs: 1_000, doorDurationMs: 6_000 } as const;
 /** Ceilings of each phase; the series budget can cut them shorter. */
 const LIMITS = { seedMsPerTicket: 2, seedMinMs: 60_000, startMs: 60_000, csvMs: 60_000 } as const;
 
@@ -172,15 +179,23 @@ async function issuance(base: string, key: string, event: string, ticketType: st
   return { perSecond: (codes.length / result.durationMs) * 1000, codes, result };
 }
 
-function scans(base: string, key: string, event: string, codes: string[]): Promise<LoadResult> {
+/**
+ * Scans the issued codes, each phase going on from where the last stopped, so every scan admits
+ * a ticket not scanned before (while codes last; after that they are refused as already in).
+ */
+function scans(base: string, key: string, event: string, codes: string[], next: { code: number }, pace: 'budget' | 'door'): Promise<LoadResult> {
+  const from = next.code;
   return runLoad({
     method: 'POST',
     url: `${base}/v1/checkins`,
     headers: { authorization: `Bearer ${key}` },
-    bodyFor: (i) => ({ code: codes[i % codes.length], event, by: `Scanner ${i % SCAN.scanners}` }),
+    bodyFor: (i) => {
+      next.code = Math.max(next.code, from + i + 1);
+      return { code: codes[(from + i) % codes.length], event, by: `Scanner ${i % SCAN.scanners}` };
+    },
     concurrency: SCAN.scanners,
-    durationMs: SCAN.durationMs,
-    paceMs: SCAN.paceMs,
+    durationMs: pace === 'budget' ? SCAN.durationMs : SCAN.doorDurationMs,
+    paceMs: pace === 'budget' ? SCAN.paceMs : SCAN.doorPaceMs,
     timeoutMs: 10_000,
   });
 }
@@ -255,23 +270,27 @@ async function measure(server: ChildServer, manifest: SeedManifest, r: SizeResul
     r.rssBytes = server.peakRss();
     return;
   }
-  record('scan', await scans(base, manifest.secretKey, manifest.events[1] as string, issued.codes), SCALE_TARGETS.scanP99Ms);
+  const next = { code: 0 };
+  const door = (pace: 'budget' | 'door' = 'budget') => scans(base, manifest.secretKey, manifest.events[1] as string, issued.codes, next, pace);
+  record('scan', await door(), SCALE_TARGETS.scanP99Ms);
+  record("scan at a door's pace (1/s per scanner)", await door('door'), null);
   // Each load alone first, then both: what each costs the door, and whether they add up.
   const dashboard = () => loop(`${base}/console`, cookie, stop.signal);
   const stats = () => loop(`${base}/v1/events/${big}/stats`, secret, stop.signal);
   const exporting = () => loop(`${base}/v1/events/${big}/attendees.csv`, secret, stop.signal);
   let stop = new AbortController();
-  for (const [name, loads] of [
-    ['scan during dashboard', [dashboard]],
-    ['scan during export', [exporting]],
-    ['scan during dashboard + stats + export', [dashboard, stats, exporting]],
+  for (const [name, loads, pace] of [
+    ['scan during dashboard', [dashboard], 'budget'],
+    ['scan during export', [exporting], 'budget'],
+    ['scan during dashboard + stats + export', [dashboard, stats, exporting], 'budget'],
+    ["scan at a door's pace during all three", [dashboard, stats, exporting], 'door'],
   ] as const) {
     stop = new AbortController();
     const background = Promise.all(loads.map((load) => load()));
-    const during = await scans(base, manifest.secretKey, manifest.events[1] as string, issued.codes);
+    const during = await door(pace);
     stop.abort();
     await background;
-    record(name, during, SCALE_TARGETS.scanP99Ms);
+    record(name, during, pace === 'budget' ? SCALE_TARGETS.scanP99Ms : null);
   }
   r.rssBytes = server.peakRss();
 }
