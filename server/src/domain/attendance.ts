@@ -30,7 +30,7 @@ export interface AttendeeQuery extends AttendeeFilters {
 /** The longest search an organizer may send: names and emails are shorter, and each search scans the event's tickets. */
 export const MAX_QUERY_LENGTH = 100;
 /** Tickets read per round trip by the CSV export: bounded memory however big the event. */
-export const CSV_BATCH_SIZE = 500;
+export const CSV_BATCH_SIZE = 100;
 /** The export's columns, in order: a stable contract for organizers' spreadsheets and scripts. */
 export const CSV_HEADER = [
   'ticket_id',

@@ -224,7 +224,7 @@ export interface AuditLogFilters {
 export interface AuditLogQuery extends AuditLogFilters, PageParams {}
 
 /** Entries read per round trip by the CSV export. */
-export const AUDIT_CSV_BATCH_SIZE = 500;
+export const AUDIT_CSV_BATCH_SIZE = 100;
 
 /** The CSV export's columns, in order. */
 export const AUDIT_CSV_HEADER = [

@@ -155,7 +155,7 @@ describe('GET /v1/events/{id}/attendees.csv', () => {
     expect(issuedAt).toEqual([...issuedAt].sort((a, b) => b - a));
   });
 
-  it('reads the tickets lazily, one batch of 500 at a time', async () => {
+  it('reads the tickets lazily, one batch at a time', async () => {
     const t = await buildTestApp();
     const { sk, event, general, account } = await organizerWithEvent(t, { capacity: 2000 });
     for (let batch = 0; batch < 24; batch++) await issueTickets(t, sk, event.id, general, { name: 'Guest', email: 'guest@example.com' }, 50);
@@ -185,7 +185,7 @@ describe('GET /v1/events/{id}/attendees.csv', () => {
     let rows = 0;
     for (; !next.done; next = await lines.next()) rows += rowsIn(next.value);
     expect(rows).toBe(1200);
-    expect(limits).toEqual([CSV_BATCH_SIZE + 1, CSV_BATCH_SIZE + 1, CSV_BATCH_SIZE + 1]);
+    expect(limits).toEqual(Array.from({ length: Math.ceil(1200 / CSV_BATCH_SIZE) }, () => CSV_BATCH_SIZE + 1));
   });
 
   it('answers errors as JSON before any CSV is sent', async () => {
