@@ -203,7 +203,8 @@ export function createTicketService({
             ...(order.discount ? { promo_code: order.discount.code } : {}),
             ...(money[index] ? { money: money[index] } : {}),
             status: 'valid',
-            code: await codes.sign(order.account, id, order.event),
+            // Filled in below: the order's codes are signed together, on the thread pool.
+            code: '',
             valid_from,
             valid_until,
             checked_in_at: null,
@@ -217,6 +218,11 @@ export function createTicketService({
           fresh.push(ticket);
         }
       }
+      await Promise.all(
+        fresh.map(async (ticket) => {
+          ticket.code = await codes.sign(order.account, ticket._id, order.event);
+        }),
+      );
       if (fresh.length > 0) await figures.beforeClaim(order);
       const storedAll = await insertAll(fresh);
       // An order issued by this call alone is what it just stored, in index order: no read back.
