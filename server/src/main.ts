@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './app.js';
 import { backgroundJobs, startBackgroundJobs, webhookDeliverer } from './background.js';
 import { createMailRenderer } from './delivery/mail-renderer.js';
@@ -21,6 +21,14 @@ import { openStore } from './store/open-store.js';
 import { StoreDamagedError } from './store/sqlite-file.js';
 import type { Store } from './store/port.js';
 
+/**
+ * Connections the kernel queues for the server before it accepts them (the kernel caps it at
+ * `net.core.somaxconn`, 4096 on current Linux). A ticket rush opens thousands at once; with
+ * Node's default of 511 the rest are dropped, and a client whose connection was dropped tries
+ * again only a second later, then three. See docs/operations.md (Performance budgets,
+ * connections at once).
+ */
+const LISTEN_BACKLOG = 4096;
 /** How long a shutdown waits for in-flight requests before closing anyway. */
 const DRAIN_TIMEOUT_MS = 10_000;
 
@@ -130,7 +138,8 @@ async function main(): Promise<void> {
   const demoPage = demo && { eventId: demo.eventId, publishableKey: demo.publishableKey };
   const app = createApp({ config: runtimeConfig, store, clock: systemClock, logger, services, mailer, mailbox, demo: demoPage });
 
-  const server = serve({ fetch: app.fetch, port: config.port }) as Server;
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  server.listen({ port: config.port, backlog: LISTEN_BACKLOG });
   await new Promise<void>((resolveListening, reject) => {
     server.once('listening', resolveListening);
     server.once('error', (err) => (isAddressInUse(err) ? portInUse(config.port) : reject(err)));
