@@ -1,48 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { RECOUNT_EVERY_MS, RECOUNT_QUIET_MS } from '../../src/domain/figures.js';
 import type { TicketDoc } from '../../src/domain/tickets.js';
-import type { Collection, Doc, Store } from '../../src/store/port.js';
+import type { Store } from '../../src/store/port.js';
 import { createSqliteStore } from '../../src/store/sqlite.js';
 import { buildTestApp, type TestApp } from '../helpers/app.js';
 import { organizerWithEvent } from '../helpers/checkout.js';
+import { counterWrites } from '../helpers/counter-writes.js';
 
 /**
- * A real store whose counter collections stop taking writes while `dead`: the process died
+ * A real store whose counter collections stop taking writes once it "dies": the process died
  * right after the write that claimed a transition (an admission, an issue) was stored, before
- * the figures' counters moved. Everything else goes to the store underneath unchanged.
+ * the figures' counters moved.
  */
 function dyingStore(inner: Store) {
-  let dead = false;
-  const COUNTERS = new Set(['figures', 'figure_days']);
-  const WRITES = new Set(['insertOne', 'insertMany', 'updateOne', 'updateMany', 'findOneAndUpdate']);
-  const store: Store = {
-    driver: inner.driver,
-    collection<T extends Doc>(name: string): Collection<T> {
-      const real = inner.collection<T>(name);
-      if (!COUNTERS.has(name)) return real;
-      return new Proxy(real, {
-        get(target, key, receiver) {
-          const value = Reflect.get(target, key, receiver);
-          if (typeof value !== 'function') return value;
-          const call = (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(target, args);
-          if (typeof key !== 'string' || !WRITES.has(key)) return call;
-          return (...args: unknown[]) => (dead ? Promise.reject(new Error('the process died')) : call(...args));
-        },
-      });
-    },
-    ensureIndexes: (specs) => inner.ensureIndexes(specs),
-    listCollections: () => inner.listCollections(),
-    ping: () => inner.ping(),
-    close: () => inner.close(),
-  };
+  const counters = counterWrites(inner);
   return {
-    store,
-    die: () => {
-      dead = true;
-    },
+    store: counters.store,
+    die: () => counters.refuse('the process died'),
     /** A new process on the same data: the dying one's memory (what it marked lately) is gone. */
     restart: async (clock: TestApp['clock']) => {
-      dead = false;
+      counters.refuse(null);
       return buildTestApp({ store: inner, clock });
     },
   };

@@ -1,61 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { RECOUNT_QUIET_MS } from '../../src/domain/figures.js';
 import type { TicketDoc } from '../../src/domain/tickets.js';
-import type { Collection, Doc, Store } from '../../src/store/port.js';
 import { createSqliteStore } from '../../src/store/sqlite.js';
 import { buildTestApp } from '../helpers/app.js';
 import { organizerWithEvent } from '../helpers/checkout.js';
-
-const COUNTERS = new Set(['figures', 'figure_days']);
-const WRITES = new Set(['insertOne', 'insertMany', 'updateOne', 'updateMany', 'findOneAndUpdate']);
-
-/**
- * A real store that counts the writes sent to each counter document (by `_id`), and whose
- * counter collections refuse writes while `failing`. Everything else goes to the store
- * underneath unchanged.
- */
-function counterStore(inner: Store) {
-  let failing = false;
-  const sent = new Map<string, number>();
-  const store: Store = {
-    driver: inner.driver,
-    collection<T extends Doc>(name: string): Collection<T> {
-      const real = inner.collection<T>(name);
-      if (!COUNTERS.has(name)) return real;
-      return new Proxy(real, {
-        get(target, key, receiver) {
-          const value = Reflect.get(target, key, receiver);
-          if (typeof value !== 'function') return value;
-          const call = (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(target, args);
-          if (typeof key !== 'string' || !WRITES.has(key)) return call;
-          return (...args: unknown[]) => {
-            const id = `${name}|${String((args[0] as { _id?: unknown })._id)}`;
-            sent.set(id, (sent.get(id) ?? 0) + 1);
-            return failing ? Promise.reject(new Error('the counters are unavailable')) : call(...args);
-          };
-        },
-      });
-    },
-    ensureIndexes: (specs) => inner.ensureIndexes(specs),
-    listCollections: () => inner.listCollections(),
-    ping: () => inner.ping(),
-    close: () => inner.close(),
-  };
-  return {
-    store,
-    /** Writes sent per counter document (`collection|id`) since the last reset. */
-    sent: () => Object.fromEntries(sent),
-    reset: () => sent.clear(),
-    fail: (on: boolean) => {
-      failing = on;
-    },
-  };
-}
+import { counterWrites } from '../helpers/counter-writes.js';
 
 const SCANS = 24;
 
 async function door() {
-  const counters = counterStore(await createSqliteStore());
+  const counters = counterWrites(await createSqliteStore());
   const t = await buildTestApp({ store: counters.store });
   const org = await organizerWithEvent(t, { capacity: 100 });
   const owner = { account: org.account.id as string, livemode: false };
@@ -101,12 +55,12 @@ describe('follow-ups of one account in one turn, applied together', () => {
 
   it('tries the shared apply once and rejects every waiting admission when it fails; the recount then adds them all', async () => {
     const { t, org, owner, counters, scanAll } = await door();
-    counters.fail(true);
+    counters.refuse('the counters are unavailable');
     const results = await scanAll();
     expect(results.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : 'answered'))).toEqual(Array(SCANS).fill('the counters are unavailable'));
     // One attempt per counter document for all of them, not one per admission.
     expect(Object.values(counters.sent()), JSON.stringify(counters.sent())).toEqual([1, 1, 1, 1]);
-    counters.fail(false);
+    counters.refuse(null);
 
     // The admissions stand; only their count is missing, and the recount (once quiet) adds it once.
     expect(await t.store.collection<TicketDoc>('tickets').count({ event: org.event.id, status: 'checked_in' })).toBe(SCANS + 1);
