@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { systemClock } from '../src/kernel/clock.js';
 import type { EventDoc } from '../src/domain/events.js';
-import { newId } from '../src/kernel/ids.js';
+import { newSortableId } from '../src/kernel/ids.js';
 import type { OrderDoc } from '../src/domain/orders.js';
 import { createFiguresService, RECOUNT_QUIET_MS } from '../src/domain/figures.js';
 import { createInventory } from '../src/domain/inventory.js';
@@ -168,7 +168,7 @@ async function main(): Promise<void> {
       const now = systemClock.now();
       const order: OrderDoc = {
         ...templateOrder,
-        _id: newId('ord'),
+        _id: newSortableId('ord'),
         items: templateOrder.items.map((item) => ({ ...item, quantity })),
         quantity,
         buyer: { ...templateOrder.buyer, name: `Buyer ${n}`, email: `buyer-${n}@example.com` },
@@ -182,7 +182,7 @@ async function main(): Promise<void> {
       if (!event || !(await inventory.sell(event, order._id, [{ ticketType, quantity }]))) throw new Error(`no seats left in ${eventId}`);
       const batch: TicketDoc[] = [];
       for (let index = 0; index < quantity; index++) {
-        const id = newId('tkt');
+        const id = newSortableId('tkt');
         batch.push({
           ...template,
           _id: id,

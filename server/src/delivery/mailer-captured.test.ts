@@ -66,7 +66,7 @@ for (const mode of ['on disk', 'in memory'] as const) {
         message_id: messageId,
         created_at: '2026-11-08T10:00:01.000Z',
       });
-      expect(second?.id).toMatch(/^mail_[0-9A-Za-z]{22}$/);
+      expect(second?.id).toMatch(/^mail_[0-9A-Za-z]{29}$/);
       expect(second?.attachments).toEqual([expect.objectContaining({ filename: 'ticket.pdf', content_type: 'application/pdf', size: 12 })]);
       const file = await mailer.readAttachment(second?.id ?? '', 'ticket.pdf');
       expect(new TextDecoder().decode(file?.content)).toBe('%PDF-1.3 one');

@@ -10,7 +10,7 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type * as NodemailerModule from 'nodemailer';
 import { systemClock, type Clock } from '../kernel/clock.js';
-import { idPattern, newId } from '../kernel/ids.js';
+import { idPattern, newSortableId } from '../kernel/ids.js';
 import { loadOnFirstUse } from '../kernel/load-on-first-use.js';
 
 /** Loaded by the first SMTP mailer made: a server that captures mail never needs it. */
@@ -217,7 +217,7 @@ export function createCapturedMailer(options: CapturedMailerOptions): CapturedMa
 
   return {
     async send(message) {
-      const id = newId('mail');
+      const id = newSortableId('mail');
       const names = uniqueNames((message.attachments ?? []).map((a) => a.filename));
       const captured: CapturedMessage = {
         id,

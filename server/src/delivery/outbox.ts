@@ -17,7 +17,7 @@
 import { createAuditLog, changesBetween, type AuditLog } from '../domain/audit-log.js';
 import { AppError, notFound } from '../kernel/errors.js';
 import { systemClock, type Clock } from '../kernel/clock.js';
-import { newId } from '../kernel/ids.js';
+import { newSortableId } from '../kernel/ids.js';
 import { op, DuplicateKeyError, type Filter, type IndexSpec, type Store } from '../store/port.js';
 import { OUTBOX_STATES, type EnqueueInput, type Outbox, type OutboxJob, type OutboxState } from '../domain/ports.js';
 import type { MailMessage, Mailer } from './mailer.js';
@@ -67,7 +67,7 @@ export function createOutbox(options: { store: Store; clock?: Clock; auditLog?: 
 
   function newJob(input: EnqueueInput, now: Date): OutboxJob {
     return {
-      _id: newId('mail'),
+      _id: newSortableId('mail'),
       kind: input.kind,
       to: input.to,
       payload: input.payload,

@@ -14,7 +14,7 @@
  */
 import type { Clock } from '../kernel/clock.js';
 import { yieldToEventLoop } from '../kernel/event-loop.js';
-import { newId } from '../kernel/ids.js';
+import { newSortableId } from '../kernel/ids.js';
 import { paginate, type Page, type PageParams } from '../store/paginate.js';
 import { op, type Filter, type IndexSpec, type Operator, type Store } from '../store/port.js';
 import type { AuditActor as Actor } from './actors.js';
@@ -305,7 +305,7 @@ export function createAuditLog({ store, clock }: AuditLogDeps) {
      */
     async record(context: AuditContext, input: AuditRecord): Promise<AuditEntryDoc> {
       const entry: AuditEntryDoc = {
-        _id: newId('aud'),
+        _id: newSortableId('aud'),
         account: context.account,
         livemode: ACCOUNT_LEVEL_ACTIONS.has(input.action) ? null : context.livemode,
         created_at: clock.now(),

@@ -5,7 +5,7 @@ import type { Clock } from '../kernel/clock.js';
 import { AppError, notFound } from '../kernel/errors.js';
 import type { EventDoc, Owner } from './events.js';
 import { countedAs, type FiguresService } from './figures.js';
-import { newId } from '../kernel/ids.js';
+import { newSortableId } from '../kernel/ids.js';
 import { parseTicketCode, type TicketCodes } from './ticket-codes.js';
 import type { TicketDoc } from './tickets.js';
 import { type AuditChanges, type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
@@ -357,7 +357,7 @@ export function createCheckinService({
       const list = await listOf(owner, input);
       const now = clock.now();
       const at = scanTime(input.at, now);
-      const id = newId('chk');
+      const id = newSortableId('chk');
       const { ticketDoc, direction, claimed = false, eventDoc, ...decision } = await decide(owner, { ...input, event: input.event ?? list?.event }, at, list, id);
       // A list scan leaves the ticket's own state, and so the event's figures, alone.
       const settles = list === null && decision.result === 'accepted';

@@ -3,7 +3,7 @@ import { op, type Store } from '../store/port.js';
 import type { Clock } from '../kernel/clock.js';
 import { AppError, notFound } from '../kernel/errors.js';
 import { typeAvailable, type EventDoc, type Owner } from './events.js';
-import { newId } from '../kernel/ids.js';
+import { newId, newSortableId } from '../kernel/ids.js';
 import type { Inventory } from './inventory.js';
 import type { AccountDoc } from './accounts.js';
 import { newOrderDocument } from './order-document.js';
@@ -654,7 +654,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
       throw new AppError('VALIDATION_FAILED', 'The request has invalid fields.', [{ field: 'ticket_type', message: 'is not a ticket type of this event' }]);
     }
     const now = clock.now();
-    const id = newId('ord');
+    const id = newSortableId('ord');
     const soldOut = (left: EventDoc) =>
       new AppError('SOLD_OUT', `Only ${Math.min(left.inventory.available, left.inventory.types[type.id]?.available ?? Infinity)} ${type.name} tickets are left.`);
     if (typeAvailable(event, type.id) < input.quantity) throw soldOut(event);

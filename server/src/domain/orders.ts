@@ -6,7 +6,7 @@ import { deriveClientSecret, hashClientSecret } from './client-secret.js';
 import type { Clock } from '../kernel/clock.js';
 import { AppError, notFound, type FieldIssue } from '../kernel/errors.js';
 import { assertCanSellFrom, publicAvailable, salesOpen, type EventDoc, type Owner } from './events.js';
-import { newId } from '../kernel/ids.js';
+import { newSortableId } from '../kernel/ids.js';
 import type { Inventory, SeatLine } from './inventory.js';
 import { newOrderDocument } from './order-document.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -535,7 +535,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       if (items.some((i) => publicAvailable(event, i.ticket_type) < i.quantity) || event.inventory.available < quantity) {
         throw holdRefusal(event, items, now);
       }
-      const id = newId('ord');
+      const id = newSortableId('ord');
       const expiresAt = new Date(now.getTime() + event.hold_minutes * 60_000);
       const lines: SeatLine[] = items.map((i) => ({ ticketType: i.ticket_type, quantity: i.quantity }));
       // The code's use is taken before the seats (one conditional update, like a hold), so the

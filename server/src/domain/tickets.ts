@@ -4,7 +4,7 @@ import type { Clock } from '../kernel/clock.js';
 import type { FiguresService } from './figures.js';
 import { AppError, notFound } from '../kernel/errors.js';
 import type { EventDoc, Owner } from './events.js';
-import { newId } from '../kernel/ids.js';
+import { newSortableId } from '../kernel/ids.js';
 import type { Inventory } from './inventory.js';
 import type { OrderDoc } from './orders.js';
 import type { TicketCodes } from './ticket-codes.js';
@@ -185,7 +185,7 @@ export function createTicketService({
       for (const item of order.items) {
         for (let n = 0; n < item.quantity; n++, index++) {
           if (have.has(index)) continue;
-          const id = newId('tkt');
+          const id = newSortableId('tkt');
           const ticket: TicketDoc = {
             _id: id,
             account: order.account,

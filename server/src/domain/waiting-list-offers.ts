@@ -1,7 +1,7 @@
 import type { Clock } from '../kernel/clock.js';
 import { AppError } from '../kernel/errors.js';
 import { yieldToEventLoop } from '../kernel/event-loop.js';
-import { newId } from '../kernel/ids.js';
+import { newSortableId } from '../kernel/ids.js';
 import { op, type Store } from '../store/port.js';
 import { typeAvailable, waitingListOf, type EventDoc } from './events.js';
 import { checkAttendees } from './attendee-answers.js';
@@ -66,7 +66,7 @@ export function createWaitingListOffers({ store, clock, inventory, outbox, creat
 
   /** Holds seats for one waiting entry and makes it an offer; false when the seats are not there. */
   async function offer(event: EventDoc, entry: WaitingListEntryDoc): Promise<boolean> {
-    const orderId = newId('ord');
+    const orderId = newSortableId('ord');
     if (!(await inventory.holdForOffer(event, orderId, [{ ticketType: entry.ticket_type, quantity: entry.quantity }]))) return false;
     const now = clock.now();
     const token = newLinkToken('wlc');

@@ -7,7 +7,7 @@
 import type { WebhookEventType } from '@trendy-tickets/sdk';
 import type { Clock } from '../kernel/clock.js';
 import { AppError, notFound } from '../kernel/errors.js';
-import { newId } from '../kernel/ids.js';
+import { newId, newSortableId } from '../kernel/ids.js';
 import { paginate, type Page, type PageParams } from '../store/paginate.js';
 import { DuplicateKeyError, op, type IndexSpec, type Store } from '../store/port.js';
 import type { AccountDoc } from './accounts.js';
@@ -401,7 +401,7 @@ export function createWebhookEndpointService({
       const endpoint = await forDelivery(endpointId);
       if (!endpoint) return null;
       const doc: WebhookDeliveryDoc = {
-        _id: newId('whd'),
+        _id: newSortableId('whd'),
         endpoint: endpointId,
         account: endpoint.account,
         event: event.id,

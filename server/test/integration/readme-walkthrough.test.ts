@@ -45,7 +45,7 @@ function expectWalkthroughOutput(stdout: string) {
   expect(lines[0]).toMatch(/^Event Token: evt_[0-9A-Za-z]{22}$/);
   expect(lines[1]).toBe('Monsoon Jazz Night: 300 seats, sales open: true');
   // Ticket links use PUBLIC_URL, which defaults to http://localhost:<port>.
-  expect(lines[2]).toMatch(/^Order paid: 2 tickets, e\.g\. http:\/\/localhost:\d+\/tickets\/tkt_[0-9A-Za-z]{22}$/);
+  expect(lines[2]).toMatch(/^Order paid: 2 tickets, e\.g\. http:\/\/localhost:\d+\/tickets\/tkt_[0-9A-Za-z]{29}$/);
   expect(lines.slice(3)).toEqual(['Gate 1: accepted', 'Gate 2: rejected (already_checked_in, first scanned by Gate 1)']);
 }
 

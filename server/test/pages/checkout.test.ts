@@ -117,7 +117,7 @@ describe('checkout (happy, the no-script /basic flow)', () => {
     const html = await done.text();
     expect(html).toContain('Payment of ₹998.00 received');
     expect(html).toContain('sent them to');
-    const ticketIds = [...new Set(html.match(/tkt_[0-9A-Za-z]{22}/g))];
+    const ticketIds = [...new Set(html.match(/tkt_[0-9A-Za-z]{29}/g))];
     expect(ticketIds).toHaveLength(2);
     expect(html.match(/<svg xmlns/g)).toHaveLength(2);
     expect(html).toContain(`href="/tickets/${ticketIds[0]}.pdf"`);
