@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../kernel/clock.js';
+import { newSortableId } from '../kernel/ids.js';
 import { createEmbeddedStore } from '../store/embedded.js';
 import type { Store } from '../store/port.js';
 import { createDomainEvents, DOMAIN_EVENTS_COLLECTION, domainEventId } from './domain-events.js';
@@ -30,6 +31,17 @@ describe('the events log', () => {
     expect(domainEventId('ord_2', 'order.paid')).not.toBe(paid);
     expect(domainEventId('ord_1', 'order.refunded')).not.toBe(paid);
     expect(domainEventId('evt_1', 'event.updated', 2)).not.toBe(domainEventId('evt_1', 'event.updated', 3));
+  });
+
+  it("puts a sortable object id's creation stamp first, so entries sort with their objects", () => {
+    const earlier = newSortableId('tkt', Date.UTC(2030, 5, 1, 10));
+    const later = newSortableId('tkt', Date.UTC(2030, 5, 1, 10, 0, 1));
+    const first = domainEventId(earlier, 'ticket.issued');
+    expect(first).toMatch(new RegExp(`^ev_${earlier.slice(4, 11)}[0-9a-f]{24}$`));
+    expect(domainEventId(earlier, 'ticket.issued')).toBe(first);
+    expect(domainEventId(later, 'ticket.voided') > domainEventId(earlier, 'ticket.voided')).toBe(true);
+    // An id made before stamps keeps its entry's id as it was.
+    expect(domainEventId('tkt_4QpZ0x2bB8Lr6qXhS1mYtA', 'ticket.issued')).toMatch(/^ev_[0-9a-f]{24}$/);
   });
 
   it('records a transition recorded twice once, keeping the first time', async () => {

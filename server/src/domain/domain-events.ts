@@ -18,6 +18,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../kernel/clock.js';
 import { notFound } from '../kernel/errors.js';
+import { stampOf } from '../kernel/ids.js';
 import { paginate, PAGE_SORT, type Page, type PageParams } from '../store/paginate.js';
 import { DuplicateKeyError, op, type Filter, type IndexSpec, type Store } from '../store/port.js';
 import type { CheckinDoc } from './checkins.js';
@@ -97,7 +98,10 @@ export const DOMAIN_EVENT_INDEXES: readonly IndexSpec[] = [
 
 /**
  * The id of a transition's event: the same transition always gets the same id, so a retried
- * or repaired transition records its event once. Hex of SHA-256, 24 characters (96 bits).
+ * or repaired transition records its event once. Hex of SHA-256, 24 characters (96 bits),
+ * after the creation stamp of the object's id when it has one (`stampOf`): entries then sort
+ * with their objects, and the log's id index grows near its end instead of at a random page
+ * (docs/decisions/0054-ids-in-creation-order.md).
  *
  * @example
  * domainEventId('ord_123', 'order.paid') // 'ev_…' (always the same)
@@ -106,7 +110,7 @@ export function domainEventId(objectId: string, type: DomainEventType, sequence?
   const digest = createHash('sha256')
     .update(`${objectId}\n${type}\n${sequence ?? ''}`)
     .digest('hex');
-  return `ev_${digest.slice(0, 24)}`;
+  return `ev_${stampOf(objectId)}${digest.slice(0, 24)}`;
 }
 
 /**

@@ -89,6 +89,16 @@ export function newSortableId(prefix: IdPrefix, now: number = Date.now()): strin
   return `${prefix}_${stamp}${randomBase62(22)}`;
 }
 
+const SORTABLE = /^[a-z]+_([0-9A-Za-z]{7})[0-9A-Za-z]{22}$/;
+
+/**
+ * The creation stamp of an id made by {@link newSortableId} (its 7 characters after the prefix),
+ * or `''` for any other id: what derived ids put first to sort with the id they derive from.
+ */
+export function stampOf(id: string): string {
+  return SORTABLE.exec(id)?.[1] ?? '';
+}
+
 /** Matches any id of the given kind, for validating path parameters early. */
 export function idPattern(prefix: IdPrefix): RegExp {
   return new RegExp(`^${prefix}_[0-9A-Za-z]{10,40}$`);
