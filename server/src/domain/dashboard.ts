@@ -7,6 +7,7 @@ import type { CheckinReason, IssuedTicketCounts, OrderStatus } from '@trendy-tic
 import { op, type IndexSpec, type Store } from '../store/port.js';
 import type { CheckinDoc } from './checkins.js';
 import type { Clock } from '../kernel/clock.js';
+import { yieldToEventLoop } from '../kernel/event-loop.js';
 import type { EventDoc, Owner } from './events.js';
 import { issuedCounts } from './issued-counts.js';
 import type { OrderDoc } from './orders.js';
@@ -200,14 +201,20 @@ export function createDashboardService({ store, clock, figures }: { store: Store
       const active = { account: owner.account, livemode: owner.livemode, status: 'published', ends_at: op.gt(now) };
       // Days first: reading a zone not kept yet builds its days, which the figures below then agree with.
       const sales_by_day = await salesByDay(owner, now, timezone);
-      const [activeCount, upcoming, totals, today, started, recent] = await Promise.all([
+      // A turn between the parts: the embedded store answers synchronously, so without them a
+      // dashboard is one block of the event loop that a door's scans wait behind, and an
+      // organizer's browser refreshing it is exactly what runs during doors (docs/decisions/0051-long-reads-yield.md).
+      await yieldToEventLoop();
+      const [activeCount, upcoming, totals, today, started] = await Promise.all([
         events.count(active),
         events.find(active, { sort: { starts_at: 1, _id: 1 }, limit: UPCOMING_EVENTS_LIMIT }),
         figures.account(owner),
         figures.accountDays(owner, timezone, zonedDateKey(now, timezone)),
         events.find({ account: owner.account, livemode: owner.livemode, starts_at: op.lte(now) }),
-        recentActivity(owner),
       ]);
+      await yieldToEventLoop();
+      const recent = await recentActivity(owner);
+      await yieldToEventLoop();
       // Attendance is only meaningful for events whose doors have opened.
       let attendedTickets = 0;
       let attendedCheckedIn = 0;

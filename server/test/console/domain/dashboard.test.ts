@@ -4,6 +4,7 @@ import { RECENT_ACTIVITY_LIMIT, SALES_CHART_DAYS } from '../../../src/domain/das
 import { buildTestApp, eventBody, type TestApp } from '../../helpers/app.js';
 import { organizerWithEvent, payWithTestGateway, startOrder } from '../../helpers/checkout.js';
 import { signIn } from '../helpers.js';
+import { turnsDuring } from '../../helpers/event-loop-turns.js';
 
 const IST = 'Asia/Kolkata';
 
@@ -17,6 +18,15 @@ async function buyAt(t: TestApp, pk: string, event: string, items: Array<{ ticke
 }
 
 describe('dashboard summary', () => {
+  it('gives the event loop a turn between its parts, so a scan at the door waits behind one part at most', async () => {
+    const t = await buildTestApp();
+    const { account } = await t.signUp();
+    const { result, turns } = await turnsDuring(() => t.services.dashboard.summary({ account: account.id, livemode: false }, { timezone: IST }));
+    expect(result.sales_by_day).toHaveLength(SALES_CHART_DAYS);
+    // The chart's days, the counters and lists, the recent activity: three boundaries.
+    expect(turns).toBeGreaterThanOrEqual(3);
+  });
+
   it('shows an empty account as zeros, with a full 30-day chart', async () => {
     const t = await buildTestApp();
     const { account } = await t.signUp();
