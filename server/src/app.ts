@@ -1,4 +1,3 @@
-import { secureHeaders } from 'hono/secure-headers';
 import { consoleRoutes } from './console/index.js';
 import { AppError } from './kernel/errors.js';
 import type { AppDeps, AppEnv } from './http/context.js';
@@ -9,6 +8,7 @@ import { idempotency } from './http/middleware/idempotency.js';
 import { requireJsonBody } from './http/middleware/json-body.js';
 import { rateLimit } from './http/middleware/rate-limit.js';
 import { requestContext } from './http/middleware/request-context.js';
+import { securityHeaders } from './http/middleware/security-headers.js';
 import { createRouter } from './http/router.js';
 import { accountRoutes } from './http/routes/accounts.js';
 import { paymentSettingsRoutes } from './http/routes/payment-settings.js';
@@ -62,8 +62,8 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => (wantsHtmlPage(c) ? htmlNotFound(c) : errorResponse(c, new AppError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`))));
 
   app.use('*', requestContext(deps));
-  // overwrite: false lets a handler set its own (e.g. the QR image's cross-origin resource policy).
-  app.use('*', secureHeaders({ referrerPolicy: 'strict-origin-when-cross-origin', overwrite: false }));
+  // A handler's own header wins (e.g. the QR image's cross-origin resource policy).
+  app.use('*', securityHeaders());
   app.use('/v1/*', apiCors());
   // GET, HEAD and OPTIONS carry no body; skipping them spares every read building a full Request.
   const bodyLimit = limitBody<AppEnv>({

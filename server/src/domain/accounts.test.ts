@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEmbeddedStore } from '../store/embedded.js';
 import { INDEXES } from '../indexes.js';
-import { bcryptHasher, createAccountService } from './accounts.js';
+import { bcryptHasher, createAccountService, hashApiKey, publishableKeyHash } from './accounts.js';
 import { ManualClock } from '../kernel/clock.js';
 import type { AppError } from '../kernel/errors.js';
 
@@ -47,5 +47,30 @@ describe('accounts.rollKey', () => {
     const active = await accounts.listKeys(account._id);
     expect(active.map((k) => `${k.kind}_${k.mode}`).sort()).toEqual(['publishable_test', 'secret_live', 'secret_test']);
     expect(active.find((k) => k.kind === 'secret' && k.mode === 'test')?._id).toBe(rolled.key._id);
+  });
+});
+
+describe('publishableKeyHash', () => {
+  const pk = (i: number) => `pk_test_${String(i).padStart(36, '0')}`;
+
+  it('gives a publishable key the hash it is stored under, asked once or many times', () => {
+    expect(publishableKeyHash(pk(1))).toBe(hashApiKey(pk(1)));
+    expect(publishableKeyHash(pk(1))).toBe(hashApiKey(pk(1)));
+    for (let i = 0; i < 10_050; i += 1) publishableKeyHash(pk(i));
+    expect(publishableKeyHash(pk(2))).toBe(hashApiKey(pk(2)));
+  });
+
+  it('will not take a secret or restricted key, which must not be kept in memory', () => {
+    expect(() => publishableKeyHash('sk_test_000000000000000000000000000000000001')).toThrow('Only publishable keys');
+    expect(() => publishableKeyHash('rk_test_000000000000000000000000000000000001')).toThrow('Only publishable keys');
+  });
+
+  it('still authenticates a publishable key read again, and refuses it once it is rolled', async () => {
+    const { accounts, account } = await setup();
+    const issued = await accounts.rollKey(account._id, 'publishable', 'test');
+    expect((await accounts.authenticateKey(issued.raw))?.key._id).toBe(issued.key._id);
+    expect((await accounts.authenticateKey(issued.raw))?.key._id).toBe(issued.key._id);
+    await accounts.rollKey(account._id, 'publishable', 'test');
+    expect(await accounts.authenticateKey(issued.raw)).toBeNull();
   });
 });

@@ -94,6 +94,32 @@ export function hashApiKey(raw: string): string {
   return hash('sha256', raw, 'hex');
 }
 
+/** Hashes of publishable keys already seen, at most {@link PUBLISHABLE_HASHES_MAX}. */
+const publishableHashes = new Map<string, string>();
+const PUBLISHABLE_HASHES_MAX = 10_000;
+
+/**
+ * {@link hashApiKey} of a publishable key, remembered: every buyer's page sends the same one,
+ * and hashing it was about 2 % of the public event read's CPU
+ * (docs/decisions/0055-public-read-cost.md). Only publishable keys: they are public by design
+ * (they ship in web pages), while a secret or restricted key must never sit in memory as a
+ * map key, so those are refused here and hashed on each request.
+ * @throws Error for a key that is not publishable
+ *
+ * @example
+ * const hash = raw.startsWith('pk_') ? publishableKeyHash(raw) : hashApiKey(raw);
+ */
+export function publishableKeyHash(raw: string): string {
+  if (!raw.startsWith('pk_')) throw new Error('Only publishable keys are remembered.');
+  const known = publishableHashes.get(raw);
+  if (known !== undefined) return known;
+  const hashed = hashApiKey(raw);
+  // Bounded: a caller sending made-up keys would otherwise grow it without end.
+  if (publishableHashes.size >= PUBLISHABLE_HASHES_MAX) publishableHashes.clear();
+  publishableHashes.set(raw, hashed);
+  return hashed;
+}
+
 /** What a restricted key is limited to. */
 export interface Restriction {
   permissions: Permission[];
@@ -201,7 +227,7 @@ export function createAccountService({ store, clock, hasher, auditLog = createAu
     /** Resolves a raw API key to its account, or null when unknown, malformed or revoked. */
     async authenticateKey(raw: string): Promise<KeyAuth | null> {
       if (!KEY_PATTERN.test(raw)) return null;
-      const hash = hashApiKey(raw);
+      const hash = raw.startsWith('pk_') ? publishableKeyHash(raw) : hashApiKey(raw);
       const cached = keyCache.get(hash);
       if (cached) return cached;
       const key = await keys.findOne({ hash, revoked_at: null });

@@ -222,6 +222,15 @@ const COMPILED: readonly CompiledRoute[] = Object.entries(ROUTE_PERMISSIONS).map
 const LITERAL_FIRST = [...COMPILED].sort((a, b) => Number(/\[\^\/\]\+/.test(a.pattern.source)) - Number(/\[\^\/\]\+/.test(b.pattern.source)));
 
 /**
+ * Rules already found, by `METHOD path`. Every keyed request asks, and the scan walks the
+ * table in order (an event's public read is its 104th entry, after 51 patterns tested); the
+ * hot paths (one event's page, read by every buyer) are few.
+ */
+const NO_RULE = Symbol('no rule');
+const lookedUp = new Map<string, RouteRule | typeof NO_RULE>();
+const LOOKED_UP_MAX = 1_000;
+
+/**
  * What a request needs, by its method and path; undefined for a route missing from the table.
  *
  * @example
@@ -229,7 +238,14 @@ const LITERAL_FIRST = [...COMPILED].sort((a, b) => Number(/\[\^\/\]\+/.test(a.pa
  */
 export function ruleFor(method: string, path: string): RouteRule | undefined {
   const m = method === 'HEAD' ? 'GET' : method;
-  return LITERAL_FIRST.find((r) => r.method === m && r.pattern.test(path))?.rule;
+  const key = `${m} ${path}`;
+  const known = lookedUp.get(key);
+  if (known !== undefined) return known === NO_RULE ? undefined : known;
+  const rule = LITERAL_FIRST.find((r) => r.method === m && r.pattern.test(path))?.rule;
+  // Bounded: paths carry ids, so a caller could otherwise grow it without end.
+  if (lookedUp.size >= LOOKED_UP_MAX) lookedUp.clear();
+  lookedUp.set(key, rule ?? NO_RULE);
+  return rule;
 }
 
 /**

@@ -107,7 +107,7 @@ describe('ticket page (happy)', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('Content-Type')).toBe('image/svg+xml');
     expect(res.headers.get('Cache-Control')).toBe('no-store');
-    // Needs app.ts to let handlers' headers win over secureHeaders' same-origin default.
+    // Needs app.ts to let handlers' headers win over the security headers' same-origin default.
     expect(res.headers.get('Cross-Origin-Resource-Policy')).toBe('cross-origin');
     assertWellFormedSvg(await res.text());
   });

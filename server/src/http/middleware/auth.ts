@@ -1,8 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { AppError } from '../../kernel/errors.js';
 import type { KeyAuth } from '../../domain/accounts.js';
-import type { KeyActor } from '../../domain/actors.js';
-import { guardServices } from '../../domain/service-permissions.js';
+import { keyCaller } from '../key-callers.js';
 import { assertMayUse } from '../route-permissions.js';
 import type { AppEnv } from '../context.js';
 
@@ -59,12 +58,12 @@ export function requireKey(requirement: KeyRequirement): MiddlewareHandler<AppEn
  * setCaller(c, auth); // then c.get('owner') in the handler
  */
 export function setCaller(c: Context<AppEnv>, auth: KeyAuth): void {
-  const actor: KeyActor = { kind: 'key', account: auth.account._id, key: auth.key._id, permissions: auth.key.permissions ?? null };
+  const { actor, owner, services } = keyCaller(c.get('services'), auth);
   assertMayUse(actor, c.req.method, c.req.path);
   c.set('auth', auth);
-  c.set('owner', { account: auth.account._id, livemode: auth.livemode });
+  c.set('owner', owner);
   c.set('actor', actor);
-  c.set('services', guardServices(c.get('services'), actor));
+  c.set('services', services);
 }
 
 /**

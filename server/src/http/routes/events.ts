@@ -8,7 +8,8 @@ import { errorResponses, IdParam, ListQuery } from '../schemas/common.js';
 import { CreateEventBody, EventListSchema, EventSchema, PublicEventSchema, UpdateEventBody } from '../schemas/events.js';
 import { CancelEventBody } from '../schemas/event-cancellation.js';
 import { PublicEventQuery } from '../schemas/promo-codes.js';
-import { toEventJson, toList, toPublicEventJson } from '../serializers.js';
+import { jsonText, publicEventBody } from '../public-event-body.js';
+import { toEventJson, toList } from '../serializers.js';
 
 const eventJson = { 'application/json': { schema: EventSchema } };
 const secret = { security: bearer, middleware: [requireKey('secret')], tags: ['Events'] };
@@ -117,6 +118,7 @@ export function eventRoutes() {
       // A code that cannot be used answers 422 with its reason, so the checkout can say why.
       const typed = c.req.valid('query').promo_code;
       const promo = typed === undefined ? null : await c.get('services').promoCodes.usable(event, typed);
-      return c.json(toPublicEventJson(event, c.get('deps').clock.now(), holdsExpireAt, promo), 200);
+      // The same text as c.json(toPublicEventJson(...)), written once per event document.
+      return jsonText(c, publicEventBody(event, c.get('deps').clock.now(), holdsExpireAt, promo), 200);
     });
 }

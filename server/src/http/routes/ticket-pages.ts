@@ -23,8 +23,8 @@ const TICKET_ID = idPattern('tkt');
 
 /**
  * Ticket ids are bearer links: the response must not be cached by anything shared,
- * indexed, or leak its URL in a Referer (app.ts must let handlers' headers win over
- * secureHeaders' defaults for these to stick; the page also says so in a meta tag).
+ * indexed, or leak its URL in a Referer (http/middleware/security-headers.ts lets handlers'
+ * headers win over its defaults for these to stick; the page also says so in a meta tag).
  */
 function privateHeaders(c: Context<AppEnv>): void {
   c.header('Cache-Control', 'no-store');
