@@ -173,8 +173,14 @@ async function budgets(): Promise<void> {
 
     for (const sockets of [RUSH.sockets, RUSH.buyers]) {
       say(`rush: ${RUSH.buyers} buyers, ${RUSH.capacity} seats, ${sockets} sockets`);
+      // Both sides' CPU, so a missed budget says whose limit it was: the server's, or this process's.
+      const clientBefore = process.cpuUsage();
+      const serverBefore = await server.cpu();
       const rush = await ticketRush(server.base, keys, `${sockets}-sockets`, sockets);
-      reportRush(rush);
+      const serverAfter = await server.cpu();
+      const client = process.cpuUsage(clientBefore);
+      const serverUs = serverAfter.user + serverAfter.system - serverBefore.user - serverBefore.system;
+      reportRush(rush, { serverMs: serverUs / 1000, clientMs: (client.user + client.system) / 1000 });
       if (rush.fiveXx > 0) say(`rush: the server's last output:\n${server.output()}`);
     }
   } finally {

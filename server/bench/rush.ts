@@ -175,7 +175,13 @@ export async function ticketRush(base: string, keys: { secret: string; publishab
 // ---------------------------------------------------------------------------------------------
 // Report
 
-export function reportRush(r: RushResult): void {
+/** CPU time each side spent on one rush, in milliseconds: the server's own (cpu-probe.ts) and the load generator's. */
+export interface RushCpu {
+  serverMs: number;
+  clientMs: number;
+}
+
+export function reportRush(r: RushResult, cpu?: RushCpu): void {
   const title = `rush (${fmt(RUSH.buyers)} buyers, ${fmt(r.sockets)} sockets)`;
   const ordersPerSecond = r.create.rate;
   judge(
@@ -189,6 +195,11 @@ export function reportRush(r: RushResult): void {
   info('  order creation p50 / p99', `${ms(r.create.p50)} / ${ms(r.create.p99)}`);
   info('  last order answered after', ms(r.create.spanMs));
   info('  completed purchases', `${fmt((r.paid / r.durationMs) * 1000)} /s (${fmt(r.paid)} in ${ms(r.durationMs)})`);
+  if (cpu) {
+    // Near 100 % of a core on the server side means the server is the limit; on the client side, the load generator.
+    info('  server CPU during the rush', `${ms(cpu.serverMs)} (${fmt((cpu.serverMs / r.durationMs) * 100)} % of a core)`);
+    info('  load generator CPU', `${ms(cpu.clientMs)} (${fmt((cpu.clientMs / r.durationMs) * 100)} % of a core)`);
+  }
   for (const [name, step] of Object.entries(r.steps)) if (name !== 'create order') info(`  ${name} p50 / p99`, `${ms(step.p50)} / ${ms(step.p99)}`);
   info('  create: 201 / 409 SOLD_OUT', `${fmt(r.created201)} / ${fmt(r.soldOut409)}`);
   info('  other 4xx (all steps)', `${fmt(r.other4xx)}${r.rateLimited ? `, of which 429: ${fmt(r.rateLimited)}` : ''}`);

@@ -36,6 +36,25 @@ describe('limitBody', () => {
     expect(await chunked.text()).toBe('a'.repeat(1000));
   });
 
+  it('leaves a body with a declared length within the limit for the handler to read itself', async () => {
+    // On Node, asking a request for its body stream builds a full web Request around the socket;
+    // the handler's own text() or json() reads the socket directly, so the middleware must not ask.
+    let streamsAsked = 0;
+    const body = JSON.stringify({ event: 'evt_1', quantity: 1 });
+    const request = new Request('http://localhost/', { method: 'POST', body, headers: { 'Content-Length': String(body.length) } });
+    const stream = Object.getOwnPropertyDescriptor(Request.prototype, 'body')?.get;
+    Object.defineProperty(request, 'body', {
+      get() {
+        streamsAsked += 1;
+        return stream?.call(request);
+      },
+    });
+    const res = await echoApp().request(request);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(body);
+    expect(streamsAsked).toBe(0);
+  });
+
   it('reads an oversized body to its end before answering 413, so the connection can stay open', async () => {
     for (const res of [await post('x'.repeat(3000)), await post(streamed(3000))]) {
       expect(res.status).toBe(413);

@@ -45,15 +45,15 @@ export function limitBody<E extends Env = Env>(options: LimitBodyOptions<E>): Mi
   }
 
   return async function limitBodyMiddleware(c, next) {
+    const declared = c.req.header('Transfer-Encoding') === undefined ? c.req.header('Content-Length') : undefined;
+    const length = Number(declared);
+    // Node's parser delivers exactly Content-Length bytes, so a declared length is the whole story.
+    // The body is left untouched: on Node, asking for `raw.body` builds a full web Request with a
+    // stream, where the route's own `json()` reads the socket directly (docs/decisions/0057-rush-body-read.md).
+    if (declared !== undefined && Number.isSafeInteger(length) && length <= maxBytes) return next();
     const body = c.req.raw.body;
     if (!body) return next();
-    const declared = c.req.header('Transfer-Encoding') === undefined ? c.req.header('Content-Length') : undefined;
-    if (declared !== undefined) {
-      const length = Number(declared);
-      // Node's parser delivers exactly Content-Length bytes, so a declared length is the whole story.
-      if (Number.isSafeInteger(length) && length <= maxBytes) return next();
-      return refuse(c, Number.isSafeInteger(length) && length <= discardLimitBytes ? body.getReader() : null, 0);
-    }
+    if (declared !== undefined) return refuse(c, Number.isSafeInteger(length) && length <= discardLimitBytes ? body.getReader() : null, 0);
     const reader = body.getReader();
     const chunks: Uint8Array[] = [];
     let size = 0;
