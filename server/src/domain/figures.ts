@@ -21,7 +21,7 @@
  * the claim and the `$inc` is closed by the periodic recount, which compares the counters
  * with what the tickets say they count and repairs the drift.
  */
-import { DuplicateKeyError, op, type Collection, type Filter, type IndexSpec, type Store } from '../store/port.js';
+import { op, type Collection, type Filter, type IndexSpec, type Store } from '../store/port.js';
 import type { Clock } from '../kernel/clock.js';
 import { DEFAULT_TIMEZONE, type EventDoc, type Owner } from './events.js';
 import type { TicketDoc } from './tickets.js';
@@ -40,6 +40,7 @@ import {
   type ZonedEvent,
   type Zones,
 } from './figures-tally.js';
+import { createFiguresApply, type TallyPart } from './figures-apply.js';
 
 export {
   accountScope,
@@ -56,6 +57,7 @@ export {
   type ZonedEvent,
   type Zones,
 } from './figures-tally.js';
+export { MOVING_FRESH_MS } from './figures-apply.js';
 
 /** Tickets read per page when figures are recounted; the loop yields to other requests between pages. */
 export const RECOUNT_PAGE_SIZE = 500;
@@ -68,14 +70,6 @@ export const RECOUNT_QUIET_MS = 2 * 60_000;
  * two writes or a hand edit, and crashes are settled within a minute by the due follow-ups.
  */
 export const RECOUNT_EVERY_MS = 60 * 60_000;
-/**
- * A follow-up need not mark the account's figures as moving before it claims when this server
- * marked them less than this long ago: a recount that began before that mark sees `seq` moved
- * when it ends, and one that begins after it finds the figures moved within
- * {@link RECOUNT_QUIET_MS} and stands aside. Far below that quiet time, so clocks of servers a
- * minute apart still agree the figures are moving (docs/decisions/0048-door-and-issuance-at-a-million.md).
- */
-export const MOVING_FRESH_MS = 30_000;
 /** A transition not settled after this long is settled by the sweeper (its request died, or is slow). */
 export const SETTLE_GRACE_MS = 30_000;
 
@@ -91,12 +85,6 @@ export const FIGURES_INDEXES: readonly IndexSpec[] = [
   // The recount pages over an account's tickets.
   { collection: 'tickets', keys: { account: 1, livemode: 1, created_at: -1, _id: -1 } },
 ];
-
-/** One follow-up's differences, and the zones of the events they touch. */
-interface TallyPart {
-  tally: Tally;
-  zoneOf: ReadonlyMap<string, string>;
-}
 
 /** Numeric leaves of a figures document by dot path, bookkeeping fields left out. */
 function numbers(doc: object, prefix = '', out: Record<string, number> = {}): Record<string, number> {
@@ -150,146 +138,7 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
   const tickets = store.collection<TicketDoc>('tickets');
   const events = store.collection<EventDoc>('events');
   const orders = store.collection<OrderDoc>('orders');
-
-  async function write(targets: readonly Target[]): Promise<void> {
-    for (const target of targets) {
-      const collection = target.collection === 'figures' ? figures : days;
-      await collection.updateOne({ _id: target.id }, { $set: target.set, $inc: target.inc }, { upsert: true });
-    }
-  }
-
-  /** Applies an event's totals, keeping `days_zone` as the zone a new document's days are in. */
-  async function writeEvent(target: Target, zone: string): Promise<void> {
-    const update = { $set: target.set, $inc: target.inc };
-    try {
-      await figures.updateOne({ _id: target.id, days_zone: zone }, update, { upsert: true });
-    } catch (err) {
-      // The document exists with days in another zone: the zone changed, and the next read rebuilds them.
-      if (!(err instanceof DuplicateKeyError)) throw err;
-      await figures.updateOne({ _id: target.id }, update);
-    }
-  }
-
-  /**
-   * When this server last marked each account's figures as moving (clock ms, after the write
-   * was stored), and the zones its days were kept in then: what lets a busy door or box
-   * office claim without a write of its own first ({@link markMoving}).
-   */
-  const lastMoving = new Map<string, { at: number; zones: string[] }>();
-  const noteMoving = (scope: string, at: Date, doc: FiguresDoc | null) => {
-    lastMoving.set(scope, { at: at.getTime(), zones: doc?.zones ?? [DASHBOARD_TIMEZONE] });
-  };
-
-  /** Marks an account's figures as moving, and reads the zones its days are kept in. */
-  async function touchAccount(owner: Owner): Promise<string[]> {
-    const at = clock.now();
-    const doc = await figures.findOneAndUpdate(
-      { _id: accountScope(owner) },
-      { $set: { kind: 'account', account: owner.account, livemode: owner.livemode, updated_at: at }, $inc: { seq: 1 } },
-      { upsert: true },
-    );
-    noteMoving(accountScope(owner), at, doc);
-    return doc?.zones ?? [DASHBOARD_TIMEZONE];
-  }
-
-  /**
-   * What must come before a claim: the account's figures marked as moving, so a recount reading
-   * meanwhile stands aside. Skipped when this server marked them within {@link MOVING_FRESH_MS}
-   * (a busy door marks them with every scan's last write), which saves a round of writes per
-   * scan or sale. Returns the zones the account's days are kept in.
-   */
-  async function markMoving(owner: Owner): Promise<string[]> {
-    const seen = lastMoving.get(accountScope(owner));
-    const age = seen === undefined ? Number.POSITIVE_INFINITY : clock.now().getTime() - seen.at;
-    // A clock set back (a test's, or a server's corrected) is no proof of a recent mark.
-    if (seen && age >= 0 && age < MOVING_FRESH_MS) return seen.zones;
-    return touchAccount(owner);
-  }
-
-  /**
-   * Moves every counter once by what `tally` gathered, the account's totals with the rest: they
-   * carry the bump after the claims (`seq`, `updated_at`), which is this server's mark for the
-   * next claims ({@link markMoving}). Sent together they share one commit on the embedded store
-   * (where they land atomically); a recount that reads them half landed on MongoDB writes no
-   * fix, since it leaves alone an account marked within its quiet time, and every claim follows
-   * such a mark (docs/decisions/0052-coalesced-figure-follow-ups.md).
-   */
-  async function applyTally(owner: Owner, tally: Tally, zoneOf: ReadonlyMap<string, string>): Promise<void> {
-    const targets = tally.nonZero();
-    const scope = accountScope(owner);
-    const isAccount = (t: Target) => t.collection === 'figures' && t.id === scope;
-    const isEvent = (t: Target) => t.collection === 'figures' && t.set.kind === 'event';
-    const account = targets.find(isAccount);
-    const bump = async () => {
-      if (!account) {
-        await touchAccount(owner);
-        return;
-      }
-      const at = clock.now();
-      const doc = await figures.findOneAndUpdate({ _id: scope }, { $set: { ...account.set, updated_at: at }, $inc: { ...account.inc, seq: 1 } }, { upsert: true });
-      noteMoving(scope, at, doc);
-    };
-    const others = targets.filter((t) => !isAccount(t)).map((t) => (isEvent(t) ? writeEvent(t, zoneOf.get(t.id) ?? DEFAULT_TIMEZONE) : write([t])));
-    await Promise.all([...others, bump()]);
-  }
-
-  /** Follow-ups of one account and mode waiting for the end of the turn, to be applied as one. */
-  interface SharedApply {
-    owner: Owner;
-    waiting: Array<{ part: Promise<TallyPart>; resolve: () => void; reject: (err: unknown) => void }>;
-  }
-  const sharedApplies = new Map<string, SharedApply>();
-
-  /**
-   * Adds a follow-up's differences to the tally its account (and mode) applies at the end of
-   * this turn of the event loop, and resolves once that apply is stored (rejects if it or the
-   * part fails). At a busy door the admissions of one commit all continue in the same turn, so
-   * fifty scans move each counter document once instead of fifty times; the claims stay one
-   * per ticket, only the `$inc`s are summed. The apply is scheduled when the turn's first part
-   * arrives: a caller that adds its part before its other writes of the turn lets the counters
-   * share their commit.
-   */
-  function applyShared(owner: Owner, part: Promise<TallyPart>): Promise<void> {
-    const scope = accountScope(owner);
-    let shared = sharedApplies.get(scope);
-    if (!shared) {
-      const created: SharedApply = { owner: { account: owner.account, livemode: owner.livemode }, waiting: [] };
-      sharedApplies.set(scope, created);
-      setImmediate(() => void applyNow(scope, created));
-      shared = created;
-    }
-    // Read when the turn ends; until then a failure must not count as unhandled.
-    part.catch(() => undefined);
-    const waiting = shared.waiting;
-    return new Promise<void>((resolve, reject) => waiting.push({ part, resolve, reject }));
-  }
-
-  /** Applies what the turn's follow-ups of one account gathered, once, and answers each of them. */
-  async function applyNow(scope: string, shared: SharedApply): Promise<void> {
-    if (sharedApplies.get(scope) === shared) sharedApplies.delete(scope);
-    const parts = await Promise.allSettled(shared.waiting.map((w) => w.part));
-    const tally = new Tally();
-    const zoneOf = new Map<string, string>();
-    const applied: SharedApply['waiting'] = [];
-    parts.forEach((result, i) => {
-      const waiter = shared.waiting[i] as SharedApply['waiting'][number];
-      if (result.status === 'rejected') {
-        waiter.reject(result.reason);
-        return;
-      }
-      tally.addAll(result.value.tally);
-      for (const [id, zone] of result.value.zoneOf) zoneOf.set(id, zone);
-      applied.push(waiter);
-    });
-    if (applied.length === 0) return;
-    try {
-      await applyTally(shared.owner, tally, zoneOf);
-    } catch (err) {
-      for (const waiter of applied) waiter.reject(err);
-      return;
-    }
-    for (const waiter of applied) waiter.resolve();
-  }
+  const { write, touchAccount, markMoving, applyShared } = createFiguresApply({ figures, days, clock });
 
   /**
    * Claims one ticket's transition (`counted` old → new, one conditional update) and adds the
