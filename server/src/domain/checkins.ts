@@ -8,9 +8,12 @@ import { countedAs, type FiguresService } from './figures.js';
 import { newSortableId } from '../kernel/ids.js';
 import { parseTicketCode, type TicketCodes } from './ticket-codes.js';
 import type { TicketDoc } from './tickets.js';
-import { type AuditChanges, type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
+import { type AuditChanges, type AuditContext, type AuditLog, createAuditLog } from './audit-log.js';
 import { createDomainEvents, domainEventId, type DomainEvents } from './domain-events.js';
 import { type CheckinListDoc, type CheckinListService, createCheckinListService, DEFAULT_LIST, listRefusal } from './checkin-lists.js';
+import { createCheckinUndo } from './checkin-undo.js';
+
+export { UNDO_CLAIM_MS } from './checkin-undo.js';
 
 /** One scan at the door, accepted or not: every scan is kept (docs/domain-rules.md#check-in). */
 export interface CheckinDoc {
@@ -59,9 +62,6 @@ export const CHECKIN_INDEXES: readonly IndexSpec[] = [
   // Undos cut short, for the repair job: only a scan being undone carries the field.
   { collection: 'checkins', keys: { undo_started_at: 1 }, sparse: true },
 ];
-
-/** An undo claimed this long ago and not finished was cut short by a crash. */
-export const UNDO_CLAIM_MS = 60_000;
 
 export interface ScanInput {
   /** The QR content (`TTS1.…`) or a typed ticket id (`tkt_…`). */
@@ -306,28 +306,7 @@ export function createCheckinService({
     return id ? tickets.findOne({ _id: id }) : null;
   }
 
-  /**
-   * Undoes a list's first admission: its pass goes, so the ticket admits on that list again.
-   * A re-entry list's scans are moves, undone by the next scan, so they are refused here.
-   */
-  async function undoOnList(checkin: CheckinDoc, by: string, audit: AuditContext | undefined): Promise<ScanOutcome> {
-    const list = await checkinLists.findOne({ _id: checkin.list });
-    if (!list || list.reentry || !checkin.ticket) {
-      throw new AppError('CONFLICT', 'Only an admission on a list without re-entry can be undone; on a re-entry list, scan again to move the holder.');
-    }
-    const removed = await passes.deleteOne({ _id: `${list._id}:${checkin.ticket}`, first_checkin: checkin._id });
-    if (removed === 0) throw new AppError('CONFLICT', 'The ticket is no longer admitted on this list by this scan.');
-    await checkinLists.updateOne({ _id: list._id }, { $inc: { admitted: -1, inside: -1 } });
-    const undone = await checkins.findOneAndUpdate({ _id: checkin._id, undone_at: null }, { $set: { undone_at: clock.now(), undone_by: by } as Record<string, unknown> });
-    const result = undone ?? checkin;
-    const ticket = await loadTicket(checkin.ticket);
-    await recordScan('checkin.deleted', result, ticket);
-    if (audit && undone) {
-      const changes = changesBetween(checkin, undone, ['undone_at']);
-      await auditLog.record(audit, { action: 'checkin.undone', target: { type: 'checkin', id: checkin._id }, changes, domainEvent: domainEventId(checkin._id, 'checkin.deleted') });
-    }
-    return { checkin: result, ticket };
-  }
+  const undoing = createCheckinUndo({ checkins, tickets, checkinLists, passes, clock, figures, auditLog, recordScan, loadTicket });
 
   async function list(owner: Owner, eventId: string, page: PageParams, filter: { list?: string | undefined } = {}): Promise<Page<CheckinDoc>> {
     const event = await events.findOne({ _id: eventId, account: owner.account, livemode: owner.livemode });
@@ -421,77 +400,8 @@ export function createCheckinService({
       return { checkin, ticket: ticketDoc };
     },
 
-    /** Undoes an admission (a mistaken scan): the ticket admits again. `audit` names who did it, for the audit log. */
-    async undo(owner: Owner, id: string, by: string, audit?: AuditContext): Promise<ScanOutcome> {
-      const checkin = await checkins.findOne({ _id: id, account: owner.account, livemode: owner.livemode });
-      if (!checkin) throw notFound('check-in', id);
-      if (checkin.result !== 'accepted' || !checkin.ticket) {
-        throw new AppError('CONFLICT', 'Only an accepted check-in can be undone.');
-      }
-      if (checkin.undone_at) {
-        const ticket = await loadTicket(checkin.ticket);
-        await recordScan('checkin.deleted', checkin, ticket);
-        return { checkin, ticket };
-      }
-      if (checkin.list !== undefined) return undoOnList(checkin, by, audit);
-      // Claimed first, so a crash between reopening the ticket and marking the scan undone
-      // leaves a mark the repair job finishes from (finishCutUndos): no undo without its entry.
-      const startedAt = clock.now();
-      const claimed = await checkins.updateOne(
-        { _id: id, undone_at: null, $or: [{ undo_started_at: op.exists(false) }, { undo_started_at: op.lte(new Date(startedAt.getTime() - UNDO_CLAIM_MS)) }] },
-        { $set: { undo_started_at: startedAt, undo_started_by: by } },
-      );
-      if (claimed.matched === 0) throw new AppError('CONFLICT', 'This scan is being undone already.');
-      const reopened = await tickets.findOneAndUpdate(
-        { _id: checkin.ticket, status: 'checked_in', checked_in_at: checkin.at },
-        { $set: { status: 'valid', checked_in_at: null, checked_in_by: null, tally_due_at: clock.now() } },
-      );
-      if (!reopened) {
-        await checkins.updateOne({ _id: id, undone_at: null, undo_started_at: startedAt }, { $unset: { undo_started_at: '', undo_started_by: '' } });
-        throw new AppError('CONFLICT', 'The ticket is no longer checked in by this scan.');
-      }
-      await figures.settle(reopened);
-      const undone = await checkins.findOneAndUpdate(
-        { _id: id, undone_at: null },
-        { $set: { undone_at: clock.now(), undone_by: by } as Record<string, unknown>, $unset: { undo_started_at: '', undo_started_by: '' } },
-      );
-      const result = undone ?? checkin;
-      await recordScan('checkin.deleted', result, reopened);
-      if (audit && undone) {
-        const changes = changesBetween(checkin, undone, ['undone_at']);
-        await auditLog.record(audit, { action: 'checkin.undone', target: { type: 'checkin', id }, changes, domainEvent: domainEventId(id, 'checkin.deleted') });
-      }
-      return { checkin: result, ticket: reopened };
-    },
-
-    /**
-     * Finishes undos a crash cut short (the repair job, every minute; docs/domain-events.md):
-     * a scan claimed for undo over a minute ago and still not undone is marked undone, with
-     * its entry, when its ticket is no longer admitted by it (the ticket was reopened), and
-     * released when the ticket still is (the undo never took effect). Says how many it finished.
-     */
-    async finishCutUndos(limit = 100): Promise<number> {
-      const stale = new Date(clock.now().getTime() - UNDO_CLAIM_MS);
-      const cut = await checkins.find({ undo_started_at: op.lte(stale), undone_at: null }, { limit });
-      let finished = 0;
-      for (const checkin of cut) {
-        const ticket = await loadTicket(checkin.ticket);
-        const stillAdmitted = ticket?.status === 'checked_in' && ticket.checked_in_at?.getTime() === checkin.at.getTime();
-        if (stillAdmitted) {
-          await checkins.updateOne({ _id: checkin._id, undone_at: null, undo_started_at: checkin.undo_started_at }, { $unset: { undo_started_at: '', undo_started_by: '' } });
-          continue;
-        }
-        const undone = await checkins.findOneAndUpdate(
-          { _id: checkin._id, undone_at: null, undo_started_at: checkin.undo_started_at },
-          { $set: { undone_at: clock.now(), undone_by: checkin.undo_started_by ?? null } as Record<string, unknown>, $unset: { undo_started_at: '', undo_started_by: '' } },
-        );
-        if (!undone) continue;
-        if (ticket) await figures.settle(ticket);
-        await recordScan('checkin.deleted', undone, ticket);
-        finished += 1;
-      }
-      return finished;
-    },
+    undo: undoing.undo,
+    finishCutUndos: undoing.finishCutUndos,
 
     /**
      * A ticket's scans, newest first (at most `limit`).
