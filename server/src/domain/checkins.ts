@@ -1,6 +1,5 @@
 import type { CheckinReason } from '@trendy-tickets/sdk';
-import { paginate, type Page, type PageParams } from '../store/paginate.js';
-import { DuplicateKeyError, op, type IndexSpec, type Store } from '../store/port.js';
+import { DuplicateKeyError, type IndexSpec, type Store } from '../store/port.js';
 import type { Clock } from '../kernel/clock.js';
 import { AppError, notFound } from '../kernel/errors.js';
 import type { EventDoc, Owner } from './events.js';
@@ -8,9 +7,14 @@ import { countedAs, type FiguresService } from './figures.js';
 import { newSortableId } from '../kernel/ids.js';
 import { parseTicketCode, type TicketCodes } from './ticket-codes.js';
 import type { TicketDoc } from './tickets.js';
-import { type AuditChanges, type AuditContext, type AuditLog, changesBetween, createAuditLog } from './audit-log.js';
+import { type AuditChanges, type AuditContext, type AuditLog, createAuditLog } from './audit-log.js';
 import { createDomainEvents, domainEventId, type DomainEvents } from './domain-events.js';
 import { type CheckinListDoc, type CheckinListService, createCheckinListService, DEFAULT_LIST, listRefusal } from './checkin-lists.js';
+import { createCheckinUndo } from './checkin-undo.js';
+import { createCheckinLog } from './checkin-log.js';
+
+export { UNDO_CLAIM_MS } from './checkin-undo.js';
+export type { ScanLogEntry } from './checkin-log.js';
 
 /** One scan at the door, accepted or not: every scan is kept (docs/domain-rules.md#check-in). */
 export interface CheckinDoc {
@@ -60,9 +64,6 @@ export const CHECKIN_INDEXES: readonly IndexSpec[] = [
   { collection: 'checkins', keys: { undo_started_at: 1 }, sparse: true },
 ];
 
-/** An undo claimed this long ago and not finished was cut short by a crash. */
-export const UNDO_CLAIM_MS = 60_000;
-
 export interface ScanInput {
   /** The QR content (`TTS1.…`) or a typed ticket id (`tkt_…`). */
   code: string;
@@ -94,12 +95,6 @@ function scanTime(claimed: Date | undefined, now: Date): Date {
   const age = now.getTime() - claimed.getTime();
   if (age > SCAN_TIME_WINDOW.maxAgeMs || age < -SCAN_TIME_WINDOW.maxSkewMs) return now;
   return age < 0 ? now : claimed;
-}
-
-/** One line of an event's scan log: the scan, and the ticket it was for (null for a code that matched none). */
-export interface ScanLogEntry {
-  checkin: CheckinDoc;
-  ticket: TicketDoc | null;
 }
 
 export interface ScanOutcome {
@@ -306,38 +301,9 @@ export function createCheckinService({
     return id ? tickets.findOne({ _id: id }) : null;
   }
 
-  /**
-   * Undoes a list's first admission: its pass goes, so the ticket admits on that list again.
-   * A re-entry list's scans are moves, undone by the next scan, so they are refused here.
-   */
-  async function undoOnList(checkin: CheckinDoc, by: string, audit: AuditContext | undefined): Promise<ScanOutcome> {
-    const list = await checkinLists.findOne({ _id: checkin.list });
-    if (!list || list.reentry || !checkin.ticket) {
-      throw new AppError('CONFLICT', 'Only an admission on a list without re-entry can be undone; on a re-entry list, scan again to move the holder.');
-    }
-    const removed = await passes.deleteOne({ _id: `${list._id}:${checkin.ticket}`, first_checkin: checkin._id });
-    if (removed === 0) throw new AppError('CONFLICT', 'The ticket is no longer admitted on this list by this scan.');
-    await checkinLists.updateOne({ _id: list._id }, { $inc: { admitted: -1, inside: -1 } });
-    const undone = await checkins.findOneAndUpdate({ _id: checkin._id, undone_at: null }, { $set: { undone_at: clock.now(), undone_by: by } as Record<string, unknown> });
-    const result = undone ?? checkin;
-    const ticket = await loadTicket(checkin.ticket);
-    await recordScan('checkin.deleted', result, ticket);
-    if (audit && undone) {
-      const changes = changesBetween(checkin, undone, ['undone_at']);
-      await auditLog.record(audit, { action: 'checkin.undone', target: { type: 'checkin', id: checkin._id }, changes, domainEvent: domainEventId(checkin._id, 'checkin.deleted') });
-    }
-    return { checkin: result, ticket };
-  }
+  const undoing = createCheckinUndo({ checkins, tickets, checkinLists, passes, clock, figures, auditLog, recordScan, loadTicket });
 
-  async function list(owner: Owner, eventId: string, page: PageParams, filter: { list?: string | undefined } = {}): Promise<Page<CheckinDoc>> {
-    const event = await events.findOne({ _id: eventId, account: owner.account, livemode: owner.livemode });
-    if (!event) throw notFound('event', eventId);
-    return paginate(
-      checkins,
-      { account: owner.account, event: eventId, ...(filter.list === undefined ? {} : { list: filter.list === DEFAULT_LIST ? op.exists(false) : filter.list }) },
-      page,
-    );
-  }
+  const reading = createCheckinLog({ checkins, tickets, events });
 
   return {
     /**
@@ -421,129 +387,14 @@ export function createCheckinService({
       return { checkin, ticket: ticketDoc };
     },
 
-    /** Undoes an admission (a mistaken scan): the ticket admits again. `audit` names who did it, for the audit log. */
-    async undo(owner: Owner, id: string, by: string, audit?: AuditContext): Promise<ScanOutcome> {
-      const checkin = await checkins.findOne({ _id: id, account: owner.account, livemode: owner.livemode });
-      if (!checkin) throw notFound('check-in', id);
-      if (checkin.result !== 'accepted' || !checkin.ticket) {
-        throw new AppError('CONFLICT', 'Only an accepted check-in can be undone.');
-      }
-      if (checkin.undone_at) {
-        const ticket = await loadTicket(checkin.ticket);
-        await recordScan('checkin.deleted', checkin, ticket);
-        return { checkin, ticket };
-      }
-      if (checkin.list !== undefined) return undoOnList(checkin, by, audit);
-      // Claimed first, so a crash between reopening the ticket and marking the scan undone
-      // leaves a mark the repair job finishes from (finishCutUndos): no undo without its entry.
-      const startedAt = clock.now();
-      const claimed = await checkins.updateOne(
-        { _id: id, undone_at: null, $or: [{ undo_started_at: op.exists(false) }, { undo_started_at: op.lte(new Date(startedAt.getTime() - UNDO_CLAIM_MS)) }] },
-        { $set: { undo_started_at: startedAt, undo_started_by: by } },
-      );
-      if (claimed.matched === 0) throw new AppError('CONFLICT', 'This scan is being undone already.');
-      const reopened = await tickets.findOneAndUpdate(
-        { _id: checkin.ticket, status: 'checked_in', checked_in_at: checkin.at },
-        { $set: { status: 'valid', checked_in_at: null, checked_in_by: null, tally_due_at: clock.now() } },
-      );
-      if (!reopened) {
-        await checkins.updateOne({ _id: id, undone_at: null, undo_started_at: startedAt }, { $unset: { undo_started_at: '', undo_started_by: '' } });
-        throw new AppError('CONFLICT', 'The ticket is no longer checked in by this scan.');
-      }
-      await figures.settle(reopened);
-      const undone = await checkins.findOneAndUpdate(
-        { _id: id, undone_at: null },
-        { $set: { undone_at: clock.now(), undone_by: by } as Record<string, unknown>, $unset: { undo_started_at: '', undo_started_by: '' } },
-      );
-      const result = undone ?? checkin;
-      await recordScan('checkin.deleted', result, reopened);
-      if (audit && undone) {
-        const changes = changesBetween(checkin, undone, ['undone_at']);
-        await auditLog.record(audit, { action: 'checkin.undone', target: { type: 'checkin', id }, changes, domainEvent: domainEventId(id, 'checkin.deleted') });
-      }
-      return { checkin: result, ticket: reopened };
-    },
+    undo: undoing.undo,
+    finishCutUndos: undoing.finishCutUndos,
 
-    /**
-     * Finishes undos a crash cut short (the repair job, every minute; docs/domain-events.md):
-     * a scan claimed for undo over a minute ago and still not undone is marked undone, with
-     * its entry, when its ticket is no longer admitted by it (the ticket was reopened), and
-     * released when the ticket still is (the undo never took effect). Says how many it finished.
-     */
-    async finishCutUndos(limit = 100): Promise<number> {
-      const stale = new Date(clock.now().getTime() - UNDO_CLAIM_MS);
-      const cut = await checkins.find({ undo_started_at: op.lte(stale), undone_at: null }, { limit });
-      let finished = 0;
-      for (const checkin of cut) {
-        const ticket = await loadTicket(checkin.ticket);
-        const stillAdmitted = ticket?.status === 'checked_in' && ticket.checked_in_at?.getTime() === checkin.at.getTime();
-        if (stillAdmitted) {
-          await checkins.updateOne({ _id: checkin._id, undone_at: null, undo_started_at: checkin.undo_started_at }, { $unset: { undo_started_at: '', undo_started_by: '' } });
-          continue;
-        }
-        const undone = await checkins.findOneAndUpdate(
-          { _id: checkin._id, undone_at: null, undo_started_at: checkin.undo_started_at },
-          { $set: { undone_at: clock.now(), undone_by: checkin.undo_started_by ?? null } as Record<string, unknown>, $unset: { undo_started_at: '', undo_started_by: '' } },
-        );
-        if (!undone) continue;
-        if (ticket) await figures.settle(ticket);
-        await recordScan('checkin.deleted', undone, ticket);
-        finished += 1;
-      }
-      return finished;
-    },
-
-    /**
-     * A ticket's scans, newest first (at most `limit`).
-     * @throws AppError NOT_FOUND for a ticket of another account or mode
-     *
-     * @example
-     * const history = await checkins.listForTicket(owner, 'tkt_…', 20);
-     */
-    async listForTicket(owner: Owner, ticketId: string, limit: number): Promise<CheckinDoc[]> {
-      const ticket = await tickets.findOne({ _id: ticketId, account: owner.account, livemode: owner.livemode });
-      if (!ticket) throw notFound('ticket', ticketId);
-      return checkins.find({ ticket: ticketId, account: owner.account }, { sort: { created_at: -1, _id: -1 }, limit });
-    },
-
-    /**
-     * The accepted scan that admitted a ticket that is checked in now: the one `undo` takes.
-     * Null when the ticket is not checked in.
-     * @throws AppError NOT_FOUND for a ticket of another account or mode
-     *
-     * @example
-     * const admission = await checkins.admissionOf(owner, 'tkt_…');
-     * if (admission) await checkins.undo(owner, admission._id, 'Box office');
-     */
-    async admissionOf(owner: Owner, ticketId: string): Promise<CheckinDoc | null> {
-      const ticket = await tickets.findOne({ _id: ticketId, account: owner.account, livemode: owner.livemode });
-      if (!ticket) throw notFound('ticket', ticketId);
-      if (ticket.status !== 'checked_in' || !ticket.checked_in_at) return null;
-      return checkins.findOne({ ticket: ticketId, account: owner.account, result: 'accepted', undone_at: null, at: ticket.checked_in_at });
-    },
-
-    /**
-     * The event a scan was for (null for an unknown scan): what the permission guard reads
-     * before a door member, limited to their events, undoes a scan.
-     */
-    async eventOfScan(id: string): Promise<string | null> {
-      return (await checkins.findOne({ _id: id }))?.event ?? null;
-    },
-
-    /** An event's scan log, newest first. */
-    list,
-
-    /**
-     * An event's scan log with each scan's ticket, newest first, read in two queries: what the
-     * API's scan list and the console's event and scanner pages show.
-     * @throws AppError NOT_FOUND for an event of another account or mode
-     */
-    async log(owner: Owner, eventId: string, page: PageParams, filter: { list?: string | undefined } = {}): Promise<Page<ScanLogEntry>> {
-      const scans = await list(owner, eventId, page, filter);
-      const ids = [...new Set(scans.data.flatMap((chk) => (chk.ticket ? [chk.ticket] : [])))];
-      const found = new Map(ids.length === 0 ? [] : (await tickets.find({ _id: op.in(ids) })).map((t) => [t._id, t]));
-      return { ...scans, data: scans.data.map((checkin) => ({ checkin, ticket: checkin.ticket ? (found.get(checkin.ticket) ?? null) : null })) };
-    },
+    listForTicket: reading.listForTicket,
+    admissionOf: reading.admissionOf,
+    eventOfScan: reading.eventOfScan,
+    list: reading.list,
+    log: reading.log,
   };
 }
 

@@ -21,123 +21,52 @@
  * the claim and the `$inc` is closed by the periodic recount, which compares the counters
  * with what the tickets say they count and repairs the drift.
  */
-import { DuplicateKeyError, op, type Collection, type Filter, type IndexSpec, type Store } from '../store/port.js';
+import { op, type Collection, type IndexSpec, type Store } from '../store/port.js';
 import type { Clock } from '../kernel/clock.js';
 import { DEFAULT_TIMEZONE, type EventDoc, type Owner } from './events.js';
 import type { TicketDoc } from './tickets.js';
 import type { OrderDoc } from './orders.js';
-import { olderThan } from '../store/paginate.js';
-import { canonicalTimeZone, instantToZonedWallTime } from '../kernel/zoned-time.js';
+import {
+  accountScope,
+  contribute,
+  countedAs,
+  DASHBOARD_TIMEZONE,
+  eventZone,
+  Tally,
+  type FigureDayDoc,
+  type FiguresDoc,
+  type Target,
+  type ZonedEvent,
+  type Zones,
+} from './figures-tally.js';
+import { createFiguresApply, type TallyPart } from './figures-apply.js';
+import { createFiguresRecount } from './figures-recount.js';
 
-/** Tickets read per page when figures are recounted; the loop yields to other requests between pages. */
-export const RECOUNT_PAGE_SIZE = 500;
-/** A recount leaves an account alone while its figures moved this recently: a follow-up may be in flight. */
-export const RECOUNT_QUIET_MS = 2 * 60_000;
-/**
- * An account is recounted at most this often. The recount reads every ticket of the account:
- * at a million tickets, seconds of CPU taken from every request while it runs, so the job
- * visiting each minute would slow the server for good. Drift only comes from a crash between
- * two writes or a hand edit, and crashes are settled within a minute by the due follow-ups.
- */
-export const RECOUNT_EVERY_MS = 60 * 60_000;
-/**
- * A follow-up need not mark the account's figures as moving before it claims when this server
- * marked them less than this long ago: a recount that began before that mark sees `seq` moved
- * when it ends, and one that begins after it finds the figures moved within
- * {@link RECOUNT_QUIET_MS} and stands aside. Far below that quiet time, so clocks of servers a
- * minute apart still agree the figures are moving (docs/decisions/0048-door-and-issuance-at-a-million.md).
- */
-export const MOVING_FRESH_MS = 30_000;
-/** A transition not settled after this long is settled by the sweeper (its request died, or is slow). */
-export const SETTLE_GRACE_MS = 30_000;
-/** The zone an account's dashboard days are kept in until it is read in another. */
-export const DASHBOARD_TIMEZONE = DEFAULT_TIMEZONE;
-
-/**
- * Gross, tax, fees and net from an event's or account's counters (docs/gst.md#figures), less
- * the money given back by refunds of an amount (docs/domain-rules.md#refunds). Tickets sold
- * before tax existed count at their price, with no tax and no fee.
- */
-export function moneyFigures(totals: Pick<FiguresDoc, 'revenue' | 'over_price' | 'tax' | 'fees' | 'refunded' | 'refunded_tax'> | null | undefined) {
-  // Refunds of tickets took their tickets' figures away with the tickets; refunds of an amount only this.
-  const gross = (totals?.revenue ?? 0) + (totals?.over_price ?? 0) - (totals?.refunded ?? 0);
-  // The GST the credit notes reversed, beyond what voided tickets took away with them.
-  const tax = (totals?.tax ?? 0) - (totals?.refunded_tax ?? 0);
-  const fees = totals?.fees ?? 0;
-  return { gross, tax, fees, net: gross - tax - fees };
-}
-
-/** Per ticket type counters of an event. */
-export interface TypeFigures {
-  tickets?: number;
-  revenue?: number;
-  checked_in?: number;
-}
-
-/** Totals of an event (`_id` is the event id) or of an account in one mode. */
-export interface FiguresDoc {
-  _id: string;
-  kind: 'event' | 'account' | 'migration';
-  account: string;
-  livemode: boolean;
-  /** Tickets that admit or admitted (not voided). */
-  tickets?: number;
-  /** Paise paid for those tickets: their prices. */
-  revenue?: number;
-  /**
-   * What buyers paid beyond the prices (a fee they pay, tax added to exclusive prices), the GST
-   * in what they paid, and convenience fees (docs/gst.md#figures): gross is `revenue +
-   * over_price`, net `gross − tax − fees`. Absent while none of the tickets had any.
-   */
-  over_price?: number;
-  tax?: number;
-  fees?: number;
-  /**
-   * Paise given back by processed refunds of an amount (not of tickets: a refunded ticket is voided
-   * and no longer counted) of orders not refunded in full (a full refund voids every ticket and
-   * takes its part back). The recount rebuilds it from the orders' `refund_counted_amount`.
-   */
-  refunded?: number;
-  /**
-   * The GST the credit notes of processed refunds reversed, less what the tickets those refunds
-   * voided carried (a voided ticket's tax leaves `tax` with it), of orders not refunded in full.
-   * Taken off `tax` (docs/gst.md#figures). The recount rebuilds it from the orders' `refund_counted_tax`.
-   */
-  refunded_tax?: number;
-  checked_in?: number;
-  /** Of `tickets`, those issued through `POST /v1/tickets`, by `issued_as`. */
-  issued?: { comp?: number; paid_elsewhere?: number };
-  types?: Record<string, TypeFigures>;
-  /** Events: tickets and revenue per campaign, keyed by {@link campaignKey}. */
-  campaigns?: Record<string, { tickets?: number; revenue?: number }>;
-  /** Events: the zone `figure_days` are kept in. Absent or another zone means they are rebuilt at the next read. */
-  days_zone?: string;
-  /** Accounts: the zones the dashboard's days are kept in (absent: {@link DASHBOARD_TIMEZONE}). */
-  zones?: string[];
-  /** Accounts: bumped by every follow-up before and after it claims, so a recount sees it was not alone. */
-  seq?: number;
-  updated_at?: Date;
-  /** Accounts: when the recount last visited (and recounted, unless its figures were moving). */
-  recounted_at?: Date;
-  /** Accounts: when the recount last got through (not left the account alone as busy). */
-  recount_done_at?: Date;
-}
-
-/** One day of one scope in one zone. */
-export interface FigureDayDoc {
-  _id: string;
-  scope: string;
-  account: string;
-  livemode: boolean;
-  zone: string;
-  /** `YYYY-MM-DD` in `zone`. */
-  date: string;
-  tickets?: number;
-  revenue?: number;
-  checkins?: number;
-  /** Check-ins by local hour, `HH` → count. */
-  hours?: Record<string, number>;
-}
+export {
+  accountScope,
+  campaignKey,
+  contribute,
+  countedAs,
+  DASHBOARD_TIMEZONE,
+  eventZone,
+  moneyFigures,
+  Tally,
+  type FigureDayDoc,
+  type FiguresDoc,
+  type TypeFigures,
+  type ZonedEvent,
+  type Zones,
+} from './figures-tally.js';
+export { MOVING_FRESH_MS } from './figures-apply.js';
+export {
+  RECOUNT_EVERY_MS,
+  RECOUNT_PAGE_SIZE,
+  RECOUNT_QUIET_MS,
+  SETTLE_GRACE_MS,
+  yieldToEventLoop,
+  type Drift,
+  type RepairReport,
+} from './figures-recount.js';
 
 export const FIGURES_INDEXES: readonly IndexSpec[] = [
   { collection: 'figure_days', keys: { scope: 1, zone: 1, date: 1 } },
@@ -151,187 +80,6 @@ export const FIGURES_INDEXES: readonly IndexSpec[] = [
   // The recount pages over an account's tickets.
   { collection: 'tickets', keys: { account: 1, livemode: 1, created_at: -1, _id: -1 } },
 ];
-
-/** The figures document of an account in one mode. */
-export function accountScope(owner: Owner): string {
-  return `${owner.account}:${owner.livemode ? 'live' : 'test'}`;
-}
-
-/**
- * A campaign name as a counter's field name: a stored field name may not hold `.` or begin
- * with `$`, and a campaign is the buyer's page's text, so it is percent-encoded (and `.` too).
- *
- * @example
- * campaignKey('diwali.2030'); // 'diwali%2E2030'
- */
-export function campaignKey(campaign: string): string {
-  return encodeURIComponent(campaign).replaceAll('.', '%2E');
-}
-
-/**
- * What the figures count a ticket as, in its present state: `valid`, `checked_in:<ISO time>`
- * (empty time for a check-in that recorded none), or `voided` (nothing).
- *
- * @example
- * countedAs({ status: 'checked_in', checked_in_at: new Date(0) }); // 'checked_in:1970-01-01T00:00:00.000Z'
- */
-export function countedAs(ticket: Pick<TicketDoc, 'status' | 'checked_in_at'>): string {
-  if (ticket.status === 'checked_in') return `checked_in:${ticket.checked_in_at?.toISOString() ?? ''}`;
-  return ticket.status;
-}
-
-interface Target {
-  collection: 'figures' | 'figure_days';
-  id: string;
-  /** Identity fields written with every update (an upsert has no `$setOnInsert` in the port). */
-  set: Record<string, unknown>;
-  inc: Record<string, number>;
-}
-
-/** Increments to many documents, gathered before they are written. */
-export class Tally {
-  readonly targets = new Map<string, Target>();
-
-  add(collection: Target['collection'], id: string, set: Record<string, unknown>, path: string, n: number): void {
-    if (n === 0) return;
-    const key = `${collection}|${id}`;
-    let target = this.targets.get(key);
-    if (!target) {
-      target = { collection, id, set, inc: {} };
-      this.targets.set(key, target);
-    }
-    target.inc[path] = (target.inc[path] ?? 0) + n;
-  }
-
-  /** Adds every increment `other` gathered, so many follow-ups' differences are written as one. */
-  addAll(other: Tally): void {
-    for (const target of other.targets.values()) {
-      for (const [path, n] of Object.entries(target.inc)) this.add(target.collection, target.id, target.set, path, n);
-    }
-  }
-
-  /** Targets with at least one non-zero increment. */
-  nonZero(): Target[] {
-    const out: Target[] = [];
-    for (const target of this.targets.values()) {
-      for (const [path, n] of Object.entries(target.inc)) if (n === 0) delete target.inc[path];
-      if (Object.keys(target.inc).length > 0) out.push(target);
-    }
-    return out;
-  }
-}
-
-/** One follow-up's differences, and the zones of the events they touch. */
-interface TallyPart {
-  tally: Tally;
-  zoneOf: ReadonlyMap<string, string>;
-}
-
-/** What settling needs of a ticket's event: its id and zone. */
-export type ZonedEvent = Pick<EventDoc, '_id' | 'timezone'>;
-
-/** The zones a ticket's contribution is bucketed in. */
-export interface Zones {
-  event: string;
-  account: readonly string[];
-}
-
-const dayId = (scope: string, zone: string, date: string) => `${scope}:${zone}:${date}`;
-
-/**
- * Adds (`sign` 1) or takes away (-1) what a ticket counted as `counted` contributes to every
- * figure. A ticket's sale is bucketed on the day it was issued, its check-in on the day and
- * hour it was checked in, each in the zone of the scope.
- */
-export function contribute(tally: Tally, ticket: TicketDoc, counted: string | null | undefined, sign: 1 | -1, zones: Zones): void {
-  if (counted !== 'valid' && !counted?.startsWith('checked_in:')) return;
-  const owner = { account: ticket.account, livemode: ticket.livemode };
-  const scope = accountScope(owner);
-  const eventSet = { kind: 'event', ...owner };
-  const accountSet = { kind: 'account', ...owner };
-  const price = sign * ticket.price;
-  const type = `types.${ticket.ticket_type}`;
-  tally.add('figures', ticket.event, eventSet, 'tickets', sign);
-  tally.add('figures', ticket.event, eventSet, 'revenue', price);
-  tally.add('figures', ticket.event, eventSet, `${type}.tickets`, sign);
-  tally.add('figures', ticket.event, eventSet, `${type}.revenue`, price);
-  tally.add('figures', scope, accountSet, 'tickets', sign);
-  tally.add('figures', scope, accountSet, 'revenue', price);
-  if (ticket.money) {
-    const money = { over_price: ticket.money.gross - ticket.price, tax: ticket.money.tax, fees: ticket.money.fees };
-    for (const [path, n] of Object.entries(money)) {
-      tally.add('figures', ticket.event, eventSet, path, sign * n);
-      tally.add('figures', scope, accountSet, path, sign * n);
-    }
-  }
-  if (ticket.campaign) {
-    const campaign = `campaigns.${campaignKey(ticket.campaign)}`;
-    tally.add('figures', ticket.event, eventSet, `${campaign}.tickets`, sign);
-    tally.add('figures', ticket.event, eventSet, `${campaign}.revenue`, price);
-  }
-  if (ticket.issued_as) {
-    tally.add('figures', ticket.event, eventSet, `issued.${ticket.issued_as}`, sign);
-    tally.add('figures', scope, accountSet, `issued.${ticket.issued_as}`, sign);
-  }
-  const day = (s: string, zone: string, at: Date, path: string, n: number) => {
-    const date = instantToZonedWallTime(at, zone);
-    tally.add('figure_days', dayId(s, zone, date.slice(0, 10)), { scope: s, ...owner, zone, date: date.slice(0, 10) }, path, n);
-    return date;
-  };
-  day(ticket.event, zones.event, ticket.created_at, 'tickets', sign);
-  day(ticket.event, zones.event, ticket.created_at, 'revenue', price);
-  for (const zone of zones.account) {
-    day(scope, zone, ticket.created_at, 'tickets', sign);
-    day(scope, zone, ticket.created_at, 'revenue', price);
-  }
-  if (counted === 'valid') return;
-  tally.add('figures', ticket.event, eventSet, 'checked_in', sign);
-  tally.add('figures', ticket.event, eventSet, `${type}.checked_in`, sign);
-  tally.add('figures', scope, accountSet, 'checked_in', sign);
-  const at = counted.slice('checked_in:'.length);
-  if (!at) return;
-  const when = new Date(at);
-  const local = day(ticket.event, zones.event, when, 'checkins', sign);
-  day(ticket.event, zones.event, when, `hours.${local.slice(11, 13)}`, sign);
-  for (const zone of zones.account) day(scope, zone, when, 'checkins', sign);
-}
-
-/** An event's zone as the tz database spells it (older events may say `asia/kolkata`). */
-export function eventZone(event: Pick<EventDoc, 'timezone'>): string {
-  return canonicalTimeZone(event.timezone) ?? event.timezone;
-}
-
-/** Numeric leaves of a figures document by dot path, bookkeeping fields left out. */
-function numbers(doc: object, prefix = '', out: Record<string, number> = {}): Record<string, number> {
-  for (const [key, value] of Object.entries(doc)) {
-    if (prefix === '' && (key === 'seq' || key === '_id')) continue;
-    if (typeof value === 'number') out[`${prefix}${key}`] = value;
-    else if (value && typeof value === 'object' && !(value instanceof Date) && !Array.isArray(value)) numbers(value, `${prefix}${key}.`, out);
-  }
-  return out;
-}
-
-/** Lets other requests run between pages of a long read (one page must not hold the CPU for long). */
-export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/** One figure a recount found wrong, and what it set it to. */
-export interface Drift {
-  collection: 'figures' | 'figure_days';
-  id: string;
-  field: string;
-  was: number;
-  now: number;
-}
-
-/** What one repair round did. */
-export interface RepairReport {
-  /** Transitions settled by the sweeper rather than by their own request. */
-  settled: number;
-  recounted: number;
-  /** Accounts left for a later round because their figures were moving. */
-  busy: number;
-  drifts: Array<Drift & Owner>;
-}
 
 /** The ports the figures read and write through. */
 export interface FiguresDeps {
@@ -353,146 +101,7 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
   const tickets = store.collection<TicketDoc>('tickets');
   const events = store.collection<EventDoc>('events');
   const orders = store.collection<OrderDoc>('orders');
-
-  async function write(targets: readonly Target[]): Promise<void> {
-    for (const target of targets) {
-      const collection = target.collection === 'figures' ? figures : days;
-      await collection.updateOne({ _id: target.id }, { $set: target.set, $inc: target.inc }, { upsert: true });
-    }
-  }
-
-  /** Applies an event's totals, keeping `days_zone` as the zone a new document's days are in. */
-  async function writeEvent(target: Target, zone: string): Promise<void> {
-    const update = { $set: target.set, $inc: target.inc };
-    try {
-      await figures.updateOne({ _id: target.id, days_zone: zone }, update, { upsert: true });
-    } catch (err) {
-      // The document exists with days in another zone: the zone changed, and the next read rebuilds them.
-      if (!(err instanceof DuplicateKeyError)) throw err;
-      await figures.updateOne({ _id: target.id }, update);
-    }
-  }
-
-  /**
-   * When this server last marked each account's figures as moving (clock ms, after the write
-   * was stored), and the zones its days were kept in then: what lets a busy door or box
-   * office claim without a write of its own first ({@link markMoving}).
-   */
-  const lastMoving = new Map<string, { at: number; zones: string[] }>();
-  const noteMoving = (scope: string, at: Date, doc: FiguresDoc | null) => {
-    lastMoving.set(scope, { at: at.getTime(), zones: doc?.zones ?? [DASHBOARD_TIMEZONE] });
-  };
-
-  /** Marks an account's figures as moving, and reads the zones its days are kept in. */
-  async function touchAccount(owner: Owner): Promise<string[]> {
-    const at = clock.now();
-    const doc = await figures.findOneAndUpdate(
-      { _id: accountScope(owner) },
-      { $set: { kind: 'account', account: owner.account, livemode: owner.livemode, updated_at: at }, $inc: { seq: 1 } },
-      { upsert: true },
-    );
-    noteMoving(accountScope(owner), at, doc);
-    return doc?.zones ?? [DASHBOARD_TIMEZONE];
-  }
-
-  /**
-   * What must come before a claim: the account's figures marked as moving, so a recount reading
-   * meanwhile stands aside. Skipped when this server marked them within {@link MOVING_FRESH_MS}
-   * (a busy door marks them with every scan's last write), which saves a round of writes per
-   * scan or sale. Returns the zones the account's days are kept in.
-   */
-  async function markMoving(owner: Owner): Promise<string[]> {
-    const seen = lastMoving.get(accountScope(owner));
-    const age = seen === undefined ? Number.POSITIVE_INFINITY : clock.now().getTime() - seen.at;
-    // A clock set back (a test's, or a server's corrected) is no proof of a recent mark.
-    if (seen && age >= 0 && age < MOVING_FRESH_MS) return seen.zones;
-    return touchAccount(owner);
-  }
-
-  /**
-   * Moves every counter once by what `tally` gathered, the account's totals with the rest: they
-   * carry the bump after the claims (`seq`, `updated_at`), which is this server's mark for the
-   * next claims ({@link markMoving}). Sent together they share one commit on the embedded store
-   * (where they land atomically); a recount that reads them half landed on MongoDB writes no
-   * fix, since it leaves alone an account marked within its quiet time, and every claim follows
-   * such a mark (docs/decisions/0052-coalesced-figure-follow-ups.md).
-   */
-  async function applyTally(owner: Owner, tally: Tally, zoneOf: ReadonlyMap<string, string>): Promise<void> {
-    const targets = tally.nonZero();
-    const scope = accountScope(owner);
-    const isAccount = (t: Target) => t.collection === 'figures' && t.id === scope;
-    const isEvent = (t: Target) => t.collection === 'figures' && t.set.kind === 'event';
-    const account = targets.find(isAccount);
-    const bump = async () => {
-      if (!account) {
-        await touchAccount(owner);
-        return;
-      }
-      const at = clock.now();
-      const doc = await figures.findOneAndUpdate({ _id: scope }, { $set: { ...account.set, updated_at: at }, $inc: { ...account.inc, seq: 1 } }, { upsert: true });
-      noteMoving(scope, at, doc);
-    };
-    const others = targets.filter((t) => !isAccount(t)).map((t) => (isEvent(t) ? writeEvent(t, zoneOf.get(t.id) ?? DEFAULT_TIMEZONE) : write([t])));
-    await Promise.all([...others, bump()]);
-  }
-
-  /** Follow-ups of one account and mode waiting for the end of the turn, to be applied as one. */
-  interface SharedApply {
-    owner: Owner;
-    waiting: Array<{ part: Promise<TallyPart>; resolve: () => void; reject: (err: unknown) => void }>;
-  }
-  const sharedApplies = new Map<string, SharedApply>();
-
-  /**
-   * Adds a follow-up's differences to the tally its account (and mode) applies at the end of
-   * this turn of the event loop, and resolves once that apply is stored (rejects if it or the
-   * part fails). At a busy door the admissions of one commit all continue in the same turn, so
-   * fifty scans move each counter document once instead of fifty times; the claims stay one
-   * per ticket, only the `$inc`s are summed. The apply is scheduled when the turn's first part
-   * arrives: a caller that adds its part before its other writes of the turn lets the counters
-   * share their commit.
-   */
-  function applyShared(owner: Owner, part: Promise<TallyPart>): Promise<void> {
-    const scope = accountScope(owner);
-    let shared = sharedApplies.get(scope);
-    if (!shared) {
-      const created: SharedApply = { owner: { account: owner.account, livemode: owner.livemode }, waiting: [] };
-      sharedApplies.set(scope, created);
-      setImmediate(() => void applyNow(scope, created));
-      shared = created;
-    }
-    // Read when the turn ends; until then a failure must not count as unhandled.
-    part.catch(() => undefined);
-    const waiting = shared.waiting;
-    return new Promise<void>((resolve, reject) => waiting.push({ part, resolve, reject }));
-  }
-
-  /** Applies what the turn's follow-ups of one account gathered, once, and answers each of them. */
-  async function applyNow(scope: string, shared: SharedApply): Promise<void> {
-    if (sharedApplies.get(scope) === shared) sharedApplies.delete(scope);
-    const parts = await Promise.allSettled(shared.waiting.map((w) => w.part));
-    const tally = new Tally();
-    const zoneOf = new Map<string, string>();
-    const applied: SharedApply['waiting'] = [];
-    parts.forEach((result, i) => {
-      const waiter = shared.waiting[i] as SharedApply['waiting'][number];
-      if (result.status === 'rejected') {
-        waiter.reject(result.reason);
-        return;
-      }
-      tally.addAll(result.value.tally);
-      for (const [id, zone] of result.value.zoneOf) zoneOf.set(id, zone);
-      applied.push(waiter);
-    });
-    if (applied.length === 0) return;
-    try {
-      await applyTally(shared.owner, tally, zoneOf);
-    } catch (err) {
-      for (const waiter of applied) waiter.reject(err);
-      return;
-    }
-    for (const waiter of applied) waiter.resolve();
-  }
+  const { write, touchAccount, markMoving, applyShared } = createFiguresApply({ figures, days, clock });
 
   /**
    * Claims one ticket's transition (`counted` old → new, one conditional update) and adds the
@@ -551,100 +160,17 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
   /** The follow-up of one ticket's change of state (see {@link settleMany}); `event` is its event, when the caller has it. */
   const settle = (ticket: TicketDoc, event?: ZonedEvent): Promise<void> => settleMany([ticket], event ? [event] : []);
 
-  /**
-   * Rebuilds figures from the tickets, paging and yielding, and moves each counter that
-   * disagrees by the difference. `source` picks the tickets, `keep` the documents compared.
-   */
-  async function reconcile(
-    owner: Owner,
-    source: Filter,
-    keep: (collection: Target['collection'], id: string, set: Record<string, unknown>) => boolean,
-    zones: { account: readonly string[]; event?: (eventId: string) => string | undefined },
-    stillQuiet: () => Promise<boolean> = async () => true,
-    orderCounters = false,
-  ): Promise<Drift[] | null> {
-    const want = new Tally();
-    if (orderCounters) await countRefunds(owner, want);
-    const zoneOf = new Map<string, string>();
-    let cursor: { created_at: Date; _id: string } | undefined;
-    for (;;) {
-      const page = await tickets.find(cursor === undefined ? source : { $and: [source, olderThan(cursor.created_at, cursor._id)] }, {
-        sort: { created_at: -1, _id: -1 },
-        limit: RECOUNT_PAGE_SIZE,
-      });
-      const missing = [...new Set(page.map((t) => t.event).filter((id) => !zoneOf.has(id)))];
-      if (missing.length > 0) {
-        for (const e of await events.find({ _id: op.in(missing) })) zoneOf.set(e._id, zones.event?.(e._id) ?? eventZone(e));
-      }
-      for (const ticket of page) {
-        contribute(want, ticket, ticket.counted, 1, { event: zoneOf.get(ticket.event) ?? DEFAULT_TIMEZONE, account: zones.account });
-      }
-      const last = page.at(-1);
-      if (!last || page.length < RECOUNT_PAGE_SIZE) break;
-      cursor = { created_at: last.created_at, _id: last._id };
-      await yieldToEventLoop();
+  /** Settles an order's tickets together (one account and mode), each counter written once; `known` as for {@link settleMany}. */
+  async function settleAll(list: readonly TicketDoc[], known: readonly ZonedEvent[] = []): Promise<void> {
+    const byOwner = new Map<string, TicketDoc[]>();
+    for (const ticket of list) {
+      const scope = accountScope(ticket);
+      byOwner.set(scope, [...(byOwner.get(scope) ?? []), ticket]);
     }
-    const mine = { account: owner.account, livemode: owner.livemode };
-    const [haveTotals, haveDays] = await Promise.all([figures.find(mine), days.find(mine)]);
-    const fix = new Tally();
-    const drifts: Drift[] = [];
-    const seen = new Set<string>();
-    const compare = (collection: Target['collection'], id: string, set: Record<string, unknown>, wanted: Record<string, number>, have: Record<string, number>) => {
-      if (!keep(collection, id, set)) return;
-      seen.add(`${collection}|${id}`);
-      for (const field of new Set([...Object.keys(wanted), ...Object.keys(have)])) {
-        const diff = (wanted[field] ?? 0) - (have[field] ?? 0);
-        if (diff === 0) continue;
-        fix.add(collection, id, set, field, diff);
-        drifts.push({ collection, id, field, was: have[field] ?? 0, now: wanted[field] ?? 0 });
-      }
-    };
-    const haveOf = new Map<string, Record<string, number>>();
-    for (const doc of haveTotals) haveOf.set(`figures|${doc._id}`, numbers(doc));
-    for (const doc of haveDays) haveOf.set(`figure_days|${doc._id}`, numbers(doc));
-    for (const target of want.targets.values()) {
-      compare(target.collection, target.id, target.set, target.inc, haveOf.get(`${target.collection}|${target.id}`) ?? {});
-    }
-    for (const doc of haveTotals) {
-      if (!seen.has(`figures|${doc._id}`)) compare('figures', doc._id, { kind: doc.kind, ...mine }, {}, numbers(doc));
-    }
-    for (const doc of haveDays) {
-      if (!seen.has(`figure_days|${doc._id}`)) {
-        compare('figure_days', doc._id, { scope: doc.scope, ...mine, zone: doc.zone, date: doc.date }, {}, numbers(doc));
-      }
-    }
-    if (!(await stillQuiet())) return null;
-    await write(fix.nonZero());
-    return drifts;
+    for (const group of byOwner.values()) await settleMany(group, known);
   }
 
-  /**
-   * What refunds of an account's orders count apart from their tickets (`refunded`,
-   * `refunded_tax`), as the orders record it: the order's counter moves in the same update that
-   * applies the refund, the figures' after it, so the orders are the truth the recount restores.
-   */
-  async function countRefunds(owner: Owner, want: Tally): Promise<void> {
-    const source = { account: owner.account, livemode: owner.livemode, refunds_applied: op.exists(true) };
-    let cursor: { created_at: Date; _id: string } | undefined;
-    for (;;) {
-      const page = await orders.find(cursor === undefined ? source : { $and: [source, olderThan(cursor.created_at, cursor._id)] }, {
-        sort: { created_at: -1, _id: -1 },
-        limit: RECOUNT_PAGE_SIZE,
-      });
-      const scope = accountScope(owner);
-      for (const order of page) {
-        const counted = { refunded: order.refund_counted_amount ?? 0, refunded_tax: order.refund_counted_tax ?? 0 };
-        for (const [path, n] of Object.entries(counted)) {
-          want.add('figures', order.event, { kind: 'event', ...owner }, path, n);
-          want.add('figures', scope, { kind: 'account', ...owner }, path, n);
-        }
-      }
-      const last = page.at(-1);
-      if (!last || page.length < RECOUNT_PAGE_SIZE) return;
-      cursor = { created_at: last.created_at, _id: last._id };
-      await yieldToEventLoop();
-    }
-  }
+  const recounting = createFiguresRecount({ figures, days, tickets, events, orders, clock, write, settleAll });
 
   /** The zones an account's dashboard days are kept in. */
   async function accountZones(owner: Owner): Promise<string[]> {
@@ -715,15 +241,7 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
       await figures.updateOne({ _id: accountScope(owner) }, { $inc: { ...inc, seq: 1 }, $set: { updated_at: clock.now() } });
     },
 
-    /** Settles an order's tickets together (one account and mode), each counter written once; `known` as for {@link settleMany}. */
-    async settleAll(list: readonly TicketDoc[], known: readonly ZonedEvent[] = []): Promise<void> {
-      const byOwner = new Map<string, TicketDoc[]>();
-      for (const ticket of list) {
-        const scope = accountScope(ticket);
-        byOwner.set(scope, [...(byOwner.get(scope) ?? []), ticket]);
-      }
-      for (const group of byOwner.values()) await settleMany(group, known);
-    },
+    settleAll,
 
     /** An event's totals (zeros before its first ticket). */
     async event(eventId: string): Promise<FiguresDoc | null> {
@@ -752,7 +270,7 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
       if (totals && totals.days_zone !== zone) {
         const owner = { account: event.account, livemode: event.livemode };
         await figures.updateOne({ _id: event._id }, { $set: { days_zone: zone } });
-        await reconcile(owner, { event: event._id }, (collection, _id, set) => collection === 'figure_days' && set.scope === event._id, {
+        await recounting.reconcile(owner, { event: event._id }, (collection, _id, set) => collection === 'figure_days' && set.scope === event._id, {
           account: [],
           event: () => zone,
         });
@@ -772,78 +290,15 @@ export function createFiguresService({ store, clock }: FiguresDeps) {
         const identity = { kind: 'account', account: owner.account, livemode: owner.livemode };
         await figures.updateOne({ _id: scope }, { $set: { ...identity, zones: [...zones, zone] } }, { upsert: true });
         const mine = (collection: Target['collection'], _id: string, set: Record<string, unknown>) => collection === 'figure_days' && set.scope === scope && set.zone === zone;
-        await reconcile(owner, { account: owner.account, livemode: owner.livemode }, mine, { account: [zone] });
+        await recounting.reconcile(owner, { account: owner.account, livemode: owner.livemode }, mine, { account: [zone] });
       }
       return days.find({ scope, zone, date: op.gte(from) }, { sort: { date: 1 } });
     },
-
-    /**
-     * Recounts an account's figures from its tickets and repairs what drifted. Leaves the
-     * account alone (`busy`) while follow-ups move its figures: it would count a transition
-     * whose counters are about to move. Returns what it fixed.
-     */
-    async recount(owner: Owner): Promise<{ busy: boolean; drifts: Drift[] }> {
-      const scope = accountScope(owner);
-      const before = await figures.findOne({ _id: scope });
-      const now = clock.now();
-      // Stamped busy or not, so the rounds move on to other accounts instead of waiting on a busy one.
-      const visited = () => figures.updateOne({ _id: scope }, { $set: { kind: 'account', account: owner.account, livemode: owner.livemode, recounted_at: now } }, { upsert: true });
-      if (before?.updated_at && now.getTime() - before.updated_at.getTime() < RECOUNT_QUIET_MS) {
-        await visited();
-        return { busy: true, drifts: [] };
-      }
-      const zones = before?.zones ?? [DASHBOARD_TIMEZONE];
-      const seq = before?.seq ?? 0;
-      // Any follow-up that began since `before` bumped `seq`: then the tickets read may be ahead of the counters.
-      const stillQuiet = async () => ((await figures.findOne({ _id: scope }))?.seq ?? 0) === seq;
-      const drifts = await reconcile(owner, { account: owner.account, livemode: owner.livemode }, () => true, { account: zones }, stillQuiet, true);
-      await visited();
-      if (drifts === null) return { busy: true, drifts: [] };
-      await figures.updateOne({ _id: scope }, { $set: { recount_done_at: now } });
-      return { busy: false, drifts };
-    },
-
-    /** Accounts (with mode) not recounted for {@link RECOUNT_EVERY_MS}, least recently recounted first. */
-    async accountsToRecount(limit: number): Promise<Owner[]> {
-      const due = clock.now().getTime() - RECOUNT_EVERY_MS;
-      const docs = await figures.find({ kind: 'account' }, { sort: { recounted_at: 1 }, limit });
-      // A busy visit stamps `recounted_at` only, so a busy account is tried again next round.
-      return docs.filter((d) => d.recount_done_at === undefined || d.recount_done_at.getTime() <= due).map((d) => ({ account: d.account, livemode: d.livemode }));
-    },
-
-    /** Tickets whose follow-up has not run within {@link SETTLE_GRACE_MS}, settled now. */
-    async settleOverdue(limit: number): Promise<number> {
-      const before = new Date(clock.now().getTime() - SETTLE_GRACE_MS);
-      const due = await tickets.find({ tally_due_at: op.lte(before) }, { sort: { tally_due_at: 1 }, limit });
-      await this.settleAll(due);
-      return due.length;
-    },
-
-    /**
-     * One round of the repair job: settles overdue transitions, then recounts the accounts
-     * recounted longest ago. Returns what it fixed, for the job's log.
-     */
-    async repair({ settleLimit = 500, accounts = 5 } = {}): Promise<RepairReport> {
-      const settled = await this.settleOverdue(settleLimit);
-      const report: RepairReport = { settled, recounted: 0, busy: 0, drifts: [] };
-      for (const owner of await this.accountsToRecount(accounts)) {
-        const { busy, drifts } = await this.recount(owner);
-        if (busy) report.busy += 1;
-        else report.recounted += 1;
-        report.drifts.push(...drifts.map((d) => ({ ...d, account: owner.account, livemode: owner.livemode })));
-      }
-      return report;
-    },
-
-    /** Puts tickets from before counters existed on the sweeper's list (run at start; matches nothing afterwards). */
-    async scheduleUncounted(): Promise<number> {
-      // A marker, so that later starts do not read every ticket again to find none.
-      const marker = 'migration:counted';
-      if (await figures.findOne({ _id: marker })) return 0;
-      const result = await tickets.updateMany({ counted: op.exists(false) }, { $set: { counted: null, tally_due_at: new Date(0) } });
-      await figures.updateOne({ _id: marker }, { $set: { kind: 'migration', done_at: clock.now() } }, { upsert: true });
-      return result.modified;
-    },
+    recount: recounting.recount,
+    accountsToRecount: recounting.accountsToRecount,
+    settleOverdue: recounting.settleOverdue,
+    repair: recounting.repair,
+    scheduleUncounted: recounting.scheduleUncounted,
   };
 }
 
