@@ -107,8 +107,10 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
   const isPermanent = options.isPermanent ?? (() => false);
   const claimSize = Math.max(1, options.claimSize ?? 1);
   const concurrency = Math.max(1, options.concurrency ?? 1);
-  // Mail jobs were stored before channels existed and carry none.
-  const channel: Filter = options.channel === 'mail' ? { channel: op.exists(false) } : { channel: options.channel };
+  // Mail jobs were stored before channels existed and carry none. `null` (missing) rather than
+  // `$exists: false`: an equality an index on `channel` answers, so one channel's claims never
+  // walk past another channel's queue (a rush queues thousands of webhook jobs before a mail).
+  const channel: Filter = options.channel === 'mail' ? { channel: null } : { channel: options.channel };
 
   const inFlight = new Set<Promise<unknown>>();
   let stopping = false;
@@ -124,6 +126,15 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
       { state: 'sending', lease_until: op.lte(now) },
     ],
   });
+
+  /**
+   * The jobs of `ids` that are still due, each named in its own branch. With one `_id` list
+   * beside the due condition, SQLite's planner (which keeps no statistics) reads every due job
+   * through the state indexes and only then checks the ids, a cost growing with the queue; a
+   * branch per id, with nothing outside the branches, is answered by the primary key: a few
+   * rows whatever the queue holds.
+   */
+  const dueAmong = (ids: readonly string[], now: Date): Filter => ({ $or: ids.map((_id) => ({ _id, ...due(now) })) });
 
   /** Due candidates, oldest first; two queries, each served by its own index (`outbox.ts`). */
   async function candidates(now: Date, limit: number): Promise<OutboxJob[]> {
@@ -156,7 +167,7 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
     // One update leases every candidate still due; the token tells this claim's jobs from those
     // another worker leased in between, which the update left alone.
     const token = randomBase62(16);
-    const leased = await jobs.updateMany({ _id: op.in(ids), ...due(now) }, lease(now, token));
+    const leased = await jobs.updateMany(dueAmong(ids, now), lease(now, token));
     if (leased.matched === 0) return [];
     return jobs.find({ _id: op.in(ids), lease_token: token }, { sort: { next_attempt_at: 1 } });
   }
