@@ -54,6 +54,14 @@ export interface JobWorkerOptions {
   claimSize?: number;
   /** Jobs of a claim performed at the same time (default 1). */
   concurrency?: number;
+  /**
+   * Whether the server is too busy for more than one claim now (e.g. {@link loopCongested}):
+   * asked before each claim after the first of a run, and while it says so, the worker claims
+   * once per `busyPauseMs`. Default: never busy.
+   */
+  busy?: () => boolean | Promise<boolean>;
+  /** Wait between claims while `busy` says so (default 250 ms). */
+  busyPauseMs?: number;
   /** Reports errors the loop survives (store unreachable, a lease lost mid-send). */
   onError?: (error: unknown, job?: OutboxJob) => void;
 }
@@ -66,6 +74,8 @@ export interface JobRunSummary {
   dead: number;
   /** Finished after its lease had passed to another worker; the result was discarded. */
   lost: number;
+  /** Stopped early because the server was busy; the next run waits `busyPauseMs`. */
+  yielded?: boolean;
 }
 
 /** A worker; run one per server process and channel. */
@@ -107,6 +117,8 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
   const isPermanent = options.isPermanent ?? (() => false);
   const claimSize = Math.max(1, options.claimSize ?? 1);
   const concurrency = Math.max(1, options.concurrency ?? 1);
+  const busy = options.busy ?? (() => false);
+  const busyPauseMs = options.busyPauseMs ?? 250;
   // Mail jobs were stored before channels existed and carry none. `null` (missing) rather than
   // `$exists: false`: an equality an index on `channel` answers, so one channel's claims never
   // walk past another channel's queue (a rush queues thousands of webhook jobs before a mail).
@@ -269,6 +281,11 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
   async function drain(): Promise<JobRunSummary> {
     const summary: JobRunSummary = { sent: 0, retried: 0, dead: 0, lost: 0 };
     for (let handled = 0; handled < batchSize && !stopping; ) {
+      // Past the first claim, a busy server's requests go first: the rest waits for the next run.
+      if (handled > 0 && (await busy())) {
+        summary.yielded = true;
+        break;
+      }
       const claimed = await claim();
       if (claimed.length === 0) break;
       await handleClaim(claimed, summary);
@@ -294,14 +311,18 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
   async function tick(): Promise<void> {
     timer = null;
     runAgain = false;
+    let delay: number | undefined;
     try {
       const summary = await runOnce();
-      // A full batch means more may be waiting: go again at once instead of after a poll.
-      if (summary.sent + summary.retried + summary.dead + summary.lost >= batchSize) runAgain = true;
+      // A full batch means more may be waiting: go again at once instead of after a poll, or
+      // after the busy pause when the run stopped for the server's requests.
+      if (summary.yielded) delay = busyPauseMs;
+      else if (summary.sent + summary.retried + summary.dead + summary.lost >= batchSize) runAgain = true;
     } catch (error) {
       onError(error);
     }
-    schedule(runAgain ? 0 : pollMs);
+    // A wake-up during a run that yielded waits too: the server was busy a moment ago.
+    schedule(delay ?? (runAgain ? 0 : pollMs));
   }
 
   return {
