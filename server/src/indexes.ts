@@ -148,6 +148,8 @@ export const SORTED_LISTS: readonly SortedList[] = [
   { query: 'log repair: scans logged since the last pass', file: 'domain/log-repair.ts', collection: 'checkins', equality: [], sort: { created_at: 1, _id: 1 } },
   { query: 'log repair: scans undone since the last pass', file: 'domain/log-repair.ts', collection: 'checkins', equality: [], sort: { undone_at: 1, _id: 1 } },
   { query: 'outbox.list by state', file: 'delivery/outbox.ts', collection: 'outbox', equality: ['state'], sort: { created_at: -1 } },
+  { query: "job worker: a channel's due jobs", file: 'delivery/job-worker.ts', collection: 'outbox', equality: ['channel', 'state'], sort: { next_attempt_at: 1 } },
+  { query: "job worker: a channel's lapsed leases", file: 'delivery/job-worker.ts', collection: 'outbox', equality: ['channel', 'state'], sort: { lease_until: 1 } },
   { query: 'invoices.list', file: 'domain/invoices.ts', collection: 'invoices', equality: ['account', 'livemode'], sort: PAGE_SORT },
   { query: 'invoices.list of one order', file: 'domain/invoices.ts', collection: 'invoices', equality: ['account', 'livemode', 'order'], sort: PAGE_SORT },
   { query: 'inventory.dueHolds: holds the sweeper should look at', file: 'domain/inventory.ts', collection: 'seat_holds', equality: [], sort: { due_at: 1 } },

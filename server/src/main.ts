@@ -8,6 +8,7 @@ import { backgroundJobs, startBackgroundJobs, webhookDeliverer } from './backgro
 import { createMailRenderer } from './delivery/mail-renderer.js';
 import { createCapturedMailer, createSmtpMailer, type CapturedMailer, type Mailer } from './delivery/mailer.js';
 import { createOutboxWorker } from './delivery/outbox.js';
+import { loopCongested } from './delivery/loop-congestion.js';
 import { createWebhookWorker } from './delivery/webhook-jobs.js';
 import { createCancellationWorker } from './delivery/cancellation-jobs.js';
 import { ensureDemo, type DemoSetup } from './demo.js';
@@ -155,6 +156,8 @@ async function main(): Promise<void> {
     store,
     leaseMs: config.webhookLeaseMs,
     deliver: webhookDeliverer(services, config.publicUrl),
+    // During a rush the checkout's requests go first; deliveries catch up once it eases.
+    busy: () => loopCongested(),
     onError: (err, job) => logger.warn('webhook not delivered yet', { job: job?._id, err }),
   });
   webhookWorker.start();

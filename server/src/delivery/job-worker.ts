@@ -54,6 +54,14 @@ export interface JobWorkerOptions {
   claimSize?: number;
   /** Jobs of a claim performed at the same time (default 1). */
   concurrency?: number;
+  /**
+   * Whether the server is too busy for more than one claim now (e.g. {@link loopCongested}):
+   * asked before each claim after the first of a run, and while it says so, the worker claims
+   * once per `busyPauseMs`. Default: never busy.
+   */
+  busy?: () => boolean | Promise<boolean>;
+  /** Wait between claims while `busy` says so (default 250 ms). */
+  busyPauseMs?: number;
   /** Reports errors the loop survives (store unreachable, a lease lost mid-send). */
   onError?: (error: unknown, job?: OutboxJob) => void;
 }
@@ -66,6 +74,8 @@ export interface JobRunSummary {
   dead: number;
   /** Finished after its lease had passed to another worker; the result was discarded. */
   lost: number;
+  /** Stopped early because the server was busy; the next run waits `busyPauseMs`. */
+  yielded?: boolean;
 }
 
 /** A worker; run one per server process and channel. */
@@ -107,8 +117,12 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
   const isPermanent = options.isPermanent ?? (() => false);
   const claimSize = Math.max(1, options.claimSize ?? 1);
   const concurrency = Math.max(1, options.concurrency ?? 1);
-  // Mail jobs were stored before channels existed and carry none.
-  const channel: Filter = options.channel === 'mail' ? { channel: op.exists(false) } : { channel: options.channel };
+  const busy = options.busy ?? (() => false);
+  const busyPauseMs = options.busyPauseMs ?? 250;
+  // Mail jobs were stored before channels existed and carry none. `null` (missing) rather than
+  // `$exists: false`: an equality an index on `channel` answers, so one channel's claims never
+  // walk past another channel's queue (a rush queues thousands of webhook jobs before a mail).
+  const channel: Filter = options.channel === 'mail' ? { channel: null } : { channel: options.channel };
 
   const inFlight = new Set<Promise<unknown>>();
   let stopping = false;
@@ -124,6 +138,15 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
       { state: 'sending', lease_until: op.lte(now) },
     ],
   });
+
+  /**
+   * The jobs of `ids` that are still due, each named in its own branch. With one `_id` list
+   * beside the due condition, SQLite's planner (which keeps no statistics) reads every due job
+   * through the state indexes and only then checks the ids, a cost growing with the queue; a
+   * branch per id, with nothing outside the branches, is answered by the primary key: a few
+   * rows whatever the queue holds.
+   */
+  const dueAmong = (ids: readonly string[], now: Date): Filter => ({ $or: ids.map((_id) => ({ _id, ...due(now) })) });
 
   /** Due candidates, oldest first; two queries, each served by its own index (`outbox.ts`). */
   async function candidates(now: Date, limit: number): Promise<OutboxJob[]> {
@@ -156,7 +179,7 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
     // One update leases every candidate still due; the token tells this claim's jobs from those
     // another worker leased in between, which the update left alone.
     const token = randomBase62(16);
-    const leased = await jobs.updateMany({ _id: op.in(ids), ...due(now) }, lease(now, token));
+    const leased = await jobs.updateMany(dueAmong(ids, now), lease(now, token));
     if (leased.matched === 0) return [];
     return jobs.find({ _id: op.in(ids), lease_token: token }, { sort: { next_attempt_at: 1 } });
   }
@@ -258,6 +281,11 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
   async function drain(): Promise<JobRunSummary> {
     const summary: JobRunSummary = { sent: 0, retried: 0, dead: 0, lost: 0 };
     for (let handled = 0; handled < batchSize && !stopping; ) {
+      // Past the first claim, a busy server's requests go first: the rest waits for the next run.
+      if (handled > 0 && (await busy())) {
+        summary.yielded = true;
+        break;
+      }
       const claimed = await claim();
       if (claimed.length === 0) break;
       await handleClaim(claimed, summary);
@@ -283,14 +311,18 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
   async function tick(): Promise<void> {
     timer = null;
     runAgain = false;
+    let delay: number | undefined;
     try {
       const summary = await runOnce();
-      // A full batch means more may be waiting: go again at once instead of after a poll.
-      if (summary.sent + summary.retried + summary.dead + summary.lost >= batchSize) runAgain = true;
+      // A full batch means more may be waiting: go again at once instead of after a poll, or
+      // after the busy pause when the run stopped for the server's requests.
+      if (summary.yielded) delay = busyPauseMs;
+      else if (summary.sent + summary.retried + summary.dead + summary.lost >= batchSize) runAgain = true;
     } catch (error) {
       onError(error);
     }
-    schedule(runAgain ? 0 : pollMs);
+    // A wake-up during a run that yielded waits too: the server was busy a moment ago.
+    schedule(delay ?? (runAgain ? 0 : pollMs));
   }
 
   return {

@@ -37,8 +37,10 @@ export { OUTBOX_COLLECTION };
  */
 export const OUTBOX_INDEXES: readonly IndexSpec[] = [
   { collection: OUTBOX_COLLECTION, keys: { dedupe_key: 1 }, unique: true, sparse: true },
-  { collection: OUTBOX_COLLECTION, keys: { state: 1, next_attempt_at: 1 } },
-  { collection: OUTBOX_COLLECTION, keys: { state: 1, lease_until: 1 } },
+  // A channel's due jobs (`job-worker.ts`): the channel first, so a worker never reads past
+  // another channel's queue to find its own.
+  { collection: OUTBOX_COLLECTION, keys: { channel: 1, state: 1, next_attempt_at: 1 } },
+  { collection: OUTBOX_COLLECTION, keys: { channel: 1, state: 1, lease_until: 1 } },
   { collection: OUTBOX_COLLECTION, keys: { state: 1, created_at: -1 } },
   { collection: OUTBOX_COLLECTION, keys: { created_at: -1 } },
   // An account's failed jobs in one mode, newest first (the console's failed-jobs page).

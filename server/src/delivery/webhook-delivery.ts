@@ -17,6 +17,7 @@ import type { Clock } from '../kernel/clock.js';
 import { AppError } from '../kernel/errors.js';
 import type { DeliveryAttempt, WebhookTarget } from '../domain/webhook-endpoints.js';
 import { checkWebhookUrl, type ResolvedAddress, type ResolveHost } from '../domain/webhook-url.js';
+import { connectionsTo } from './webhook-connections.js';
 
 /** Milliseconds a receiver has to answer, headers and body together. */
 export const DELIVERY_TIMEOUT_MS = 10_000;
@@ -110,56 +111,76 @@ export async function deliverWebhook(endpoint: WebhookTarget, eventJson: string,
   const transport = url.protocol === 'https:' ? https : http;
   const timeoutMs = deps.timeoutMs ?? DELIVERY_TIMEOUT_MS;
 
-  return new Promise<DeliveryAttempt>((resolve) => {
-    let settled = false;
-    const settle = (attempt: DeliveryAttempt) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      request.destroy();
-      resolve(attempt);
-    };
-    const request = transport.request(url, {
-      method: 'POST',
-      headers,
-      // One fresh connection per delivery: a pooled socket might have been opened to another address.
-      agent: false,
-      lookup: pinnedLookup(addresses[0] as ResolvedAddress),
-      // The TLS certificate is still checked against the URL's host name, not the pinned address.
-      ...(url.protocol === 'https:' && !url.hostname.startsWith('[') ? { servername: url.hostname } : {}),
-    });
-    const timer = setTimeout(() => settle(failed(`No complete answer within ${timeoutMs / 1000} s.`)), timeoutMs);
-    request.on('error', (err: NodeJS.ErrnoException) => settle(failed(`Could not deliver: ${err.code ?? err.message}.`)));
-    request.on('response', (response) => {
-      const status = response.statusCode ?? 0;
-      const chunks: Buffer[] = [];
-      let kept = 0;
-      response.on('data', (chunk: Buffer) => {
-        if (kept >= MAX_RESPONSE_BYTES) return;
-        const part = chunk.subarray(0, MAX_RESPONSE_BYTES - kept);
-        chunks.push(part);
-        kept += part.length;
-        // Enough read: stop the receiver sending more than we keep.
-        if (kept >= MAX_RESPONSE_BYTES) finish();
+  const pinned = addresses[0] as ResolvedAddress;
+  const agent = connectionsTo(url, pinned);
+
+  const send = (mayResend: boolean): Promise<DeliveryAttempt> =>
+    new Promise<DeliveryAttempt>((resolve) => {
+      let settled = false;
+      let answered = false;
+      /** `keep`: the answer was read to its end, so the connection can carry the next delivery. */
+      const settle = (attempt: DeliveryAttempt, keep = false) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (!keep) request.destroy();
+        resolve(attempt);
+      };
+      const request = transport.request(url, {
+        method: 'POST',
+        headers,
+        // Kept connections to the address just checked only (`webhook-connections.ts`).
+        agent,
+        lookup: pinnedLookup(pinned),
+        // The TLS certificate is still checked against the URL's host name, not the pinned address.
+        ...(url.protocol === 'https:' && !url.hostname.startsWith('[') ? { servername: url.hostname } : {}),
       });
-      response.on('end', finish);
-      response.on('error', (err) => settle(failed(`The answer broke off: ${err.message}.`, status)));
-      function finish() {
-        const excerpt = Buffer.concat(chunks).toString('utf8').slice(0, EXCERPT_CHARS);
-        if (status >= 200 && status < 300) settle({ ok: true, status, latency_ms: elapsed(), response_excerpt: excerpt, error: null });
-        else if (status >= 300 && status < 400) {
-          settle(
-            failed(
-              `Answered ${status}, a redirect${response.headers.location ? ` to ${response.headers.location}` : ''}; redirects are not followed, so point the endpoint at the final URL.`,
-              status,
-              excerpt,
-            ),
-          );
-        } else settle(failed(`Answered ${status}; only a 2xx status counts as delivered.`, status, excerpt));
-      }
+      const timer = setTimeout(() => settle(failed(`No complete answer within ${timeoutMs / 1000} s.`)), timeoutMs);
+      request.on('error', (err: NodeJS.ErrnoException) => {
+        // A kept connection the receiver closed as this request went out: nothing was answered,
+        // so the delivery goes once more, on a new connection (Node's documented remedy).
+        if (mayResend && request.reusedSocket && !answered && !settled) {
+          settled = true;
+          clearTimeout(timer);
+          request.destroy();
+          resolve(send(false));
+          return;
+        }
+        settle(failed(`Could not deliver: ${err.code ?? err.message}.`));
+      });
+      request.on('response', (response) => {
+        answered = true;
+        const status = response.statusCode ?? 0;
+        const chunks: Buffer[] = [];
+        let kept = 0;
+        response.on('data', (chunk: Buffer) => {
+          if (kept >= MAX_RESPONSE_BYTES) return;
+          const part = chunk.subarray(0, MAX_RESPONSE_BYTES - kept);
+          chunks.push(part);
+          kept += part.length;
+          // Enough read: stop the receiver sending more than we keep (the connection goes with it).
+          if (kept >= MAX_RESPONSE_BYTES) finish(false);
+        });
+        response.on('end', () => finish(true));
+        response.on('error', (err) => settle(failed(`The answer broke off: ${err.message}.`, status)));
+        function finish(complete: boolean) {
+          const excerpt = Buffer.concat(chunks).toString('utf8').slice(0, EXCERPT_CHARS);
+          if (status >= 200 && status < 300) settle({ ok: true, status, latency_ms: elapsed(), response_excerpt: excerpt, error: null }, complete);
+          else if (status >= 300 && status < 400) {
+            settle(
+              failed(
+                `Answered ${status}, a redirect${response.headers.location ? ` to ${response.headers.location}` : ''}; redirects are not followed, so point the endpoint at the final URL.`,
+                status,
+                excerpt,
+              ),
+              complete,
+            );
+          } else settle(failed(`Answered ${status}; only a 2xx status counts as delivered.`, status, excerpt), complete);
+        }
+      });
+      request.end(body);
     });
-    request.end(body);
-  });
+  return send(true);
 }
 
 /** The endpoint service's part a sender needs (`domain/webhook-endpoints.ts`). */

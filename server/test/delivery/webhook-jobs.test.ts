@@ -130,6 +130,29 @@ describe('the job queue’s webhook channel', () => {
     expect((await mailbox.list({ limit: 10 })).map((m) => m.to)).toEqual(['buyer@example.com']);
   });
 
+  it('claims one batch of deliveries per run while the server is busy, and drains them all once it is not', async () => {
+    const to = (n: number) => ({ event: `ev_${n}`, endpoint: 'we_a', dedupeKey: `webhook:ev_${n}:we_a`, ...OWNER });
+    await fanout().enqueueDeliveries(Array.from({ length: 20 }, (_, n) => to(n)));
+    let busy = true;
+    const delivered: string[] = [];
+    const worker = createWebhookWorker({
+      store,
+      clock,
+      busy: () => busy,
+      deliver: async (job) => {
+        delivered.push(job.payload.event);
+        return { status: 200 };
+      },
+    });
+
+    // One claim (six with the default lease), then the requests go first.
+    expect(await worker.runOnce()).toMatchObject({ sent: 6, yielded: true });
+    expect(await worker.runOnce()).toMatchObject({ sent: 6, yielded: true });
+    busy = false;
+    expect(await worker.runOnce()).toMatchObject({ sent: 8 });
+    expect(new Set(delivered).size).toBe(20);
+  });
+
   it('spreads the default retries over about three days before giving up', () => {
     const noJitter = exponentialBackoff({ baseMs: 60_000, maxMs: 12 * 3_600_000, jitter: 0 });
     let total = 0;
