@@ -9,6 +9,26 @@
  * expect(turns).toBeGreaterThanOrEqual(pages - 1);
  */
 export async function turnsDuring<T>(work: () => Promise<T>): Promise<{ result: T; turns: number }> {
+  const counter = turnCounter();
+  try {
+    const result = await work();
+    return { result, turns: counter.now() };
+  } finally {
+    counter.stop();
+  }
+}
+
+/**
+ * A running count of the event loop's turns (a `setImmediate` ticker that re-arms itself), for
+ * tests that ask in which turn something happened. Stop it when done, or it keeps the loop busy.
+ *
+ * @example
+ * const turns = turnCounter();
+ * await yieldToEventLoop();
+ * const turn = turns.now();
+ * turns.stop();
+ */
+export function turnCounter(): { now: () => number; stop: () => void } {
   let turns = 0;
   let counting = true;
   const tick = () => {
@@ -17,10 +37,10 @@ export async function turnsDuring<T>(work: () => Promise<T>): Promise<{ result: 
     setImmediate(tick);
   };
   setImmediate(tick);
-  try {
-    const result = await work();
-    return { result, turns };
-  } finally {
-    counting = false;
-  }
+  return {
+    now: () => turns,
+    stop: () => {
+      counting = false;
+    },
+  };
 }

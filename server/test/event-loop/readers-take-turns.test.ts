@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { yieldToEventLoop } from './event-loop.js';
-
-/** Counts turns of the event loop while `work` runs (a self-rearming `setImmediate`). */
-function turnCounter() {
-  let turn = 0;
-  let counting = true;
-  const tick = () => {
-    if (!counting) return;
-    turn++;
-    setImmediate(tick);
-  };
-  setImmediate(tick);
-  return { now: () => turn, stop: () => (counting = false) };
-}
+import { yieldToEventLoop } from '../../src/kernel/event-loop.js';
+import { turnCounter } from '../helpers/event-loop-turns.js';
 
 describe('yieldToEventLoop', () => {
   it('lets one waiting caller go on per turn, in the order they waited, so long reads running at once add one page to a turn', async () => {
