@@ -689,7 +689,7 @@ export function createFulfilmentService(deps: FulfilmentDeps) {
     // The seats are sold to this order now: what `fulfil` would read and sell again is known, and
     // a new order has no promo use to take back. `order.created` needs only the order, so it goes
     // out with the tickets' insert; both come before `done`, as in `fulfil`.
-    const [issued] = await Promise.all([tickets.issueForOrder(order, event), domainEvents.recordOrderHistory(order)]);
+    const issued = await tickets.issueForOrder(order, event, () => domainEvents.recordOrderHistory(order));
     const audited = audit && auditIssue(audit, order, input, issued);
     return finishSale(order, issued, audited);
   }

@@ -173,8 +173,12 @@ export function createTicketService({
     /**
      * Issues an order's tickets. Idempotent: every racer may call it, and the
      * unique `(order, index)` index keeps each admission to one ticket.
+     *
+     * `beside` is started in the same turn as the tickets' insert, once their codes are signed
+     * (on the thread pool, which answers when it will), so its writes share the insert's commit
+     * every time rather than when the signatures happen to come back in time.
      */
-    async issueForOrder(order: OrderDoc, event: EventDoc): Promise<TicketDoc[]> {
+    async issueForOrder(order: OrderDoc, event: EventDoc, beside?: () => Promise<unknown>): Promise<TicketDoc[]> {
       const existing = await tickets.find({ order: order._id }, { sort: { index: 1 } });
       const have = new Set(existing.map((t) => t.index));
       const { valid_from, valid_until } = validityOf(event);
@@ -224,7 +228,7 @@ export function createTicketService({
         }),
       );
       if (fresh.length > 0) await figures.beforeClaim(order);
-      const storedAll = await insertAll(fresh);
+      const [storedAll] = await Promise.all([insertAll(fresh), beside?.()]);
       // An order issued by this call alone is what it just stored, in index order: no read back.
       const issued = storedAll && existing.length === 0 ? fresh : await tickets.find({ order: order._id }, { sort: { index: 1 } });
       // The tickets this call generated and stored are its own to count, as it stored them; a racer's, its racer's.
