@@ -77,7 +77,7 @@ const STAMP_LENGTH = 7;
  * orders, check-ins, log entries): the store's unique index on ids then grows at its end, where a
  * random id would rewrite a random page of it on every insert (docs/decisions/0054-ids-in-creation-order.md).
  *
- * @example newSortableId('tkt') // 'tkt_0uZ3pQa4QpZ0x2bB8Lr6qXhS1mYtA'
+ * @example newSortableId('tkt') // 'tkt_VcwQRSO4QpZ0x2bB8Lr6qXhS1mYtA'
  */
 export function newSortableId(prefix: IdPrefix, now: number = Date.now()): string {
   let stamp = '';
