@@ -1,4 +1,5 @@
-import type { Collection, Doc, Store } from '../../src/store/port.js';
+import type { Store } from '../../src/store/port.js';
+import { wrapStore } from './wrapped-store.js';
 
 const COUNTERS = new Set(['figures', 'figure_days']);
 const WRITES = new Set(['insertOne', 'insertMany', 'updateOne', 'updateMany', 'findOneAndUpdate']);
@@ -16,30 +17,22 @@ const WRITES = new Set(['insertOne', 'insertMany', 'updateOne', 'updateMany', 'f
 export function counterWrites(inner: Store) {
   let refusal: string | null = null;
   const sent = new Map<string, number>();
-  const store: Store = {
-    driver: inner.driver,
-    collection<T extends Doc>(name: string): Collection<T> {
-      const real = inner.collection<T>(name);
-      if (!COUNTERS.has(name)) return real;
-      return new Proxy(real, {
-        get(target, key, receiver) {
-          const value = Reflect.get(target, key, receiver);
-          if (typeof value !== 'function') return value;
-          const call = (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(target, args);
-          if (typeof key !== 'string' || !WRITES.has(key)) return call;
-          return (...args: unknown[]) => {
-            const id = `${name}|${String((args[0] as { _id?: unknown })._id)}`;
-            sent.set(id, (sent.get(id) ?? 0) + 1);
-            return refusal === null ? call(...args) : Promise.reject(new Error(refusal));
-          };
-        },
-      });
-    },
-    ensureIndexes: (specs) => inner.ensureIndexes(specs),
-    listCollections: () => inner.listCollections(),
-    ping: () => inner.ping(),
-    close: () => inner.close(),
-  };
+  const store = wrapStore(inner, (name, real) => {
+    if (!COUNTERS.has(name)) return real;
+    return new Proxy(real, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver);
+        if (typeof value !== 'function') return value;
+        const call = (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (typeof key !== 'string' || !WRITES.has(key)) return call;
+        return (...args: unknown[]) => {
+          const id = `${name}|${String((args[0] as { _id?: unknown })._id)}`;
+          sent.set(id, (sent.get(id) ?? 0) + 1);
+          return refusal === null ? call(...args) : Promise.reject(new Error(refusal));
+        };
+      },
+    });
+  });
   return {
     store,
     /** Writes sent per counter document (`collection|id`) since the last reset. */

@@ -1,4 +1,5 @@
 import type { Collection, Doc, Store } from '../../src/store/port.js';
+import { wrapStore } from './wrapped-store.js';
 
 /**
  * A real store that also counts the documents it hands back, per collection: to check
@@ -18,10 +19,7 @@ export function countingStore(inner: Store) {
   const add = (name: string, n: number) => reads.set(name, (reads.get(name) ?? 0) + n);
   const wrote = (name: string) => writes.set(name, (writes.get(name) ?? 0) + 1);
   const called = (name: string) => calls.set(name, (calls.get(name) ?? 0) + 1);
-  const wrapped = new Map<string, Collection<Doc>>();
-
-  function counted<T extends Doc>(name: string): Collection<T> {
-    const real = inner.collection<T>(name);
+  function counted<T extends Doc>(name: string, real: Collection<T>): Collection<T> {
     const counts = {
       name: real.name,
       insertOne: (doc) => real.insertOne(doc),
@@ -75,17 +73,7 @@ export function countingStore(inner: Store) {
     ) as unknown as Collection<T>;
   }
 
-  const store: Store = {
-    driver: inner.driver,
-    collection<T extends Doc>(name: string): Collection<T> {
-      if (!wrapped.has(name)) wrapped.set(name, counted<Doc>(name));
-      return wrapped.get(name) as unknown as Collection<T>;
-    },
-    ensureIndexes: (specs) => inner.ensureIndexes(specs),
-    listCollections: () => inner.listCollections(),
-    ping: () => inner.ping(),
-    close: () => inner.close(),
-  };
+  const store: Store = wrapStore(inner, (name, real) => counted(name, real));
 
   return {
     store,

@@ -1,5 +1,6 @@
 import { setImmediate } from 'node:timers';
-import type { Collection, Doc, Store } from '../../src/store/port.js';
+import type { Store } from '../../src/store/port.js';
+import { wrapStore } from '../helpers/wrapped-store.js';
 
 const WRITES = new Set(['insertOne', 'insertMany', 'updateOne', 'updateMany', 'findOneAndUpdate', 'deleteOne', 'deleteMany']);
 
@@ -35,35 +36,20 @@ export function writeRounds(inner: Store) {
       turn += 1;
     });
   };
-  const wrapped = new Map<string, Collection<Doc>>();
-  const wrap = (name: string): Collection<Doc> => {
-    const real = inner.collection<Doc>(name);
-    return new Proxy(real, {
-      get(target, key, receiver) {
-        const value = Reflect.get(target, key, receiver);
-        if (typeof value !== 'function' || typeof key !== 'string') return value;
-        return (...args: unknown[]) => {
-          note(name, key);
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
-  };
-  const store: Store = {
-    driver: inner.driver,
-    collection<T extends Doc>(name: string): Collection<T> {
-      let found = wrapped.get(name);
-      if (!found) {
-        found = wrap(name);
-        wrapped.set(name, found);
-      }
-      return found as unknown as Collection<T>;
-    },
-    ensureIndexes: (specs) => inner.ensureIndexes(specs),
-    listCollections: () => inner.listCollections(),
-    ping: () => inner.ping(),
-    close: () => inner.close(),
-  };
+  const store = wrapStore(
+    inner,
+    (name, real) =>
+      new Proxy(real, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver);
+          if (typeof value !== 'function' || typeof key !== 'string') return value;
+          return (...args: unknown[]) => {
+            note(name, key);
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      }),
+  );
   const total = (counts: Map<string, number>, collection?: string) => (collection === undefined ? [...counts.values()].reduce((a, b) => a + b, 0) : (counts.get(collection) ?? 0));
   return {
     store,
