@@ -9,13 +9,19 @@ afterEach(async () => {
   await Promise.all(closing.splice(0).map((close) => close()));
 });
 
+/** An organizer with an event, on an app whose store traces each statement's query plan. */
+async function tracedOrganizer() {
+  const clock = new ManualClock('2030-06-01T10:00:00.000Z');
+  const traced = await tracedStore(clock);
+  closing.push(() => traced.close());
+  const t = await buildTestApp({ store: traced.store, clock });
+  const org = await organizerWithEvent(t, { require_email_verification: false });
+  return { clock, traced, t, org };
+}
+
 describe('dashboard reads', () => {
   it('reads the activity feed in index order, never sorting orders or scans, and never scans a table', async () => {
-    const clock = new ManualClock('2030-06-01T10:00:00.000Z');
-    const traced = await tracedStore(clock);
-    closing.push(() => traced.close());
-    const t = await buildTestApp({ store: traced.store, clock });
-    const org = await organizerWithEvent(t, { require_email_verification: false });
+    const { clock, traced, t, org } = await tracedOrganizer();
     for (let i = 0; i < 3; i += 1) {
       const order = await startOrder(t, org.pk, org.event.id, [{ ticket_type: org.general, quantity: 1 }]);
       expect((await payWithTestGateway(t, org.pk, order, order.payment.gateway_order_id)).status).toBe(200);
@@ -41,11 +47,7 @@ describe('dashboard reads', () => {
   });
 
   it("looks up the recent scans' tickets by id, not through the account's index of every ticket it sold", async () => {
-    const clock = new ManualClock('2030-06-01T10:00:00.000Z');
-    const traced = await tracedStore(clock);
-    closing.push(() => traced.close());
-    const t = await buildTestApp({ store: traced.store, clock });
-    const org = await organizerWithEvent(t, { require_email_verification: false });
+    const { traced, t, org } = await tracedOrganizer();
     // Several scans: SQLite takes the ids' index for one id, but with the account in the filter
     // may take the account's index for a list of ids (it did on a copy of 100,000 tickets:
     // 57 ms a look-up), which a store this small does not show; so the filter is ids alone.
@@ -66,11 +68,7 @@ describe('dashboard reads', () => {
   });
 
   it("reads the started events' figures by their ids, not through the index of every event's figures", async () => {
-    const clock = new ManualClock('2030-06-01T10:00:00.000Z');
-    const traced = await tracedStore(clock);
-    closing.push(() => traced.close());
-    const t = await buildTestApp({ store: traced.store, clock });
-    const org = await organizerWithEvent(t, { require_email_verification: false });
+    const { clock, traced, t, org } = await tracedOrganizer();
     await issueTickets(t, org.sk, org.event.id, org.general, { name: 'Door Guest', email: 'door@example.com' }, 2);
     clock.set('2031-01-01T00:00:00.000Z');
 
@@ -83,11 +81,7 @@ describe('dashboard reads', () => {
   });
 
   it('counts the events on sale from an index alone, reading no event, and still lists the upcoming ones in start order', async () => {
-    const clock = new ManualClock('2030-06-01T10:00:00.000Z');
-    const traced = await tracedStore(clock);
-    closing.push(() => traced.close());
-    const t = await buildTestApp({ store: traced.store, clock });
-    const org = await organizerWithEvent(t, { require_email_verification: false });
+    const { traced, t, org } = await tracedOrganizer();
     traced.reset();
     const summary = await t.services.dashboard.summary({ account: org.account.id, livemode: false }, { timezone: 'Asia/Kolkata' });
     expect(summary.active_events).toBe(1);
@@ -101,11 +95,7 @@ describe('dashboard reads', () => {
   });
 
   it('finds the events that have started by a range of their start time, not by reading every event of the account', async () => {
-    const clock = new ManualClock('2030-06-01T10:00:00.000Z');
-    const traced = await tracedStore(clock);
-    closing.push(() => traced.close());
-    const t = await buildTestApp({ store: traced.store, clock });
-    const org = await organizerWithEvent(t, { require_email_verification: false });
+    const { traced, t, org } = await tracedOrganizer();
     traced.reset();
     await t.services.dashboard.summary({ account: org.account.id, livemode: false }, { timezone: 'Asia/Kolkata' });
     const started = traced.plans('events').filter((s) => s.sql.includes(`'$."starts_at"') <=`) && !s.sql.includes(`'$."status"'`));
